@@ -1,0 +1,107 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Qonduit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "qonduit", targets: ["qonduit"]),
+        .library(name: "QonduitCore", targets: ["QonduitCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // Pure domain core: model, validation, geography, link-rate model. No I/O.
+        .target(name: "QonduitCore", swiftSettings: strictSettings),
+
+        // libxml2, confined to one Foundation-free target (its headers clash with Foundation's ICU).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "QonduitXML", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
+
+        // Topology file formats (Qonduit native YANG XML, GraphML, SNDlib): read, write, validate.
+        .target(name: "QonduitTopology", dependencies: ["QonduitCore", "QonduitXML"], swiftSettings: strictSettings),
+
+        // SQLite inventory through GRDB.
+        .target(
+            name: "QonduitInventory",
+            dependencies: ["QonduitCore", "QonduitTopology", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+
+        // Northbound JSON HTTP API.
+        .target(
+            name: "QonduitAPI",
+            dependencies: [
+                "QonduitCore", "QonduitTopology", "QonduitInventory",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // The `qonduit` command line: server, offline tools and API client.
+        .target(
+            name: "QonduitCLI",
+            dependencies: [
+                "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "qonduit", dependencies: ["QonduitCLI"], swiftSettings: strictSettings),
+
+        .testTarget(name: "QonduitCoreTests", dependencies: ["QonduitCore"], swiftSettings: strictSettings),
+        .testTarget(name: "QonduitXMLTests", dependencies: ["QonduitXML"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "QonduitTopologyTests",
+            dependencies: ["QonduitCore", "QonduitTopology"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "QonduitInventoryTests",
+            dependencies: ["QonduitCore", "QonduitTopology", "QonduitInventory"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "QonduitAPITests",
+            dependencies: [
+                "QonduitCore", "QonduitInventory", "QonduitAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "QonduitEndToEndTests",
+            dependencies: [
+                "qonduit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

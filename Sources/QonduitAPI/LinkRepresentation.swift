@@ -1,0 +1,126 @@
+import Foundation
+import QonduitCore
+import QonduitInventory
+
+/// A link as the API shows it.
+struct LinkRepresentation: Encodable {
+    var stored: Stored<QKDLink>
+
+    enum CodingKeys: String, CodingKey {
+        case id, nodeA = "node_a", nodeB = "node_b", lengthKm = "length_km", keyRateBps = "key_rate_bps", status, qber
+        case createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let link = stored.value
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(link.id.rawValue, forKey: .id)
+        try container.encode(link.nodeA.rawValue, forKey: .nodeA)
+        try container.encode(link.nodeB.rawValue, forKey: .nodeB)
+        try container.encode(link.lengthKm, forKey: .lengthKm)
+        try container.encode(link.keyRateBps, forKey: .keyRateBps)
+        try container.encode(link.status.rawValue, forKey: .status)
+        try container.encode(link.qber, forKey: .qber)
+        try container.encode(stored.createdAt, forKey: .createdAt)
+        try container.encode(stored.updatedAt, forKey: .updatedAt)
+    }
+}
+
+/// `POST /api/v1/links` body.
+struct LinkCreateRequest: Decodable {
+    static let fields = ["id", "node_a", "node_b", "length_km", "key_rate_bps", "status", "qber"]
+
+    var id: String
+    var nodeA: String
+    var nodeB: String
+    var lengthKm: Double
+    var keyRateBps: Double
+    var status: String?
+    var qber: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case id, nodeA = "node_a", nodeB = "node_b", lengthKm = "length_km", keyRateBps = "key_rate_bps", status, qber
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: Self.fields)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        nodeA = try container.decode(String.self, forKey: .nodeA)
+        nodeB = try container.decode(String.self, forKey: .nodeB)
+        lengthKm = try container.decode(Double.self, forKey: .lengthKm)
+        keyRateBps = try container.decode(Double.self, forKey: .keyRateBps)
+        status = try container.decodeIfPresent(String.self, forKey: .status)
+        qber = try container.decodeIfPresent(Double.self, forKey: .qber)
+    }
+
+    func link() throws(Problem) -> QKDLink {
+        var check = RequestCheck()
+        let id = check.identifier(id, as: LinkID.self, pointer: "/id")
+        let nodeA = check.identifier(nodeA, as: NodeID.self, pointer: "/node_a")
+        let nodeB = check.identifier(nodeB, as: NodeID.self, pointer: "/node_b")
+        let status = check.enumValue(status, as: LinkStatus.self, pointer: "/status") ?? .up
+        try check.finish()
+        return QKDLink(
+            id: id!, nodeA: nodeA!, nodeB: nodeB!, lengthKm: lengthKm, keyRateBps: keyRateBps, status: status, qber: qber
+        )
+    }
+}
+
+/// `PATCH /api/v1/links/{id}` body.
+struct LinkPatchRequest: Decodable, Sendable {
+    var nodeA: PatchField<String>
+    var nodeB: PatchField<String>
+    var lengthKm: PatchField<Double>
+    var keyRateBps: PatchField<Double>
+    var status: PatchField<String>
+    var qber: PatchField<Double>
+
+    typealias CodingKeys = LinkCreateRequest.CodingKeys
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: LinkCreateRequest.fields.filter { $0 != "id" })
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        nodeA = try container.decodePatch(String.self, forKey: .nodeA)
+        nodeB = try container.decodePatch(String.self, forKey: .nodeB)
+        lengthKm = try container.decodePatch(Double.self, forKey: .lengthKm)
+        keyRateBps = try container.decodePatch(Double.self, forKey: .keyRateBps)
+        status = try container.decodePatch(String.self, forKey: .status)
+        qber = try container.decodePatch(Double.self, forKey: .qber)
+    }
+
+    struct Checked: Sendable {
+        var nodeA: NodeID?
+        var nodeB: NodeID?
+        var status: LinkStatus?
+    }
+
+    func checked() throws(Problem) -> Checked {
+        var check = RequestCheck()
+        check.notNull(nodeA, pointer: "/node_a")
+        check.notNull(nodeB, pointer: "/node_b")
+        check.notNull(lengthKm, pointer: "/length_km")
+        check.notNull(keyRateBps, pointer: "/key_rate_bps")
+        check.notNull(status, pointer: "/status")
+        let result = Checked(
+            nodeA: nodeA.newValue.flatMap { check.identifier($0, as: NodeID.self, pointer: "/node_a") },
+            nodeB: nodeB.newValue.flatMap { check.identifier($0, as: NodeID.self, pointer: "/node_b") },
+            status: check.enumValue(status.newValue, as: LinkStatus.self, pointer: "/status")
+        )
+        try check.finish()
+        return result
+    }
+
+    func apply(to link: inout QKDLink, _ checked: Checked) {
+        if let nodeA = checked.nodeA { link.nodeA = nodeA }
+        if let nodeB = checked.nodeB { link.nodeB = nodeB }
+        if let lengthKm = lengthKm.newValue { link.lengthKm = lengthKm }
+        if let keyRateBps = keyRateBps.newValue { link.keyRateBps = keyRateBps }
+        if let status = checked.status { link.status = status }
+        switch qber {
+        case .absent: break
+        case .null: link.qber = nil
+        case .value(let qber): link.qber = qber
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import QonduitCore
+import QonduitInventory
+
+/// A node as the API shows it.
+struct NodeRepresentation: Encodable {
+    var stored: Stored<QKDNode>
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, trusted, latitude, longitude, site, status, createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let node = stored.value
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(node.id.rawValue, forKey: .id)
+        try container.encode(node.name, forKey: .name)
+        try container.encode(node.trusted, forKey: .trusted)
+        try container.encode(node.location?.latitude, forKey: .latitude)
+        try container.encode(node.location?.longitude, forKey: .longitude)
+        try container.encode(node.site, forKey: .site)
+        try container.encode(node.status.rawValue, forKey: .status)
+        try container.encode(stored.createdAt, forKey: .createdAt)
+        try container.encode(stored.updatedAt, forKey: .updatedAt)
+    }
+}
+
+/// `POST /api/v1/nodes` body.
+struct NodeCreateRequest: Decodable {
+    static let fields = ["id", "name", "trusted", "latitude", "longitude", "site", "status"]
+
+    var id: String
+    var name: String?
+    var trusted: Bool?
+    var latitude: Double?
+    var longitude: Double?
+    var site: String?
+    var status: String?
+
+    enum CodingKeys: String, CodingKey { case id, name, trusted, latitude, longitude, site, status }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: Self.fields)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        trusted = try container.decodeIfPresent(Bool.self, forKey: .trusted)
+        latitude = try container.decodeIfPresent(Double.self, forKey: .latitude)
+        longitude = try container.decodeIfPresent(Double.self, forKey: .longitude)
+        site = try container.decodeIfPresent(String.self, forKey: .site)
+        status = try container.decodeIfPresent(String.self, forKey: .status)
+    }
+
+    func node() throws(Problem) -> QKDNode {
+        var check = RequestCheck()
+        let id = check.identifier(id, as: NodeID.self, pointer: "/id")
+        let status = check.enumValue(status, as: NodeStatus.self, pointer: "/status") ?? .up
+        let location = check.location(latitude: latitude, longitude: longitude)
+        try check.finish()
+        return QKDNode(id: id!, name: name, trusted: trusted ?? true, location: location, site: site, status: status)
+    }
+}
+
+/// `PATCH /api/v1/nodes/{id}` body: present fields change, `null` clears an optional one.
+struct NodePatchRequest: Decodable, Sendable {
+    var name: PatchField<String>
+    var trusted: PatchField<Bool>
+    var latitude: PatchField<Double>
+    var longitude: PatchField<Double>
+    var site: PatchField<String>
+    var status: PatchField<String>
+
+    enum CodingKeys: String, CodingKey { case name, trusted, latitude, longitude, site, status }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: NodeCreateRequest.fields.filter { $0 != "id" })
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodePatch(String.self, forKey: .name)
+        trusted = try container.decodePatch(Bool.self, forKey: .trusted)
+        latitude = try container.decodePatch(Double.self, forKey: .latitude)
+        longitude = try container.decodePatch(Double.self, forKey: .longitude)
+        site = try container.decodePatch(String.self, forKey: .site)
+        status = try container.decodePatch(String.self, forKey: .status)
+    }
+
+    /// Checks what can be checked without the stored node.
+    func checked() throws(Problem) -> NodeStatus? {
+        var check = RequestCheck()
+        check.notNull(name, pointer: "/name")
+        check.notNull(trusted, pointer: "/trusted")
+        check.notNull(status, pointer: "/status")
+        let status = check.enumValue(status.newValue, as: NodeStatus.self, pointer: "/status")
+        try check.finish()
+        return status
+    }
+
+    func apply(to node: inout QKDNode, status: NodeStatus?) {
+        if let name = name.newValue { node.name = name }
+        if let trusted = trusted.newValue { node.trusted = trusted }
+        if let status { node.status = status }
+        switch site {
+        case .absent: break
+        case .null: node.site = nil
+        case .value(let site): node.site = site
+        }
+        switch (latitude, longitude) {
+        case (.absent, .absent): break
+        case (.null, _), (_, .null): node.location = nil
+        default:
+            let latitude = latitude.newValue ?? node.location?.latitude
+            let longitude = longitude.newValue ?? node.location?.longitude
+            // A half coordinate is refused by validation through the NaN it leaves.
+            node.location = GeoCoordinate(latitude: latitude ?? .nan, longitude: longitude ?? .nan)
+        }
+    }
+}

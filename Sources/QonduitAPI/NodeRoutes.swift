@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import QonduitCore
+import QonduitInventory
+
+/// `/api/v1/nodes`: list, create, read, change and delete QKD nodes.
+struct NodeRoutes {
+    let inventory: Inventory
+    let configuration: APIConfiguration
+
+    func register(on group: RouterGroup<BasicRequestContext>) {
+        group.get { request, _ in
+            let query = try QueryParameters(request, allowed: ["limit", "offset"])
+            let page = try await inventory.nodes(
+                limit: try query.int("limit", default: 100, in: 1...10_000),
+                offset: try query.int("offset", default: 0, in: 0...Int.max)
+            )
+            return try JSONCoding.response(ListRepresentation(items: page.items.map(NodeRepresentation.init), total: page.total))
+        }
+        group.post { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            var request = request
+            let body = try await request.decodeJSON(NodeCreateRequest.self, maxBytes: configuration.maxJSONBodyBytes)
+            let stored = try await inventory.createNode(try body.node())
+            var response = try JSONCoding.response(NodeRepresentation(stored: stored), status: .created)
+            response.headers[.location] = "/api/v1/nodes/\(stored.value.id)"
+            return response
+        }
+        group.get("{id}") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            return try JSONCoding.response(NodeRepresentation(stored: try await inventory.node(try context.parameters.require("id"))))
+        }
+        group.patch("{id}") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            let id = try context.parameters.require("id")
+            var request = request
+            let patch = try await request.decodeJSON(NodePatchRequest.self, maxBytes: configuration.maxJSONBodyBytes)
+            let status = try patch.checked()
+            let stored = try await inventory.updateNode(id) { patch.apply(to: &$0, status: status) }
+            return try JSONCoding.response(NodeRepresentation(stored: stored))
+        }
+        group.delete("{id}") { request, context in
+            let query = try QueryParameters(request, allowed: ["cascade"])
+            try await inventory.deleteNode(try context.parameters.require("id"), cascade: try query.bool("cascade", default: false))
+            return Response(status: .noContent)
+        }
+    }
+}
+
+/// `{"items":[…],"total":N}`, the shape of every listing.
+struct ListRepresentation<Item: Encodable>: Encodable {
+    var items: [Item]
+    var total: Int
+}

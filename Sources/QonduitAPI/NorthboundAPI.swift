@@ -1,0 +1,38 @@
+import Foundation
+public import Hummingbird
+public import QonduitInventory
+
+/// Builds the northbound HTTP API's router: health, OpenAPI document and `/api/v1`.
+public enum NorthboundAPI {
+    public static func router(
+        inventory: Inventory, configuration: APIConfiguration = .init()
+    ) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.get("/healthz") { _, _ in
+            try JSONCoding.response(["status": "ok"])
+        }
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json))
+            )
+        }
+        let api = router.group("/api/v1")
+        NodeRoutes(inventory: inventory, configuration: configuration).register(on: api.group("nodes"))
+        LinkRoutes(inventory: inventory, configuration: configuration).register(on: api.group("links"))
+        TopologyRoutes(inventory: inventory, configuration: configuration).register(on: api.group("topology"))
+        return router
+    }
+}
+
+extension Request {
+    /// Decodes a JSON body of at most `maxBytes`.
+    mutating func decodeJSON<Value: Decodable>(_ type: Value.Type, maxBytes: Int) async throws -> Value {
+        let buffer = try await collectBody(upTo: maxBytes)
+        if buffer.readableBytes == 0 {
+            throw Problem(.badRequest, detail: "the request needs a JSON body")
+        }
+        return try JSONCoding.decoder().decode(type, from: Data(buffer.readableBytesView))
+    }
+}

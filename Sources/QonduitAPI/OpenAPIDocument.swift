@@ -1,0 +1,322 @@
+/// The OpenAPI 3.1 description of the northbound API, served at `GET /openapi.json`.
+/// A test checks that its paths and methods are exactly the router's routes.
+enum OpenAPIDocument {
+    static let json = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "Qonduit northbound API",
+        "version": "1.0.0",
+        "description": "Inventory of a QKD network (nodes, links) and topology import/export. Errors are RFC 9457 problem+json."
+      },
+      "paths": {
+        "/healthz": {
+          "get": {
+            "operationId": "health",
+            "summary": "Liveness check",
+            "responses": {
+              "200": {"description": "The controller is serving.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"const": "ok"}}, "required": ["status"]}}}}
+            }
+          }
+        },
+        "/openapi.json": {
+          "get": {
+            "operationId": "openapi",
+            "summary": "This document",
+            "responses": {"200": {"description": "OpenAPI 3.1 document.", "content": {"application/json": {"schema": {"type": "object"}}}}}
+          }
+        },
+        "/api/v1/nodes": {
+          "get": {
+            "operationId": "listNodes",
+            "summary": "List nodes, ordered by id",
+            "parameters": [{"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/offset"}],
+            "responses": {
+              "200": {"description": "A page of nodes.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodeList"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"}
+            }
+          },
+          "post": {
+            "operationId": "createNode",
+            "summary": "Create a node",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodeCreate"}}}},
+            "responses": {
+              "201": {"description": "Created.", "headers": {"Location": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "409": {"$ref": "#/components/responses/Conflict"},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "422": {"$ref": "#/components/responses/Unprocessable"}
+            }
+          }
+        },
+        "/api/v1/nodes/{id}": {
+          "parameters": [{"$ref": "#/components/parameters/id"}],
+          "get": {
+            "operationId": "getNode",
+            "summary": "Read a node",
+            "responses": {
+              "200": {"description": "The node.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"}
+            }
+          },
+          "patch": {
+            "operationId": "updateNode",
+            "summary": "Change a node's fields; null clears an optional field",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodePatch"}}}},
+            "responses": {
+              "200": {"description": "The changed node.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "422": {"$ref": "#/components/responses/Unprocessable"}
+            }
+          },
+          "delete": {
+            "operationId": "deleteNode",
+            "summary": "Delete a node; refused while it has links unless cascade=true",
+            "parameters": [{"name": "cascade", "in": "query", "required": false, "schema": {"type": "boolean", "default": false}, "description": "Also delete the node's links."}],
+            "responses": {
+              "204": {"description": "Deleted."},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "409": {"$ref": "#/components/responses/Conflict"}
+            }
+          }
+        },
+        "/api/v1/links": {
+          "get": {
+            "operationId": "listLinks",
+            "summary": "List links, ordered by id",
+            "parameters": [{"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/offset"}],
+            "responses": {
+              "200": {"description": "A page of links.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LinkList"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"}
+            }
+          },
+          "post": {
+            "operationId": "createLink",
+            "summary": "Create a link between two existing nodes",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LinkCreate"}}}},
+            "responses": {
+              "201": {"description": "Created.", "headers": {"Location": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Link"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "409": {"$ref": "#/components/responses/Conflict"},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "422": {"$ref": "#/components/responses/Unprocessable"}
+            }
+          }
+        },
+        "/api/v1/links/{id}": {
+          "parameters": [{"$ref": "#/components/parameters/id"}],
+          "get": {
+            "operationId": "getLink",
+            "summary": "Read a link",
+            "responses": {
+              "200": {"description": "The link.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Link"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"}
+            }
+          },
+          "patch": {
+            "operationId": "updateLink",
+            "summary": "Change a link's fields; null clears qber",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LinkPatch"}}}},
+            "responses": {
+              "200": {"description": "The changed link.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Link"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "422": {"$ref": "#/components/responses/Unprocessable"}
+            }
+          },
+          "delete": {
+            "operationId": "deleteLink",
+            "summary": "Delete a link",
+            "responses": {
+              "204": {"description": "Deleted."},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"}
+            }
+          }
+        },
+        "/api/v1/topology": {
+          "get": {
+            "operationId": "getTopology",
+            "summary": "Every node and link",
+            "responses": {
+              "200": {"description": "The whole inventory.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Topology"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"}
+            }
+          }
+        },
+        "/api/v1/topology/import": {
+          "post": {
+            "operationId": "importTopology",
+            "summary": "Import a topology XML file, all or nothing",
+            "parameters": [
+              {"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["auto", "qonduit", "graphml", "sndlib"], "default": "auto"}, "description": "File format; auto detects it from the root element."},
+              {"name": "mode", "in": "query", "required": false, "schema": {"type": "string", "enum": ["merge", "replace"], "default": "merge"}, "description": "merge keeps what the file does not mention; replace removes it."},
+              {"name": "filename", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Name used for the file in error messages."},
+              {"name": "fiber_loss_db_per_km", "in": "query", "required": false, "schema": {"type": "number", "exclusiveMinimum": 0, "default": 0.2}, "description": "Fiber-link model: attenuation."},
+              {"name": "reference_rate_bps", "in": "query", "required": false, "schema": {"type": "number", "exclusiveMinimum": 0, "default": 1000000}, "description": "Fiber-link model: key rate of a zero-length link."},
+              {"name": "max_loss_db", "in": "query", "required": false, "schema": {"type": "number", "exclusiveMinimum": 0, "default": 30}, "description": "Fiber-link model: loss budget; longer links import with rate 0, status down."}
+            ],
+            "requestBody": {"required": true, "content": {
+              "application/yang-data+xml": {"schema": {"type": "string"}},
+              "application/graphml+xml": {"schema": {"type": "string"}},
+              "application/xml": {"schema": {"type": "string"}}
+            }},
+            "responses": {
+              "200": {"description": "What the import changed.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportSummary"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "422": {"$ref": "#/components/responses/Unprocessable"}
+            }
+          }
+        },
+        "/api/v1/topology/export": {
+          "get": {
+            "operationId": "exportTopology",
+            "summary": "Export the inventory as XML",
+            "parameters": [{"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["qonduit", "graphml"], "default": "qonduit"}}],
+            "responses": {
+              "200": {"description": "The topology file.", "content": {
+                "application/yang-data+xml": {"schema": {"type": "string"}},
+                "application/graphml+xml": {"schema": {"type": "string"}}
+              }},
+              "400": {"$ref": "#/components/responses/BadRequest"}
+            }
+          }
+        }
+      },
+      "components": {
+        "parameters": {
+          "id": {"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Identifier"}},
+          "limit": {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 100}},
+          "offset": {"name": "offset", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0, "default": 0}}
+        },
+        "responses": {
+          "BadRequest": {"description": "The request is malformed.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+          "NotFound": {"description": "No such resource.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+          "Conflict": {"description": "Conflicts with the inventory's state.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+          "TooLarge": {"description": "The body is over the size limit.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+          "Unprocessable": {"description": "Well-formed but invalid.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        },
+        "schemas": {
+          "Identifier": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9_.:-]+$"},
+          "Status": {"type": "string", "enum": ["up", "down", "unknown"]},
+          "Node": {
+            "type": "object",
+            "required": ["id", "name", "trusted", "latitude", "longitude", "site", "status", "created_at", "updated_at"],
+            "properties": {
+              "id": {"$ref": "#/components/schemas/Identifier"},
+              "name": {"type": "string"},
+              "trusted": {"type": "boolean", "description": "May relay keys."},
+              "latitude": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
+              "longitude": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
+              "site": {"type": ["string", "null"]},
+              "status": {"$ref": "#/components/schemas/Status"},
+              "created_at": {"type": "string", "format": "date-time"},
+              "updated_at": {"type": "string", "format": "date-time"}
+            }
+          },
+          "NodeCreate": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["id"],
+            "properties": {
+              "id": {"$ref": "#/components/schemas/Identifier"},
+              "name": {"type": "string", "minLength": 1, "maxLength": 256, "description": "Defaults to the id."},
+              "trusted": {"type": "boolean", "default": true},
+              "latitude": {"type": "number", "minimum": -90, "maximum": 90},
+              "longitude": {"type": "number", "minimum": -180, "maximum": 180},
+              "site": {"type": "string", "minLength": 1, "maxLength": 256},
+              "status": {"$ref": "#/components/schemas/Status"}
+            }
+          },
+          "NodePatch": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+              "name": {"type": "string", "minLength": 1, "maxLength": 256},
+              "trusted": {"type": "boolean"},
+              "latitude": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
+              "longitude": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
+              "site": {"type": ["string", "null"], "minLength": 1, "maxLength": 256},
+              "status": {"$ref": "#/components/schemas/Status"}
+            }
+          },
+          "Link": {
+            "type": "object",
+            "required": ["id", "node_a", "node_b", "length_km", "key_rate_bps", "status", "qber", "created_at", "updated_at"],
+            "properties": {
+              "id": {"$ref": "#/components/schemas/Identifier"},
+              "node_a": {"$ref": "#/components/schemas/Identifier"},
+              "node_b": {"$ref": "#/components/schemas/Identifier"},
+              "length_km": {"type": "number", "minimum": 0},
+              "key_rate_bps": {"type": "number", "minimum": 0, "description": "Secret key rate the link produces, bit/s."},
+              "status": {"$ref": "#/components/schemas/Status"},
+              "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+              "created_at": {"type": "string", "format": "date-time"},
+              "updated_at": {"type": "string", "format": "date-time"}
+            }
+          },
+          "LinkCreate": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["id", "node_a", "node_b", "length_km", "key_rate_bps"],
+            "properties": {
+              "id": {"$ref": "#/components/schemas/Identifier"},
+              "node_a": {"$ref": "#/components/schemas/Identifier"},
+              "node_b": {"$ref": "#/components/schemas/Identifier"},
+              "length_km": {"type": "number", "minimum": 0},
+              "key_rate_bps": {"type": "number", "minimum": 0},
+              "status": {"$ref": "#/components/schemas/Status"},
+              "qber": {"type": "number", "minimum": 0, "maximum": 1}
+            }
+          },
+          "LinkPatch": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+              "node_a": {"$ref": "#/components/schemas/Identifier"},
+              "node_b": {"$ref": "#/components/schemas/Identifier"},
+              "length_km": {"type": "number", "minimum": 0},
+              "key_rate_bps": {"type": "number", "minimum": 0},
+              "status": {"$ref": "#/components/schemas/Status"},
+              "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+            }
+          },
+          "NodeList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, "total": {"type": "integer", "minimum": 0}}},
+          "LinkList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}}, "total": {"type": "integer", "minimum": 0}}},
+          "Topology": {"type": "object", "required": ["nodes", "links"], "properties": {"nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}}}},
+          "ImportCounts": {"type": "object", "required": ["created", "updated", "unchanged", "removed"], "properties": {"created": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"}, "removed": {"type": "integer"}}},
+          "ImportSummary": {
+            "type": "object",
+            "required": ["format", "mode", "nodes", "links", "warnings"],
+            "properties": {
+              "format": {"type": "string", "enum": ["qonduit", "graphml", "sndlib"]},
+              "mode": {"type": "string", "enum": ["merge", "replace"]},
+              "nodes": {"$ref": "#/components/schemas/ImportCounts"},
+              "links": {"$ref": "#/components/schemas/ImportCounts"},
+              "warnings": {"type": "array", "items": {"type": "object", "required": ["subject", "message"], "properties": {"line": {"type": "integer"}, "subject": {"type": "string"}, "message": {"type": "string"}}}}
+            }
+          },
+          "Problem": {
+            "type": "object",
+            "required": ["type", "title", "status", "detail"],
+            "properties": {
+              "type": {"type": "string"},
+              "title": {"type": "string"},
+              "status": {"type": "integer"},
+              "detail": {"type": "string"},
+              "instance": {"type": "string"},
+              "errors": {"type": "array", "items": {"type": "object", "required": ["message"], "properties": {"pointer": {"type": "string"}, "line": {"type": "integer"}, "message": {"type": "string"}}}}
+            }
+          }
+        }
+      }
+    }
+    """#
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import QonduitCore
+import QonduitInventory
+import QonduitTopology
+import QonduitXML
+
+/// `/api/v1/topology`: the whole network at once, and import and export as XML files.
+struct TopologyRoutes {
+    let inventory: Inventory
+    let configuration: APIConfiguration
+
+    /// `format=auto` or one of the import formats.
+    enum ImportFormatChoice: String, CaseIterable {
+        case auto, qonduit, graphml, sndlib
+
+        var format: TopologyFormat? { TopologyFormat(rawValue: rawValue) }
+    }
+
+    func register(on group: RouterGroup<BasicRequestContext>) {
+        group.get { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            let (nodes, links) = try await inventory.topology()
+            return try JSONCoding.response(TopologyRepresentation(
+                nodes: nodes.map(NodeRepresentation.init), links: links.map(LinkRepresentation.init)
+            ))
+        }
+        group.post("import") { request, _ in
+            let query = try QueryParameters(request, allowed: [
+                "format", "mode", "filename", "fiber_loss_db_per_km", "reference_rate_bps", "max_loss_db",
+            ])
+            let format = try query.choice("format", default: ImportFormatChoice.auto).format
+            let mode = try query.choice("mode", default: ImportMode.merge)
+            let file = query.string("filename") ?? "request body"
+            let defaults = configuration.fiberModel
+            let fiberModel = FiberLinkModel(
+                lossDbPerKm: try query.double("fiber_loss_db_per_km", default: defaults.lossDbPerKm),
+                referenceRateBps: try query.double("reference_rate_bps", default: defaults.referenceRateBps),
+                maxLossDb: try query.double("max_loss_db", default: defaults.maxLossDb)
+            )
+            var request = request
+            let body = try await request.collectBody(upTo: configuration.maxImportBytes)
+            let limits = XMLParseLimits(maxBytes: configuration.maxImportBytes)
+            let draft = try TopologyReader.draft(body.readableBytesView, file: file, format: format, limits: limits)
+            let summary = try await inventory.importTopology(draft, file: file, mode: mode, fiberModel: fiberModel)
+            return try JSONCoding.response(ImportSummaryRepresentation(summary))
+        }
+        group.get("export") { request, _ in
+            let query = try QueryParameters(request, allowed: ["format"])
+            let format = try query.choice("format", default: TopologyExportFormat.qonduit)
+            let (nodes, links) = try await inventory.topology()
+            let xml = TopologyWriter.write(
+                Topology(nodes: nodes.map(\.value), links: links.map(\.value)), as: format,
+                comment: " Exported by Qonduit: \(nodes.count) nodes, \(links.count) links. "
+            )
+            return Response(
+                status: .ok, headers: [.contentType: format.mediaType],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: xml))
+            )
+        }
+    }
+}
+
+struct TopologyRepresentation: Encodable {
+    var nodes: [NodeRepresentation]
+    var links: [LinkRepresentation]
+}
+
+struct ImportSummaryRepresentation: Encodable {
+    struct Counts: Encodable {
+        var created, updated, unchanged, removed: Int
+        init(_ counts: ImportSummary.Counts) {
+            (created, updated, unchanged, removed) = (counts.created, counts.updated, counts.unchanged, counts.removed)
+        }
+    }
+
+    struct Warning: Encodable {
+        var line: Int?
+        var subject: String
+        var message: String
+    }
+
+    var format: String
+    var mode: String
+    var nodes: Counts
+    var links: Counts
+    var warnings: [Warning]
+
+    init(_ summary: ImportSummary) {
+        format = summary.format.rawValue
+        mode = summary.mode.rawValue
+        nodes = Counts(summary.nodes)
+        links = Counts(summary.links)
+        warnings = summary.warnings.map { Warning(line: $0.line, subject: $0.subject, message: $0.message) }
+    }
+}

@@ -1,0 +1,5 @@
+/// A failure the CLI reports as one clear message and a non-zero exit status.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

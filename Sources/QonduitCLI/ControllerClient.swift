@@ -1,0 +1,94 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Options shared by the commands that talk to a running controller.
+struct ClientOptions: ParsableArguments {
+    @Option(help: "Base URL of the controller.") var server = "http://127.0.0.1:8080"
+    @Flag(help: "Print JSON instead of a table, for scripts.") var json = false
+
+    func controller() throws -> ControllerClient {
+        guard let url = URL(string: server), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw ValidationError("--server must be an http(s) URL such as http://127.0.0.1:8080, got '\(server)'")
+        }
+        return ControllerClient(baseURL: server.hasSuffix("/") ? String(server.dropLast()) : server)
+    }
+}
+
+/// A small client of the northbound API that turns problem+json answers into readable errors.
+struct ControllerClient {
+    var baseURL: String
+    private static let maxResponseBytes = 512 * 1024 * 1024
+
+    func send<Response: Decodable>(
+        _ method: String, _ path: String, query: [String: String] = [:], body: [UInt8]? = nil,
+        contentType: String = "application/json"
+    ) async throws -> Response {
+        var components = URLComponents(string: baseURL + path)
+        if !query.isEmpty {
+            components?.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        }
+        guard let url = components?.string else { throw CLIError("cannot form a URL from \(baseURL)\(path)") }
+        var request = HTTPClientRequest(url: url)
+        request.method = .init(rawValue: method)
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        } catch {
+            throw CLIError("cannot reach the controller at \(baseURL): \(error) (is `qonduit serve` running there?)")
+        }
+        let data = Data(try await response.body.collect(upTo: Self.maxResponseBytes).readableBytesView)
+        guard (200..<300).contains(response.status.code) else {
+            throw CLIError(Self.describeFailure(status: Int(response.status.code), data: data))
+        }
+        do {
+            return try JSONDecoder().decode(Response.self, from: data)
+        } catch {
+            throw CLIError("the controller's answer to \(method) \(path) was not what this client expects: \(error)")
+        }
+    }
+
+    /// Every item of a paged listing.
+    func fetchAll<Item: Decodable>(_ path: String) async throws -> [Item] {
+        var items: [Item] = []
+        while true {
+            let page: PageJSON<Item> = try await send("GET", path, query: ["limit": "10000", "offset": String(items.count)])
+            items += page.items
+            if page.items.isEmpty || items.count >= page.total { return items }
+        }
+    }
+
+    private static func describeFailure(status: Int, data: Data) -> String {
+        struct ProblemJSON: Decodable {
+            struct Item: Decodable {
+                var pointer: String?
+                var line: Int?
+                var message: String
+            }
+            var detail: String?
+            var errors: [Item]?
+        }
+        guard let problem = try? JSONDecoder().decode(ProblemJSON.self, from: data) else {
+            return "the controller answered \(status): \(String(decoding: data.prefix(500), as: UTF8.self))"
+        }
+        var lines = ["the controller answered \(status): \(problem.detail ?? "")"]
+        for item in problem.errors ?? [] {
+            let location = item.pointer ?? item.line.map { "line \($0)" }
+            lines.append("  \(location.map { "\($0): " } ?? "")\(item.message)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `{"items":[…],"total":N}` as the client reads it.
+struct PageJSON<Item: Decodable>: Decodable {
+    var items: [Item]
+    var total: Int
+}

@@ -1,0 +1,24 @@
+public import ArgumentParser
+
+/// `qonduit`: the SDN controller for QKD networks and its tools.
+public struct QonduitCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "qonduit",
+        abstract: "SDN controller for quantum key distribution (QKD) networks.",
+        discussion: """
+            Run the controller with `qonduit serve`; work with topology files offline with \
+            `qonduit topology validate|convert`; talk to a running controller with \
+            `qonduit nodes list`, `qonduit links list` and `qonduit topology import`.
+            """,
+        subcommands: [ServeCommand.self, TopologyCommand.self, NodesCommand.self, LinksCommand.self, BenchCommand.self]
+    )
+
+    public init() {}
+}
+
+/// The executable's entry point, so that `main.swift` needs no knowledge of the argument parser.
+public enum QonduitMain {
+    public static func run() async {
+        await QonduitCommand.main()
+    }
+}

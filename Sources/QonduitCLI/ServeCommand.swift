@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import QonduitAPI
+import QonduitCore
+import QonduitInventory
+import QonduitTopology
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the controller: the northbound JSON API over the SQLite inventory.",
+        discussion: "Stops gracefully on SIGINT or SIGTERM. The API is described at GET /openapi.json."
+    )
+
+    @Option(help: "SQLite database file, created if missing; ':memory:' for a throwaway inventory.")
+    var db = "qonduit.sqlite"
+
+    @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free port).")
+    var listen = ListenAddress(host: "127.0.0.1", port: 8080)
+
+    @Option(name: .customLong("topology"), help: "Topology file to import (merge) at start; may be repeated.")
+    var topologies: [String] = []
+
+    @Option(help: "Largest topology document the import endpoint accepts, in bytes.")
+    var maxImportBytes = 64 * 1024 * 1024
+
+    @OptionGroup var fiber: FiberModelOptions
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard maxImportBytes > 0 else { throw ValidationError("--max-import-bytes must be positive") }
+        _ = try fiber.model()
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "qonduit")
+        logger.logLevel = logLevel
+        let inventory: Inventory
+        do {
+            inventory = try Inventory(path: db)
+        } catch {
+            throw CLIError("cannot open the inventory database '\(db)': \(error)")
+        }
+        let fiberModel = try fiber.model()
+        for file in topologies {
+            let summary = try await TopologyFiles.importFile(file, into: inventory, mode: .merge, fiberModel: fiberModel)
+            logger.info("imported topology", metadata: [
+                "file": "\(file)", "nodes.created": "\(summary.nodes.created)", "links.created": "\(summary.links.created)",
+                "nodes.updated": "\(summary.nodes.updated)", "links.updated": "\(summary.links.updated)",
+            ])
+            for warning in summary.warnings { logger.warning("\(warning.formatted(file: file))") }
+        }
+        let router = NorthboundAPI.router(
+            inventory: inventory,
+            configuration: APIConfiguration(maxImportBytes: maxImportBytes, fiberModel: fiberModel)
+        )
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "qonduit"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? listen.port
+                // A plain line on stdout, which scripts and tests read to learn an ephemeral port.
+                let host = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
+                FileHandle.standardOutput.write(Data("qonduit: listening on http://\(host):\(port)\n".utf8))
+            },
+            logger: logger
+        )
+        logger.info("inventory", metadata: ["db": "\(db)"])
+        try await app.runService()
+    }
+}
+
+/// `HOST:PORT`, with IPv6 hosts in brackets.
+struct ListenAddress: ExpressibleByArgument, Sendable {
+    var host: String
+    var port: Int
+
+    init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    init?(argument: String) {
+        let hostPart: Substring, portPart: Substring
+        if argument.hasPrefix("["), let close = argument.firstIndex(of: "]") {
+            hostPart = argument[argument.index(after: argument.startIndex)..<close]
+            let rest = argument[argument.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portPart = rest.dropFirst()
+        } else {
+            guard let colon = argument.lastIndex(of: ":") else { return nil }
+            hostPart = argument[..<colon]
+            portPart = argument[argument.index(after: colon)...]
+        }
+        guard !hostPart.isEmpty, let port = Int(portPart), (0...65535).contains(port) else { return nil }
+        host = String(hostPart)
+        self.port = port
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import QonduitCore
+import QonduitTopology
+
+struct TopologyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "topology",
+        abstract: "Validate, convert and import topology files (Qonduit native XML, GraphML, SNDlib).",
+        subcommands: [Validate.self, Convert.self, Import.self]
+    )
+
+    /// `--format auto|qonduit|graphml|sndlib`.
+    enum InputFormat: String, ExpressibleByArgument, CaseIterable {
+        case auto, qonduit, graphml, sndlib
+        var format: TopologyFormat? { TopologyFormat(rawValue: rawValue) }
+    }
+
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a topology file; print a summary, or every problem as file:line: message."
+        )
+
+        @Argument(help: "The topology file.") var file: String
+        @Option(help: "Input format (auto detects it from the root element).") var format = InputFormat.auto
+        @OptionGroup var fiber: FiberModelOptions
+
+        func run() async throws {
+            let assembled = try TopologyFiles.read(file, format: format.format, fiberModel: try fiber.model())
+            for warning in assembled.warnings { printError("warning: \(warning.formatted(file: file))") }
+            let topology = assembled.topology
+            let trusted = topology.nodes.filter(\.trusted).count
+            let totalKm = topology.links.reduce(0) { $0 + $1.lengthKm }
+            print("\(file): valid \(assembled.format.rawValue) topology: \(topology.nodes.count) nodes (\(trusted) trusted), "
+                + "\(topology.links.count) links, \(Format.number(totalKm, digits: 1)) km of fiber")
+        }
+    }
+
+    struct Convert: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Convert a topology file to another format.")
+
+        @Argument(help: "The topology file.") var file: String
+        @Option(help: "Input format (auto detects it from the root element).") var format = InputFormat.auto
+        @Option(help: "Output format: qonduit or graphml.") var to: TopologyExportFormat
+        @Option(name: .shortAndLong, help: "Write here instead of standard output.") var output: String?
+        @OptionGroup var fiber: FiberModelOptions
+
+        func run() async throws {
+            let assembled = try TopologyFiles.read(file, format: format.format, fiberModel: try fiber.model())
+            for warning in assembled.warnings { printError("warning: \(warning.formatted(file: file))") }
+            let xml = TopologyWriter.write(
+                assembled.topology, as: to, comment: " Converted by Qonduit from \((file as NSString).lastPathComponent). "
+            )
+            if let output {
+                do { try xml.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                    throw CLIError("\(output): cannot write: \(error.localizedDescription)")
+                }
+            } else {
+                print(xml, terminator: "")
+            }
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a topology file into a running controller, all or nothing."
+        )
+
+        @Argument(help: "The topology file.") var file: String
+        @Option(help: "Input format (auto detects it from the root element).") var format = InputFormat.auto
+        @Option(help: "merge keeps what the file does not mention; replace removes it.") var mode = ImportMode.merge
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let body = try TopologyFiles.bytes(of: file)
+            let name = (file as NSString).lastPathComponent
+            let summary: ImportSummaryJSON = try await client.controller().send(
+                "POST", "/api/v1/topology/import",
+                query: ["format": format.rawValue, "mode": mode.rawValue, "filename": name],
+                body: body, contentType: "application/xml"
+            )
+            if client.json { return try printJSON(summary) }
+            print("imported \(name) (\(summary.format), \(summary.mode))")
+            print(Table(header: ["", "created", "updated", "unchanged", "removed"], rows: [
+                ["nodes"] + summary.nodes.columns, ["links"] + summary.links.columns,
+            ]).rendered)
+            for warning in summary.warnings {
+                printError("warning: \(name):\(warning.line.map(String.init) ?? "-"): \(warning.subject): \(warning.message)")
+            }
+        }
+    }
+}
+
+extension ImportMode: ExpressibleByArgument {}
+extension TopologyExportFormat: ExpressibleByArgument {}
+
+struct ImportSummaryJSON: Codable {
+    struct Counts: Codable {
+        var created, updated, unchanged, removed: Int
+        var columns: [String] { [created, updated, unchanged, removed].map(String.init) }
+    }
+    struct Warning: Codable {
+        var line: Int?
+        var subject: String
+        var message: String
+    }
+    var format: String
+    var mode: String
+    var nodes: Counts
+    var links: Counts
+    var warnings: [Warning]
+}

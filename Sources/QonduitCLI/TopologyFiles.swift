@@ -1,0 +1,41 @@
+import Foundation
+import QonduitCore
+import QonduitInventory
+import QonduitTopology
+import QonduitXML
+
+/// Reading topology files from disk for the CLI, with errors in `file:line: message` form.
+enum TopologyFiles {
+    static func bytes(of path: String, maxBytes: Int = XMLParseLimits.default.maxBytes) throws -> [UInt8] {
+        let url = URL(fileURLWithPath: path)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        guard let size else { throw CLIError("\(path): cannot read the file (does it exist?)") }
+        if size > maxBytes { throw CLIError("\(path): the file is \(size) bytes, over the limit of \(maxBytes) bytes") }
+        do {
+            return [UInt8](try Data(contentsOf: url))
+        } catch {
+            throw CLIError("\(path): cannot read the file: \(error.localizedDescription)")
+        }
+    }
+
+    static func read(_ path: String, format: TopologyFormat?, fiberModel: FiberLinkModel) throws -> AssembledTopology {
+        do {
+            return try TopologyReader.read(try bytes(of: path), file: path, format: format, fiberModel: fiberModel)
+        } catch let error as TopologyFileError {
+            throw CLIError(error.description)
+        }
+    }
+
+    static func importFile(
+        _ path: String, into inventory: Inventory, mode: ImportMode, fiberModel: FiberLinkModel
+    ) async throws -> ImportSummary {
+        do {
+            let draft = try TopologyReader.draft(try bytes(of: path), file: path)
+            return try await inventory.importTopology(draft, file: path, mode: mode, fiberModel: fiberModel)
+        } catch let error as TopologyFileError {
+            throw CLIError(error.description)
+        } catch InventoryError.topology(let error) {
+            throw CLIError(error.description)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// What importing a topology changes in an inventory, computed before anything is written.
+public struct ImportPlan: Sendable, Equatable {
+    public struct Changes<Item: Sendable & Equatable, ID: Sendable & Hashable>: Sendable, Equatable {
+        public var created: [Item] = []
+        public var updated: [Item] = []
+        public var unchanged: [ID] = []
+        public var removed: [ID] = []
+    }
+
+    public var nodes = Changes<QKDNode, NodeID>()
+    public var links = Changes<QKDLink, LinkID>()
+
+    public init(
+        existingNodes: [NodeID: QKDNode], existingLinks: [LinkID: QKDLink], incoming: Topology, mode: ImportMode
+    ) {
+        for node in incoming.nodes {
+            switch existingNodes[node.id] {
+            case nil: nodes.created.append(node)
+            case node?: nodes.unchanged.append(node.id)
+            default: nodes.updated.append(node)
+            }
+        }
+        for link in incoming.links {
+            switch existingLinks[link.id] {
+            case nil: links.created.append(link)
+            case link?: links.unchanged.append(link.id)
+            default: links.updated.append(link)
+            }
+        }
+        guard mode == .replace else { return }
+        let keptNodes = Set(incoming.nodes.map(\.id))
+        let keptLinks = Set(incoming.links.map(\.id))
+        nodes.removed = existingNodes.keys.filter { !keptNodes.contains($0) }.sorted()
+        links.removed = existingLinks.keys.filter { !keptLinks.contains($0) }.sorted()
+    }
+}

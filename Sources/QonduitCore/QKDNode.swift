@@ -1,0 +1,36 @@
+/// A QKD node: a site with QKD devices that can hold key and, when trusted, relay it.
+public struct QKDNode: Sendable, Hashable {
+    public var id: NodeID
+    public var name: String
+    /// A trusted node may act as a key-relay hop; an untrusted one may only be an end point.
+    public var trusted: Bool
+    public var location: GeoCoordinate?
+    public var site: String?
+    public var status: NodeStatus
+
+    public init(
+        id: NodeID, name: String? = nil, trusted: Bool = true, location: GeoCoordinate? = nil,
+        site: String? = nil, status: NodeStatus = .up
+    ) {
+        self.id = id
+        self.name = name ?? id.rawValue
+        self.trusted = trusted
+        self.location = location
+        self.site = site
+        self.status = status
+    }
+
+    public func validationIssues() -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if let issue = TextRules.check(name, field: "name") { issues.append(issue) }
+        if let site, let issue = TextRules.check(site, field: "site") { issues.append(issue) }
+        if let location { issues += location.validationIssues() }
+        return issues
+    }
+
+    public func validated() throws(ValidationFailure) -> QKDNode {
+        let issues = validationIssues()
+        if !issues.isEmpty { throw ValidationFailure(subject: "node '\(id)'", issues: issues) }
+        return self
+    }
+}

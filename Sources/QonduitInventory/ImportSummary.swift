@@ -1,0 +1,18 @@
+import QonduitCore
+import QonduitTopology
+
+/// What an import changed, for the API's answer and the CLI's report.
+public struct ImportSummary: Sendable, Equatable {
+    public struct Counts: Sendable, Equatable {
+        public var created = 0
+        public var updated = 0
+        public var unchanged = 0
+        public var removed = 0
+    }
+
+    public var format: TopologyFormat
+    public var mode: ImportMode
+    public var nodes = Counts()
+    public var links = Counts()
+    public var warnings: [TopologyIssue] = []
+}

@@ -1,0 +1,223 @@
+import Foundation
+import GRDB
+public import QonduitCore
+public import QonduitTopology
+
+/// The controller's inventory of nodes and links, kept in SQLite.
+///
+/// Every write is one transaction; readers see a consistent snapshot (WAL) and never wait for a writer.
+public final class Inventory: Sendable {
+    private let database: any DatabaseWriter
+    /// Where the database lives; ":memory:" for a throwaway inventory.
+    public let path: String
+
+    /// Opens (creating and migrating when needed) the inventory at `path`; ":memory:" keeps it in memory.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.label = "qonduit-inventory"
+        configuration.busyMode = .timeout(5)
+        if path == ":memory:" {
+            database = try DatabaseQueue(configuration: configuration)
+        } else {
+            database = try DatabasePool(path: path, configuration: configuration)
+        }
+        self.path = path
+        try InventoryMigrations.migrator.migrate(database)
+    }
+
+    // MARK: Nodes
+
+    public func nodes(limit: Int, offset: Int) async throws -> Page<Stored<QKDNode>> {
+        try await database.read { db in
+            let items = try NodeRecord.order(Column("id")).limit(limit, offset: offset).fetchAll(db).map(\.stored)
+            return Page(items: items, total: try NodeRecord.fetchCount(db))
+        }
+    }
+
+    public func node(_ id: String) async throws -> Stored<QKDNode> {
+        try await database.read { db in
+            guard let record = try NodeRecord.fetchOne(db, key: id) else { throw InventoryError.nodeNotFound(id) }
+            return record.stored
+        }
+    }
+
+    public func createNode(_ node: QKDNode) async throws -> Stored<QKDNode> {
+        let node = try Self.validate(node)
+        return try await database.write { db in
+            if try NodeRecord.exists(db, key: node.id.rawValue) { throw InventoryError.nodeExists(node.id) }
+            let now = Date()
+            let record = NodeRecord(node, createdAt: now, updatedAt: now)
+            try record.insert(db)
+            return record.stored
+        }
+    }
+
+    /// Applies `change` to the stored node and saves the result if it is still valid.
+    /// The id cannot change: it is the node's identity.
+    public func updateNode(_ id: String, _ change: @Sendable (inout QKDNode) -> Void) async throws -> Stored<QKDNode> {
+        try await database.write { db in
+            guard var record = try NodeRecord.fetchOne(db, key: id) else { throw InventoryError.nodeNotFound(id) }
+            let original = record.node
+            change(&record.node)
+            record.node.id = original.id
+            record.node = try Self.validate(record.node)
+            if record.node != original {
+                record.updatedAt = Date()
+                try record.update(db)
+            }
+            return record.stored
+        }
+    }
+
+    /// Deletes a node; with `cascade` its links go too, otherwise a node with links is refused.
+    /// Returns the ids of the links deleted with it.
+    @discardableResult
+    public func deleteNode(_ id: String, cascade: Bool) async throws -> [LinkID] {
+        try await database.write { db in
+            guard let record = try NodeRecord.fetchOne(db, key: id) else { throw InventoryError.nodeNotFound(id) }
+            let links = try LinkRecord
+                .filter(Column("node_a") == id || Column("node_b") == id)
+                .order(Column("id")).fetchAll(db).map(\.link.id)
+            if !links.isEmpty && !cascade { throw InventoryError.nodeHasLinks(record.node.id, links: links) }
+            _ = try LinkRecord.deleteAll(db, keys: links.map(\.rawValue))
+            _ = try record.delete(db)
+            return links
+        }
+    }
+
+    // MARK: Links
+
+    public func links(limit: Int, offset: Int) async throws -> Page<Stored<QKDLink>> {
+        try await database.read { db in
+            let items = try LinkRecord.order(Column("id")).limit(limit, offset: offset).fetchAll(db).map(\.stored)
+            return Page(items: items, total: try LinkRecord.fetchCount(db))
+        }
+    }
+
+    public func link(_ id: String) async throws -> Stored<QKDLink> {
+        try await database.read { db in
+            guard let record = try LinkRecord.fetchOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
+            return record.stored
+        }
+    }
+
+    public func createLink(_ link: QKDLink) async throws -> Stored<QKDLink> {
+        let link = try Self.validate(link)
+        return try await database.write { db in
+            if try LinkRecord.exists(db, key: link.id.rawValue) { throw InventoryError.linkExists(link.id) }
+            try Self.checkEndsExist(link, db)
+            let now = Date()
+            let record = LinkRecord(link, createdAt: now, updatedAt: now)
+            try record.insert(db)
+            return record.stored
+        }
+    }
+
+    public func updateLink(_ id: String, _ change: @Sendable (inout QKDLink) -> Void) async throws -> Stored<QKDLink> {
+        try await database.write { db in
+            guard var record = try LinkRecord.fetchOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
+            let original = record.link
+            change(&record.link)
+            record.link.id = original.id
+            record.link = try Self.validate(record.link)
+            try Self.checkEndsExist(record.link, db)
+            if record.link != original {
+                record.updatedAt = Date()
+                try record.update(db)
+            }
+            return record.stored
+        }
+    }
+
+    public func deleteLink(_ id: String) async throws {
+        try await database.write { db in
+            guard try LinkRecord.deleteOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
+        }
+    }
+
+    // MARK: Topology
+
+    /// The whole inventory, read in one consistent snapshot.
+    public func topology() async throws -> (nodes: [Stored<QKDNode>], links: [Stored<QKDLink>]) {
+        try await database.read { db in
+            let nodes = try NodeRecord.order(Column("id")).fetchAll(db).map(\.stored)
+            let links = try LinkRecord.order(Column("id")).fetchAll(db).map(\.stored)
+            return (nodes, links)
+        }
+    }
+
+    /// Imports a drafted topology file, all or nothing.
+    ///
+    /// The draft is assembled inside the write transaction, so that links may reference nodes the
+    /// inventory already has (when merging) and the checks and the writes see the same state.
+    public func importTopology(
+        _ draft: TopologyDraft, file: String, mode: ImportMode, fiberModel: FiberLinkModel = .standard
+    ) async throws -> ImportSummary {
+        try await database.write { db in
+            let existingNodes = try NodeRecord.fetchAll(db)
+            let existingLinks = try LinkRecord.fetchAll(db)
+            var known: [NodeID: GeoCoordinate?] = [:]
+            if mode == .merge {
+                for record in existingNodes { known[record.node.id] = .some(record.node.location) }
+            }
+            let assembled: AssembledTopology
+            do throws(TopologyFileError) {
+                assembled = try TopologyAssembler(fiberModel: fiberModel, knownNodes: known).assemble(draft, file: file)
+            } catch {
+                throw InventoryError.topology(error)
+            }
+            let plan = ImportPlan(
+                existingNodes: Dictionary(existingNodes.map { ($0.node.id, $0.node) }, uniquingKeysWith: { a, _ in a }),
+                existingLinks: Dictionary(existingLinks.map { ($0.link.id, $0.link) }, uniquingKeysWith: { a, _ in a }),
+                incoming: assembled.topology, mode: mode
+            )
+            try Self.apply(plan, existingNodes: existingNodes, existingLinks: existingLinks, db)
+            var summary = ImportSummary(format: assembled.format, mode: mode, warnings: assembled.warnings)
+            summary.nodes = .init(
+                created: plan.nodes.created.count, updated: plan.nodes.updated.count,
+                unchanged: plan.nodes.unchanged.count, removed: plan.nodes.removed.count
+            )
+            summary.links = .init(
+                created: plan.links.created.count, updated: plan.links.updated.count,
+                unchanged: plan.links.unchanged.count, removed: plan.links.removed.count
+            )
+            return summary
+        }
+    }
+
+    private static func apply(
+        _ plan: ImportPlan, existingNodes: [NodeRecord], existingLinks: [LinkRecord], _ db: Database
+    ) throws {
+        let now = Date()
+        let nodeCreated = Dictionary(existingNodes.map { ($0.node.id, $0.createdAt) }, uniquingKeysWith: { a, _ in a })
+        let linkCreated = Dictionary(existingLinks.map { ($0.link.id, $0.createdAt) }, uniquingKeysWith: { a, _ in a })
+        // Links go first and nodes last, so that no foreign key is ever left dangling.
+        _ = try LinkRecord.deleteAll(db, keys: plan.links.removed.map(\.rawValue))
+        for node in plan.nodes.created { try NodeRecord(node, createdAt: now, updatedAt: now).insert(db) }
+        for node in plan.nodes.updated {
+            try NodeRecord(node, createdAt: nodeCreated[node.id] ?? now, updatedAt: now).update(db)
+        }
+        for link in plan.links.created { try LinkRecord(link, createdAt: now, updatedAt: now).insert(db) }
+        for link in plan.links.updated {
+            try LinkRecord(link, createdAt: linkCreated[link.id] ?? now, updatedAt: now).update(db)
+        }
+        _ = try NodeRecord.deleteAll(db, keys: plan.nodes.removed.map(\.rawValue))
+    }
+
+    // MARK: Checks
+
+    private static func validate(_ node: QKDNode) throws(InventoryError) -> QKDNode {
+        do { return try node.validated().quantized() } catch { throw .invalid(error) }
+    }
+
+    private static func validate(_ link: QKDLink) throws(InventoryError) -> QKDLink {
+        do { return try link.validated().quantized() } catch { throw .invalid(error) }
+    }
+
+    private static func checkEndsExist(_ link: QKDLink, _ db: Database) throws {
+        for (field, end) in [("node_a", link.nodeA), ("node_b", link.nodeB)] {
+            if !(try NodeRecord.exists(db, key: end.rawValue)) { throw InventoryError.unknownNode(field: field, id: end) }
+        }
+    }
+}

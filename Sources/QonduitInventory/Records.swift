@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import QonduitCore
+
+/// Row mapping for the `node` table. Hand-written rather than Codable: it is on the hot path of
+/// topology reads and imports.
+struct NodeRecord: FetchableRecord, PersistableRecord {
+    static let databaseTableName = "node"
+
+    var node: QKDNode
+    var createdAt: Date
+    var updatedAt: Date
+
+    init(_ node: QKDNode, createdAt: Date, updatedAt: Date) {
+        self.node = node
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    init(row: Row) throws {
+        let latitude: Double? = row["latitude"]
+        let longitude: Double? = row["longitude"]
+        let statusText: String = row["status"]
+        node = QKDNode(
+            id: try NodeID(row["id"] as String),
+            name: row["name"],
+            trusted: row["trusted"],
+            location: latitude.flatMap { lat in longitude.map { GeoCoordinate(latitude: lat, longitude: $0) } },
+            site: row["site"],
+            status: NodeStatus(rawValue: statusText) ?? .unknown
+        )
+        createdAt = row["created_at"]
+        updatedAt = row["updated_at"]
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container["id"] = node.id.rawValue
+        container["name"] = node.name
+        container["trusted"] = node.trusted
+        container["latitude"] = node.location?.latitude
+        container["longitude"] = node.location?.longitude
+        container["site"] = node.site
+        container["status"] = node.status.rawValue
+        container["created_at"] = createdAt
+        container["updated_at"] = updatedAt
+    }
+
+    var stored: Stored<QKDNode> { Stored(value: node, createdAt: createdAt, updatedAt: updatedAt) }
+}
+
+/// Row mapping for the `link` table.
+struct LinkRecord: FetchableRecord, PersistableRecord {
+    static let databaseTableName = "link"
+
+    var link: QKDLink
+    var createdAt: Date
+    var updatedAt: Date
+
+    init(_ link: QKDLink, createdAt: Date, updatedAt: Date) {
+        self.link = link
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    init(row: Row) throws {
+        let statusText: String = row["status"]
+        link = QKDLink(
+            id: try LinkID(row["id"] as String),
+            nodeA: try NodeID(row["node_a"] as String),
+            nodeB: try NodeID(row["node_b"] as String),
+            lengthKm: row["length_km"],
+            keyRateBps: row["key_rate_bps"],
+            status: LinkStatus(rawValue: statusText) ?? .unknown,
+            qber: row["qber"]
+        )
+        createdAt = row["created_at"]
+        updatedAt = row["updated_at"]
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container["id"] = link.id.rawValue
+        container["node_a"] = link.nodeA.rawValue
+        container["node_b"] = link.nodeB.rawValue
+        container["length_km"] = link.lengthKm
+        container["key_rate_bps"] = link.keyRateBps
+        container["status"] = link.status.rawValue
+        container["qber"] = link.qber
+        container["created_at"] = createdAt
+        container["updated_at"] = updatedAt
+    }
+
+    var stored: Stored<QKDLink> { Stored(value: link, createdAt: createdAt, updatedAt: updatedAt) }
+}

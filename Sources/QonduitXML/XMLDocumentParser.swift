@@ -1,0 +1,129 @@
+internal import CLibXML2
+
+/// Parses untrusted XML with libxml2 into `XMLElement` values.
+///
+/// Safe by construction: any DOCTYPE stops the parser (so no DTD, external entity or entity
+/// expansion is ever processed), the network is never used, and size and depth are bounded.
+public enum XMLDocumentParser {
+    /// Parses `bytes` and returns the root element.
+    public static func parse(
+        _ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default
+    ) throws(XMLParseError) -> XMLElement {
+        if bytes.isEmpty { throw XMLParseError(kind: .empty, message: "the document is empty") }
+        if bytes.count > limits.maxBytes {
+            throw XMLParseError(
+                kind: .tooLarge(limitBytes: limits.maxBytes),
+                message: "the document is \(bytes.count) bytes, over the limit of \(limits.maxBytes) bytes"
+            )
+        }
+        LibXML2.initializeOnce()
+        let result: Result<XMLElement, XMLParseError> =
+            if let contiguous = bytes.withContiguousStorageIfAvailable({ parseBuffer($0, limits: limits) }) {
+                contiguous
+            } else {
+                Array(bytes).withUnsafeBufferPointer { parseBuffer($0, limits: limits) }
+            }
+        return try result.get()
+    }
+
+    public static func parse(_ text: String, limits: XMLParseLimits = .default) throws(XMLParseError) -> XMLElement {
+        try parse(Array(text.utf8), limits: limits)
+    }
+
+    private static func parseBuffer(
+        _ buffer: UnsafeBufferPointer<UInt8>, limits: XMLParseLimits
+    ) -> Result<XMLElement, XMLParseError> {
+        guard let context = xmlNewParserCtxt() else {
+            return .failure(XMLParseError(kind: .malformed, message: "libxml2 could not allocate a parser"))
+        }
+        defer { xmlFreeParserCtxt(context) }
+        // The context owns a private copy of the SAX handler, so this hook affects this parse only.
+        context.pointee.sax.pointee.internalSubset = { userData, _, _, _ in
+            guard let parser = userData?.assumingMemoryBound(to: xmlParserCtxt.self) else { return }
+            parser.pointee._private = LibXML2.doctypeMarker
+            xmlStopParser(parser)
+        }
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+                | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue
+        )
+        let document = buffer.withMemoryRebound(to: CChar.self) { chars in
+            xmlCtxtReadMemory(context, chars.baseAddress, Int32(chars.count), "document.xml", nil, options)
+        }
+        defer { if let document { xmlFreeDoc(document) } }
+
+        if context.pointee._private == LibXML2.doctypeMarker {
+            return .failure(XMLParseError(
+                kind: .doctypeRefused,
+                message: "DOCTYPE declarations are not accepted (DTDs and entities are refused for safety)",
+                line: Int(context.pointee.input?.pointee.line ?? 0)
+            ))
+        }
+        guard let document, context.pointee.wellFormed != 0, let root = xmlDocGetRootElement(document) else {
+            return .failure(lastError(of: context, limits: limits))
+        }
+        do throws(XMLParseError) {
+            return .success(try convert(root, depth: 1, limits: limits))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static func lastError(of context: xmlParserCtxtPtr, limits: XMLParseLimits) -> XMLParseError {
+        let error = context.pointee.lastError
+        let line = error.line > 0 ? Int(error.line) : nil
+        var message = error.message.map { String(cString: $0) } ?? "the document is not well-formed XML"
+        while message.last == "\n" || message.last == " " { message.removeLast() }
+        if message.hasPrefix("Excessive depth") {
+            return XMLParseError(
+                kind: .tooDeep(limit: limits.maxDepth),
+                message: "elements nest deeper than the limit of \(limits.maxDepth)", line: line
+            )
+        }
+        return XMLParseError(kind: .malformed, message: "not well-formed XML: \(message)", line: line)
+    }
+
+    private static func convert(_ node: xmlNodePtr, depth: Int, limits: XMLParseLimits) throws(XMLParseError) -> XMLElement {
+        let line = Int(xmlGetLineNo(node))
+        if depth > limits.maxDepth {
+            throw XMLParseError(
+                kind: .tooDeep(limit: limits.maxDepth),
+                message: "elements nest deeper than the limit of \(limits.maxDepth)", line: line
+            )
+        }
+        var element = XMLElement(
+            LibXML2.string(node.pointee.name),
+            namespace: node.pointee.ns.flatMap { $0.pointee.href.map(LibXML2.string) },
+            line: line
+        )
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            let value: String
+            if let content = xmlNodeGetContent(UnsafeMutableRawPointer(current).assumingMemoryBound(to: xmlNode.self)) {
+                value = LibXML2.string(content)
+                LibXML2.free(content)
+            } else {
+                value = ""
+            }
+            element.attributes.append(XMLAttribute(
+                LibXML2.string(current.pointee.name),
+                namespace: current.pointee.ns.flatMap { $0.pointee.href.map(LibXML2.string) },
+                value: value
+            ))
+            attribute = current.pointee.next
+        }
+        var child = node.pointee.children
+        while let current = child {
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                element.children.append(try convert(current, depth: depth + 1, limits: limits))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = current.pointee.content { element.text += LibXML2.string(content) }
+            default:
+                break  // comments and processing instructions carry no data
+            }
+            child = current.pointee.next
+        }
+        return element
+    }
+}

@@ -1,0 +1,64 @@
+/// An element of a parsed or to-be-written XML document, as plain Swift values.
+///
+/// Only what Qonduit's formats use is kept: element and attribute names with their
+/// namespace URIs, the element's own text, children in order, and the source line.
+public struct XMLElement: Sendable, Equatable {
+    public var localName: String
+    public var namespaceURI: String?
+    public var attributes: [XMLAttribute]
+    public var children: [XMLElement]
+    /// The concatenated text and CDATA directly inside this element (not its descendants').
+    public var text: String
+    /// The 1-based line where the element starts in its source; 0 for built elements.
+    public var line: Int
+
+    public init(
+        _ localName: String, namespace: String? = nil, attributes: [XMLAttribute] = [],
+        children: [XMLElement] = [], text: String = "", line: Int = 0
+    ) {
+        self.localName = localName
+        self.namespaceURI = namespace
+        self.attributes = attributes
+        self.children = children
+        self.text = text
+        self.line = line
+    }
+
+    /// A leaf element holding `text`.
+    public static func leaf(_ localName: String, namespace: String? = nil, _ text: String) -> XMLElement {
+        XMLElement(localName, namespace: namespace, text: text)
+    }
+
+    public func attribute(_ name: String, namespace: String? = nil) -> String? {
+        attributes.first { $0.localName == name && $0.namespaceURI == namespace }?.value
+    }
+
+    public func children(named name: String, namespace: String?) -> [XMLElement] {
+        children.filter { $0.localName == name && $0.namespaceURI == namespace }
+    }
+
+    public func firstChild(named name: String, namespace: String?) -> XMLElement? {
+        children.first { $0.localName == name && $0.namespaceURI == namespace }
+    }
+
+    /// Text with surrounding XML white space removed, as leaf values are compared.
+    public var trimmedText: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+        guard let first = text.firstIndex(where: { !isSpace($0) }),
+              let last = text.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(text[first...last])
+    }
+}
+
+public struct XMLAttribute: Sendable, Equatable {
+    public var localName: String
+    public var namespaceURI: String?
+    public var value: String
+
+    public init(_ localName: String, namespace: String? = nil, value: String) {
+        self.localName = localName
+        self.namespaceURI = namespace
+        self.value = value
+    }
+}

@@ -1,0 +1,3 @@
+import QonduitCLI
+
+await QonduitMain.run()
