@@ -72,23 +72,24 @@ let package = Package(
         ),
         .executableTarget(name: "qonduit", dependencies: ["QonduitCLI"], swiftSettings: strictSettings),
 
+        .target(name: "QonduitTestSupport", path: "Tests/QonduitTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "QonduitCoreTests", dependencies: ["QonduitCore"], swiftSettings: strictSettings),
         .testTarget(name: "QonduitXMLTests", dependencies: ["QonduitXML"], swiftSettings: strictSettings),
         .testTarget(
             name: "QonduitTopologyTests",
-            dependencies: ["QonduitCore", "QonduitTopology"],
+            dependencies: ["QonduitCore", "QonduitTopology", "QonduitXML", "QonduitTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "QonduitInventoryTests",
-            dependencies: ["QonduitCore", "QonduitTopology", "QonduitInventory"],
+            dependencies: ["QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "QonduitAPITests",
             dependencies: [
-                "QonduitCore", "QonduitInventory", "QonduitAPI",
+                "QonduitCore", "QonduitInventory", "QonduitAPI", "QonduitTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -97,7 +98,7 @@ let package = Package(
         .testTarget(
             name: "QonduitEndToEndTests",
             dependencies: [
-                "qonduit",
+                "qonduit", "QonduitTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings

@@ -27,9 +27,12 @@ public struct TopologyFileError: Error, Sendable, Hashable, CustomStringConverti
     public var file: String
     public var issues: [TopologyIssue]
 
+    /// Issues are kept in file order (stable for issues on the same line), as a reader goes through them.
     public init(file: String, issues: [TopologyIssue]) {
         self.file = file
-        self.issues = issues
+        self.issues = issues.enumerated()
+            .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
+            .map(\.element)
     }
 
     public var description: String {

@@ -1,0 +1,131 @@
+import QonduitCore
+import QonduitTopology
+import QonduitXML
+import Testing
+
+@Suite struct GraphMLImportTests {
+    @Test func networkxFileGetsGreatCircleLengthsAndModelledRates() throws {
+        let assembled = try TopologyReader.read(try fixture("networkx.graphml"), file: "networkx.graphml")
+        #expect(assembled.format == .graphml)
+        let topology = assembled.topology
+        #expect(topology.nodes.map(\.name).sorted() == ["Bratislava", "Brno", "Prague", "Vienna"])
+        let links = Dictionary(uniqueKeysWithValues: topology.links.map { ($0.id.rawValue, $0) })
+        // Edges without ids get stable ones; the parallel edge is numbered.
+        #expect(Set(links.keys) == ["vienna--bratislava", "vienna--brno", "brno--prague", "vienna--bratislava.2"])
+        let viennaBratislava = try #require(links["vienna--bratislava"])
+        #expect(abs(viennaBratislava.lengthKm - 54.6) < 1)
+        let expectedRate = FiberLinkModel.standard.keyRateBps(lengthKm: viennaBratislava.lengthKm)!
+        #expect(abs(viennaBratislava.keyRateBps - expectedRate) / expectedRate < 1e-4)
+        #expect(links["vienna--brno"]?.lengthKm == 142.5)
+        // Unused attributes are reported, not silently dropped.
+        #expect(assembled.warnings.contains { $0.message.contains("Country") })
+    }
+
+    @Test func linksBeyondTheModelsReachImportDownWithZeroRateAndAWarning() throws {
+        let assembled = try TopologyReader.read(try fixture("networkx.graphml"), file: "networkx.graphml")
+        let brnoPrague = try #require(assembled.topology.links.first { $0.id.rawValue == "brno--prague" })
+        #expect(brnoPrague.lengthKm > 150)
+        #expect(brnoPrague.keyRateBps == 0 && brnoPrague.status == .down)
+        #expect(assembled.warnings.contains { $0.subject == "link 'brno--prague'" && $0.message.contains("beyond") })
+    }
+
+    @Test func fiberModelParametersChangeEstimatedRates() throws {
+        let longReach = FiberLinkModel(lossDbPerKm: 0.16, referenceRateBps: 2e6, maxLossDb: 40)
+        let assembled = try TopologyReader.read(try fixture("networkx.graphml"), file: "x", fiberModel: longReach)
+        let brnoPrague = try #require(assembled.topology.links.first { $0.id.rawValue == "brno--prague" })
+        #expect(brnoPrague.status == .up && brnoPrague.keyRateBps > 0)
+    }
+
+    @Test func yEdLabelsAttributesAndDefaultsAreRead() throws {
+        let topology = try TopologyReader.read(try fixture("yed.graphml"), file: "yed.graphml").topology
+        let nodes = Dictionary(uniqueKeysWithValues: topology.nodes.map { ($0.id.rawValue, $0) })
+        #expect(nodes["n0"]?.name == "Alice Lab" && nodes["n0"]?.trusted == false)
+        #expect(nodes["n1"]?.name == "Relay" && nodes["n1"]?.trusted == true)
+        let e1 = try #require(topology.links.first { $0.id.rawValue == "e1" })
+        #expect(e1.lengthKm == 20 && e1.keyRateBps == 28000.5)
+    }
+
+    @Test func topologyZooFileUsesLabelsAsNames() throws {
+        let topology = try TopologyReader.read(try fixture("zoo.graphml"), file: "zoo.graphml").topology
+        #expect(topology.nodes.first { $0.id.rawValue == "0" }?.name == "Paris")
+        #expect(topology.links.count == 2)
+        #expect(topology.links.allSatisfy { $0.lengthKm > 50 })
+    }
+
+    @Test func linksWithoutLengthOrCoordinatesAreRefused() throws {
+        let document = """
+            <graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph edgedefault="undirected">
+            <node id="a"/><node id="b"/>
+            <edge source="a" target="b"/>
+            </graph></graphml>
+            """
+        #expect { try TopologyReader.read(Array(document.utf8), file: "bare.graphml") } throws: { error in
+            issues(of: error).contains { $0.line == 3 && $0.message.contains("no coordinates") }
+        }
+    }
+}
+
+@Suite struct SNDlibImportTests {
+    @Test func readsNodesCoordinatesAndLinksAndWarnsAboutModules() throws {
+        let assembled = try TopologyReader.read(try fixture("sndlib.xml"), file: "sndlib.xml")
+        #expect(assembled.format == .sndlib)
+        let gdansk = try #require(assembled.topology.nodes.first { $0.id.rawValue == "Gdansk" })
+        #expect(gdansk.location == GeoCoordinate(latitude: 54.2, longitude: 18.6))
+        #expect(assembled.topology.links.map(\.id.rawValue).sorted() == ["Link_0_10", "Link_0_2", "Link_1_9"])
+        #expect(assembled.warnings.contains { $0.message.contains("demands") })
+    }
+}
+
+@Suite struct TopologyErrorTests {
+    @Test func everyProblemIsListedWithItsLine() throws {
+        #expect { try TopologyReader.read(try fixture("broken-references.xml"), file: "broken.xml") } throws: { error in
+            let found = issues(of: error)
+            let text = (error as? TopologyFileError)?.description ?? ""
+            return found.contains { $0.line == 13 && $0.message.contains("latitude 'ten'") }
+                && found.contains { $0.line == 15 && $0.message.contains("duplicate node id (first defined on line 8)") }
+                && found.contains { $0.line == 18 && $0.message.contains("unknown node 'Z'") }
+                && found.contains { $0.message.contains("unknown element <qkd-link/colour>") }
+                && found.contains { $0.line == 24 && $0.message.contains("key_rate_bps must be a non-negative") }
+                && text.contains("broken.xml:18: link 'L1': ")
+                && found.map { $0.line ?? 0 } == found.map { $0.line ?? 0 }.sorted()
+        }
+    }
+
+    @Test func unknownRootElementsNameTheFormatsExpected() {
+        #expect { try TopologyReader.read(Array("<topology/>".utf8), file: "t.xml") } throws: { error in
+            issues(of: error).first?.message.contains("not a known topology format") == true
+        }
+    }
+
+    @Test func anExplicitFormatMustMatchTheDocument() throws {
+        let bytes = try fixture("sndlib.xml")
+        #expect { try TopologyReader.read(bytes, file: "s.xml", format: .graphml) } throws: { error in
+            issues(of: error).first?.message.contains("graphml format needs the root element") == true
+        }
+    }
+
+    @Test func hostileDocumentsAreRefusedAsTopologyErrors() {
+        let xxe = #"<!DOCTYPE networks [<!ENTITY x SYSTEM "file:///etc/passwd">]><networks xmlns="urn:ietf:params:xml:ns:yang:ietf-network">&x;</networks>"#
+        #expect { try TopologyReader.read(Array(xxe.utf8), file: "xxe.xml") } throws: { error in
+            issues(of: error).first?.message.contains("DOCTYPE") == true
+        }
+        #expect { try TopologyReader.read(Array("<a>".utf8), file: "x.xml", limits: XMLParseLimits(maxBytes: 2)) } throws: { error in
+            issues(of: error).first?.message.contains("over the limit") == true
+        }
+    }
+
+    @Test func knownNodesLetLinksReferenceTheInventory() throws {
+        let document = """
+            <networks xmlns="urn:ietf:params:xml:ns:yang:ietf-network" xmlns:nt="urn:ietf:params:xml:ns:yang:ietf-network-topology">
+            <network><network-id>n</network-id><node><node-id>A</node-id></node>
+            <nt:link><nt:link-id>L</nt:link-id><nt:source><nt:source-node>A</nt:source-node></nt:source>
+            <nt:destination><nt:dest-node>X</nt:dest-node></nt:destination>
+            <qkd-link xmlns="urn:qonduit:params:xml:ns:yang:qonduit-qkd-topology"><length-km>5</length-km></qkd-link>
+            </nt:link></network></networks>
+            """
+        let draft = try TopologyReader.draft(Array(document.utf8), file: "f")
+        #expect(throws: TopologyFileError.self) { try TopologyAssembler().assemble(draft, file: "f") }
+        let known = try TopologyAssembler(knownNodes: [NodeID("X"): nil]).assemble(draft, file: "f")
+        #expect(known.topology.links.map(\.nodeB.rawValue) == ["X"])
+    }
+}

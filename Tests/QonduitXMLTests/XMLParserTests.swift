@@ -1,0 +1,136 @@
+import QonduitXML
+import Testing
+
+@Suite struct XMLParserTests {
+    @Test func parsesNamesNamespacesAttributesTextAndLines() throws {
+        let root = try XMLDocumentParser.parse("""
+            <?xml version="1.0"?>
+            <a xmlns="urn:a" xmlns:b="urn:b" id="1">
+              <b:c b:kind="x">hello &amp; <![CDATA[<world>]]></b:c>
+              <!-- a comment -->
+              <d/>
+            </a>
+            """)
+        #expect(root.localName == "a" && root.namespaceURI == "urn:a" && root.line == 2)
+        #expect(root.attribute("id") == "1")
+        let c = try #require(root.firstChild(named: "c", namespace: "urn:b"))
+        #expect(c.trimmedText == "hello & <world>")
+        #expect(c.attribute("kind", namespace: "urn:b") == "x")
+        #expect(c.line == 3)
+        #expect(root.children.map(\.localName) == ["c", "d"])
+    }
+
+    @Test func malformedDocumentsNameTheLine() {
+        #expect {
+            try XMLDocumentParser.parse("<a>\n<b>\n</a>")
+        } throws: { error in
+            guard let error = error as? XMLParseError else { return false }
+            return error.kind == .malformed && error.line == 3
+        }
+    }
+
+    @Test func refusesExternalEntities() {
+        let xxe = """
+            <?xml version="1.0"?>
+            <!DOCTYPE foo [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>
+            <foo>&xxe;</foo>
+            """
+        #expect(throws: XMLParseError.self) { try XMLDocumentParser.parse(xxe) }
+        #expect { try XMLDocumentParser.parse(xxe) } throws: { ($0 as? XMLParseError)?.kind == .doctypeRefused }
+    }
+
+    @Test func refusesParameterEntitiesAndExternalDTDs() {
+        for document in [
+            #"<!DOCTYPE a [ <!ENTITY % p SYSTEM "http://127.0.0.1:1/evil.dtd"> %p; ]><a/>"#,
+            #"<!DOCTYPE a SYSTEM "http://127.0.0.1:1/evil.dtd"><a/>"#,
+        ] {
+            #expect { try XMLDocumentParser.parse(document) } throws: { ($0 as? XMLParseError)?.kind == .doctypeRefused }
+        }
+    }
+
+    @Test func refusesEntityExpansionBombs() {
+        var declarations = #"<!ENTITY lol0 "lololololololololololol">"#
+        for level in 1...9 {
+            declarations += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1);", count: 10) + "\">"
+        }
+        let bomb = "<!DOCTYPE lolz [\(declarations)]><lolz>&lol9;</lolz>"
+        #expect { try XMLDocumentParser.parse(bomb) } throws: { ($0 as? XMLParseError)?.kind == .doctypeRefused }
+    }
+
+    @Test func refusesUndeclaredEntities() {
+        #expect { try XMLDocumentParser.parse("<a>&nope;</a>") } throws: { ($0 as? XMLParseError)?.kind == .malformed }
+    }
+
+    @Test func refusesDeepNesting() {
+        let deep = String(repeating: "<a>", count: 10_000) + String(repeating: "</a>", count: 10_000)
+        #expect { try XMLDocumentParser.parse(deep) } throws: {
+            if case .tooDeep = ($0 as? XMLParseError)?.kind { return true }
+            return false
+        }
+        let fine = String(repeating: "<a>", count: 100) + String(repeating: "</a>", count: 100)
+        #expect(throws: Never.self) { try XMLDocumentParser.parse(fine) }
+    }
+
+    @Test func refusesDocumentsOverTheSizeLimit() {
+        let document = "<a>" + String(repeating: "x", count: 2_000) + "</a>"
+        #expect {
+            try XMLDocumentParser.parse(document, limits: XMLParseLimits(maxBytes: 1_000))
+        } throws: { ($0 as? XMLParseError)?.kind == .tooLarge(limitBytes: 1_000) }
+    }
+
+    @Test func refusesEmptyAndNonXMLInput() {
+        #expect { try XMLDocumentParser.parse("") } throws: { ($0 as? XMLParseError)?.kind == .empty }
+        #expect { try XMLDocumentParser.parse("{\"json\": true}") } throws: { ($0 as? XMLParseError)?.kind == .malformed }
+        #expect { try XMLDocumentParser.parse([0xFF, 0xFE, 0x00, 0x3C]) } throws: { $0 is XMLParseError }
+    }
+
+    /// Thousands of mutated documents: each is either parsed or refused, never a crash.
+    @Test func survivesMutatedDocuments() {
+        let seed = Array("""
+            <?xml version="1.0"?>
+            <networks xmlns="urn:ietf:params:xml:ns:yang:ietf-network" xmlns:q="urn:q">
+              <network><network-id>n</network-id><node><node-id>A&amp;B</node-id><q:x a="1">2.5</q:x></node></network>
+            </networks>
+            """.utf8)
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("<>/&;!?[]\"'=-:xmlns \n\u{0}".utf8) + [0xC3, 0xFF]
+        var parsed = 0, refused = 0
+        for _ in 0..<3_000 {
+            var bytes = seed
+            for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                let index = Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes[index] = alphabet.randomElement(using: &generator)!
+                case 1: bytes.remove(at: index)
+                default: bytes.insert(alphabet.randomElement(using: &generator)!, at: index)
+                }
+                if bytes.isEmpty { bytes = seed }
+            }
+            do {
+                _ = try XMLDocumentParser.parse(bytes)
+                parsed += 1
+            } catch {
+                refused += 1
+            }
+        }
+        #expect(parsed + refused == 3_000)
+        #expect(refused > 0)
+    }
+}
+
+@Suite struct XMLWriterTests {
+    @Test func escapesTextAndAttributesAndRoundTrips() throws {
+        let element = XMLElement("root", namespace: "urn:r", children: [
+            XMLElement("item", namespace: "urn:i", attributes: [XMLAttribute("note", value: "a \"quoted\" <value> & more")],
+                       text: "5 < 6 & 7 > 3"),
+        ])
+        let xml = XMLDocumentWriter.serialize(element, namespaces: [
+            .init(prefix: nil, uri: "urn:r"), .init(prefix: "i", uri: "urn:i"),
+        ], comment: "made -- by a test")
+        #expect(xml.contains("<!--made - - by a test-->") || xml.contains("made - -by a test"))
+        let parsed = try XMLDocumentParser.parse(xml)
+        let item = try #require(parsed.firstChild(named: "item", namespace: "urn:i"))
+        #expect(item.text == "5 < 6 & 7 > 3")
+        #expect(item.attribute("note") == "a \"quoted\" <value> & more")
+    }
+}
