@@ -83,7 +83,10 @@ let package = Package(
         ),
         .testTarget(
             name: "QonduitInventoryTests",
-            dependencies: ["QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitTestSupport"],
+            dependencies: [
+                "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

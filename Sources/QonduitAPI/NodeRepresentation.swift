@@ -94,7 +94,7 @@ struct NodePatchRequest: Decodable, Sendable {
         return status
     }
 
-    func apply(to node: inout QKDNode, status: NodeStatus?) {
+    func apply(to node: inout QKDNode, status: NodeStatus?) throws(Problem) {
         if let name = name.newValue { node.name = name }
         if let trusted = trusted.newValue { node.trusted = trusted }
         if let status { node.status = status }
@@ -107,10 +107,11 @@ struct NodePatchRequest: Decodable, Sendable {
         case (.absent, .absent): break
         case (.null, _), (_, .null): node.location = nil
         default:
-            let latitude = latitude.newValue ?? node.location?.latitude
-            let longitude = longitude.newValue ?? node.location?.longitude
-            // A half coordinate is refused by validation through the NaN it leaves.
-            node.location = GeoCoordinate(latitude: latitude ?? .nan, longitude: longitude ?? .nan)
+            var check = RequestCheck()
+            node.location = check.location(
+                latitude: latitude.newValue ?? node.location?.latitude, longitude: longitude.newValue ?? node.location?.longitude
+            )
+            try check.finish()
         }
     }
 }

@@ -36,7 +36,7 @@ struct NodeRoutes {
             var request = request
             let patch = try await request.decodeJSON(NodePatchRequest.self, maxBytes: configuration.maxJSONBodyBytes)
             let status = try patch.checked()
-            let stored = try await inventory.updateNode(id) { patch.apply(to: &$0, status: status) }
+            let stored = try await inventory.updateNode(id) { try patch.apply(to: &$0, status: status) }
             return try JSONCoding.response(NodeRepresentation(stored: stored))
         }
         group.delete("{id}") { request, context in

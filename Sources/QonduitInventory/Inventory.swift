@@ -46,7 +46,7 @@ public final class Inventory: Sendable {
         let node = try Self.validate(node)
         return try await database.write { db in
             if try NodeRecord.exists(db, key: node.id.rawValue) { throw InventoryError.nodeExists(node.id) }
-            let now = Date()
+            let now = Self.now()
             let record = NodeRecord(node, createdAt: now, updatedAt: now)
             try record.insert(db)
             return record.stored
@@ -55,15 +55,15 @@ public final class Inventory: Sendable {
 
     /// Applies `change` to the stored node and saves the result if it is still valid.
     /// The id cannot change: it is the node's identity.
-    public func updateNode(_ id: String, _ change: @Sendable (inout QKDNode) -> Void) async throws -> Stored<QKDNode> {
+    public func updateNode(_ id: String, _ change: @Sendable (inout QKDNode) throws -> Void) async throws -> Stored<QKDNode> {
         try await database.write { db in
             guard var record = try NodeRecord.fetchOne(db, key: id) else { throw InventoryError.nodeNotFound(id) }
             let original = record.node
-            change(&record.node)
+            try change(&record.node)
             record.node.id = original.id
             record.node = try Self.validate(record.node)
             if record.node != original {
-                record.updatedAt = Date()
+                record.updatedAt = Self.now()
                 try record.update(db)
             }
             return record.stored
@@ -107,23 +107,23 @@ public final class Inventory: Sendable {
         return try await database.write { db in
             if try LinkRecord.exists(db, key: link.id.rawValue) { throw InventoryError.linkExists(link.id) }
             try Self.checkEndsExist(link, db)
-            let now = Date()
+            let now = Self.now()
             let record = LinkRecord(link, createdAt: now, updatedAt: now)
             try record.insert(db)
             return record.stored
         }
     }
 
-    public func updateLink(_ id: String, _ change: @Sendable (inout QKDLink) -> Void) async throws -> Stored<QKDLink> {
+    public func updateLink(_ id: String, _ change: @Sendable (inout QKDLink) throws -> Void) async throws -> Stored<QKDLink> {
         try await database.write { db in
             guard var record = try LinkRecord.fetchOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
             let original = record.link
-            change(&record.link)
+            try change(&record.link)
             record.link.id = original.id
             record.link = try Self.validate(record.link)
             try Self.checkEndsExist(record.link, db)
             if record.link != original {
-                record.updatedAt = Date()
+                record.updatedAt = Self.now()
                 try record.update(db)
             }
             return record.stored
@@ -189,7 +189,7 @@ public final class Inventory: Sendable {
     private static func apply(
         _ plan: ImportPlan, existingNodes: [NodeRecord], existingLinks: [LinkRecord], _ db: Database
     ) throws {
-        let now = Date()
+        let now = Self.now()
         let nodeCreated = Dictionary(existingNodes.map { ($0.node.id, $0.createdAt) }, uniquingKeysWith: { a, _ in a })
         let linkCreated = Dictionary(existingLinks.map { ($0.link.id, $0.createdAt) }, uniquingKeysWith: { a, _ in a })
         // Links go first and nodes last, so that no foreign key is ever left dangling.
@@ -206,6 +206,12 @@ public final class Inventory: Sendable {
     }
 
     // MARK: Checks
+
+    /// The current time at the millisecond precision SQLite stores, so that what a write returns
+    /// equals what a later read returns.
+    private static func now() -> Date {
+        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
 
     private static func validate(_ node: QKDNode) throws(InventoryError) -> QKDNode {
         do { return try node.validated().quantized() } catch { throw .invalid(error) }

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import QonduitAPI
+import QonduitInventory
+import QonduitTestSupport
+import Testing
+
+@Suite struct OpenAPITests {
+    @Test func everyRouteIsDocumentedAndEveryDocumentedOperationIsRouted() async throws {
+        let router = NorthboundAPI.router(inventory: try Inventory(path: ":memory:"))
+        let routed = Set(router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path.description)" })
+        let documented: Set<String> = try await withAPI { call in
+            let document = try await call(.get, "/openapi.json", nil).json
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var documented: Set<String> = []
+            for (path, item) in paths {
+                for method in item.keys where ["get", "post", "put", "patch", "delete"].contains(method) {
+                    documented.insert("\(method) \(path)")
+                }
+            }
+            return documented
+        }
+        #expect(routed == documented, "routed only: \(routed.subtracting(documented)); documented only: \(documented.subtracting(routed))")
+    }
+
+    @Test func theDocumentIsAValidOpenAPIDocument() async throws {
+        let text = try await withAPI { call in try await call(.get, "/openapi.json", nil).text }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-openapi-\(UUID().uuidString).json")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let python = try #require(ProcessRunner.which("python3"))
+        let result = try ProcessRunner.run(python, ["-m", "openapi_spec_validator", file.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    }
+}
