@@ -103,6 +103,7 @@ let package = Package(
             dependencies: [
                 "qonduit", "QonduitTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

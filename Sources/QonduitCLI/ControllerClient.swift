@@ -38,9 +38,15 @@ struct ControllerClient {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
+        // A short connect timeout: AsyncHTTPClient retries refused connections until it expires.
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(timeout: .init(connect: .seconds(3), read: .seconds(300)))
+        )
+        defer { client.shutdown { _ in } }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            response = try await client.execute(request, timeout: .seconds(600))
         } catch {
             throw CLIError("cannot reach the controller at \(baseURL): \(error) (is `qonduit serve` running there?)")
         }

@@ -1,0 +1,126 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import QonduitTestSupport
+import Testing
+
+/// These tests drive the real `qonduit` executable: `serve` on an ephemeral port and the CLI against it.
+@Suite(.serialized) struct ServeEndToEndTests {
+    @Test func serveImportsTopologiesAtStartAndTheCLIListsThem() throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
+        defer { controller.stop() }
+        let table = try QonduitBinary.run(["nodes", "list", "--server", controller.baseURL])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("mad-norte") && table.stdout.contains("6 nodes"))
+        let json = try QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"])
+        #expect(jsonArray(json.stdout).count == 8)
+        #expect(jsonArray(json.stdout).allSatisfy { ($0["key_rate_bps"] as? Double ?? 0) > 0 })
+    }
+
+    @Test func theCLIImportsEveryExampleAndEveryFormat() async throws {
+        let controller = try ControllerProcess()
+        defer { controller.stop() }
+        let files = try RepositoryPaths.exampleTopologies().map(\.path)
+            + ["networkx.graphml", "yed.graphml", "zoo.graphml", "sndlib.xml"].map(fixturePath)
+        for file in files {
+            let result = try QonduitBinary.run(["topology", "import", file, "--server", controller.baseURL])
+            #expect(result.status == 0, "\(file): \(result.stderr)")
+            #expect(result.stdout.contains("created"))
+        }
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "\(controller.baseURL)/api/v1/topology"), timeout: .seconds(30)
+        )
+        let body = try await response.body.collect(upTo: 64 << 20)
+        let topology = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: [Any]]
+        // 6 + 21 + 34 example nodes, then 4 + 3 + 3 + 4 from the fixtures.
+        #expect(topology?["nodes"]?.count == 75)
+        let again = try QonduitBinary.run(["topology", "import", files[0], "--server", controller.baseURL, "--json"])
+        let summary = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
+        #expect((summary?["nodes"] as? [String: Int])?["created"] == 0)
+    }
+
+    @Test func theInventorySurvivesARestart() throws {
+        let first = try ControllerProcess()
+        let file = try RepositoryPaths.exampleTopologies()[0].path
+        #expect(try QonduitBinary.run(["topology", "import", file, "--server", first.baseURL]).status == 0)
+        let before = try QonduitBinary.run(["nodes", "list", "--server", first.baseURL, "--json"]).stdout
+        #expect(first.stop() == 0, "graceful shutdown on SIGTERM exits 0")
+        let second = try ControllerProcess(database: first.databasePath)
+        defer { second.stop() }
+        let after = try QonduitBinary.run(["nodes", "list", "--server", second.baseURL, "--json"]).stdout
+        #expect(!jsonArray(after).isEmpty && after == before)
+    }
+
+    @Test func importErrorsReachTheOperatorWithLines() throws {
+        let controller = try ControllerProcess()
+        defer { controller.stop() }
+        let result = try QonduitBinary.run(["topology", "import", fixturePath("broken-references.xml"), "--server", controller.baseURL])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("422") && result.stderr.contains("line 18: link 'L1': node_b refers to unknown node 'Z'"))
+        #expect(jsonArray(try QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--json"]).stdout).isEmpty)
+    }
+
+    @Test func serveRefusesABadTopologyFileAtStart() throws {
+        let result = try QonduitBinary.run([
+            "serve", "--db", ":memory:", "--listen", "127.0.0.1:0", "--topology", fixturePath("broken-references.xml"),
+        ])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("broken-references.xml:18: link 'L1'"))
+    }
+
+    @Test(arguments: [
+        ["serve", "--listen", "nowhere"],
+        ["serve", "--listen", "127.0.0.1:70000"],
+        ["serve", "--max-import-bytes", "0"],
+        ["serve", "--fiber-loss-db-per-km", "-0.2"],
+        ["nodes", "list", "--server", "not a url"],
+        ["topology", "convert", "x.xml", "--to", "yaml"],
+    ])
+    func badArgumentsAreRefusedWithAMessage(_ arguments: [String]) throws {
+        let result = try QonduitBinary.run(arguments)
+        #expect(result.status != 0)
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test func clientCommandsExplainAnUnreachableController() throws {
+        let result = try QonduitBinary.run(["nodes", "list", "--server", "http://127.0.0.1:1"])
+        #expect(result.status != 0 && result.stderr.contains("cannot reach the controller"))
+    }
+}
+
+@Suite struct OfflineTopologyCommandTests {
+    @Test func validateSummarisesAGoodFile() throws {
+        let file = try RepositoryPaths.exampleTopologies()[0].path
+        let result = try QonduitBinary.run(["topology", "validate", file])
+        #expect(result.status == 0 && result.stdout.contains("valid qonduit topology"))
+    }
+
+    @Test func validateListsEveryProblemAsFileLineMessage() throws {
+        let file = fixturePath("broken-references.xml")
+        let result = try QonduitBinary.run(["topology", "validate", file])
+        #expect(result.status != 0)
+        for line in [13, 15, 18, 24, 28] { #expect(result.stderr.contains("\(file):\(line): "), "line \(line)") }
+    }
+
+    @Test func validateRefusesMissingAndHostileFiles() throws {
+        #expect(try QonduitBinary.run(["topology", "validate", "/nonexistent.xml"]).stderr.contains("cannot read"))
+        let bomb = FileManager.default.temporaryDirectory.appendingPathComponent("bomb-\(UUID().uuidString).xml")
+        try #"<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>"#.write(to: bomb, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: bomb) }
+        let result = try QonduitBinary.run(["topology", "validate", bomb.path])
+        #expect(result.status != 0 && result.stderr.contains("DOCTYPE"))
+    }
+
+    @Test func convertWritesAFileThatValidatesAndReadsBack() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("converted-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let converted = try QonduitBinary.run(["topology", "convert", fixturePath("zoo.graphml"), "--to", "qonduit", "-o", output.path])
+        #expect(converted.status == 0, "\(converted.stderr)")
+        #expect(try YANGValidator.topologyProblems(try String(contentsOf: output, encoding: .utf8)).isEmpty)
+        let validated = try QonduitBinary.run(["topology", "validate", output.path])
+        #expect(validated.stdout.contains("3 nodes") && validated.stdout.contains("2 links"))
+        let graphml = try QonduitBinary.run(["topology", "convert", output.path, "--to", "graphml"])
+        #expect(graphml.stdout.contains("<graphml"))
+    }
+}
