@@ -66,25 +66,26 @@ struct TopologyRepresentation: Encodable {
     var links: [LinkRepresentation]
 }
 
-struct ImportSummaryRepresentation: Encodable {
-    struct Counts: Encodable {
-        var created, updated, unchanged, removed: Int
+/// The answer to an import; public so that API clients (the CLI) decode the very same shape.
+public struct ImportSummaryRepresentation: Codable, Sendable {
+    public struct Counts: Codable, Sendable {
+        public var created, updated, unchanged, removed: Int
         init(_ counts: ImportSummary.Counts) {
             (created, updated, unchanged, removed) = (counts.created, counts.updated, counts.unchanged, counts.removed)
         }
     }
 
-    struct Warning: Encodable {
-        var line: Int?
-        var subject: String
-        var message: String
+    public struct Warning: Codable, Sendable {
+        public var line: Int?
+        public var subject: String
+        public var message: String
     }
 
-    var format: String
-    var mode: String
-    var nodes: Counts
-    var links: Counts
-    var warnings: [Warning]
+    public var format: String
+    public var mode: String
+    public var nodes: Counts
+    public var links: Counts
+    public var warnings: [Warning]
 
     init(_ summary: ImportSummary) {
         format = summary.format.rawValue

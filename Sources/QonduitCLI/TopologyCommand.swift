@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QonduitAPI
 import QonduitCore
 import QonduitTopology
 
@@ -26,7 +27,14 @@ struct TopologyCommand: AsyncParsableCommand {
         @OptionGroup var fiber: FiberModelOptions
 
         func run() async throws {
-            let assembled = try TopologyFiles.read(file, format: format.format, fiberModel: try fiber.model())
+            let assembled: AssembledTopology
+            do {
+                assembled = try TopologyFiles.read(file, format: format.format, fiberModel: try fiber.model())
+            } catch let error as CLIError {
+                // Exactly one `file:line: message` per problem, as compilers print them.
+                printError(error.description)
+                throw ExitCode.failure
+            }
             for warning in assembled.warnings { printError("warning: \(warning.formatted(file: file))") }
             let topology = assembled.topology
             let trusted = topology.nodes.filter(\.trusted).count
@@ -74,7 +82,7 @@ struct TopologyCommand: AsyncParsableCommand {
         func run() async throws {
             let body = try TopologyFiles.bytes(of: file)
             let name = (file as NSString).lastPathComponent
-            let summary: ImportSummaryJSON = try await client.controller().send(
+            let summary: ImportSummaryRepresentation = try await client.controller().send(
                 "POST", "/api/v1/topology/import",
                 query: ["format": format.rawValue, "mode": mode.rawValue, "filename": name],
                 body: body, contentType: "application/xml"
@@ -82,7 +90,7 @@ struct TopologyCommand: AsyncParsableCommand {
             if client.json { return try printJSON(summary) }
             print("imported \(name) (\(summary.format), \(summary.mode))")
             print(Table(header: ["", "created", "updated", "unchanged", "removed"], rows: [
-                ["nodes"] + summary.nodes.columns, ["links"] + summary.links.columns,
+                ["nodes"] + columns(summary.nodes), ["links"] + columns(summary.links),
             ]).rendered)
             for warning in summary.warnings {
                 printError("warning: \(name):\(warning.line.map(String.init) ?? "-"): \(warning.subject): \(warning.message)")
@@ -91,22 +99,10 @@ struct TopologyCommand: AsyncParsableCommand {
     }
 }
 
+private func columns(_ counts: ImportSummaryRepresentation.Counts) -> [String] {
+    [counts.created, counts.updated, counts.unchanged, counts.removed].map(String.init)
+}
+
 extension ImportMode: ExpressibleByArgument {}
 extension TopologyExportFormat: ExpressibleByArgument {}
 
-struct ImportSummaryJSON: Codable {
-    struct Counts: Codable {
-        var created, updated, unchanged, removed: Int
-        var columns: [String] { [created, updated, unchanged, removed].map(String.init) }
-    }
-    struct Warning: Codable {
-        var line: Int?
-        var subject: String
-        var message: String
-    }
-    var format: String
-    var mode: String
-    var nodes: Counts
-    var links: Counts
-    var warnings: [Warning]
-}

@@ -21,6 +21,7 @@ public enum ProcessRunner {
         try inPipe.fileHandleForWriting.close()
         // Read both pipes while the process runs, so a chatty child cannot block on a full pipe.
         let group = DispatchGroup()
+        // Written by the reader below and read only after `group.wait()`, which orders the two.
         nonisolated(unsafe) var errData = Data()
         group.enter()
         DispatchQueue.global().async {
