@@ -3,26 +3,22 @@ import QonduitCore
 import QonduitInventory
 
 /// A link as the API shows it.
-struct LinkRepresentation: Encodable {
+struct LinkRepresentation: JSONWritable {
     var stored: Stored<QKDLink>
 
-    enum CodingKeys: String, CodingKey {
-        case id, nodeA = "node_a", nodeB = "node_b", lengthKm = "length_km", keyRateBps = "key_rate_bps", status, qber
-        case createdAt = "created_at", updatedAt = "updated_at"
-    }
-
-    func encode(to encoder: any Encoder) throws {
+    func write(to writer: inout JSONWriter) {
         let link = stored.value
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(link.id.rawValue, forKey: .id)
-        try container.encode(link.nodeA.rawValue, forKey: .nodeA)
-        try container.encode(link.nodeB.rawValue, forKey: .nodeB)
-        try container.encode(link.lengthKm, forKey: .lengthKm)
-        try container.encode(link.keyRateBps, forKey: .keyRateBps)
-        try container.encode(link.status.rawValue, forKey: .status)
-        try container.encode(link.qber, forKey: .qber)
-        try container.encode(stored.createdAt, forKey: .createdAt)
-        try container.encode(stored.updatedAt, forKey: .updatedAt)
+        writer.raw("{")
+        writer.key("id"); writer.string(link.id.rawValue); writer.comma()
+        writer.key("node_a"); writer.string(link.nodeA.rawValue); writer.comma()
+        writer.key("node_b"); writer.string(link.nodeB.rawValue); writer.comma()
+        writer.key("length_km"); writer.number(link.lengthKm); writer.comma()
+        writer.key("key_rate_bps"); writer.number(link.keyRateBps); writer.comma()
+        writer.key("status"); writer.string(link.status.rawValue); writer.comma()
+        writer.key("qber"); writer.number(link.qber); writer.comma()
+        writer.key("created_at"); writer.date(stored.createdAt); writer.comma()
+        writer.key("updated_at"); writer.date(stored.updatedAt)
+        writer.raw("}")
     }
 }
 

@@ -3,25 +3,22 @@ import QonduitCore
 import QonduitInventory
 
 /// A node as the API shows it.
-struct NodeRepresentation: Encodable {
+struct NodeRepresentation: JSONWritable {
     var stored: Stored<QKDNode>
 
-    enum CodingKeys: String, CodingKey {
-        case id, name, trusted, latitude, longitude, site, status, createdAt = "created_at", updatedAt = "updated_at"
-    }
-
-    func encode(to encoder: any Encoder) throws {
+    func write(to writer: inout JSONWriter) {
         let node = stored.value
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(node.id.rawValue, forKey: .id)
-        try container.encode(node.name, forKey: .name)
-        try container.encode(node.trusted, forKey: .trusted)
-        try container.encode(node.location?.latitude, forKey: .latitude)
-        try container.encode(node.location?.longitude, forKey: .longitude)
-        try container.encode(node.site, forKey: .site)
-        try container.encode(node.status.rawValue, forKey: .status)
-        try container.encode(stored.createdAt, forKey: .createdAt)
-        try container.encode(stored.updatedAt, forKey: .updatedAt)
+        writer.raw("{")
+        writer.key("id"); writer.string(node.id.rawValue); writer.comma()
+        writer.key("name"); writer.string(node.name); writer.comma()
+        writer.key("trusted"); writer.bool(node.trusted); writer.comma()
+        writer.key("latitude"); writer.number(node.location?.latitude); writer.comma()
+        writer.key("longitude"); writer.number(node.location?.longitude); writer.comma()
+        writer.key("site"); writer.string(node.site); writer.comma()
+        writer.key("status"); writer.string(node.status.rawValue); writer.comma()
+        writer.key("created_at"); writer.date(stored.createdAt); writer.comma()
+        writer.key("updated_at"); writer.date(stored.updatedAt)
+        writer.raw("}")
     }
 }
 

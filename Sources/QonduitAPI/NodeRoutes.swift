@@ -15,20 +15,20 @@ struct NodeRoutes {
                 limit: try query.int("limit", default: 100, in: 1...10_000),
                 offset: try query.int("offset", default: 0, in: 0...Int.max)
             )
-            return try JSONCoding.response(ListRepresentation(items: page.items.map(NodeRepresentation.init), total: page.total))
+            return JSONCoding.response(writing: ListRepresentation(items: page.items.map(NodeRepresentation.init), total: page.total))
         }
         group.post { request, _ in
             _ = try QueryParameters(request, allowed: [])
             var request = request
             let body = try await request.decodeJSON(NodeCreateRequest.self, maxBytes: configuration.maxJSONBodyBytes)
             let stored = try await inventory.createNode(try body.node())
-            var response = try JSONCoding.response(NodeRepresentation(stored: stored), status: .created)
+            var response = JSONCoding.response(writing: NodeRepresentation(stored: stored), status: .created)
             response.headers[.location] = "/api/v1/nodes/\(stored.value.id)"
             return response
         }
         group.get("{id}") { request, context in
             _ = try QueryParameters(request, allowed: [])
-            return try JSONCoding.response(NodeRepresentation(stored: try await inventory.node(try context.parameters.require("id"))))
+            return JSONCoding.response(writing: NodeRepresentation(stored: try await inventory.node(try context.parameters.require("id"))))
         }
         group.patch("{id}") { request, context in
             _ = try QueryParameters(request, allowed: [])
@@ -37,7 +37,7 @@ struct NodeRoutes {
             let patch = try await request.decodeJSON(NodePatchRequest.self, maxBytes: configuration.maxJSONBodyBytes)
             let status = try patch.checked()
             let stored = try await inventory.updateNode(id) { try patch.apply(to: &$0, status: status) }
-            return try JSONCoding.response(NodeRepresentation(stored: stored))
+            return JSONCoding.response(writing: NodeRepresentation(stored: stored))
         }
         group.delete("{id}") { request, context in
             let query = try QueryParameters(request, allowed: ["cascade"])
@@ -48,7 +48,14 @@ struct NodeRoutes {
 }
 
 /// `{"items":[…],"total":N}`, the shape of every listing.
-struct ListRepresentation<Item: Encodable>: Encodable {
+struct ListRepresentation<Item: JSONWritable>: JSONWritable {
     var items: [Item]
     var total: Int
+
+    func write(to writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("items"); writer.array(items) { writer, item in item.write(to: &writer) }; writer.comma()
+        writer.key("total"); writer.number(total)
+        writer.raw("}")
+    }
 }

@@ -21,7 +21,7 @@ struct TopologyRoutes {
         group.get { request, _ in
             _ = try QueryParameters(request, allowed: [])
             let (nodes, links) = try await inventory.topology()
-            return try JSONCoding.response(TopologyRepresentation(
+            return JSONCoding.response(writing: TopologyRepresentation(
                 nodes: nodes.map(NodeRepresentation.init), links: links.map(LinkRepresentation.init)
             ))
         }
@@ -61,9 +61,16 @@ struct TopologyRoutes {
     }
 }
 
-struct TopologyRepresentation: Encodable {
+struct TopologyRepresentation: JSONWritable {
     var nodes: [NodeRepresentation]
     var links: [LinkRepresentation]
+
+    func write(to writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("nodes"); writer.array(nodes) { writer, node in node.write(to: &writer) }; writer.comma()
+        writer.key("links"); writer.array(links) { writer, link in link.write(to: &writer) }
+        writer.raw("}")
+    }
 }
 
 /// The answer to an import; public so that API clients (the CLI) decode the very same shape.

@@ -37,8 +37,7 @@ public final class Inventory: Sendable {
 
     public func node(_ id: String) async throws -> Stored<QKDNode> {
         try await database.read { db in
-            guard let record = try NodeRecord.fetchOne(db, key: id) else { throw InventoryError.nodeNotFound(id) }
-            return record.stored
+            try Self.storedNode(id, db)
         }
     }
 
@@ -47,9 +46,8 @@ public final class Inventory: Sendable {
         return try await database.write { db in
             if try NodeRecord.exists(db, key: node.id.rawValue) { throw InventoryError.nodeExists(node.id) }
             let now = Self.now()
-            let record = NodeRecord(node, createdAt: now, updatedAt: now)
-            try record.insert(db)
-            return record.stored
+            try NodeRecord(node, createdAt: now, updatedAt: now).insert(db)
+            return try Self.storedNode(node.id.rawValue, db)
         }
     }
 
@@ -66,7 +64,7 @@ public final class Inventory: Sendable {
                 record.updatedAt = Self.now()
                 try record.update(db)
             }
-            return record.stored
+            return try Self.storedNode(id, db)
         }
     }
 
@@ -97,8 +95,7 @@ public final class Inventory: Sendable {
 
     public func link(_ id: String) async throws -> Stored<QKDLink> {
         try await database.read { db in
-            guard let record = try LinkRecord.fetchOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
-            return record.stored
+            try Self.storedLink(id, db)
         }
     }
 
@@ -108,9 +105,8 @@ public final class Inventory: Sendable {
             if try LinkRecord.exists(db, key: link.id.rawValue) { throw InventoryError.linkExists(link.id) }
             try Self.checkEndsExist(link, db)
             let now = Self.now()
-            let record = LinkRecord(link, createdAt: now, updatedAt: now)
-            try record.insert(db)
-            return record.stored
+            try LinkRecord(link, createdAt: now, updatedAt: now).insert(db)
+            return try Self.storedLink(link.id.rawValue, db)
         }
     }
 
@@ -126,7 +122,7 @@ public final class Inventory: Sendable {
                 record.updatedAt = Self.now()
                 try record.update(db)
             }
-            return record.stored
+            return try Self.storedLink(id, db)
         }
     }
 
@@ -172,7 +168,7 @@ public final class Inventory: Sendable {
                 existingLinks: Dictionary(existingLinks.map { ($0.link.id, $0.link) }, uniquingKeysWith: { a, _ in a }),
                 incoming: assembled.topology, mode: mode
             )
-            try Self.apply(plan, existingNodes: existingNodes, existingLinks: existingLinks, db)
+            try Self.apply(plan, db)
             var summary = ImportSummary(format: assembled.format, mode: mode, warnings: assembled.warnings)
             summary.nodes = .init(
                 created: plan.nodes.created.count, updated: plan.nodes.updated.count,
@@ -186,26 +182,60 @@ public final class Inventory: Sendable {
         }
     }
 
+    /// Writes an import plan with prepared statements: imports of tens of thousands of rows are the
+    /// common case, and per-row record encoding would dominate their time.
     private static func apply(
-        _ plan: ImportPlan, existingNodes: [NodeRecord], existingLinks: [LinkRecord], _ db: Database
+        _ plan: ImportPlan, _ db: Database
     ) throws {
-        let now = Self.now()
-        let nodeCreated = Dictionary(existingNodes.map { ($0.node.id, $0.createdAt) }, uniquingKeysWith: { a, _ in a })
-        let linkCreated = Dictionary(existingLinks.map { ($0.link.id, $0.createdAt) }, uniquingKeysWith: { a, _ in a })
+        let now = Self.now().databaseValue  // formatted once, not once per row
+        let upsertNode = try db.cachedStatement(sql: """
+            INSERT INTO node (id, name, trusted, latitude, longitude, site, status, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, trusted = excluded.trusted,
+                latitude = excluded.latitude, longitude = excluded.longitude, site = excluded.site,
+                status = excluded.status, updated_at = excluded.updated_at
+            """)
+        let upsertLink = try db.cachedStatement(sql: """
+            INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, qber, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET node_a = excluded.node_a, node_b = excluded.node_b,
+                length_km = excluded.length_km, key_rate_bps = excluded.key_rate_bps, status = excluded.status,
+                qber = excluded.qber, updated_at = excluded.updated_at
+            """)
+        func write(_ node: QKDNode) throws {
+            upsertNode.setUncheckedArguments([
+                node.id.rawValue, node.name, node.trusted, node.location?.latitude, node.location?.longitude,
+                node.site, node.status.rawValue, now, now,
+            ])
+            try upsertNode.execute()
+        }
+        func write(_ link: QKDLink) throws {
+            upsertLink.setUncheckedArguments([
+                link.id.rawValue, link.nodeA.rawValue, link.nodeB.rawValue, link.lengthKm, link.keyRateBps,
+                link.status.rawValue, link.qber, now, now,
+            ])
+            try upsertLink.execute()
+        }
         // Links go first and nodes last, so that no foreign key is ever left dangling.
         _ = try LinkRecord.deleteAll(db, keys: plan.links.removed.map(\.rawValue))
-        for node in plan.nodes.created { try NodeRecord(node, createdAt: now, updatedAt: now).insert(db) }
-        for node in plan.nodes.updated {
-            try NodeRecord(node, createdAt: nodeCreated[node.id] ?? now, updatedAt: now).update(db)
-        }
-        for link in plan.links.created { try LinkRecord(link, createdAt: now, updatedAt: now).insert(db) }
-        for link in plan.links.updated {
-            try LinkRecord(link, createdAt: linkCreated[link.id] ?? now, updatedAt: now).update(db)
-        }
+        // An update keeps the row's created_at: the upsert's conflict clause does not touch it.
+        for node in plan.nodes.created + plan.nodes.updated { try write(node) }
+        for link in plan.links.created + plan.links.updated { try write(link) }
         _ = try NodeRecord.deleteAll(db, keys: plan.nodes.removed.map(\.rawValue))
     }
 
     // MARK: Checks
+
+    /// What a write stored, read back, so that its answer is exactly what later reads return.
+    private static func storedNode(_ id: String, _ db: Database) throws -> Stored<QKDNode> {
+        guard let record = try NodeRecord.fetchOne(db, key: id) else { throw InventoryError.nodeNotFound(id) }
+        return record.stored
+    }
+
+    private static func storedLink(_ id: String, _ db: Database) throws -> Stored<QKDLink> {
+        guard let record = try LinkRecord.fetchOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
+        return record.stored
+    }
 
     /// The current time at the millisecond precision SQLite stores, so that what a write returns
     /// equals what a later read returns.

@@ -63,7 +63,8 @@ public enum XMLDocumentParser {
             return .failure(lastError(of: context, limits: limits))
         }
         do throws(XMLParseError) {
-            return .success(try convert(root, depth: 1, limits: limits))
+            var converter = TreeConverter(limits: limits)
+            return .success(try converter.convert(root, depth: 1))
         } catch {
             return .failure(error)
         }
@@ -82,8 +83,27 @@ public enum XMLDocumentParser {
         }
         return XMLParseError(kind: .malformed, message: "not well-formed XML: \(message)", line: line)
     }
+}
 
-    private static func convert(_ node: xmlNodePtr, depth: Int, limits: XMLParseLimits) throws(XMLParseError) -> XMLElement {
+/// Copies libxml2's tree into `XMLElement` values.
+private struct TreeConverter {
+    let limits: XMLParseLimits
+    /// Namespace URIs by declaration: a document declares a few and uses them on every element.
+    private var namespaces: [UnsafeMutablePointer<xmlNs>: String] = [:]
+
+    init(limits: XMLParseLimits) {
+        self.limits = limits
+    }
+
+    private mutating func namespaceURI(_ ns: UnsafeMutablePointer<xmlNs>?) -> String? {
+        guard let ns, let href = ns.pointee.href else { return nil }
+        if let known = namespaces[ns] { return known }
+        let uri = LibXML2.string(href)
+        namespaces[ns] = uri
+        return uri
+    }
+
+    mutating func convert(_ node: xmlNodePtr, depth: Int) throws(XMLParseError) -> XMLElement {
         let line = Int(xmlGetLineNo(node))
         if depth > limits.maxDepth {
             throw XMLParseError(
@@ -91,11 +111,7 @@ public enum XMLDocumentParser {
                 message: "elements nest deeper than the limit of \(limits.maxDepth)", line: line
             )
         }
-        var element = XMLElement(
-            LibXML2.string(node.pointee.name),
-            namespace: node.pointee.ns.flatMap { $0.pointee.href.map(LibXML2.string) },
-            line: line
-        )
+        var element = XMLElement(LibXML2.string(node.pointee.name), namespace: namespaceURI(node.pointee.ns), line: line)
         var attribute = node.pointee.properties
         while let current = attribute {
             let value: String
@@ -106,9 +122,7 @@ public enum XMLDocumentParser {
                 value = ""
             }
             element.attributes.append(XMLAttribute(
-                LibXML2.string(current.pointee.name),
-                namespace: current.pointee.ns.flatMap { $0.pointee.href.map(LibXML2.string) },
-                value: value
+                LibXML2.string(current.pointee.name), namespace: namespaceURI(current.pointee.ns), value: value
             ))
             attribute = current.pointee.next
         }
@@ -116,9 +130,12 @@ public enum XMLDocumentParser {
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                element.children.append(try convert(current, depth: depth + 1, limits: limits))
+                element.children.append(try convert(current, depth: depth + 1))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content { element.text += LibXML2.string(content) }
+                // Indentation between elements is most of a document's text nodes and means nothing.
+                if xmlIsBlankNode(current) == 0, let content = current.pointee.content {
+                    element.text += LibXML2.string(content)
+                }
             default:
                 break  // comments and processing instructions carry no data
             }

@@ -7,7 +7,8 @@ public struct XMLElement: Sendable, Equatable {
     public var namespaceURI: String?
     public var attributes: [XMLAttribute]
     public var children: [XMLElement]
-    /// The concatenated text and CDATA directly inside this element (not its descendants').
+    /// The concatenated text and CDATA directly inside this element (not its descendants'),
+    /// less text nodes that are only white space.
     public var text: String
     /// The 1-based line where the element starts in its source; 0 for built elements.
     public var line: Int
