@@ -65,7 +65,7 @@ struct ImportBench: AsyncParsableCommand {
 
         guard let inventory else { return }
         var logger = Logger(label: "qonduit-bench")
-        logger.logLevel = .error
+        logger.logLevel = .critical  // stopping the server by cancellation is expected here
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: NorthboundAPI.router(inventory: inventory),
