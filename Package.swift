@@ -26,6 +26,9 @@ let package = Package(
         // Pure domain core: model, validation, geography, link-rate model. No I/O.
         .target(name: "QonduitCore", swiftSettings: strictSettings),
 
+        // Key-relay path computation: pure, array-based graph algorithms.
+        .target(name: "QonduitPathEngine", dependencies: ["QonduitCore"], swiftSettings: strictSettings),
+
         // libxml2, confined to one Foundation-free target (its headers clash with Foundation's ICU).
         .systemLibrary(
             name: "CLibXML2",
@@ -74,6 +77,7 @@ let package = Package(
 
         .target(name: "QonduitTestSupport", path: "Tests/QonduitTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "QonduitCoreTests", dependencies: ["QonduitCore"], swiftSettings: strictSettings),
+        .testTarget(name: "QonduitPathEngineTests", dependencies: ["QonduitCore", "QonduitPathEngine"], swiftSettings: strictSettings),
         .testTarget(name: "QonduitXMLTests", dependencies: ["QonduitXML"], swiftSettings: strictSettings),
         .testTarget(
             name: "QonduitTopologyTests",

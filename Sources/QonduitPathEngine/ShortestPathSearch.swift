@@ -1,0 +1,137 @@
+/// Which of the rules a search applies; diagnosis relaxes them one at a time to say what ruled a path out.
+struct SearchRules {
+    var metric: PathMetric
+    var minRateBps: Double
+    var maxHops: Int?
+    var requireUp = true
+    var requireTrustedRelays = true
+}
+
+/// Constrained shortest path: Dijkstra over the array graph with early exit at the destination,
+/// and an exact hop-bounded search when a hop limit cuts off Dijkstra's answer.
+extension RelayGraph {
+    /// The best path from `source` to `destination` under `rules`, avoiding what `workspace` has
+    /// blocked for this query (the caller calls `workspace.begin()` and blocks first).
+    func shortestPath(
+        from source: Int, to destination: Int, rules: SearchRules, workspace: SearchWorkspace
+    ) -> (nodes: [Int32], links: [Int32], value: Double)? {
+        guard let found = dijkstra(from: source, to: destination, rules: rules, workspace: workspace) else { return nil }
+        if let maxHops = rules.maxHops, found.links.count > maxHops {
+            // Dijkstra's optimum breaks the hop limit; the best path within the limit may still exist.
+            return hopBounded(from: source, to: destination, rules: rules, maxHops: maxHops, workspace: workspace)
+        }
+        return found
+    }
+
+    @inline(__always)
+    func isUsable(_ link: Int, towards node: Int, rules: SearchRules, workspace: SearchWorkspace) -> Bool {
+        (!rules.requireUp || linkUp[link]) && spareBps[link] >= rules.minRateBps
+            && !workspace.isLinkBlocked(link) && !workspace.isNodeBlocked(node)
+    }
+
+    /// Whether a key may be relayed onward from `node` (the source always sends; others must be trusted).
+    @inline(__always)
+    func mayRelay(from node: Int, source: Int, rules: SearchRules) -> Bool {
+        node == source || !rules.requireTrustedRelays || trusted[node]
+    }
+
+    private func dijkstra(
+        from source: Int, to destination: Int, rules: SearchRules, workspace: SearchWorkspace
+    ) -> (nodes: [Int32], links: [Int32], value: Double)? {
+        let generation = workspace.generation
+        workspace.distance[source] = 0
+        workspace.hops[source] = 0
+        workspace.parentLink[source] = -1
+        workspace.reachedStamp[source] = generation
+        workspace.heap.push(.init(distance: 0, hops: 0, node: Int32(source)))
+        while let entry = workspace.heap.pop() {
+            let node = Int(entry.node)
+            if workspace.settledStamp[node] == generation { continue }
+            workspace.settledStamp[node] = generation
+            if node == destination { return tracePath(to: destination, from: source, workspace: workspace) }
+            guard mayRelay(from: node, source: source, rules: rules) else { continue }
+            let start = Int(adjacencyStart[node]), end = Int(adjacencyStart[node + 1])
+            for slot in start..<end {
+                let next = Int(adjacentNode[slot]), link = Int(adjacentLink[slot])
+                guard workspace.settledStamp[next] != generation,
+                      isUsable(link, towards: next, rules: rules, workspace: workspace)
+                else { continue }
+                let weight = weight(link, rules.metric)
+                guard weight.isFinite else { continue }
+                let distance = entry.distance + weight
+                let hops = entry.hops + 1
+                if workspace.reachedStamp[next] == generation {
+                    let known = workspace.distance[next]
+                    if distance > known || (distance == known && hops >= workspace.hops[next]) { continue }
+                }
+                workspace.reachedStamp[next] = generation
+                workspace.distance[next] = distance
+                workspace.hops[next] = hops
+                workspace.parentLink[next] = Int32(link)
+                workspace.heap.push(.init(distance: distance, hops: hops, node: Int32(next)))
+            }
+        }
+        return nil
+    }
+
+    private func tracePath(to destination: Int, from source: Int, workspace: SearchWorkspace)
+        -> (nodes: [Int32], links: [Int32], value: Double) {
+        var nodes: [Int32] = [Int32(destination)]
+        var links: [Int32] = []
+        var node = destination
+        while node != source {
+            let link = Int(workspace.parentLink[node])
+            links.append(Int32(link))
+            node = Int(linkEndA[link]) == node ? Int(linkEndB[link]) : Int(linkEndA[link])
+            nodes.append(Int32(node))
+        }
+        return (nodes.reversed(), links.reversed(), workspace.distance[destination])
+    }
+
+    /// Exact shortest path of at most `maxHops` links: Bellman–Ford rounds over the frontier, one
+    /// round per hop, keeping each round's improvements to rebuild the path.
+    private func hopBounded(
+        from source: Int, to destination: Int, rules: SearchRules, maxHops: Int, workspace: SearchWorkspace
+    ) -> (nodes: [Int32], links: [Int32], value: Double)? {
+        var best = [Double](repeating: .infinity, count: nodeCount)
+        best[source] = 0
+        // improvedBy[round][node]: the link that improved `node` in that round, or -1.
+        var improvedBy: [[Int32]] = []
+        var frontier = [source]
+        for _ in 0..<maxHops where !frontier.isEmpty {
+            var next = best
+            var round = [Int32](repeating: -1, count: nodeCount)
+            var changed: [Int] = []
+            for node in frontier where node != destination && mayRelay(from: node, source: source, rules: rules) {
+                let start = Int(adjacencyStart[node]), end = Int(adjacencyStart[node + 1])
+                for slot in start..<end {
+                    let neighbour = Int(adjacentNode[slot]), link = Int(adjacentLink[slot])
+                    guard neighbour != source, isUsable(link, towards: neighbour, rules: rules, workspace: workspace) else { continue }
+                    let candidate = best[node] + weight(link, rules.metric)
+                    if candidate < next[neighbour] {
+                        if round[neighbour] == -1 { changed.append(neighbour) }
+                        next[neighbour] = candidate
+                        round[neighbour] = Int32(link)
+                    }
+                }
+            }
+            improvedBy.append(round)
+            best = next
+            frontier = changed
+        }
+        guard best[destination].isFinite else { return nil }
+        var nodes: [Int32] = [Int32(destination)]
+        var links: [Int32] = []
+        var node = destination
+        var round = improvedBy.count - 1
+        while node != source {
+            while improvedBy[round][node] == -1 { round -= 1 }
+            let link = Int(improvedBy[round][node])
+            links.append(Int32(link))
+            node = Int(linkEndA[link]) == node ? Int(linkEndB[link]) : Int(linkEndA[link])
+            nodes.append(Int32(node))
+            round -= 1
+        }
+        return (nodes.reversed(), links.reversed(), best[destination])
+    }
+}

@@ -1,0 +1,79 @@
+import QonduitCore
+import QonduitPathEngine
+
+/// A small, seedable generator so every failing case can be replayed from its seed.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Random small networks with every feature the engine must respect: untrusted nodes, links that
+/// are down, parallel links, varied rates, lengths (some zero) and costs.
+func randomTopology(seed: UInt64, nodes nodeCount: Int = 7, links linkCount: Int = 13) -> (Topology, [LinkID: Double]) {
+    var random = SeededRandom(seed: seed)
+    let nodes = (0..<nodeCount).map { index in
+        QKDNode(id: try! NodeID("n\(index)"), trusted: Double.random(in: 0..<1, using: &random) > 0.2)
+    }
+    var links: [QKDLink] = []
+    var costs: [LinkID: Double] = [:]
+    for index in 0..<linkCount {
+        let a = Int.random(in: 0..<nodeCount, using: &random)
+        var b = Int.random(in: 0..<(nodeCount - 1), using: &random)
+        if b >= a { b += 1 }
+        let id = try! LinkID("l\(index)")
+        links.append(QKDLink(
+            id: id, nodeA: nodes[a].id, nodeB: nodes[b].id,
+            lengthKm: Double(Int.random(in: 0...100, using: &random)),
+            keyRateBps: Double(Int.random(in: 1...10, using: &random) * 1000),
+            status: Double.random(in: 0..<1, using: &random) > 0.1 ? .up : .down
+        ))
+        costs[id] = Double(Int.random(in: 0...5, using: &random))
+    }
+    return (Topology(nodes: nodes, links: links), costs)
+}
+
+/// Every loopless path the rules allow, by exhaustive search: the reference the engine is checked against.
+func allValidPaths(
+    _ topology: Topology, from source: NodeID, to destination: NodeID, constraints: PathConstraints
+) -> [[QKDLink]] {
+    let trusted = Dictionary(uniqueKeysWithValues: topology.nodes.map { ($0.id, $0.trusted) })
+    var result: [[QKDLink]] = []
+    var path: [QKDLink] = []
+    var visited: Set<NodeID> = [source]
+    func extend(_ node: NodeID) {
+        if node == destination { result.append(path); return }
+        if node != source && trusted[node] != true { return }
+        if let maxHops = constraints.maxHops, path.count >= maxHops { return }
+        for link in topology.links where link.status == .up && link.keyRateBps >= constraints.minRateBps
+            && !constraints.excludeLinks.contains(link.id) {
+            guard let next = link.otherEnd(of: node), !visited.contains(next), !constraints.excludeNodes.contains(next) else { continue }
+            visited.insert(next)
+            path.append(link)
+            extend(next)
+            path.removeLast()
+            visited.remove(next)
+        }
+    }
+    extend(source)
+    return result
+}
+
+func value(_ links: [QKDLink], _ metric: PathMetric, costs: [LinkID: Double]) -> Double {
+    links.reduce(0) { total, link in
+        switch metric {
+        case .hops: total + 1
+        case .length: total + link.lengthKm
+        case .rate: total + 1 / link.keyRateBps
+        case .cost: total + (costs[link.id] ?? 1)
+        }
+    }
+}
+
+func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(a), abs(b)) }
