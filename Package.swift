@@ -8,7 +8,7 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Qonduit",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "qonduit", targets: ["qonduit"]),
         .library(name: "QonduitCore", targets: ["QonduitCore"]),
@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "QonduitAPI",
             dependencies: [
-                "QonduitCore", "QonduitTopology", "QonduitInventory",
+                "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitPathEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -22,6 +22,7 @@ public enum NorthboundAPI {
         NodeRoutes(inventory: inventory, configuration: configuration).register(on: api.group("nodes"))
         LinkRoutes(inventory: inventory, configuration: configuration).register(on: api.group("links"))
         TopologyRoutes(inventory: inventory, configuration: configuration).register(on: api.group("topology"))
+        PathRoutes(snapshots: GraphSnapshots(inventory: inventory), configuration: configuration).register(on: api.group("paths"))
         return router
     }
 }

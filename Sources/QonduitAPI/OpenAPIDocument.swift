@@ -175,6 +175,21 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/paths/compute": {
+          "post": {
+            "operationId": "computePaths",
+            "summary": "Compute key-relay paths (a dry run: nothing is reserved)",
+            "description": "Every intermediate node of a path is a trusted node; every link is up and has at least rate_bps of spare key rate. objective shortest returns up to k loopless paths in order of the metric; widest returns the path with the largest bottleneck spare rate, ties broken by the metric.",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PathRequest"}}}},
+            "responses": {
+              "200": {"description": "The paths found.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PathResult"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"description": "No path meets the constraints; detail names the constraint that ruled out the last candidates.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "422": {"$ref": "#/components/responses/Unprocessable"}
+            }
+          }
+        },
         "/api/v1/topology/export": {
           "get": {
             "operationId": "exportTopology",
@@ -286,6 +301,43 @@ enum OpenAPIDocument {
               "key_rate_bps": {"type": "number", "minimum": 0},
               "status": {"$ref": "#/components/schemas/Status"},
               "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+            }
+          },
+          "PathRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["source", "destination"],
+            "properties": {
+              "source": {"$ref": "#/components/schemas/Identifier"},
+              "destination": {"$ref": "#/components/schemas/Identifier"},
+              "rate_bps": {"type": "number", "minimum": 0, "description": "Spare key rate every link must have, bit/s."},
+              "metric": {"type": "string", "enum": ["hops", "length", "rate", "cost"], "default": "hops"},
+              "max_hops": {"type": "integer", "minimum": 1, "maximum": 1000},
+              "exclude_nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
+              "exclude_links": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
+              "include_nodes": {"type": "array", "maxItems": 0, "items": {"$ref": "#/components/schemas/Identifier"}, "description": "Waypoints: not supported yet; must be empty."},
+              "k": {"type": "integer", "minimum": 1, "maximum": 16, "default": 1},
+              "disjoint": {"type": "string", "enum": ["none"], "default": "none", "description": "Disjoint paths: not supported yet."},
+              "objective": {"type": "string", "enum": ["shortest", "widest"], "default": "shortest"}
+            }
+          },
+          "PathResult": {
+            "type": "object",
+            "required": ["paths", "total_rate_bps"],
+            "properties": {
+              "paths": {"type": "array", "items": {
+                "type": "object",
+                "required": ["nodes", "links", "hops", "length_km", "cost", "bottleneck_bps"],
+                "properties": {
+                  "nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
+                  "links": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
+                  "hops": {"type": "integer", "minimum": 1},
+                  "length_km": {"type": "number", "minimum": 0},
+                  "cost": {"type": "number", "minimum": 0},
+                  "bottleneck_bps": {"type": "number", "minimum": 0}
+                }
+              }},
+              "total_rate_bps": {"type": "number", "minimum": 0, "description": "The most one key path among these can carry: the best bottleneck."}
             }
           },
           "NodeList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, "total": {"type": "integer", "minimum": 0}}},

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 public import QonduitCore
 public import QonduitTopology
 
@@ -10,6 +11,10 @@ public final class Inventory: Sendable {
     private let database: any DatabaseWriter
     /// Where the database lives; ":memory:" for a throwaway inventory.
     public let path: String
+    private let writes = Atomic<Int>(0)
+
+    /// Counts committed writes, so that derived state (the path engine's graph) knows when it is stale.
+    public var revision: Int { writes.load(ordering: .acquiring) }
 
     /// Opens (creating and migrating when needed) the inventory at `path`; ":memory:" keeps it in memory.
     public init(path: String) throws {
@@ -43,7 +48,7 @@ public final class Inventory: Sendable {
 
     public func createNode(_ node: QKDNode) async throws -> Stored<QKDNode> {
         let node = try Self.validate(node)
-        return try await database.write { db in
+        return try await write { db in
             if try NodeRecord.exists(db, key: node.id.rawValue) { throw InventoryError.nodeExists(node.id) }
             let now = Self.now()
             try NodeRecord(node, createdAt: now, updatedAt: now).insert(db)
@@ -54,7 +59,7 @@ public final class Inventory: Sendable {
     /// Applies `change` to the stored node and saves the result if it is still valid.
     /// The id cannot change: it is the node's identity.
     public func updateNode(_ id: String, _ change: @Sendable (inout QKDNode) throws -> Void) async throws -> Stored<QKDNode> {
-        try await database.write { db in
+        try await write { db in
             guard var record = try NodeRecord.fetchOne(db, key: id) else { throw InventoryError.nodeNotFound(id) }
             let original = record.node
             try change(&record.node)
@@ -72,7 +77,7 @@ public final class Inventory: Sendable {
     /// Returns the ids of the links deleted with it.
     @discardableResult
     public func deleteNode(_ id: String, cascade: Bool) async throws -> [LinkID] {
-        try await database.write { db in
+        try await write { db in
             guard let record = try NodeRecord.fetchOne(db, key: id) else { throw InventoryError.nodeNotFound(id) }
             let links = try LinkRecord
                 .filter(Column("node_a") == id || Column("node_b") == id)
@@ -101,7 +106,7 @@ public final class Inventory: Sendable {
 
     public func createLink(_ link: QKDLink) async throws -> Stored<QKDLink> {
         let link = try Self.validate(link)
-        return try await database.write { db in
+        return try await write { db in
             if try LinkRecord.exists(db, key: link.id.rawValue) { throw InventoryError.linkExists(link.id) }
             try Self.checkEndsExist(link, db)
             let now = Self.now()
@@ -111,7 +116,7 @@ public final class Inventory: Sendable {
     }
 
     public func updateLink(_ id: String, _ change: @Sendable (inout QKDLink) throws -> Void) async throws -> Stored<QKDLink> {
-        try await database.write { db in
+        try await write { db in
             guard var record = try LinkRecord.fetchOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
             let original = record.link
             try change(&record.link)
@@ -127,7 +132,7 @@ public final class Inventory: Sendable {
     }
 
     public func deleteLink(_ id: String) async throws {
-        try await database.write { db in
+        try await write { db in
             guard try LinkRecord.deleteOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
         }
     }
@@ -150,7 +155,7 @@ public final class Inventory: Sendable {
     public func importTopology(
         _ draft: TopologyDraft, file: String, mode: ImportMode, fiberModel: FiberLinkModel = .standard
     ) async throws -> ImportSummary {
-        try await database.write { db in
+        try await write { db in
             let existingNodes = try NodeRecord.fetchAll(db)
             let existingLinks = try LinkRecord.fetchAll(db)
             var known: [NodeID: GeoCoordinate?] = [:]
@@ -222,6 +227,13 @@ public final class Inventory: Sendable {
         for node in plan.nodes.created + plan.nodes.updated { try write(node) }
         for link in plan.links.created + plan.links.updated { try write(link) }
         _ = try NodeRecord.deleteAll(db, keys: plan.nodes.removed.map(\.rawValue))
+    }
+
+    /// One write transaction; the revision moves on only once it has committed.
+    private func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        let result = try await database.write(body)
+        writes.add(1, ordering: .releasing)
+        return result
     }
 
     // MARK: Checks

@@ -1,0 +1,165 @@
+import Foundation
+import Hummingbird
+import QonduitCore
+import QonduitPathEngine
+
+/// `POST /api/v1/paths/compute`: a dry run of path computation; nothing is reserved.
+struct PathRoutes {
+    let snapshots: GraphSnapshots
+    let configuration: APIConfiguration
+
+    func register(on group: RouterGroup<BasicRequestContext>) {
+        group.post("compute") { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            var request = request
+            let body = try await request.decodeJSON(PathComputeRequest.self, maxBytes: configuration.maxJSONBodyBytes)
+            let query = try body.checked()
+            let engine = try await snapshots.engine()
+            let paths: [RelayPath]
+            do throws(PathComputationError) {
+                switch query.objective {
+                case .shortest:
+                    paths = try engine.kShortestPaths(
+                        from: query.source, to: query.destination, k: query.k, metric: query.metric, constraints: query.constraints
+                    )
+                case .widest:
+                    paths = [try engine.widestPath(
+                        from: query.source, to: query.destination, metric: query.metric, constraints: query.constraints
+                    )]
+                }
+            } catch {
+                throw Problem(pathError: error)
+            }
+            return JSONCoding.response(writing: PathComputeResponse(paths: paths))
+        }
+    }
+}
+
+/// The request body, as the API documents it.
+struct PathComputeRequest: Decodable {
+    static let fields = [
+        "source", "destination", "rate_bps", "metric", "max_hops", "exclude_nodes", "exclude_links",
+        "include_nodes", "k", "disjoint", "objective",
+    ]
+
+    var source: String
+    var destination: String
+    var rateBps: Double?
+    var metric: String?
+    var maxHops: Int?
+    var excludeNodes: [String]?
+    var excludeLinks: [String]?
+    var includeNodes: [String]?
+    var k: Int?
+    var disjoint: String?
+    var objective: String?
+
+    enum CodingKeys: String, CodingKey {
+        case source, destination, rateBps = "rate_bps", metric, maxHops = "max_hops", excludeNodes = "exclude_nodes"
+        case excludeLinks = "exclude_links", includeNodes = "include_nodes", k, disjoint, objective
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: Self.fields)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        source = try container.decode(String.self, forKey: .source)
+        destination = try container.decode(String.self, forKey: .destination)
+        rateBps = try container.decodeIfPresent(Double.self, forKey: .rateBps)
+        metric = try container.decodeIfPresent(String.self, forKey: .metric)
+        maxHops = try container.decodeIfPresent(Int.self, forKey: .maxHops)
+        excludeNodes = try container.decodeIfPresent([String].self, forKey: .excludeNodes)
+        excludeLinks = try container.decodeIfPresent([String].self, forKey: .excludeLinks)
+        includeNodes = try container.decodeIfPresent([String].self, forKey: .includeNodes)
+        k = try container.decodeIfPresent(Int.self, forKey: .k)
+        disjoint = try container.decodeIfPresent(String.self, forKey: .disjoint)
+        objective = try container.decodeIfPresent(String.self, forKey: .objective)
+    }
+
+    enum Objective: String, CaseIterable { case shortest, widest }
+
+    struct Checked {
+        var source: NodeID
+        var destination: NodeID
+        var metric: PathMetric
+        var constraints: PathConstraints
+        var k: Int
+        var objective: Objective
+    }
+
+    func checked() throws(Problem) -> Checked {
+        var check = RequestCheck()
+        let source = check.identifier(source, as: NodeID.self, pointer: "/source")
+        let destination = check.identifier(destination, as: NodeID.self, pointer: "/destination")
+        let metric = check.enumValue(metric, as: PathMetric.self, pointer: "/metric") ?? .hops
+        let objective = check.enumValue(objective, as: Objective.self, pointer: "/objective") ?? .shortest
+        if let rateBps, !rateBps.isFinite || rateBps < 0 {
+            check.items.append(.init(pointer: "/rate_bps", message: "must be a non-negative number of bit/s"))
+        }
+        if let maxHops, maxHops < 1 || maxHops > 1_000 {
+            check.items.append(.init(pointer: "/max_hops", message: "must be from 1 to 1000"))
+        }
+        let k = k ?? 1
+        if !(1...16).contains(k) { check.items.append(.init(pointer: "/k", message: "must be from 1 to 16")) }
+        if objective == .widest && k != 1 {
+            check.items.append(.init(pointer: "/k", message: "the widest objective returns one path; leave k at 1"))
+        }
+        let excludedNodes = (excludeNodes ?? []).enumerated().compactMap { index, id in
+            check.identifier(id, as: NodeID.self, pointer: "/exclude_nodes/\(index)")
+        }
+        let excludedLinks = (excludeLinks ?? []).enumerated().compactMap { index, id in
+            check.identifier(id, as: LinkID.self, pointer: "/exclude_links/\(index)")
+        }
+        if let includeNodes, !includeNodes.isEmpty {
+            check.items.append(.init(pointer: "/include_nodes", message: "waypoints are not supported by this controller version yet"))
+        }
+        if let disjoint, disjoint != "none" {
+            check.items.append(.init(pointer: "/disjoint", message: "disjoint paths are not supported by this controller version yet"))
+        }
+        try check.finish()
+        return Checked(
+            source: source!, destination: destination!, metric: metric,
+            constraints: PathConstraints(
+                minRateBps: rateBps ?? 0, maxHops: maxHops, excludeNodes: Set(excludedNodes), excludeLinks: Set(excludedLinks)
+            ),
+            k: k, objective: objective
+        )
+    }
+}
+
+struct PathComputeResponse: JSONWritable {
+    var paths: [RelayPath]
+
+    func write(to writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("paths")
+        writer.array(paths) { writer, path in
+            writer.raw("{")
+            writer.key("nodes"); writer.array(path.nodes) { writer, id in writer.string(id.rawValue) }; writer.comma()
+            writer.key("links"); writer.array(path.links) { writer, id in writer.string(id.rawValue) }; writer.comma()
+            writer.key("hops"); writer.number(path.hops); writer.comma()
+            writer.key("length_km"); writer.number(path.lengthKm); writer.comma()
+            writer.key("cost"); writer.number(path.cost); writer.comma()
+            writer.key("bottleneck_bps"); writer.number(path.bottleneckBps)
+            writer.raw("}")
+        }
+        writer.comma()
+        // Alternative paths are not used together: the most one key path can carry is the best bottleneck.
+        writer.key("total_rate_bps"); writer.number(paths.map(\.bottleneckBps).max() ?? 0)
+        writer.raw("}")
+    }
+}
+
+extension Problem {
+    init(pathError error: PathComputationError) {
+        switch error {
+        case .unknownNode(let id):
+            self.init(.unprocessableContent, detail: "no node with id '\(id)'", errors: [.init(message: "unknown node '\(id)'")])
+        case .unknownLink(let id):
+            self.init(.unprocessableContent, detail: "no link with id '\(id)'", errors: [.init(message: "unknown link '\(id)'")])
+        case .sameEnds, .invalidRequest:
+            self.init(.unprocessableContent, detail: error.description)
+        case .noPath:
+            self.init(.notFound, title: "No path", detail: error.description)
+        }
+    }
+}
