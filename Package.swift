@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "QonduitCLI",
             dependencies: [
-                "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitAPI",
+                "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitAPI", "QonduitPathEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

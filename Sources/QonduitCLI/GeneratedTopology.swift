@@ -57,3 +57,41 @@ struct SplitMix64: RandomNumberGenerator {
 
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
+
+extension GeneratedTopology {
+    /// A random geometric graph: `count` nodes uniform in a square of `sideKm`, joined when closer
+    /// than the radius that gives `averageDegree` neighbours on average. All nodes are trusted.
+    static func randomGeometric(nodes count: Int, averageDegree: Double = 6, sideKm: Double = 2_000, seed: UInt64) -> Topology {
+        var random = SplitMix64(seed: seed)
+        let points = (0..<count).map { _ in (x: random.unit(), y: random.unit()) }
+        let radius = (averageDegree / (Double.pi * Double(count))).squareRoot()
+        // Bucket points into cells of the radius so that each node checks only nearby cells.
+        let cells = max(1, Int(1 / radius))
+        var buckets = [[Int]](repeating: [], count: cells * cells)
+        func cell(_ value: Double) -> Int { min(cells - 1, Int(value * Double(cells))) }
+        for (index, point) in points.enumerated() { buckets[cell(point.y) * cells + cell(point.x)].append(index) }
+        let nodes = (0..<count).map { QKDNode(id: try! NodeID("g\($0)"), trusted: true) }
+        var links: [QKDLink] = []
+        let model = FiberLinkModel.standard
+        for (index, point) in points.enumerated() {
+            let cx = cell(point.x), cy = cell(point.y)
+            for dy in -1...1 {
+                for dx in -1...1 {
+                    let x = cx + dx, y = cy + dy
+                    guard x >= 0, y >= 0, x < cells, y < cells else { continue }
+                    for other in buckets[y * cells + x] where other > index {
+                        let distance = ((points[other].x - point.x) * (points[other].x - point.x)
+                            + (points[other].y - point.y) * (points[other].y - point.y)).squareRoot()
+                        guard distance <= radius else { continue }
+                        let lengthKm = max(0.001, distance * sideKm)
+                        links.append(QKDLink(
+                            id: try! LinkID("e\(links.count)"), nodeA: nodes[index].id, nodeB: nodes[other].id,
+                            lengthKm: lengthKm, keyRateBps: model.keyRateBps(lengthKm: lengthKm) ?? 0
+                        ).quantized())
+                    }
+                }
+            }
+        }
+        return Topology(nodes: nodes, links: links)
+    }
+}

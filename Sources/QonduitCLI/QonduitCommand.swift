@@ -8,9 +8,12 @@ public struct QonduitCommand: AsyncParsableCommand {
         discussion: """
             Run the controller with `qonduit serve`; work with topology files offline with \
             `qonduit topology validate|convert`; talk to a running controller with \
-            `qonduit nodes list`, `qonduit links list` and `qonduit topology import`.
+            `qonduit nodes list`, `qonduit links list`, `qonduit topology import` and \
+            `qonduit paths compute`.
             """,
-        subcommands: [ServeCommand.self, TopologyCommand.self, NodesCommand.self, LinksCommand.self, BenchCommand.self]
+        subcommands: [
+            ServeCommand.self, TopologyCommand.self, NodesCommand.self, LinksCommand.self, PathsCommand.self, BenchCommand.self,
+        ]
     )
 
     public init() {}
