@@ -25,6 +25,8 @@ public struct RelayGraph: Sendable {
     let adjacencyStart: [Int32]
     let adjacentNode: [Int32]
     let adjacentLink: [Int32]
+    /// The same data as raw buffers for the search loops.
+    let search: SearchArrays
 
     public var nodeCount: Int { nodeIDs.count }
     public var linkCount: Int { linkIDs.count }
@@ -78,19 +80,27 @@ public struct RelayGraph: Sendable {
         }
         self.adjacentNode = adjacentNode
         self.adjacentLink = adjacentLink
+        let spare = spareBps, lengths = lengthKm, costs = cost
+        let weights = PathMetric.allCases.map { metric -> [Double] in
+            switch metric {
+            case .hops: [Double](repeating: 1, count: links.count)
+            case .length: lengths
+            case .rate: spare.map { $0 > 0 ? 1 / $0 : .infinity }
+            case .cost: costs
+            }
+        }
+        search = SearchArrays(
+            adjacencyStart: degree, adjacentNode: adjacentNode, adjacentLink: adjacentLink,
+            weights: weights, spareBps: spare, linkUp: linkUp, trusted: trusted
+        )
     }
 
     public func index(of node: NodeID) -> Int? { nodeIndex[node].map(Int.init) }
     public func index(of link: LinkID) -> Int? { linkIndex[link].map(Int.init) }
 
-    /// The weight of a link under `metric`; always positive or zero.
+    /// The weight of a link under `metric`: zero or more, infinite for a link with no spare rate under `rate`.
     @inline(__always)
     func weight(_ link: Int, _ metric: PathMetric) -> Double {
-        switch metric {
-        case .hops: 1
-        case .length: lengthKm[link]
-        case .rate: spareBps[link] > 0 ? 1 / spareBps[link] : .infinity
-        case .cost: cost[link]
-        }
+        search.weights[metric.ordinal][link]
     }
 }

@@ -1,38 +1,53 @@
 /// Scratch memory for searches on one graph, reused across queries so that a query allocates
 /// nothing but its answer. Arrays are invalidated by bumping `generation`, not by clearing them.
 ///
-/// A workspace is mutable and belongs to one search at a time (one per thread or task).
+/// The buffers are raw pointers owned by this object: the search loop then runs without bounds,
+/// exclusivity or copy-on-write checks, which were most of its time with Swift arrays. A workspace
+/// is mutable and belongs to one search at a time (one per thread or task).
 public final class SearchWorkspace {
     let nodeCount: Int
     let linkCount: Int
     var generation: UInt32 = 0
-    var distance: [Double]
-    var hops: [Int32]
-    var parentLink: [Int32]
-    var reachedStamp: [UInt32]
-    var settledStamp: [UInt32]
-    var blockedNodeStamp: [UInt32]
-    var blockedLinkStamp: [UInt32]
-    var heap = MinHeap()
+    let distance: UnsafeMutablePointer<Double>
+    let hops: UnsafeMutablePointer<Int32>
+    let parentLink: UnsafeMutablePointer<Int32>
+    let reachedStamp: UnsafeMutablePointer<UInt32>
+    let settledStamp: UnsafeMutablePointer<UInt32>
+    let blockedNodeStamp: UnsafeMutablePointer<UInt32>
+    let blockedLinkStamp: UnsafeMutablePointer<UInt32>
+    let heap: MinHeap
 
     public init(for graph: RelayGraph) {
         nodeCount = graph.nodeCount
         linkCount = graph.linkCount
-        distance = Array(repeating: 0, count: nodeCount)
-        hops = Array(repeating: 0, count: nodeCount)
-        parentLink = Array(repeating: -1, count: nodeCount)
-        reachedStamp = Array(repeating: 0, count: nodeCount)
-        settledStamp = Array(repeating: 0, count: nodeCount)
-        blockedNodeStamp = Array(repeating: 0, count: nodeCount)
-        blockedLinkStamp = Array(repeating: 0, count: linkCount)
+        distance = .allocate(capacity: max(1, nodeCount))
+        hops = .allocate(capacity: max(1, nodeCount))
+        parentLink = .allocate(capacity: max(1, nodeCount))
+        reachedStamp = .allocate(capacity: max(1, nodeCount))
+        reachedStamp.initialize(repeating: 0, count: max(1, nodeCount))
+        settledStamp = .allocate(capacity: max(1, nodeCount))
+        settledStamp.initialize(repeating: 0, count: max(1, nodeCount))
+        blockedNodeStamp = .allocate(capacity: max(1, nodeCount))
+        blockedNodeStamp.initialize(repeating: 0, count: max(1, nodeCount))
+        blockedLinkStamp = .allocate(capacity: max(1, linkCount))
+        blockedLinkStamp.initialize(repeating: 0, count: max(1, linkCount))
+        // Lazy deletion pushes at most once per relaxation: twice per link, plus the source.
+        heap = MinHeap(capacity: 2 * linkCount + 1)
+    }
+
+    deinit {
+        for pointer in [reachedStamp, settledStamp, blockedNodeStamp, blockedLinkStamp] { pointer.deallocate() }
+        distance.deallocate()
+        hops.deallocate()
+        parentLink.deallocate()
     }
 
     /// Starts a new query: everything reached, settled or blocked before is forgotten.
     func begin() {
         generation &+= 1
         if generation == 0 {  // wrapped: stale stamps could match again
-            for index in reachedStamp.indices { reachedStamp[index] = 0; settledStamp[index] = 0; blockedNodeStamp[index] = 0 }
-            for index in blockedLinkStamp.indices { blockedLinkStamp[index] = 0 }
+            for pointer in [reachedStamp, settledStamp, blockedNodeStamp] { pointer.update(repeating: 0, count: max(1, nodeCount)) }
+            blockedLinkStamp.update(repeating: 0, count: max(1, linkCount))
             generation = 1
         }
         heap.removeAll()
@@ -44,9 +59,9 @@ public final class SearchWorkspace {
     @inline(__always) func isLinkBlocked(_ link: Int) -> Bool { blockedLinkStamp[link] == generation }
 }
 
-/// A binary min-heap of (distance, hops, node), the order Dijkstra settles nodes in; ties go to
-/// fewer hops, then the lower node index, so results are deterministic.
-struct MinHeap {
+/// A binary min-heap of (distance, hops, node) in a fixed buffer, the order Dijkstra settles nodes
+/// in; ties go to fewer hops, then the lower node index, so results are deterministic.
+final class MinHeap {
     struct Entry {
         var distance: Double
         var hops: Int32
@@ -59,38 +74,53 @@ struct MinHeap {
         }
     }
 
-    private var entries: [Entry] = []
-    var isEmpty: Bool { entries.isEmpty }
+    private let entries: UnsafeMutablePointer<Entry>
+    private let capacity: Int
+    private(set) var count = 0
 
-    mutating func removeAll() { entries.removeAll(keepingCapacity: true) }
-
-    mutating func push(_ entry: Entry) {
-        entries.append(entry)
-        var child = entries.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard Entry.precedes(entries[child], entries[parent]) else { break }
-            entries.swapAt(child, parent)
-            child = parent
-        }
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        entries = .allocate(capacity: self.capacity)
     }
 
-    mutating func pop() -> Entry? {
-        guard let first = entries.first else { return nil }
-        let last = entries.removeLast()
-        guard !entries.isEmpty else { return first }
-        entries[0] = last
-        var parent = 0
-        let count = entries.count
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < count && Entry.precedes(entries[left], entries[smallest]) { smallest = left }
-            if right < count && Entry.precedes(entries[right], entries[smallest]) { smallest = right }
-            if smallest == parent { break }
-            entries.swapAt(parent, smallest)
-            parent = smallest
+    deinit { entries.deallocate() }
+
+    var isEmpty: Bool { count == 0 }
+
+    func removeAll() { count = 0 }
+
+    @inline(__always)
+    func push(_ entry: Entry) {
+        precondition(count < capacity, "heap capacity exceeded")
+        var child = count
+        count += 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard Entry.precedes(entry, entries[parent]) else { break }
+            entries[child] = entries[parent]
+            child = parent
         }
+        entries[child] = entry
+    }
+
+    @inline(__always)
+    func pop() -> Entry? {
+        guard count > 0 else { return nil }
+        let first = entries[0]
+        count -= 1
+        guard count > 0 else { return first }
+        let last = entries[count]
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            guard left < count else { break }
+            let right = left + 1
+            let smaller = right < count && Entry.precedes(entries[right], entries[left]) ? right : left
+            guard Entry.precedes(entries[smaller], last) else { break }
+            entries[parent] = entries[smaller]
+            parent = smaller
+        }
+        entries[parent] = last
         return first
     }
 }

@@ -38,37 +38,45 @@ extension RelayGraph {
     private func dijkstra(
         from source: Int, to destination: Int, rules: SearchRules, workspace: SearchWorkspace
     ) -> (nodes: [Int32], links: [Int32], value: Double)? {
+        // Locals, not properties, inside the loop: the optimiser then keeps them in registers.
         let generation = workspace.generation
-        workspace.distance[source] = 0
-        workspace.hops[source] = 0
-        workspace.parentLink[source] = -1
-        workspace.reachedStamp[source] = generation
-        workspace.heap.push(.init(distance: 0, hops: 0, node: Int32(source)))
-        while let entry = workspace.heap.pop() {
+        let distance = workspace.distance, hops = workspace.hops, parentLink = workspace.parentLink
+        let reached = workspace.reachedStamp, settled = workspace.settledStamp
+        let blockedNode = workspace.blockedNodeStamp, blockedLink = workspace.blockedLinkStamp
+        let heap = workspace.heap
+        let arrays = search
+        let start = arrays.adjacencyStart, neighbours = arrays.adjacentNode, via = arrays.adjacentLink
+        let weights = arrays.weights[rules.metric.ordinal], spare = arrays.spareBps, up = arrays.linkUp, trusted = arrays.trusted
+        let minRate = rules.minRateBps, requireUp = rules.requireUp, requireTrusted = rules.requireTrustedRelays
+
+        distance[source] = 0
+        hops[source] = 0
+        parentLink[source] = -1
+        reached[source] = generation
+        heap.push(.init(distance: 0, hops: 0, node: Int32(source)))
+        while let entry = heap.pop() {
             let node = Int(entry.node)
-            if workspace.settledStamp[node] == generation { continue }
-            workspace.settledStamp[node] = generation
+            if settled[node] == generation { continue }
+            settled[node] = generation
             if node == destination { return tracePath(to: destination, from: source, workspace: workspace) }
-            guard mayRelay(from: node, source: source, rules: rules) else { continue }
-            let start = Int(adjacencyStart[node]), end = Int(adjacencyStart[node + 1])
-            for slot in start..<end {
-                let next = Int(adjacentNode[slot]), link = Int(adjacentLink[slot])
-                guard workspace.settledStamp[next] != generation,
-                      isUsable(link, towards: next, rules: rules, workspace: workspace)
-                else { continue }
-                let weight = weight(link, rules.metric)
-                guard weight.isFinite else { continue }
-                let distance = entry.distance + weight
-                let hops = entry.hops + 1
-                if workspace.reachedStamp[next] == generation {
-                    let known = workspace.distance[next]
-                    if distance > known || (distance == known && hops >= workspace.hops[next]) { continue }
+            if requireTrusted && node != source && !trusted[node] { continue }
+            for slot in Int(start[node])..<Int(start[node + 1]) {
+                let next = Int(neighbours[slot]), link = Int(via[slot])
+                if settled[next] == generation || blockedNode[next] == generation || blockedLink[link] == generation { continue }
+                if (requireUp && !up[link]) || spare[link] < minRate { continue }
+                let weight = weights[link]
+                if !weight.isFinite { continue }
+                let candidate = entry.distance + weight
+                let candidateHops = entry.hops + 1
+                if reached[next] == generation {
+                    let known = distance[next]
+                    if candidate > known || (candidate == known && candidateHops >= hops[next]) { continue }
                 }
-                workspace.reachedStamp[next] = generation
-                workspace.distance[next] = distance
-                workspace.hops[next] = hops
-                workspace.parentLink[next] = Int32(link)
-                workspace.heap.push(.init(distance: distance, hops: hops, node: Int32(next)))
+                reached[next] = generation
+                distance[next] = candidate
+                hops[next] = candidateHops
+                parentLink[next] = Int32(link)
+                heap.push(.init(distance: candidate, hops: candidateHops, node: Int32(next)))
             }
         }
         return nil
