@@ -40,6 +40,18 @@ import Testing
         #expect((summary?["nodes"] as? [String: Int])?["created"] == 0)
     }
 
+    @Test func theCLIComputesRelayPaths() throws {
+        let backbone = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("backbone") }!
+        let controller = try ControllerProcess(extraArguments: ["--topology", backbone.path])
+        defer { controller.stop() }
+        let table = try QonduitBinary.run(["paths", "compute", "bjs-beijing", "bjs-jinan", "--metric", "length", "--server", controller.baseURL])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("bjs-beijing > bjs-r01") && table.stdout.contains("> bjs-jinan"))
+        let none = try QonduitBinary.run(["paths", "compute", "bjs-beijing", "bjs-shanghai", "--max-hops", "2", "--server", controller.baseURL])
+        #expect(none.status != 0 && none.stderr.contains("404") && none.stderr.contains("more than 2 hop"))
+        #expect(try QonduitBinary.run(["paths", "compute", "a", "b", "--k", "0"]).status != 0)
+    }
+
     @Test func theInventorySurvivesARestart() throws {
         let first = try ControllerProcess()
         let file = try RepositoryPaths.exampleTopologies()[0].path
