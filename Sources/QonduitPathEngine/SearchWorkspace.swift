@@ -16,6 +16,13 @@ public final class SearchWorkspace {
     let blockedNodeStamp: UnsafeMutablePointer<UInt32>
     let blockedLinkStamp: UnsafeMutablePointer<UInt32>
     let heap: MinHeap
+    // The backward half of a bidirectional search.
+    let backwardDistance: UnsafeMutablePointer<Double>
+    let backwardHops: UnsafeMutablePointer<Int32>
+    let backwardParentLink: UnsafeMutablePointer<Int32>
+    let backwardReachedStamp: UnsafeMutablePointer<UInt32>
+    let backwardSettledStamp: UnsafeMutablePointer<UInt32>
+    let backwardHeap: MinHeap
 
     public init(for graph: RelayGraph) {
         nodeCount = graph.nodeCount
@@ -33,24 +40,36 @@ public final class SearchWorkspace {
         blockedLinkStamp.initialize(repeating: 0, count: max(1, linkCount))
         // Lazy deletion pushes at most once per relaxation: twice per link, plus the source.
         heap = MinHeap(capacity: 2 * linkCount + 1)
+        backwardDistance = .allocate(capacity: max(1, nodeCount))
+        backwardHops = .allocate(capacity: max(1, nodeCount))
+        backwardParentLink = .allocate(capacity: max(1, nodeCount))
+        backwardReachedStamp = .allocate(capacity: max(1, nodeCount))
+        backwardReachedStamp.initialize(repeating: 0, count: max(1, nodeCount))
+        backwardSettledStamp = .allocate(capacity: max(1, nodeCount))
+        backwardSettledStamp.initialize(repeating: 0, count: max(1, nodeCount))
+        backwardHeap = MinHeap(capacity: 2 * linkCount + 1)
     }
 
     deinit {
-        for pointer in [reachedStamp, settledStamp, blockedNodeStamp, blockedLinkStamp] { pointer.deallocate() }
-        distance.deallocate()
-        hops.deallocate()
-        parentLink.deallocate()
+        for pointer in [reachedStamp, settledStamp, blockedNodeStamp, blockedLinkStamp, backwardReachedStamp, backwardSettledStamp] {
+            pointer.deallocate()
+        }
+        for pointer in [distance, backwardDistance] { pointer.deallocate() }
+        for pointer in [hops, parentLink, backwardHops, backwardParentLink] { pointer.deallocate() }
     }
 
     /// Starts a new query: everything reached, settled or blocked before is forgotten.
     func begin() {
         generation &+= 1
         if generation == 0 {  // wrapped: stale stamps could match again
-            for pointer in [reachedStamp, settledStamp, blockedNodeStamp] { pointer.update(repeating: 0, count: max(1, nodeCount)) }
+            for pointer in [reachedStamp, settledStamp, blockedNodeStamp, backwardReachedStamp, backwardSettledStamp] {
+                pointer.update(repeating: 0, count: max(1, nodeCount))
+            }
             blockedLinkStamp.update(repeating: 0, count: max(1, linkCount))
             generation = 1
         }
         heap.removeAll()
+        backwardHeap.removeAll()
     }
 
     func blockNode(_ node: Int) { blockedNodeStamp[node] = generation }
@@ -86,6 +105,8 @@ final class MinHeap {
     deinit { entries.deallocate() }
 
     var isEmpty: Bool { count == 0 }
+    /// The smallest entry's distance, or infinity when empty.
+    var minimumDistance: Double { count > 0 ? entries[0].distance : .infinity }
 
     func removeAll() { count = 0 }
 

@@ -55,6 +55,21 @@ import Testing
         }
     }
 
+    @Test func matchesExhaustiveSearchOnLargerSparseNetworks() throws {
+        for seed in UInt64(1_000)..<1_300 {
+            let (topology, costs) = randomTopology(seed: seed, nodes: 12, links: 19)
+            let engine = PathEngine(graph: RelayGraph(topology: topology, linkCost: costs))
+            let workspace = SearchWorkspace(for: engine.graph)
+            for destination in 1..<12 {
+                let source = try NodeID("n0"), target = try NodeID("n\(destination)")
+                let best = allValidPaths(topology, from: source, to: target, constraints: .init())
+                    .map { value($0, .length, costs: costs) }.min()
+                let found = try? engine.shortestPath(from: source, to: target, metric: .length, workspace: workspace)
+                #expect(found.map(\.lengthKm).map { close($0, best ?? -1) } ?? (best == nil), "seed \(seed) to n\(destination)")
+            }
+        }
+    }
+
     @Test func widestPathMaximisesTheBottleneckThenTheMetric() throws {
         for seed in UInt64(0)..<400 {
             let (topology, costs) = randomTopology(seed: seed)
