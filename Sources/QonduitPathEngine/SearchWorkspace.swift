@@ -39,7 +39,7 @@ public final class SearchWorkspace {
         blockedLinkStamp = .allocate(capacity: max(1, linkCount))
         blockedLinkStamp.initialize(repeating: 0, count: max(1, linkCount))
         // Lazy deletion pushes at most once per relaxation: twice per link, plus the source.
-        heap = MinHeap(capacity: 2 * linkCount + 1)
+        heap = MinHeap.allocate(capacity: 2 * linkCount + 1)
         backwardDistance = .allocate(capacity: max(1, nodeCount))
         backwardHops = .allocate(capacity: max(1, nodeCount))
         backwardParentLink = .allocate(capacity: max(1, nodeCount))
@@ -47,7 +47,7 @@ public final class SearchWorkspace {
         backwardReachedStamp.initialize(repeating: 0, count: max(1, nodeCount))
         backwardSettledStamp = .allocate(capacity: max(1, nodeCount))
         backwardSettledStamp.initialize(repeating: 0, count: max(1, nodeCount))
-        backwardHeap = MinHeap(capacity: 2 * linkCount + 1)
+        backwardHeap = MinHeap.allocate(capacity: 2 * linkCount + 1)
     }
 
     deinit {
@@ -55,6 +55,8 @@ public final class SearchWorkspace {
             pointer.deallocate()
         }
         for pointer in [distance, backwardDistance] { pointer.deallocate() }
+        heap.deallocate()
+        backwardHeap.deallocate()
         for pointer in [hops, parentLink, backwardHops, backwardParentLink] { pointer.deallocate() }
     }
 
@@ -80,7 +82,10 @@ public final class SearchWorkspace {
 
 /// A binary min-heap of (distance, hops, node) in a fixed buffer, the order Dijkstra settles nodes
 /// in; ties go to fewer hops, then the lower node index, so results are deterministic.
-final class MinHeap {
+///
+/// A view over memory its workspace owns: copying it copies two pointers and no reference count,
+/// which matters in a loop that switches between two heaps at every step.
+struct MinHeap {
     struct Entry {
         var distance: Double
         var hops: Int32
@@ -94,27 +99,33 @@ final class MinHeap {
     }
 
     private let entries: UnsafeMutablePointer<Entry>
+    private let countStorage: UnsafeMutablePointer<Int>
     private let capacity: Int
-    private(set) var count = 0
 
-    init(capacity: Int) {
-        self.capacity = max(1, capacity)
-        entries = .allocate(capacity: self.capacity)
+    /// Allocates the heap's memory; the owner must call `deallocate()`.
+    static func allocate(capacity: Int) -> MinHeap {
+        let counter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        counter.initialize(to: 0)
+        return MinHeap(entries: .allocate(capacity: max(1, capacity)), countStorage: counter, capacity: max(1, capacity))
     }
 
-    deinit { entries.deallocate() }
+    func deallocate() {
+        entries.deallocate()
+        countStorage.deallocate()
+    }
 
-    var isEmpty: Bool { count == 0 }
+    var count: Int { countStorage.pointee }
+    var isEmpty: Bool { countStorage.pointee == 0 }
     /// The smallest entry's distance, or infinity when empty.
-    var minimumDistance: Double { count > 0 ? entries[0].distance : .infinity }
+    var minimumDistance: Double { countStorage.pointee > 0 ? entries[0].distance : .infinity }
 
-    func removeAll() { count = 0 }
+    func removeAll() { countStorage.pointee = 0 }
 
     @inline(__always)
     func push(_ entry: Entry) {
-        precondition(count < capacity, "heap capacity exceeded")
-        var child = count
-        count += 1
+        var child = countStorage.pointee
+        precondition(child < capacity, "heap capacity exceeded")
+        countStorage.pointee = child + 1
         while child > 0 {
             let parent = (child - 1) / 2
             guard Entry.precedes(entry, entries[parent]) else { break }
@@ -126,9 +137,11 @@ final class MinHeap {
 
     @inline(__always)
     func pop() -> Entry? {
-        guard count > 0 else { return nil }
+        let total = countStorage.pointee
+        guard total > 0 else { return nil }
         let first = entries[0]
-        count -= 1
+        let count = total - 1
+        countStorage.pointee = count
         guard count > 0 else { return first }
         let last = entries[count]
         var parent = 0
