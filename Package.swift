@@ -21,13 +21,18 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // Pure domain core: model, validation, geography, link-rate model. No I/O.
         .target(name: "QonduitCore", swiftSettings: strictSettings),
 
         // Key-relay path computation: pure, array-based graph algorithms.
-        .target(name: "QonduitPathEngine", dependencies: ["QonduitCore"], swiftSettings: strictSettings),
+        .target(
+            name: "QonduitPathEngine",
+            dependencies: ["QonduitCore", .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: strictSettings
+        ),
 
         // libxml2, confined to one Foundation-free target (its headers clash with Foundation's ICU).
         .systemLibrary(

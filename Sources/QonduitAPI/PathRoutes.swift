@@ -15,22 +15,13 @@ struct PathRoutes {
             let body = try await request.decodeJSON(PathComputeRequest.self, maxBytes: configuration.maxJSONBodyBytes)
             let query = try body.checked()
             let engine = try await snapshots.engine()
-            let paths: [RelayPath]
+            let answer: PathComputeResponse
             do throws(PathComputationError) {
-                switch query.objective {
-                case .shortest:
-                    paths = try engine.kShortestPaths(
-                        from: query.source, to: query.destination, k: query.k, metric: query.metric, constraints: query.constraints
-                    )
-                case .widest:
-                    paths = [try engine.widestPath(
-                        from: query.source, to: query.destination, metric: query.metric, constraints: query.constraints
-                    )]
-                }
+                answer = try query.run(on: engine)
             } catch {
                 throw Problem(pathError: error)
             }
-            return JSONCoding.response(writing: PathComputeResponse(paths: paths))
+            return JSONCoding.response(writing: answer)
         }
     }
 }
@@ -75,7 +66,8 @@ struct PathComputeRequest: Decodable {
         objective = try container.decodeIfPresent(String.self, forKey: .objective)
     }
 
-    enum Objective: String, CaseIterable { case shortest, widest }
+    enum Objective: String, CaseIterable { case shortest, widest, maxFlow = "max_flow" }
+    enum Disjoint: String, CaseIterable { case none, node, link }
 
     struct Checked {
         var source: NodeID
@@ -83,7 +75,29 @@ struct PathComputeRequest: Decodable {
         var metric: PathMetric
         var constraints: PathConstraints
         var k: Int
+        var disjointness: Disjointness?
         var objective: Objective
+
+        func run(on engine: PathEngine) throws(PathComputationError) -> PathComputeResponse {
+            switch (objective, disjointness) {
+            case (.shortest, let disjointness?):
+                let paths = try engine.disjointPaths(
+                    from: source, to: destination, k: k, disjointness: disjointness, metric: metric, constraints: constraints
+                )
+                // Disjoint paths share no link, so each carries its own bottleneck at once.
+                return PathComputeResponse(paths: paths.map { ($0, $0.bottleneckBps) }, totalRateBps: paths.reduce(0) { $0 + $1.bottleneckBps })
+            case (.shortest, nil):
+                let paths = try engine.kShortestPaths(from: source, to: destination, k: k, metric: metric, constraints: constraints)
+                // Alternatives are not used together: the most one key path can carry is the best bottleneck.
+                return PathComputeResponse(paths: paths.map { ($0, $0.bottleneckBps) }, totalRateBps: paths.map(\.bottleneckBps).max() ?? 0)
+            case (.widest, _):
+                let path = try engine.widestPath(from: source, to: destination, metric: metric, constraints: constraints)
+                return PathComputeResponse(paths: [(path, path.bottleneckBps)], totalRateBps: path.bottleneckBps)
+            case (.maxFlow, _):
+                let flow = try engine.maximumKeyRateFlow(from: source, to: destination, metric: metric, constraints: constraints)
+                return PathComputeResponse(paths: flow.shares.map { ($0.path, $0.rateBps) }, totalRateBps: flow.totalRateBps)
+            }
+        }
     }
 
     func checked() throws(Problem) -> Checked {
@@ -92,16 +106,25 @@ struct PathComputeRequest: Decodable {
         let destination = check.identifier(destination, as: NodeID.self, pointer: "/destination")
         let metric = check.enumValue(metric, as: PathMetric.self, pointer: "/metric") ?? .hops
         let objective = check.enumValue(objective, as: Objective.self, pointer: "/objective") ?? .shortest
+        let disjoint = check.enumValue(disjoint, as: Disjoint.self, pointer: "/disjoint") ?? .none
+        let disjointness = Disjointness(rawValue: disjoint.rawValue)
         if let rateBps, !rateBps.isFinite || rateBps < 0 {
             check.items.append(.init(pointer: "/rate_bps", message: "must be a non-negative number of bit/s"))
         }
         if let maxHops, maxHops < 1 || maxHops > 1_000 {
             check.items.append(.init(pointer: "/max_hops", message: "must be from 1 to 1000"))
         }
-        let k = k ?? 1
+        // Disjoint answers are pairs unless k says otherwise.
+        let k = k ?? (disjointness == nil ? 1 : 2)
         if !(1...16).contains(k) { check.items.append(.init(pointer: "/k", message: "must be from 1 to 16")) }
-        if objective == .widest && k != 1 {
-            check.items.append(.init(pointer: "/k", message: "the widest objective returns one path; leave k at 1"))
+        if objective != .shortest && k != 1 {
+            check.items.append(.init(pointer: "/k", message: "the \(objective.rawValue) objective decides how many paths it returns; leave k at 1"))
+        }
+        if objective != .shortest && disjointness != nil {
+            check.items.append(.init(pointer: "/disjoint", message: "disjoint paths are computed for the shortest objective"))
+        }
+        if maxHops != nil && (disjointness != nil || objective == .maxFlow) {
+            check.items.append(.init(pointer: "/max_hops", message: "a hop limit applies to shortest and widest paths, not to disjoint paths or max_flow"))
         }
         let excludedNodes = (excludeNodes ?? []).enumerated().compactMap { index, id in
             check.identifier(id, as: NodeID.self, pointer: "/exclude_nodes/\(index)")
@@ -109,42 +132,49 @@ struct PathComputeRequest: Decodable {
         let excludedLinks = (excludeLinks ?? []).enumerated().compactMap { index, id in
             check.identifier(id, as: LinkID.self, pointer: "/exclude_links/\(index)")
         }
-        if let includeNodes, !includeNodes.isEmpty {
-            check.items.append(.init(pointer: "/include_nodes", message: "waypoints are not supported by this controller version yet"))
+        let waypoints = (includeNodes ?? []).enumerated().compactMap { index, id in
+            check.identifier(id, as: NodeID.self, pointer: "/include_nodes/\(index)")
         }
-        if let disjoint, disjoint != "none" {
-            check.items.append(.init(pointer: "/disjoint", message: "disjoint paths are not supported by this controller version yet"))
+        if (includeNodes ?? []).count > 8 {
+            check.items.append(.init(pointer: "/include_nodes", message: "at most 8 waypoints"))
+        }
+        if !waypoints.isEmpty && (disjointness != nil || objective == .maxFlow) {
+            check.items.append(.init(pointer: "/include_nodes", message: "waypoints apply to shortest and widest paths, not to disjoint paths or max_flow"))
         }
         try check.finish()
         return Checked(
             source: source!, destination: destination!, metric: metric,
             constraints: PathConstraints(
-                minRateBps: rateBps ?? 0, maxHops: maxHops, excludeNodes: Set(excludedNodes), excludeLinks: Set(excludedLinks)
+                minRateBps: rateBps ?? 0, maxHops: maxHops, excludeNodes: Set(excludedNodes), excludeLinks: Set(excludedLinks),
+                includeNodes: waypoints
             ),
-            k: k, objective: objective
+            k: k, disjointness: disjointness, objective: objective
         )
     }
 }
 
 struct PathComputeResponse: JSONWritable {
-    var paths: [RelayPath]
+    /// Each path with the rate the answer assigns it, bit/s.
+    var paths: [(path: RelayPath, rateBps: Double)]
+    var totalRateBps: Double
 
     func write(to writer: inout JSONWriter) {
         writer.raw("{")
         writer.key("paths")
-        writer.array(paths) { writer, path in
+        writer.array(paths) { writer, entry in
+            let path = entry.path
             writer.raw("{")
             writer.key("nodes"); writer.array(path.nodes) { writer, id in writer.string(id.rawValue) }; writer.comma()
             writer.key("links"); writer.array(path.links) { writer, id in writer.string(id.rawValue) }; writer.comma()
             writer.key("hops"); writer.number(path.hops); writer.comma()
             writer.key("length_km"); writer.number(path.lengthKm); writer.comma()
             writer.key("cost"); writer.number(path.cost); writer.comma()
-            writer.key("bottleneck_bps"); writer.number(path.bottleneckBps)
+            writer.key("bottleneck_bps"); writer.number(path.bottleneckBps); writer.comma()
+            writer.key("rate_bps"); writer.number(entry.rateBps)
             writer.raw("}")
         }
         writer.comma()
-        // Alternative paths are not used together: the most one key path can carry is the best bottleneck.
-        writer.key("total_rate_bps"); writer.number(paths.map(\.bottleneckBps).max() ?? 0)
+        writer.key("total_rate_bps"); writer.number(totalRateBps)
         writer.raw("}")
     }
 }
@@ -156,7 +186,7 @@ extension Problem {
             self.init(.unprocessableContent, detail: "no node with id '\(id)'", errors: [.init(message: "unknown node '\(id)'")])
         case .unknownLink(let id):
             self.init(.unprocessableContent, detail: "no link with id '\(id)'", errors: [.init(message: "unknown link '\(id)'")])
-        case .sameEnds, .invalidRequest:
+        case .sameEnds, .invalidRequest, .searchLimit:
             self.init(.unprocessableContent, detail: error.description)
         case .noPath:
             self.init(.notFound, title: "No path", detail: error.description)

@@ -17,7 +17,7 @@ extension PathEngine {
             // Disjoint paths under a hop limit is NP-hard; an answer that silently broke either rule would mislead.
             throw .invalidRequest("max_hops cannot be combined with disjoint paths")
         }
-        let query = try Query(self, source, destination, constraints)
+        let query = try PathQuery(graph, source, destination, constraints)
         let workspace = SearchWorkspace(for: graph)
         let rules = SearchRules(metric: metric, minRateBps: constraints.minRateBps, maxHops: nil)
         query.begin(workspace)
@@ -33,7 +33,7 @@ extension PathEngine {
         }
         let paths = graph.decomposeUnitFlow(network.network, query: query, disjointness: disjointness, metric: metric)
         return paths
-            .sorted { PathEngine.Candidate.precedes($0, $1) }
+            .sorted { PathCandidate.precedes($0, $1) }
             .map { RelayPath(graph: graph, nodeIndices: $0.nodes, linkIndices: $0.links) }
     }
 }
@@ -59,7 +59,7 @@ extension RelayGraph {
 
     /// Whether a node may appear on a path at all: an end, or a trusted relay that is not excluded.
     @inline(__always)
-    func mayAppear(_ node: Int, query: PathEngine.Query, rules: SearchRules, workspace: SearchWorkspace) -> Bool {
+    func mayAppear(_ node: Int, query: PathQuery, rules: SearchRules, workspace: SearchWorkspace) -> Bool {
         node == query.source || node == query.destination
             || (!workspace.isNodeBlocked(node) && (!rules.requireTrustedRelays || trusted[node]))
     }
@@ -67,7 +67,7 @@ extension RelayGraph {
     /// The unit-capacity network whose integral flows are sets of disjoint paths. For node
     /// disjointness each relay `v` becomes an entry `2v` and an exit `2v+1` joined by one unit.
     func disjointPathNetwork(
-        query: PathEngine.Query, rules: SearchRules, disjointness: Disjointness, workspace: SearchWorkspace
+        query: PathQuery, rules: SearchRules, disjointness: Disjointness, workspace: SearchWorkspace
     ) -> RootedFlowNetwork {
         let split = disjointness == .node
         let source = query.source, destination = query.destination
@@ -101,8 +101,8 @@ extension RelayGraph {
     /// Reads the paths back from an integral flow of disjoint paths. Opposite units on one link
     /// cancel, and a walk that meets its own trail drops the loop: neither costs anything more.
     func decomposeUnitFlow(
-        _ network: FlowNetwork, query: PathEngine.Query, disjointness: Disjointness, metric: PathMetric
-    ) -> [PathEngine.Candidate] {
+        _ network: FlowNetwork, query: PathQuery, disjointness: Disjointness, metric: PathMetric
+    ) -> [PathCandidate] {
         let node: (Int) -> Int = disjointness == .node ? { $0 / 2 } : { $0 }
         var usedDirection: [Int: (from: Int, to: Int)] = [:]
         var cancelled: Set<Int> = []
@@ -118,7 +118,7 @@ extension RelayGraph {
         }
         for key in outgoing.keys { outgoing[key]!.sort { $0.link > $1.link } }  // popLast takes the lowest link
 
-        var paths: [PathEngine.Candidate] = []
+        var paths: [PathCandidate] = []
         while var step = outgoing[query.source]?.popLast() {
             var nodes: [Int32] = [Int32(query.source)], links: [Int32] = []
             while true {
@@ -135,7 +135,7 @@ extension RelayGraph {
             }
             guard nodes.last == Int32(query.destination) else { continue }
             let value = links.reduce(0) { $0 + weight(Int($1), metric) }
-            paths.append(PathEngine.Candidate(nodes: nodes, links: links, value: value))
+            paths.append(PathCandidate(nodes: nodes, links: links, value: value))
         }
         return paths
     }

@@ -14,7 +14,7 @@ extension PathEngine {
             // A hop limit turns maximum flow into a linear program whose paths cannot be read off a flow.
             throw .invalidRequest("max_hops cannot be combined with the max_flow objective")
         }
-        let query = try Query(self, source, destination, constraints)
+        let query = try PathQuery(graph, source, destination, constraints)
         let workspace = SearchWorkspace(for: graph)
         let rules = SearchRules(metric: metric, minRateBps: constraints.minRateBps, maxHops: nil)
         query.begin(workspace)
@@ -40,7 +40,7 @@ extension PathEngine {
 extension RelayGraph {
     /// Splits a flow into paths: walk from the source along the link with the most flow left, drop
     /// any loop met on the way (circulating flow carries no key), and take the walk's bottleneck.
-    func decomposeFlow(_ network: FlowNetwork, query: PathEngine.Query, epsilon: Double, metric: PathMetric) -> [KeyRateFlow.Share] {
+    func decomposeFlow(_ network: FlowNetwork, query: PathQuery, epsilon: Double, metric: PathMetric) -> [KeyRateFlow.Share] {
         // Net flow per link, in the direction it runs.
         var outgoing: [Int: [(link: Int, to: Int, amount: Double)]] = [:]
         for arc in stride(from: 0, to: network.head.count, by: 2) {

@@ -8,6 +8,8 @@ public enum PathComputationError: Error, Sendable, Equatable, CustomStringConver
     case invalidRequest(String)
     /// No path meets the constraints; `reason` names the constraint that ruled out the last candidates.
     case noPath(source: NodeID, destination: NodeID, reason: String)
+    /// The search gave up within its budget rather than return an answer that might not be the best.
+    case searchLimit(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum PathComputationError: Error, Sendable, Equatable, CustomStringConver
         case .sameEnds(let id): "source and destination are both '\(id)'"
         case .invalidRequest(let message): message
         case .noPath(_, _, let reason): reason
+        case .searchLimit(let message): message
         }
     }
 }

@@ -7,11 +7,17 @@ public struct PathConstraints: Sendable, Equatable {
     public var maxHops: Int?
     public var excludeNodes: Set<NodeID>
     public var excludeLinks: Set<LinkID>
+    /// Trusted relays the path must pass through, in this order.
+    public var includeNodes: [NodeID]
 
-    public init(minRateBps: Double = 0, maxHops: Int? = nil, excludeNodes: Set<NodeID> = [], excludeLinks: Set<LinkID> = []) {
+    public init(
+        minRateBps: Double = 0, maxHops: Int? = nil, excludeNodes: Set<NodeID> = [], excludeLinks: Set<LinkID> = [],
+        includeNodes: [NodeID] = []
+    ) {
         self.minRateBps = minRateBps
         self.maxHops = maxHops
         self.excludeNodes = excludeNodes
         self.excludeLinks = excludeLinks
+        self.includeNodes = includeNodes
     }
 }
