@@ -179,7 +179,7 @@ enum OpenAPIDocument {
           "post": {
             "operationId": "computePaths",
             "summary": "Compute key-relay paths (a dry run: nothing is reserved)",
-            "description": "Every intermediate node of a path is a trusted node; every link is up and has at least rate_bps of spare key rate. objective shortest returns up to k loopless paths in order of the metric; widest returns the path with the largest bottleneck spare rate, ties broken by the metric.",
+            "description": "Every intermediate node of a path is a trusted node; every link is up and has at least rate_bps of spare key rate. objective shortest returns up to k loopless paths in order of the metric (through include_nodes in order, if given), or with disjoint node|link the k paths (2 by default) sharing no relay node or no link with the smallest total metric; widest returns the path with the largest bottleneck spare rate, ties broken by the metric; max_flow returns the most key rate the two nodes can share over all relay paths at once, split into paths (rate_bps of each), largest first.",
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PathRequest"}}}},
             "responses": {
               "200": {"description": "The paths found.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PathResult"}}}},
@@ -315,10 +315,10 @@ enum OpenAPIDocument {
               "max_hops": {"type": "integer", "minimum": 1, "maximum": 1000},
               "exclude_nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
               "exclude_links": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
-              "include_nodes": {"type": "array", "maxItems": 0, "items": {"$ref": "#/components/schemas/Identifier"}, "description": "Waypoints: not supported yet; must be empty."},
-              "k": {"type": "integer", "minimum": 1, "maximum": 16, "default": 1},
-              "disjoint": {"type": "string", "enum": ["none"], "default": "none", "description": "Disjoint paths: not supported yet."},
-              "objective": {"type": "string", "enum": ["shortest", "widest"], "default": "shortest"}
+              "include_nodes": {"type": "array", "maxItems": 8, "items": {"$ref": "#/components/schemas/Identifier"}, "description": "Trusted relays the path must pass through, in this order (shortest and widest objectives)."},
+              "k": {"type": "integer", "minimum": 1, "maximum": 16, "description": "How many paths: 1 by default, 2 with disjoint; other objectives take 1 only."},
+              "disjoint": {"type": "string", "enum": ["none", "node", "link"], "default": "none", "description": "node: the paths share no relay node (nor link); link: no link. Not with max_hops."},
+              "objective": {"type": "string", "enum": ["shortest", "widest", "max_flow"], "default": "shortest", "description": "max_flow takes no max_hops, k, disjoint or include_nodes."}
             }
           },
           "PathResult": {
@@ -327,17 +327,18 @@ enum OpenAPIDocument {
             "properties": {
               "paths": {"type": "array", "items": {
                 "type": "object",
-                "required": ["nodes", "links", "hops", "length_km", "cost", "bottleneck_bps"],
+                "required": ["nodes", "links", "hops", "length_km", "cost", "bottleneck_bps", "rate_bps"],
                 "properties": {
                   "nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
                   "links": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
                   "hops": {"type": "integer", "minimum": 1},
                   "length_km": {"type": "number", "minimum": 0},
                   "cost": {"type": "number", "minimum": 0},
-                  "bottleneck_bps": {"type": "number", "minimum": 0}
+                  "bottleneck_bps": {"type": "number", "minimum": 0, "description": "The smallest spare key rate along the path."},
+                  "rate_bps": {"type": "number", "minimum": 0, "description": "The rate this answer assigns the path: its share of the flow for max_flow, otherwise its bottleneck."}
                 }
               }},
-              "total_rate_bps": {"type": "number", "minimum": 0, "description": "The most one key path among these can carry: the best bottleneck."}
+              "total_rate_bps": {"type": "number", "minimum": 0, "description": "shortest without disjoint: the best bottleneck (alternatives are not used together); disjoint: the sum of the bottlenecks; widest: the bottleneck; max_flow: the maximum flow."}
             }
           },
           "NodeList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, "total": {"type": "integer", "minimum": 0}}},

@@ -52,6 +52,9 @@ struct PathBench: AsyncParsableCommand {
         results.append(("widest", try time(queries) { try engine.widestPath(from: $0, to: $1, metric: .length, workspace: workspace) }))
         let kQueries = Array(queries.prefix(max(1, queries.count / 10)))
         results.append(("k_shortest", try time(kQueries) { try engine.kShortestPaths(from: $0, to: $1, k: 4, metric: .length, workspace: workspace) }))
+        // A pair may have no disjoint partner (a bridge on every route); the time to find that out counts too.
+        results.append(("disjoint_pair", time(kQueries) { try? engine.disjointPaths(from: $0, to: $1, k: 2, disjointness: .node, metric: .length, workspace: workspace) }))
+        results.append(("max_flow", try time(kQueries) { try engine.maximumKeyRateFlow(from: $0, to: $1, workspace: workspace) }))
 
         let buildMs = ImportBench.median(builds)
         if json {
@@ -72,7 +75,7 @@ struct PathBench: AsyncParsableCommand {
         }
     }
 
-    private func time(_ queries: [(NodeID, NodeID)], _ body: (NodeID, NodeID) throws -> Any) throws -> [Double] {
+    private func time(_ queries: [(NodeID, NodeID)], _ body: (NodeID, NodeID) throws -> Any?) rethrows -> [Double] {
         var samples: [Double] = []
         samples.reserveCapacity(queries.count)
         for (source, destination) in queries {

@@ -10,7 +10,8 @@ extension PathEngine {
     /// solved by successive shortest paths, O(k · L log N).
     public func disjointPaths(
         from source: NodeID, to destination: NodeID, k: Int, disjointness: Disjointness, metric: PathMetric,
-        constraints: PathConstraints = .init()
+        constraints: PathConstraints = .init(),
+        workspace: SearchWorkspace? = nil
     ) throws(PathComputationError) -> [RelayPath] {
         guard (1...16).contains(k) else { throw .invalidRequest("k must be from 1 to 16, got \(k)") }
         guard constraints.maxHops == nil else {
@@ -18,7 +19,7 @@ extension PathEngine {
             throw .invalidRequest("max_hops cannot be combined with disjoint paths")
         }
         let query = try PathQuery(graph, source, destination, constraints)
-        let workspace = SearchWorkspace(for: graph)
+        let workspace = workspace ?? SearchWorkspace(for: graph)
         let rules = SearchRules(metric: metric, minRateBps: constraints.minRateBps, maxHops: nil)
         query.begin(workspace)
         var network = graph.disjointPathNetwork(query: query, rules: rules, disjointness: disjointness, workspace: workspace)

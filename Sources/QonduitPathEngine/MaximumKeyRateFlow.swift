@@ -8,14 +8,15 @@ extension PathEngine {
     /// Exact: Dinic's maximum flow on the links' spare rates, then a path decomposition of at most
     /// one path per link.
     public func maximumKeyRateFlow(
-        from source: NodeID, to destination: NodeID, metric: PathMetric = .hops, constraints: PathConstraints = .init()
+        from source: NodeID, to destination: NodeID, metric: PathMetric = .hops, constraints: PathConstraints = .init(),
+        workspace: SearchWorkspace? = nil
     ) throws(PathComputationError) -> KeyRateFlow {
         guard constraints.maxHops == nil else {
             // A hop limit turns maximum flow into a linear program whose paths cannot be read off a flow.
             throw .invalidRequest("max_hops cannot be combined with the max_flow objective")
         }
         let query = try PathQuery(graph, source, destination, constraints)
-        let workspace = SearchWorkspace(for: graph)
+        let workspace = workspace ?? SearchWorkspace(for: graph)
         let rules = SearchRules(metric: metric, minRateBps: constraints.minRateBps, maxHops: nil)
         query.begin(workspace)
         var builder = FlowNetwork.Builder(vertexCount: graph.nodeCount, expectedArcPairs: graph.linkCount)

@@ -44,7 +44,13 @@ import Testing
         (#"{"source":"bjs-beijing","destination":"bjs-hefei","rate_bps":-1}"#, "/rate_bps"),
         (#"{"source":"bjs-beijing","destination":"bjs-hefei","max_hops":0}"#, "/max_hops"),
         (#"{"source":"bjs-beijing","destination":"bjs-hefei","exclude_nodes":["ok","bad id"]}"#, "/exclude_nodes/1"),
-        (#"{"source":"bjs-beijing","destination":"bjs-hefei","disjoint":"node"}"#, "/disjoint"),
+        (#"{"source":"bjs-beijing","destination":"bjs-hefei","disjoint":"both"}"#, "/disjoint"),
+        (#"{"source":"bjs-beijing","destination":"bjs-hefei","disjoint":"node","max_hops":4}"#, "/max_hops"),
+        (#"{"source":"bjs-beijing","destination":"bjs-hefei","objective":"max_flow","k":2}"#, "/k"),
+        (#"{"source":"bjs-beijing","destination":"bjs-hefei","objective":"widest","disjoint":"link"}"#, "/disjoint"),
+        (#"{"source":"bjs-beijing","destination":"bjs-hefei","objective":"max_flow","include_nodes":["bjs-jinan"]}"#, "/include_nodes"),
+        (#"{"source":"bjs-beijing","destination":"bjs-hefei","include_nodes":["bjs-jinan","no way"]}"#, "/include_nodes/1"),
+        (#"{"source":"bjs-beijing","destination":"bjs-hefei","include_nodes":"bjs-jinan"}"#, "/include_nodes"),
         (#"{"source":"bjs-beijing","destination":"bjs-hefei","colour":"red"}"#, "/colour"),
     ])
     func badRequestsNameTheField(_ body: String, _ pointer: String) async throws {
@@ -75,6 +81,41 @@ import Testing
             let widest = try await call(.post, "/api/v1/paths/compute", #"{"source":"ams-bank","destination":"bru-nato","objective":"widest"}"#)
             let best = try #require((widest.json["paths"] as? [[String: Any]])?.first?["bottleneck_bps"] as? Double)
             #expect(paths.allSatisfy { ($0["bottleneck_bps"] as? Double ?? 0) <= best })
+        }
+    }
+
+    @Test func disjointPairMaxFlowAndWaypointsOnAMesh() async throws {
+        try await withAPI { call in
+            _ = try await call(.post, "/api/v1/topology/import", try exampleTopology(1))
+            let pair = try await call(.post, "/api/v1/paths/compute", #"{"source":"ams-bank","destination":"bru-nato","disjoint":"node","metric":"length"}"#)
+            let paths = try #require(pair.json["paths"] as? [[String: Any]], "\(pair.text)")
+            #expect(paths.count == 2)
+            let relays = paths.map { Set(($0["nodes"] as? [String] ?? []).dropFirst().dropLast()) }
+            #expect(relays[0].isDisjoint(with: relays[1]) && !relays[0].isEmpty)
+            let bottlenecks = paths.compactMap { $0["bottleneck_bps"] as? Double }
+            #expect(pair.json["total_rate_bps"] as? Double == bottlenecks.reduce(0, +))
+
+            // The bank is dual-homed: a third disjoint path cannot exist, and the answer says so.
+            let three = try await call(.post, "/api/v1/paths/compute", #"{"source":"ams-bank","destination":"bru-nato","disjoint":"node","k":3}"#)
+            #expect(three.status == .notFound && three.detail.contains("only 2 node-disjoint"), "\(three.text)")
+
+            let flow = try await call(.post, "/api/v1/paths/compute", #"{"source":"ams-bank","destination":"bru-nato","objective":"max_flow"}"#)
+            let shares = try #require(flow.json["paths"] as? [[String: Any]], "\(flow.text)")
+            let rates = shares.compactMap { $0["rate_bps"] as? Double }
+            let total = try #require(flow.json["total_rate_bps"] as? Double)
+            #expect(abs(rates.reduce(0, +) - total) < 1e-6 && total > 0)
+            #expect(zip(rates, shares.compactMap { $0["bottleneck_bps"] as? Double }).allSatisfy { $0 <= $1 })
+            let links = try await call(.get, "/api/v1/links?limit=1000", nil)
+            let bankRates = (links.json["items"] as? [[String: Any]] ?? [])
+                .filter { $0["node_a"] as? String == "ams-bank" || $0["node_b"] as? String == "ams-bank" }
+                .compactMap { $0["key_rate_bps"] as? Double }
+            #expect(bankRates.count == 2 && total <= bankRates.reduce(0, +) + 1e-6, "the bank's two links cut it off")
+
+            let via = try await call(.post, "/api/v1/paths/compute", #"{"source":"ams-bank","destination":"bru-nato","include_nodes":["ams-science"],"k":2}"#)
+            let routes = try #require(via.json["paths"] as? [[String: Any]], "\(via.text)")
+            #expect(routes.count == 2 && routes.allSatisfy { ($0["nodes"] as? [String] ?? []).contains("ams-science") })
+            let untrusted = try await call(.post, "/api/v1/paths/compute", #"{"source":"ams-bank","destination":"bru-nato","include_nodes":["rotterdam-port"]}"#)
+            #expect(untrusted.status == .unprocessableContent && untrusted.detail.contains("not a trusted node"), "\(untrusted.text)")
         }
     }
 }
