@@ -30,6 +30,11 @@ struct LooplessPathEnumerator {
             accepted.append(candidate)
             return candidate
         }
+        if accepted.count == 1 {
+            // Spur searches start now: one backward search guides them all (a single path never pays for it).
+            query.begin(workspace)
+            graph.prepareGuide(towards: query.destination, from: query.source, rules: rules, workspace: workspace)
+        }
         for spurIndex in 0..<(previous.nodes.count - 1) {
             let rootNodes = Array(previous.nodes[0...spurIndex])
             let rootLinks = Array(previous.links[0..<spurIndex])
@@ -48,7 +53,12 @@ struct LooplessPathEnumerator {
             }
             for node in rootNodes.dropLast() { workspace.blockNode(Int(node)) }
             // A spur search treats the spur node as its own source; trust is already checked above.
-            guard let spur = graph.shortestPath(from: spurNode, to: query.destination, rules: spurRules, workspace: workspace)
+            guard let spur = graph.guidedShortestPath(from: spurNode, to: query.destination, rules: spurRules, workspace: workspace)
+                .flatMap({ found in
+                    // A* ignores the hop limit; when its optimum breaks it, the exact hop-bounded search decides.
+                    guard let maxHops = spurRules.maxHops, found.links.count > maxHops else { return found }
+                    return graph.hopBounded(from: spurNode, to: query.destination, rules: spurRules, maxHops: maxHops, workspace: workspace)
+                })
             else { continue }
             let links = rootLinks + spur.links
             guard seen.insert(links).inserted else { continue }

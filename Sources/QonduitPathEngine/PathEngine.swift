@@ -24,7 +24,17 @@ public struct PathEngine: Sendable {
         let query = try PathQuery(graph, source, destination, constraints)
         let workspace = workspace ?? SearchWorkspace(for: graph)
         var rules = SearchRules(metric: metric, minRateBps: constraints.minRateBps, maxHops: constraints.maxHops)
-        // The widest bottleneck is one of the links' spare rates: binary-search the largest feasible one.
+        if rules.maxHops == nil && query.waypoints.isEmpty {
+            // One bottleneck search finds the width; one constrained search at that width breaks ties by the metric.
+            query.begin(workspace)
+            if let width = graph.widestBottleneck(from: query.source, to: query.destination, rules: rules, workspace: workspace) {
+                rules.minRateBps = max(rules.minRateBps, width)
+            }
+            let path = try bestPaths(query, rules: rules, k: 1, workspace: workspace, diagnoseFailure: true)[0]
+            return RelayPath(graph: graph, nodeIndices: path.nodes, linkIndices: path.links)
+        }
+        // Under a hop limit or waypoints the width must be searched for: binary-search the largest
+        // feasible spare rate among the links'.
         let candidates = Array(Set(graph.spareBps.filter { $0 >= constraints.minRateBps && $0 > 0 })).sorted()
         var low = 0, high = candidates.count - 1, best: PathCandidate?
         while low <= high {

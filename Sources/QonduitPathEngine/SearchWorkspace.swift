@@ -23,6 +23,11 @@ public final class SearchWorkspace {
     let backwardReachedStamp: UnsafeMutablePointer<UInt32>
     let backwardSettledStamp: UnsafeMutablePointer<UInt32>
     let backwardHeap: MinHeap
+    // A*'s guide: distances to a destination, valid where `guideStamp` equals `guideGeneration`.
+    let guide: UnsafeMutablePointer<Double>
+    let guideStamp: UnsafeMutablePointer<UInt32>
+    var guideGeneration: UInt32 = 0
+    var guideRadius = Double.infinity
 
     public init(for graph: RelayGraph) {
         nodeCount = graph.nodeCount
@@ -48,13 +53,17 @@ public final class SearchWorkspace {
         backwardSettledStamp = .allocate(capacity: max(1, nodeCount))
         backwardSettledStamp.initialize(repeating: 0, count: max(1, nodeCount))
         backwardHeap = MinHeap.allocate(capacity: 2 * linkCount + 1)
+        guide = .allocate(capacity: max(1, nodeCount))
+        guideStamp = .allocate(capacity: max(1, nodeCount))
+        guideStamp.initialize(repeating: 0, count: max(1, nodeCount))
     }
 
     deinit {
         for pointer in [reachedStamp, settledStamp, blockedNodeStamp, blockedLinkStamp, backwardReachedStamp, backwardSettledStamp] {
             pointer.deallocate()
         }
-        for pointer in [distance, backwardDistance] { pointer.deallocate() }
+        for pointer in [distance, backwardDistance, guide] { pointer.deallocate() }
+        guideStamp.deallocate()
         heap.deallocate()
         backwardHeap.deallocate()
         for pointer in [hops, parentLink, backwardHops, backwardParentLink] { pointer.deallocate() }
@@ -72,6 +81,16 @@ public final class SearchWorkspace {
         }
         heap.removeAll()
         backwardHeap.removeAll()
+    }
+
+    /// Starts a new guide: every guide distance before is forgotten.
+    func beginGuide() {
+        guideGeneration &+= 1
+        if guideGeneration == 0 {
+            guideStamp.update(repeating: 0, count: max(1, nodeCount))
+            guideGeneration = 1
+        }
+        guideRadius = .infinity
     }
 
     func blockNode(_ node: Int) { blockedNodeStamp[node] = generation }

@@ -37,7 +37,7 @@ extension RelayGraph {
 
     /// Exact shortest path of at most `maxHops` links: Bellman–Ford rounds over the frontier, one
     /// round per hop, keeping each round's improvements to rebuild the path.
-    private func hopBounded(
+    func hopBounded(
         from source: Int, to destination: Int, rules: SearchRules, maxHops: Int, workspace: SearchWorkspace
     ) -> (nodes: [Int32], links: [Int32], value: Double)? {
         var best = [Double](repeating: .infinity, count: nodeCount)

@@ -1,0 +1,37 @@
+/// The widest bottleneck: a Dijkstra variant that settles nodes in order of the largest smallest
+/// spare rate by which the source reaches them, and stops at the destination.
+extension RelayGraph {
+    /// The largest bottleneck spare rate of any path from `source` to `destination` under `rules`
+    /// (its hop limit aside), or nil when there is no path.
+    func widestBottleneck(from source: Int, to destination: Int, rules: SearchRules, workspace: SearchWorkspace) -> Double? {
+        let generation = workspace.generation
+        let arrays = search
+        let start = arrays.adjacencyStart, neighbours = arrays.adjacentNode, via = arrays.adjacentLink
+        let spare = arrays.spareBps, up = arrays.linkUp, trusted = arrays.trusted
+        let weights = arrays.weights[rules.metric.ordinal]
+        let heap = workspace.heap, width = workspace.distance
+        let reached = workspace.reachedStamp, settled = workspace.settledStamp
+        // The heap pops the smallest key: keys are negated widths.
+        width[source] = .infinity
+        reached[source] = generation
+        heap.push(.init(distance: -.infinity, hops: 0, node: Int32(source)))
+        while let entry = heap.pop() {
+            let node = Int(entry.node)
+            if settled[node] == generation { continue }
+            settled[node] = generation
+            if node == destination { return -entry.distance }
+            if rules.requireTrustedRelays && node != source && !trusted[node] { continue }
+            for slot in Int(start[node])..<Int(start[node + 1]) {
+                let next = Int(neighbours[slot]), link = Int(via[slot])
+                if workspace.isNodeBlocked(next) || workspace.isLinkBlocked(link) || settled[next] == generation { continue }
+                if (rules.requireUp && !up[link]) || spare[link] < rules.minRateBps || !weights[link].isFinite { continue }
+                let candidate = min(-entry.distance, spare[link])
+                if reached[next] == generation && candidate <= width[next] { continue }
+                reached[next] = generation
+                width[next] = candidate
+                heap.push(.init(distance: -candidate, hops: entry.hops + 1, node: Int32(next)))
+            }
+        }
+        return nil
+    }
+}
