@@ -2,14 +2,19 @@ public import QonduitCore
 
 /// An immutable, array-based snapshot of the network for path computation.
 ///
-/// Nodes and links are numbered in id order (so results do not depend on input order), and
-/// adjacency is stored compressed (CSR): each link appears once in each end's list. Searches
-/// index plain arrays and never touch dictionaries, which keeps them cache-friendly.
+/// Nodes are numbered in breadth-first order from the smallest id, visiting links in id order, so
+/// the numbering depends on the network alone (never on input order) and neighbours get nearby
+/// numbers: a search then touches memory that is mostly in cache. Links are numbered in the order
+/// that walk first meets them. Adjacency is stored compressed (CSR): each link appears once in each
+/// end's list. Searches index plain arrays and never touch dictionaries.
 public struct RelayGraph: Sendable {
     public let nodeIDs: [NodeID]
     public let linkIDs: [LinkID]
-    let nodeIndex: [NodeID: Int32]
-    let linkIndex: [LinkID: Int32]
+    /// Position in id order → index, and id → position in id order.
+    private let nodeRank: NodeRankTable
+    private let nodeIndexByRank: [Int32]
+    /// Link indices in id order, for look-ups by binary search.
+    private let linksByID: [Int32]
     let trusted: [Bool]
 
     let linkEndA: [Int32]
@@ -35,68 +40,118 @@ public struct RelayGraph: Sendable {
     ///   - reservedBps: rate already reserved on each link by provisioned key paths.
     ///   - linkCost: the operator's cost of a link for the `cost` metric (1 unless set).
     public init(topology: Topology, reservedBps: [LinkID: Double] = [:], linkCost: [LinkID: Double] = [:]) {
-        let nodes = topology.nodes.sorted { $0.id < $1.id }
-        nodeIDs = nodes.map(\.id)
-        trusted = nodes.map(\.trusted)
-        var nodeIndex: [NodeID: Int32] = [:]
-        nodeIndex.reserveCapacity(nodes.count)
-        for (index, node) in nodes.enumerated() { nodeIndex[node.id] = Int32(index) }
-        self.nodeIndex = nodeIndex
+        let nodes = topology.nodes, links = topology.links
+        let inputIDs = nodes.map(\.id)
+        var nodeOrder = Array(nodes.indices)
+        nodeOrder.sort { inputIDs[$0] < inputIDs[$1] }
+        let sortedIDs = nodeOrder.map { inputIDs[$0] }
+        let rank = NodeRankTable(sortedIDs: sortedIDs)
+        let nodeCount = nodeOrder.count
 
-        // Links whose ends are unknown cannot be used; the inventory's foreign keys rule them out anyway.
-        let links = topology.links
-            .filter { nodeIndex[$0.nodeA] != nil && nodeIndex[$0.nodeB] != nil }
-            .sorted { $0.id < $1.id }
-        linkIDs = links.map(\.id)
-        var linkIndex: [LinkID: Int32] = [:]
-        linkIndex.reserveCapacity(links.count)
-        for (index, link) in links.enumerated() { linkIndex[link.id] = Int32(index) }
-        self.linkIndex = linkIndex
-        linkEndA = links.map { nodeIndex[$0.nodeA]! }
-        linkEndB = links.map { nodeIndex[$0.nodeB]! }
-        lengthKm = links.map(\.lengthKm)
-        spareBps = links.map { max(0, $0.keyRateBps - (reservedBps[$0.id] ?? 0)) }
-        cost = links.map { linkCost[$0.id] ?? 1 }
-        linkUp = links.map { $0.status == .up }
+        // Each link's ends, looked up once; links whose ends are unknown cannot be used (the
+        // inventory's foreign keys rule them out anyway).
+        // The fields searches need are copied out in input order, so that renumbering below
+        // permutes small arrays rather than reaching into whole link records at random.
+        var keptIDs: [LinkID] = [], endRankA: [Int32] = [], endRankB: [Int32] = []
+        var keptLength: [Double] = [], keptSpare: [Double] = [], keptCost: [Double] = [], keptUp: [Bool] = []
+        keptIDs.reserveCapacity(links.count)
+        endRankA.reserveCapacity(links.count)
+        endRankB.reserveCapacity(links.count)
+        keptLength.reserveCapacity(links.count)
+        keptSpare.reserveCapacity(links.count)
+        keptUp.reserveCapacity(links.count)
+        for link in links {
+            guard let a = rank[link.nodeA], let b = rank[link.nodeB] else { continue }
+            keptIDs.append(link.id)
+            endRankA.append(a)
+            endRankB.append(b)
+            keptLength.append(link.lengthKm)
+            keptSpare.append(max(0, link.keyRateBps - (reservedBps.isEmpty ? 0 : reservedBps[link.id] ?? 0)))
+            if !linkCost.isEmpty { keptCost.append(linkCost[link.id] ?? 1) }
+            keptUp.append(link.status == .up)
+        }
+        var linkOrder = Array(keptIDs.indices)
+        linkOrder.sort { keptIDs[$0] < keptIDs[$1] }
 
-        var degree = [Int32](repeating: 0, count: nodes.count + 1)
-        for index in links.indices {
-            degree[Int(linkEndA[index]) + 1] += 1
-            degree[Int(linkEndB[index]) + 1] += 1
+        // Breadth-first numbering over the graph in id order.
+        let byRank = CompressedAdjacency(nodeCount: nodeCount, endA: endRankA, endB: endRankB, linkOrder: linkOrder)
+        var indexOfRank = [Int32](repeating: -1, count: nodeCount)
+        var rankOfIndex = [Int32](repeating: 0, count: nodeCount)
+        var indexOfKept = [Int32](repeating: -1, count: keptIDs.count)
+        var keptOfIndex: [Int32] = []
+        keptOfIndex.reserveCapacity(keptIDs.count)
+        var next = 0, head = 0
+        for root in 0..<nodeCount where indexOfRank[root] < 0 {
+            indexOfRank[root] = Int32(next)
+            rankOfIndex[next] = Int32(root)
+            next += 1
+            while head < next {
+                let current = Int(rankOfIndex[head])
+                head += 1
+                for slot in Int(byRank.start[current])..<Int(byRank.start[current + 1]) {
+                    let link = Int(byRank.link[slot])
+                    if indexOfKept[link] < 0 {
+                        indexOfKept[link] = Int32(keptOfIndex.count)
+                        keptOfIndex.append(Int32(link))
+                    }
+                    let neighbour = Int(byRank.node[slot])
+                    if indexOfRank[neighbour] < 0 {
+                        indexOfRank[neighbour] = Int32(next)
+                        rankOfIndex[next] = Int32(neighbour)
+                        next += 1
+                    }
+                }
+            }
         }
-        for index in 1..<degree.count { degree[index] += degree[index - 1] }
-        adjacencyStart = degree
-        var cursor = Array(degree.dropLast())
-        var adjacentNode = [Int32](repeating: 0, count: links.count * 2)
-        var adjacentLink = [Int32](repeating: 0, count: links.count * 2)
-        for index in links.indices {
-            let a = Int(linkEndA[index]), b = Int(linkEndB[index])
-            adjacentNode[Int(cursor[a])] = Int32(b)
-            adjacentLink[Int(cursor[a])] = Int32(index)
-            cursor[a] += 1
-            adjacentNode[Int(cursor[b])] = Int32(a)
-            adjacentLink[Int(cursor[b])] = Int32(index)
-            cursor[b] += 1
-        }
-        self.adjacentNode = adjacentNode
-        self.adjacentLink = adjacentLink
+
+        let nodeTrusted = nodeOrder.map { nodes[$0].trusted }
+        nodeIDs = rankOfIndex.map { sortedIDs[Int($0)] }
+        trusted = rankOfIndex.map { nodeTrusted[Int($0)] }
+        nodeRank = rank
+        nodeIndexByRank = indexOfRank
+        linkIDs = keptOfIndex.map { keptIDs[Int($0)] }
+        linksByID = linkOrder.map { indexOfKept[$0] }
+        linkEndA = keptOfIndex.map { indexOfRank[Int(endRankA[Int($0)])] }
+        linkEndB = keptOfIndex.map { indexOfRank[Int(endRankB[Int($0)])] }
+        lengthKm = keptOfIndex.map { keptLength[Int($0)] }
+        spareBps = keptOfIndex.map { keptSpare[Int($0)] }
+        cost = keptCost.isEmpty ? [Double](repeating: 1, count: keptOfIndex.count) : keptOfIndex.map { keptCost[Int($0)] }
+        linkUp = keptOfIndex.map { keptUp[Int($0)] }
+        let linkTotal = keptOfIndex.count
+
+        let adjacency = CompressedAdjacency(
+            nodeCount: nodeCount, endA: linkEndA, endB: linkEndB, linkOrder: Array(0..<linkTotal)
+        )
+        adjacencyStart = adjacency.start
+        adjacentNode = adjacency.node
+        adjacentLink = adjacency.link
         let spare = spareBps, lengths = lengthKm, costs = cost
         let weights = PathMetric.allCases.map { metric -> [Double] in
             switch metric {
-            case .hops: [Double](repeating: 1, count: links.count)
+            case .hops: [Double](repeating: 1, count: linkTotal)
             case .length: lengths
             case .rate: spare.map { $0 > 0 ? 1 / $0 : .infinity }
             case .cost: costs
             }
         }
         search = SearchArrays(
-            adjacencyStart: degree, adjacentNode: adjacentNode, adjacentLink: adjacentLink,
+            adjacencyStart: adjacency.start, adjacentNode: adjacency.node, adjacentLink: adjacency.link,
             weights: weights, spareBps: spare, linkUp: linkUp, trusted: trusted
         )
     }
 
-    public func index(of node: NodeID) -> Int? { nodeIndex[node].map(Int.init) }
-    public func index(of link: LinkID) -> Int? { linkIndex[link].map(Int.init) }
+    public func index(of node: NodeID) -> Int? { nodeRank[node].map { Int(nodeIndexByRank[Int($0)]) } }
+
+    public func index(of link: LinkID) -> Int? {
+        var low = 0, high = linksByID.count
+        while low < high {
+            let middle = (low + high) / 2
+            if linkIDs[Int(linksByID[middle])] < link { low = middle + 1 } else { high = middle }
+        }
+        guard low < linksByID.count, linkIDs[Int(linksByID[low])] == link else { return nil }
+        return Int(linksByID[low])
+    }
+
 
     /// The weight of a link under `metric`: zero or more, infinite for a link with no spare rate under `rate`.
     @inline(__always)
