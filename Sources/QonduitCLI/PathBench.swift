@@ -21,6 +21,8 @@ struct PathBench: AsyncParsableCommand {
     @Option(help: "Source/destination pairs per algorithm.") var pairs = 1_000
     @Option(help: "Random seed for the pairs and the generated graph.") var seed: UInt64 = 42
     @Flag(help: "Print one JSON object instead of lines.") var json = false
+    @Option(help: "Also write the network benchmarked, as GraphML, for other tools to run on the same graph.")
+    var saveGraphml: String?
 
     func validate() throws {
         guard (topology == nil) != (generate == nil) else { throw ValidationError("give either --topology FILE or --generate N") }
@@ -34,6 +36,12 @@ struct PathBench: AsyncParsableCommand {
             network = try TopologyFiles.read(topology, format: nil, fiberModel: .standard).topology
         } else {
             network = GeneratedTopology.randomGeometric(nodes: generate!, seed: seed)
+        }
+        if let saveGraphml {
+            let xml = TopologyWriter.write(network, as: .graphml, comment: " Benchmark network of qonduit bench paths. ")
+            do { try xml.write(toFile: saveGraphml, atomically: true, encoding: .utf8) } catch {
+                throw CLIError("\(saveGraphml): cannot write: \(error.localizedDescription)")
+            }
         }
         var builds: [Double] = []
         var graph = RelayGraph(topology: network)

@@ -52,6 +52,25 @@ import Testing
         #expect(try QonduitBinary.run(["paths", "compute", "a", "b", "--k", "0"]).status != 0)
     }
 
+    @Test func theCLIComputesDisjointPathsMaxFlowAndWaypointsOnAMesh() throws {
+        let benelux = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("benelux") }!
+        let controller = try ControllerProcess(extraArguments: ["--topology", benelux.path])
+        defer { controller.stop() }
+        let pair = try QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--disjoint", "node", "--server", controller.baseURL])
+        #expect(pair.status == 0, "\(pair.stderr)")
+        #expect(pair.stdout.contains("total rate:") && pair.stdout.contains("over 2 path(s)"), "\(pair.stdout)")
+        let flow = try QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--max-flow", "--server", controller.baseURL, "--json"])
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(flow.stdout.utf8)) as? [String: Any], "\(flow.stderr)")
+        let shares = (result["paths"] as? [[String: Any]] ?? []).compactMap { $0["rate_bps"] as? Double }
+        #expect(!shares.isEmpty && abs(shares.reduce(0, +) - (result["total_rate_bps"] as? Double ?? -1)) < 1e-6)
+        let via = try QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--include-node", "ghent", "--server", controller.baseURL])
+        #expect(via.status == 0 && via.stdout.contains("> ghent >"), "\(via.stdout)\(via.stderr)")
+        let three = try QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--disjoint", "link", "--k", "3", "--server", controller.baseURL])
+        #expect(three.status != 0 && three.stderr.contains("only 2 link-disjoint"), "\(three.stderr)")
+        let conflicting = try QonduitBinary.run(["paths", "compute", "a", "b", "--max-flow", "--max-hops", "3"])
+        #expect(conflicting.status != 0 && conflicting.stderr.contains("--max-hops"))
+    }
+
     @Test func theInventorySurvivesARestart() throws {
         let first = try ControllerProcess()
         let file = try RepositoryPaths.exampleTopologies()[0].path
