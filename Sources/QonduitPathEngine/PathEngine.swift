@@ -75,6 +75,14 @@ public struct PathEngine: Sendable {
         _ query: PathQuery, rules: SearchRules, k: Int, workspace: SearchWorkspace, diagnoseFailure: Bool = false
     ) throws(PathComputationError) -> [PathCandidate] {
         var found: [PathCandidate] = []
+        if query.waypoints.isEmpty && k == 1 {
+            query.begin(workspace)
+            if let path = graph.shortestPath(from: query.source, to: query.destination, rules: rules, workspace: workspace) {
+                return [PathCandidate(nodes: path.nodes, links: path.links, value: path.value)]
+            }
+            if diagnoseFailure { throw diagnose(query, rules: rules, workspace: workspace) }
+            return []
+        }
         if query.waypoints.isEmpty {
             var paths = LooplessPathEnumerator(graph: graph, query: query, rules: rules, workspace: workspace)
             while found.count < k, let path = paths.next() { found.append(path) }
