@@ -7,12 +7,8 @@ extension RelayGraph {
     func bidirectionalDijkstra(
         from source: Int, to destination: Int, rules: SearchRules, workspace: SearchWorkspace
     ) -> (nodes: [Int32], links: [Int32], value: Double)? {
-        let generation = workspace.generation
-        let arrays = search
-        let start = arrays.adjacencyStart, neighbours = arrays.adjacentNode, via = arrays.adjacentLink
-        let weights = arrays.weights[rules.metric.ordinal], spare = arrays.spareBps, up = arrays.linkUp, trusted = arrays.trusted
-        let minRate = rules.minRateBps, requireUp = rules.requireUp, requireTrusted = rules.requireTrustedRelays
-        let blockedNode = workspace.blockedNodeStamp, blockedLink = workspace.blockedLinkStamp
+        let view = SearchView(self, rules, workspace)
+        let generation = view.generation
 
         struct Side {
             var distance: UnsafeMutablePointer<Double>
@@ -52,17 +48,14 @@ extension RelayGraph {
             let node = Int(entry.node)
             if side.settled[node] == generation { continue }
             side.settled[node] = generation
-            if requireTrusted && node != side.origin && !trusted[node] { continue }
-            for slot in Int(start[node])..<Int(start[node + 1]) {
-                let next = Int(neighbours[slot]), link = Int(via[slot])
-                if blockedNode[next] == generation || blockedLink[link] == generation { continue }
-                if (requireUp && !up[link]) || spare[link] < minRate { continue }
-                let weight = weights[link]
-                if !weight.isFinite { continue }
-                let candidate = entry.distance + weight
+            if !view.relays(from: node, origin: side.origin) { continue }
+            for slot in view.slots(of: node) {
+                let next = Int(view.neighbours[slot]), link = Int(view.via[slot])
+                if !view.admits(link, to: next) { continue }
+                let candidate = entry.distance + view.weights[link]
                 let candidateHops = entry.hops + 1
                 // A meeting: the other side has reached `next`, which the path may cross (or which ends it).
-                if other.reached[next] == generation && (next == other.origin || !requireTrusted || trusted[next]) {
+                if other.reached[next] == generation && view.relays(from: next, origin: other.origin) {
                     let total = candidate + other.distance[next]
                     let totalHops = candidateHops + other.hops[next]
                     if total < best || (total == best && totalHops < bestHops) {

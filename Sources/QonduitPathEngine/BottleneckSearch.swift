@@ -4,11 +4,8 @@ extension RelayGraph {
     /// The largest bottleneck spare rate of any path from `source` to `destination` under `rules`
     /// (its hop limit aside), or nil when there is no path.
     func widestBottleneck(from source: Int, to destination: Int, rules: SearchRules, workspace: SearchWorkspace) -> Double? {
-        let generation = workspace.generation
-        let arrays = search
-        let start = arrays.adjacencyStart, neighbours = arrays.adjacentNode, via = arrays.adjacentLink
-        let spare = arrays.spareBps, up = arrays.linkUp, trusted = arrays.trusted
-        let weights = arrays.weights[rules.metric.ordinal]
+        let view = SearchView(self, rules, workspace)
+        let generation = view.generation, spare = search.spareBps
         let heap = workspace.heap, width = workspace.distance
         let reached = workspace.reachedStamp, settled = workspace.settledStamp
         // The heap pops the smallest key: keys are negated widths.
@@ -20,11 +17,10 @@ extension RelayGraph {
             if settled[node] == generation { continue }
             settled[node] = generation
             if node == destination { return -entry.distance }
-            if rules.requireTrustedRelays && node != source && !trusted[node] { continue }
-            for slot in Int(start[node])..<Int(start[node + 1]) {
-                let next = Int(neighbours[slot]), link = Int(via[slot])
-                if workspace.isNodeBlocked(next) || workspace.isLinkBlocked(link) || settled[next] == generation { continue }
-                if (rules.requireUp && !up[link]) || spare[link] < rules.minRateBps || !weights[link].isFinite { continue }
+            if !view.relays(from: node, origin: source) { continue }
+            for slot in view.slots(of: node) {
+                let next = Int(view.neighbours[slot]), link = Int(view.via[slot])
+                if settled[next] == generation || !view.admits(link, to: next) { continue }
                 let candidate = min(-entry.distance, spare[link])
                 if reached[next] == generation && candidate <= width[next] { continue }
                 reached[next] = generation

@@ -9,10 +9,8 @@ extension RelayGraph {
     /// `source`; returns false when `source` cannot reach `destination` at all.
     @discardableResult
     func prepareGuide(towards destination: Int, from source: Int, rules: SearchRules, workspace: SearchWorkspace) -> Bool {
-        let generation = workspace.generation
-        let arrays = search
-        let start = arrays.adjacencyStart, neighbours = arrays.adjacentNode, via = arrays.adjacentLink
-        let weights = arrays.weights[rules.metric.ordinal], spare = arrays.spareBps, up = arrays.linkUp, trusted = arrays.trusted
+        let view = SearchView(self, rules, workspace)
+        let generation = view.generation
         let distance = workspace.backwardDistance, hops = workspace.backwardHops
         let reached = workspace.backwardReachedStamp, settled = workspace.backwardSettledStamp
         let heap = workspace.backwardHeap
@@ -34,13 +32,11 @@ extension RelayGraph {
                 break
             }
             // Key travels from `next` through `node` towards the destination: `node` relays it.
-            if rules.requireTrustedRelays && node != destination && !trusted[node] { continue }
-            for slot in Int(start[node])..<Int(start[node + 1]) {
-                let next = Int(neighbours[slot]), link = Int(via[slot])
-                if workspace.isNodeBlocked(next) || workspace.isLinkBlocked(link) || settled[next] == generation { continue }
-                if (rules.requireUp && !up[link]) || spare[link] < rules.minRateBps { continue }
-                let candidate = entry.distance + weights[link]
-                if !candidate.isFinite { continue }
+            if !view.relays(from: node, origin: destination) { continue }
+            for slot in view.slots(of: node) {
+                let next = Int(view.neighbours[slot]), link = Int(view.via[slot])
+                if settled[next] == generation || !view.admits(link, to: next) { continue }
+                let candidate = entry.distance + view.weights[link]
                 if reached[next] == generation && candidate >= distance[next] { continue }
                 reached[next] = generation
                 distance[next] = candidate
@@ -57,10 +53,8 @@ extension RelayGraph {
     func guidedShortestPath(
         from source: Int, to destination: Int, rules: SearchRules, workspace: SearchWorkspace
     ) -> (nodes: [Int32], links: [Int32], value: Double)? {
-        let generation = workspace.generation
-        let arrays = search
-        let start = arrays.adjacencyStart, neighbours = arrays.adjacentNode, via = arrays.adjacentLink
-        let weights = arrays.weights[rules.metric.ordinal], spare = arrays.spareBps, up = arrays.linkUp, trusted = arrays.trusted
+        let view = SearchView(self, rules, workspace)
+        let generation = view.generation
         let distance = workspace.distance, hops = workspace.hops, parent = workspace.parentLink
         let reached = workspace.reachedStamp, settled = workspace.settledStamp, heap = workspace.heap
         let guide = workspace.guide, guided = workspace.guideStamp, guideGeneration = workspace.guideGeneration
@@ -81,14 +75,12 @@ extension RelayGraph {
                 found = true
                 break
             }
-            if rules.requireTrustedRelays && node != source && !trusted[node] { continue }
+            if !view.relays(from: node, origin: source) { continue }
             let base = distance[node], baseHops = hops[node]
-            for slot in Int(start[node])..<Int(start[node + 1]) {
-                let next = Int(neighbours[slot]), link = Int(via[slot])
-                if workspace.isNodeBlocked(next) || workspace.isLinkBlocked(link) || settled[next] == generation { continue }
-                if (rules.requireUp && !up[link]) || spare[link] < rules.minRateBps { continue }
-                let candidate = base + weights[link]
-                if !candidate.isFinite { continue }
+            for slot in view.slots(of: node) {
+                let next = Int(view.neighbours[slot]), link = Int(view.via[slot])
+                if settled[next] == generation || !view.admits(link, to: next) { continue }
+                let candidate = base + view.weights[link]
                 if reached[next] == generation {
                     let known = distance[next]
                     if candidate > known || (candidate == known && baseHops + 1 >= hops[next]) { continue }
