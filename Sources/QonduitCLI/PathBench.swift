@@ -12,7 +12,8 @@ struct PathBench: AsyncParsableCommand {
         discussion: """
             Loads a topology file (any import format), or generates a random geometric graph with --generate N \
             (average degree about 6), builds the engine's graph snapshot and runs each algorithm over --pairs \
-            random pairs of connected nodes, printing one line per algorithm.
+            random pairs of connected nodes, printing one line per algorithm: shortest and widest over every \
+            pair, k_shortest (k = 4), disjoint_pair (two node-disjoint paths) and max_flow over a tenth of them.
             """
     )
 
