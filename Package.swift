@@ -42,6 +42,9 @@ let package = Package(
         ),
         .target(name: "QonduitXML", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
 
+        // GS QKD 015 node model (etsi-qkd-sdn-node) as typed values, decoded and encoded as XML.
+        .target(name: "QonduitETSI", dependencies: ["QonduitXML"], swiftSettings: strictSettings),
+
         // Topology file formats (Qonduit native YANG XML, GraphML, SNDlib): read, write, validate.
         .target(name: "QonduitTopology", dependencies: ["QonduitCore", "QonduitXML"], swiftSettings: strictSettings),
 
@@ -84,6 +87,10 @@ let package = Package(
         .testTarget(name: "QonduitCoreTests", dependencies: ["QonduitCore"], swiftSettings: strictSettings),
         .testTarget(name: "QonduitPathEngineTests", dependencies: ["QonduitCore", "QonduitPathEngine"], swiftSettings: strictSettings),
         .testTarget(name: "QonduitXMLTests", dependencies: ["QonduitXML"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "QonduitETSITests", dependencies: ["QonduitETSI", "QonduitXML", "QonduitTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "QonduitTopologyTests",
             dependencies: ["QonduitCore", "QonduitTopology", "QonduitXML", "QonduitTestSupport"],

@@ -141,6 +141,31 @@ private struct TreeConverter {
             }
             child = current.pointee.next
         }
+        if element.children.isEmpty, !element.text.isEmpty {
+            element.textNamespaceURI = qualifiedNameNamespace(of: element.qualifiedText, at: node)
+        }
         return element
     }
+
+    /// The namespace a QName-shaped text's prefix is bound to at `node`, or nil for other text.
+    private mutating func qualifiedNameNamespace(of name: (prefix: Substring?, localName: Substring), at node: xmlNodePtr) -> String? {
+        guard QualifiedName.isNCName(name.localName), name.prefix.map(QualifiedName.isNCName) ?? true else { return nil }
+        let ns: UnsafeMutablePointer<xmlNs>?
+        if let prefix = name.prefix {
+            ns = LibXML2.withXMLString(String(prefix)) { xmlSearchNs(node.pointee.doc, node, $0) }
+        } else {
+            ns = xmlSearchNs(node.pointee.doc, node, nil)
+        }
+        return namespaceURI(ns)
+    }
+}
+
+/// The XML Namespaces rules for names, on UTF-8 (ASCII letters only: YANG identities are ASCII).
+enum QualifiedName {
+    static func isNCName(_ text: Substring) -> Bool {
+        guard let first = text.utf8.first, isLetter(first) || first == UInt8(ascii: "_") else { return false }
+        return text.utf8.allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F }
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
 }

@@ -12,11 +12,16 @@ public struct XMLElement: Sendable, Equatable {
     public var text: String
     /// The 1-based line where the element starts in its source; 0 for built elements.
     public var line: Int
+    /// When `text` reads as a qualified name (`prefix:name`, or `name` alone), the namespace that
+    /// prefix (or the default namespace) is bound to at this element: how YANG identityref
+    /// values are resolved. Nil for built elements, other text, or an unbound prefix.
+    public var textNamespaceURI: String?
 
     public init(
         _ localName: String, namespace: String? = nil, attributes: [XMLAttribute] = [],
-        children: [XMLElement] = [], text: String = "", line: Int = 0
+        children: [XMLElement] = [], text: String = "", line: Int = 0, textNamespaceURI: String? = nil
     ) {
+        self.textNamespaceURI = textNamespaceURI
         self.localName = localName
         self.namespaceURI = namespace
         self.attributes = attributes
@@ -40,6 +45,13 @@ public struct XMLElement: Sendable, Equatable {
 
     public func firstChild(named name: String, namespace: String?) -> XMLElement? {
         children.first { $0.localName == name && $0.namespaceURI == namespace }
+    }
+
+    /// `text` split as a qualified name: the prefix (nil when there is none) and the local name.
+    public var qualifiedText: (prefix: Substring?, localName: Substring) {
+        let value = trimmedText[...]
+        guard let colon = value.firstIndex(of: ":") else { return (nil, value) }
+        return (value[..<colon], value[value.index(after: colon)...])
     }
 
     /// Text with surrounding XML white space removed, as leaf values are compared.

@@ -4,6 +4,7 @@ import Foundation
 public enum YANGValidator {
     public struct Unavailable: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// The RFC 8345 modules, as shipped by the PyPI package `pyang` (or `QONDUIT_IETF_YANG_DIR`).
@@ -32,6 +33,28 @@ public enum YANGValidator {
             "-p", ietf, "-p", RepositoryPaths.models.path, "-t", "data",
             "\(ietf)/ietf-network.yang", "\(ietf)/ietf-network-topology.yang",
             RepositoryPaths.models.appendingPathComponent("qonduit-qkd-topology.yang").path, file.path,
+        ])
+        return result.status == 0 ? "" : (result.stderr + result.stdout)
+    }
+
+    /// What yanglint's `-t` option calls the kinds of instance data.
+    public enum DataKind: String, Sendable {
+        case data, config, notif, edit
+    }
+
+    /// Validates GS QKD 015 `etsi-qkd-sdn-node` data against the modules in `directory` (`Models/`,
+    /// or the reference copy). Returns yanglint's complaints, empty when the document is valid.
+    public static func etsiProblems(_ xml: String, kind: DataKind = .data, modules directory: URL = RepositoryPaths.models) throws -> String {
+        guard let yanglint = ProcessRunner.which("yanglint") else {
+            throw Unavailable(description: "yanglint not found: install libyang2-tools (scripts/test does)")
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-\(UUID().uuidString).xml")
+        try xml.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try ProcessRunner.run(yanglint, [
+            "-p", directory.path, "-t", kind.rawValue,
+            directory.appendingPathComponent("etsi-qkd-node-types.yang").path,
+            directory.appendingPathComponent("etsi-qkd-sdn-node.yang").path, file.path,
         ])
         return result.status == 0 ? "" : (result.stderr + result.stdout)
     }

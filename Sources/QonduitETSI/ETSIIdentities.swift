@@ -1,0 +1,56 @@
+/// The identities of `etsi-qkd-node-types`, each family a Swift enum whose raw values are the
+/// identity names as they appear in XML (after the types module's prefix).
+public protocol ETSIIdentity: RawRepresentable, CaseIterable, Sendable, Hashable where RawValue == String {
+    /// The base identity, to name in errors.
+    static var base: String { get }
+}
+
+public enum ETSINodeStatus: String, ETSIIdentity {
+    case new = "NEW", operating = "OPERATING", down = "DOWN", failure = "FAILURE", out = "OUT"
+    public static let base = "QKDN-STATUS-TYPES"
+}
+
+public enum ETSILinkType: String, ETSIIdentity {
+    case virtual = "VIRT", physical = "PHYS"
+    public static let base = "QKD-LINK-TYPES"
+}
+
+public enum ETSILinkStatus: String, ETSIIdentity {
+    case active = "ACTIVE", passive = "PASSIVE", pending = "PENDING", off = "OFF"
+    public static let base = "LINK-STATUS-TYPES"
+}
+
+public enum ETSIInterfaceStatus: String, ETSIIdentity {
+    case enabled = "ENABLED", disabled = "DISABLED", failed = "FAILED"
+    public static let base = "IFACE-STATUS-TYPES"
+}
+
+public enum ETSIApplicationStatus: String, ETSIIdentity {
+    case on = "ON", disconnected = "DISCONNECTED", outOfTime = "OUT-OF-TIME", zombie = "ZOMBIE"
+    public static let base = "APP-STATUS-TYPES"
+}
+
+public enum ETSIApplicationType: String, ETSIIdentity {
+    case client = "CLIENT", `internal` = "INTERNAL"
+    public static let base = "QKD-APP-TYPES"
+}
+
+public enum ETSIRole: String, ETSIIdentity {
+    case transmitter = "TRANSMITTER", receiver = "RECEIVER", transceiver = "TRANSCEIVER"
+    public static let base = "QKD-ROLE-TYPES"
+}
+
+public enum ETSITechnology: String, ETSIIdentity {
+    case continuousVariable = "CV-QKD", discreteVariable = "DV-QKD", coherentOneWay = "DV-QKD-COW", twoWay = "DV-QKD-2Ws"
+    public static let base = "QKD-TECHNOLOGY-TYPES"
+}
+
+public enum ETSIPerformanceType: String, ETSIIdentity {
+    case qber = "QBER", snr = "SNR"
+    public static let base = "PHYS-PERF-TYPES"
+}
+
+public enum ETSISeverity: String, ETSIIdentity {
+    case major = "MAJOR", minor = "MINOR"
+    public static let base = "SEVERITY-TYPES"
+}

@@ -1,0 +1,250 @@
+import QonduitXML
+
+extension ETSINode {
+    /// Decodes a `qkd_node` document (`application/yang-data+xml`), strictly: see `ElementReader`.
+    public static func decode(_ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default) throws(ETSIDecodingError) -> ETSINode {
+        let root: XMLElement
+        do {
+            root = try XMLDocumentParser.parse(bytes, limits: limits)
+        } catch {
+            throw ETSIDecodingError(issues: [.init(path: "/", line: error.line ?? 0, message: error.message)])
+        }
+        return try decode(root)
+    }
+
+    /// Decodes a parsed `qkd_node` element.
+    public static func decode(_ root: XMLElement) throws(ETSIDecodingError) -> ETSINode {
+        let path = "/\(ETSINamespace.nodeModule):qkd_node"
+        var report = DecodingReport()
+        guard root.localName == "qkd_node", root.namespaceURI == ETSINamespace.node else {
+            let found = root.namespaceURI.map { "{\($0)}\(root.localName)" } ?? root.localName
+            throw ETSIDecodingError(issues: [.init(path: "/", line: root.line, message: "the root element is \(found), not qkd_node in \(ETSINamespace.node)")])
+        }
+        var reader = ElementReader(root, path: path)
+        let id = reader.uuid("qkdn_id", &report)
+        if reader.element.firstChild(named: "qkdn_id", namespace: ETSINamespace.node) == nil {
+            report.report("\(path)/qkdn_id", root, "is mandatory and missing")
+        }
+        let status = reader.identity("qkdn_status", ETSINodeStatus.self, &report)
+        let version = reader.string("qkdn_version", &report)
+        let location = reader.string("qkdn_location_id", &report)
+        var capabilities = Capabilities()
+        if var container = reader.container("qkdn_capabilities", &report) {
+            capabilities.linkStatsSupport = container.bool("link_stats_support", &report)
+            capabilities.applicationStatsSupport = container.bool("application_stats_support", &report)
+            capabilities.keyRelayModeEnable = container.bool("key_relay_mode_enable", &report)
+            container.finish(&report)
+        }
+        var applications: [ETSIApplication] = []
+        if var container = reader.container("qkd_applications", &report) {
+            applications = decodeList(container.all("qkd_app"), path: "\(container.path)/qkd_app", key: "app_id", &report) {
+                ETSIApplication.decode(&$0, id: $1, &$2)
+            }
+            container.finish(&report)
+        }
+        var interfaces: [ETSIInterface] = []
+        if var container = reader.container("qkd_interfaces", &report) {
+            interfaces = decodeNumberedList(container.all("qkd_interface"), path: "\(container.path)/qkd_interface", &report)
+            container.finish(&report)
+        }
+        var links: [ETSILink] = []
+        if var container = reader.container("qkd_links", &report) {
+            links = decodeList(container.all("qkd_link"), path: "\(container.path)/qkd_link", key: "qkdl_id", &report) {
+                ETSILink.decode(&$0, id: $1, &$2)
+            }
+            container.finish(&report)
+        }
+        reader.finish(&report)
+        guard report.issues.isEmpty, let id else { throw ETSIDecodingError(issues: report.issues) }
+        return ETSINode(
+            id: id, status: status, version: version, locationID: location, capabilities: capabilities,
+            applications: applications, interfaces: interfaces, links: links
+        )
+    }
+
+    /// Entries of a list keyed by a UUID leaf: the key must be there, once per list.
+    static func decodeList<Entry>(
+        _ elements: [XMLElement], path: String, key: String, _ report: inout DecodingReport,
+        _ decode: (inout ElementReader, ETSIUUID, inout DecodingReport) -> Entry
+    ) -> [Entry] {
+        var seen: Set<ETSIUUID> = []
+        var entries: [Entry] = []
+        for element in elements {
+            guard let keyElement = element.firstChild(named: key, namespace: ETSINamespace.node) else {
+                report.report(path, element, "has no \(key), the list's key")
+                continue
+            }
+            let keyText = keyElement.trimmedText
+            var reader = ElementReader(element, path: "\(path)[\(key)='\(keyText)']")
+            guard let id = reader.uuid(key, &report) else { continue }
+            guard seen.insert(id).inserted else {
+                report.report(reader.path, element, "repeats the key \(key) '\(keyText)' of an earlier entry")
+                continue
+            }
+            entries.append(decode(&reader, id, &report))
+            reader.finish(&report)
+        }
+        return entries
+    }
+
+    static func decodeNumberedList(_ elements: [XMLElement], path: String, _ report: inout DecodingReport) -> [ETSIInterface] {
+        var seen: Set<UInt32> = []
+        var entries: [ETSIInterface] = []
+        for element in elements {
+            guard let keyElement = element.firstChild(named: "qkdi_id", namespace: ETSINamespace.node) else {
+                report.report(path, element, "has no qkdi_id, the list's key")
+                continue
+            }
+            var reader = ElementReader(element, path: "\(path)[qkdi_id='\(keyElement.trimmedText)']")
+            guard let id = reader.uint32("qkdi_id", &report) else { continue }
+            guard seen.insert(id).inserted else {
+                report.report(reader.path, element, "repeats the key qkdi_id '\(id)' of an earlier entry")
+                continue
+            }
+            entries.append(ETSIInterface.decode(&reader, id: id, &report))
+            reader.finish(&report)
+        }
+        return entries
+    }
+}
+
+extension ETSIInterface {
+    static func decode(_ reader: inout ElementReader, id: UInt32, _ report: inout DecodingReport) -> ETSIInterface {
+        var interface = ETSIInterface(id: id)
+        interface.model = reader.string("qkdi_model", &report)
+        interface.type = reader.identity("qkdi_type", ETSITechnology.self, &report)
+        if var point = reader.container("qkdi_att_point", &report) {
+            interface.attachmentDevice = point.string("device", &report)
+            interface.attachmentPort = point.uint32("port", &report)
+            point.finish(&report)
+        }
+        if var capabilities = reader.container("qkdi_capabilities", &report) {
+            interface.roleSupport = capabilities.identity("role_support", ETSIRole.self, &report)
+            interface.wavelengthRange = capabilities.pattern(
+                "wavelength_range", &report, what: "a list of channels and ranges such as 1,12-20,40", ETSIWavelength.isRange
+            )
+            interface.maxAbsorption = capabilities.decimal("max_absorption", &report)
+            capabilities.finish(&report)
+        }
+        interface.status = reader.identity("qkdi_status", ETSIInterfaceStatus.self, &report)
+        return interface
+    }
+}
+
+extension ETSILink {
+    static func decode(_ reader: inout ElementReader, id: ETSIUUID, _ report: inout DecodingReport) -> ETSILink {
+        var link = ETSILink(id: id)
+        link.status = reader.identity("qkdl_status", ETSILinkStatus.self, &report)
+        link.enabled = reader.bool("qkdl_enable", &report)
+        for (name, keyPath) in [("qkdl_local", \ETSILink.local), ("qkdl_remote", \ETSILink.remote)] {
+            if var end = reader.container(name, &report) {
+                link[keyPath: keyPath] = Endpoint(nodeID: end.uuid("qkdn_id", &report), interfaceID: end.uint32("qkdi_id", &report))
+                end.finish(&report)
+            }
+        }
+        link.type = reader.identity("qkdl_type", ETSILinkType.self, &report)
+        link.applications = reader.uuids("qkdl_applications", &report)
+
+        // The schema's `when` conditions: virtual-link leaves only on VIRT links, physical ones only on PHYS.
+        func only(_ names: [String], when type: ETSILinkType, _ reader: inout ElementReader) -> Bool {
+            guard link.type != type else { return true }
+            for name in names {
+                if let element = reader.element.firstChild(named: name, namespace: ETSINamespace.node) {
+                    report.report("\(reader.path)/\(name)", element, "is allowed only when qkdl_type is \(ETSINamespace.typesPrefix):\(type.rawValue)")
+                }
+            }
+            _ = names.map { reader.all($0) }
+            return false
+        }
+        if only(["virt_prev_hop", "virt_next_hop", "virt_bandwidth"], when: .virtual, &reader) {
+            link.virtualPreviousHop = reader.uuid("virt_prev_hop", &report)
+            link.virtualNextHops = reader.uuids("virt_next_hop", &report)
+            link.virtualBandwidthBps = reader.uint32("virt_bandwidth", &report)
+        }
+        if only(["phys_channel_att", "phys_wavelength", "phys_qkd_role"], when: .physical, &reader) {
+            link.physicalChannelAttenuationDB = reader.decimal("phys_channel_att", &report)
+            link.physicalWavelength = reader.pattern("phys_wavelength", &report, what: "a channel number from 1 to 9999", ETSIWavelength.isChannel)
+            link.physicalRole = reader.identity("phys_qkd_role", ETSIRole.self, &report)
+        }
+        if var performance = reader.container("qkdl_performance", &report) {
+            link.performance.expectedConsumptionBps = performance.uint32("expected_consumption", &report)
+            link.performance.secretKeyRateBps = performance.uint32("skr", &report)
+            link.performance.effectiveSecretKeyRateBps = performance.uint32("eskr", &report)
+            let measures = performance.all("phys_perf")
+            if link.type != .physical, let first = measures.first {
+                report.report("\(performance.path)/phys_perf", first, "is allowed only when qkdl_type is \(ETSINamespace.typesPrefix):PHYS")
+            } else {
+                link.performance.physical = Self.decodeMeasures(measures, path: "\(performance.path)/phys_perf", &report)
+            }
+            performance.finish(&report)
+        }
+        return link
+    }
+
+    static func decodeMeasures(_ elements: [XMLElement], path: String, _ report: inout DecodingReport) -> [PhysicalMeasure] {
+        var seen: Set<ETSIPerformanceType> = []
+        var measures: [PhysicalMeasure] = []
+        for element in elements {
+            guard let keyElement = element.firstChild(named: "perf_type", namespace: ETSINamespace.node) else {
+                report.report(path, element, "has no perf_type, the list's key")
+                continue
+            }
+            var reader = ElementReader(element, path: "\(path)[perf_type='\(keyElement.trimmedText)']")
+            guard let type = reader.identity("perf_type", ETSIPerformanceType.self, &report) else { continue }
+            guard seen.insert(type).inserted else {
+                report.report(reader.path, element, "repeats the key perf_type of an earlier entry")
+                continue
+            }
+            measures.append(PhysicalMeasure(type: type, value: reader.decimal("value", &report)))
+            reader.finish(&report)
+        }
+        return measures
+    }
+}
+
+extension ETSIApplication {
+    static func decode(_ reader: inout ElementReader, id: ETSIUUID, _ report: inout DecodingReport) -> ETSIApplication {
+        var application = ETSIApplication(id: id)
+        application.status = reader.identity("app_status", ETSIApplicationStatus.self, &report)
+        application.type = reader.identity("app_type", ETSIApplicationType.self, &report)
+        application.serverAppID = reader.string("server_app_id", &report)
+        application.clientAppIDs = reader.all("client_app_id").compactMap { reader.leafText($0, path: "\(reader.path)/client_app_id", &report) }
+        application.priority = reader.uint32("app_priority", &report)
+        application.creationTime = reader.dateAndTime("creation_time", &report)
+        application.expirationTime = reader.dateAndTime("expiration_time", &report)
+        if var statistics = reader.container("app_statistics", &report) {
+            var seen: Set<String> = []
+            for element in statistics.all("statistics") {
+                var entry = ElementReader(element, path: "\(statistics.path)/statistics")
+                guard let end = entry.dateAndTime("end_time", &report) else {
+                    if element.firstChild(named: "end_time", namespace: ETSINamespace.node) == nil {
+                        report.report(entry.path, element, "has no end_time, the list's key")
+                    }
+                    continue
+                }
+                guard seen.insert(end).inserted else {
+                    report.report(entry.path, element, "repeats the key end_time '\(end)' of an earlier entry")
+                    continue
+                }
+                application.statistics.append(Statistic(
+                    endTime: end, startTime: entry.dateAndTime("start_time", &report), consumedBits: entry.uint32("consumed_bits", &report)
+                ))
+                entry.finish(&report)
+            }
+            statistics.finish(&report)
+        }
+        if var qos = reader.container("app_qos", &report) {
+            application.qos = QualityOfService(
+                maxBandwidthBps: qos.uint32("max_bandwidth", &report), minBandwidthBps: qos.uint32("min_bandwidth", &report),
+                jitter: qos.uint32("jitter", &report), ttl: qos.uint32("ttl", &report),
+                clientsSharedPathEnable: qos.bool("clients_shared_path_enable", &report),
+                clientsSharedKeysRequired: qos.bool("clients_shared_keys_required", &report)
+            )
+            qos.finish(&report)
+        }
+        application.backingLinkIDs = reader.uuids("backing_qkdl_id", &report)
+        application.localNodeID = reader.uuid("local_qkdn_id", &report)
+        application.remoteNodeID = reader.uuid("remote_qkdn_id", &report)
+        return application
+    }
+}
