@@ -8,4 +8,18 @@ public enum ETSINamespace {
     public static let typesPrefix = "etsi-qkdn-types"
     /// RESTCONF's module-qualified name of the node tree.
     public static let nodeModule = "etsi-qkd-sdn-node"
+    /// Module `qonduit-qkd-agent`: heartbeats, node state, key pools, registration answers.
+    public static let agent = "urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent"
+    public static let agentModule = "qonduit-qkd-agent"
+    /// RFC 5277's notification envelope.
+    public static let netconfNotification = "urn:ietf:params:xml:ns:netconf:notification:1.0"
+
+    static func moduleName(of namespace: String) -> String {
+        switch namespace {
+        case node: nodeModule
+        case agent: agentModule
+        case types: "etsi-qkd-node-types"
+        default: namespace
+        }
+    }
 }

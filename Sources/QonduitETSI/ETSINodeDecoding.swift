@@ -204,12 +204,10 @@ extension ETSILink {
 
 extension ETSIApplication {
     static func decode(_ reader: inout ElementReader, id: ETSIUUID, _ report: inout DecodingReport) -> ETSIApplication {
-        var application = ETSIApplication(id: id)
-        application.status = reader.identity("app_status", ETSIApplicationStatus.self, &report)
-        application.type = reader.identity("app_type", ETSIApplicationType.self, &report)
-        application.serverAppID = reader.string("server_app_id", &report)
-        application.clientAppIDs = reader.all("client_app_id").compactMap { reader.leafText($0, path: "\(reader.path)/client_app_id", &report) }
-        application.priority = reader.uint32("app_priority", &report)
+        let status = reader.identity("app_status", ETSIApplicationStatus.self, &report)
+        var application = decodeRequest(&reader, &report)
+        application.id = id
+        application.status = status
         application.creationTime = reader.dateAndTime("creation_time", &report)
         application.expirationTime = reader.dateAndTime("expiration_time", &report)
         if var statistics = reader.container("app_statistics", &report) {
@@ -233,18 +231,31 @@ extension ETSIApplication {
             }
             statistics.finish(&report)
         }
-        if var qos = reader.container("app_qos", &report) {
-            application.qos = QualityOfService(
-                maxBandwidthBps: qos.uint32("max_bandwidth", &report), minBandwidthBps: qos.uint32("min_bandwidth", &report),
-                jitter: qos.uint32("jitter", &report), ttl: qos.uint32("ttl", &report),
-                clientsSharedPathEnable: qos.bool("clients_shared_path_enable", &report),
-                clientsSharedKeysRequired: qos.bool("clients_shared_keys_required", &report)
-            )
-            qos.finish(&report)
-        }
+        application.qos = decodeQoS(&reader, &report)
         application.backingLinkIDs = reader.uuids("backing_qkdl_id", &report)
         application.localNodeID = reader.uuid("local_qkdn_id", &report)
         application.remoteNodeID = reader.uuid("remote_qkdn_id", &report)
         return application
+    }
+
+    /// GS QKD 015's `app_details`: kind, parties and priority (the id is left nil-UUID).
+    static func decodeRequest(_ reader: inout ElementReader, _ report: inout DecodingReport) -> ETSIApplication {
+        var application = ETSIApplication(id: .zero)
+        application.type = reader.identity("app_type", ETSIApplicationType.self, &report)
+        application.serverAppID = reader.string("server_app_id", &report)
+        application.clientAppIDs = reader.all("client_app_id").compactMap { reader.leafText($0, path: "\(reader.path)/client_app_id", &report) }
+        application.priority = reader.uint32("app_priority", &report)
+        return application
+    }
+
+    static func decodeQoS(_ reader: inout ElementReader, _ report: inout DecodingReport) -> QualityOfService {
+        guard var qos = reader.container("app_qos", &report) else { return QualityOfService() }
+        defer { qos.finish(&report) }
+        return QualityOfService(
+            maxBandwidthBps: qos.uint32("max_bandwidth", &report), minBandwidthBps: qos.uint32("min_bandwidth", &report),
+            jitter: qos.uint32("jitter", &report), ttl: qos.uint32("ttl", &report),
+            clientsSharedPathEnable: qos.bool("clients_shared_path_enable", &report),
+            clientsSharedKeysRequired: qos.bool("clients_shared_keys_required", &report)
+        )
     }
 }

@@ -88,16 +88,20 @@ extension ETSILink {
             measures.leaf("skr", performance.secretKeyRateBps)
             measures.leaf("eskr", performance.effectiveSecretKeyRateBps)
             if type == .physical {
-                for measure in performance.physical {
-                    var item = ETSIXML.Builder("phys_perf")
-                    item.identity("perf_type", measure.type)
-                    item.leaf("value", measure.value?.description)
-                    measures.children.append(item.built)
-                }
+                for measure in performance.physical { measures.children.append(measure.element()) }
             }
             entry.container(measures)
         }
         return entry.built
+    }
+}
+
+extension ETSILink.PhysicalMeasure {
+    func element() -> XMLElement {
+        var item = ETSIXML.Builder("phys_perf")
+        item.identity("perf_type", type)
+        item.leaf("value", value?.description)
+        return item.built
     }
 }
 
@@ -106,10 +110,7 @@ extension ETSIApplication {
         var entry = ETSIXML.Builder("qkd_app")
         entry.leaf("app_id", id.text)
         if content == .all { entry.identity("app_status", status) }
-        entry.identity("app_type", type)
-        entry.leaf("server_app_id", serverAppID)
-        for client in clientAppIDs { entry.leaf("client_app_id", client) }
-        entry.leaf("app_priority", priority)
+        writeRequest(into: &entry)
         if content == .all { entry.leaf("creation_time", creationTime) }
         entry.leaf("expiration_time", expirationTime)
         if content == .all && !statistics.isEmpty {
@@ -123,6 +124,25 @@ extension ETSIApplication {
             }
             entry.container(container)
         }
+        if let qosElement { entry.children.append(qosElement) }
+        for link in backingLinkIDs { entry.leaf("backing_qkdl_id", link.text) }
+        entry.leaf("local_qkdn_id", localNodeID?.text)
+        entry.leaf("remote_qkdn_id", remoteNodeID?.text)
+        return entry.built
+    }
+}
+
+extension ETSIApplication {
+    /// What an application asks for (GS QKD 015's `app_details`): kind, parties, priority.
+    func writeRequest(into entry: inout ETSIXML.Builder) {
+        entry.identity("app_type", type)
+        entry.leaf("server_app_id", serverAppID)
+        for client in clientAppIDs { entry.leaf("client_app_id", client) }
+        entry.leaf("app_priority", priority)
+    }
+
+    /// The `app_qos` container, nil when nothing is set.
+    var qosElement: XMLElement? {
         var qos = ETSIXML.Builder("app_qos")
         qos.leaf("max_bandwidth", self.qos.maxBandwidthBps)
         qos.leaf("min_bandwidth", self.qos.minBandwidthBps)
@@ -130,11 +150,7 @@ extension ETSIApplication {
         qos.leaf("ttl", self.qos.ttl)
         qos.leaf("clients_shared_path_enable", self.qos.clientsSharedPathEnable)
         qos.leaf("clients_shared_keys_required", self.qos.clientsSharedKeysRequired)
-        entry.container(qos)
-        for link in backingLinkIDs { entry.leaf("backing_qkdl_id", link.text) }
-        entry.leaf("local_qkdn_id", localNodeID?.text)
-        entry.leaf("remote_qkdn_id", remoteNodeID?.text)
-        return entry.built
+        return qos.children.isEmpty ? nil : qos.built
     }
 }
 
@@ -144,17 +160,21 @@ enum ETSIXML {
         .init(prefix: nil, uri: ETSINamespace.node), .init(prefix: ETSINamespace.typesPrefix, uri: ETSINamespace.types),
     ]
 
-    /// An element of the node module being filled in; absent values write nothing.
+    /// An element being filled in (of the node module unless said otherwise); absent values write nothing.
     struct Builder {
         let name: String
+        let namespace: String
         var children: [XMLElement] = []
 
-        init(_ name: String) { self.name = name }
+        init(_ name: String, namespace: String = ETSINamespace.node) {
+            self.name = name
+            self.namespace = namespace
+        }
 
-        var built: XMLElement { XMLElement(name, namespace: ETSINamespace.node, children: children) }
+        var built: XMLElement { XMLElement(name, namespace: namespace, children: children) }
 
         mutating func leaf(_ name: String, _ value: String?) {
-            if let value { children.append(.leaf(name, namespace: ETSINamespace.node, value)) }
+            if let value { children.append(.leaf(name, namespace: namespace, value)) }
         }
 
         mutating func leaf(_ name: String, _ value: UInt32?) { leaf(name, value.map { String($0) }) }

@@ -16,18 +16,21 @@ struct DecodingReport {
 struct ElementReader {
     let element: XMLElement
     let path: String
+    /// The namespace of the module whose schema this element follows.
+    let namespace: String
     private var taken: [Bool]
 
-    init(_ element: XMLElement, path: String) {
+    init(_ element: XMLElement, path: String, namespace: String = ETSINamespace.node) {
         self.element = element
         self.path = path
+        self.namespace = namespace
         taken = Array(repeating: false, count: element.children.count)
     }
 
     /// The child `name`, reporting a second one.
     mutating func one(_ name: String, _ report: inout DecodingReport) -> XMLElement? {
         var found: XMLElement?
-        for (index, child) in element.children.enumerated() where child.localName == name && child.namespaceURI == ETSINamespace.node {
+        for (index, child) in element.children.enumerated() where child.localName == name && child.namespaceURI == namespace {
             taken[index] = true
             if found != nil {
                 report.report("\(path)/\(name)", child, "appears more than once")
@@ -41,7 +44,7 @@ struct ElementReader {
     /// Every child `name`, in document order.
     mutating func all(_ name: String) -> [XMLElement] {
         var found: [XMLElement] = []
-        for (index, child) in element.children.enumerated() where child.localName == name && child.namespaceURI == ETSINamespace.node {
+        for (index, child) in element.children.enumerated() where child.localName == name && child.namespaceURI == namespace {
             taken[index] = true
             found.append(child)
         }
@@ -50,8 +53,8 @@ struct ElementReader {
 
     /// Reports children in the module's namespace that the schema does not have here.
     func finish(_ report: inout DecodingReport) {
-        for (index, child) in element.children.enumerated() where !taken[index] && child.namespaceURI == ETSINamespace.node {
-            report.report("\(path)/\(child.localName)", child, "is not a node of etsi-qkd-sdn-node here")
+        for (index, child) in element.children.enumerated() where !taken[index] && child.namespaceURI == namespace {
+            report.report("\(path)/\(child.localName)", child, "is not a node of \(ETSINamespace.moduleName(of: namespace)) here")
         }
     }
 
@@ -64,7 +67,7 @@ struct ElementReader {
     }
 
     func leafText(_ leaf: XMLElement, path: String, _ report: inout DecodingReport) -> String? {
-        if leaf.children.contains(where: { $0.namespaceURI == ETSINamespace.node }) {
+        if leaf.children.contains(where: { $0.namespaceURI == namespace }) {
             report.report(path, leaf, "is a leaf and cannot hold elements")
             return nil
         }
@@ -196,6 +199,23 @@ struct ElementReader {
 
     /// A nested reader for container `name`, or nil when absent.
     mutating func container(_ name: String, _ report: inout DecodingReport) -> ElementReader? {
-        one(name, &report).map { ElementReader($0, path: "\(path)/\(name)") }
+        one(name, &report).map { ElementReader($0, path: "\(path)/\(name)", namespace: namespace) }
+    }
+
+    /// A leaf that the schema makes mandatory: reports its absence.
+    func require<Value>(_ value: Value?, _ name: String, _ report: inout DecodingReport) -> Value? {
+        if value == nil && element.firstChild(named: name, namespace: namespace) == nil {
+            report.report("\(path)/\(name)", element, "is mandatory and missing")
+        }
+        return value
+    }
+
+    mutating func uint64(_ name: String, _ report: inout DecodingReport) -> UInt64? {
+        guard let (text, leaf) = text(name, &report) else { return nil }
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = UInt64(text) else {
+            report.report("\(path)/\(name)", leaf, "'\(text)' is not a uint64")
+            return nil
+        }
+        return value
     }
 }

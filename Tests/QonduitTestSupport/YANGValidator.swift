@@ -40,6 +40,8 @@ public enum YANGValidator {
     /// What yanglint's `-t` option calls the kinds of instance data.
     public enum DataKind: String, Sendable {
         case data, config, notif, edit
+        /// A notification inside RFC 5277's `<notification>` envelope.
+        case netconfNotification = "nc-notif"
     }
 
     /// Validates GS QKD 015 `etsi-qkd-sdn-node` data against the modules in `directory` (`Models/`,
@@ -51,11 +53,11 @@ public enum YANGValidator {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-\(UUID().uuidString).xml")
         try xml.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try ProcessRunner.run(yanglint, [
-            "-p", directory.path, "-t", kind.rawValue,
-            directory.appendingPathComponent("etsi-qkd-node-types.yang").path,
-            directory.appendingPathComponent("etsi-qkd-sdn-node.yang").path, file.path,
-        ])
+        // Qonduit's own agent module sits beside the GS QKD 015 ones in `Models/` only.
+        let modules = ["etsi-qkd-node-types.yang", "etsi-qkd-sdn-node.yang", "qonduit-qkd-agent.yang"]
+            .map { directory.appendingPathComponent($0).path }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+        let result = try ProcessRunner.run(yanglint, ["-p", directory.path, "-t", kind.rawValue] + modules + [file.path])
         return result.status == 0 ? "" : (result.stderr + result.stdout)
     }
 }

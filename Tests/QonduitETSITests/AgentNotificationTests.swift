@@ -1,0 +1,60 @@
+import Foundation
+import QonduitETSI
+import QonduitTestSupport
+import Testing
+
+@Suite struct AgentNotificationTests {
+    static let link = ETSIUUID("b0000000-0000-4000-8000-0000000000a1")!
+    static let app = ETSIUUID("a0000000-0000-4000-8000-00000000000a")!
+    static let events: [AgentEvent] = [
+        .heartbeat(node: ETSIUUID("6f1c2a1e-0000-4000-8000-000000000001")!),
+        .nodeStatus(.failure),
+        .keyPool(link: link, levelBits: 9_000_000_000),
+        .linkDown(link: link, reason: "loss of signal"),
+        .linkPerformance(link: link, .init(secretKeyRateBps: 11_800, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 35))])),
+        .linkOverloaded(link: link, .init(expectedConsumptionBps: 20_000, secretKeyRateBps: 12_000)),
+        .alarm(.init(link: .init(id: link, status: .off, message: "QBER over threshold", severity: .major))),
+        .event(.init(interface: .init(id: 1, status: .enabled), application: .init(id: app, status: .on, severity: .minor))),
+        .interfaceNew(ETSIInterface(id: 3, model: "CV-1", type: .continuousVariable, roleSupport: .receiver)),
+        .interfaceDown(interface: 3, reason: "laser failure"),
+        .interfaceOut(interface: 3),
+        .applicationNew(ETSIApplication(id: .zero, type: .client, serverAppID: "urn:s", clientAppIDs: ["urn:c"], priority: 1,
+                                        qos: .init(maxBandwidthBps: 100), localNodeID: ETSIUUID("6f1c2a1e-0000-4000-8000-000000000001")!)),
+        .applicationQoSUpdate(application: app, qos: .init(minBandwidthBps: 50, clientsSharedKeysRequired: true), priority: 2),
+        .applicationDisconnected(application: app),
+    ]
+
+    @Test(arguments: events)
+    func everyNotificationValidatesAndRoundTrips(_ event: AgentEvent) throws {
+        let notification = AgentNotification(eventTime: "2026-11-25T12:00:00.25Z", event: event)
+        let xml = notification.encoded()
+        #expect(try YANGValidator.etsiProblems(xml, kind: .netconfNotification).isEmpty, "\(xml)")
+        #expect(try AgentNotification.decode(Array(xml.utf8)) == notification)
+    }
+
+    @Test(arguments: [
+        ("<notification xmlns='urn:ietf:params:xml:ns:netconf:notification:1.0'><eventTime>2026-11-25T12:00:00Z</eventTime></notification>",
+         "must hold exactly one notification"),
+        ("<notification xmlns='urn:ietf:params:xml:ns:netconf:notification:1.0'><heartbeat xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'><qkdn_id>6f1c2a1e-0000-4000-8000-000000000001</qkdn_id></heartbeat></notification>",
+         "/notification/eventTime: is mandatory"),
+        (envelope("<sdqkdn_link_exploded xmlns='urn:etsi:qkd:yang:etsi-qkd-node'/>"), "/etsi-qkd-sdn-node:sdqkdn_link_exploded: is not a notification"),
+        (envelope("<key-pool xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'><qkdl_id>b0000000-0000-4000-8000-0000000000a1</qkdl_id><level-bits>-5</level-bits></key-pool>"),
+         "/qonduit-qkd-agent:key-pool/level-bits: '-5' is not a uint64"),
+        (envelope("<node-status xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'/>"), "qkdn_status: is mandatory"),
+        (envelope("<sdqkdn_link_down xmlns='urn:etsi:qkd:yang:etsi-qkd-node'><qkd_link><qkdl_id>zz</qkdl_id></qkd_link></sdqkdn_link_down>"),
+         "line 1: /etsi-qkd-sdn-node:sdqkdn_link_down/qkd_link/qkdl_id: 'zz' is not a UUID"),
+        ("<qkd_node xmlns='urn:etsi:qkd:yang:etsi-qkd-node'/>", "not notification in urn:ietf:params:xml:ns:netconf:notification:1.0"),
+    ])
+    func badNotificationsAreRefusedWithThePath(_ xml: String, _ expected: String) {
+        do {
+            let notification = try AgentNotification.decode(Array(xml.utf8))
+            Issue.record("decoded \(notification)")
+        } catch {
+            #expect(error.description.contains(expected), "\(error.description)")
+        }
+    }
+}
+
+func envelope(_ body: String) -> String {
+    "<notification xmlns='urn:ietf:params:xml:ns:netconf:notification:1.0'><eventTime>2026-11-25T12:00:00Z</eventTime>\(body)</notification>"
+}
