@@ -243,7 +243,7 @@ extension ETSIApplication {
         var application = ETSIApplication(id: .zero)
         application.type = reader.identity("app_type", ETSIApplicationType.self, &report)
         application.serverAppID = reader.string("server_app_id", &report)
-        application.clientAppIDs = reader.all("client_app_id").compactMap { reader.leafText($0, path: "\(reader.path)/client_app_id", &report) }
+        application.clientAppIDs = reader.all("client_app_id").compactMap { reader.leafText($0, name: "client_app_id", &report) }
         application.priority = reader.uint32("app_priority", &report)
         return application
     }

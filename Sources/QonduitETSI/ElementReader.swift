@@ -29,24 +29,26 @@ struct ElementReader {
 
     /// The child `name`, reporting a second one.
     mutating func one(_ name: String, _ report: inout DecodingReport) -> XMLElement? {
-        var found: XMLElement?
-        for (index, child) in element.children.enumerated() where child.localName == name && child.namespaceURI == namespace {
+        var found: Int?
+        let children = element.children
+        for index in children.indices where children[index].localName == name && children[index].namespaceURI == namespace {
             taken[index] = true
             if found != nil {
-                report.report("\(path)/\(name)", child, "appears more than once")
+                report.report("\(path)/\(name)", children[index], "appears more than once")
             } else {
-                found = child
+                found = index
             }
         }
-        return found
+        return found.map { children[$0] }
     }
 
     /// Every child `name`, in document order.
     mutating func all(_ name: String) -> [XMLElement] {
         var found: [XMLElement] = []
-        for (index, child) in element.children.enumerated() where child.localName == name && child.namespaceURI == namespace {
+        let children = element.children
+        for index in children.indices where children[index].localName == name && children[index].namespaceURI == namespace {
             taken[index] = true
-            found.append(child)
+            found.append(children[index])
         }
         return found
     }
@@ -63,12 +65,13 @@ struct ElementReader {
     /// The text of leaf `name`, reporting a leaf that has element children.
     mutating func text(_ name: String, _ report: inout DecodingReport) -> (String, XMLElement)? {
         guard let leaf = one(name, &report) else { return nil }
-        return leafText(leaf, path: "\(path)/\(name)", &report).map { ($0, leaf) }
+        return leafText(leaf, name: name, &report).map { ($0, leaf) }
     }
 
-    func leafText(_ leaf: XMLElement, path: String, _ report: inout DecodingReport) -> String? {
-        if leaf.children.contains(where: { $0.namespaceURI == namespace }) {
-            report.report(path, leaf, "is a leaf and cannot hold elements")
+    /// The leaf's text less surrounding white space; `name` makes the path of a complaint.
+    func leafText(_ leaf: XMLElement, name: String, _ report: inout DecodingReport) -> String? {
+        if !leaf.children.isEmpty && leaf.children.contains(where: { $0.namespaceURI == namespace }) {
+            report.report("\(path)/\(name)", leaf, "is a leaf and cannot hold elements")
             return nil
         }
         return leaf.trimmedText
@@ -77,23 +80,23 @@ struct ElementReader {
     mutating func string(_ name: String, _ report: inout DecodingReport) -> String? {
         guard let leaf = one(name, &report) else { return nil }
         // Strings keep their white space: only other types ignore it.
-        return leafText(leaf, path: "\(path)/\(name)", &report).map { _ in leaf.text }
+        return leafText(leaf, name: name, &report).map { _ in leaf.text }
     }
 
     mutating func uuid(_ name: String, _ report: inout DecodingReport) -> ETSIUUID? {
         guard let (text, leaf) = text(name, &report) else { return nil }
-        return Self.uuid(text, leaf, path: "\(path)/\(name)", &report)
+        return uuid(text, leaf, name: name, &report)
     }
 
     mutating func uuids(_ name: String, _ report: inout DecodingReport) -> [ETSIUUID] {
         all(name).compactMap { leaf in
-            leafText(leaf, path: "\(path)/\(name)", &report).flatMap { Self.uuid($0, leaf, path: "\(path)/\(name)", &report) }
+            leafText(leaf, name: name, &report).flatMap { uuid($0, leaf, name: name, &report) }
         }
     }
 
-    static func uuid(_ text: String, _ leaf: XMLElement, path: String, _ report: inout DecodingReport) -> ETSIUUID? {
+    func uuid(_ text: String, _ leaf: XMLElement, name: String, _ report: inout DecodingReport) -> ETSIUUID? {
         guard let uuid = ETSIUUID(text) else {
-            report.report(path, leaf, "'\(text)' is not a UUID (8-4-4-4-12 hexadecimal digits)")
+            report.report("\(path)/\(name)", leaf, "'\(text)' is not a UUID (8-4-4-4-12 hexadecimal digits)")
             return nil
         }
         return uuid
@@ -101,12 +104,8 @@ struct ElementReader {
 
     mutating func uint32(_ name: String, _ report: inout DecodingReport) -> UInt32? {
         guard let (text, leaf) = text(name, &report) else { return nil }
-        return Self.uint32(text, leaf, path: "\(path)/\(name)", &report)
-    }
-
-    static func uint32(_ text: String, _ leaf: XMLElement, path: String, _ report: inout DecodingReport) -> UInt32? {
         guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = UInt32(text) else {
-            report.report(path, leaf, "'\(text)' is not a uint32 (0 to 4294967295)")
+            report.report("\(path)/\(name)", leaf, "'\(text)' is not a uint32 (0 to 4294967295)")
             return nil
         }
         return value
@@ -135,19 +134,12 @@ struct ElementReader {
     /// An identityref: `prefix:NAME` with the prefix bound to the types module (or no prefix
     /// where that module is the default namespace).
     mutating func identity<Identity: ETSIIdentity>(_ name: String, _ type: Identity.Type, _ report: inout DecodingReport) -> Identity? {
-        guard let leaf = one(name, &report), leafText(leaf, path: "\(path)/\(name)", &report) != nil else { return nil }
-        return Self.identity(leaf, type, path: "\(path)/\(name)", &report)
-    }
-
-    static func identity<Identity: ETSIIdentity>(
-        _ leaf: XMLElement, _ type: Identity.Type, path: String, _ report: inout DecodingReport
-    ) -> Identity? {
-        let (_, localName) = leaf.qualifiedText
-        guard leaf.textNamespaceURI == ETSINamespace.types, let value = Identity(rawValue: String(localName)) else {
+        guard let leaf = one(name, &report), leafText(leaf, name: name, &report) != nil else { return nil }
+        guard leaf.textNamespaceURI == ETSINamespace.types, let value = Identity(rawValue: String(leaf.qualifiedText.localName)) else {
             let allowed = Identity.allCases.map { "\(ETSINamespace.typesPrefix):\($0.rawValue)" }.joined(separator: ", ")
             let why = leaf.textNamespaceURI == nil || leaf.textNamespaceURI == ETSINamespace.types
                 ? "" : " (its prefix is bound to \(leaf.textNamespaceURI!), not \(ETSINamespace.types))"
-            report.report(path, leaf, "'\(leaf.trimmedText)' is not an identity derived from \(Identity.base)\(why); expected one of \(allowed)")
+            report.report("\(path)/\(name)", leaf, "'\(leaf.trimmedText)' is not an identity derived from \(Identity.base)\(why); expected one of \(allowed)")
             return nil
         }
         return value
@@ -155,11 +147,11 @@ struct ElementReader {
 
     mutating func dateAndTime(_ name: String, _ report: inout DecodingReport) -> String? {
         guard let (text, leaf) = text(name, &report) else { return nil }
-        return Self.dateAndTime(text, leaf, path: "\(path)/\(name)", &report)
+        return Self.dateAndTime(text, leaf, path: path, name: name, &report)
     }
 
     /// `yang:date-and-time`: `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`.
-    static func dateAndTime(_ text: String, _ leaf: XMLElement, path: String, _ report: inout DecodingReport) -> String? {
+    static func dateAndTime(_ text: String, _ leaf: XMLElement, path: String, name: String, _ report: inout DecodingReport) -> String? {
         let bytes = Array(text.utf8)
         func digits(_ range: Range<Int>) -> Bool { range.upperBound <= bytes.count && bytes[range].allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
         func at(_ index: Int, _ character: Character) -> Bool { index < bytes.count && bytes[index] == character.asciiValue! }
@@ -181,7 +173,7 @@ struct ElementReader {
             }
         }
         guard valid else {
-            report.report(path, leaf, "'\(text)' is not a date-and-time such as 2026-11-25T12:00:00Z")
+            report.report("\(path)/\(name)", leaf, "'\(text)' is not a date-and-time such as 2026-11-25T12:00:00Z")
             return nil
         }
         return text

@@ -95,6 +95,16 @@ private struct TreeConverter {
         self.limits = limits
     }
 
+    /// Element names by libxml2's interned pointer: a document repeats a few dozen names many times.
+    private var names: [UnsafePointer<xmlChar>: String] = [:]
+
+    private mutating func name(_ pointer: UnsafePointer<xmlChar>) -> String {
+        if let known = names[pointer] { return known }
+        let name = LibXML2.string(pointer)
+        names[pointer] = name
+        return name
+    }
+
     private mutating func namespaceURI(_ ns: UnsafeMutablePointer<xmlNs>?) -> String? {
         guard let ns, let href = ns.pointee.href else { return nil }
         if let known = namespaces[ns] { return known }
@@ -111,7 +121,7 @@ private struct TreeConverter {
                 message: "elements nest deeper than the limit of \(limits.maxDepth)", line: line
             )
         }
-        var element = XMLElement(LibXML2.string(node.pointee.name), namespace: namespaceURI(node.pointee.ns), line: line)
+        var element = XMLElement(name(node.pointee.name), namespace: namespaceURI(node.pointee.ns), line: line)
         var attribute = node.pointee.properties
         while let current = attribute {
             let value: String
@@ -142,30 +152,64 @@ private struct TreeConverter {
             child = current.pointee.next
         }
         if element.children.isEmpty, !element.text.isEmpty {
-            element.textNamespaceURI = qualifiedNameNamespace(of: element.qualifiedText, at: node)
+            element.textNamespaceURI = qualifiedNameNamespace(of: element.text, at: node)
         }
         return element
     }
 
     /// The namespace a QName-shaped text's prefix is bound to at `node`, or nil for other text.
-    private mutating func qualifiedNameNamespace(of name: (prefix: Substring?, localName: Substring), at node: xmlNodePtr) -> String? {
-        guard QualifiedName.isNCName(name.localName), name.prefix.map(QualifiedName.isNCName) ?? true else { return nil }
-        let ns: UnsafeMutablePointer<xmlNs>?
-        if let prefix = name.prefix {
-            ns = LibXML2.withXMLString(String(prefix)) { xmlSearchNs(node.pointee.doc, node, $0) }
-        } else {
-            ns = xmlSearchNs(node.pointee.doc, node, nil)
+    private mutating func qualifiedNameNamespace(of text: String, at node: xmlNodePtr) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            // Trim XML white space, then split at the first colon.
+            var start = 0, end = bytes.count
+            while start < end && QualifiedName.isSpace(bytes[start]) { start += 1 }
+            while end > start && QualifiedName.isSpace(bytes[end - 1]) { end -= 1 }
+            var colon = start
+            while colon < end && bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+            let hasPrefix = colon < end
+            let local = UnsafeBufferPointer(rebasing: bytes[(hasPrefix ? colon + 1 : start)..<end])
+            let prefix = hasPrefix ? UnsafeBufferPointer(rebasing: bytes[start..<colon]) : nil
+            guard QualifiedName.isNCName(local), prefix.map(QualifiedName.isNCName) ?? true else { return nil }
+            return namespaceURI(Self.namespace(boundTo: prefix, at: node))
         }
-        return namespaceURI(ns)
+    }
+
+    /// The namespace declaration in scope at `node` for `prefix` (nil: the default namespace),
+    /// as xmlSearchNs finds it, without making a C string of the prefix first.
+    private static func namespace(boundTo prefix: UnsafeBufferPointer<UInt8>?, at node: xmlNodePtr) -> UnsafeMutablePointer<xmlNs>? {
+        var current: xmlNodePtr? = node
+        while let element = current, element.pointee.type == XML_ELEMENT_NODE {
+            var declaration = element.pointee.nsDef
+            while let ns = declaration {
+                if Self.matches(ns.pointee.prefix, prefix) {
+                    // xmlns="" undeclares the default namespace.
+                    if let href = ns.pointee.href, href.pointee != 0 { return ns }
+                    return nil
+                }
+                declaration = ns.pointee.next
+            }
+            current = element.pointee.parent
+        }
+        return nil
+    }
+
+    private static func matches(_ declared: UnsafePointer<xmlChar>?, _ prefix: UnsafeBufferPointer<UInt8>?) -> Bool {
+        guard let prefix else { return declared == nil }
+        guard let declared else { return false }
+        for index in 0..<prefix.count where declared[index] != prefix[index] { return false }
+        return declared[prefix.count] == 0
     }
 }
 
 /// The XML Namespaces rules for names, on UTF-8 (ASCII letters only: YANG identities are ASCII).
 enum QualifiedName {
-    static func isNCName(_ text: Substring) -> Bool {
-        guard let first = text.utf8.first, isLetter(first) || first == UInt8(ascii: "_") else { return false }
-        return text.utf8.allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F }
+    static func isNCName(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, isLetter(first) || first == UInt8(ascii: "_") else { return false }
+        return bytes.allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F }
     }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
 
     private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
 }

@@ -50,16 +50,17 @@ public struct XMLElement: Sendable, Equatable {
     /// `text` split as a qualified name: the prefix (nil when there is none) and the local name.
     public var qualifiedText: (prefix: Substring?, localName: Substring) {
         let value = trimmedText[...]
-        guard let colon = value.firstIndex(of: ":") else { return (nil, value) }
-        return (value[..<colon], value[value.index(after: colon)...])
+        guard let colon = value.utf8.firstIndex(of: UInt8(ascii: ":")) else { return (nil, value) }
+        return (value[..<colon], value[value.utf8.index(after: colon)...])
     }
 
     /// Text with surrounding XML white space removed, as leaf values are compared.
     public var trimmedText: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
-        guard let first = text.firstIndex(where: { !isSpace($0) }),
-              let last = text.lastIndex(where: { !isSpace($0) })
-        else { return "" }
+        let utf8 = text.utf8
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+        if first == utf8.startIndex, let last = utf8.last, !isSpace(last) { return text }  // the common case: nothing to trim
+        let last = utf8.lastIndex(where: { !isSpace($0) })!
         return String(text[first...last])
     }
 }

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import QonduitETSI
+
+/// `qonduit bench codec`: how fast the southbound codec decodes and encodes GS QKD 015 documents.
+struct CodecBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "codec",
+        abstract: "Time decoding and encoding a qkd_node document and a notification (one core).",
+        discussion: """
+            Builds a qkd_node document of about 3 KB (interfaces, physical and virtual links with performance \
+            data, an application) and a link performance notification, then decodes and encodes each for \
+            --seconds, printing docs/s. --save-node FILE writes the node document, so that other parsers \
+            (scripts/bench-lxml.py) can be timed on the same bytes.
+            """
+    )
+
+    @Option(help: "Seconds to run each measurement.") var seconds = 2.0
+    @Option(help: "Physical links in the node document (a virtual link is added per two).") var links = 4
+    @Option(help: "Also write the node document here.") var saveNode: String?
+
+    func validate() throws {
+        guard seconds > 0, seconds <= 600 else { throw ValidationError("--seconds must be from 0 to 600") }
+        guard (1...10_000).contains(links) else { throw ValidationError("--links must be from 1 to 10000") }
+    }
+
+    func run() async throws {
+        let node = Self.sampleNode(physicalLinks: links)
+        let document = Array(node.encoded().utf8)
+        if let saveNode {
+            do { try Data(document).write(to: URL(fileURLWithPath: saveNode)) } catch {
+                throw CLIError("\(saveNode): cannot write: \(error.localizedDescription)")
+            }
+        }
+        let notification = AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: .linkPerformance(
+            link: node.links[0].id, .init(secretKeyRateBps: 11_500, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 23))])
+        ))
+        let notificationBytes = Array(notification.encoded().utf8)
+        print("node_document_bytes=\(document.count) notification_bytes=\(notificationBytes.count)")
+        report("node_decode", try rate { _ = try ETSINode.decode(document) })
+        report("node_encode", rate { _ = node.encoded() })
+        report("notification_decode", try rate { _ = try AgentNotification.decode(notificationBytes) })
+        report("notification_encode", rate { _ = notification.encoded() })
+    }
+
+    private func report(_ name: String, _ docsPerSecond: Double) {
+        print("\(name) docs_per_s=\(Int(docsPerSecond.rounded()))")
+    }
+
+    /// Documents per second of `body`, run repeatedly for `seconds`.
+    private func rate(_ body: () throws -> Void) rethrows -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now, deadline = start + .milliseconds(Int(seconds * 1000))
+        var count = 0
+        while clock.now < deadline {
+            for _ in 0..<100 { try body() }
+            count += 100
+        }
+        return Double(count) / (clock.now - start).seconds
+    }
+
+    /// A node as an agent might report it: two interfaces, `physicalLinks` physical links with
+    /// QBER, virtual links over them, and one application.
+    static func sampleNode(physicalLinks: Int) -> ETSINode {
+        func uuid(_ group: Int, _ index: Int) -> ETSIUUID {
+            let hex = String(index, radix: 16)
+            return ETSIUUID("\(String(repeating: "0", count: 7))\(group)-0000-4000-8000-\(String(repeating: "0", count: 12 - hex.count))\(hex)")!
+        }
+        let me = uuid(1, 1)
+        var links: [ETSILink] = []
+        for index in 0..<physicalLinks {
+            links.append(ETSILink(
+                id: uuid(2, index), status: .active, enabled: true, local: .init(nodeID: me, interfaceID: UInt32(index % 2 + 1)),
+                remote: .init(nodeID: uuid(1, index + 2), interfaceID: 1), type: .physical,
+                physicalChannelAttenuationDB: ETSIDecimal(thousandths: 10_000 + Int64(index) * 250), physicalWavelength: "3\(index % 10)",
+                physicalRole: .transceiver,
+                performance: .init(expectedConsumptionBps: 1_000, secretKeyRateBps: 12_000, effectiveSecretKeyRateBps: 11_000,
+                                   physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 20 + Int64(index)))])
+            ))
+            if index % 2 == 1 {
+                links.append(ETSILink(
+                    id: uuid(3, index), status: .active, local: .init(nodeID: me), remote: .init(nodeID: uuid(1, 100 + index)),
+                    type: .virtual, virtualPreviousHop: uuid(1, index + 1), virtualNextHops: [uuid(1, index + 2)], virtualBandwidthBps: 500
+                ))
+            }
+        }
+        return ETSINode(
+            id: me, status: .operating, version: "qonduit-agent 1", locationID: "site-1",
+            capabilities: .init(linkStatsSupport: true, applicationStatsSupport: true, keyRelayModeEnable: true),
+            applications: [ETSIApplication(id: uuid(4, 1), status: .on, type: .client, serverAppID: "urn:app:a", clientAppIDs: ["urn:app:b"],
+                                           qos: .init(maxBandwidthBps: 1_000, minBandwidthBps: 500), localNodeID: me, remoteNodeID: uuid(1, 9))],
+            interfaces: [ETSIInterface(id: 1, model: "QKD-M1", type: .discreteVariable, roleSupport: .transceiver, status: .enabled),
+                         ETSIInterface(id: 2, model: "QKD-M1", type: .discreteVariable, roleSupport: .transceiver, status: .enabled)],
+            links: links
+        )
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
