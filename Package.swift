@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "QonduitXML", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
 
         // GS QKD 015 node model (etsi-qkd-sdn-node) as typed values, decoded and encoded as XML.
-        .target(name: "QonduitETSI", dependencies: ["QonduitXML"], swiftSettings: strictSettings),
+        .target(name: "QonduitETSI", dependencies: ["QonduitCore", "QonduitXML"], swiftSettings: strictSettings),
 
         // Topology file formats (Qonduit native YANG XML, GraphML, SNDlib): read, write, validate.
         .target(name: "QonduitTopology", dependencies: ["QonduitCore", "QonduitXML"], swiftSettings: strictSettings),
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "QonduitPathEngineTests", dependencies: ["QonduitCore", "QonduitPathEngine"], swiftSettings: strictSettings),
         .testTarget(name: "QonduitXMLTests", dependencies: ["QonduitXML"], swiftSettings: strictSettings),
         .testTarget(
-            name: "QonduitETSITests", dependencies: ["QonduitETSI", "QonduitXML", "QonduitTestSupport"],
+            name: "QonduitETSITests", dependencies: ["QonduitCore", "QonduitETSI", "QonduitXML", "QonduitTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

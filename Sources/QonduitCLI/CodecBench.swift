@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QonduitCore
 import QonduitETSI
 
 /// `qonduit bench codec`: how fast the southbound codec decodes and encodes GS QKD 015 documents.

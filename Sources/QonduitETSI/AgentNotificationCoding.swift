@@ -1,3 +1,4 @@
+import QonduitCore
 import QonduitXML
 
 extension AgentNotification {
@@ -245,9 +246,4 @@ extension ETSIOccurrence {
             body.children.append(container.built)
         }
     }
-}
-
-extension ETSIUUID {
-    /// The nil UUID, where a notification carries no id.
-    public static let zero = ETSIUUID("00000000-0000-0000-0000-000000000000")!
 }

@@ -1,3 +1,4 @@
+public import QonduitCore
 /// A `qkd_app`: an application that gets keys through the node.
 public struct ETSIApplication: Sendable, Equatable {
     public var id: ETSIUUID

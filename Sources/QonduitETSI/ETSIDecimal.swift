@@ -1,3 +1,4 @@
+import QonduitCore
 /// A YANG `decimal64` with 3 fraction digits, the only kind the node model uses (QBER, attenuation),
 /// held exactly as thousandths.
 public struct ETSIDecimal: Sendable, Hashable, Comparable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import QonduitCore
 /// The identities of `etsi-qkd-node-types`, each family a Swift enum whose raw values are the
 /// identity names as they appear in XML (after the types module's prefix).
 public protocol ETSIIdentity: RawRepresentable, CaseIterable, Sendable, Hashable where RawValue == String {

@@ -1,3 +1,4 @@
+import QonduitCore
 /// The XML namespaces of the GS QKD 015 modules, and the prefix Qonduit writes identities with.
 public enum ETSINamespace {
     /// Module `etsi-qkd-sdn-node`.

@@ -1,3 +1,4 @@
+import QonduitCore
 import QonduitXML
 
 extension ETSINode {

@@ -1,3 +1,4 @@
+import QonduitCore
 import QonduitXML
 
 /// Which part of a tree to write.

@@ -1,3 +1,4 @@
+import QonduitCore
 import QonduitXML
 
 /// Collects the problems of one decoding, so that a document gets every complaint at once.

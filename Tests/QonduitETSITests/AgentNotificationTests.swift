@@ -1,4 +1,5 @@
 import Foundation
+import QonduitCore
 import QonduitETSI
 import QonduitTestSupport
 import Testing

@@ -1,0 +1,22 @@
+import QonduitCore
+import Testing
+
+@Suite struct QKDUUIDTests {
+    @Test func acceptsEitherCaseAndKeepsLowerCase() throws {
+        let uuid = try #require(QKDUUID("6F1C2A1E-0000-4000-8000-00000000ABCD"))
+        #expect(uuid.text == "6f1c2a1e-0000-4000-8000-00000000abcd")
+        #expect(uuid == QKDUUID("6f1c2a1e-0000-4000-8000-00000000abcd"))
+    }
+
+    @Test(arguments: ["", "6f1c2a1e00004000800000000000abcd", "6f1c2a1e-0000-4000-8000-00000000abcg", "6f1c2a1e-0000-4000-8000_00000000abcd",
+                      "6f1c2a1e-0000-4000-8000-00000000abcde", " 6f1c2a1e-0000-4000-8000-00000000abc"])
+    func refusesWhatIsNotAUUID(_ text: String) {
+        #expect(QKDUUID(text) == nil)
+    }
+
+    @Test func randomUUIDsAreVersion4AndDistinct() {
+        let uuids = (0..<1_000).map { _ in QKDUUID.random() }
+        #expect(Set(uuids).count == 1_000)
+        #expect(uuids.allSatisfy { QKDUUID($0.text) == $0 && Array($0.text)[14] == "4" && "89ab".contains(Array($0.text)[19]) })
+    }
+}
