@@ -81,6 +81,8 @@ extension Problem {
             self.init(.unprocessableContent, detail: "\(failure.subject): \(Problem.summary(of: items))", errors: items)
         case .topology(let error):
             self.init(topologyError: error)
+        case .identityInUse(let uuid, let holder):
+            self.init(.conflict, detail: "GS QKD 015 id '\(uuid)' already belongs to '\(holder)'")
         }
     }
 

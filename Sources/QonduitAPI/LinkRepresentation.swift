@@ -16,6 +16,7 @@ struct LinkRepresentation: JSONWritable {
         writer.key("key_rate_bps"); writer.number(link.keyRateBps); writer.comma()
         writer.key("status"); writer.string(link.status.rawValue); writer.comma()
         writer.key("qber"); writer.number(link.qber); writer.comma()
+        writer.key("qkdl_id"); writer.string(link.qkdlID?.text); writer.comma()
         writer.key("created_at"); writer.date(stored.createdAt); writer.comma()
         writer.key("updated_at"); writer.date(stored.updatedAt)
         writer.raw("}")
@@ -24,7 +25,7 @@ struct LinkRepresentation: JSONWritable {
 
 /// `POST /api/v1/links` body.
 struct LinkCreateRequest: Decodable {
-    static let fields = ["id", "node_a", "node_b", "length_km", "key_rate_bps", "status", "qber"]
+    static let fields = ["id", "node_a", "node_b", "length_km", "key_rate_bps", "status", "qber", "qkdl_id"]
 
     var id: String
     var nodeA: String
@@ -33,9 +34,11 @@ struct LinkCreateRequest: Decodable {
     var keyRateBps: Double
     var status: String?
     var qber: Double?
+    var qkdlID: String?
 
     enum CodingKeys: String, CodingKey {
         case id, nodeA = "node_a", nodeB = "node_b", lengthKm = "length_km", keyRateBps = "key_rate_bps", status, qber
+        case qkdlID = "qkdl_id"
     }
 
     init(from decoder: any Decoder) throws {
@@ -48,6 +51,7 @@ struct LinkCreateRequest: Decodable {
         keyRateBps = try container.decode(Double.self, forKey: .keyRateBps)
         status = try container.decodeIfPresent(String.self, forKey: .status)
         qber = try container.decodeIfPresent(Double.self, forKey: .qber)
+        qkdlID = try container.decodeIfPresent(String.self, forKey: .qkdlID)
     }
 
     func link() throws(Problem) -> QKDLink {
@@ -56,9 +60,11 @@ struct LinkCreateRequest: Decodable {
         let nodeA = check.identifier(nodeA, as: NodeID.self, pointer: "/node_a")
         let nodeB = check.identifier(nodeB, as: NodeID.self, pointer: "/node_b")
         let status = check.enumValue(status, as: LinkStatus.self, pointer: "/status") ?? .up
+        let qkdlID = check.uuid(qkdlID, pointer: "/qkdl_id")
         try check.finish()
         return QKDLink(
-            id: id!, nodeA: nodeA!, nodeB: nodeB!, lengthKm: lengthKm, keyRateBps: keyRateBps, status: status, qber: qber
+            id: id!, nodeA: nodeA!, nodeB: nodeB!, lengthKm: lengthKm, keyRateBps: keyRateBps, status: status, qber: qber,
+            qkdlID: qkdlID
         )
     }
 }
@@ -71,6 +77,7 @@ struct LinkPatchRequest: Decodable, Sendable {
     var keyRateBps: PatchField<Double>
     var status: PatchField<String>
     var qber: PatchField<Double>
+    var qkdlID: PatchField<String>
 
     typealias CodingKeys = LinkCreateRequest.CodingKeys
 
@@ -83,12 +90,14 @@ struct LinkPatchRequest: Decodable, Sendable {
         keyRateBps = try container.decodePatch(Double.self, forKey: .keyRateBps)
         status = try container.decodePatch(String.self, forKey: .status)
         qber = try container.decodePatch(Double.self, forKey: .qber)
+        qkdlID = try container.decodePatch(String.self, forKey: .qkdlID)
     }
 
     struct Checked: Sendable {
         var nodeA: NodeID?
         var nodeB: NodeID?
         var status: LinkStatus?
+        var qkdlID: QKDUUID?
     }
 
     func checked() throws(Problem) -> Checked {
@@ -98,10 +107,12 @@ struct LinkPatchRequest: Decodable, Sendable {
         check.notNull(lengthKm, pointer: "/length_km")
         check.notNull(keyRateBps, pointer: "/key_rate_bps")
         check.notNull(status, pointer: "/status")
+        check.notNull(qkdlID, pointer: "/qkdl_id")
         let result = Checked(
             nodeA: nodeA.newValue.flatMap { check.identifier($0, as: NodeID.self, pointer: "/node_a") },
             nodeB: nodeB.newValue.flatMap { check.identifier($0, as: NodeID.self, pointer: "/node_b") },
-            status: check.enumValue(status.newValue, as: LinkStatus.self, pointer: "/status")
+            status: check.enumValue(status.newValue, as: LinkStatus.self, pointer: "/status"),
+            qkdlID: check.uuid(qkdlID.newValue, pointer: "/qkdl_id")
         )
         try check.finish()
         return result
@@ -113,6 +124,7 @@ struct LinkPatchRequest: Decodable, Sendable {
         if let lengthKm = lengthKm.newValue { link.lengthKm = lengthKm }
         if let keyRateBps = keyRateBps.newValue { link.keyRateBps = keyRateBps }
         if let status = checked.status { link.status = status }
+        if let qkdlID = checked.qkdlID { link.qkdlID = qkdlID }
         switch qber {
         case .absent: break
         case .null: link.qber = nil

@@ -16,6 +16,7 @@ struct NodeRepresentation: JSONWritable {
         writer.key("longitude"); writer.number(node.location?.longitude); writer.comma()
         writer.key("site"); writer.string(node.site); writer.comma()
         writer.key("status"); writer.string(node.status.rawValue); writer.comma()
+        writer.key("qkdn_id"); writer.string(node.qkdnID?.text); writer.comma()
         writer.key("created_at"); writer.date(stored.createdAt); writer.comma()
         writer.key("updated_at"); writer.date(stored.updatedAt)
         writer.raw("}")
@@ -24,7 +25,7 @@ struct NodeRepresentation: JSONWritable {
 
 /// `POST /api/v1/nodes` body.
 struct NodeCreateRequest: Decodable {
-    static let fields = ["id", "name", "trusted", "latitude", "longitude", "site", "status"]
+    static let fields = ["id", "name", "trusted", "latitude", "longitude", "site", "status", "qkdn_id"]
 
     var id: String
     var name: String?
@@ -33,8 +34,9 @@ struct NodeCreateRequest: Decodable {
     var longitude: Double?
     var site: String?
     var status: String?
+    var qkdnID: String?
 
-    enum CodingKeys: String, CodingKey { case id, name, trusted, latitude, longitude, site, status }
+    enum CodingKeys: String, CodingKey { case id, name, trusted, latitude, longitude, site, status, qkdnID = "qkdn_id" }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: Self.fields)
@@ -46,6 +48,7 @@ struct NodeCreateRequest: Decodable {
         longitude = try container.decodeIfPresent(Double.self, forKey: .longitude)
         site = try container.decodeIfPresent(String.self, forKey: .site)
         status = try container.decodeIfPresent(String.self, forKey: .status)
+        qkdnID = try container.decodeIfPresent(String.self, forKey: .qkdnID)
     }
 
     func node() throws(Problem) -> QKDNode {
@@ -53,8 +56,9 @@ struct NodeCreateRequest: Decodable {
         let id = check.identifier(id, as: NodeID.self, pointer: "/id")
         let status = check.enumValue(status, as: NodeStatus.self, pointer: "/status") ?? .up
         let location = check.location(latitude: latitude, longitude: longitude)
+        let qkdnID = check.uuid(qkdnID, pointer: "/qkdn_id")
         try check.finish()
-        return QKDNode(id: id!, name: name, trusted: trusted ?? true, location: location, site: site, status: status)
+        return QKDNode(id: id!, name: name, trusted: trusted ?? true, location: location, site: site, status: status, qkdnID: qkdnID)
     }
 }
 
@@ -66,8 +70,9 @@ struct NodePatchRequest: Decodable, Sendable {
     var longitude: PatchField<Double>
     var site: PatchField<String>
     var status: PatchField<String>
+    var qkdnID: PatchField<String>
 
-    enum CodingKeys: String, CodingKey { case name, trusted, latitude, longitude, site, status }
+    enum CodingKeys: String, CodingKey { case name, trusted, latitude, longitude, site, status, qkdnID = "qkdn_id" }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: NodeCreateRequest.fields.filter { $0 != "id" })
@@ -78,20 +83,32 @@ struct NodePatchRequest: Decodable, Sendable {
         longitude = try container.decodePatch(Double.self, forKey: .longitude)
         site = try container.decodePatch(String.self, forKey: .site)
         status = try container.decodePatch(String.self, forKey: .status)
+        qkdnID = try container.decodePatch(String.self, forKey: .qkdnID)
+    }
+
+    struct Checked: Sendable {
+        var status: NodeStatus?
+        var qkdnID: QKDUUID?
     }
 
     /// Checks what can be checked without the stored node.
-    func checked() throws(Problem) -> NodeStatus? {
+    func checked() throws(Problem) -> Checked {
         var check = RequestCheck()
         check.notNull(name, pointer: "/name")
         check.notNull(trusted, pointer: "/trusted")
         check.notNull(status, pointer: "/status")
-        let status = check.enumValue(status.newValue, as: NodeStatus.self, pointer: "/status")
+        check.notNull(qkdnID, pointer: "/qkdn_id")
+        let result = Checked(
+            status: check.enumValue(status.newValue, as: NodeStatus.self, pointer: "/status"),
+            qkdnID: check.uuid(qkdnID.newValue, pointer: "/qkdn_id")
+        )
         try check.finish()
-        return status
+        return result
     }
 
-    func apply(to node: inout QKDNode, status: NodeStatus?) throws(Problem) {
+    func apply(to node: inout QKDNode, _ checked: Checked) throws(Problem) {
+        let status = checked.status
+        if let qkdnID = checked.qkdnID { node.qkdnID = qkdnID }
         if let name = name.newValue { node.name = name }
         if let trusted = trusted.newValue { node.trusted = trusted }
         if let status { node.status = status }

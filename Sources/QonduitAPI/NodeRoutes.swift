@@ -35,8 +35,8 @@ struct NodeRoutes {
             let id = try context.parameters.require("id")
             var request = request
             let patch = try await request.decodeJSON(NodePatchRequest.self, maxBytes: configuration.maxJSONBodyBytes)
-            let status = try patch.checked()
-            let stored = try await inventory.updateNode(id) { try patch.apply(to: &$0, status: status) }
+            let checked = try patch.checked()
+            let stored = try await inventory.updateNode(id) { try patch.apply(to: &$0, checked) }
             return JSONCoding.response(writing: NodeRepresentation(stored: stored))
         }
         group.delete("{id}") { request, context in

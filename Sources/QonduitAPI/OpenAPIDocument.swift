@@ -221,9 +221,11 @@ enum OpenAPIDocument {
         "schemas": {
           "Identifier": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9_.:-]+$"},
           "Status": {"type": "string", "enum": ["up", "down", "unknown"]},
+          "NodeStatus": {"type": "string", "enum": ["up", "down", "unknown", "unreachable"], "description": "unreachable: the node's agent stopped sending heartbeats."},
+          "UUID": {"type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "description": "A GS QKD 015 identity (yang:uuid); stored and shown in lower case."},
           "Node": {
             "type": "object",
-            "required": ["id", "name", "trusted", "latitude", "longitude", "site", "status", "created_at", "updated_at"],
+            "required": ["id", "name", "trusted", "latitude", "longitude", "site", "status", "qkdn_id", "created_at", "updated_at"],
             "properties": {
               "id": {"$ref": "#/components/schemas/Identifier"},
               "name": {"type": "string"},
@@ -231,7 +233,8 @@ enum OpenAPIDocument {
               "latitude": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
               "longitude": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
               "site": {"type": ["string", "null"]},
-              "status": {"$ref": "#/components/schemas/Status"},
+              "status": {"$ref": "#/components/schemas/NodeStatus"},
+              "qkdn_id": {"$ref": "#/components/schemas/UUID"},
               "created_at": {"type": "string", "format": "date-time"},
               "updated_at": {"type": "string", "format": "date-time"}
             }
@@ -247,7 +250,8 @@ enum OpenAPIDocument {
               "latitude": {"type": "number", "minimum": -90, "maximum": 90},
               "longitude": {"type": "number", "minimum": -180, "maximum": 180},
               "site": {"type": "string", "minLength": 1, "maxLength": 256},
-              "status": {"$ref": "#/components/schemas/Status"}
+              "status": {"$ref": "#/components/schemas/NodeStatus"},
+              "qkdn_id": {"$ref": "#/components/schemas/UUID", "description": "The node's GS QKD 015 identity; assigned when absent."}
             }
           },
           "NodePatch": {
@@ -259,12 +263,13 @@ enum OpenAPIDocument {
               "latitude": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
               "longitude": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
               "site": {"type": ["string", "null"], "minLength": 1, "maxLength": 256},
-              "status": {"$ref": "#/components/schemas/Status"}
+              "status": {"$ref": "#/components/schemas/NodeStatus"},
+              "qkdn_id": {"$ref": "#/components/schemas/UUID", "description": "To match the node to its device's identity before its agent registers."}
             }
           },
           "Link": {
             "type": "object",
-            "required": ["id", "node_a", "node_b", "length_km", "key_rate_bps", "status", "qber", "created_at", "updated_at"],
+            "required": ["id", "node_a", "node_b", "length_km", "key_rate_bps", "status", "qber", "qkdl_id", "created_at", "updated_at"],
             "properties": {
               "id": {"$ref": "#/components/schemas/Identifier"},
               "node_a": {"$ref": "#/components/schemas/Identifier"},
@@ -273,6 +278,7 @@ enum OpenAPIDocument {
               "key_rate_bps": {"type": "number", "minimum": 0, "description": "Secret key rate the link produces, bit/s."},
               "status": {"$ref": "#/components/schemas/Status"},
               "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+              "qkdl_id": {"$ref": "#/components/schemas/UUID"},
               "created_at": {"type": "string", "format": "date-time"},
               "updated_at": {"type": "string", "format": "date-time"}
             }
@@ -288,7 +294,8 @@ enum OpenAPIDocument {
               "length_km": {"type": "number", "minimum": 0},
               "key_rate_bps": {"type": "number", "minimum": 0},
               "status": {"$ref": "#/components/schemas/Status"},
-              "qber": {"type": "number", "minimum": 0, "maximum": 1}
+              "qber": {"type": "number", "minimum": 0, "maximum": 1},
+              "qkdl_id": {"$ref": "#/components/schemas/UUID", "description": "The link's GS QKD 015 identity; assigned when absent."}
             }
           },
           "LinkPatch": {
@@ -300,7 +307,8 @@ enum OpenAPIDocument {
               "length_km": {"type": "number", "minimum": 0},
               "key_rate_bps": {"type": "number", "minimum": 0},
               "status": {"$ref": "#/components/schemas/Status"},
-              "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+              "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+              "qkdl_id": {"$ref": "#/components/schemas/UUID"}
             }
           },
           "PathRequest": {

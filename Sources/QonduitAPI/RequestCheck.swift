@@ -12,6 +12,14 @@ struct RequestCheck {
         }
     }
 
+    /// A GS QKD 015 identity (`yang:uuid`).
+    mutating func uuid(_ text: String?, pointer: String) -> QKDUUID? {
+        guard let text else { return nil }
+        if let uuid = QKDUUID(text) { return uuid }
+        items.append(.init(pointer: pointer, message: "'\(text)' is not a UUID (8-4-4-4-12 hexadecimal digits)"))
+        return nil
+    }
+
     mutating func enumValue<Value: RawRepresentable & CaseIterable>(
         _ text: String?, as: Value.Type, pointer: String
     ) -> Value? where Value.RawValue == String {

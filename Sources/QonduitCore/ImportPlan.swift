@@ -13,14 +13,17 @@ public struct ImportPlan: Sendable, Equatable {
     public init(
         existingNodes: [NodeID: QKDNode], existingLinks: [LinkID: QKDLink], incoming: Topology, mode: ImportMode
     ) {
-        for node in incoming.nodes {
+        // A file without GS QKD 015 identities keeps the ones the inventory assigned.
+        for var node in incoming.nodes {
+            if node.qkdnID == nil { node.qkdnID = existingNodes[node.id]?.qkdnID }
             switch existingNodes[node.id] {
             case nil: nodes.created.append(node)
             case node?: nodes.unchanged.append(node.id)
             default: nodes.updated.append(node)
             }
         }
-        for link in incoming.links {
+        for var link in incoming.links {
+            if link.qkdlID == nil { link.qkdlID = existingLinks[link.id]?.qkdlID }
             switch existingLinks[link.id] {
             case nil: links.created.append(link)
             case link?: links.unchanged.append(link.id)

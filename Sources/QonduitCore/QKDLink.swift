@@ -9,11 +9,14 @@ public struct QKDLink: Sendable, Hashable {
     public var status: LinkStatus
     /// Quantum bit error rate as a fraction (0.02 = 2 %).
     public var qber: Double?
+    /// The link's GS QKD 015 identity (`qkdl_id`); the inventory assigns one when none is given.
+    public var qkdlID: QKDUUID?
 
     public init(
         id: LinkID, nodeA: NodeID, nodeB: NodeID, lengthKm: Double, keyRateBps: Double,
-        status: LinkStatus = .up, qber: Double? = nil
+        status: LinkStatus = .up, qber: Double? = nil, qkdlID: QKDUUID? = nil
     ) {
+        self.qkdlID = qkdlID
         self.id = id
         self.nodeA = nodeA
         self.nodeB = nodeB

@@ -7,11 +7,15 @@ public struct QKDNode: Sendable, Hashable {
     public var location: GeoCoordinate?
     public var site: String?
     public var status: NodeStatus
+    /// The node's GS QKD 015 identity (`qkdn_id`), by which its agent knows it; the inventory
+    /// assigns one when none is given.
+    public var qkdnID: QKDUUID?
 
     public init(
         id: NodeID, name: String? = nil, trusted: Bool = true, location: GeoCoordinate? = nil,
-        site: String? = nil, status: NodeStatus = .up
+        site: String? = nil, status: NodeStatus = .up, qkdnID: QKDUUID? = nil
     ) {
+        self.qkdnID = qkdnID
         self.id = id
         self.name = name ?? id.rawValue
         self.trusted = trusted

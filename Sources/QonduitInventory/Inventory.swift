@@ -47,9 +47,12 @@ public final class Inventory: Sendable {
     }
 
     public func createNode(_ node: QKDNode) async throws -> Stored<QKDNode> {
-        let node = try Self.validate(node)
+        var identified = try Self.validate(node)
+        if identified.qkdnID == nil { identified.qkdnID = .random() }
+        let node = identified
         return try await write { db in
             if try NodeRecord.exists(db, key: node.id.rawValue) { throw InventoryError.nodeExists(node.id) }
+            try Self.checkIdentityFree(node.qkdnID!, table: "node", column: "qkdn_id", except: nil, db)
             let now = Self.now()
             try NodeRecord(node, createdAt: now, updatedAt: now).insert(db)
             return try Self.storedNode(node.id.rawValue, db)
@@ -64,7 +67,11 @@ public final class Inventory: Sendable {
             let original = record.node
             try change(&record.node)
             record.node.id = original.id
+            if record.node.qkdnID == nil { record.node.qkdnID = original.qkdnID }
             record.node = try Self.validate(record.node)
+            if record.node.qkdnID != original.qkdnID {
+                try Self.checkIdentityFree(record.node.qkdnID!, table: "node", column: "qkdn_id", except: id, db)
+            }
             if record.node != original {
                 record.updatedAt = Self.now()
                 try record.update(db)
@@ -105,10 +112,13 @@ public final class Inventory: Sendable {
     }
 
     public func createLink(_ link: QKDLink) async throws -> Stored<QKDLink> {
-        let link = try Self.validate(link)
+        var identified = try Self.validate(link)
+        if identified.qkdlID == nil { identified.qkdlID = .random() }
+        let link = identified
         return try await write { db in
             if try LinkRecord.exists(db, key: link.id.rawValue) { throw InventoryError.linkExists(link.id) }
             try Self.checkEndsExist(link, db)
+            try Self.checkIdentityFree(link.qkdlID!, table: "link", column: "qkdl_id", except: nil, db)
             let now = Self.now()
             try LinkRecord(link, createdAt: now, updatedAt: now).insert(db)
             return try Self.storedLink(link.id.rawValue, db)
@@ -121,7 +131,11 @@ public final class Inventory: Sendable {
             let original = record.link
             try change(&record.link)
             record.link.id = original.id
+            if record.link.qkdlID == nil { record.link.qkdlID = original.qkdlID }
             record.link = try Self.validate(record.link)
+            if record.link.qkdlID != original.qkdlID {
+                try Self.checkIdentityFree(record.link.qkdlID!, table: "link", column: "qkdl_id", except: id, db)
+            }
             try Self.checkEndsExist(record.link, db)
             if record.link != original {
                 record.updatedAt = Self.now()
@@ -173,6 +187,8 @@ public final class Inventory: Sendable {
                 existingLinks: Dictionary(existingLinks.map { ($0.link.id, $0.link) }, uniquingKeysWith: { a, _ in a }),
                 incoming: assembled.topology, mode: mode
             )
+            try Self.checkIdentities(plan, existingNodes: existingNodes, existingLinks: existingLinks)
+            try Self.releaseMovingIdentities(plan, existingNodes: existingNodes, existingLinks: existingLinks, db)
             try Self.apply(plan, db)
             var summary = ImportSummary(format: assembled.format, mode: mode, warnings: assembled.warnings)
             summary.nodes = .init(
@@ -194,39 +210,41 @@ public final class Inventory: Sendable {
     ) throws {
         let now = Self.now().databaseValue  // formatted once, not once per row
         let upsertNode = try db.cachedStatement(sql: """
-            INSERT INTO node (id, name, trusted, latitude, longitude, site, status, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO node (id, name, trusted, latitude, longitude, site, status, qkdn_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, trusted = excluded.trusted,
                 latitude = excluded.latitude, longitude = excluded.longitude, site = excluded.site,
-                status = excluded.status, updated_at = excluded.updated_at
+                status = excluded.status, qkdn_id = excluded.qkdn_id, updated_at = excluded.updated_at
             """)
         let upsertLink = try db.cachedStatement(sql: """
-            INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, qber, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, qber, qkdl_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET node_a = excluded.node_a, node_b = excluded.node_b,
                 length_km = excluded.length_km, key_rate_bps = excluded.key_rate_bps, status = excluded.status,
-                qber = excluded.qber, updated_at = excluded.updated_at
+                qber = excluded.qber, qkdl_id = excluded.qkdl_id, updated_at = excluded.updated_at
             """)
+        // The plan carries the identities rows already have; new rows without one get a fresh one.
         func write(_ node: QKDNode) throws {
             upsertNode.setUncheckedArguments([
                 node.id.rawValue, node.name, node.trusted, node.location?.latitude, node.location?.longitude,
-                node.site, node.status.rawValue, now, now,
+                node.site, node.status.rawValue, (node.qkdnID ?? .random()).text, now, now,
             ])
             try upsertNode.execute()
         }
         func write(_ link: QKDLink) throws {
             upsertLink.setUncheckedArguments([
                 link.id.rawValue, link.nodeA.rawValue, link.nodeB.rawValue, link.lengthKm, link.keyRateBps,
-                link.status.rawValue, link.qber, now, now,
+                link.status.rawValue, link.qber, (link.qkdlID ?? .random()).text, now, now,
             ])
             try upsertLink.execute()
         }
-        // Links go first and nodes last, so that no foreign key is ever left dangling.
+        // Removals go first, links before nodes: a removed node has no link left in the file, and a
+        // GS QKD 015 identity it gives up may pass to a node the file creates.
         _ = try LinkRecord.deleteAll(db, keys: plan.links.removed.map(\.rawValue))
+        _ = try NodeRecord.deleteAll(db, keys: plan.nodes.removed.map(\.rawValue))
         // An update keeps the row's created_at: the upsert's conflict clause does not touch it.
         for node in plan.nodes.created + plan.nodes.updated { try write(node) }
         for link in plan.links.created + plan.links.updated { try write(link) }
-        _ = try NodeRecord.deleteAll(db, keys: plan.nodes.removed.map(\.rawValue))
     }
 
     /// One write transaction; the revision moves on only once it has committed.
@@ -261,6 +279,47 @@ public final class Inventory: Sendable {
 
     private static func validate(_ link: QKDLink) throws(InventoryError) -> QKDLink {
         do { return try link.validated().quantized() } catch { throw .invalid(error) }
+    }
+
+    /// Refuses an import that would give a GS QKD 015 identity to a second node or link.
+    private static func checkIdentities(_ plan: ImportPlan, existingNodes: [NodeRecord], existingLinks: [LinkRecord]) throws {
+        func check<ID: Hashable>(_ incoming: [(ID, QKDUUID?)], existing: [(ID, QKDUUID?)], removed: Set<ID>, name: (ID) -> String) throws {
+            var holders: [QKDUUID: ID] = [:]
+            let incomingIDs = Set(incoming.map(\.0))
+            // Rows the import rewrites or removes give up their identity.
+            for (id, uuid) in existing where !removed.contains(id) && !incomingIDs.contains(id) { if let uuid { holders[uuid] = id } }
+            for (id, uuid) in incoming {
+                guard let uuid else { continue }
+                if let holder = holders[uuid], holder != id { throw InventoryError.identityInUse(uuid, holder: name(holder)) }
+                holders[uuid] = id
+            }
+        }
+        try check((plan.nodes.created + plan.nodes.updated).map { ($0.id, $0.qkdnID) },
+                  existing: existingNodes.map { ($0.node.id, $0.node.qkdnID) }, removed: Set(plan.nodes.removed), name: \.rawValue)
+        try check((plan.links.created + plan.links.updated).map { ($0.id, $0.qkdlID) },
+                  existing: existingLinks.map { ($0.link.id, $0.link.qkdlID) }, removed: Set(plan.links.removed), name: \.rawValue)
+    }
+
+    /// Rows whose GS QKD 015 identity the import changes first take a throw-away one, so that
+    /// identities may move between rows (even swap) without a moment where two rows hold one.
+    private static func releaseMovingIdentities(
+        _ plan: ImportPlan, existingNodes: [NodeRecord], existingLinks: [LinkRecord], _ db: Database
+    ) throws {
+        let nodeIdentities = Dictionary(existingNodes.map { ($0.node.id, $0.node.qkdnID) }, uniquingKeysWith: { a, _ in a })
+        let linkIdentities = Dictionary(existingLinks.map { ($0.link.id, $0.link.qkdlID) }, uniquingKeysWith: { a, _ in a })
+        for node in plan.nodes.updated where nodeIdentities[node.id] != node.qkdnID {
+            try db.execute(sql: "UPDATE node SET qkdn_id = ? WHERE id = ?", arguments: [QKDUUID.random().text, node.id.rawValue])
+        }
+        for link in plan.links.updated where linkIdentities[link.id] != link.qkdlID {
+            try db.execute(sql: "UPDATE link SET qkdl_id = ? WHERE id = ?", arguments: [QKDUUID.random().text, link.id.rawValue])
+        }
+    }
+
+    /// Refuses a GS QKD 015 identity another node (or link) already has.
+    private static func checkIdentityFree(_ uuid: QKDUUID, table: String, column: String, except id: String?, _ db: Database) throws {
+        // Table and column names come from this file only; the values are bound.
+        let holder = try String.fetchOne(db, sql: "SELECT id FROM \(table) WHERE \(column) = ? AND id IS NOT ?", arguments: [uuid.text, id])
+        if let holder { throw InventoryError.identityInUse(uuid, holder: holder) }
     }
 
     private static func checkEndsExist(_ link: QKDLink, _ db: Database) throws {

@@ -12,5 +12,7 @@ public enum InventoryError: Error, Sendable, Equatable {
     /// Deleting the node would orphan these links; pass cascade to delete them too.
     case nodeHasLinks(NodeID, links: [LinkID])
     case invalid(ValidationFailure)
+    /// Another node or link (`holder`) already has this GS QKD 015 identity.
+    case identityInUse(QKDUUID, holder: String)
     case topology(TopologyFileError)
 }

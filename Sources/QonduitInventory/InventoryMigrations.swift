@@ -37,6 +37,38 @@ enum InventoryMigrations {
             try db.execute(sql: "CREATE INDEX link_node_a ON link(node_a)")
             try db.execute(sql: "CREATE INDEX link_node_b ON link(node_b)")
         }
+        migrator.registerMigration("v2: GS QKD 015 identities, unreachable nodes, agents") { db in
+            // A CHECK constraint cannot be altered in SQLite: the node table is rebuilt (links keep
+            // referring to it by name), and every existing row gets a random version-4 UUID.
+            let randomUUID = """
+                lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'
+                    || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))
+                """
+            try db.execute(sql: """
+                CREATE TABLE node_v2 (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+                    name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 256),
+                    trusted INTEGER NOT NULL DEFAULT 1 CHECK (trusted IN (0, 1)),
+                    latitude REAL CHECK (latitude BETWEEN -90 AND 90),
+                    longitude REAL CHECK (longitude BETWEEN -180 AND 180),
+                    site TEXT CHECK (site IS NULL OR length(site) BETWEEN 1 AND 256),
+                    status TEXT NOT NULL CHECK (status IN ('up', 'down', 'unknown', 'unreachable')),
+                    qkdn_id TEXT NOT NULL UNIQUE CHECK (length(qkdn_id) = 36 AND qkdn_id = lower(qkdn_id)),
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    CHECK ((latitude IS NULL) = (longitude IS NULL))
+                ) STRICT, WITHOUT ROWID
+                """)
+            try db.execute(sql: """
+                INSERT INTO node_v2 (id, name, trusted, latitude, longitude, site, status, qkdn_id, created_at, updated_at)
+                SELECT id, name, trusted, latitude, longitude, site, status, \(randomUUID), created_at, updated_at FROM node
+                """)
+            try db.execute(sql: "DROP TABLE node")
+            try db.execute(sql: "ALTER TABLE node_v2 RENAME TO node")
+            try db.execute(sql: "ALTER TABLE link ADD COLUMN qkdl_id TEXT CHECK (qkdl_id IS NULL OR (length(qkdl_id) = 36 AND qkdl_id = lower(qkdl_id)))")
+            try db.execute(sql: "UPDATE link SET qkdl_id = \(randomUUID)")
+            try db.execute(sql: "CREATE UNIQUE INDEX link_qkdl_id ON link(qkdl_id)")
+        }
         return migrator
     }
 }

@@ -27,7 +27,8 @@ struct NodeRecord: FetchableRecord, PersistableRecord {
             trusted: row["trusted"],
             location: latitude.flatMap { lat in longitude.map { GeoCoordinate(latitude: lat, longitude: $0) } },
             site: row["site"],
-            status: NodeStatus(rawValue: statusText) ?? .unknown
+            status: NodeStatus(rawValue: statusText) ?? .unknown,
+            qkdnID: (row["qkdn_id"] as String?).flatMap(QKDUUID.init)
         )
         createdAt = row["created_at"]
         updatedAt = row["updated_at"]
@@ -41,6 +42,7 @@ struct NodeRecord: FetchableRecord, PersistableRecord {
         container["longitude"] = node.location?.longitude
         container["site"] = node.site
         container["status"] = node.status.rawValue
+        container["qkdn_id"] = node.qkdnID?.text
         container["created_at"] = createdAt
         container["updated_at"] = updatedAt
     }
@@ -71,7 +73,8 @@ struct LinkRecord: FetchableRecord, PersistableRecord {
             lengthKm: row["length_km"],
             keyRateBps: row["key_rate_bps"],
             status: LinkStatus(rawValue: statusText) ?? .unknown,
-            qber: row["qber"]
+            qber: row["qber"],
+            qkdlID: (row["qkdl_id"] as String?).flatMap(QKDUUID.init)
         )
         createdAt = row["created_at"]
         updatedAt = row["updated_at"]
@@ -85,6 +88,7 @@ struct LinkRecord: FetchableRecord, PersistableRecord {
         container["key_rate_bps"] = link.keyRateBps
         container["status"] = link.status.rawValue
         container["qber"] = link.qber
+        container["qkdl_id"] = link.qkdlID?.text
         container["created_at"] = createdAt
         container["updated_at"] = updatedAt
     }

@@ -57,6 +57,7 @@ enum NativeTopologyReader {
                 case "longitude": node.longitude = fields.number(leaf, subject: subject, field: "longitude")
                 case "site": node.site = fields.text(leaf, subject: subject, field: "site")
                 case "status": node.status = leaf.trimmedText
+                case "qkdn-id": node.qkdnID = leaf.trimmedText
                 default: fields.report(leaf, subject: subject, "unknown element <qkd-node/\(leaf.localName)>")
                 }
             }
@@ -92,6 +93,7 @@ enum NativeTopologyReader {
                 case "key-rate-bps": link.keyRateBps = fields.number(leaf, subject: subject, field: "key-rate-bps")
                 case "status": link.status = leaf.trimmedText
                 case "qber": link.qber = fields.number(leaf, subject: subject, field: "qber")
+                case "qkdl-id": link.qkdlID = leaf.trimmedText
                 default: fields.report(leaf, subject: subject, "unknown element <qkd-link/\(leaf.localName)>")
                 }
             }

@@ -21,6 +21,7 @@ enum NativeTopologyWriter {
             }
             if let site = node.site { attributes.append(.leaf("site", namespace: NS.qkd, site)) }
             attributes.append(.leaf("status", namespace: NS.qkd, node.status.rawValue))
+            if let qkdnID = node.qkdnID { attributes.append(.leaf("qkdn-id", namespace: NS.qkd, qkdnID.text)) }
             network.children.append(XMLElement("node", namespace: NS.network, children: [
                 .leaf("node-id", namespace: NS.network, node.id.rawValue),
                 XMLElement("qkd-node", namespace: NS.qkd, children: attributes),
@@ -33,6 +34,7 @@ enum NativeTopologyWriter {
                 .leaf("status", namespace: NS.qkd, link.status.rawValue),
             ]
             if let qber = link.qber { attributes.append(.leaf("qber", namespace: NS.qkd, DecimalText.format(qber, fractionDigits: 6))) }
+            if let qkdlID = link.qkdlID { attributes.append(.leaf("qkdl-id", namespace: NS.qkd, qkdlID.text)) }
             network.children.append(XMLElement("link", namespace: NS.topology, children: [
                 .leaf("link-id", namespace: NS.topology, link.id.rawValue),
                 XMLElement("source", namespace: NS.topology, children: [.leaf("source-node", namespace: NS.topology, link.nodeA.rawValue)]),

@@ -26,6 +26,7 @@ public struct TopologyAssembler: Sendable {
         var warnings = draft.warnings
         var nodes: [QKDNode] = []
         var nodeLines: [NodeID: Int] = [:]
+        var nodeIdentities: Set<QKDUUID> = [], linkIdentities: Set<QKDUUID> = []
         var locations = knownNodes
 
         for raw in draft.nodes {
@@ -50,8 +51,10 @@ public struct TopologyAssembler: Sendable {
                     report("status '\(text)' is not one of \(NodeStatus.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
             }
+            let qkdnID = identity(raw.qkdnID, seen: &nodeIdentities, report: report)
             let node = QKDNode(
-                id: id, name: raw.name, trusted: raw.trusted ?? true, location: location, site: raw.site, status: status
+                id: id, name: raw.name, trusted: raw.trusted ?? true, location: location, site: raw.site, status: status,
+                qkdnID: qkdnID
             )
             let problems = node.validationIssues()
             for problem in problems { report("\(problem.field) \(problem.message)") }
@@ -122,7 +125,7 @@ public struct TopologyAssembler: Sendable {
             }
             let link = QKDLink(
                 id: id, nodeA: nodeA, nodeB: nodeB, lengthKm: lengthKm, keyRateBps: keyRateBps,
-                status: status, qber: raw.qber
+                status: status, qber: raw.qber, qkdlID: identity(raw.qkdlID, seen: &linkIdentities, report: report)
             )
             let problems = link.validationIssues()
             for problem in problems { report("\(problem.field) \(problem.message)") }
@@ -131,6 +134,20 @@ public struct TopologyAssembler: Sendable {
 
         if !issues.isEmpty { throw TopologyFileError(file: file, issues: issues) }
         return AssembledTopology(format: draft.format, topology: Topology(nodes: nodes, links: links), warnings: warnings)
+    }
+
+    /// A GS QKD 015 identity as written, checked for form and for a second use in the file.
+    private func identity(_ text: String?, seen: inout Set<QKDUUID>, report: (String) -> Void) -> QKDUUID? {
+        guard let text else { return nil }
+        guard let uuid = QKDUUID(text) else {
+            report("GS QKD 015 id '\(text)' is not a UUID (8-4-4-4-12 hexadecimal digits)")
+            return nil
+        }
+        guard seen.insert(uuid).inserted else {
+            report("GS QKD 015 id '\(text)' is used twice in the file")
+            return nil
+        }
+        return uuid
     }
 
     /// `A--B` for an unnamed link, `A--B.2` for the second between the same ends.

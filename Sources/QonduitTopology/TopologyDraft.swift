@@ -22,6 +22,8 @@ public struct DraftNode: Sendable {
     public var longitude: Double?
     public var site: String?
     public var status: NodeStatusText?
+    /// GS QKD 015 identity as written; the assembler checks it.
+    public var qkdnID: String?
 
     public init(id: String, line: Int) {
         self.id = id
@@ -39,6 +41,7 @@ public struct DraftLink: Sendable {
     public var keyRateBps: Double?
     public var status: LinkStatusText?
     public var qber: Double?
+    public var qkdlID: String?
 
     public init(id: String?, line: Int, nodeA: String, nodeB: String) {
         self.id = id

@@ -25,6 +25,26 @@ import Testing
         }
     }
 
+    @Test func nodesCarryTheirGSQKD015Identity() async throws {
+        try await withAPI { call in
+            let assigned = try await call(.post, "/api/v1/nodes", #"{"id":"a"}"#)
+            let uuid = try #require(assigned.json["qkdn_id"] as? String)
+            #expect(uuid.count == 36)
+            let given = try await call(.post, "/api/v1/nodes", #"{"id":"b","qkdn_id":"6F1C2A1E-0000-4000-8000-0000000000BB"}"#)
+            #expect(given.json["qkdn_id"] as? String == "6f1c2a1e-0000-4000-8000-0000000000bb", "stored in lower case")
+            let bad = try await call(.post, "/api/v1/nodes", #"{"id":"c","qkdn_id":"not-a-uuid"}"#)
+            #expect(bad.status == .badRequest && bad.errors.first?["pointer"] as? String == "/qkdn_id")
+            let taken = try await call(.patch, "/api/v1/nodes/a", #"{"qkdn_id":"6f1c2a1e-0000-4000-8000-0000000000bb"}"#)
+            #expect(taken.status == .conflict && taken.detail.contains("already belongs to 'b'"), "\(taken.text)")
+            let cleared = try await call(.patch, "/api/v1/nodes/a", #"{"qkdn_id":null}"#)
+            #expect(cleared.status == .badRequest && cleared.errors.first?["pointer"] as? String == "/qkdn_id")
+            let moved = try await call(.patch, "/api/v1/nodes/a", #"{"qkdn_id":"6f1c2a1e-0000-4000-8000-0000000000aa","status":"unreachable"}"#)
+            #expect(moved.json["qkdn_id"] as? String == "6f1c2a1e-0000-4000-8000-0000000000aa" && moved.json["status"] as? String == "unreachable")
+            let link = try await call(.post, "/api/v1/links", #"{"id":"ab","node_a":"a","node_b":"b","length_km":1,"key_rate_bps":1,"qkdl_id":"nope"}"#)
+            #expect(link.status == .badRequest && link.errors.first?["pointer"] as? String == "/qkdl_id")
+        }
+    }
+
     @Test func pagingUsesLimitAndOffset() async throws {
         try await withAPI { call in
             for id in ["d", "b", "a", "c"] { _ = try await call(.post, "/api/v1/nodes", #"{"id":"\#(id)"}"#) }

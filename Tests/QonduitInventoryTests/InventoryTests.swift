@@ -83,12 +83,15 @@ func link(_ id: String, _ a: String, _ b: String, km: Double = 10, rate: Double 
         _ = try Inventory(path: path)
         let database = try DatabaseQueue(path: path)
         try await database.write { db in
-            try db.execute(sql: "INSERT INTO node (id, name, trusted, status, created_at, updated_at) VALUES ('A', 'A', 1, 'up', '', '')")
-            try db.execute(sql: "INSERT INTO node (id, name, trusted, status, created_at, updated_at) VALUES ('B', 'B', 1, 'up', '', '')")
+            try db.execute(sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES ('A', 'A', 1, 'up', '00000000-0000-4000-8000-00000000000a', '', '')")
+            try db.execute(sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES ('B', 'B', 1, 'unreachable', '00000000-0000-4000-8000-00000000000b', '', '')")
         }
         let badStatements = [
-            "INSERT INTO node (id, name, trusted, status, created_at, updated_at) VALUES ('C', 'C', 1, 'sideways', '', '')",
-            "INSERT INTO node (id, name, trusted, latitude, status, created_at, updated_at) VALUES ('D', 'D', 1, 10, 'up', '', '')",
+            "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES ('C', 'C', 1, 'sideways', '00000000-0000-4000-8000-00000000000c', '', '')",
+            "INSERT INTO node (id, name, trusted, latitude, status, qkdn_id, created_at, updated_at) VALUES ('D', 'D', 1, 10, 'up', '00000000-0000-4000-8000-00000000000d', '', '')",
+            "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES ('E', 'E', 1, 'up', '00000000-0000-4000-8000-00000000000a', '', '')",
+            "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES ('F', 'F', 1, 'up', '00000000-0000-4000-8000-00000000000F', '', '')",
+            "INSERT INTO node (id, name, trusted, status, created_at, updated_at) VALUES ('G', 'G', 1, 'up', '', '')",
             "INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, created_at, updated_at) VALUES ('L', 'A', 'B', -1, 1, 'up', '', '')",
             "INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, created_at, updated_at) VALUES ('L', 'A', 'A', 1, 1, 'up', '', '')",
             "INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, created_at, updated_at) VALUES ('L', 'A', 'Q', 1, 1, 'up', '', '')",
