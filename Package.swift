@@ -66,11 +66,24 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Southbound: node agents register and report in GS QKD 015 XML.
+        .target(
+            name: "QonduitSouthbound",
+            dependencies: [
+                "QonduitCore", "QonduitETSI", "QonduitInventory",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // The `qonduit` command line: server, offline tools and API client.
         .target(
             name: "QonduitCLI",
             dependencies: [
                 "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitAPI", "QonduitPathEngine", "QonduitETSI",
+                "QonduitSouthbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -83,6 +83,12 @@ extension Problem {
             self.init(topologyError: error)
         case .identityInUse(let uuid, let holder):
             self.init(.conflict, detail: "GS QKD 015 id '\(uuid)' already belongs to '\(holder)'")
+        case .unknownAgentNode(let uuid):
+            self.init(.notFound, detail: "no node has GS QKD 015 id '\(uuid)'")
+        case .agentNotRegistered(let uuid):
+            self.init(.notFound, detail: "no agent has registered for the node with GS QKD 015 id '\(uuid)'")
+        case .unknownReportedLink(let uuid, let node):
+            self.init(.unprocessableContent, detail: "node '\(node)' has no link with GS QKD 015 id '\(uuid)'")
         }
     }
 

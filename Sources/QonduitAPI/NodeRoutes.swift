@@ -30,6 +30,17 @@ struct NodeRoutes {
             _ = try QueryParameters(request, allowed: [])
             return JSONCoding.response(writing: NodeRepresentation(stored: try await inventory.node(try context.parameters.require("id"))))
         }
+        // The node's GS QKD 015 tree as its agent last reported it.
+        group.get("{id}/etsi") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            let id = try context.parameters.require("id")
+            guard let tree = try await inventory.agentTree(of: id) else {
+                throw Problem(.notFound, detail: "no agent has registered for node '\(id)'")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/yang-data+xml"], body: ResponseBody(byteBuffer: ByteBuffer(string: tree))
+            )
+        }
         group.patch("{id}") { request, context in
             _ = try QueryParameters(request, allowed: [])
             let id = try context.parameters.require("id")

@@ -23,6 +23,7 @@ public enum NorthboundAPI {
         LinkRoutes(inventory: inventory, configuration: configuration).register(on: api.group("links"))
         TopologyRoutes(inventory: inventory, configuration: configuration).register(on: api.group("topology"))
         PathRoutes(snapshots: GraphSnapshots(inventory: inventory), configuration: configuration).register(on: api.group("paths"))
+        AgentRoutes(inventory: inventory).register(on: api.group("agents"))
         return router
     }
 }

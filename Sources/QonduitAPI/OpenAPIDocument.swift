@@ -190,6 +190,29 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/agents": {
+          "get": {
+            "operationId": "listAgents",
+            "summary": "Node agents that registered on the southbound, with their state and key pools",
+            "description": "An agent is unreachable once it has missed the configured number of heartbeats; its node then has status unreachable until the agent reports again.",
+            "responses": {
+              "200": {"description": "Every agent.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgentList"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"}
+            }
+          }
+        },
+        "/api/v1/nodes/{id}/etsi": {
+          "parameters": [{"$ref": "#/components/parameters/id"}],
+          "get": {
+            "operationId": "getNodeETSITree",
+            "summary": "The node's GS QKD 015 qkd_node tree, as its agent last reported it",
+            "responses": {
+              "200": {"description": "An etsi-qkd-sdn-node qkd_node document.", "content": {"application/yang-data+xml": {"schema": {"type": "string"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"}
+            }
+          }
+        },
         "/api/v1/topology/export": {
           "get": {
             "operationId": "exportTopology",
@@ -349,6 +372,29 @@ enum OpenAPIDocument {
               "total_rate_bps": {"type": "number", "minimum": 0, "description": "shortest without disjoint: the best bottleneck (alternatives are not used together); disjoint: the sum of the bottlenecks; widest: the bottleneck; max_flow: the maximum flow."}
             }
           },
+          "Agent": {
+            "type": "object",
+            "required": ["node_id", "qkdn_id", "restconf_url", "state", "heartbeat_interval_ms", "registered_at", "last_heartbeat_at", "key_pools"],
+            "properties": {
+              "node_id": {"$ref": "#/components/schemas/Identifier"},
+              "qkdn_id": {"$ref": "#/components/schemas/UUID"},
+              "restconf_url": {"type": "string", "description": "The agent's RESTCONF root."},
+              "state": {"type": "string", "enum": ["reachable", "unreachable"]},
+              "heartbeat_interval_ms": {"type": "integer", "minimum": 1},
+              "registered_at": {"type": "string", "format": "date-time"},
+              "last_heartbeat_at": {"type": "string", "format": "date-time", "description": "When the agent last sent anything."},
+              "key_pools": {"type": "array", "items": {
+                "type": "object",
+                "required": ["link_id", "bits", "reported_at"],
+                "properties": {
+                  "link_id": {"$ref": "#/components/schemas/Identifier"},
+                  "bits": {"type": "integer", "minimum": 0},
+                  "reported_at": {"type": "string", "format": "date-time"}
+                }
+              }}
+            }
+          },
+          "AgentList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}, "total": {"type": "integer", "minimum": 0}}},
           "NodeList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, "total": {"type": "integer", "minimum": 0}}},
           "LinkList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}}, "total": {"type": "integer", "minimum": 0}}},
           "Topology": {"type": "object", "required": ["nodes", "links"], "properties": {"nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}}}},

@@ -5,6 +5,7 @@ import Logging
 import QonduitAPI
 import QonduitCore
 import QonduitInventory
+import QonduitSouthbound
 import QonduitTopology
 
 struct ServeCommand: AsyncParsableCommand {
@@ -28,11 +29,22 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var fiber: FiberModelOptions
 
+    @Option(help: "How often node agents must send a heartbeat, milliseconds.")
+    var heartbeatIntervalMs = 5_000
+
+    @Option(help: "Heartbeats an agent may miss before its node is marked unreachable.")
+    var missedHeartbeats = 3
+
+    @Flag(help: "Create a node for an agent whose qkdn_id the inventory does not know (otherwise it is refused).")
+    var autoOnboard = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
         guard maxImportBytes > 0 else { throw ValidationError("--max-import-bytes must be positive") }
+        guard (10...3_600_000).contains(heartbeatIntervalMs) else { throw ValidationError("--heartbeat-interval-ms must be from 10 to 3600000") }
+        guard (1...1_000).contains(missedHeartbeats) else { throw ValidationError("--missed-heartbeats must be from 1 to 1000") }
         _ = try fiber.model()
     }
 
@@ -58,7 +70,11 @@ struct ServeCommand: AsyncParsableCommand {
             inventory: inventory,
             configuration: APIConfiguration(maxImportBytes: maxImportBytes, fiberModel: fiberModel)
         )
-        let app = Application(
+        let southbound = SouthboundConfiguration(
+            heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats, autoOnboard: autoOnboard
+        )
+        SouthboundAPI.register(on: router, inventory: inventory, configuration: southbound)
+        var app = Application(
             router: router,
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "qonduit"),
             onServerRunning: { channel in
@@ -69,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
             },
             logger: logger
         )
+        app.addServices(AgentLivenessMonitor(inventory: inventory, configuration: southbound, logger: logger))
         logger.info("inventory", metadata: ["db": "\(db)"])
         try await app.runService()
     }

@@ -8,7 +8,7 @@ public import QonduitTopology
 ///
 /// Every write is one transaction; readers see a consistent snapshot (WAL) and never wait for a writer.
 public final class Inventory: Sendable {
-    private let database: any DatabaseWriter
+    let database: any DatabaseWriter
     /// Where the database lives; ":memory:" for a throwaway inventory.
     public let path: String
     private let writes = Atomic<Int>(0)
@@ -248,7 +248,7 @@ public final class Inventory: Sendable {
     }
 
     /// One write transaction; the revision moves on only once it has committed.
-    private func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         let result = try await database.write(body)
         writes.add(1, ordering: .releasing)
         return result
@@ -269,15 +269,15 @@ public final class Inventory: Sendable {
 
     /// The current time at the millisecond precision SQLite stores, so that what a write returns
     /// equals what a later read returns.
-    private static func now() -> Date {
+    static func now() -> Date {
         Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
-    private static func validate(_ node: QKDNode) throws(InventoryError) -> QKDNode {
+    static func validate(_ node: QKDNode) throws(InventoryError) -> QKDNode {
         do { return try node.validated().quantized() } catch { throw .invalid(error) }
     }
 
-    private static func validate(_ link: QKDLink) throws(InventoryError) -> QKDLink {
+    static func validate(_ link: QKDLink) throws(InventoryError) -> QKDLink {
         do { return try link.validated().quantized() } catch { throw .invalid(error) }
     }
 

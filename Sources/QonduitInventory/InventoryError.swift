@@ -14,5 +14,11 @@ public enum InventoryError: Error, Sendable, Equatable {
     case invalid(ValidationFailure)
     /// Another node or link (`holder`) already has this GS QKD 015 identity.
     case identityInUse(QKDUUID, holder: String)
+    /// An agent registered for a node the inventory does not have, and auto-onboarding is off.
+    case unknownAgentNode(QKDUUID)
+    /// A report came from a node whose agent has not registered.
+    case agentNotRegistered(QKDUUID)
+    /// An agent reported a link that is not one of its node's.
+    case unknownReportedLink(QKDUUID, node: NodeID)
     case topology(TopologyFileError)
 }

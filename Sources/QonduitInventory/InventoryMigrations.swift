@@ -69,6 +69,32 @@ enum InventoryMigrations {
             try db.execute(sql: "UPDATE link SET qkdl_id = \(randomUUID)")
             try db.execute(sql: "CREATE UNIQUE INDEX link_qkdl_id ON link(qkdl_id)")
         }
+        migrator.registerMigration("v3: agents") { db in
+            // One agent per node; the tree is the agent's last qkd_node document, as it sent it.
+            try db.execute(sql: """
+                CREATE TABLE agent (
+                    node_id TEXT PRIMARY KEY NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                    restconf_url TEXT NOT NULL CHECK (length(restconf_url) BETWEEN 1 AND 2048),
+                    state TEXT NOT NULL CHECK (state IN ('reachable', 'unreachable')),
+                    heartbeat_interval_ms INTEGER NOT NULL CHECK (heartbeat_interval_ms > 0),
+                    node_status TEXT NOT NULL CHECK (node_status IN ('up', 'down', 'unknown')),
+                    tree TEXT NOT NULL,
+                    registered_at TEXT NOT NULL,
+                    last_seen_at TEXT NOT NULL
+                ) STRICT, WITHOUT ROWID
+                """)
+            // Key held in each link's pool, as the agent at either end last reported it.
+            try db.execute(sql: """
+                CREATE TABLE key_pool (
+                    link_id TEXT NOT NULL REFERENCES link(id) ON DELETE CASCADE,
+                    node_id TEXT NOT NULL REFERENCES agent(node_id) ON DELETE CASCADE,
+                    bits INTEGER NOT NULL CHECK (bits >= 0),
+                    reported_at TEXT NOT NULL,
+                    PRIMARY KEY (link_id, node_id)
+                ) STRICT, WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX key_pool_node ON key_pool(node_id)")
+        }
         return migrator
     }
 }

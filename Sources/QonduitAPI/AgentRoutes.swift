@@ -1,0 +1,41 @@
+import Foundation
+import Hummingbird
+import QonduitCore
+import QonduitInventory
+
+/// `GET /api/v1/agents`: the node agents that registered, and whether they are heard from.
+struct AgentRoutes {
+    let inventory: Inventory
+
+    func register(on group: RouterGroup<BasicRequestContext>) {
+        group.get { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            let agents = try await inventory.agents()
+            return JSONCoding.response(writing: ListRepresentation(items: agents.map(AgentRepresentation.init), total: agents.count))
+        }
+    }
+}
+
+struct AgentRepresentation: JSONWritable {
+    var agent: AgentInfo
+
+    func write(to writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("node_id"); writer.string(agent.nodeID.rawValue); writer.comma()
+        writer.key("qkdn_id"); writer.string(agent.qkdnID.text); writer.comma()
+        writer.key("restconf_url"); writer.string(agent.restconfURL); writer.comma()
+        writer.key("state"); writer.string(agent.state.rawValue); writer.comma()
+        writer.key("heartbeat_interval_ms"); writer.number(agent.heartbeatIntervalMs); writer.comma()
+        writer.key("registered_at"); writer.date(agent.registeredAt); writer.comma()
+        writer.key("last_heartbeat_at"); writer.date(agent.lastSeenAt); writer.comma()
+        writer.key("key_pools")
+        writer.array(agent.keyPools) { writer, pool in
+            writer.raw("{")
+            writer.key("link_id"); writer.string(pool.linkID.rawValue); writer.comma()
+            writer.key("bits"); writer.number(Int(pool.bits)); writer.comma()
+            writer.key("reported_at"); writer.date(pool.reportedAt)
+            writer.raw("}")
+        }
+        writer.raw("}")
+    }
+}

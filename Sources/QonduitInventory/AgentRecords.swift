@@ -1,0 +1,81 @@
+import Foundation
+public import QonduitCore
+
+/// Whether the controller hears from a node's agent.
+public enum AgentState: String, Sendable, CaseIterable {
+    case reachable, unreachable
+}
+
+/// A node agent as the inventory knows it.
+public struct AgentInfo: Sendable, Equatable {
+    public var nodeID: NodeID
+    public var qkdnID: QKDUUID
+    /// The agent's RESTCONF root, e.g. `http://10.0.0.5:8443/restconf`.
+    public var restconfURL: String
+    public var state: AgentState
+    public var heartbeatIntervalMs: Int
+    public var registeredAt: Date
+    public var lastSeenAt: Date
+    public var keyPools: [KeyPoolLevel]
+}
+
+/// Key held in a link's pool at one end, as that end's agent reported it.
+public struct KeyPoolLevel: Sendable, Equatable {
+    public var linkID: LinkID
+    public var bits: Int64
+    public var reportedAt: Date
+}
+
+/// What an agent says about its node when it registers.
+public struct AgentRegistration: Sendable {
+    public var qkdnID: QKDUUID
+    public var restconfURL: String
+    /// The agent's `qkd_node` document, kept as sent.
+    public var tree: String
+    public var nodeStatus: NodeStatus
+    /// A name for the node if it has to be created (auto-onboarding).
+    public var name: String?
+    public var links: [ReportedLink]
+
+    public init(qkdnID: QKDUUID, restconfURL: String, tree: String, nodeStatus: NodeStatus, name: String? = nil, links: [ReportedLink]) {
+        self.qkdnID = qkdnID
+        self.restconfURL = restconfURL
+        self.tree = tree
+        self.nodeStatus = nodeStatus
+        self.name = name
+        self.links = links
+    }
+}
+
+/// A physical link as an agent reports it.
+public struct ReportedLink: Sendable, Equatable {
+    public var qkdlID: QKDUUID
+    public var status: LinkStatus?
+    public var keyRateBps: Double?
+    public var qber: Double?
+
+    public init(qkdlID: QKDUUID, status: LinkStatus? = nil, keyRateBps: Double? = nil, qber: Double? = nil) {
+        self.qkdlID = qkdlID
+        self.status = status
+        self.keyRateBps = keyRateBps
+        self.qber = qber
+    }
+}
+
+/// The outcome of a registration.
+public struct AgentRegistrationResult: Sendable, Equatable {
+    public var nodeID: NodeID
+    /// The node was created for this agent (auto-onboarding).
+    public var createdNode: Bool
+    /// Links the agent reported that the inventory does not have (or that are not the node's).
+    public var unknownLinks: [QKDUUID]
+}
+
+/// One change an agent reports after registering.
+public enum AgentReport: Sendable, Equatable {
+    case nodeStatus(NodeStatus)
+    case link(ReportedLink)
+    case keyPool(link: QKDUUID, bits: Int64)
+    /// Only that the agent is alive.
+    case heartbeat
+}

@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+public import QonduitCore
+
+/// Node agents: registration, what they report, and whether they are still heard from.
+extension Inventory {
+    /// Records an agent for the node whose `qkdn_id` it reports, creating that node when
+    /// `autoOnboard` allows; applies the node state and link measures it reports.
+    public func registerAgent(
+        _ registration: AgentRegistration, autoOnboard: Bool, heartbeatIntervalMs: Int
+    ) async throws -> AgentRegistrationResult {
+        try await write { db in
+            let now = Self.now()
+            var createdNode = false
+            var node: NodeRecord
+            if let existing = try NodeRecord.filter(Column("qkdn_id") == registration.qkdnID.text).fetchOne(db) {
+                node = existing
+            } else if autoOnboard {
+                node = NodeRecord(
+                    QKDNode(id: try Self.freeNodeID(for: registration.qkdnID, db), name: registration.name,
+                            trusted: true, status: registration.nodeStatus, qkdnID: registration.qkdnID),
+                    createdAt: now, updatedAt: now
+                )
+                node.node = try Self.validate(node.node)
+                try node.insert(db)
+                createdNode = true
+            } else {
+                throw InventoryError.unknownAgentNode(registration.qkdnID)
+            }
+            try db.execute(sql: """
+                INSERT INTO agent (node_id, restconf_url, state, heartbeat_interval_ms, node_status, tree, registered_at, last_seen_at)
+                VALUES (?, ?, 'reachable', ?, ?, ?, ?, ?)
+                ON CONFLICT (node_id) DO UPDATE SET restconf_url = excluded.restconf_url, state = 'reachable',
+                    heartbeat_interval_ms = excluded.heartbeat_interval_ms, node_status = excluded.node_status,
+                    tree = excluded.tree, registered_at = excluded.registered_at, last_seen_at = excluded.last_seen_at
+                """, arguments: [node.node.id.rawValue, registration.restconfURL, heartbeatIntervalMs,
+                                 Self.agentStatus(registration.nodeStatus), registration.tree, now, now])
+            try Self.setNodeStatus(node.node.id, registration.nodeStatus, now, db)
+            var unknown: [QKDUUID] = []
+            for link in registration.links where !(try Self.apply(link, from: node.node.id, now, db)) {
+                unknown.append(link.qkdlID)
+            }
+            return AgentRegistrationResult(nodeID: node.node.id, createdNode: createdNode, unknownLinks: unknown)
+        }
+    }
+
+    /// Applies what the agent of node `qkdnID` reports, in one transaction; any report is also a
+    /// sign of life, and brings an unreachable agent back. Returns the node's id.
+    @discardableResult
+    public func applyAgentReports(from qkdnID: QKDUUID, _ reports: [AgentReport]) async throws -> NodeID {
+        try await write { db in
+            let now = Self.now()
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT agent.node_id, agent.state, agent.node_status FROM agent JOIN node ON node.id = agent.node_id
+                WHERE node.qkdn_id = ?
+                """, arguments: [qkdnID.text])
+            else { throw InventoryError.agentNotRegistered(qkdnID) }
+            let nodeID = try NodeID(row["node_id"] as String)
+            var reportedStatus = NodeStatus(rawValue: row["node_status"] as String) ?? .unknown
+            if (row["state"] as String) == AgentState.unreachable.rawValue {
+                try db.execute(sql: "UPDATE agent SET state = 'reachable' WHERE node_id = ?", arguments: [nodeID.rawValue])
+                try Self.setNodeStatus(nodeID, reportedStatus, now, db)
+            }
+            for report in reports {
+                switch report {
+                case .heartbeat:
+                    break
+                case .nodeStatus(let status):
+                    reportedStatus = status
+                    try Self.setNodeStatus(nodeID, status, now, db)
+                case .link(let link):
+                    guard try Self.apply(link, from: nodeID, now, db) else {
+                        throw InventoryError.unknownReportedLink(link.qkdlID, node: nodeID)
+                    }
+                case .keyPool(let link, let bits):
+                    guard let linkID = try Self.linkID(link, of: nodeID, db) else {
+                        throw InventoryError.unknownReportedLink(link, node: nodeID)
+                    }
+                    try db.execute(sql: """
+                        INSERT INTO key_pool (link_id, node_id, bits, reported_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (link_id, node_id) DO UPDATE SET bits = excluded.bits, reported_at = excluded.reported_at
+                        """, arguments: [linkID, nodeID.rawValue, bits, now])
+                }
+            }
+            try db.execute(sql: "UPDATE agent SET last_seen_at = ?, node_status = ? WHERE node_id = ?",
+                           arguments: [now, Self.agentStatus(reportedStatus), nodeID.rawValue])
+            return nodeID
+        }
+    }
+
+    /// Marks unreachable every reachable agent not heard from for `missedIntervals` of its
+    /// heartbeat intervals, and its node; returns those nodes.
+    public func markSilentAgentsUnreachable(missedIntervals: Int, now: Date = Date()) async throws -> [NodeID] {
+        let silent = try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT node_id, heartbeat_interval_ms, last_seen_at FROM agent WHERE state = 'reachable'")
+                .filter { row in
+                    let lastSeen: Date = row["last_seen_at"]
+                    let interval = Double(row["heartbeat_interval_ms"] as Int) / 1000
+                    return now.timeIntervalSince(lastSeen) > interval * Double(missedIntervals)
+                }
+                .map { $0["node_id"] as String }
+        }
+        guard !silent.isEmpty else { return [] }
+        return try await write { db in
+            let stamp = Self.now()
+            var marked: [NodeID] = []
+            for id in silent {
+                // Re-checked inside the transaction: a heartbeat may have arrived since the read.
+                guard let lastSeen = try Date.fetchOne(db, sql: "SELECT last_seen_at FROM agent WHERE node_id = ? AND state = 'reachable'", arguments: [id]),
+                      let interval = try Int.fetchOne(db, sql: "SELECT heartbeat_interval_ms FROM agent WHERE node_id = ?", arguments: [id]),
+                      now.timeIntervalSince(lastSeen) > Double(interval) / 1000 * Double(missedIntervals)
+                else { continue }
+                try db.execute(sql: "UPDATE agent SET state = 'unreachable' WHERE node_id = ?", arguments: [id])
+                let nodeID = try NodeID(id)
+                try Self.setNodeStatus(nodeID, .unreachable, stamp, db)
+                marked.append(nodeID)
+            }
+            return marked
+        }
+    }
+
+    public func agents() async throws -> [AgentInfo] {
+        try await database.read { db in
+            let pools = try Row.fetchAll(db, sql: "SELECT link_id, node_id, bits, reported_at FROM key_pool ORDER BY link_id")
+            var poolsByNode: [String: [KeyPoolLevel]] = [:]
+            for row in pools {
+                poolsByNode[row["node_id"], default: []].append(
+                    KeyPoolLevel(linkID: try LinkID(row["link_id"] as String), bits: row["bits"], reportedAt: row["reported_at"])
+                )
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT agent.*, node.qkdn_id FROM agent JOIN node ON node.id = agent.node_id ORDER BY agent.node_id
+                """).map { row in
+                let nodeID: String = row["node_id"]
+                return AgentInfo(
+                    nodeID: try NodeID(nodeID), qkdnID: QKDUUID(row["qkdn_id"] as String) ?? .zero,
+                    restconfURL: row["restconf_url"], state: AgentState(rawValue: row["state"]) ?? .unreachable,
+                    heartbeatIntervalMs: row["heartbeat_interval_ms"], registeredAt: row["registered_at"],
+                    lastSeenAt: row["last_seen_at"], keyPools: poolsByNode[nodeID] ?? []
+                )
+            }
+        }
+    }
+
+    /// The `qkd_node` document the node's agent last sent, or nil when no agent registered for it.
+    public func agentTree(of node: String) async throws -> String? {
+        try await database.read { db in
+            guard try NodeRecord.exists(db, key: node) else { throw InventoryError.nodeNotFound(node) }
+            return try String.fetchOne(db, sql: "SELECT tree FROM agent WHERE node_id = ?", arguments: [node])
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Applies a link report if the link is the node's; false when it is not known as such.
+    private static func apply(_ link: ReportedLink, from node: NodeID, _ now: Date, _ db: Database) throws -> Bool {
+        guard let linkID = try linkID(link.qkdlID, of: node, db), var record = try LinkRecord.fetchOne(db, key: linkID) else { return false }
+        let original = record.link
+        if let status = link.status { record.link.status = status }
+        if let rate = link.keyRateBps { record.link.keyRateBps = rate }
+        if let qber = link.qber { record.link.qber = qber }
+        record.link = try validate(record.link)
+        if record.link != original {
+            record.updatedAt = now
+            try record.update(db)
+        }
+        return true
+    }
+
+    private static func linkID(_ qkdlID: QKDUUID, of node: NodeID, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT id FROM link WHERE qkdl_id = ? AND (node_a = ? OR node_b = ?)",
+                            arguments: [qkdlID.text, node.rawValue, node.rawValue])
+    }
+
+    private static func setNodeStatus(_ node: NodeID, _ status: NodeStatus, _ now: Date, _ db: Database) throws {
+        try db.execute(sql: "UPDATE node SET status = ?, updated_at = ? WHERE id = ? AND status <> ?",
+                       arguments: [status.rawValue, now, node.rawValue, status.rawValue])
+    }
+
+    /// What an agent may report of its node; `unreachable` is the controller's own verdict.
+    private static func agentStatus(_ status: NodeStatus) -> String {
+        status == .unreachable ? NodeStatus.unknown.rawValue : status.rawValue
+    }
+
+    /// `qkdn-` and the UUID's first group, or the whole UUID when that id is taken.
+    private static func freeNodeID(for uuid: QKDUUID, _ db: Database) throws -> NodeID {
+        let short = try NodeID("qkdn-\(uuid.text.prefix(8))")
+        if try !NodeRecord.exists(db, key: short.rawValue) { return short }
+        return try NodeID("qkdn-\(uuid.text)")
+    }
+}

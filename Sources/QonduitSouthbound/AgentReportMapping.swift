@@ -1,0 +1,72 @@
+import QonduitCore
+import QonduitETSI
+import QonduitInventory
+
+/// GS QKD 015 states in the inventory's terms.
+enum StateMapping {
+    static func nodeStatus(_ status: ETSINodeStatus?) -> NodeStatus {
+        switch status {
+        case .operating?: .up
+        case .down?, .failure?, .out?: .down
+        case .new?, nil: .unknown
+        }
+    }
+
+    static func linkStatus(_ status: ETSILinkStatus?) -> LinkStatus? {
+        switch status {
+        case .active?: .up
+        case .passive?, .off?: .down
+        case .pending?: .unknown
+        case nil: nil
+        }
+    }
+
+    /// A link's measures: secret key rate (bit/s) and QBER, when reported.
+    static func link(_ id: QKDUUID, status: ETSILinkStatus?, performance: ETSILink.Performance) -> ReportedLink {
+        ReportedLink(
+            qkdlID: id, status: linkStatus(status), keyRateBps: performance.secretKeyRateBps.map(Double.init),
+            qber: performance.physical.first { $0.type == .qber }?.value.map(\.value)
+        )
+    }
+}
+
+extension ETSINode {
+    /// What the inventory keeps of a registering agent's tree: its physical links' state and measures.
+    func registration(restconfURL: String, tree: String) -> AgentRegistration {
+        AgentRegistration(
+            qkdnID: id, restconfURL: restconfURL, tree: tree, nodeStatus: StateMapping.nodeStatus(status),
+            name: locationID.flatMap { $0.isEmpty ? nil : $0 },
+            links: links.filter { $0.type == .physical }.map { StateMapping.link($0.id, status: $0.status, performance: $0.performance) }
+        )
+    }
+}
+
+extension AgentEvent {
+    /// The inventory changes this notification makes; every notification is also a sign of life.
+    /// Throws when a notification the controller acts on lacks the link it is about.
+    func reports() throws(SouthboundError) -> [AgentReport] {
+        switch self {
+        case .heartbeat:
+            return [.heartbeat]
+        case .nodeStatus(let status):
+            return [.nodeStatus(StateMapping.nodeStatus(status))]
+        case .keyPool(let link, let bits):
+            guard bits <= UInt64(Int64.max) else { throw .invalid("level-bits \(bits) is too large") }
+            return [.keyPool(link: link, bits: Int64(bits))]
+        case .linkDown(let link, _):
+            guard let link else { throw .invalid("sdqkdn_link_down must name its link (qkd_link/qkdl_id)") }
+            return [.link(ReportedLink(qkdlID: link, status: .down))]
+        case .linkPerformance(let link, let performance):
+            guard let link else { throw .invalid("sdqkdn_link_perf_update must name its link (qkd_link/qkdl_id)") }
+            return [.link(StateMapping.link(link, status: nil, performance: performance))]
+        case .alarm(let occurrence), .event(let occurrence):
+            guard let link = occurrence.link, let status = StateMapping.linkStatus(link.status) else { return [.heartbeat] }
+            guard let id = link.id else { throw .invalid("a link alarm or event must name its link (link/qkdl_id)") }
+            return [.link(ReportedLink(qkdlID: id, status: status))]
+        case .linkOverloaded, .interfaceNew, .interfaceDown, .interfaceOut, .applicationNew, .applicationQoSUpdate,
+             .applicationDisconnected:
+            // Accepted and valid; the controller has nothing of these in its inventory yet.
+            return [.heartbeat]
+        }
+    }
+}

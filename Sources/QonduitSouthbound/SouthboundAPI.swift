@@ -1,0 +1,107 @@
+import Foundation
+public import Hummingbird
+import Logging
+import QonduitCore
+import QonduitETSI
+public import QonduitInventory
+
+/// The controller's side of the node agents' interface (`/southbound/v1`), in GS QKD 015 XML:
+/// agents register with their `qkd_node` tree and then send notifications. Answers and errors
+/// are `application/yang-data+xml`; errors are RFC 8040 `errors` documents.
+public enum SouthboundAPI {
+    static let mediaType = "application/yang-data+xml"
+
+    public static func register(
+        on router: Router<BasicRequestContext>, inventory: Inventory, configuration: SouthboundConfiguration
+    ) {
+        let group = router.group("/southbound/v1")
+        group.post("agents") { request, context in
+            await respond(context.logger) { () async throws(SouthboundError) -> Response in
+                guard let url = request.uri.queryParameters.get("restconf_url") else { throw .missingParameter("restconf_url") }
+                try checkRESTCONFURL(url)
+                let body = try await readBody(request, limit: configuration.maxDocumentBytes)
+                let node: ETSINode
+                do throws(ETSIDecodingError) { node = try ETSINode.decode(body.readableBytesView) } catch { throw .decoding(error) }
+                let result = try await inventoryCall {
+                    try await inventory.registerAgent(
+                        node.registration(restconfURL: url, tree: String(buffer: body)), autoOnboard: configuration.autoOnboard,
+                        heartbeatIntervalMs: configuration.heartbeatIntervalMs
+                    )
+                }
+                context.logger.info("agent registered", metadata: [
+                    "node": "\(result.nodeID)", "qkdn_id": "\(node.id)", "created": "\(result.createdNode)",
+                    "unknown_links": "\(result.unknownLinks.count)",
+                ])
+                let answer = RegistrationAnswer(
+                    qkdnID: node.id, nodeID: result.nodeID.rawValue, heartbeatIntervalMs: UInt32(configuration.heartbeatIntervalMs)
+                )
+                return xml(answer.encoded(), status: result.createdNode ? .created : .ok)
+            }
+        }
+        group.post("notifications") { request, context in
+            await respond(context.logger) { () async throws(SouthboundError) -> Response in
+                let body = try await readBody(request, limit: configuration.maxDocumentBytes)
+                let notification: AgentNotification
+                do throws(ETSIDecodingError) { notification = try AgentNotification.decode(body.readableBytesView) } catch { throw .decoding(error) }
+                let sender = try sender(of: notification, query: request.uri.queryParameters.get("qkdn_id"))
+                let reports = try notification.event.reports()
+                _ = try await inventoryCall { try await inventory.applyAgentReports(from: sender, reports) }
+                return Response(status: .noContent)
+            }
+        }
+    }
+
+    /// The node a notification comes from: the `qkdn_id` parameter, or a heartbeat's own.
+    static func sender(of notification: AgentNotification, query: String?) throws(SouthboundError) -> QKDUUID {
+        let named = try query.map { text throws(SouthboundError) -> QKDUUID in
+            guard let uuid = QKDUUID(text) else { throw .invalid("qkdn_id '\(text)' is not a UUID") }
+            return uuid
+        }
+        if case .heartbeat(let node) = notification.event {
+            if let named, named != node { throw .invalid("the heartbeat is for node \(node), not \(named) as qkdn_id says") }
+            return node
+        }
+        guard let named else { throw .missingParameter("qkdn_id") }
+        return named
+    }
+
+    /// An inventory call whose refusals become RFC 8040 errors.
+    static func inventoryCall<T>(_ body: () async throws -> T) async throws(SouthboundError) -> T {
+        do {
+            return try await body()
+        } catch let error as InventoryError {
+            throw .inventory(error)
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+
+    static func checkRESTCONFURL(_ text: String) throws(SouthboundError) {
+        guard text.utf8.count <= 2_048, let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+              let host = url.host, !host.isEmpty
+        else { throw .invalid("restconf_url '\(text.prefix(100))' is not an http or https URL") }
+    }
+
+    static func readBody(_ request: Request, limit: Int) async throws(SouthboundError) -> ByteBuffer {
+        var request = request
+        do {
+            return try await request.collectBody(upTo: limit)
+        } catch {
+            throw .tooLarge(limit)
+        }
+    }
+
+    static func xml(_ document: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: mediaType], body: ResponseBody(byteBuffer: ByteBuffer(string: document)))
+    }
+
+    /// Runs a handler; whatever it throws becomes an RFC 8040 error document, never a bare 500.
+    static func respond(_ logger: Logger, _ body: () async throws(SouthboundError) -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch {
+            logger.notice("southbound request refused", metadata: ["status": "\(error.status)", "error": "\(error.document.entries.first?.message ?? "")"])
+            return xml(error.document.encoded(), status: HTTPResponse.Status(code: error.status))
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import QonduitCore
+import QonduitETSI
+import QonduitInventory
+
+/// Why the southbound refused a request, as an RFC 8040 error with its HTTP status.
+enum SouthboundError: Error {
+    case decoding(ETSIDecodingError)
+    case invalid(String)
+    case missingParameter(String)
+    case inventory(InventoryError)
+    case tooLarge(Int)
+    /// The controller could not do it (its database failed): not the agent's fault.
+    case failed(String)
+
+    var status: Int {
+        switch self {
+        case .decoding, .invalid, .missingParameter: 400
+        case .tooLarge: 413
+        case .failed: 500
+        case .inventory(let error):
+            switch error {
+            case .unknownAgentNode, .agentNotRegistered, .nodeNotFound, .linkNotFound: 404
+            case .identityInUse, .nodeExists, .linkExists, .nodeHasLinks: 409
+            default: 400
+            }
+        }
+    }
+
+    var document: RESTCONFErrors {
+        switch self {
+        case .decoding(let error):
+            return RESTCONFErrors(error)
+        case .invalid(let message):
+            return RESTCONFErrors([.init(tag: "invalid-value", message: message)])
+        case .missingParameter(let name):
+            return RESTCONFErrors([.init(type: "protocol", tag: "missing-attribute", message: "the query parameter \(name) is required")])
+        case .failed(let message):
+            return RESTCONFErrors([.init(tag: "operation-failed", message: "the controller failed: \(message)")])
+        case .tooLarge(let limit):
+            return RESTCONFErrors([.init(type: "transport", tag: "too-big", message: "the document is larger than \(limit) bytes")])
+        case .inventory(let error):
+            let message: String
+            switch error {
+            case .unknownAgentNode(let uuid):
+                message = "no node has GS QKD 015 id '\(uuid)': create it with that qkdn_id, or let the controller onboard agents (serve --auto-onboard)"
+            case .agentNotRegistered(let uuid):
+                message = "the agent of node '\(uuid)' has not registered: POST its qkd_node to /southbound/v1/agents first"
+            case .unknownReportedLink(let uuid, let node):
+                message = "node '\(node)' has no link with GS QKD 015 id '\(uuid)'"
+            case .identityInUse(let uuid, let holder):
+                message = "GS QKD 015 id '\(uuid)' already belongs to '\(holder)'"
+            case .invalid(let failure):
+                message = failure.description
+            default:
+                message = "\(error)"
+            }
+            return RESTCONFErrors([.init(tag: status == 404 ? "data-missing" : "invalid-value", message: message)])
+        }
+    }
+}
