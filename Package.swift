@@ -128,6 +128,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "QonduitSouthboundTests",
+            dependencies: [
+                "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitAPI", "QonduitSouthbound", "QonduitTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "QonduitEndToEndTests",
             dependencies: [
                 "qonduit", "QonduitTestSupport",

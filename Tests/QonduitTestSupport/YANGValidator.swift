@@ -46,7 +46,10 @@ public enum YANGValidator {
 
     /// Validates GS QKD 015 `etsi-qkd-sdn-node` data against the modules in `directory` (`Models/`,
     /// or the reference copy). Returns yanglint's complaints, empty when the document is valid.
-    public static func etsiProblems(_ xml: String, kind: DataKind = .data, modules directory: URL = RepositoryPaths.models) throws -> String {
+    public static func etsiProblems(
+        _ xml: String, kind: DataKind = .data, modules directory: URL = RepositoryPaths.models,
+        only names: [String] = ["etsi-qkd-node-types.yang", "etsi-qkd-sdn-node.yang", "qonduit-qkd-agent.yang"]
+    ) throws -> String {
         guard let yanglint = ProcessRunner.which("yanglint") else {
             throw Unavailable(description: "yanglint not found: install libyang2-tools (scripts/test does)")
         }
@@ -54,7 +57,7 @@ public enum YANGValidator {
         try xml.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         // Qonduit's own agent module sits beside the GS QKD 015 ones in `Models/` only.
-        let modules = ["etsi-qkd-node-types.yang", "etsi-qkd-sdn-node.yang", "qonduit-qkd-agent.yang"]
+        let modules = names
             .map { directory.appendingPathComponent($0).path }
             .filter { FileManager.default.fileExists(atPath: $0) }
         let result = try ProcessRunner.run(yanglint, ["-p", directory.path, "-t", kind.rawValue] + modules + [file.path])

@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import QonduitCore
+import QonduitETSI
+import QonduitInventory
+import QonduitTestSupport
+import Testing
+
+@Suite struct AgentRegistrationTests {
+    @Test func anAgentRegistersForItsNodeAndItsLinksMeasuresAreTaken() async throws {
+        try await withController { call, inventory in
+            let tree = ETSINode(id: nodeA, status: .operating, links: [
+                ETSILink(id: linkAB, status: .active, type: .physical,
+                         performance: .init(secretKeyRateBps: 4_200, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 31))])),
+                ETSILink(id: QKDUUID("cccccccc-0000-4000-8000-0000000000cc")!, status: .active, type: .physical),
+            ])
+            let answer = try await register(call, tree)
+            #expect(answer.status == .ok && answer.contentType == "application/yang-data+xml", "\(answer.text)")
+            let registration = try RegistrationAnswer.decode(Array(answer.text.utf8))
+            #expect(registration == RegistrationAnswer(qkdnID: nodeA, nodeID: "a", heartbeatIntervalMs: 1_000))
+            // Alone, as the agent module's data (with the node module loaded, qkd_node's mandatory id would be missing).
+            let problems = try YANGValidator.etsiProblems(answer.text, only: ["etsi-qkd-node-types.yang", "qonduit-qkd-agent.yang"])
+            #expect(problems.isEmpty, "the answer is valid qonduit-qkd-agent data: \(problems)")
+
+            let link = try await inventory.link("ab").value
+            #expect(link.keyRateBps == 4_200 && link.qber == 0.031 && link.status == .up)
+            let agents = try await call(.get, "/api/v1/agents", nil)
+            let first = try #require((agents.json["items"] as? [[String: Any]])?.first, "\(agents.text)")
+            #expect(first["node_id"] as? String == "a" && first["state"] as? String == "reachable" && first["restconf_url"] as? String == agentURL)
+            let etsi = try await call(.get, "/api/v1/nodes/a/etsi", nil)
+            let lastKnown = try ETSINode.decode(Array(etsi.text.utf8))
+            #expect(etsi.status == .ok && lastKnown == tree, "the node's last known tree")
+            #expect(try await call(.get, "/api/v1/nodes/b/etsi", nil).status == .notFound)
+        }
+    }
+
+    @Test func anUnknownNodeIsRefusedUnlessOnboardingIsOn() async throws {
+        let stranger = ETSINode(id: QKDUUID("dddddddd-0000-4000-8000-00000000000d")!, status: .operating, locationID: "Lab 4")
+        try await withController { call, _ in
+            let refused = try await register(call, stranger)
+            #expect(refused.status == .notFound)
+            #expect(refused.errors?.entries.first?.message.contains("auto-onboard") == true, "\(refused.text)")
+        }
+        try await withController(autoOnboard: true) { call, inventory in
+            let created = try await register(call, stranger)
+            #expect(created.status == .created, "\(created.text)")
+            let node = try await inventory.node("qkdn-dddddddd").value
+            #expect(node.qkdnID == stranger.id && node.name == "Lab 4" && node.status == .up)
+        }
+    }
+
+    @Test(arguments: [
+        ("/southbound/v1/agents", "<qkd_node xmlns='urn:etsi:qkd:yang:etsi-qkd-node'/>", "missing-attribute"),
+        ("/southbound/v1/agents?restconf_url=gopher://x", "<qkd_node xmlns='urn:etsi:qkd:yang:etsi-qkd-node'/>", "not an http or https URL"),
+        ("/southbound/v1/agents?restconf_url=http://x", "<qkd_node xmlns='urn:etsi:qkd:yang:etsi-qkd-node'><qkdn_id>x</qkdn_id></qkd_node>", "/etsi-qkd-sdn-node:qkd_node/qkdn_id"),
+        ("/southbound/v1/agents?restconf_url=http://x", "<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><qkd_node/>", "DOCTYPE"),
+        ("/southbound/v1/agents?restconf_url=http://x", "{\"json\": true}", "not well-formed"),
+        ("/southbound/v1/notifications?qkdn_id=aaaaaaaa-0000-4000-8000-00000000000a", "<notification/>", "not notification"),
+    ])
+    func badRegistrationsGetAnRFC8040Error(_ uri: String, _ body: String, _ expected: String) async throws {
+        try await withController { call, inventory in
+            let before = try await inventory.topology()
+            let response = try await call(.post, uri, body)
+            #expect(response.status == .badRequest && response.contentType == "application/yang-data+xml", "\(response.text)")
+            let errors = try #require(response.errors, "\(response.text)")
+            #expect(errors.entries.contains { "\($0.tag) \($0.path ?? "") \($0.message)".contains(expected) }, "\(response.text)")
+            let after = try await inventory.topology()
+            #expect(after.nodes.map(\.value) == before.nodes.map(\.value) && after.links.map(\.value) == before.links.map(\.value))
+        }
+    }
+}
+
+@Suite struct AgentNotificationIngestTests {
+    @Test func notificationsChangeTheInventoryAtOnce() async throws {
+        try await withController { call, inventory in
+            _ = try await register(call, ETSINode(id: nodeA, status: .operating))
+            #expect(try await notify(call, .linkDown(link: linkAB, reason: "fiber cut")).status == .noContent)
+            #expect(try await inventory.link("ab").value.status == .down)
+            #expect(try await notify(call, .event(.init(link: .init(id: linkAB, status: .active)))).status == .noContent)
+            #expect(try await inventory.link("ab").value.status == .up)
+            _ = try await notify(call, .linkPerformance(link: linkAB, .init(secretKeyRateBps: 3_300, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 45))])))
+            let link = try await inventory.link("ab").value
+            #expect(link.keyRateBps == 3_300 && link.qber == 0.045)
+            _ = try await notify(call, .keyPool(link: linkAB, levelBits: 1 << 40))
+            let pools = try await inventory.agents().first?.keyPools
+            #expect(pools?.map(\.bits) == [1 << 40] && pools?.first?.linkID.rawValue == "ab")
+            _ = try await notify(call, .nodeStatus(.failure))
+            #expect(try await inventory.node("a").value.status == .down)
+            // Notifications the inventory holds nothing of yet are accepted all the same.
+            #expect(try await notify(call, .interfaceDown(interface: 1, reason: "laser")).status == .noContent)
+        }
+    }
+
+    @Test func refusedNotificationsSayWhy() async throws {
+        try await withController { call, _ in
+            let early = try await notify(call, .linkDown(link: linkAB, reason: nil))
+            #expect(early.status == .notFound && early.errors?.entries.first?.message.contains("has not registered") == true, "\(early.text)")
+            _ = try await register(call, ETSINode(id: nodeA))
+            let anonymous = try await notify(call, .linkDown(link: linkAB, reason: nil), from: nil)
+            #expect(anonymous.status == .badRequest && anonymous.errors?.entries.first?.tag == "missing-attribute")
+            let foreign = try await notify(call, .linkDown(link: QKDUUID("cccccccc-0000-4000-8000-0000000000cc")!, reason: nil))
+            #expect(foreign.status == .badRequest && foreign.errors?.entries.first?.message.contains("has no link") == true, "\(foreign.text)")
+            let unnamed = try await notify(call, .linkDown(link: nil, reason: "?"))
+            #expect(unnamed.status == .badRequest && unnamed.errors?.entries.first?.message.contains("must name its link") == true)
+            let impostor = try await notify(call, .heartbeat(node: nodeA), from: nodeB)
+            #expect(impostor.status == .badRequest, "a heartbeat for one node sent as another")
+        }
+    }
+
+    @Test func aSilentAgentMakesItsNodeUnreachableUntilItReportsAgain() async throws {
+        try await withController { call, inventory in
+            _ = try await register(call, ETSINode(id: nodeA, status: .operating))
+            #expect(try await inventory.markSilentAgentsUnreachable(missedIntervals: 3).isEmpty, "just registered")
+            let later = Date().addingTimeInterval(3.5)
+            #expect(try await inventory.markSilentAgentsUnreachable(missedIntervals: 3, now: later).map(\.rawValue) == ["a"])
+            #expect(try await inventory.node("a").value.status == .unreachable)
+            let agents = try await call(.get, "/api/v1/agents", nil)
+            #expect((agents.json["items"] as? [[String: Any]])?.first?["state"] as? String == "unreachable")
+            #expect(try await notify(call, .heartbeat(node: nodeA), from: nil).status == .noContent)
+            #expect(try await inventory.node("a").value.status == .up, "back to what the agent last reported")
+        }
+    }
+}
