@@ -78,12 +78,28 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The device-agent simulator: a RESTCONF server over one node's tree that registers and reports.
+        .target(
+            name: "QonduitAgent",
+            dependencies: [
+                "QonduitCore", "QonduitETSI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // The `qonduit` command line: server, offline tools and API client.
         .target(
             name: "QonduitCLI",
             dependencies: [
                 "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitAPI", "QonduitPathEngine", "QonduitETSI",
-                "QonduitSouthbound",
+                "QonduitSouthbound", "QonduitAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,6 +158,7 @@ let package = Package(
                 "qonduit", "QonduitTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

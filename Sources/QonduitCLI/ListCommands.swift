@@ -52,6 +52,7 @@ struct NodeJSON: Codable {
     var longitude: Double?
     var site: String?
     var status: String
+    var qkdn_id: String?
     var created_at: String
     var updated_at: String
 }
@@ -64,6 +65,7 @@ struct LinkJSON: Codable {
     var key_rate_bps: Double
     var status: String
     var qber: Double?
+    var qkdl_id: String?
     var created_at: String
     var updated_at: String
 }

@@ -9,10 +9,11 @@ public struct QonduitCommand: AsyncParsableCommand {
             Run the controller with `qonduit serve`; work with topology files offline with \
             `qonduit topology validate|convert`; talk to a running controller with \
             `qonduit nodes list`, `qonduit links list`, `qonduit topology import` and \
-            `qonduit paths compute`.
+            `qonduit paths compute`; simulate node agents with `qonduit agents simulate`.
             """,
         subcommands: [
-            ServeCommand.self, TopologyCommand.self, NodesCommand.self, LinksCommand.self, PathsCommand.self, BenchCommand.self,
+            ServeCommand.self, TopologyCommand.self, NodesCommand.self, LinksCommand.self, PathsCommand.self, AgentsCommand.self,
+            BenchCommand.self,
         ]
     )
 

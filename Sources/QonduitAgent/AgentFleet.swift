@@ -1,0 +1,106 @@
+import AsyncHTTPClient
+import Hummingbird
+public import Logging
+public import QonduitCore
+import QonduitETSI
+import ServiceLifecycle
+import UnixSignals
+
+/// What one simulated agent starts from: its node's identity and physical links.
+public struct FleetNode: Sendable {
+    public struct Link: Sendable {
+        public var qkdlID: QKDUUID
+        public var remote: QKDUUID
+        public var nominalRateBps: Double
+        public var up: Bool
+
+        public init(qkdlID: QKDUUID, remote: QKDUUID, nominalRateBps: Double, up: Bool) {
+            self.qkdlID = qkdlID
+            self.remote = remote
+            self.nominalRateBps = nominalRateBps
+            self.up = up
+        }
+    }
+
+    public var nodeID: String
+    public var qkdnID: QKDUUID
+    public var links: [Link]
+
+    public init(nodeID: String, qkdnID: QKDUUID, links: [Link]) {
+        self.nodeID = nodeID
+        self.qkdnID = qkdnID
+        self.links = links
+    }
+
+    /// The node's tree: one DV-QKD interface per physical link, each link active (or off).
+    public func simulatedNode() -> SimulatedNode {
+        let tree = ETSINode(
+            id: qkdnID, status: .operating, version: "qonduit-agent-simulator", locationID: nodeID,
+            capabilities: .init(linkStatsSupport: true, applicationStatsSupport: true, keyRelayModeEnable: true),
+            interfaces: links.indices.map { ETSIInterface(id: UInt32($0 + 1), model: "simulated", type: .discreteVariable, roleSupport: .transceiver, status: .enabled) },
+            links: links.enumerated().map { index, link in
+                ETSILink(
+                    id: link.qkdlID, status: link.up ? .active : .off, enabled: true,
+                    local: .init(nodeID: qkdnID, interfaceID: UInt32(index + 1)), remote: .init(nodeID: link.remote, interfaceID: 1),
+                    type: .physical, physicalRole: .transceiver,
+                    performance: .init(secretKeyRateBps: UInt32(min(link.nominalRateBps, Double(UInt32.max))))
+                )
+            }
+        )
+        return SimulatedNode(tree: tree, nominalRateBps: Dictionary(links.map { ($0.qkdlID, $0.nominalRateBps) }, uniquingKeysWith: { a, _ in a }))
+    }
+}
+
+/// Many simulated agents in one process, each with its own RESTCONF server on a loopback port.
+public enum AgentFleet {
+    /// Runs every agent until SIGINT or SIGTERM. `onListening` hears each agent's RESTCONF URL.
+    public static func run(
+        _ members: [FleetNode], controller: ControllerLink, reportEvery: Int, host: String = "127.0.0.1", logger: Logger,
+        onListening: @escaping @Sendable (FleetNode, String) -> Void
+    ) async throws {
+        var services: [any Service] = []
+        for member in members {
+            let node = member.simulatedNode()
+            let (ports, continuation) = AsyncStream<Int>.makeStream()
+            var agentLogger = logger
+            agentLogger[metadataKey: "agent"] = "\(member.nodeID)"
+            let app = Application(
+                router: AgentRESTCONFServer.router(for: node),
+                configuration: .init(address: .hostname(host, port: 0), serverName: "qonduit-agent"),
+                onServerRunning: { channel in
+                    continuation.yield(channel.localAddress?.port ?? 0)
+                    continuation.finish()
+                },
+                logger: agentLogger
+            )
+            services.append(app)
+            services.append(ReporterService(member: member, node: node, ports: ports, controller: controller, host: host,
+                                            reportEvery: reportEvery, logger: agentLogger, onListening: onListening))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// Starts reporting once the agent's server has its port.
+    struct ReporterService: Service {
+        let member: FleetNode
+        let node: SimulatedNode
+        let ports: AsyncStream<Int>
+        let controller: ControllerLink
+        let host: String
+        let reportEvery: Int
+        let logger: Logger
+        let onListening: @Sendable (FleetNode, String) -> Void
+
+        func run() async throws {
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { return }
+            let url = "http://\(host):\(port)/restconf"
+            onListening(member, url)
+            let reporter = AgentReporter(node: node, controller: controller, restconfURL: url, reportEvery: reportEvery, logger: logger)
+            try await cancelWhenGracefulShutdown {
+                do { try await reporter.run() } catch is CancellationError {}
+            }
+        }
+    }
+}

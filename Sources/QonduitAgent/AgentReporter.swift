@@ -1,0 +1,76 @@
+import Logging
+import QonduitCore
+import QonduitETSI
+
+/// Registers a simulated node with the controller, then keeps reporting: a heartbeat every
+/// interval, link state changes at once, and link performance and key pools every few intervals.
+public struct AgentReporter: Sendable {
+    public let node: SimulatedNode
+    public let controller: ControllerLink
+    public let restconfURL: String
+    /// Performance and key-pool reports go out every this many heartbeats.
+    public let reportEvery: Int
+    let logger: Logger
+
+    public init(node: SimulatedNode, controller: ControllerLink, restconfURL: String, reportEvery: Int = 5, logger: Logger) {
+        self.node = node
+        self.controller = controller
+        self.restconfURL = restconfURL
+        self.reportEvery = reportEvery
+        self.logger = logger
+    }
+
+    /// Registers (retrying with backoff while the controller is away), then reports until cancelled.
+    public func run() async throws {
+        var answer = try await registerWithRetry()
+        var tick = 0
+        // State changes seen while silent or unsent, delivered once the agent speaks again.
+        var undelivered: [AgentEvent] = []
+        let clock = ContinuousClock()
+        var last = clock.now
+        while !Task.isCancelled {
+            try await Task.sleep(for: .milliseconds(Int(answer.heartbeatIntervalMs)))
+            let now = clock.now
+            let elapsed = Double((now - last).components.attoseconds) / 1e18 + Double((now - last).components.seconds)
+            last = now
+            tick += 1
+            let events = await node.advance(seconds: elapsed)
+            let isUrgent = { (event: AgentEvent) -> Bool in if case .linkDown = event { true } else if case .event = event { true } else { false } }
+            undelivered += events.filter(isUrgent)
+            guard await !node.faults.silent else { continue }
+            let id = await node.tree.id
+            let periodic = tick % reportEvery == 0 ? events.filter { !isUrgent($0) } : []
+            do {
+                try await controller.send(.heartbeat(node: id), from: id)
+                while let event = undelivered.first {
+                    try await controller.send(event, from: id)
+                    undelivered.removeFirst()
+                }
+                for event in periodic { try await controller.send(event, from: id) }
+            } catch let refused as ControllerLink.Refused where refused.status == 404 {
+                // The controller forgot this agent (a new database): register again.
+                logger.notice("controller does not know this agent; registering again", metadata: ["node": "\(id)"])
+                answer = try await registerWithRetry()
+            } catch {
+                logger.debug("report failed", metadata: ["node": "\(id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    func registerWithRetry() async throws -> RegistrationAnswer {
+        var delay = Duration.milliseconds(200)
+        while true {
+            do {
+                let answer = try await controller.register(await node.tree, restconfURL: restconfURL)
+                logger.info("registered", metadata: ["node": "\(answer.nodeID)", "heartbeat_ms": "\(answer.heartbeatIntervalMs)"])
+                return answer
+            } catch let refused as ControllerLink.Refused where refused.status < 500 {
+                throw refused  // the controller will not take this agent: retrying cannot help
+            } catch {
+                logger.debug("registration failed; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+public import QonduitCore
+public import QonduitETSI
+
+/// One QKD node as its agent sees it: the `qkd_node` tree, with physical links whose secret key
+/// rate, QBER and key pool evolve over time, and the configuration the controller pushes.
+public actor SimulatedNode {
+    public private(set) var tree: ETSINode
+    public private(set) var faults = AgentFaults()
+    /// Nominal secret key rate of each physical link, bit/s; the simulation adds noise around it.
+    private let nominalRateBps: [QKDUUID: Double]
+    /// Key in each physical link's pool, bits.
+    public private(set) var keyPoolBits: [QKDUUID: Double] = [:]
+    private var random: SystemRandomNumberGenerator
+
+    /// Largest pool a link holds before it stops filling, bits.
+    static let poolCapacityBits = 1e9
+
+    public init(tree: ETSINode, nominalRateBps: [QKDUUID: Double]) {
+        self.tree = tree
+        self.nominalRateBps = nominalRateBps
+        random = SystemRandomNumberGenerator()
+        for link in tree.links where link.type == .physical { keyPoolBits[link.id] = 0 }
+    }
+
+    // MARK: Configuration (RESTCONF)
+
+    /// Creates or replaces a link entry; physical links belong to the hardware and cannot be changed.
+    public func put(_ link: ETSILink) throws(AgentRefusal) {
+        if link.type == .physical || tree.links.contains(where: { $0.id == link.id && $0.type == .physical }) {
+            throw .refused(tag: "access-denied", "physical link \(link.id) is set by the QKD hardware, not by configuration")
+        }
+        guard link.type == .virtual else { throw .refused(tag: "invalid-value", "a configured link must have qkdl_type VIRT") }
+        guard link.local.nodeID == nil || link.local.nodeID == tree.id else {
+            throw .refused(tag: "invalid-value", "qkdl_local/qkdn_id \(link.local.nodeID!) is not this node (\(tree.id))")
+        }
+        var entry = link
+        entry.local.nodeID = tree.id
+        entry.status = entry.status ?? .active
+        if let index = tree.links.firstIndex(where: { $0.id == link.id }) {
+            tree.links[index] = entry
+        } else {
+            tree.links.append(entry)
+        }
+    }
+
+    public func deleteLink(_ id: QKDUUID) throws(AgentRefusal) {
+        guard let index = tree.links.firstIndex(where: { $0.id == id }) else { throw .missing("no qkd_link \(id)") }
+        guard tree.links[index].type != .physical else {
+            throw .refused(tag: "access-denied", "physical link \(id) is set by the QKD hardware, not by configuration")
+        }
+        tree.links.remove(at: index)
+    }
+
+    public func put(_ application: ETSIApplication) {
+        if let index = tree.applications.firstIndex(where: { $0.id == application.id }) {
+            tree.applications[index] = application
+        } else {
+            tree.applications.append(application)
+        }
+    }
+
+    public func deleteApplication(_ id: QKDUUID) throws(AgentRefusal) {
+        guard let index = tree.applications.firstIndex(where: { $0.id == id }) else { throw .missing("no qkd_app \(id)") }
+        tree.applications.remove(at: index)
+    }
+
+    // MARK: Faults
+
+    public func setFaults(_ change: (inout AgentFaults) -> Void) {
+        change(&faults)
+    }
+
+    // MARK: Simulation
+
+    /// Advances the simulation by `seconds`: each physical link's key rate varies by a few percent
+    /// around its nominal rate (none when down), its pool fills at that rate and drains by what the
+    /// virtual links over it consume. Returns the notifications to send.
+    public func advance(seconds: Double) -> [AgentEvent] {
+        var events: [AgentEvent] = []
+        let consumption = tree.links.filter { $0.type == .virtual }.reduce(0.0) { $0 + Double($1.virtualBandwidthBps ?? 0) }
+        let physical = tree.links.indices.filter { tree.links[$0].type == .physical }
+        let share = physical.isEmpty ? 0 : consumption / Double(physical.count)
+        for index in physical {
+            let id = tree.links[index].id
+            let down = faults.downLinks.contains(id)
+            let wasDown = tree.links[index].status == .off
+            let nominal = nominalRateBps[id] ?? Double(tree.links[index].performance.secretKeyRateBps ?? 0)
+            let rate = down ? 0 : max(0, nominal * (1 + Double.random(in: -0.03...0.03, using: &random)))
+            let qber = faults.qber[id] ?? (down ? 0.5 : 0.02 + Double.random(in: -0.003...0.003, using: &random))
+            tree.links[index].status = down ? .off : .active
+            tree.links[index].performance.secretKeyRateBps = UInt32(min(rate, Double(UInt32.max)))
+            tree.links[index].performance.expectedConsumptionBps = UInt32(min(share, Double(UInt32.max)))
+            tree.links[index].performance.physical = [.init(type: .qber, value: ETSIDecimal(qber))]
+            let pool = min(Self.poolCapacityBits, max(0, (keyPoolBits[id] ?? 0) + (rate - share) * seconds))
+            keyPoolBits[id] = pool
+            if down && !wasDown {
+                events.append(.linkDown(link: id, reason: "loss of quantum signal"))
+            } else if !down && wasDown {
+                events.append(.event(.init(link: .init(id: id, status: .active, message: "link restored"))))
+            }
+            events.append(.linkPerformance(link: id, tree.links[index].performance))
+            events.append(.keyPool(link: id, levelBits: UInt64(pool)))
+        }
+        return events
+    }
+}
+
+/// Why the agent refused a configuration request (RFC 8040 error tag and message).
+public enum AgentRefusal: Error, Equatable {
+    case refused(tag: String, String)
+    case missing(String)
+}

@@ -1,0 +1,70 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import QonduitTestSupport
+import Testing
+
+/// The controller and a fleet of simulated agents as separate processes, over loopback HTTP.
+@Suite(.serialized) struct AgentEndToEndTests {
+    func get(_ url: String) async throws -> (status: Int, text: String) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (Int(response.status.code), String(buffer: body))
+    }
+
+    func post(_ url: String) async throws -> Int {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
+    }
+
+    func json(_ text: String) -> [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:] }
+
+    /// Polls `condition` until it holds or `seconds` pass.
+    func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test func agentsRegisterReportAndFaultsReachTheInventory() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try ControllerProcess(extraArguments: [
+            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "3",
+        ])
+        defer { controller.stop() }
+        let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 6, extraArguments: ["--report-every", "1"])
+        defer { fleet.stop() }
+
+        // Every agent registers and is heard from.
+        #expect(try await eventually {
+            let agents = json(try await get("\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
+            return agents.count == 6 && agents.allSatisfy { $0["state"] as? String == "reachable" && !($0["key_pools"] as? [Any] ?? []).isEmpty }
+        })
+        // Each agent serves its node's tree over RESTCONF; the controller keeps the registered copy. Both are valid GS QKD 015 data.
+        let tree = try await get("\(fleet.agents["mad-norte"]!)/data/etsi-qkd-sdn-node:qkd_node")
+        #expect(tree.status == 200 && tree.text.contains("qkdl_type>etsi-qkdn-types:PHYS"))
+        #expect(try YANGValidator.etsiProblems(tree.text).isEmpty)
+        let kept = try await get("\(controller.baseURL)/api/v1/nodes/mad-norte/etsi")
+        let keptProblems = try YANGValidator.etsiProblems(kept.text)
+        #expect(kept.status == 200 && keptProblems.isEmpty)
+
+        // A link taken down at its agent goes down in the inventory, and comes back.
+        let link = json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)
+        let qkdl = try #require(link["qkdl_id"] as? String)
+        #expect(try await post("\(fleet.faults("mad-norte"))/links/\(qkdl)/down") == 204)
+        #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)["status"] as? String == "down" })
+        #expect(try await post("\(fleet.faults("mad-norte"))/links/\(qkdl)/up") == 204)
+        #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)["status"] as? String == "up" })
+
+        // Heartbeats stop: the node becomes unreachable; they resume: it is up again.
+        #expect(try await post("\(fleet.faults("mad-upm"))/heartbeats/stop") == 204)
+        #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/nodes/mad-upm").text)["status"] as? String == "unreachable" })
+        #expect(try await post("\(fleet.faults("mad-upm"))/heartbeats/start") == 204)
+        #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/nodes/mad-upm").text)["status"] as? String == "up" })
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// A `qonduit agents simulate` process: one simulated agent per node, each on its own port.
+final class AgentFleetProcess: Sendable {
+    let process: Process
+    /// Each agent's RESTCONF root by node id.
+    let agents: [String: String]
+    private let output: Pipe
+
+    init(controller: String, count: Int, extraArguments: [String] = []) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: QonduitBinary.path)
+        process.arguments = ["agents", "simulate", "--controller", controller, "--log-level", "error"] + extraArguments
+        output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var found: [String: String] = [:]
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(60)
+        let handle = output.fileHandleForReading
+        while found.count < count && Date() < deadline {
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                if !process.isRunning { throw ControllerFailed(message: "qonduit agents simulate exited with \(process.terminationStatus)") }
+                continue
+            }
+            buffer += chunk
+            for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") {
+                let words = line.split(separator: " ")
+                if words.count == 5, words[0] == "agent", words[2] == "listening" { found[String(words[1])] = String(words[4]) }
+            }
+        }
+        guard found.count == count else { throw ControllerFailed(message: "only \(found.count) of \(count) agents reported their address") }
+        agents = found
+    }
+
+    /// The agent's fault-injection root (its RESTCONF root without `/restconf`).
+    func faults(_ node: String) -> String {
+        String(agents[node]!.dropLast("/restconf".count)) + "/agent/v1"
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+}
