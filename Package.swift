@@ -153,6 +153,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "QonduitAgentTests",
+            dependencies: [
+                "QonduitCore", "QonduitETSI", "QonduitAgent", "QonduitTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "QonduitEndToEndTests",
             dependencies: [
                 "qonduit", "QonduitTestSupport",

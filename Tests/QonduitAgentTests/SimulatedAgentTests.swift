@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import QonduitAgent
+import QonduitCore
+import QonduitETSI
+import QonduitTestSupport
+import Testing
+
+let me = QKDUUID("aaaaaaaa-0000-4000-8000-00000000000a")!
+let peer = QKDUUID("bbbbbbbb-0000-4000-8000-00000000000b")!
+let fiber = QKDUUID("abababab-0000-4000-8000-0000000000ab")!
+let relay = QKDUUID("11111111-0000-4000-8000-000000000001")!
+
+func agentNode() -> SimulatedNode {
+    FleetNode(nodeID: "a", qkdnID: me, links: [.init(qkdlID: fiber, remote: peer, nominalRateBps: 10_000, up: true)]).simulatedNode()
+}
+
+func virtualLink(_ id: QKDUUID = relay, bandwidth: UInt32 = 2_000) -> ETSILink {
+    ETSILink(id: id, local: .init(nodeID: me), remote: .init(nodeID: peer), type: .virtual, virtualNextHops: [peer], virtualBandwidthBps: bandwidth)
+}
+
+@Suite struct SimulatedNodeTests {
+    @Test func keyRateVariesAroundNominalAndThePoolFillsLessWhatVirtualLinksUse() async throws {
+        let node = agentNode()
+        try await node.put(virtualLink())
+        let events = await node.advance(seconds: 2)
+        let rate = try #require(await node.tree.links.first { $0.id == fiber }?.performance.secretKeyRateBps)
+        #expect((9_700...10_300).contains(rate))
+        let pool = try #require(await node.keyPoolBits[fiber])
+        let expected = (Double(rate) - 2_000) * 2
+        #expect(abs(pool - expected) < 1_000, "filled at the rate, drained by the virtual link's 2000 bit/s")
+        #expect(events.contains { if case .keyPool(fiber, _) = $0 { true } else { false } })
+    }
+
+    @Test func aLinkTakenDownReportsOnceAndCarriesNoKey() async throws {
+        let node = agentNode()
+        await node.setFaults { $0.downLinks.insert(fiber) }
+        let first = await node.advance(seconds: 1)
+        #expect(first.contains(.linkDown(link: fiber, reason: "loss of quantum signal")))
+        #expect(await node.tree.links.first?.performance.secretKeyRateBps == 0)
+        let second = await node.advance(seconds: 1)
+        #expect(!second.contains { if case .linkDown = $0 { true } else { false } }, "reported once")
+        await node.setFaults { $0.downLinks.remove(fiber) }
+        let back = await node.advance(seconds: 1)
+        #expect(back.contains { if case .event(let occurrence) = $0 { occurrence.link?.status == .active } else { false } })
+    }
+}
+
+@Suite struct AgentRESTCONFTests {
+    typealias Call = @Sendable (HTTPRequest.Method, String, String?) async throws -> (status: HTTPResponse.Status, text: String)
+
+    func withAgent(_ body: @Sendable (SimulatedNode, Call) async throws -> Void) async throws {
+        let node = agentNode()
+        let app = Application(router: AgentRESTCONFServer.router(for: node))
+        try await app.test(.router) { client in
+            try await body(node) { method, uri, text in
+                try await client.execute(uri: uri, method: method, body: text.map { ByteBuffer(string: $0) }) { response in
+                    (response.status, String(buffer: response.body))
+                }
+            }
+        }
+    }
+
+    static let linkURI = "/restconf/data/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link="
+
+    @Test func theTreeIsServedAndConfigurationIsAppliedLikeANode() async throws {
+        try await withAgent { node, call in
+            let tree = try await call(.get, "/restconf/data/etsi-qkd-sdn-node:qkd_node", nil)
+            let served = try ETSINode.decode(Array(tree.text.utf8))
+            #expect(tree.status == .ok && served.id == me)
+            #expect(try await call(.put, Self.linkURI + relay.text, virtualLink().encodedEntry()).status == .created)
+            #expect(try await call(.put, Self.linkURI + relay.text, virtualLink(bandwidth: 500).encodedEntry()).status == .noContent)
+            #expect(await node.tree.links.first { $0.id == relay }?.virtualBandwidthBps == 500)
+            let entry = try await call(.get, Self.linkURI + relay.text, nil)
+            let decoded = try ETSILink.decodeEntry(Array(entry.text.utf8))
+            #expect(entry.status == .ok && decoded.virtualBandwidthBps == 500)
+            let whole = try await call(.get, "/restconf/data/etsi-qkd-sdn-node:qkd_node", nil).text
+            let problems = try YANGValidator.etsiProblems(whole)
+            #expect(problems.isEmpty, "the configured tree is valid GS QKD 015 data: \(problems)")
+            #expect(try await call(.delete, Self.linkURI + relay.text, nil).status == .noContent)
+            #expect(try await call(.delete, Self.linkURI + relay.text, nil).status == .notFound)
+        }
+    }
+
+    @Test func badConfigurationIsRefusedWithAnRFC8040Error() async throws {
+        try await withAgent { _, call in
+            let physical = try await call(.put, Self.linkURI + fiber.text, ETSILink(id: fiber, type: .physical).encodedEntry())
+            #expect(physical.status == .forbidden && RESTCONFErrors.decode(Array(physical.text.utf8))?.entries.first?.tag == "access-denied")
+            #expect(try await call(.delete, Self.linkURI + fiber.text, nil).status == .forbidden)
+            let mismatch = try await call(.put, Self.linkURI + peer.text, virtualLink().encodedEntry())
+            #expect(mismatch.status == .badRequest)
+            let broken = try await call(.put, Self.linkURI + relay.text, "<qkd_link xmlns='urn:etsi:qkd:yang:etsi-qkd-node'><qkdl_id>\(relay.text)</qkdl_id><virt_bandwidth>lots</virt_bandwidth></qkd_link>")
+            let errors = RESTCONFErrors.decode(Array(broken.text.utf8))
+            #expect(broken.status == .badRequest && errors?.entries.contains { $0.path?.hasSuffix("/virt_bandwidth") == true } == true, "\(broken.text)")
+            #expect(try await call(.post, Self.linkURI + relay.text, virtualLink().encodedEntry()).status == .created)
+            #expect(try await call(.post, Self.linkURI + relay.text, virtualLink().encodedEntry()).status == .conflict)
+            #expect(try await call(.patch, Self.linkURI + peer.text, virtualLink(peer).encodedEntry()).status == .notFound)
+            let foreign = virtualLink(QKDUUID("22222222-0000-4000-8000-000000000002")!)
+            var elsewhere = foreign
+            elsewhere.local.nodeID = peer
+            #expect(try await call(.put, Self.linkURI + foreign.id.text, elsewhere.encodedEntry()).status == .badRequest)
+        }
+    }
+
+    @Test func faultsAreInjectedThroughTheAgentAPI() async throws {
+        try await withAgent { node, call in
+            let faults = "/agent/v1/links/" + fiber.text
+            let down = try await call(.post, faults + "/down", nil)
+            #expect(down.status == .noContent)
+            #expect(await node.faults.downLinks == [fiber])
+            let qber = try await call(.post, faults + "/qber?value=0.2", nil)
+            #expect(qber.status == .noContent)
+            #expect(await node.faults.qber[fiber] == 0.2)
+            let tooHigh = try await call(.post, faults + "/qber?value=7", nil)
+            #expect(tooHigh.status == .badRequest)
+            let stop = try await call(.post, "/agent/v1/heartbeats/stop", nil)
+            #expect(stop.status == .noContent)
+            #expect(await node.faults.silent)
+            let negative = try await call(.post, "/agent/v1/delay?ms=-1", nil)
+            #expect(negative.status == .badRequest)
+            let notUUID = try await call(.post, "/agent/v1/links/not-a-uuid/down", nil)
+            #expect(notUUID.status == .badRequest)
+        }
+    }
+}
