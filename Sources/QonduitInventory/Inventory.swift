@@ -12,6 +12,8 @@ public final class Inventory: Sendable {
     /// Where the database lives; ":memory:" for a throwaway inventory.
     public let path: String
     private let writes = Atomic<Int>(0)
+    /// Batches agents' reports into shared transactions.
+    let reportQueue = AgentReportQueue()
 
     /// Counts committed writes, so that derived state (the path engine's graph) knows when it is stale.
     public var revision: Int { writes.load(ordering: .acquiring) }

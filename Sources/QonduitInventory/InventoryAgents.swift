@@ -37,23 +37,47 @@ extension Inventory {
                                  Self.agentStatus(registration.nodeStatus), registration.tree, now, now])
             try Self.setNodeStatus(node.node.id, registration.nodeStatus, now, db)
             var unknown: [QKDUUID] = []
-            for link in registration.links where !(try Self.apply(link, from: node.node.id, now, db)) {
+            for link in registration.links where !(try Self.applyLink(link, from: node.node.id, now, db)) {
                 unknown.append(link.qkdlID)
             }
             return AgentRegistrationResult(nodeID: node.node.id, createdNode: createdNode, unknownLinks: unknown)
         }
     }
 
-    /// Applies what the agent of node `qkdnID` reports, in one transaction; any report is also a
-    /// sign of life, and brings an unreachable agent back. Returns the node's id.
+    /// Applies what the agent of node `qkdnID` reports; any report is also a sign of life, and
+    /// brings an unreachable agent back. Returns the node's id.
+    ///
+    /// Reports arriving together are committed together (group commit): one transaction per batch,
+    /// each sender's reports in a savepoint of their own, so one bad report fails alone.
     @discardableResult
     public func applyAgentReports(from qkdnID: QKDUUID, _ reports: [AgentReport]) async throws -> NodeID {
+        try await reportQueue.submit(qkdnID, reports, inventory: self)
+    }
+
+    /// Writes a batch of agents' reports in one transaction; one result per entry.
+    func applyBatch(_ batch: [(QKDUUID, [AgentReport])]) async throws -> [Result<NodeID, any Error>] {
         try await write { db in
             let now = Self.now()
-            guard let row = try Row.fetchOne(db, sql: """
+            return batch.map { qkdnID, reports in
+                Result {
+                    var nodeID: NodeID?
+                    try db.inSavepoint {
+                        nodeID = try Self.apply(reports, from: qkdnID, now, db)
+                        return .commit
+                    }
+                    return nodeID!
+                }
+            }
+        }
+    }
+
+    private static func apply(_ reports: [AgentReport], from qkdnID: QKDUUID, _ now: Date, _ db: Database) throws -> NodeID {
+            // Reports are the busiest writes the controller has: every statement here is prepared once per connection.
+            let findAgent = try db.cachedStatement(sql: """
                 SELECT agent.node_id, agent.state, agent.node_status FROM agent JOIN node ON node.id = agent.node_id
                 WHERE node.qkdn_id = ?
-                """, arguments: [qkdnID.text])
+                """)
+            guard let row = try Row.fetchOne(findAgent, arguments: [qkdnID.text])
             else { throw InventoryError.agentNotRegistered(qkdnID) }
             let nodeID = try NodeID(row["node_id"] as String)
             var reportedStatus = NodeStatus(rawValue: row["node_status"] as String) ?? .unknown
@@ -69,23 +93,22 @@ extension Inventory {
                     reportedStatus = status
                     try Self.setNodeStatus(nodeID, status, now, db)
                 case .link(let link):
-                    guard try Self.apply(link, from: nodeID, now, db) else {
+                    guard try Self.applyLink(link, from: nodeID, now, db) else {
                         throw InventoryError.unknownReportedLink(link.qkdlID, node: nodeID)
                     }
                 case .keyPool(let link, let bits):
                     guard let linkID = try Self.linkID(link, of: nodeID, db) else {
                         throw InventoryError.unknownReportedLink(link, node: nodeID)
                     }
-                    try db.execute(sql: """
+                    try db.cachedStatement(sql: """
                         INSERT INTO key_pool (link_id, node_id, bits, reported_at) VALUES (?, ?, ?, ?)
                         ON CONFLICT (link_id, node_id) DO UPDATE SET bits = excluded.bits, reported_at = excluded.reported_at
-                        """, arguments: [linkID, nodeID.rawValue, bits, now])
+                        """).execute(arguments: [linkID, nodeID.rawValue, bits, now])
                 }
             }
-            try db.execute(sql: "UPDATE agent SET last_seen_at = ?, node_status = ? WHERE node_id = ?",
-                           arguments: [now, Self.agentStatus(reportedStatus), nodeID.rawValue])
+            try db.cachedStatement(sql: "UPDATE agent SET last_seen_at = ?, node_status = ? WHERE node_id = ?")
+                .execute(arguments: [now, Self.agentStatus(reportedStatus), nodeID.rawValue])
             return nodeID
-        }
     }
 
     /// Marks unreachable every reachable agent not heard from for `missedIntervals` of its
@@ -152,24 +175,33 @@ extension Inventory {
 
     // MARK: Helpers
 
-    /// Applies a link report if the link is the node's; false when it is not known as such.
-    private static func apply(_ link: ReportedLink, from node: NodeID, _ now: Date, _ db: Database) throws -> Bool {
-        guard let linkID = try linkID(link.qkdlID, of: node, db), var record = try LinkRecord.fetchOne(db, key: linkID) else { return false }
-        let original = record.link
-        if let status = link.status { record.link.status = status }
-        if let rate = link.keyRateBps { record.link.keyRateBps = rate }
-        if let qber = link.qber { record.link.qber = qber }
-        record.link = try validate(record.link)
-        if record.link != original {
-            record.updatedAt = now
-            try record.update(db)
-        }
-        return true
+    private static func linkID(_ qkdlID: QKDUUID, of node: NodeID, _ db: Database) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM link WHERE qkdl_id = ? AND (node_a = ? OR node_b = ?)"),
+                            arguments: [qkdlID.text, node.rawValue, node.rawValue])
     }
 
-    private static func linkID(_ qkdlID: QKDUUID, of node: NodeID, _ db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT id FROM link WHERE qkdl_id = ? AND (node_a = ? OR node_b = ?)",
-                            arguments: [qkdlID.text, node.rawValue, node.rawValue])
+    /// A link report as one prepared UPDATE (the hot path of notification ingest); the same rules as
+    /// `QKDLink.validationIssues`, and `updated_at` moves only when a value changes. False when the
+    /// link is not the node's.
+    private static func applyLink(_ link: ReportedLink, from node: NodeID, _ now: Date, _ db: Database) throws -> Bool {
+        if let rate = link.keyRateBps, !rate.isFinite || rate < 0 {
+            throw InventoryError.invalid(ValidationFailure(subject: "link \(link.qkdlID)", issues: [.init(field: "key_rate_bps", message: "must be a non-negative number of bit/s, got \(rate)")]))
+        }
+        if let qber = link.qber, !qber.isFinite || qber < 0 || qber > 1 {
+            throw InventoryError.invalid(ValidationFailure(subject: "link \(link.qkdlID)", issues: [.init(field: "qber", message: "must be a fraction between 0 and 1, got \(qber)")]))
+        }
+        let rate = link.keyRateBps.map { Precision.rounded($0, fractionDigits: Precision.keyRateFractionDigits) }
+        let qber = link.qber.map { Precision.rounded($0, fractionDigits: Precision.qberFractionDigits) }
+        let update = try db.cachedStatement(sql: """
+            UPDATE link SET status = coalesce(?1, status), key_rate_bps = coalesce(?2, key_rate_bps),
+                qber = coalesce(?3, qber), updated_at = ?4
+            WHERE qkdl_id = ?5 AND (node_a = ?6 OR node_b = ?6)
+                AND (status IS NOT coalesce(?1, status) OR key_rate_bps IS NOT coalesce(?2, key_rate_bps) OR qber IS NOT coalesce(?3, qber))
+            """)
+        try update.execute(arguments: [link.status?.rawValue, rate, qber, now, link.qkdlID.text, node.rawValue])
+        if db.changesCount > 0 { return true }
+        // Nothing changed: either the values were already so, or the link is not the node's.
+        return try linkID(link.qkdlID, of: node, db) != nil
     }
 
     private static func setNodeStatus(_ node: NodeID, _ status: NodeStatus, _ now: Date, _ db: Database) throws {
