@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Notification ingest rate of a real `qonduit serve` (SQLite file, WAL) measured with wrk from
+# outside the process: link performance notifications with changing values, from one agent.
+# Usage: scripts/bench-ingest.sh [SECONDS] [CONNECTIONS]   (needs wrk: apt-get install wrk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+connections=${2:-64}
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
+swift build -c release --product qonduit >/dev/null
+work=$(mktemp -d)
+port=18181
+.build/release/qonduit serve --db "$work/bench.sqlite" --listen 127.0.0.1:$port --topology Topologies/metro-madrid.xml \
+    --heartbeat-interval-ms 600000 --log-level error >"$work/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+field() { python3 -c "import sys, json; print(json.load(sys.stdin)['$1'])"; }
+node=$(curl -sf "http://127.0.0.1:$port/api/v1/nodes/mad-norte" | field qkdn_id)
+link=$(curl -sf "http://127.0.0.1:$port/api/v1/links/mad-L1" | field qkdl_id)
+curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/southbound/v1/agents?restconf_url=http://127.0.0.1:1/restconf" \
+    --data-binary "<qkd_node xmlns=\"urn:etsi:qkd:yang:etsi-qkd-node\"><qkdn_id>$node</qkdn_id></qkd_node>"
+cat >"$work/notify.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/yang-data+xml"
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, '<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"><eventTime>2026-11-25T12:00:00Z</eventTime>'
+    .. '<sdqkdn_link_perf_update xmlns="urn:etsi:qkd:yang:etsi-qkd-node" xmlns:t="urn:etsi:qkd:yang:etsi-qkd-node-types"><qkd_link>'
+    .. '<qkdl_id>$link</qkdl_id><performance><skr>' .. (10000 + n % 5000) .. '</skr><phys_perf><perf_type>t:QBER</perf_type>'
+    .. '<value>0.0' .. (10 + n % 80) .. '</value></phys_perf></performance></qkd_link></sdqkdn_link_perf_update></notification>')
+end
+LUA
+wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$work/notify.lua" "http://127.0.0.1:$port/southbound/v1/notifications?qkdn_id=$node"
