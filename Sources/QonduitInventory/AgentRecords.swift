@@ -71,6 +71,15 @@ public struct AgentRegistrationResult: Sendable, Equatable {
     public var unknownLinks: [QKDUUID]
 }
 
+/// What applying an agent's reports found.
+public struct AgentReportOutcome: Sendable, Equatable {
+    public var nodeID: NodeID
+    /// The agent had been unreachable: whatever changed meanwhile is unknown, so its tree should be read again.
+    public var returned: Bool
+    /// Where to read it.
+    public var restconfURL: String
+}
+
 /// One change an agent reports after registering.
 public enum AgentReport: Sendable, Equatable {
     case nodeStatus(NodeStatus)

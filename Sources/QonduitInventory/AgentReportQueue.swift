@@ -8,7 +8,7 @@ final class AgentReportQueue: Sendable {
     private struct Entry: Sendable {
         var qkdnID: QKDUUID
         var reports: [AgentReport]
-        var continuation: CheckedContinuation<NodeID, any Error>
+        var continuation: CheckedContinuation<AgentReportOutcome, any Error>
     }
 
     private struct State {
@@ -18,7 +18,7 @@ final class AgentReportQueue: Sendable {
 
     private let state = Mutex(State())
 
-    func submit(_ qkdnID: QKDUUID, _ reports: [AgentReport], inventory: Inventory) async throws -> NodeID {
+    func submit(_ qkdnID: QKDUUID, _ reports: [AgentReport], inventory: Inventory) async throws -> AgentReportOutcome {
         try await withCheckedThrowingContinuation { continuation in
             let startDraining = state.withLock { state in
                 state.pending.append(Entry(qkdnID: qkdnID, reports: reports, continuation: continuation))

@@ -50,38 +50,39 @@ extension Inventory {
     /// Reports arriving together are committed together (group commit): one transaction per batch,
     /// each sender's reports in a savepoint of their own, so one bad report fails alone.
     @discardableResult
-    public func applyAgentReports(from qkdnID: QKDUUID, _ reports: [AgentReport]) async throws -> NodeID {
+    public func applyAgentReports(from qkdnID: QKDUUID, _ reports: [AgentReport]) async throws -> AgentReportOutcome {
         try await reportQueue.submit(qkdnID, reports, inventory: self)
     }
 
     /// Writes a batch of agents' reports in one transaction; one result per entry.
-    func applyBatch(_ batch: [(QKDUUID, [AgentReport])]) async throws -> [Result<NodeID, any Error>] {
+    func applyBatch(_ batch: [(QKDUUID, [AgentReport])]) async throws -> [Result<AgentReportOutcome, any Error>] {
         try await write { db in
             let now = Self.now()
             return batch.map { qkdnID, reports in
                 Result {
-                    var nodeID: NodeID?
+                    var outcome: AgentReportOutcome?
                     try db.inSavepoint {
-                        nodeID = try Self.apply(reports, from: qkdnID, now, db)
+                        outcome = try Self.apply(reports, from: qkdnID, now, db)
                         return .commit
                     }
-                    return nodeID!
+                    return outcome!
                 }
             }
         }
     }
 
-    private static func apply(_ reports: [AgentReport], from qkdnID: QKDUUID, _ now: Date, _ db: Database) throws -> NodeID {
+    private static func apply(_ reports: [AgentReport], from qkdnID: QKDUUID, _ now: Date, _ db: Database) throws -> AgentReportOutcome {
             // Reports are the busiest writes the controller has: every statement here is prepared once per connection.
             let findAgent = try db.cachedStatement(sql: """
-                SELECT agent.node_id, agent.state, agent.node_status FROM agent JOIN node ON node.id = agent.node_id
+                SELECT agent.node_id, agent.state, agent.node_status, agent.restconf_url FROM agent JOIN node ON node.id = agent.node_id
                 WHERE node.qkdn_id = ?
                 """)
             guard let row = try Row.fetchOne(findAgent, arguments: [qkdnID.text])
             else { throw InventoryError.agentNotRegistered(qkdnID) }
             let nodeID = try NodeID(row["node_id"] as String)
             var reportedStatus = NodeStatus(rawValue: row["node_status"] as String) ?? .unknown
-            if (row["state"] as String) == AgentState.unreachable.rawValue {
+            let returned = (row["state"] as String) == AgentState.unreachable.rawValue
+            if returned {
                 try db.execute(sql: "UPDATE agent SET state = 'reachable' WHERE node_id = ?", arguments: [nodeID.rawValue])
                 try Self.setNodeStatus(nodeID, reportedStatus, now, db)
             }
@@ -108,7 +109,7 @@ extension Inventory {
             }
             try db.cachedStatement(sql: "UPDATE agent SET last_seen_at = ?, node_status = ? WHERE node_id = ?")
                 .execute(arguments: [now, Self.agentStatus(reportedStatus), nodeID.rawValue])
-            return nodeID
+            return AgentReportOutcome(nodeID: nodeID, returned: returned, restconfURL: row["restconf_url"])
     }
 
     /// Marks unreachable every reachable agent not heard from for `missedIntervals` of its

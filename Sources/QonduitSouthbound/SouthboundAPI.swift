@@ -12,7 +12,8 @@ public enum SouthboundAPI {
     static let mediaType = "application/yang-data+xml"
 
     public static func register(
-        on router: Router<BasicRequestContext>, inventory: Inventory, configuration: SouthboundConfiguration
+        on router: Router<BasicRequestContext>, inventory: Inventory, configuration: SouthboundConfiguration,
+        restconf: AgentRESTCONFClient = AgentRESTCONFClient()
     ) {
         let group = router.group("/southbound/v1")
         group.post("agents") { request, context in
@@ -45,9 +46,31 @@ public enum SouthboundAPI {
                 do throws(ETSIDecodingError) { notification = try AgentNotification.decode(body.readableBytesView) } catch { throw .decoding(error) }
                 let sender = try sender(of: notification, query: request.uri.queryParameters.get("qkdn_id"))
                 let reports = try notification.event.reports()
-                _ = try await inventoryCall { try await inventory.applyAgentReports(from: sender, reports) }
+                let outcome = try await inventoryCall { try await inventory.applyAgentReports(from: sender, reports) }
+                if outcome.returned {
+                    // What changed while the agent was away is unknown: read its tree again, off the request's path.
+                    let logger = context.logger
+                    Task { await resynchronize(outcome, inventory: inventory, configuration: configuration, restconf: restconf, logger: logger) }
+                }
                 return Response(status: .noContent)
             }
+        }
+    }
+
+    /// Reads a returning agent's tree and takes it in as a new registration.
+    static func resynchronize(
+        _ outcome: AgentReportOutcome, inventory: Inventory, configuration: SouthboundConfiguration, restconf: AgentRESTCONFClient,
+        logger: Logger
+    ) async {
+        do {
+            let (node, document) = try await restconf.tree(at: outcome.restconfURL)
+            _ = try await inventory.registerAgent(
+                node.registration(restconfURL: outcome.restconfURL, tree: document), autoOnboard: false,
+                heartbeatIntervalMs: configuration.heartbeatIntervalMs
+            )
+            logger.info("agent back: tree read again", metadata: ["node": "\(outcome.nodeID)"])
+        } catch {
+            logger.warning("agent back but its tree could not be read", metadata: ["node": "\(outcome.nodeID)", "error": "\(error)"])
         }
     }
 

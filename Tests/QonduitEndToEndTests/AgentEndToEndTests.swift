@@ -19,6 +19,14 @@ import Testing
         return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
     }
 
+    func put(_ url: String, _ body: String) async throws -> Int {
+        var request = HTTPClientRequest(url: url)
+        request.method = .PUT
+        request.headers.add(name: "Content-Type", value: "application/yang-data+xml")
+        request.body = .bytes(ByteBuffer(string: body))
+        return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
+    }
+
     func json(_ text: String) -> [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:] }
 
     /// Polls `condition` until it holds or `seconds` pass.
@@ -61,10 +69,19 @@ import Testing
         #expect(try await post("\(fleet.faults("mad-norte"))/links/\(qkdl)/up") == 204)
         #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)["status"] as? String == "up" })
 
-        // Heartbeats stop: the node becomes unreachable; they resume: it is up again.
+        // Heartbeats stop: the node becomes unreachable; they resume: it is up again, and the
+        // controller reads the agent's tree again (here a virtual link configured meanwhile).
         #expect(try await post("\(fleet.faults("mad-upm"))/heartbeats/stop") == 204)
         #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/nodes/mad-upm").text)["status"] as? String == "unreachable" })
+        let upm = try #require(json(try await get("\(controller.baseURL)/api/v1/nodes/mad-upm").text)["qkdn_id"] as? String)
+        let relay = "7e1a0000-0000-4000-8000-000000000001"
+        let virtualLink = """
+            <qkd_link xmlns="urn:etsi:qkd:yang:etsi-qkd-node" xmlns:t="urn:etsi:qkd:yang:etsi-qkd-node-types"><qkdl_id>\(relay)</qkdl_id>\
+            <qkdl_local><qkdn_id>\(upm)</qkdn_id></qkdl_local><qkdl_type>t:VIRT</qkdl_type><virt_bandwidth>100</virt_bandwidth></qkd_link>
+            """
+        #expect(try await put("\(fleet.agents["mad-upm"]!)/data/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link=\(relay)", virtualLink) == 201)
         #expect(try await post("\(fleet.faults("mad-upm"))/heartbeats/start") == 204)
         #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/nodes/mad-upm").text)["status"] as? String == "up" })
+        #expect(try await eventually { try await get("\(controller.baseURL)/api/v1/nodes/mad-upm/etsi").text.contains(relay) })
     }
 }

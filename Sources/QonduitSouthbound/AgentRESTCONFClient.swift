@@ -1,0 +1,64 @@
+public import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import QonduitCore
+public import QonduitETSI
+
+/// The controller as a RESTCONF client (RFC 8040, XML) of its node agents.
+public struct AgentRESTCONFClient: Sendable {
+    let client: HTTPClient
+    let timeout: TimeAmount
+
+    public init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(10)) {
+        self.client = client
+        self.timeout = timeout
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var url: String
+        public var message: String
+        public var description: String { "\(url): \(message)" }
+    }
+
+    /// The agent's whole tree, decoded, with the document as it was sent.
+    public func tree(at restconfURL: String) async throws -> (node: ETSINode, document: String) {
+        let url = "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node"
+        let body = try await send(.GET, url, body: nil)
+        do {
+            return (try ETSINode.decode(body.readableBytesView), String(buffer: body))
+        } catch {
+            throw Failure(url: url, message: "the agent's tree does not decode: \(error)")
+        }
+    }
+
+    public func put(_ link: ETSILink, at restconfURL: String) async throws {
+        _ = try await send(.PUT, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link=\(link.id.text)", body: link.encodedEntry())
+    }
+
+    public func deleteLink(_ id: QKDUUID, at restconfURL: String) async throws {
+        _ = try await send(.DELETE, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link=\(id.text)", body: nil)
+    }
+
+    private func send(_ method: HTTPMethod, _ url: String, body: String?) async throws -> ByteBuffer {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/yang-data+xml")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/yang-data+xml")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: timeout)
+        } catch {
+            throw Failure(url: url, message: "unreachable: \(error)")
+        }
+        let answer = try await response.body.collect(upTo: 16 << 20)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            let message = RESTCONFErrors.decode(answer.readableBytesView)?.entries.map(\.message).joined(separator: "; ") ?? String(buffer: answer)
+            throw Failure(url: url, message: "\(response.status.code): \(message)")
+        }
+        return answer
+    }
+}
