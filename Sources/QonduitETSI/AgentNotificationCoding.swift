@@ -4,19 +4,11 @@ import QonduitXML
 extension AgentNotification {
     /// Decodes an RFC 5277 `<notification>` document, strictly (see `ElementReader`).
     public static func decode(_ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default) throws(ETSIDecodingError) -> AgentNotification {
-        let root: XMLElement
-        do {
-            root = try XMLDocumentParser.parse(bytes, limits: limits)
-        } catch {
-            throw ETSIDecodingError(issues: [.init(path: "/", line: error.line ?? 0, message: error.message)])
-        }
-        return try decode(root)
+        try decode(try ETSIDocument.parse(bytes, limits: limits))
     }
 
     public static func decode(_ root: XMLElement) throws(ETSIDecodingError) -> AgentNotification {
-        guard root.localName == "notification", root.namespaceURI == ETSINamespace.netconfNotification else {
-            throw ETSIDecodingError(issues: [.init(path: "/", line: root.line, message: "the root element is not notification in \(ETSINamespace.netconfNotification)")])
-        }
+        try ETSIDocument.checkRoot(root, name: "notification", namespace: ETSINamespace.netconfNotification)
         var report = DecodingReport()
         var envelope = ElementReader(root, path: "/notification", namespace: ETSINamespace.netconfNotification)
         let eventTime = envelope.dateAndTime("eventTime", &report)

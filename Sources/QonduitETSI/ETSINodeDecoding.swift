@@ -4,23 +4,14 @@ import QonduitXML
 extension ETSINode {
     /// Decodes a `qkd_node` document (`application/yang-data+xml`), strictly: see `ElementReader`.
     public static func decode(_ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default) throws(ETSIDecodingError) -> ETSINode {
-        let root: XMLElement
-        do {
-            root = try XMLDocumentParser.parse(bytes, limits: limits)
-        } catch {
-            throw ETSIDecodingError(issues: [.init(path: "/", line: error.line ?? 0, message: error.message)])
-        }
-        return try decode(root)
+        try decode(try ETSIDocument.parse(bytes, limits: limits))
     }
 
     /// Decodes a parsed `qkd_node` element.
     public static func decode(_ root: XMLElement) throws(ETSIDecodingError) -> ETSINode {
         let path = "/\(ETSINamespace.nodeModule):qkd_node"
         var report = DecodingReport()
-        guard root.localName == "qkd_node", root.namespaceURI == ETSINamespace.node else {
-            let found = root.namespaceURI.map { "{\($0)}\(root.localName)" } ?? root.localName
-            throw ETSIDecodingError(issues: [.init(path: "/", line: root.line, message: "the root element is \(found), not qkd_node in \(ETSINamespace.node)")])
-        }
+        try ETSIDocument.checkRoot(root, name: "qkd_node", namespace: ETSINamespace.node)
         var reader = ElementReader(root, path: path)
         let id = reader.uuid("qkdn_id", &report)
         if reader.element.firstChild(named: "qkdn_id", namespace: ETSINamespace.node) == nil {
@@ -63,12 +54,14 @@ extension ETSINode {
         )
     }
 
-    /// Entries of a list keyed by a UUID leaf: the key must be there, once per list.
-    static func decodeList<Entry>(
+    /// Entries of a keyed list: each must have its key, and no key may repeat. `readKey` reads the
+    /// key leaf with the entry's reader (whose path names the entry by its key, as libyang does).
+    static func decodeKeyedList<Key: Hashable, Entry>(
         _ elements: [XMLElement], path: String, key: String, _ report: inout DecodingReport,
-        _ decode: (inout ElementReader, ETSIUUID, inout DecodingReport) -> Entry
+        readKey: (inout ElementReader, inout DecodingReport) -> Key?,
+        _ decode: (inout ElementReader, Key, inout DecodingReport) -> Entry
     ) -> [Entry] {
-        var seen: Set<ETSIUUID> = []
+        var seen: Set<Key> = []
         var entries: [Entry] = []
         for element in elements {
             guard let keyElement = element.firstChild(named: key, namespace: ETSINamespace.node) else {
@@ -77,7 +70,7 @@ extension ETSINode {
             }
             let keyText = keyElement.trimmedText
             var reader = ElementReader(element, path: "\(path)[\(key)='\(keyText)']")
-            guard let id = reader.uuid(key, &report) else { continue }
+            guard let id = readKey(&reader, &report) else { continue }
             guard seen.insert(id).inserted else {
                 report.report(reader.path, element, "repeats the key \(key) '\(keyText)' of an earlier entry")
                 continue
@@ -88,24 +81,18 @@ extension ETSINode {
         return entries
     }
 
+    /// Entries of a list keyed by a UUID leaf.
+    static func decodeList<Entry>(
+        _ elements: [XMLElement], path: String, key: String, _ report: inout DecodingReport,
+        _ decode: (inout ElementReader, ETSIUUID, inout DecodingReport) -> Entry
+    ) -> [Entry] {
+        decodeKeyedList(elements, path: path, key: key, &report, readKey: { $0.uuid(key, &$1) }, decode)
+    }
+
     static func decodeNumberedList(_ elements: [XMLElement], path: String, _ report: inout DecodingReport) -> [ETSIInterface] {
-        var seen: Set<UInt32> = []
-        var entries: [ETSIInterface] = []
-        for element in elements {
-            guard let keyElement = element.firstChild(named: "qkdi_id", namespace: ETSINamespace.node) else {
-                report.report(path, element, "has no qkdi_id, the list's key")
-                continue
-            }
-            var reader = ElementReader(element, path: "\(path)[qkdi_id='\(keyElement.trimmedText)']")
-            guard let id = reader.uint32("qkdi_id", &report) else { continue }
-            guard seen.insert(id).inserted else {
-                report.report(reader.path, element, "repeats the key qkdi_id '\(id)' of an earlier entry")
-                continue
-            }
-            entries.append(ETSIInterface.decode(&reader, id: id, &report))
-            reader.finish(&report)
+        decodeKeyedList(elements, path: path, key: "qkdi_id", &report, readKey: { $0.uint32("qkdi_id", &$1) }) {
+            ETSIInterface.decode(&$0, id: $1, &$2)
         }
-        return entries
     }
 }
 
@@ -183,23 +170,9 @@ extension ETSILink {
     }
 
     static func decodeMeasures(_ elements: [XMLElement], path: String, _ report: inout DecodingReport) -> [PhysicalMeasure] {
-        var seen: Set<ETSIPerformanceType> = []
-        var measures: [PhysicalMeasure] = []
-        for element in elements {
-            guard let keyElement = element.firstChild(named: "perf_type", namespace: ETSINamespace.node) else {
-                report.report(path, element, "has no perf_type, the list's key")
-                continue
-            }
-            var reader = ElementReader(element, path: "\(path)[perf_type='\(keyElement.trimmedText)']")
-            guard let type = reader.identity("perf_type", ETSIPerformanceType.self, &report) else { continue }
-            guard seen.insert(type).inserted else {
-                report.report(reader.path, element, "repeats the key perf_type of an earlier entry")
-                continue
-            }
-            measures.append(PhysicalMeasure(type: type, value: reader.decimal("value", &report)))
-            reader.finish(&report)
+        ETSINode.decodeKeyedList(elements, path: path, key: "perf_type", &report, readKey: { $0.identity("perf_type", ETSIPerformanceType.self, &$1) }) {
+            PhysicalMeasure(type: $1, value: $0.decimal("value", &$2))
         }
-        return measures
     }
 }
 

@@ -23,13 +23,7 @@ public struct RegistrationAnswer: Sendable, Equatable {
     }
 
     public static func decode(_ bytes: some Collection<UInt8>) throws(ETSIDecodingError) -> RegistrationAnswer {
-        let root: XMLElement
-        do { root = try XMLDocumentParser.parse(bytes) } catch {
-            throw ETSIDecodingError(issues: [.init(path: "/", line: error.line ?? 0, message: error.message)])
-        }
-        guard root.localName == "registration", root.namespaceURI == ETSINamespace.agent else {
-            throw ETSIDecodingError(issues: [.init(path: "/", line: root.line, message: "the root element is not registration in \(ETSINamespace.agent)")])
-        }
+        let root = try ETSIDocument.root(bytes, name: "registration", namespace: ETSINamespace.agent)
         var report = DecodingReport()
         var reader = ElementReader(root, path: "/\(ETSINamespace.agentModule):registration", namespace: ETSINamespace.agent)
         let id = reader.require(reader.uuid("qkdn_id", &report), "qkdn_id", &report)
