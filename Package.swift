@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "QonduitSouthboundTests",
             dependencies: [
-                "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitAPI", "QonduitSouthbound", "QonduitTestSupport",
+                "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitAPI", "QonduitSouthbound", "QonduitAgent", "QonduitTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -28,6 +28,9 @@ struct AgentRepresentation: JSONWritable {
         writer.key("heartbeat_interval_ms"); writer.number(agent.heartbeatIntervalMs); writer.comma()
         writer.key("registered_at"); writer.date(agent.registeredAt); writer.comma()
         writer.key("last_heartbeat_at"); writer.date(agent.lastSeenAt); writer.comma()
+        writer.key("reconciled_at"); if let time = agent.reconciledAt { writer.date(time) } else { writer.raw("null") }; writer.comma()
+        writer.key("drift"); writer.number(agent.drift); writer.comma()
+        writer.key("reconcile_error"); writer.string(agent.reconcileError); writer.comma()
         writer.key("key_pools")
         writer.array(agent.keyPools) { writer, pool in
             writer.raw("{")

@@ -374,7 +374,7 @@ enum OpenAPIDocument {
           },
           "Agent": {
             "type": "object",
-            "required": ["node_id", "qkdn_id", "restconf_url", "state", "heartbeat_interval_ms", "registered_at", "last_heartbeat_at", "key_pools"],
+            "required": ["node_id", "qkdn_id", "restconf_url", "state", "heartbeat_interval_ms", "registered_at", "last_heartbeat_at", "reconciled_at", "drift", "reconcile_error", "key_pools"],
             "properties": {
               "node_id": {"$ref": "#/components/schemas/Identifier"},
               "qkdn_id": {"$ref": "#/components/schemas/UUID"},
@@ -383,6 +383,9 @@ enum OpenAPIDocument {
               "heartbeat_interval_ms": {"type": "integer", "minimum": 1},
               "registered_at": {"type": "string", "format": "date-time"},
               "last_heartbeat_at": {"type": "string", "format": "date-time", "description": "When the agent last sent anything."},
+              "reconciled_at": {"type": ["string", "null"], "format": "date-time", "description": "The reconciler's last pass over the agent."},
+              "drift": {"type": "integer", "minimum": 0, "description": "Entries that pass had to put or delete to make the agent match the inventory."},
+              "reconcile_error": {"type": ["string", "null"], "description": "Why the last pass failed, if it did (retried with backoff)."},
               "key_pools": {"type": "array", "items": {
                 "type": "object",
                 "required": ["link_id", "bits", "reported_at"],

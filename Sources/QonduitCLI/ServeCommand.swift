@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Create a node for an agent whose qkdn_id the inventory does not know (otherwise it is refused).")
     var autoOnboard = false
 
+    @Option(help: "How often the reconciler makes every reachable agent's configuration match the inventory, milliseconds.")
+    var reconcileIntervalMs = 5_000
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -45,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxImportBytes > 0 else { throw ValidationError("--max-import-bytes must be positive") }
         guard (10...3_600_000).contains(heartbeatIntervalMs) else { throw ValidationError("--heartbeat-interval-ms must be from 10 to 3600000") }
         guard (1...1_000).contains(missedHeartbeats) else { throw ValidationError("--missed-heartbeats must be from 1 to 1000") }
+        guard (10...3_600_000).contains(reconcileIntervalMs) else { throw ValidationError("--reconcile-interval-ms must be from 10 to 3600000") }
         _ = try fiber.model()
     }
 
@@ -85,7 +89,10 @@ struct ServeCommand: AsyncParsableCommand {
             },
             logger: logger
         )
-        app.addServices(AgentLivenessMonitor(inventory: inventory, configuration: southbound, logger: logger))
+        app.addServices(
+            AgentLivenessMonitor(inventory: inventory, configuration: southbound, logger: logger),
+            AgentReconciler(inventory: inventory, period: .milliseconds(reconcileIntervalMs), logger: logger)
+        )
         logger.info("inventory", metadata: ["db": "\(db)"])
         try await app.runService()
     }

@@ -17,6 +17,10 @@ public struct AgentInfo: Sendable, Equatable {
     public var registeredAt: Date
     public var lastSeenAt: Date
     public var keyPools: [KeyPoolLevel]
+    /// The reconciler's last pass over this agent: when, how many entries it corrected, and why it failed.
+    public var reconciledAt: Date?
+    public var drift: Int
+    public var reconcileError: String?
 }
 
 /// Key held in a link's pool at one end, as that end's agent reported it.

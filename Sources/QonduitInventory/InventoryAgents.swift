@@ -160,9 +160,45 @@ extension Inventory {
                     nodeID: try NodeID(nodeID), qkdnID: QKDUUID(row["qkdn_id"] as String) ?? .zero,
                     restconfURL: row["restconf_url"], state: AgentState(rawValue: row["state"]) ?? .unreachable,
                     heartbeatIntervalMs: row["heartbeat_interval_ms"], registeredAt: row["registered_at"],
-                    lastSeenAt: row["last_seen_at"], keyPools: poolsByNode[nodeID] ?? []
+                    lastSeenAt: row["last_seen_at"], keyPools: poolsByNode[nodeID] ?? [],
+                    reconciledAt: row["reconciled_at"], drift: row["drift"], reconcileError: row["reconcile_error"]
                 )
             }
+        }
+    }
+
+    // MARK: Desired configuration
+
+    /// Sets the `qkd_link` entry (configuration XML) node `node`'s agent should have for `qkdlID`.
+    public func setDesiredLink(node: NodeID, qkdlID: QKDUUID, entry: String) async throws {
+        try await write { db in
+            guard try NodeRecord.exists(db, key: node.rawValue) else { throw InventoryError.nodeNotFound(node.rawValue) }
+            try db.execute(sql: """
+                INSERT INTO desired_link (node_id, qkdl_id, entry) VALUES (?, ?, ?)
+                ON CONFLICT (node_id, qkdl_id) DO UPDATE SET entry = excluded.entry
+                """, arguments: [node.rawValue, qkdlID.text, entry])
+        }
+    }
+
+    public func removeDesiredLink(node: NodeID, qkdlID: QKDUUID) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM desired_link WHERE node_id = ? AND qkdl_id = ?", arguments: [node.rawValue, qkdlID.text])
+        }
+    }
+
+    /// The entries node `node`'s agent should have, by link.
+    public func desiredLinks(of node: NodeID) async throws -> [(qkdlID: QKDUUID, entry: String)] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT qkdl_id, entry FROM desired_link WHERE node_id = ? ORDER BY qkdl_id", arguments: [node.rawValue])
+                .compactMap { row in QKDUUID(row["qkdl_id"] as String).map { ($0, row["entry"] as String) } }
+        }
+    }
+
+    /// Records a reconciliation pass over node `node`'s agent.
+    public func recordReconciliation(node: NodeID, drift: Int, error: String?, at time: Date = Date()) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE agent SET reconciled_at = ?, drift = ?, reconcile_error = ? WHERE node_id = ?",
+                           arguments: [time, drift, error, node.rawValue])
         }
     }
 

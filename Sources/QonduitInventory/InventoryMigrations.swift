@@ -95,6 +95,21 @@ enum InventoryMigrations {
                 """)
             try db.execute(sql: "CREATE INDEX key_pool_node ON key_pool(node_id)")
         }
+        migrator.registerMigration("v4: desired configuration of agents") { db in
+            // What each node's agent should be configured with (virtual links, as qkd_link entries);
+            // the reconciler makes the agents match and records what it had to correct.
+            try db.execute(sql: """
+                CREATE TABLE desired_link (
+                    node_id TEXT NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                    qkdl_id TEXT NOT NULL CHECK (length(qkdl_id) = 36),
+                    entry TEXT NOT NULL,
+                    PRIMARY KEY (node_id, qkdl_id)
+                ) STRICT, WITHOUT ROWID
+                """)
+            try db.execute(sql: "ALTER TABLE agent ADD COLUMN reconciled_at TEXT")
+            try db.execute(sql: "ALTER TABLE agent ADD COLUMN drift INTEGER NOT NULL DEFAULT 0 CHECK (drift >= 0)")
+            try db.execute(sql: "ALTER TABLE agent ADD COLUMN reconcile_error TEXT")
+        }
         return migrator
     }
 }

@@ -10,7 +10,14 @@ public struct AgentRESTCONFClient: Sendable {
     let client: HTTPClient
     let timeout: TimeAmount
 
-    public init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(10)) {
+    /// Agents that are down refuse connections; AsyncHTTPClient retries a refused connection until
+    /// its connect timeout, so a short one keeps the reconciler and re-synchronisation moving.
+    /// Lives as long as the process, as `HTTPClient.shared` does.
+    public static let defaultClient = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(10)))
+    )
+
+    public init(client: HTTPClient = AgentRESTCONFClient.defaultClient, timeout: TimeAmount = .seconds(10)) {
         self.client = client
         self.timeout = timeout
     }

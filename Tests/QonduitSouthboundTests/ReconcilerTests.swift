@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import Logging
+import QonduitAgent
+import QonduitCore
+import QonduitETSI
+import QonduitInventory
+import QonduitSouthbound
+import Testing
+
+@Suite struct AgentReconcilerTests {
+    /// A real simulated agent on a loopback port, registered in `inventory` as node `a`'s agent.
+    func withAgent(_ inventory: Inventory, _ body: @Sendable (SimulatedNode, String) async throws -> Void) async throws {
+        let node = FleetNode(nodeID: "a", qkdnID: nodeA, links: [.init(qkdlID: linkAB, remote: nodeB, nominalRateBps: 5_000, up: true)]).simulatedNode()
+        var logger = Logger(label: "test-agent")
+        logger.logLevel = .critical
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: AgentRESTCONFServer.router(for: node), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let url = "http://127.0.0.1:\(port)/restconf"
+            _ = try await inventory.registerAgent(
+                AgentRegistration(qkdnID: nodeA, restconfURL: url, tree: await node.tree.encoded(), nodeStatus: .up, links: []),
+                autoOnboard: false, heartbeatIntervalMs: 1_000
+            )
+            try await body(node, url)
+            group.cancelAll()
+        }
+    }
+
+    func virtual(_ id: String, bandwidth: UInt32) -> ETSILink {
+        ETSILink(id: QKDUUID(id)!, local: .init(nodeID: nodeA), remote: .init(nodeID: nodeB), type: .virtual,
+                 virtualNextHops: [nodeB], virtualBandwidthBps: bandwidth)
+    }
+
+    @Test func agentsAreMadeToMatchTheInventoryAndDriftIsCounted() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
+        var logger = Logger(label: "test-reconciler")
+        logger.logLevel = .critical
+        let reconciler = AgentReconciler(inventory: inventory, period: .milliseconds(50), logger: logger)
+        try await withAgent(inventory) { node, _ in
+            let a = try NodeID("a")
+            let wanted = virtual("7e1a0000-0000-4000-8000-000000000001", bandwidth: 500)
+            try await inventory.setDesiredLink(node: a, qkdlID: wanted.id, entry: wanted.encodedEntry())
+            #expect(await reconciler.reconcileAll() == [a: 1], "the missing virtual link is put")
+            #expect(await node.tree.links.first { $0.id == wanted.id }?.virtualBandwidthBps == 500)
+            #expect(await reconciler.reconcileAll() == [a: 0], "idempotent: nothing left to do")
+
+            // Someone changes the agent behind the controller's back: the next pass puts it right.
+            try await node.put(virtual(wanted.id.text, bandwidth: 9_999))
+            try await node.put(virtual("7e1a0000-0000-4000-8000-000000000002", bandwidth: 1))
+            #expect(await reconciler.reconcileAll() == [a: 2])
+            let links = await node.tree.links.filter { $0.type == .virtual }
+            #expect(links.map(\.id) == [wanted.id] && links.first?.virtualBandwidthBps == 500)
+            let agent = try #require(try await inventory.agents().first)
+            #expect(agent.drift == 2 && agent.reconciledAt != nil && agent.reconcileError == nil)
+
+            try await inventory.removeDesiredLink(node: a, qkdlID: wanted.id)
+            #expect(await reconciler.reconcileAll() == [a: 1])
+            #expect(await node.tree.links.allSatisfy { $0.type == .physical }, "physical links are the hardware's and stay")
+        }
+    }
+
+    @Test func anAgentThatCannotBeReachedIsRecordedAndBackedOff() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
+        _ = try await inventory.registerAgent(
+            AgentRegistration(qkdnID: nodeA, restconfURL: "http://127.0.0.1:1/restconf", tree: "", nodeStatus: .up, links: []),
+            autoOnboard: false, heartbeatIntervalMs: 1_000
+        )
+        var logger = Logger(label: "test-reconciler")
+        logger.logLevel = .critical
+        let reconciler = AgentReconciler(inventory: inventory, period: .seconds(60), logger: logger)
+        #expect(await reconciler.reconcileAll().isEmpty)
+        let agent = try #require(try await inventory.agents().first)
+        #expect(agent.reconcileError?.contains("unreachable") == true, "\(String(describing: agent.reconcileError))")
+        let before = agent.reconciledAt
+        #expect(await reconciler.reconcileAll().isEmpty)
+        #expect(try await inventory.agents().first?.reconciledAt == before, "backing off: not tried again at once")
+    }
+}
