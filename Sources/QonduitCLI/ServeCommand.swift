@@ -11,7 +11,7 @@ import QonduitTopology
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the controller: the northbound JSON API over the SQLite inventory.",
+        abstract: "Run the controller: the northbound JSON API and the node agents' southbound over the SQLite inventory.",
         discussion: "Stops gracefully on SIGINT or SIGTERM. The API is described at GET /openapi.json."
     )
 

@@ -84,4 +84,15 @@ import Testing
         #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/nodes/mad-upm").text)["status"] as? String == "up" })
         #expect(try await eventually { try await get("\(controller.baseURL)/api/v1/nodes/mad-upm/etsi").text.contains(relay) })
     }
+
+    @Test func theSimulatorExplainsBadRequests() throws {
+        #expect(try QonduitBinary.run(["agents", "simulate", "--report-every", "0"]).status != 0)
+        let away = try QonduitBinary.run(["agents", "simulate", "--controller", "http://127.0.0.1:1"])
+        #expect(away.status != 0 && away.stderr.contains("cannot reach the controller"), "\(away.stderr)")
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
+        defer { controller.stop() }
+        let unknown = try QonduitBinary.run(["agents", "simulate", "--controller", controller.baseURL, "--node", "nowhere"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no node 'nowhere'"), "\(unknown.stderr)")
+    }
 }
