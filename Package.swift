@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "QonduitEndToEndTests",
             dependencies: [
-                "qonduit", "QonduitTestSupport",
+                "qonduit", "QonduitTestSupport", "QonduitCore", "QonduitETSI", "QonduitInventory",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

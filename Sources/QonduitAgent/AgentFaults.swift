@@ -10,6 +10,8 @@ public struct AgentFaults: Sendable, Equatable {
     public var silent = false
     /// Every RESTCONF answer is delayed by this much.
     public var responseDelayMs = 0
+    /// The agent is down: it reports nothing and its RESTCONF server answers 503, until restarted.
+    public var crashed = false
 
     public init() {}
 }

@@ -95,6 +95,14 @@ public enum AgentRESTCONFServer {
             await node.setFaults { $0.silent = false }
             return Response(status: .noContent)
         }
+        router.post("/agent/v1/crash") { _, _ in
+            await node.setFaults { $0.crashed = true }
+            return Response(status: .noContent)
+        }
+        router.post("/agent/v1/restart") { _, _ in
+            await node.restart()
+            return Response(status: .noContent)
+        }
         router.post("/agent/v1/delay") { request, _ in
             guard let value = request.uri.queryParameters.get("ms").flatMap(Int.init), (0...600_000).contains(value) else {
                 throw HTTPError(.badRequest, message: "give ?ms= a delay from 0 to 600000")
@@ -119,6 +127,9 @@ public enum AgentRESTCONFServer {
     }
 
     static func delayed(_ node: SimulatedNode, _ body: () async throws -> Response) async throws -> Response {
+        if await node.faults.crashed {
+            return refuse(.init([.init(tag: "operation-failed", message: "the agent is down")]), status: .serviceUnavailable)
+        }
         let delay = await node.faults.responseDelayMs
         if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
         return try await body()

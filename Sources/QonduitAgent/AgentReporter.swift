@@ -23,6 +23,7 @@ public struct AgentReporter: Sendable {
     /// Registers (retrying with backoff while the controller is away), then reports until cancelled.
     public func run() async throws {
         var answer = try await registerWithRetry()
+        var restarts = await node.restarts
         var tick = 0
         // State changes seen while silent or unsent, delivered once the agent speaks again.
         var undelivered: [AgentEvent] = []
@@ -34,6 +35,12 @@ public struct AgentReporter: Sendable {
             let elapsed = Double((now - last).components.attoseconds) / 1e18 + Double((now - last).components.seconds)
             last = now
             tick += 1
+            if await node.faults.crashed { continue }
+            if await node.restarts != restarts {
+                restarts = await node.restarts
+                answer = try await registerWithRetry()
+                continue
+            }
             let events = await node.advance(seconds: elapsed)
             let isUrgent = { (event: AgentEvent) -> Bool in if case .linkDown = event { true } else if case .event = event { true } else { false } }
             undelivered += events.filter(isUrgent)

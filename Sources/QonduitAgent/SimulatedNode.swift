@@ -11,6 +11,8 @@ public actor SimulatedNode {
     /// Key in each physical link's pool, bits.
     public private(set) var keyPoolBits: [QKDUUID: Double] = [:]
     private var random: SystemRandomNumberGenerator
+    /// Counts restarts, so that the reporter knows to register again.
+    public private(set) var restarts = 0
 
     /// Largest pool a link holds before it stops filling, bits.
     static let poolCapacityBits = 1e9
@@ -68,6 +70,16 @@ public actor SimulatedNode {
 
     public func setFaults(_ change: (inout AgentFaults) -> Void) {
         change(&faults)
+    }
+
+    /// Starts again as a rebooted device would: configuration (virtual links, applications) and key
+    /// pools are lost, faults cleared; the agent then registers anew.
+    public func restart() {
+        tree.links.removeAll { $0.type != .physical }
+        tree.applications.removeAll()
+        for id in keyPoolBits.keys { keyPoolBits[id] = 0 }
+        faults = AgentFaults()
+        restarts += 1
     }
 
     // MARK: Simulation

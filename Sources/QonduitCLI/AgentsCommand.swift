@@ -18,7 +18,9 @@ struct AgentsCommand: AsyncParsableCommand {
                 registers with the controller, sends a heartbeat every interval the controller asks for, and reports \
                 its physical links' secret key rate, QBER and key pool every --report-every heartbeats. Faults are \
                 injected per agent: POST /agent/v1/links/QKDL_ID/down (or /up, /qber?value=0.2), /agent/v1/heartbeats/stop \
-                (or /start), /agent/v1/delay?ms=N. Each agent prints `agent NODE listening on URL`. Stops on Ctrl-C or SIGTERM.
+                (or /start), /agent/v1/delay?ms=N, /agent/v1/crash (the agent goes silent and its RESTCONF server answers 503) and \
+                /agent/v1/restart (it comes back without its configuration and registers again). Each agent prints \
+                `agent NODE listening on URL`. Stops on Ctrl-C or SIGTERM.
                 """
         )
 

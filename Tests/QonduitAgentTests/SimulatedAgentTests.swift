@@ -33,6 +33,15 @@ func virtualLink(_ id: QKDUUID = relay, bandwidth: UInt32 = 2_000) -> ETSILink {
         #expect(events.contains { if case .keyPool(fiber, _) = $0 { true } else { false } })
     }
 
+    @Test func aRestartLosesTheConfigurationButNotTheHardware() async throws {
+        let node = agentNode()
+        try await node.put(virtualLink())
+        await node.setFaults { $0.crashed = true }
+        await node.restart()
+        let (links, faults, restarts) = (await node.tree.links.map(\.id), await node.faults, await node.restarts)
+        #expect(links == [fiber] && faults == AgentFaults() && restarts == 1)
+    }
+
     @Test func aLinkTakenDownReportsOnceAndCarriesNoKey() async throws {
         let node = agentNode()
         await node.setFaults { $0.downLinks.insert(fiber) }

@@ -2,6 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import QonduitCore
+import QonduitETSI
+import QonduitInventory
 import QonduitTestSupport
 import Testing
 
@@ -94,5 +97,35 @@ import Testing
         defer { controller.stop() }
         let unknown = try QonduitBinary.run(["agents", "simulate", "--controller", controller.baseURL, "--node", "nowhere"])
         #expect(unknown.status != 0 && unknown.stderr.contains("no node 'nowhere'"), "\(unknown.stderr)")
+    }
+
+    @Test func anAgentThatRestartsGetsItsConfigurationBack() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try ControllerProcess(extraArguments: [
+            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--reconcile-interval-ms", "200",
+        ])
+        defer { controller.stop() }
+        let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 1, extraArguments: ["--node", "mad-norte"])
+        defer { fleet.stop() }
+        let agentTree = "\(fleet.agents["mad-norte"]!)/data/etsi-qkd-sdn-node:qkd_node"
+
+        // What the node should be configured with, written into the controller's inventory (as provisioning will).
+        let inventory = try Inventory(path: controller.databasePath)
+        let norte = try #require(try await inventory.node("mad-norte").value.qkdnID)
+        let relay = ETSILink(id: QKDUUID("7e1a0000-0000-4000-8000-0000000000aa")!, local: .init(nodeID: norte), type: .virtual,
+                             virtualNextHops: [QKDUUID("7e1a0000-0000-4000-8000-0000000000bb")!], virtualBandwidthBps: 800)
+        try await inventory.setDesiredLink(node: try NodeID("mad-norte"), qkdlID: relay.id, entry: relay.encodedEntry())
+        #expect(try await eventually { try await get(agentTree).text.contains(relay.id.text) }, "the reconciler pushes it")
+
+        // The agent crashes (its RESTCONF server answers 503), then restarts without its configuration.
+        #expect(try await post("\(fleet.faults("mad-norte"))/crash") == 204)
+        #expect(try await get(agentTree).status == 503)
+        #expect(try await post("\(fleet.faults("mad-norte"))/restart") == 204)
+        #expect(try await eventually { try await get(agentTree).text.contains(relay.id.text) }, "and puts it back after the restart")
+        let pushed = try ETSINode.decode(Array(try await get(agentTree).text.utf8))
+        #expect(pushed.links.first { $0.id == relay.id }?.virtualBandwidthBps == 800)
+        #expect(try YANGValidator.etsiProblems(try await get(agentTree).text).isEmpty)
+        let agents = json(try await get("\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
+        #expect(agents.first?["reconcile_error"] is NSNull && agents.first?["reconciled_at"] is String, "\(agents)")
     }
 }
