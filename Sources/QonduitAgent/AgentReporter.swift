@@ -48,12 +48,9 @@ public struct AgentReporter: Sendable {
             let id = await node.tree.id
             let periodic = tick % reportEvery == 0 ? events.filter { !isUrgent($0) } : []
             do {
-                try await controller.send(.heartbeat(node: id), from: id)
-                while let event = undelivered.first {
-                    try await controller.send(event, from: id)
-                    undelivered.removeFirst()
-                }
-                for event in periodic { try await controller.send(event, from: id) }
+                // One request per heartbeat: the heartbeat, any state change not yet delivered, and periodic figures.
+                try await controller.send([.heartbeat(node: id)] + undelivered + periodic, from: id)
+                undelivered.removeAll()
             } catch let refused as ControllerLink.Refused where refused.status == 404 {
                 // The controller forgot this agent (a new database): register again.
                 logger.notice("controller does not know this agent; registering again", metadata: ["node": "\(id)"])

@@ -28,8 +28,16 @@ public struct ControllerLink: Sendable {
     }
 
     public func send(_ event: AgentEvent, from node: QKDUUID) async throws {
-        let notification = AgentNotification(eventTime: Self.timestamp(), event: event)
-        _ = try await post("/southbound/v1/notifications?qkdn_id=\(node.text)", notification.encoded())
+        try await send([event], from: node)
+    }
+
+    /// Several notifications in one request (a `qonduit-qkd-agent:notifications` batch when more than one).
+    public func send(_ events: [AgentEvent], from node: QKDUUID) async throws {
+        guard !events.isEmpty else { return }
+        let time = Self.timestamp()
+        let notifications = events.map { AgentNotification(eventTime: time, event: $0) }
+        let document = notifications.count == 1 ? notifications[0].encoded() : AgentNotification.encodedBatch(notifications)
+        _ = try await post("/southbound/v1/notifications?qkdn_id=\(node.text)", document)
     }
 
     private func post(_ path: String, _ document: String) async throws -> ByteBuffer {

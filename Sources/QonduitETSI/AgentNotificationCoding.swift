@@ -7,6 +7,35 @@ extension AgentNotification {
         try decode(try ETSIDocument.parse(bytes, limits: limits))
     }
 
+    /// Decodes one notification, or a batch: `<notifications xmlns="urn:qonduit:…:qonduit-qkd-agent">`
+    /// around RFC 5277 envelopes, which lets an agent send what it has to report in one request.
+    /// A batch decodes whole or not at all; each problem names the envelope's position.
+    public static func decodeBatch(_ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default) throws(ETSIDecodingError) -> [AgentNotification] {
+        let root = try ETSIDocument.parse(bytes, limits: limits)
+        guard root.localName == "notifications", root.namespaceURI == ETSINamespace.agent else { return [try decode(root)] }
+        var notifications: [AgentNotification] = [], issues: [ETSIDecodingError.Issue] = []
+        for (index, child) in root.children.enumerated() {
+            do throws(ETSIDecodingError) {
+                notifications.append(try decode(child))
+            } catch {
+                issues += error.issues.map { .init(path: "/notifications/notification[\(index + 1)]\($0.path == "/" ? "" : $0.path)", line: $0.line, message: $0.message) }
+            }
+        }
+        if notifications.isEmpty && issues.isEmpty {
+            issues.append(.init(path: "/notifications", line: root.line, message: "holds no notification"))
+        }
+        guard issues.isEmpty else { throw ETSIDecodingError(issues: issues) }
+        return notifications
+    }
+
+    /// Several notifications in one `qonduit-qkd-agent:notifications` document.
+    public static func encodedBatch(_ notifications: [AgentNotification]) -> String {
+        let envelopes = notifications.map(\.envelope)
+        return XMLDocumentWriter.serialize(
+            XMLElement("notifications", namespace: ETSINamespace.agent, children: envelopes), namespaces: Self.namespaces
+        )
+    }
+
     public static func decode(_ root: XMLElement) throws(ETSIDecodingError) -> AgentNotification {
         try ETSIDocument.checkRoot(root, name: "notification", namespace: ETSINamespace.netconfNotification)
         var report = DecodingReport()
@@ -142,6 +171,16 @@ extension AgentNotification {
 
     /// The document: the RFC 5277 envelope as default namespace, the body in its module's namespace.
     public func encoded() -> String {
+        XMLDocumentWriter.serialize(envelope, namespaces: Self.namespaces)
+    }
+
+    static let namespaces: [XMLDocumentWriter.Namespace] = [
+        .init(prefix: nil, uri: ETSINamespace.netconfNotification), .init(prefix: "etsi-qkdn", uri: ETSINamespace.node),
+        .init(prefix: "qagent", uri: ETSINamespace.agent), .init(prefix: ETSINamespace.typesPrefix, uri: ETSINamespace.types),
+    ]
+
+    /// The `<notification>` element.
+    var envelope: XMLElement {
         let (name, namespace) = event.name
         var body = ETSIXML.Builder(name, namespace: namespace)
         switch event {
@@ -201,12 +240,8 @@ extension AgentNotification {
             container.leaf("app_id", application?.text)
             body.container(container)
         }
-        let envelope = XMLElement("notification", namespace: ETSINamespace.netconfNotification, children: [
+        return XMLElement("notification", namespace: ETSINamespace.netconfNotification, children: [
             .leaf("eventTime", namespace: ETSINamespace.netconfNotification, eventTime), body.built,
-        ])
-        return XMLDocumentWriter.serialize(envelope, namespaces: [
-            .init(prefix: nil, uri: ETSINamespace.netconfNotification), .init(prefix: "etsi-qkdn", uri: ETSINamespace.node),
-            .init(prefix: "qagent", uri: ETSINamespace.agent), .init(prefix: ETSINamespace.typesPrefix, uri: ETSINamespace.types),
         ])
     }
 }

@@ -42,10 +42,11 @@ public enum SouthboundAPI {
         group.post("notifications") { request, context in
             await respond(context.logger) { () async throws(SouthboundError) -> Response in
                 let body = try await readBody(request, limit: configuration.maxDocumentBytes)
-                let notification: AgentNotification
-                do throws(ETSIDecodingError) { notification = try AgentNotification.decode(body.readableBytesView) } catch { throw .decoding(error) }
-                let sender = try sender(of: notification, query: request.uri.queryParameters.get("qkdn_id"))
-                let reports = try notification.event.reports()
+                let notifications: [AgentNotification]
+                do throws(ETSIDecodingError) { notifications = try AgentNotification.decodeBatch(body.readableBytesView) } catch { throw .decoding(error) }
+                let sender = try sender(of: notifications, query: request.uri.queryParameters.get("qkdn_id"))
+                var reports: [AgentReport] = []
+                for notification in notifications { reports += try notification.event.reports() }
                 let outcome = try await inventoryCall { try await inventory.applyAgentReports(from: sender, reports) }
                 if outcome.returned {
                     // What changed while the agent was away is unknown: read its tree again, off the request's path.
@@ -74,15 +75,17 @@ public enum SouthboundAPI {
         }
     }
 
-    /// The node a notification comes from: the `qkdn_id` parameter, or a heartbeat's own.
-    static func sender(of notification: AgentNotification, query: String?) throws(SouthboundError) -> QKDUUID {
-        let named = try query.map { text throws(SouthboundError) -> QKDUUID in
+    /// The node notifications come from: the `qkdn_id` parameter, or their heartbeats' own; every
+    /// heartbeat must name that same node.
+    static func sender(of notifications: [AgentNotification], query: String?) throws(SouthboundError) -> QKDUUID {
+        var named = try query.map { text throws(SouthboundError) -> QKDUUID in
             guard let uuid = QKDUUID(text) else { throw .invalid("qkdn_id '\(text)' is not a UUID") }
             return uuid
         }
-        if case .heartbeat(let node) = notification.event {
-            if let named, named != node { throw .invalid("the heartbeat is for node \(node), not \(named) as qkdn_id says") }
-            return node
+        for notification in notifications {
+            guard case .heartbeat(let node) = notification.event else { continue }
+            if let sender = named, sender != node { throw .invalid("a heartbeat is for node \(node), not \(sender) as qkdn_id says") }
+            named = node
         }
         guard let named else { throw .missingParameter("qkdn_id") }
         return named

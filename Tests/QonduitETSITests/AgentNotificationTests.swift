@@ -33,6 +33,24 @@ import Testing
         #expect(try AgentNotification.decode(Array(xml.utf8)) == notification)
     }
 
+    @Test func aBatchCarriesManyNotificationsAndDecodesWholeOrNotAtAll() throws {
+        let notifications = Self.events.map { AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0) }
+        #expect(try AgentNotification.decodeBatch(Array(AgentNotification.encodedBatch(notifications).utf8)) == notifications)
+        #expect(try AgentNotification.decodeBatch(Array(notifications[0].encoded().utf8)) == [notifications[0]], "a single one too")
+        let broken = "<notifications xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'>"
+            + envelope("<node-status xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'><qkdn_status xmlns:t='urn:etsi:qkd:yang:etsi-qkd-node-types'>t:OPERATING</qkdn_status></node-status>")
+            + envelope("<node-status xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'/>") + "</notifications>"
+        do {
+            let decoded = try AgentNotification.decodeBatch(Array(broken.utf8))
+            Issue.record("decoded \(decoded)")
+        } catch {
+            #expect(error.description.contains("/notifications/notification[2]/qonduit-qkd-agent:node-status/qkdn_status: is mandatory"), "\(error)")
+        }
+        #expect(throws: ETSIDecodingError.self) {
+            try AgentNotification.decodeBatch(Array("<notifications xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'/>".utf8))
+        }
+    }
+
     @Test(arguments: [
         ("<notification xmlns='urn:ietf:params:xml:ns:netconf:notification:1.0'><eventTime>2026-11-25T12:00:00Z</eventTime></notification>",
          "must hold exactly one notification"),

@@ -91,6 +91,20 @@ import Testing
         }
     }
 
+    @Test func aBatchOfNotificationsIsAppliedInOneRequest() async throws {
+        try await withController { call, inventory in
+            _ = try await register(call, ETSINode(id: nodeA, status: .operating))
+            let batch = [AgentEvent.heartbeat(node: nodeA), .linkDown(link: linkAB, reason: nil), .keyPool(link: linkAB, levelBits: 77)]
+                .map { AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0) }
+            let response = try await call(.post, "/southbound/v1/notifications", AgentNotification.encodedBatch(batch))
+            #expect(response.status == .noContent, "the heartbeat names the sender: \(response.text)")
+            #expect(try await inventory.link("ab").value.status == .down)
+            #expect(try await inventory.agents().first?.keyPools.map(\.bits) == [77])
+            let mixed = [AgentEvent.heartbeat(node: nodeA), .heartbeat(node: nodeB)].map { AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0) }
+            #expect(try await call(.post, "/southbound/v1/notifications", AgentNotification.encodedBatch(mixed)).status == .badRequest)
+        }
+    }
+
     @Test func refusedNotificationsSayWhy() async throws {
         try await withController { call, _ in
             let early = try await notify(call, .linkDown(link: linkAB, reason: nil))
