@@ -117,7 +117,10 @@ let package = Package(
 
         .target(name: "QonduitTestSupport", path: "Tests/QonduitTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "QonduitCoreTests", dependencies: ["QonduitCore"], swiftSettings: strictSettings),
-        .testTarget(name: "QonduitPathEngineTests", dependencies: ["QonduitCore", "QonduitPathEngine"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "QonduitPathEngineTests", dependencies: ["QonduitCore", "QonduitPathEngine", "QonduitTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "QonduitXMLTests", dependencies: ["QonduitXML"], swiftSettings: strictSettings),
         .testTarget(
             name: "QonduitETSITests", dependencies: ["QonduitCore", "QonduitETSI", "QonduitXML", "QonduitTestSupport"],

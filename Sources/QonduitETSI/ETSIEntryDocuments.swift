@@ -5,13 +5,9 @@ public import QonduitXML
 extension ETSILink {
     /// Decodes a `<qkd_link>` document (its key must be there).
     public static func decodeEntry(_ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default) throws(ETSIDecodingError) -> ETSILink {
-        let root = try ETSIDocument.root(bytes, limits: limits, name: "qkd_link", namespace: ETSINamespace.node)
-        var report = DecodingReport()
-        let links = ETSINode.decodeList([root], path: "/\(ETSINamespace.nodeModule):qkd_node/qkd_links/qkd_link", key: "qkdl_id", &report) {
+        try ETSINode.decodeEntryDocument(bytes, limits: limits, container: "qkd_links", list: "qkd_link", key: "qkdl_id") {
             ETSILink.decode(&$0, id: $1, &$2)
         }
-        guard report.issues.isEmpty, let link = links.first else { throw ETSIDecodingError(issues: report.issues) }
-        return link
     }
 
     /// The entry as a document of its own, in the node module's namespace.
@@ -22,16 +18,26 @@ extension ETSILink {
 
 extension ETSIApplication {
     public static func decodeEntry(_ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default) throws(ETSIDecodingError) -> ETSIApplication {
-        let root = try ETSIDocument.root(bytes, limits: limits, name: "qkd_app", namespace: ETSINamespace.node)
-        var report = DecodingReport()
-        let applications = ETSINode.decodeList([root], path: "/\(ETSINamespace.nodeModule):qkd_node/qkd_applications/qkd_app", key: "app_id", &report) {
+        try ETSINode.decodeEntryDocument(bytes, limits: limits, container: "qkd_applications", list: "qkd_app", key: "app_id") {
             ETSIApplication.decode(&$0, id: $1, &$2)
         }
-        guard report.issues.isEmpty, let application = applications.first else { throw ETSIDecodingError(issues: report.issues) }
-        return application
     }
 
     public func encodedEntry(_ content: ETSIContent = .configuration) -> String {
         XMLDocumentWriter.serialize(element(content), namespaces: ETSIXML.namespaces)
+    }
+}
+
+extension ETSINode {
+    /// One entry of a list keyed by a UUID, as a document of its own.
+    static func decodeEntryDocument<Entry>(
+        _ bytes: some Collection<UInt8>, limits: XMLParseLimits, container: String, list: String, key: String,
+        _ decode: (inout ElementReader, ETSIUUID, inout DecodingReport) -> Entry
+    ) throws(ETSIDecodingError) -> Entry {
+        let root = try ETSIDocument.root(bytes, limits: limits, name: list, namespace: ETSINamespace.node)
+        var report = DecodingReport()
+        let entries = decodeList([root], path: "/\(ETSINamespace.nodeModule):qkd_node/\(container)/\(list)", key: key, &report, decode)
+        guard report.issues.isEmpty, let entry = entries.first else { throw ETSIDecodingError(issues: report.issues) }
+        return entry
     }
 }

@@ -139,7 +139,7 @@ func richNode() -> ETSINode {
     /// the same) or is refused with issues; none crashes.
     @Test func mutatedDocumentsAreDecodedOrRefusedNeverCrash() throws {
         let seed = Array(richNode().encoded().utf8)
-        var random = SplitMix(seed: 2026)
+        var random = SeededRandom(seed: 2026)
         var decoded = 0, refused = 0
         let pieces: [[UInt8]] = ["<", ">", "/", "t:", "&amp;", "&#0;", "\u{FF}", "qkd_link", "<qkd_link>", "</qkdl_id>", "-1", "99999999999",
                                  "<!DOCTYPE x>", "xmlns:t='urn:x'", "\"", "PHYS", "VIRT", "\n"].map { Array($0.utf8) }
@@ -175,16 +175,4 @@ func doc(_ body: String) -> String {
 
 func link(_ body: String) -> String {
     "<qkd_links><qkd_link><qkdl_id>6f1c2a1e-0000-4000-8000-0000000000a1</qkdl_id>\(body)</qkd_link></qkd_links>"
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -1,18 +1,6 @@
 import QonduitCore
 import QonduitPathEngine
-
-/// A small, seedable generator so every failing case can be replayed from its seed.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import QonduitTestSupport
 
 /// Random small networks with every feature the engine must respect: untrusted nodes, links that
 /// are down, parallel links, varied rates, lengths (some zero) and costs.

@@ -1,5 +1,6 @@
 import QonduitCore
 import QonduitPathEngine
+import QonduitTestSupport
 import Testing
 
 @Suite struct WaypointTests {
