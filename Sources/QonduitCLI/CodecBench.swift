@@ -57,7 +57,7 @@ struct CodecBench: AsyncParsableCommand {
             for _ in 0..<100 { try body() }
             count += 100
         }
-        return Double(count) / (clock.now - start).seconds
+        return Double(count) / ((clock.now - start).milliseconds / 1000)
     }
 
     /// A node as an agent might report it: two interfaces, `physicalLinks` physical links with
@@ -95,8 +95,4 @@ struct CodecBench: AsyncParsableCommand {
             links: links
         )
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -96,10 +96,10 @@ struct IngestBench: AsyncParsableCommand {
                 return (total, latencies)
             }
             let elapsed = (ContinuousClock.now - start).milliseconds / 1000
-            let sorted = results.1.sorted()
-            func percentile(_ fraction: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * fraction))] }
+            guard !results.1.isEmpty else { throw CLIError("no notification was sent within --seconds") }
             print("ingest notifications_per_s=\(Int((Double(results.0) / elapsed).rounded())) notifications=\(results.0) "
-                + "p50_ms=\(ImportBench.fmt(percentile(0.5))) p99_ms=\(ImportBench.fmt(percentile(0.99))) agents=\(senders.count) concurrency=\(concurrency)")
+                + "p50_ms=\(ImportBench.fmt(ImportBench.median(results.1))) p99_ms=\(ImportBench.fmt(PathBench.percentile(results.1, 0.99))) "
+                + "agents=\(senders.count) concurrency=\(concurrency)")
             group.cancelAll()
         }
     }

@@ -249,28 +249,28 @@ extension AgentNotification {
 extension ETSIOccurrence {
     func write(into body: inout ETSIXML.Builder) {
         if let link {
-            var container = ETSIXML.Builder("link")
-            container.leaf("qkdl_id", link.id?.text)
-            container.identity("qkdl_status", link.status)
-            container.leaf("message", link.message)
-            container.identity("severity", link.severity)
-            body.children.append(container.built)
+            body.children.append(Self.report("link", id: ("qkdl_id", link.id?.text), status: ("qkdl_status", link.status), link.message, link.severity))
         }
         if let interface {
-            var container = ETSIXML.Builder("interface")
-            container.leaf("qkdi_id", interface.id)
-            container.identity("qkdi_status", interface.status)
-            container.leaf("message", interface.message)
-            container.identity("severity", interface.severity)
-            body.children.append(container.built)
+            body.children.append(Self.report("interface", id: ("qkdi_id", interface.id.map { String($0) }),
+                                             status: ("qkdi_status", interface.status), interface.message, interface.severity))
         }
         if let application {
-            var container = ETSIXML.Builder("application")
-            container.leaf("app_id", application.id?.text)
-            container.identity("app_status", application.status)
-            container.leaf("message", application.message)
-            container.identity("severity", application.severity)
-            body.children.append(container.built)
+            body.children.append(Self.report("application", id: ("app_id", application.id?.text),
+                                             status: ("app_status", application.status), application.message, application.severity))
         }
+    }
+
+    /// One part of an alarm or event: what it is about, its state, message and severity.
+    private static func report<Status: ETSIIdentity>(
+        _ name: String, id: (leaf: String, value: String?), status: (leaf: String, value: Status?), _ message: String?,
+        _ severity: ETSISeverity?
+    ) -> XMLElement {
+        var container = ETSIXML.Builder(name)
+        container.leaf(id.leaf, id.value)
+        container.identity(status.leaf, status.value)
+        container.leaf("message", message)
+        container.identity("severity", severity)
+        return container.built
     }
 }

@@ -115,14 +115,13 @@ extension Inventory {
     /// Marks unreachable every reachable agent not heard from for `missedIntervals` of its
     /// heartbeat intervals, and its node; returns those nodes.
     public func markSilentAgentsUnreachable(missedIntervals: Int, now: Date = Date()) async throws -> [NodeID] {
+        @Sendable func isSilent(_ row: Row) -> Bool {
+            let lastSeen: Date = row["last_seen_at"]
+            return now.timeIntervalSince(lastSeen) > Double(row["heartbeat_interval_ms"] as Int) / 1000 * Double(missedIntervals)
+        }
         let silent = try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT node_id, heartbeat_interval_ms, last_seen_at FROM agent WHERE state = 'reachable'")
-                .filter { row in
-                    let lastSeen: Date = row["last_seen_at"]
-                    let interval = Double(row["heartbeat_interval_ms"] as Int) / 1000
-                    return now.timeIntervalSince(lastSeen) > interval * Double(missedIntervals)
-                }
-                .map { $0["node_id"] as String }
+                .filter(isSilent).map { $0["node_id"] as String }
         }
         guard !silent.isEmpty else { return [] }
         return try await write { db in
@@ -130,9 +129,9 @@ extension Inventory {
             var marked: [NodeID] = []
             for id in silent {
                 // Re-checked inside the transaction: a heartbeat may have arrived since the read.
-                guard let lastSeen = try Date.fetchOne(db, sql: "SELECT last_seen_at FROM agent WHERE node_id = ? AND state = 'reachable'", arguments: [id]),
-                      let interval = try Int.fetchOne(db, sql: "SELECT heartbeat_interval_ms FROM agent WHERE node_id = ?", arguments: [id]),
-                      now.timeIntervalSince(lastSeen) > Double(interval) / 1000 * Double(missedIntervals)
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT heartbeat_interval_ms, last_seen_at FROM agent WHERE node_id = ? AND state = 'reachable'
+                    """, arguments: [id]), isSilent(row)
                 else { continue }
                 try db.execute(sql: "UPDATE agent SET state = 'unreachable' WHERE node_id = ?", arguments: [id])
                 let nodeID = try NodeID(id)

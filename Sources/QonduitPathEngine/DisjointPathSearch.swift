@@ -51,14 +51,8 @@ struct RootedFlowNetwork {
 }
 
 extension RelayGraph {
-    /// Whether a link may carry key in this query, by the same rules as the path searches.
-    @inline(__always)
-    func carriesKey(_ link: Int, rules: SearchRules, workspace: SearchWorkspace) -> Bool {
-        (!rules.requireUp || linkUp[link]) && spareBps[link] >= rules.minRateBps && !workspace.isLinkBlocked(link)
-            && !workspace.isNodeBlocked(Int(linkEndA[link])) && !workspace.isNodeBlocked(Int(linkEndB[link]))
-    }
-
     /// Whether a node may appear on a path at all: an end, or a trusted relay that is not excluded.
+    /// With `SearchView.admits` for the link, this is the path searches' rule applied to a whole link.
     @inline(__always)
     func mayAppear(_ node: Int, query: PathQuery, rules: SearchRules, workspace: SearchWorkspace) -> Bool {
         node == query.source || node == query.destination
@@ -83,17 +77,17 @@ extension RelayGraph {
                 builder.addPair(from: entry(node), to: exit(node), capacity: 1, cost: 0, link: -1)
             }
         }
-        let weights = search.weights[rules.metric.ordinal]
-        for link in 0..<linkCount where carriesKey(link, rules: rules, workspace: workspace) && weights[link].isFinite {
+        let view = SearchView(self, rules, workspace)
+        for link in 0..<linkCount {
             let a = Int(linkEndA[link]), b = Int(linkEndB[link])
-            guard mayAppear(a, query: query, rules: rules, workspace: workspace),
+            guard view.admits(link, to: b), mayAppear(a, query: query, rules: rules, workspace: workspace),
                   mayAppear(b, query: query, rules: rules, workspace: workspace) else { continue }
             // A path never re-enters its source nor leaves its destination.
             if b != source && a != destination {
-                builder.addPair(from: exit(a), to: entry(b), capacity: 1, cost: weights[link], link: link)
+                builder.addPair(from: exit(a), to: entry(b), capacity: 1, cost: view.weights[link], link: link)
             }
             if a != source && b != destination {
-                builder.addPair(from: exit(b), to: entry(a), capacity: 1, cost: weights[link], link: link)
+                builder.addPair(from: exit(b), to: entry(a), capacity: 1, cost: view.weights[link], link: link)
             }
         }
         return RootedFlowNetwork(network: builder.build(), source: exit(source), sink: entry(destination))

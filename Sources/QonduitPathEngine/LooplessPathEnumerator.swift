@@ -45,7 +45,7 @@ struct LooplessPathEnumerator {
             }
             // The spur node relays the key onward, so it must be trusted unless it is the source.
             let spurNode = Int(rootNodes[spurIndex])
-            guard graph.mayRelay(from: spurNode, source: query.source, rules: rules) else { continue }
+            guard SearchView(graph, rules, workspace).relays(from: spurNode, origin: query.source) else { continue }
             query.begin(workspace)
             // Roots compare as link sequences: parallel links make equal node sequences different paths.
             for path in accepted where path.links.count > spurIndex && Array(path.links[0..<spurIndex]) == rootLinks {

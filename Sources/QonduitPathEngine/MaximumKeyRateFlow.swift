@@ -21,9 +21,10 @@ extension PathEngine {
         query.begin(workspace)
         var builder = FlowNetwork.Builder(vertexCount: graph.nodeCount, expectedArcPairs: graph.linkCount)
         var largest = 0.0
-        for link in 0..<graph.linkCount where graph.carriesKey(link, rules: rules, workspace: workspace) && graph.spareBps[link] > 0 {
+        let view = SearchView(graph, rules, workspace)
+        for link in 0..<graph.linkCount where graph.spareBps[link] > 0 {
             let a = Int(graph.linkEndA[link]), b = Int(graph.linkEndB[link])
-            guard graph.mayAppear(a, query: query, rules: rules, workspace: workspace),
+            guard view.admits(link, to: b), graph.mayAppear(a, query: query, rules: rules, workspace: workspace),
                   graph.mayAppear(b, query: query, rules: rules, workspace: workspace) else { continue }
             // One undirected link: key may flow either way, sharing the link's spare rate.
             builder.addPair(from: a, to: b, capacity: graph.spareBps[link], reverseCapacity: graph.spareBps[link], cost: 0, link: link)

@@ -23,23 +23,12 @@ extension RelayGraph {
         return found
     }
 
-    @inline(__always)
-    func isUsable(_ link: Int, towards node: Int, rules: SearchRules, workspace: SearchWorkspace) -> Bool {
-        (!rules.requireUp || linkUp[link]) && spareBps[link] >= rules.minRateBps
-            && !workspace.isLinkBlocked(link) && !workspace.isNodeBlocked(node)
-    }
-
-    /// Whether a key may be relayed onward from `node` (the source always sends; others must be trusted).
-    @inline(__always)
-    func mayRelay(from node: Int, source: Int, rules: SearchRules) -> Bool {
-        node == source || !rules.requireTrustedRelays || trusted[node]
-    }
-
     /// Exact shortest path of at most `maxHops` links: Bellman–Ford rounds over the frontier, one
     /// round per hop, keeping each round's improvements to rebuild the path.
     func hopBounded(
         from source: Int, to destination: Int, rules: SearchRules, maxHops: Int, workspace: SearchWorkspace
     ) -> (nodes: [Int32], links: [Int32], value: Double)? {
+        let view = SearchView(self, rules, workspace)
         var best = [Double](repeating: .infinity, count: nodeCount)
         best[source] = 0
         // improvedBy[round][node]: the link that improved `node` in that round, or -1.
@@ -49,12 +38,11 @@ extension RelayGraph {
             var next = best
             var round = [Int32](repeating: -1, count: nodeCount)
             var changed: [Int] = []
-            for node in frontier where node != destination && mayRelay(from: node, source: source, rules: rules) {
-                let start = Int(adjacencyStart[node]), end = Int(adjacencyStart[node + 1])
-                for slot in start..<end {
-                    let neighbour = Int(adjacentNode[slot]), link = Int(adjacentLink[slot])
-                    guard neighbour != source, isUsable(link, towards: neighbour, rules: rules, workspace: workspace) else { continue }
-                    let candidate = best[node] + weight(link, rules.metric)
+            for node in frontier where node != destination && view.relays(from: node, origin: source) {
+                for slot in view.slots(of: node) {
+                    let neighbour = Int(view.neighbours[slot]), link = Int(view.via[slot])
+                    guard neighbour != source, view.admits(link, to: neighbour) else { continue }
+                    let candidate = best[node] + view.weights[link]
                     if candidate < next[neighbour] {
                         if round[neighbour] == -1 { changed.append(neighbour) }
                         next[neighbour] = candidate
