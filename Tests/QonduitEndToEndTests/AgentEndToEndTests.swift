@@ -128,4 +128,18 @@ import Testing
         let agents = json(try await get("\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
         #expect(agents.first?["reconcile_error"] is NSNull && agents.first?["reconciled_at"] is String, "\(agents)")
     }
+
+    @Test(arguments: [
+        (["serve", "--heartbeat-interval-ms", "0"], "--heartbeat-interval-ms"),
+        (["serve", "--missed-heartbeats", "0"], "--missed-heartbeats"),
+        (["serve", "--reconcile-interval-ms", "5"], "--reconcile-interval-ms"),
+        (["bench", "codec", "--links", "0"], "--links"),
+        (["bench", "ingest", "--agents", "0"], "--agents"),
+        (["paths", "compute", "a", "b", "--disjoint", "both"], "--disjoint"),
+        (["paths", "compute", "a", "b", "--widest", "--max-flow"], "--widest"),
+    ])
+    func badSouthboundAndBenchFlagsAreRefused(_ arguments: [String], _ named: String) throws {
+        let result = try QonduitBinary.run(arguments)
+        #expect(result.status != 0 && result.stderr.contains(named), "\(result.stderr)")
+    }
 }
