@@ -5,18 +5,30 @@ public struct QKDUUID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Nil unless `text` matches the `yang:uuid` pattern (either case).
     public init?(_ text: String) {
-        var bytes = Array(text.utf8)
+        var text = text
+        guard let uuid = text.withUTF8({ QKDUUID(utf8: $0) }) else { return nil }
+        self = uuid
+    }
+
+    /// Nil unless `utf8` matches the `yang:uuid` pattern (either case); the one allocation is the text's.
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 36 else { return nil }
-        for index in bytes.indices {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard bytes[index] == UInt8(ascii: "-") else { return nil }
-            } else {
-                let byte = bytes[index]
-                if byte >= 0x41 && byte <= 0x46 { bytes[index] = byte | 0x20 }  // A-F
-                guard (bytes[index] >= 0x30 && bytes[index] <= 0x39) || (bytes[index] >= 0x61 && bytes[index] <= 0x66) else { return nil }
+        var valid = true
+        let text = String(unsafeUninitializedCapacity: 36) { output in
+            for index in 0..<36 {
+                var byte = bytes[index]
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    valid = valid && byte == UInt8(ascii: "-")
+                } else {
+                    if byte >= 0x41 && byte <= 0x46 { byte |= 0x20 }  // A-F
+                    valid = valid && ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66))
+                }
+                output[index] = valid ? byte : UInt8(ascii: "0")
             }
+            return 36
         }
-        self.text = String(decoding: bytes, as: UTF8.self)
+        guard valid else { return nil }
+        self.text = text
     }
 
     /// A random (version 4) UUID.

@@ -36,10 +36,10 @@ extension AgentNotification {
         )
     }
 
-    public static func decode(_ root: XMLElement) throws(ETSIDecodingError) -> AgentNotification {
+    public static func decode(_ root: XMLNode) throws(ETSIDecodingError) -> AgentNotification {
         try ETSIDocument.checkRoot(root, name: "notification", namespace: ETSINamespace.netconfNotification)
         var report = DecodingReport()
-        var envelope = ElementReader(root, path: "/notification", namespace: ETSINamespace.netconfNotification)
+        let envelope = ElementReader(root: root, path: "/notification", namespace: ETSINamespace.netconfNotification)
         let eventTime = envelope.dateAndTime("eventTime", &report)
         _ = envelope.require(eventTime, "eventTime", &report)
         envelope.finish(&report)
@@ -54,11 +54,12 @@ extension AgentNotification {
         return AgentNotification(eventTime: eventTime, event: event)
     }
 
-    static func decodeEvent(_ body: XMLElement, _ report: inout DecodingReport) -> AgentEvent? {
+    static func decodeEvent(_ body: XMLNode, _ report: inout DecodingReport) -> AgentEvent? {
         let namespace = body.namespaceURI ?? ""
         let path = "/\(ETSINamespace.moduleName(of: namespace)):\(body.localName)"
-        var reader = ElementReader(body, path: path, namespace: namespace)
-        defer { reader.finish(&report) }
+        let reader = ElementReader(root: body, path: path, namespace: namespace)
+        var known = true
+        defer { if known { reader.finish(&report) } }
         switch (namespace, body.localName) {
         case (ETSINamespace.agent, "heartbeat"):
             return reader.require(reader.uuid("qkdn_id", &report), "qkdn_id", &report).map { .heartbeat(node: $0) }
@@ -70,20 +71,20 @@ extension AgentNotification {
             guard let link, let level else { return nil }
             return .keyPool(link: link, levelBits: level)
         case (ETSINamespace.node, "sdqkdn_link_down"):
-            guard var link = reader.container("qkd_link", &report) else { return .linkDown(link: nil, reason: nil) }
+            guard let link = reader.container("qkd_link", &report) else { return .linkDown(link: nil, reason: nil) }
             defer { link.finish(&report) }
             return .linkDown(link: link.uuid("qkdl_id", &report), reason: link.string("reason", &report))
         case (ETSINamespace.node, "sdqkdn_link_perf_update"), (ETSINamespace.node, "sdqkdn_link_overloaded"):
             let overloaded = body.localName == "sdqkdn_link_overloaded"
             var id: ETSIUUID?, performance = ETSILink.Performance()
-            if var link = reader.container("qkd_link", &report) {
+            if let link = reader.container("qkd_link", &report) {
                 id = link.uuid("qkdl_id", &report)
-                if var figures = link.container("performance", &report) {
+                if let figures = link.container("performance", &report) {
                     performance.expectedConsumptionBps = figures.uint32("expected_consumption", &report)
                     performance.secretKeyRateBps = figures.uint32("skr", &report)
                     performance.effectiveSecretKeyRateBps = figures.uint32("eskr", &report)
                     if !overloaded {
-                        performance.physical = ETSILink.decodeMeasures(figures.all("phys_perf"), path: "\(figures.path)/phys_perf", &report)
+                        performance.physical = ETSILink.decodeMeasures(figures.all("phys_perf", &report), within: figures, &report)
                     }
                     figures.finish(&report)
                 }
@@ -91,75 +92,75 @@ extension AgentNotification {
             }
             return overloaded ? .linkOverloaded(link: id, performance) : .linkPerformance(link: id, performance)
         case (ETSINamespace.node, "alarm"), (ETSINamespace.node, "event"):
-            let occurrence = decodeOccurrence(&reader, &report)
+            let occurrence = decodeOccurrence(reader, &report)
             return body.localName == "alarm" ? .alarm(occurrence) : .event(occurrence)
         case (ETSINamespace.node, "sdqkdn_interface_new"):
-            guard var interface = reader.container("qkd_interface", &report) else {
+            guard let interface = reader.container("qkd_interface", &report) else {
                 report.report("\(path)/qkd_interface", body, "is missing: a new interface must be described")
                 return nil
             }
             defer { interface.finish(&report) }
             guard let id = interface.require(interface.uint32("qkdi_id", &report), "qkdi_id", &report) else { return nil }
-            return .interfaceNew(ETSIInterface.decode(&interface, id: id, &report))
+            return .interfaceNew(ETSIInterface.decode(interface, id: id, &report))
         case (ETSINamespace.node, "sdqkdn_interface_down"), (ETSINamespace.node, "sdqkdn_interface_out"):
             var id: UInt32?, reason: String?
-            if var interface = reader.container("qkd_interface", &report) {
+            if let interface = reader.container("qkd_interface", &report) {
                 id = interface.uint32("qkdi_id", &report)
                 if body.localName == "sdqkdn_interface_down" { reason = interface.string("reason", &report) }
                 interface.finish(&report)
             }
             return body.localName == "sdqkdn_interface_down" ? .interfaceDown(interface: id, reason: reason) : .interfaceOut(interface: id)
         case (ETSINamespace.node, "sdqkdn_application_new"):
-            guard var application = reader.container("qkd_application", &report) else {
+            guard let application = reader.container("qkd_application", &report) else {
                 report.report("\(path)/qkd_application", body, "is missing: a new application must be described")
                 return nil
             }
             defer { application.finish(&report) }
             // The notification has no app_id; the controller assigns one. The placeholder is the nil UUID.
-            var decoded = ETSIApplication.decodeRequest(&application, &report)
+            var decoded = ETSIApplication.decodeRequest(application, &report)
             decoded.localNodeID = application.uuid("local_qkdn_id", &report)
-            decoded.qos = ETSIApplication.decodeQoS(&application, &report)
+            decoded.qos = ETSIApplication.decodeQoS(application, &report)
             return .applicationNew(decoded)
         case (ETSINamespace.node, "sdqkdn_application_qos_update"):
             var id: ETSIUUID?, qos = ETSIApplication.QualityOfService(), priority: UInt32?
-            if var application = reader.container("qkd_application", &report) {
+            if let application = reader.container("qkd_application", &report) {
                 id = application.uuid("app_id", &report)
-                qos = ETSIApplication.decodeQoS(&application, &report)
+                qos = ETSIApplication.decodeQoS(application, &report)
                 priority = application.uint32("app_priority", &report)
                 application.finish(&report)
             }
             return .applicationQoSUpdate(application: id, qos: qos, priority: priority)
         case (ETSINamespace.node, "sdqkdn_application_disconnected"):
             var id: ETSIUUID?
-            if var application = reader.container("qkd_application", &report) {
+            if let application = reader.container("qkd_application", &report) {
                 id = application.uuid("app_id", &report)
                 application.finish(&report)
             }
             return .applicationDisconnected(application: id)
         default:
             report.report(path, body, "is not a notification of \(ETSINamespace.nodeModule) or \(ETSINamespace.agentModule)")
-            _ = reader.all(body.localName)
+            known = false
             return nil
         }
     }
 
-    static func decodeOccurrence(_ reader: inout ElementReader, _ report: inout DecodingReport) -> ETSIOccurrence {
+    static func decodeOccurrence(_ reader: ElementReader, _ report: inout DecodingReport) -> ETSIOccurrence {
         var occurrence = ETSIOccurrence()
-        if var link = reader.container("link", &report) {
+        if let link = reader.container("link", &report) {
             occurrence.link = .init(
                 id: link.uuid("qkdl_id", &report), status: link.identity("qkdl_status", ETSILinkStatus.self, &report),
                 message: link.string("message", &report), severity: link.identity("severity", ETSISeverity.self, &report)
             )
             link.finish(&report)
         }
-        if var interface = reader.container("interface", &report) {
+        if let interface = reader.container("interface", &report) {
             occurrence.interface = .init(
                 id: interface.uint32("qkdi_id", &report), status: interface.identity("qkdi_status", ETSIInterfaceStatus.self, &report),
                 message: interface.string("message", &report), severity: interface.identity("severity", ETSISeverity.self, &report)
             )
             interface.finish(&report)
         }
-        if var application = reader.container("application", &report) {
+        if let application = reader.container("application", &report) {
             occurrence.application = .init(
                 id: application.uuid("app_id", &report), status: application.identity("app_status", ETSIApplicationStatus.self, &report),
                 message: application.string("message", &report), severity: application.identity("severity", ETSISeverity.self, &report)

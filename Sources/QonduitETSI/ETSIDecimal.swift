@@ -17,7 +17,11 @@ public struct ETSIDecimal: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Parses the YANG text form: an optional minus sign, digits, and at most three decimals.
     public init?(text: Substring) {
-        var bytes = text.utf8[...]
+        self.init(utf8: text.utf8)
+    }
+
+    public init?<Bytes: Collection<UInt8>>(utf8: Bytes) {
+        var bytes = utf8[...]
         let negative = bytes.first == UInt8(ascii: "-")
         if negative { bytes = bytes.dropFirst() }
         var whole: Int64 = 0, fraction: Int64 = 0, fractionDigits = 0, wholeDigits = 0, seenPoint = false

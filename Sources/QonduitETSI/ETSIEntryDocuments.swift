@@ -6,7 +6,7 @@ extension ETSILink {
     /// Decodes a `<qkd_link>` document (its key must be there).
     public static func decodeEntry(_ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default) throws(ETSIDecodingError) -> ETSILink {
         try ETSINode.decodeEntryDocument(bytes, limits: limits, container: "qkd_links", list: "qkd_link", key: "qkdl_id") {
-            ETSILink.decode(&$0, id: $1, &$2)
+            ETSILink.decode($0, id: $1, &$2)
         }
     }
 
@@ -19,7 +19,7 @@ extension ETSILink {
 extension ETSIApplication {
     public static func decodeEntry(_ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default) throws(ETSIDecodingError) -> ETSIApplication {
         try ETSINode.decodeEntryDocument(bytes, limits: limits, container: "qkd_applications", list: "qkd_app", key: "app_id") {
-            ETSIApplication.decode(&$0, id: $1, &$2)
+            ETSIApplication.decode($0, id: $1, &$2)
         }
     }
 
@@ -31,12 +31,14 @@ extension ETSIApplication {
 extension ETSINode {
     /// One entry of a list keyed by a UUID, as a document of its own.
     static func decodeEntryDocument<Entry>(
-        _ bytes: some Collection<UInt8>, limits: XMLParseLimits, container: String, list: String, key: String,
-        _ decode: (inout ElementReader, ETSIUUID, inout DecodingReport) -> Entry
+        _ bytes: some Collection<UInt8>, limits: XMLParseLimits, container: String, list: StaticString, key: StaticString,
+        _ decode: (ElementReader, ETSIUUID, inout DecodingReport) -> Entry
     ) throws(ETSIDecodingError) -> Entry {
-        let root = try ETSIDocument.root(bytes, limits: limits, name: list, namespace: ETSINamespace.node)
+        let root = try ETSIDocument.root(bytes, limits: limits, name: list.description, namespace: ETSINamespace.node)
         var report = DecodingReport()
-        let entries = decodeList([root], path: "/\(ETSINamespace.nodeModule):qkd_node/\(container)/\(list)", key: key, &report, decode)
+        // The entry's parent is not in the document: a reader at the root stands in for it, with the parent's path.
+        let parent = ElementReader(root: root, path: "/\(ETSINamespace.nodeModule):qkd_node/\(container)")
+        let entries = decodeList([root], path: parent.path.child(list), key: key, within: parent, &report, decode)
         guard report.issues.isEmpty, let entry = entries.first else { throw ETSIDecodingError(issues: report.issues) }
         return entry
     }

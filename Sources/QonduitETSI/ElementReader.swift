@@ -1,12 +1,47 @@
 import QonduitCore
 import QonduitXML
 
-/// Collects the problems of one decoding, so that a document gets every complaint at once.
+/// Collects the problems of one decoding, so that a document gets every complaint at once, and
+/// which elements the decoding has read (so that the rest can be reported).
 struct DecodingReport {
     var issues: [ETSIDecodingError.Issue] = []
+    private var taken: [Bool] = []
+    /// Decoding reads one document: the names it asks for are looked up in it once.
+    var names = XMLNameCache()
 
-    mutating func report(_ path: String, _ element: XMLElement, _ message: String) {
+    mutating func report(_ path: DataPath, _ element: XMLNode, _ message: String) {
+        issues.append(.init(path: path.description, line: element.line, message: message))
+    }
+
+    mutating func report(_ path: String, _ element: XMLNode, _ message: String) {
         issues.append(.init(path: path, line: element.line, message: message))
+    }
+
+    mutating func take(_ element: XMLNode) {
+        let index = Int(element.index)
+        if index >= taken.count { taken += repeatElement(false, count: max(index + 1, element.tree.elementCount) - taken.count) }
+        taken[index] = true
+    }
+
+    func isTaken(_ element: XMLNode) -> Bool {
+        Int(element.index) < taken.count && taken[Int(element.index)]
+    }
+}
+
+/// The namespaces a decoding compares elements with, as indices into the document's string
+/// table: looked up once per document, then compared as integers.
+struct DecodingNamespaces {
+    /// The namespace of the module whose schema the element being read follows.
+    let module: Int32
+    let moduleURI: String
+    /// `etsi-qkd-node-types`, which identityref values must name.
+    let types: Int32
+
+    init(_ tree: XMLTree, module uri: String) {
+        // -2 matches nothing: a namespace the document never mentions has no element in it.
+        module = tree.index(of: uri) ?? -2
+        moduleURI = uri
+        types = tree.index(of: ETSINamespace.types) ?? -2
     }
 }
 
@@ -15,145 +50,185 @@ struct DecodingReport {
 /// times for a list or leaf-list); `finish` reports the rest. Children in other namespaces belong
 /// to someone else's augmentations and are skipped.
 struct ElementReader {
-    let element: XMLElement
-    let path: String
-    /// The namespace of the module whose schema this element follows.
-    let namespace: String
-    private var taken: [Bool]
+    let element: XMLNode
+    let path: DataPath
+    let namespaces: DecodingNamespaces
 
-    init(_ element: XMLElement, path: String, namespace: String = ETSINamespace.node) {
+    init(_ element: XMLNode, path: DataPath, namespaces: DecodingNamespaces) {
         self.element = element
         self.path = path
-        self.namespace = namespace
-        taken = Array(repeating: false, count: element.children.count)
+        self.namespaces = namespaces
+    }
+
+    /// A reader for a document's root element in `namespace`.
+    init(root element: XMLNode, path: String, namespace: String = ETSINamespace.node) {
+        self.init(element, path: DataPath(path), namespaces: DecodingNamespaces(element.tree, module: namespace))
+    }
+
+    /// A reader for `child`, one of this element's children, as an entry of its own at `path`.
+    func reader(for child: XMLNode, path: DataPath) -> ElementReader {
+        ElementReader(child, path: path, namespaces: namespaces)
+    }
+
+    var namespace: String { namespaces.moduleURI }
+
+    /// The children `name` in the module's namespace.
+    private func children(_ name: StaticString, _ report: inout DecodingReport) -> XMLNode.MatchingChildren? {
+        let index = report.names.index(of: name, in: element.tree)
+        return index < 0 ? nil : element.children(name: index, namespace: namespaces.module)
     }
 
     /// The child `name`, reporting a second one.
-    mutating func one(_ name: String, _ report: inout DecodingReport) -> XMLElement? {
-        var found: Int?
-        let children = element.children
-        for index in children.indices where children[index].localName == name && children[index].namespaceURI == namespace {
-            taken[index] = true
+    func one(_ name: StaticString, _ report: inout DecodingReport) -> XMLNode? {
+        guard let children = children(name, &report) else { return nil }
+        var found: XMLNode?
+        for child in children {
+            report.take(child)
             if found != nil {
-                report.report("\(path)/\(name)", children[index], "appears more than once")
+                report.report(path.child(name), child, "appears more than once")
             } else {
-                found = index
+                found = child
             }
-        }
-        return found.map { children[$0] }
-    }
-
-    /// Every child `name`, in document order.
-    mutating func all(_ name: String) -> [XMLElement] {
-        var found: [XMLElement] = []
-        let children = element.children
-        for index in children.indices where children[index].localName == name && children[index].namespaceURI == namespace {
-            taken[index] = true
-            found.append(children[index])
         }
         return found
     }
 
+    /// Every child `name`, in document order.
+    func all(_ name: StaticString, _ report: inout DecodingReport) -> [XMLNode] {
+        guard let children = children(name, &report) else { return [] }
+        var found: [XMLNode] = []
+        for child in children {
+            report.take(child)
+            found.append(child)
+        }
+        return found
+    }
+
+    /// The first child `name`, without taking it.
+    func first(_ name: StaticString, _ report: inout DecodingReport) -> XMLNode? {
+        children(name, &report)?.first { _ in true }
+    }
+
     /// Reports children in the module's namespace that the schema does not have here.
     func finish(_ report: inout DecodingReport) {
-        for (index, child) in element.children.enumerated() where !taken[index] && child.namespaceURI == namespace {
+        for child in element.children where child.namespaceIndex == namespaces.module && !report.isTaken(child) {
             report.report("\(path)/\(child.localName)", child, "is not a node of \(ETSINamespace.moduleName(of: namespace)) here")
         }
     }
 
     // MARK: Leaves
 
-    /// The text of leaf `name`, reporting a leaf that has element children.
-    mutating func text(_ name: String, _ report: inout DecodingReport) -> (String, XMLElement)? {
+    /// Leaf `name`, reporting a leaf that has element children.
+    func leaf(_ name: StaticString, _ report: inout DecodingReport) -> XMLNode? {
         guard let leaf = one(name, &report) else { return nil }
-        return leafText(leaf, name: name, &report).map { ($0, leaf) }
+        return isLeaf(leaf, name: name, &report) ? leaf : nil
+    }
+
+    /// Whether `leaf` holds no element of the module; reports it when it does.
+    func isLeaf(_ leaf: XMLNode, name: StaticString, _ report: inout DecodingReport) -> Bool {
+        if leaf.hasChildren && leaf.children.contains(where: { $0.namespaceIndex == namespaces.module }) {
+            report.report(path.child(name), leaf, "is a leaf and cannot hold elements")
+            return false
+        }
+        return true
     }
 
     /// The leaf's text less surrounding white space; `name` makes the path of a complaint.
-    func leafText(_ leaf: XMLElement, name: String, _ report: inout DecodingReport) -> String? {
-        if !leaf.children.isEmpty && leaf.children.contains(where: { $0.namespaceURI == namespace }) {
-            report.report("\(path)/\(name)", leaf, "is a leaf and cannot hold elements")
-            return nil
-        }
-        return leaf.trimmedText
+    func leafText(_ leaf: XMLNode, name: StaticString, _ report: inout DecodingReport) -> String? {
+        isLeaf(leaf, name: name, &report) ? leaf.trimmedText : nil
     }
 
-    mutating func string(_ name: String, _ report: inout DecodingReport) -> String? {
-        guard let leaf = one(name, &report) else { return nil }
+    /// Reads leaf `name` with `parse`, reporting `what` it should have been when `parse` says nil.
+    func value<Value>(
+        _ name: StaticString, _ report: inout DecodingReport, what: String, _ parse: (UnsafeBufferPointer<UInt8>) -> Value?
+    ) -> Value? {
+        guard let leaf = leaf(name, &report) else { return nil }
+        return value(of: leaf, name: name, &report, what: what, parse)
+    }
+
+    func value<Value>(
+        of leaf: XMLNode, name: StaticString, _ report: inout DecodingReport, what: String, _ parse: (UnsafeBufferPointer<UInt8>) -> Value?
+    ) -> Value? {
+        if let value = leaf.withTrimmedText(parse) { return value }
+        report.report(path.child(name), leaf, "'\(leaf.trimmedText)' is not \(what)")
+        return nil
+    }
+
+    func string(_ name: StaticString, _ report: inout DecodingReport) -> String? {
         // Strings keep their white space: only other types ignore it.
-        return leafText(leaf, name: name, &report).map { _ in leaf.text }
+        leaf(name, &report).map(\.text)
     }
 
-    mutating func uuid(_ name: String, _ report: inout DecodingReport) -> ETSIUUID? {
-        guard let (text, leaf) = text(name, &report) else { return nil }
-        return uuid(text, leaf, name: name, &report)
+    func uuid(_ name: StaticString, _ report: inout DecodingReport) -> ETSIUUID? {
+        value(name, &report, what: Self.uuidType) { ETSIUUID(utf8: $0) }
     }
 
-    mutating func uuids(_ name: String, _ report: inout DecodingReport) -> [ETSIUUID] {
-        all(name).compactMap { leaf in
-            leafText(leaf, name: name, &report).flatMap { uuid($0, leaf, name: name, &report) }
+    func uuids(_ name: StaticString, _ report: inout DecodingReport) -> [ETSIUUID] {
+        all(name, &report).compactMap { leaf in
+            guard isLeaf(leaf, name: name, &report) else { return nil }
+            return value(of: leaf, name: name, &report, what: Self.uuidType) { ETSIUUID(utf8: $0) }
         }
     }
 
-    func uuid(_ text: String, _ leaf: XMLElement, name: String, _ report: inout DecodingReport) -> ETSIUUID? {
-        guard let uuid = ETSIUUID(text) else {
-            report.report("\(path)/\(name)", leaf, "'\(text)' is not a UUID (8-4-4-4-12 hexadecimal digits)")
-            return nil
-        }
-        return uuid
+    private static let uuidType = "a UUID (8-4-4-4-12 hexadecimal digits)"
+
+    func uint32(_ name: StaticString, _ report: inout DecodingReport) -> UInt32? {
+        value(name, &report, what: "a uint32 (0 to 4294967295)") { Self.unsigned($0).flatMap { UInt32(exactly: $0) } }
     }
 
-    mutating func uint32(_ name: String, _ report: inout DecodingReport) -> UInt32? {
-        guard let (text, leaf) = text(name, &report) else { return nil }
-        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = UInt32(text) else {
-            report.report("\(path)/\(name)", leaf, "'\(text)' is not a uint32 (0 to 4294967295)")
-            return nil
-        }
-        return value
+    func uint64(_ name: StaticString, _ report: inout DecodingReport) -> UInt64? {
+        value(name, &report, what: "a uint64", Self.unsigned)
     }
 
-    mutating func bool(_ name: String, _ report: inout DecodingReport) -> Bool? {
-        guard let (text, leaf) = text(name, &report) else { return nil }
-        switch text {
-        case "true": return true
-        case "false": return false
-        default:
-            report.report("\(path)/\(name)", leaf, "'\(text)' is not a boolean (true or false)")
-            return nil
-        }
-    }
-
-    mutating func decimal(_ name: String, _ report: inout DecodingReport) -> ETSIDecimal? {
-        guard let (text, leaf) = text(name, &report) else { return nil }
-        guard let value = ETSIDecimal(text: text[...]) else {
-            report.report("\(path)/\(name)", leaf, "'\(text)' is not a decimal64 with at most 3 fraction digits")
-            return nil
+    /// Decimal digits only (no sign, no white space inside), within UInt64.
+    static func unsigned(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard !bytes.isEmpty else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - 0x30))
+            guard !overflow1 && !overflow2 else { return nil }
+            value = sum
         }
         return value
+    }
+
+    func bool(_ name: StaticString, _ report: inout DecodingReport) -> Bool? {
+        value(name, &report, what: "a boolean (true or false)") { bytes in
+            if bytes.elementsEqual("true".utf8) { return true }
+            if bytes.elementsEqual("false".utf8) { return false }
+            return nil
+        }
+    }
+
+    func decimal(_ name: StaticString, _ report: inout DecodingReport) -> ETSIDecimal? {
+        value(name, &report, what: "a decimal64 with at most 3 fraction digits") { ETSIDecimal(utf8: $0) }
     }
 
     /// An identityref: `prefix:NAME` with the prefix bound to the types module (or no prefix
     /// where that module is the default namespace).
-    mutating func identity<Identity: ETSIIdentity>(_ name: String, _ type: Identity.Type, _ report: inout DecodingReport) -> Identity? {
-        guard let leaf = one(name, &report), leafText(leaf, name: name, &report) != nil else { return nil }
-        guard leaf.textNamespaceURI == ETSINamespace.types, let value = Identity(rawValue: String(leaf.qualifiedText.localName)) else {
+    func identity<Identity: ETSIIdentity>(_ name: StaticString, _ type: Identity.Type, _ report: inout DecodingReport) -> Identity? {
+        guard let leaf = leaf(name, &report) else { return nil }
+        guard leaf.textNamespaceIndex == namespaces.types, let value = Identity(rawValue: leaf.qualifiedTextLocalName) else {
+            let boundNamespace = leaf.textNamespaceURI
             let allowed = Identity.allCases.map { "\(ETSINamespace.typesPrefix):\($0.rawValue)" }.joined(separator: ", ")
-            let why = leaf.textNamespaceURI == nil || leaf.textNamespaceURI == ETSINamespace.types
-                ? "" : " (its prefix is bound to \(leaf.textNamespaceURI!), not \(ETSINamespace.types))"
-            report.report("\(path)/\(name)", leaf, "'\(leaf.trimmedText)' is not an identity derived from \(Identity.base)\(why); expected one of \(allowed)")
+            let why = boundNamespace == nil || boundNamespace == ETSINamespace.types
+                ? "" : " (its prefix is bound to \(boundNamespace!), not \(ETSINamespace.types))"
+            report.report(path.child(name), leaf, "'\(leaf.trimmedText)' is not an identity derived from \(Identity.base)\(why); expected one of \(allowed)")
             return nil
         }
         return value
     }
 
-    mutating func dateAndTime(_ name: String, _ report: inout DecodingReport) -> String? {
-        guard let (text, leaf) = text(name, &report) else { return nil }
-        return Self.dateAndTime(text, leaf, path: path, name: name, &report)
+    func dateAndTime(_ name: StaticString, _ report: inout DecodingReport) -> String? {
+        value(name, &report, what: "a date-and-time such as 2026-11-25T12:00:00Z") { bytes in
+            Self.isDateAndTime(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
+        }
     }
 
     /// `yang:date-and-time`: `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`.
-    static func dateAndTime(_ text: String, _ leaf: XMLElement, path: String, name: String, _ report: inout DecodingReport) -> String? {
-        let bytes = Array(text.utf8)
+    static func isDateAndTime(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         func digits(_ range: Range<Int>) -> Bool { range.upperBound <= bytes.count && bytes[range].allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
         func at(_ index: Int, _ character: Character) -> Bool { index < bytes.count && bytes[index] == character.asciiValue! }
         var valid = digits(0..<4) && at(4, "-") && digits(5..<7) && at(7, "-") && digits(8..<10) && at(10, "T")
@@ -165,49 +240,29 @@ struct ElementReader {
             while index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39 { index += 1 }
             valid = index > start
         }
-        if valid {
-            if at(index, "Z") {
-                valid = index + 1 == bytes.count
-            } else {
-                valid = (at(index, "+") || at(index, "-")) && digits((index + 1)..<(index + 3)) && at(index + 3, ":")
-                    && digits((index + 4)..<(index + 6)) && index + 6 == bytes.count
-            }
-        }
-        guard valid else {
-            report.report("\(path)/\(name)", leaf, "'\(text)' is not a date-and-time such as 2026-11-25T12:00:00Z")
-            return nil
-        }
-        return text
+        guard valid else { return false }
+        if at(index, "Z") { return index + 1 == bytes.count }
+        return (at(index, "+") || at(index, "-")) && digits((index + 1)..<(index + 3)) && at(index + 3, ":")
+            && digits((index + 4)..<(index + 6)) && index + 6 == bytes.count
     }
 
     /// A string leaf restricted by a pattern the schema gives (wavelengths).
-    mutating func pattern(_ name: String, _ report: inout DecodingReport, what: String, _ matches: (String) -> Bool) -> String? {
-        guard let (text, leaf) = text(name, &report) else { return nil }
-        guard matches(text) else {
-            report.report("\(path)/\(name)", leaf, "'\(text)' is not \(what)")
-            return nil
+    func pattern(_ name: StaticString, _ report: inout DecodingReport, what: String, _ matches: (String) -> Bool) -> String? {
+        value(name, &report, what: what) { bytes in
+            let text = String(decoding: bytes, as: UTF8.self)
+            return matches(text) ? text : nil
         }
-        return text
     }
 
     /// A nested reader for container `name`, or nil when absent.
-    mutating func container(_ name: String, _ report: inout DecodingReport) -> ElementReader? {
-        one(name, &report).map { ElementReader($0, path: "\(path)/\(name)", namespace: namespace) }
+    func container(_ name: StaticString, _ report: inout DecodingReport) -> ElementReader? {
+        one(name, &report).map { ElementReader($0, path: path.child(name), namespaces: namespaces) }
     }
 
     /// A leaf that the schema makes mandatory: reports its absence.
-    func require<Value>(_ value: Value?, _ name: String, _ report: inout DecodingReport) -> Value? {
-        if value == nil && element.firstChild(named: name, namespace: namespace) == nil {
-            report.report("\(path)/\(name)", element, "is mandatory and missing")
-        }
-        return value
-    }
-
-    mutating func uint64(_ name: String, _ report: inout DecodingReport) -> UInt64? {
-        guard let (text, leaf) = text(name, &report) else { return nil }
-        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = UInt64(text) else {
-            report.report("\(path)/\(name)", leaf, "'\(text)' is not a uint64")
-            return nil
+    func require<Value>(_ value: Value?, _ name: StaticString, _ report: inout DecodingReport) -> Value? {
+        if value == nil && first(name, &report) == nil {
+            report.report(path.child(name), element, "is mandatory and missing")
         }
         return value
     }

@@ -25,7 +25,7 @@ public struct RegistrationAnswer: Sendable, Equatable {
     public static func decode(_ bytes: some Collection<UInt8>) throws(ETSIDecodingError) -> RegistrationAnswer {
         let root = try ETSIDocument.root(bytes, name: "registration", namespace: ETSINamespace.agent)
         var report = DecodingReport()
-        var reader = ElementReader(root, path: "/\(ETSINamespace.agentModule):registration", namespace: ETSINamespace.agent)
+        let reader = ElementReader(root: root, path: "/\(ETSINamespace.agentModule):registration", namespace: ETSINamespace.agent)
         let id = reader.require(reader.uuid("qkdn_id", &report), "qkdn_id", &report)
         let node = reader.require(reader.string("node-id", &report), "node-id", &report)
         let interval = reader.require(reader.uint32("heartbeat-interval-ms", &report), "heartbeat-interval-ms", &report)

@@ -13,10 +13,6 @@ enum LibXML2 {
 
     static func initializeOnce() { _ = initialized }
 
-    /// Stored in a parser context's `_private` when a DOCTYPE stopped the parse.
-    /// `nonisolated(unsafe)` is safe: the pointer is an immutable sentinel value, never dereferenced.
-    nonisolated(unsafe) static let doctypeMarker = UnsafeMutableRawPointer(bitPattern: 0xD7D)
-
     static func string(_ characters: UnsafePointer<xmlChar>) -> String {
         String(cString: characters)
     }

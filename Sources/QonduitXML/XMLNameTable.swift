@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The names and namespace URIs of one document, each stored once as UTF-8 and numbered.
+///
+/// A decoder asks for a child by name many times per document; looking the name up here once
+/// (FNV-1a over a few bytes, then one comparison) turns every later match into an integer compare.
+/// Swift's `Dictionary<String, _>` costs several times more per look-up (SipHash) and per insert.
+struct XMLNameTable: Sendable {
+    private var bytes: [UInt8] = []
+    private var starts: [Int32] = [0]
+    /// Open addressing: index + 1 of the name in each slot, 0 when the slot is empty.
+    private var slots = [Int32](repeating: 0, count: 128)
+
+    init() {
+        bytes.reserveCapacity(1024)
+        starts.reserveCapacity(64)
+    }
+
+    var count: Int { starts.count - 1 }
+
+    /// The index of `name`, adding it when new.
+    mutating func insert(_ name: UnsafeBufferPointer<UInt8>) -> Int32 {
+        if let known = index(of: name) { return known }
+        if (count + 1) * 2 > slots.count { grow() }
+        let index = Int32(count)
+        bytes.append(contentsOf: name)
+        starts.append(Int32(bytes.count))
+        place(index, hash: Self.hash(name))
+        return index
+    }
+
+    func index(of name: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let hash = Self.hash(name)
+        return slots.withUnsafeBufferPointer { slots in
+            starts.withUnsafeBufferPointer { starts in
+                bytes.withUnsafeBufferPointer { stored in
+                    let mask = slots.count - 1
+                    var slot = hash & mask
+                    while slots[slot] != 0 {
+                        let index = Int(slots[slot] - 1)
+                        let start = Int(starts[index])
+                        if Int(starts[index + 1]) - start == name.count
+                            && (name.isEmpty || memcmp(stored.baseAddress! + start, name.baseAddress!, name.count) == 0) {
+                            return Int32(index)
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                    return nil
+                }
+            }
+        }
+    }
+
+    func index(of name: String) -> Int32? {
+        var name = name
+        return name.withUTF8 { index(of: $0) }
+    }
+
+    func string(_ index: Int32) -> String {
+        bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[Int(starts[Int(index)])..<Int(starts[Int(index) + 1])]), as: UTF8.self)
+        }
+    }
+
+    private mutating func place(_ index: Int32, hash: Int) {
+        let mask = slots.count - 1
+        var slot = hash & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = index + 1
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        for index in 0..<count {
+            let hash = bytes.withUnsafeBufferPointer {
+                Self.hash(UnsafeBufferPointer(rebasing: $0[Int(starts[index])..<Int(starts[index + 1])]))
+            }
+            place(Int32(index), hash: hash)
+        }
+    }
+
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+    }
+}

@@ -1,0 +1,255 @@
+/// A parsed document as flat arrays: one record per element, every text in one byte buffer, each
+/// name and namespace URI stored once. Reading it allocates nothing and counts no references per
+/// element, which is what lets a decoder keep up with libxml2 itself.
+///
+/// Immutable once built; `XMLNode` values point into it.
+public final class XMLTree: Sendable {
+    @usableFromInline struct Record: Sendable {
+        @usableFromInline var name: Int32
+        /// Index into `names`, or -1 for no namespace.
+        @usableFromInline var namespace: Int32
+        @usableFromInline var firstChild: Int32 = -1
+        var lastChild: Int32 = -1
+        @usableFromInline var nextSibling: Int32 = -1
+        var line: Int32
+        /// The element's own text (non-blank runs, concatenated) is `text[textStart..<textEnd]`.
+        @usableFromInline var textStart: Int32 = 0
+        @usableFromInline var textEnd: Int32 = 0
+        /// When the text of a childless element reads as a QName: its prefix's namespace (index), else -1.
+        var textNamespace: Int32 = -1
+        var firstAttribute: Int32 = 0
+        var attributeCount: Int32 = 0
+    }
+
+    struct Attribute: Sendable {
+        var name: Int32
+        var namespace: Int32
+        var valueStart: Int32
+        var valueEnd: Int32
+    }
+
+    @usableFromInline let records: [Record]
+    let attributes: [Attribute]
+    @usableFromInline let text: [UInt8]
+    /// Element and attribute names and namespace URIs, each once.
+    let names: XMLNameTable
+
+    init(records: [Record], attributes: [Attribute], text: [UInt8], names: XMLNameTable) {
+        self.records = records
+        self.attributes = attributes
+        self.text = text
+        self.names = names
+    }
+
+    /// The document element.
+    public var root: XMLNode { XMLNode(tree: self, index: 0) }
+
+    /// Number of elements in the document.
+    public var elementCount: Int { records.count }
+
+    /// The index `string` (an element or attribute name, or a namespace URI) has in this document's
+    /// string table; nil when the document never uses it. Names compare as these indices.
+    public func index(of string: String) -> Int32? {
+        names.index(of: string)
+    }
+}
+
+/// One element of an `XMLTree`.
+public struct XMLNode: Sendable {
+    public let tree: XMLTree
+    /// The element's position in document order (0 is the root): unique within its tree.
+    public let index: Int32
+
+    @inlinable init(tree: XMLTree, index: Int32) {
+        self.tree = tree
+        self.index = index
+    }
+
+    @inlinable var record: XMLTree.Record { tree.records[Int(index)] }
+
+    public var localName: String { tree.names.string(record.name) }
+
+    public var namespaceURI: String? {
+        let namespace = record.namespace
+        return namespace < 0 ? nil : tree.names.string(namespace)
+    }
+
+    /// The namespace's index in the tree's string table (-1: none); compare with `XMLTree.index(of:)`.
+    public var namespaceIndex: Int32 { record.namespace }
+
+    /// Whether this element is `name` in the namespace with index `namespace` (see `XMLTree.index(of:)`).
+    @inline(__always)
+    public func `is`(_ name: String, namespace: Int32) -> Bool {
+        let record = record
+        return record.namespace == namespace && tree.names.index(of: name) == record.name
+    }
+
+    /// The 1-based line where the element starts.
+    public var line: Int { Int(record.line) }
+
+    public var hasChildren: Bool { record.firstChild >= 0 }
+
+    public var children: Children { Children(tree: tree, first: record.firstChild) }
+
+    /// The children whose name and namespace have these string-table indices (see `XMLTree.index(of:)`).
+    @inlinable
+    public func children(name: Int32, namespace: Int32) -> MatchingChildren {
+        MatchingChildren(tree: tree, first: record.firstChild, name: name, namespace: namespace)
+    }
+
+    public func firstChild(named name: String, namespace: Int32) -> XMLNode? {
+        children.first { $0.is(name, namespace: namespace) }
+    }
+
+    /// The element's own text, as `XMLElement.text`.
+    public var text: String {
+        let record = record
+        return tree.text.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[Int(record.textStart)..<Int(record.textEnd)]), as: UTF8.self)
+        }
+    }
+
+    /// The text less surrounding XML white space, as bytes handed to `body`.
+    @inlinable
+    public func withTrimmedText<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        let record = record
+        return try tree.text.withUnsafeBufferPointer { buffer in
+            var start = Int(record.textStart), end = Int(record.textEnd)
+            while start < end && QualifiedName.isSpace(buffer[start]) { start += 1 }
+            while end > start && QualifiedName.isSpace(buffer[end - 1]) { end -= 1 }
+            return try body(UnsafeBufferPointer(rebasing: buffer[start..<end]))
+        }
+    }
+
+    public var trimmedText: String { withTrimmedText { String(decoding: $0, as: UTF8.self) } }
+
+    /// `textNamespaceURI`'s index in the tree's name table (-1: none).
+    public var textNamespaceIndex: Int32 { record.textNamespace }
+
+    /// As `XMLElement.textNamespaceURI`.
+    public var textNamespaceURI: String? {
+        let namespace = record.textNamespace
+        return namespace < 0 ? nil : tree.names.string(namespace)
+    }
+
+    /// The local part of the trimmed text read as a QName (all of it when it has no prefix).
+    public var qualifiedTextLocalName: String {
+        withTrimmedText { bytes in
+            let colon = bytes.firstIndex(of: UInt8(ascii: ":")).map { $0 + 1 } ?? 0
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[colon...]), as: UTF8.self)
+        }
+    }
+
+    public func attribute(_ name: String, namespace: String? = nil) -> String? {
+        let record = record
+        for index in Int(record.firstAttribute)..<Int(record.firstAttribute + record.attributeCount) {
+            let attribute = tree.attributes[index]
+            let uri = attribute.namespace < 0 ? nil : tree.names.string(attribute.namespace)
+            if tree.names.string(attribute.name) == name && uri == namespace {
+                return tree.text.withUnsafeBufferPointer {
+                    String(decoding: UnsafeBufferPointer(rebasing: $0[Int(attribute.valueStart)..<Int(attribute.valueEnd)]), as: UTF8.self)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// This element and its descendants as `XMLElement` values.
+    public var element: XMLElement {
+        let record = record
+        var element = XMLElement(localName, namespace: namespaceURI, line: line, textNamespaceURI: textNamespaceURI)
+        if record.textEnd > record.textStart { element.text = text }
+        for index in Int(record.firstAttribute)..<Int(record.firstAttribute + record.attributeCount) {
+            let attribute = tree.attributes[index]
+            let value = tree.text.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[Int(attribute.valueStart)..<Int(attribute.valueEnd)]), as: UTF8.self)
+            }
+            element.attributes.append(XMLAttribute(
+                tree.names.string(attribute.name), namespace: attribute.namespace < 0 ? nil : tree.names.string(attribute.namespace), value: value
+            ))
+        }
+        element.children = children.map(\.element)
+        return element
+    }
+
+    /// Some of an element's children, in document order, found by comparing indices only.
+    public struct MatchingChildren: Sequence, Sendable {
+        @usableFromInline let tree: XMLTree
+        @usableFromInline let first: Int32
+        @usableFromInline let name: Int32
+        @usableFromInline let namespace: Int32
+
+        @inlinable init(tree: XMLTree, first: Int32, name: Int32, namespace: Int32) {
+            self.tree = tree
+            self.first = first
+            self.name = name
+            self.namespace = namespace
+        }
+
+        @inlinable public func makeIterator() -> Iterator { Iterator(tree: tree, upcoming: first, name: name, namespace: namespace) }
+
+        public struct Iterator: IteratorProtocol {
+            @usableFromInline let tree: XMLTree
+            @usableFromInline var upcoming: Int32
+            @usableFromInline let name: Int32
+            @usableFromInline let namespace: Int32
+
+            @inlinable init(tree: XMLTree, upcoming: Int32, name: Int32, namespace: Int32) {
+                self.tree = tree
+                self.upcoming = upcoming
+                self.name = name
+                self.namespace = namespace
+            }
+
+            @inlinable public mutating func next() -> XMLNode? {
+                tree.records.withUnsafeBufferPointer { records in
+                    while upcoming >= 0 {
+                        let index = upcoming, record = records[Int(index)]
+                        upcoming = record.nextSibling
+                        if record.name == name && record.namespace == namespace { return XMLNode(tree: tree, index: index) }
+                    }
+                    return nil
+                }
+            }
+        }
+    }
+
+    /// An element's children in document order.
+    public struct Children: Sequence, Sendable {
+        let tree: XMLTree
+        let first: Int32
+
+        public func makeIterator() -> Iterator { Iterator(tree: tree, upcoming: first) }
+
+        public var isEmpty: Bool { first < 0 }
+
+        public struct Iterator: IteratorProtocol {
+            let tree: XMLTree
+            var upcoming: Int32
+
+            public mutating func next() -> XMLNode? {
+                guard upcoming >= 0 else { return nil }
+                let node = XMLNode(tree: tree, index: upcoming)
+                upcoming = tree.records[Int(upcoming)].nextSibling
+                return node
+            }
+        }
+    }
+}
+
+/// Remembers which index (see `XMLTree.index(of:)`) each name a decoder asks for has in one tree.
+/// Keyed by the address of the name's literal, so a repeated question costs no hashing of text.
+public struct XMLNameCache: Sendable {
+    private var known = PointerIndexTable()
+
+    public init() {}
+
+    /// The index of `name` in `tree`, or -1 when the tree has no such name. Use one cache per tree.
+    public mutating func index(of name: StaticString, in tree: XMLTree) -> Int32 {
+        let key = UnsafeRawPointer(name.utf8Start)
+        if let index = known[key] { return index }
+        let index = name.withUTF8Buffer { tree.names.index(of: $0) } ?? -1
+        known[key] = index
+        return index
+    }
+}
