@@ -13,6 +13,7 @@ struct XMLTreeBuilder {
     private var text: [UInt8] = []
     private var names = XMLNameTable()
     private var interning = PointerIndexTable()
+    private var lastNamespace: (pointer: UnsafePointer<xmlChar>?, index: Int32) = (nil, -1)
 
     /// Records of the elements open at this point, outermost first.
     private var open: [Int32] = []
@@ -63,6 +64,14 @@ struct XMLTreeBuilder {
         return index
     }
 
+    /// Nearly every element is in the namespace of the one before it.
+    private mutating func internNamespace(_ pointer: UnsafePointer<xmlChar>) -> Int32 {
+        if pointer == lastNamespace.pointer { return lastNamespace.index }
+        let index = intern(pointer)
+        lastNamespace = (pointer, index)
+        return index
+    }
+
     mutating func refuse(_ error: XMLParseError) {
         if refusal == nil { refusal = error }
     }
@@ -94,7 +103,7 @@ struct XMLTreeBuilder {
                 bindings.append((namespaces[2 * index], uri))
             }
         }
-        var record = XMLTree.Record(name: intern(localName), namespace: uri.map { intern($0) } ?? -1, line: Int32(clamping: line))
+        var record = XMLTree.Record(name: intern(localName), namespace: uri.map { internNamespace($0) } ?? -1, line: Int32(clamping: line))
         if let attributeValues, attributeCount > 0 {
             record.firstAttribute = Int32(attributes.count)
             record.attributeCount = Int32(attributeCount)
