@@ -170,26 +170,68 @@ extension Inventory {
 
     /// Sets the `qkd_link` entry (configuration XML) node `node`'s agent should have for `qkdlID`.
     public func setDesiredLink(node: NodeID, qkdlID: QKDUUID, entry: String) async throws {
-        try await write { db in
-            guard try NodeRecord.exists(db, key: node.rawValue) else { throw InventoryError.nodeNotFound(node.rawValue) }
-            try db.execute(sql: """
-                INSERT INTO desired_link (node_id, qkdl_id, entry) VALUES (?, ?, ?)
-                ON CONFLICT (node_id, qkdl_id) DO UPDATE SET entry = excluded.entry
-                """, arguments: [node.rawValue, qkdlID.text, entry])
-        }
+        try await setDesired(.links, node: node, id: qkdlID, entry: entry)
     }
 
     public func removeDesiredLink(node: NodeID, qkdlID: QKDUUID) async throws {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM desired_link WHERE node_id = ? AND qkdl_id = ?", arguments: [node.rawValue, qkdlID.text])
-        }
+        try await removeDesired(.links, node: node, id: qkdlID)
     }
 
     /// The entries node `node`'s agent should have, by link.
     public func desiredLinks(of node: NodeID) async throws -> [(qkdlID: QKDUUID, entry: String)] {
-        try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT qkdl_id, entry FROM desired_link WHERE node_id = ? ORDER BY qkdl_id", arguments: [node.rawValue])
-                .compactMap { row in QKDUUID(row["qkdl_id"] as String).map { ($0, row["entry"] as String) } }
+        try await desired(.links, of: node).map { (qkdlID: $0.id, entry: $0.entry) }
+    }
+
+    /// Sets the `qkd_app` entry (configuration XML) node `node`'s agent should have for `appID`.
+    public func setDesiredApplication(node: NodeID, appID: QKDUUID, entry: String) async throws {
+        try await setDesired(.applications, node: node, id: appID, entry: entry)
+    }
+
+    public func removeDesiredApplication(node: NodeID, appID: QKDUUID) async throws {
+        try await removeDesired(.applications, node: node, id: appID)
+    }
+
+    /// The applications node `node`'s agent should have, by app_id.
+    public func desiredApplications(of node: NodeID) async throws -> [(appID: QKDUUID, entry: String)] {
+        try await desired(.applications, of: node).map { (appID: $0.id, entry: $0.entry) }
+    }
+
+    /// The lists of an agent's configuration the controller owns, each in a table of its own.
+    private enum DesiredList {
+        case links, applications
+
+        /// Table and key column: constants, never input, so they may be spliced into SQL.
+        var table: (name: String, key: String) {
+            switch self {
+            case .links: ("desired_link", "qkdl_id")
+            case .applications: ("desired_app", "app_id")
+            }
+        }
+    }
+
+    private func setDesired(_ list: DesiredList, node: NodeID, id: QKDUUID, entry: String) async throws {
+        let (table, key) = list.table
+        try await write { db in
+            guard try NodeRecord.exists(db, key: node.rawValue) else { throw InventoryError.nodeNotFound(node.rawValue) }
+            try db.execute(sql: """
+                INSERT INTO \(table) (node_id, \(key), entry) VALUES (?, ?, ?)
+                ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry
+                """, arguments: [node.rawValue, id.text, entry])
+        }
+    }
+
+    private func removeDesired(_ list: DesiredList, node: NodeID, id: QKDUUID) async throws {
+        let (table, key) = list.table
+        try await write { db in
+            try db.execute(sql: "DELETE FROM \(table) WHERE node_id = ? AND \(key) = ?", arguments: [node.rawValue, id.text])
+        }
+    }
+
+    private func desired(_ list: DesiredList, of node: NodeID) async throws -> [(id: QKDUUID, entry: String)] {
+        let (table, key) = list.table
+        return try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(key) AS id, entry FROM \(table) WHERE node_id = ? ORDER BY \(key)", arguments: [node.rawValue])
+                .compactMap { row in QKDUUID(row["id"] as String).map { ($0, row["entry"] as String) } }
         }
     }
 

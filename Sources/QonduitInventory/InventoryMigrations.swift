@@ -110,6 +110,17 @@ enum InventoryMigrations {
             try db.execute(sql: "ALTER TABLE agent ADD COLUMN drift INTEGER NOT NULL DEFAULT 0 CHECK (drift >= 0)")
             try db.execute(sql: "ALTER TABLE agent ADD COLUMN reconcile_error TEXT")
         }
+        migrator.registerMigration("v5: desired applications of agents") { db in
+            // The qkd_app entries each node's agent should have, as desired_link holds its virtual links.
+            try db.execute(sql: """
+                CREATE TABLE desired_app (
+                    node_id TEXT NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                    app_id TEXT NOT NULL CHECK (length(app_id) = 36),
+                    entry TEXT NOT NULL,
+                    PRIMARY KEY (node_id, app_id)
+                ) STRICT, WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 }

@@ -47,6 +47,17 @@ public struct AgentRESTCONFClient: Sendable {
         _ = try await send(.DELETE, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link=\(id.text)", body: nil)
     }
 
+    public func put(_ application: ETSIApplication, at restconfURL: String) async throws {
+        _ = try await send(
+            .PUT, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/qkd_applications/qkd_app=\(application.id.text)",
+            body: application.encodedEntry()
+        )
+    }
+
+    public func deleteApplication(_ id: QKDUUID, at restconfURL: String) async throws {
+        _ = try await send(.DELETE, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/qkd_applications/qkd_app=\(id.text)", body: nil)
+    }
+
     private func send(_ method: HTTPMethod, _ url: String, body: String?) async throws -> ByteBuffer {
         var request = HTTPClientRequest(url: url)
         request.method = method

@@ -6,9 +6,9 @@ public import QonduitInventory
 public import ServiceLifecycle
 import Synchronization
 
-/// Keeps each reachable agent's configured (virtual) links equal to what the inventory says they
-/// should be: reads the agent's tree, puts what is missing or different, deletes what should not
-/// be there, and records how much it corrected (drift). Idempotent: a pass over an agent that
+/// Keeps each reachable agent's configured virtual links and applications equal to what the
+/// inventory says they should be: reads the agent's tree, puts what is missing or different,
+/// deletes what should not be there, and records how much it corrected (drift). Idempotent: a pass over an agent that
 /// matches changes nothing. An agent that fails is retried with exponential backoff.
 public final class AgentReconciler: Service, Sendable {
     let inventory: Inventory
@@ -64,24 +64,50 @@ public final class AgentReconciler: Service, Sendable {
 
     /// Makes one agent match; returns the number of entries put or deleted.
     public func reconcile(_ agent: AgentInfo) async throws -> Int {
-        let desired = try await inventory.desiredLinks(of: agent.nodeID).map { entry in
-            do { return try ETSILink.decodeEntry(Array(entry.entry.utf8)) } catch {
-                throw AgentRESTCONFClient.Failure(url: "desired_link \(entry.qkdlID)", message: "the stored entry does not decode: \(error)")
-            }
+        let desiredLinks = try await inventory.desiredLinks(of: agent.nodeID).map { stored in
+            try Self.decodeStored("desired_link \(stored.qkdlID)") { () throws(ETSIDecodingError) in try ETSILink.decodeEntry(Array(stored.entry.utf8)) }
+        }
+        let desiredApplications = try await inventory.desiredApplications(of: agent.nodeID).map { stored in
+            try Self.decodeStored("desired_app \(stored.appID)") { () throws(ETSIDecodingError) in try ETSIApplication.decodeEntry(Array(stored.entry.utf8)) }
         }
         let (tree, _) = try await restconf.tree(at: agent.restconfURL)
-        let actual = Dictionary(tree.links.filter { $0.type == .virtual }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let url = agent.restconfURL
+        // Virtual links and applications are the controller's to configure; physical links are the hardware's.
+        let links = try await converge(
+            desired: desiredLinks, actual: tree.links.filter { $0.type == .virtual }, id: \.id, matches: { $0.satisfies($1) },
+            put: { try await restconf.put($0, at: url) }, delete: { try await restconf.deleteLink($0, at: url) }
+        )
+        let applications = try await converge(
+            desired: desiredApplications, actual: tree.applications, id: \.id, matches: { $0.satisfies($1) },
+            put: { try await restconf.put($0, at: url) }, delete: { try await restconf.deleteApplication($0, at: url) }
+        )
+        return links + applications
+    }
+
+    /// Puts every desired entry the agent lacks or has otherwise, deletes every entry it should not
+    /// have; returns how many it changed.
+    private func converge<Entry>(
+        desired: [Entry], actual: [Entry], id: (Entry) -> QKDUUID, matches: (_ actual: Entry, _ desired: Entry) -> Bool,
+        put: (Entry) async throws -> Void, delete: (QKDUUID) async throws -> Void
+    ) async throws -> Int {
+        let present = Dictionary(actual.map { (id($0), $0) }, uniquingKeysWith: { first, _ in first })
         var corrections = 0
-        for link in desired where !(actual[link.id].map { $0.satisfies(link) } ?? false) {
-            try await restconf.put(link, at: agent.restconfURL)
+        for entry in desired where !(present[id(entry)].map { matches($0, entry) } ?? false) {
+            try await put(entry)
             corrections += 1
         }
-        let wanted = Set(desired.map(\.id))
-        for id in actual.keys.sorted() where !wanted.contains(id) {
-            try await restconf.deleteLink(id, at: agent.restconfURL)
+        let wanted = Set(desired.map(id))
+        for stale in present.keys.sorted() where !wanted.contains(stale) {
+            try await delete(stale)
             corrections += 1
         }
         return corrections
+    }
+
+    private static func decodeStored<Entry>(_ what: String, _ decode: () throws(ETSIDecodingError) -> Entry) throws -> Entry {
+        do { return try decode() } catch {
+            throw AgentRESTCONFClient.Failure(url: what, message: "the stored entry does not decode: \(error)")
+        }
     }
 }
 
@@ -96,5 +122,22 @@ extension ETSILink {
             && same(virtualPreviousHop, desired.virtualPreviousHop) && same(virtualBandwidthBps, desired.virtualBandwidthBps)
             && (desired.virtualNextHops.isEmpty || virtualNextHops == desired.virtualNextHops)
             && (desired.applications.isEmpty || applications == desired.applications)
+    }
+}
+
+extension ETSIApplication {
+    /// Whether this (actual) entry has every configuration value the desired entry sets.
+    func satisfies(_ desired: ETSIApplication) -> Bool {
+        func same<Value: Equatable>(_ actual: Value?, _ wanted: Value?) -> Bool { wanted == nil || actual == wanted }
+        let qos = self.qos, wantedQoS = desired.qos
+        return same(type, desired.type) && same(serverAppID, desired.serverAppID) && same(priority, desired.priority)
+            && same(expirationTime, desired.expirationTime) && same(localNodeID, desired.localNodeID)
+            && same(remoteNodeID, desired.remoteNodeID)
+            && (desired.clientAppIDs.isEmpty || clientAppIDs == desired.clientAppIDs)
+            && (desired.backingLinkIDs.isEmpty || backingLinkIDs == desired.backingLinkIDs)
+            && same(qos.maxBandwidthBps, wantedQoS.maxBandwidthBps) && same(qos.minBandwidthBps, wantedQoS.minBandwidthBps)
+            && same(qos.jitter, wantedQoS.jitter) && same(qos.ttl, wantedQoS.ttl)
+            && same(qos.clientsSharedPathEnable, wantedQoS.clientsSharedPathEnable)
+            && same(qos.clientsSharedKeysRequired, wantedQoS.clientsSharedKeysRequired)
     }
 }

@@ -67,6 +67,43 @@ import Testing
         }
     }
 
+    @Test func applicationsAreReconciledLikeVirtualLinks() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
+        var logger = Logger(label: "test-reconciler")
+        logger.logLevel = .critical
+        let reconciler = AgentReconciler(inventory: inventory, period: .milliseconds(50), logger: logger)
+        try await withAgent(inventory) { node, _ in
+            let a = try NodeID("a")
+            let relay = virtual("7e1a0000-0000-4000-8000-000000000011", bandwidth: 800)
+            let wanted = ETSIApplication(
+                id: QKDUUID("a991c000-0000-4000-8000-000000000001")!, type: .client, serverAppID: "urn:app:server",
+                clientAppIDs: ["urn:app:client"], qos: .init(maxBandwidthBps: 800, minBandwidthBps: 400),
+                backingLinkIDs: [relay.id], localNodeID: nodeA, remoteNodeID: nodeB
+            )
+            try await inventory.setDesiredLink(node: a, qkdlID: relay.id, entry: relay.encodedEntry())
+            try await inventory.setDesiredApplication(node: a, appID: wanted.id, entry: wanted.encodedEntry())
+            #expect(await reconciler.reconcileAll() == [a: 2], "the virtual link and the application are put")
+            let configured = try #require(await node.tree.applications.first)
+            #expect(configured.id == wanted.id && configured.backingLinkIDs == [relay.id] && configured.qos.minBandwidthBps == 400)
+            #expect(await reconciler.reconcileAll() == [a: 0])
+
+            // An application changed behind the controller's back, and one it never asked for.
+            var changed = wanted
+            changed.qos.minBandwidthBps = 1
+            await node.put(changed)
+            await node.put(ETSIApplication(id: QKDUUID("a991c000-0000-4000-8000-000000000002")!, serverAppID: "urn:app:stray"))
+            #expect(await reconciler.reconcileAll() == [a: 2])
+            #expect(await node.tree.applications.map(\.id) == [wanted.id])
+            #expect(await node.tree.applications.first?.qos.minBandwidthBps == 400)
+
+            try await inventory.removeDesiredApplication(node: a, appID: wanted.id)
+            #expect(await reconciler.reconcileAll() == [a: 1])
+            #expect(await node.tree.applications.isEmpty)
+            #expect(try await inventory.desiredApplications(of: a).isEmpty)
+        }
+    }
+
     @Test func anAgentThatCannotBeReachedIsRecordedAndBackedOff() async throws {
         let inventory = try Inventory(path: ":memory:")
         _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
