@@ -170,8 +170,10 @@ let package = Package(
         .testTarget(
             name: "QonduitEndToEndTests",
             dependencies: [
-                "qonduit", "QonduitTestSupport", "QonduitCore", "QonduitETSI", "QonduitInventory",
+                "qonduit", "QonduitTestSupport", "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitXML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -6,6 +6,7 @@ import QonduitCore
 import QonduitETSI
 import QonduitInventory
 import QonduitTestSupport
+import QonduitXML
 import Testing
 
 /// The controller and a fleet of simulated agents as separate processes, over loopback HTTP.
@@ -87,6 +88,64 @@ import Testing
         #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/nodes/mad-upm").text)["status"] as? String == "up" })
         #expect(try await eventually { try await get("\(controller.baseURL)/api/v1/nodes/mad-upm/etsi").text.contains(relay) })
     }
+
+    /// Every document that crosses the southbound between agents and controller (registrations, the
+    /// controller's answers, notifications of every kind the agents send) validates against `Models/`.
+    @Test func everyDocumentAgentsAndControllerExchangeValidates() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200"])
+        defer { controller.stop() }
+        let proxy = RecordingProxy(upstream: controller.baseURL, recording: "/southbound/")
+        try await proxy.run { proxied in
+            let fleet = try AgentFleetProcess(controller: proxied, count: 2, extraArguments: ["--node", "mad-norte", "--node", "mad-upm", "--report-every", "1"])
+            defer { fleet.stop() }
+            let link = json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)
+            let qkdl = try #require(link["qkdl_id"] as? String)
+            #expect(try await post("\(fleet.faults("mad-norte"))/links/\(qkdl)/down") == 204)
+            #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)["status"] as? String == "down" })
+            #expect(try await post("\(fleet.faults("mad-norte"))/links/\(qkdl)/up") == 204)
+            #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)["status"] as? String == "up" })
+        }
+
+        let exchanges = proxy.recorded
+        let registrations = exchanges.filter { $0.path == "/southbound/v1/agents" }
+        #expect(registrations.count == 2)
+        for registration in registrations {
+            #expect(try YANGValidator.etsiProblems(registration.request).isEmpty, "the tree an agent registers with")
+            // A document of its own: validated against the agent module alone, so that qkd_node's mandatory leaves do not apply.
+            let answerProblems = try YANGValidator.etsiProblems(registration.response, only: ["qonduit-qkd-agent.yang"])
+            #expect(answerProblems.isEmpty, "the controller's registration answer: \(answerProblems)")
+        }
+        // Notifications arrive alone or in qonduit-qkd-agent:notifications batches (a transport
+        // wrapper, not YANG data): each RFC 5277 envelope is validated on its own, a few of each kind.
+        var byKind: [String: [String]] = [:]
+        for exchange in exchanges where exchange.path == "/southbound/v1/notifications" {
+            #expect(exchange.response.isEmpty || !exchange.response.contains("<errors"), "\(exchange.response)")
+            for envelope in try Self.envelopes(of: exchange.request) {
+                let kind = envelope.children.first { $0.namespaceURI != ETSINamespace.netconfNotification }?.localName ?? "?"
+                byKind[kind, default: []].append(XMLDocumentWriter.serialize(envelope, namespaces: Self.notificationNamespaces))
+            }
+        }
+        #expect(Set(byKind.keys).isSuperset(of: ["heartbeat", "key-pool", "sdqkdn_link_perf_update", "sdqkdn_link_down"]), "\(byKind.keys.sorted())")
+        for (kind, documents) in byKind {
+            for document in documents.prefix(2) {
+                let problems = try YANGValidator.etsiProblems(document, kind: .netconfNotification)
+                #expect(problems.isEmpty, "\(kind): \(problems)\n\(document)")
+            }
+        }
+    }
+
+    /// The RFC 5277 envelopes in a notification request: the document itself, or a batch's children.
+    static func envelopes(of document: String) throws -> [XMLElement] {
+        let root = try XMLDocumentParser.parse(document)
+        return root.localName == "notifications" && root.namespaceURI == ETSINamespace.agent ? root.children : [root]
+    }
+
+    /// The prefixes the codec writes identityref values with, declared again on each envelope taken out of a batch.
+    static let notificationNamespaces: [XMLDocumentWriter.Namespace] = [
+        .init(prefix: nil, uri: ETSINamespace.netconfNotification), .init(prefix: "etsi-qkdn", uri: ETSINamespace.node),
+        .init(prefix: "qagent", uri: ETSINamespace.agent), .init(prefix: ETSINamespace.typesPrefix, uri: ETSINamespace.types),
+    ]
 
     @Test func theSimulatorExplainsBadRequests() throws {
         #expect(try QonduitBinary.run(["agents", "simulate", "--report-every", "0"]).status != 0)
