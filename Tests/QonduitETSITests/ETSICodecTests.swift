@@ -63,6 +63,29 @@ func richNode() -> ETSINode {
         #expect(!stateProblems.isEmpty, "the full tree is not configuration")
     }
 
+    /// What the controller PUTs to an agent (`…/qkd_links/qkd_link=ID`, `…/qkd_applications/qkd_app=ID`):
+    /// each entry document, placed in its list as RESTCONF places it, is valid configuration; and it decodes back.
+    @Test func entryDocumentsTheControllerSendsAreValidConfiguration() throws {
+        let node = richNode()
+        func inList(_ entry: String, _ container: String) -> String {
+            let body = entry.replacingOccurrences(of: #"<?xml version="1.0" encoding="UTF-8"?>"#, with: "")
+            return """
+                <qkd_node xmlns="urn:etsi:qkd:yang:etsi-qkd-node"><qkdn_id>\(node.id.text)</qkdn_id>\
+                <\(container)>\(body)</\(container)></qkd_node>
+                """
+        }
+        for link in node.links {
+            let entry = link.encodedEntry()
+            let problems = try YANGValidator.etsiProblems(inList(entry, "qkd_links"), kind: .config)
+            #expect(problems.isEmpty, "\(problems)\n\(entry)")
+            #expect(try ETSILink.decodeEntry(Array(entry.utf8)).id == link.id)
+        }
+        let entry = node.applications[0].encodedEntry()
+        let problems = try YANGValidator.etsiProblems(inList(entry, "qkd_applications"), kind: .config)
+        #expect(problems.isEmpty, "\(problems)\n\(entry)")
+        #expect(try ETSIApplication.decodeEntry(Array(entry.utf8)).serverAppID == "urn:app:server")
+    }
+
     @Test func decodesTheReferenceExample() throws {
         let file = RepositoryPaths.reference.appendingPathComponent("example-qkd-node.xml")
         guard FileManager.default.fileExists(atPath: file.path) else { return }
