@@ -55,11 +55,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Key-path provisioning: admission control, configuration of the path's nodes, activation and rollback.
+        .target(
+            name: "QonduitProvisioning",
+            dependencies: [
+                "QonduitCore", "QonduitPathEngine", "QonduitETSI", "QonduitInventory",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Northbound JSON HTTP API.
         .target(
             name: "QonduitAPI",
             dependencies: [
-                "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitPathEngine",
+                "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitPathEngine", "QonduitProvisioning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,7 +80,7 @@ let package = Package(
         .target(
             name: "QonduitSouthbound",
             dependencies: [
-                "QonduitCore", "QonduitETSI", "QonduitInventory",
+                "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitProvisioning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,7 +112,7 @@ let package = Package(
             name: "QonduitCLI",
             dependencies: [
                 "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitAPI", "QonduitPathEngine", "QonduitETSI", "QonduitXML",
-                "QonduitSouthbound", "QonduitAgent",
+                "QonduitSouthbound", "QonduitAgent", "QonduitProvisioning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,8 +153,9 @@ let package = Package(
         .testTarget(
             name: "QonduitAPITests",
             dependencies: [
-                "QonduitCore", "QonduitInventory", "QonduitAPI", "QonduitTestSupport",
+                "QonduitCore", "QonduitInventory", "QonduitAPI", "QonduitProvisioning", "QonduitTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
@@ -152,7 +163,8 @@ let package = Package(
         .testTarget(
             name: "QonduitSouthboundTests",
             dependencies: [
-                "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitAPI", "QonduitSouthbound", "QonduitAgent", "QonduitTestSupport",
+                "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitAPI", "QonduitSouthbound", "QonduitAgent", "QonduitProvisioning",
+                "QonduitTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -3,6 +3,8 @@ import Hummingbird
 import QonduitCore
 import Logging
 import QonduitInventory
+import QonduitPathEngine
+import QonduitProvisioning
 import QonduitTopology
 
 /// Turns every error a handler throws into a problem+json response; nothing leaves the API as a bare status.
@@ -28,6 +30,8 @@ extension Problem {
             self = problem
         case let error as InventoryError:
             self.init(inventoryError: error)
+        case let error as ProvisioningError:
+            self.init(provisioningError: error)
         case let error as TopologyFileError:
             self.init(topologyError: error)
         case let error as UnknownFieldError:
@@ -89,6 +93,31 @@ extension Problem {
             self.init(.notFound, detail: "no agent has registered for the node with GS QKD 015 id '\(uuid)'")
         case .unknownReportedLink(let uuid, let node):
             self.init(.unprocessableContent, detail: "node '\(node)' has no link with GS QKD 015 id '\(uuid)'")
+        case .keyPathNotFound(let id):
+            self.init(.notFound, detail: "no key path with id '\(id)'")
+        case .reservedByKeyPaths(let subject, let keyPaths):
+            let listed = keyPaths.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (keyPaths.count > 5 ? ", …" : "")
+            self.init(.conflict, detail: "'\(subject)' carries \(keyPaths.count) key path(s) (\(listed)); delete them first")
+        case .overReservation(let link, let keyRate, let reserved, let asked):
+            self.init(.conflict, detail: "link '\(link)' cannot take \(asked) bit/s more: \(reserved) of its \(keyRate) bit/s are reserved, or it is not up")
+        case .corrupt(let what):
+            self.init(.internalServerError, detail: "the inventory holds data the controller cannot read: \(what)")
+        }
+    }
+
+    init(provisioningError error: ProvisioningError) {
+        switch error {
+        case .invalidRequest(let field, let message):
+            self.init(.badRequest, detail: "\(field) \(message)", errors: [.init(pointer: "/\(field)", message: message)])
+        case .unidentifiedNode(let node):
+            self.init(.conflict, detail: "node '\(node)' has no GS QKD 015 id to configure it by")
+        case .unroutable(let error):
+            if case .noPath(source: let source, destination: let destination, reason: let reason) = error {
+                // The network cannot carry it now (capacity, links down, constraints): a conflict with its state.
+                self.init(.conflict, title: "Cannot be met", detail: "no key path from '\(source)' to '\(destination)' meets the request: \(reason)")
+            } else {
+                self.init(pathError: error)
+            }
         }
     }
 

@@ -44,7 +44,9 @@ extension Decoder {
     func rejectUnknownKeys(allowed: [String]) throws {
         let container = try container(keyedBy: AnyCodingKey.self)
         for key in container.allKeys where !allowed.contains(key.stringValue) {
-            throw UnknownFieldError(field: key.stringValue, allowed: allowed)
+            // The field's place in the body, so that a nested object's stray key is named where it is.
+            let path = (codingPath + [key]).map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "/")
+            throw UnknownFieldError(field: path, allowed: allowed)
         }
     }
 }

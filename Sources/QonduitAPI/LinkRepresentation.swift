@@ -5,6 +5,13 @@ import QonduitInventory
 /// A link as the API shows it.
 struct LinkRepresentation: JSONWritable {
     var stored: Stored<QKDLink>
+    /// Key rate held by provisioned key paths, bit/s.
+    var reservedBps: Double
+
+    init(stored: Stored<QKDLink>, reservedBps: [LinkID: Double]) {
+        self.stored = stored
+        self.reservedBps = reservedBps[stored.value.id] ?? 0
+    }
 
     func write(to writer: inout JSONWriter) {
         let link = stored.value
@@ -14,6 +21,7 @@ struct LinkRepresentation: JSONWritable {
         writer.key("node_b"); writer.string(link.nodeB.rawValue); writer.comma()
         writer.key("length_km"); writer.number(link.lengthKm); writer.comma()
         writer.key("key_rate_bps"); writer.number(link.keyRateBps); writer.comma()
+        writer.key("reserved_bps"); writer.number(reservedBps); writer.comma()
         writer.key("status"); writer.string(link.status.rawValue); writer.comma()
         writer.key("qber"); writer.number(link.qber); writer.comma()
         writer.key("qkdl_id"); writer.string(link.qkdlID?.text); writer.comma()

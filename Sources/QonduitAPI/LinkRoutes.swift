@@ -11,24 +11,26 @@ struct LinkRoutes {
     func register(on group: RouterGroup<BasicRequestContext>) {
         group.get { request, _ in
             let query = try QueryParameters(request, allowed: ["limit", "offset"])
+            let reserved = try await inventory.reservedBps()
             let page = try await inventory.links(
                 limit: try query.int("limit", default: 100, in: 1...10_000),
                 offset: try query.int("offset", default: 0, in: 0...Int.max)
             )
-            return JSONCoding.response(writing: ListRepresentation(items: page.items.map(LinkRepresentation.init), total: page.total))
+            return JSONCoding.response(writing: ListRepresentation(items: page.items.map { LinkRepresentation(stored: $0, reservedBps: reserved) }, total: page.total))
         }
         group.post { request, _ in
             _ = try QueryParameters(request, allowed: [])
             var request = request
             let body = try await request.decodeJSON(LinkCreateRequest.self, maxBytes: configuration.maxJSONBodyBytes)
             let stored = try await inventory.createLink(try body.link())
-            var response = JSONCoding.response(writing: LinkRepresentation(stored: stored), status: .created)
+            var response = JSONCoding.response(writing: LinkRepresentation(stored: stored, reservedBps: [:]), status: .created)
             response.headers[.location] = "/api/v1/links/\(stored.value.id)"
             return response
         }
         group.get("{id}") { request, context in
             _ = try QueryParameters(request, allowed: [])
-            return JSONCoding.response(writing: LinkRepresentation(stored: try await inventory.link(try context.parameters.require("id"))))
+            let stored = try await inventory.link(try context.parameters.require("id"))
+            return JSONCoding.response(writing: LinkRepresentation(stored: stored, reservedBps: try await inventory.reservedBps()))
         }
         group.patch("{id}") { request, context in
             _ = try QueryParameters(request, allowed: [])
@@ -37,7 +39,7 @@ struct LinkRoutes {
             let patch = try await request.decodeJSON(LinkPatchRequest.self, maxBytes: configuration.maxJSONBodyBytes)
             let checked = try patch.checked()
             let stored = try await inventory.updateLink(id) { patch.apply(to: &$0, checked) }
-            return JSONCoding.response(writing: LinkRepresentation(stored: stored))
+            return JSONCoding.response(writing: LinkRepresentation(stored: stored, reservedBps: try await inventory.reservedBps()))
         }
         group.delete("{id}") { request, context in
             _ = try QueryParameters(request, allowed: [])

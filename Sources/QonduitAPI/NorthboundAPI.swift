@@ -1,11 +1,12 @@
 import Foundation
 public import Hummingbird
 public import QonduitInventory
+public import QonduitProvisioning
 
 /// Builds the northbound HTTP API's router: health, OpenAPI document and `/api/v1`.
 public enum NorthboundAPI {
     public static func router(
-        inventory: Inventory, configuration: APIConfiguration = .init()
+        inventory: Inventory, provisioner: KeyPathProvisioner, configuration: APIConfiguration = .init()
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ProblemMiddleware())
@@ -24,6 +25,7 @@ public enum NorthboundAPI {
         TopologyRoutes(inventory: inventory, configuration: configuration).register(on: api.group("topology"))
         PathRoutes(snapshots: GraphSnapshots(inventory: inventory), configuration: configuration).register(on: api.group("paths"))
         AgentRoutes(inventory: inventory).register(on: api.group("agents"))
+        KeyPathRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("key-paths"))
         return router
     }
 }

@@ -7,7 +7,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "Qonduit northbound API",
         "version": "1.0.0",
-        "description": "Inventory of a QKD network (nodes, links) and topology import/export. Errors are RFC 9457 problem+json."
+        "description": "Inventory of a QKD network (nodes, links), topology import/export, path computation, key-path provisioning and node agents. Errors are RFC 9457 problem+json."
       },
       "paths": {
         "/healthz": {
@@ -132,11 +132,12 @@ enum OpenAPIDocument {
           },
           "delete": {
             "operationId": "deleteLink",
-            "summary": "Delete a link",
+            "summary": "Delete a link; refused while key paths have rate reserved on it",
             "responses": {
               "204": {"description": "Deleted."},
               "400": {"$ref": "#/components/responses/BadRequest"},
-              "404": {"$ref": "#/components/responses/NotFound"}
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "409": {"$ref": "#/components/responses/Conflict"}
             }
           }
         },
@@ -187,6 +188,56 @@ enum OpenAPIDocument {
               "404": {"description": "No path meets the constraints; detail names the constraint that ruled out the last candidates.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
               "413": {"$ref": "#/components/responses/TooLarge"},
               "422": {"$ref": "#/components/responses/Unprocessable"}
+            }
+          }
+        },
+        "/api/v1/key-paths": {
+          "get": {
+            "operationId": "listKeyPaths",
+            "summary": "List key paths, oldest first",
+            "parameters": [
+              {"name": "state", "in": "query", "required": false, "schema": {"$ref": "#/components/schemas/KeyPathState"}},
+              {"name": "node", "in": "query", "required": false, "schema": {"$ref": "#/components/schemas/Identifier"}, "description": "Paths that start, end or relay at this node."},
+              {"name": "link", "in": "query", "required": false, "schema": {"$ref": "#/components/schemas/Identifier"}, "description": "Paths with rate reserved on this link."},
+              {"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/offset"}
+            ],
+            "responses": {
+              "200": {"description": "A page of key paths.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/KeyPathList"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"}
+            }
+          },
+          "post": {
+            "operationId": "provisionKeyPath",
+            "summary": "Provision a key path: reserve the rate on every link of its routes (exact under concurrency), configure every node through its agent, then activate it",
+            "description": "201 with state active when every node confirmed its configuration, or state failed with the node and reason (the reservation is released and the nodes that took their part give it back). 409 when no route has the rate to spare or meets the constraints, saying which.",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/KeyPathCreate"}}}},
+            "responses": {
+              "201": {"description": "Provisioned (active) or tried and failed (failed, with the reason).", "headers": {"Location": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/KeyPath"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "409": {"$ref": "#/components/responses/Conflict"},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "422": {"$ref": "#/components/responses/Unprocessable"}
+            }
+          }
+        },
+        "/api/v1/key-paths/{id}": {
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "The key path's id (a UUID)."}],
+          "get": {
+            "operationId": "getKeyPath",
+            "summary": "Read a key path",
+            "responses": {
+              "200": {"description": "The key path.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/KeyPath"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"}
+            }
+          },
+          "delete": {
+            "operationId": "deleteKeyPath",
+            "summary": "Delete a key path: release its reservation and remove its configuration from every node",
+            "responses": {
+              "204": {"description": "Deleted."},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"}
             }
           }
         },
@@ -292,13 +343,14 @@ enum OpenAPIDocument {
           },
           "Link": {
             "type": "object",
-            "required": ["id", "node_a", "node_b", "length_km", "key_rate_bps", "status", "qber", "qkdl_id", "created_at", "updated_at"],
+            "required": ["id", "node_a", "node_b", "length_km", "key_rate_bps", "reserved_bps", "status", "qber", "qkdl_id", "created_at", "updated_at"],
             "properties": {
               "id": {"$ref": "#/components/schemas/Identifier"},
               "node_a": {"$ref": "#/components/schemas/Identifier"},
               "node_b": {"$ref": "#/components/schemas/Identifier"},
               "length_km": {"type": "number", "minimum": 0},
               "key_rate_bps": {"type": "number", "minimum": 0, "description": "Secret key rate the link produces, bit/s."},
+              "reserved_bps": {"type": "number", "minimum": 0, "description": "Key rate reserved by provisioned key paths, bit/s."},
               "status": {"$ref": "#/components/schemas/Status"},
               "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
               "qkdl_id": {"$ref": "#/components/schemas/UUID"},
@@ -399,6 +451,71 @@ enum OpenAPIDocument {
           },
           "AgentList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}, "total": {"type": "integer", "minimum": 0}}},
           "NodeList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, "total": {"type": "integer", "minimum": 0}}},
+          "KeyPathState": {"type": "string", "enum": ["pending", "active", "failed", "degraded"]},
+          "KeyPathCreate": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["source", "destination", "rate_bps"],
+            "properties": {
+              "source": {"$ref": "#/components/schemas/Identifier"},
+              "destination": {"$ref": "#/components/schemas/Identifier"},
+              "rate_bps": {"type": "number", "exclusiveMinimum": 0, "maximum": 4294967295, "description": "End-to-end secret key rate, bit/s."},
+              "metric": {"type": "string", "enum": ["hops", "length", "cost"], "default": "hops"},
+              "max_hops": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "Only with protection none."},
+              "exclude_nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
+              "exclude_links": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
+              "protection": {"type": "string", "enum": ["none", "disjoint_backup", "multipath"], "default": "none", "description": "disjoint_backup reserves a node-disjoint backup route with the full rate; multipath splits the rate over `paths` node-disjoint routes."},
+              "paths": {"type": "integer", "minimum": 2, "maximum": 16, "description": "Routes to split the rate over; multipath only (default 2)."},
+              "application": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "The applications at the two ends, configured there as GS QKD 015 qkd_app entries backed by the path's virtual links.",
+                "properties": {
+                  "client_app_id": {"type": "string", "minLength": 1, "maxLength": 256},
+                  "server_app_id": {"type": "string", "minLength": 1, "maxLength": 256}
+                }
+              }
+            }
+          },
+          "KeyPathRoute": {
+            "type": "object",
+            "required": ["role", "nodes", "links", "rate_bps", "qkdl_id"],
+            "properties": {
+              "role": {"type": "string", "enum": ["primary", "backup"]},
+              "nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
+              "links": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
+              "rate_bps": {"type": "number", "description": "Reserved on every link of the route, bit/s."},
+              "qkdl_id": {"$ref": "#/components/schemas/UUID"}
+            }
+          },
+          "KeyPath": {
+            "type": "object",
+            "required": ["id", "state", "reason", "source", "destination", "rate_bps", "metric", "max_hops", "exclude_nodes", "exclude_links", "protection", "paths", "application", "routes", "reserved_bps", "created_at", "updated_at"],
+            "properties": {
+              "id": {"$ref": "#/components/schemas/UUID"},
+              "state": {"$ref": "#/components/schemas/KeyPathState"},
+              "reason": {"type": ["string", "null"], "description": "Why the path failed: the node or link and what went wrong."},
+              "source": {"$ref": "#/components/schemas/Identifier"},
+              "destination": {"$ref": "#/components/schemas/Identifier"},
+              "rate_bps": {"type": "number"},
+              "metric": {"type": "string"},
+              "max_hops": {"type": ["integer", "null"]},
+              "exclude_nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
+              "exclude_links": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
+              "protection": {"type": "string", "enum": ["none", "disjoint_backup", "multipath"]},
+              "paths": {"type": "integer"},
+              "application": {
+                "type": ["object", "null"],
+                "required": ["app_id", "client_app_id", "server_app_id"],
+                "properties": {"app_id": {"$ref": "#/components/schemas/UUID"}, "client_app_id": {"type": ["string", "null"]}, "server_app_id": {"type": ["string", "null"]}}
+              },
+              "routes": {"type": "array", "items": {"$ref": "#/components/schemas/KeyPathRoute"}, "description": "Empty once failed: nothing is reserved."},
+              "reserved_bps": {"type": "object", "additionalProperties": {"type": "number"}, "description": "Rate reserved on each link, bit/s."},
+              "created_at": {"type": "string", "format": "date-time"},
+              "updated_at": {"type": "string", "format": "date-time"}
+            }
+          },
+          "KeyPathList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/KeyPath"}}, "total": {"type": "integer", "minimum": 0}}},
           "LinkList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}}, "total": {"type": "integer", "minimum": 0}}},
           "Topology": {"type": "object", "required": ["nodes", "links"], "properties": {"nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}}}},
           "ImportCounts": {"type": "object", "required": ["created", "updated", "unchanged", "removed"], "properties": {"created": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"}, "removed": {"type": "integer"}}},

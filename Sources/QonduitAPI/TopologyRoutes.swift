@@ -21,8 +21,9 @@ struct TopologyRoutes {
         group.get { request, _ in
             _ = try QueryParameters(request, allowed: [])
             let (nodes, links) = try await inventory.topology()
+            let reserved = try await inventory.reservedBps()
             return JSONCoding.response(writing: TopologyRepresentation(
-                nodes: nodes.map(NodeRepresentation.init), links: links.map(LinkRepresentation.init)
+                nodes: nodes.map(NodeRepresentation.init), links: links.map { LinkRepresentation(stored: $0, reservedBps: reserved) }
             ))
         }
         group.post("import") { request, _ in

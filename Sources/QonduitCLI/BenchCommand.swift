@@ -7,6 +7,8 @@ import NIOHTTP1
 import QonduitAPI
 import QonduitCore
 import QonduitInventory
+import QonduitProvisioning
+import QonduitSouthbound
 import QonduitTopology
 
 struct BenchCommand: AsyncParsableCommand {
@@ -68,7 +70,7 @@ struct ImportBench: AsyncParsableCommand {
         logger.logLevel = .critical  // stopping the server by cancellation is expected here
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
-            router: NorthboundAPI.router(inventory: inventory),
+            router: NorthboundAPI.router(inventory: inventory, provisioner: KeyPathProvisioner(inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger)),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) },
             logger: logger

@@ -9,6 +9,7 @@ import QonduitAPI
 import QonduitCore
 import QonduitETSI
 import QonduitInventory
+import QonduitProvisioning
 import QonduitSouthbound
 import QonduitTopology
 
@@ -47,7 +48,7 @@ struct IngestBench: AsyncParsableCommand {
 
         var logger = Logger(label: "qonduit-bench")
         logger.logLevel = .critical
-        let router = NorthboundAPI.router(inventory: inventory)
+        let router = NorthboundAPI.router(inventory: inventory, provisioner: KeyPathProvisioner(inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger))
         SouthboundAPI.register(on: router, inventory: inventory, configuration: .init(heartbeatIntervalMs: 60_000))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(

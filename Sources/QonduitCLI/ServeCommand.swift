@@ -5,6 +5,7 @@ import Logging
 import QonduitAPI
 import QonduitCore
 import QonduitInventory
+import QonduitProvisioning
 import QonduitSouthbound
 import QonduitTopology
 
@@ -70,8 +71,11 @@ struct ServeCommand: AsyncParsableCommand {
             ])
             for warning in summary.warnings { logger.warning("\(warning.formatted(file: file))") }
         }
+        let provisioner = KeyPathProvisioner(inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger)
+        // A controller stopped mid-provisioning left its reservations in the database: finish configuring them.
+        await provisioner.resumePending()
         let router = NorthboundAPI.router(
-            inventory: inventory,
+            inventory: inventory, provisioner: provisioner,
             configuration: APIConfiguration(maxImportBytes: maxImportBytes, fiberModel: fiberModel)
         )
         let southbound = SouthboundConfiguration(

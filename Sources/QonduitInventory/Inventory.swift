@@ -92,6 +92,7 @@ public final class Inventory: Sendable {
                 .filter(Column("node_a") == id || Column("node_b") == id)
                 .order(Column("id")).fetchAll(db).map(\.link.id)
             if !links.isEmpty && !cascade { throw InventoryError.nodeHasLinks(record.node.id, links: links) }
+            try Self.refuseIfReserved(node: id, links: links.map(\.rawValue), db)
             _ = try LinkRecord.deleteAll(db, keys: links.map(\.rawValue))
             _ = try record.delete(db)
             return links
@@ -149,6 +150,7 @@ public final class Inventory: Sendable {
 
     public func deleteLink(_ id: String) async throws {
         try await write { db in
+            try Self.refuseIfReserved(node: nil, links: [id], db)
             guard try LinkRecord.deleteOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
         }
     }
@@ -242,6 +244,8 @@ public final class Inventory: Sendable {
         }
         // Removals go first, links before nodes: a removed node has no link left in the file, and a
         // GS QKD 015 identity it gives up may pass to a node the file creates.
+        for node in plan.nodes.removed { try refuseIfReserved(node: node.rawValue, links: [], db) }
+        for link in plan.links.removed { try refuseIfReserved(node: nil, links: [link.rawValue], db) }
         _ = try LinkRecord.deleteAll(db, keys: plan.links.removed.map(\.rawValue))
         _ = try NodeRecord.deleteAll(db, keys: plan.nodes.removed.map(\.rawValue))
         // An update keeps the row's created_at: the upsert's conflict clause does not touch it.
@@ -257,6 +261,20 @@ public final class Inventory: Sendable {
     }
 
     // MARK: Checks
+
+    /// Key paths hold rate on these links, or start or end at this node: they must go first.
+    static func refuseIfReserved(node: String?, links: [String], _ db: Database) throws {
+        var holders: [String] = []
+        for link in links {
+            holders += try String.fetchAll(db, sql: "SELECT DISTINCT key_path_id FROM reservation WHERE link_id = ?", arguments: [link])
+        }
+        if let node {
+            holders += try String.fetchAll(db, sql: "SELECT id FROM key_path WHERE source = ? OR destination = ?", arguments: [node, node])
+        }
+        guard holders.isEmpty else {
+            throw InventoryError.reservedByKeyPaths(node ?? links.first ?? "", keyPaths: Array(Set(holders)).sorted())
+        }
+    }
 
     /// What a write stored, read back, so that its answer is exactly what later reads return.
     private static func storedNode(_ id: String, _ db: Database) throws -> Stored<QKDNode> {

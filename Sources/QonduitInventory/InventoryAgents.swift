@@ -244,6 +244,16 @@ extension Inventory {
     }
 
     /// The `qkd_node` document the node's agent last sent, or nil when no agent registered for it.
+    /// Where node `node`'s agent serves RESTCONF and whether it is heard from; nil when none has registered.
+    public func agentAddress(of node: NodeID) async throws -> (restconfURL: String, state: AgentState)? {
+        try await database.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT restconf_url, state FROM agent WHERE node_id = ?", arguments: [node.rawValue]) else {
+                return nil
+            }
+            return (row["restconf_url"], AgentState(rawValue: row["state"]) ?? .unreachable)
+        }
+    }
+
     public func agentTree(of node: String) async throws -> String? {
         try await database.read { db in
             guard try NodeRecord.exists(db, key: node) else { throw InventoryError.nodeNotFound(node) }

@@ -21,4 +21,11 @@ public enum InventoryError: Error, Sendable, Equatable {
     /// An agent reported a link that is not one of its node's.
     case unknownReportedLink(QKDUUID, node: NodeID)
     case topology(TopologyFileError)
+    case keyPathNotFound(String)
+    /// Key paths have rate reserved on the link (or on links of the node): release them first.
+    case reservedByKeyPaths(String, keyPaths: [String])
+    /// A plan would put more on a link than its key rate allows (or use a link that is not up).
+    case overReservation(link: LinkID, keyRateBps: Double, reservedBps: Double, askedBps: Double)
+    /// A stored row does not read back: the database was changed outside the controller.
+    case corrupt(String)
 }

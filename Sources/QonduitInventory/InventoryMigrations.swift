@@ -121,6 +121,57 @@ enum InventoryMigrations {
                 ) STRICT, WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v6: key paths and reservations") { db in
+            // A key path while it holds rate (pending, active, degraded) has routes and reservations;
+            // a failed one keeps only its row and the reason.
+            try db.execute(sql: """
+                CREATE TABLE key_path (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+                    source TEXT NOT NULL REFERENCES node(id) ON DELETE RESTRICT,
+                    destination TEXT NOT NULL REFERENCES node(id) ON DELETE RESTRICT,
+                    rate_bps REAL NOT NULL CHECK (rate_bps > 0),
+                    metric TEXT NOT NULL,
+                    max_hops INTEGER CHECK (max_hops IS NULL OR max_hops >= 1),
+                    exclude_nodes TEXT NOT NULL,
+                    exclude_links TEXT NOT NULL,
+                    protection TEXT NOT NULL CHECK (protection IN ('none', 'disjoint_backup', 'multipath')),
+                    path_count INTEGER NOT NULL CHECK (path_count >= 1),
+                    client_app_id TEXT,
+                    server_app_id TEXT,
+                    app_id TEXT NOT NULL CHECK (length(app_id) = 36),
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'failed', 'degraded')),
+                    reason TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    CHECK (source <> destination)
+                ) STRICT, WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX key_path_state ON key_path(state)")
+            try db.execute(sql: """
+                CREATE TABLE key_path_route (
+                    key_path_id TEXT NOT NULL REFERENCES key_path(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL CHECK (position >= 0),
+                    role TEXT NOT NULL CHECK (role IN ('primary', 'backup')),
+                    rate_bps REAL NOT NULL CHECK (rate_bps > 0),
+                    nodes TEXT NOT NULL,
+                    links TEXT NOT NULL,
+                    qkdl_id TEXT NOT NULL UNIQUE CHECK (length(qkdl_id) = 36),
+                    PRIMARY KEY (key_path_id, position)
+                ) STRICT, WITHOUT ROWID
+                """)
+            // A link with reservations cannot be deleted from under its key paths.
+            try db.execute(sql: """
+                CREATE TABLE reservation (
+                    key_path_id TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    link_id TEXT NOT NULL REFERENCES link(id) ON DELETE RESTRICT,
+                    rate_bps REAL NOT NULL CHECK (rate_bps > 0),
+                    PRIMARY KEY (key_path_id, position, link_id),
+                    FOREIGN KEY (key_path_id, position) REFERENCES key_path_route(key_path_id, position) ON DELETE CASCADE
+                ) STRICT, WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX reservation_link ON reservation(link_id)")
+        }
         return migrator
     }
 }

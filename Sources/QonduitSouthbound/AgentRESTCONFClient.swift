@@ -25,7 +25,15 @@ public struct AgentRESTCONFClient: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public var url: String
         public var message: String
+        /// The HTTP status the agent answered with; nil when it did not answer.
+        public var status: Int?
         public var description: String { "\(url): \(message)" }
+
+        public init(url: String, message: String, status: Int? = nil) {
+            self.url = url
+            self.message = message
+            self.status = status
+        }
     }
 
     /// The agent's whole tree, decoded, with the document as it was sent.
@@ -39,23 +47,46 @@ public struct AgentRESTCONFClient: Sendable {
         }
     }
 
-    public func put(_ link: ETSILink, at restconfURL: String) async throws {
-        _ = try await send(.PUT, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link=\(link.id.text)", body: link.encodedEntry())
+    /// The configuration lists of a node the controller writes.
+    public enum ConfigurationList: Sendable {
+        case links, applications
+
+        var path: String {
+            switch self {
+            case .links: "qkd_links/qkd_link"
+            case .applications: "qkd_applications/qkd_app"
+            }
+        }
     }
 
-    public func deleteLink(_ id: QKDUUID, at restconfURL: String) async throws {
-        _ = try await send(.DELETE, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link=\(id.text)", body: nil)
+    public func put(_ link: ETSILink, at restconfURL: String) async throws {
+        try await put(entry: link.encodedEntry(), list: .links, id: link.id, at: restconfURL)
     }
 
     public func put(_ application: ETSIApplication, at restconfURL: String) async throws {
-        _ = try await send(
-            .PUT, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/qkd_applications/qkd_app=\(application.id.text)",
-            body: application.encodedEntry()
-        )
+        try await put(entry: application.encodedEntry(), list: .applications, id: application.id, at: restconfURL)
+    }
+
+    /// Puts an entry document (`<qkd_link>`, `<qkd_app>`) as the list entry with key `id`.
+    public func put(entry document: String, list: ConfigurationList, id: QKDUUID, at restconfURL: String) async throws {
+        _ = try await send(.PUT, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/\(list.path)=\(id.text)", body: document)
+    }
+
+    /// Deletes the list entry with key `id`; `ignoringMissing` makes an entry already gone a success.
+    public func delete(_ list: ConfigurationList, id: QKDUUID, at restconfURL: String, ignoringMissing: Bool = false) async throws {
+        do {
+            _ = try await send(.DELETE, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/\(list.path)=\(id.text)", body: nil)
+        } catch let failure as Failure where ignoringMissing && failure.status == 404 {
+            return
+        }
+    }
+
+    public func deleteLink(_ id: QKDUUID, at restconfURL: String) async throws {
+        try await delete(.links, id: id, at: restconfURL)
     }
 
     public func deleteApplication(_ id: QKDUUID, at restconfURL: String) async throws {
-        _ = try await send(.DELETE, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/qkd_applications/qkd_app=\(id.text)", body: nil)
+        try await delete(.applications, id: id, at: restconfURL)
     }
 
     private func send(_ method: HTTPMethod, _ url: String, body: String?) async throws -> ByteBuffer {
@@ -75,7 +106,7 @@ public struct AgentRESTCONFClient: Sendable {
         let answer = try await response.body.collect(upTo: 16 << 20)
         guard (200..<300).contains(Int(response.status.code)) else {
             let message = RESTCONFErrors.decode(answer.readableBytesView)?.entries.map(\.message).joined(separator: "; ") ?? String(buffer: answer)
-            throw Failure(url: url, message: "\(response.status.code): \(message)")
+            throw Failure(url: url, message: "\(response.status.code): \(message)", status: Int(response.status.code))
         }
         return answer
     }

@@ -2,8 +2,54 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import QonduitAPI
+import Logging
+import QonduitCore
 import QonduitInventory
+import QonduitProvisioning
+import Synchronization
 import Testing
+
+/// Stands in for the node agents: records what provisioning configures on each node, and refuses
+/// on the nodes it is told to.
+final class ScriptedConfigurator: NodeConfigurator {
+    struct State {
+        /// Entries (virtual links and applications, by id) each node holds now.
+        var configured: [NodeID: Set<QKDUUID>] = [:]
+        var refusing: Set<NodeID> = []
+    }
+
+    let state = Mutex(State())
+
+    init(refusing: Set<NodeID> = []) {
+        state.withLock { $0.refusing = refusing }
+    }
+
+    struct Refused: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func configure(_ node: NodeID, links: [DesiredEntry], applications: [DesiredEntry]) async throws {
+        try state.withLock { state in
+            if state.refusing.contains(node) { throw Refused(description: "the agent answered 500: simulated refusal") }
+            state.configured[node, default: []].formUnion((links + applications).map(\.id))
+        }
+    }
+
+    func unconfigure(_ node: NodeID, links: [QKDUUID], applications: [QKDUUID]) async throws {
+        state.withLock { state in
+            state.configured[node]?.subtract(links + applications)
+            if state.configured[node]?.isEmpty == true { state.configured[node] = nil }
+        }
+    }
+
+    var configured: [NodeID: Set<QKDUUID>] { state.withLock { $0.configured } }
+}
+
+func provisioner(_ inventory: Inventory, _ configurator: any NodeConfigurator) -> KeyPathProvisioner {
+    var logger = Logger(label: "test-provisioner")
+    logger.logLevel = .critical
+    return KeyPathProvisioner(inventory: inventory, configurator: configurator, logger: logger)
+}
 
 /// A response with its body parsed as JSON when it is JSON.
 struct APIResponse: Sendable {
@@ -22,11 +68,13 @@ typealias APICall = @Sendable (HTTPRequest.Method, String, String?) async throws
 /// Runs `body` against the API in process, on a fresh in-memory inventory.
 @discardableResult
 func withAPI<Value: Sendable>(
-    configuration: APIConfiguration = .init(), inventory: Inventory? = nil,
-    _ body: @Sendable (_ call: APICall) async throws -> Value
+    configuration: APIConfiguration = .init(), inventory: Inventory? = nil, configurator: any NodeConfigurator = ScriptedConfigurator(),
+    _ body: @Sendable (_ call: @escaping APICall) async throws -> Value
 ) async throws -> Value {
     let inventory = try inventory ?? Inventory(path: ":memory:")
-    let app = Application(router: NorthboundAPI.router(inventory: inventory, configuration: configuration))
+    let app = Application(router: NorthboundAPI.router(
+        inventory: inventory, provisioner: provisioner(inventory, configurator), configuration: configuration
+    ))
     return try await app.test(.router) { client in
         try await body { method, uri, requestBody in
             try await client.execute(

@@ -7,7 +7,8 @@ import Testing
 
 @Suite struct OpenAPITests {
     @Test func everyRouteIsDocumentedAndEveryDocumentedOperationIsRouted() async throws {
-        let router = NorthboundAPI.router(inventory: try Inventory(path: ":memory:"))
+        let inventory = try Inventory(path: ":memory:")
+        let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner(inventory, ScriptedConfigurator()))
         let routed = Set(router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path.description)" })
         let documented: Set<String> = try await withAPI { call in
             let document = try await call(.get, "/openapi.json", nil).json

@@ -5,7 +5,9 @@ import QonduitAPI
 import QonduitCore
 import QonduitETSI
 import QonduitInventory
+import QonduitProvisioning
 import QonduitSouthbound
+import Logging
 
 struct SouthboundResponse: Sendable {
     var status: HTTPResponse.Status
@@ -27,7 +29,10 @@ func withController(
     _ = try await inventory.createNode(QKDNode(id: try NodeID("b"), qkdnID: nodeB))
     _ = try await inventory.createLink(QKDLink(id: try LinkID("ab"), nodeA: try NodeID("a"), nodeB: try NodeID("b"),
                                                lengthKm: 10, keyRateBps: 5_000, qkdlID: linkAB))
-    let router = NorthboundAPI.router(inventory: inventory)
+    var logger = Logger(label: "test-provisioner")
+    logger.logLevel = .critical
+    let provisioner = KeyPathProvisioner(inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger)
+    let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner)
     SouthboundAPI.register(on: router, inventory: inventory, configuration: .init(heartbeatIntervalMs: 1_000, autoOnboard: autoOnboard))
     let app = Application(router: router)
     try await app.test(.router) { client in

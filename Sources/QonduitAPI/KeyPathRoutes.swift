@@ -1,0 +1,202 @@
+import Foundation
+import Hummingbird
+import QonduitCore
+import QonduitInventory
+import QonduitPathEngine
+import QonduitProvisioning
+
+/// `/api/v1/key-paths`: provision, list, read and delete key paths.
+struct KeyPathRoutes {
+    let inventory: Inventory
+    let provisioner: KeyPathProvisioner
+    let configuration: APIConfiguration
+
+    func register(on group: RouterGroup<BasicRequestContext>) {
+        group.post { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            var request = request
+            let body = try await request.decodeJSON(KeyPathCreateRequest.self, maxBytes: configuration.maxJSONBodyBytes)
+            let path = try await provisioner.provision(try body.checked())
+            let stored = try await inventory.keyPath(path.id.text)
+            // A path that reached its nodes but could not be configured is still created, as failed: it says why.
+            var response = JSONCoding.response(writing: KeyPathRepresentation(stored: stored), status: .created)
+            response.headers[.location] = "/api/v1/key-paths/\(path.id)"
+            return response
+        }
+        group.get { request, _ in
+            let query = try QueryParameters(request, allowed: ["state", "node", "link", "limit", "offset"])
+            var filter = KeyPathFilter()
+            if let state = query.string("state") {
+                guard let value = KeyPathState(rawValue: state) else {
+                    throw Problem(.badRequest, detail: "state must be one of \(KeyPathState.allCases.map(\.rawValue).joined(separator: ", ")), got '\(state)'",
+                                  errors: [.init(pointer: "?state", message: "unknown state")])
+                }
+                filter.state = value
+            }
+            var check = RequestCheck()
+            filter.node = query.string("node").flatMap { check.identifier($0, as: NodeID.self, pointer: "?node") }
+            filter.link = query.string("link").flatMap { check.identifier($0, as: LinkID.self, pointer: "?link") }
+            try check.finish()
+            let page = try await inventory.keyPaths(
+                filter, limit: try query.int("limit", default: 100, in: 1...10_000), offset: try query.int("offset", default: 0, in: 0...Int.max)
+            )
+            return JSONCoding.response(writing: ListRepresentation(items: page.items.map(KeyPathRepresentation.init), total: page.total))
+        }
+        group.get("{id}") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            return JSONCoding.response(writing: KeyPathRepresentation(stored: try await inventory.keyPath(try context.parameters.require("id"))))
+        }
+        group.delete("{id}") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            try await provisioner.delete(try context.parameters.require("id"))
+            return Response(status: .noContent)
+        }
+    }
+}
+
+/// `POST /api/v1/key-paths` body.
+struct KeyPathCreateRequest: Decodable {
+    static let fields = [
+        "source", "destination", "rate_bps", "metric", "max_hops", "exclude_nodes", "exclude_links", "protection", "paths", "application",
+    ]
+
+    struct Application: Decodable {
+        static let fields = ["client_app_id", "server_app_id"]
+        var clientAppID: String?
+        var serverAppID: String?
+
+        enum CodingKeys: String, CodingKey { case clientAppID = "client_app_id", serverAppID = "server_app_id" }
+
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(allowed: Self.fields)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            clientAppID = try container.decodeIfPresent(String.self, forKey: .clientAppID)
+            serverAppID = try container.decodeIfPresent(String.self, forKey: .serverAppID)
+        }
+    }
+
+    var source: String
+    var destination: String
+    var rateBps: Double
+    var metric: String?
+    var maxHops: Int?
+    var excludeNodes: [String]?
+    var excludeLinks: [String]?
+    var protection: String?
+    var paths: Int?
+    var application: Application?
+
+    enum CodingKeys: String, CodingKey {
+        case source, destination, rateBps = "rate_bps", metric, maxHops = "max_hops", excludeNodes = "exclude_nodes"
+        case excludeLinks = "exclude_links", protection, paths, application
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: Self.fields)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        source = try container.decode(String.self, forKey: .source)
+        destination = try container.decode(String.self, forKey: .destination)
+        rateBps = try container.decode(Double.self, forKey: .rateBps)
+        metric = try container.decodeIfPresent(String.self, forKey: .metric)
+        maxHops = try container.decodeIfPresent(Int.self, forKey: .maxHops)
+        excludeNodes = try container.decodeIfPresent([String].self, forKey: .excludeNodes)
+        excludeLinks = try container.decodeIfPresent([String].self, forKey: .excludeLinks)
+        protection = try container.decodeIfPresent(String.self, forKey: .protection)
+        paths = try container.decodeIfPresent(Int.self, forKey: .paths)
+        application = try container.decodeIfPresent(Application.self, forKey: .application)
+    }
+
+    func checked() throws(Problem) -> KeyPathRequest {
+        var check = RequestCheck()
+        let source = check.identifier(source, as: NodeID.self, pointer: "/source")
+        let destination = check.identifier(destination, as: NodeID.self, pointer: "/destination")
+        let metric = check.enumValue(metric, as: PathMetric.self, pointer: "/metric") ?? .hops
+        let protection = check.enumValue(protection, as: KeyPathProtection.self, pointer: "/protection") ?? .none
+        if !rateBps.isFinite || rateBps <= 0 || rateBps > Double(UInt32.max) {
+            check.items.append(.init(pointer: "/rate_bps", message: "must be more than 0 and at most \(UInt32.max) bit/s"))
+        }
+        if let maxHops, maxHops < 1 || maxHops > 1_000 {
+            check.items.append(.init(pointer: "/max_hops", message: "must be from 1 to 1000"))
+        }
+        if let paths, protection != .multipath {
+            check.items.append(.init(pointer: "/paths", message: "only protection multipath splits the rate over paths (got \(paths))"))
+        } else if let paths, !(2...16).contains(paths) {
+            check.items.append(.init(pointer: "/paths", message: "must be from 2 to 16"))
+        }
+        if maxHops != nil && protection != .none {
+            check.items.append(.init(pointer: "/max_hops", message: "a hop limit cannot be combined with disjoint routes (protection \(protection.rawValue))"))
+        }
+        let excludedNodes = (excludeNodes ?? []).enumerated().compactMap { index, id in
+            check.identifier(id, as: NodeID.self, pointer: "/exclude_nodes/\(index)")
+        }
+        let excludedLinks = (excludeLinks ?? []).enumerated().compactMap { index, id in
+            check.identifier(id, as: LinkID.self, pointer: "/exclude_links/\(index)")
+        }
+        for (pointer, value) in [("/application/client_app_id", application?.clientAppID), ("/application/server_app_id", application?.serverAppID)] {
+            if let value, value.isEmpty || value.utf8.count > 256 {
+                check.items.append(.init(pointer: pointer, message: "must be 1 to 256 characters"))
+            }
+        }
+        try check.finish()
+        return KeyPathRequest(
+            source: source!, destination: destination!, rateBps: rateBps, metric: metric, maxHops: maxHops,
+            excludeNodes: Set(excludedNodes), excludeLinks: Set(excludedLinks), protection: protection, paths: paths,
+            clientAppID: application?.clientAppID, serverAppID: application?.serverAppID
+        )
+    }
+}
+
+/// A key path as the API shows it.
+struct KeyPathRepresentation: JSONWritable {
+    var stored: Stored<KeyPath>
+
+    func write(to writer: inout JSONWriter) {
+        let path = stored.value
+        writer.raw("{")
+        writer.key("id"); writer.string(path.id.text); writer.comma()
+        writer.key("state"); writer.string(path.state.rawValue); writer.comma()
+        writer.key("reason"); writer.string(path.reason); writer.comma()
+        writer.key("source"); writer.string(path.source.rawValue); writer.comma()
+        writer.key("destination"); writer.string(path.destination.rawValue); writer.comma()
+        writer.key("rate_bps"); writer.number(path.rateBps); writer.comma()
+        writer.key("metric"); writer.string(path.metric); writer.comma()
+        writer.key("max_hops"); writer.number(path.maxHops.map(Double.init)); writer.comma()
+        writer.key("exclude_nodes"); writer.array(path.excludeNodes) { writer, id in writer.string(id.rawValue) }; writer.comma()
+        writer.key("exclude_links"); writer.array(path.excludeLinks) { writer, id in writer.string(id.rawValue) }; writer.comma()
+        writer.key("protection"); writer.string(path.protection.rawValue); writer.comma()
+        writer.key("paths"); writer.number(path.pathCount); writer.comma()
+        writer.key("application")
+        if path.clientAppID == nil && path.serverAppID == nil {
+            writer.raw("null")
+        } else {
+            writer.raw("{")
+            writer.key("app_id"); writer.string(path.appID.text); writer.comma()
+            writer.key("client_app_id"); writer.string(path.clientAppID); writer.comma()
+            writer.key("server_app_id"); writer.string(path.serverAppID)
+            writer.raw("}")
+        }
+        writer.comma()
+        writer.key("routes")
+        writer.array(path.routes) { writer, route in
+            writer.raw("{")
+            writer.key("role"); writer.string(route.role.rawValue); writer.comma()
+            writer.key("nodes"); writer.array(route.nodes) { writer, id in writer.string(id.rawValue) }; writer.comma()
+            writer.key("links"); writer.array(route.links) { writer, id in writer.string(id.rawValue) }; writer.comma()
+            writer.key("rate_bps"); writer.number(route.rateBps); writer.comma()
+            writer.key("qkdl_id"); writer.string(route.qkdlID.text)
+            writer.raw("}")
+        }
+        writer.comma()
+        writer.key("reserved_bps")
+        writer.raw("{")
+        for (index, entry) in path.reservedBps.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { writer.comma() }
+            writer.string(entry.key.rawValue); writer.raw(":"); writer.number(entry.value)
+        }
+        writer.raw("}")
+        writer.comma()
+        writer.key("created_at"); writer.date(stored.createdAt); writer.comma()
+        writer.key("updated_at"); writer.date(stored.updatedAt)
+        writer.raw("}")
+    }
+}

@@ -1,0 +1,265 @@
+import Foundation
+import GRDB
+public import QonduitCore
+
+/// What provisioning decided for a new key path, worked out inside the transaction that reserves it:
+/// its routes, and the configuration each node's agent must be given (as desired entries).
+public struct KeyPathPlan: Sendable {
+    public var routes: [KeyPathRoute]
+    public var links: [DesiredEntry]
+    public var applications: [DesiredEntry]
+
+    public init(routes: [KeyPathRoute], links: [DesiredEntry], applications: [DesiredEntry]) {
+        self.routes = routes
+        self.links = links
+        self.applications = applications
+    }
+}
+
+/// One entry of a node agent's configuration (a `qkd_link` or `qkd_app` document) the controller owns.
+public struct DesiredEntry: Sendable, Equatable {
+    public var node: NodeID
+    public var id: QKDUUID
+    public var entry: String
+
+    public init(node: NodeID, id: QKDUUID, entry: String) {
+        self.node = node
+        self.id = id
+        self.entry = entry
+    }
+}
+
+/// Which key paths to list.
+public struct KeyPathFilter: Sendable {
+    public var state: KeyPathState?
+    /// Paths that start, end or relay at this node.
+    public var node: NodeID?
+    /// Paths with rate reserved on this link.
+    public var link: LinkID?
+
+    public init(state: KeyPathState? = nil, node: NodeID? = nil, link: LinkID? = nil) {
+        self.state = state
+        self.node = node
+        self.link = link
+    }
+}
+
+/// Key paths, their routes, and the key rate they reserve on links.
+extension Inventory {
+    /// Reserves a new key path in one transaction: `plan` is given the network and the rate already
+    /// reserved on each link, and chooses routes that fit; every link's reservations are checked
+    /// again against its key rate before anything is written. Writers are serialised, so admission
+    /// is exact however many requests arrive at once. The path is stored `pending`, with the
+    /// configuration its nodes need recorded as desired.
+    public func reserveKeyPath(
+        _ path: KeyPath, plan: @Sendable (Topology, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan
+    ) async throws -> (KeyPath, KeyPathPlan) {
+        try await write { db in
+            let nodes = try NodeRecord.fetchAll(db).map(\.node)
+            let links = try LinkRecord.fetchAll(db).map(\.link)
+            let reserved = try Self.reservedBps(db)
+            let decided = try plan(Topology(nodes: nodes, links: links), reserved)
+            var path = path
+            path.routes = decided.routes
+            path.state = .pending
+            try Self.checkAdmission(path, links: links, reserved: reserved)
+            try Self.insert(path, db)
+            for entry in decided.links { try Self.insertDesired(entry, table: "desired_link", key: "qkdl_id", db) }
+            for entry in decided.applications { try Self.insertDesired(entry, table: "desired_app", key: "app_id", db) }
+            return (try Self.keyPath(path.id, db), decided)
+        }
+    }
+
+    /// Moves a pending key path to `active` (every node confirmed); false when it was not pending.
+    @discardableResult
+    public func activateKeyPath(_ id: QKDUUID) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE key_path SET state = 'active', reason = NULL, updated_at = ? WHERE id = ? AND state = 'pending'",
+                arguments: [Self.now(), id.text]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    /// Marks a key path `failed` with `reason`, releasing its reservations and the configuration it
+    /// asked of its nodes, in one transaction.
+    public func failKeyPath(_ id: QKDUUID, reason: String) async throws {
+        try await write { db in
+            let path = try Self.keyPath(id.text, db)
+            try Self.release(path, db)
+            try db.execute(
+                sql: "UPDATE key_path SET state = 'failed', reason = ?, updated_at = ? WHERE id = ?",
+                arguments: [reason, Self.now(), id.text]
+            )
+        }
+    }
+
+    /// Deletes a key path, its reservations and its desired configuration; returns it as it was.
+    public func deleteKeyPath(_ id: String) async throws -> KeyPath {
+        try await write { db in
+            let path = try Self.keyPath(id, db)
+            try Self.release(path, db)
+            try db.execute(sql: "DELETE FROM key_path WHERE id = ?", arguments: [path.id.text])
+            return path
+        }
+    }
+
+    public func keyPath(_ id: String) async throws -> Stored<KeyPath> {
+        try await database.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM key_path WHERE id = ?", arguments: [id.lowercased()]) else {
+                throw InventoryError.keyPathNotFound(id)
+            }
+            return try Self.storedKeyPath(row, db)
+        }
+    }
+
+    public func keyPaths(_ filter: KeyPathFilter = .init(), limit: Int = 1_000, offset: Int = 0) async throws -> Page<Stored<KeyPath>> {
+        try await database.read { db in
+            var conditions: [String] = [], arguments: StatementArguments = []
+            if let state = filter.state {
+                conditions.append("state = ?")
+                arguments += [state.rawValue]
+            }
+            if let node = filter.node {
+                // A relay appears in its route's node list, written as a JSON array of strings.
+                conditions.append("""
+                    (source = ? OR destination = ? OR id IN (SELECT key_path_id FROM key_path_route, json_each(key_path_route.nodes) \
+                    WHERE json_each.value = ?))
+                    """)
+                arguments += [node.rawValue, node.rawValue, node.rawValue]
+            }
+            if let link = filter.link {
+                conditions.append("id IN (SELECT key_path_id FROM reservation WHERE link_id = ?)")
+                arguments += [link.rawValue]
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM key_path \(whereClause)", arguments: arguments) ?? 0
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM key_path \(whereClause) ORDER BY created_at, id LIMIT ? OFFSET ?",
+                arguments: arguments + [limit, offset]
+            )
+            return Page(items: try rows.map { try Self.storedKeyPath($0, db) }, total: total)
+        }
+    }
+
+    /// The rate reserved on each link with reservations, bit/s.
+    public func reservedBps() async throws -> [LinkID: Double] {
+        try await database.read { db in try Self.reservedBps(db) }
+    }
+
+    // MARK: Rows
+
+    static func reservedBps(_ db: Database) throws -> [LinkID: Double] {
+        var reserved: [LinkID: Double] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT link_id, SUM(rate_bps) AS bps FROM reservation GROUP BY link_id") {
+            if let id = try? LinkID(row["link_id"] as String) { reserved[id] = row["bps"] }
+        }
+        return reserved
+    }
+
+    /// The last word on admission: no link may end up with more reserved than its key rate, and
+    /// every link must be up. A plan that breaks this is a bug in the planner, refused here.
+    private static func checkAdmission(_ path: KeyPath, links: [QKDLink], reserved: [LinkID: Double]) throws {
+        let byID = Dictionary(links.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for (id, adding) in path.reservedBps {
+            guard let link = byID[id] else { throw InventoryError.linkNotFound(id.rawValue) }
+            let total = (reserved[id] ?? 0) + adding
+            // A relative tolerance absorbs rounding when a rate is split over several routes.
+            guard link.status == .up, total <= link.keyRateBps * (1 + 1e-9) else {
+                throw InventoryError.overReservation(link: id, keyRateBps: link.keyRateBps, reservedBps: reserved[id] ?? 0, askedBps: adding)
+            }
+        }
+    }
+
+    private static func insert(_ path: KeyPath, _ db: Database) throws {
+        let now = Self.now()
+        try db.execute(sql: """
+            INSERT INTO key_path (id, source, destination, rate_bps, metric, max_hops, exclude_nodes, exclude_links, protection,
+                path_count, client_app_id, server_app_id, app_id, state, reason, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [
+                path.id.text, path.source.rawValue, path.destination.rawValue, path.rateBps, path.metric, path.maxHops,
+                jsonList(path.excludeNodes.map(\.rawValue)), jsonList(path.excludeLinks.map(\.rawValue)), path.protection.rawValue,
+                path.pathCount, path.clientAppID, path.serverAppID, path.appID.text, path.state.rawValue, path.reason, now, now,
+            ])
+        for (position, route) in path.routes.enumerated() {
+            try db.execute(sql: """
+                INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [
+                    path.id.text, position, route.role.rawValue, route.rateBps, jsonList(route.nodes.map(\.rawValue)),
+                    jsonList(route.links.map(\.rawValue)), route.qkdlID.text,
+                ])
+            for link in route.links {
+                try db.execute(
+                    sql: "INSERT INTO reservation (key_path_id, position, link_id, rate_bps) VALUES (?, ?, ?, ?)",
+                    arguments: [path.id.text, position, link.rawValue, route.rateBps]
+                )
+            }
+        }
+    }
+
+    private static func insertDesired(_ entry: DesiredEntry, table: String, key: String, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO \(table) (node_id, \(key), entry) VALUES (?, ?, ?)
+            ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry
+            """, arguments: [entry.node.rawValue, entry.id.text, entry.entry])
+    }
+
+    /// Drops a path's routes (and so its reservations) and the configuration it asked of its nodes.
+    private static func release(_ path: KeyPath, _ db: Database) throws {
+        for route in path.routes {
+            try db.execute(sql: "DELETE FROM desired_link WHERE qkdl_id = ?", arguments: [route.qkdlID.text])
+        }
+        try db.execute(sql: "DELETE FROM desired_app WHERE app_id = ?", arguments: [path.appID.text])
+        try db.execute(sql: "DELETE FROM key_path_route WHERE key_path_id = ?", arguments: [path.id.text])
+    }
+
+    private static func keyPath(_ id: QKDUUID, _ db: Database) throws -> KeyPath {
+        try keyPath(id.text, db)
+    }
+
+    private static func keyPath(_ id: String, _ db: Database) throws -> KeyPath {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM key_path WHERE id = ?", arguments: [id.lowercased()]) else {
+            throw InventoryError.keyPathNotFound(id)
+        }
+        return try storedKeyPath(row, db).value
+    }
+
+    private static func storedKeyPath(_ row: Row, _ db: Database) throws -> Stored<KeyPath> {
+        let id: String = row["id"]
+        let routes = try Row.fetchAll(db, sql: "SELECT * FROM key_path_route WHERE key_path_id = ? ORDER BY position", arguments: [id])
+            .map { route in
+                KeyPathRoute(
+                    role: KeyPathRoute.Role(rawValue: route["role"]) ?? .primary,
+                    nodes: try list(route["nodes"]).map { try NodeID($0) }, links: try list(route["links"]).map { try LinkID($0) },
+                    rateBps: route["rate_bps"], qkdlID: try uuid(route["qkdl_id"])
+                )
+            }
+        let path = KeyPath(
+            id: try uuid(id), source: try NodeID(row["source"] as String), destination: try NodeID(row["destination"] as String),
+            rateBps: row["rate_bps"], metric: row["metric"], maxHops: row["max_hops"],
+            excludeNodes: try list(row["exclude_nodes"]).map { try NodeID($0) }, excludeLinks: try list(row["exclude_links"]).map { try LinkID($0) },
+            protection: KeyPathProtection(rawValue: row["protection"]) ?? .none, pathCount: row["path_count"],
+            clientAppID: row["client_app_id"], serverAppID: row["server_app_id"], appID: try uuid(row["app_id"]),
+            state: KeyPathState(rawValue: row["state"]) ?? .failed, reason: row["reason"], routes: routes
+        )
+        return Stored(value: path, createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+
+    private static func uuid(_ text: String) throws -> QKDUUID {
+        guard let uuid = QKDUUID(text) else { throw InventoryError.corrupt("'\(text)' is not a UUID") }
+        return uuid
+    }
+
+    private static func jsonList(_ items: [String]) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: items)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    private static func list(_ json: String) throws -> [String] {
+        guard let items = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String] else {
+            throw InventoryError.corrupt("'\(json)' is not a list of ids")
+        }
+        return items
+    }
+}

@@ -1,0 +1,12 @@
+public import QonduitCore
+public import QonduitPathEngine
+
+/// Why a key path could not be provisioned; the API and CLI word each case.
+public enum ProvisioningError: Error, Sendable, Equatable {
+    /// No route meets the request: the path engine's reason names the constraint or link.
+    case unroutable(PathComputationError)
+    /// The request itself is inconsistent (a field and why).
+    case invalidRequest(field: String, message: String)
+    /// A node of the path has no GS QKD 015 identity to configure it by.
+    case unidentifiedNode(NodeID)
+}

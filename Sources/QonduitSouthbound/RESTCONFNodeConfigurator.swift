@@ -1,0 +1,39 @@
+public import QonduitCore
+public import QonduitInventory
+public import QonduitProvisioning
+
+/// Configures nodes for provisioning through their agents' RESTCONF interfaces.
+public struct RESTCONFNodeConfigurator: NodeConfigurator {
+    let inventory: Inventory
+    let restconf: AgentRESTCONFClient
+
+    public init(inventory: Inventory, restconf: AgentRESTCONFClient = AgentRESTCONFClient()) {
+        self.inventory = inventory
+        self.restconf = restconf
+    }
+
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public func configure(_ node: NodeID, links: [DesiredEntry], applications: [DesiredEntry]) async throws {
+        let url = try await address(of: node)
+        // Links first: an application names the virtual links that back it.
+        for link in links { try await restconf.put(entry: link.entry, list: .links, id: link.id, at: url) }
+        for application in applications { try await restconf.put(entry: application.entry, list: .applications, id: application.id, at: url) }
+    }
+
+    public func unconfigure(_ node: NodeID, links: [QKDUUID], applications: [QKDUUID]) async throws {
+        let url = try await address(of: node)
+        for application in applications { try await restconf.delete(.applications, id: application, at: url, ignoringMissing: true) }
+        for link in links { try await restconf.delete(.links, id: link, at: url, ignoringMissing: true) }
+    }
+
+    private func address(of node: NodeID) async throws -> String {
+        guard let agent = try await inventory.agentAddress(of: node) else {
+            throw Unavailable(description: "no agent has registered for node '\(node)'")
+        }
+        guard agent.state == .reachable else { throw Unavailable(description: "the agent of node '\(node)' is unreachable") }
+        return agent.restconfURL
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Hummingbird
+import QonduitCore
+import Testing
+
+@Suite struct KeyPathAPITests {
+    /// A ring a–b–c–d–a with a chord a–c, every link with `rate` bit/s of key.
+    func withRing(
+        rate: Double = 10_000, configurator: ScriptedConfigurator = ScriptedConfigurator(),
+        _ body: @Sendable @escaping (@escaping APICall) async throws -> Void
+    ) async throws {
+        try await withAPI(configurator: configurator) { call in
+            for node in ["a", "b", "c", "d"] {
+                #expect(try await call(.post, "/api/v1/nodes", #"{"id":"\#(node)"}"#).status == .created)
+            }
+            for (id, a, b) in [("ab", "a", "b"), ("bc", "b", "c"), ("cd", "c", "d"), ("da", "d", "a"), ("ac", "a", "c")] {
+                let link = #"{"id":"\#(id)","node_a":"\#(a)","node_b":"\#(b)","length_km":10,"key_rate_bps":\#(rate)}"#
+                #expect(try await call(.post, "/api/v1/links", link).status == .created)
+            }
+            try await body(call)
+        }
+    }
+
+    func reserved(_ call: APICall, _ link: String) async throws -> Double {
+        try await call(.get, "/api/v1/links/\(link)", nil).json["reserved_bps"] as? Double ?? -1
+    }
+
+    @Test func aKeyPathIsReservedConfiguredOnEveryNodeAndActivated() async throws {
+        let agents = ScriptedConfigurator()
+        try await withRing(configurator: agents) { call in
+            let created = try await call(.post, "/api/v1/key-paths", #"""
+                {"source":"b","destination":"d","rate_bps":4000,"metric":"hops","application":{"client_app_id":"urn:app:b","server_app_id":"urn:app:d"}}
+                """#)
+            #expect(created.status == .created, "\(created.text)")
+            let path = created.json
+            #expect(path["state"] as? String == "active" && path["rate_bps"] as? Double == 4000)
+            let route = try #require((path["routes"] as? [[String: Any]])?.first)
+            let nodes = route["nodes"] as? [String] ?? [], links = route["links"] as? [String] ?? []
+            #expect(nodes.first == "b" && nodes.last == "d" && nodes.count == 3 && links.count == 2)
+            for link in links { #expect(try await reserved(call, link) == 4000) }
+            #expect(try await reserved(call, "ac") == 0 || links.contains("ac"))
+
+            // Each node of the route holds the route's virtual link; the ends hold the application too.
+            let qkdl = try #require(route["qkdl_id"] as? String)
+            let appID = try #require((path["application"] as? [String: Any])?["app_id"] as? String)
+            let configured = agents.configured
+            #expect(Set(configured.keys.map(\.rawValue)) == Set(nodes))
+            for node in nodes {
+                let entries = Set((configured[try NodeID(node)] ?? []).map(\.text))
+                #expect(entries.contains(qkdl))
+                #expect(entries.contains(appID) == (node == "b" || node == "d"))
+            }
+
+            let id = try #require(path["id"] as? String)
+            #expect(try await call(.get, "/api/v1/key-paths/\(id)", nil).json["state"] as? String == "active")
+            #expect(try await call(.get, "/api/v1/key-paths?state=active", nil).json["total"] as? Int == 1)
+            #expect(try await call(.get, "/api/v1/key-paths?node=\(nodes[1])", nil).json["total"] as? Int == 1, "relays count")
+            #expect(try await call(.get, "/api/v1/key-paths?link=\(links[0])", nil).json["total"] as? Int == 1)
+            #expect(try await call(.get, "/api/v1/key-paths?state=failed", nil).json["total"] as? Int == 0)
+
+            // A link that carries the path cannot be deleted from under it.
+            let refused = try await call(.delete, "/api/v1/links/\(links[0])", nil)
+            #expect(refused.status == .conflict && refused.detail.contains(id), "\(refused.text)")
+
+            #expect(try await call(.delete, "/api/v1/key-paths/\(id)", nil).status == .noContent)
+            for link in links { #expect(try await reserved(call, link) == 0) }
+            #expect(agents.configured.isEmpty, "the configuration is removed from every node")
+            #expect(try await call(.get, "/api/v1/key-paths/\(id)", nil).status == .notFound)
+            #expect(try await call(.delete, "/api/v1/key-paths/\(id)", nil).status == .notFound)
+        }
+    }
+
+    /// Many requests at once for more than the network holds: exactly what fits is admitted, and
+    /// no link ever has more reserved than its key rate.
+    @Test func admissionIsExactUnderConcurrentRequests() async throws {
+        try await withRing(rate: 10_000) { call in
+            // From a to c: over the chord, or around either side of the ring; 30,000 bit/s in all.
+            let answers = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<40 {
+                    group.addTask { try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":1000}"#).status }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(answers.filter { $0 == .created }.count == 30)
+            #expect(answers.filter { $0 == .conflict }.count == 10)
+            for link in ["ab", "bc", "cd", "da", "ac"] { #expect(try await reserved(call, link) == 10_000) }
+            let refused = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":1}"#)
+            #expect(refused.status == .conflict && refused.isProblem && refused.detail.contains("spare"), "\(refused.text)")
+        }
+    }
+
+    @Test func aNodeThatRefusesItsConfigurationFailsThePathAndRollsBack() async throws {
+        let agents = ScriptedConfigurator(refusing: [try NodeID("b")])
+        try await withRing(configurator: agents) { call in
+            // The chord is excluded, so the path must relay through b or d; d is excluded too.
+            let created = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":500,"exclude_links":["ac"],"exclude_nodes":["d"]}"#)
+            #expect(created.status == .created)
+            #expect(created.json["state"] as? String == "failed")
+            #expect((created.json["reason"] as? String ?? "").contains("node 'b'"), "\(created.text)")
+            #expect((created.json["routes"] as? [Any])?.isEmpty == true)
+            for link in ["ab", "bc"] { #expect(try await reserved(call, link) == 0, "the reservation is released") }
+            #expect(agents.configured.isEmpty, "nodes that took their part give it back")
+            #expect(try await call(.get, "/api/v1/key-paths?state=failed", nil).json["total"] as? Int == 1)
+        }
+    }
+
+    @Test func protectionReservesDisjointRoutes() async throws {
+        try await withRing { call in
+            let backup = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":3000,"protection":"disjoint_backup"}"#)
+            #expect(backup.status == .created && backup.json["state"] as? String == "active", "\(backup.text)")
+            let routes = backup.json["routes"] as? [[String: Any]] ?? []
+            #expect(routes.map { $0["role"] as? String } == ["primary", "backup"])
+            let relays = routes.map { Set(($0["nodes"] as? [String] ?? []).dropFirst().dropLast()) }
+            #expect(relays.count == 2 && relays[0].isDisjoint(with: relays[1]), "node-disjoint")
+            #expect(routes.allSatisfy { $0["rate_bps"] as? Double == 3000 }, "the backup holds the full rate too")
+
+            let split = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":3000,"protection":"multipath","paths":2}"#)
+            #expect(split.status == .created && split.json["state"] as? String == "active", "\(split.text)")
+            let shares = split.json["routes"] as? [[String: Any]] ?? []
+            #expect(shares.count == 2 && shares.allSatisfy { $0["rate_bps"] as? Double == 1500 && $0["role"] as? String == "primary" })
+            // b and d are joined only around the ring (and over the chord through a or c): three are too many.
+            let three = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":300,"protection":"multipath","paths":3}"#)
+            #expect(three.status == .conflict && three.detail.contains("only 2"), "\(three.text)")
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"source":"a","destination":"c"}"#, "/rate_bps"),
+        (#"{"source":"a","destination":"c","rate_bps":0}"#, "/rate_bps"),
+        (#"{"source":"a","destination":"c","rate_bps":1e12}"#, "/rate_bps"),
+        (#"{"source":"a","destination":"c","rate_bps":10,"paths":2}"#, "/paths"),
+        (#"{"source":"a","destination":"c","rate_bps":10,"protection":"multipath","paths":1}"#, "/paths"),
+        (#"{"source":"a","destination":"c","rate_bps":10,"protection":"disjoint_backup","max_hops":3}"#, "/max_hops"),
+        (#"{"source":"a","destination":"c","rate_bps":10,"protection":"sometimes"}"#, "/protection"),
+        (#"{"source":"a","destination":"c","rate_bps":10,"metric":"vibes"}"#, "/metric"),
+        (#"{"source":"a","destination":"c","rate_bps":10,"application":{"client_app_id":""}}"#, "/application/client_app_id"),
+        (#"{"source":"a","destination":"c","rate_bps":10,"application":{"owner":"x"}}"#, "/application/owner"),
+        (#"{"source":"a b","destination":"c","rate_bps":10}"#, "/source"),
+        (#"{"source":"a","destination":"c","rate_bps":"fast"}"#, "/rate_bps"),
+        (#"{"source":"a","destination":"c","rate_bps":10,"colour":"red"}"#, "/colour"),
+    ])
+    func badRequestsNameTheField(body: String, pointer: String) async throws {
+        try await withRing { call in
+            let response = try await call(.post, "/api/v1/key-paths", body)
+            #expect(response.status == .badRequest && response.isProblem, "\(response.text)")
+            #expect(response.errors.contains { $0["pointer"] as? String == pointer }, "\(response.text)")
+            #expect(try await call(.get, "/api/v1/key-paths", nil).json["total"] as? Int == 0, "nothing was stored")
+        }
+    }
+
+    @Test func requestsThatNameWhatIsNotThereAreRefused() async throws {
+        try await withRing { call in
+            let unknown = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"nowhere","rate_bps":10}"#)
+            #expect(unknown.status == .unprocessableContent && unknown.detail.contains("nowhere"))
+            let same = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"a","rate_bps":10}"#)
+            #expect(same.status == .badRequest && same.detail.contains("differ"), "\(same.text)")
+            #expect(try await call(.get, "/api/v1/key-paths?state=lost", nil).status == .badRequest)
+            #expect(try await call(.get, "/api/v1/key-paths?colour=red", nil).status == .badRequest)
+            #expect(try await call(.get, "/api/v1/key-paths/7e1a0000-0000-4000-8000-000000000001", nil).status == .notFound)
+            #expect(try await call(.delete, "/api/v1/key-paths/nope", nil).status == .notFound)
+        }
+    }
+}
