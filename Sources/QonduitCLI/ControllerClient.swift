@@ -54,6 +54,7 @@ struct ControllerClient {
         guard (200..<300).contains(response.status.code) else {
             throw CLIError(Self.describeFailure(status: Int(response.status.code), data: data))
         }
+        if data.isEmpty, let nothing = NoContent() as? Response { return nothing }
         do {
             return try JSONDecoder().decode(Response.self, from: data)
         } catch {
@@ -92,6 +93,9 @@ struct ControllerClient {
         return lines.joined(separator: "\n")
     }
 }
+
+/// The answer of a request that returns no body (204).
+struct NoContent: Decodable {}
 
 /// `{"items":[…],"total":N}` as the client reads it.
 struct PageJSON<Item: Decodable>: Decodable {

@@ -4,7 +4,8 @@ import QonduitPathEngine
 
 struct PathsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "paths", abstract: "Key-relay paths across trusted nodes.", subcommands: [Compute.self]
+        commandName: "paths", abstract: "Key-relay paths across trusted nodes: compute them, and provision key paths.",
+        subcommands: [Compute.self, Provision.self, List.self, Show.self, Delete.self]
     )
 
     struct Compute: AsyncParsableCommand {

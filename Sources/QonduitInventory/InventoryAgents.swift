@@ -177,9 +177,10 @@ extension Inventory {
         try await removeDesired(.links, node: node, id: qkdlID)
     }
 
-    /// The entries node `node`'s agent should have, by link.
-    public func desiredLinks(of node: NodeID) async throws -> [(qkdlID: QKDUUID, entry: String)] {
-        try await desired(.links, of: node).map { (qkdlID: $0.id, entry: $0.entry) }
+    /// The entries node `node`'s agent should have, by link; `pending` marks those of key paths
+    /// still being provisioned, which provisioning pushes (or takes back) itself.
+    public func desiredLinks(of node: NodeID) async throws -> [(qkdlID: QKDUUID, entry: String, pending: Bool)] {
+        try await desired(.links, of: node).map { (qkdlID: $0.id, entry: $0.entry, pending: $0.pending) }
     }
 
     /// Sets the `qkd_app` entry (configuration XML) node `node`'s agent should have for `appID`.
@@ -191,9 +192,9 @@ extension Inventory {
         try await removeDesired(.applications, node: node, id: appID)
     }
 
-    /// The applications node `node`'s agent should have, by app_id.
-    public func desiredApplications(of node: NodeID) async throws -> [(appID: QKDUUID, entry: String)] {
-        try await desired(.applications, of: node).map { (appID: $0.id, entry: $0.entry) }
+    /// The applications node `node`'s agent should have, by app_id; `pending` as for links.
+    public func desiredApplications(of node: NodeID) async throws -> [(appID: QKDUUID, entry: String, pending: Bool)] {
+        try await desired(.applications, of: node).map { (appID: $0.id, entry: $0.entry, pending: $0.pending) }
     }
 
     /// The lists of an agent's configuration the controller owns, each in a table of its own.
@@ -227,11 +228,15 @@ extension Inventory {
         }
     }
 
-    private func desired(_ list: DesiredList, of node: NodeID) async throws -> [(id: QKDUUID, entry: String)] {
+    private func desired(_ list: DesiredList, of node: NodeID) async throws -> [(id: QKDUUID, entry: String, pending: Bool)] {
         let (table, key) = list.table
         return try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(key) AS id, entry FROM \(table) WHERE node_id = ? ORDER BY \(key)", arguments: [node.rawValue])
-                .compactMap { row in QKDUUID(row["id"] as String).map { ($0, row["entry"] as String) } }
+            try Row.fetchAll(db, sql: """
+                SELECT d.\(key) AS id, d.entry, coalesce(k.state = 'pending', 0) AS pending
+                FROM \(table) d LEFT JOIN key_path k ON k.id = d.key_path_id
+                WHERE d.node_id = ? ORDER BY d.\(key)
+                """, arguments: [node.rawValue])
+                .compactMap { row in QKDUUID(row["id"] as String).map { ($0, row["entry"] as String, row["pending"] as Bool) } }
         }
     }
 

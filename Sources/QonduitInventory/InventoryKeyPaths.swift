@@ -64,8 +64,8 @@ extension Inventory {
             path.state = .pending
             try Self.checkAdmission(path, links: links, reserved: reserved)
             try Self.insert(path, db)
-            for entry in decided.links { try Self.insertDesired(entry, table: "desired_link", key: "qkdl_id", db) }
-            for entry in decided.applications { try Self.insertDesired(entry, table: "desired_app", key: "app_id", db) }
+            for entry in decided.links { try Self.insertDesired(entry, of: path.id, table: "desired_link", key: "qkdl_id", db) }
+            for entry in decided.applications { try Self.insertDesired(entry, of: path.id, table: "desired_app", key: "app_id", db) }
             return (try Self.keyPath(path.id, db), decided)
         }
     }
@@ -199,11 +199,11 @@ extension Inventory {
         }
     }
 
-    private static func insertDesired(_ entry: DesiredEntry, table: String, key: String, _ db: Database) throws {
+    private static func insertDesired(_ entry: DesiredEntry, of keyPath: QKDUUID, table: String, key: String, _ db: Database) throws {
         try db.execute(sql: """
-            INSERT INTO \(table) (node_id, \(key), entry) VALUES (?, ?, ?)
-            ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry
-            """, arguments: [entry.node.rawValue, entry.id.text, entry.entry])
+            INSERT INTO \(table) (node_id, \(key), entry, key_path_id) VALUES (?, ?, ?, ?)
+            ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry, key_path_id = excluded.key_path_id
+            """, arguments: [entry.node.rawValue, entry.id.text, entry.entry, keyPath.text])
     }
 
     /// Drops a path's routes (and so its reservations) and the configuration it asked of its nodes.

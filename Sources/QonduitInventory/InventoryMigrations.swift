@@ -171,6 +171,10 @@ enum InventoryMigrations {
                 ) STRICT, WITHOUT ROWID
                 """)
             try db.execute(sql: "CREATE INDEX reservation_link ON reservation(link_id)")
+            // Desired entries a key path wrote: while it is pending they are provisioning's to push
+            // (and to take back), not the reconciler's.
+            try db.execute(sql: "ALTER TABLE desired_link ADD COLUMN key_path_id TEXT REFERENCES key_path(id) ON DELETE CASCADE")
+            try db.execute(sql: "ALTER TABLE desired_app ADD COLUMN key_path_id TEXT REFERENCES key_path(id) ON DELETE CASCADE")
         }
         return migrator
     }

@@ -39,7 +39,7 @@ enum KeyPathPlanner {
     }
 
     /// The configuration of `path` on its nodes: on every node of each route the route's virtual
-    /// link (`VIRT`, previous and next hop, bandwidth); at the two ends the application backed by
+    /// link (`VIRT`, this node as its local end, previous and next hop, bandwidth); at the two ends the application backed by
     /// those virtual links, when the request named one.
     static func configuration(of path: KeyPath, topology: Topology) throws(ProvisioningError) -> KeyPathPlan {
         let qkdnIDs = Dictionary(topology.nodes.compactMap { node in node.qkdnID.map { (node.id, $0) } }, uniquingKeysWith: { first, _ in first })
@@ -52,8 +52,12 @@ enum KeyPathPlanner {
         var links: [DesiredEntry] = []
         for route in path.routes {
             for (index, node) in route.nodes.enumerated() {
+                // Each node describes the virtual link from where it stands: itself as the local end,
+                // the far end of the key path as the remote one.
+                let here = try qkdn(node)
                 let link = ETSILink(
-                    id: route.qkdlID, enabled: true, local: .init(nodeID: source), remote: .init(nodeID: destination), type: .virtual,
+                    id: route.qkdlID, enabled: true, local: .init(nodeID: here),
+                    remote: .init(nodeID: node == path.destination ? source : destination), type: .virtual,
                     applications: hasApplication ? [path.appID] : [],
                     virtualPreviousHop: index > 0 ? try qkdn(route.nodes[index - 1]) : nil,
                     virtualNextHops: index + 1 < route.nodes.count ? [try qkdn(route.nodes[index + 1])] : [],

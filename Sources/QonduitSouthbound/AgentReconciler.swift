@@ -64,30 +64,37 @@ public final class AgentReconciler: Service, Sendable {
 
     /// Makes one agent match; returns the number of entries put or deleted.
     public func reconcile(_ agent: AgentInfo) async throws -> Int {
-        let desiredLinks = try await inventory.desiredLinks(of: agent.nodeID).map { stored in
-            try Self.decodeStored("desired_link \(stored.qkdlID)") { () throws(ETSIDecodingError) in try ETSILink.decodeEntry(Array(stored.entry.utf8)) }
-        }
-        let desiredApplications = try await inventory.desiredApplications(of: agent.nodeID).map { stored in
-            try Self.decodeStored("desired_app \(stored.appID)") { () throws(ETSIDecodingError) in try ETSIApplication.decodeEntry(Array(stored.entry.utf8)) }
-        }
+        // The agent's tree is read before the inventory: whatever provisioning put on the agent by then
+        // is already in the inventory (reserved before it is pushed), so it is never taken for a stray.
         let (tree, _) = try await restconf.tree(at: agent.restconfURL)
         let url = agent.restconfURL
+        // Entries of key paths still being provisioned are provisioning's: neither put nor deleted here.
+        let links = try await inventory.desiredLinks(of: agent.nodeID)
+        let desiredLinks = try links.filter { !$0.pending }.map { stored in
+            try Self.decodeStored("desired_link \(stored.qkdlID)") { () throws(ETSIDecodingError) in try ETSILink.decodeEntry(Array(stored.entry.utf8)) }
+        }
+        let applications = try await inventory.desiredApplications(of: agent.nodeID)
+        let desiredApplications = try applications.filter { !$0.pending }.map { stored in
+            try Self.decodeStored("desired_app \(stored.appID)") { () throws(ETSIDecodingError) in try ETSIApplication.decodeEntry(Array(stored.entry.utf8)) }
+        }
         // Virtual links and applications are the controller's to configure; physical links are the hardware's.
-        let links = try await converge(
-            desired: desiredLinks, actual: tree.links.filter { $0.type == .virtual }, id: \.id, matches: { $0.satisfies($1) },
+        let linkCorrections = try await converge(
+            desired: desiredLinks, actual: tree.links.filter { $0.type == .virtual }, untouched: Set(links.filter(\.pending).map(\.qkdlID)),
+            id: \.id, matches: { $0.satisfies($1) },
             put: { try await restconf.put($0, at: url) }, delete: { try await restconf.deleteLink($0, at: url) }
         )
-        let applications = try await converge(
-            desired: desiredApplications, actual: tree.applications, id: \.id, matches: { $0.satisfies($1) },
+        let applicationCorrections = try await converge(
+            desired: desiredApplications, actual: tree.applications, untouched: Set(applications.filter(\.pending).map(\.appID)),
+            id: \.id, matches: { $0.satisfies($1) },
             put: { try await restconf.put($0, at: url) }, delete: { try await restconf.deleteApplication($0, at: url) }
         )
-        return links + applications
+        return linkCorrections + applicationCorrections
     }
 
     /// Puts every desired entry the agent lacks or has otherwise, deletes every entry it should not
     /// have; returns how many it changed.
     private func converge<Entry>(
-        desired: [Entry], actual: [Entry], id: (Entry) -> QKDUUID, matches: (_ actual: Entry, _ desired: Entry) -> Bool,
+        desired: [Entry], actual: [Entry], untouched: Set<QKDUUID>, id: (Entry) -> QKDUUID, matches: (_ actual: Entry, _ desired: Entry) -> Bool,
         put: (Entry) async throws -> Void, delete: (QKDUUID) async throws -> Void
     ) async throws -> Int {
         let present = Dictionary(actual.map { (id($0), $0) }, uniquingKeysWith: { first, _ in first })
@@ -97,7 +104,7 @@ public final class AgentReconciler: Service, Sendable {
             corrections += 1
         }
         let wanted = Set(desired.map(id))
-        for stale in present.keys.sorted() where !wanted.contains(stale) {
+        for stale in present.keys.sorted() where !wanted.contains(stale) && !untouched.contains(stale) {
             try await delete(stale)
             corrections += 1
         }

@@ -24,12 +24,12 @@ final class ControllerProcess: Sendable {
     let databasePath: String
     private let output: Pipe
 
-    init(database: String? = nil, extraArguments: [String] = []) throws {
+    init(database: String? = nil, listen: String = "127.0.0.1:0", extraArguments: [String] = []) throws {
         databasePath = database ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("qonduit-e2e-\(UUID().uuidString).sqlite").path
         process = Process()
         process.executableURL = URL(fileURLWithPath: QonduitBinary.path)
-        process.arguments = ["serve", "--db", databasePath, "--listen", "127.0.0.1:0", "--log-level", "warning"] + extraArguments
+        process.arguments = ["serve", "--db", databasePath, "--listen", listen, "--log-level", "warning"] + extraArguments
         output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -63,6 +63,15 @@ final class ControllerProcess: Sendable {
         process.waitUntilExit()
         return process.terminationStatus
     }
+
+    /// Kills the server at once (SIGKILL), as a crash or power loss would.
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// The port the server listens on.
+    var port: Int { Int(baseURL.split(separator: ":").last ?? "") ?? 0 }
 
     deinit { if process.isRunning { process.terminate() } }
 }

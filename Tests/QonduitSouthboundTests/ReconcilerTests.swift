@@ -5,6 +5,7 @@ import QonduitAgent
 import QonduitCore
 import QonduitETSI
 import QonduitInventory
+import QonduitProvisioning
 import QonduitSouthbound
 import Testing
 
@@ -101,6 +102,38 @@ import Testing
             #expect(await reconciler.reconcileAll() == [a: 1])
             #expect(await node.tree.applications.isEmpty)
             #expect(try await inventory.desiredApplications(of: a).isEmpty)
+        }
+    }
+
+    @Test func theRESTCONFConfiguratorPutsAndRemovesEntriesOnTheAgent() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
+        _ = try await inventory.createNode(QKDNode(id: try NodeID("b"), qkdnID: nodeB))
+        let configurator = RESTCONFNodeConfigurator(inventory: inventory)
+        try await withAgent(inventory) { node, _ in
+            let a = try NodeID("a")
+            let relay = virtual("7e1a0000-0000-4000-8000-000000000021", bandwidth: 300)
+            let application = ETSIApplication(id: QKDUUID("a991c000-0000-4000-8000-000000000021")!, serverAppID: "urn:app:s",
+                                              backingLinkIDs: [relay.id], localNodeID: nodeA, remoteNodeID: nodeB)
+            try await configurator.configure(
+                a, links: [DesiredEntry(node: a, id: relay.id, entry: relay.encodedEntry())],
+                applications: [DesiredEntry(node: a, id: application.id, entry: application.encodedEntry())]
+            )
+            var tree = await node.tree
+            #expect(tree.links.contains { $0.id == relay.id } && tree.applications.map(\.id) == [application.id])
+            try await configurator.unconfigure(a, links: [relay.id], applications: [application.id])
+            tree = await node.tree
+            #expect(!tree.links.contains { $0.id == relay.id } && tree.applications.isEmpty)
+            // Taking away what is not there is not an error: a rollback may repeat itself.
+            try await configurator.unconfigure(a, links: [relay.id], applications: [application.id])
+            // A link entry that is not this node's is refused, with the agent's reason.
+            let foreign = ETSILink(id: relay.id, local: .init(nodeID: nodeB), type: .virtual, virtualBandwidthBps: 1)
+            await #expect(throws: (any Error).self) {
+                try await configurator.configure(a, links: [DesiredEntry(node: a, id: foreign.id, entry: foreign.encodedEntry())], applications: [])
+            }
+        }
+        await #expect(throws: (any Error).self, "b has no agent") {
+            try await configurator.configure(try NodeID("b"), links: [], applications: [])
         }
     }
 

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import QonduitCore
+import QonduitPathEngine
+
+extension PathsCommand {
+    struct Provision: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Provision a key path on a running controller: reserve the rate, configure its nodes, activate it.",
+            discussion: """
+                Prints the key path: active when every node of its routes confirmed its configuration, failed with the \
+                node and reason otherwise (its reservation is then released). Refused, saying why, when no route has \
+                the rate to spare or meets the constraints.
+                """
+        )
+
+        @Argument(help: "Source node id.") var source: String
+        @Argument(help: "Destination node id.") var destination: String
+        @Option(help: "End-to-end secret key rate, bit/s.") var rate: Double
+        @Option(help: "What to minimise: hops, length or cost.") var metric = PathMetric.hops
+        @Option(help: "Most links a route may have (protection none only).") var maxHops: Int?
+        @Option(name: .customLong("exclude-node"), help: "A node the routes must avoid; may be repeated.") var excludeNodes: [String] = []
+        @Option(name: .customLong("exclude-link"), help: "A link the routes must avoid; may be repeated.") var excludeLinks: [String] = []
+        @Option(help: "none, disjoint_backup (a node-disjoint backup route holds the rate too) or multipath (the rate split over --paths node-disjoint routes).")
+        var protection = KeyPathProtection.none
+        @Option(help: "Routes to split the rate over, 2 to 16 (multipath only; default 2).") var paths: Int?
+        @Option(help: "The client application's id, configured at both ends as a GS QKD 015 qkd_app.") var clientApp: String?
+        @Option(help: "The server application's id.") var serverApp: String?
+        @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            guard rate.isFinite, rate > 0 else { throw ValidationError("--rate must be a positive number of bit/s") }
+            if paths != nil && protection != .multipath { throw ValidationError("--paths applies to --protection multipath only") }
+            if let paths, !(2...16).contains(paths) { throw ValidationError("--paths must be from 2 to 16") }
+            if maxHops != nil && protection != .none { throw ValidationError("--max-hops cannot be combined with --protection \(protection.rawValue)") }
+            if let maxHops, maxHops < 1 { throw ValidationError("--max-hops must be at least 1") }
+        }
+
+        func run() async throws {
+            var request: [String: any Sendable] = [
+                "source": source, "destination": destination, "rate_bps": rate, "metric": metric.rawValue, "protection": protection.rawValue,
+            ]
+            if let paths { request["paths"] = paths }
+            if let maxHops { request["max_hops"] = maxHops }
+            if !excludeNodes.isEmpty { request["exclude_nodes"] = excludeNodes }
+            if !excludeLinks.isEmpty { request["exclude_links"] = excludeLinks }
+            var application: [String: String] = [:]
+            if let clientApp { application["client_app_id"] = clientApp }
+            if let serverApp { application["server_app_id"] = serverApp }
+            if !application.isEmpty { request["application"] = application }
+            let body = try JSONSerialization.data(withJSONObject: request, options: [.sortedKeys])
+            let path: KeyPathJSON = try await client.controller().send("POST", "/api/v1/key-paths", body: [UInt8](body))
+            if client.json { return try printJSON(path) }
+            path.printDetails()
+            if path.state == "failed" { throw ExitCode(3) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the key paths of a running controller.")
+
+        @Option(help: "Only paths in this state: pending, active, failed or degraded.") var state: KeyPathState?
+        @Option(help: "Only paths that start, end or relay at this node.") var node: String?
+        @Option(help: "Only paths with rate reserved on this link.") var link: String?
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            var query: [String: String] = [:]
+            if let state { query["state"] = state.rawValue }
+            if let node { query["node"] = node }
+            if let link { query["link"] = link }
+            var paths: [KeyPathJSON] = []
+            while true {
+                query["offset"] = String(paths.count)
+                query["limit"] = "10000"
+                let page: PageJSON<KeyPathJSON> = try await client.controller().send("GET", "/api/v1/key-paths", query: query)
+                paths += page.items
+                if page.items.isEmpty || paths.count >= page.total { break }
+            }
+            if client.json { return try printJSON(paths) }
+            print(Table(header: ["ID", "STATE", "SOURCE", "DESTINATION", "RATE BIT/S", "PROTECTION", "ROUTES"], rows: paths.map {
+                [$0.id, $0.state, $0.source, $0.destination, Format.number($0.rate_bps, digits: 1), $0.protection,
+                 $0.routes.map { $0.nodes.joined(separator: ">") }.joined(separator: " | ")]
+            }).rendered)
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one key path: its state, routes and reservations.")
+
+        @Argument(help: "The key path's id.") var id: String
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let path: KeyPathJSON = try await client.controller().send("GET", "/api/v1/key-paths/\(try KeyPathJSON.pathComponent(id))")
+            if client.json { return try printJSON(path) }
+            path.printDetails()
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a key path: release its reservation and remove its configuration from every node."
+        )
+
+        @Argument(help: "The key path's id.") var id: String
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let _: NoContent = try await client.controller().send("DELETE", "/api/v1/key-paths/\(try KeyPathJSON.pathComponent(id))")
+            if !client.json { print("deleted key path \(id)") }
+        }
+    }
+}
+
+extension KeyPathProtection: ExpressibleByArgument {}
+extension KeyPathState: ExpressibleByArgument {}
+
+/// A key path as the API returns it.
+struct KeyPathJSON: Codable {
+    struct Route: Codable {
+        var role: String
+        var nodes: [String]
+        var links: [String]
+        var rate_bps: Double
+        var qkdl_id: String
+    }
+
+    var id: String
+    var state: String
+    var reason: String?
+    var source: String
+    var destination: String
+    var rate_bps: Double
+    var protection: String
+    var routes: [Route]
+    var reserved_bps: [String: Double]
+
+    /// An id as one URL path segment: ids are UUIDs, so anything else is refused before it is sent.
+    static func pathComponent(_ id: String) throws -> String {
+        guard QKDUUID(id) != nil else { throw CLIError("'\(id)' is not a key path id (a UUID such as 7e1a0000-0000-4000-8000-000000000001)") }
+        return id
+    }
+
+    func printDetails() {
+        print("key path \(id): \(state)\(reason.map { " (\($0))" } ?? "")")
+        print("  \(source) > \(destination) at \(Format.number(rate_bps, digits: 1)) bit/s, protection \(protection)")
+        for route in routes {
+            print("  \(route.role) route \(route.qkdl_id), \(Format.number(route.rate_bps, digits: 1)) bit/s: \(route.nodes.joined(separator: " > "))")
+        }
+    }
+}

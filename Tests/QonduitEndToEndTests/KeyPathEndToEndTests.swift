@@ -1,0 +1,170 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import QonduitCore
+import QonduitETSI
+import QonduitTestSupport
+import Testing
+
+/// Key paths provisioned through a real controller onto real simulated agents, over loopback HTTP.
+@Suite(.serialized) struct KeyPathEndToEndTests {
+    func send(_ method: HTTPMethod, _ url: String, _ body: String? = nil) async throws -> (status: Int, text: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 16 << 20)))
+    }
+
+    func object(_ text: String) -> [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:] }
+
+    func eventually(_ seconds: Double = 15, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    /// Every key path, and every link's key and reserved rate.
+    func state(_ controller: String) async throws -> (paths: [[String: Any]], links: [[String: Any]]) {
+        let paths = object(try await send(.GET, "\(controller)/api/v1/key-paths?limit=10000").text)["items"] as? [[String: Any]] ?? []
+        let links = object(try await send(.GET, "\(controller)/api/v1/links?limit=10000").text)["items"] as? [[String: Any]] ?? []
+        return (paths, links)
+    }
+
+    /// The database and the agents agree: each link's reserved rate is what its active and pending
+    /// paths hold and no more than its key rate; each route's virtual link is on every node of the
+    /// route with the route's rate, and no agent has a virtual link no path asks for.
+    func inconsistencies(_ controller: String, _ fleet: AgentFleetProcess, skipping skipped: Set<String> = []) async throws -> [String] {
+        var problems: [String] = []
+        let (paths, links) = try await state(controller)
+        var held: [String: Double] = [:]
+        var wanted: [String: [String: Int]] = [:]  // node → virtual link → bandwidth
+        for path in paths where path["state"] as? String != "failed" {
+            for route in path["routes"] as? [[String: Any]] ?? [] {
+                let rate = route["rate_bps"] as? Double ?? 0
+                for link in route["links"] as? [String] ?? [] { held[link, default: 0] += rate }
+                for node in route["nodes"] as? [String] ?? [] {
+                    wanted[node, default: [:]][route["qkdl_id"] as? String ?? ""] = Int(rate.rounded(.up))
+                }
+            }
+        }
+        for link in links {
+            let id = link["id"] as? String ?? "", reserved = link["reserved_bps"] as? Double ?? -1
+            if abs(reserved - (held[id] ?? 0)) > 1e-6 { problems.append("link \(id) shows \(reserved) reserved, its paths hold \(held[id] ?? 0)") }
+            if reserved > (link["key_rate_bps"] as? Double ?? 0) * (1 + 1e-9) { problems.append("link \(id) is over-reserved") }
+        }
+        for (node, restconf) in fleet.agents where !skipped.contains(node) {
+            let tree = try ETSINode.decode(Array(try await send(.GET, "\(restconf)/data/etsi-qkd-sdn-node:qkd_node").text.utf8))
+            let virtual = Dictionary(tree.links.filter { $0.type == .virtual }.map { ($0.id.text, Int($0.virtualBandwidthBps ?? 0)) }, uniquingKeysWith: { a, _ in a })
+            let asked = wanted[node] ?? [:]
+            if virtual != asked {
+                let extra = virtual.filter { asked[$0.key] != $0.value }, missing = asked.filter { virtual[$0.key] != $0.value }
+                problems.append("agent of \(node) holds \(extra) beyond what the database asks for, and lacks \(missing)")
+            }
+        }
+        return problems
+    }
+
+    func expectConsistent(_ controller: String, _ fleet: AgentFleetProcess, skipping skipped: Set<String> = []) async throws {
+        let problems = try await inconsistencies(controller, fleet, skipping: skipped)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test func keyPathsAreProvisionedOnTheAgentsAndSurviveAControllerKill() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        // Agents report no measurements here, so link key rates stay put and admission can be checked exactly.
+        let arguments = ["--topology", metro.path, "--heartbeat-interval-ms", "500", "--reconcile-interval-ms", "300"]
+        var controller = try ControllerProcess(extraArguments: arguments)
+        defer { controller.stop() }
+        let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 6, extraArguments: ["--report-every", "10000"])
+        defer { fleet.stop() }
+        let nodes = fleet.agents.keys.sorted()
+        #expect(try await eventually {
+            let agents = object(try await send(.GET, "\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
+            return agents.count == 6 && agents.allSatisfy { $0["state"] as? String == "reachable" }
+        })
+
+        // Every pair at once, more than the network holds: each is admitted and activated, or refused with a reason.
+        let pairs = nodes.flatMap { a in nodes.filter { $0 != a }.map { (a, $0) } }
+        let answers = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for (a, b) in pairs {
+                group.addTask { [controller] in
+                    try await send(.POST, "\(controller.baseURL)/api/v1/key-paths", #"{"source":"\#(a)","destination":"\#(b)","rate_bps":150000}"#)
+                }
+            }
+            return try await group.reduce(into: [(Int, String)]()) { $0.append($1) }
+        }
+        let admitted = answers.filter { $0.0 == 201 }
+        #expect(!admitted.isEmpty && admitted.count < pairs.count, "\(admitted.count) of \(pairs.count) admitted")
+        #expect(admitted.allSatisfy { object($0.1)["state"] as? String == "active" }, "\(admitted.map(\.1))")
+        #expect(answers.allSatisfy { $0.0 == 201 || ($0.0 == 409 && $0.1.contains("spare")) }, "\(answers.filter { $0.0 != 201 }.map(\.1))")
+        try await expectConsistent(controller.baseURL, fleet)
+
+        // The CLI lists, shows and deletes; deleting takes the configuration off the agents at once.
+        let id = try #require(object(admitted[0].1)["id"] as? String)
+        let listed = try QonduitBinary.run(["paths", "list", "--state", "active", "--server", controller.baseURL])
+        #expect(listed.status == 0 && listed.stdout.contains(id), "\(listed.stderr)")
+        let shown = try QonduitBinary.run(["paths", "show", id, "--server", controller.baseURL])
+        #expect(shown.status == 0 && shown.stdout.contains("active"), "\(shown.stderr)")
+        let deleted = try QonduitBinary.run(["paths", "delete", id, "--server", controller.baseURL])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        try await expectConsistent(controller.baseURL, fleet)
+        let provisioned = try QonduitBinary.run([
+            "paths", "provision", nodes[0], nodes[1], "--rate", "1000", "--protection", "disjoint_backup",
+            "--client-app", "urn:app:a", "--server-app", "urn:app:b", "--server", controller.baseURL,
+        ])
+        #expect(provisioned.status == 0 && provisioned.stdout.contains(": active") && provisioned.stdout.contains("backup route"), "\(provisioned.stdout)\(provisioned.stderr)")
+        let refused = try QonduitBinary.run(["paths", "provision", nodes[0], nodes[1], "--rate", "1e9", "--server", controller.baseURL])
+        #expect(refused.status != 0 && refused.stderr.contains("409"), "\(refused.stderr)")
+        try await expectConsistent(controller.baseURL, fleet)
+
+        // An agent that has crashed (it answers 503) fails the path that needs it; the nodes that took
+        // their part give it back at once, before the reconciler would have to.
+        let crashed = nodes[2]
+        #expect(try await send(.POST, "\(fleet.faults(crashed))/crash").status == 204)
+        let broken = try await send(.POST, "\(controller.baseURL)/api/v1/key-paths", #"{"source":"\#(nodes[0])","destination":"\#(crashed)","rate_bps":1000}"#)
+        #expect(broken.status == 201 && object(broken.text)["state"] as? String == "failed", "\(broken.text)")
+        #expect((object(broken.text)["reason"] as? String ?? "").contains("node '\(crashed)'"), "\(broken.text)")
+        try await expectConsistent(controller.baseURL, fleet, skipping: [crashed])
+        #expect(try await send(.POST, "\(fleet.faults(crashed))/restart").status == 204)
+        let healed = controller
+        #expect(try await eventually(30) { try await inconsistencies(healed.baseURL, fleet).isEmpty }, "the restarted agent gets its paths back")
+
+        // Agents answer slowly; the controller is killed while paths are being configured, and restarted on the same port.
+        for restconf in fleet.agents.values {
+            #expect(try await send(.POST, "\(String(restconf.dropLast("/restconf".count)))/agent/v1/delay?ms=400").status == 204)
+        }
+        let freed = try #require(admitted.dropFirst().compactMap { object($0.1)["id"] as? String }.first)
+        #expect(try await send(.DELETE, "\(controller.baseURL)/api/v1/key-paths/\(freed)").status == 204)
+        let inFlight = Task { [controller] in
+            try? await withThrowingTaskGroup(of: Void.self) { group in
+                for (a, b) in pairs.prefix(8) {
+                    group.addTask { _ = try? await send(.POST, "\(controller.baseURL)/api/v1/key-paths", #"{"source":"\#(a)","destination":"\#(b)","rate_bps":20000}"#) }
+                }
+                try await group.waitForAll()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let pendingAtKill = try await state(controller.baseURL).paths.filter { $0["state"] as? String == "pending" }.count
+        controller.kill()
+        _ = await inFlight.value
+        controller = try ControllerProcess(database: controller.databasePath, listen: "127.0.0.1:\(controller.port)", extraArguments: arguments)
+        #expect(pendingAtKill > 0, "the kill came while paths were pending")
+        let resumed = controller
+        #expect(try await eventually(30) { try await state(resumed.baseURL).paths.allSatisfy { $0["state"] as? String != "pending" } })
+        for restconf in fleet.agents.values {
+            _ = try await send(.POST, "\(String(restconf.dropLast("/restconf".count)))/agent/v1/delay?ms=0")
+        }
+        // The reconciler brings every agent in line with the database, whatever the kill left on them.
+        let restarted = controller
+        #expect(try await eventually(30) { try await inconsistencies(restarted.baseURL, fleet).isEmpty })
+        try await expectConsistent(controller.baseURL, fleet)
+    }
+}
