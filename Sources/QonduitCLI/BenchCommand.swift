@@ -15,7 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks for capacity planning; they print figures, one line each.",
-        subcommands: [ImportBench.self, PathBench.self, CodecBench.self, IngestBench.self]
+        subcommands: [ImportBench.self, PathBench.self, CodecBench.self, IngestBench.self, ProvisionBench.self]
     )
 }
 

@@ -139,7 +139,7 @@ import Testing
 
         // Agents answer slowly; the controller is killed while paths are being configured, and restarted on the same port.
         for restconf in fleet.agents.values {
-            #expect(try await send(.POST, "\(String(restconf.dropLast("/restconf".count)))/agent/v1/delay?ms=400").status == 204)
+            #expect(try await send(.POST, "\(String(restconf.dropLast("/restconf".count)))/agent/v1/delay?ms=1000").status == 204)
         }
         let freed = try #require(admitted.dropFirst().compactMap { object($0.1)["id"] as? String }.first)
         #expect(try await send(.DELETE, "\(controller.baseURL)/api/v1/key-paths/\(freed)").status == 204)
@@ -151,8 +151,11 @@ import Testing
                 try await group.waitForAll()
             }
         }
-        try await Task.sleep(for: .milliseconds(300))
-        let pendingAtKill = try await state(controller.baseURL).paths.filter { $0["state"] as? String == "pending" }.count
+        var pendingAtKill = 0
+        let deadline = Date().addingTimeInterval(20)
+        while pendingAtKill == 0 && Date() < deadline {
+            pendingAtKill = try await state(controller.baseURL).paths.filter { $0["state"] as? String == "pending" }.count
+        }
         controller.kill()
         _ = await inFlight.value
         controller = try ControllerProcess(database: controller.databasePath, listen: "127.0.0.1:\(controller.port)", extraArguments: arguments)
