@@ -48,32 +48,18 @@ struct ProvisionBench: AsyncParsableCommand {
             if b >= a { b += 1 }
             return (nodes[a].id, nodes[b].id)
         }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(3))))
-        defer { _ = http.shutdown }
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(3)))
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let started = ContinuousClock.now
-        let outcomes = try await withThrowingTaskGroup(of: [Outcome].self) { group in
-            let lanes = min(concurrency, paths)
-            for lane in 0..<lanes {
-                group.addTask { [server, rate] in
-                    var results: [Outcome] = []
-                    for index in stride(from: lane, to: pairs.count, by: lanes) {
-                        let (a, b) = pairs[index]
-                        var request = HTTPClientRequest(url: "\(server)/api/v1/key-paths")
-                        request.method = .POST
-                        request.headers.add(name: "Content-Type", value: "application/json")
-                        request.body = .bytes(ByteBuffer(string: #"{"source":"\#(a)","destination":"\#(b)","rate_bps":\#(rate)}"#))
-                        let sent = ContinuousClock.now
-                        let response = try await http.execute(request, timeout: .seconds(60))
-                        let body = try await response.body.collect(upTo: 1 << 20)
-                        let elapsed = (ContinuousClock.now - sent).milliseconds
-                        let json = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any]
-                        results.append(Outcome(status: Int(response.status.code), state: json?["state"] as? String, id: json?["id"] as? String, milliseconds: elapsed))
-                    }
-                    return results
-                }
-            }
-            return try await group.reduce(into: [Outcome]()) { $0 += $1 }
+        let outcomes: [Outcome]
+        do {
+            outcomes = try await provision(pairs, over: http)
+        } catch {
+            try? await http.shutdown()
+            throw error
         }
+        try? await http.shutdown()
         let seconds = (ContinuousClock.now - started).milliseconds / 1000
         let created = outcomes.filter { $0.status == 201 }
         let active = created.filter { $0.state == "active" }.count
@@ -90,9 +76,31 @@ struct ProvisionBench: AsyncParsableCommand {
             let _: NoContent = try await client.send("DELETE", "/api/v1/key-paths/\(id)")
         }
     }
-}
 
-/// A node as the listing returns it; only the id is needed here.
-private struct NodeJSON: Decodable {
-    var id: String
+    /// Sends one request per pair, `concurrency` at a time, timing each.
+    private func provision(_ pairs: [(String, String)], over http: HTTPClient) async throws -> [Outcome] {
+        try await withThrowingTaskGroup(of: [Outcome].self) { group in
+            let lanes = min(concurrency, pairs.count)
+            for lane in 0..<lanes {
+                group.addTask { [server, rate] in
+                    var results: [Outcome] = []
+                    for index in stride(from: lane, to: pairs.count, by: lanes) {
+                        let (a, b) = pairs[index]
+                        var request = HTTPClientRequest(url: "\(server)/api/v1/key-paths")
+                        request.method = .POST
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.body = .bytes(ByteBuffer(string: #"{"source":"\#(a)","destination":"\#(b)","rate_bps":\#(rate)}"#))
+                        let sent = ContinuousClock.now
+                        let response = try await http.execute(request, timeout: .seconds(60))
+                        let body = try await response.body.collect(upTo: 1 << 20)
+                        let elapsed = (ContinuousClock.now - sent).milliseconds
+                        let json = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
+                        results.append(Outcome(status: Int(response.status.code), state: json?["state"] as? String, id: json?["id"] as? String, milliseconds: elapsed))
+                    }
+                    return results
+                }
+            }
+            return try await group.reduce(into: [Outcome]()) { $0 += $1 }
+        }
+    }
 }
