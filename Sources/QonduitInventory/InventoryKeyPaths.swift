@@ -152,8 +152,8 @@ extension Inventory {
 
     static func reservedBps(_ db: Database) throws -> [LinkID: Double] {
         var reserved: [LinkID: Double] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT link_id, SUM(rate_bps) AS bps FROM reservation GROUP BY link_id") {
-            if let id = try? LinkID(row["link_id"] as String) { reserved[id] = row["bps"] }
+        for row in try Row.fetchAll(db, sql: "SELECT id, reserved_bps FROM link WHERE reserved_bps > 0") {
+            if let id = try? LinkID(row["id"] as String) { reserved[id] = row["reserved_bps"] }
         }
         return reserved
     }
@@ -195,6 +195,7 @@ extension Inventory {
                     sql: "INSERT INTO reservation (key_path_id, position, link_id, rate_bps) VALUES (?, ?, ?, ?)",
                     arguments: [path.id.text, position, link.rawValue, route.rateBps]
                 )
+                try db.execute(sql: "UPDATE link SET reserved_bps = reserved_bps + ? WHERE id = ?", arguments: [route.rateBps, link.rawValue])
             }
         }
     }
@@ -213,6 +214,16 @@ extension Inventory {
         }
         try db.execute(sql: "DELETE FROM desired_app WHERE app_id = ?", arguments: [path.appID.text])
         try db.execute(sql: "DELETE FROM key_path_route WHERE key_path_id = ?", arguments: [path.id.text])
+        for route in path.routes {
+            for link in route.links {
+                // The last reservation gone leaves exactly 0, not a rounding residue.
+                try db.execute(sql: """
+                    UPDATE link SET reserved_bps = CASE WHEN EXISTS (SELECT 1 FROM reservation WHERE link_id = ?1)
+                        THEN max(0, reserved_bps - ?2) ELSE 0 END
+                    WHERE id = ?1
+                    """, arguments: [link.rawValue, route.rateBps])
+            }
+        }
     }
 
     private static func keyPath(_ id: QKDUUID, _ db: Database) throws -> KeyPath {

@@ -171,6 +171,8 @@ enum InventoryMigrations {
                 ) STRICT, WITHOUT ROWID
                 """)
             try db.execute(sql: "CREATE INDEX reservation_link ON reservation(link_id)")
+            // The sum of a link's reservations, kept with the link so that admission reads it in O(links).
+            try db.execute(sql: "ALTER TABLE link ADD COLUMN reserved_bps REAL NOT NULL DEFAULT 0 CHECK (reserved_bps >= 0)")
             // Desired entries a key path wrote: while it is pending they are provisioning's to push
             // (and to take back), not the reconciler's.
             try db.execute(sql: "ALTER TABLE desired_link ADD COLUMN key_path_id TEXT REFERENCES key_path(id) ON DELETE CASCADE")
