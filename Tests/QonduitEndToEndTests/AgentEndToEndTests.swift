@@ -43,6 +43,15 @@ import Testing
         return false
     }
 
+    /// Takes `link` down at `node`'s agent and up again, each time until the inventory shows it.
+    func takeDownAndUp(link: String, at node: String, controller: ControllerProcess, fleet: AgentFleetProcess) async throws {
+        let qkdl = try #require(json(try await get("\(controller.baseURL)/api/v1/links/\(link)").text)["qkdl_id"] as? String)
+        for status in ["down", "up"] {
+            #expect(try await post("\(fleet.faults(node))/links/\(qkdl)/\(status)") == 204)
+            #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/links/\(link)").text)["status"] as? String == status })
+        }
+    }
+
     @Test func agentsRegisterReportAndFaultsReachTheInventory() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
         let controller = try ControllerProcess(extraArguments: [
@@ -52,8 +61,8 @@ import Testing
         let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 6, extraArguments: ["--report-every", "1"])
         defer { fleet.stop() }
 
-        // Every agent registers and is heard from.
-        #expect(try await eventually {
+        // Every agent registers and is heard from (generously: the suite runs many processes at once on two cores).
+        #expect(try await eventually(30) {
             let agents = json(try await get("\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
             return agents.count == 6 && agents.allSatisfy { $0["state"] as? String == "reachable" && !($0["key_pools"] as? [Any] ?? []).isEmpty }
         })
@@ -66,12 +75,7 @@ import Testing
         #expect(kept.status == 200 && keptProblems.isEmpty)
 
         // A link taken down at its agent goes down in the inventory, and comes back.
-        let link = json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)
-        let qkdl = try #require(link["qkdl_id"] as? String)
-        #expect(try await post("\(fleet.faults("mad-norte"))/links/\(qkdl)/down") == 204)
-        #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)["status"] as? String == "down" })
-        #expect(try await post("\(fleet.faults("mad-norte"))/links/\(qkdl)/up") == 204)
-        #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)["status"] as? String == "up" })
+        try await takeDownAndUp(link: "mad-L1", at: "mad-norte", controller: controller, fleet: fleet)
 
         // Heartbeats stop: the node becomes unreachable; they resume: it is up again, and the
         // controller reads the agent's tree again (here a virtual link configured meanwhile).
@@ -99,12 +103,7 @@ import Testing
         try await proxy.run { proxied in
             let fleet = try AgentFleetProcess(controller: proxied, count: 2, extraArguments: ["--node", "mad-norte", "--node", "mad-upm", "--report-every", "1"])
             defer { fleet.stop() }
-            let link = json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)
-            let qkdl = try #require(link["qkdl_id"] as? String)
-            #expect(try await post("\(fleet.faults("mad-norte"))/links/\(qkdl)/down") == 204)
-            #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)["status"] as? String == "down" })
-            #expect(try await post("\(fleet.faults("mad-norte"))/links/\(qkdl)/up") == 204)
-            #expect(try await eventually { json(try await get("\(controller.baseURL)/api/v1/links/mad-L1").text)["status"] as? String == "up" })
+            try await takeDownAndUp(link: "mad-L1", at: "mad-norte", controller: controller, fleet: fleet)
         }
 
         let exchanges = proxy.recorded

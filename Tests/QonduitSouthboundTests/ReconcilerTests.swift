@@ -34,17 +34,22 @@ import Testing
         }
     }
 
+    /// An inventory with node `a` (GS QKD 015 id `nodeA`) and a reconciler over it.
+    func inventoryWithReconciler() async throws -> (Inventory, AgentReconciler) {
+        let inventory = try Inventory(path: ":memory:")
+        _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
+        var logger = Logger(label: "test-reconciler")
+        logger.logLevel = .critical
+        return (inventory, AgentReconciler(inventory: inventory, period: .milliseconds(50), logger: logger))
+    }
+
     func virtual(_ id: String, bandwidth: UInt32) -> ETSILink {
         ETSILink(id: QKDUUID(id)!, local: .init(nodeID: nodeA), remote: .init(nodeID: nodeB), type: .virtual,
                  virtualNextHops: [nodeB], virtualBandwidthBps: bandwidth)
     }
 
     @Test func agentsAreMadeToMatchTheInventoryAndDriftIsCounted() async throws {
-        let inventory = try Inventory(path: ":memory:")
-        _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
-        var logger = Logger(label: "test-reconciler")
-        logger.logLevel = .critical
-        let reconciler = AgentReconciler(inventory: inventory, period: .milliseconds(50), logger: logger)
+        let (inventory, reconciler) = try await inventoryWithReconciler()
         try await withAgent(inventory) { node, _ in
             let a = try NodeID("a")
             let wanted = virtual("7e1a0000-0000-4000-8000-000000000001", bandwidth: 500)
@@ -69,11 +74,7 @@ import Testing
     }
 
     @Test func applicationsAreReconciledLikeVirtualLinks() async throws {
-        let inventory = try Inventory(path: ":memory:")
-        _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
-        var logger = Logger(label: "test-reconciler")
-        logger.logLevel = .critical
-        let reconciler = AgentReconciler(inventory: inventory, period: .milliseconds(50), logger: logger)
+        let (inventory, reconciler) = try await inventoryWithReconciler()
         try await withAgent(inventory) { node, _ in
             let a = try NodeID("a")
             let relay = virtual("7e1a0000-0000-4000-8000-000000000011", bandwidth: 800)
