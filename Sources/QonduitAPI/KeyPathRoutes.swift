@@ -16,11 +16,10 @@ struct KeyPathRoutes {
             _ = try QueryParameters(request, allowed: [])
             var request = request
             let body = try await request.decodeJSON(KeyPathCreateRequest.self, maxBytes: configuration.maxJSONBodyBytes)
-            let path = try await provisioner.provision(try body.checked())
-            let stored = try await inventory.keyPath(path.id.text)
+            let stored = try await provisioner.provision(try body.checked())
             // A path that reached its nodes but could not be configured is still created, as failed: it says why.
             var response = JSONCoding.response(writing: KeyPathRepresentation(stored: stored), status: .created)
-            response.headers[.location] = "/api/v1/key-paths/\(path.id)"
+            response.headers[.location] = "/api/v1/key-paths/\(stored.value.id)"
             return response
         }
         group.get { request, _ in

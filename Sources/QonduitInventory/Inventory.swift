@@ -24,6 +24,12 @@ public final class Inventory: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.label = "qonduit-inventory"
         configuration.busyMode = .timeout(5)
+        // In WAL mode, NORMAL syncs at checkpoints rather than at every commit: a crash of the
+        // controller (even SIGKILL) loses nothing committed, and the database stays consistent
+        // through a power loss, which may cost the last commits. FULL would cost an fsync per write.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         if path == ":memory:" {
             database = try DatabaseQueue(configuration: configuration)
         } else {

@@ -66,25 +66,24 @@ extension Inventory {
             try Self.insert(path, db)
             for entry in decided.links { try Self.insertDesired(entry, of: path.id, table: "desired_link", key: "qkdl_id", db) }
             for entry in decided.applications { try Self.insertDesired(entry, of: path.id, table: "desired_app", key: "app_id", db) }
-            return (try Self.keyPath(path.id, db), decided)
+            return (path, decided)
         }
     }
 
-    /// Moves a pending key path to `active` (every node confirmed); false when it was not pending.
-    @discardableResult
-    public func activateKeyPath(_ id: QKDUUID) async throws -> Bool {
+    /// Moves a pending key path to `active` (every node confirmed) and returns it as stored; a path
+    /// no longer pending (deleted or failed meanwhile) is returned as it is.
+    public func activateKeyPath(_ id: QKDUUID) async throws -> Stored<KeyPath> {
         try await write { db in
-            try db.execute(
-                sql: "UPDATE key_path SET state = 'active', reason = NULL, updated_at = ? WHERE id = ? AND state = 'pending'",
-                arguments: [Self.now(), id.text]
-            )
-            return db.changesCount > 0
+            try db.cachedStatement(sql: "UPDATE key_path SET state = 'active', reason = NULL, updated_at = ? WHERE id = ? AND state = 'pending'")
+                .execute(arguments: [Self.now(), id.text])
+            return try Self.storedKeyPath(id.text, db)
         }
     }
 
     /// Marks a key path `failed` with `reason`, releasing its reservations and the configuration it
-    /// asked of its nodes, in one transaction.
-    public func failKeyPath(_ id: QKDUUID, reason: String) async throws {
+    /// asked of its nodes, in one transaction; returns it as stored.
+    @discardableResult
+    public func failKeyPath(_ id: QKDUUID, reason: String) async throws -> Stored<KeyPath> {
         try await write { db in
             let path = try Self.keyPath(id.text, db)
             try Self.release(path, db)
@@ -92,6 +91,7 @@ extension Inventory {
                 sql: "UPDATE key_path SET state = 'failed', reason = ?, updated_at = ? WHERE id = ?",
                 arguments: [reason, Self.now(), id.text]
             )
+            return try Self.storedKeyPath(id.text, db)
         }
     }
 
@@ -174,37 +174,35 @@ extension Inventory {
 
     private static func insert(_ path: KeyPath, _ db: Database) throws {
         let now = Self.now()
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO key_path (id, source, destination, rate_bps, metric, max_hops, exclude_nodes, exclude_links, protection,
                 path_count, client_app_id, server_app_id, app_id, state, reason, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [
+            """).execute(arguments: [
                 path.id.text, path.source.rawValue, path.destination.rawValue, path.rateBps, path.metric, path.maxHops,
                 jsonList(path.excludeNodes.map(\.rawValue)), jsonList(path.excludeLinks.map(\.rawValue)), path.protection.rawValue,
                 path.pathCount, path.clientAppID, path.serverAppID, path.appID.text, path.state.rawValue, path.reason, now, now,
             ])
         for (position, route) in path.routes.enumerated() {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [
+                """).execute(arguments: [
                     path.id.text, position, route.role.rawValue, route.rateBps, jsonList(route.nodes.map(\.rawValue)),
                     jsonList(route.links.map(\.rawValue)), route.qkdlID.text,
                 ])
             for link in route.links {
-                try db.execute(
-                    sql: "INSERT INTO reservation (key_path_id, position, link_id, rate_bps) VALUES (?, ?, ?, ?)",
-                    arguments: [path.id.text, position, link.rawValue, route.rateBps]
-                )
-                try db.execute(sql: "UPDATE link SET reserved_bps = reserved_bps + ? WHERE id = ?", arguments: [route.rateBps, link.rawValue])
+                try db.cachedStatement(sql: "INSERT INTO reservation (key_path_id, position, link_id, rate_bps) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [path.id.text, position, link.rawValue, route.rateBps])
+                try db.cachedStatement(sql: "UPDATE link SET reserved_bps = reserved_bps + ? WHERE id = ?").execute(arguments: [route.rateBps, link.rawValue])
             }
         }
     }
 
     private static func insertDesired(_ entry: DesiredEntry, of keyPath: QKDUUID, table: String, key: String, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO \(table) (node_id, \(key), entry, key_path_id) VALUES (?, ?, ?, ?)
             ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry, key_path_id = excluded.key_path_id
-            """, arguments: [entry.node.rawValue, entry.id.text, entry.entry, keyPath.text])
+            """).execute(arguments: [entry.node.rawValue, entry.id.text, entry.entry, keyPath.text])
     }
 
     /// Drops a path's routes (and so its reservations) and the configuration it asked of its nodes.
@@ -226,20 +224,20 @@ extension Inventory {
         }
     }
 
-    private static func keyPath(_ id: QKDUUID, _ db: Database) throws -> KeyPath {
-        try keyPath(id.text, db)
+    private static func keyPath(_ id: String, _ db: Database) throws -> KeyPath {
+        try storedKeyPath(id, db).value
     }
 
-    private static func keyPath(_ id: String, _ db: Database) throws -> KeyPath {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM key_path WHERE id = ?", arguments: [id.lowercased()]) else {
+    private static func storedKeyPath(_ id: String, _ db: Database) throws -> Stored<KeyPath> {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM key_path WHERE id = ?"), arguments: [id.lowercased()]) else {
             throw InventoryError.keyPathNotFound(id)
         }
-        return try storedKeyPath(row, db).value
+        return try storedKeyPath(row, db)
     }
 
     private static func storedKeyPath(_ row: Row, _ db: Database) throws -> Stored<KeyPath> {
         let id: String = row["id"]
-        let routes = try Row.fetchAll(db, sql: "SELECT * FROM key_path_route WHERE key_path_id = ? ORDER BY position", arguments: [id])
+        let routes = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM key_path_route WHERE key_path_id = ? ORDER BY position"), arguments: [id])
             .map { route in
                 KeyPathRoute(
                     role: KeyPathRoute.Role(rawValue: route["role"]) ?? .primary,

@@ -19,7 +19,7 @@ public final class KeyPathProvisioner: Sendable {
 
     /// Reserves, configures and activates a key path; returns it `active`, or `failed` with the
     /// node and reason when its nodes could not be configured. Throws when it cannot be reserved.
-    public func provision(_ request: KeyPathRequest) async throws -> KeyPath {
+    public func provision(_ request: KeyPathRequest) async throws -> Stored<KeyPath> {
         try Self.check(request)
         let draft = KeyPath(
             id: .random(), source: request.source, destination: request.destination, rateBps: request.rateBps,
@@ -40,7 +40,7 @@ public final class KeyPathProvisioner: Sendable {
     }
 
     /// Configures every node of a reserved path; activates it, or rolls back and fails it.
-    func configure(_ path: KeyPath, _ plan: KeyPathPlan) async throws -> KeyPath {
+    func configure(_ path: KeyPath, _ plan: KeyPathPlan) async throws -> Stored<KeyPath> {
         let byNode = Self.entriesByNode(plan)
         let failures = await withTaskGroup(of: (NodeID, String?).self) { group in
             for (node, entries) in byNode {
@@ -60,18 +60,18 @@ public final class KeyPathProvisioner: Sendable {
             return failures.sorted { $0.0 < $1.0 }
         }
         guard let (node, why) = failures.first else {
-            try await inventory.activateKeyPath(path.id)
+            let active = try await inventory.activateKeyPath(path.id)
             logger.info("key path active", metadata: ["key_path": "\(path.id)", "routes": "\(path.routes.count)"])
-            return try await inventory.keyPath(path.id.text).value
+            return active
         }
         // A partial configuration is taken back from the nodes that took it; the reconciler removes
         // whatever this misses, since the failed path no longer asks for it.
-        let failed = Set(failures.map(\.0))
-        await unconfigure(byNode.filter { !failed.contains($0.key) })
+        let refusing = Set(failures.map(\.0))
+        await unconfigure(byNode.filter { !refusing.contains($0.key) })
         let reason = "node '\(node)' was not configured: \(why)" + (failures.count > 1 ? " (and \(failures.count - 1) more node(s))" : "")
-        try await inventory.failKeyPath(path.id, reason: reason)
+        let failed = try await inventory.failKeyPath(path.id, reason: reason)
         logger.warning("key path failed", metadata: ["key_path": "\(path.id)", "reason": "\(reason)"])
-        return try await inventory.keyPath(path.id.text).value
+        return failed
     }
 
     /// Deletes a key path: releases its rate and removes its configuration from every node.
@@ -97,7 +97,7 @@ public final class KeyPathProvisioner: Sendable {
                 do {
                     _ = try await configure(path, try KeyPathPlanner.configuration(of: path, topology: topology))
                 } catch {
-                    try? await inventory.failKeyPath(path.id, reason: "could not be resumed after a restart: \(error)")
+                    _ = try? await inventory.failKeyPath(path.id, reason: "could not be resumed after a restart: \(error)")
                 }
             }
         } catch {
