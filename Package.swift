@@ -61,6 +61,7 @@ let package = Package(
             dependencies: [
                 "QonduitCore", "QonduitPathEngine", "QonduitETSI", "QonduitInventory",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

@@ -2,10 +2,12 @@ import Foundation
 import Hummingbird
 import QonduitCore
 import QonduitInventory
+import QonduitProvisioning
 
 /// `/api/v1/links`: list, create, read, change and delete QKD links.
 struct LinkRoutes {
     let inventory: Inventory
+    let provisioner: KeyPathProvisioner
     let configuration: APIConfiguration
 
     func register(on group: RouterGroup<BasicRequestContext>) {
@@ -38,7 +40,10 @@ struct LinkRoutes {
             var request = request
             let patch = try await request.decodeJSON(LinkPatchRequest.self, maxBytes: configuration.maxJSONBodyBytes)
             let checked = try patch.checked()
+            let before = try await inventory.link(id).value.status
             let stored = try await inventory.updateLink(id) { patch.apply(to: &$0, checked) }
+            // A link set down (or up again) re-routes the key paths it affects before the answer.
+            if stored.value.status != before { await provisioner.repair() }
             return JSONCoding.response(writing: LinkRepresentation(stored: stored, reservedBps: try await inventory.reservedBps()))
         }
         group.delete("{id}") { request, context in

@@ -21,7 +21,7 @@ public enum NorthboundAPI {
         }
         let api = router.group("/api/v1")
         NodeRoutes(inventory: inventory, configuration: configuration).register(on: api.group("nodes"))
-        LinkRoutes(inventory: inventory, configuration: configuration).register(on: api.group("links"))
+        LinkRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("links"))
         TopologyRoutes(inventory: inventory, configuration: configuration).register(on: api.group("topology"))
         PathRoutes(snapshots: GraphSnapshots(inventory: inventory), configuration: configuration).register(on: api.group("paths"))
         AgentRoutes(inventory: inventory).register(on: api.group("agents"))

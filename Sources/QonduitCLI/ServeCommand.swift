@@ -95,7 +95,8 @@ struct ServeCommand: AsyncParsableCommand {
         )
         app.addServices(
             AgentLivenessMonitor(inventory: inventory, configuration: southbound, logger: logger),
-            AgentReconciler(inventory: inventory, period: .milliseconds(reconcileIntervalMs), logger: logger)
+            AgentReconciler(inventory: inventory, period: .milliseconds(reconcileIntervalMs), logger: logger),
+            KeyPathRepairService(provisioner: provisioner, period: .milliseconds(200))
         )
         logger.info("inventory", metadata: ["db": "\(db)"])
         try await app.runService()

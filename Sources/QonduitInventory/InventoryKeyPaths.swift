@@ -71,11 +71,66 @@ extension Inventory {
     }
 
     /// Moves a pending key path to `active` (every node confirmed) and returns it as stored; a path
-    /// no longer pending (deleted or failed meanwhile) is returned as it is.
-    public func activateKeyPath(_ id: QKDUUID) async throws -> Stored<KeyPath> {
+    /// no longer pending (deleted or failed meanwhile) is returned as it is. `retiring` names the
+    /// virtual links of routes a re-route replaced: they stop being desired in the same transaction.
+    public func activateKeyPath(_ id: QKDUUID, retiring: [QKDUUID] = []) async throws -> Stored<KeyPath> {
         try await write { db in
             try db.cachedStatement(sql: "UPDATE key_path SET state = 'active', reason = NULL, updated_at = ? WHERE id = ? AND state = 'pending'")
                 .execute(arguments: [Self.now(), id.text])
+            for qkdl in retiring {
+                try db.cachedStatement(sql: "DELETE FROM desired_link WHERE qkdl_id = ?").execute(arguments: [qkdl.text])
+            }
+            return try Self.storedKeyPath(id.text, db)
+        }
+    }
+
+    /// Key paths to repair: active ones with a route over a link that is not up (to re-route),
+    /// and degraded ones (to re-route, or to recover when their routes are up again).
+    public func keyPathsToRepair() async throws -> [KeyPath] {
+        try await database.read { db in
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM key_path WHERE state = 'degraded' OR (state = 'active' AND id IN (
+                    SELECT r.key_path_id FROM reservation r JOIN link l ON l.id = r.link_id WHERE l.status <> 'up'))
+                ORDER BY created_at, id
+                """)
+            return try ids.map { try Self.keyPath($0, db) }
+        }
+    }
+
+    /// Replaces a key path's routes in one transaction, as `reserveKeyPath` chose them: `plan` sees
+    /// the network with this path's own reservations given back, so a new route may reuse the
+    /// healthy links of the old. The old routes' configuration stays desired (and on the nodes)
+    /// until `activateKeyPath(_:retiring:)`: make before break. The path is `pending` meanwhile.
+    public func rerouteKeyPath(
+        _ id: QKDUUID, reason: String, plan: @Sendable (KeyPath, Topology, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan
+    ) async throws -> (old: KeyPath, new: KeyPath, plan: KeyPathPlan) {
+        try await write { db in
+            let old = try Self.keyPath(id.text, db)
+            let nodes = try NodeRecord.fetchAll(db).map(\.node)
+            let links = try LinkRecord.fetchAll(db).map(\.link)
+            var reserved = try Self.reservedBps(db)
+            for (link, bps) in old.reservedBps { reserved[link] = max(0, (reserved[link] ?? 0) - bps) }
+            let decided = try plan(old, Topology(nodes: nodes, links: links), reserved)
+            var new = old
+            new.routes = decided.routes
+            new.state = .pending
+            new.reason = reason
+            try Self.checkAdmission(new, links: links, reserved: reserved)
+            try Self.releaseRoutes(old, db)
+            try Self.insertRoutes(new, db)
+            try db.execute(sql: "UPDATE key_path SET state = 'pending', reason = ?, updated_at = ? WHERE id = ?", arguments: [reason, Self.now(), id.text])
+            for entry in decided.links { try Self.insertDesired(entry, of: id, table: "desired_link", key: "qkdl_id", db) }
+            for entry in decided.applications { try Self.insertDesired(entry, of: id, table: "desired_app", key: "app_id", db) }
+            return (old, new, decided)
+        }
+    }
+
+    /// Sets a key path's state and reason (`degraded` when it has no alternative, `active` when it recovers).
+    @discardableResult
+    public func setKeyPathState(_ id: QKDUUID, _ state: KeyPathState, reason: String?) async throws -> Stored<KeyPath> {
+        try await write { db in
+            try db.execute(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
+                           arguments: [state.rawValue, reason, Self.now(), id.text])
             return try Self.storedKeyPath(id.text, db)
         }
     }
@@ -183,6 +238,11 @@ extension Inventory {
                 jsonList(path.excludeNodes.map(\.rawValue)), jsonList(path.excludeLinks.map(\.rawValue)), path.protection.rawValue,
                 path.pathCount, path.clientAppID, path.serverAppID, path.appID.text, path.state.rawValue, path.reason, now, now,
             ])
+        try insertRoutes(path, db)
+    }
+
+    /// A path's routes, their reservations, and the sums kept on the links.
+    private static func insertRoutes(_ path: KeyPath, _ db: Database) throws {
         for (position, route) in path.routes.enumerated() {
             try db.cachedStatement(sql: """
                 INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -207,10 +267,14 @@ extension Inventory {
 
     /// Drops a path's routes (and so its reservations) and the configuration it asked of its nodes.
     private static func release(_ path: KeyPath, _ db: Database) throws {
-        for route in path.routes {
-            try db.execute(sql: "DELETE FROM desired_link WHERE qkdl_id = ?", arguments: [route.qkdlID.text])
-        }
+        // Every virtual link the path ever asked for (a re-route in progress has old and new ones).
+        try db.execute(sql: "DELETE FROM desired_link WHERE key_path_id = ?", arguments: [path.id.text])
         try db.execute(sql: "DELETE FROM desired_app WHERE app_id = ?", arguments: [path.appID.text])
+        try releaseRoutes(path, db)
+    }
+
+    /// Drops a path's routes and their reservations, and takes them off the links' sums.
+    private static func releaseRoutes(_ path: KeyPath, _ db: Database) throws {
         try db.execute(sql: "DELETE FROM key_path_route WHERE key_path_id = ?", arguments: [path.id.text])
         for route in path.routes {
             for link in route.links {

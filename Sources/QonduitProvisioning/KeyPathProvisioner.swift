@@ -28,19 +28,87 @@ public final class KeyPathProvisioner: Sendable {
             clientAppID: request.clientAppID, serverAppID: request.serverAppID, appID: .random()
         )
         let (path, plan) = try await inventory.reserveKeyPath(draft) { topology, reserved in
-            var routed = draft
-            do throws(PathComputationError) {
-                routed.routes = try KeyPathPlanner.routes(for: request, topology: topology, reservedBps: reserved) { .random() }
-            } catch {
-                throw ProvisioningError.unroutable(error)
-            }
-            return try KeyPathPlanner.configuration(of: routed, topology: topology)
+            try Self.plan(draft, request, topology: topology, reservedBps: reserved)
         }
         return try await configure(path, plan)
     }
 
-    /// Configures every node of a reserved path; activates it, or rolls back and fails it.
-    func configure(_ path: KeyPath, _ plan: KeyPathPlan) async throws -> Stored<KeyPath> {
+    /// Routes for `path` as `request` asks, and the configuration they need on their nodes.
+    static func plan(_ path: KeyPath, _ request: KeyPathRequest, topology: Topology, reservedBps: [LinkID: Double]) throws -> KeyPathPlan {
+        var routed = path
+        do throws(PathComputationError) {
+            routed.routes = try KeyPathPlanner.routes(for: request, topology: topology, reservedBps: reservedBps) { .random() }
+        } catch {
+            throw ProvisioningError.unroutable(error)
+        }
+        return try KeyPathPlanner.configuration(of: routed, topology: topology)
+    }
+
+    /// Re-routes what the network's state has broken, in one pass: every active key path with a
+    /// route over a link that is not up gets new routes (reserved, configured on their nodes, then
+    /// the old configuration removed: make before break); one with no alternative becomes
+    /// `degraded` with the reason and keeps its routes; a degraded one whose routes are all up
+    /// again is `active` once more. Returns how many were re-routed, degraded and recovered.
+    @discardableResult
+    public func repair() async -> (rerouted: Int, degraded: Int, recovered: Int) {
+        let candidates: [KeyPath]
+        let links: [LinkID: QKDLink]
+        do {
+            candidates = try await inventory.keyPathsToRepair()
+            guard !candidates.isEmpty else { return (0, 0, 0) }
+            links = Dictionary(try await inventory.topology().links.map { ($0.value.id, $0.value) }, uniquingKeysWith: { a, _ in a })
+        } catch {
+            logger.error("key paths to repair could not be read", metadata: ["error": "\(error)"])
+            return (0, 0, 0)
+        }
+        var outcome = (rerouted: 0, degraded: 0, recovered: 0)
+        for path in candidates {
+            let broken = path.reservedBps.keys.filter { links[$0]?.status != .up }.sorted()
+            do {
+                if broken.isEmpty {
+                    if path.state == .degraded {
+                        try await inventory.setKeyPathState(path.id, .active, reason: nil)
+                        outcome.recovered += 1
+                    }
+                    continue
+                }
+                let reason = "re-routing: link \(broken.map { "'\($0)'" }.joined(separator: ", ")) is not up"
+                let rerouted: (old: KeyPath, new: KeyPath, plan: KeyPathPlan)
+                do {
+                    rerouted = try await inventory.rerouteKeyPath(path.id, reason: reason) { old, topology, reserved in
+                        try Self.plan(old, Self.request(of: old), topology: topology, reservedBps: reserved)
+                    }
+                } catch let error as ProvisioningError {
+                    let why = "no alternative route while link \(broken.map { "'\($0)'" }.joined(separator: ", ")) is not up: \(error)"
+                    if path.state != .degraded || path.reason != why {
+                        try await inventory.setKeyPathState(path.id, .degraded, reason: why)
+                        logger.warning("key path degraded", metadata: ["key_path": "\(path.id)", "reason": "\(why)"])
+                        outcome.degraded += 1
+                    }
+                    continue
+                }
+                let result = try await configure(rerouted.new, rerouted.plan, retiring: rerouted.old)
+                if result.value.state == .active { outcome.rerouted += 1 }
+            } catch {
+                logger.error("key path could not be repaired", metadata: ["key_path": "\(path.id)", "error": "\(error)"])
+            }
+        }
+        return outcome
+    }
+
+    /// The request a stored path was provisioned with.
+    static func request(of path: KeyPath) -> KeyPathRequest {
+        KeyPathRequest(
+            source: path.source, destination: path.destination, rateBps: path.rateBps, metric: PathMetric(rawValue: path.metric) ?? .hops,
+            maxHops: path.maxHops, excludeNodes: Set(path.excludeNodes), excludeLinks: Set(path.excludeLinks), protection: path.protection,
+            paths: path.pathCount, clientAppID: path.clientAppID, serverAppID: path.serverAppID
+        )
+    }
+
+    /// Configures every node of a reserved path; activates it, or rolls back and fails it. A path
+    /// being re-routed (`retiring` its old routes) has the old routes' virtual links removed from
+    /// their nodes once the new ones are in place.
+    func configure(_ path: KeyPath, _ plan: KeyPathPlan, retiring old: KeyPath? = nil) async throws -> Stored<KeyPath> {
         let byNode = Self.entriesByNode(plan)
         let failures = await withTaskGroup(of: (NodeID, String?).self) { group in
             for (node, entries) in byNode {
@@ -60,8 +128,18 @@ public final class KeyPathProvisioner: Sendable {
             return failures.sorted { $0.0 < $1.0 }
         }
         guard let (node, why) = failures.first else {
-            let active = try await inventory.activateKeyPath(path.id)
-            logger.info("key path active", metadata: ["key_path": "\(path.id)", "routes": "\(path.routes.count)"])
+            let retired = old?.routes.map(\.qkdlID) ?? []
+            let active = try await inventory.activateKeyPath(path.id, retiring: retired)
+            if let old {
+                var stale: [NodeID: (links: [DesiredEntry], applications: [DesiredEntry])] = [:]
+                for route in old.routes {
+                    for node in route.nodes { stale[node, default: ([], [])].links.append(DesiredEntry(node: node, id: route.qkdlID, entry: "")) }
+                }
+                await unconfigure(stale)
+                logger.notice("key path re-routed", metadata: ["key_path": "\(path.id)", "routes": "\(path.routes.map { $0.nodes.map(\.rawValue).joined(separator: ">") })"])
+            } else {
+                logger.info("key path active", metadata: ["key_path": "\(path.id)", "routes": "\(path.routes.count)"])
+            }
             return active
         }
         // A partial configuration is taken back from the nodes that took it; the reconciler removes

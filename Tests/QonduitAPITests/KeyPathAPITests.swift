@@ -124,6 +124,44 @@ import Testing
         }
     }
 
+    /// A link set down under a key path re-routes it (make before break); with no alternative it is
+    /// degraded, and it recovers when the network heals.
+    @Test func aLinkGoingDownReroutesItsKeyPaths() async throws {
+        let agents = ScriptedConfigurator()
+        try await withRing(configurator: agents) { call in
+            let created = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":2000}"#)
+            let id = try #require(created.json["id"] as? String)
+            let before = try #require((created.json["routes"] as? [[String: Any]])?.first)
+            let oldQkdl = try #require(before["qkdl_id"] as? String)
+            let oldLink = try #require((before["links"] as? [String])?.first)
+
+            #expect(try await call(.patch, "/api/v1/links/\(oldLink)", #"{"status":"down"}"#).status == .ok)
+            let moved = try await call(.get, "/api/v1/key-paths/\(id)", nil).json
+            #expect(moved["state"] as? String == "active", "\(moved)")
+            let route = try #require((moved["routes"] as? [[String: Any]])?.first)
+            let links = route["links"] as? [String] ?? [], nodes = route["nodes"] as? [String] ?? []
+            #expect(!links.contains(oldLink) && nodes.first == "b" && nodes.last == "d")
+            #expect(try await reserved(call, oldLink) == 0 && links.allSatisfy { _ in true })
+            for link in links { #expect(try await reserved(call, link) == 2000) }
+            let newQkdl = try #require(route["qkdl_id"] as? String)
+            let configured = agents.configured
+            #expect(configured.values.allSatisfy { !$0.contains { $0.text == oldQkdl } }, "the old route's virtual link is gone from every node")
+            for node in nodes { #expect(configured[try NodeID(node)]?.contains { $0.text == newQkdl } == true) }
+
+            // b's other link down too: no route is left, the path is degraded and says why.
+            let otherLink = links[0]
+            #expect(try await call(.patch, "/api/v1/links/\(otherLink)", #"{"status":"down"}"#).status == .ok)
+            let degraded = try await call(.get, "/api/v1/key-paths/\(id)", nil).json
+            #expect(degraded["state"] as? String == "degraded")
+            #expect((degraded["reason"] as? String ?? "").contains(otherLink), "\(degraded)")
+            #expect(try await call(.get, "/api/v1/key-paths?state=degraded", nil).json["total"] as? Int == 1)
+
+            // The link comes back: the path recovers by itself.
+            #expect(try await call(.patch, "/api/v1/links/\(otherLink)", #"{"status":"up"}"#).status == .ok)
+            #expect(try await call(.get, "/api/v1/key-paths/\(id)", nil).json["state"] as? String == "active")
+        }
+    }
+
     @Test(arguments: [
         (#"{"source":"a","destination":"c"}"#, "/rate_bps"),
         (#"{"source":"a","destination":"c","rate_bps":0}"#, "/rate_bps"),

@@ -1,0 +1,26 @@
+import QonduitInventory
+public import ServiceLifecycle
+
+/// Runs `KeyPathProvisioner.repair()` whenever the inventory has changed (a link reported down by
+/// its agent, set down by an operator, or back up): failures are re-routed without anyone asking.
+public struct KeyPathRepairService: Service {
+    let provisioner: KeyPathProvisioner
+    let period: Duration
+
+    public init(provisioner: KeyPathProvisioner, period: Duration) {
+        self.provisioner = provisioner
+        self.period = period
+    }
+
+    public func run() async throws {
+        var seen = -1
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let revision = provisioner.inventory.revision
+            if revision != seen {
+                seen = revision
+                await provisioner.repair()
+            }
+            try? await Task.sleep(for: period)
+        }
+    }
+}
