@@ -9,8 +9,8 @@ extension PathsCommand {
             abstract: "Provision a key path on a running controller: reserve the rate, configure its nodes, activate it.",
             discussion: """
                 Prints the key path: active when every node of its routes confirmed its configuration, failed with the \
-                node and reason otherwise (its reservation is then released). Refused, saying why, when no route has \
-                the rate to spare or meets the constraints.
+                node and reason otherwise (its reservation is then released; the command then exits with 3). Refused, \
+                saying why, when no route has the rate to spare or meets the constraints.
                 """
         )
 
