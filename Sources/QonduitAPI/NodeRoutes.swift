@@ -2,10 +2,12 @@ import Foundation
 import Hummingbird
 import QonduitCore
 import QonduitInventory
+import QonduitProvisioning
 
 /// `/api/v1/nodes`: list, create, read, change and delete QKD nodes.
 struct NodeRoutes {
     let inventory: Inventory
+    let provisioner: KeyPathProvisioner
     let configuration: APIConfiguration
 
     func register(on group: RouterGroup<BasicRequestContext>) {
@@ -47,7 +49,10 @@ struct NodeRoutes {
             var request = request
             let patch = try await request.decodeJSON(NodePatchRequest.self, maxBytes: configuration.maxJSONBodyBytes)
             let checked = try patch.checked()
+            let before = try await inventory.node(id).value.status
             let stored = try await inventory.updateNode(id) { try patch.apply(to: &$0, checked) }
+            // A node set down (or up again) re-routes the key paths through it before the answer.
+            if stored.value.status != before { await provisioner.repair() }
             return JSONCoding.response(writing: NodeRepresentation(stored: stored))
         }
         group.delete("{id}") { request, context in

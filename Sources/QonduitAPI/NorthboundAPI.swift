@@ -20,7 +20,7 @@ public enum NorthboundAPI {
             )
         }
         let api = router.group("/api/v1")
-        NodeRoutes(inventory: inventory, configuration: configuration).register(on: api.group("nodes"))
+        NodeRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("nodes"))
         LinkRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("links"))
         TopologyRoutes(inventory: inventory, configuration: configuration).register(on: api.group("topology"))
         PathRoutes(snapshots: GraphSnapshots(inventory: inventory), configuration: configuration).register(on: api.group("paths"))

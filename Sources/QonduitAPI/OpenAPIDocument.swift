@@ -62,7 +62,7 @@ enum OpenAPIDocument {
           },
           "patch": {
             "operationId": "updateNode",
-            "summary": "Change a node's fields; null clears an optional field",
+            "summary": "Change a node's fields; null clears an optional field. A status change re-routes the key paths through the node before the answer",
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodePatch"}}}},
             "responses": {
               "200": {"description": "The changed node.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}},

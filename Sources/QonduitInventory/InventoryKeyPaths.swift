@@ -84,13 +84,18 @@ extension Inventory {
         }
     }
 
-    /// Key paths to repair: active ones with a route over a link that is not up (to re-route),
+    /// Key paths to repair: active ones with a route over a link that is not up or through a node
+    /// that is down or unreachable (to re-route),
     /// and degraded ones (to re-route, or to recover when their routes are up again).
     public func keyPathsToRepair() async throws -> [KeyPath] {
         try await database.read { db in
             let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM key_path WHERE state = 'degraded' OR (state = 'active' AND id IN (
-                    SELECT r.key_path_id FROM reservation r JOIN link l ON l.id = r.link_id WHERE l.status <> 'up'))
+                SELECT id FROM key_path WHERE state = 'degraded' OR (state = 'active' AND (id IN (
+                    SELECT r.key_path_id FROM reservation r JOIN link l ON l.id = r.link_id WHERE l.status <> 'up'
+                ) OR id IN (
+                    SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j JOIN node n ON n.id = j.value
+                    WHERE n.status IN ('down', 'unreachable')
+                )))
                 ORDER BY created_at, id
                 """)
             return try ids.map { try Self.keyPath($0, db) }

@@ -6,13 +6,22 @@ import QonduitPathEngine
 /// Chooses a key path's routes on the network as it is (spare rate after every reservation) and
 /// writes the GS QKD 015 configuration its nodes need.
 enum KeyPathPlanner {
-    /// Routes for `request` with rate to spare on every link, or the reason there are none.
+    /// Routes for `request` with rate to spare on every link and every node available, or the reason there are none.
     static func routes(
         for request: KeyPathRequest, topology: Topology, reservedBps: [LinkID: Double], newID: () -> QKDUUID
     ) throws(PathComputationError) -> [KeyPathRoute] {
+        // Nodes known to be down, or whose agents are silent, can neither relay nor end a new route.
+        let unavailable = Dictionary(topology.nodes.filter { $0.status == .down || $0.status == .unreachable }.map { ($0.id, $0.status) },
+                                     uniquingKeysWith: { first, _ in first })
+        for end in [request.source, request.destination] {
+            if let status = unavailable[end] {
+                throw .noPath(source: request.source, destination: request.destination, reason: "node '\(end)' is \(status.rawValue)")
+            }
+        }
+        let excluded = request.excludeNodes.union(unavailable.keys)
         let engine = PathEngine(graph: RelayGraph(topology: topology, reservedBps: reservedBps))
         func constraints(_ rate: Double) -> PathConstraints {
-            PathConstraints(minRateBps: rate, maxHops: request.maxHops, excludeNodes: request.excludeNodes, excludeLinks: request.excludeLinks)
+            PathConstraints(minRateBps: rate, maxHops: request.maxHops, excludeNodes: excluded, excludeLinks: request.excludeLinks)
         }
         func route(_ path: RelayPath, _ role: KeyPathRoute.Role, _ rate: Double) -> KeyPathRoute {
             KeyPathRoute(role: role, nodes: path.nodes, links: path.links, rateBps: rate, qkdlID: newID())

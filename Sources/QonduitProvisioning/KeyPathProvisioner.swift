@@ -45,25 +45,29 @@ public final class KeyPathProvisioner: Sendable {
     }
 
     /// Re-routes what the network's state has broken, in one pass: every active key path with a
-    /// route over a link that is not up gets new routes (reserved, configured on their nodes, then
+    /// route over a link that is not up, or through a node that is down or unreachable, gets new routes (reserved, configured on their nodes, then
     /// the old configuration removed: make before break); one with no alternative becomes
     /// `degraded` with the reason and keeps its routes; a degraded one whose routes are all up
     /// again is `active` once more. Returns how many were re-routed, degraded and recovered.
     @discardableResult
     public func repair() async -> (rerouted: Int, degraded: Int, recovered: Int) {
         let candidates: [KeyPath]
-        let links: [LinkID: QKDLink]
+        let links: [LinkID: QKDLink], nodes: [NodeID: QKDNode]
         do {
             candidates = try await inventory.keyPathsToRepair()
             guard !candidates.isEmpty else { return (0, 0, 0) }
-            links = Dictionary(try await inventory.topology().links.map { ($0.value.id, $0.value) }, uniquingKeysWith: { a, _ in a })
+            let topology = try await inventory.topology()
+            links = Dictionary(topology.links.map { ($0.value.id, $0.value) }, uniquingKeysWith: { a, _ in a })
+            nodes = Dictionary(topology.nodes.map { ($0.value.id, $0.value) }, uniquingKeysWith: { a, _ in a })
         } catch {
             logger.error("key paths to repair could not be read", metadata: ["error": "\(error)"])
             return (0, 0, 0)
         }
         var outcome = (rerouted: 0, degraded: 0, recovered: 0)
         for path in candidates {
-            let broken = path.reservedBps.keys.filter { links[$0]?.status != .up }.sorted()
+            let brokenLinks = path.reservedBps.keys.filter { links[$0]?.status != .up }.sorted()
+            let brokenNodes = Set(path.routes.flatMap(\.nodes)).filter { nodes[$0]?.status == .down || nodes[$0]?.status == .unreachable }.sorted()
+            let broken = brokenLinks.map { "link '\($0)'" } + brokenNodes.map { "node '\($0)'" }
             do {
                 if broken.isEmpty {
                     if path.state == .degraded {
@@ -72,14 +76,14 @@ public final class KeyPathProvisioner: Sendable {
                     }
                     continue
                 }
-                let reason = "re-routing: link \(broken.map { "'\($0)'" }.joined(separator: ", ")) is not up"
+                let reason = "re-routing: \(broken.joined(separator: ", ")) not up"
                 let rerouted: (old: KeyPath, new: KeyPath, plan: KeyPathPlan)
                 do {
                     rerouted = try await inventory.rerouteKeyPath(path.id, reason: reason) { old, topology, reserved in
                         try Self.plan(old, Self.request(of: old), topology: topology, reservedBps: reserved)
                     }
                 } catch let error as ProvisioningError {
-                    let why = "no alternative route while link \(broken.map { "'\($0)'" }.joined(separator: ", ")) is not up: \(error)"
+                    let why = "no alternative route while \(broken.joined(separator: ", ")) not up: \(error)"
                     if path.state != .degraded || path.reason != why {
                         try await inventory.setKeyPathState(path.id, .degraded, reason: why)
                         logger.warning("key path degraded", metadata: ["key_path": "\(path.id)", "reason": "\(why)"])

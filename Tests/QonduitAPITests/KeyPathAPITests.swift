@@ -162,6 +162,28 @@ import Testing
         }
     }
 
+    /// A relay going down re-routes around it; an end going down leaves the path degraded until it is back.
+    @Test func aNodeGoingDownReroutesOrDegradesItsKeyPaths() async throws {
+        try await withRing { call in
+            let created = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":1000}"#)
+            let id = try #require(created.json["id"] as? String)
+            let relay = try #require(((created.json["routes"] as? [[String: Any]])?.first?["nodes"] as? [String])?.dropFirst().first)
+
+            #expect(try await call(.patch, "/api/v1/nodes/\(relay)", #"{"status":"down"}"#).status == .ok)
+            let moved = try await call(.get, "/api/v1/key-paths/\(id)", nil).json
+            let nodes = (moved["routes"] as? [[String: Any]])?.first?["nodes"] as? [String] ?? []
+            #expect(moved["state"] as? String == "active" && !nodes.contains(relay) && nodes.count == 3, "\(moved)")
+            let refused = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"\#(relay)","rate_bps":1}"#)
+            #expect(refused.status == .conflict && refused.detail.contains("is down"), "\(refused.text)")
+
+            #expect(try await call(.patch, "/api/v1/nodes/d", #"{"status":"unreachable"}"#).status == .ok)
+            let degraded = try await call(.get, "/api/v1/key-paths/\(id)", nil).json
+            #expect(degraded["state"] as? String == "degraded" && (degraded["reason"] as? String ?? "").contains("node 'd'"), "\(degraded)")
+            #expect(try await call(.patch, "/api/v1/nodes/d", #"{"status":"up"}"#).status == .ok)
+            #expect(try await call(.get, "/api/v1/key-paths/\(id)", nil).json["state"] as? String == "active")
+        }
+    }
+
     @Test(arguments: [
         (#"{"source":"a","destination":"c"}"#, "/rate_bps"),
         (#"{"source":"a","destination":"c","rate_bps":0}"#, "/rate_bps"),
