@@ -40,10 +40,10 @@ struct LinkRoutes {
             var request = request
             let patch = try await request.decodeJSON(LinkPatchRequest.self, maxBytes: configuration.maxJSONBodyBytes)
             let checked = try patch.checked()
-            let before = try await inventory.link(id).value.status
+            let before = try await inventory.link(id).value
             let stored = try await inventory.updateLink(id) { patch.apply(to: &$0, checked) }
-            // A link set down (or up again) re-routes the key paths it affects before the answer.
-            if stored.value.status != before { await provisioner.repair() }
+            // A link set down or up, or whose QBER changed, re-routes the key paths it affects before the answer.
+            if stored.value.status != before.status || stored.value.qber != before.qber { await provisioner.repair() }
             return JSONCoding.response(writing: LinkRepresentation(stored: stored, reservedBps: try await inventory.reservedBps()))
         }
         group.delete("{id}") { request, context in

@@ -120,7 +120,7 @@ enum OpenAPIDocument {
           },
           "patch": {
             "operationId": "updateLink",
-            "summary": "Change a link's fields; null clears qber. A status change re-routes the key paths it affects before the answer",
+            "summary": "Change a link's fields; null clears qber. A change of status or QBER re-routes the key paths it affects before the answer",
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LinkPatch"}}}},
             "responses": {
               "200": {"description": "The changed link.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Link"}}}},

@@ -42,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How often the reconciler makes every reachable agent's configuration match the inventory, milliseconds.")
     var reconcileIntervalMs = 5_000
 
+    @Option(help: "A link whose QBER is above this carries no new key path, and the key paths over it are re-routed.")
+    var qberThreshold = 0.11
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -50,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (10...3_600_000).contains(heartbeatIntervalMs) else { throw ValidationError("--heartbeat-interval-ms must be from 10 to 3600000") }
         guard (1...1_000).contains(missedHeartbeats) else { throw ValidationError("--missed-heartbeats must be from 1 to 1000") }
         guard (10...3_600_000).contains(reconcileIntervalMs) else { throw ValidationError("--reconcile-interval-ms must be from 10 to 3600000") }
+        guard qberThreshold > 0, qberThreshold <= 0.5 else { throw ValidationError("--qber-threshold must be more than 0 and at most 0.5") }
         _ = try fiber.model()
     }
 
@@ -71,7 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
             ])
             for warning in summary.warnings { logger.warning("\(warning.formatted(file: file))") }
         }
-        let provisioner = KeyPathProvisioner(inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger)
+        let provisioner = KeyPathProvisioner(
+            inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger, qberThreshold: qberThreshold
+        )
         // A controller stopped mid-provisioning left its reservations in the database: finish configuring them.
         await provisioner.resumePending()
         let router = NorthboundAPI.router(

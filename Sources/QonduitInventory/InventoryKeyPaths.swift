@@ -84,20 +84,21 @@ extension Inventory {
         }
     }
 
-    /// Key paths to repair: active ones with a route over a link that is not up or through a node
-    /// that is down or unreachable (to re-route),
+    /// Key paths to repair: active ones with a route over a link that is not up (or whose QBER is
+    /// above `qberThreshold`) or through a node that is down or unreachable (to re-route),
     /// and degraded ones (to re-route, or to recover when their routes are up again).
-    public func keyPathsToRepair() async throws -> [KeyPath] {
+    public func keyPathsToRepair(qberThreshold: Double? = nil) async throws -> [KeyPath] {
         try await database.read { db in
             let ids = try String.fetchAll(db, sql: """
                 SELECT id FROM key_path WHERE state = 'degraded' OR (state = 'active' AND (id IN (
-                    SELECT r.key_path_id FROM reservation r JOIN link l ON l.id = r.link_id WHERE l.status <> 'up'
+                    SELECT r.key_path_id FROM reservation r JOIN link l ON l.id = r.link_id
+                    WHERE l.status <> 'up' OR (?1 IS NOT NULL AND coalesce(l.qber, 0) > ?1)
                 ) OR id IN (
                     SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j JOIN node n ON n.id = j.value
                     WHERE n.status IN ('down', 'unreachable')
                 )))
                 ORDER BY created_at, id
-                """)
+                """, arguments: [qberThreshold])
             return try ids.map { try Self.keyPath($0, db) }
         }
     }

@@ -10,11 +10,14 @@ public final class KeyPathProvisioner: Sendable {
     let inventory: Inventory
     let configurator: any NodeConfigurator
     let logger: Logger
+    /// A link whose QBER is above this carries no new route, and its key paths are re-routed; nil: no limit.
+    let qberThreshold: Double?
 
-    public init(inventory: Inventory, configurator: any NodeConfigurator, logger: Logger) {
+    public init(inventory: Inventory, configurator: any NodeConfigurator, logger: Logger, qberThreshold: Double? = nil) {
         self.inventory = inventory
         self.configurator = configurator
         self.logger = logger
+        self.qberThreshold = qberThreshold
     }
 
     /// Reserves, configures and activates a key path; returns it `active`, or `failed` with the
@@ -27,15 +30,22 @@ public final class KeyPathProvisioner: Sendable {
             excludeLinks: request.excludeLinks.sorted(), protection: request.protection, pathCount: request.paths,
             clientAppID: request.clientAppID, serverAppID: request.serverAppID, appID: .random()
         )
-        let (path, plan) = try await inventory.reserveKeyPath(draft) { topology, reserved in
-            try Self.plan(draft, request, topology: topology, reservedBps: reserved)
+        let (path, plan) = try await inventory.reserveKeyPath(draft) { [qberThreshold] topology, reserved in
+            try Self.plan(draft, request, topology: topology, reservedBps: reserved, qberThreshold: qberThreshold)
         }
         return try await configure(path, plan)
     }
 
     /// Routes for `path` as `request` asks, and the configuration they need on their nodes.
-    static func plan(_ path: KeyPath, _ request: KeyPathRequest, topology: Topology, reservedBps: [LinkID: Double]) throws -> KeyPathPlan {
+    static func plan(
+        _ path: KeyPath, _ request: KeyPathRequest, topology: Topology, reservedBps: [LinkID: Double], qberThreshold: Double?
+    ) throws -> KeyPathPlan {
         var routed = path
+        var request = request
+        if let qberThreshold {
+            // Key from a link with too many errors is not worth relaying: such links are left out like excluded ones.
+            request.excludeLinks.formUnion(topology.links.filter { ($0.qber ?? 0) > qberThreshold }.map(\.id))
+        }
         do throws(PathComputationError) {
             routed.routes = try KeyPathPlanner.routes(for: request, topology: topology, reservedBps: reservedBps) { .random() }
         } catch {
@@ -45,7 +55,8 @@ public final class KeyPathProvisioner: Sendable {
     }
 
     /// Re-routes what the network's state has broken, in one pass: every active key path with a
-    /// route over a link that is not up, or through a node that is down or unreachable, gets new routes (reserved, configured on their nodes, then
+    /// route over a link that is not up (or whose QBER is above the threshold), or through a node that
+    /// is down or unreachable, gets new routes (reserved, configured on their nodes, then
     /// the old configuration removed: make before break); one with no alternative becomes
     /// `degraded` with the reason and keeps its routes; a degraded one whose routes are all up
     /// again is `active` once more. Returns how many were re-routed, degraded and recovered.
@@ -54,7 +65,7 @@ public final class KeyPathProvisioner: Sendable {
         let candidates: [KeyPath]
         let links: [LinkID: QKDLink], nodes: [NodeID: QKDNode]
         do {
-            candidates = try await inventory.keyPathsToRepair()
+            candidates = try await inventory.keyPathsToRepair(qberThreshold: qberThreshold)
             guard !candidates.isEmpty else { return (0, 0, 0) }
             let topology = try await inventory.topology()
             links = Dictionary(topology.links.map { ($0.value.id, $0.value) }, uniquingKeysWith: { a, _ in a })
@@ -65,7 +76,9 @@ public final class KeyPathProvisioner: Sendable {
         }
         var outcome = (rerouted: 0, degraded: 0, recovered: 0)
         for path in candidates {
-            let brokenLinks = path.reservedBps.keys.filter { links[$0]?.status != .up }.sorted()
+            let brokenLinks = path.reservedBps.keys.filter { id in
+                links[id]?.status != .up || (qberThreshold.map { (links[id]?.qber ?? 0) > $0 } ?? false)
+            }.sorted()
             let brokenNodes = Set(path.routes.flatMap(\.nodes)).filter { nodes[$0]?.status == .down || nodes[$0]?.status == .unreachable }.sorted()
             let broken = brokenLinks.map { "link '\($0)'" } + brokenNodes.map { "node '\($0)'" }
             do {
@@ -76,14 +89,14 @@ public final class KeyPathProvisioner: Sendable {
                     }
                     continue
                 }
-                let reason = "re-routing: \(broken.joined(separator: ", ")) not up"
+                let reason = "re-routing: \(broken.joined(separator: ", ")) not usable"
                 let rerouted: (old: KeyPath, new: KeyPath, plan: KeyPathPlan)
                 do {
-                    rerouted = try await inventory.rerouteKeyPath(path.id, reason: reason) { old, topology, reserved in
-                        try Self.plan(old, Self.request(of: old), topology: topology, reservedBps: reserved)
+                    rerouted = try await inventory.rerouteKeyPath(path.id, reason: reason) { [qberThreshold] old, topology, reserved in
+                        try Self.plan(old, Self.request(of: old), topology: topology, reservedBps: reserved, qberThreshold: qberThreshold)
                     }
                 } catch let error as ProvisioningError {
-                    let why = "no alternative route while \(broken.joined(separator: ", ")) not up: \(error)"
+                    let why = "no alternative route while \(broken.joined(separator: ", ")) not usable: \(error)"
                     if path.state != .degraded || path.reason != why {
                         try await inventory.setKeyPathState(path.id, .degraded, reason: why)
                         logger.warning("key path degraded", metadata: ["key_path": "\(path.id)", "reason": "\(why)"])

@@ -45,10 +45,10 @@ final class ScriptedConfigurator: NodeConfigurator {
     var configured: [NodeID: Set<QKDUUID>] { state.withLock { $0.configured } }
 }
 
-func provisioner(_ inventory: Inventory, _ configurator: any NodeConfigurator) -> KeyPathProvisioner {
+func provisioner(_ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11) -> KeyPathProvisioner {
     var logger = Logger(label: "test-provisioner")
     logger.logLevel = .critical
-    return KeyPathProvisioner(inventory: inventory, configurator: configurator, logger: logger)
+    return KeyPathProvisioner(inventory: inventory, configurator: configurator, logger: logger, qberThreshold: qberThreshold)
 }
 
 /// A response with its body parsed as JSON when it is JSON.

@@ -184,6 +184,23 @@ import Testing
         }
     }
 
+    /// A link whose QBER rises above the threshold (0.11 here) is left by its key paths, and taken by no new one.
+    @Test func aLinkWithTooHighAQBERIsRoutedAround() async throws {
+        try await withRing { call in
+            let created = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":1000}"#)
+            let id = try #require(created.json["id"] as? String)
+            #expect((created.json["routes"] as? [[String: Any]])?.first?["links"] as? [String] == ["ac"])
+            #expect(try await call(.patch, "/api/v1/links/ac", #"{"qber":0.2}"#).status == .ok)
+            let moved = try await call(.get, "/api/v1/key-paths/\(id)", nil).json
+            let links = (moved["routes"] as? [[String: Any]])?.first?["links"] as? [String] ?? []
+            #expect(moved["state"] as? String == "active" && links.count == 2 && !links.contains("ac"), "\(moved)")
+            let fresh = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":1000}"#)
+            let freshLinks: [String] = (fresh.json["routes"] as? [[String: Any]])?.first?["links"] as? [String] ?? []
+            #expect(fresh.status == .created && !freshLinks.isEmpty && !freshLinks.contains("ac"), "\(fresh.text)")
+            #expect(try await reserved(call, "ac") == 0)
+        }
+    }
+
     @Test(arguments: [
         (#"{"source":"a","destination":"c"}"#, "/rate_bps"),
         (#"{"source":"a","destination":"c","rate_bps":0}"#, "/rate_bps"),

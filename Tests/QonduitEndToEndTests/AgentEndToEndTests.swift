@@ -191,6 +191,8 @@ import Testing
         (["serve", "--heartbeat-interval-ms", "0"], "--heartbeat-interval-ms"),
         (["serve", "--missed-heartbeats", "0"], "--missed-heartbeats"),
         (["serve", "--reconcile-interval-ms", "5"], "--reconcile-interval-ms"),
+        (["serve", "--qber-threshold", "0"], "--qber-threshold"),
+        (["paths", "provision", "a", "b", "--rate", "10", "--paths", "3"], "--paths"),
         (["bench", "codec", "--links", "0"], "--links"),
         (["bench", "ingest", "--agents", "0"], "--agents"),
         (["paths", "compute", "a", "b", "--disjoint", "both"], "--disjoint"),
