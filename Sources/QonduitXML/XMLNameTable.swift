@@ -58,6 +58,11 @@ struct XMLNameTable: Sendable {
         return name.withUTF8 { index(of: $0) }
     }
 
+    /// The string at `index`, or nil for -1 (no namespace).
+    func optionalString(_ index: Int32) -> String? {
+        index < 0 ? nil : string(index)
+    }
+
     func string(_ index: Int32) -> String {
         bytes.withUnsafeBufferPointer {
             String(decoding: UnsafeBufferPointer(rebasing: $0[Int(starts[Int(index)])..<Int(starts[Int(index) + 1])]), as: UTF8.self)

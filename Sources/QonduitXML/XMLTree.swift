@@ -47,6 +47,13 @@ public final class XMLTree: Sendable {
     /// Number of elements in the document.
     public var elementCount: Int { records.count }
 
+    /// The bytes `range` of the text buffer (an element's text, an attribute's value) as a string.
+    func string(_ range: Range<Int32>) -> String {
+        text.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[Int(range.lowerBound)..<Int(range.upperBound)]), as: UTF8.self)
+        }
+    }
+
     /// The index `string` (an element or attribute name, or a namespace URI) has in this document's
     /// string table; nil when the document never uses it. Names compare as these indices.
     public func index(of string: String) -> Int32? {
@@ -69,20 +76,10 @@ public struct XMLNode: Sendable {
 
     public var localName: String { tree.names.string(record.name) }
 
-    public var namespaceURI: String? {
-        let namespace = record.namespace
-        return namespace < 0 ? nil : tree.names.string(namespace)
-    }
+    public var namespaceURI: String? { tree.names.optionalString(record.namespace) }
 
     /// The namespace's index in the tree's string table (-1: none); compare with `XMLTree.index(of:)`.
     public var namespaceIndex: Int32 { record.namespace }
-
-    /// Whether this element is `name` in the namespace with index `namespace` (see `XMLTree.index(of:)`).
-    @inline(__always)
-    public func `is`(_ name: String, namespace: Int32) -> Bool {
-        let record = record
-        return record.namespace == namespace && tree.names.index(of: name) == record.name
-    }
 
     /// The 1-based line where the element starts.
     public var line: Int { Int(record.line) }
@@ -97,16 +94,10 @@ public struct XMLNode: Sendable {
         MatchingChildren(tree: tree, first: record.firstChild, name: name, namespace: namespace)
     }
 
-    public func firstChild(named name: String, namespace: Int32) -> XMLNode? {
-        children.first { $0.is(name, namespace: namespace) }
-    }
-
     /// The element's own text, as `XMLElement.text`.
     public var text: String {
         let record = record
-        return tree.text.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[Int(record.textStart)..<Int(record.textEnd)]), as: UTF8.self)
-        }
+        return tree.string(record.textStart..<record.textEnd)
     }
 
     /// The text less surrounding XML white space, as bytes handed to `body`.
@@ -127,10 +118,7 @@ public struct XMLNode: Sendable {
     public var textNamespaceIndex: Int32 { record.textNamespace }
 
     /// As `XMLElement.textNamespaceURI`.
-    public var textNamespaceURI: String? {
-        let namespace = record.textNamespace
-        return namespace < 0 ? nil : tree.names.string(namespace)
-    }
+    public var textNamespaceURI: String? { tree.names.optionalString(record.textNamespace) }
 
     /// The local part of the trimmed text read as a QName (all of it when it has no prefix).
     public var qualifiedTextLocalName: String {
@@ -141,33 +129,24 @@ public struct XMLNode: Sendable {
     }
 
     public func attribute(_ name: String, namespace: String? = nil) -> String? {
+        attributes.first { $0.localName == name && $0.namespaceURI == namespace }?.value
+    }
+
+    /// The element's attributes, as the parser read them.
+    public var attributes: [XMLAttribute] {
         let record = record
-        for index in Int(record.firstAttribute)..<Int(record.firstAttribute + record.attributeCount) {
-            let attribute = tree.attributes[index]
-            let uri = attribute.namespace < 0 ? nil : tree.names.string(attribute.namespace)
-            if tree.names.string(attribute.name) == name && uri == namespace {
-                return tree.text.withUnsafeBufferPointer {
-                    String(decoding: UnsafeBufferPointer(rebasing: $0[Int(attribute.valueStart)..<Int(attribute.valueEnd)]), as: UTF8.self)
-                }
-            }
+        return tree.attributes[Int(record.firstAttribute)..<Int(record.firstAttribute + record.attributeCount)].map { attribute in
+            XMLAttribute(
+                tree.names.string(attribute.name), namespace: tree.names.optionalString(attribute.namespace),
+                value: tree.string(attribute.valueStart..<attribute.valueEnd)
+            )
         }
-        return nil
     }
 
     /// This element and its descendants as `XMLElement` values.
     public var element: XMLElement {
-        let record = record
-        var element = XMLElement(localName, namespace: namespaceURI, line: line, textNamespaceURI: textNamespaceURI)
-        if record.textEnd > record.textStart { element.text = text }
-        for index in Int(record.firstAttribute)..<Int(record.firstAttribute + record.attributeCount) {
-            let attribute = tree.attributes[index]
-            let value = tree.text.withUnsafeBufferPointer {
-                String(decoding: UnsafeBufferPointer(rebasing: $0[Int(attribute.valueStart)..<Int(attribute.valueEnd)]), as: UTF8.self)
-            }
-            element.attributes.append(XMLAttribute(
-                tree.names.string(attribute.name), namespace: attribute.namespace < 0 ? nil : tree.names.string(attribute.namespace), value: value
-            ))
-        }
+        var element = XMLElement(localName, namespace: namespaceURI, attributes: attributes, line: line, textNamespaceURI: textNamespaceURI)
+        element.text = text
         element.children = children.map(\.element)
         return element
     }
@@ -220,8 +199,6 @@ public struct XMLNode: Sendable {
         let first: Int32
 
         public func makeIterator() -> Iterator { Iterator(tree: tree, upcoming: first) }
-
-        public var isEmpty: Bool { first < 0 }
 
         public struct Iterator: IteratorProtocol {
             let tree: XMLTree
