@@ -198,7 +198,7 @@ extension Inventory {
     }
 
     /// The lists of an agent's configuration the controller owns, each in a table of its own.
-    private enum DesiredList {
+    enum DesiredList {
         case links, applications
 
         /// Table and key column: constants, never input, so they may be spliced into SQL.
@@ -211,14 +211,20 @@ extension Inventory {
     }
 
     private func setDesired(_ list: DesiredList, node: NodeID, id: QKDUUID, entry: String) async throws {
-        let (table, key) = list.table
         try await write { db in
             guard try NodeRecord.exists(db, key: node.rawValue) else { throw InventoryError.nodeNotFound(node.rawValue) }
-            try db.execute(sql: """
-                INSERT INTO \(table) (node_id, \(key), entry) VALUES (?, ?, ?)
-                ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry
-                """, arguments: [node.rawValue, id.text, entry])
+            try Self.insertDesired(list, DesiredEntry(node: node, id: id, entry: entry), of: nil, db)
         }
+    }
+
+    /// Upserts one desired entry; `keyPath` is the key path that asks for it (nil: set by hand, which
+    /// leaves an entry's key path as it was).
+    static func insertDesired(_ list: DesiredList, _ entry: DesiredEntry, of keyPath: QKDUUID?, _ db: Database) throws {
+        let (table, key) = list.table
+        try db.cachedStatement(sql: """
+            INSERT INTO \(table) (node_id, \(key), entry, key_path_id) VALUES (?, ?, ?, ?)
+            ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry, key_path_id = coalesce(excluded.key_path_id, key_path_id)
+            """).execute(arguments: [entry.node.rawValue, entry.id.text, entry.entry, keyPath?.text])
     }
 
     private func removeDesired(_ list: DesiredList, node: NodeID, id: QKDUUID) async throws {

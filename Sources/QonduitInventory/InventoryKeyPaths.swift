@@ -55,17 +55,14 @@ extension Inventory {
         _ path: KeyPath, plan: @Sendable (Topology, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan
     ) async throws -> (KeyPath, KeyPathPlan) {
         try await write { db in
-            let nodes = try NodeRecord.fetchAll(db).map(\.node)
-            let links = try LinkRecord.fetchAll(db).map(\.link)
-            let reserved = try Self.reservedBps(db)
-            let decided = try plan(Topology(nodes: nodes, links: links), reserved)
+            let (topology, reserved) = try Self.network(db)
+            let decided = try plan(topology, reserved)
             var path = path
             path.routes = decided.routes
             path.state = .pending
-            try Self.checkAdmission(path, links: links, reserved: reserved)
+            try Self.checkAdmission(path, links: topology.links, reserved: reserved)
             try Self.insert(path, db)
-            for entry in decided.links { try Self.insertDesired(entry, of: path.id, table: "desired_link", key: "qkdl_id", db) }
-            for entry in decided.applications { try Self.insertDesired(entry, of: path.id, table: "desired_app", key: "app_id", db) }
+            try Self.insertDesired(decided, of: path.id, db)
             return (path, decided)
         }
     }
@@ -112,21 +109,18 @@ extension Inventory {
     ) async throws -> (old: KeyPath, new: KeyPath, plan: KeyPathPlan) {
         try await write { db in
             let old = try Self.keyPath(id.text, db)
-            let nodes = try NodeRecord.fetchAll(db).map(\.node)
-            let links = try LinkRecord.fetchAll(db).map(\.link)
-            var reserved = try Self.reservedBps(db)
+            var (topology, reserved) = try Self.network(db)
             for (link, bps) in old.reservedBps { reserved[link] = max(0, (reserved[link] ?? 0) - bps) }
-            let decided = try plan(old, Topology(nodes: nodes, links: links), reserved)
+            let decided = try plan(old, topology, reserved)
             var new = old
             new.routes = decided.routes
             new.state = .pending
             new.reason = reason
-            try Self.checkAdmission(new, links: links, reserved: reserved)
+            try Self.checkAdmission(new, links: topology.links, reserved: reserved)
             try Self.releaseRoutes(old, db)
             try Self.insertRoutes(new, db)
             try db.execute(sql: "UPDATE key_path SET state = 'pending', reason = ?, updated_at = ? WHERE id = ?", arguments: [reason, Self.now(), id.text])
-            for entry in decided.links { try Self.insertDesired(entry, of: id, table: "desired_link", key: "qkdl_id", db) }
-            for entry in decided.applications { try Self.insertDesired(entry, of: id, table: "desired_app", key: "app_id", db) }
+            try Self.insertDesired(decided, of: id, db)
             return (old, new, decided)
         }
     }
@@ -167,12 +161,7 @@ extension Inventory {
     }
 
     public func keyPath(_ id: String) async throws -> Stored<KeyPath> {
-        try await database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM key_path WHERE id = ?", arguments: [id.lowercased()]) else {
-                throw InventoryError.keyPathNotFound(id)
-            }
-            return try Self.storedKeyPath(row, db)
-        }
+        try await database.read { db in try Self.storedKeyPath(id, db) }
     }
 
     public func keyPaths(_ filter: KeyPathFilter = .init(), limit: Int = 1_000, offset: Int = 0) async throws -> Page<Stored<KeyPath>> {
@@ -210,6 +199,11 @@ extension Inventory {
     }
 
     // MARK: Rows
+
+    /// The network as a planner sees it: every node and link, and the rate reserved on each link.
+    private static func network(_ db: Database) throws -> (Topology, reservedBps: [LinkID: Double]) {
+        (Topology(nodes: try NodeRecord.fetchAll(db).map(\.node), links: try LinkRecord.fetchAll(db).map(\.link)), try reservedBps(db))
+    }
 
     static func reservedBps(_ db: Database) throws -> [LinkID: Double] {
         var reserved: [LinkID: Double] = [:]
@@ -264,11 +258,10 @@ extension Inventory {
         }
     }
 
-    private static func insertDesired(_ entry: DesiredEntry, of keyPath: QKDUUID, table: String, key: String, _ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO \(table) (node_id, \(key), entry, key_path_id) VALUES (?, ?, ?, ?)
-            ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry, key_path_id = excluded.key_path_id
-            """).execute(arguments: [entry.node.rawValue, entry.id.text, entry.entry, keyPath.text])
+    /// The configuration a plan asks of its nodes, recorded as desired and owned by the key path.
+    private static func insertDesired(_ plan: KeyPathPlan, of keyPath: QKDUUID, _ db: Database) throws {
+        for entry in plan.links { try insertDesired(.links, entry, of: keyPath, db) }
+        for entry in plan.applications { try insertDesired(.applications, entry, of: keyPath, db) }
     }
 
     /// Drops a path's routes (and so its reservations) and the configuration it asked of its nodes.
