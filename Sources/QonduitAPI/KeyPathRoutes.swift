@@ -165,7 +165,7 @@ struct KeyPathRepresentation: JSONWritable {
         writer.key("protection"); writer.string(path.protection.rawValue); writer.comma()
         writer.key("paths"); writer.number(path.pathCount); writer.comma()
         writer.key("application")
-        if path.clientAppID == nil && path.serverAppID == nil {
+        if !path.hasApplication {
             writer.raw("null")
         } else {
             writer.raw("{")

@@ -48,6 +48,9 @@ public struct KeyPath: Sendable, Equatable {
         self.routes = routes
     }
 
+    /// Whether the applications at the ends are configured (`qkd_app` entries) for this path.
+    public var hasApplication: Bool { clientAppID != nil || serverAppID != nil }
+
     /// Rate reserved on each link over all routes, bit/s.
     public var reservedBps: [LinkID: Double] {
         routes.reduce(into: [:]) { total, route in

@@ -47,6 +47,22 @@ enum KeyPathPlanner {
         }
     }
 
+    /// The ids of the entries a node holds for a key path.
+    typealias Placed = (links: [QKDUUID], applications: [QKDUUID])
+
+    /// Which entries `path` puts on which node, as `configuration(of:topology:)` places them: each
+    /// route's virtual link on every node of the route, the application (`withApplication`) at the ends.
+    static func placement(of path: KeyPath, withApplication: Bool = true) -> [NodeID: Placed] {
+        var placed: [NodeID: Placed] = [:]
+        for route in path.routes {
+            for node in route.nodes { placed[node, default: ([], [])].links.append(route.qkdlID) }
+        }
+        if withApplication && path.hasApplication {
+            for end in [path.source, path.destination] { placed[end, default: ([], [])].applications.append(path.appID) }
+        }
+        return placed
+    }
+
     /// The configuration of `path` on its nodes: on every node of each route the route's virtual
     /// link (`VIRT`, this node as its local end, previous and next hop, bandwidth); at the two ends the application backed by
     /// those virtual links, when the request named one.
@@ -57,7 +73,6 @@ enum KeyPathPlanner {
             return id
         }
         let source = try qkdn(path.source), destination = try qkdn(path.destination)
-        let hasApplication = path.clientAppID != nil || path.serverAppID != nil
         var links: [DesiredEntry] = []
         for route in path.routes {
             for (index, node) in route.nodes.enumerated() {
@@ -67,7 +82,7 @@ enum KeyPathPlanner {
                 let link = ETSILink(
                     id: route.qkdlID, enabled: true, local: .init(nodeID: here),
                     remote: .init(nodeID: node == path.destination ? source : destination), type: .virtual,
-                    applications: hasApplication ? [path.appID] : [],
+                    applications: path.hasApplication ? [path.appID] : [],
                     virtualPreviousHop: index > 0 ? try qkdn(route.nodes[index - 1]) : nil,
                     virtualNextHops: index + 1 < route.nodes.count ? [try qkdn(route.nodes[index + 1])] : [],
                     virtualBandwidthBps: UInt32(route.rateBps.rounded(.up))
@@ -76,7 +91,7 @@ enum KeyPathPlanner {
             }
         }
         var applications: [DesiredEntry] = []
-        if hasApplication {
+        if path.hasApplication {
             for (end, local, remote) in [(path.source, source, destination), (path.destination, destination, source)] {
                 let application = ETSIApplication(
                     id: path.appID, type: .client, serverAppID: path.serverAppID, clientAppIDs: path.clientAppID.map { [$0] } ?? [],

@@ -148,11 +148,8 @@ public final class KeyPathProvisioner: Sendable {
             let retired = old?.routes.map(\.qkdlID) ?? []
             let active = try await inventory.activateKeyPath(path.id, retiring: retired)
             if let old {
-                var stale: [NodeID: (links: [DesiredEntry], applications: [DesiredEntry])] = [:]
-                for route in old.routes {
-                    for node in route.nodes { stale[node, default: ([], [])].links.append(DesiredEntry(node: node, id: route.qkdlID, entry: "")) }
-                }
-                await unconfigure(stale)
+                // The application keeps its id and was put again, backed by the new routes.
+                await unconfigure(KeyPathPlanner.placement(of: old, withApplication: false))
                 logger.notice("key path re-routed", metadata: ["key_path": "\(path.id)", "routes": "\(path.routes.map { $0.nodes.map(\.rawValue).joined(separator: ">") })"])
             } else {
                 logger.info("key path active", metadata: ["key_path": "\(path.id)", "routes": "\(path.routes.count)"])
@@ -162,7 +159,7 @@ public final class KeyPathProvisioner: Sendable {
         // A partial configuration is taken back from the nodes that took it; the reconciler removes
         // whatever this misses, since the failed path no longer asks for it.
         let refusing = Set(failures.map(\.0))
-        await unconfigure(byNode.filter { !refusing.contains($0.key) })
+        await unconfigure(KeyPathPlanner.placement(of: path).filter { !refusing.contains($0.key) })
         let reason = "node '\(node)' was not configured: \(why)" + (failures.count > 1 ? " (and \(failures.count - 1) more node(s))" : "")
         let failed = try await inventory.failKeyPath(path.id, reason: reason)
         logger.warning("key path failed", metadata: ["key_path": "\(path.id)", "reason": "\(reason)"])
@@ -171,12 +168,7 @@ public final class KeyPathProvisioner: Sendable {
 
     /// Deletes a key path: releases its rate and removes its configuration from every node.
     public func delete(_ id: String) async throws {
-        let path = try await inventory.deleteKeyPath(id)
-        let topology = try await inventory.topology()
-        guard let plan = try? KeyPathPlanner.configuration(
-            of: path, topology: Topology(nodes: topology.nodes.map(\.value), links: topology.links.map(\.value))
-        ) else { return }
-        await unconfigure(Self.entriesByNode(plan))
+        await unconfigure(KeyPathPlanner.placement(of: try await inventory.deleteKeyPath(id)))
     }
 
     /// Finishes what a controller that stopped mid-provisioning left `pending`: its reservation
@@ -200,12 +192,12 @@ public final class KeyPathProvisioner: Sendable {
         }
     }
 
-    private func unconfigure(_ byNode: [NodeID: (links: [DesiredEntry], applications: [DesiredEntry])]) async {
+    private func unconfigure(_ byNode: [NodeID: KeyPathPlanner.Placed]) async {
         await withTaskGroup(of: Void.self) { group in
             for (node, entries) in byNode {
                 group.addTask { [configurator, logger] in
                     do {
-                        try await configurator.unconfigure(node, links: entries.links.map(\.id), applications: entries.applications.map(\.id))
+                        try await configurator.unconfigure(node, links: entries.links, applications: entries.applications)
                     } catch {
                         logger.warning("configuration not removed; the reconciler will retry", metadata: ["node": "\(node)", "error": "\(error)"])
                     }

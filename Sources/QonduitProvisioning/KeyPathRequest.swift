@@ -34,7 +34,4 @@ public struct KeyPathRequest: Sendable, Equatable {
         self.clientAppID = clientAppID
         self.serverAppID = serverAppID
     }
-
-    /// Whether the application at the two ends is to be configured (`qkd_app` entries).
-    var hasApplication: Bool { clientAppID != nil || serverAppID != nil }
 }
