@@ -63,10 +63,12 @@ struct ControllerClient {
     }
 
     /// Every item of a paged listing.
-    func fetchAll<Item: Decodable>(_ path: String) async throws -> [Item] {
+    func fetchAll<Item: Decodable>(_ path: String, query: [String: String] = [:]) async throws -> [Item] {
         var items: [Item] = []
         while true {
-            let page: PageJSON<Item> = try await send("GET", path, query: ["limit": "10000", "offset": String(items.count)])
+            let page: PageJSON<Item> = try await send(
+                "GET", path, query: query.merging(["limit": "10000", "offset": String(items.count)]) { _, paging in paging }
+            )
             items += page.items
             if page.items.isEmpty || items.count >= page.total { return items }
         }

@@ -69,14 +69,7 @@ extension PathsCommand {
             if let state { query["state"] = state.rawValue }
             if let node { query["node"] = node }
             if let link { query["link"] = link }
-            var paths: [KeyPathJSON] = []
-            while true {
-                query["offset"] = String(paths.count)
-                query["limit"] = "10000"
-                let page: PageJSON<KeyPathJSON> = try await client.controller().send("GET", "/api/v1/key-paths", query: query)
-                paths += page.items
-                if page.items.isEmpty || paths.count >= page.total { break }
-            }
+            let paths: [KeyPathJSON] = try await client.controller().fetchAll("/api/v1/key-paths", query: query)
             if client.json { return try printJSON(paths) }
             print(Table(header: ["ID", "STATE", "SOURCE", "DESTINATION", "RATE BIT/S", "PROTECTION", "ROUTES"], rows: paths.map {
                 [$0.id, $0.state, $0.source, $0.destination, Format.number($0.rate_bps, digits: 1), $0.protection,
