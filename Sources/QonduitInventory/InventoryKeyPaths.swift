@@ -68,15 +68,16 @@ extension Inventory {
     }
 
     /// Moves a pending key path to `active` (every node confirmed) and returns it as stored; a path
-    /// no longer pending (deleted or failed meanwhile) is returned as it is. `retiring` names the
-    /// virtual links of routes a re-route replaced: they stop being desired in the same transaction.
-    public func activateKeyPath(_ id: QKDUUID, retiring: [QKDUUID] = []) async throws -> Stored<KeyPath> {
+    /// no longer pending (deleted or failed meanwhile) is returned as it is. Virtual links of routes
+    /// a re-route replaced stop being desired in the same transaction (so also when a re-route is
+    /// finished after a restart).
+    public func activateKeyPath(_ id: QKDUUID) async throws -> Stored<KeyPath> {
         try await write { db in
             try db.cachedStatement(sql: "UPDATE key_path SET state = 'active', reason = NULL, updated_at = ? WHERE id = ? AND state = 'pending'")
                 .execute(arguments: [Self.now(), id.text])
-            for qkdl in retiring {
-                try db.cachedStatement(sql: "DELETE FROM desired_link WHERE qkdl_id = ?").execute(arguments: [qkdl.text])
-            }
+            try db.cachedStatement(sql: """
+                DELETE FROM desired_link WHERE key_path_id = ?1 AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route WHERE key_path_id = ?1)
+                """).execute(arguments: [id.text])
             return try Self.storedKeyPath(id.text, db)
         }
     }
@@ -103,7 +104,7 @@ extension Inventory {
     /// Replaces a key path's routes in one transaction, as `reserveKeyPath` chose them: `plan` sees
     /// the network with this path's own reservations given back, so a new route may reuse the
     /// healthy links of the old. The old routes' configuration stays desired (and on the nodes)
-    /// until `activateKeyPath(_:retiring:)`: make before break. The path is `pending` meanwhile.
+    /// until `activateKeyPath(_:)`: make before break. The path is `pending` meanwhile.
     public func rerouteKeyPath(
         _ id: QKDUUID, reason: String, plan: @Sendable (KeyPath, Topology, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan
     ) async throws -> (old: KeyPath, new: KeyPath, plan: KeyPathPlan) {

@@ -145,8 +145,7 @@ public final class KeyPathProvisioner: Sendable {
             return failures.sorted { $0.0 < $1.0 }
         }
         guard let (node, why) = failures.first else {
-            let retired = old?.routes.map(\.qkdlID) ?? []
-            let active = try await inventory.activateKeyPath(path.id, retiring: retired)
+            let active = try await inventory.activateKeyPath(path.id)
             if let old {
                 // The application keeps its id and was put again, backed by the new routes.
                 await unconfigure(KeyPathPlanner.placement(of: old, withApplication: false))
