@@ -40,7 +40,9 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .target(name: "QonduitXML", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
+        // The SAX2 tree builder, in C: per-event work Swift could not do without per-call overhead.
+        .target(name: "CQonduitXMLTree", dependencies: ["CLibXML2"]),
+        .target(name: "QonduitXML", dependencies: ["CLibXML2", "CQonduitXMLTree"], swiftSettings: strictSettings),
 
         // GS QKD 015 node model (etsi-qkd-sdn-node) as typed values, decoded and encoded as XML.
         .target(name: "QonduitETSI", dependencies: ["QonduitCore", "QonduitXML"], swiftSettings: strictSettings),

@@ -1,4 +1,4 @@
-internal import CLibXML2
+internal import CQonduitXMLTree
 
 /// Parses untrusted XML with libxml2 into `XMLElement` values.
 ///
@@ -40,87 +40,64 @@ public enum XMLDocumentParser {
     private static func parseBuffer(
         _ buffer: UnsafeBufferPointer<UInt8>, limits: XMLParseLimits
     ) -> Result<XMLTree, XMLParseError> {
-        let context = buffer.withMemoryRebound(to: CChar.self) { xmlCreateMemoryParserCtxt($0.baseAddress, Int32($0.count)) }
-        guard let context else {
-            return .failure(XMLParseError(kind: .malformed, message: "libxml2 could not allocate a parser"))
+        guard let builder = qx_builder_create() else {
+            return .failure(XMLParseError(kind: .malformed, message: "out of memory before parsing"))
         }
-        defer { xmlFreeParserCtxt(context) }
-        let builder = UnsafeMutablePointer<XMLTreeBuilder>.allocate(capacity: 1)
-        builder.initialize(to: XMLTreeBuilder(limits: limits))
-        defer { builder.deinitialize(count: 1).deallocate() }
-        // The context owns its SAX handler: these events replace libxml2's tree building for this parse only.
-        context.pointee.sax.pointee = treeBuildingEvents()
-        context.pointee._private = UnsafeMutableRawPointer(builder)
-        context.pointee.userData = UnsafeMutableRawPointer(context)
-        let options = Int32(
-            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-                | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue
-        )
-        _ = xmlCtxtUseOptions(context, options)
-        _ = xmlParseDocument(context)
-
-        if let refusal = builder.pointee.refusal { return .failure(refusal) }
-        guard context.pointee.wellFormed != 0, let tree = builder.pointee.tree() else {
-            return .failure(lastError(of: context, limits: limits))
+        defer { qx_builder_free(builder) }
+        let status = qx_parse(builder, buffer.baseAddress, Int32(buffer.count), Int32(clamping: limits.maxDepth))
+        let line = qx_error_line(builder) > 0 ? Int(qx_error_line(builder)) : nil
+        switch status {
+        case QX_OK:
+            return .success(tree(of: builder))
+        case QX_DOCTYPE_REFUSED:
+            return .failure(XMLParseError(
+                kind: .doctypeRefused, message: "DOCTYPE declarations are not accepted (DTDs and entities are refused for safety)", line: line
+            ))
+        case QX_TOO_DEEP:
+            return .failure(tooDeep(limits, line: line))
+        case QX_TOO_LARGE:
+            return .failure(XMLParseError(
+                kind: .tooLarge(limitBytes: limits.maxBytes), message: "the document has more elements or text than the parser holds", line: line
+            ))
+        case QX_OUT_OF_MEMORY:
+            return .failure(XMLParseError(kind: .malformed, message: "out of memory while parsing", line: line))
+        default:
+            var message = qx_error_message(builder).map { String(cString: $0) } ?? "the document is not well-formed XML"
+            while message.last == "\n" || message.last == " " { message.removeLast() }
+            // libxml2's own depth limit (256) stops a document the builder's limit let through.
+            if message.hasPrefix("Excessive depth") { return .failure(tooDeep(limits, line: line)) }
+            return .failure(XMLParseError(kind: .malformed, message: "not well-formed XML: \(message)", line: line))
         }
-        return .success(tree)
     }
 
-    private static func lastError(of context: xmlParserCtxtPtr, limits: XMLParseLimits) -> XMLParseError {
-        let error = context.pointee.lastError
-        let line = error.line > 0 ? Int(error.line) : nil
-        var message = error.message.map { String(cString: $0) } ?? "the document is not well-formed XML"
-        while message.last == "\n" || message.last == " " { message.removeLast() }
-        if message.hasPrefix("Excessive depth") {
-            return XMLParseError(
-                kind: .tooDeep(limit: limits.maxDepth),
-                message: "elements nest deeper than the limit of \(limits.maxDepth)", line: line
+    private static func tooDeep(_ limits: XMLParseLimits, line: Int?) -> XMLParseError {
+        XMLParseError(kind: .tooDeep(limit: limits.maxDepth), message: "elements nest deeper than the limit of \(limits.maxDepth)", line: line)
+    }
+
+    /// Copies the builder's result into Swift arrays (a few memory copies per document).
+    private static func tree(of builder: OpaquePointer) -> XMLTree {
+        var count: Int32 = 0
+        let records = UnsafeBufferPointer(start: qx_records(builder, &count), count: Int(count)).map { record in
+            XMLTree.Record(
+                name: record.name, namespace: record.ns, firstChild: record.first_child, lastChild: record.last_child,
+                nextSibling: record.next_sibling, line: record.line, textStart: record.text_start, textEnd: record.text_end,
+                textNamespace: record.text_namespace, firstAttribute: record.first_attribute, attributeCount: record.attribute_count
             )
         }
-        return XMLParseError(kind: .malformed, message: "not well-formed XML: \(message)", line: line)
-    }
-}
-
-/// The SAX2 events Qonduit listens to; everything else (entities, DTD declarations) stays unset.
-private func treeBuildingEvents() -> xmlSAXHandler {
-    var events = xmlSAXHandler()
-    events.initialized = XML_SAX2_MAGIC
-    events.startElementNs = { context, localName, _, uri, namespaceCount, namespaces, attributeCount, _, attributes in
-        guard let (parser, builder) = unpack(context), let localName else { return }
-        let line = Int(parser.pointee.input?.pointee.line ?? 0)
-        if !builder.pointee.startElement(
-            localName: localName, uri: uri, line: line, namespaces: namespaces, namespaceCount: Int(namespaceCount),
-            attributes: attributes, attributeCount: Int(attributeCount)
-        ) {
-            xmlStopParser(parser)
+        let attributes = UnsafeBufferPointer(start: qx_attributes(builder, &count), count: Int(count)).map { attribute in
+            XMLTree.Attribute(name: attribute.name, namespace: attribute.ns, valueStart: attribute.value_start, valueEnd: attribute.value_end)
         }
+        let text = Array(UnsafeBufferPointer(start: qx_text(builder, &count), count: Int(count)))
+        var names = XMLNameTable()
+        let nameBytes = qx_name_bytes(builder, &count)
+        let starts = qx_name_starts(builder, &count)
+        for index in 0..<Int(count) {
+            let start = Int(starts![index])
+            // Inserted in order, so each name keeps the index the records use.
+            _ = names.insert(UnsafeBufferPointer(start: nameBytes! + start, count: Int(starts![index + 1]) - start))
+        }
+        return XMLTree(records: records, attributes: attributes, text: text, names: names)
     }
-    events.endElementNs = { context, _, _, _ in unpack(context)?.builder.pointee.endElement() }
-    let characters: charactersSAXFunc = { context, bytes, count in
-        guard let bytes, count > 0 else { return }
-        unpack(context)?.builder.pointee.characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
-    }
-    events.characters = characters
-    events.ignorableWhitespace = characters
-    events.cdataBlock = characters
-    events.comment = { context, _ in unpack(context)?.builder.pointee.flushRun() }
-    events.processingInstruction = { context, _, _ in unpack(context)?.builder.pointee.flushRun() }
-    // Any DOCTYPE stops the parser, so no DTD, external entity or entity expansion is ever processed.
-    events.internalSubset = { context, _, _, _ in
-        guard let (parser, builder) = unpack(context) else { return }
-        builder.pointee.refuse(XMLParseError(
-            kind: .doctypeRefused,
-            message: "DOCTYPE declarations are not accepted (DTDs and entities are refused for safety)",
-            line: Int(parser.pointee.input?.pointee.line ?? 0)
-        ))
-        xmlStopParser(parser)
-    }
-    return events
-}
-
-private func unpack(_ context: UnsafeMutableRawPointer?) -> (parser: xmlParserCtxtPtr, builder: UnsafeMutablePointer<XMLTreeBuilder>)? {
-    guard let parser = context?.assumingMemoryBound(to: xmlParserCtxt.self), let builder = parser.pointee._private else { return nil }
-    return (parser, builder.assumingMemoryBound(to: XMLTreeBuilder.self))
 }
 
 /// The XML Namespaces rules for names, on UTF-8 (ASCII letters only: YANG identities are ASCII).

@@ -217,7 +217,8 @@ public struct XMLNode: Sendable {
 /// Remembers which index (see `XMLTree.index(of:)`) each name a decoder asks for has in one tree.
 /// Keyed by the address of the name's literal, so a repeated question costs no hashing of text.
 public struct XMLNameCache: Sendable {
-    private var known = PointerIndexTable()
+    /// A GS QKD 015 node document's decoder asks for about 80 names: room for them all up front.
+    private var known = PointerIndexTable(capacity: 128)
 
     public init() {}
 

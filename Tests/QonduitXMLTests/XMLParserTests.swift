@@ -20,6 +20,35 @@ import Testing
         #expect(root.children.map(\.localName) == ["c", "d"])
     }
 
+    @Test func mixedContentKeepsAllOfAnElementsTextInOrder() throws {
+        let root = try XMLDocumentParser.parse("<a>one <b>inner</b>two<!-- c --> three <?pi x?>four <b/>five</a>")
+        #expect(root.text == "one two three four five")
+        #expect(root.children.map(\.text) == ["inner", ""])
+    }
+
+    @Test func qualifiedNameTextResolvesItsPrefixInScope() throws {
+        let root = try XMLDocumentParser.parse("""
+            <a xmlns="urn:default" xmlns:t="urn:outer">
+              <v>t:ONE</v>
+              <w xmlns:t="urn:inner">t:TWO</w>
+              <x>PLAIN</x>
+              <y>u:UNBOUND</y>
+              <z>not a qname</z>
+            </a>
+            """)
+        #expect(root.children.map(\.textNamespaceURI) == ["urn:outer", "urn:inner", "urn:default", nil, nil])
+    }
+
+    @Test func mixedContentCannotAmplifyItsText() {
+        // Each run after a child with text would copy the element's text so far: quadratic growth,
+        // refused once the text outgrows the document.
+        let document = "<a>" + String(repeating: "xxxxxxxxxxxxxxxx<b>y</b>", count: 20_000) + "</a>"
+        #expect { try XMLDocumentParser.parse(document) } throws: {
+            guard let error = $0 as? XMLParseError, case .tooLarge = error.kind else { return false }
+            return error.line == 1
+        }
+    }
+
     @Test func malformedDocumentsNameTheLine() {
         #expect {
             try XMLDocumentParser.parse("<a>\n<b>\n</a>")
