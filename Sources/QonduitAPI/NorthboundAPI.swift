@@ -26,6 +26,7 @@ public enum NorthboundAPI {
         PathRoutes(snapshots: GraphSnapshots(inventory: inventory), configuration: configuration).register(on: api.group("paths"))
         AgentRoutes(inventory: inventory).register(on: api.group("agents"))
         KeyPathRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("key-paths"))
+        EventRoutes(inventory: inventory).register(on: api.group("events"))
         return router
     }
 }

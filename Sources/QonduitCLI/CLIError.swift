@@ -2,4 +2,7 @@
 struct CLIError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+
+    /// The controller ended a stream the client still wanted (it is shutting down, say).
+    struct StreamEnded: Error {}
 }

@@ -62,6 +62,34 @@ struct ControllerClient {
         }
     }
 
+    /// Reads a `text/event-stream` and hands each event to `body` until it returns false or the stream
+    /// ends. Throws `CLIError` when the controller refuses the request, other errors when the connection fails.
+    func stream(
+        _ path: String, query: [String: String], lastEventID: String?, connected: () -> Void, _ body: (ServerSentEvent) throws -> Bool
+    ) async throws {
+        var components = URLComponents(string: baseURL + path)
+        if !query.isEmpty {
+            components?.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        }
+        guard let url = components?.string else { throw CLIError("cannot form a URL from \(baseURL)\(path)") }
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
+        // No read timeout: a quiet stream sends a keep-alive comment every 15 s.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(3))))
+        defer { client.shutdown { _ in } }
+        let response = try await client.execute(request, timeout: .hours(24 * 365))
+        guard (200..<300).contains(response.status.code) else {
+            let data = Data(try await response.body.collect(upTo: 1024 * 1024).readableBytesView)
+            throw CLIError(Self.describeFailure(status: Int(response.status.code), data: data))
+        }
+        connected()
+        var parser = ServerSentEventParser()
+        for try await buffer in response.body {
+            for event in parser.feed(buffer.readableBytesView) where try !body(event) { return }
+        }
+    }
+
     /// Every item of a paged listing.
     func fetchAll<Item: Decodable>(_ path: String, query: [String: String] = [:]) async throws -> [Item] {
         var items: [Item] = []

@@ -12,7 +12,7 @@ public struct QonduitCommand: AsyncParsableCommand {
             `qonduit paths compute`; simulate node agents with `qonduit agents simulate`.
             """,
         subcommands: [
-            ServeCommand.self, TopologyCommand.self, NodesCommand.self, LinksCommand.self, PathsCommand.self, AgentsCommand.self,
+            ServeCommand.self, TopologyCommand.self, NodesCommand.self, LinksCommand.self, PathsCommand.self, EventsCommand.self, AgentsCommand.self,
             BenchCommand.self,
         ]
     )

@@ -45,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A link whose QBER is above this carries no new key path, and the key paths over it are re-routed.")
     var qberThreshold = 0.11
 
+    @Option(help: "Events the log keeps for GET /api/v1/events (and qonduit events) to resume from; older ones are dropped.")
+    var eventRetention = Inventory.defaultEventRetention
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -54,6 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...1_000).contains(missedHeartbeats) else { throw ValidationError("--missed-heartbeats must be from 1 to 1000") }
         guard (10...3_600_000).contains(reconcileIntervalMs) else { throw ValidationError("--reconcile-interval-ms must be from 10 to 3600000") }
         guard qberThreshold > 0, qberThreshold <= 0.5 else { throw ValidationError("--qber-threshold must be more than 0 and at most 0.5") }
+        guard (1...100_000_000).contains(eventRetention) else { throw ValidationError("--event-retention must be from 1 to 100000000") }
         _ = try fiber.model()
     }
 
@@ -66,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("cannot open the inventory database '\(db)': \(error)")
         }
+        try await inventory.setEventRetention(eventRetention)
         let fiberModel = try fiber.model()
         for file in topologies {
             let summary = try await TopologyFiles.importFile(file, into: inventory, mode: .merge, fiberModel: fiberModel)

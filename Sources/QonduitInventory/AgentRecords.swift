@@ -89,6 +89,8 @@ public enum AgentReport: Sendable, Equatable {
     case nodeStatus(NodeStatus)
     case link(ReportedLink)
     case keyPool(link: QKDUUID, bits: Int64)
+    /// Logged for operators (`agent.alarm` or `agent.event`); any status change it carries comes as its own report.
+    case alarm(AgentAlarm)
     /// Only that the agent is alive.
     case heartbeat
 }

@@ -105,6 +105,11 @@ extension Inventory {
                         INSERT INTO key_pool (link_id, node_id, bits, reported_at) VALUES (?, ?, ?, ?)
                         ON CONFLICT (link_id, node_id) DO UPDATE SET bits = excluded.bits, reported_at = excluded.reported_at
                         """).execute(arguments: [linkID, nodeID.rawValue, bits, now])
+                case .alarm(let alarm):
+                    try Self.logEvent("agent.\(alarm.kind.rawValue)", subject: nodeID.rawValue, data: [
+                        "node": nodeID.rawValue, "about": alarm.about, "id": alarm.id, "status": alarm.status,
+                        "message": alarm.message, "severity": alarm.severity,
+                    ], db)
                 }
             }
             try db.cachedStatement(sql: "UPDATE agent SET last_seen_at = ?, node_status = ? WHERE node_id = ?")

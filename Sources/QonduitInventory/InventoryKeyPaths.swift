@@ -120,6 +120,11 @@ extension Inventory {
             try Self.checkAdmission(new, links: topology.links, reserved: reserved)
             try Self.releaseRoutes(old, db)
             try Self.insertRoutes(new, db)
+            // Logged before the state change it causes.
+            try Self.logEvent("key_path.rerouted", subject: id.text, data: [
+                "key_path": id.text, "reason": reason,
+                "from": old.routes.map { $0.nodes.map(\.rawValue) }, "to": new.routes.map { $0.nodes.map(\.rawValue) },
+            ], db)
             try db.execute(sql: "UPDATE key_path SET state = 'pending', reason = ?, updated_at = ? WHERE id = ?", arguments: [reason, Self.now(), id.text])
             try Self.insertDesired(decided, of: id, db)
             return (old, new, decided)

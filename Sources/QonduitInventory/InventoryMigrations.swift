@@ -178,6 +178,54 @@ enum InventoryMigrations {
             try db.execute(sql: "ALTER TABLE desired_link ADD COLUMN key_path_id TEXT REFERENCES key_path(id) ON DELETE CASCADE")
             try db.execute(sql: "ALTER TABLE desired_app ADD COLUMN key_path_id TEXT REFERENCES key_path(id) ON DELETE CASCADE")
         }
+        migrator.registerMigration("v7: event log") { db in
+            // Changes operators follow (GET /api/v1/events), numbered in commit order. Status and
+            // state changes are logged by triggers, in the transaction that makes them, so no writer
+            // can change one without its event, nor log one that did not commit.
+            try db.execute(sql: """
+                CREATE TABLE event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    data TEXT NOT NULL CHECK (json_valid(data))
+                ) STRICT
+                """)
+            try db.execute(sql: """
+                CREATE TABLE event_retention (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    keep INTEGER NOT NULL CHECK (keep >= 1)
+                ) STRICT
+                """)
+            try db.execute(sql: "INSERT INTO event_retention (singleton, keep) VALUES (1, \(Inventory.defaultEventRetention))")
+            let now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+            try db.execute(sql: """
+                CREATE TRIGGER event_retained AFTER INSERT ON event BEGIN
+                    DELETE FROM event WHERE id <= NEW.id - (SELECT keep FROM event_retention);
+                END;
+                CREATE TRIGGER event_node_status AFTER UPDATE OF status ON node WHEN OLD.status IS NOT NEW.status BEGIN
+                    INSERT INTO event (time, kind, subject, data)
+                    VALUES (\(now), 'node.status', NEW.id, json_object('node', NEW.id, 'from', OLD.status, 'to', NEW.status));
+                END;
+                CREATE TRIGGER event_link_status AFTER UPDATE OF status ON link WHEN OLD.status IS NOT NEW.status BEGIN
+                    INSERT INTO event (time, kind, subject, data)
+                    VALUES (\(now), 'link.status', NEW.id, json_object('link', NEW.id, 'from', OLD.status, 'to', NEW.status));
+                END;
+                CREATE TRIGGER event_key_path_created AFTER INSERT ON key_path BEGIN
+                    INSERT INTO event (time, kind, subject, data)
+                    VALUES (\(now), 'key_path.created', NEW.id, json_object(
+                        'key_path', NEW.id, 'state', NEW.state, 'source', NEW.source, 'destination', NEW.destination, 'rate_bps', NEW.rate_bps));
+                END;
+                CREATE TRIGGER event_key_path_state AFTER UPDATE OF state ON key_path WHEN OLD.state IS NOT NEW.state BEGIN
+                    INSERT INTO event (time, kind, subject, data)
+                    VALUES (\(now), 'key_path.state', NEW.id, json_object('key_path', NEW.id, 'from', OLD.state, 'to', NEW.state, 'reason', NEW.reason));
+                END;
+                CREATE TRIGGER event_key_path_deleted AFTER DELETE ON key_path BEGIN
+                    INSERT INTO event (time, kind, subject, data)
+                    VALUES (\(now), 'key_path.deleted', OLD.id, json_object('key_path', OLD.id, 'state', OLD.state));
+                END;
+                """)
+        }
         return migrator
     }
 }

@@ -20,7 +20,8 @@ public struct KeyPathRepairService: Service {
                 seen = revision
                 await provisioner.repair()
             }
-            try? await Task.sleep(for: period)
+            // Shutdown need not wait out the period.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.period) }
         }
     }
 }

@@ -26,7 +26,8 @@ public struct AgentLivenessMonitor: Service {
             } catch {
                 logger.error("liveness check failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: period)
+            // Shutdown need not wait out the period.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }
         }
     }
 }

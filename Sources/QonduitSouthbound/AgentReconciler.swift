@@ -27,7 +27,8 @@ public final class AgentReconciler: Service, Sendable {
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             _ = await reconcileAll()
-            try? await Task.sleep(for: period)
+            // Shutdown need not wait out the period.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.period) }
         }
     }
 

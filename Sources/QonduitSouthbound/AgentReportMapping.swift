@@ -60,13 +60,37 @@ extension AgentEvent {
             guard let link else { throw .invalid("sdqkdn_link_perf_update must name its link (qkd_link/qkdl_id)") }
             return [.link(StateMapping.link(link, status: nil, performance: performance))]
         case .alarm(let occurrence), .event(let occurrence):
-            guard let link = occurrence.link, let status = StateMapping.linkStatus(link.status) else { return [.heartbeat] }
-            guard let id = link.id else { throw .invalid("a link alarm or event must name its link (link/qkdl_id)") }
-            return [.link(ReportedLink(qkdlID: id, status: status))]
+            let kind: AgentAlarm.Kind = if case .alarm = self { .alarm } else { .event }
+            var reports = occurrence.alarms(kind)
+            if let link = occurrence.link, let status = StateMapping.linkStatus(link.status) {
+                guard let id = link.id else { throw .invalid("a link alarm or event must name its link (link/qkdl_id)") }
+                reports.append(.link(ReportedLink(qkdlID: id, status: status)))
+            }
+            return reports.isEmpty ? [.heartbeat] : reports
         case .linkOverloaded, .interfaceNew, .interfaceDown, .interfaceOut, .applicationNew, .applicationQoSUpdate,
              .applicationDisconnected:
             // Accepted and valid; the controller has nothing of these in its inventory yet.
             return [.heartbeat]
         }
+    }
+}
+
+extension ETSIOccurrence {
+    /// What each part of the occurrence says, for the event log.
+    func alarms(_ kind: AgentAlarm.Kind) -> [AgentReport] {
+        var alarms: [AgentAlarm] = []
+        if let link {
+            alarms.append(AgentAlarm(kind: kind, about: "link", id: link.id?.text, status: link.status?.rawValue,
+                                     message: link.message, severity: link.severity?.rawValue))
+        }
+        if let interface {
+            alarms.append(AgentAlarm(kind: kind, about: "interface", id: interface.id.map(String.init), status: interface.status?.rawValue,
+                                     message: interface.message, severity: interface.severity?.rawValue))
+        }
+        if let application {
+            alarms.append(AgentAlarm(kind: kind, about: "application", id: application.id?.text, status: application.status?.rawValue,
+                                     message: application.message, severity: application.severity?.rawValue))
+        }
+        return alarms.map(AgentReport.alarm)
     }
 }

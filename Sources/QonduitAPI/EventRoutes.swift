@@ -1,0 +1,135 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import QonduitInventory
+import ServiceLifecycle
+
+/// `GET /api/v1/events`: the event log as a Server-Sent Events stream.
+///
+/// Each event carries its log id; a client that reconnects with `Last-Event-ID` (or `?after=`)
+/// gets every event it missed that the log still keeps, and a `gap` event first when some are gone.
+/// Without either, the stream starts with the next event.
+struct EventRoutes {
+    let inventory: Inventory
+    /// How often an idle stream looks for new events, and sends a comment to keep proxies from closing it.
+    var poll: Duration = .milliseconds(100)
+    var keepAlive: Duration = .seconds(15)
+
+    func register(on group: RouterGroup<BasicRequestContext>) {
+        group.get { request, _ in
+            let query = try QueryParameters(request, allowed: ["after", "kind"])
+            let kinds = try Self.kinds(query.string("kind"))
+            let bounds = try await inventory.eventLogBounds()
+            let requested = try Self.start(request, query)
+            var cursor = requested ?? bounds.latest
+            var preamble = ""
+            if let requested {
+                // Events after `requested` that the log no longer has: say so, then go on from what it has.
+                let resumeAfter = requested > bounds.latest ? bounds.latest : max(requested, (bounds.oldest ?? bounds.latest + 1) - 1)
+                if resumeAfter != requested {
+                    preamble = "event: gap\ndata: {\"requested_after\":\(requested),\"resumed_after\":\(resumeAfter)}\n\n"
+                    cursor = resumeAfter
+                }
+            }
+            let start = cursor, opening = preamble
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                body: ResponseBody { writer in
+                    try await stream(after: start, kinds: kinds, opening: opening, to: &writer)
+                }
+            )
+        }
+    }
+
+    private func stream(after start: Int64, kinds: [String], opening: String, to writer: inout any ResponseBodyWriter) async throws {
+        // `retry` tells EventSource clients how soon to reconnect.
+        try await writer.write(ByteBuffer(string: "retry: 1000\n" + opening + "\n"))
+        var cursor = start
+        var seenRevision = -1
+        var lastWrite = ContinuousClock.now
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let revision = inventory.revision
+            // Events are only logged by writes: no new revision, no new event to look for.
+            let batch = revision == seenRevision ? [] : try await inventory.events(after: cursor, limit: 500)
+            if batch.count < 500 { seenRevision = revision }
+            var text = ""
+            for event in batch {
+                cursor = event.id
+                if Self.matches(event.kind, kinds) { text += Self.format(event) }
+            }
+            if text.isEmpty && ContinuousClock.now - lastWrite >= keepAlive { text = ": keep-alive\n\n" }
+            if !text.isEmpty {
+                try await writer.write(ByteBuffer(string: text))
+                lastWrite = .now
+            }
+            if batch.count < 500 {
+                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: poll) } } catch { break }
+            }
+        }
+        try await writer.finish(nil)
+    }
+
+    /// `id`, `event` (the kind) and `data`: one JSON object per event, on one line.
+    static func format(_ event: InventoryEvent) -> String {
+        var writer = JSONWriter(capacity: 256)
+        writer.raw("{")
+        writer.key("id")
+        writer.number(Int(event.id))
+        writer.comma()
+        writer.key("time")
+        writer.string(event.time)
+        writer.comma()
+        writer.key("kind")
+        writer.string(event.kind)
+        writer.comma()
+        writer.key("subject")
+        writer.string(event.subject)
+        writer.comma()
+        writer.key("data")
+        writer.json(event.data)
+        writer.raw("}")
+        return "id: \(event.id)\nevent: \(event.kind)\ndata: \(String(decoding: writer.bytes, as: UTF8.self))\n\n"
+    }
+
+    /// A kind filter matches the kind itself and the kinds under it (`key_path` matches `key_path.state`).
+    static func matches(_ kind: String, _ filters: [String]) -> Bool {
+        filters.isEmpty || filters.contains { kind == $0 || kind.hasPrefix($0 + ".") }
+    }
+
+    static let knownKinds = [
+        "node", "node.status", "link", "link.status", "agent", "agent.alarm", "agent.event",
+        "key_path", "key_path.created", "key_path.state", "key_path.rerouted", "key_path.deleted",
+    ]
+
+    private static func kinds(_ text: String?) throws(Problem) -> [String] {
+        guard let text else { return [] }
+        let kinds = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        for kind in kinds where !knownKinds.contains(kind) {
+            throw Problem(.badRequest, detail: "kind must be a comma-separated list of \(knownKinds.joined(separator: ", ")); got '\(kind)'",
+                          errors: [.init(pointer: "?kind", message: "unknown event kind")])
+        }
+        return kinds
+    }
+
+    /// Where the client wants to resume: `Last-Event-ID` (what EventSource sends on reconnecting) or `?after=`.
+    private static func start(_ request: Request, _ query: QueryParameters) throws(Problem) -> Int64? {
+        let header = request.headers[.lastEventID]
+        let parameter = query.string("after")
+        if header != nil && parameter != nil {
+            throw Problem(.badRequest, detail: "give either the Last-Event-ID header or ?after, not both",
+                          errors: [.init(pointer: "?after", message: "conflicts with Last-Event-ID")])
+        }
+        guard let text = header ?? parameter else { return nil }
+        guard let id = Int64(text), id >= 0 else {
+            let pointer = header != nil ? "Last-Event-ID" : "?after"
+            throw Problem(.badRequest, detail: "\(pointer) must be an event id (a whole number from 0), got '\(text)'",
+                          errors: [.init(pointer: pointer, message: "not an event id")])
+        }
+        return id
+    }
+}
+
+extension HTTPField.Name {
+    static let lastEventID = Self("Last-Event-ID")!
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+
+/// One entry of the event log: a change operators follow (status, alarms, key paths).
+public struct InventoryEvent: Sendable, Equatable {
+    /// Increases with every event, in commit order; never reused.
+    public var id: Int64
+    /// When it was logged (UTC, ISO 8601 with milliseconds).
+    public var time: String
+    /// `node.status`, `link.status`, `agent.alarm`, `agent.event`, `key_path.created`, `key_path.state`,
+    /// `key_path.rerouted` or `key_path.deleted`.
+    public var kind: String
+    /// The node, link or key path it is about.
+    public var subject: String
+    /// The details, as a JSON object.
+    public var data: String
+}
+
+/// An alarm or event an agent reported about one of its links, interfaces or applications.
+public struct AgentAlarm: Sendable, Equatable {
+    public enum Kind: String, Sendable { case alarm, event }
+    public var kind: Kind
+    /// `link`, `interface` or `application`.
+    public var about: String
+    public var id: String?
+    public var status: String?
+    public var message: String?
+    public var severity: String?
+
+    public init(kind: Kind, about: String, id: String?, status: String?, message: String?, severity: String?) {
+        self.kind = kind
+        self.about = about
+        self.id = id
+        self.status = status
+        self.message = message
+        self.severity = severity
+    }
+}
+
+extension Inventory {
+    /// Events kept unless `serve --event-retention` says otherwise; older ones are dropped as new ones come.
+    public static let defaultEventRetention = 100_000
+
+    /// Up to `limit` events after `id`, oldest first.
+    public func events(after id: Int64, limit: Int) async throws -> [InventoryEvent] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, time, kind, subject, data FROM event WHERE id > ? ORDER BY id LIMIT ?",
+                             arguments: [id, limit]).map { row in
+                InventoryEvent(id: row["id"], time: row["time"], kind: row["kind"], subject: row["subject"], data: row["data"])
+            }
+        }
+    }
+
+    /// The oldest event still kept (nil when none is) and the id of the latest ever logged (0 when none was).
+    public func eventLogBounds() async throws -> (oldest: Int64?, latest: Int64) {
+        try await database.read { db in
+            let oldest = try Int64.fetchOne(db, sql: "SELECT min(id) FROM event")
+            let latest = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'event'") ?? 0
+            return (oldest, latest)
+        }
+    }
+
+    /// How many events the log keeps.
+    public func setEventRetention(_ keep: Int) async throws {
+        precondition(keep >= 1, "the event log keeps at least one event")
+        try await write { db in
+            try db.execute(sql: "UPDATE event_retention SET keep = ?", arguments: [keep])
+            try db.execute(sql: "DELETE FROM event WHERE id <= (SELECT max(id) FROM event) - ?", arguments: [keep])
+        }
+    }
+
+    /// Logs an event that no trigger sees (those the triggers of the schema's v7 log are status and state changes).
+    static func logEvent(_ kind: String, subject: String, data: [String: Any?], _ db: Database) throws {
+        let object = data.compactMapValues { $0 }
+        let json = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        try db.cachedStatement(sql: """
+            INSERT INTO event (time, kind, subject, data) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?)
+            """).execute(arguments: [kind, subject, String(decoding: json, as: UTF8.self)])
+    }
+}
