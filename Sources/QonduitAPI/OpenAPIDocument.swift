@@ -241,6 +241,22 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/events": {
+          "get": {
+            "operationId": "followEvents",
+            "summary": "Follow the event log as Server-Sent Events: node and link status, agents' alarms, key-path changes and re-routes",
+            "description": "Each event is sent as `id: N`, `event: KIND` and `data: {JSON}` (the Event schema), N increasing in commit order. Without Last-Event-ID or after the stream starts with the next event; with one it resumes after that id, first sending a `gap` event ({\"requested_after\":N,\"resumed_after\":M}) when the log no longer keeps some of the events asked for (see serve --event-retention). A comment line is sent every 15 s when nothing happens. The stream ends when the controller shuts down.",
+            "parameters": [
+              {"name": "Last-Event-ID", "in": "header", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$"}, "description": "Resume after this event id (what EventSource sends when it reconnects)."},
+              {"name": "after", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}, "description": "Resume after this event id (0: every event still kept); not together with Last-Event-ID."},
+              {"name": "kind", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Comma-separated kinds to send; a kind also matches those under it (key_path matches key_path.state). Known: node, node.status, link, link.status, agent, agent.alarm, agent.event, key_path, key_path.created, key_path.state, key_path.rerouted, key_path.deleted."}
+            ],
+            "responses": {
+              "200": {"description": "The event stream.", "content": {"text/event-stream": {"schema": {"type": "string"}, "x-event-data": {"$ref": "#/components/schemas/Event"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"}
+            }
+          }
+        },
         "/api/v1/agents": {
           "get": {
             "operationId": "listAgents",
@@ -452,6 +468,17 @@ enum OpenAPIDocument {
           "AgentList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}, "total": {"type": "integer", "minimum": 0}}},
           "NodeList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, "total": {"type": "integer", "minimum": 0}}},
           "KeyPathState": {"type": "string", "enum": ["pending", "active", "failed", "degraded"]},
+          "Event": {
+            "type": "object",
+            "required": ["id", "time", "kind", "subject", "data"],
+            "properties": {
+              "id": {"type": "integer", "minimum": 1},
+              "time": {"type": "string", "format": "date-time"},
+              "kind": {"type": "string", "enum": ["node.status", "link.status", "agent.alarm", "agent.event", "key_path.created", "key_path.state", "key_path.rerouted", "key_path.deleted"]},
+              "subject": {"type": "string", "description": "The node, link or key path the event is about."},
+              "data": {"type": "object", "description": "node.status and link.status: node or link, from, to. agent.alarm and agent.event: node, about (link, interface or application), id, status, message, severity. key_path.created: key_path, state, source, destination, rate_bps. key_path.state: key_path, from, to, reason. key_path.rerouted: key_path, reason, from and to (each a list of routes, a route being its node ids). key_path.deleted: key_path, state."}
+            }
+          },
           "KeyPathCreate": {
             "type": "object",
             "additionalProperties": false,

@@ -1,0 +1,105 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import QonduitTestSupport
+import Testing
+
+/// `GET /api/v1/events` and `qonduit events` against a real controller, across a restart.
+@Suite(.serialized) struct EventsEndToEndTests {
+    func patch(_ url: String, _ body: String) async throws -> Int {
+        var request = HTTPClientRequest(url: url)
+        request.method = .PATCH
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
+    }
+
+    /// Runs the CLI off the concurrency pool (it blocks until the process exits).
+    func runInBackground(_ arguments: [String]) async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try QonduitBinary.run(arguments) })
+            }
+        }
+    }
+
+    func lines(_ text: String) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+    }
+
+    @Test func theCLIFollowsEventsAndResumesAcrossARestartWithoutLossOrRepeats() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        var controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--event-retention", "3"])
+        defer { controller.stop() }
+        let links = jsonArray(try QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"]).stdout)
+        let link = try #require(links.first?["id"] as? String)
+        let node = try #require(links.first?["node_a"] as? String)
+        for status in ["down", "up", "down", "up", "down"] {
+            #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"\#(status)"}"#) == 200)
+        }
+
+        // Five events, three kept: the replay says some were dropped, then gives the three.
+        let replay = try QonduitBinary.run(["events", "--after", "0", "--count", "3", "--json", "--server", controller.baseURL])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(lines(replay.stdout).map { $0["id"] as? Int } == [3, 4, 5], "\(replay.stdout)")
+        #expect(lines(replay.stdout).allSatisfy { $0["kind"] as? String == "link.status" && $0["subject"] as? String == link })
+        #expect(replay.stderr.contains("no longer kept"), "\(replay.stderr)")
+        let table = try QonduitBinary.run(["events", "--after", "4", "--count", "1", "--server", controller.baseURL])
+        #expect(table.stdout.hasPrefix("#5 ") && table.stdout.contains("link.status \(link)") && table.stdout.contains(#"to="down""#), "\(table.stdout)")
+
+        // A follower of link events only, from event 5 on; the controller restarts under it.
+        let followArguments = ["events", "--after", "5", "--kind", "link", "--count", "2", "--json", "--server", controller.baseURL]
+        async let followed = runInBackground(followArguments)
+        #expect(try await patch("\(controller.baseURL)/api/v1/nodes/\(node)", #"{"status":"down"}"#) == 200)  // 6, not a link event
+        #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"up"}"#) == 200)     // 7
+        try await Task.sleep(for: .seconds(1))
+        let port = controller.port
+        #expect(controller.stop() == 0)
+        controller = try ControllerProcess(database: controller.databasePath, listen: "127.0.0.1:\(port)", extraArguments: ["--event-retention", "3"])
+        #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"down"}"#) == 200)   // 8
+        let result = try await followed
+        #expect(result.status == 0, "\(result.stderr)")
+        let events = lines(result.stdout)
+        #expect(events.map { $0["id"] as? Int } == [7, 8], "\(result.stdout)\n\(result.stderr)")
+        #expect(events.map { ($0["data"] as? [String: Any])?["to"] as? String } == ["up", "down"])
+    }
+
+    @Test func theStreamSpeaksServerSentEventsAndRefusesBadRequests() async throws {
+        let controller = try ControllerProcess(extraArguments: ["--event-retention", "2"])
+        defer { controller.stop() }
+        var request = HTTPClientRequest(url: "\(controller.baseURL)/api/v1/nodes")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"id":"n"}"#))
+        #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status == .created)
+        for status in ["down", "up", "down"] {
+            #expect(try await patch("\(controller.baseURL)/api/v1/nodes/n", #"{"status":"\#(status)"}"#) == 200)
+        }
+
+        // Resuming after event 0 with two kept: a gap event first, then events 2 and 3 with their ids.
+        var stream = HTTPClientRequest(url: "\(controller.baseURL)/api/v1/events")
+        stream.headers.add(name: "Last-Event-ID", value: "0")
+        let response = try await HTTPClient.shared.execute(stream, timeout: .seconds(30))
+        #expect(response.status == .ok && response.headers.first(name: "Content-Type") == "text/event-stream")
+        var text = ""
+        for try await chunk in response.body {
+            text += String(buffer: chunk)
+            if text.contains("id: 3\n") && text.hasSuffix("\n\n") { break }
+        }
+        #expect(text.contains("event: gap\ndata: {\"requested_after\":0,\"resumed_after\":1}\n\n"), "\(text)")
+        #expect(text.contains("id: 2\nevent: node.status\ndata: {\"id\":2,"), "\(text)")
+        #expect(text.range(of: "id: 2\n")!.lowerBound < text.range(of: "id: 3\n")!.lowerBound)
+
+        var both = HTTPClientRequest(url: "\(controller.baseURL)/api/v1/events?after=1")
+        both.headers.add(name: "Last-Event-ID", value: "1")
+        let conflicting = try await HTTPClient.shared.execute(both, timeout: .seconds(30))
+        #expect(conflicting.status == .badRequest && conflicting.headers.first(name: "Content-Type") == "application/problem+json")
+
+        let unknownKind = try QonduitBinary.run(["events", "--kind", "alarms", "--server", controller.baseURL])
+        #expect(unknownKind.status != 0 && unknownKind.stderr.contains("400") && unknownKind.stderr.contains("unknown event kind"), "\(unknownKind.stderr)")
+        #expect(try QonduitBinary.run(["events", "--count", "0"]).status != 0)
+        let nobody = try QonduitBinary.run(["events", "--server", "http://127.0.0.1:1"])
+        #expect(nobody.status != 0 && nobody.stderr.contains("cannot reach"), "\(nobody.stderr)")
+    }
+}
