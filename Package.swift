@@ -132,7 +132,7 @@ let package = Package(
         .executableTarget(name: "qonduit", dependencies: ["QonduitCLI"], swiftSettings: strictSettings),
 
         .target(name: "QonduitTestSupport", path: "Tests/QonduitTestSupport", swiftSettings: strictSettings),
-        .testTarget(name: "QonduitCoreTests", dependencies: ["QonduitCore"], swiftSettings: strictSettings),
+        .testTarget(name: "QonduitCoreTests", dependencies: ["QonduitCore", "QonduitTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "QonduitPathEngineTests", dependencies: ["QonduitCore", "QonduitPathEngine", "QonduitTestSupport"],
             swiftSettings: strictSettings

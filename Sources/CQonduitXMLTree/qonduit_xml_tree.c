@@ -461,40 +461,86 @@ static void qx_internal_subset(void *context, const xmlChar *name, const xmlChar
     qx_stop(context, qx_builder_of(context), QX_DOCTYPE_REFUSED);
 }
 
-// MARK: Parse
+// MARK: Per-thread state
 
-// MARK: Parser contexts
+// Each thread keeps one libxml2 parser context and one builder, and resets them between documents,
+// as lxml does with its parser contexts: making a context (its dictionary, buffers and tables) and
+// growing the builder's arrays again cost about a fifth of parsing a small document. A cache, not
+// shared state: both are only ever used by the thread that holds them, and a parse depends on
+// nothing a previous one left behind (xmlCtxtReset and qx_reset clear it all).
+typedef struct {
+    xmlParserCtxtPtr context;
+    qx_builder *builder;
+} qx_thread_state;
 
-// Each thread keeps one libxml2 parser context and resets it between documents, as lxml does:
-// making a context (its dictionary, buffers and tables) costs about a fifth of parsing a small
-// document. A cache, not shared state: a context is only ever used by the thread that holds it,
-// and a parse depends on nothing a previous one left behind (xmlCtxtReset clears it all).
-static pthread_key_t qx_context_key;
-static pthread_once_t qx_context_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t qx_thread_key;
+static pthread_once_t qx_thread_key_once = PTHREAD_ONCE_INIT;
 
-static void qx_free_context(void *context) { xmlFreeParserCtxt(context); }
+static void qx_free_thread_state(void *pointer) {
+    qx_thread_state *state = pointer;
+    if (state->context != NULL) xmlFreeParserCtxt(state->context);
+    qx_builder_free(state->builder);
+    free(state);
+}
 
-static void qx_make_context_key(void) { pthread_key_create(&qx_context_key, qx_free_context); }
+static void qx_make_thread_key(void) { pthread_key_create(&qx_thread_key, qx_free_thread_state); }
+
+static qx_thread_state *qx_this_thread(void) {
+    pthread_once(&qx_thread_key_once, qx_make_thread_key);
+    qx_thread_state *state = pthread_getspecific(qx_thread_key);
+    if (state != NULL) return state;
+    state = calloc(1, sizeof(qx_thread_state));
+    if (state == NULL) return NULL;
+    if (pthread_setspecific(qx_thread_key, state) != 0) {
+        free(state);
+        return NULL;
+    }
+    return state;
+}
+
+qx_builder *qx_builder_for_this_thread(void) {
+    qx_thread_state *state = qx_this_thread();
+    if (state == NULL) return NULL;
+    if (state->builder == NULL) state->builder = qx_builder_create();
+    return state->builder;
+}
 
 // A context's dictionary keeps every name it has seen: past this many, the context is replaced, so
-// that a stream of documents with ever new names cannot grow it without bound.
-enum { QX_MAX_DICTIONARY_NAMES = 4096 };
+// that a stream of documents with ever new names cannot grow it without bound. A builder that
+// grew for a large document lets its arrays go for the same reason.
+enum { QX_MAX_DICTIONARY_NAMES = 4096, QX_MAX_KEPT_BUILDER_BYTES = 4 << 20 };
 
 static xmlParserCtxtPtr qx_thread_context(void) {
-    pthread_once(&qx_context_key_once, qx_make_context_key);
-    xmlParserCtxtPtr context = pthread_getspecific(qx_context_key);
-    if (context != NULL && (context->dict == NULL || xmlDictSize(context->dict) > QX_MAX_DICTIONARY_NAMES)) {
-        xmlFreeParserCtxt(context);
-        context = NULL;
+    qx_thread_state *state = qx_this_thread();
+    if (state == NULL) return NULL;
+    if (state->context != NULL && (state->context->dict == NULL || xmlDictSize(state->context->dict) > QX_MAX_DICTIONARY_NAMES)) {
+        xmlFreeParserCtxt(state->context);
+        state->context = NULL;
     }
-    if (context == NULL) {
-        context = xmlNewParserCtxt();
-        if (pthread_setspecific(qx_context_key, context) != 0 && context != NULL) {
-            xmlFreeParserCtxt(context);
-            return NULL;
-        }
+    if (state->context == NULL) state->context = xmlNewParserCtxt();
+    return state->context;
+}
+
+void qx_builder_trim(qx_builder *builder) {
+    size_t bytes = (size_t)builder->records.capacity * sizeof(qx_record) + (size_t)builder->text.capacity
+        + (size_t)builder->attributes.capacity * sizeof(qx_attribute) + (size_t)builder->name_bytes.capacity
+        + (size_t)builder->text_capacity * (2 * sizeof(int32_t) + sizeof(xmlChar *));
+    if (bytes <= QX_MAX_KEPT_BUILDER_BYTES) return;
+    free(builder->address_keys);
+    free(builder->address_values);
+    free(builder->text_slots);
+    builder->address_keys = NULL;
+    builder->address_values = NULL;
+    builder->text_slots = NULL;
+    builder->address_capacity = 0;
+    builder->text_capacity = 0;
+    qx_array *arrays[] = {&builder->records, &builder->attributes, &builder->text, &builder->name_bytes, &builder->name_starts, &builder->pending_blank};
+    for (size_t index = 0; index < sizeof(arrays) / sizeof(arrays[0]); index++) {
+        free(arrays[index]->items);
+        arrays[index]->items = NULL;
+        arrays[index]->count = 0;
+        arrays[index]->capacity = 0;
     }
-    return context;
 }
 
 // MARK: Parse

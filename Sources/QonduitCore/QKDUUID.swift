@@ -1,7 +1,10 @@
 /// A GS QKD 015 identifier (`yang:uuid`: 8-4-4-4-12 hexadecimal digits), in lower case as
 /// RFC 4122 writes UUIDs, so that one identity always compares equal to itself.
 public struct QKDUUID: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let text: String
+    /// The 128 bits, most significant first. Held as numbers, a UUID costs no allocation, hashes
+    /// and compares in a few instructions, and orders exactly as its lower-case text does.
+    private let high: UInt64
+    private let low: UInt64
 
     /// Nil unless `text` matches the `yang:uuid` pattern (either case).
     public init?(_ text: String) {
@@ -10,25 +13,47 @@ public struct QKDUUID: Sendable, Hashable, Comparable, CustomStringConvertible {
         self = uuid
     }
 
-    /// Nil unless `utf8` matches the `yang:uuid` pattern (either case); the one allocation is the text's.
+    /// Nil unless `utf8` matches the `yang:uuid` pattern (either case).
     public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 36 else { return nil }
-        var valid = true
-        let text = String(unsafeUninitializedCapacity: 36) { output in
-            for index in 0..<36 {
-                var byte = bytes[index]
-                if index == 8 || index == 13 || index == 18 || index == 23 {
-                    valid = valid && byte == UInt8(ascii: "-")
-                } else {
-                    if byte >= 0x41 && byte <= 0x46 { byte |= 0x20 }  // A-F
-                    valid = valid && ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66))
+        var high: UInt64 = 0, low: UInt64 = 0, digits = 0
+        for index in 0..<36 {
+            let byte = bytes[index]
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let value: UInt8
+            switch byte {
+            case 0x30...0x39: value = byte - 0x30
+            case 0x61...0x66: value = byte - 0x61 + 10
+            case 0x41...0x46: value = byte - 0x41 + 10
+            default: return nil
+            }
+            if digits < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
+            digits += 1
+        }
+        self.high = high
+        self.low = low
+    }
+
+    /// The lower-case 8-4-4-4-12 form.
+    public var text: String {
+        String(unsafeUninitializedCapacity: 36) { output in
+            let hex: StaticString = "0123456789abcdef"
+            var position = 0
+            for digit in 0..<32 {
+                if digit == 8 || digit == 12 || digit == 16 || digit == 20 {
+                    output[position] = UInt8(ascii: "-")
+                    position += 1
                 }
-                output[index] = valid ? byte : UInt8(ascii: "0")
+                let word = digit < 16 ? high : low
+                let nibble = Int(truncatingIfNeeded: word >> (60 - 4 * UInt64(digit % 16))) & 0xF
+                output[position] = hex.utf8Start[nibble]
+                position += 1
             }
             return 36
         }
-        guard valid else { return nil }
-        self.text = text
     }
 
     /// A random (version 4) UUID.
@@ -50,5 +75,5 @@ public struct QKDUUID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static let zero = QKDUUID("00000000-0000-0000-0000-000000000000")!
 
     public var description: String { text }
-    public static func < (a: QKDUUID, b: QKDUUID) -> Bool { a.text < b.text }
+    public static func < (a: QKDUUID, b: QKDUUID) -> Bool { (a.high, a.low) < (b.high, b.low) }
 }

@@ -18,8 +18,12 @@ struct DecodingReport {
     }
 
     mutating func take(_ element: XMLNode) {
-        let index = Int(element.index)
-        if index >= taken.count { taken += repeatElement(false, count: max(index + 1, element.tree.elementCount) - taken.count) }
+        take(element.index, of: element.tree)
+    }
+
+    mutating func take(_ index: Int32, of tree: XMLTree) {
+        let index = Int(index)
+        if index >= taken.count { taken += repeatElement(false, count: max(index + 1, tree.elementCount) - taken.count) }
         taken[index] = true
     }
 
@@ -72,41 +76,46 @@ struct ElementReader {
 
     var namespace: String { namespaces.moduleURI }
 
-    /// The children `name` in the module's namespace.
-    private func children(_ name: StaticString, _ report: inout DecodingReport) -> XMLNode.MatchingChildren? {
-        let index = report.names.index(of: name, in: element.tree)
-        return index < 0 ? nil : element.children(name: index, namespace: namespaces.module)
-    }
-
     /// The child `name`, reporting a second one.
     func one(_ name: StaticString, _ report: inout DecodingReport) -> XMLNode? {
-        guard let children = children(name, &report) else { return nil }
-        var found: XMLNode?
-        for child in children {
-            report.take(child)
-            if found != nil {
-                report.report(path.child(name), child, "appears more than once")
+        let tree = element.tree
+        let nameIndex = report.names.index(of: name, in: tree)
+        guard nameIndex >= 0 else { return nil }
+        var found: Int32 = -1
+        element.forEachChild(name: nameIndex, namespace: namespaces.module) { child in
+            report.take(child, of: tree)
+            if found >= 0 {
+                report.report(path.child(name), tree.node(at: child), "appears more than once")
             } else {
                 found = child
             }
         }
-        return found
+        return found < 0 ? nil : tree.node(at: found)
     }
 
     /// Every child `name`, in document order.
     func all(_ name: StaticString, _ report: inout DecodingReport) -> [XMLNode] {
-        guard let children = children(name, &report) else { return [] }
+        let tree = element.tree
+        let nameIndex = report.names.index(of: name, in: tree)
+        guard nameIndex >= 0 else { return [] }
         var found: [XMLNode] = []
-        for child in children {
-            report.take(child)
-            found.append(child)
+        element.forEachChild(name: nameIndex, namespace: namespaces.module) { child in
+            report.take(child, of: tree)
+            found.append(tree.node(at: child))
         }
         return found
     }
 
     /// The first child `name`, without taking it.
     func first(_ name: StaticString, _ report: inout DecodingReport) -> XMLNode? {
-        children(name, &report)?.first { _ in true }
+        let tree = element.tree
+        let nameIndex = report.names.index(of: name, in: tree)
+        guard nameIndex >= 0 else { return nil }
+        var found: Int32 = -1
+        element.forEachChild(name: nameIndex, namespace: namespaces.module) { child in
+            if found < 0 { found = child }
+        }
+        return found < 0 ? nil : tree.node(at: found)
     }
 
     /// Reports children in the module's namespace that the schema does not have here.

@@ -40,10 +40,11 @@ public enum XMLDocumentParser {
     private static func parseBuffer(
         _ buffer: UnsafeBufferPointer<UInt8>, limits: XMLParseLimits
     ) -> Result<XMLTree, XMLParseError> {
-        guard let builder = qx_builder_create() else {
+        // This thread's builder: the tree is copied out of it before this function returns.
+        guard let builder = qx_builder_for_this_thread() else {
             return .failure(XMLParseError(kind: .malformed, message: "out of memory before parsing"))
         }
-        defer { qx_builder_free(builder) }
+        defer { qx_builder_trim(builder) }
         let status = qx_parse(builder, buffer.baseAddress, Int32(buffer.count), Int32(clamping: limits.maxDepth))
         let line = qx_error_line(builder) > 0 ? Int(qx_error_line(builder)) : nil
         switch status {
@@ -74,15 +75,40 @@ public enum XMLDocumentParser {
         XMLParseError(kind: .tooDeep(limit: limits.maxDepth), message: "elements nest deeper than the limit of \(limits.maxDepth)", line: line)
     }
 
+    /// Whether `XMLTree.Record` lays its fields out as C's `qx_record` does (Swift keeps a struct's
+    /// stored properties in declaration order today, but does not promise it): then records are
+    /// copied as bytes, otherwise field by field.
+    static let recordLayoutsMatch: Bool = {
+        typealias Record = XMLTree.Record
+        let fields: [(PartialKeyPath<Record>, Int)] = [
+            (\Record.name, 0), (\Record.namespace, 4), (\Record.firstChild, 8), (\Record.lastChild, 12), (\Record.nextSibling, 16),
+            (\Record.line, 20), (\Record.textStart, 24), (\Record.textEnd, 28), (\Record.textNamespace, 32),
+            (\Record.firstAttribute, 36), (\Record.attributeCount, 40),
+        ]
+        return MemoryLayout<Record>.stride == MemoryLayout<qx_record>.stride && MemoryLayout<qx_record>.stride == 44
+            && fields.allSatisfy { MemoryLayout<Record>.offset(of: $0.0) == $0.1 }
+    }()
+
     /// Copies the builder's result into Swift arrays (a few memory copies per document).
     private static func tree(of builder: OpaquePointer) -> XMLTree {
         var count: Int32 = 0
-        let records = UnsafeBufferPointer(start: qx_records(builder, &count), count: Int(count)).map { record in
-            XMLTree.Record(
-                name: record.name, namespace: record.ns, firstChild: record.first_child, lastChild: record.last_child,
-                nextSibling: record.next_sibling, line: record.line, textStart: record.text_start, textEnd: record.text_end,
-                textNamespace: record.text_namespace, firstAttribute: record.first_attribute, attributeCount: record.attribute_count
-            )
+        let built = UnsafeBufferPointer(start: qx_records(builder, &count), count: Int(count))
+        let records: [XMLTree.Record]
+        if recordLayoutsMatch {
+            records = Array(unsafeUninitializedCapacity: built.count) { output, initialized in
+                if let base = output.baseAddress, let source = built.baseAddress {
+                    UnsafeMutableRawPointer(base).copyMemory(from: source, byteCount: built.count * MemoryLayout<qx_record>.stride)
+                }
+                initialized = built.count
+            }
+        } else {
+            records = built.map { record in
+                XMLTree.Record(
+                    name: record.name, namespace: record.ns, firstChild: record.first_child, lastChild: record.last_child,
+                    nextSibling: record.next_sibling, line: record.line, textStart: record.text_start, textEnd: record.text_end,
+                    textNamespace: record.text_namespace, firstAttribute: record.first_attribute, attributeCount: record.attribute_count
+                )
+            }
         }
         let attributes = UnsafeBufferPointer(start: qx_attributes(builder, &count), count: Int(count)).map { attribute in
             XMLTree.Attribute(name: attribute.name, namespace: attribute.ns, valueStart: attribute.value_start, valueEnd: attribute.value_end)

@@ -44,6 +44,9 @@ public final class XMLTree: Sendable {
     /// The document element.
     public var root: XMLNode { XMLNode(tree: self, index: 0) }
 
+    /// The element at `index` (document order), as `XMLNode.index` and `forEachChild` give it.
+    @inlinable public func node(at index: Int32) -> XMLNode { XMLNode(tree: self, index: index) }
+
     /// Number of elements in the document.
     public var elementCount: Int { records.count }
 
@@ -87,6 +90,21 @@ public struct XMLNode: Sendable {
     public var hasChildren: Bool { record.firstChild >= 0 }
 
     public var children: Children { Children(tree: tree, first: record.firstChild) }
+
+    /// Calls `body` with the index (see `XMLTree.node(at:)`) of each child whose name and namespace
+    /// have these string-table indices, in document order: a scan that makes no `XMLNode` and counts
+    /// no references, for decoders that ask for many children by name.
+    @inlinable
+    public func forEachChild(name: Int32, namespace: Int32, _ body: (Int32) throws -> Void) rethrows {
+        try tree.records.withUnsafeBufferPointer { records in
+            var child = records[Int(index)].firstChild
+            while child >= 0 {
+                let next = records[Int(child)].nextSibling
+                if records[Int(child)].name == name && records[Int(child)].namespace == namespace { try body(child) }
+                child = next
+            }
+        }
+    }
 
     /// The children whose name and namespace have these string-table indices (see `XMLTree.index(of:)`).
     @inlinable

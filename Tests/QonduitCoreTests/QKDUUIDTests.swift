@@ -1,4 +1,5 @@
 import QonduitCore
+import QonduitTestSupport
 import Testing
 
 @Suite struct QKDUUIDTests {
@@ -18,5 +19,14 @@ import Testing
         let uuids = (0..<1_000).map { _ in QKDUUID.random() }
         #expect(Set(uuids).count == 1_000)
         #expect(uuids.allSatisfy { QKDUUID($0.text) == $0 && Array($0.text)[14] == "4" && "89ab".contains(Array($0.text)[19]) })
+    }
+
+    @Test func ordersAsItsTextAndRoundTripsEveryDigit() {
+        var generator = SeededRandom(seed: 7)
+        let uuids = (0..<500).map { _ in QKDUUID.random(using: &generator) }
+            + ["00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "01234567-89ab-cdef-0123-456789abcdef"].compactMap(QKDUUID.init)
+        #expect(uuids.sorted().map(\.text) == uuids.map(\.text).sorted())
+        #expect(uuids.allSatisfy { QKDUUID($0.text) == $0 && $0.text.count == 36 })
+        #expect(QKDUUID("01234567-89AB-CDEF-0123-456789ABCDEF")?.text == "01234567-89ab-cdef-0123-456789abcdef")
     }
 }

@@ -1,4 +1,4 @@
-import QonduitXML
+@testable import QonduitXML
 import Testing
 
 @Suite struct XMLParserTests {
@@ -47,6 +47,21 @@ import Testing
             guard let error = $0 as? XMLParseError, case .tooLarge = error.kind else { return false }
             return error.line == 1
         }
+    }
+
+    @Test func aLargeDocumentLeavesNothingBehindForTheNextOnTheSameThread() throws {
+        // Past a few megabytes the thread's builder lets its arrays go; the next parse starts afresh.
+        let names = (0..<60_000).map { "<e\($0) a=\"\($0)\">text \($0)</e\($0)>" }.joined()
+        let large = try XMLDocumentParser.parse("<root xmlns=\"urn:big\">\(names)</root>")
+        #expect(large.children.count == 60_000 && large.children.last?.localName == "e59999" && large.children.last?.text == "text 59999")
+        let small = try XMLDocumentParser.parse("<a xmlns=\"urn:a\"><b x=\"1\">two</b></a>")
+        #expect(small.namespaceURI == "urn:a" && small.children.map(\.localName) == ["b"] && small.children[0].text == "two")
+        #expect(small.children[0].attribute("x") == "1")
+    }
+
+    @Test func recordsAreCopiedFromTheCBuilderAsBytes() {
+        // Not needed for correctness (a field-by-field copy takes over), but the fast path should be the one in use.
+        #expect(XMLDocumentParser.recordLayoutsMatch)
     }
 
     @Test func malformedDocumentsNameTheLine() {

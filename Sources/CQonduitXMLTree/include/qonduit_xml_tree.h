@@ -46,6 +46,12 @@ typedef struct qx_builder qx_builder;
 qx_builder *qx_builder_create(void);
 void qx_builder_free(qx_builder *builder);
 
+/// This thread's builder, kept (with its arrays' capacity) between parses; NULL when memory is
+/// short. Freed when the thread ends.
+qx_builder *qx_builder_for_this_thread(void);
+/// Lets go of the builder's arrays when a large document grew them past a few megabytes.
+void qx_builder_trim(qx_builder *builder);
+
 /// Parses `length` bytes. Any DOCTYPE stops the parse (no DTD, external entity or entity expansion
 /// is ever processed), the network is never used, and elements may nest at most `max_depth` deep.
 qx_status qx_parse(qx_builder *builder, const uint8_t *bytes, int32_t length, int32_t max_depth);
