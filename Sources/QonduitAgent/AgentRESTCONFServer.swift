@@ -9,7 +9,9 @@ public enum AgentRESTCONFServer {
     static let mediaType = "application/yang-data+xml"
     static let root = "/restconf/data/etsi-qkd-sdn-node:qkd_node"
 
-    public static func router(for node: SimulatedNode, maxDocumentBytes: Int = 1 << 20) -> Router<BasicRequestContext> {
+    public static func router(
+        for node: SimulatedNode, maxDocumentBytes: Int = 1 << 20, maxContainerBytes: Int = 64 << 20
+    ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get(RouterPath(root)) { _, _ in
             try await delayed(node) { xml(await node.tree.encoded()) }
@@ -36,6 +38,30 @@ public enum AgentRESTCONFServer {
                     do throws(AgentRefusal) { try await node.put(link) } catch { return refusal(error) }
                     return Response(status: existed ? .noContent : .created)
                 }
+            }
+        }
+        // A plain PATCH of a list's container merges many entries at once: a controller configures a
+        // node in one request. All or none: nothing is applied unless every entry is acceptable.
+        router.patch(RouterPath("\(root)/qkd_links")) { request, _ in
+            try await delayed(node) {
+                var request = request
+                let body = try await request.collectBody(upTo: maxContainerBytes)
+                let links: [ETSILink]
+                do throws(ETSIDecodingError) { links = try ETSIEntryList.decodeLinks(body.readableBytesView) } catch { return refuse(RESTCONFErrors(error), status: .badRequest) }
+                do throws(AgentRefusal) { try await node.put(links: links) } catch { return refusal(error) }
+                return Response(status: .noContent)
+            }
+        }
+        router.patch(RouterPath("\(root)/qkd_applications")) { request, _ in
+            try await delayed(node) {
+                var request = request
+                let body = try await request.collectBody(upTo: maxContainerBytes)
+                let applications: [ETSIApplication]
+                do throws(ETSIDecodingError) {
+                    applications = try ETSIEntryList.decodeApplications(body.readableBytesView)
+                } catch { return refuse(RESTCONFErrors(error), status: .badRequest) }
+                await node.put(applications: applications)
+                return Response(status: .noContent)
             }
         }
         router.delete("\(root)/qkd_links/{entry}") { _, context in

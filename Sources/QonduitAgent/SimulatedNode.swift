@@ -28,20 +28,48 @@ public actor SimulatedNode {
 
     /// Creates or replaces a link entry; physical links belong to the hardware and cannot be changed.
     public func put(_ link: ETSILink) throws(AgentRefusal) {
-        if link.type == .physical || tree.links.contains(where: { $0.id == link.id && $0.type == .physical }) {
-            throw .refused(tag: "access-denied", "physical link \(link.id) is set by the QKD hardware, not by configuration")
+        try put(links: [link])
+    }
+
+    /// Creates or replaces link entries, all or none (as a RESTCONF `PATCH` of `qkd_links` must):
+    /// every entry is checked before any is applied.
+    public func put(links: [ETSILink]) throws(AgentRefusal) {
+        var positions = Dictionary(tree.links.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var entries: [ETSILink] = []
+        entries.reserveCapacity(links.count)
+        for link in links {
+            if link.type == .physical || positions[link.id].map({ tree.links[$0].type == .physical }) == true {
+                throw .refused(tag: "access-denied", "physical link \(link.id) is set by the QKD hardware, not by configuration")
+            }
+            guard link.type == .virtual else { throw .refused(tag: "invalid-value", "a configured link must have qkdl_type VIRT") }
+            guard link.local.nodeID == nil || link.local.nodeID == tree.id else {
+                throw .refused(tag: "invalid-value", "qkdl_local/qkdn_id \(link.local.nodeID!) is not this node (\(tree.id))")
+            }
+            var entry = link
+            entry.local.nodeID = tree.id
+            entry.status = entry.status ?? .active
+            entries.append(entry)
         }
-        guard link.type == .virtual else { throw .refused(tag: "invalid-value", "a configured link must have qkdl_type VIRT") }
-        guard link.local.nodeID == nil || link.local.nodeID == tree.id else {
-            throw .refused(tag: "invalid-value", "qkdl_local/qkdn_id \(link.local.nodeID!) is not this node (\(tree.id))")
+        for entry in entries {
+            if let index = positions[entry.id] {
+                tree.links[index] = entry
+            } else {
+                positions[entry.id] = tree.links.count
+                tree.links.append(entry)
+            }
         }
-        var entry = link
-        entry.local.nodeID = tree.id
-        entry.status = entry.status ?? .active
-        if let index = tree.links.firstIndex(where: { $0.id == link.id }) {
-            tree.links[index] = entry
-        } else {
-            tree.links.append(entry)
+    }
+
+    /// Creates or replaces application entries.
+    public func put(applications: [ETSIApplication]) {
+        var positions = Dictionary(tree.applications.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for application in applications {
+            if let index = positions[application.id] {
+                tree.applications[index] = application
+            } else {
+                positions[application.id] = tree.applications.count
+                tree.applications.append(application)
+            }
         }
     }
 
@@ -54,11 +82,7 @@ public actor SimulatedNode {
     }
 
     public func put(_ application: ETSIApplication) {
-        if let index = tree.applications.firstIndex(where: { $0.id == application.id }) {
-            tree.applications[index] = application
-        } else {
-            tree.applications.append(application)
-        }
+        put(applications: [application])
     }
 
     public func deleteApplication(_ id: QKDUUID) throws(AgentRefusal) {

@@ -28,7 +28,59 @@ extension ETSIApplication {
     }
 }
 
+/// Many entries of one list in one document, as a RESTCONF plain `PATCH` of the list's container
+/// (`…/qkd_node/qkd_links` with a `<qkd_links>` body) merges them: a node configured in one request.
+public enum ETSIEntryList: Sendable {
+    case links, applications
+
+    var container: String { self == .links ? "qkd_links" : "qkd_applications" }
+
+    /// The container document holding `entries`, each an entry document as `encodedEntry()` wrote it.
+    public func document(of entries: [String]) -> String {
+        var document = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n<\(container) xmlns=\"\(ETSINamespace.node)\">"
+        for entry in entries {
+            // Each entry is a document of its own: its XML declaration goes, its root element stays whole.
+            if entry.hasPrefix("<?xml"), let root = entry.firstIndex(where: { $0 == ">" }).map(entry.index(after:)) {
+                document += entry[root...].drop { $0 == "\n" || $0 == " " }
+            } else {
+                document += entry
+            }
+        }
+        return document + "</\(container)>"
+    }
+
+    /// Decodes a `<qkd_links>` document into its links (keys present, none repeated).
+    public static func decodeLinks(_ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default) throws(ETSIDecodingError) -> [ETSILink] {
+        try ETSINode.decodeListDocument(bytes, limits: limits, container: "qkd_links", list: "qkd_link", key: "qkdl_id") {
+            ETSILink.decode($0, id: $1, &$2)
+        }
+    }
+
+    /// Decodes a `<qkd_applications>` document into its applications.
+    public static func decodeApplications(
+        _ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default
+    ) throws(ETSIDecodingError) -> [ETSIApplication] {
+        try ETSINode.decodeListDocument(bytes, limits: limits, container: "qkd_applications", list: "qkd_app", key: "app_id") {
+            ETSIApplication.decode($0, id: $1, &$2)
+        }
+    }
+}
+
 extension ETSINode {
+    /// The entries of a list keyed by a UUID, in a document whose root is the list's container.
+    static func decodeListDocument<Entry>(
+        _ bytes: some Collection<UInt8>, limits: XMLParseLimits, container: StaticString, list: StaticString, key: StaticString,
+        _ decode: (ElementReader, ETSIUUID, inout DecodingReport) -> Entry
+    ) throws(ETSIDecodingError) -> [Entry] {
+        let root = try ETSIDocument.root(bytes, limits: limits, name: container.description, namespace: ETSINamespace.node)
+        var report = DecodingReport()
+        let reader = ElementReader(root: root, path: "/\(ETSINamespace.nodeModule):qkd_node/\(container)")
+        let entries = decodeList(reader.all(list, &report), path: reader.path.child(list), key: key, within: reader, &report, decode)
+        reader.finish(&report)
+        guard report.issues.isEmpty else { throw ETSIDecodingError(issues: report.issues) }
+        return entries
+    }
+
     /// One entry of a list keyed by a UUID, as a document of its own.
     static func decodeEntryDocument<Entry>(
         _ bytes: some Collection<UInt8>, limits: XMLParseLimits, container: String, list: StaticString, key: StaticString,

@@ -259,10 +259,15 @@ public final class Inventory: Sendable {
         for link in plan.links.created + plan.links.updated { try write(link) }
     }
 
-    /// One write transaction; the revision moves on only once it has committed.
+    /// One write transaction; the revision moves on once it has committed, if it changed any row (so
+    /// that watchers of the revision, such as key-path repair, are not woken by a pass that changed nothing).
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        let result = try await database.write(body)
-        writes.add(1, ordering: .releasing)
+        let (result, changed) = try await database.write { db in
+            let before = db.totalChangesCount
+            let result = try body(db)
+            return (result, db.totalChangesCount != before)
+        }
+        if changed { writes.add(1, ordering: .releasing) }
         return result
     }
 

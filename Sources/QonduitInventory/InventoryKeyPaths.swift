@@ -72,19 +72,31 @@ extension Inventory {
     /// a re-route replaced stop being desired in the same transaction (so also when a re-route is
     /// finished after a restart).
     public func activateKeyPath(_ id: QKDUUID) async throws -> Stored<KeyPath> {
-        try await write { db in
-            try db.cachedStatement(sql: "UPDATE key_path SET state = 'active', reason = NULL, updated_at = ? WHERE id = ? AND state = 'pending'")
-                .execute(arguments: [Self.now(), id.text])
-            try db.cachedStatement(sql: """
-                DELETE FROM desired_link WHERE key_path_id = ?1 AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route WHERE key_path_id = ?1)
-                """).execute(arguments: [id.text])
-            return try Self.storedKeyPath(id.text, db)
+        try await activateKeyPaths([id])[0]
+    }
+
+    /// `activateKeyPath(_:)` for many paths, in one transaction.
+    public func activateKeyPaths(_ ids: [QKDUUID]) async throws -> [Stored<KeyPath>] {
+        guard !ids.isEmpty else { return [] }
+        return try await write { db in
+            let now = Self.now()
+            return try ids.map { id in
+                // A path that kept its primary through a switch-over is active already: the reason it was given goes.
+                try db.cachedStatement(sql: """
+                    UPDATE key_path SET state = 'active', reason = NULL, updated_at = ? WHERE id = ? AND (state = 'pending' OR state = 'active')
+                    """).execute(arguments: [now, id.text])
+                try db.cachedStatement(sql: """
+                    DELETE FROM desired_link WHERE key_path_id = ?1 AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route WHERE key_path_id = ?1)
+                    """).execute(arguments: [id.text])
+                return try Self.storedKeyPath(id.text, db)
+            }
         }
     }
 
     /// Key paths to repair: active ones with a route over a link that is not up (or whose QBER is
-    /// above `qberThreshold`) or through a node that is down or unreachable (to re-route),
-    /// and degraded ones (to re-route, or to recover when their routes are up again).
+    /// above `qberThreshold`) or through a node that is down or unreachable (to re-route), protected
+    /// ones running without a backup (to find one), and degraded ones (to re-route, or to recover
+    /// when their routes are up again).
     public func keyPathsToRepair(qberThreshold: Double? = nil) async throws -> [KeyPath] {
         try await database.read { db in
             let ids = try String.fetchAll(db, sql: """
@@ -94,40 +106,98 @@ extension Inventory {
                 ) OR id IN (
                     SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j JOIN node n ON n.id = j.value
                     WHERE n.status IN ('down', 'unreachable')
-                )))
+                ) OR (protection = 'disjoint_backup' AND (SELECT count(*) FROM key_path_route r WHERE r.key_path_id = key_path.id) < 2)))
                 ORDER BY created_at, id
                 """, arguments: [qberThreshold])
             return try ids.map { try Self.keyPath($0, db) }
         }
     }
 
-    /// Replaces a key path's routes in one transaction, as `reserveKeyPath` chose them: `plan` sees
-    /// the network with this path's own reservations given back, so a new route may reuse the
-    /// healthy links of the old. The old routes' configuration stays desired (and on the nodes)
-    /// until `activateKeyPath(_:)`: make before break. The path is `pending` meanwhile.
-    public func rerouteKeyPath(
-        _ id: QKDUUID, reason: String, plan: @Sendable (KeyPath, Topology, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan
-    ) async throws -> (old: KeyPath, new: KeyPath, plan: KeyPathPlan) {
+    /// What re-routing did to one key path.
+    public enum RerouteOutcome: Sendable {
+        /// New routes are reserved and desired (the old ones stay desired until activation: make
+        /// before break); `new` is `pending`, or still `active` when it kept a configured route as primary.
+        case rerouted(old: KeyPath, new: KeyPath, plan: KeyPathPlan)
+        /// No route fits: the path keeps its routes and is `degraded` with this reason.
+        case degraded(KeyPath, reason: String)
+        /// No route fits, and the path is left as it was.
+        case unchanged(KeyPath)
+        /// The path was deleted, or failed, meanwhile.
+        case gone(QKDUUID)
+    }
+
+    /// Re-routes key paths in one transaction, however many: the network is read once, and each
+    /// path in turn is given back its own reservations (so a new route may reuse the healthy links of
+    /// the old), planned by `plan`, checked against every link's key rate and reserved, so that later
+    /// paths of the batch see what earlier ones took. A path `plan` finds no route for (it throws)
+    /// becomes `degraded`, with the reason `unroutable` words from the error, or is left as it is
+    /// when `unroutable` says nil.
+    public func rerouteKeyPaths(
+        _ requests: [(id: QKDUUID, reason: String)],
+        plan: @Sendable (KeyPath, Topology, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan,
+        unroutable: @Sendable (KeyPath, any Error) -> String?
+    ) async throws -> [RerouteOutcome] {
         try await write { db in
-            let old = try Self.keyPath(id.text, db)
             var (topology, reserved) = try Self.network(db)
-            for (link, bps) in old.reservedBps { reserved[link] = max(0, (reserved[link] ?? 0) - bps) }
-            let decided = try plan(old, topology, reserved)
-            var new = old
-            new.routes = decided.routes
-            new.state = .pending
-            new.reason = reason
-            try Self.checkAdmission(new, links: topology.links, reserved: reserved)
-            try Self.releaseRoutes(old, db)
-            try Self.insertRoutes(new, db)
-            // Logged before the state change it causes.
-            try Self.logEvent("key_path.rerouted", subject: id.text, data: [
-                "key_path": id.text, "reason": reason,
-                "from": old.routes.map { $0.nodes.map(\.rawValue) }, "to": new.routes.map { $0.nodes.map(\.rawValue) },
-            ], db)
-            try db.execute(sql: "UPDATE key_path SET state = 'pending', reason = ?, updated_at = ? WHERE id = ?", arguments: [reason, Self.now(), id.text])
-            try Self.insertDesired(decided, of: id, db)
-            return (old, new, decided)
+            var outcomes: [RerouteOutcome] = []
+            outcomes.reserveCapacity(requests.count)
+            let now = Self.now()
+            for (id, reason) in requests {
+                guard let old = try? Self.keyPath(id.text, db), old.state == .active || old.state == .degraded else {
+                    outcomes.append(.gone(id))
+                    continue
+                }
+                for (link, bps) in old.reservedBps { reserved[link] = max(0, (reserved[link] ?? 0) - bps) }
+                let decided: KeyPathPlan
+                var new = old
+                do {
+                    decided = try plan(old, topology, reserved)
+                    new.routes = decided.routes
+                    try Self.checkAdmission(new, links: topology.links, reserved: reserved)
+                } catch {
+                    for (link, bps) in old.reservedBps { reserved[link, default: 0] += bps }
+                    guard let why = unroutable(old, error) else {
+                        outcomes.append(.unchanged(old))
+                        continue
+                    }
+                    if old.state != .degraded || old.reason != why {
+                        try db.cachedStatement(sql: "UPDATE key_path SET state = 'degraded', reason = ?, updated_at = ? WHERE id = ?")
+                            .execute(arguments: [why, now, id.text])
+                    }
+                    outcomes.append(.degraded(old, reason: why))
+                    continue
+                }
+                for (link, bps) in new.reservedBps { reserved[link, default: 0] += bps }
+                // A primary route the path already had is configured on its nodes: the key keeps flowing
+                // (a backup switched over), so the path stays active while the rest is configured.
+                let keptPrimary = new.routes.first.map { primary in old.routes.contains { $0.qkdlID == primary.qkdlID } } ?? false
+                new.state = keptPrimary ? .active : .pending
+                new.reason = reason
+                // Logged before the state change it causes.
+                try Self.logEvent("key_path.rerouted", subject: id.text, data: [
+                    "key_path": id.text, "reason": reason,
+                    "from": old.routes.map { $0.nodes.map(\.rawValue) }, "to": new.routes.map { $0.nodes.map(\.rawValue) },
+                ], db)
+                try Self.releaseRoutes(old, db)
+                try Self.insertRoutes(new, db)
+                try db.cachedStatement(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id = ?")
+                    .execute(arguments: [new.state.rawValue, reason, now, id.text])
+                try Self.insertDesired(decided, of: id, db)
+                outcomes.append(.rerouted(old: old, new: new, plan: decided))
+            }
+            return outcomes
+        }
+    }
+
+    /// Sets many key paths' state and reason in one transaction.
+    public func setKeyPathStates(_ ids: [QKDUUID], _ state: KeyPathState, reason: String?) async throws {
+        guard !ids.isEmpty else { return }
+        try await write { db in
+            let now = Self.now()
+            for id in ids {
+                try db.cachedStatement(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id = ?")
+                    .execute(arguments: [state.rawValue, reason, now, id.text])
+            }
         }
     }
 

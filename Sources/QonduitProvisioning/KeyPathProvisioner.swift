@@ -54,63 +54,127 @@ public final class KeyPathProvisioner: Sendable {
         return try KeyPathPlanner.configuration(of: routed, topology: topology)
     }
 
-    /// Re-routes what the network's state has broken, in one pass: every active key path with a
-    /// route over a link that is not up (or whose QBER is above the threshold), or through a node that
-    /// is down or unreachable, gets new routes (reserved, configured on their nodes, then
-    /// the old configuration removed: make before break); one with no alternative becomes
-    /// `degraded` with the reason and keeps its routes; a degraded one whose routes are all up
-    /// again is `active` once more. Returns how many were re-routed, degraded and recovered.
+    /// Re-routes what the network's state has broken, in one pass and in batches, however many key
+    /// paths a failure touches: every active key path with a route over a link that is not up (or
+    /// whose QBER is above the threshold), or through a node that is down or unreachable, gets new
+    /// routes, all reserved in one transaction, configured with one request per node, and activated in
+    /// one transaction, before the old configuration is removed (make before break). A protected path
+    /// whose backup is intact switches over to it at once, keeping the key flowing, and gets a new
+    /// backup. One with no alternative becomes `degraded` with the reason and keeps its routes; a
+    /// degraded one whose routes are all up again is `active` once more. Returns how many were
+    /// re-routed, degraded and recovered.
     @discardableResult
     public func repair() async -> (rerouted: Int, degraded: Int, recovered: Int) {
         let candidates: [KeyPath]
-        let links: [LinkID: QKDLink], nodes: [NodeID: QKDNode]
+        let usable: Usability
         do {
             candidates = try await inventory.keyPathsToRepair(qberThreshold: qberThreshold)
             guard !candidates.isEmpty else { return (0, 0, 0) }
             let topology = try await inventory.topology()
-            links = Dictionary(topology.links.map { ($0.value.id, $0.value) }, uniquingKeysWith: { a, _ in a })
-            nodes = Dictionary(topology.nodes.map { ($0.value.id, $0.value) }, uniquingKeysWith: { a, _ in a })
+            usable = Usability(links: topology.links.map(\.value), nodes: topology.nodes.map(\.value), qberThreshold: qberThreshold)
         } catch {
             logger.error("key paths to repair could not be read", metadata: ["error": "\(error)"])
             return (0, 0, 0)
         }
-        var outcome = (rerouted: 0, degraded: 0, recovered: 0)
+        var recovered: [QKDUUID] = []
+        var requests: [(id: QKDUUID, reason: String)] = []
         for path in candidates {
-            let brokenLinks = path.reservedBps.keys.filter { id in
-                links[id]?.status != .up || (qberThreshold.map { (links[id]?.qber ?? 0) > $0 } ?? false)
-            }.sorted()
-            let brokenNodes = Set(path.routes.flatMap(\.nodes)).filter { nodes[$0]?.status == .down || nodes[$0]?.status == .unreachable }.sorted()
-            let broken = brokenLinks.map { "link '\($0)'" } + brokenNodes.map { "node '\($0)'" }
-            do {
-                if broken.isEmpty {
-                    if path.state == .degraded {
-                        try await inventory.setKeyPathState(path.id, .active, reason: nil)
-                        outcome.recovered += 1
-                    }
-                    continue
-                }
-                let reason = "re-routing: \(broken.joined(separator: ", ")) not usable"
-                let rerouted: (old: KeyPath, new: KeyPath, plan: KeyPathPlan)
-                do {
-                    rerouted = try await inventory.rerouteKeyPath(path.id, reason: reason) { [qberThreshold] old, topology, reserved in
-                        try Self.plan(old, Self.request(of: old), topology: topology, reservedBps: reserved, qberThreshold: qberThreshold)
-                    }
-                } catch let error as ProvisioningError {
-                    let why = "no alternative route while \(broken.joined(separator: ", ")) not usable: \(error)"
-                    if path.state != .degraded || path.reason != why {
-                        try await inventory.setKeyPathState(path.id, .degraded, reason: why)
-                        logger.warning("key path degraded", metadata: ["key_path": "\(path.id)", "reason": "\(why)"])
-                        outcome.degraded += 1
-                    }
-                    continue
-                }
-                let result = try await configure(rerouted.new, rerouted.plan, retiring: rerouted.old)
-                if result.value.state == .active { outcome.rerouted += 1 }
-            } catch {
-                logger.error("key path could not be repaired", metadata: ["key_path": "\(path.id)", "error": "\(error)"])
+            let broken = usable.problems(of: path.routes)
+            if !broken.isEmpty {
+                requests.append((path.id, "re-routing: \(broken.joined(separator: ", ")) not usable"))
+            } else if path.protection == .disjointBackup && path.routes.count < 2 {
+                requests.append((path.id, "restoring the backup route"))
+            } else if path.state == .degraded {
+                recovered.append(path.id)
             }
         }
+        var outcome = (rerouted: 0, degraded: 0, recovered: 0)
+        do {
+            try await inventory.setKeyPathStates(recovered, .active, reason: nil)
+            outcome.recovered = recovered.count
+            guard !requests.isEmpty else { return outcome }
+            let outcomes = try await inventory.rerouteKeyPaths(requests, plan: { [qberThreshold] old, topology, reserved in
+                try Self.replan(old, topology: topology, reservedBps: reserved, qberThreshold: qberThreshold)
+            }, unroutable: { old, error in
+                // Nothing broken, only a backup still missing: the path runs on as it is.
+                let broken = usable.problems(of: old.routes)
+                return broken.isEmpty ? nil : "no alternative route while \(broken.joined(separator: ", ")) not usable: \(error)"
+            })
+            var rerouted: [Configuration] = []
+            for result in outcomes {
+                switch result {
+                case .rerouted(let old, let new, let plan): rerouted.append(Configuration(path: new, plan: plan, retiring: old))
+                case .degraded(let old, let reason):
+                    if old.state != .degraded || old.reason != reason {
+                        logger.warning("key path degraded", metadata: ["key_path": "\(old.id)", "reason": "\(reason)"])
+                        outcome.degraded += 1
+                    }
+                case .gone, .unchanged: break
+                }
+            }
+            let configured = try await configure(rerouted)
+            outcome.rerouted = configured.filter { $0.value.state == .active }.count
+        } catch {
+            logger.error("key paths could not be repaired", metadata: ["error": "\(error)"])
+        }
         return outcome
+    }
+
+    /// Which links and nodes of the network cannot carry key now.
+    struct Usability: Sendable {
+        let links: [LinkID: QKDLink]
+        let nodes: [NodeID: QKDNode]
+        let qberThreshold: Double?
+
+        init(links: [QKDLink], nodes: [QKDNode], qberThreshold: Double?) {
+            self.links = Dictionary(links.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            self.nodes = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            self.qberThreshold = qberThreshold
+        }
+
+        func isUsable(_ link: LinkID) -> Bool {
+            links[link]?.status == .up && !(qberThreshold.map { (links[link]?.qber ?? 0) > $0 } ?? false)
+        }
+
+        func isUsable(node: NodeID) -> Bool {
+            nodes[node]?.status != .down && nodes[node]?.status != .unreachable
+        }
+
+        /// The unusable links and nodes of `routes`, named for a reason.
+        func problems(of routes: [KeyPathRoute]) -> [String] {
+            let badLinks = Set(routes.flatMap(\.links)).filter { !isUsable($0) }.sorted()
+            let badNodes = Set(routes.flatMap(\.nodes)).filter { !isUsable(node: $0) }.sorted()
+            return badLinks.map { "link '\($0)'" } + badNodes.map { "node '\($0)'" }
+        }
+    }
+
+    /// New routes for a path being repaired. A protected path whose primary broke but whose backup
+    /// still stands keeps the backup, now primary, and gets a new node-disjoint backup (or, with none
+    /// to be had, runs unprotected on the route that stands until a later pass finds one).
+    static func replan(_ old: KeyPath, topology: Topology, reservedBps: [LinkID: Double], qberThreshold: Double?) throws -> KeyPathPlan {
+        let usable = Usability(links: topology.links, nodes: topology.nodes, qberThreshold: qberThreshold)
+        guard old.protection == .disjointBackup, let standing = old.routes.first(where: { usable.problems(of: [$0]).isEmpty }) else {
+            return try plan(old, request(of: old), topology: topology, reservedBps: reservedBps, qberThreshold: qberThreshold)
+        }
+        var kept = standing
+        kept.role = .primary
+        // The caller gave back all of the path's reservations: the standing route takes its share again.
+        var reserved = reservedBps
+        for link in kept.links { reserved[link, default: 0] += kept.rateBps }
+        var backupRequest = request(of: old)
+        backupRequest.protection = .none
+        backupRequest.excludeNodes.formUnion(kept.nodes.dropFirst().dropLast())
+        backupRequest.excludeLinks.formUnion(kept.links)
+        var routed = old
+        if let backup = try? plan(old, backupRequest, topology: topology, reservedBps: reserved, qberThreshold: qberThreshold).routes.first {
+            routed.routes = [kept, KeyPathRoute(role: .backup, nodes: backup.nodes, links: backup.links, rateBps: old.rateBps, qkdlID: backup.qkdlID)]
+        } else if old.routes.count == 1 && old.routes[0].qkdlID == kept.qkdlID {
+            // Still no backup to be had: nothing changes (the caller leaves the path as it is).
+            throw ProvisioningError.unroutable(.noPath(source: old.source, destination: old.destination, reason: "no node-disjoint backup route"))
+        } else {
+            routed.routes = [kept]  // unprotected, but the key flows on the route that stood
+        }
+        return try KeyPathPlanner.configuration(of: routed, topology: topology)
     }
 
     /// The request a stored path was provisioned with.
@@ -122,12 +186,34 @@ public final class KeyPathProvisioner: Sendable {
         )
     }
 
-    /// Configures every node of a reserved path; activates it, or rolls back and fails it. A path
-    /// being re-routed (`retiring` its old routes) has the old routes' virtual links removed from
-    /// their nodes once the new ones are in place.
+    /// A reserved path to configure on its nodes, and the routes it is leaving when re-routed.
+    struct Configuration: Sendable {
+        var path: KeyPath
+        var plan: KeyPathPlan
+        var retiring: KeyPath?
+
+        /// Routes a re-routed path keeps: configured on their nodes already.
+        var kept: Set<QKDUUID> { Set(retiring?.routes.map(\.qkdlID) ?? []) }
+    }
+
+    /// Configures every node of a reserved path; activates it, or rolls back and fails it.
     func configure(_ path: KeyPath, _ plan: KeyPathPlan, retiring old: KeyPath? = nil) async throws -> Stored<KeyPath> {
-        let byNode = Self.entriesByNode(plan)
-        let failures = await withTaskGroup(of: (NodeID, String?).self) { group in
+        try await configure([Configuration(path: path, plan: plan, retiring: old)])[0]
+    }
+
+    /// Configures reserved paths on their nodes, all at once: one request per node carries every
+    /// entry the batch puts there. Paths whose nodes all confirmed are activated in one transaction,
+    /// and those being re-routed then have their old routes' virtual links removed from their nodes;
+    /// a path any node refused is rolled back from the nodes that took it and failed with the reason.
+    func configure(_ batch: [Configuration]) async throws -> [Stored<KeyPath>] {
+        guard !batch.isEmpty else { return [] }
+        var byNode: [NodeID: (links: [DesiredEntry], applications: [DesiredEntry])] = [:]
+        for item in batch {
+            let kept = item.kept
+            for entry in item.plan.links where !kept.contains(entry.id) { byNode[entry.node, default: ([], [])].links.append(entry) }
+            for entry in item.plan.applications { byNode[entry.node, default: ([], [])].applications.append(entry) }
+        }
+        let refusals = await withTaskGroup(of: (NodeID, String?).self) { group in
             for (node, entries) in byNode {
                 group.addTask { [configurator] in
                     do {
@@ -138,31 +224,48 @@ public final class KeyPathProvisioner: Sendable {
                     }
                 }
             }
-            var failures: [(NodeID, String)] = []
-            for await (node, failure) in group {
-                if let failure { failures.append((node, failure)) }
+            var refusals: [NodeID: String] = [:]
+            for await (node, refusal) in group {
+                if let refusal { refusals[node] = refusal }
             }
-            return failures.sorted { $0.0 < $1.0 }
+            return refusals
         }
-        guard let (node, why) = failures.first else {
-            let active = try await inventory.activateKeyPath(path.id)
-            if let old {
-                // The application keeps its id and was put again, backed by the new routes.
-                await unconfigure(KeyPathPlanner.placement(of: old, withApplication: false))
-                logger.notice("key path re-routed", metadata: ["key_path": "\(path.id)", "routes": "\(path.routes.map { $0.nodes.map(\.rawValue).joined(separator: ">") })"])
-            } else {
-                logger.info("key path active", metadata: ["key_path": "\(path.id)", "routes": "\(path.routes.count)"])
+        var results: [QKDUUID: Stored<KeyPath>] = [:]
+        var confirmed: [Configuration] = []
+        for item in batch {
+            let kept = item.kept
+            let nodes = Set(item.plan.links.filter { !kept.contains($0.id) }.map(\.node) + item.plan.applications.map(\.node))
+            let refusing = nodes.filter { refusals[$0] != nil }.sorted()
+            guard let node = refusing.first, let why = refusals[node] else {
+                confirmed.append(item)
+                continue
             }
-            return active
+            // A partial configuration is taken back from the nodes that took it; the reconciler removes
+            // whatever this misses, since the failed path no longer asks for it.
+            await unconfigure(KeyPathPlanner.placement(of: item.path).filter { !refusing.contains($0.key) })
+            let reason = "node '\(node)' was not configured: \(why)" + (refusing.count > 1 ? " (and \(refusing.count - 1) more node(s))" : "")
+            results[item.path.id] = try await inventory.failKeyPath(item.path.id, reason: reason)
+            logger.warning("key path failed", metadata: ["key_path": "\(item.path.id)", "reason": "\(reason)"])
         }
-        // A partial configuration is taken back from the nodes that took it; the reconciler removes
-        // whatever this misses, since the failed path no longer asks for it.
-        let refusing = Set(failures.map(\.0))
-        await unconfigure(KeyPathPlanner.placement(of: path).filter { !refusing.contains($0.key) })
-        let reason = "node '\(node)' was not configured: \(why)" + (failures.count > 1 ? " (and \(failures.count - 1) more node(s))" : "")
-        let failed = try await inventory.failKeyPath(path.id, reason: reason)
-        logger.warning("key path failed", metadata: ["key_path": "\(path.id)", "reason": "\(reason)"])
-        return failed
+        for active in try await inventory.activateKeyPaths(confirmed.map(\.path.id)) { results[active.value.id] = active }
+        var retired: [NodeID: KeyPathPlanner.Placed] = [:]
+        for item in confirmed {
+            guard let old = item.retiring else {
+                logger.info("key path active", metadata: ["key_path": "\(item.path.id)", "routes": "\(item.path.routes.count)"])
+                continue
+            }
+            // The application keeps its id and was put again, backed by the new routes; kept routes stay.
+            let staying = Set(item.path.routes.map(\.qkdlID))
+            for (node, placed) in KeyPathPlanner.placement(of: old, withApplication: false) {
+                let leaving = placed.links.filter { !staying.contains($0) }
+                if !leaving.isEmpty { retired[node, default: ([], [])].links += leaving }
+            }
+            logger.notice("key path re-routed", metadata: [
+                "key_path": "\(item.path.id)", "routes": "\(item.path.routes.map { $0.nodes.map(\.rawValue).joined(separator: ">") })",
+            ])
+        }
+        await unconfigure(retired)
+        return batch.compactMap { results[$0.path.id] }
     }
 
     /// Deletes a key path: releases its rate and removes its configuration from every node.
@@ -203,13 +306,6 @@ public final class KeyPathProvisioner: Sendable {
                 }
             }
         }
-    }
-
-    private static func entriesByNode(_ plan: KeyPathPlan) -> [NodeID: (links: [DesiredEntry], applications: [DesiredEntry])] {
-        var byNode: [NodeID: (links: [DesiredEntry], applications: [DesiredEntry])] = [:]
-        for entry in plan.links { byNode[entry.node, default: ([], [])].links.append(entry) }
-        for entry in plan.applications { byNode[entry.node, default: ([], [])].applications.append(entry) }
-        return byNode
     }
 
     static func check(_ request: KeyPathRequest) throws(ProvisioningError) {

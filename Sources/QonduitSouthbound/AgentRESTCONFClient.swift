@@ -72,6 +72,13 @@ public struct AgentRESTCONFClient: Sendable {
         _ = try await send(.PUT, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/\(list.path)=\(id.text)", body: document)
     }
 
+    /// Merges entry documents into their list in one request: a plain `PATCH` of the list's container.
+    public func patch(entries documents: [String], list: ConfigurationList, at restconfURL: String) async throws {
+        let container: ETSIEntryList = list == .links ? .links : .applications
+        let path = list == .links ? "qkd_links" : "qkd_applications"
+        _ = try await send(.PATCH, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/\(path)", body: container.document(of: documents))
+    }
+
     /// Deletes the list entry with key `id`; `ignoringMissing` makes an entry already gone a success.
     public func delete(_ list: ConfigurationList, id: QKDUUID, at restconfURL: String, ignoringMissing: Bool = false) async throws {
         do {

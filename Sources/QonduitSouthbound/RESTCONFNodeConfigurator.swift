@@ -18,9 +18,15 @@ public struct RESTCONFNodeConfigurator: NodeConfigurator {
 
     public func configure(_ node: NodeID, links: [DesiredEntry], applications: [DesiredEntry]) async throws {
         let url = try await address(of: node)
-        // Links first: an application names the virtual links that back it.
-        for link in links { try await restconf.put(entry: link.entry, list: .links, id: link.id, at: url) }
-        for application in applications { try await restconf.put(entry: application.entry, list: .applications, id: application.id, at: url) }
+        // Links first: an application names the virtual links that back it. Several entries go in one
+        // request (a PATCH merging them into their list), so that a node is configured in one or two.
+        for (list, entries) in [(AgentRESTCONFClient.ConfigurationList.links, links), (.applications, applications)] {
+            if entries.count == 1, let entry = entries.first {
+                try await restconf.put(entry: entry.entry, list: list, id: entry.id, at: url)
+            } else if entries.count > 1 {
+                try await restconf.patch(entries: entries.map(\.entry), list: list, at: url)
+            }
+        }
     }
 
     public func unconfigure(_ node: NodeID, links: [QKDUUID], applications: [QKDUUID]) async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import QonduitCore
+import QonduitInventory
 import Testing
 
 @Suite struct KeyPathAPITests {
@@ -101,6 +102,53 @@ import Testing
             for link in ["ab", "bc"] { #expect(try await reserved(call, link) == 0, "the reservation is released") }
             #expect(agents.configured.isEmpty, "nodes that took their part give it back")
             #expect(try await call(.get, "/api/v1/key-paths?state=failed", nil).json["total"] as? Int == 1)
+        }
+    }
+
+    /// A protected path whose primary breaks switches over to its backup at once (it never stops
+    /// being active), runs unprotected while no other disjoint route exists, and gets a new backup
+    /// when the network heals.
+    @Test func aBrokenPrimarySwitchesOverToItsBackupFirst() async throws {
+        let agents = ScriptedConfigurator()
+        let inventory = try Inventory(path: ":memory:")
+        try await withAPI(inventory: inventory, configurator: agents) { call in
+            for node in ["a", "b", "c", "d"] { _ = try await call(.post, "/api/v1/nodes", #"{"id":"\#(node)"}"#) }
+            for (id, a, b) in [("ab", "a", "b"), ("bc", "b", "c"), ("cd", "c", "d"), ("da", "d", "a")] {
+                _ = try await call(.post, "/api/v1/links", #"{"id":"\#(id)","node_a":"\#(a)","node_b":"\#(b)","length_km":10,"key_rate_bps":10000}"#)
+            }
+            let created = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":1000,"protection":"disjoint_backup"}"#)
+            let id = try #require(created.json["id"] as? String)
+            let routes = try #require(created.json["routes"] as? [[String: Any]])
+            let primary = try #require(routes.first { $0["role"] as? String == "primary" })
+            let backup = try #require(routes.first { $0["role"] as? String == "backup" })
+            let brokenLink = try #require((primary["links"] as? [String])?.first)
+            let primaryQkdl = try #require(primary["qkdl_id"] as? String), backupQkdl = try #require(backup["qkdl_id"] as? String)
+            let before = try await inventory.eventLogBounds().latest
+
+            #expect(try await call(.patch, "/api/v1/links/\(brokenLink)", #"{"status":"down"}"#).status == .ok)
+            let switched = try await call(.get, "/api/v1/key-paths/\(id)", nil).json
+            #expect(switched["state"] as? String == "active", "\(switched)")
+            let now = switched["routes"] as? [[String: Any]] ?? []
+            #expect(now.count == 1 && now[0]["qkdl_id"] as? String == backupQkdl && now[0]["role"] as? String == "primary", "\(now)")
+            #expect(try await reserved(call, brokenLink) == 0)
+            let configured = agents.configured
+            #expect(configured.values.allSatisfy { !$0.contains { $0.text == primaryQkdl } }, "the broken route is gone from every node")
+            for node in backup["nodes"] as? [String] ?? [] {
+                #expect(configured[try NodeID(node)]?.contains { $0.text == backupQkdl } == true, "the backup stays configured on \(node)")
+            }
+            let states = try await inventory.events(after: before, limit: 100).filter { $0.kind == "key_path.state" }
+            #expect(states.isEmpty, "the key never stopped flowing: \(states.map(\.data))")
+
+            // The link returns: a node-disjoint backup is found and configured again.
+            #expect(try await call(.patch, "/api/v1/links/\(brokenLink)", #"{"status":"up"}"#).status == .ok)
+            let healed = try await call(.get, "/api/v1/key-paths/\(id)", nil).json
+            let restored = healed["routes"] as? [[String: Any]] ?? []
+            #expect(healed["state"] as? String == "active" && restored.map { $0["role"] as? String } == ["primary", "backup"], "\(healed)")
+            #expect(restored.first?["qkdl_id"] as? String == backupQkdl, "the route that carried the key through stays primary")
+            let newBackup = try #require(restored.last?["qkdl_id"] as? String)
+            for node in restored.last?["nodes"] as? [String] ?? [] {
+                #expect(agents.configured[try NodeID(node)]?.contains { $0.text == newBackup } == true)
+            }
         }
     }
 

@@ -86,6 +86,29 @@ func richNode() -> ETSINode {
         #expect(try ETSIApplication.decodeEntry(Array(entry.utf8)).serverAppID == "urn:app:server")
     }
 
+    /// What the controller PATCHes to configure many entries at once (`…/qkd_node/qkd_links`): the
+    /// container document is valid configuration, decodes back whole, and a repeated key is refused.
+    @Test func containerDocumentsCarryManyEntriesAtOnce() throws {
+        let node = richNode()
+        let links = ETSIEntryList.links.document(of: node.links.map { $0.encodedEntry() })
+        let placed = links.replacingOccurrences(of: #"<?xml version="1.0" encoding="UTF-8"?>"#, with: "")
+        let problems = try YANGValidator.etsiProblems(
+            #"<qkd_node xmlns="urn:etsi:qkd:yang:etsi-qkd-node"><qkdn_id>\#(node.id.text)</qkdn_id>\#(placed)</qkd_node>"#, kind: .config
+        )
+        #expect(problems.isEmpty, "\(problems)\n\(links)")
+        #expect(try ETSIEntryList.decodeLinks(Array(links.utf8)).map(\.id) == node.links.map(\.id))
+        let applications = ETSIEntryList.applications.document(of: node.applications.map { $0.encodedEntry() })
+        #expect(try ETSIEntryList.decodeApplications(Array(applications.utf8)).map(\.id) == node.applications.map(\.id))
+
+        let repeated = ETSIEntryList.links.document(of: [node.links[0].encodedEntry(), node.links[0].encodedEntry()])
+        #expect { try ETSIEntryList.decodeLinks(Array(repeated.utf8)) } throws: { error in
+            "\(error)".contains("repeats the key qkdl_id")
+        }
+        #expect { try ETSIEntryList.decodeLinks(Array(applications.utf8)) } throws: { error in
+            "\(error)".contains("not qkd_links")
+        }
+    }
+
     @Test func decodesTheReferenceExample() throws {
         let file = RepositoryPaths.reference.appendingPathComponent("example-qkd-node.xml")
         guard FileManager.default.fileExists(atPath: file.path) else { return }
