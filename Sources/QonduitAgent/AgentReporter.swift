@@ -30,7 +30,15 @@ public struct AgentReporter: Sendable {
         let clock = ContinuousClock()
         var last = clock.now
         while !Task.isCancelled {
-            try await Task.sleep(for: .milliseconds(Int(answer.heartbeatIntervalMs)))
+            // A heartbeat interval, cut short by a fault (a link going down is reported at once).
+            let interval = Duration.milliseconds(Int(answer.heartbeatIntervalMs))
+            await withTaskGroup(of: Void.self) { [node] group in
+                group.addTask { try? await Task.sleep(for: interval) }
+                group.addTask { await node.nextFaultChange() }
+                await group.next()
+                group.cancelAll()
+            }
+            try Task.checkCancellation()
             let now = clock.now
             let elapsed = Double((now - last).components.attoseconds) / 1e18 + Double((now - last).components.seconds)
             last = now

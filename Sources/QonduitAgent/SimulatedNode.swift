@@ -94,6 +94,30 @@ public actor SimulatedNode {
 
     public func setFaults(_ change: (inout AgentFaults) -> Void) {
         change(&faults)
+        let waiting = faultWaiters
+        faultWaiters.removeAll()
+        for continuation in waiting.values { continuation.resume() }
+    }
+
+    /// Reporters waiting for the next fault (a link going down, say), to report it at once.
+    private var faultWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var nextWaiter = 0
+
+    /// Returns at the next change of the faults, or when the calling task is cancelled.
+    public func nextFaultChange() async {
+        let ticket = nextWaiter
+        nextWaiter += 1
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { continuation.resume() } else { faultWaiters[ticket] = continuation }
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(ticket) }
+        }
+    }
+
+    private func cancelWaiter(_ ticket: Int) {
+        faultWaiters.removeValue(forKey: ticket)?.resume()
     }
 
     /// Starts again as a rebooted device would: configuration (virtual links, applications) and key

@@ -15,7 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks for capacity planning; they print figures, one line each.",
-        subcommands: [ImportBench.self, PathBench.self, CodecBench.self, IngestBench.self, ProvisionBench.self]
+        subcommands: [ImportBench.self, PathBench.self, CodecBench.self, IngestBench.self, ProvisionBench.self, RerouteBench.self]
     )
 }
 
@@ -106,9 +106,3 @@ struct ImportBench: AsyncParsableCommand {
     static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
 }
 
-extension Duration {
-    var milliseconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
-    }
-}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import QonduitCore
 import NIOCore
 import NIOHTTP1
 
@@ -54,7 +55,7 @@ struct ProvisionBench: AsyncParsableCommand {
         let started = ContinuousClock.now
         let outcomes: [Outcome]
         do {
-            outcomes = try await provision(pairs, over: http)
+            outcomes = try await Self.provision(pairs, rate: rate, concurrency: concurrency, server: server, over: http)
         } catch {
             try? await http.shutdown()
             throw error
@@ -78,11 +79,13 @@ struct ProvisionBench: AsyncParsableCommand {
     }
 
     /// Sends one request per pair, `concurrency` at a time, timing each.
-    private func provision(_ pairs: [(String, String)], over http: HTTPClient) async throws -> [Outcome] {
+    static func provision(
+        _ pairs: [(String, String)], rate: Double, concurrency: Int, server: String, over http: HTTPClient
+    ) async throws -> [Outcome] {
         try await withThrowingTaskGroup(of: [Outcome].self) { group in
             let lanes = min(concurrency, pairs.count)
             for lane in 0..<lanes {
-                group.addTask { [server, rate] in
+                group.addTask {
                     var results: [Outcome] = []
                     for index in stride(from: lane, to: pairs.count, by: lanes) {
                         let (a, b) = pairs[index]

@@ -29,6 +29,9 @@ public final class Inventory: Sendable {
         // through a power loss, which may cost the last commits. FULL would cost an fsync per write.
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Readers map the file rather than copy each page out of it with a system call: a
+            // re-route pass reads thousands of key paths while writes keep invalidating their caches.
+            try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
         if path == ":memory:" {
             database = try DatabaseQueue(configuration: configuration)

@@ -344,7 +344,7 @@ extension Inventory {
     private static func release(_ path: KeyPath, _ db: Database) throws {
         // Every virtual link the path ever asked for (a re-route in progress has old and new ones).
         try db.execute(sql: "DELETE FROM desired_link WHERE key_path_id = ?", arguments: [path.id.text])
-        try db.execute(sql: "DELETE FROM desired_app WHERE app_id = ?", arguments: [path.appID.text])
+        try db.execute(sql: "DELETE FROM desired_app WHERE key_path_id = ?", arguments: [path.id.text])
         try releaseRoutes(path, db)
     }
 

@@ -226,6 +226,12 @@ enum InventoryMigrations {
                 END;
                 """)
         }
+        migrator.registerMigration("v8: desired entries by key path") { db in
+            // Activation, failure and deletion of a key path find its desired entries by key path:
+            // without these, each scanned every node's whole configuration.
+            try db.execute(sql: "CREATE INDEX desired_link_key_path ON desired_link(key_path_id) WHERE key_path_id IS NOT NULL")
+            try db.execute(sql: "CREATE INDEX desired_app_key_path ON desired_app(key_path_id) WHERE key_path_id IS NOT NULL")
+        }
         return migrator
     }
 }

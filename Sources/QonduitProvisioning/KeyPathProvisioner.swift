@@ -89,6 +89,18 @@ public final class KeyPathProvisioner: Sendable {
             }
         }
         var outcome = (rerouted: 0, degraded: 0, recovered: 0)
+        let started = ContinuousClock.now
+        var planned = started
+        defer {
+            if !requests.isEmpty {
+                let now = ContinuousClock.now
+                logger.info("repair pass", metadata: [
+                    "candidates": "\(candidates.count)", "rerouted": "\(outcome.rerouted)", "degraded": "\(outcome.degraded)",
+                    "recovered": "\(outcome.recovered)", "planning_ms": "\((planned - started).milliseconds)",
+                    "configuring_ms": "\((now - planned).milliseconds)",
+                ])
+            }
+        }
         do {
             try await inventory.setKeyPathStates(recovered, .active, reason: nil)
             outcome.recovered = recovered.count
@@ -100,6 +112,7 @@ public final class KeyPathProvisioner: Sendable {
                 let broken = usable.problems(of: old.routes)
                 return broken.isEmpty ? nil : "no alternative route while \(broken.joined(separator: ", ")) not usable: \(error)"
             })
+            planned = .now
             var rerouted: [Configuration] = []
             for result in outcomes {
                 switch result {

@@ -112,6 +112,31 @@ func virtualLink(_ id: QKDUUID = relay, bandwidth: UInt32 = 2_000) -> ETSILink {
         }
     }
 
+    /// A plain PATCH of `qkd_links` merges many entries in one request, all or none.
+    @Test func manyEntriesArePatchedIntoTheListAtOnceAllOrNone() async throws {
+        try await withAgent { node, call in
+            let ids = (1...50).map { QKDUUID(String(format: "33333333-0000-4000-8000-%012d", $0))! }
+            let container = "/restconf/data/etsi-qkd-sdn-node:qkd_node/qkd_links"
+            let entries = ids.map { virtualLink($0).encodedEntry() }
+            #expect(try await call(.patch, container, ETSIEntryList.links.document(of: entries)).status == .noContent)
+            #expect(Set(await node.tree.links.map(\.id)).isSuperset(of: ids))
+            // Patched again with new bandwidths: replaced, not repeated.
+            let changed = ids.map { virtualLink($0, bandwidth: 700).encodedEntry() }
+            #expect(try await call(.patch, container, ETSIEntryList.links.document(of: changed)).status == .noContent)
+            #expect(await node.tree.links.filter { ids.contains($0.id) }.allSatisfy { $0.virtualBandwidthBps == 700 })
+            #expect(await node.tree.links.count == ids.count + 1)
+
+            // One entry the node must refuse (a physical link): nothing of the request is applied.
+            let fresh = QKDUUID("44444444-0000-4000-8000-000000000001")!
+            let mixed = ETSIEntryList.links.document(of: [virtualLink(fresh).encodedEntry(), ETSILink(id: fiber, type: .physical).encodedEntry()])
+            let refused = try await call(.patch, container, mixed)
+            #expect(refused.status == .forbidden && RESTCONFErrors.decode(Array(refused.text.utf8))?.entries.first?.tag == "access-denied")
+            #expect(await !node.tree.links.contains { $0.id == fresh })
+            let garbled = try await call(.patch, container, "<qkd_links xmlns='urn:etsi:qkd:yang:etsi-qkd-node'><qkd_link/></qkd_links>")
+            #expect(garbled.status == .badRequest && garbled.text.contains("qkdl_id"), "\(garbled.text)")
+        }
+    }
+
     @Test func faultsAreInjectedThroughTheAgentAPI() async throws {
         try await withAgent { node, call in
             let faults = "/agent/v1/links/" + fiber.text

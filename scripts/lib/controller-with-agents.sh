@@ -1,0 +1,23 @@
+# Sourced by benchmark scripts: builds the release binary, starts `qonduit serve` (SQLite file in a
+# temporary directory) on $port with $topology and extra serve options in $serve_options, then one
+# simulated agent per node (`qonduit agents simulate`), and waits until every agent is reachable.
+# Sets $server_url and $nodes; stops both and removes the directory on exit.
+swift build -c release --product qonduit >/dev/null
+work=$(mktemp -d)
+server_url="http://127.0.0.1:$port"
+# shellcheck disable=SC2086
+.build/release/qonduit serve --db "$work/bench.sqlite" --listen 127.0.0.1:$port --topology "$topology" \
+    --log-level error $serve_options >"$work/serve.log" 2>&1 &
+server=$!
+agents=""
+trap 'kill $server $agents 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do curl -sf "$server_url/healthz" >/dev/null && break; sleep 0.2; done
+.build/release/qonduit agents simulate --controller "$server_url" --log-level error >"$work/agents.log" 2>&1 &
+agents=$!
+nodes=$(curl -sf "$server_url/api/v1/nodes?limit=10000" | python3 -c "import sys, json; print(json.load(sys.stdin)['total'])")
+for _ in $(seq 100); do
+    reachable=$(curl -sf "$server_url/api/v1/agents" | python3 -c "import sys, json; print(sum(a['state'] == 'reachable' for a in json.load(sys.stdin)['items']))")
+    [ "$reachable" = "$nodes" ] && break
+    sleep 0.2
+done
+echo "topology=$topology nodes=$nodes agents_reachable=$reachable"
