@@ -41,6 +41,20 @@ struct KeyPathRoutes {
             )
             return JSONCoding.response(writing: ListRepresentation(items: page.items.map(KeyPathRepresentation.init), total: page.total))
         }
+        // Moves active paths back to better routes (by their own metric) once the network allows.
+        group.post("reoptimize") { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            var request = request
+            let buffer = try await request.collectBody(upTo: configuration.maxJSONBodyBytes)
+            var ids: [QKDUUID]?
+            if buffer.readableBytes > 0 {
+                let body = try JSONCoding.decoder().decode(KeyPathReoptimizeRequest.self, from: Data(buffer.readableBytesView))
+                ids = try body.checked()
+                for id in ids ?? [] { _ = try await inventory.keyPath(id.text) }  // 404 names a path that is not there
+            }
+            let result = try await provisioner.reoptimize(ids)
+            return JSONCoding.response(writing: ReoptimizationRepresentation(result: result))
+        }
         group.get("{id}") { request, context in
             _ = try QueryParameters(request, allowed: [])
             return JSONCoding.response(writing: KeyPathRepresentation(stored: try await inventory.keyPath(try context.parameters.require("id"))))
@@ -142,6 +156,43 @@ struct KeyPathCreateRequest: Decodable {
             excludeNodes: Set(excludedNodes), excludeLinks: Set(excludedLinks), protection: protection, paths: paths,
             clientAppID: application?.clientAppID, serverAppID: application?.serverAppID
         )
+    }
+}
+
+/// `POST /api/v1/key-paths/reoptimize` body: which paths to look at (all active ones without it).
+struct KeyPathReoptimizeRequest: Decodable {
+    var keyPaths: [String]?
+
+    enum CodingKeys: String, CodingKey { case keyPaths = "key_paths" }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: ["key_paths"])
+        keyPaths = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([String].self, forKey: .keyPaths)
+    }
+
+    func checked() throws(Problem) -> [QKDUUID]? {
+        guard let keyPaths else { return nil }
+        var items: [Problem.Item] = []
+        let ids = keyPaths.enumerated().compactMap { index, text in
+            let id = QKDUUID(text)
+            if id == nil { items.append(.init(pointer: "/key_paths/\(index)", message: "'\(text)' is not a key path id (a UUID)")) }
+            return id
+        }
+        if !items.isEmpty { throw Problem(.badRequest, detail: Problem.summary(of: items), errors: items) }
+        return ids
+    }
+}
+
+/// What a re-optimisation did.
+struct ReoptimizationRepresentation: JSONWritable {
+    var result: KeyPathProvisioner.Reoptimization
+
+    func write(to writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("examined"); writer.number(result.examined); writer.comma()
+        writer.key("moved"); writer.array(result.moved) { writer, path in KeyPathRepresentation(stored: path).write(to: &writer) }; writer.comma()
+        writer.key("failed"); writer.array(result.failed) { writer, path in KeyPathRepresentation(stored: path).write(to: &writer) }
+        writer.raw("}")
     }
 }
 

@@ -220,6 +220,20 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/key-paths/reoptimize": {
+          "post": {
+            "operationId": "reoptimizeKeyPaths",
+            "summary": "Move active key paths to routes better by their own metric, as the network now stands (after links recover)",
+            "description": "Each path with a strictly better route (fewer hops, or less fibre for metric length; summed over its routes) is re-routed, made before break, all in one batch; the others stay as they are. Without a body every active path is looked at.",
+            "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReoptimizeRequest"}}}},
+            "responses": {
+              "200": {"description": "What was looked at and moved.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reoptimization"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "413": {"$ref": "#/components/responses/TooLarge"}
+            }
+          }
+        },
         "/api/v1/key-paths/{id}": {
           "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "The key path's id (a UUID)."}],
           "get": {
@@ -468,6 +482,20 @@ enum OpenAPIDocument {
           "AgentList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}, "total": {"type": "integer", "minimum": 0}}},
           "NodeList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, "total": {"type": "integer", "minimum": 0}}},
           "KeyPathState": {"type": "string", "enum": ["pending", "active", "failed", "degraded"]},
+          "ReoptimizeRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {"key_paths": {"type": "array", "items": {"type": "string", "format": "uuid"}, "description": "Only these key paths (each must exist)."}}
+          },
+          "Reoptimization": {
+            "type": "object",
+            "required": ["examined", "moved", "failed"],
+            "properties": {
+              "examined": {"type": "integer", "minimum": 0, "description": "Active key paths looked at."},
+              "moved": {"type": "array", "items": {"$ref": "#/components/schemas/KeyPath"}, "description": "Paths now active on better routes."},
+              "failed": {"type": "array", "items": {"$ref": "#/components/schemas/KeyPath"}, "description": "Paths whose new routes could not be configured (failed, with the node and reason)."}
+            }
+          },
           "Event": {
             "type": "object",
             "required": ["id", "time", "kind", "subject", "data"],

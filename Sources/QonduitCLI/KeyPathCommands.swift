@@ -106,6 +106,37 @@ extension PathsCommand {
     }
 }
 
+extension PathsCommand {
+    struct Reoptimize: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move active key paths to better routes (by their own metric) as the network now stands, e.g. after links recover."
+        )
+
+        @Argument(help: "Only these key paths (default: every active one).") var ids: [String] = []
+        @OptionGroup var client: ClientOptions
+
+        struct Result: Codable {
+            var examined: Int
+            var moved: [KeyPathJSON]
+            var failed: [KeyPathJSON]
+        }
+
+        func validate() throws {
+            for id in ids where QKDUUID(id) == nil { throw ValidationError("'\(id)' is not a key path id (a UUID)") }
+        }
+
+        func run() async throws {
+            let body = ids.isEmpty ? nil : try JSONSerialization.data(withJSONObject: ["key_paths": ids])
+            let result: Result = try await client.controller().send("POST", "/api/v1/key-paths/reoptimize", body: body.map { [UInt8]($0) })
+            if client.json { return try printJSON(result) }
+            print("examined \(result.examined) active key path(s); moved \(result.moved.count)" + (result.failed.isEmpty ? "" : "; \(result.failed.count) failed"))
+            for path in result.moved + result.failed {
+                print("  \(path.id) \(path.state): \(path.routes.map { $0.nodes.joined(separator: ">") }.joined(separator: " | "))")
+            }
+        }
+    }
+}
+
 extension KeyPathProtection: ExpressibleByArgument {}
 extension KeyPathState: ExpressibleByArgument {}
 

@@ -5,7 +5,7 @@ import QonduitPathEngine
 struct PathsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "paths", abstract: "Key-relay paths across trusted nodes: compute them, and provision key paths.",
-        subcommands: [Compute.self, Provision.self, List.self, Show.self, Delete.self]
+        subcommands: [Compute.self, Provision.self, List.self, Show.self, Delete.self, Reoptimize.self]
     )
 
     struct Compute: AsyncParsableCommand {

@@ -133,6 +133,45 @@ public final class KeyPathProvisioner: Sendable {
         return outcome
     }
 
+    /// What a re-optimisation did: how many active paths it looked at, and those it moved to better routes.
+    public struct Reoptimization: Sendable {
+        public var examined: Int
+        public var moved: [Stored<KeyPath>]
+        public var failed: [Stored<KeyPath>]
+    }
+
+    /// Moves active key paths (all, or those of `ids`) to routes that are better by their own metric
+    /// than the ones they run on, as the network now stands: after links recover, paths re-routed
+    /// around a failure can come back. Each move is a re-route, made before break and in one batch;
+    /// a path no better route exists for stays as it is.
+    public func reoptimize(_ ids: [QKDUUID]? = nil) async throws -> Reoptimization {
+        let wanted = ids.map(Set.init)
+        let active = try await inventory.keyPaths(KeyPathFilter(state: .active), limit: Int(Int32.max)).items.map(\.value)
+            .filter { wanted?.contains($0.id) ?? true }
+        guard !active.isEmpty else { return Reoptimization(examined: 0, moved: [], failed: []) }
+        let outcomes = try await inventory.rerouteKeyPaths(active.map { ($0.id, "re-optimising") }, plan: { [qberThreshold] old, topology, reserved in
+            let plan = try Self.plan(old, Self.request(of: old), topology: topology, reservedBps: reserved, qberThreshold: qberThreshold)
+            guard Self.weight(of: plan.routes, old, topology) < Self.weight(of: old.routes, old, topology) - 1e-9 else { throw NoBetterRoute() }
+            return plan
+        }, unroutable: { _, _ in nil })
+        var moving: [Configuration] = []
+        for case .rerouted(let old, let new, let plan) in outcomes { moving.append(Configuration(path: new, plan: plan, retiring: old)) }
+        let configured = try await configure(moving)
+        if !moving.isEmpty { logger.notice("key paths re-optimised", metadata: ["examined": "\(active.count)", "moved": "\(moving.count)"]) }
+        return Reoptimization(
+            examined: active.count, moved: configured.filter { $0.value.state == .active }, failed: configured.filter { $0.value.state != .active }
+        )
+    }
+
+    private struct NoBetterRoute: Error {}
+
+    /// What the path's metric adds up to over `routes`: hops, or kilometres of fibre for `length`.
+    static func weight(of routes: [KeyPathRoute], _ path: KeyPath, _ topology: Topology) -> Double {
+        guard PathMetric(rawValue: path.metric) == .length else { return Double(routes.reduce(0) { $0 + $1.links.count }) }
+        let lengths = Dictionary(topology.links.map { ($0.id, $0.lengthKm) }, uniquingKeysWith: { first, _ in first })
+        return routes.reduce(0) { total, route in total + route.links.reduce(0) { $0 + (lengths[$1] ?? .infinity) } }
+    }
+
     /// Which links and nodes of the network cannot carry key now.
     struct Usability: Sendable {
         let links: [LinkID: QKDLink]

@@ -152,6 +152,44 @@ import Testing
         }
     }
 
+    /// A path re-routed around a failure stays on its detour when the link returns, until an
+    /// operator asks for re-optimisation, which moves it back (make before break) and only then.
+    @Test func reoptimisationMovesPathsBackToBetterRoutes() async throws {
+        let agents = ScriptedConfigurator()
+        try await withRing(configurator: agents) { call in
+            let created = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":1000}"#)
+            let id = try #require(created.json["id"] as? String)
+            func route() async throws -> [String] {
+                (try await call(.get, "/api/v1/key-paths/\(id)", nil).json["routes"] as? [[String: Any]])?.first?["nodes"] as? [String] ?? []
+            }
+            #expect(try await route() == ["a", "b"])
+            #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"down"}"#).status == .ok)
+            let detour = try await route()
+            #expect(detour.count == 3, "\(detour)")
+            #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"up"}"#).status == .ok)
+            #expect(try await route() == detour, "a healed network moves nothing by itself")
+
+            let result = try await call(.post, "/api/v1/key-paths/reoptimize", nil)
+            #expect(result.status == .ok, "\(result.text)")
+            #expect(result.json["examined"] as? Int == 1 && (result.json["moved"] as? [[String: Any]])?.first?["id"] as? String == id, "\(result.text)")
+            #expect(try await route() == ["a", "b"])
+            #expect(try await call(.get, "/api/v1/key-paths/\(id)", nil).json["state"] as? String == "active")
+            #expect(try await reserved(call, "ab") == 1000)
+            for link in ["bc", "cd", "da", "ac"] { #expect(try await reserved(call, link) == 0, "the detour's rate is given back: \(link)") }
+            let newQkdl = try #require(((try await call(.get, "/api/v1/key-paths/\(id)", nil).json["routes"] as? [[String: Any]])?.first?["qkdl_id"]) as? String)
+            #expect(Set(agents.configured.filter { $0.value.contains { $0.text == newQkdl } }.keys.map(\.rawValue)) == ["a", "b"])
+            #expect(agents.configured[try NodeID(detour[1])]?.isEmpty ?? true, "the detour's relay holds nothing any more")
+
+            let again = try await call(.post, "/api/v1/key-paths/reoptimize", #"{"key_paths":["\#(id)"]}"#)
+            #expect(again.json["examined"] as? Int == 1 && (again.json["moved"] as? [Any])?.isEmpty == true, "\(again.text)")
+            let bad = try await call(.post, "/api/v1/key-paths/reoptimize", #"{"key_paths":["nope"]}"#)
+            #expect(bad.status == .badRequest && bad.errors.first?["pointer"] as? String == "/key_paths/0", "\(bad.text)")
+            let unknown = try await call(.post, "/api/v1/key-paths/reoptimize", #"{"key_paths":["00000000-0000-4000-8000-000000000000"]}"#)
+            #expect(unknown.status == .notFound, "\(unknown.text)")
+            #expect(try await call(.post, "/api/v1/key-paths/reoptimize", #"{"paths":[]}"#).status == .badRequest)
+        }
+    }
+
     @Test func protectionReservesDisjointRoutes() async throws {
         try await withRing { call in
             let backup = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":3000,"protection":"disjoint_backup"}"#)

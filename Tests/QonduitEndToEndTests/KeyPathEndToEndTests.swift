@@ -123,6 +123,21 @@ import Testing
         }, "no active path is left on the failed link")
         #expect(try await eventually(30) { try await inconsistencies(watching.baseURL, fleet).isEmpty })
         #expect(try await send(.POST, "\(fleet.faults(victimEnd))/links/\(victimQkdl)/up").status == 204)
+        #expect(try await eventually(30) {
+            object(try await send(.GET, "\(watching.baseURL)/api/v1/links/\(victim)").text)["status"] as? String == "up"
+        })
+
+        // Re-optimisation through the CLI moves paths back onto the healed link where that is better
+        // (detours here may be as short as the old routes), and the agents follow; asked again, it
+        // finds nothing left to improve.
+        let reoptimized = try QonduitBinary.run(["paths", "reoptimize", "--server", controller.baseURL, "--json"])
+        #expect(reoptimized.status == 0, "\(reoptimized.stderr)")
+        let moved = (object(reoptimized.stdout)["moved"] as? [[String: Any]]) ?? []
+        #expect((object(reoptimized.stdout)["examined"] as? Int ?? 0) > 0 && moved.allSatisfy { $0["state"] as? String == "active" }, "\(reoptimized.stdout)")
+        #expect(try await eventually(30) { try await inconsistencies(watching.baseURL, fleet).isEmpty })
+        let settled = try QonduitBinary.run(["paths", "reoptimize", "--server", controller.baseURL])
+        #expect(settled.status == 0 && settled.stdout.contains("moved 0"), "\(settled.stdout)\(settled.stderr)")
+        #expect(try QonduitBinary.run(["paths", "reoptimize", "not-a-uuid", "--server", controller.baseURL]).status != 0)
 
         // The CLI lists, shows and deletes; deleting takes the configuration off the agents at once.
         let id = try #require(object(admitted[0].1)["id"] as? String)
