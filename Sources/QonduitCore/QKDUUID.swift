@@ -58,12 +58,13 @@ public struct QKDUUID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// A random (version 4) UUID.
     public static func random<Generator: RandomNumberGenerator>(using generator: inout Generator) -> QKDUUID {
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        bytes[6] = bytes[6] & 0x0F | 0x40
-        bytes[8] = bytes[8] & 0x3F | 0x80
-        let hex = bytes.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
-        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
-        return QKDUUID(parts.joined(separator: "-"))!
+        // Version 4 in the 13th digit, the RFC 4122 variant (10xx) in the 17th.
+        QKDUUID(high: generator.next() & ~0xF000 | 0x4000, low: generator.next() & ~(0x3 << 62) | (0x2 << 62))
+    }
+
+    private init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
     }
 
     public static func random() -> QKDUUID {

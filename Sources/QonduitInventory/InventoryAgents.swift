@@ -107,9 +107,9 @@ extension Inventory {
                         """).execute(arguments: [linkID, nodeID.rawValue, bits, now])
                 case .alarm(let alarm):
                     try Self.logEvent("agent.\(alarm.kind.rawValue)", subject: nodeID.rawValue, data: [
-                        "node": nodeID.rawValue, "about": alarm.about, "id": alarm.id, "status": alarm.status,
-                        "message": alarm.message, "severity": alarm.severity,
-                    ], db)
+                        ("node", nodeID.rawValue), ("about", alarm.about), ("id", alarm.id), ("status", alarm.status),
+                        ("message", alarm.message), ("severity", alarm.severity),
+                    ].map { ($0.0, $0.1.map(JSONText.string)) }, db)
                 }
             }
             try db.cachedStatement(sql: "UPDATE agent SET last_seen_at = ?, node_status = ? WHERE node_id = ?")

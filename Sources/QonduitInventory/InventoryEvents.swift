@@ -69,12 +69,11 @@ extension Inventory {
         }
     }
 
-    /// Logs an event that no trigger sees (those the triggers of the schema's v7 log are status and state changes).
-    static func logEvent(_ kind: String, subject: String, data: [String: Any?], _ db: Database) throws {
-        let object = data.compactMapValues { $0 }
-        let json = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    /// Logs an event that no trigger sees (those the triggers of the schema's v7 log are status and
+    /// state changes); `data` are the detail fields, each value a JSON text (nil: left out).
+    static func logEvent(_ kind: String, subject: String, data: [(String, String?)], _ db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO event (time, kind, subject, data) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?)
-            """).execute(arguments: [kind, subject, String(decoding: json, as: UTF8.self)])
+            """).execute(arguments: [kind, subject, JSONText.object(data)])
     }
 }

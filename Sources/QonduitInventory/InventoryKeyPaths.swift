@@ -175,8 +175,9 @@ extension Inventory {
                 new.reason = reason
                 // Logged before the state change it causes.
                 try Self.logEvent("key_path.rerouted", subject: id.text, data: [
-                    "key_path": id.text, "reason": reason,
-                    "from": old.routes.map { $0.nodes.map(\.rawValue) }, "to": new.routes.map { $0.nodes.map(\.rawValue) },
+                    ("key_path", JSONText.string(id.text)), ("reason", JSONText.string(reason)),
+                    ("from", "[" + old.routes.map { JSONText.array($0.nodes.map(\.rawValue)) }.joined(separator: ",") + "]"),
+                    ("to", "[" + new.routes.map { JSONText.array($0.nodes.map(\.rawValue)) }.joined(separator: ",") + "]"),
                 ], db)
                 try Self.releaseRoutes(old, db)
                 try Self.insertRoutes(new, db)
@@ -401,13 +402,11 @@ extension Inventory {
     }
 
     private static func jsonList(_ items: [String]) -> String {
-        String(decoding: (try? JSONSerialization.data(withJSONObject: items)) ?? Data("[]".utf8), as: UTF8.self)
+        JSONText.array(items)
     }
 
     private static func list(_ json: String) throws -> [String] {
-        guard let items = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String] else {
-            throw InventoryError.corrupt("'\(json)' is not a list of ids")
-        }
+        guard let items = JSONText.strings(json) else { throw InventoryError.corrupt("'\(json)' is not a list of ids") }
         return items
     }
 }
