@@ -79,7 +79,7 @@ extension Inventory {
     public func activateKeyPaths(_ ids: [QKDUUID]) async throws -> [Stored<KeyPath>] {
         guard !ids.isEmpty else { return [] }
         return try await write { db in
-            let now = Self.now()
+            let now = Self.now().databaseValue  // formatted once, not per statement
             return try ids.map { id in
                 // A path that kept its primary through a switch-over is active already: the reason it was given goes.
                 try db.cachedStatement(sql: """
@@ -141,7 +141,7 @@ extension Inventory {
             var (topology, reserved) = try Self.network(db)
             var outcomes: [RerouteOutcome] = []
             outcomes.reserveCapacity(requests.count)
-            let now = Self.now()
+            let now = Self.now().databaseValue  // formatted once, not per statement
             for (id, reason) in requests {
                 guard let old = try? Self.keyPath(id.text, db), old.state == .active || old.state == .degraded else {
                     outcomes.append(.gone(id))
@@ -194,7 +194,7 @@ extension Inventory {
     public func setKeyPathStates(_ ids: [QKDUUID], _ state: KeyPathState, reason: String?) async throws {
         guard !ids.isEmpty else { return }
         try await write { db in
-            let now = Self.now()
+            let now = Self.now().databaseValue  // formatted once, not per statement
             for id in ids {
                 try db.cachedStatement(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id = ?")
                     .execute(arguments: [state.rawValue, reason, now, id.text])
@@ -305,7 +305,7 @@ extension Inventory {
     }
 
     private static func insert(_ path: KeyPath, _ db: Database) throws {
-        let now = Self.now()
+        let now = Self.now().databaseValue
         try db.cachedStatement(sql: """
             INSERT INTO key_path (id, source, destination, rate_bps, metric, max_hops, exclude_nodes, exclude_links, protection,
                 path_count, client_app_id, server_app_id, app_id, state, reason, created_at, updated_at)

@@ -204,8 +204,11 @@ public final class KeyPathProvisioner: Sendable {
     /// still stands keeps the backup, now primary, and gets a new node-disjoint backup (or, with none
     /// to be had, runs unprotected on the route that stands until a later pass finds one).
     static func replan(_ old: KeyPath, topology: Topology, reservedBps: [LinkID: Double], qberThreshold: Double?) throws -> KeyPathPlan {
+        guard old.protection == .disjointBackup else {
+            return try plan(old, request(of: old), topology: topology, reservedBps: reservedBps, qberThreshold: qberThreshold)
+        }
         let usable = Usability(links: topology.links, nodes: topology.nodes, qberThreshold: qberThreshold)
-        guard old.protection == .disjointBackup, let standing = old.routes.first(where: { usable.problems(of: [$0]).isEmpty }) else {
+        guard let standing = old.routes.first(where: { usable.problems(of: [$0]).isEmpty }) else {
             return try plan(old, request(of: old), topology: topology, reservedBps: reservedBps, qberThreshold: qberThreshold)
         }
         var kept = standing
