@@ -75,8 +75,10 @@ extension Inventory {
         try await activateKeyPaths([id])[0]
     }
 
-    /// `activateKeyPath(_:)` for many paths, in one transaction.
-    public func activateKeyPaths(_ ids: [QKDUUID]) async throws -> [Stored<KeyPath>] {
+    /// `activateKeyPath(_:)` for many paths, in one transaction; `returning` false reads none of them
+    /// back (a re-route pass over thousands only counts them).
+    @discardableResult
+    public func activateKeyPaths(_ ids: [QKDUUID], returning: Bool = true) async throws -> [Stored<KeyPath>] {
         guard !ids.isEmpty else { return [] }
         return try await write { db in
             let now = Self.now().databaseValue  // formatted once, not per statement
@@ -88,8 +90,8 @@ extension Inventory {
                 try db.cachedStatement(sql: """
                     DELETE FROM desired_link WHERE key_path_id = ?1 AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route WHERE key_path_id = ?1)
                     """).execute(arguments: [id.text])
-                return try Self.storedKeyPath(id.text, db)
-            }
+                return returning ? try Self.storedKeyPath(id.text, db) : nil
+            }.compactMap { $0 }
         }
     }
 

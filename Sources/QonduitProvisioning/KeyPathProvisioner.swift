@@ -125,8 +125,8 @@ public final class KeyPathProvisioner: Sendable {
                 case .gone, .unchanged: break
                 }
             }
-            let configured = try await configure(rerouted)
-            outcome.rerouted = configured.filter { $0.value.state == .active }.count
+            let failed = try await configure(rerouted, returningActive: false)
+            outcome.rerouted = rerouted.count - failed.count
         } catch {
             logger.error("key paths could not be repaired", metadata: ["error": "\(error)"])
         }
@@ -260,7 +260,8 @@ public final class KeyPathProvisioner: Sendable {
     /// entry the batch puts there. Paths whose nodes all confirmed are activated in one transaction,
     /// and those being re-routed then have their old routes' virtual links removed from their nodes;
     /// a path any node refused is rolled back from the nodes that took it and failed with the reason.
-    func configure(_ batch: [Configuration]) async throws -> [Stored<KeyPath>] {
+    /// Returns the paths as stored, in the batch's order; with `returningActive` false, only the failed ones.
+    func configure(_ batch: [Configuration], returningActive: Bool = true) async throws -> [Stored<KeyPath>] {
         guard !batch.isEmpty else { return [] }
         var byNode: [NodeID: (links: [DesiredEntry], applications: [DesiredEntry])] = [:]
         for item in batch {
@@ -302,7 +303,7 @@ public final class KeyPathProvisioner: Sendable {
             results[item.path.id] = try await inventory.failKeyPath(item.path.id, reason: reason)
             logger.warning("key path failed", metadata: ["key_path": "\(item.path.id)", "reason": "\(reason)"])
         }
-        for active in try await inventory.activateKeyPaths(confirmed.map(\.path.id)) { results[active.value.id] = active }
+        for active in try await inventory.activateKeyPaths(confirmed.map(\.path.id), returning: returningActive) { results[active.value.id] = active }
         var retired: [NodeID: KeyPathPlanner.Placed] = [:]
         for item in confirmed {
             guard let old = item.retiring else {
