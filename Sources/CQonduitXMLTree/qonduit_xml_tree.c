@@ -143,6 +143,20 @@ static int32_t qx_name_count(const qx_builder *builder) {
     return builder->name_starts.count == 0 ? 0 : builder->name_starts.count - 1;
 }
 
+// Frees the name tables and puts these (NULL and 0: none) in their place.
+static void qx_replace_name_tables(
+    qx_builder *builder, int32_t *text_slots, const xmlChar **address_keys, int32_t *address_values, int32_t capacity
+) {
+    free(builder->text_slots);
+    free(builder->address_keys);
+    free(builder->address_values);
+    builder->text_slots = text_slots;
+    builder->address_keys = address_keys;
+    builder->address_values = address_values;
+    builder->text_capacity = capacity;
+    builder->address_capacity = capacity;
+}
+
 // Doubles both tables when they would pass half full; 0 when memory is short.
 static int qx_grow_name_tables(qx_builder *builder) {
     int32_t names = qx_name_count(builder);
@@ -173,14 +187,7 @@ static int qx_grow_name_tables(qx_builder *builder) {
         address_keys[target] = key;
         address_values[target] = builder->address_values[slot];
     }
-    free(builder->text_slots);
-    free(builder->address_keys);
-    free(builder->address_values);
-    builder->text_slots = text_slots;
-    builder->address_keys = address_keys;
-    builder->address_values = address_values;
-    builder->text_capacity = capacity;
-    builder->address_capacity = capacity;
+    qx_replace_name_tables(builder, text_slots, address_keys, address_values, capacity);
     return 1;
 }
 
@@ -526,14 +533,7 @@ void qx_builder_trim(qx_builder *builder) {
         + (size_t)builder->attributes.capacity * sizeof(qx_attribute) + (size_t)builder->name_bytes.capacity
         + (size_t)builder->text_capacity * (2 * sizeof(int32_t) + sizeof(xmlChar *));
     if (bytes <= QX_MAX_KEPT_BUILDER_BYTES) return;
-    free(builder->address_keys);
-    free(builder->address_values);
-    free(builder->text_slots);
-    builder->address_keys = NULL;
-    builder->address_values = NULL;
-    builder->text_slots = NULL;
-    builder->address_capacity = 0;
-    builder->text_capacity = 0;
+    qx_replace_name_tables(builder, NULL, NULL, NULL, 0);
     qx_array *arrays[] = {&builder->records, &builder->attributes, &builder->text, &builder->name_bytes, &builder->name_starts, &builder->pending_blank};
     for (size_t index = 0; index < sizeof(arrays) / sizeof(arrays[0]); index++) {
         free(arrays[index]->items);

@@ -34,11 +34,11 @@ public actor SimulatedNode {
     /// Creates or replaces link entries, all or none (as a RESTCONF `PATCH` of `qkd_links` must):
     /// every entry is checked before any is applied.
     public func put(links: [ETSILink]) throws(AgentRefusal) {
-        var positions = Dictionary(tree.links.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let physical = Set(tree.links.filter { $0.type == .physical }.map(\.id))
         var entries: [ETSILink] = []
         entries.reserveCapacity(links.count)
         for link in links {
-            if link.type == .physical || positions[link.id].map({ tree.links[$0].type == .physical }) == true {
+            if link.type == .physical || physical.contains(link.id) {
                 throw .refused(tag: "access-denied", "physical link \(link.id) is set by the QKD hardware, not by configuration")
             }
             guard link.type == .virtual else { throw .refused(tag: "invalid-value", "a configured link must have qkdl_type VIRT") }
@@ -50,25 +50,23 @@ public actor SimulatedNode {
             entry.status = entry.status ?? .active
             entries.append(entry)
         }
-        for entry in entries {
-            if let index = positions[entry.id] {
-                tree.links[index] = entry
-            } else {
-                positions[entry.id] = tree.links.count
-                tree.links.append(entry)
-            }
-        }
+        Self.upsert(entries, into: &tree.links, id: \.id)
     }
 
     /// Creates or replaces application entries.
     public func put(applications: [ETSIApplication]) {
-        var positions = Dictionary(tree.applications.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        for application in applications {
-            if let index = positions[application.id] {
-                tree.applications[index] = application
+        Self.upsert(applications, into: &tree.applications, id: \.id)
+    }
+
+    /// Replaces the entries of `list` whose id an entry of `entries` has, and appends the others.
+    private static func upsert<Entry>(_ entries: [Entry], into list: inout [Entry], id: (Entry) -> QKDUUID) {
+        var positions = Dictionary(list.enumerated().map { (id($1), $0) }, uniquingKeysWith: { first, _ in first })
+        for entry in entries {
+            if let index = positions[id(entry)] {
+                list[index] = entry
             } else {
-                positions[application.id] = tree.applications.count
-                tree.applications.append(application)
+                positions[id(entry)] = list.count
+                list.append(entry)
             }
         }
     }

@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import QonduitTestSupport
 import Testing
 
@@ -83,6 +86,17 @@ struct ControllerFailed: Error, CustomStringConvertible {
 
 func fixturePath(_ name: String) -> String {
     RepositoryPaths.root.appendingPathComponent("Tests/QonduitTopologyTests/Fixtures/\(name)").path
+}
+
+/// Sends a JSON body (or none) and returns the status code.
+func httpStatus(_ method: HTTPMethod, _ url: String, json body: String?) async throws -> Int {
+    var request = HTTPClientRequest(url: url)
+    request.method = method
+    if let body {
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+    }
+    return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
 }
 
 func jsonArray(_ text: String) -> [[String: Any]] {

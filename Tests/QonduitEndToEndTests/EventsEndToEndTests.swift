@@ -8,11 +8,7 @@ import Testing
 /// `GET /api/v1/events` and `qonduit events` against a real controller, across a restart.
 @Suite(.serialized) struct EventsEndToEndTests {
     func patch(_ url: String, _ body: String) async throws -> Int {
-        var request = HTTPClientRequest(url: url)
-        request.method = .PATCH
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-        return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
+        try await httpStatus(.PATCH, url, json: body)
     }
 
     /// Runs the CLI off the concurrency pool (it blocks until the process exits).
@@ -68,11 +64,7 @@ import Testing
     @Test func theStreamSpeaksServerSentEventsAndRefusesBadRequests() async throws {
         let controller = try ControllerProcess(extraArguments: ["--event-retention", "2"])
         defer { controller.stop() }
-        var request = HTTPClientRequest(url: "\(controller.baseURL)/api/v1/nodes")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"id":"n"}"#))
-        #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status == .created)
+        #expect(try await httpStatus(.POST, "\(controller.baseURL)/api/v1/nodes", json: #"{"id":"n"}"#) == 201)
         for status in ["down", "up", "down"] {
             #expect(try await patch("\(controller.baseURL)/api/v1/nodes/n", #"{"status":"\#(status)"}"#) == 200)
         }
