@@ -72,6 +72,20 @@ public struct AgentRESTCONFClient: Sendable {
         _ = try await send(.PUT, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/\(list.path)=\(id.text)", body: document)
     }
 
+    /// Puts links: one entry as itself, several in one request.
+    public func put(links: [ETSILink], at restconfURL: String) async throws {
+        if links.count == 1 { try await put(links[0], at: restconfURL) } else if !links.isEmpty {
+            try await patch(entries: links.map { $0.encodedEntry() }, list: .links, at: restconfURL)
+        }
+    }
+
+    /// Puts applications: one entry as itself, several in one request.
+    public func put(applications: [ETSIApplication], at restconfURL: String) async throws {
+        if applications.count == 1 { try await put(applications[0], at: restconfURL) } else if !applications.isEmpty {
+            try await patch(entries: applications.map { $0.encodedEntry() }, list: .applications, at: restconfURL)
+        }
+    }
+
     /// Merges entry documents into their list in one request: a plain `PATCH` of the list's container.
     public func patch(entries documents: [String], list: ConfigurationList, at restconfURL: String) async throws {
         let container: ETSIEntryList = list == .links ? .links : .applications
