@@ -9,7 +9,9 @@ public struct QonduitCommand: AsyncParsableCommand {
             Run the controller with `qonduit serve`; work with topology files offline with \
             `qonduit topology validate|convert`; talk to a running controller with \
             `qonduit nodes list`, `qonduit links list`, `qonduit topology import` and \
-            `qonduit paths compute`; simulate node agents with `qonduit agents simulate`.
+            `qonduit paths compute`; provision key paths with `qonduit paths provision` (and list, show, \
+            delete, reoptimize them); follow what changes with `qonduit events`; simulate node agents with \
+            `qonduit agents simulate`.
             """,
         subcommands: [
             ServeCommand.self, TopologyCommand.self, NodesCommand.self, LinksCommand.self, PathsCommand.self, EventsCommand.self, AgentsCommand.self,
