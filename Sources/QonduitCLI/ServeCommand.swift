@@ -45,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A link whose QBER is above this carries no new key path, and the key paths over it are re-routed.")
     var qberThreshold = 0.11
 
+    @Option(help: "Seconds a connection may sit without a request (or with one half sent) before it is closed, so that slow clients cannot hold connections.")
+    var idleTimeoutSeconds = 30.0
+
     @Option(help: "Events the log keeps for GET /api/v1/events (and qonduit events) to resume from; older ones are dropped.")
     var eventRetention = Inventory.defaultEventRetention
 
@@ -57,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...1_000).contains(missedHeartbeats) else { throw ValidationError("--missed-heartbeats must be from 1 to 1000") }
         guard (10...3_600_000).contains(reconcileIntervalMs) else { throw ValidationError("--reconcile-interval-ms must be from 10 to 3600000") }
         guard qberThreshold > 0, qberThreshold <= 0.5 else { throw ValidationError("--qber-threshold must be more than 0 and at most 0.5") }
+        guard idleTimeoutSeconds >= 0.1, idleTimeoutSeconds <= 86_400 else { throw ValidationError("--idle-timeout-seconds must be from 0.1 to 86400") }
         guard (1...100_000_000).contains(eventRetention) else { throw ValidationError("--event-retention must be from 1 to 100000000") }
         _ = try fiber.model()
     }
@@ -95,6 +99,8 @@ struct ServeCommand: AsyncParsableCommand {
         SouthboundAPI.register(on: router, inventory: inventory, configuration: southbound)
         var app = Application(
             router: router,
+            // A response being written (an event stream, say) is not idle; a half-sent request is.
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)))),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "qonduit"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? listen.port
