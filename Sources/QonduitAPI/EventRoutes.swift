@@ -11,12 +11,14 @@ import ServiceLifecycle
 /// Without either, the stream starts with the next event.
 struct EventRoutes {
     let inventory: Inventory
+    let maxStreams: Int
+    let open = InFlightCounter()
     /// How often an idle stream looks for new events, and sends a comment to keep proxies from closing it.
     var poll: Duration = .milliseconds(100)
     var keepAlive: Duration = .seconds(15)
 
     func register(on group: RouterGroup<BasicRequestContext>) {
-        group.get { request, _ in
+        group.get { request, context in
             let query = try QueryParameters(request, allowed: ["after", "kind"])
             let kinds = try Self.kinds(query.string("kind"))
             let bounds = try await inventory.eventLogBounds()
@@ -32,10 +34,15 @@ struct EventRoutes {
                 }
             }
             let start = cursor, opening = preamble
+            guard open.enter(limit: maxStreams) else {
+                return try Problem.busy("\(maxStreams) event streams are open already (serve --max-event-streams); retry shortly")
+                    .response(from: request, context: context).retryingAfter(seconds: 5)
+            }
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                body: ResponseBody { writer in
+                body: ResponseBody { [open] writer in
+                    defer { open.leave() }
                     try await stream(after: start, kinds: kinds, opening: opening, to: &writer)
                 }
             )

@@ -20,13 +20,16 @@ public enum NorthboundAPI {
             )
         }
         let api = router.group("/api/v1")
+        // Event streams last as long as their clients: they have a bound of their own, registered
+        // before the group's bound on requests in flight (which applies to routes added after it).
+        EventRoutes(inventory: inventory, maxStreams: configuration.maxEventStreams).register(on: api.group("events"))
+        api.add(middleware: ConcurrencyLimitMiddleware(limit: configuration.maxConcurrentRequests))
         NodeRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("nodes"))
         LinkRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("links"))
         TopologyRoutes(inventory: inventory, configuration: configuration).register(on: api.group("topology"))
         PathRoutes(snapshots: GraphSnapshots(inventory: inventory), configuration: configuration).register(on: api.group("paths"))
         AgentRoutes(inventory: inventory).register(on: api.group("agents"))
         KeyPathRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("key-paths"))
-        EventRoutes(inventory: inventory).register(on: api.group("events"))
         return router
     }
 }

@@ -7,7 +7,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "Qonduit northbound API",
         "version": "1.0.0",
-        "description": "Inventory of a QKD network (nodes, links), topology import/export, path computation, key-path provisioning and node agents. Errors are RFC 9457 problem+json."
+        "description": "Inventory of a QKD network (nodes, links), topology import/export, path computation, key-path provisioning and node agents. Errors are RFC 9457 problem+json. Any /api/v1 operation may answer 503 (problem+json, with Retry-After) while the controller is at its bound on requests in flight (serve --max-concurrent-requests), and GET /api/v1/events while the most event streams are open (serve --max-event-streams)."
       },
       "paths": {
         "/healthz": {

@@ -45,6 +45,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A link whose QBER is above this carries no new key path, and the key paths over it are re-routed.")
     var qberThreshold = 0.11
 
+    @Option(help: "Largest JSON request body accepted, in bytes.")
+    var maxJSONBodyBytes = 1024 * 1024
+
+    @Option(help: "Requests under /api/v1 handled at once (event streams aside); more are answered 503 with Retry-After.")
+    var maxConcurrentRequests = 512
+
+    @Option(help: "Event streams (GET /api/v1/events) open at once; more are answered 503.")
+    var maxEventStreams = 64
+
     @Option(help: "Seconds a connection may sit without a request (or with one half sent) before it is closed, so that slow clients cannot hold connections.")
     var idleTimeoutSeconds = 30.0
 
@@ -60,6 +69,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...1_000).contains(missedHeartbeats) else { throw ValidationError("--missed-heartbeats must be from 1 to 1000") }
         guard (10...3_600_000).contains(reconcileIntervalMs) else { throw ValidationError("--reconcile-interval-ms must be from 10 to 3600000") }
         guard qberThreshold > 0, qberThreshold <= 0.5 else { throw ValidationError("--qber-threshold must be more than 0 and at most 0.5") }
+        guard (1_024...(1 << 30)).contains(maxJSONBodyBytes) else { throw ValidationError("--max-json-body-bytes must be from 1024 to 1073741824") }
+        guard (1...100_000).contains(maxConcurrentRequests) else { throw ValidationError("--max-concurrent-requests must be from 1 to 100000") }
+        guard (1...100_000).contains(maxEventStreams) else { throw ValidationError("--max-event-streams must be from 1 to 100000") }
         guard idleTimeoutSeconds >= 0.1, idleTimeoutSeconds <= 86_400 else { throw ValidationError("--idle-timeout-seconds must be from 0.1 to 86400") }
         guard (1...100_000_000).contains(eventRetention) else { throw ValidationError("--event-retention must be from 1 to 100000000") }
         _ = try fiber.model()
@@ -91,7 +103,10 @@ struct ServeCommand: AsyncParsableCommand {
         await provisioner.resumePending()
         let router = NorthboundAPI.router(
             inventory: inventory, provisioner: provisioner,
-            configuration: APIConfiguration(maxImportBytes: maxImportBytes, fiberModel: fiberModel)
+            configuration: APIConfiguration(
+                maxImportBytes: maxImportBytes, maxJSONBodyBytes: maxJSONBodyBytes, fiberModel: fiberModel,
+                maxConcurrentRequests: maxConcurrentRequests, maxEventStreams: maxEventStreams
+            )
         )
         let southbound = SouthboundConfiguration(
             heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats, autoOnboard: autoOnboard

@@ -37,7 +37,7 @@ import Glibc
     }
 
     @Test func halfSentRequestsAreClosedButEventStreamsStayOpen() async throws {
-        let controller = try ControllerProcess(extraArguments: ["--idle-timeout-seconds", "1"])
+        let controller = try ControllerProcess(extraArguments: ["--idle-timeout-seconds", "1", "--max-event-streams", "1"])
         defer { controller.stop() }
         let half = try secondsUntilClosed(port: controller.port, sending: "GET /healthz HTTP/1.1\r\nHost: qonduit\r\nX-Slow: ", limit: 20)
         #expect(half.map { $0 < 15 } == true, "a half-sent request is cut off (after \(half.map { "\($0) s" } ?? "more than 20 s"))")
@@ -47,6 +47,10 @@ import Glibc
         // An event stream that stays quiet for longer than the idle timeout is still open, and delivers.
         let stream = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(controller.baseURL)/api/v1/events"), timeout: .seconds(60))
         #expect(stream.status == .ok)
+        // One stream is the bound here: a second is refused, and told when to come back.
+        let second = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(controller.baseURL)/api/v1/events"), timeout: .seconds(30))
+        #expect(second.status == .serviceUnavailable && second.headers.first(name: "Retry-After") != nil)
+        #expect(second.headers.first(name: "Content-Type") == "application/problem+json")
         try await Task.sleep(for: .seconds(2.5))
         #expect(try await httpStatus(.POST, "\(controller.baseURL)/api/v1/nodes", json: #"{"id":"n"}"#) == 201)
         #expect(try await httpStatus(.PATCH, "\(controller.baseURL)/api/v1/nodes/n", json: #"{"status":"down"}"#) == 200)
@@ -56,6 +60,8 @@ import Glibc
             if text.contains("event: node.status") { break }
         }
         #expect(text.contains("event: node.status"), "\(text)")
-        #expect(try QonduitBinary.run(["serve", "--idle-timeout-seconds", "0"]).status != 0)
+        for flag in ["--idle-timeout-seconds", "--max-event-streams", "--max-concurrent-requests", "--max-json-body-bytes"] {
+            #expect(try QonduitBinary.run(["serve", flag, "0"]).status != 0, "\(flag) 0 is refused")
+        }
     }
 }
