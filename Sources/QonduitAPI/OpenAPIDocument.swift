@@ -493,7 +493,7 @@ enum OpenAPIDocument {
             "properties": {
               "examined": {"type": "integer", "minimum": 0, "description": "Active key paths looked at."},
               "moved": {"type": "array", "items": {"$ref": "#/components/schemas/KeyPath"}, "description": "Paths now active on better routes."},
-              "failed": {"type": "array", "items": {"$ref": "#/components/schemas/KeyPath"}, "description": "Paths whose new routes could not be configured (failed, with the node and reason)."}
+              "failed": {"type": "array", "items": {"$ref": "#/components/schemas/KeyPath"}, "description": "Paths a node refused the better routes of: back on their old routes (still active), or failed with the node and reason when the old routes' rate was taken meanwhile."}
             }
           },
           "Event": {

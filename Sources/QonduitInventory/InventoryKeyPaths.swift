@@ -192,6 +192,37 @@ extension Inventory {
         }
     }
 
+    /// Puts a re-routed path back on the routes it had (`old`), when its new ones could not be
+    /// configured: the new routes' reservations and desired entries go, the old ones come back, and
+    /// the path takes `state` with `reason`; `plan` is the old routes' configuration (the application
+    /// entry goes back to naming them). Throws `overReservation` when the old routes' rate was
+    /// taken meanwhile (the caller then fails the path).
+    public func restoreRoutes(of old: KeyPath, plan: KeyPathPlan, state: KeyPathState, reason: String?) async throws {
+        try await write { db in
+            let current = try Self.keyPath(old.id.text, db)
+            let (topology, network) = try Self.network(db)
+            var reserved = network
+            for (link, bps) in current.reservedBps { reserved[link] = max(0, (reserved[link] ?? 0) - bps) }
+            // Only the rate is checked again: links that went down are why a repair's old routes are restored degraded.
+            let links = topology.links.map { link -> QKDLink in
+                var link = link
+                link.status = .up
+                return link
+            }
+            try Self.checkAdmission(old, links: links, reserved: reserved)
+            try Self.releaseRoutes(current, db)
+            try Self.insertRoutes(old, db)
+            let keep = old.routes.map(\.qkdlID.text)
+            try db.execute(
+                sql: "DELETE FROM desired_link WHERE key_path_id = ? AND qkdl_id NOT IN (SELECT value FROM json_each(?))",
+                arguments: [old.id.text, JSONText.array(keep)]
+            )
+            try Self.insertDesired(plan, of: old.id, db)
+            try db.cachedStatement(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [state.rawValue, reason, Self.now().databaseValue, old.id.text])
+        }
+    }
+
     /// Sets many key paths' state and reason in one transaction.
     public func setKeyPathStates(_ ids: [QKDUUID], _ state: KeyPathState, reason: String?) async throws {
         guard !ids.isEmpty else { return }

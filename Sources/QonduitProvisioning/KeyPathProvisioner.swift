@@ -133,7 +133,9 @@ public final class KeyPathProvisioner: Sendable {
         return outcome
     }
 
-    /// What a re-optimisation did: how many active paths it looked at, and those it moved to better routes.
+    /// What a re-optimisation did: how many active paths it looked at, those it moved to better routes,
+    /// and those a node refused the better routes of (back on their old routes, active, or failed when
+    /// their old routes' rate was taken meanwhile).
     public struct Reoptimization: Sendable {
         public var examined: Int
         public var moved: [Stored<KeyPath>]
@@ -155,12 +157,14 @@ public final class KeyPathProvisioner: Sendable {
             return plan
         }, unroutable: { _, _ in nil })
         var moving: [Configuration] = []
-        for case .rerouted(let old, let new, let plan) in outcomes { moving.append(Configuration(path: new, plan: plan, retiring: old)) }
+        for case .rerouted(let old, let new, let plan) in outcomes { moving.append(Configuration(path: new, plan: plan, retiring: old, fallback: .active)) }
         let configured = try await configure(moving)
-        if !moving.isEmpty { logger.notice("key paths re-optimised", metadata: ["examined": "\(active.count)", "moved": "\(moving.count)"]) }
-        return Reoptimization(
-            examined: active.count, moved: configured.filter { $0.value.state == .active }, failed: configured.filter { $0.value.state != .active }
-        )
+        // Moved: active on the new routes. The rest were refused by a node: back on their old routes, or failed.
+        let planned = Dictionary(moving.map { ($0.path.id, $0.path.routes.map(\.qkdlID)) }, uniquingKeysWith: { first, _ in first })
+        let moved = configured.filter { $0.value.state == .active && $0.value.routes.map(\.qkdlID) == planned[$0.value.id] }
+        let movedIDs = Set(moved.map(\.value.id))
+        if !moving.isEmpty { logger.notice("key paths re-optimised", metadata: ["examined": "\(active.count)", "moved": "\(moved.count)"]) }
+        return Reoptimization(examined: active.count, moved: moved, failed: configured.filter { !movedIDs.contains($0.value.id) })
     }
 
     private struct NoBetterRoute: Error {}
@@ -246,6 +250,9 @@ public final class KeyPathProvisioner: Sendable {
         var path: KeyPath
         var plan: KeyPathPlan
         var retiring: KeyPath?
+        /// What a re-routed path becomes when its new routes cannot be configured: back on its old
+        /// routes, `active` when they still work (re-optimisation) or `degraded` when they do not (repair).
+        var fallback: KeyPathState = .degraded
 
         /// Routes a re-routed path keeps: configured on their nodes already.
         var kept: Set<QKDUUID> { Set(retiring?.routes.map(\.qkdlID) ?? []) }
@@ -296,10 +303,14 @@ public final class KeyPathProvisioner: Sendable {
                 confirmed.append(item)
                 continue
             }
+            let reason = "node '\(node)' was not configured: \(why)" + (refusing.count > 1 ? " (and \(refusing.count - 1) more node(s))" : "")
+            if let old = item.retiring, let restored = await restore(old, from: item, refusing: Set(refusing), reason: reason) {
+                results[item.path.id] = restored
+                continue
+            }
             // A partial configuration is taken back from the nodes that took it; the reconciler removes
             // whatever this misses, since the failed path no longer asks for it.
             await unconfigure(KeyPathPlanner.placement(of: item.path).filter { !refusing.contains($0.key) })
-            let reason = "node '\(node)' was not configured: \(why)" + (refusing.count > 1 ? " (and \(refusing.count - 1) more node(s))" : "")
             results[item.path.id] = try await inventory.failKeyPath(item.path.id, reason: reason)
             logger.warning("key path failed", metadata: ["key_path": "\(item.path.id)", "reason": "\(reason)"])
         }
@@ -322,6 +333,29 @@ public final class KeyPathProvisioner: Sendable {
         }
         await unconfigure(retired)
         return batch.compactMap { results[$0.path.id] }
+    }
+
+    /// Puts a re-routed path whose new routes a node refused back on its old ones (still configured on
+    /// their nodes: make before break never removed them), as `item.fallback`; nil when the old routes'
+    /// rate is gone meanwhile.
+    private func restore(_ old: KeyPath, from item: Configuration, refusing: Set<NodeID>, reason: String) async -> Stored<KeyPath>? {
+        do {
+            let stored = try await inventory.topology()
+            let topology = Topology(nodes: stored.nodes.map(\.value), links: stored.links.map(\.value))
+            let plan = try KeyPathPlanner.configuration(of: old, topology: topology)
+            let fallback = item.fallback
+            try await inventory.restoreRoutes(of: old, plan: plan, state: fallback, reason: fallback == .active ? nil : "re-route not configured: \(reason)")
+            // The new routes' virtual links come off the nodes that took them; the application names the old ones again.
+            let kept = Set(old.routes.map(\.qkdlID))
+            var taken = KeyPathPlanner.placement(of: item.path, withApplication: false).filter { !refusing.contains($0.key) }
+            for node in taken.keys { taken[node]?.links.removeAll { kept.contains($0) } }
+            await unconfigure(taken.filter { !$0.value.links.isEmpty })
+            for entry in plan.applications { try? await configurator.configure(entry.node, links: [], applications: [entry]) }
+            logger.warning("key path kept on its routes: the new ones were not configured", metadata: ["key_path": "\(old.id)", "reason": "\(reason)"])
+            return try await inventory.keyPath(old.id.text)
+        } catch {
+            return nil
+        }
     }
 
     /// Deletes a key path: releases its rate and removes its configuration from every node.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import QonduitCore
 import QonduitInventory
+import Synchronization
 import Testing
 
 @Suite struct KeyPathAPITests {
@@ -179,6 +180,22 @@ import Testing
             let newQkdl = try #require(((try await call(.get, "/api/v1/key-paths/\(id)", nil).json["routes"] as? [[String: Any]])?.first?["qkdl_id"]) as? String)
             #expect(Set(agents.configured.filter { $0.value.contains { $0.text == newQkdl } }.keys.map(\.rawValue)) == ["a", "b"])
             #expect(agents.configured[try NodeID(detour[1])]?.isEmpty ?? true, "the detour's relay holds nothing any more")
+
+            // A node refuses the better route: the path stays active on its detour, which still works.
+            #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"down"}"#).status == .ok)
+            let second = try await route()
+            #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"up"}"#).status == .ok)
+            agents.state.withLock { $0.refusing = [try! NodeID("b")] }
+            let refused = try await call(.post, "/api/v1/key-paths/reoptimize", nil)
+            #expect((refused.json["moved"] as? [Any])?.isEmpty == true, "\(refused.text)")
+            #expect((refused.json["failed"] as? [[String: Any]])?.first?["state"] as? String == "active", "\(refused.text)")
+            #expect(try await route() == second, "still on the route that works")
+            #expect(try await call(.get, "/api/v1/key-paths/\(id)", nil).json["state"] as? String == "active")
+            #expect(try await reserved(call, "ab") == 0, "the refused route's rate is given back")
+            agents.state.withLock { $0.refusing = [] }
+            let retried = try await call(.post, "/api/v1/key-paths/reoptimize", nil)
+            #expect((retried.json["moved"] as? [Any])?.count == 1, "\(retried.text)")
+            #expect(try await route() == ["a", "b"])
 
             let again = try await call(.post, "/api/v1/key-paths/reoptimize", #"{"key_paths":["\#(id)"]}"#)
             #expect(again.json["examined"] as? Int == 1 && (again.json["moved"] as? [Any])?.isEmpty == true, "\(again.text)")
