@@ -169,13 +169,14 @@ import Testing
         let healed = controller
         #expect(try await eventually(30) { try await inconsistencies(healed.baseURL, fleet).isEmpty }, "the restarted agent gets its paths back")
 
-        // Agents answer slowly; the controller is killed while paths are being configured, and restarted on the same port.
-        for restconf in fleet.agents.values {
-            #expect(try await send(.POST, "\(String(restconf.dropLast("/restconf".count)))/agent/v1/delay?ms=1000").status == 204)
-        }
         // The network is emptied first, so that the paths in flight are admitted and reach their nodes.
         for path in try await state(controller.baseURL).paths {
             #expect(try await send(.DELETE, "\(controller.baseURL)/api/v1/key-paths/\(path["id"] as? String ?? "")").status == 204)
+        }
+        // Agents answer slowly (long enough that a poll on a loaded machine sees paths pending); the
+        // controller is killed while paths are being configured, and restarted on the same port.
+        for restconf in fleet.agents.values {
+            #expect(try await send(.POST, "\(String(restconf.dropLast("/restconf".count)))/agent/v1/delay?ms=3000").status == 204)
         }
         let inFlight = Task { [controller] in
             try? await withThrowingTaskGroup(of: Void.self) { group in
