@@ -23,10 +23,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
-        // Pure domain core: model, validation, geography, link-rate model. No I/O.
-        .target(name: "QonduitCore", swiftSettings: strictSettings),
+        // Pure domain core: model, validation, geography, link-rate model, access secrets. No I/O.
+        .target(name: "QonduitCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
 
         // Key-relay path computation: pure, array-based graph algorithms.
         .target(

@@ -7,7 +7,7 @@ import QonduitInventory
 struct AgentRoutes {
     let inventory: Inventory
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<APIRequestContext>) {
         group.get { request, _ in
             _ = try QueryParameters(request, allowed: [])
             let agents = try await inventory.agents()

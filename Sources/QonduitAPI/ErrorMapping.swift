@@ -100,6 +100,10 @@ extension Problem {
             self.init(.conflict, detail: "'\(subject)' carries \(keyPaths.count) key path(s) (\(listed)); delete them first")
         case .overReservation(let link, let keyRate, let reserved, let asked):
             self.init(.conflict, detail: "link '\(link)' cannot take \(asked) bit/s more: \(reserved) of its \(keyRate) bit/s are reserved, or it is not up")
+        case .tokenNotFound(let id):
+            self.init(.notFound, detail: "no API token with id '\(id)'")
+        case .credentialNotFound(let id):
+            self.init(.notFound, detail: "no agent credential with id '\(id)'")
         case .corrupt(let what):
             self.init(.internalServerError, detail: "the inventory holds data the controller cannot read: \(what)")
         }

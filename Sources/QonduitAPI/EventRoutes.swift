@@ -17,7 +17,7 @@ struct EventRoutes {
     var poll: Duration = .milliseconds(100)
     var keepAlive: Duration = .seconds(15)
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<APIRequestContext>) {
         group.get { request, context in
             let query = try QueryParameters(request, allowed: ["after", "kind"])
             let kinds = try Self.kinds(query.string("kind"))

@@ -11,7 +11,7 @@ struct KeyPathRoutes {
     let provisioner: KeyPathProvisioner
     let configuration: APIConfiguration
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<APIRequestContext>) {
         group.post { request, _ in
             _ = try QueryParameters(request, allowed: [])
             var request = request

@@ -10,7 +10,7 @@ struct NodeRoutes {
     let provisioner: KeyPathProvisioner
     let configuration: APIConfiguration
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<APIRequestContext>) {
         group.get { request, _ in
             let query = try QueryParameters(request, allowed: ["limit", "offset"])
             let page = try await inventory.nodes(

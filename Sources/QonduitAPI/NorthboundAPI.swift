@@ -7,8 +7,8 @@ public import QonduitProvisioning
 public enum NorthboundAPI {
     public static func router(
         inventory: Inventory, provisioner: KeyPathProvisioner, configuration: APIConfiguration = .init()
-    ) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    ) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.get("/healthz") { _, _ in
             try JSONCoding.response(["status": "ok"])
@@ -20,6 +20,8 @@ public enum NorthboundAPI {
             )
         }
         let api = router.group("/api/v1")
+        // Before everything else under /api/v1: nothing there is open.
+        api.add(middleware: AccessControlMiddleware(inventory: inventory))
         // Event streams last as long as their clients: they have a bound of their own, registered
         // before the group's bound on requests in flight (which applies to routes added after it).
         EventRoutes(inventory: inventory, maxStreams: configuration.maxEventStreams).register(on: api.group("events"))
@@ -29,6 +31,9 @@ public enum NorthboundAPI {
         TopologyRoutes(inventory: inventory, configuration: configuration).register(on: api.group("topology"))
         PathRoutes(snapshots: GraphSnapshots(inventory: inventory), configuration: configuration).register(on: api.group("paths"))
         AgentRoutes(inventory: inventory).register(on: api.group("agents"))
+        AgentCredentialRoutes(inventory: inventory, configuration: configuration).register(on: api.group("agents/credentials"))
+        TokenRoutes(inventory: inventory, configuration: configuration).register(on: api.group("tokens"))
+        AuditRoutes(inventory: inventory).register(on: api.group("audit"))
         KeyPathRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("key-paths"))
         return router
     }

@@ -1,13 +1,47 @@
+import Foundation
+import QonduitCore
+
 /// The OpenAPI 3.1 description of the northbound API, served at `GET /openapi.json`.
 /// A test checks that its paths and methods are exactly the router's routes.
 enum OpenAPIDocument {
-    static let json = #"""
+    /// The document served: the written part below, with each `/api/v1` operation's security
+    /// requirement, required role and 401/403 answers added from `AccessPolicy`, the table the
+    /// access control enforces, so that the two cannot disagree.
+    static let json: String = {
+        guard var document = try? JSONSerialization.jsonObject(with: Data(written.utf8)) as? [String: Any],
+              var paths = document["paths"] as? [String: [String: Any]]
+        else { preconditionFailure("the written OpenAPI document is not JSON") }
+        for (path, item) in paths where path.hasPrefix("/api/v1") {
+            var item = item
+            for (method, value) in item {
+                guard var operation = value as? [String: Any], ["get", "post", "put", "patch", "delete"].contains(method) else { continue }
+                let role = AccessPolicy.requiredRole(method: method, route: path)
+                operation["security"] = [["bearerAuth": [String]()]]
+                operation["x-required-role"] = role.rawValue
+                var responses = operation["responses"] as? [String: Any] ?? [:]
+                responses["401"] = ["$ref": "#/components/responses/Unauthorized"]
+                if role > .viewer { responses["403"] = ["$ref": "#/components/responses/Forbidden"] }
+                operation["responses"] = responses
+                operation["description"] = [operation["description"] as? String, "Requires the \(role.rawValue) role (or higher)."]
+                    .compactMap { $0 }.joined(separator: " ")
+                item[method] = operation
+            }
+            paths[path] = item
+        }
+        document["paths"] = paths
+        guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            preconditionFailure("the OpenAPI document does not serialise")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }()
+
+    private static let written = #"""
     {
       "openapi": "3.1.0",
       "info": {
         "title": "Qonduit northbound API",
         "version": "1.0.0",
-        "description": "Inventory of a QKD network (nodes, links), topology import/export, path computation, key-path provisioning and node agents. Errors are RFC 9457 problem+json. Any /api/v1 operation may answer 503 (problem+json, with Retry-After) while the controller is at its bound on requests in flight (serve --max-concurrent-requests), and GET /api/v1/events while the most event streams are open (serve --max-event-streams)."
+        "description": "Inventory of a QKD network (nodes, links), topology import/export, path computation, key-path provisioning and node agents. Errors are RFC 9457 problem+json. Every /api/v1 operation needs an API token (Authorization: Bearer TOKEN; 401 without a valid one) whose role allows it (403 otherwise): viewer reads; operator also provisions and changes key paths, sets links up or down and imports topologies; admin also manages tokens, agents' credentials, nodes and links, deletes them, and reads the audit log. Each operation's x-required-role says which. The first start of the controller writes an admin token to qonduit-admin.token beside its database. Any /api/v1 operation may answer 503 (problem+json, with Retry-After) while the controller is at its bound on requests in flight (serve --max-concurrent-requests), and GET /api/v1/events while the most event streams are open (serve --max-event-streams)."
       },
       "paths": {
         "/healthz": {
@@ -308,8 +342,100 @@ enum OpenAPIDocument {
             }
           }
         }
+        },
+        "/api/v1/tokens": {
+          "get": {
+            "operationId": "listTokens",
+            "summary": "Operators' API tokens, newest first: ids, roles and dates, never the secrets",
+            "responses": {
+              "200": {"description": "Every token, revoked and expired ones included.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenList"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"}
+            }
+          },
+          "post": {
+            "operationId": "createToken",
+            "summary": "Create an API token; the answer is the only time its secret is shown",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenCreate"}}}},
+            "responses": {
+              "201": {"description": "Created; `token` holds the secret.", "headers": {"Location": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Token"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "422": {"$ref": "#/components/responses/Unprocessable"}
+            }
+          }
+        },
+        "/api/v1/tokens/{id}": {
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+          "delete": {
+            "operationId": "revokeToken",
+            "summary": "Revoke a token for good (revoking a revoked token changes nothing)",
+            "responses": {
+              "204": {"description": "Revoked."},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"}
+            }
+          }
+        },
+        "/api/v1/agents/credentials": {
+          "get": {
+            "operationId": "listAgentCredentials",
+            "summary": "Node agents' credentials, newest first, never the secrets",
+            "parameters": [{"name": "node", "in": "query", "required": false, "schema": {"$ref": "#/components/schemas/Identifier"}, "description": "Only this node's."}],
+            "responses": {
+              "200": {"description": "The credentials.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CredentialList"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"}
+            }
+          },
+          "post": {
+            "operationId": "issueAgentCredential",
+            "summary": "Issue a credential for a node's agent, bound to the node's GS QKD 015 id; the answer is the only time its secret is shown",
+            "description": "The agent sends it as Authorization: Bearer CREDENTIAL on /southbound/v1 and may register and report only for that node. The controller authenticates itself to the agent with a proof derived from the node's newest credential. Give node (an inventory node) or qkdn_id (a node an agent will onboard).",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CredentialIssue"}}}},
+            "responses": {
+              "201": {"description": "Issued; `credential` holds the secret.", "headers": {"Location": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Credential"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "422": {"$ref": "#/components/responses/Unprocessable"}
+            }
+          }
+        },
+        "/api/v1/agents/credentials/{id}": {
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+          "delete": {
+            "operationId": "revokeAgentCredential",
+            "summary": "Revoke an agent's credential: its holder is refused from then on (within 2 s)",
+            "responses": {
+              "204": {"description": "Revoked."},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "404": {"$ref": "#/components/responses/NotFound"}
+            }
+          }
+        },
+        "/api/v1/audit": {
+          "get": {
+            "operationId": "readAuditLog",
+            "summary": "The audit log, newest first: every change through the API or by an agent's registration, and every refused request",
+            "parameters": [
+              {"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/offset"},
+              {"name": "actor", "in": "query", "required": false, "schema": {"type": "string"}, "description": "token:ID, agent:CREDENTIAL-ID or anonymous."},
+              {"name": "outcome", "in": "query", "required": false, "schema": {"type": "string", "enum": ["success", "refused", "failed"]}},
+              {"name": "action", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Entries whose action starts with this, such as POST or 'DELETE /api/v1/key-paths'."},
+              {"name": "since", "in": "query", "required": false, "schema": {"type": "string", "format": "date-time"}},
+              {"name": "until", "in": "query", "required": false, "schema": {"type": "string", "format": "date-time"}}
+            ],
+            "responses": {
+              "200": {"description": "A page of entries.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AuditList"}}}},
+              "400": {"$ref": "#/components/responses/BadRequest"}
+            }
+          }
+        }
       },
       "components": {
+        "securitySchemes": {
+          "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API token (qdt_ and 64 hexadecimal digits), created with POST /api/v1/tokens or qonduit tokens create."}
+        },
         "parameters": {
           "id": {"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Identifier"}},
           "limit": {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 100}},
@@ -320,7 +446,9 @@ enum OpenAPIDocument {
           "NotFound": {"description": "No such resource.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
           "Conflict": {"description": "Conflicts with the inventory's state.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
           "TooLarge": {"description": "The body is over the size limit.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-          "Unprocessable": {"description": "Well-formed but invalid.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+          "Unprocessable": {"description": "Well-formed but invalid.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+          "Unauthorized": {"description": "No valid API token: missing, unknown, expired or revoked.", "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}}, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+          "Forbidden": {"description": "The token's role may not do this.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
         },
         "schemas": {
           "Identifier": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9_.:-]+$"},
@@ -585,6 +713,65 @@ enum OpenAPIDocument {
               "warnings": {"type": "array", "items": {"type": "object", "required": ["subject", "message"], "properties": {"line": {"type": "integer"}, "subject": {"type": "string"}, "message": {"type": "string"}}}}
             }
           },
+          "Role": {"type": "string", "enum": ["viewer", "operator", "admin"]},
+          "TokenCreate": {
+            "type": "object", "additionalProperties": false, "required": ["role"],
+            "properties": {
+              "role": {"$ref": "#/components/schemas/Role"},
+              "description": {"type": "string", "minLength": 1, "maxLength": 256},
+              "expires_at": {"type": "string", "format": "date-time", "description": "Must be in the future; default: never."}
+            }
+          },
+          "Token": {
+            "type": "object",
+            "required": ["id", "role", "description", "created_at", "created_by", "expires_at", "revoked_at"],
+            "properties": {
+              "id": {"type": "string"},
+              "role": {"$ref": "#/components/schemas/Role"},
+              "description": {"type": ["string", "null"]},
+              "created_at": {"type": "string", "format": "date-time"},
+              "created_by": {"type": ["string", "null"], "description": "token:ID of the creator, or controller for the first admin token."},
+              "expires_at": {"type": ["string", "null"], "format": "date-time"},
+              "revoked_at": {"type": ["string", "null"], "format": "date-time"},
+              "token": {"type": "string", "description": "The secret: only in the answer to its creation."}
+            }
+          },
+          "TokenList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}}, "total": {"type": "integer", "minimum": 0}}},
+          "CredentialIssue": {
+            "type": "object", "additionalProperties": false,
+            "properties": {"node": {"$ref": "#/components/schemas/Identifier"}, "qkdn_id": {"$ref": "#/components/schemas/UUID"}},
+            "description": "Exactly one of node and qkdn_id."
+          },
+          "Credential": {
+            "type": "object",
+            "required": ["id", "qkdn_id", "node", "created_at", "created_by", "revoked_at"],
+            "properties": {
+              "id": {"type": "string"},
+              "qkdn_id": {"$ref": "#/components/schemas/UUID"},
+              "node": {"type": ["string", "null"], "description": "The inventory node with that id, if there is one yet."},
+              "created_at": {"type": "string", "format": "date-time"},
+              "created_by": {"type": ["string", "null"]},
+              "revoked_at": {"type": ["string", "null"], "format": "date-time"},
+              "credential": {"type": "string", "description": "The secret: only in the answer to its issue."}
+            }
+          },
+          "CredentialList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Credential"}}, "total": {"type": "integer", "minimum": 0}}},
+          "AuditEntry": {
+            "type": "object",
+            "required": ["id", "time", "actor", "role", "action", "target", "status", "outcome", "detail"],
+            "properties": {
+              "id": {"type": "integer"},
+              "time": {"type": "string", "format": "date-time"},
+              "actor": {"type": "string", "description": "token:ID, agent:CREDENTIAL-ID or anonymous."},
+              "role": {"type": ["string", "null"], "description": "The token's role, or agent."},
+              "action": {"type": "string", "description": "Method and route, such as POST /api/v1/key-paths."},
+              "target": {"type": "string", "description": "The path requested."},
+              "status": {"type": "integer"},
+              "outcome": {"type": "string", "enum": ["success", "refused", "failed"]},
+              "detail": {"type": ["string", "null"], "description": "Why it failed, or the agent's node."}
+            }
+          },
+          "AuditList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}}, "total": {"type": "integer", "minimum": 0}}},
           "Problem": {
             "type": "object",
             "required": ["type", "title", "status", "detail"],

@@ -8,7 +8,7 @@ struct PathRoutes {
     let snapshots: GraphSnapshots
     let configuration: APIConfiguration
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<APIRequestContext>) {
         group.post("compute") { request, _ in
             _ = try QueryParameters(request, allowed: [])
             var request = request

@@ -17,7 +17,7 @@ struct TopologyRoutes {
         var format: TopologyFormat? { TopologyFormat(rawValue: rawValue) }
     }
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<APIRequestContext>) {
         group.get { request, _ in
             _ = try QueryParameters(request, allowed: [])
             let (nodes, links) = try await inventory.topology()

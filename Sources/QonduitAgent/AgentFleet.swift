@@ -25,11 +25,15 @@ public struct FleetNode: Sendable {
     public var nodeID: String
     public var qkdnID: QKDUUID
     public var links: [Link]
+    /// The node's agent credential: the agent presents it to the controller and accepts only the
+    /// controller's proof for it. Nil leaves the agent open (tests of the agent alone).
+    public var credential: AccessSecret?
 
-    public init(nodeID: String, qkdnID: QKDUUID, links: [Link]) {
+    public init(nodeID: String, qkdnID: QKDUUID, links: [Link], credential: AccessSecret? = nil) {
         self.nodeID = nodeID
         self.qkdnID = qkdnID
         self.links = links
+        self.credential = credential
     }
 
     /// The node's tree: one DV-QKD interface per physical link, each link active (or off).
@@ -65,7 +69,7 @@ public enum AgentFleet {
             var agentLogger = logger
             agentLogger[metadataKey: "agent"] = "\(member.nodeID)"
             let app = Application(
-                router: AgentRESTCONFServer.router(for: node),
+                router: AgentRESTCONFServer.router(for: node, credential: member.credential),
                 configuration: .init(address: .hostname(host, port: 0), serverName: "qonduit-agent"),
                 onServerRunning: { channel in
                     continuation.yield(channel.localAddress?.port ?? 0)
@@ -74,7 +78,7 @@ public enum AgentFleet {
                 logger: agentLogger
             )
             services.append(app)
-            services.append(ReporterService(member: member, node: node, ports: ports, controller: controller, host: host,
+            services.append(ReporterService(member: member, node: node, ports: ports, controller: controller.with(credential: member.credential), host: host,
                                             reportEvery: reportEvery, logger: agentLogger, onListening: onListening))
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

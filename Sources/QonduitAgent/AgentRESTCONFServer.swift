@@ -9,14 +9,18 @@ public enum AgentRESTCONFServer {
     static let mediaType = "application/yang-data+xml"
     static let root = "/restconf/data/etsi-qkd-sdn-node:qkd_node"
 
+    /// With a `credential`, RESTCONF requests must carry the controller's proof for it (a bearer
+    /// token); without one (a bare simulator, in tests), anyone may configure the node.
     public static func router(
-        for node: SimulatedNode, maxDocumentBytes: Int = 1 << 20, maxContainerBytes: Int = 64 << 20
+        for node: SimulatedNode, credential: AccessSecret? = nil, maxDocumentBytes: Int = 1 << 20, maxContainerBytes: Int = 64 << 20
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.get(RouterPath(root)) { _, _ in
+        let restconf = router.group()
+        if let credential { restconf.add(middleware: ControllerProofMiddleware(expected: credential.controllerProof)) }
+        restconf.get(RouterPath(root)) { _, _ in
             try await delayed(node) { xml(await node.tree.encoded()) }
         }
-        router.get("\(root)/qkd_links/{entry}") { _, context in
+        restconf.get("\(root)/qkd_links/{entry}") { _, context in
             try await delayed(node) {
                 let id = try key(context, list: "qkd_link")
                 guard let link = await node.tree.links.first(where: { $0.id == id }) else { return missing("no qkd_link \(id)") }
@@ -24,7 +28,7 @@ public enum AgentRESTCONFServer {
             }
         }
         for method in [HTTPRequest.Method.put, .post, .patch] {
-            router.on("\(root)/qkd_links/{entry}", method: method) { request, context in
+            restconf.on("\(root)/qkd_links/{entry}", method: method) { request, context in
                 try await delayed(node) {
                     let id = try key(context, list: "qkd_link")
                     var request = request
@@ -42,7 +46,7 @@ public enum AgentRESTCONFServer {
         }
         // A plain PATCH of a list's container merges many entries at once: a controller configures a
         // node in one request. All or none: nothing is applied unless every entry is acceptable.
-        router.patch(RouterPath("\(root)/qkd_links")) { request, _ in
+        restconf.patch(RouterPath("\(root)/qkd_links")) { request, _ in
             try await delayed(node) {
                 var request = request
                 let body = try await request.collectBody(upTo: maxContainerBytes)
@@ -52,7 +56,7 @@ public enum AgentRESTCONFServer {
                 return Response(status: .noContent)
             }
         }
-        router.patch(RouterPath("\(root)/qkd_applications")) { request, _ in
+        restconf.patch(RouterPath("\(root)/qkd_applications")) { request, _ in
             try await delayed(node) {
                 var request = request
                 let body = try await request.collectBody(upTo: maxContainerBytes)
@@ -64,7 +68,7 @@ public enum AgentRESTCONFServer {
                 return Response(status: .noContent)
             }
         }
-        router.delete("\(root)/qkd_links/{entry}") { _, context in
+        restconf.delete("\(root)/qkd_links/{entry}") { _, context in
             try await delayed(node) {
                 let id = try key(context, list: "qkd_link")
                 do throws(AgentRefusal) { try await node.deleteLink(id) } catch { return refusal(error) }
@@ -72,7 +76,7 @@ public enum AgentRESTCONFServer {
             }
         }
         for method in [HTTPRequest.Method.put, .post, .patch] {
-            router.on("\(root)/qkd_applications/{entry}", method: method) { request, context in
+            restconf.on("\(root)/qkd_applications/{entry}", method: method) { request, context in
                 try await delayed(node) {
                     let id = try key(context, list: "qkd_app")
                     var request = request
@@ -86,7 +90,7 @@ public enum AgentRESTCONFServer {
                 }
             }
         }
-        router.delete("\(root)/qkd_applications/{entry}") { _, context in
+        restconf.delete("\(root)/qkd_applications/{entry}") { _, context in
             try await delayed(node) {
                 let id = try key(context, list: "qkd_app")
                 do throws(AgentRefusal) { try await node.deleteApplication(id) } catch { return refusal(error) }
@@ -137,6 +141,29 @@ public enum AgentRESTCONFServer {
             return Response(status: .noContent)
         }
         return router
+    }
+
+    /// Lets through only requests that carry the controller's proof: a node takes configuration from its controller alone.
+    struct ControllerProofMiddleware: RouterMiddleware {
+        let expected: String
+
+        func handle(
+            _ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response
+        ) async throws -> Response {
+            let presented = request.headers[.authorization].flatMap { value -> String? in
+                let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+                return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
+            }
+            guard let presented, constantTimeEquals(presented, expected) else {
+                var response = refuse(
+                    .init([.init(type: "protocol", tag: "access-denied", message: "only this node's controller may use its RESTCONF interface")]),
+                    status: .unauthorized
+                )
+                response.headers[.wwwAuthenticate] = #"Bearer realm="qonduit-agent""#
+                return response
+            }
+            return try await next(request, context)
+        }
     }
 
     /// The list key from a RESTCONF segment such as `qkd_link=UUID`.

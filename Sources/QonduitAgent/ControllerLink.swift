@@ -2,17 +2,27 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import QonduitCore
+public import QonduitCore
 public import QonduitETSI
 
 /// The agent's side of the controller's southbound: registration and notifications, over HTTP.
 public struct ControllerLink: Sendable {
     public let controllerURL: String
     let client: HTTPClient
+    /// The node's credential, sent as a bearer token with every request.
+    public var credential: AccessSecret?
 
-    public init(controllerURL: String, client: HTTPClient = .shared) {
+    public init(controllerURL: String, credential: AccessSecret? = nil, client: HTTPClient = .shared) {
         self.controllerURL = controllerURL.hasSuffix("/") ? String(controllerURL.dropLast()) : controllerURL
+        self.credential = credential
         self.client = client
+    }
+
+    /// The same controller, with another node's credential.
+    public func with(credential: AccessSecret?) -> ControllerLink {
+        var link = self
+        link.credential = credential
+        return link
     }
 
     public struct Refused: Error, CustomStringConvertible {
@@ -44,6 +54,7 @@ public struct ControllerLink: Sendable {
         var request = HTTPClientRequest(url: controllerURL + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/yang-data+xml")
+        if let credential { request.headers.add(name: "Authorization", value: "Bearer \(credential.text)") }
         request.body = .bytes(ByteBuffer(string: document))
         let response = try await client.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 1 << 20)

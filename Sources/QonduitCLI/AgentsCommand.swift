@@ -7,7 +7,8 @@ import QonduitTopology
 
 struct AgentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "agents", abstract: "Simulated GS QKD 015 node agents.", subcommands: [Simulate.self]
+        commandName: "agents", abstract: "Node agents: their credentials, and simulated GS QKD 015 agents.",
+        subcommands: [Simulate.self, Credential.self, Credentials.self, RevokeCredential.self]
     )
 
     struct Simulate: AsyncParsableCommand {
@@ -20,11 +21,15 @@ struct AgentsCommand: AsyncParsableCommand {
                 injected per agent: POST /agent/v1/links/QKDL_ID/down (or /up, /qber?value=0.2), /agent/v1/heartbeats/stop \
                 (or /start), /agent/v1/delay?ms=N, /agent/v1/crash (the agent goes silent and its RESTCONF server answers 503) and \
                 /agent/v1/restart (it comes back without its configuration and registers again). Each agent prints \
-                `agent NODE listening on URL`. Stops on Ctrl-C or SIGTERM.
+                `agent NODE listening on URL`. Stops on Ctrl-C or SIGTERM. \
+                With an admin token (as every command that talks to the controller finds one), it issues each agent \
+                a credential of its own: the agent presents it to the controller and accepts configuration only \
+                from the controller that proves it knows it.
                 """
         )
 
         @Option(help: "Base URL of the controller.") var controller = "http://127.0.0.1:8080"
+        @OptionGroup var access: TokenOptions
         @Option(help: "Simulate only the nodes of this topology file (matched by id); default: every node.") var topology: String?
         @Option(name: .customLong("node"), help: "Simulate only this node; may be repeated.") var nodes: [String] = []
         @Option(help: "Send link performance and key pools every this many heartbeats.") var reportEvery = 5
@@ -37,14 +42,23 @@ struct AgentsCommand: AsyncParsableCommand {
         func run() async throws {
             var logger = Logger(label: "qonduit-agents")
             logger.logLevel = logLevel
-            let client = try ClientOptions.parse(["--server", controller]).controller()
+            let client = try ControllerClient(server: controller, token: access.resolvedToken())
             let inventory: TopologyJSON = try await client.send("GET", "/api/v1/topology")
             var wanted = Set(nodes)
             if let topology {
                 wanted.formUnion(try TopologyFiles.read(topology, format: nil, fiberModel: .standard).topology.nodes.map(\.id.rawValue))
             }
-            let members = try Self.fleet(inventory, only: wanted)
+            var members = try Self.fleet(inventory, only: wanted)
             guard !members.isEmpty else { throw CLIError("no node to simulate: the controller's inventory has none of those asked for") }
+            for index in members.indices {
+                let issued: CredentialJSON = try await client.send(
+                    "POST", "/api/v1/agents/credentials", body: RequestText.json(["node": members[index].nodeID])
+                )
+                guard let secret = issued.credential.flatMap({ AccessSecret($0, kind: .agentCredential) }) else {
+                    throw CLIError("the controller issued no usable credential for node '\(members[index].nodeID)'")
+                }
+                members[index].credential = secret
+            }
             try await AgentFleet.run(members, controller: ControllerLink(controllerURL: client.baseURL), reportEvery: reportEvery, logger: logger) { member, url in
                 FileHandle.standardOutput.write(Data("agent \(member.nodeID) listening on \(url)\n".utf8))
             }
@@ -72,6 +86,74 @@ struct AgentsCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+extension AgentsCommand {
+    struct Credential: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a credential for a node's agent (admin); it is printed once and not kept by the controller.",
+            discussion: """
+                The agent sends it as Authorization: Bearer CREDENTIAL when it registers and reports, and may speak \
+                only for the node it is bound to. The controller authenticates itself to the agent with a proof \
+                derived from the node's newest credential. For a node an agent will onboard (serve --auto-onboard), \
+                give its GS QKD 015 id with --qkdn-id instead of a node id.
+                """
+        )
+        @Argument(help: "The node whose agent gets the credential.") var node: String?
+        @Option(help: "The GS QKD 015 id (UUID) of a node the inventory does not have yet.") var qkdnId: String?
+        @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            guard (node == nil) != (qkdnId == nil) else { throw ValidationError("give either a node id or --qkdn-id") }
+            if let qkdnId, QKDUUID(qkdnId) == nil { throw ValidationError("--qkdn-id must be a UUID, got '\(qkdnId)'") }
+        }
+
+        func run() async throws {
+            let body = try RequestText.json(node.map { ["node": $0] } ?? ["qkdn_id": qkdnId ?? ""])
+            let issued: CredentialJSON = try await client.controller().send("POST", "/api/v1/agents/credentials", body: body)
+            if client.json { return try printJSON(issued) }
+            print(issued.credential ?? "")
+            printError("credential \(issued.id) for \(issued.node.map { "node \($0)" } ?? "qkdn_id \(issued.qkdn_id)"); store it now, it cannot be shown again")
+        }
+    }
+
+    struct Credentials: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List agents' credentials (admin): ids and nodes, never the secrets.")
+        @Option(help: "Only this node's.") var node: String?
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let page: PageJSON<CredentialJSON> = try await client.controller().send(
+                "GET", "/api/v1/agents/credentials", query: node.map { ["node": $0] } ?? [:]
+            )
+            if client.json { return try printJSON(page.items) }
+            print(Table(header: ["ID", "NODE", "QKDN ID", "CREATED", "CREATED BY", "REVOKED"], rows: page.items.map {
+                [$0.id, $0.node ?? "-", $0.qkdn_id, $0.created_at, $0.created_by ?? "-", $0.revoked_at ?? "-"]
+            }).rendered)
+            print("\(page.items.count) credential\(page.items.count == 1 ? "" : "s")")
+        }
+    }
+
+    struct RevokeCredential: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an agent's credential (admin): the agent is refused from then on.")
+        @Argument(help: "The credential's id (qonduit agents credentials lists them).") var id: String
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let _: NoContent = try await client.controller().send("DELETE", "/api/v1/agents/credentials/\(RequestText.segment(id))")
+            print("revoked credential \(id)")
+        }
+    }
+}
+
+struct CredentialJSON: Codable {
+    var id: String
+    var qkdn_id: String
+    var node: String?
+    var created_at: String
+    var created_by: String?
+    var revoked_at: String?
+    var credential: String?
 }
 
 struct TopologyJSON: Decodable {

@@ -8,19 +8,51 @@ import NIOHTTP1
 struct ClientOptions: ParsableArguments {
     @Option(help: "Base URL of the controller.") var server = "http://127.0.0.1:8080"
     @Flag(help: "Print JSON instead of a table, for scripts.") var json = false
+    @OptionGroup var access: TokenOptions
 
     func controller() throws -> ControllerClient {
-        guard let url = URL(string: server), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw ValidationError("--server must be an http(s) URL such as http://127.0.0.1:8080, got '\(server)'")
+        try ControllerClient(server: server, token: access.resolvedToken())
+    }
+}
+
+/// How a command finds its API token: `--token`, else `QONDUIT_TOKEN`, else the token file.
+struct TokenOptions: ParsableArguments {
+    static let defaultFile = "qonduit-admin.token"
+
+    @Option(help: "API token (prefer QONDUIT_TOKEN or --token-file: a command line is visible to other users).")
+    var token: String?
+    @Option(help: "File holding the API token; `qonduit serve` writes the first admin token to this name beside its database.")
+    var tokenFile = TokenOptions.defaultFile
+
+    func resolvedToken() throws -> String? {
+        if let token { return token }
+        if let token = ProcessInfo.processInfo.environment["QONDUIT_TOKEN"], !token.isEmpty { return token }
+        guard FileManager.default.fileExists(atPath: tokenFile) else {
+            // The default file is a convenience; one named on purpose must be there.
+            if tokenFile != Self.defaultFile { throw ValidationError("--token-file '\(tokenFile)' does not exist") }
+            return nil
         }
-        return ControllerClient(baseURL: server.hasSuffix("/") ? String(server.dropLast()) : server)
+        do {
+            return try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch {
+            throw ValidationError("cannot read --token-file '\(tokenFile)': \(error.localizedDescription)")
+        }
     }
 }
 
 /// A small client of the northbound API that turns problem+json answers into readable errors.
 struct ControllerClient {
     var baseURL: String
+    var token: String?
     private static let maxResponseBytes = 512 * 1024 * 1024
+
+    init(server: String, token: String?) throws {
+        guard let url = URL(string: server), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw ValidationError("--server must be an http(s) URL such as http://127.0.0.1:8080, got '\(server)'")
+        }
+        baseURL = server.hasSuffix("/") ? String(server.dropLast()) : server
+        self.token = token
+    }
 
     func send<Response: Decodable>(
         _ method: String, _ path: String, query: [String: String] = [:], body: [UInt8]? = nil,
@@ -34,6 +66,7 @@ struct ControllerClient {
         var request = HTTPClientRequest(url: url)
         request.method = .init(rawValue: method)
         request.headers.add(name: "Accept", value: "application/json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
@@ -52,7 +85,7 @@ struct ControllerClient {
         }
         let data = Data(try await response.body.collect(upTo: Self.maxResponseBytes).readableBytesView)
         guard (200..<300).contains(response.status.code) else {
-            throw CLIError(Self.describeFailure(status: Int(response.status.code), data: data))
+            throw CLIError(describeFailure(status: Int(response.status.code), data: data))
         }
         if data.isEmpty, let nothing = NoContent() as? Response { return nothing }
         do {
@@ -74,6 +107,7 @@ struct ControllerClient {
         guard let url = components?.string else { throw CLIError("cannot form a URL from \(baseURL)\(path)") }
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Accept", value: "text/event-stream")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         // No read timeout: a quiet stream sends a keep-alive comment every 15 s.
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(3))))
@@ -81,7 +115,7 @@ struct ControllerClient {
         let response = try await client.execute(request, timeout: .hours(24 * 365))
         guard (200..<300).contains(response.status.code) else {
             let data = Data(try await response.body.collect(upTo: 1024 * 1024).readableBytesView)
-            throw CLIError(Self.describeFailure(status: Int(response.status.code), data: data))
+            throw CLIError(describeFailure(status: Int(response.status.code), data: data))
         }
         connected()
         var parser = ServerSentEventParser()
@@ -102,7 +136,7 @@ struct ControllerClient {
         }
     }
 
-    private static func describeFailure(status: Int, data: Data) -> String {
+    private func describeFailure(status: Int, data: Data) -> String {
         struct ProblemJSON: Decodable {
             struct Item: Decodable {
                 var pointer: String?
@@ -120,7 +154,24 @@ struct ControllerClient {
             let location = item.pointer ?? item.line.map { "line \($0)" }
             lines.append("  \(location.map { "\($0): " } ?? "")\(item.message)")
         }
+        if status == 401 {
+            lines.append(token == nil
+                ? "  no API token was given: use --token-file (default ./\(TokenOptions.defaultFile), which qonduit serve writes beside its database), QONDUIT_TOKEN or --token"
+                : "  the token given was refused: check --token-file, QONDUIT_TOKEN or --token")
+        }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// Request bodies and URL paths, built so that no value can change their shape.
+enum RequestText {
+    static func json(_ object: [String: any Sendable]) throws -> [UInt8] {
+        [UInt8](try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+    }
+
+    /// `text` as one path segment: `/`, `?`, `#` and the like percent-encoded.
+    static func segment(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#;"))) ?? text
     }
 }
 

@@ -61,14 +61,18 @@ struct IngestBench: AsyncParsableCommand {
             guard let port = await iterator.next() else { throw CLIError("the benchmark server did not start") }
             let base = "http://127.0.0.1:\(port)/southbound/v1"
             // Each agent reports on one of its node's links.
-            var senders: [(node: QKDUUID, body: String)] = []
+            var senders: [(node: QKDUUID, credential: String, body: String)] = []
             for node in nodes.prefix(agents).map(\.value) {
                 guard let id = node.qkdnID, let link = links.first(where: { $0.value.nodeA == node.id || $0.value.nodeB == node.id })?.value.qkdlID else { continue }
-                _ = try await Self.post("\(base)/agents?restconf_url=http://127.0.0.1:1/restconf", ETSINode(id: id, status: .operating).encoded())
+                // Each agent authenticates as its node, as in production.
+                let credential = try await inventory.issueAgentCredential(for: id, createdBy: "bench").1.text
+                _ = try await Self.post(
+                    "\(base)/agents?restconf_url=http://127.0.0.1:1/restconf", ETSINode(id: id, status: .operating).encoded(), credential: credential
+                )
                 let notification = AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: .linkPerformance(
                     link: link, .init(secretKeyRateBps: 12_000, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 21))])
                 ))
-                senders.append((id, notification.encoded()))
+                senders.append((id, credential, notification.encoded()))
             }
             let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
             let start = ContinuousClock.now
@@ -82,7 +86,7 @@ struct IngestBench: AsyncParsableCommand {
                             let sender = reporters[index % reporters.count]
                             index += concurrency
                             let begin = ContinuousClock.now
-                            _ = try await Self.post("\(base)/notifications?qkdn_id=\(sender.node.text)", sender.body)
+                            _ = try await Self.post("\(base)/notifications?qkdn_id=\(sender.node.text)", sender.body, credential: sender.credential)
                             latencies.append((ContinuousClock.now - begin).milliseconds)
                             sent += 1
                         }
@@ -105,9 +109,10 @@ struct IngestBench: AsyncParsableCommand {
         }
     }
 
-    static func post(_ url: String, _ body: String) async throws -> Int {
+    static func post(_ url: String, _ body: String, credential: String) async throws -> Int {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(credential)")
         request.headers.add(name: "Content-Type", value: "application/yang-data+xml")
         request.body = .bytes(ByteBuffer(string: body))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))

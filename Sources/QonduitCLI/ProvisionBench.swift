@@ -20,6 +20,7 @@ struct ProvisionBench: AsyncParsableCommand {
     )
 
     @Option(help: "Base URL of the controller.") var server = "http://127.0.0.1:8080"
+    @OptionGroup var access: TokenOptions
     @Option(help: "Key paths to request.") var paths = 2_000
     @Option(help: "Requests in flight at once.") var concurrency = 16
     @Option(help: "Rate of each key path, bit/s.") var rate = 100.0
@@ -39,7 +40,7 @@ struct ProvisionBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try ClientOptions.parse(["--server", server]).controller()
+        let client = try ControllerClient(server: server, token: access.resolvedToken())
         let nodes: [NodeJSON] = try await client.fetchAll("/api/v1/nodes")
         guard nodes.count >= 2 else { throw CLIError("the controller has \(nodes.count) node(s); provisioning needs two") }
         var random = SplitMix64(seed: seed)
@@ -55,7 +56,7 @@ struct ProvisionBench: AsyncParsableCommand {
         let started = ContinuousClock.now
         let outcomes: [Outcome]
         do {
-            outcomes = try await Self.provision(pairs, rate: rate, concurrency: concurrency, server: server, over: http)
+            outcomes = try await Self.provision(pairs, rate: rate, concurrency: concurrency, client: client, over: http)
         } catch {
             try? await http.shutdown()
             throw error
@@ -80,7 +81,7 @@ struct ProvisionBench: AsyncParsableCommand {
 
     /// Sends one request per pair, `concurrency` at a time, timing each.
     static func provision(
-        _ pairs: [(String, String)], rate: Double, concurrency: Int, server: String, over http: HTTPClient
+        _ pairs: [(String, String)], rate: Double, concurrency: Int, client: ControllerClient, over http: HTTPClient
     ) async throws -> [Outcome] {
         try await withThrowingTaskGroup(of: [Outcome].self) { group in
             let lanes = min(concurrency, pairs.count)
@@ -89,8 +90,9 @@ struct ProvisionBench: AsyncParsableCommand {
                     var results: [Outcome] = []
                     for index in stride(from: lane, to: pairs.count, by: lanes) {
                         let (a, b) = pairs[index]
-                        var request = HTTPClientRequest(url: "\(server)/api/v1/key-paths")
+                        var request = HTTPClientRequest(url: "\(client.baseURL)/api/v1/key-paths")
                         request.method = .POST
+                        if let token = client.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
                         request.headers.add(name: "Content-Type", value: "application/json")
                         request.body = .bytes(ByteBuffer(string: #"{"source":"\#(a)","destination":"\#(b)","rate_bps":\#(rate)}"#))
                         let sent = ContinuousClock.now

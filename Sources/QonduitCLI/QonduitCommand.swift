@@ -11,11 +11,15 @@ public struct QonduitCommand: AsyncParsableCommand {
             `qonduit nodes list`, `qonduit links list`, `qonduit topology import` and \
             `qonduit paths compute`; provision key paths with `qonduit paths provision` (and list, show, \
             delete, reoptimize them); follow what changes with `qonduit events`; simulate node agents with \
-            `qonduit agents simulate`.
+            `qonduit agents simulate`. Every command that talks to the controller needs an API token: the first \
+            start writes an admin token to qonduit-admin.token beside the database, which commands read from the \
+            current directory by default (--token-file, QONDUIT_TOKEN or --token say otherwise); manage tokens \
+            with `qonduit tokens`, agents' credentials with `qonduit agents credential`, and read who did what \
+            with `qonduit audit`.
             """,
         subcommands: [
             ServeCommand.self, TopologyCommand.self, NodesCommand.self, LinksCommand.self, PathsCommand.self, EventsCommand.self, AgentsCommand.self,
-            BenchCommand.self,
+            TokensCommand.self, AuditCommand.self, BenchCommand.self,
         ]
     )
 

@@ -25,6 +25,7 @@ struct RerouteBench: AsyncParsableCommand {
     enum Trigger: String, ExpressibleByArgument { case agent, api }
 
     @Option(help: "Base URL of the controller.") var server = "http://127.0.0.1:8080"
+    @OptionGroup var access: TokenOptions
     @Option(help: "Key paths over the link.") var paths = 10_000
     @Option(help: "The link to fail (default: the one with the most key rate).") var link: String?
     @Option(help: "Provisioning requests in flight at once.") var concurrency = 32
@@ -38,7 +39,7 @@ struct RerouteBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try ClientOptions.parse(["--server", server]).controller()
+        let client = try ControllerClient(server: server, token: access.resolvedToken())
         let links: [LinkJSON] = try await client.fetchAll("/api/v1/links")
         guard let chosen = link.map({ id in links.first { $0.id == id } }) ?? links.filter({ $0.status == "up" }).max(by: { $0.key_rate_bps < $1.key_rate_bps })
         else { throw CLIError(link.map { "the controller has no link '\($0)'" } ?? "the controller has no link that is up") }
@@ -55,7 +56,7 @@ struct RerouteBench: AsyncParsableCommand {
 
         let provisioned = ContinuousClock.now
         let outcomes = try await ProvisionBench.provision(
-            Array(repeating: (chosen.node_a, chosen.node_b), count: paths), rate: rate, concurrency: concurrency, server: server, over: http
+            Array(repeating: (chosen.node_a, chosen.node_b), count: paths), rate: rate, concurrency: concurrency, client: client, over: http
         )
         let created = outcomes.compactMap { $0.status == 201 && $0.state == "active" ? $0.id : nil }
         let provisionSeconds = (ContinuousClock.now - provisioned).milliseconds / 1000

@@ -87,6 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError("cannot open the inventory database '\(db)': \(error)")
         }
         try await inventory.setEventRetention(eventRetention)
+        try await Self.writeFirstAdminToken(inventory: inventory, db: db, logger: logger)
         let fiberModel = try fiber.model()
         for file in topologies {
             let summary = try await TopologyFiles.importFile(file, into: inventory, mode: .merge, fiberModel: fiberModel)
@@ -96,8 +97,11 @@ struct ServeCommand: AsyncParsableCommand {
             ])
             for warning in summary.warnings { logger.warning("\(warning.formatted(file: file))") }
         }
+        // The controller authenticates to each agent with the proof of its node's credential.
+        let restconf = AgentRESTCONFClient(inventory: inventory)
         let provisioner = KeyPathProvisioner(
-            inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger, qberThreshold: qberThreshold
+            inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory, restconf: restconf), logger: logger,
+            qberThreshold: qberThreshold
         )
         // A controller stopped mid-provisioning left its reservations in the database: finish configuring them.
         await provisioner.resumePending()
@@ -111,7 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
         let southbound = SouthboundConfiguration(
             heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats, autoOnboard: autoOnboard
         )
-        SouthboundAPI.register(on: router, inventory: inventory, configuration: southbound)
+        SouthboundAPI.register(on: router, inventory: inventory, configuration: southbound, restconf: restconf)
         var app = Application(
             router: router,
             // A response being written (an event stream, say) is not idle; a half-sent request is.
@@ -127,11 +131,28 @@ struct ServeCommand: AsyncParsableCommand {
         )
         app.addServices(
             AgentLivenessMonitor(inventory: inventory, configuration: southbound, logger: logger),
-            AgentReconciler(inventory: inventory, period: .milliseconds(reconcileIntervalMs), logger: logger),
+            AgentReconciler(inventory: inventory, restconf: restconf, period: .milliseconds(reconcileIntervalMs), logger: logger),
             KeyPathRepairService(provisioner: provisioner, period: .milliseconds(200))
         )
         logger.info("inventory", metadata: ["db": "\(db)"])
         try await app.runService()
+    }
+}
+
+extension ServeCommand {
+    /// On a fresh inventory, creates the first admin token and writes it, readable by the owner
+    /// alone, to `qonduit-admin.token` beside the database (the current directory for ':memory:').
+    static func writeFirstAdminToken(inventory: Inventory, db: String, logger: Logger) async throws {
+        guard let (token, secret) = try await inventory.createFirstAdminToken() else { return }
+        let directory = db == ":memory:" ? "." : URL(fileURLWithPath: db).deletingLastPathComponent().path
+        let path = URL(fileURLWithPath: directory).appendingPathComponent(TokenOptions.defaultFile).path
+        do {
+            try SecretFile.write(secret.text + "\n", to: path)
+        } catch {
+            _ = try? await inventory.revokeAPIToken(token.id)
+            throw CLIError("cannot write the first admin token to '\(path)': \(error); the token was revoked")
+        }
+        logger.notice("first start: admin token written", metadata: ["file": "\(path)", "token_id": "\(token.id)"])
     }
 }
 

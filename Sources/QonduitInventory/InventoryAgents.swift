@@ -259,7 +259,6 @@ extension Inventory {
         }
     }
 
-    /// The `qkd_node` document the node's agent last sent, or nil when no agent registered for it.
     /// Where node `node`'s agent serves RESTCONF and whether it is heard from; nil when none has registered.
     public func agentAddress(of node: NodeID) async throws -> (restconfURL: String, state: AgentState)? {
         try await database.read { db in
@@ -270,6 +269,7 @@ extension Inventory {
         }
     }
 
+    /// The `qkd_node` document the node's agent last sent, or nil when no agent registered for it.
     public func agentTree(of node: String) async throws -> String? {
         try await database.read { db in
             guard try NodeRecord.exists(db, key: node) else { throw InventoryError.nodeNotFound(node) }

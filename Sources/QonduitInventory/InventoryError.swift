@@ -26,6 +26,8 @@ public enum InventoryError: Error, Sendable, Equatable {
     case reservedByKeyPaths(String, keyPaths: [String])
     /// A plan would put more on a link than its key rate allows (or use a link that is not up).
     case overReservation(link: LinkID, keyRateBps: Double, reservedBps: Double, askedBps: Double)
+    case tokenNotFound(String)
+    case credentialNotFound(String)
     /// A stored row does not read back: the database was changed outside the controller.
     case corrupt(String)
 }

@@ -232,6 +232,47 @@ enum InventoryMigrations {
             try db.execute(sql: "CREATE INDEX desired_link_key_path ON desired_link(key_path_id) WHERE key_path_id IS NOT NULL")
             try db.execute(sql: "CREATE INDEX desired_app_key_path ON desired_app(key_path_id) WHERE key_path_id IS NOT NULL")
         }
+        migrator.registerMigration("v9: operators' tokens, agents' credentials, audit log") { db in
+            // Only digests of secrets are stored: a copy of the database lets no one in.
+            try db.execute(sql: """
+                CREATE TABLE api_token (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 16),
+                    role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+                    hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),
+                    description TEXT CHECK (description IS NULL OR length(description) <= 256),
+                    created_at TEXT NOT NULL,
+                    created_by TEXT,
+                    expires_at TEXT,
+                    revoked_at TEXT
+                ) STRICT, WITHOUT ROWID
+                """)
+            try db.execute(sql: """
+                CREATE TABLE agent_credential (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 16),
+                    qkdn_id TEXT NOT NULL CHECK (length(qkdn_id) = 36 AND qkdn_id = lower(qkdn_id)),
+                    verifier TEXT NOT NULL UNIQUE CHECK (length(verifier) = 64),
+                    controller_proof TEXT NOT NULL CHECK (length(controller_proof) = 64),
+                    created_at TEXT NOT NULL,
+                    created_by TEXT,
+                    revoked_at TEXT
+                ) STRICT, WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX agent_credential_qkdn_id ON agent_credential(qkdn_id, created_at)")
+            try db.execute(sql: """
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    role TEXT,
+                    action TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('success', 'refused', 'failed')),
+                    detail TEXT
+                ) STRICT
+                """)
+            try db.execute(sql: "CREATE INDEX audit_actor ON audit(actor, id)")
+        }
         return migrator
     }
 }

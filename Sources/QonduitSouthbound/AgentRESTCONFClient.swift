@@ -4,11 +4,15 @@ import NIOCore
 import NIOHTTP1
 import QonduitCore
 public import QonduitETSI
+public import QonduitInventory
 
 /// The controller as a RESTCONF client (RFC 8040, XML) of its node agents.
 public struct AgentRESTCONFClient: Sendable {
     let client: HTTPClient
     let timeout: TimeAmount
+    /// What the controller presents to the agent serving RESTCONF at a URL (its proof, sent as a
+    /// bearer token); nil sends none.
+    let proof: @Sendable (_ restconfURL: String) async throws -> String?
 
     /// Agents that are down refuse connections; AsyncHTTPClient retries a refused connection until
     /// its connect timeout, so a short one keeps the reconciler and re-synchronisation moving.
@@ -17,9 +21,18 @@ public struct AgentRESTCONFClient: Sendable {
         eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(10)))
     )
 
-    public init(client: HTTPClient = AgentRESTCONFClient.defaultClient, timeout: TimeAmount = .seconds(10)) {
+    public init(
+        client: HTTPClient = AgentRESTCONFClient.defaultClient, timeout: TimeAmount = .seconds(10),
+        proof: @escaping @Sendable (_ restconfURL: String) async throws -> String? = { _ in nil }
+    ) {
         self.client = client
         self.timeout = timeout
+        self.proof = proof
+    }
+
+    /// A client that authenticates to each agent with the proof of its node's newest credential.
+    public init(inventory: Inventory, client: HTTPClient = AgentRESTCONFClient.defaultClient, timeout: TimeAmount = .seconds(10)) {
+        self.init(client: client, timeout: timeout) { url in try await inventory.controllerProof(forAgentAt: url) }
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -38,8 +51,9 @@ public struct AgentRESTCONFClient: Sendable {
 
     /// The agent's whole tree, decoded, with the document as it was sent.
     public func tree(at restconfURL: String) async throws -> (node: ETSINode, document: String) {
-        let url = "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node"
-        let body = try await send(.GET, url, body: nil)
+        let path = "/data/etsi-qkd-sdn-node:qkd_node"
+        let url = restconfURL + path
+        let body = try await send(.GET, restconfURL, path, body: nil)
         do {
             return (try ETSINode.decode(body.readableBytesView), String(buffer: body))
         } catch {
@@ -69,7 +83,7 @@ public struct AgentRESTCONFClient: Sendable {
 
     /// Puts an entry document (`<qkd_link>`, `<qkd_app>`) as the list entry with key `id`.
     public func put(entry document: String, list: ConfigurationList, id: QKDUUID, at restconfURL: String) async throws {
-        _ = try await send(.PUT, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/\(list.path)=\(id.text)", body: document)
+        _ = try await send(.PUT, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(list.path)=\(id.text)", body: document)
     }
 
     /// Puts links: one entry as itself, several in one request.
@@ -90,13 +104,13 @@ public struct AgentRESTCONFClient: Sendable {
     public func patch(entries documents: [String], list: ConfigurationList, at restconfURL: String) async throws {
         let container: ETSIEntryList = list == .links ? .links : .applications
         let path = list == .links ? "qkd_links" : "qkd_applications"
-        _ = try await send(.PATCH, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/\(path)", body: container.document(of: documents))
+        _ = try await send(.PATCH, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(path)", body: container.document(of: documents))
     }
 
     /// Deletes the list entry with key `id`; `ignoringMissing` makes an entry already gone a success.
     public func delete(_ list: ConfigurationList, id: QKDUUID, at restconfURL: String, ignoringMissing: Bool = false) async throws {
         do {
-            _ = try await send(.DELETE, "\(restconfURL)/data/etsi-qkd-sdn-node:qkd_node/\(list.path)=\(id.text)", body: nil)
+            _ = try await send(.DELETE, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(list.path)=\(id.text)", body: nil)
         } catch let failure as Failure where ignoringMissing && failure.status == 404 {
             return
         }
@@ -110,9 +124,11 @@ public struct AgentRESTCONFClient: Sendable {
         try await delete(.applications, id: id, at: restconfURL)
     }
 
-    private func send(_ method: HTTPMethod, _ url: String, body: String?) async throws -> ByteBuffer {
+    private func send(_ method: HTTPMethod, _ restconfURL: String, _ path: String, body: String?) async throws -> ByteBuffer {
+        let url = restconfURL + path
         var request = HTTPClientRequest(url: url)
         request.method = method
+        if let proof = try await proof(restconfURL) { request.headers.add(name: "Authorization", value: "Bearer \(proof)") }
         request.headers.add(name: "Accept", value: "application/yang-data+xml")
         if let body {
             request.headers.add(name: "Content-Type", value: "application/yang-data+xml")

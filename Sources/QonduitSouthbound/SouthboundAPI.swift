@@ -11,18 +11,22 @@ public import QonduitInventory
 public enum SouthboundAPI {
     static let mediaType = "application/yang-data+xml"
 
-    public static func register(
-        on router: Router<BasicRequestContext>, inventory: Inventory, configuration: SouthboundConfiguration,
+    public static func register<Context: RequestContext>(
+        on router: Router<Context>, inventory: Inventory, configuration: SouthboundConfiguration,
         restconf: AgentRESTCONFClient = AgentRESTCONFClient()
     ) {
         let group = router.group("/southbound/v1")
+        let authenticator = AgentAuthenticator(inventory: inventory)
         group.post("agents") { request, context in
-            await respond(context.logger) { () async throws(SouthboundError) -> Response in
+            var credential: AgentCredentialInfo?
+            let response = await respond(context.logger) { () async throws(SouthboundError) -> Response in
+                credential = try await authenticator.authenticate(request)
                 guard let url = request.uri.queryParameters.get("restconf_url") else { throw .missingParameter("restconf_url") }
                 try checkRESTCONFURL(url)
                 let body = try await readBody(request, limit: configuration.maxDocumentBytes)
                 let node: ETSINode
                 do throws(ETSIDecodingError) { node = try ETSINode.decode(body.readableBytesView) } catch { throw .decoding(error) }
+                try authenticator.authorize(credential, for: node.id)
                 let result = try await inventoryCall {
                     try await inventory.registerAgent(
                         node.registration(restconfURL: url, tree: String(buffer: body)), autoOnboard: configuration.autoOnboard,
@@ -38,13 +42,21 @@ public enum SouthboundAPI {
                 )
                 return xml(answer.encoded(), status: result.createdNode ? .created : .ok)
             }
+            // A registration changes the inventory: audited whatever its outcome.
+            await authenticator.audit(credential, action: "POST /southbound/v1/agents", request: request, response: response, logger: context.logger)
+            return response
         }
         group.post("notifications") { request, context in
-            await respond(context.logger) { () async throws(SouthboundError) -> Response in
+            var credential: AgentCredentialInfo?
+            let response = await respond(context.logger) { () async throws(SouthboundError) -> Response in
+                credential = try await authenticator.authenticate(request)
                 let body = try await readBody(request, limit: configuration.maxDocumentBytes)
                 let notifications: [AgentNotification]
                 do throws(ETSIDecodingError) { notifications = try AgentNotification.decodeBatch(body.readableBytesView) } catch { throw .decoding(error) }
-                let sender = try sender(of: notifications, query: request.uri.queryParameters.get("qkdn_id"))
+                let sender = try sender(
+                    of: notifications, query: request.uri.queryParameters.get("qkdn_id") ?? credential?.qkdnID.description
+                )
+                try authenticator.authorize(credential, for: sender)
                 var reports: [AgentReport] = []
                 for notification in notifications { reports += try notification.event.reports() }
                 let outcome = try await inventoryCall { try await inventory.applyAgentReports(from: sender, reports) }
@@ -55,6 +67,13 @@ public enum SouthboundAPI {
                 }
                 return Response(status: .noContent)
             }
+            // Reports come many a second: only refusals are audited (what they change is in the event log).
+            if response.status == .unauthorized || response.status == .forbidden {
+                await authenticator.audit(
+                    credential, action: "POST /southbound/v1/notifications", request: request, response: response, logger: context.logger
+                )
+            }
+            return response
         }
     }
 

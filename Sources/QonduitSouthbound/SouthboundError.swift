@@ -9,6 +9,10 @@ enum SouthboundError: Error {
     case missingParameter(String)
     case inventory(InventoryError)
     case tooLarge(Int)
+    /// No valid agent credential (401).
+    case unauthenticated(String)
+    /// A credential for another node than the one the request is for (403).
+    case forbidden(String)
     /// The controller could not do it (its database failed): not the agent's fault.
     case failed(String)
 
@@ -16,6 +20,8 @@ enum SouthboundError: Error {
         switch self {
         case .decoding, .invalid, .missingParameter: 400
         case .tooLarge: 413
+        case .unauthenticated: 401
+        case .forbidden: 403
         case .failed: 500
         case .inventory(let error):
             switch error {
@@ -34,6 +40,8 @@ enum SouthboundError: Error {
             return RESTCONFErrors([.init(tag: "invalid-value", message: message)])
         case .missingParameter(let name):
             return RESTCONFErrors([.init(type: "protocol", tag: "missing-attribute", message: "the query parameter \(name) is required")])
+        case .unauthenticated(let message), .forbidden(let message):
+            return RESTCONFErrors([.init(type: "protocol", tag: "access-denied", message: message)])
         case .failed(let message):
             return RESTCONFErrors([.init(tag: "operation-failed", message: "the controller failed: \(message)")])
         case .tooLarge(let limit):

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import Logging
+import QonduitCore
+import QonduitInventory
+
+/// Lets a request through only with a valid bearer token whose role allows the operation (401 and
+/// 403 problems otherwise), and appends every change, and every refusal, to the audit log.
+struct AccessControlMiddleware: RouterMiddleware {
+    let inventory: Inventory
+
+    func handle(
+        _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let route = context.endpointPath ?? request.uri.path
+        let required = AccessPolicy.requiredRole(method: request.method.rawValue, route: route)
+        let action = "\(request.method.rawValue) \(route)"
+        guard let presented = Self.bearer(request), let token = try await inventory.authenticateAPIToken(presented) else {
+            let unauthorized = Problem(
+                .unauthorized,
+                detail: request.headers[.authorization] == nil
+                    ? "this operation needs an API token: send Authorization: Bearer TOKEN (qonduit tokens create)"
+                    : "the API token is not valid: unknown, expired or revoked"
+            )
+            var response = try unauthorized.response(from: request, context: context)
+            response.headers[.wwwAuthenticate] = #"Bearer realm="qonduit""#
+            await record(AuditEntry(actor: "anonymous", role: nil, action: action, target: request.uri.path, status: 401), context)
+            return response
+        }
+        guard token.role.allows(required) else {
+            let forbidden = Problem(.forbidden, detail: "\(action) needs the \(required.rawValue) role; this token has \(token.role.rawValue)")
+            await record(AuditEntry(actor: "token:\(token.id)", role: token.role.rawValue, action: action, target: request.uri.path, status: 403), context)
+            return try forbidden.response(from: request, context: context)
+        }
+        var context = context
+        context.caller = token
+        guard request.method != .get && request.method != .head else { return try await next(request, context) }
+        // A change: its outcome goes to the audit log, errors included (turned into their problem here).
+        let response: Response
+        var detail: String?
+        do {
+            response = try await next(request, context)
+        } catch {
+            let problem = Problem(error)
+            detail = problem.detail
+            response = try problem.response(from: request, context: context)
+        }
+        await record(AuditEntry(
+            actor: "token:\(token.id)", role: token.role.rawValue, action: action, target: request.uri.path,
+            status: Int(response.status.code), detail: detail
+        ), context)
+        return response
+    }
+
+    /// The token of an `Authorization: Bearer …` header (the scheme in any case, RFC 9110).
+    static func bearer(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
+    }
+
+    private func record(_ entry: AuditEntry, _ context: APIRequestContext) async {
+        do {
+            try await inventory.appendAudit([entry])
+        } catch {
+            context.logger.error("audit entry not written", metadata: ["action": "\(entry.action)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+
+/// `qonduit audit`: who changed what, and what was refused (admin).
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Show the audit log, newest first (admin): every change and every refused request."
+    )
+
+    @Option(help: "Only entries of this actor: token:ID, agent:CREDENTIAL-ID or anonymous.") var actor: String?
+    @Option(help: "Only success, refused or failed entries.") var outcome: String?
+    @Option(help: "Only actions starting with this, such as 'POST' or 'DELETE /api/v1/key-paths'.") var action: String?
+    @Option(help: "Only entries at or after this ISO 8601 time.") var since: String?
+    @Option(help: "Only entries before this ISO 8601 time.") var until: String?
+    @Option(help: "How many entries at most.") var limit = 100
+    @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be from 1 to 10000") }
+        if let outcome, !["success", "refused", "failed"].contains(outcome) {
+            throw ValidationError("--outcome must be success, refused or failed, got '\(outcome)'")
+        }
+    }
+
+    func run() async throws {
+        var query = ["limit": String(limit)]
+        for (name, value) in [("actor", actor), ("outcome", outcome), ("action", action), ("since", since), ("until", until)] {
+            if let value { query[name] = value }
+        }
+        let page: PageJSON<AuditJSON> = try await client.controller().send("GET", "/api/v1/audit", query: query)
+        if client.json { return try printJSON(page.items) }
+        print(Table(header: ["TIME", "ACTOR", "ROLE", "ACTION", "TARGET", "STATUS", "OUTCOME"], rows: page.items.map {
+            [$0.time, $0.actor, $0.role ?? "-", $0.action, $0.target, String($0.status), $0.outcome]
+        }).rendered)
+        print("\(page.items.count) of \(page.total) entr\(page.total == 1 ? "y" : "ies")")
+    }
+}
+
+struct AuditJSON: Codable {
+    var id: Int
+    var time: String
+    var actor: String
+    var role: String?
+    var action: String
+    var target: String
+    var status: Int
+    var outcome: String
+    var detail: String?
+}

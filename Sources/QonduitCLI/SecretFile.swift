@@ -1,0 +1,27 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files holding secrets (tokens, credentials): created with mode 0600, so that no moment exists
+/// when another user could read them.
+enum SecretFile {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        // An existing file keeps its mode through O_CREAT: narrow it before writing.
+        guard fchmod(descriptor, 0o600) == 0 else { throw Failure(description: String(cString: strerror(errno))) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let result = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            guard result > 0 else { throw Failure(description: String(cString: strerror(errno))) }
+            written += result
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+
+/// `qonduit tokens`: operators' API tokens (admin).
+struct TokensCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokens", abstract: "Operators' API tokens: create, list, revoke (admin).",
+        discussion: """
+            Roles: viewer reads; operator also provisions and changes key paths, sets links up or down and imports \
+            topologies; admin also manages tokens, agents' credentials, nodes and links, and reads the audit log. \
+            The controller keeps only a hash of each token: a token is shown once, when it is created.
+            """,
+        subcommands: [Create.self, List.self, Revoke.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token and print it (once).")
+        @Option(help: "viewer, operator or admin.") var role: String
+        @Option(help: "When it stops working: a duration (90m, 12h, 30d) or an ISO 8601 time; default never.") var expires: String?
+        @Option(help: "What or whom it is for, shown in listings.") var description: String?
+        @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            guard ["viewer", "operator", "admin"].contains(role) else { throw ValidationError("--role must be viewer, operator or admin, got '\(role)'") }
+            if let expires { _ = try Self.expiryTime(expires, now: Date()) }
+        }
+
+        /// An ISO 8601 time for `--expires`: a duration from now, or a time as given.
+        static func expiryTime(_ text: String, now: Date) throws -> String {
+            let units: [Character: Double] = ["m": 60, "h": 3_600, "d": 86_400]
+            if let unit = text.last.flatMap({ units[$0] }), let count = Double(text.dropLast()), count > 0, count.isFinite {
+                return now.addingTimeInterval(count * unit).formatted(.iso8601)
+            }
+            guard (try? Date.ISO8601FormatStyle().parse(text)) != nil else {
+                throw ValidationError("--expires must be a duration such as 90m, 12h or 30d, or an ISO 8601 time such as 2027-01-31T12:00:00Z; got '\(text)'")
+            }
+            return text
+        }
+
+        func run() async throws {
+            var body: [String: any Sendable] = ["role": role]
+            if let expires { body["expires_at"] = try Self.expiryTime(expires, now: Date()) }
+            if let description { body["description"] = description }
+            let created: TokenJSON = try await client.controller().send("POST", "/api/v1/tokens", body: RequestText.json(body))
+            if client.json { return try printJSON(created) }
+            print(created.token ?? "")
+            printError("token \(created.id) (\(created.role)\(created.expires_at.map { ", expires \($0)" } ?? "")); store it now, it cannot be shown again")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens: ids, roles and dates, never the secrets.")
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let page: PageJSON<TokenJSON> = try await client.controller().send("GET", "/api/v1/tokens")
+            if client.json { return try printJSON(page.items) }
+            print(Table(header: ["ID", "ROLE", "DESCRIPTION", "CREATED", "CREATED BY", "EXPIRES", "REVOKED"], rows: page.items.map {
+                [$0.id, $0.role, $0.description ?? "-", $0.created_at, $0.created_by ?? "-", $0.expires_at ?? "-", $0.revoked_at ?? "-"]
+            }).rendered)
+            print("\(page.items.count) token\(page.items.count == 1 ? "" : "s")")
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token for good.")
+        @Argument(help: "The token's id (qonduit tokens list shows them).") var id: String
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let _: NoContent = try await client.controller().send("DELETE", "/api/v1/tokens/\(RequestText.segment(id))")
+            print("revoked token \(id)")
+        }
+    }
+}
+
+struct TokenJSON: Codable {
+    var id: String
+    var role: String
+    var description: String?
+    var created_at: String
+    var created_by: String?
+    var expires_at: String?
+    var revoked_at: String?
+    var token: String?
+}

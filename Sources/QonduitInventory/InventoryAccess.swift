@@ -1,0 +1,297 @@
+import Foundation
+import GRDB
+public import QonduitCore
+
+/// An operator's API token as the inventory keeps it: never the secret, which is shown once, at creation.
+public struct APIToken: Sendable, Equatable {
+    public var id: String
+    public var role: Role
+    public var description: String?
+    /// Times are UTC, ISO 8601 with milliseconds.
+    public var createdAt: String
+    /// Who created it: `token:ID`, or `controller` for the first admin token.
+    public var createdBy: String?
+    public var expiresAt: String?
+    public var revokedAt: String?
+}
+
+/// A node agent's credential as the inventory keeps it (the secret is shown once, at issue).
+public struct AgentCredentialInfo: Sendable, Equatable {
+    public var id: String
+    /// The node identity the credential is bound to: its holder may register and report for this node only.
+    public var qkdnID: QKDUUID
+    /// The inventory node with that identity, if there is one yet.
+    public var node: String?
+    public var createdAt: String
+    public var createdBy: String?
+    public var revokedAt: String?
+}
+
+/// One entry of the audit log: who did what, when, and how it ended.
+public struct AuditEntry: Sendable, Equatable {
+    public enum Outcome: String, Sendable, CaseIterable {
+        /// Done (2xx).
+        case success
+        /// Not allowed: no valid token or credential, or a role or node that may not (401, 403).
+        case refused
+        /// Allowed but not done: bad input, a conflict, a failure (other 4xx, 5xx).
+        case failed
+
+        public init(status: Int) {
+            switch status {
+            case 200..<400: self = .success
+            case 401, 403: self = .refused
+            default: self = .failed
+            }
+        }
+    }
+
+    public var id: Int64
+    public var time: String
+    /// `token:ID`, `agent:CREDENTIAL-ID`, or `anonymous` for a request without a valid secret.
+    public var actor: String
+    public var role: String?
+    /// Method and route, such as `POST /api/v1/key-paths/{id}`.
+    public var action: String
+    /// The path the request named.
+    public var target: String
+    public var status: Int
+    public var outcome: Outcome
+    public var detail: String?
+
+    /// What a request adds to the log; the inventory numbers and times it.
+    public init(actor: String, role: String?, action: String, target: String, status: Int, detail: String? = nil) {
+        self.init(id: 0, time: "", actor: actor, role: role, action: action, target: target, status: status,
+                  outcome: Outcome(status: status), detail: detail)
+    }
+
+    init(id: Int64, time: String, actor: String, role: String?, action: String, target: String, status: Int, outcome: Outcome, detail: String?) {
+        self.id = id
+        self.time = time
+        self.actor = actor
+        self.role = role
+        self.action = action
+        self.target = target
+        self.status = status
+        self.outcome = outcome
+        self.detail = detail
+    }
+}
+
+/// Which audit entries to list.
+public struct AuditFilter: Sendable {
+    public var actor: String?
+    public var outcome: AuditEntry.Outcome?
+    /// Entries whose action starts with this (a method, or a method and a route prefix).
+    public var actionPrefix: String?
+    /// Entries logged at or after this time (ISO 8601 text, compared as text).
+    public var since: String?
+    public var until: String?
+
+    public init(actor: String? = nil, outcome: AuditEntry.Outcome? = nil, actionPrefix: String? = nil, since: String? = nil, until: String? = nil) {
+        self.actor = actor
+        self.outcome = outcome
+        self.actionPrefix = actionPrefix
+        self.since = since
+        self.until = until
+    }
+}
+
+private let nowSQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+extension Inventory {
+    // MARK: Operators' tokens
+
+    /// A new token with `role`; the returned secret is not kept and cannot be read again.
+    public func createAPIToken(role: Role, description: String?, expiresAt: Date?, createdBy: String?) async throws -> (APIToken, AccessSecret) {
+        let secret = AccessSecret.random(.apiToken)
+        let id = Self.randomID()
+        let token = try await write { db in
+            try db.execute(sql: """
+                INSERT INTO api_token (id, role, hash, description, created_at, created_by, expires_at)
+                VALUES (?, ?, ?, ?, \(nowSQL), ?, strftime('%Y-%m-%dT%H:%M:%fZ', ?, 'unixepoch'))
+                """, arguments: [id, role.rawValue, secret.tokenHash, description, createdBy, expiresAt?.timeIntervalSince1970])
+            return try Self.apiToken(id, db)
+        }
+        return (token, secret)
+    }
+
+    /// The first admin token, when no token was ever created (a fresh inventory); nil otherwise.
+    public func createFirstAdminToken() async throws -> (APIToken, AccessSecret)? {
+        let secret = AccessSecret.random(.apiToken)
+        let id = Self.randomID()
+        return try await write { db -> (APIToken, AccessSecret)? in
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM api_token") == 0 else { return nil }
+            try db.execute(sql: """
+                INSERT INTO api_token (id, role, hash, description, created_at, created_by)
+                VALUES (?, 'admin', ?, 'first admin token, created at first start', \(nowSQL), 'controller')
+                """, arguments: [id, secret.tokenHash])
+            return (try Self.apiToken(id, db), secret)
+        }
+    }
+
+    /// Every token, newest first, revoked and expired ones included.
+    public func apiTokens() async throws -> [APIToken] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM api_token ORDER BY created_at DESC, id").map(Self.apiToken)
+        }
+    }
+
+    /// Revokes a token for good; revoking a revoked token changes nothing.
+    public func revokeAPIToken(_ id: String) async throws -> APIToken {
+        try await write { db in
+            try db.execute(sql: "UPDATE api_token SET revoked_at = \(nowSQL) WHERE id = ? AND revoked_at IS NULL", arguments: [id])
+            return try Self.apiToken(id, db)
+        }
+    }
+
+    /// The token `text` is, if it is one the inventory issued and it is neither revoked nor expired.
+    public func authenticateAPIToken(_ text: String) async throws -> APIToken? {
+        guard let secret = AccessSecret(text, kind: .apiToken) else { return nil }
+        return try await database.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM api_token WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(nowSQL))
+                """, arguments: [secret.tokenHash]).map(Self.apiToken)
+        }
+    }
+
+    private static func apiToken(_ id: String, _ db: Database) throws -> APIToken {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_token WHERE id = ?", arguments: [id]) else {
+            throw InventoryError.tokenNotFound(id)
+        }
+        return try apiToken(row)
+    }
+
+    private static func apiToken(_ row: Row) throws -> APIToken {
+        guard let role = Role(rawValue: row["role"]) else { throw InventoryError.corrupt("api_token \(row["id"] as String) has role \(row["role"] as String)") }
+        return APIToken(
+            id: row["id"], role: role, description: row["description"], createdAt: row["created_at"], createdBy: row["created_by"],
+            expiresAt: row["expires_at"], revokedAt: row["revoked_at"]
+        )
+    }
+
+    // MARK: Agents' credentials
+
+    /// A new credential for the agent of the node with identity `qkdnID` (which the inventory need not
+    /// know yet: an agent may onboard its node). Earlier credentials for the node stay valid until revoked.
+    public func issueAgentCredential(for qkdnID: QKDUUID, createdBy: String?) async throws -> (AgentCredentialInfo, AccessSecret) {
+        let secret = AccessSecret.random(.agentCredential)
+        let id = Self.randomID()
+        let info = try await write { db in
+            try db.execute(sql: """
+                INSERT INTO agent_credential (id, qkdn_id, verifier, controller_proof, created_at, created_by)
+                VALUES (?, ?, ?, ?, \(nowSQL), ?)
+                """, arguments: [id, qkdnID.description, secret.agentVerifier, secret.controllerProof, createdBy])
+            return try Self.agentCredential(id, db)
+        }
+        return (info, secret)
+    }
+
+    /// Credentials, newest first: all, or those of one node identity.
+    public func agentCredentials(for qkdnID: QKDUUID? = nil) async throws -> [AgentCredentialInfo] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.*, n.id AS node FROM agent_credential c LEFT JOIN node n ON n.qkdn_id = c.qkdn_id
+                WHERE ?1 IS NULL OR c.qkdn_id = ?1 ORDER BY c.created_at DESC, c.id
+                """, arguments: [qkdnID?.description]).map(Self.agentCredential)
+        }
+    }
+
+    public func revokeAgentCredential(_ id: String) async throws -> AgentCredentialInfo {
+        try await write { db in
+            try db.execute(sql: "UPDATE agent_credential SET revoked_at = \(nowSQL) WHERE id = ? AND revoked_at IS NULL", arguments: [id])
+            return try Self.agentCredential(id, db)
+        }
+    }
+
+    /// The credential `text` is, unless unknown or revoked.
+    public func authenticateAgent(_ text: String) async throws -> AgentCredentialInfo? {
+        guard let secret = AccessSecret(text, kind: .agentCredential) else { return nil }
+        return try await database.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT c.*, n.id AS node FROM agent_credential c LEFT JOIN node n ON n.qkdn_id = c.qkdn_id
+                WHERE c.verifier = ? AND c.revoked_at IS NULL
+                """, arguments: [secret.agentVerifier]).map(Self.agentCredential)
+        }
+    }
+
+    /// What the controller presents to the agent of `qkdnID`: the proof of the node's newest valid
+    /// credential (nil when it has none, and the agent will refuse the controller).
+    public func controllerProof(for qkdnID: QKDUUID) async throws -> String? {
+        try await database.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT controller_proof FROM agent_credential WHERE qkdn_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id LIMIT 1
+                """, arguments: [qkdnID.description])
+        }
+    }
+
+    /// The proof for the agent that registered with `restconfURL` (nil when none did, or its node has no valid credential).
+    public func controllerProof(forAgentAt restconfURL: String) async throws -> String? {
+        try await database.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT c.controller_proof FROM agent a JOIN node n ON n.id = a.node_id JOIN agent_credential c ON c.qkdn_id = n.qkdn_id
+                WHERE a.restconf_url = ? AND c.revoked_at IS NULL ORDER BY c.created_at DESC, c.id LIMIT 1
+                """, arguments: [restconfURL])
+        }
+    }
+
+    private static func agentCredential(_ id: String, _ db: Database) throws -> AgentCredentialInfo {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT c.*, n.id AS node FROM agent_credential c LEFT JOIN node n ON n.qkdn_id = c.qkdn_id WHERE c.id = ?
+            """, arguments: [id]) else { throw InventoryError.credentialNotFound(id) }
+        return try agentCredential(row)
+    }
+
+    private static func agentCredential(_ row: Row) throws -> AgentCredentialInfo {
+        guard let qkdnID = QKDUUID(row["qkdn_id"] as String) else { throw InventoryError.corrupt("agent_credential \(row["id"] as String)") }
+        return AgentCredentialInfo(
+            id: row["id"], qkdnID: qkdnID, node: row["node"], createdAt: row["created_at"], createdBy: row["created_by"], revokedAt: row["revoked_at"]
+        )
+    }
+
+    // MARK: Audit
+
+    /// Appends entries to the audit log, in one transaction.
+    public func appendAudit(_ entries: [AuditEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        // The log is no state anything derives from: it does not move the inventory's revision.
+        try await database.write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO audit (time, actor, role, action, target, status, outcome, detail) VALUES (\(nowSQL), ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for entry in entries {
+                try insert.execute(arguments: [
+                    entry.actor, entry.role, entry.action, entry.target, entry.status, entry.outcome.rawValue, entry.detail,
+                ])
+            }
+        }
+    }
+
+    /// A page of the audit log, newest first.
+    public func audit(_ filter: AuditFilter, limit: Int, offset: Int) async throws -> Page<AuditEntry> {
+        try await database.read { db in
+            let condition = """
+                (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR outcome = ?2) AND (?3 IS NULL OR substr(action, 1, length(?3)) = ?3)
+                AND (?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5)
+                """
+            let arguments: StatementArguments = [filter.actor, filter.outcome?.rawValue, filter.actionPrefix, filter.since, filter.until]
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE \(condition) ORDER BY id DESC LIMIT ?6 OFFSET ?7",
+                                        arguments: arguments + [limit, offset])
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit WHERE \(condition)", arguments: arguments) ?? 0
+            return Page(items: try rows.map { row in
+                guard let outcome = AuditEntry.Outcome(rawValue: row["outcome"]) else { throw InventoryError.corrupt("audit \(row["id"] as Int64)") }
+                return AuditEntry(
+                    id: row["id"], time: row["time"], actor: row["actor"], role: row["role"], action: row["action"], target: row["target"],
+                    status: row["status"], outcome: outcome, detail: row["detail"]
+                )
+            }, total: total)
+        }
+    }
+
+    /// 64 random bits in hexadecimal: ids of tokens and credentials, which say nothing about their secrets.
+    private static func randomID() -> String {
+        let value = UInt64.random(in: .min ... .max)
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

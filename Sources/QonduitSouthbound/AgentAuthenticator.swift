@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import Logging
+import QonduitCore
+import QonduitInventory
+import Synchronization
+
+/// Checks node agents' credentials: each request must carry `Authorization: Bearer CREDENTIAL`, and
+/// the credential must be bound to the node the request is for.
+///
+/// Agents report many times a second: a credential checked against the database is trusted for a
+/// short while, so that a revocation takes effect within `trustFor` without a read per report.
+final class AgentAuthenticator: Sendable {
+    let inventory: Inventory
+    let trustFor: Duration
+    private let checked = Mutex<[String: (credential: AgentCredentialInfo, until: ContinuousClock.Instant)]>([:])
+
+    init(inventory: Inventory, trustFor: Duration = .seconds(2)) {
+        self.inventory = inventory
+        self.trustFor = trustFor
+    }
+
+    /// The credential the request carries, if the inventory issued it and it is not revoked.
+    func authenticate(_ request: Request) async throws(SouthboundError) -> AgentCredentialInfo {
+        guard let value = request.headers[.authorization] else {
+            throw .unauthenticated("an agent must send Authorization: Bearer CREDENTIAL (qonduit agents credential NODE issues one)")
+        }
+        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw .unauthenticated("the Authorization header must be Bearer CREDENTIAL")
+        }
+        let presented = parts[1].trimmingCharacters(in: .whitespaces)
+        let now = ContinuousClock.now
+        if let known = checked.withLock({ $0[presented] }), known.until > now { return known.credential }
+        let credential: AgentCredentialInfo?
+        do { credential = try await inventory.authenticateAgent(presented) } catch { throw .failed("\(error)") }
+        guard let credential else { throw .unauthenticated("the agent credential is not valid: unknown or revoked") }
+        checked.withLock { checked in
+            // Bounded: past a fleet's worth of credentials, start again rather than grow.
+            if checked.count >= 100_000 { checked.removeAll(keepingCapacity: true) }
+            checked[presented] = (credential, now + trustFor)
+        }
+        return credential
+    }
+
+    /// Refuses a credential bound to another node than `node`.
+    func authorize(_ credential: AgentCredentialInfo?, for node: QKDUUID) throws(SouthboundError) {
+        guard let credential, credential.qkdnID == node else {
+            throw .forbidden("this credential is for node \(credential?.qkdnID.description ?? "?"), not \(node): an agent may speak only for its own node")
+        }
+    }
+
+    /// Appends the request's outcome to the audit log, and logs refusals.
+    func audit(_ credential: AgentCredentialInfo?, action: String, request: Request, response: Response, logger: Logger) async {
+        let status = Int(response.status.code)
+        let actor = credential.map { "agent:\($0.id)" } ?? "anonymous"
+        if status == 401 || status == 403 {
+            logger.warning("agent request refused", metadata: ["action": "\(action)", "actor": "\(actor)", "status": "\(status)"])
+        }
+        do {
+            try await inventory.appendAudit([AuditEntry(
+                actor: actor, role: credential.map { _ in "agent" }, action: action, target: request.uri.path, status: status,
+                detail: credential.map { "node \($0.qkdnID)" }
+            )])
+        } catch {
+            logger.error("audit entry not written", metadata: ["action": "\(action)", "error": "\(error)"])
+        }
+    }
+}
