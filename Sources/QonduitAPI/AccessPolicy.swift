@@ -1,10 +1,10 @@
-import QonduitCore
+public import QonduitCore
 
 /// The role each `/api/v1` operation requires. The access-control middleware enforces it and the
 /// OpenAPI document states it, both from this one table; a test checks every route has an entry.
-enum AccessPolicy {
+public enum AccessPolicy {
     /// Operation (`METHOD route`, the route as the router spells it) → least role allowed.
-    static let requiredRoles: [String: Role] = [
+    public static let requiredRoles: [String: Role] = [
         "GET /api/v1/nodes": .viewer,
         "POST /api/v1/nodes": .admin,
         "GET /api/v1/nodes/{id}": .viewer,
@@ -40,7 +40,7 @@ enum AccessPolicy {
 
     /// The role `method route` requires; an operation missing from the table is admin's alone, so
     /// that a route added without thought is closed rather than open.
-    static func requiredRole(method: String, route: String) -> Role {
+    public static func requiredRole(method: String, route: String) -> Role {
         requiredRoles["\(method.uppercased()) \(route)"] ?? .admin
     }
 }

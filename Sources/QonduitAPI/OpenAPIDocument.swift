@@ -341,7 +341,6 @@ enum OpenAPIDocument {
               "400": {"$ref": "#/components/responses/BadRequest"}
             }
           }
-        }
         },
         "/api/v1/tokens": {
           "get": {

@@ -53,9 +53,7 @@ public enum SouthboundAPI {
                 let body = try await readBody(request, limit: configuration.maxDocumentBytes)
                 let notifications: [AgentNotification]
                 do throws(ETSIDecodingError) { notifications = try AgentNotification.decodeBatch(body.readableBytesView) } catch { throw .decoding(error) }
-                let sender = try sender(
-                    of: notifications, query: request.uri.queryParameters.get("qkdn_id") ?? credential?.qkdnID.description
-                )
+                let sender = try sender(of: notifications, query: request.uri.queryParameters.get("qkdn_id"), credential: credential?.qkdnID)
                 try authenticator.authorize(credential, for: sender)
                 var reports: [AgentReport] = []
                 for notification in notifications { reports += try notification.event.reports() }
@@ -94,9 +92,9 @@ public enum SouthboundAPI {
         }
     }
 
-    /// The node notifications come from: the `qkdn_id` parameter, or their heartbeats' own; every
-    /// heartbeat must name that same node.
-    static func sender(of notifications: [AgentNotification], query: String?) throws(SouthboundError) -> QKDUUID {
+    /// The node notifications come from: the `qkdn_id` parameter, or their heartbeats' own, or the
+    /// credential's node; every heartbeat must name that same node.
+    static func sender(of notifications: [AgentNotification], query: String?, credential: QKDUUID?) throws(SouthboundError) -> QKDUUID {
         var named = try query.map { text throws(SouthboundError) -> QKDUUID in
             guard let uuid = QKDUUID(text) else { throw .invalid("qkdn_id '\(text)' is not a UUID") }
             return uuid
@@ -106,7 +104,7 @@ public enum SouthboundAPI {
             if let sender = named, sender != node { throw .invalid("a heartbeat is for node \(node), not \(sender) as qkdn_id says") }
             named = node
         }
-        guard let named else { throw .missingParameter("qkdn_id") }
+        guard let named = named ?? credential else { throw .missingParameter("qkdn_id") }
         return named
     }
 

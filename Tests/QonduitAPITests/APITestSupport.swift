@@ -65,20 +65,35 @@ struct APIResponse: Sendable {
 /// Sends a request: method, URI, optional JSON or XML body.
 typealias APICall = @Sendable (HTTPRequest.Method, String, String?) async throws -> APIResponse
 
-/// Runs `body` against the API in process, on a fresh in-memory inventory.
+/// Runs `body` against the API in process, on a fresh in-memory inventory, each request made with
+/// a token of `role` (none when nil).
 @discardableResult
 func withAPI<Value: Sendable>(
     configuration: APIConfiguration = .init(), inventory: Inventory? = nil, configurator: any NodeConfigurator = ScriptedConfigurator(),
-    _ body: @Sendable (_ call: @escaping APICall) async throws -> Value
+    role: Role? = .admin, _ body: @Sendable (_ call: @escaping APICall) async throws -> Value
 ) async throws -> Value {
     let inventory = try inventory ?? Inventory(path: ":memory:")
+    var token: String?
+    if let role { token = try await inventory.createAPIToken(role: role, description: "test", expiresAt: nil, createdBy: nil).1.text }
+    return try await withAPI(configuration: configuration, inventory: inventory, configurator: configurator, token: token, body)
+}
+
+/// Runs `body` against the API in process; each request carries `token` (none when nil).
+@discardableResult
+func withAPI<Value: Sendable>(
+    configuration: APIConfiguration = .init(), inventory: Inventory, configurator: any NodeConfigurator = ScriptedConfigurator(),
+    token: String?, _ body: @Sendable (_ call: @escaping APICall) async throws -> Value
+) async throws -> Value {
     let app = Application(router: NorthboundAPI.router(
         inventory: inventory, provisioner: provisioner(inventory, configurator), configuration: configuration
     ))
+    var fields: HTTPFields = [.contentType: "application/json"]
+    if let token { fields[.authorization] = "Bearer \(token)" }
+    let headers = fields
     return try await app.test(.router) { client in
         try await body { method, uri, requestBody in
             try await client.execute(
-                uri: uri, method: method, headers: [.contentType: "application/json"],
+                uri: uri, method: method, headers: headers,
                 body: requestBody.map { ByteBuffer(string: $0) }
             ) { response in
                 APIResponse(

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import QonduitAPI
+import QonduitCore
 import QonduitInventory
 import QonduitTestSupport
 import Testing
@@ -23,6 +24,33 @@ import Testing
             return documented
         }
         #expect(routed == documented, "routed only: \(routed.subtracting(documented)); documented only: \(documented.subtracting(routed))")
+    }
+
+    @Test func eachOperationStatesTheRoleTheAccessControlEnforces() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner(inventory, ScriptedConfigurator()))
+        let routed = Set(router.routes.filter { $0.path.description.hasPrefix("/api/v1") }.map { "\($0.method.rawValue) \($0.path.description)" })
+        #expect(Set(AccessPolicy.requiredRoles.keys) == routed, "the policy table lists exactly the /api/v1 operations")
+        try await withAPI { call in
+            let document = try await call(.get, "/openapi.json", nil).json
+            let schemes = (document["components"] as? [String: Any])?["securitySchemes"] as? [String: [String: Any]]
+            #expect(schemes?["bearerAuth"]?["scheme"] as? String == "bearer")
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            for (path, item) in paths {
+                for (method, value) in item {
+                    guard let operation = value as? [String: Any], ["get", "post", "put", "patch", "delete"].contains(method) else { continue }
+                    let responses = operation["responses"] as? [String: Any] ?? [:]
+                    if path.hasPrefix("/api/v1") {
+                        let role = AccessPolicy.requiredRoles["\(method.uppercased()) \(path)"]
+                        #expect(operation["x-required-role"] as? String == role?.rawValue, "\(method) \(path)")
+                        #expect(operation["security"] != nil && responses["401"] != nil, "\(method) \(path)")
+                        #expect((responses["403"] != nil) == (role != .viewer), "\(method) \(path)")
+                    } else {
+                        #expect(operation["security"] == nil, "\(path) is open")
+                    }
+                }
+            }
+        }
     }
 
     @Test func theDocumentIsAValidOpenAPIDocument() async throws {

@@ -35,17 +35,17 @@ import Testing
     }
 
     @Test func anUnknownNodeIsRefusedUnlessOnboardingIsOn() async throws {
-        let stranger = ETSINode(id: QKDUUID("dddddddd-0000-4000-8000-00000000000d")!, status: .operating, locationID: "Lab 4")
+        let newcomer = ETSINode(id: stranger, status: .operating, locationID: "Lab 4")
         try await withController { call, _ in
-            let refused = try await register(call, stranger)
+            let refused = try await register(call, newcomer)
             #expect(refused.status == .notFound)
             #expect(refused.errors?.entries.first?.message.contains("auto-onboard") == true, "\(refused.text)")
         }
         try await withController(autoOnboard: true) { call, inventory in
-            let created = try await register(call, stranger)
+            let created = try await register(call, newcomer)
             #expect(created.status == .created, "\(created.text)")
             let node = try await inventory.node("qkdn-dddddddd").value
-            #expect(node.qkdnID == stranger.id && node.name == "Lab 4" && node.status == .up)
+            #expect(node.qkdnID == newcomer.id && node.name == "Lab 4" && node.status == .up)
         }
     }
 
@@ -110,8 +110,8 @@ import Testing
             let early = try await notify(call, .linkDown(link: linkAB, reason: nil))
             #expect(early.status == .notFound && early.errors?.entries.first?.message.contains("has not registered") == true, "\(early.text)")
             _ = try await register(call, ETSINode(id: nodeA))
-            let anonymous = try await notify(call, .linkDown(link: linkAB, reason: nil), from: nil)
-            #expect(anonymous.status == .badRequest && anonymous.errors?.entries.first?.tag == "missing-attribute")
+            // Without qkdn_id, the credential names the sender.
+            #expect(try await notify(call, .linkDown(link: linkAB, reason: nil), from: nil).status == .noContent)
             let foreign = try await notify(call, .linkDown(link: QKDUUID("cccccccc-0000-4000-8000-0000000000cc")!, reason: nil))
             #expect(foreign.status == .badRequest && foreign.errors?.entries.first?.message.contains("has no link") == true, "\(foreign.text)")
             let unnamed = try await notify(call, .linkDown(link: nil, reason: "?"))
@@ -132,6 +132,59 @@ import Testing
             #expect((agents.json["items"] as? [[String: Any]])?.first?["state"] as? String == "unreachable")
             #expect(try await notify(call, .heartbeat(node: nodeA), from: nil).status == .noContent)
             #expect(try await inventory.node("a").value.status == .up, "back to what the agent last reported")
+        }
+    }
+}
+
+@Suite struct AgentAuthenticationTests {
+    @Test func anAgentWithoutAValidCredentialIsRefusedAndTheRefusalAudited() async throws {
+        try await withController { call, inventory in
+            let tree = ETSINode(id: nodeA, status: .operating).encoded()
+            let uri = "/southbound/v1/agents?restconf_url=\(agentURL)"
+            let bare = try await call.presenting(nil, .post, uri, tree)
+            #expect(bare.status == .unauthorized && bare.errors?.entries.first?.tag == "access-denied", "\(bare.text)")
+            let forged = try await call.presenting("qda_" + String(repeating: "0", count: 64), .post, uri, tree)
+            #expect(forged.status == .unauthorized, "\(forged.text)")
+            let operatorToken = try await inventory.createAPIToken(role: .admin, description: nil, expiresAt: nil, createdBy: nil).1.text
+            #expect(try await call.presenting(operatorToken, .post, uri, tree).status == .unauthorized, "an API token is no agent credential")
+            #expect(try await inventory.agents().isEmpty, "nothing registered")
+            let refusals = try await inventory.audit(.init(outcome: .refused), limit: 10, offset: 0)
+            #expect(refusals.total == 3 && refusals.items.allSatisfy { $0.actor == "anonymous" && $0.action == "POST /southbound/v1/agents" })
+        }
+    }
+
+    @Test func anAgentMaySpeakOnlyForItsOwnNode() async throws {
+        try await withController { call, inventory in
+            let pretender = try await call(.post, "/southbound/v1/agents?restconf_url=\(agentURL)", ETSINode(id: nodeA, status: .operating).encoded(), as: nodeB)
+            #expect(pretender.status == .forbidden && pretender.errors?.entries.first?.message.contains("its own node") == true, "\(pretender.text)")
+            #expect(try await register(call, ETSINode(id: nodeA, status: .operating)).status == .ok)
+            #expect(try await register(call, ETSINode(id: nodeB, status: .operating)).status == .ok)
+            // B's credential reporting A's link down, by qkdn_id and by heartbeat.
+            let down = AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: .linkDown(link: linkAB, reason: nil)).encoded()
+            #expect(try await call(.post, "/southbound/v1/notifications?qkdn_id=\(nodeA.text)", down, as: nodeB).status == .forbidden)
+            let batch = AgentNotification.encodedBatch([AgentEvent.heartbeat(node: nodeA), .linkDown(link: linkAB, reason: nil)]
+                .map { AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0) })
+            #expect(try await call(.post, "/southbound/v1/notifications", batch, as: nodeB).status == .forbidden)
+            #expect(try await inventory.link("ab").value.status == .up, "nothing applied")
+            let refused = try await inventory.audit(.init(outcome: .refused), limit: 10, offset: 0).items
+            #expect(refused.count == 3 && refused.allSatisfy { $0.actor.hasPrefix("agent:") && $0.detail == "node \(nodeB)" }, "\(refused)")
+            let registrations = try await inventory.audit(.init(outcome: .success, actionPrefix: "POST /southbound/v1/agents"), limit: 10, offset: 0)
+            #expect(registrations.total == 2)
+        }
+    }
+
+    @Test func aRevokedCredentialIsRefused() async throws {
+        try await withController { call, inventory in
+            let credential = try #require(try await inventory.agentCredentials(for: nodeA).first)
+            _ = try await call(.delete, "/api/v1/agents/credentials/\(credential.id)", nil)
+            #expect(try await inventory.agentCredentials(for: nodeA).first?.revokedAt != nil)
+            #expect(try await register(call, ETSINode(id: nodeA, status: .operating)).status == .unauthorized)
+            let fresh = try await call(.post, "/api/v1/agents/credentials", #"{"node":"a"}"#)
+            #expect(fresh.status == .created, "\(fresh.text)")
+            let secret = try #require(fresh.json["credential"] as? String)
+            #expect(try await call.presenting(secret, .post, "/southbound/v1/agents?restconf_url=\(agentURL)", ETSINode(id: nodeA).encoded()).status == .ok)
+            let proof = try await inventory.controllerProof(forAgentAt: agentURL)
+            #expect(proof == AccessSecret(secret, kind: .agentCredential)?.controllerProof, "the controller proves the newest credential")
         }
     }
 }
