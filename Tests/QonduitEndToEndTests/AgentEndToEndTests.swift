@@ -12,19 +12,19 @@ import Testing
 /// The controller and a fleet of simulated agents as separate processes, over loopback HTTP.
 @Suite(.serialized) struct AgentEndToEndTests {
     func get(_ url: String) async throws -> (status: Int, text: String) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(await HTTPClientRequest.authenticated(url: url), timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), String(buffer: body))
     }
 
     func post(_ url: String) async throws -> Int {
-        var request = HTTPClientRequest(url: url)
+        var request = await HTTPClientRequest.authenticated(url: url)
         request.method = .POST
         return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
     }
 
     func put(_ url: String, _ body: String) async throws -> Int {
-        var request = HTTPClientRequest(url: url)
+        var request = await HTTPClientRequest.authenticated(url: url)
         request.method = .PUT
         request.headers.add(name: "Content-Type", value: "application/yang-data+xml")
         request.body = .bytes(ByteBuffer(string: body))
@@ -101,7 +101,7 @@ import Testing
         defer { controller.stop() }
         let proxy = RecordingProxy(upstream: controller.baseURL, recording: "/southbound/")
         try await proxy.run { proxied in
-            let fleet = try AgentFleetProcess(controller: proxied, count: 2, extraArguments: ["--node", "mad-norte", "--node", "mad-upm", "--report-every", "1"])
+            let fleet = try AgentFleetProcess(controller: proxied, count: 2, token: controller.token, extraArguments: ["--node", "mad-norte", "--node", "mad-upm", "--report-every", "1"])
             defer { fleet.stop() }
             try await takeDownAndUp(link: "mad-L1", at: "mad-norte", controller: controller, fleet: fleet)
         }

@@ -8,10 +8,12 @@ final class AgentFleetProcess: Sendable {
     let agents: [String: String]
     private let output: Pipe
 
-    init(controller: String, count: Int, extraArguments: [String] = []) throws {
+    /// The fleet issues its agents' credentials with `token`, by default the admin token of the controller at `controller`.
+    init(controller: String, count: Int, token: String? = nil, extraArguments: [String] = []) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: QonduitBinary.path)
         process.arguments = ["agents", "simulate", "--controller", controller, "--log-level", "error"] + extraArguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["QONDUIT_TOKEN": token ?? ControllerTokens.token(for: controller) ?? ""]) { _, given in given }
         output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -3,6 +3,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import QonduitTestSupport
+import QonduitInventory
+import Synchronization
 import Testing
 
 /// The built `qonduit` executable, next to the test bundle.
@@ -15,8 +17,57 @@ enum QonduitBinary {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()
 
-    static func run(_ arguments: [String]) throws -> ProcessResult {
-        try ProcessRunner.run(path, arguments)
+    /// Runs the CLI as an operator whose token is in QONDUIT_TOKEN: the admin token of the
+    /// controller that `--server` or `--controller` names, unless `token` says otherwise ("" for none).
+    static func run(_ arguments: [String], token: String? = nil) throws -> ProcessResult {
+        let server = zip(arguments, arguments.dropFirst()).first { $0.0 == "--server" || $0.0 == "--controller" }?.1
+        let chosen = token ?? server.flatMap(ControllerTokens.token(for:)) ?? ""
+        return try ProcessRunner.run(path, arguments, environment: ["QONDUIT_TOKEN": chosen])
+    }
+}
+
+/// The admin token and database of each controller the tests started, by base URL, so that helpers
+/// that know only a URL can authenticate. Test-only shared state: written when a controller starts, read after.
+enum ControllerTokens {
+    private static let controllers = Mutex<[String: (token: String, database: String)]>([:])
+
+    static func register(_ token: String, for baseURL: String, database: String) {
+        controllers.withLock { $0[baseURL] = (token, database) }
+    }
+
+    /// The token of the controller whose base URL starts `url`.
+    static func token(for url: String) -> String? {
+        controllers.withLock { controllers in controllers.first { url.hasPrefix($0.key) }?.value.token }
+    }
+
+    /// What a controller the tests started presents to the agent serving the RESTCONF root `url`
+    /// starts with, read from that controller's database.
+    static func controllerProof(forAgentAt url: String) async -> String? {
+        guard let range = url.range(of: "/restconf") else { return nil }
+        let root = String(url[..<range.upperBound])
+        for database in controllers.withLock({ $0.values.map(\.database) }) {
+            guard let inventory = try? Inventory(path: database) else { continue }
+            if let proof = try? await inventory.controllerProof(forAgentAt: root) { return proof }
+        }
+        return nil
+    }
+}
+
+extension HTTPClientRequest {
+    /// A request carrying the admin token of the controller at `url`, if the tests started one there.
+    static func authorized(url: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
+        if let token = ControllerTokens.token(for: url) { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        return request
+    }
+
+    /// `authorized(url:)` for the controller's API; for a simulated agent's RESTCONF interface, a
+    /// request made as its controller would, with its proof.
+    static func authenticated(url: String) async -> HTTPClientRequest {
+        guard url.contains("/restconf") else { return authorized(url: url) }
+        var request = HTTPClientRequest(url: url)
+        if let proof = await ControllerTokens.controllerProof(forAgentAt: url) { request.headers.add(name: "Authorization", value: "Bearer \(proof)") }
+        return request
     }
 }
 
@@ -25,11 +76,19 @@ final class ControllerProcess: Sendable {
     let process: Process
     let baseURL: String
     let databasePath: String
+    /// The first admin token, which the controller wrote beside its database.
+    let token: String
     private let output: Pipe
 
+    /// Each test's database sits in a directory of its own, with its own `qonduit-admin.token`.
     init(database: String? = nil, listen: String = "127.0.0.1:0", extraArguments: [String] = []) throws {
-        databasePath = database ?? FileManager.default.temporaryDirectory
-            .appendingPathComponent("qonduit-e2e-\(UUID().uuidString).sqlite").path
+        if let database {
+            databasePath = database
+        } else {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-e2e-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            databasePath = directory.appendingPathComponent("inventory.sqlite").path
+        }
         process = Process()
         process.executableURL = URL(fileURLWithPath: QonduitBinary.path)
         process.arguments = ["serve", "--db", databasePath, "--listen", listen, "--log-level", "warning"] + extraArguments
@@ -38,6 +97,15 @@ final class ControllerProcess: Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         baseURL = try Self.awaitListeningLine(output.fileHandleForReading, process: process)
+        token = try String(contentsOfFile: Self.tokenFile(beside: databasePath), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        ControllerTokens.register(token, for: baseURL, database: databasePath)
+    }
+
+    /// Where the controller wrote its first admin token.
+    var tokenFile: String { Self.tokenFile(beside: databasePath) }
+
+    static func tokenFile(beside database: String) -> String {
+        URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("qonduit-admin.token").path
     }
 
     /// Reads stdout until the server says where it listens.
@@ -90,7 +158,7 @@ func fixturePath(_ name: String) -> String {
 
 /// Sends a JSON body (or none) and returns the status code.
 func httpStatus(_ method: HTTPMethod, _ url: String, json body: String?) async throws -> Int {
-    var request = HTTPClientRequest(url: url)
+    var request = HTTPClientRequest.authorized(url: url)
     request.method = method
     if let body {
         request.headers.add(name: "Content-Type", value: "application/json")

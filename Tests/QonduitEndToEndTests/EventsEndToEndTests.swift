@@ -70,7 +70,7 @@ import Testing
         }
 
         // Resuming after event 0 with two kept: a gap event first, then events 2 and 3 with their ids.
-        var stream = HTTPClientRequest(url: "\(controller.baseURL)/api/v1/events")
+        var stream = HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/events")
         stream.headers.add(name: "Last-Event-ID", value: "0")
         let response = try await HTTPClient.shared.execute(stream, timeout: .seconds(30))
         #expect(response.status == .ok && response.headers.first(name: "Content-Type") == "text/event-stream")
@@ -83,7 +83,7 @@ import Testing
         #expect(text.contains("id: 2\nevent: node.status\ndata: {\"id\":2,"), "\(text)")
         #expect(text.range(of: "id: 2\n")!.lowerBound < text.range(of: "id: 3\n")!.lowerBound)
 
-        var both = HTTPClientRequest(url: "\(controller.baseURL)/api/v1/events?after=1")
+        var both = HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/events?after=1")
         both.headers.add(name: "Last-Event-ID", value: "1")
         let conflicting = try await HTTPClient.shared.execute(both, timeout: .seconds(30))
         #expect(conflicting.status == .badRequest && conflicting.headers.first(name: "Content-Type") == "application/problem+json")

@@ -97,7 +97,7 @@ import Testing
     ]
 
     func send(_ attack: Attack, to base: String) async throws -> (status: Int, contentType: String?) {
-        var request = HTTPClientRequest(url: base + attack.path)
+        var request = HTTPClientRequest.authorized(url: base + attack.path)
         request.method = attack.method
         if let body = attack.body {
             request.headers.add(name: "Content-Type", value: attack.contentType)
@@ -112,7 +112,7 @@ import Testing
     func snapshot(_ base: String) async throws -> [String] {
         var texts: [String] = []
         for path in ["/api/v1/topology", "/api/v1/key-paths?limit=10000", "/api/v1/agents"] {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + path), timeout: .seconds(30))
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest.authorized(url: base + path), timeout: .seconds(30))
             texts.append(String(buffer: try await response.body.collect(upTo: 64 << 20)))
         }
         return texts
@@ -153,7 +153,7 @@ import Testing
         // A free-text field takes SQL metacharacters as text; no statement ever sees them as SQL.
         let named = try await httpStatus(.PATCH, "\(controller.baseURL)/api/v1/nodes/mad-norte", json: #"{"name":"x'); DROP TABLE node; --"}"#)
         #expect(named == 200)
-        let node = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(controller.baseURL)/api/v1/nodes/mad-norte"), timeout: .seconds(30))
+        let node = try await HTTPClient.shared.execute(HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/nodes/mad-norte"), timeout: .seconds(30))
         #expect(String(buffer: try await node.body.collect(upTo: 1 << 20)).contains(#"x'); DROP TABLE node; --"#))
         #expect(try await httpStatus(.PATCH, "\(controller.baseURL)/api/v1/nodes/mad-norte", json: #"{"name":"Telefonica Distrito C (Las Tablas)"}"#) == 200)
 

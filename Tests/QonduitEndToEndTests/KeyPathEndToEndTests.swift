@@ -10,7 +10,7 @@ import Testing
 /// Key paths provisioned through a real controller onto real simulated agents, over loopback HTTP.
 @Suite(.serialized) struct KeyPathEndToEndTests {
     func send(_ method: HTTPMethod, _ url: String, _ body: String? = nil) async throws -> (status: Int, text: String) {
-        var request = HTTPClientRequest(url: url)
+        var request = await HTTPClientRequest.authenticated(url: url)
         request.method = method
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")

@@ -29,7 +29,7 @@ import Testing
             #expect(result.stdout.contains("created"))
         }
         let response = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: "\(controller.baseURL)/api/v1/topology"), timeout: .seconds(30)
+            HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/topology"), timeout: .seconds(30)
         )
         let body = try await response.body.collect(upTo: 64 << 20)
         let topology = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: [Any]]
@@ -94,7 +94,8 @@ import Testing
 
     @Test func serveRefusesABadTopologyFileAtStart() throws {
         let result = try QonduitBinary.run([
-            "serve", "--db", ":memory:", "--listen", "127.0.0.1:0", "--topology", fixturePath("broken-references.xml"),
+            "serve", "--db", FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-\(UUID().uuidString).sqlite").path,
+            "--listen", "127.0.0.1:0", "--topology", fixturePath("broken-references.xml"),
         ])
         #expect(result.status != 0)
         #expect(result.stderr.contains("broken-references.xml:18: link 'L1'"))
