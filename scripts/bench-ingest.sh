@@ -19,13 +19,18 @@ server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 field() { python3 -c "import sys, json; print(json.load(sys.stdin)['$1'])"; }
-node=$(curl -sf "http://127.0.0.1:$port/api/v1/nodes/mad-norte" | field qkdn_id)
-link=$(curl -sf "http://127.0.0.1:$port/api/v1/links/mad-L1" | field qkdl_id)
-curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/southbound/v1/agents?restconf_url=http://127.0.0.1:1/restconf" \
+token=$(cat "$work/qonduit-admin.token")
+api() { curl -sf -H "Authorization: Bearer $token" -H "Content-Type: application/json" "$@"; }
+node=$(api "http://127.0.0.1:$port/api/v1/nodes/mad-norte" | field qkdn_id)
+link=$(api "http://127.0.0.1:$port/api/v1/links/mad-L1" | field qkdl_id)
+# The agent's credential, as an operator would issue it (qonduit agents credential mad-norte).
+credential=$(api -X POST "http://127.0.0.1:$port/api/v1/agents/credentials" --data '{"node":"mad-norte"}' | field credential)
+curl -sf -o /dev/null -X POST -H "Authorization: Bearer $credential" "http://127.0.0.1:$port/southbound/v1/agents?restconf_url=http://127.0.0.1:1/restconf" \
     --data-binary "<qkd_node xmlns=\"urn:etsi:qkd:yang:etsi-qkd-node\"><qkdn_id>$node</qkdn_id></qkd_node>"
 cat >"$work/notify.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/yang-data+xml"
+wrk.headers["Authorization"] = "Bearer $credential"
 local n = 0
 local function one()
   n = n + 1

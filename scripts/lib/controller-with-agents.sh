@@ -1,7 +1,8 @@
 # Sourced by benchmark scripts: builds the release binary, starts `qonduit serve` (SQLite file in a
 # temporary directory) on $port with $topology and extra serve options in $serve_options, then one
 # simulated agent per node (`qonduit agents simulate`), and waits until every agent is reachable.
-# Sets $server_url and $nodes; stops both and removes the directory on exit.
+# Sets $server_url and $nodes, and exports QONDUIT_TOKEN (the admin token the controller wrote beside
+# its database), which the agents and the benchmark commands use; stops both and removes the directory on exit.
 swift build -c release --product qonduit >/dev/null
 work=$(mktemp -d)
 server_url="http://127.0.0.1:$port"
@@ -12,11 +13,14 @@ server=$!
 agents=""
 trap 'kill $server $agents 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 50); do curl -sf "$server_url/healthz" >/dev/null && break; sleep 0.2; done
+QONDUIT_TOKEN=$(cat "$work/qonduit-admin.token")
+export QONDUIT_TOKEN
+api() { curl -sf -H "Authorization: Bearer $QONDUIT_TOKEN" "$server_url$1"; }
 .build/release/qonduit agents simulate --controller "$server_url" --log-level error >"$work/agents.log" 2>&1 &
 agents=$!
-nodes=$(curl -sf "$server_url/api/v1/nodes?limit=10000" | python3 -c "import sys, json; print(json.load(sys.stdin)['total'])")
+nodes=$(api "/api/v1/nodes?limit=10000" | python3 -c "import sys, json; print(json.load(sys.stdin)['total'])")
 for _ in $(seq 100); do
-    reachable=$(curl -sf "$server_url/api/v1/agents" | python3 -c "import sys, json; print(sum(a['state'] == 'reachable' for a in json.load(sys.stdin)['items']))")
+    reachable=$(api "/api/v1/agents" | python3 -c "import sys, json; print(sum(a['state'] == 'reachable' for a in json.load(sys.stdin)['items']))")
     [ "$reachable" = "$nodes" ] && break
     sleep 0.2
 done
