@@ -116,10 +116,12 @@ import Testing
 
     @Test func anExpiredTokenIsRefused() async throws {
         let inventory = try Inventory(path: ":memory:")
-        let (_, secret) = try await inventory.createAPIToken(role: .admin, description: nil, expiresAt: Date().addingTimeInterval(0.3), createdBy: nil)
-        try await withAPI(inventory: inventory, token: secret.text) { call in
+        let (_, current) = try await inventory.createAPIToken(role: .admin, description: nil, expiresAt: Date().addingTimeInterval(3_600), createdBy: nil)
+        let (_, expired) = try await inventory.createAPIToken(role: .admin, description: nil, expiresAt: Date().addingTimeInterval(-1), createdBy: nil)
+        try await withAPI(inventory: inventory, token: current.text) { (call: @escaping APICall) async throws in
             #expect(try await call(.get, "/api/v1/nodes", nil).status == .ok)
-            try await Task.sleep(for: .milliseconds(600))
+        }
+        try await withAPI(inventory: inventory, token: expired.text) { (call: @escaping APICall) async throws in
             let late = try await call(.get, "/api/v1/nodes", nil)
             #expect(late.status == .unauthorized && late.detail.contains("expired"), "\(late.text)")
         }
