@@ -67,16 +67,11 @@ extension Inventory {
         }
     }
 
-    /// Moves a pending key path to `active` (every node confirmed) and returns it as stored; a path
-    /// no longer pending (deleted or failed meanwhile) is returned as it is. Virtual links of routes
-    /// a re-route replaced stop being desired in the same transaction (so also when a re-route is
-    /// finished after a restart).
-    public func activateKeyPath(_ id: QKDUUID) async throws -> Stored<KeyPath> {
-        try await activateKeyPaths([id])[0]
-    }
-
-    /// `activateKeyPath(_:)` for many paths, in one transaction; `returning` false reads none of them
-    /// back (a re-route pass over thousands only counts them).
+    /// Moves pending key paths to `active` (every node confirmed), in one transaction, and returns
+    /// them as stored (`returning` false reads none back: a re-route pass over thousands only counts
+    /// them); a path no longer pending (deleted or failed meanwhile) is left as it is. Virtual links of
+    /// routes a re-route replaced stop being desired in the same transaction (so also when a re-route
+    /// is finished after a restart).
     @discardableResult
     public func activateKeyPaths(_ ids: [QKDUUID], returning: Bool = true) async throws -> [Stored<KeyPath>] {
         guard !ids.isEmpty else { return [] }
@@ -87,9 +82,7 @@ extension Inventory {
                 try db.cachedStatement(sql: """
                     UPDATE key_path SET state = 'active', reason = NULL, updated_at = ? WHERE id = ? AND (state = 'pending' OR state = 'active')
                     """).execute(arguments: [now, id.text])
-                try db.cachedStatement(sql: """
-                    DELETE FROM desired_link WHERE key_path_id = ?1 AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route WHERE key_path_id = ?1)
-                    """).execute(arguments: [id.text])
+                try Self.dropDesiredLinksOffRoutes(of: id, db)
                 return returning ? try Self.storedKeyPath(id.text, db) : nil
             }.compactMap { $0 }
         }
@@ -149,7 +142,7 @@ extension Inventory {
                     outcomes.append(.gone(id))
                     continue
                 }
-                for (link, bps) in old.reservedBps { reserved[link] = max(0, (reserved[link] ?? 0) - bps) }
+                Self.giveBack(old, from: &reserved)
                 let decided: KeyPathPlan
                 var new = old
                 do {
@@ -157,19 +150,16 @@ extension Inventory {
                     new.routes = decided.routes
                     try Self.checkAdmission(new, links: topology.links, reserved: reserved)
                 } catch {
-                    for (link, bps) in old.reservedBps { reserved[link, default: 0] += bps }
+                    Self.take(old, into: &reserved)
                     guard let why = unroutable(old, error) else {
                         outcomes.append(.unchanged(old))
                         continue
                     }
-                    if old.state != .degraded || old.reason != why {
-                        try db.cachedStatement(sql: "UPDATE key_path SET state = 'degraded', reason = ?, updated_at = ? WHERE id = ?")
-                            .execute(arguments: [why, now, id.text])
-                    }
+                    if old.state != .degraded || old.reason != why { try Self.setState(of: id, .degraded, reason: why, at: now, db) }
                     outcomes.append(.degraded(old, reason: why))
                     continue
                 }
-                for (link, bps) in new.reservedBps { reserved[link, default: 0] += bps }
+                Self.take(new, into: &reserved)
                 // A primary route the path already had is configured on its nodes: the key keeps flowing
                 // (a backup switched over), so the path stays active while the rest is configured.
                 let keptPrimary = new.routes.first.map { primary in old.routes.contains { $0.qkdlID == primary.qkdlID } } ?? false
@@ -183,8 +173,7 @@ extension Inventory {
                 ], db)
                 try Self.releaseRoutes(old, db)
                 try Self.insertRoutes(new, db)
-                try db.cachedStatement(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id = ?")
-                    .execute(arguments: [new.state.rawValue, reason, now, id.text])
+                try Self.setState(of: id, new.state, reason: reason, at: now, db)
                 try Self.insertDesired(decided, of: id, db)
                 outcomes.append(.rerouted(old: old, new: new, plan: decided))
             }
@@ -200,9 +189,8 @@ extension Inventory {
     public func restoreRoutes(of old: KeyPath, plan: KeyPathPlan, state: KeyPathState, reason: String?) async throws {
         try await write { db in
             let current = try Self.keyPath(old.id.text, db)
-            let (topology, network) = try Self.network(db)
-            var reserved = network
-            for (link, bps) in current.reservedBps { reserved[link] = max(0, (reserved[link] ?? 0) - bps) }
+            var (topology, reserved) = try Self.network(db)
+            Self.giveBack(current, from: &reserved)
             // Only the rate is checked again: links that went down are why a repair's old routes are restored degraded.
             let links = topology.links.map { link -> QKDLink in
                 var link = link
@@ -212,14 +200,9 @@ extension Inventory {
             try Self.checkAdmission(old, links: links, reserved: reserved)
             try Self.releaseRoutes(current, db)
             try Self.insertRoutes(old, db)
-            let keep = old.routes.map(\.qkdlID.text)
-            try db.execute(
-                sql: "DELETE FROM desired_link WHERE key_path_id = ? AND qkdl_id NOT IN (SELECT value FROM json_each(?))",
-                arguments: [old.id.text, JSONText.array(keep)]
-            )
+            try Self.dropDesiredLinksOffRoutes(of: old.id, db)
             try Self.insertDesired(plan, of: old.id, db)
-            try db.cachedStatement(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id = ?")
-                .execute(arguments: [state.rawValue, reason, Self.now().databaseValue, old.id.text])
+            try Self.setState(of: old.id, state, reason: reason, at: Self.now().databaseValue, db)
         }
     }
 
@@ -228,20 +211,7 @@ extension Inventory {
         guard !ids.isEmpty else { return }
         try await write { db in
             let now = Self.now().databaseValue  // formatted once, not per statement
-            for id in ids {
-                try db.cachedStatement(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id = ?")
-                    .execute(arguments: [state.rawValue, reason, now, id.text])
-            }
-        }
-    }
-
-    /// Sets a key path's state and reason (`degraded` when it has no alternative, `active` when it recovers).
-    @discardableResult
-    public func setKeyPathState(_ id: QKDUUID, _ state: KeyPathState, reason: String?) async throws -> Stored<KeyPath> {
-        try await write { db in
-            try db.execute(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
-                           arguments: [state.rawValue, reason, Self.now(), id.text])
-            return try Self.storedKeyPath(id.text, db)
+            for id in ids { try Self.setState(of: id, state, reason: reason, at: now, db) }
         }
     }
 
@@ -252,10 +222,7 @@ extension Inventory {
         try await write { db in
             let path = try Self.keyPath(id.text, db)
             try Self.release(path, db)
-            try db.execute(
-                sql: "UPDATE key_path SET state = 'failed', reason = ?, updated_at = ? WHERE id = ?",
-                arguments: [reason, Self.now(), id.text]
-            )
+            try Self.setState(of: id, .failed, reason: reason, at: Self.now().databaseValue, db)
             return try Self.storedKeyPath(id.text, db)
         }
     }
@@ -309,6 +276,27 @@ extension Inventory {
     }
 
     // MARK: Rows
+
+    private static func setState(of id: QKDUUID, _ state: KeyPathState, reason: String?, at time: DatabaseValue, _ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id = ?")
+            .execute(arguments: [state.rawValue, reason, time, id.text])
+    }
+
+    /// Virtual links a path asked for on routes it no longer has stop being desired.
+    private static func dropDesiredLinksOffRoutes(of id: QKDUUID, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            DELETE FROM desired_link WHERE key_path_id = ?1 AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route WHERE key_path_id = ?1)
+            """).execute(arguments: [id.text])
+    }
+
+    /// A batch's running view of reservations: `path`'s own rate given back, or taken.
+    private static func giveBack(_ path: KeyPath, from reserved: inout [LinkID: Double]) {
+        for (link, bps) in path.reservedBps { reserved[link] = max(0, (reserved[link] ?? 0) - bps) }
+    }
+
+    private static func take(_ path: KeyPath, into reserved: inout [LinkID: Double]) {
+        for (link, bps) in path.reservedBps { reserved[link, default: 0] += bps }
+    }
 
     /// The network as a planner sees it: every node and link, and the rate reserved on each link.
     private static func network(_ db: Database) throws -> (Topology, reservedBps: [LinkID: Double]) {

@@ -63,6 +63,14 @@ enum KeyPathPlanner {
         return placed
     }
 
+    /// The virtual links of `path`'s routes other than `routes` (by `qkdl_id`), by node; nodes left with none are left out.
+    static func virtualLinks(of path: KeyPath, except routes: Set<QKDUUID>) -> [NodeID: Placed] {
+        placement(of: path, withApplication: false).compactMapValues { placed in
+            let links = placed.links.filter { !routes.contains($0) }
+            return links.isEmpty ? nil : (links, [])
+        }
+    }
+
     /// The configuration of `path` on its nodes: on every node of each route the route's virtual
     /// link (`VIRT`, this node as its local end, previous and next hop, bandwidth); at the two ends the application backed by
     /// those virtual links, when the request named one.

@@ -322,10 +322,8 @@ public final class KeyPathProvisioner: Sendable {
                 continue
             }
             // The application keeps its id and was put again, backed by the new routes; kept routes stay.
-            let staying = Set(item.path.routes.map(\.qkdlID))
-            for (node, placed) in KeyPathPlanner.placement(of: old, withApplication: false) {
-                let leaving = placed.links.filter { !staying.contains($0) }
-                if !leaving.isEmpty { retired[node, default: ([], [])].links += leaving }
+            for (node, placed) in KeyPathPlanner.virtualLinks(of: old, except: Set(item.path.routes.map(\.qkdlID))) {
+                retired[node, default: ([], [])].links += placed.links
             }
             logger.notice("key path re-routed", metadata: [
                 "key_path": "\(item.path.id)", "routes": "\(item.path.routes.map { $0.nodes.map(\.rawValue).joined(separator: ">") })",
@@ -346,10 +344,7 @@ public final class KeyPathProvisioner: Sendable {
             let fallback = item.fallback
             try await inventory.restoreRoutes(of: old, plan: plan, state: fallback, reason: fallback == .active ? nil : "re-route not configured: \(reason)")
             // The new routes' virtual links come off the nodes that took them; the application names the old ones again.
-            let kept = Set(old.routes.map(\.qkdlID))
-            var taken = KeyPathPlanner.placement(of: item.path, withApplication: false).filter { !refusing.contains($0.key) }
-            for node in taken.keys { taken[node]?.links.removeAll { kept.contains($0) } }
-            await unconfigure(taken.filter { !$0.value.links.isEmpty })
+            await unconfigure(KeyPathPlanner.virtualLinks(of: item.path, except: item.kept).filter { !refusing.contains($0.key) })
             for entry in plan.applications { try? await configurator.configure(entry.node, links: [], applications: [entry]) }
             logger.warning("key path kept on its routes: the new ones were not configured", metadata: ["key_path": "\(old.id)", "reason": "\(reason)"])
             return try await inventory.keyPath(old.id.text)
