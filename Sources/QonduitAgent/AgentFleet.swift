@@ -1,5 +1,8 @@
 import AsyncHTTPClient
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+public import NIOSSL
 public import Logging
 public import QonduitCore
 import QonduitETSI
@@ -58,9 +61,11 @@ public struct FleetNode: Sendable {
 /// Many simulated agents in one process, each with its own RESTCONF server on a loopback port.
 public enum AgentFleet {
     /// Runs every agent until SIGINT or SIGTERM. `onListening` hears each agent's RESTCONF URL.
+    /// With `tls`, each agent serves RESTCONF over HTTPS (and, if it names trust roots, requires the
+    /// controller's certificate).
     public static func run(
-        _ members: [FleetNode], controller: ControllerLink, reportEvery: Int, host: String = "127.0.0.1", logger: Logger,
-        onListening: @escaping @Sendable (FleetNode, String) -> Void
+        _ members: [FleetNode], controller: ControllerLink, reportEvery: Int, host: String = "127.0.0.1", tls: TLSConfiguration? = nil,
+        logger: Logger, onListening: @escaping @Sendable (FleetNode, String) -> Void
     ) async throws {
         var services: [any Service] = []
         for member in members {
@@ -70,6 +75,7 @@ public enum AgentFleet {
             agentLogger[metadataKey: "agent"] = "\(member.nodeID)"
             let app = Application(
                 router: AgentRESTCONFServer.router(for: node, credential: member.credential),
+                server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
                 configuration: .init(address: .hostname(host, port: 0), serverName: "qonduit-agent"),
                 onServerRunning: { channel in
                     continuation.yield(channel.localAddress?.port ?? 0)
@@ -78,7 +84,7 @@ public enum AgentFleet {
                 logger: agentLogger
             )
             services.append(app)
-            services.append(ReporterService(member: member, node: node, ports: ports, controller: controller.with(credential: member.credential), host: host,
+            services.append(ReporterService(member: member, node: node, ports: ports, controller: controller.with(credential: member.credential), host: host, scheme: tls == nil ? "http" : "https",
                                             reportEvery: reportEvery, logger: agentLogger, onListening: onListening))
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -92,6 +98,7 @@ public enum AgentFleet {
         let ports: AsyncStream<Int>
         let controller: ControllerLink
         let host: String
+        let scheme: String
         let reportEvery: Int
         let logger: Logger
         let onListening: @Sendable (FleetNode, String) -> Void
@@ -99,7 +106,7 @@ public enum AgentFleet {
         func run() async throws {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { return }
-            let url = "http://\(host):\(port)/restconf"
+            let url = "\(scheme)://\(host):\(port)/restconf"
             onListening(member, url)
             let reporter = AgentReporter(node: node, controller: controller, restconfURL: url, reportEvery: reportEvery, logger: logger)
             try await cancelWhenGracefulShutdown {

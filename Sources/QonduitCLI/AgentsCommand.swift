@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Logging
 import QonduitAgent
@@ -30,6 +31,8 @@ struct AgentsCommand: AsyncParsableCommand {
 
         @Option(help: "Base URL of the controller.") var controller = "http://127.0.0.1:8080"
         @OptionGroup var access: TokenOptions
+        @OptionGroup(title: "TLS (the agents serve RESTCONF over HTTPS with --tls-cert and present it to the controller; --tls-ca verifies the controller, and the controller's certificate on RESTCONF requests)")
+        var tls: TLSOptions
         @Option(help: "Simulate only the nodes of this topology file (matched by id); default: every node.") var topology: String?
         @Option(name: .customLong("node"), help: "Simulate only this node; may be repeated.") var nodes: [String] = []
         @Option(help: "Send link performance and key pools every this many heartbeats.") var reportEvery = 5
@@ -42,7 +45,8 @@ struct AgentsCommand: AsyncParsableCommand {
         func run() async throws {
             var logger = Logger(label: "qonduit-agents")
             logger.logLevel = logLevel
-            let client = try ControllerClient(server: controller, token: access.resolvedToken())
+            let clientTLS = try tls.clientConfiguration()
+            let client = try ControllerClient(server: controller, token: access.resolvedToken(), tls: clientTLS)
             let inventory: TopologyJSON = try await client.send("GET", "/api/v1/topology")
             var wanted = Set(nodes)
             if let topology {
@@ -59,7 +63,13 @@ struct AgentsCommand: AsyncParsableCommand {
                 }
                 members[index].credential = secret
             }
-            try await AgentFleet.run(members, controller: ControllerLink(controllerURL: client.baseURL), reportEvery: reportEvery, logger: logger) { member, url in
+            // One client for every agent's reports, lasting as long as the process: its pool shares connections to the controller.
+            let http = tls.isEnabled || tls.tlsCa != nil
+                ? HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: clientTLS)) : .shared
+            let link = ControllerLink(controllerURL: client.baseURL, client: http)
+            try await AgentFleet.run(
+                members, controller: link, reportEvery: reportEvery, tls: try tls.serverConfiguration(), logger: logger
+            ) { member, url in
                 FileHandle.standardOutput.write(Data("agent \(member.nodeID) listening on \(url)\n".utf8))
             }
         }

@@ -3,15 +3,17 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// Options shared by the commands that talk to a running controller.
 struct ClientOptions: ParsableArguments {
     @Option(help: "Base URL of the controller.") var server = "http://127.0.0.1:8080"
     @Flag(help: "Print JSON instead of a table, for scripts.") var json = false
     @OptionGroup var access: TokenOptions
+    @OptionGroup(title: "TLS") var tls: TLSOptions
 
     func controller() throws -> ControllerClient {
-        try ControllerClient(server: server, token: access.resolvedToken())
+        try ControllerClient(server: server, token: access.resolvedToken(), tls: tls.clientConfiguration())
     }
 }
 
@@ -44,9 +46,12 @@ struct TokenOptions: ParsableArguments {
 struct ControllerClient {
     var baseURL: String
     var token: String?
+    /// For https: the CA that verifies the controller, and this client's certificate for mutual TLS.
+    var tls: TLSConfiguration?
     private static let maxResponseBytes = 512 * 1024 * 1024
 
-    init(server: String, token: String?) throws {
+    init(server: String, token: String?, tls: TLSConfiguration? = nil) throws {
+        self.tls = tls
         guard let url = URL(string: server), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
             throw ValidationError("--server must be an http(s) URL such as http://127.0.0.1:8080, got '\(server)'")
         }
@@ -74,7 +79,7 @@ struct ControllerClient {
         // A short connect timeout: AsyncHTTPClient retries refused connections until it expires.
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
-            configuration: .init(timeout: .init(connect: .seconds(3), read: .seconds(300)))
+            configuration: .init(tlsConfiguration: tls, timeout: .init(connect: .seconds(3), read: .seconds(300)))
         )
         defer { client.shutdown { _ in } }
         let response: HTTPClientResponse
@@ -110,7 +115,7 @@ struct ControllerClient {
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         // No read timeout: a quiet stream sends a keep-alive comment every 15 s.
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(3))))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls, timeout: .init(connect: .seconds(3))))
         defer { client.shutdown { _ in } }
         let response = try await client.execute(request, timeout: .hours(24 * 365))
         guard (200..<300).contains(response.status.code) else {

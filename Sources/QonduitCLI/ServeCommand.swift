@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import AsyncHTTPClient
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import QonduitAPI
 import QonduitCore
@@ -63,6 +66,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @OptionGroup(title: "TLS (both interfaces; with --tls-ca, clients and agents must present a certificate the CA signed, and agents' RESTCONF servers are verified against it)")
+    var tls: TLSOptions
+
     func validate() throws {
         guard maxImportBytes > 0 else { throw ValidationError("--max-import-bytes must be positive") }
         guard (10...3_600_000).contains(heartbeatIntervalMs) else { throw ValidationError("--heartbeat-interval-ms must be from 10 to 3600000") }
@@ -97,8 +103,14 @@ struct ServeCommand: AsyncParsableCommand {
             ])
             for warning in summary.warnings { logger.warning("\(warning.formatted(file: file))") }
         }
-        // The controller authenticates to each agent with the proof of its node's credential.
-        let restconf = AgentRESTCONFClient(inventory: inventory)
+        // The controller authenticates to each agent with the proof of its node's credential, and over
+        // TLS with its own certificate, verifying the agent's against the CA.
+        let restconf = tls.isEnabled || tls.tlsCa != nil
+            ? AgentRESTCONFClient(inventory: inventory, client: HTTPClient(
+                eventLoopGroupProvider: .singleton,
+                configuration: .init(tlsConfiguration: try tls.clientConfiguration(), timeout: .init(connect: .seconds(2), read: .seconds(10)))
+            ))
+            : AgentRESTCONFClient(inventory: inventory)
         let provisioner = KeyPathProvisioner(
             inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory, restconf: restconf), logger: logger,
             qberThreshold: qberThreshold
@@ -116,16 +128,19 @@ struct ServeCommand: AsyncParsableCommand {
             heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats, autoOnboard: autoOnboard
         )
         SouthboundAPI.register(on: router, inventory: inventory, configuration: southbound, restconf: restconf)
+        // A response being written (an event stream, say) is not idle; a half-sent request is.
+        let http1: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000))))
+        let serverTLS = try tls.serverConfiguration()
+        let scheme = serverTLS == nil ? "http" : "https"
         var app = Application(
             router: router,
-            // A response being written (an event stream, say) is not idle; a half-sent request is.
-            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)))),
+            server: try serverTLS.map { try .tls(http1, tlsConfiguration: $0) } ?? http1,
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "qonduit"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? listen.port
                 // A plain line on stdout, which scripts and tests read to learn an ephemeral port.
                 let host = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
-                FileHandle.standardOutput.write(Data("qonduit: listening on http://\(host):\(port)\n".utf8))
+                FileHandle.standardOutput.write(Data("qonduit: listening on \(scheme)://\(host):\(port)\n".utf8))
             },
             logger: logger
         )
