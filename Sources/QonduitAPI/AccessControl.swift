@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import Logging
 import QonduitCore
@@ -15,7 +14,7 @@ struct AccessControlMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? request.uri.path
         let required = AccessPolicy.requiredRole(method: request.method.rawValue, route: route)
         let action = "\(request.method.rawValue) \(route)"
-        guard let presented = Self.bearer(request), let token = try await inventory.authenticateAPIToken(presented) else {
+        guard let presented = bearerCredentials(request.headers[.authorization]), let token = try await inventory.authenticateAPIToken(presented) else {
             let unauthorized = Problem(
                 .unauthorized,
                 detail: request.headers[.authorization] == nil
@@ -50,14 +49,6 @@ struct AccessControlMiddleware: RouterMiddleware {
             status: Int(response.status.code), detail: detail
         ), context)
         return response
-    }
-
-    /// The token of an `Authorization: Bearer …` header (the scheme in any case, RFC 9110).
-    static func bearer(_ request: Request) -> String? {
-        guard let value = request.headers[.authorization] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return parts[1].trimmingCharacters(in: .whitespaces)
     }
 
     private func record(_ entry: AuditEntry, _ context: APIRequestContext) async {

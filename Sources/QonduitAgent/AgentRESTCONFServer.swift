@@ -150,11 +150,7 @@ public enum AgentRESTCONFServer {
         func handle(
             _ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response
         ) async throws -> Response {
-            let presented = request.headers[.authorization].flatMap { value -> String? in
-                let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-                return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
-            }
-            guard let presented, constantTimeEquals(presented, expected) else {
+            guard let presented = bearerCredentials(request.headers[.authorization]), constantTimeEquals(presented, expected) else {
                 var response = refuse(
                     .init([.init(type: "protocol", tag: "access-denied", message: "only this node's controller may use its RESTCONF interface")]),
                     status: .unauthorized

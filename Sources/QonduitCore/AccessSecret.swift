@@ -78,3 +78,15 @@ public func constantTimeEquals(_ a: String, _ b: String) -> Bool {
     for index in x.indices { difference |= x[index] ^ y[index] }
     return difference == 0
 }
+
+/// The credentials of an `Authorization: Bearer …` header value (the scheme in any case, RFC 9110);
+/// nil for any other scheme or shape.
+public func bearerCredentials(_ header: String?) -> String? {
+    guard let header else { return nil }
+    let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+    guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+    let credentials = parts[1].drop { $0 == " " }
+    var end = credentials.endIndex
+    while end > credentials.startIndex, credentials[credentials.index(before: end)] == " " { end = credentials.index(before: end) }
+    return credentials.isEmpty ? nil : String(credentials[..<end])
+}

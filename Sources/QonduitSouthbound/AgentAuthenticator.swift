@@ -22,14 +22,12 @@ final class AgentAuthenticator: Sendable {
 
     /// The credential the request carries, if the inventory issued it and it is not revoked.
     func authenticate(_ request: Request) async throws(SouthboundError) -> AgentCredentialInfo {
-        guard let value = request.headers[.authorization] else {
+        guard request.headers[.authorization] != nil else {
             throw .unauthenticated("an agent must send Authorization: Bearer CREDENTIAL (qonduit agents credential NODE issues one)")
         }
-        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let presented = bearerCredentials(request.headers[.authorization]) else {
             throw .unauthenticated("the Authorization header must be Bearer CREDENTIAL")
         }
-        let presented = parts[1].trimmingCharacters(in: .whitespaces)
         let now = ContinuousClock.now
         if let known = checked.withLock({ $0[presented] }), known.until > now { return known.credential }
         let credential: AgentCredentialInfo?
