@@ -10,6 +10,7 @@ public enum NorthboundAPI {
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware())
         router.get("/healthz") { _, _ in
             try JSONCoding.response(["status": "ok"])
         }

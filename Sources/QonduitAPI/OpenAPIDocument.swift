@@ -102,6 +102,7 @@ enum OpenAPIDocument {
               "200": {"description": "The changed node.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}},
               "400": {"$ref": "#/components/responses/BadRequest"},
               "404": {"$ref": "#/components/responses/NotFound"},
+              "409": {"$ref": "#/components/responses/Conflict"},
               "413": {"$ref": "#/components/responses/TooLarge"},
               "422": {"$ref": "#/components/responses/Unprocessable"}
             }
@@ -160,6 +161,7 @@ enum OpenAPIDocument {
               "200": {"description": "The changed link.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Link"}}}},
               "400": {"$ref": "#/components/responses/BadRequest"},
               "404": {"$ref": "#/components/responses/NotFound"},
+              "409": {"$ref": "#/components/responses/Conflict"},
               "413": {"$ref": "#/components/responses/TooLarge"},
               "422": {"$ref": "#/components/responses/Unprocessable"}
             }
@@ -438,7 +440,7 @@ enum OpenAPIDocument {
         "parameters": {
           "id": {"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Identifier"}},
           "limit": {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 100}},
-          "offset": {"name": "offset", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0, "default": 0}}
+          "offset": {"name": "offset", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0, "maximum": 9223372036854775807, "default": 0}}
         },
         "responses": {
           "BadRequest": {"description": "The request is malformed.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
@@ -523,8 +525,8 @@ enum OpenAPIDocument {
               "id": {"$ref": "#/components/schemas/Identifier"},
               "node_a": {"$ref": "#/components/schemas/Identifier"},
               "node_b": {"$ref": "#/components/schemas/Identifier"},
-              "length_km": {"type": "number", "minimum": 0},
-              "key_rate_bps": {"type": "number", "minimum": 0},
+              "length_km": {"type": "number", "minimum": 0, "maximum": 40075},
+              "key_rate_bps": {"type": "number", "minimum": 0, "maximum": 1000000000000},
               "status": {"$ref": "#/components/schemas/Status"},
               "qber": {"type": "number", "minimum": 0, "maximum": 1},
               "qkdl_id": {"$ref": "#/components/schemas/UUID", "description": "The link's GS QKD 015 identity; assigned when absent."}
@@ -536,8 +538,8 @@ enum OpenAPIDocument {
             "properties": {
               "node_a": {"$ref": "#/components/schemas/Identifier"},
               "node_b": {"$ref": "#/components/schemas/Identifier"},
-              "length_km": {"type": "number", "minimum": 0},
-              "key_rate_bps": {"type": "number", "minimum": 0},
+              "length_km": {"type": "number", "minimum": 0, "maximum": 40075},
+              "key_rate_bps": {"type": "number", "minimum": 0, "maximum": 1000000000000},
               "status": {"$ref": "#/components/schemas/Status"},
               "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
               "qkdl_id": {"$ref": "#/components/schemas/UUID"}
@@ -612,7 +614,7 @@ enum OpenAPIDocument {
           "ReoptimizeRequest": {
             "type": "object",
             "additionalProperties": false,
-            "properties": {"key_paths": {"type": "array", "items": {"type": "string", "format": "uuid"}, "description": "Only these key paths (each must exist)."}}
+            "properties": {"key_paths": {"type": ["array", "null"], "items": {"type": "string", "format": "uuid"}, "description": "Only these key paths (each must exist); null or absent: every active path."}}
           },
           "Reoptimization": {
             "type": "object",
@@ -717,8 +719,8 @@ enum OpenAPIDocument {
             "type": "object", "additionalProperties": false, "required": ["role"],
             "properties": {
               "role": {"$ref": "#/components/schemas/Role"},
-              "description": {"type": "string", "minLength": 1, "maxLength": 256},
-              "expires_at": {"type": "string", "format": "date-time", "description": "Must be in the future; default: never."}
+              "description": {"type": ["string", "null"], "minLength": 1, "maxLength": 256},
+              "expires_at": {"type": ["string", "null"], "format": "date-time", "description": "Must be in the future; null or absent: never."}
             }
           },
           "Token": {
@@ -738,8 +740,8 @@ enum OpenAPIDocument {
           "TokenList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}}, "total": {"type": "integer", "minimum": 0}}},
           "CredentialIssue": {
             "type": "object", "additionalProperties": false,
-            "properties": {"node": {"$ref": "#/components/schemas/Identifier"}, "qkdn_id": {"$ref": "#/components/schemas/UUID"}},
-            "description": "Exactly one of node and qkdn_id."
+            "properties": {"node": {"anyOf": [{"$ref": "#/components/schemas/Identifier"}, {"type": "null"}]}, "qkdn_id": {"anyOf": [{"$ref": "#/components/schemas/UUID"}, {"type": "null"}]}},
+            "description": "Exactly one of node and qkdn_id (null is as absent)."
           },
           "Credential": {
             "type": "object",

@@ -32,7 +32,7 @@ struct TopologyRoutes {
             ])
             let format = try query.choice("format", default: ImportFormatChoice.auto).format
             let mode = try query.choice("mode", default: ImportMode.merge)
-            let file = query.string("filename") ?? "request body"
+            let file = query.string("filename").flatMap { $0.isEmpty ? nil : $0 } ?? "request body"
             let defaults = configuration.fiberModel
             let fiberModel = FiberLinkModel(
                 lossDbPerKm: try query.double("fiber_loss_db_per_km", default: defaults.lossDbPerKm),

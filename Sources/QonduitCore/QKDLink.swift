@@ -33,17 +33,22 @@ public struct QKDLink: Sendable, Hashable {
         return nil
     }
 
+    /// Longer than the Earth's circumference is no fiber; bounds keep every later sum finite.
+    public static let maxLengthKm = 40_075.0
+    /// A terabit per second of secret key is orders of magnitude beyond any QKD system.
+    public static let maxKeyRateBps = 1e12
+
     /// Problems with the link's own fields; whether its nodes exist is the inventory's concern.
     public func validationIssues() -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
         if nodeA == nodeB {
             issues.append(.init(field: "node_b", message: "must differ from node_a ('\(nodeA)'): a link joins two nodes"))
         }
-        if !lengthKm.isFinite || lengthKm < 0 {
-            issues.append(.init(field: "length_km", message: "must be a non-negative number of kilometres, got \(lengthKm)"))
+        if !lengthKm.isFinite || lengthKm < 0 || lengthKm > Self.maxLengthKm {
+            issues.append(.init(field: "length_km", message: "must be from 0 to \(Int(Self.maxLengthKm)) kilometres, got \(lengthKm)"))
         }
-        if !keyRateBps.isFinite || keyRateBps < 0 {
-            issues.append(.init(field: "key_rate_bps", message: "must be a non-negative number of bit/s, got \(keyRateBps)"))
+        if !keyRateBps.isFinite || keyRateBps < 0 || keyRateBps > Self.maxKeyRateBps {
+            issues.append(.init(field: "key_rate_bps", message: "must be from 0 to 1e12 bit/s, got \(keyRateBps)"))
         }
         if let qber, !qber.isFinite || qber < 0 || qber > 1 {
             issues.append(.init(field: "qber", message: "must be a fraction between 0 and 1, got \(qber)"))

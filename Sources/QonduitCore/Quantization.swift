@@ -10,6 +10,8 @@ public enum Precision {
         guard value.isFinite else { return value }
         var scale = 1.0
         for _ in 0..<fractionDigits { scale *= 10 }
+        // Past 2^53 a double has no fraction left to round, and scaling might overflow to infinity.
+        guard abs(value * scale) < 9.0e15 else { return value }
         let result = (value * scale).rounded() / scale
         return result == 0 ? 0 : result  // no negative zero
     }

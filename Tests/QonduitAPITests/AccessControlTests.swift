@@ -181,3 +181,28 @@ import Testing
         }
     }
 }
+
+@Suite struct MethodNotAllowedTests {
+    @Test func aKnownPathUnderAnotherMethodIs405WithAllow() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        let token = try await inventory.createAPIToken(role: .admin, description: nil, expiresAt: nil, createdBy: nil).1.text
+        let app = Application(router: NorthboundAPI.router(inventory: inventory, provisioner: provisioner(inventory, ScriptedConfigurator())))
+        try await app.test(.router) { client in
+            for (method, path, allow) in [
+                (HTTPRequest.Method.trace, "/api/v1/nodes", "GET, POST"), (.put, "/api/v1/nodes/a", "DELETE, GET, PATCH"),
+                (.get, "/api/v1/key-paths/reoptimize", "POST"), (.delete, "/healthz", "GET"),
+            ] {
+                try await client.execute(uri: path, method: method, headers: [.authorization: "Bearer \(token)"]) { response in
+                    #expect(response.status == .methodNotAllowed && response.headers[.allow] == allow, "\(method) \(path): \(response.status)")
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                }
+            }
+            try await client.execute(uri: "/api/v1/nodes/zz", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .notFound && String(buffer: response.body).contains("no node with id 'zz'"), "the handler's own 404")
+            }
+            try await client.execute(uri: "/api/v1/nowhere", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import QonduitAPI
+import QonduitCore
 import Testing
 
 @Suite struct NodeAPITests {
@@ -113,6 +114,25 @@ import Testing
             #expect(try await call(.delete, "/api/v1/nodes/a?cascade=true", nil).status == .noContent)
             #expect(try await call(.get, "/api/v1/links/l", nil).status == .notFound)
         }
+    }
+
+    /// Found by the API fuzzer: a length near the largest double passed as finite, then overflowed to
+    /// infinity when rounded to the inventory's precision, and the controller crashed writing it.
+    @Test func hugeMeasuresAreRefusedAndNeverStoredAsInfinity() async throws {
+        try await withAPI { call in
+            _ = try await call(.post, "/api/v1/nodes", #"{"id":"a"}"#)
+            _ = try await call(.post, "/api/v1/nodes", #"{"id":"b"}"#)
+            for body in [#""length_km":1.3267915549030968e+308,"key_rate_bps":1"#, #""length_km":40076,"key_rate_bps":1"#, #""length_km":1,"key_rate_bps":1e13"#] {
+                let response = try await call(.post, "/api/v1/links", #"{"id":"l","node_a":"a","node_b":"b",\#(body)}"#)
+                #expect(response.status == .unprocessableContent && response.isProblem, "\(body): \(response.text)")
+            }
+            #expect(try await call(.post, "/api/v1/links", #"{"id":"l","node_a":"a","node_b":"b","length_km":40075,"key_rate_bps":1e12}"#).status == .created)
+            let patched = try await call(.patch, "/api/v1/links/l", #"{"length_km":1.3267915549030968e+308}"#)
+            #expect(patched.status == .unprocessableContent, "\(patched.text)")
+            #expect(try await call(.get, "/api/v1/links/l", nil).json["length_km"] as? Double == 40075)
+        }
+        #expect(Precision.rounded(1.3267915549030968e+308, fractionDigits: 3) == 1.3267915549030968e+308)
+        #expect(Precision.rounded(1e16 + 2, fractionDigits: 3) == 1e16 + 2)
     }
 
     @Test(arguments: ["/api/v1/nodes?limit=0", "/api/v1/nodes?limit=abc", "/api/v1/nodes?offset=-1", "/api/v1/nodes?lmit=5", "/api/v1/nodes?limit=1&limit=2"])

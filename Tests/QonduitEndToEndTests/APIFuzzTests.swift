@@ -1,0 +1,30 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import QonduitTestSupport
+import Testing
+
+/// Schemathesis (PyPI) fuzzes the API from its OpenAPI document against a live controller: no 5xx,
+/// and nothing that contradicts the document (status codes, content types, headers, response
+/// schemas, schema-violating requests accepted, Allow headers). Its `positive_data_acceptance`
+/// check is left out: the API refuses, with a documented 404/409/422, requests that are valid
+/// JSON Schema but not valid against the inventory (an unknown node, a link from a node to itself).
+@Suite struct APIFuzzTests {
+    @Test func schemathesisFindsNoServerErrorAndNothingTheDocumentDoesNotSay() async throws {
+        let schemathesis = try #require(ProcessRunner.which("schemathesis"), "pip install schemathesis (scripts/test does)")
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
+        defer { controller.stop() }
+        let examples = ProcessInfo.processInfo.environment["QONDUIT_FUZZ_EXAMPLES"] ?? "40"
+        let result = try ProcessRunner.run(schemathesis, [
+            "run", "\(controller.baseURL)/openapi.json", "--header", "Authorization: Bearer \(controller.token)",
+            "--checks", "all", "--exclude-checks", "positive_data_acceptance", "--max-examples", examples, "--workers", "2",
+            // The event stream never ends; revoking tokens would revoke the one the fuzzer uses (both are tested elsewhere).
+            "--exclude-operation-id", "followEvents", "--exclude-operation-id", "revokeToken",
+            "--request-timeout", "30", "--no-color",
+        ])
+        let report = result.stdout.split(separator: "\n").drop { !$0.hasPrefix("===") }.joined(separator: "\n")
+        #expect(result.status == 0, "schemathesis found problems (replay them with its seed):\n\(report.suffix(6_000))")
+        #expect(try await httpStatus(.GET, "\(controller.baseURL)/healthz", json: nil) == 200, "the controller is still up")
+    }
+}
