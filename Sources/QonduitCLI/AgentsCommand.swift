@@ -63,9 +63,12 @@ struct AgentsCommand: AsyncParsableCommand {
                 }
                 members[index].credential = secret
             }
-            // One client for every agent's reports, lasting as long as the process: its pool shares connections to the controller.
-            let http = tls.isEnabled || tls.tlsCa != nil
-                ? HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: clientTLS)) : .shared
+            // One client for every agent's reports, lasting as long as the process. Real agents each have
+            // their own connection; sharing HTTPClient's default 8 would queue a thousand agents' heartbeats
+            // behind each other whenever the controller is slow to answer, until they went stale.
+            var configuration = HTTPClient.Configuration(tlsConfiguration: clientTLS)
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = min(max(members.count, 8), 128)
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             let link = ControllerLink(controllerURL: client.baseURL, client: http)
             try await AgentFleet.run(
                 members, controller: link, reportEvery: reportEvery, tls: try tls.serverConfiguration(), logger: logger
