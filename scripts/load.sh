@@ -21,7 +21,7 @@ serve_options="--heartbeat-interval-ms 1000 --missed-heartbeats 5"
 agent_options="--report-every 1"
 agent_wait_s=120
 source scripts/lib/controller-with-agents.sh
-trap 'kill $server $agents $sampler 2>/dev/null; rm -rf "$work" "$generated"' EXIT
+trap 'kill $server $agents ${sampler:-} 2>/dev/null; rm -rf "$work" "$generated"' EXIT
 
 # Requests: pages of nodes, single links, the key-path list, path computations and key-path
 # provisioning (1 bit/s each, through the agents), over nodes and links of the network.
@@ -112,3 +112,11 @@ ps -o rss= -p $agents | awk -v start="$agents_rss_start" '{ printf "agents_proce
 errors=$(grep -ciE " (error|critical) " "$work/serve.log" || true)
 echo "controller log errors=$errors"
 [ "$errors" = 0 ] || grep -iE " (error|critical) " "$work/serve.log" | head -5
+
+# Shutdown with every agent gone at once: SIGTERM must stop the controller promptly.
+kill $agents 2>/dev/null || true
+started=$(date +%s.%N)
+kill -TERM $server
+for _ in $(seq 600); do kill -0 $server 2>/dev/null || break; sleep 0.1; done
+if kill -0 $server 2>/dev/null; then echo "controller still running 60 s after SIGTERM"; exit 1; fi
+python3 -c "import sys; print('controller stopped_in_s=%.1f after SIGTERM' % (float(sys.argv[2]) - float(sys.argv[1])))" "$started" "$(date +%s.%N)"

@@ -5,10 +5,17 @@ import Synchronization
 
 /// The path engine's view of the inventory: an immutable graph snapshot, rebuilt when the inventory
 /// has changed and swapped in atomically. Queries use whichever snapshot is current and never wait
-/// for a write.
+/// for a write. One rebuild at a time: queries that find the inventory changed while a rebuild of a
+/// recent enough revision is under way wait for it, rather than each reading and building the whole
+/// graph (agents' reports change the inventory many times a second).
 final class GraphSnapshots: Sendable {
+    private struct State {
+        var snapshot: (revision: Int, engine: PathEngine)?
+        var building: (revision: Int, task: Task<PathEngine, any Error>)?
+    }
+
     private let inventory: Inventory
-    private let current = Mutex<(revision: Int, engine: PathEngine)?>(nil)
+    private let state = Mutex(State())
 
     init(inventory: Inventory) {
         self.inventory = inventory
@@ -17,12 +24,32 @@ final class GraphSnapshots: Sendable {
     func engine() async throws -> PathEngine {
         // Read the revision first: a write that lands meanwhile makes the next query rebuild, never a stale hit.
         let revision = inventory.revision
-        if let cached = current.withLock({ $0 }), cached.revision == revision { return cached.engine }
-        let (nodes, links) = try await inventory.topology()
-        let engine = PathEngine(graph: RelayGraph(topology: Topology(nodes: nodes.map(\.value), links: links.map(\.value))))
-        current.withLock { snapshot in
-            if (snapshot?.revision ?? -1) < revision { snapshot = (revision, engine) }
+        enum Next { case ready(PathEngine), wait(Task<PathEngine, any Error>) }
+        let next: Next = state.withLock { state in
+            if let snapshot = state.snapshot, snapshot.revision >= revision { return .ready(snapshot.engine) }
+            // A rebuild that started at this revision or later reads everything this query must see.
+            if let building = state.building, building.revision >= revision { return .wait(building.task) }
+            let task = Task { [inventory] in
+                let (nodes, links) = try await inventory.topology()
+                return PathEngine(graph: RelayGraph(topology: Topology(nodes: nodes.map(\.value), links: links.map(\.value))))
+            }
+            state.building = (revision, task)
+            return .wait(task)
         }
-        return engine
+        switch next {
+        case .ready(let engine):
+            return engine
+        case .wait(let task):
+            let result = await task.result
+            state.withLock { state in
+                if let building = state.building, building.task == task {
+                    state.building = nil
+                    if case .success(let engine) = result, (state.snapshot?.revision ?? -1) < building.revision {
+                        state.snapshot = (building.revision, engine)
+                    }
+                }
+            }
+            return try result.get()
+        }
     }
 }

@@ -18,7 +18,9 @@ public struct KeyPathRepairService: Service {
             let revision = provisioner.inventory.revision
             if revision != seen {
                 seen = revision
-                await provisioner.repair()
+                // Shutdown cancels a pass where it is: what it leaves pending is resumed at the next start,
+                // as after a crash, instead of shutdown waiting on every unreachable node.
+                _ = await cancelWhenGracefulShutdown { await self.provisioner.repair() }
             }
             // Shutdown need not wait out the period.
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.period) }

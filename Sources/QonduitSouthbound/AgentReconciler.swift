@@ -26,7 +26,9 @@ public final class AgentReconciler: Service, Sendable {
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            _ = await reconcileAll()
+            // A pass is idempotent: shutdown stops it where it is, rather than wait for every silent
+            // agent's connection attempt (a thousand agents gone at once would hold shutdown for minutes).
+            await cancelWhenGracefulShutdown { _ = await self.reconcileAll() }
             // Shutdown need not wait out the period.
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.period) }
         }
@@ -43,6 +45,7 @@ public final class AgentReconciler: Service, Sendable {
         let now = ContinuousClock.now
         var corrections: [NodeID: Int] = [:]
         for agent in agents where agent.state == .reachable {
+            if Task.isCancelled { break }
             if let wait = backoff.withLock({ $0[agent.nodeID] }), wait.next > now { continue }
             do {
                 let count = try await reconcile(agent)
