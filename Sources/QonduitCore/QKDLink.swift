@@ -45,10 +45,10 @@ public struct QKDLink: Sendable, Hashable {
             issues.append(.init(field: "node_b", message: "must differ from node_a ('\(nodeA)'): a link joins two nodes"))
         }
         if !lengthKm.isFinite || lengthKm < 0 || lengthKm > Self.maxLengthKm {
-            issues.append(.init(field: "length_km", message: "must be from 0 to \(Int(Self.maxLengthKm)) kilometres, got \(lengthKm)"))
+            issues.append(.init(field: "length_km", message: "must be a non-negative number of kilometres, at most \(Int(Self.maxLengthKm)), got \(lengthKm)"))
         }
         if !keyRateBps.isFinite || keyRateBps < 0 || keyRateBps > Self.maxKeyRateBps {
-            issues.append(.init(field: "key_rate_bps", message: "must be from 0 to 1e12 bit/s, got \(keyRateBps)"))
+            issues.append(.init(field: "key_rate_bps", message: "must be a non-negative number of bit/s, at most 1e12, got \(keyRateBps)"))
         }
         if let qber, !qber.isFinite || qber < 0 || qber > 1 {
             issues.append(.init(field: "qber", message: "must be a fraction between 0 and 1, got \(qber)"))
