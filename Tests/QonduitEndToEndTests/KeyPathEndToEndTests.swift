@@ -87,7 +87,8 @@ import Testing
         let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 6, extraArguments: ["--report-every", "10000"])
         defer { fleet.stop() }
         let nodes = fleet.agents.keys.sorted()
-        #expect(try await eventually {
+        // Generous: on a loaded CI machine (the API fuzzer runs alongside) registration can take a while.
+        #expect(try await eventually(60) {
             let agents = object(try await send(.GET, "\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
             return agents.count == 6 && agents.allSatisfy { $0["state"] as? String == "reachable" }
         })
