@@ -63,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Events the log keeps for GET /api/v1/events (and qonduit events) to resume from; older ones are dropped.")
     var eventRetention = Inventory.defaultEventRetention
 
+    @Option(help: "Entries the audit log keeps (the latest); older ones are dropped.")
+    var auditRetention = Inventory.defaultAuditRetention
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -80,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...100_000).contains(maxEventStreams) else { throw ValidationError("--max-event-streams must be from 1 to 100000") }
         guard idleTimeoutSeconds >= 0.1, idleTimeoutSeconds <= 86_400 else { throw ValidationError("--idle-timeout-seconds must be from 0.1 to 86400") }
         guard (1...100_000_000).contains(eventRetention) else { throw ValidationError("--event-retention must be from 1 to 100000000") }
+        guard (1...1_000_000_000).contains(auditRetention) else { throw ValidationError("--audit-retention must be from 1 to 1000000000") }
         _ = try fiber.model()
     }
 
@@ -93,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError("cannot open the inventory database '\(db)': \(error)")
         }
         try await inventory.setEventRetention(eventRetention)
+        try await inventory.setAuditRetention(auditRetention)
         try await Self.writeFirstAdminToken(inventory: inventory, db: db, logger: logger)
         let fiberModel = try fiber.model()
         for file in topologies {

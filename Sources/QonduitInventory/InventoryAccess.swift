@@ -251,6 +251,18 @@ extension Inventory {
 
     // MARK: Audit
 
+    /// Audit entries kept unless `serve --audit-retention` says otherwise; older ones are dropped as new ones come.
+    public static let defaultAuditRetention = 1_000_000
+
+    /// How many audit entries the log keeps (the latest).
+    public func setAuditRetention(_ keep: Int) async throws {
+        precondition(keep >= 1, "the audit log keeps at least one entry")
+        try await database.write { db in
+            try db.execute(sql: "UPDATE audit_retention SET keep = ?", arguments: [keep])
+            try db.execute(sql: "DELETE FROM audit WHERE id <= (SELECT max(id) FROM audit) - ?", arguments: [keep])
+        }
+    }
+
     /// Appends entries to the audit log, in one transaction.
     public func appendAudit(_ entries: [AuditEntry]) async throws {
         guard !entries.isEmpty else { return }

@@ -273,6 +273,21 @@ enum InventoryMigrations {
                 """)
             try db.execute(sql: "CREATE INDEX audit_actor ON audit(actor, id)")
         }
+        migrator.registerMigration("v10: audit log retention") { db in
+            // The audit log keeps the latest entries up to a bound (serve --audit-retention), as the event log does.
+            try db.execute(sql: """
+                CREATE TABLE audit_retention (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    keep INTEGER NOT NULL CHECK (keep >= 1)
+                ) STRICT
+                """)
+            try db.execute(sql: "INSERT INTO audit_retention (singleton, keep) VALUES (1, \(Inventory.defaultAuditRetention))")
+            try db.execute(sql: """
+                CREATE TRIGGER audit_retained AFTER INSERT ON audit BEGIN
+                    DELETE FROM audit WHERE id <= NEW.id - (SELECT keep FROM audit_retention);
+                END
+                """)
+        }
         return migrator
     }
 }

@@ -159,6 +159,15 @@ import Testing
         }
     }
 
+    @Test func theAuditLogKeepsTheLatestEntriesUpToItsRetention() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        try await inventory.appendAudit((1...5).map { AuditEntry(actor: "token:t", role: "admin", action: "POST /api/v1/nodes", target: "/\($0)", status: 201) })
+        try await inventory.setAuditRetention(3)
+        #expect(try await inventory.audit(.init(), limit: 10, offset: 0).items.map(\.target) == ["/5", "/4", "/3"])
+        try await inventory.appendAudit([AuditEntry(actor: "token:t", role: "admin", action: "DELETE /api/v1/nodes/{id}", target: "/6", status: 204)])
+        #expect(try await inventory.audit(.init(), limit: 10, offset: 0).items.map(\.target) == ["/6", "/5", "/4"])
+    }
+
     @Test func agentCredentialsAreIssuedForANodeOrAnIdentityAndShownOnce() async throws {
         try await withAPI { call in
             #expect(try await call(.post, "/api/v1/nodes", #"{"id":"a"}"#).status == .created)
