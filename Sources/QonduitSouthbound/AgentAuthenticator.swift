@@ -3,7 +3,6 @@ import Hummingbird
 import Logging
 import QonduitCore
 import QonduitInventory
-import Synchronization
 
 /// Checks node agents' credentials: each request must carry `Authorization: Bearer CREDENTIAL`, and
 /// the credential must be bound to the node the request is for.
@@ -12,12 +11,11 @@ import Synchronization
 /// short while, so that a revocation takes effect within `trustFor` without a read per report.
 final class AgentAuthenticator: Sendable {
     let inventory: Inventory
-    let trustFor: Duration
-    private let checked = Mutex<[String: (credential: AgentCredentialInfo, until: ContinuousClock.Instant)]>([:])
+    private let checked: ExpiringCache<String, AgentCredentialInfo?>
 
     init(inventory: Inventory, trustFor: Duration = .seconds(2)) {
         self.inventory = inventory
-        self.trustFor = trustFor
+        checked = ExpiringCache(keepFor: trustFor)
     }
 
     /// The credential the request carries, if the inventory issued it and it is not revoked.
@@ -28,16 +26,9 @@ final class AgentAuthenticator: Sendable {
         guard let presented = bearerCredentials(request.headers[.authorization]) else {
             throw .unauthenticated("the Authorization header must be Bearer CREDENTIAL")
         }
-        let now = ContinuousClock.now
-        if let known = checked.withLock({ $0[presented] }), known.until > now { return known.credential }
         let credential: AgentCredentialInfo?
-        do { credential = try await inventory.authenticateAgent(presented) } catch { throw .failed("\(error)") }
+        do { credential = try await checked.value(for: presented) { try await inventory.authenticateAgent(presented) } } catch { throw .failed("\(error)") }
         guard let credential else { throw .unauthenticated("the agent credential is not valid: unknown or revoked") }
-        checked.withLock { checked in
-            // Bounded: past a fleet's worth of credentials, start again rather than grow.
-            if checked.count >= 100_000 { checked.removeAll(keepingCapacity: true) }
-            checked[presented] = (credential, now + trustFor)
-        }
         return credential
     }
 

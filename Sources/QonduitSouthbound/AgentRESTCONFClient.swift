@@ -3,7 +3,6 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import QonduitCore
-import Synchronization
 public import QonduitETSI
 public import QonduitInventory
 
@@ -34,8 +33,10 @@ public struct AgentRESTCONFClient: Sendable {
     /// A client that authenticates to each agent with the proof of its node's newest credential,
     /// looked up at most every 2 s per agent (provisioning sends many requests to each node).
     public init(inventory: Inventory, client: HTTPClient = AgentRESTCONFClient.defaultClient, timeout: TimeAmount = .seconds(10)) {
-        let proofs = ProofCache(inventory: inventory, keepFor: .seconds(2))
-        self.init(client: client, timeout: timeout) { url in try await proofs.proof(forAgentAt: url) }
+        let proofs = ExpiringCache<String, String?>(keepFor: .seconds(2))
+        self.init(client: client, timeout: timeout) { url in
+            try await proofs.value(for: url) { try await inventory.controllerProof(forAgentAt: url) }
+        }
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -149,28 +150,5 @@ public struct AgentRESTCONFClient: Sendable {
             throw Failure(url: url, message: "\(response.status.code): \(message)", status: Int(response.status.code))
         }
         return answer
-    }
-}
-
-/// The controller's proofs by agent URL, each read from the inventory at most once per `keepFor`.
-final class ProofCache: Sendable {
-    let inventory: Inventory
-    let keepFor: Duration
-    private let known = Mutex<[String: (proof: String?, until: ContinuousClock.Instant)]>([:])
-
-    init(inventory: Inventory, keepFor: Duration) {
-        self.inventory = inventory
-        self.keepFor = keepFor
-    }
-
-    func proof(forAgentAt url: String) async throws -> String? {
-        let now = ContinuousClock.now
-        if let entry = known.withLock({ $0[url] }), entry.until > now { return entry.proof }
-        let proof = try await inventory.controllerProof(forAgentAt: url)
-        known.withLock { known in
-            if known.count >= 100_000 { known.removeAll(keepingCapacity: true) }
-            known[url] = (proof, now + keepFor)
-        }
-        return proof
     }
 }
