@@ -25,13 +25,15 @@ struct AgentsCommand: AsyncParsableCommand {
                 `agent NODE listening on URL`. Stops on Ctrl-C or SIGTERM. \
                 With an admin token (as every command that talks to the controller finds one), it issues each agent \
                 a credential of its own: the agent presents it to the controller and accepts configuration only \
-                from the controller that proves it knows it.
+                from the controller that proves it knows it. With --tls-cert and --tls-key the agents serve RESTCONF over \
+                HTTPS and present that certificate to the controller; --tls-ca verifies the controller (and requires its \
+                certificate on RESTCONF requests).
                 """
         )
 
         @Option(help: "Base URL of the controller.") var controller = "http://127.0.0.1:8080"
         @OptionGroup var access: TokenOptions
-        @OptionGroup(title: "TLS (the agents serve RESTCONF over HTTPS with --tls-cert and present it to the controller; --tls-ca verifies the controller, and the controller's certificate on RESTCONF requests)")
+        @OptionGroup(title: "TLS")
         var tls: TLSOptions
         @Option(help: "Simulate only the nodes of this topology file (matched by id); default: every node.") var topology: String?
         @Option(name: .customLong("node"), help: "Simulate only this node; may be repeated.") var nodes: [String] = []

@@ -16,7 +16,12 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the controller: the northbound JSON API and the node agents' southbound over the SQLite inventory.",
-        discussion: "Stops gracefully on SIGINT or SIGTERM. The API is described at GET /openapi.json."
+        discussion: """
+            Stops gracefully on SIGINT or SIGTERM. The API is described at GET /openapi.json. The first start writes an \
+            admin API token to qonduit-admin.token beside the database. With --tls-cert and --tls-key both interfaces \
+            are served over HTTPS; with --tls-ca too, operators' clients and agents must present a certificate that CA \
+            signed, and agents' RESTCONF servers are verified against it.
+            """
     )
 
     @Option(help: "SQLite database file, created if missing; ':memory:' for a throwaway inventory.")
@@ -69,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
-    @OptionGroup(title: "TLS (both interfaces; with --tls-ca, clients and agents must present a certificate the CA signed, and agents' RESTCONF servers are verified against it)")
+    @OptionGroup(title: "TLS")
     var tls: TLSOptions
 
     func validate() throws {
