@@ -55,7 +55,9 @@ import Testing
     @Test func agentsRegisterReportAndFaultsReachTheInventory() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
         let controller = try ControllerProcess(extraArguments: [
-            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "3",
+            // 2 s of silence marks an agent unreachable: short enough to test, long enough that a loaded CI
+            // machine (the API fuzzer runs alongside) does not take a slow heartbeat for a lost agent.
+            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10",
         ])
         defer { controller.stop() }
         let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 6, extraArguments: ["--report-every", "1"])
