@@ -7,6 +7,7 @@ import QonduitETSI
 import QonduitInventory
 import QonduitTestSupport
 import QonduitXML
+import Synchronization
 import Testing
 
 /// The controller and a fleet of simulated agents as separate processes, over loopback HTTP.
@@ -64,10 +65,12 @@ import Testing
         defer { fleet.stop() }
 
         // Every agent registers and is heard from (generously: the suite runs many processes at once on two cores).
-        #expect(try await eventually(30) {
+        let seen = Mutex<String>("")
+        #expect(try await eventually(60) {
             let agents = json(try await get("\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
+            seen.withLock { $0 = agents.map { "\($0["node_id"] ?? "?"): \($0["state"] ?? "?"), \(($0["key_pools"] as? [Any])?.count ?? -1) pools" }.joined(separator: "; ") }
             return agents.count == 6 && agents.allSatisfy { $0["state"] as? String == "reachable" && !($0["key_pools"] as? [Any] ?? []).isEmpty }
-        })
+        }, "agents: \(seen.withLock { $0 })")
         // Each agent serves its node's tree over RESTCONF; the controller keeps the registered copy. Both are valid GS QKD 015 data.
         let tree = try await get("\(fleet.agents["mad-norte"]!)/data/etsi-qkd-sdn-node:qkd_node")
         #expect(tree.status == 200 && tree.text.contains("qkdl_type>etsi-qkdn-types:PHYS"))
@@ -99,7 +102,7 @@ import Testing
     /// controller's answers, notifications of every kind the agents send) validates against `Models/`.
     @Test func everyDocumentAgentsAndControllerExchangeValidates() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200"])
+        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10"])
         defer { controller.stop() }
         let proxy = RecordingProxy(upstream: controller.baseURL, recording: "/southbound/")
         try await proxy.run { proxied in
@@ -162,7 +165,7 @@ import Testing
     @Test func anAgentThatRestartsGetsItsConfigurationBack() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
         let controller = try ControllerProcess(extraArguments: [
-            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--reconcile-interval-ms", "200",
+            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10", "--reconcile-interval-ms", "200",
         ])
         defer { controller.stop() }
         let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 1, extraArguments: ["--node", "mad-norte"])

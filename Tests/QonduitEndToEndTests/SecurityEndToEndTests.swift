@@ -73,7 +73,7 @@ import Testing
 
     @Test func agentsAuthenticateBothWaysAndAForgedAgentIsRefused() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200"])
+        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10"])
         defer { controller.stop() }
         let server = ["--server", controller.baseURL]
         let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 1, extraArguments: ["--node", "mad-norte"])

@@ -7,7 +7,7 @@ import Testing
     @Test func controllerAgentsAndCLIWorkOverMutualTLSAndRefuseWhoeverLacksACertificate() throws {
         let pki = try TestCertificates()
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "300"] + pki.arguments)
+        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "300", "--missed-heartbeats", "10"] + pki.arguments)
         defer { controller.stop() }
         #expect(controller.baseURL.hasPrefix("https://127.0.0.1:"))
         let server = ["--server", controller.baseURL]
