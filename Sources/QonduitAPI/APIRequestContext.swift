@@ -13,5 +13,5 @@ public struct APIRequestContext: RequestContext {
     }
 
     /// How the audit log and records name the caller: `token:ID`.
-    var callerName: String? { caller.map { "token:\($0.id)" } }
+    var callerName: String? { caller?.actor }
 }

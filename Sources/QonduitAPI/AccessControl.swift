@@ -28,24 +28,23 @@ struct AccessControlMiddleware: RouterMiddleware {
         }
         guard token.role.allows(required) else {
             let forbidden = Problem(.forbidden, detail: "\(action) needs the \(required.rawValue) role; this token has \(token.role.rawValue)")
-            await record(AuditEntry(actor: "token:\(token.id)", role: token.role.rawValue, action: action, target: request.uri.path, status: 403), context)
+            await record(AuditEntry(actor: token.actor, role: token.role.rawValue, action: action, target: request.uri.path, status: 403), context)
             return try forbidden.response(from: request, context: context)
         }
         var context = context
         context.caller = token
         guard request.method != .get && request.method != .head else { return try await next(request, context) }
-        // A change: its outcome goes to the audit log, errors included (turned into their problem here).
+        // A change: its outcome goes to the audit log, errors included (answered here as ProblemMiddleware would).
         let response: Response
         var detail: String?
         do {
             response = try await next(request, context)
         } catch {
-            let problem = Problem(error)
-            detail = problem.detail
-            response = try problem.response(from: request, context: context)
+            detail = Problem(error).detail
+            response = try Problem.response(for: error, request: request, context: context)
         }
         await record(AuditEntry(
-            actor: "token:\(token.id)", role: token.role.rawValue, action: action, target: request.uri.path,
+            actor: token.actor, role: token.role.rawValue, action: action, target: request.uri.path,
             status: Int(response.status.code), detail: detail
         ), context)
         return response

@@ -10,10 +10,12 @@ struct AgentCredentialRoutes {
     func register(on group: RouterGroup<APIRequestContext>) {
         group.get { request, _ in
             let query = try QueryParameters(request, allowed: ["node"])
-            var credentials = try await inventory.agentCredentials()
+            var credentials: [AgentCredentialInfo] = []
             if let node = query.string("node") {
-                let qkdnID = try await inventory.node(node).value.qkdnID
-                credentials.removeAll { $0.qkdnID != qkdnID }
+                // A node without a GS QKD 015 id has no credential.
+                if let qkdnID = try await inventory.node(node).value.qkdnID { credentials = try await inventory.agentCredentials(for: qkdnID) }
+            } else {
+                credentials = try await inventory.agentCredentials()
             }
             return JSONCoding.response(
                 writing: ListRepresentation(items: credentials.map { CredentialRepresentation(credential: $0) }, total: credentials.count)

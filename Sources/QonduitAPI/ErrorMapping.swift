@@ -13,12 +13,19 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let problem = Problem(error)
-            if problem.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
-            }
-            return try problem.response(from: request, context: context)
+            return try Problem.response(for: error, request: request, context: context)
         }
+    }
+}
+
+extension Problem {
+    /// The answer to a request whose handler threw `error`; a server error is logged with its cause.
+    static func response(for error: any Error, request: Request, context: some RequestContext) throws -> Response {
+        let problem = Problem(error)
+        if problem.status.code >= 500 {
+            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
+        }
+        return try problem.response(from: request, context: context)
     }
 }
 

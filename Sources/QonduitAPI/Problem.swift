@@ -51,3 +51,10 @@ public struct Problem: HTTPResponseError, Sendable {
         var errors: [Item]?
     }
 }
+
+extension Problem {
+    /// A bad field of a JSON body.
+    static func field(_ name: String, _ message: String) -> Problem {
+        Problem(.unprocessableContent, detail: "\(name) \(message)", errors: [.init(pointer: "/\(name)", message: message)])
+    }
+}

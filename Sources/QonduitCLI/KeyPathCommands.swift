@@ -48,8 +48,7 @@ extension PathsCommand {
             if let clientApp { application["client_app_id"] = clientApp }
             if let serverApp { application["server_app_id"] = serverApp }
             if !application.isEmpty { request["application"] = application }
-            let body = try JSONSerialization.data(withJSONObject: request, options: [.sortedKeys])
-            let path: KeyPathJSON = try await client.controller().send("POST", "/api/v1/key-paths", body: [UInt8](body))
+            let path: KeyPathJSON = try await client.controller().send("POST", "/api/v1/key-paths", body: RequestText.json(request))
             if client.json { return try printJSON(path) }
             path.printDetails()
             if path.state == "failed" { throw ExitCode(3) }
@@ -126,8 +125,8 @@ extension PathsCommand {
         }
 
         func run() async throws {
-            let body = ids.isEmpty ? nil : try JSONSerialization.data(withJSONObject: ["key_paths": ids])
-            let result: Result = try await client.controller().send("POST", "/api/v1/key-paths/reoptimize", body: body.map { [UInt8]($0) })
+            let body = ids.isEmpty ? nil : try RequestText.json(["key_paths": ids])
+            let result: Result = try await client.controller().send("POST", "/api/v1/key-paths/reoptimize", body: body)
             if client.json { return try printJSON(result) }
             print("examined \(result.examined) active key path(s); moved \(result.moved.count)" + (result.failed.isEmpty ? "" : "; \(result.failed.count) failed"))
             for path in result.moved + result.failed {

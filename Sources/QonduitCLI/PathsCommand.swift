@@ -55,9 +55,8 @@ struct PathsCommand: AsyncParsableCommand {
             if let maxHops { request["max_hops"] = maxHops }
             if !excludeNodes.isEmpty { request["exclude_nodes"] = excludeNodes }
             if !excludeLinks.isEmpty { request["exclude_links"] = excludeLinks }
-            let body = try JSONSerialization.data(withJSONObject: request, options: [.sortedKeys])
             let result: PathResultJSON = try await client.controller().send(
-                "POST", "/api/v1/paths/compute", body: [UInt8](body)
+                "POST", "/api/v1/paths/compute", body: RequestText.json(request)
             )
             if client.json { return try printJSON(result) }
             print(Table(header: ["#", "HOPS", "LENGTH KM", "BOTTLENECK BIT/S", "RATE BIT/S", "COST", "PATH"], rows: result.paths.enumerated().map {

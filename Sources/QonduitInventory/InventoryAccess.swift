@@ -13,6 +13,9 @@ public struct APIToken: Sendable, Equatable {
     public var createdBy: String?
     public var expiresAt: String?
     public var revokedAt: String?
+
+    /// How the audit log and records name the token's holder.
+    public var actor: String { "token:\(id)" }
 }
 
 /// A node agent's credential as the inventory keeps it (the secret is shown once, at issue).
@@ -25,6 +28,9 @@ public struct AgentCredentialInfo: Sendable, Equatable {
     public var createdAt: String
     public var createdBy: String?
     public var revokedAt: String?
+
+    /// How the audit log names the credential's holder.
+    public var actor: String { "agent:\(id)" }
 }
 
 /// One entry of the audit log: who did what, when, and how it ended.
@@ -97,7 +103,8 @@ public struct AuditFilter: Sendable {
     }
 }
 
-private let nowSQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+/// Now, as the inventory writes times (UTC, ISO 8601 with milliseconds), in SQL.
+let nowSQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 extension Inventory {
     // MARK: Operators' tokens
@@ -215,17 +222,8 @@ extension Inventory {
         }
     }
 
-    /// What the controller presents to the agent of `qkdnID`: the proof of the node's newest valid
-    /// credential (nil when it has none, and the agent will refuse the controller).
-    public func controllerProof(for qkdnID: QKDUUID) async throws -> String? {
-        try await database.read { db in
-            try String.fetchOne(db, sql: """
-                SELECT controller_proof FROM agent_credential WHERE qkdn_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id LIMIT 1
-                """, arguments: [qkdnID.description])
-        }
-    }
-
-    /// The proof for the agent that registered with `restconfURL` (nil when none did, or its node has no valid credential).
+    /// What the controller presents to the agent that registered with `restconfURL`: the proof of its
+    /// node's newest valid credential (nil when none did, or the node has none, and the agent will refuse the controller).
     public func controllerProof(forAgentAt restconfURL: String) async throws -> String? {
         try await database.read { db in
             try String.fetchOne(db, sql: """

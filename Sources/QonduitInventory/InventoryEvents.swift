@@ -73,7 +73,7 @@ extension Inventory {
     /// state changes); `data` are the detail fields, each value a JSON text (nil: left out).
     static func logEvent(_ kind: String, subject: String, data: [(String, String?)], _ db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO event (time, kind, subject, data) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?)
+            INSERT INTO event (time, kind, subject, data) VALUES (\(nowSQL), ?, ?, ?)
             """).execute(arguments: [kind, subject, JSONText.object(data)])
     }
 }

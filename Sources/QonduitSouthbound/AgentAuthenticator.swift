@@ -42,7 +42,7 @@ final class AgentAuthenticator: Sendable {
     /// Appends the request's outcome to the audit log, and logs refusals.
     func audit(_ credential: AgentCredentialInfo?, action: String, request: Request, response: Response, logger: Logger) async {
         let status = Int(response.status.code)
-        let actor = credential.map { "agent:\($0.id)" } ?? "anonymous"
+        let actor = credential?.actor ?? "anonymous"
         if status == 401 || status == 403 {
             logger.warning("agent request refused", metadata: ["action": "\(action)", "actor": "\(actor)", "status": "\(status)"])
         }
