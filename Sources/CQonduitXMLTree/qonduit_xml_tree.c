@@ -3,6 +3,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,13 +45,16 @@ struct qx_builder {
     qx_array name_bytes;    // uint8_t
     qx_array name_starts;   // int32_t, one more than there are names
     // Names by libxml2 address (its dictionary gives each name one address) and by text (in case
-    // it ever gives two): open addressing, slot values are index + 1.
+    // it ever gives two): open addressing, slot values are index + 1. The names outlive a parse, so
+    // that the next document's names are found by address at once and keep their indices; they are
+    // only valid with the dictionary they were read from, which `names_epoch` identifies.
     const xmlChar **address_keys;
     int32_t *address_values;
     int32_t address_capacity;
     int32_t address_count;
     int32_t *text_slots;
     int32_t text_capacity;
+    uint64_t names_epoch;
 
     qx_array open;          // int32_t: records of the elements open here, outermost first
     qx_array binding_marks; // int32_t: where each open element's declarations start in `bindings`
@@ -91,8 +95,6 @@ static void qx_reset(qx_builder *builder, int32_t max_depth) {
     builder->records.count = 0;
     builder->attributes.count = 0;
     builder->text.count = 0;
-    builder->name_bytes.count = 0;
-    builder->name_starts.count = 0;
     builder->open.count = 0;
     builder->binding_marks.count = 0;
     builder->bindings.count = 0;
@@ -100,11 +102,17 @@ static void qx_reset(qx_builder *builder, int32_t max_depth) {
     builder->run_start = 0;
     builder->run_has_content = 0;
     builder->max_depth = max_depth;
-    builder->address_count = 0;
     builder->status = QX_OK;
     builder->error_line = 0;
     free(builder->error_message);
     builder->error_message = NULL;
+}
+
+// Forgets every name (their indices start again from 0).
+static void qx_forget_names(qx_builder *builder) {
+    builder->name_bytes.count = 0;
+    builder->name_starts.count = 0;
+    builder->address_count = 0;
     if (builder->address_keys != NULL) memset(builder->address_keys, 0, sizeof(xmlChar *) * (size_t)builder->address_capacity);
     if (builder->text_slots != NULL) memset(builder->text_slots, 0, sizeof(int32_t) * (size_t)builder->text_capacity);
 }
@@ -474,11 +482,18 @@ static void qx_internal_subset(void *context, const xmlChar *name, const xmlChar
 // as lxml does with its parser contexts: making a context (its dictionary, buffers and tables) and
 // growing the builder's arrays again cost about a fifth of parsing a small document. A cache, not
 // shared state: both are only ever used by the thread that holds them, and a parse depends on
-// nothing a previous one left behind (xmlCtxtReset and qx_reset clear it all).
+// nothing a previous one left behind (xmlCtxtReset and qx_reset clear it all) but the builder's
+// names, which decide only which index each name gets.
 typedef struct {
     xmlParserCtxtPtr context;
+    // Which context this is: a builder's names are valid only with the dictionary they came from.
+    uint64_t context_epoch;
     qx_builder *builder;
 } qx_thread_state;
+
+// Numbers contexts across all threads, so that a builder never takes a new context (possibly at a
+// freed one's address) for the one its names came from. Only ever incremented, atomically.
+static _Atomic uint64_t qx_last_context_epoch;
 
 static pthread_key_t qx_thread_key;
 static pthread_once_t qx_thread_key_once = PTHREAD_ONCE_INIT;
@@ -515,16 +530,21 @@ qx_builder *qx_builder_for_this_thread(void) {
 // A context's dictionary keeps every name it has seen: past this many, the context is replaced, so
 // that a stream of documents with ever new names cannot grow it without bound. A builder that
 // grew for a large document lets its arrays go for the same reason.
-enum { QX_MAX_DICTIONARY_NAMES = 4096, QX_MAX_KEPT_BUILDER_BYTES = 4 << 20 };
+// Names kept between documents are bounded in the same way.
+enum { QX_MAX_DICTIONARY_NAMES = 4096, QX_MAX_KEPT_NAMES = 1024, QX_MAX_KEPT_BUILDER_BYTES = 4 << 20 };
 
-static xmlParserCtxtPtr qx_thread_context(void) {
+static xmlParserCtxtPtr qx_thread_context(uint64_t *epoch) {
     qx_thread_state *state = qx_this_thread();
     if (state == NULL) return NULL;
     if (state->context != NULL && (state->context->dict == NULL || xmlDictSize(state->context->dict) > QX_MAX_DICTIONARY_NAMES)) {
         xmlFreeParserCtxt(state->context);
         state->context = NULL;
     }
-    if (state->context == NULL) state->context = xmlNewParserCtxt();
+    if (state->context == NULL) {
+        state->context = xmlNewParserCtxt();
+        state->context_epoch = ++qx_last_context_epoch;
+    }
+    *epoch = state->context_epoch;
     return state->context;
 }
 
@@ -534,6 +554,7 @@ void qx_builder_trim(qx_builder *builder) {
         + (size_t)builder->text_capacity * (2 * sizeof(int32_t) + sizeof(xmlChar *));
     if (bytes <= QX_MAX_KEPT_BUILDER_BYTES) return;
     qx_replace_name_tables(builder, NULL, NULL, NULL, 0);
+    builder->address_count = 0;
     qx_array *arrays[] = {&builder->records, &builder->attributes, &builder->text, &builder->name_bytes, &builder->name_starts, &builder->pending_blank};
     for (size_t index = 0; index < sizeof(arrays) / sizeof(arrays[0]); index++) {
         free(arrays[index]->items);
@@ -548,8 +569,13 @@ void qx_builder_trim(qx_builder *builder) {
 qx_status qx_parse(qx_builder *builder, const uint8_t *bytes, int32_t length, int32_t max_depth) {
     qx_reset(builder, max_depth);
     builder->max_text = length > (1 << 28) ? (1 << 29) : 2 * length + 4096;
-    xmlParserCtxtPtr context = qx_thread_context();
+    uint64_t epoch = 0;
+    xmlParserCtxtPtr context = qx_thread_context(&epoch);
     if (context == NULL) return builder->status = QX_OUT_OF_MEMORY;
+    if (builder->names_epoch != epoch || qx_name_count(builder) > QX_MAX_KEPT_NAMES) {
+        qx_forget_names(builder);
+        builder->names_epoch = epoch;
+    }
     xmlCtxtReset(context);
     xmlParserInputBufferPtr buffer = xmlParserInputBufferCreateMem((const char *)bytes, length, XML_CHAR_ENCODING_NONE);
     xmlParserInputPtr input = buffer == NULL ? NULL : xmlNewIOInputStream(context, buffer, XML_CHAR_ENCODING_NONE);
@@ -611,6 +637,11 @@ const uint8_t *qx_name_bytes(const qx_builder *builder, int32_t *count) {
 const int32_t *qx_name_starts(const qx_builder *builder, int32_t *name_count) {
     *name_count = qx_name_count(builder);
     return builder->name_starts.items;
+}
+
+const int32_t *qx_name_slots(const qx_builder *builder, int32_t *capacity) {
+    *capacity = builder->text_capacity;
+    return builder->text_slots;
 }
 
 int32_t qx_error_line(const qx_builder *builder) { return builder->error_line; }

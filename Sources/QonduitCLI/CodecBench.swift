@@ -21,11 +21,11 @@ struct CodecBench: AsyncParsableCommand {
     @Option(help: "Seconds to run each measurement.") var seconds = 2.0
     @Option(help: "Physical links in the node document (a virtual link is added per two).") var links = 4
     @Option(help: "Also write the node document here.") var saveNode: String?
-    @Option(help: "Run only these measurements (xml_parse, node_decode, node_encode, notification_decode, notification_encode).")
+    @Option(help: "Run only these measurements (xml_parse, node_decode, tree_decode, node_encode, notification_decode, notification_encode).")
     var only: [Measurement] = []
 
     enum Measurement: String, CaseIterable, ExpressibleByArgument {
-        case xmlParse = "xml_parse", nodeDecode = "node_decode", nodeEncode = "node_encode"
+        case xmlParse = "xml_parse", nodeDecode = "node_decode", treeDecode = "tree_decode", nodeEncode = "node_encode"
         case notificationDecode = "notification_decode", notificationEncode = "notification_encode"
     }
 
@@ -49,6 +49,8 @@ struct CodecBench: AsyncParsableCommand {
         print("node_document_bytes=\(document.count) notification_bytes=\(notificationBytes.count)")
         try measure(.xmlParse) { _ = try XMLDocumentParser.parseTree(document) }
         try measure(.nodeDecode) { _ = try ETSINode.decode(document) }
+        let tree = try XMLDocumentParser.parseTree(document)
+        try measure(.treeDecode) { _ = try ETSINode.decode(tree.root) }
         try measure(.nodeEncode) { _ = node.encoded() }
         try measure(.notificationDecode) { _ = try AgentNotification.decode(notificationBytes) }
         try measure(.notificationEncode) { _ = notification.encoded() }

@@ -114,14 +114,15 @@ public enum XMLDocumentParser {
             XMLTree.Attribute(name: attribute.name, namespace: attribute.ns, valueStart: attribute.value_start, valueEnd: attribute.value_end)
         }
         let text = Array(UnsafeBufferPointer(start: qx_text(builder, &count), count: Int(count)))
-        var names = XMLNameTable()
-        let nameBytes = qx_name_bytes(builder, &count)
-        let starts = qx_name_starts(builder, &count)
-        for index in 0..<Int(count) {
-            let start = Int(starts![index])
-            // Inserted in order, so each name keeps the index the records use.
-            _ = names.insert(UnsafeBufferPointer(start: nameBytes! + start, count: Int(starts![index + 1]) - start))
-        }
+        var byteCount: Int32 = 0, nameCount: Int32 = 0, slotCount: Int32 = 0
+        let nameBytes = qx_name_bytes(builder, &byteCount), starts = qx_name_starts(builder, &nameCount)
+        let slots = qx_name_slots(builder, &slotCount)
+        // The builder's table is copied as it is, hash slots included: no name is hashed again.
+        let names = XMLNameTable(
+            bytes: UnsafeBufferPointer(start: nameBytes, count: Int(byteCount)),
+            starts: UnsafeBufferPointer(start: starts, count: Int(nameCount) + 1),
+            slots: UnsafeBufferPointer(start: slots, count: Int(slotCount))
+        )
         return XMLTree(records: records, attributes: attributes, text: text, names: names)
     }
 }

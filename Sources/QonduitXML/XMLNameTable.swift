@@ -18,6 +18,14 @@ struct XMLNameTable: Sendable {
         starts.reserveCapacity(64)
     }
 
+    /// A copy of a table built elsewhere with the same layout and hash (the C tree builder's).
+    init(bytes: UnsafeBufferPointer<UInt8>, starts: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>) {
+        precondition(slots.count > 0 && slots.count & (slots.count - 1) == 0 && starts.first == 0, "a name table's slots come in powers of two")
+        self.bytes = Array(bytes)
+        self.starts = Array(starts)
+        self.slots = Array(slots)
+    }
+
     var count: Int { starts.count - 1 }
 
     /// The index of `name`, adding it when new.

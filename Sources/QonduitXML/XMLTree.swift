@@ -58,7 +58,8 @@ public final class XMLTree: Sendable {
     }
 
     /// The index `string` (an element or attribute name, or a namespace URI) has in this document's
-    /// string table; nil when the document never uses it. Names compare as these indices.
+    /// string table; nil when the table lacks it. Names compare as these indices. The table may also
+    /// hold names of documents parsed before on the same thread: no element of this one has those.
     public func index(of string: String) -> Int32? {
         names.index(of: string)
     }

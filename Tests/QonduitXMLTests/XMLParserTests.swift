@@ -59,6 +59,24 @@ import Testing
         #expect(small.children[0].attribute("x") == "1")
     }
 
+    @Test func namesKeptBetweenDocumentsNeverShowInTheNext() throws {
+        // The thread's builder keeps the names it has read (they keep their indices, so a stream of
+        // similar documents is not interned again), forgets them past 1,024 and whenever libxml2's
+        // dictionary is replaced (past 4,096 names): 200 documents of 30 new names each cross both.
+        for document in 0..<200 {
+            let names = (0..<30).map { "n\(document)_\($0)" }
+            let text = "<r\(document) xmlns=\"urn:d\(document)\">\(names.map { "<\($0)>\($0)</\($0)>" }.joined())</r\(document)>"
+            let root = try XMLDocumentParser.parseTree(Array(text.utf8)).root
+            #expect(root.localName == "r\(document)" && root.namespaceURI == "urn:d\(document)")
+            #expect(root.children.map(\.localName) == names && root.children.map(\.text) == names)
+            let namespace = try #require(root.tree.index(of: "urn:d\(document)"))
+            #expect(root.children(name: try #require(root.tree.index(of: names[7])), namespace: namespace).map(\.text) == [names[7]])
+            if document > 0, let earlier = root.tree.index(of: "n\(document - 1)_7") {
+                #expect(root.children(name: earlier, namespace: namespace).map(\.text).isEmpty)
+            }
+        }
+    }
+
     @Test func recordsAreCopiedFromTheCBuilderAsBytes() {
         // Not needed for correctness (a field-by-field copy takes over), but the fast path should be the one in use.
         #expect(XMLDocumentParser.recordLayoutsMatch)

@@ -60,9 +60,13 @@ qx_status qx_parse(qx_builder *builder, const uint8_t *bytes, int32_t length, in
 const qx_record *qx_records(const qx_builder *builder, int32_t *count);
 const qx_attribute *qx_attributes(const qx_builder *builder, int32_t *count);
 const uint8_t *qx_text(const qx_builder *builder, int32_t *count);
-/// Names and namespace URIs: name i is name_bytes[starts[i], starts[i + 1]).
+/// Names and namespace URIs: name i is name_bytes[starts[i], starts[i + 1]). Names read from earlier
+/// documents on the same thread may be among them, keeping their indices.
 const uint8_t *qx_name_bytes(const qx_builder *builder, int32_t *count);
 const int32_t *qx_name_starts(const qx_builder *builder, int32_t *name_count);
+/// The names' hash table: `capacity` slots (a power of two), each 0 or a name's index + 1, placed by
+/// FNV-1a (64-bit, folded as hash ^ hash >> 29) of the name's bytes and linear probing.
+const int32_t *qx_name_slots(const qx_builder *builder, int32_t *capacity);
 /// The line where the parse stopped, 0 when unknown; and libxml2's message for QX_MALFORMED
 /// (NUL-terminated, may be NULL).
 int32_t qx_error_line(const qx_builder *builder);
