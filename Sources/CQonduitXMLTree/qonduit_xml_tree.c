@@ -40,6 +40,10 @@ typedef struct {
 
 struct qx_builder {
     qx_array records;       // qx_record
+    // The records and text of the last document are handed to the caller (qx_take_result); the next
+    // parse starts with room for as many as that one had.
+    int32_t records_hint;
+    int32_t text_hint;
     qx_array attributes;    // qx_attribute
     qx_array text;          // uint8_t
     qx_array name_bytes;    // uint8_t
@@ -92,6 +96,8 @@ void qx_builder_free(qx_builder *builder) {
 }
 
 static void qx_reset(qx_builder *builder, int32_t max_depth) {
+    if (builder->records.items == NULL && builder->records_hint > 0) qx_reserve(&builder->records, builder->records_hint, sizeof(qx_record));
+    if (builder->text.items == NULL && builder->text_hint > 0) qx_reserve(&builder->text, builder->text_hint, 1);
     builder->records.count = 0;
     builder->attributes.count = 0;
     builder->text.count = 0;
@@ -614,9 +620,15 @@ qx_status qx_parse(qx_builder *builder, const uint8_t *bytes, int32_t length, in
 
 // MARK: Result
 
-const qx_record *qx_records(const qx_builder *builder, int32_t *count) {
-    *count = builder->records.count;
-    return builder->records.items;
+void qx_take_result(qx_builder *builder, qx_record **records, int32_t *record_count, uint8_t **text, int32_t *text_count) {
+    *records = builder->records.items;
+    *record_count = builder->records.count;
+    *text = builder->text.items;
+    *text_count = builder->text.count;
+    builder->records_hint = builder->records.count;
+    builder->text_hint = builder->text.count;
+    builder->records = (qx_array){0};
+    builder->text = (qx_array){0};
 }
 
 const qx_attribute *qx_attributes(const qx_builder *builder, int32_t *count) {
@@ -624,10 +636,6 @@ const qx_attribute *qx_attributes(const qx_builder *builder, int32_t *count) {
     return builder->attributes.items;
 }
 
-const uint8_t *qx_text(const qx_builder *builder, int32_t *count) {
-    *count = builder->text.count;
-    return builder->text.items;
-}
 
 const uint8_t *qx_name_bytes(const qx_builder *builder, int32_t *count) {
     *count = builder->name_bytes.count;

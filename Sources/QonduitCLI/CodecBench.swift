@@ -19,6 +19,8 @@ struct CodecBench: AsyncParsableCommand {
     )
 
     @Option(help: "Seconds to run each measurement.") var seconds = 2.0
+    @Option(help: "Run each measurement this many times instead of for --seconds (for counting instructions with perf stat).")
+    var count: Int?
     @Option(help: "Physical links in the node document (a virtual link is added per two).") var links = 4
     @Option(help: "Also write the node document here.") var saveNode: String?
     @Option(help: "Run only these measurements (xml_parse, node_decode, tree_decode, node_encode, notification_decode, notification_encode).")
@@ -32,6 +34,7 @@ struct CodecBench: AsyncParsableCommand {
     func validate() throws {
         guard seconds > 0, seconds <= 600 else { throw ValidationError("--seconds must be from 0 to 600") }
         guard (1...10_000).contains(links) else { throw ValidationError("--links must be from 1 to 10000") }
+        if let count, !(1...100_000_000).contains(count) { throw ValidationError("--count must be from 1 to 100000000") }
     }
 
     func run() async throws {
@@ -65,12 +68,17 @@ struct CodecBench: AsyncParsableCommand {
     /// machine does not count against it), run repeatedly for `seconds` of that time.
     private func rate(_ body: () throws -> Void) rethrows -> Double {
         let start = Self.threadCPUSeconds()
-        var count = 0
-        while Self.threadCPUSeconds() - start < seconds {
-            for _ in 0..<100 { try body() }
-            count += 100
+        var done = 0
+        if let count {
+            for _ in 0..<count { try body() }
+            done = count
+        } else {
+            while Self.threadCPUSeconds() - start < seconds {
+                for _ in 0..<100 { try body() }
+                done += 100
+            }
         }
-        return Double(count) / (Self.threadCPUSeconds() - start)
+        return Double(done) / (Self.threadCPUSeconds() - start)
     }
 
     private static func threadCPUSeconds() -> Double {

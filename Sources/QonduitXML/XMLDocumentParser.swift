@@ -1,4 +1,7 @@
 internal import CQonduitXMLTree
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Parses untrusted XML with libxml2 into `XMLElement` values.
 ///
@@ -76,8 +79,8 @@ public enum XMLDocumentParser {
     }
 
     /// Whether `XMLTree.Record` lays its fields out as C's `qx_record` does (Swift keeps a struct's
-    /// stored properties in declaration order today, but does not promise it): then records are
-    /// copied as bytes, otherwise field by field.
+    /// stored properties in declaration order today, but does not promise it): then the tree takes
+    /// the builder's records as they are, otherwise it copies them field by field.
     static let recordLayoutsMatch: Bool = {
         typealias Record = XMLTree.Record
         let fields: [(PartialKeyPath<Record>, Int)] = [
@@ -89,31 +92,36 @@ public enum XMLDocumentParser {
             && fields.allSatisfy { MemoryLayout<Record>.offset(of: $0.0) == $0.1 }
     }()
 
-    /// Copies the builder's result into Swift arrays (a few memory copies per document).
+    /// Takes the builder's records and text, and copies the rest (attributes and names, a few small copies).
     private static func tree(of builder: OpaquePointer) -> XMLTree {
-        var count: Int32 = 0
-        let built = UnsafeBufferPointer(start: qx_records(builder, &count), count: Int(count))
-        let records: [XMLTree.Record]
-        if recordLayoutsMatch {
-            records = Array(unsafeUninitializedCapacity: built.count) { output, initialized in
-                if let base = output.baseAddress, let source = built.baseAddress {
-                    UnsafeMutableRawPointer(base).copyMemory(from: source, byteCount: built.count * MemoryLayout<qx_record>.stride)
-                }
-                initialized = built.count
-            }
+        var builtRecords: UnsafeMutablePointer<qx_record>?, builtText: UnsafeMutablePointer<UInt8>?
+        var recordCount: Int32 = 0, textCount: Int32 = 0, count: Int32 = 0
+        qx_take_result(builder, &builtRecords, &recordCount, &builtText, &textCount)
+        let records: UnsafeBufferPointer<XMLTree.Record>
+        if recordLayoutsMatch, let builtRecords {
+            records = UnsafeBufferPointer(
+                start: UnsafeMutableRawPointer(builtRecords).bindMemory(to: XMLTree.Record.self, capacity: Int(recordCount)), count: Int(recordCount)
+            )
         } else {
-            records = built.map { record in
-                XMLTree.Record(
+            let copy = UnsafeMutableBufferPointer(
+                start: malloc(max(1, Int(recordCount)) * MemoryLayout<XMLTree.Record>.stride)!.bindMemory(to: XMLTree.Record.self, capacity: Int(recordCount)),
+                count: Int(recordCount)
+            )
+            for index in 0..<Int(recordCount) {
+                let record = builtRecords![index]
+                copy.initializeElement(at: index, to: XMLTree.Record(
                     name: record.name, namespace: record.ns, firstChild: record.first_child, lastChild: record.last_child,
                     nextSibling: record.next_sibling, line: record.line, textStart: record.text_start, textEnd: record.text_end,
                     textNamespace: record.text_namespace, firstAttribute: record.first_attribute, attributeCount: record.attribute_count
-                )
+                ))
             }
+            free(builtRecords)
+            records = UnsafeBufferPointer(copy)
         }
+        let text = UnsafeBufferPointer(start: builtText, count: Int(textCount))
         let attributes = UnsafeBufferPointer(start: qx_attributes(builder, &count), count: Int(count)).map { attribute in
             XMLTree.Attribute(name: attribute.name, namespace: attribute.ns, valueStart: attribute.value_start, valueEnd: attribute.value_end)
         }
-        let text = Array(UnsafeBufferPointer(start: qx_text(builder, &count), count: Int(count)))
         var byteCount: Int32 = 0, nameCount: Int32 = 0, slotCount: Int32 = 0
         let nameBytes = qx_name_bytes(builder, &byteCount), starts = qx_name_starts(builder, &nameCount)
         let slots = qx_name_slots(builder, &slotCount)

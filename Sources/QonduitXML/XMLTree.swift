@@ -1,9 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A parsed document as flat arrays: one record per element, every text in one byte buffer, each
 /// name and namespace URI stored once. Reading it allocates nothing and counts no references per
 /// element, which is what lets a decoder keep up with libxml2 itself.
 ///
 /// Immutable once built; `XMLNode` values point into it.
-public final class XMLTree: Sendable {
+// @unchecked: the records and text are memory this tree alone owns (handed over by the parser, freed
+// in deinit) and never writes after init, so reading them from any thread is safe.
+public final class XMLTree: @unchecked Sendable {
     @usableFromInline struct Record: Sendable {
         @usableFromInline var name: Int32
         /// Index into `names`, or -1 for no namespace.
@@ -28,33 +34,42 @@ public final class XMLTree: Sendable {
         var valueEnd: Int32
     }
 
-    @usableFromInline let records: [Record]
+    /// Allocated with malloc, freed by this tree.
+    @usableFromInline let records: UnsafeBufferPointer<Record>
     let attributes: [Attribute]
-    @usableFromInline let text: [UInt8]
+    /// Allocated with malloc (or nil when empty), freed by this tree.
+    @usableFromInline let text: UnsafeBufferPointer<UInt8>
     /// Element and attribute names and namespace URIs, each once.
     let names: XMLNameTable
 
-    init(records: [Record], attributes: [Attribute], text: [UInt8], names: XMLNameTable) {
+    /// Takes ownership of `records` and `text`, which must come from malloc.
+    init(records: UnsafeBufferPointer<Record>, attributes: [Attribute], text: UnsafeBufferPointer<UInt8>, names: XMLNameTable) {
         self.records = records
         self.attributes = attributes
         self.text = text
         self.names = names
     }
 
+    deinit {
+        free(UnsafeMutableRawPointer(mutating: records.baseAddress))
+        free(UnsafeMutableRawPointer(mutating: text.baseAddress))
+    }
+
     /// The document element.
     public var root: XMLNode { XMLNode(tree: self, index: 0) }
 
     /// The element at `index` (document order), as `XMLNode.index` and `forEachChild` give it.
-    @inlinable public func node(at index: Int32) -> XMLNode { XMLNode(tree: self, index: index) }
+    @inlinable public func node(at index: Int32) -> XMLNode {
+        precondition(index >= 0 && Int(index) < records.count, "no element \(index) in this document")
+        return XMLNode(tree: self, index: index)
+    }
 
     /// Number of elements in the document.
     public var elementCount: Int { records.count }
 
     /// The bytes `range` of the text buffer (an element's text, an attribute's value) as a string.
     func string(_ range: Range<Int32>) -> String {
-        text.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[Int(range.lowerBound)..<Int(range.upperBound)]), as: UTF8.self)
-        }
+        String(decoding: UnsafeBufferPointer(rebasing: text[Int(range.lowerBound)..<Int(range.upperBound)]), as: UTF8.self)
     }
 
     /// The index `string` (an element or attribute name, or a namespace URI) has in this document's
@@ -97,13 +112,12 @@ public struct XMLNode: Sendable {
     /// no references, for decoders that ask for many children by name.
     @inlinable
     public func forEachChild(name: Int32, namespace: Int32, _ body: (Int32) throws -> Void) rethrows {
-        try tree.records.withUnsafeBufferPointer { records in
-            var child = records[Int(index)].firstChild
-            while child >= 0 {
-                let next = records[Int(child)].nextSibling
-                if records[Int(child)].name == name && records[Int(child)].namespace == namespace { try body(child) }
-                child = next
-            }
+        let records = tree.records
+        var child = records[Int(index)].firstChild
+        while child >= 0 {
+            let next = records[Int(child)].nextSibling
+            if records[Int(child)].name == name && records[Int(child)].namespace == namespace { try body(child) }
+            child = next
         }
     }
 
@@ -123,12 +137,11 @@ public struct XMLNode: Sendable {
     @inlinable
     public func withTrimmedText<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         let record = record
-        return try tree.text.withUnsafeBufferPointer { buffer in
-            var start = Int(record.textStart), end = Int(record.textEnd)
-            while start < end && QualifiedName.isSpace(buffer[start]) { start += 1 }
-            while end > start && QualifiedName.isSpace(buffer[end - 1]) { end -= 1 }
-            return try body(UnsafeBufferPointer(rebasing: buffer[start..<end]))
-        }
+        let buffer = tree.text
+        var start = Int(record.textStart), end = Int(record.textEnd)
+        while start < end && QualifiedName.isSpace(buffer[start]) { start += 1 }
+        while end > start && QualifiedName.isSpace(buffer[end - 1]) { end -= 1 }
+        return try body(UnsafeBufferPointer(rebasing: buffer[start..<end]))
     }
 
     public var trimmedText: String { withTrimmedText { String(decoding: $0, as: UTF8.self) } }
@@ -200,14 +213,13 @@ public struct XMLNode: Sendable {
             }
 
             @inlinable public mutating func next() -> XMLNode? {
-                tree.records.withUnsafeBufferPointer { records in
-                    while upcoming >= 0 {
-                        let index = upcoming, record = records[Int(index)]
-                        upcoming = record.nextSibling
-                        if record.name == name && record.namespace == namespace { return XMLNode(tree: tree, index: index) }
-                    }
-                    return nil
+                let records = tree.records
+                while upcoming >= 0 {
+                    let index = upcoming, record = records[Int(index)]
+                    upcoming = record.nextSibling
+                    if record.name == name && record.namespace == namespace { return XMLNode(tree: tree, index: index) }
                 }
+                return nil
             }
         }
     }

@@ -56,10 +56,11 @@ void qx_builder_trim(qx_builder *builder);
 /// is ever processed), the network is never used, and elements may nest at most `max_depth` deep.
 qx_status qx_parse(qx_builder *builder, const uint8_t *bytes, int32_t length, int32_t max_depth);
 
-/// The result of the last parse (valid until the next parse or free).
-const qx_record *qx_records(const qx_builder *builder, int32_t *count);
+/// Hands over the last parse's records and text (either may be NULL when empty): the caller frees
+/// them with free(). Saves copying them, the largest part of a tree.
+void qx_take_result(qx_builder *builder, qx_record **records, int32_t *record_count, uint8_t **text, int32_t *text_count);
+/// The rest of the last parse's result (valid until the next parse or free).
 const qx_attribute *qx_attributes(const qx_builder *builder, int32_t *count);
-const uint8_t *qx_text(const qx_builder *builder, int32_t *count);
 /// Names and namespace URIs: name i is name_bytes[starts[i], starts[i + 1]). Names read from earlier
 /// documents on the same thread may be among them, keeping their indices.
 const uint8_t *qx_name_bytes(const qx_builder *builder, int32_t *count);
