@@ -51,14 +51,24 @@ struct qx_builder {
     // Names by libxml2 address (its dictionary gives each name one address) and by text (in case
     // it ever gives two): open addressing, slot values are index + 1. The names outlive a parse, so
     // that the next document's names are found by address at once and keep their indices; they are
-    // only valid with the dictionary they were read from, which `names_epoch` identifies.
+    // only valid with the dictionary they were read from (the context `context_epoch` numbers).
     const xmlChar **address_keys;
     int32_t *address_values;
     int32_t address_capacity;
     int32_t address_count;
     int32_t *text_slots;
     int32_t text_capacity;
+    uint64_t context_epoch;
+    // Numbers this set of names: new whenever they are forgotten. Trees carry it, so that what a
+    // decoder learnt of one tree's names can serve the next tree of the same epoch.
     uint64_t names_epoch;
+    // What decoders learnt (qx_memo_get/put): a key (the address of a name they ask for) to its
+    // index, or to -1 for a name missing when there were memo_stamps[slot] names. Open addressing.
+    const void **memo_keys;
+    int32_t *memo_values;
+    int32_t *memo_stamps;
+    int32_t memo_capacity;
+    int32_t memo_count;
 
     qx_array open;          // int32_t: records of the elements open here, outermost first
     qx_array binding_marks; // int32_t: where each open element's declarations start in `bindings`
@@ -91,6 +101,9 @@ void qx_builder_free(qx_builder *builder) {
     free(builder->address_keys);
     free(builder->address_values);
     free(builder->text_slots);
+    free(builder->memo_keys);
+    free(builder->memo_values);
+    free(builder->memo_stamps);
     free(builder->error_message);
     free(builder);
 }
@@ -114,8 +127,19 @@ static void qx_reset(qx_builder *builder, int32_t max_depth) {
     builder->error_message = NULL;
 }
 
-// Forgets every name (their indices start again from 0).
+// Numbers contexts and sets of names across all threads, so that a number never comes back (a new
+// context may sit at a freed one's address). Only ever incremented, atomically.
+static _Atomic uint64_t qx_last_epoch;
+
+static void qx_forget_memo(qx_builder *builder) {
+    builder->memo_count = 0;
+    if (builder->memo_keys != NULL) memset(builder->memo_keys, 0, sizeof(void *) * (size_t)builder->memo_capacity);
+}
+
+// Forgets every name (their indices start again from 0), and what was learnt of them.
 static void qx_forget_names(qx_builder *builder) {
+    builder->names_epoch = ++qx_last_epoch;
+    qx_forget_memo(builder);
     builder->name_bytes.count = 0;
     builder->name_starts.count = 0;
     builder->address_count = 0;
@@ -497,10 +521,6 @@ typedef struct {
     qx_builder *builder;
 } qx_thread_state;
 
-// Numbers contexts across all threads, so that a builder never takes a new context (possibly at a
-// freed one's address) for the one its names came from. Only ever incremented, atomically.
-static _Atomic uint64_t qx_last_context_epoch;
-
 static pthread_key_t qx_thread_key;
 static pthread_once_t qx_thread_key_once = PTHREAD_ONCE_INIT;
 
@@ -548,7 +568,7 @@ static xmlParserCtxtPtr qx_thread_context(uint64_t *epoch) {
     }
     if (state->context == NULL) {
         state->context = xmlNewParserCtxt();
-        state->context_epoch = ++qx_last_context_epoch;
+        state->context_epoch = ++qx_last_epoch;
     }
     *epoch = state->context_epoch;
     return state->context;
@@ -561,6 +581,8 @@ void qx_builder_trim(qx_builder *builder) {
     if (bytes <= QX_MAX_KEPT_BUILDER_BYTES) return;
     qx_replace_name_tables(builder, NULL, NULL, NULL, 0);
     builder->address_count = 0;
+    builder->names_epoch = 0;  // the names go with the arrays: the next parse starts a new set
+    qx_forget_memo(builder);
     qx_array *arrays[] = {&builder->records, &builder->attributes, &builder->text, &builder->name_bytes, &builder->name_starts, &builder->pending_blank};
     for (size_t index = 0; index < sizeof(arrays) / sizeof(arrays[0]); index++) {
         free(arrays[index]->items);
@@ -568,6 +590,72 @@ void qx_builder_trim(qx_builder *builder) {
         arrays[index]->count = 0;
         arrays[index]->capacity = 0;
     }
+}
+
+// MARK: Memo
+
+uint64_t qx_names_epoch(const qx_builder *builder) { return builder->names_epoch; }
+
+static uint32_t qx_hash_key(const void *key) {
+    return (uint32_t)(((uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15ULL) >> 32);
+}
+
+int qx_memo_get(const qx_builder *builder, uint64_t epoch, int32_t name_count, const void *key, int32_t *index) {
+    if (epoch != builder->names_epoch || builder->memo_capacity == 0) return 0;
+    uint32_t mask = (uint32_t)builder->memo_capacity - 1;
+    for (uint32_t slot = qx_hash_key(key) & mask; builder->memo_keys[slot] != NULL; slot = (slot + 1) & mask) {
+        if (builder->memo_keys[slot] != key) continue;
+        // A name learnt absent may have come since; one learnt from a later tree is not in an earlier one.
+        if (builder->memo_values[slot] < 0 ? builder->memo_stamps[slot] != name_count : builder->memo_values[slot] >= name_count) return 0;
+        *index = builder->memo_values[slot];
+        return 1;
+    }
+    return 0;
+}
+
+// Decoders ask for a fixed set of names; past this many keys the memo starts again.
+enum { QX_MAX_MEMO_KEYS = 1024 };
+
+void qx_memo_put(qx_builder *builder, uint64_t epoch, int32_t name_count, const void *key, int32_t index) {
+    if (epoch != builder->names_epoch || key == NULL) return;
+    if ((builder->memo_count + 1) * 2 > builder->memo_capacity) {
+        if (builder->memo_count >= QX_MAX_MEMO_KEYS) {
+            qx_forget_memo(builder);
+        } else {
+            int32_t capacity = builder->memo_capacity == 0 ? 256 : builder->memo_capacity * 2;
+            const void **keys = calloc((size_t)capacity, sizeof(void *));
+            int32_t *values = malloc(sizeof(int32_t) * (size_t)capacity), *stamps = malloc(sizeof(int32_t) * (size_t)capacity);
+            if (keys == NULL || values == NULL || stamps == NULL) {
+                free(keys);
+                free(values);
+                free(stamps);
+                return;
+            }
+            for (int32_t slot = 0; slot < builder->memo_capacity; slot++) {
+                const void *old = builder->memo_keys[slot];
+                if (old == NULL) continue;
+                uint32_t target = qx_hash_key(old) & (uint32_t)(capacity - 1);
+                while (keys[target] != NULL) target = (target + 1) & (uint32_t)(capacity - 1);
+                keys[target] = old;
+                values[target] = builder->memo_values[slot];
+                stamps[target] = builder->memo_stamps[slot];
+            }
+            free(builder->memo_keys);
+            free(builder->memo_values);
+            free(builder->memo_stamps);
+            builder->memo_keys = keys;
+            builder->memo_values = values;
+            builder->memo_stamps = stamps;
+            builder->memo_capacity = capacity;
+        }
+    }
+    uint32_t mask = (uint32_t)builder->memo_capacity - 1;
+    uint32_t slot = qx_hash_key(key) & mask;
+    while (builder->memo_keys[slot] != NULL && builder->memo_keys[slot] != key) slot = (slot + 1) & mask;
+    if (builder->memo_keys[slot] == NULL) builder->memo_count++;
+    builder->memo_keys[slot] = key;
+    builder->memo_values[slot] = index;
+    builder->memo_stamps[slot] = name_count;
 }
 
 // MARK: Parse
@@ -578,9 +666,9 @@ qx_status qx_parse(qx_builder *builder, const uint8_t *bytes, int32_t length, in
     uint64_t epoch = 0;
     xmlParserCtxtPtr context = qx_thread_context(&epoch);
     if (context == NULL) return builder->status = QX_OUT_OF_MEMORY;
-    if (builder->names_epoch != epoch || qx_name_count(builder) > QX_MAX_KEPT_NAMES) {
+    if (builder->context_epoch != epoch || builder->names_epoch == 0 || qx_name_count(builder) > QX_MAX_KEPT_NAMES) {
         qx_forget_names(builder);
-        builder->names_epoch = epoch;
+        builder->context_epoch = epoch;
     }
     xmlCtxtReset(context);
     xmlParserInputBufferPtr buffer = xmlParserInputBufferCreateMem((const char *)bytes, length, XML_CHAR_ENCODING_NONE);

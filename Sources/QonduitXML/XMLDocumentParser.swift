@@ -131,7 +131,7 @@ public enum XMLDocumentParser {
             starts: UnsafeBufferPointer(start: starts, count: Int(nameCount) + 1),
             slots: UnsafeBufferPointer(start: slots, count: Int(slotCount))
         )
-        return XMLTree(records: records, attributes: attributes, text: text, names: names)
+        return XMLTree(records: records, attributes: attributes, text: text, names: names, namesEpoch: qx_names_epoch(builder))
     }
 }
 

@@ -1,3 +1,4 @@
+internal import CQonduitXMLTree
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,13 +42,16 @@ public final class XMLTree: @unchecked Sendable {
     @usableFromInline let text: UnsafeBufferPointer<UInt8>
     /// Element and attribute names and namespace URIs, each once.
     let names: XMLNameTable
+    /// The parser's number for this set of names: trees with the same number give a name the same index.
+    let namesEpoch: UInt64
 
     /// Takes ownership of `records` and `text`, which must come from malloc.
-    init(records: UnsafeBufferPointer<Record>, attributes: [Attribute], text: UnsafeBufferPointer<UInt8>, names: XMLNameTable) {
+    init(records: UnsafeBufferPointer<Record>, attributes: [Attribute], text: UnsafeBufferPointer<UInt8>, names: XMLNameTable, namesEpoch: UInt64) {
         self.records = records
         self.attributes = attributes
         self.text = text
         self.names = names
+        self.namesEpoch = namesEpoch
     }
 
     deinit {
@@ -245,20 +249,35 @@ public struct XMLNode: Sendable {
     }
 }
 
-/// Remembers which index (see `XMLTree.index(of:)`) each name a decoder asks for has in one tree.
+/// Remembers which index (see `XMLTree.index(of:)`) each name a decoder asks for has in a tree.
 /// Keyed by the address of the name's literal, so a repeated question costs no hashing of text.
-public struct XMLNameCache: Sendable {
-    /// A GS QKD 015 node document's decoder asks for about 80 names: room for them all up front.
-    private var known = PointerIndexTable(capacity: 128)
+///
+/// What it learns of a tree parsed on this thread is kept with the thread's parser, for the trees
+/// that follow with the same names (a stream of similar documents asks each question once); of any
+/// other tree, for this cache's life. Not Sendable: it belongs to the thread that made it.
+public struct XMLNameCache {
+    private let thread = pthread_self()
+    private let builder = qx_builder_for_this_thread()
+    /// For trees whose names the thread's parser no longer has.
+    private var local: PointerIndexTable?
 
     public init() {}
 
-    /// The index of `name` in `tree`, or -1 when the tree has no such name. Use one cache per tree.
+    /// The index of `name` in `tree`, or -1 when the tree has no such name.
     public mutating func index(of name: StaticString, in tree: XMLTree) -> Int32 {
         let key = UnsafeRawPointer(name.utf8Start)
-        if let index = known[key] { return index }
+        let count = Int32(tree.names.count)
+        if let builder, pthread_equal(thread, pthread_self()) != 0, qx_names_epoch(builder) == tree.namesEpoch {
+            var index: Int32 = 0
+            if qx_memo_get(builder, tree.namesEpoch, count, key, &index) != 0 { return index }
+            index = name.withUTF8Buffer { tree.names.index(of: $0) } ?? -1
+            qx_memo_put(builder, tree.namesEpoch, count, key, index)
+            return index
+        }
+        if local == nil { local = PointerIndexTable(capacity: 128) }
+        if let index = local![key] { return index }
         let index = name.withUTF8Buffer { tree.names.index(of: $0) } ?? -1
-        known[key] = index
+        local![key] = index
         return index
     }
 }

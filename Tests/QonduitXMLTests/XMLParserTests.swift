@@ -77,6 +77,24 @@ import Testing
         }
     }
 
+    @Test func aNameCacheAnswersForEachTreeFromItsOwnNames() throws {
+        // Trees parsed one after the other on a thread share their names' indices and what caches
+        // learnt of them; each must still get the answer its own names give.
+        func tree(_ text: String) throws -> XMLTree { try XMLDocumentParser.parseTree(Array(text.utf8)) }
+        let first = try tree("<a xmlns=\"urn:m\"><b/></a>")
+        var cache = XMLNameCache()
+        #expect(cache.index(of: "late", in: first) == -1 && cache.index(of: "b", in: first) == first.index(of: "b"))
+        let second = try tree("<a xmlns=\"urn:m\"><late/></a>")
+        var next = XMLNameCache()
+        let late = try #require(second.index(of: "late"))
+        #expect(next.index(of: "late", in: second) == late && second.root.children(name: late, namespace: second.root.namespaceIndex).map(\.localName) == ["late"])
+        var again = XMLNameCache()
+        #expect(again.index(of: "late", in: first) == -1 && again.index(of: "b", in: second) == first.index(of: "b"))
+        let third = try tree("<a xmlns=\"urn:m\"><late/></a>")
+        var last = XMLNameCache()
+        #expect(last.index(of: "late", in: third) == late)
+    }
+
     @Test func recordsAreCopiedFromTheCBuilderAsBytes() {
         // Not needed for correctness (a field-by-field copy takes over), but the fast path should be the one in use.
         #expect(XMLDocumentParser.recordLayoutsMatch)

@@ -68,6 +68,14 @@ const int32_t *qx_name_starts(const qx_builder *builder, int32_t *name_count);
 /// The names' hash table: `capacity` slots (a power of two), each 0 or a name's index + 1, placed by
 /// FNV-1a (64-bit, folded as hash ^ hash >> 29) of the name's bytes and linear probing.
 const int32_t *qx_name_slots(const qx_builder *builder, int32_t *capacity);
+/// Numbers the builder's current set of names (see qx_name_starts): trees of the same epoch give
+/// every name they share the same index.
+uint64_t qx_names_epoch(const qx_builder *builder);
+/// A memo for decoders, kept with the names: what index the name a decoder knows by `key` (the
+/// address of its text) has in the names of `epoch`. qx_memo_get gives 1 and the index, -1 for a
+/// name missing from a table of `name_count` names, or 0 when it knows nothing that applies.
+int qx_memo_get(const qx_builder *builder, uint64_t epoch, int32_t name_count, const void *key, int32_t *index);
+void qx_memo_put(qx_builder *builder, uint64_t epoch, int32_t name_count, const void *key, int32_t index);
 /// The line where the parse stopped, 0 when unknown; and libxml2's message for QX_MALFORMED
 /// (NUL-terminated, may be NULL).
 int32_t qx_error_line(const qx_builder *builder);
