@@ -372,6 +372,12 @@ static void qx_start_element(
         return;
     }
     if (!qx_flush_or_stop(parser, builder)) return;
+    if (builder->records.count == 0 && parser->input != NULL && parser->input->buf != NULL && parser->input->buf->encoder == NULL) {
+        // The root element: the XML declaration has been read, and with no encoding to convert from,
+        // the whole document is already in the buffer. Without a read callback, libxml2's many checks
+        // for more input return at once instead of calling one that has nothing to give.
+        parser->input->buf->readcallback = NULL;
+    }
     if (!qx_reserve(&builder->binding_marks, 1, sizeof(int32_t))
         || !qx_reserve(&builder->bindings, namespace_count, sizeof(qx_binding))
         || !qx_reserve(&builder->records, 1, sizeof(qx_record))

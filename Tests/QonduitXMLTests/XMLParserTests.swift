@@ -95,6 +95,17 @@ import Testing
         #expect(last.index(of: "late", in: third) == late)
     }
 
+    @Test func longDocumentsAreReadToTheEndWhateverTheirEncoding() throws {
+        // UTF-8 is read in place; another declared encoding is converted as the parser goes.
+        let items = (0..<5_000).map { "<i n=\"\($0)\">caf\u{E9} \($0)</i>" }.joined()
+        let utf8 = try XMLDocumentParser.parse("<?xml version=\"1.0\" encoding=\"UTF-8\"?><r>\(items)</r>")
+        #expect(utf8.children.count == 5_000 && utf8.children.last?.text == "caf\u{E9} 4999")
+        let latin1 = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r>\(items)</r>".unicodeScalars.map { UInt8($0.value) })
+        let converted = try XMLDocumentParser.parse(latin1)
+        #expect(converted.children.count == 5_000 && converted.children.last?.text == "caf\u{E9} 4999")
+        #expect(converted.children.last?.attribute("n") == "4999")
+    }
+
     @Test func recordsAreCopiedFromTheCBuilderAsBytes() {
         // Not needed for correctness (a field-by-field copy takes over), but the fast path should be the one in use.
         #expect(XMLDocumentParser.recordLayoutsMatch)
