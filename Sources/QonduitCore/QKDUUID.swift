@@ -15,26 +15,23 @@ public struct QKDUUID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Nil unless `utf8` matches the `yang:uuid` pattern (either case).
     public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        guard bytes.count == 36 else { return nil }
-        var high: UInt64 = 0, low: UInt64 = 0, digits = 0
-        for index in 0..<36 {
-            let byte = bytes[index]
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
+        let dash = UInt8(ascii: "-")
+        guard bytes.count == 36, bytes[8] == dash, bytes[13] == dash, bytes[18] == dash, bytes[23] == dash else { return nil }
+        // Every digit's value is or-ed into `invalid`, which only a non-digit (0xFF) sets past 0xF.
+        var invalid: UInt8 = 0
+        func hex(_ range: Range<Int>) -> UInt64 {
+            var value: UInt64 = 0
+            for index in range {
+                let byte = bytes[index], decimal = byte &- 0x30, letter = (byte | 0x20) &- 0x61
+                let digit = decimal < 10 ? decimal : letter < 6 ? letter &+ 10 : 0xFF
+                invalid |= digit
+                value = value << 4 | UInt64(digit & 0xF)
             }
-            let value: UInt8
-            switch byte {
-            case 0x30...0x39: value = byte - 0x30
-            case 0x61...0x66: value = byte - 0x61 + 10
-            case 0x41...0x46: value = byte - 0x41 + 10
-            default: return nil
-            }
-            if digits < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
-            digits += 1
+            return value
         }
-        self.high = high
-        self.low = low
+        high = hex(0..<8) << 32 | hex(9..<13) << 16 | hex(14..<18)
+        low = hex(19..<23) << 48 | hex(24..<36)
+        guard invalid <= 0xF else { return nil }
     }
 
     /// The lower-case 8-4-4-4-12 form.

@@ -6,6 +6,22 @@ public protocol ETSIIdentity: RawRepresentable, CaseIterable, Sendable, Hashable
     static var base: String { get }
 }
 
+extension ETSIIdentity {
+    /// The identity whose name is the local part of `text`, a QName: matched as bytes, as decoding a
+    /// document reads many and a String for each would cost more than the match.
+    static func named(qualified text: UnsafeBufferPointer<UInt8>) -> Self? {
+        let local = UnsafeBufferPointer(rebasing: text[((text.firstIndex(of: UInt8(ascii: ":")) ?? -1) + 1)...])
+        return allCases.first { identity in
+            let name = identity.rawValue.utf8
+            guard name.count == local.count else { return false }
+            return name.withContiguousStorageIfAvailable { stored in
+                for index in 0..<stored.count where stored[index] != local[index] { return false }
+                return true
+            } ?? name.elementsEqual(local)
+        }
+    }
+}
+
 public enum ETSINodeStatus: String, ETSIIdentity {
     case new = "NEW", operating = "OPERATING", down = "DOWN", failure = "FAILURE", out = "OUT"
     public static let base = "QKDN-STATUS-TYPES"

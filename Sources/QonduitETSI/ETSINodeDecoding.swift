@@ -143,12 +143,12 @@ extension ETSILink {
             }
             return false
         }
-        if only(["virt_prev_hop", "virt_next_hop", "virt_bandwidth"], when: .virtual) {
+        if only(Self.virtualLeaves, when: .virtual) {
             link.virtualPreviousHop = reader.uuid("virt_prev_hop", &report)
             link.virtualNextHops = reader.uuids("virt_next_hop", &report)
             link.virtualBandwidthBps = reader.uint32("virt_bandwidth", &report)
         }
-        if only(["phys_channel_att", "phys_wavelength", "phys_qkd_role"], when: .physical) {
+        if only(Self.physicalLeaves, when: .physical) {
             link.physicalChannelAttenuationDB = reader.decimal("phys_channel_att", &report)
             link.physicalWavelength = reader.pattern("phys_wavelength", &report, what: "a channel number from 1 to 9999", ETSIWavelength.isChannel)
             link.physicalRole = reader.identity("phys_qkd_role", ETSIRole.self, &report)
@@ -167,6 +167,9 @@ extension ETSILink {
         }
         return link
     }
+
+    private static let virtualLeaves: [StaticString] = ["virt_prev_hop", "virt_next_hop", "virt_bandwidth"]
+    private static let physicalLeaves: [StaticString] = ["phys_channel_att", "phys_wavelength", "phys_qkd_role"]
 
     /// `phys_perf` entries of the `performance` container.
     static func decodeMeasures(_ elements: [XMLNode], within performance: ElementReader, _ report: inout DecodingReport) -> [PhysicalMeasure] {

@@ -37,14 +37,12 @@ struct DecodingReport {
 struct DecodingNamespaces {
     /// The namespace of the module whose schema the element being read follows.
     let module: Int32
-    let moduleURI: String
     /// `etsi-qkd-node-types`, which identityref values must name.
     let types: Int32
 
     init(_ tree: XMLTree, module uri: String) {
         // -2 matches nothing: a namespace the document never mentions has no element in it.
         module = tree.index(of: uri) ?? -2
-        moduleURI = uri
         types = tree.index(of: ETSINamespace.types) ?? -2
     }
 }
@@ -55,14 +53,24 @@ struct DecodingNamespaces {
 /// to someone else's augmentations and are skipped.
 struct ElementReader {
     let element: XMLNode
-    let path: DataPath
     let namespaces: DecodingNamespaces
+    /// The element's path is `base`, then `child` when there is one: a container's reader spells
+    /// (and allocates) its path only when it is asked for, which a document that decodes never does.
+    private let base: DataPath
+    private let child: StaticString?
 
     init(_ element: XMLNode, path: DataPath, namespaces: DecodingNamespaces) {
+        self.init(element, base: path, child: nil, namespaces: namespaces)
+    }
+
+    private init(_ element: XMLNode, base: DataPath, child: StaticString?, namespaces: DecodingNamespaces) {
         self.element = element
-        self.path = path
+        self.base = base
+        self.child = child
         self.namespaces = namespaces
     }
+
+    var path: DataPath { child.map(base.child) ?? base }
 
     /// A reader for a document's root element in `namespace`.
     init(root element: XMLNode, path: String, namespace: String = ETSINamespace.node) {
@@ -73,8 +81,6 @@ struct ElementReader {
     func reader(for child: XMLNode, path: DataPath) -> ElementReader {
         ElementReader(child, path: path, namespaces: namespaces)
     }
-
-    var namespace: String { namespaces.moduleURI }
 
     /// The child `name`, reporting a second one.
     func one(_ name: StaticString, _ report: inout DecodingReport) -> XMLNode? {
@@ -121,7 +127,7 @@ struct ElementReader {
     /// Reports children in the module's namespace that the schema does not have here.
     func finish(_ report: inout DecodingReport) {
         for child in element.children where child.namespaceIndex == namespaces.module && !report.isTaken(child) {
-            report.report("\(path)/\(child.localName)", child, "is not a node of \(ETSINamespace.moduleName(of: namespace)) here")
+            report.report("\(path)/\(child.localName)", child, "is not a node of \(ETSINamespace.moduleName(of: child.namespaceURI ?? "")) here")
         }
     }
 
@@ -219,7 +225,7 @@ struct ElementReader {
     /// where that module is the default namespace).
     func identity<Identity: ETSIIdentity>(_ name: StaticString, _ type: Identity.Type, _ report: inout DecodingReport) -> Identity? {
         guard let leaf = leaf(name, &report) else { return nil }
-        guard leaf.textNamespaceIndex == namespaces.types, let value = Identity(rawValue: leaf.qualifiedTextLocalName) else {
+        guard leaf.textNamespaceIndex == namespaces.types, let value = leaf.withTrimmedText(Identity.named(qualified:)) else {
             let boundNamespace = leaf.textNamespaceURI
             let allowed = Identity.allCases.map { "\(ETSINamespace.typesPrefix):\($0.rawValue)" }.joined(separator: ", ")
             let why = boundNamespace == nil || boundNamespace == ETSINamespace.types
@@ -265,7 +271,7 @@ struct ElementReader {
 
     /// A nested reader for container `name`, or nil when absent.
     func container(_ name: StaticString, _ report: inout DecodingReport) -> ElementReader? {
-        one(name, &report).map { ElementReader($0, path: path.child(name), namespaces: namespaces) }
+        one(name, &report).map { ElementReader($0, base: path, child: name, namespaces: namespaces) }
     }
 
     /// A leaf that the schema makes mandatory: reports its absence.

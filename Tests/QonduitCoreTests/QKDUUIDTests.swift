@@ -10,7 +10,11 @@ import Testing
     }
 
     @Test(arguments: ["", "6f1c2a1e00004000800000000000abcd", "6f1c2a1e-0000-4000-8000-00000000abcg", "6f1c2a1e-0000-4000-8000_00000000abcd",
-                      "6f1c2a1e-0000-4000-8000-00000000abcde", " 6f1c2a1e-0000-4000-8000-00000000abc"])
+                      "6f1c2a1e-0000-4000-8000-00000000abcde", " 6f1c2a1e-0000-4000-8000-00000000abc",
+                      // Each byte just outside the digits and letters, in each group.
+                      "/f1c2a1e-0000-4000-8000-00000000abcd", "6f1c2a1e-:000-4000-8000-00000000abcd", "6f1c2a1e-0000-@000-8000-00000000abcd",
+                      "6f1c2a1e-0000-4000-`000-00000000abcd", "6f1c2a1e-0000-4000-8000-0000000{abcd", "6f1c2a1e-0000-4000-8000-00000000abcG",
+                      "6f1c2a1e-0000-4000-8000-0000000abc\u{E9}"])
     func refusesWhatIsNotAUUID(_ text: String) {
         #expect(QKDUUID(text) == nil)
     }
