@@ -75,7 +75,7 @@ extension ETSINode {
         let root = try ETSIDocument.root(bytes, limits: limits, name: container.description, namespace: ETSINamespace.node)
         var report = DecodingReport()
         let reader = ElementReader(root: root, path: "/\(ETSINamespace.nodeModule):qkd_node/\(container)")
-        let entries = decodeList(reader.all(list, &report), path: reader.path.child(list), key: key, within: reader, &report, decode)
+        let entries = decodeList(reader.all(list, &report), key: key, within: reader, &report, decode)
         reader.finish(&report)
         guard report.issues.isEmpty else { throw ETSIDecodingError(issues: report.issues) }
         return entries
@@ -88,9 +88,9 @@ extension ETSINode {
     ) throws(ETSIDecodingError) -> Entry {
         let root = try ETSIDocument.root(bytes, limits: limits, name: list.description, namespace: ETSINamespace.node)
         var report = DecodingReport()
-        // The entry's parent is not in the document: a reader at the root stands in for it, with the parent's path.
-        let parent = ElementReader(root: root, path: "/\(ETSINamespace.nodeModule):qkd_node/\(container)")
-        let entries = decodeList([root], path: parent.path.child(list), key: key, within: parent, &report, decode)
+        // The entry's parent is not in the document: a reader at the root stands in for it, spelling paths from the parent's.
+        let parent = ElementReader(root: root, path: "/\(ETSINamespace.nodeModule):qkd_node/\(container)", namesRoot: false)
+        let entries = decodeList([root], key: key, within: parent, &report, decode)
         guard report.issues.isEmpty, let entry = entries.first else { throw ETSIDecodingError(issues: report.issues) }
         return entry
     }

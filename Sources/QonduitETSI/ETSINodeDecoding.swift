@@ -25,19 +25,19 @@ extension ETSINode {
         }
         var applications: [ETSIApplication] = []
         if let container = reader.container("qkd_applications", &report) {
-            applications = decodeList(container.all("qkd_app", &report), path: container.path.child("qkd_app"), key: "app_id", within: container, &report) {
+            applications = decodeList(container.all("qkd_app", &report), key: "app_id", within: container, &report) {
                 ETSIApplication.decode($0, id: $1, &$2)
             }
             container.finish(&report)
         }
         var interfaces: [ETSIInterface] = []
         if let container = reader.container("qkd_interfaces", &report) {
-            interfaces = decodeNumberedList(container.all("qkd_interface", &report), path: container.path.child("qkd_interface"), within: container, &report)
+            interfaces = decodeNumberedList(container.all("qkd_interface", &report), within: container, &report)
             container.finish(&report)
         }
         var links: [ETSILink] = []
         if let container = reader.container("qkd_links", &report) {
-            links = decodeList(container.all("qkd_link", &report), path: container.path.child("qkd_link"), key: "qkdl_id", within: container, &report) {
+            links = decodeList(container.all("qkd_link", &report), key: "qkdl_id", within: container, &report) {
                 ETSILink.decode($0, id: $1, &$2)
             }
             container.finish(&report)
@@ -53,25 +53,29 @@ extension ETSINode {
     /// Entries of a keyed list: each must have its key, and no key may repeat. `readKey` reads the
     /// key leaf with the entry's reader (whose path names the entry by its key, as libyang does).
     static func decodeKeyedList<Key: Hashable, Entry>(
-        _ elements: [XMLNode], path: DataPath, key: StaticString, within parent: ElementReader, _ report: inout DecodingReport,
+        _ elements: [XMLNode], key: StaticString, within parent: ElementReader, _ report: inout DecodingReport,
         readKey: (ElementReader, inout DecodingReport) -> Key?,
         _ decode: (ElementReader, Key, inout DecodingReport) -> Entry
     ) -> [Entry] {
+        // Keys seen so far: compared one by one in a short list, hashed in a long one.
+        var keys: [Key] = []
         var seen: Set<Key> = []
+        let hashed = elements.count > 16
         var entries: [Entry] = []
         entries.reserveCapacity(elements.count)
         for element in elements {
-            let entry = parent.reader(for: element, path: path)
-            guard let keyElement = entry.first(key, &report) else {
-                report.report(path, element, "has no \(key), the list's key")
+            let reader = parent.reader(for: element)
+            guard let keyElement = reader.first(key, &report) else {
+                report.report(reader.path, element, "has no \(key), the list's key")
                 continue
             }
-            let reader = parent.reader(for: element, path: path.entry(key: key, value: keyElement))
+            report.enter(element, key: key, keyElement: keyElement)
             guard let id = readKey(reader, &report) else { continue }
-            guard seen.insert(id).inserted else {
+            guard hashed ? seen.insert(id).inserted : !keys.contains(id) else {
                 report.report(reader.path, element, "repeats the key \(key) '\(keyElement.trimmedText)' of an earlier entry")
                 continue
             }
+            if !hashed { keys.append(id) }
             entries.append(decode(reader, id, &report))
             reader.finish(&report)
         }
@@ -80,16 +84,16 @@ extension ETSINode {
 
     /// Entries of a list keyed by a UUID leaf.
     static func decodeList<Entry>(
-        _ elements: [XMLNode], path: DataPath, key: StaticString, within parent: ElementReader, _ report: inout DecodingReport,
+        _ elements: [XMLNode], key: StaticString, within parent: ElementReader, _ report: inout DecodingReport,
         _ decode: (ElementReader, ETSIUUID, inout DecodingReport) -> Entry
     ) -> [Entry] {
-        decodeKeyedList(elements, path: path, key: key, within: parent, &report, readKey: { $0.uuid(key, &$1) }, decode)
+        decodeKeyedList(elements, key: key, within: parent, &report, readKey: { $0.uuid(key, &$1) }, decode)
     }
 
     static func decodeNumberedList(
-        _ elements: [XMLNode], path: DataPath, within parent: ElementReader, _ report: inout DecodingReport
+        _ elements: [XMLNode], within parent: ElementReader, _ report: inout DecodingReport
     ) -> [ETSIInterface] {
-        decodeKeyedList(elements, path: path, key: "qkdi_id", within: parent, &report, readKey: { $0.uint32("qkdi_id", &$1) }) {
+        decodeKeyedList(elements, key: "qkdi_id", within: parent, &report, readKey: { $0.uint32("qkdi_id", &$1) }) {
             ETSIInterface.decode($0, id: $1, &$2)
         }
     }
@@ -123,12 +127,13 @@ extension ETSILink {
         var link = ETSILink(id: id)
         link.status = reader.identity("qkdl_status", ETSILinkStatus.self, &report)
         link.enabled = reader.bool("qkdl_enable", &report)
-        for (name, keyPath) in [("qkdl_local", \ETSILink.local), ("qkdl_remote", \ETSILink.remote)] as [(StaticString, WritableKeyPath<ETSILink, Endpoint>)] {
-            if let end = reader.container(name, &report) {
-                link[keyPath: keyPath] = Endpoint(nodeID: end.uuid("qkdn_id", &report), interfaceID: end.uint32("qkdi_id", &report))
-                end.finish(&report)
-            }
+        func endpoint(_ name: StaticString) -> Endpoint? {
+            guard let end = reader.container(name, &report) else { return nil }
+            defer { end.finish(&report) }
+            return Endpoint(nodeID: end.uuid("qkdn_id", &report), interfaceID: end.uint32("qkdi_id", &report))
         }
+        if let local = endpoint("qkdl_local") { link.local = local }
+        if let remote = endpoint("qkdl_remote") { link.remote = remote }
         link.type = reader.identity("qkdl_type", ETSILinkType.self, &report)
         link.applications = reader.uuids("qkdl_applications", &report)
 
@@ -174,7 +179,7 @@ extension ETSILink {
     /// `phys_perf` entries of the `performance` container.
     static func decodeMeasures(_ elements: [XMLNode], within performance: ElementReader, _ report: inout DecodingReport) -> [PhysicalMeasure] {
         ETSINode.decodeKeyedList(
-            elements, path: performance.path.child("phys_perf"), key: "perf_type", within: performance, &report,
+            elements, key: "perf_type", within: performance, &report,
             readKey: { $0.identity("perf_type", ETSIPerformanceType.self, &$1) }
         ) {
             PhysicalMeasure(type: $1, value: $0.decimal("value", &$2))
@@ -193,7 +198,7 @@ extension ETSIApplication {
         if let statistics = reader.container("app_statistics", &report) {
             var seen: Set<String> = []
             for element in statistics.all("statistics", &report) {
-                let entry = statistics.reader(for: element, path: statistics.path.child("statistics"))
+                let entry = statistics.reader(for: element)
                 guard let end = entry.dateAndTime("end_time", &report) else {
                     if entry.first("end_time", &report) == nil {
                         report.report(entry.path, element, "has no end_time, the list's key")

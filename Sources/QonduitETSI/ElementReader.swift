@@ -8,9 +8,22 @@ struct DecodingReport {
     private var taken: [Bool] = []
     /// Decoding reads one document: the names it asks for are looked up in it once.
     var names = XMLNameCache()
+    /// The list entries read so far, by their key: paths through them name it.
+    private(set) var entries: [Entry] = []
+
+    struct Entry {
+        let element: Int32
+        let key: StaticString
+        let keyElement: Int32
+    }
 
     mutating func report(_ path: DataPath, _ element: XMLNode, _ message: String) {
-        issues.append(.init(path: path.description, line: element.line, message: message))
+        issues.append(.init(path: path.spelled(entries: entries), line: element.line, message: message))
+    }
+
+    /// `element` is a list entry whose key is leaf `key`, `keyElement`.
+    mutating func enter(_ element: XMLNode, key: StaticString, keyElement: XMLNode) {
+        entries.append(Entry(element: element.index, key: key, keyElement: keyElement.index))
     }
 
     mutating func report(_ path: String, _ element: XMLNode, _ message: String) {
@@ -54,32 +67,28 @@ struct DecodingNamespaces {
 struct ElementReader {
     let element: XMLNode
     let namespaces: DecodingNamespaces
-    /// The element's path is `base`, then `child` when there is one: a container's reader spells
-    /// (and allocates) its path only when it is asked for, which a document that decodes never does.
-    private let base: DataPath
-    private let child: StaticString?
+    private let pathRoot: DataPath.Root
 
-    init(_ element: XMLNode, path: DataPath, namespaces: DecodingNamespaces) {
-        self.init(element, base: path, child: nil, namespaces: namespaces)
-    }
-
-    private init(_ element: XMLNode, base: DataPath, child: StaticString?, namespaces: DecodingNamespaces) {
+    private init(_ element: XMLNode, pathRoot: DataPath.Root, namespaces: DecodingNamespaces) {
         self.element = element
-        self.base = base
-        self.child = child
+        self.pathRoot = pathRoot
         self.namespaces = namespaces
     }
 
-    var path: DataPath { child.map(base.child) ?? base }
+    var path: DataPath { DataPath(root: pathRoot, element: element.index, child: nil) }
 
-    /// A reader for a document's root element in `namespace`.
-    init(root element: XMLNode, path: String, namespace: String = ETSINamespace.node) {
-        self.init(element, path: DataPath(path), namespaces: DecodingNamespaces(element.tree, module: namespace))
+    /// A reader for a document's root element in `namespace`, whose path is `path`; or, when
+    /// `path` names the element's parent (a document holding one list entry), the parent's.
+    init(root element: XMLNode, path: String, namesRoot: Bool = true, namespace: String = ETSINamespace.node) {
+        self.init(
+            element, pathRoot: DataPath.Root(element: element, literal: path, namesElement: namesRoot),
+            namespaces: DecodingNamespaces(element.tree, module: namespace)
+        )
     }
 
-    /// A reader for `child`, one of this element's children, as an entry of its own at `path`.
-    func reader(for child: XMLNode, path: DataPath) -> ElementReader {
-        ElementReader(child, path: path, namespaces: namespaces)
+    /// A reader for `child`, a descendant of this element (a list entry).
+    func reader(for child: XMLNode) -> ElementReader {
+        ElementReader(child, pathRoot: pathRoot, namespaces: namespaces)
     }
 
     /// The child `name`, reporting a second one.
@@ -127,7 +136,7 @@ struct ElementReader {
     /// Reports children in the module's namespace that the schema does not have here.
     func finish(_ report: inout DecodingReport) {
         for child in element.children where child.namespaceIndex == namespaces.module && !report.isTaken(child) {
-            report.report("\(path)/\(child.localName)", child, "is not a node of \(ETSINamespace.moduleName(of: child.namespaceURI ?? "")) here")
+            report.report(reader(for: child).path, child, "is not a node of \(ETSINamespace.moduleName(of: child.namespaceURI ?? "")) here")
         }
     }
 
@@ -271,7 +280,7 @@ struct ElementReader {
 
     /// A nested reader for container `name`, or nil when absent.
     func container(_ name: StaticString, _ report: inout DecodingReport) -> ElementReader? {
-        one(name, &report).map { ElementReader($0, base: path, child: name, namespaces: namespaces) }
+        one(name, &report).map(reader(for:))
     }
 
     /// A leaf that the schema makes mandatory: reports its absence.

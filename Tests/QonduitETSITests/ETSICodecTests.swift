@@ -175,6 +175,31 @@ func richNode() -> ETSINode {
         }
     }
 
+    /// Whole paths, spelled from the tree once a problem is found: through list entries (named by
+    /// their keys), containers and entry documents, as libyang spells them.
+    @Test func pathsNameEveryListEntryOnTheWay() throws {
+        func issues(_ decode: () throws -> Void) -> [String] {
+            do { try decode(); return [] } catch { return (error as? ETSIDecodingError)?.issues.map(\.path) ?? ["\(error)"] }
+        }
+        let linkID = "6f1c2a1e-0000-4000-8000-0000000000b1"
+        let node = doc(uuidLeaf + """
+            <qkd_links><qkd_link><qkdl_id>\(linkID)</qkdl_id><qkdl_type>t:PHYS</qkdl_type>
+            <qkdl_local><qkdn_id>nope</qkdn_id></qkdl_local>
+            <qkdl_performance><phys_perf><perf_type>t:QBER</perf_type><value>x</value></phys_perf></qkdl_performance></qkd_link></qkd_links>
+            <qkd_interfaces><qkd_interface><qkdi_id>3</qkdi_id><qkdi_att_point><port>p</port></qkdi_att_point></qkd_interface></qkd_interfaces>
+            """)
+        #expect(issues { _ = try ETSINode.decode(Array(node.utf8)) } == [
+            "/etsi-qkd-sdn-node:qkd_node/qkd_interfaces/qkd_interface[qkdi_id='3']/qkdi_att_point/port",
+            "/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='\(linkID)']/qkdl_local/qkdn_id",
+            "/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='\(linkID)']/qkdl_performance/phys_perf[perf_type='t:QBER']/value",
+        ])
+        let entry = "<qkd_link xmlns='urn:etsi:qkd:yang:etsi-qkd-node' xmlns:t='urn:etsi:qkd:yang:etsi-qkd-node-types'><qkdl_id>\(linkID)</qkdl_id><qkdl_type>t:NONE</qkdl_type><odd/></qkd_link>"
+        #expect(issues { _ = try ETSILink.decodeEntry(Array(entry.utf8)) } == [
+            "/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='\(linkID)']/qkdl_type",
+            "/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='\(linkID)']/odd",
+        ])
+    }
+
     @Test func everyProblemIsReportedAtOnce() throws {
         let xml = doc("<qkdn_id>bad</qkdn_id><qkdn_status>t:NOPE</qkdn_status><unknown/>")
         #expect(throws: ETSIDecodingError.self) { try ETSINode.decode(Array(xml.utf8)) }
