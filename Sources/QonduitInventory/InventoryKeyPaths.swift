@@ -46,24 +46,34 @@ public struct KeyPathFilter: Sendable {
 
 /// Key paths, their routes, and the key rate they reserve on links.
 extension Inventory {
-    /// Reserves a new key path in one transaction: `plan` is given the network and the rate already
-    /// reserved on each link, and chooses routes that fit; every link's reservations are checked
-    /// again against its key rate before anything is written. Writers are serialised, so admission
-    /// is exact however many requests arrive at once. The path is stored `pending`, with the
-    /// configuration its nodes need recorded as desired.
-    public func reserveKeyPath(
-        _ path: KeyPath, plan: @Sendable (Topology, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan
-    ) async throws -> (KeyPath, KeyPathPlan) {
+    /// Reserves new key paths, in order, in one transaction: `plan` is given each path's position, the network
+    /// and the rate already reserved on each link (by those before it too), and chooses routes that
+    /// fit; every link's reservations are checked again against its key rate before anything is
+    /// written. Writers are serialised, so admission is exact however many requests arrive at once.
+    /// Each path is stored `pending`, with the configuration its nodes need recorded as desired. A
+    /// path that cannot be planned or admitted gets its error and leaves nothing behind; the others
+    /// are reserved all the same.
+    public func reserveKeyPaths(
+        _ paths: [KeyPath], plan: @Sendable (_ position: Int, Topology, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan
+    ) async throws -> [Result<(KeyPath, KeyPathPlan), any Error>] {
         try await write { db in
-            let (topology, reserved) = try Self.network(db)
-            let decided = try plan(topology, reserved)
-            var path = path
-            path.routes = decided.routes
-            path.state = .pending
-            try Self.checkAdmission(path, links: topology.links, reserved: reserved)
-            try Self.insert(path, db)
-            try Self.insertDesired(decided, of: path.id, db)
-            return (path, decided)
+            var (topology, reserved) = try Self.network(db)
+            return paths.enumerated().map { position, draft in
+                Result {
+                    let decided = try plan(position, topology, reserved)
+                    var path = draft
+                    path.routes = decided.routes
+                    path.state = .pending
+                    try Self.checkAdmission(path, links: topology.links, reserved: reserved)
+                    try db.inSavepoint {
+                        try Self.insert(path, db)
+                        try Self.insertDesired(decided, of: path.id, db)
+                        return .commit
+                    }
+                    for (link, rate) in path.reservedBps { reserved[link, default: 0] += rate }
+                    return (path, decided)
+                }
+            }
         }
     }
 

@@ -91,6 +91,34 @@ import Testing
         }
     }
 
+    /// Requests that arrive together are reserved and configured together: each still gets its own
+    /// answer, whether it is admitted and activated, failed by a node that refuses it, or refused.
+    @Test func requestsProvisionedTogetherEachGetTheirOwnAnswer() async throws {
+        let agents = ScriptedConfigurator(refusing: [try NodeID("d")])
+        try await withRing(rate: 10_000, configurator: agents) { call in
+            let bodies = Array(repeating: #"{"source":"a","destination":"b","rate_bps":1000}"#, count: 12)
+                + Array(repeating: #"{"source":"c","destination":"d","rate_bps":1000}"#, count: 6)
+                + Array(repeating: #"{"source":"a","destination":"b","rate_bps":50000}"#, count: 4)
+            let answers = try await withThrowingTaskGroup(of: (Int, HTTPResponse.Status, String?).self) { group in
+                for (index, body) in bodies.enumerated() {
+                    group.addTask {
+                        let answer = try await call(.post, "/api/v1/key-paths", body)
+                        return (index, answer.status, answer.json["state"] as? String)
+                    }
+                }
+                return try await group.reduce(into: [:]) { $0[$1.0] = ($1.1, $1.2) }
+            }
+            for index in 0..<12 { #expect(answers[index]?.0 == .created && answers[index]?.1 == "active", "\(index): \(String(describing: answers[index]))") }
+            for index in 12..<18 { #expect(answers[index]?.0 == .created && answers[index]?.1 == "failed", "\(index): \(String(describing: answers[index]))") }
+            for index in 18..<22 { #expect(answers[index]?.0 == .conflict, "\(index): \(String(describing: answers[index]))") }
+            #expect(try await reserved(call, "cd") == 0 && agents.configured[try NodeID("d")] == nil)
+            #expect(try await call(.get, "/api/v1/key-paths?state=active", nil).json["total"] as? Int == 12)
+            // The first 10 fill a–b; the other 2 take the next shortest route, over the chord.
+            let onAB = try await reserved(call, "ab"), onAC = try await reserved(call, "ac"), onDA = try await reserved(call, "da")
+            #expect(onAB == 10_000 && onAC == 2_000 && onDA == 0)
+        }
+    }
+
     @Test func aNodeThatRefusesItsConfigurationFailsThePathAndRollsBack() async throws {
         let agents = ScriptedConfigurator(refusing: [try NodeID("b")])
         try await withRing(configurator: agents) { call in
