@@ -32,6 +32,9 @@ public final class Inventory: Sendable {
             // Readers map the file rather than copy each page out of it with a system call: a
             // re-route pass reads thousands of key paths while writes keep invalidating their caches.
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
+            // The one writer keeps up to 64 MiB of pages (SQLite's default is 2 MiB): a re-route pass
+            // over thousands of key paths touches more than that, and each page it lost was read again.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
         }
         if path == ":memory:" {
             database = try DatabaseQueue(configuration: configuration)
