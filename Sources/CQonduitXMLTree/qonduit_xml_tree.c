@@ -172,7 +172,7 @@ static uint32_t qx_hash_text(const uint8_t *bytes, int32_t count) {
     return (uint32_t)(hash ^ (hash >> 29));
 }
 
-static uint32_t qx_hash_address(const xmlChar *address) {
+static uint32_t qx_hash_address(const void *address) {
     // Fibonacci hashing: an address's low bits are alignment and carry no information.
     return (uint32_t)(((uint64_t)(uintptr_t)address * 0x9E3779B97F4A7C15ULL) >> 32);
 }
@@ -602,14 +602,10 @@ void qx_builder_trim(qx_builder *builder) {
 
 uint64_t qx_names_epoch(const qx_builder *builder) { return builder->names_epoch; }
 
-static uint32_t qx_hash_key(const void *key) {
-    return (uint32_t)(((uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15ULL) >> 32);
-}
-
 int qx_memo_get(const qx_builder *builder, uint64_t epoch, int32_t name_count, const void *key, int32_t *index) {
     if (epoch != builder->names_epoch || builder->memo_capacity == 0) return 0;
     uint32_t mask = (uint32_t)builder->memo_capacity - 1;
-    for (uint32_t slot = qx_hash_key(key) & mask; builder->memo_keys[slot] != NULL; slot = (slot + 1) & mask) {
+    for (uint32_t slot = qx_hash_address(key) & mask; builder->memo_keys[slot] != NULL; slot = (slot + 1) & mask) {
         if (builder->memo_keys[slot] != key) continue;
         // A name learnt absent may have come since; one learnt from a later tree is not in an earlier one.
         if (builder->memo_values[slot] < 0 ? builder->memo_stamps[slot] != name_count : builder->memo_values[slot] >= name_count) return 0;
@@ -622,41 +618,47 @@ int qx_memo_get(const qx_builder *builder, uint64_t epoch, int32_t name_count, c
 // Decoders ask for a fixed set of names; past this many keys the memo starts again.
 enum { QX_MAX_MEMO_KEYS = 1024 };
 
+// Doubles the memo's table; 0 when memory is short.
+static int qx_grow_memo(qx_builder *builder) {
+    int32_t capacity = builder->memo_capacity == 0 ? 256 : builder->memo_capacity * 2;
+    const void **keys = calloc((size_t)capacity, sizeof(void *));
+    int32_t *values = malloc(sizeof(int32_t) * (size_t)capacity), *stamps = malloc(sizeof(int32_t) * (size_t)capacity);
+    if (keys == NULL || values == NULL || stamps == NULL) {
+        free(keys);
+        free(values);
+        free(stamps);
+        return 0;
+    }
+    for (int32_t slot = 0; slot < builder->memo_capacity; slot++) {
+        const void *old = builder->memo_keys[slot];
+        if (old == NULL) continue;
+        uint32_t target = qx_hash_address(old) & (uint32_t)(capacity - 1);
+        while (keys[target] != NULL) target = (target + 1) & (uint32_t)(capacity - 1);
+        keys[target] = old;
+        values[target] = builder->memo_values[slot];
+        stamps[target] = builder->memo_stamps[slot];
+    }
+    free(builder->memo_keys);
+    free(builder->memo_values);
+    free(builder->memo_stamps);
+    builder->memo_keys = keys;
+    builder->memo_values = values;
+    builder->memo_stamps = stamps;
+    builder->memo_capacity = capacity;
+    return 1;
+}
+
 void qx_memo_put(qx_builder *builder, uint64_t epoch, int32_t name_count, const void *key, int32_t index) {
     if (epoch != builder->names_epoch || key == NULL) return;
     if ((builder->memo_count + 1) * 2 > builder->memo_capacity) {
         if (builder->memo_count >= QX_MAX_MEMO_KEYS) {
             qx_forget_memo(builder);
-        } else {
-            int32_t capacity = builder->memo_capacity == 0 ? 256 : builder->memo_capacity * 2;
-            const void **keys = calloc((size_t)capacity, sizeof(void *));
-            int32_t *values = malloc(sizeof(int32_t) * (size_t)capacity), *stamps = malloc(sizeof(int32_t) * (size_t)capacity);
-            if (keys == NULL || values == NULL || stamps == NULL) {
-                free(keys);
-                free(values);
-                free(stamps);
-                return;
-            }
-            for (int32_t slot = 0; slot < builder->memo_capacity; slot++) {
-                const void *old = builder->memo_keys[slot];
-                if (old == NULL) continue;
-                uint32_t target = qx_hash_key(old) & (uint32_t)(capacity - 1);
-                while (keys[target] != NULL) target = (target + 1) & (uint32_t)(capacity - 1);
-                keys[target] = old;
-                values[target] = builder->memo_values[slot];
-                stamps[target] = builder->memo_stamps[slot];
-            }
-            free(builder->memo_keys);
-            free(builder->memo_values);
-            free(builder->memo_stamps);
-            builder->memo_keys = keys;
-            builder->memo_values = values;
-            builder->memo_stamps = stamps;
-            builder->memo_capacity = capacity;
+        } else if (!qx_grow_memo(builder)) {
+            return;
         }
     }
     uint32_t mask = (uint32_t)builder->memo_capacity - 1;
-    uint32_t slot = qx_hash_key(key) & mask;
+    uint32_t slot = qx_hash_address(key) & mask;
     while (builder->memo_keys[slot] != NULL && builder->memo_keys[slot] != key) slot = (slot + 1) & mask;
     if (builder->memo_keys[slot] == NULL) builder->memo_count++;
     builder->memo_keys[slot] = key;
