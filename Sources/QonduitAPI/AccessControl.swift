@@ -52,7 +52,7 @@ struct AccessControlMiddleware: RouterMiddleware {
 
     private func record(_ entry: AuditEntry, _ context: APIRequestContext) async {
         do {
-            try await inventory.appendAudit([entry])
+            try await inventory.appendAudit(entry)
         } catch {
             context.logger.error("audit entry not written", metadata: ["action": "\(entry.action)", "error": "\(error)"])
         }

@@ -12,8 +12,10 @@ public final class Inventory: Sendable {
     /// Where the database lives; ":memory:" for a throwaway inventory.
     public let path: String
     private let writes = Atomic<Int>(0)
-    /// Batches agents' reports into shared transactions.
-    let reportQueue = AgentReportQueue()
+    /// Group commit for agents' reports: a thousand agents reporting at once cost a few transactions.
+    let reportQueue = GroupCommitQueue<(QKDUUID, [AgentReport]), AgentReportOutcome>()
+    /// Group commit for the audit log: every audited request would otherwise take the writer once more.
+    let auditQueue = GroupCommitQueue<AuditEntry, Void>()
 
     /// Counts committed writes, so that derived state (the path engine's graph) knows when it is stale.
     public var revision: Int { writes.load(ordering: .acquiring) }

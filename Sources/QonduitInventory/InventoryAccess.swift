@@ -262,6 +262,18 @@ extension Inventory {
     }
 
     /// Appends entries to the audit log, in one transaction.
+    /// Appends `entry` to the audit log; entries that arrive together share one transaction.
+    public func appendAudit(_ entry: AuditEntry) async throws {
+        try await auditQueue.submit(entry) { [self] entries in
+            do {
+                try await appendAudit(entries)
+                return entries.map { _ in .success(()) }
+            } catch {
+                return entries.map { _ in .failure(error) }
+            }
+        }
+    }
+
     public func appendAudit(_ entries: [AuditEntry]) async throws {
         guard !entries.isEmpty else { return }
         // The log is no state anything derives from: it does not move the inventory's revision.

@@ -12,8 +12,9 @@ public final class KeyPathProvisioner: Sendable {
     let logger: Logger
     /// A link whose QBER is above this carries no new route, and its key paths are re-routed; nil: no limit.
     let qberThreshold: Double?
-    /// Requests that arrive together are provisioned together.
-    private let batcher = ProvisioningBatcher()
+    /// Requests that arrive while a batch is provisioned make up the next batch: one reservation
+    /// transaction, one configuration request per node and one activation transaction for them all.
+    private let batches = GroupCommitQueue<(draft: KeyPath, request: KeyPathRequest), Stored<KeyPath>>()
 
     public init(inventory: Inventory, configurator: any NodeConfigurator, logger: Logger, qberThreshold: Double? = nil) {
         self.inventory = inventory
@@ -24,7 +25,7 @@ public final class KeyPathProvisioner: Sendable {
 
     /// Reserves, configures and activates a key path; returns it `active`, or `failed` with the
     /// node and reason when its nodes could not be configured. Throws when it cannot be reserved.
-    /// Requests that arrive together share the work (see `ProvisioningBatcher`).
+    /// Requests that arrive together share the work (see `batches`).
     public func provision(_ request: KeyPathRequest) async throws -> Stored<KeyPath> {
         try Self.check(request)
         let draft = KeyPath(
@@ -33,33 +34,30 @@ public final class KeyPathProvisioner: Sendable {
             excludeLinks: request.excludeLinks.sorted(), protection: request.protection, pathCount: request.paths,
             clientAppID: request.clientAppID, serverAppID: request.serverAppID, appID: .random()
         )
-        return try await batcher.submit(.init(draft: draft, request: request)) { [self] batch in await provision(batch) }
+        return try await batches.submit((draft, request)) { [self] batch in await provision(batch) }
     }
 
-    /// One batch: reserved in one transaction (each path seeing the ones before it); then, in what it
-    /// returns, configured with one request per node and activated in one transaction, answering each
-    /// request in order.
-    private func provision(_ requests: [ProvisioningBatcher.Request]) async -> @Sendable () async -> [Result<Stored<KeyPath>, any Error>] {
+    /// One batch: reserved in one transaction (each path seeing the ones before it), configured with
+    /// one request per node and activated in one transaction; answers each request in order.
+    private func provision(_ requests: [(draft: KeyPath, request: KeyPathRequest)]) async -> [Result<Stored<KeyPath>, any Error>] {
         let reservations: [Result<(KeyPath, KeyPathPlan), any Error>]
         do {
             reservations = try await inventory.reserveKeyPaths(requests.map(\.draft)) { [qberThreshold] position, topology, reserved in
                 try Self.plan(requests[position].draft, requests[position].request, topology: topology, reservedBps: reserved, qberThreshold: qberThreshold)
             }
         } catch {
-            return { requests.map { _ in .failure(error) } }
+            return requests.map { _ in .failure(error) }
         }
-        return { [self] in
-            let reserved = reservations.compactMap { try? $0.get() }.map { Configuration(path: $0.0, plan: $0.1) }
-            let stored: [QKDUUID: Stored<KeyPath>]
-            do {
-                stored = Dictionary(try await configure(reserved).map { ($0.value.id, $0) }, uniquingKeysWith: { first, _ in first })
-            } catch {
-                return reservations.map { reservation in reservation.flatMap { _ in .failure(error) } }
-            }
-            return zip(requests, reservations).map { request, reservation in
-                reservation.flatMap { _ in
-                    stored[request.draft.id].map { .success($0) } ?? .failure(InventoryError.keyPathNotFound(request.draft.id.text))
-                }
+        let reserved = reservations.compactMap { try? $0.get() }.map { Configuration(path: $0.0, plan: $0.1) }
+        let stored: [QKDUUID: Stored<KeyPath>]
+        do {
+            stored = Dictionary(try await configure(reserved).map { ($0.value.id, $0) }, uniquingKeysWith: { first, _ in first })
+        } catch {
+            return reservations.map { reservation in reservation.flatMap { _ in .failure(error) } }
+        }
+        return zip(requests, reservations).map { request, reservation in
+            reservation.flatMap { _ in
+                stored[request.draft.id].map { .success($0) } ?? .failure(InventoryError.keyPathNotFound(request.draft.id.text))
             }
         }
     }

@@ -47,10 +47,10 @@ final class AgentAuthenticator: Sendable {
             logger.warning("agent request refused", metadata: ["action": "\(action)", "actor": "\(actor)", "status": "\(status)"])
         }
         do {
-            try await inventory.appendAudit([AuditEntry(
+            try await inventory.appendAudit(AuditEntry(
                 actor: actor, role: credential.map { _ in "agent" }, action: action, target: request.uri.path, status: status,
                 detail: credential.map { "node \($0.qkdnID)" }
-            )])
+            ))
         } catch {
             logger.error("audit entry not written", metadata: ["action": "\(action)", "error": "\(error)"])
         }
