@@ -41,6 +41,19 @@ public final class GroupCommitQueue<Item: Sendable, Output: Sendable>: Sendable 
         }
     }
 
+    /// As `submit(_:handler:)`, with a handler that may throw: then every item of its batch fails with its error.
+    public func submit(
+        _ item: Item, throwingHandler: @escaping @Sendable ([Item]) async throws -> [Result<Output, any Error>]
+    ) async throws -> Output {
+        try await submit(item) { items in
+            do {
+                return try await throwingHandler(items)
+            } catch {
+                return items.map { _ in .failure(error) }
+            }
+        }
+    }
+
     private func drain(_ handler: Handler) async {
         while true {
             let batch = state.withLock { state in

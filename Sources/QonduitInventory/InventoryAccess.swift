@@ -261,19 +261,15 @@ extension Inventory {
         }
     }
 
-    /// Appends entries to the audit log, in one transaction.
     /// Appends `entry` to the audit log; entries that arrive together share one transaction.
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await auditQueue.submit(entry) { [self] entries in
-            do {
-                try await appendAudit(entries)
-                return entries.map { _ in .success(()) }
-            } catch {
-                return entries.map { _ in .failure(error) }
-            }
+        try await auditQueue.submit(entry) { [self] (entries: [AuditEntry]) in
+            try await appendAudit(entries)
+            return entries.map { _ in .success(()) }
         }
     }
 
+    /// Appends entries to the audit log, in one transaction.
     public func appendAudit(_ entries: [AuditEntry]) async throws {
         guard !entries.isEmpty else { return }
         // The log is no state anything derives from: it does not move the inventory's revision.

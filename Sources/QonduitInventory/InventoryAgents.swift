@@ -51,13 +51,7 @@ extension Inventory {
     /// each sender's reports in a savepoint of their own, so one bad report fails alone.
     @discardableResult
     public func applyAgentReports(from qkdnID: QKDUUID, _ reports: [AgentReport]) async throws -> AgentReportOutcome {
-        try await reportQueue.submit((qkdnID, reports)) { [self] batch in
-            do {
-                return try await applyBatch(batch)
-            } catch {
-                return batch.map { _ in .failure(error) }
-            }
-        }
+        try await reportQueue.submit((qkdnID, reports)) { [self] batch in try await applyBatch(batch) }
     }
 
     /// Writes a batch of agents' reports in one transaction; one result per entry.

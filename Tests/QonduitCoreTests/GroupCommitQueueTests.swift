@@ -20,11 +20,13 @@ import Testing
             return items.map { $0 % 7 == 3 ? .failure(Odd()) : .success($0 * 10) }
         }
         async let held = queue.submit(0, handler: handler)
-        while batches.withLock({ $0.isEmpty }) { await Task.yield() }
+        // Polled with sleeps, not Task.yield(): a yielding loop can keep a thread of the (two-thread) pool
+        // from the tasks it waits for, stalling every test that runs alongside.
+        while batches.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
         let answers = await withTaskGroup(of: (Int, Int?).self) { group in
             for item in 1...50 { group.addTask { (item, try? await queue.submit(item, handler: handler)) } }
             // Everyone is queued behind the held batch before it is let go.
-            while queue.waiting < 50 { await Task.yield() }
+            while queue.waiting < 50 { try? await Task.sleep(for: .milliseconds(1)) }
             opened.yield()
             return await group.reduce(into: [Int: Int?]()) { $0[$1.0] = $1.1 }
         }
