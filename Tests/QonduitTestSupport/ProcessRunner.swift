@@ -42,6 +42,19 @@ public enum ProcessRunner {
         )
     }
 
+    /// As `run`, on a thread of its own, for a program that runs long (the API fuzzer runs for most
+    /// of a minute): `run` blocks its thread throughout, and async tests share a pool of as many
+    /// threads as there are cores, so holding one stalls every test that runs alongside.
+    public static func runOffPool(
+        _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:]
+    ) async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(executable, arguments, input: input, environment: environment) })
+            }
+        }
+    }
+
     /// The absolute path of `name` on PATH, or nil.
     public static func which(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
