@@ -586,9 +586,7 @@ void qx_builder_trim(qx_builder *builder) {
         + (size_t)builder->text_capacity * (2 * sizeof(int32_t) + sizeof(xmlChar *));
     if (bytes <= QX_MAX_KEPT_BUILDER_BYTES) return;
     qx_replace_name_tables(builder, NULL, NULL, NULL, 0);
-    builder->address_count = 0;
-    builder->names_epoch = 0;  // the names go with the arrays: the next parse starts a new set
-    qx_forget_memo(builder);
+    builder->names_epoch = 0;  // the names go with the arrays: the next parse forgets them all (qx_forget_names)
     qx_array *arrays[] = {&builder->records, &builder->attributes, &builder->text, &builder->name_bytes, &builder->name_starts, &builder->pending_blank};
     for (size_t index = 0; index < sizeof(arrays) / sizeof(arrays[0]); index++) {
         free(arrays[index]->items);

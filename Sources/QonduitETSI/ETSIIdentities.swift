@@ -7,11 +7,10 @@ public protocol ETSIIdentity: RawRepresentable, CaseIterable, Sendable, Hashable
 }
 
 extension ETSIIdentity {
-    /// The identity whose name is the local part of `text`, a QName: matched as bytes, as decoding a
-    /// document reads many and a String for each would cost more than the match.
-    static func named(qualified text: UnsafeBufferPointer<UInt8>) -> Self? {
-        let local = UnsafeBufferPointer(rebasing: text[((text.firstIndex(of: UInt8(ascii: ":")) ?? -1) + 1)...])
-        return allCases.first { identity in
+    /// The identity named `local` (a QName's local part): matched as bytes, as decoding a document
+    /// reads many and a String for each would cost more than the match.
+    static func named(_ local: UnsafeBufferPointer<UInt8>) -> Self? {
+        allCases.first { identity in
             let name = identity.rawValue.utf8
             guard name.count == local.count else { return false }
             return name.withContiguousStorageIfAvailable { stored in

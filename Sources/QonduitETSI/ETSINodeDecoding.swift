@@ -57,10 +57,7 @@ extension ETSINode {
         readKey: (ElementReader, inout DecodingReport) -> Key?,
         _ decode: (ElementReader, Key, inout DecodingReport) -> Entry
     ) -> [Entry] {
-        // Keys seen so far: compared one by one in a short list, hashed in a long one.
-        var keys: [Key] = []
         var seen: Set<Key> = []
-        let hashed = elements.count > 16
         var entries: [Entry] = []
         entries.reserveCapacity(elements.count)
         for element in elements {
@@ -71,11 +68,10 @@ extension ETSINode {
             }
             report.enter(element, key: key, keyElement: keyElement)
             guard let id = readKey(reader, &report) else { continue }
-            guard hashed ? seen.insert(id).inserted : !keys.contains(id) else {
+            guard seen.insert(id).inserted else {
                 report.report(reader.path, element, "repeats the key \(key) '\(keyElement.trimmedText)' of an earlier entry")
                 continue
             }
-            if !hashed { keys.append(id) }
             entries.append(decode(reader, id, &report))
             reader.finish(&report)
         }

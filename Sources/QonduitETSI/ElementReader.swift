@@ -234,7 +234,7 @@ struct ElementReader {
     /// where that module is the default namespace).
     func identity<Identity: ETSIIdentity>(_ name: StaticString, _ type: Identity.Type, _ report: inout DecodingReport) -> Identity? {
         guard let leaf = leaf(name, &report) else { return nil }
-        guard leaf.textNamespaceIndex == namespaces.types, let value = leaf.withTrimmedText(Identity.named(qualified:)) else {
+        guard leaf.textNamespaceIndex == namespaces.types, let value = leaf.withQualifiedTextLocalName(Identity.named) else {
             let boundNamespace = leaf.textNamespaceURI
             let allowed = Identity.allCases.map { "\(ETSINamespace.typesPrefix):\($0.rawValue)" }.joined(separator: ", ")
             let why = boundNamespace == nil || boundNamespace == ETSINamespace.types

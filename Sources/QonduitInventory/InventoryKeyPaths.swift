@@ -70,7 +70,7 @@ extension Inventory {
                         try Self.insertDesired(decided, of: path.id, db)
                         return .commit
                     }
-                    for (link, rate) in path.reservedBps { reserved[link, default: 0] += rate }
+                    Self.take(path, into: &reserved)
                     return (path, decided)
                 }
             }

@@ -34,19 +34,15 @@ public final class KeyPathProvisioner: Sendable {
             excludeLinks: request.excludeLinks.sorted(), protection: request.protection, pathCount: request.paths,
             clientAppID: request.clientAppID, serverAppID: request.serverAppID, appID: .random()
         )
-        return try await batches.submit((draft, request)) { [self] batch in await provision(batch) }
+        return try await batches.submit((draft, request)) { [self] batch in try await provision(batch) }
     }
 
     /// One batch: reserved in one transaction (each path seeing the ones before it), configured with
-    /// one request per node and activated in one transaction; answers each request in order.
-    private func provision(_ requests: [(draft: KeyPath, request: KeyPathRequest)]) async -> [Result<Stored<KeyPath>, any Error>] {
-        let reservations: [Result<(KeyPath, KeyPathPlan), any Error>]
-        do {
-            reservations = try await inventory.reserveKeyPaths(requests.map(\.draft)) { [qberThreshold] position, topology, reserved in
-                try Self.plan(requests[position].draft, requests[position].request, topology: topology, reservedBps: reserved, qberThreshold: qberThreshold)
-            }
-        } catch {
-            return requests.map { _ in .failure(error) }
+    /// one request per node and activated in one transaction; answers each request in order (throws,
+    /// failing them all, when the reservation transaction cannot be made).
+    private func provision(_ requests: [(draft: KeyPath, request: KeyPathRequest)]) async throws -> [Result<Stored<KeyPath>, any Error>] {
+        let reservations = try await inventory.reserveKeyPaths(requests.map(\.draft)) { [qberThreshold] position, topology, reserved in
+            try Self.plan(requests[position].draft, requests[position].request, topology: topology, reservedBps: reserved, qberThreshold: qberThreshold)
         }
         let reserved = reservations.compactMap { try? $0.get() }.map { Configuration(path: $0.0, plan: $0.1) }
         let stored: [QKDUUID: Stored<KeyPath>]

@@ -2,23 +2,19 @@
 import Glibc
 #endif
 
-/// The names and namespace URIs of one document, each stored once as UTF-8 and numbered.
+/// The names and namespace URIs of a document (with those of earlier documents the thread's parser
+/// kept), each stored once as UTF-8 and numbered: the C tree builder's table, copied whole.
 ///
 /// A decoder asks for a child by name many times per document; looking the name up here once
 /// (FNV-1a over a few bytes, then one comparison) turns every later match into an integer compare.
-/// Swift's `Dictionary<String, _>` costs several times more per look-up (SipHash) and per insert.
+/// Swift's `Dictionary<String, _>` costs several times more per look-up (SipHash).
 struct XMLNameTable: Sendable {
-    private var bytes: [UInt8] = []
-    private var starts: [Int32] = [0]
+    private let bytes: [UInt8]
+    private let starts: [Int32]
     /// Open addressing: index + 1 of the name in each slot, 0 when the slot is empty.
-    private var slots = [Int32](repeating: 0, count: 128)
+    private let slots: [Int32]
 
-    init() {
-        bytes.reserveCapacity(1024)
-        starts.reserveCapacity(64)
-    }
-
-    /// A copy of a table built elsewhere with the same layout and hash (the C tree builder's).
+    /// A copy of the table the C tree builder made (same layout, same hash).
     init(bytes: UnsafeBufferPointer<UInt8>, starts: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>) {
         precondition(slots.count > 0 && slots.count & (slots.count - 1) == 0 && starts.first == 0, "a name table's slots come in powers of two")
         self.bytes = Array(bytes)
@@ -27,17 +23,6 @@ struct XMLNameTable: Sendable {
     }
 
     var count: Int { starts.count - 1 }
-
-    /// The index of `name`, adding it when new.
-    mutating func insert(_ name: UnsafeBufferPointer<UInt8>) -> Int32 {
-        if let known = index(of: name) { return known }
-        if (count + 1) * 2 > slots.count { grow() }
-        let index = Int32(count)
-        bytes.append(contentsOf: name)
-        starts.append(Int32(bytes.count))
-        place(index, hash: Self.hash(name))
-        return index
-    }
 
     func index(of name: UnsafeBufferPointer<UInt8>) -> Int32? {
         let hash = Self.hash(name)
@@ -77,23 +62,7 @@ struct XMLNameTable: Sendable {
         }
     }
 
-    private mutating func place(_ index: Int32, hash: Int) {
-        let mask = slots.count - 1
-        var slot = hash & mask
-        while slots[slot] != 0 { slot = (slot + 1) & mask }
-        slots[slot] = index + 1
-    }
-
-    private mutating func grow() {
-        slots = [Int32](repeating: 0, count: slots.count * 2)
-        for index in 0..<count {
-            let hash = bytes.withUnsafeBufferPointer {
-                Self.hash(UnsafeBufferPointer(rebasing: $0[Int(starts[index])..<Int(starts[index + 1])]))
-            }
-            place(Int32(index), hash: hash)
-        }
-    }
-
+    /// FNV-1a, folded as the C tree builder's `qx_hash_text` folds it: its slots are placed by that hash.
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }

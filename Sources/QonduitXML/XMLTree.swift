@@ -156,11 +156,11 @@ public struct XMLNode: Sendable {
     /// As `XMLElement.textNamespaceURI`.
     public var textNamespaceURI: String? { tree.names.optionalString(record.textNamespace) }
 
-    /// The local part of the trimmed text read as a QName (all of it when it has no prefix).
-    public var qualifiedTextLocalName: String {
-        withTrimmedText { bytes in
+    /// The local part of the trimmed text read as a QName (all of it when it has no prefix), as bytes handed to `body`.
+    public func withQualifiedTextLocalName<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try withTrimmedText { bytes in
             let colon = bytes.firstIndex(of: UInt8(ascii: ":")).map { $0 + 1 } ?? 0
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[colon...]), as: UTF8.self)
+            return try body(UnsafeBufferPointer(rebasing: bytes[colon...]))
         }
     }
 
