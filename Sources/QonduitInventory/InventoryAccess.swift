@@ -256,8 +256,7 @@ extension Inventory {
     public func setAuditRetention(_ keep: Int) async throws {
         precondition(keep >= 1, "the audit log keeps at least one entry")
         try await database.write { db in
-            try db.execute(sql: "UPDATE audit_retention SET keep = ?", arguments: [keep])
-            try db.execute(sql: "DELETE FROM audit WHERE id <= (SELECT max(id) FROM audit) - ?", arguments: [keep])
+            try RetainedLog.audit.setRetention(keep, db)
         }
     }
 

@@ -64,8 +64,7 @@ extension Inventory {
     public func setEventRetention(_ keep: Int) async throws {
         precondition(keep >= 1, "the event log keeps at least one event")
         try await write { db in
-            try db.execute(sql: "UPDATE event_retention SET keep = ?", arguments: [keep])
-            try db.execute(sql: "DELETE FROM event WHERE id <= (SELECT max(id) FROM event) - ?", arguments: [keep])
+            try RetainedLog.event.setRetention(keep, db)
         }
     }
 

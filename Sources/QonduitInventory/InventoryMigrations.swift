@@ -191,38 +191,28 @@ enum InventoryMigrations {
                     data TEXT NOT NULL CHECK (json_valid(data))
                 ) STRICT
                 """)
+            try RetainedLog.event.createRetention(keeping: Inventory.defaultEventRetention, db)
             try db.execute(sql: """
-                CREATE TABLE event_retention (
-                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-                    keep INTEGER NOT NULL CHECK (keep >= 1)
-                ) STRICT
-                """)
-            try db.execute(sql: "INSERT INTO event_retention (singleton, keep) VALUES (1, \(Inventory.defaultEventRetention))")
-            let now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-            try db.execute(sql: """
-                CREATE TRIGGER event_retained AFTER INSERT ON event BEGIN
-                    DELETE FROM event WHERE id <= NEW.id - (SELECT keep FROM event_retention);
-                END;
                 CREATE TRIGGER event_node_status AFTER UPDATE OF status ON node WHEN OLD.status IS NOT NEW.status BEGIN
                     INSERT INTO event (time, kind, subject, data)
-                    VALUES (\(now), 'node.status', NEW.id, json_object('node', NEW.id, 'from', OLD.status, 'to', NEW.status));
+                    VALUES (\(nowSQL), 'node.status', NEW.id, json_object('node', NEW.id, 'from', OLD.status, 'to', NEW.status));
                 END;
                 CREATE TRIGGER event_link_status AFTER UPDATE OF status ON link WHEN OLD.status IS NOT NEW.status BEGIN
                     INSERT INTO event (time, kind, subject, data)
-                    VALUES (\(now), 'link.status', NEW.id, json_object('link', NEW.id, 'from', OLD.status, 'to', NEW.status));
+                    VALUES (\(nowSQL), 'link.status', NEW.id, json_object('link', NEW.id, 'from', OLD.status, 'to', NEW.status));
                 END;
                 CREATE TRIGGER event_key_path_created AFTER INSERT ON key_path BEGIN
                     INSERT INTO event (time, kind, subject, data)
-                    VALUES (\(now), 'key_path.created', NEW.id, json_object(
+                    VALUES (\(nowSQL), 'key_path.created', NEW.id, json_object(
                         'key_path', NEW.id, 'state', NEW.state, 'source', NEW.source, 'destination', NEW.destination, 'rate_bps', NEW.rate_bps));
                 END;
                 CREATE TRIGGER event_key_path_state AFTER UPDATE OF state ON key_path WHEN OLD.state IS NOT NEW.state BEGIN
                     INSERT INTO event (time, kind, subject, data)
-                    VALUES (\(now), 'key_path.state', NEW.id, json_object('key_path', NEW.id, 'from', OLD.state, 'to', NEW.state, 'reason', NEW.reason));
+                    VALUES (\(nowSQL), 'key_path.state', NEW.id, json_object('key_path', NEW.id, 'from', OLD.state, 'to', NEW.state, 'reason', NEW.reason));
                 END;
                 CREATE TRIGGER event_key_path_deleted AFTER DELETE ON key_path BEGIN
                     INSERT INTO event (time, kind, subject, data)
-                    VALUES (\(now), 'key_path.deleted', OLD.id, json_object('key_path', OLD.id, 'state', OLD.state));
+                    VALUES (\(nowSQL), 'key_path.deleted', OLD.id, json_object('key_path', OLD.id, 'state', OLD.state));
                 END;
                 """)
         }
@@ -275,18 +265,7 @@ enum InventoryMigrations {
         }
         migrator.registerMigration("v10: audit log retention") { db in
             // The audit log keeps the latest entries up to a bound (serve --audit-retention), as the event log does.
-            try db.execute(sql: """
-                CREATE TABLE audit_retention (
-                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-                    keep INTEGER NOT NULL CHECK (keep >= 1)
-                ) STRICT
-                """)
-            try db.execute(sql: "INSERT INTO audit_retention (singleton, keep) VALUES (1, \(Inventory.defaultAuditRetention))")
-            try db.execute(sql: """
-                CREATE TRIGGER audit_retained AFTER INSERT ON audit BEGIN
-                    DELETE FROM audit WHERE id <= NEW.id - (SELECT keep FROM audit_retention);
-                END
-                """)
+            try RetainedLog.audit.createRetention(keeping: Inventory.defaultAuditRetention, db)
         }
         return migrator
     }
