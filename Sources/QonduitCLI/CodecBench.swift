@@ -19,7 +19,7 @@ struct CodecBench: AsyncParsableCommand {
     )
 
     @Option(help: "Seconds to run each measurement.") var seconds = 2.0
-    @Option(help: "Run each measurement this many times instead of for --seconds (for counting instructions with perf stat).")
+    @Option(help: "Run each measurement this many times instead of for --seconds (a fixed amount of work, e.g. to count allocations).")
     var count: Int?
     @Option(help: "Physical links in the node document (a virtual link is added per two).") var links = 4
     @Option(help: "Also write the node document here.") var saveNode: String?

@@ -214,6 +214,8 @@ import Testing
         (["audit", "--outcome", "maybe"], "--outcome"),
         (["agents", "credential", "n", "--qkdn-id", "x"], "either a node id or --qkdn-id"),
         (["bench", "codec", "--links", "0"], "--links"),
+        (["bench", "codec", "--count", "0"], "--count"),
+        (["bench", "codec", "--only", "xml_speed"], "--only"),
         (["bench", "ingest", "--agents", "0"], "--agents"),
         (["paths", "compute", "a", "b", "--disjoint", "both"], "--disjoint"),
         (["paths", "compute", "a", "b", "--widest", "--max-flow"], "--widest"),
