@@ -46,34 +46,41 @@ public struct KeyPathFilter: Sendable {
 
 /// Key paths, their routes, and the key rate they reserve on links.
 extension Inventory {
-    /// Reserves new key paths, in order, in one transaction: `plan` is given each path's position, the network
-    /// and the rate already reserved on each link (by those before it too), and chooses routes that
-    /// fit; every link's reservations are checked again against its key rate before anything is
-    /// written. Writers are serialised, so admission is exact however many requests arrive at once.
+    /// Reserves new key paths, in order, in one transaction: `plan` is given the network once, and
+    /// what it returns is given each path's position and the rate already reserved on each link (by
+    /// those before it too), and chooses routes that fit; every link's reservations are checked again
+    /// against its key rate before anything is written. Writers are serialised, so admission is exact however many requests arrive at once.
     /// Each path is stored `pending`, with the configuration its nodes need recorded as desired. A
     /// path that cannot be planned or admitted gets its error and leaves nothing behind; the others
     /// are reserved all the same.
     public func reserveKeyPaths(
-        _ paths: [KeyPath], plan: @Sendable (_ position: Int, Topology, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan
+        _ paths: [KeyPath], plan: @Sendable (Topology) -> (_ position: Int, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan
     ) async throws -> [Result<(KeyPath, KeyPathPlan), any Error>] {
         try await write { db in
             var (topology, reserved) = try Self.network(db)
-            return paths.enumerated().map { position, draft in
+            let links = Self.byID(topology.links)
+            let planned = plan(topology)
+            let now = Self.now().databaseValue  // formatted once, not per statement
+            var touched: Set<LinkID> = []
+            let results = paths.enumerated().map { position, draft in
                 Result {
-                    let decided = try plan(position, topology, reserved)
+                    let decided = try planned(position, reserved)
                     var path = draft
                     path.routes = decided.routes
                     path.state = .pending
-                    try Self.checkAdmission(path, links: topology.links, reserved: reserved)
+                    try Self.checkAdmission(path, links: links, reserved: reserved)
                     try db.inSavepoint {
-                        try Self.insert(path, db)
+                        try Self.insert(path, at: now, db)
                         try Self.insertDesired(decided, of: path.id, db)
                         return .commit
                     }
                     Self.take(path, into: &reserved)
+                    touched.formUnion(path.reservedBps.keys)
                     return (path, decided)
                 }
             }
+            try Self.sumReservations(on: touched, db)
+            return results
         }
     }
 
@@ -86,15 +93,20 @@ extension Inventory {
     public func activateKeyPaths(_ ids: [QKDUUID], returning: Bool = true) async throws -> [Stored<KeyPath>] {
         guard !ids.isEmpty else { return [] }
         return try await write { db in
-            let now = Self.now().databaseValue  // formatted once, not per statement
-            return try ids.map { id in
-                // A path that kept its primary through a switch-over is active already: the reason it was given goes.
-                try db.cachedStatement(sql: """
-                    UPDATE key_path SET state = 'active', reason = NULL, updated_at = ? WHERE id = ? AND (state = 'pending' OR state = 'active')
-                    """).execute(arguments: [now, id.text])
-                try Self.dropDesiredLinksOffRoutes(of: id, db)
-                return returning ? try Self.storedKeyPath(id.text, db) : nil
-            }.compactMap { $0 }
+            // Set-based: a re-route pass activates thousands of paths at once.
+            let list = JSONText.array(ids.map(\.text))
+            // A path that kept its primary through a switch-over is active already: the reason it was given goes.
+            try db.execute(sql: """
+                UPDATE key_path SET state = 'active', reason = NULL, updated_at = ?2
+                WHERE id IN (SELECT value FROM json_each(?1)) AND (state = 'pending' OR state = 'active')
+                """, arguments: [list, Self.now().databaseValue])
+            try db.execute(sql: """
+                DELETE FROM desired_link WHERE key_path_id IS NOT NULL AND key_path_id IN (SELECT value FROM json_each(?1))
+                    AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route r WHERE r.key_path_id = desired_link.key_path_id)
+                """, arguments: [list])
+            guard returning else { return [] }
+            let stored = try Self.storedKeyPaths(ids.map(\.text), db)
+            return ids.compactMap { stored[$0.text] }
         }
     }
 
@@ -114,7 +126,8 @@ extension Inventory {
                 ) OR (protection = 'disjoint_backup' AND (SELECT count(*) FROM key_path_route r WHERE r.key_path_id = key_path.id) < 2)))
                 ORDER BY created_at, id
                 """, arguments: [qberThreshold])
-            return try ids.map { try Self.keyPath($0, db) }
+            let paths = try Self.storedKeyPaths(ids, db)
+            return ids.compactMap { paths[$0]?.value }
         }
     }
 
@@ -139,16 +152,20 @@ extension Inventory {
     /// when `unroutable` says nil.
     public func rerouteKeyPaths(
         _ requests: [(id: QKDUUID, reason: String)],
-        plan: @Sendable (KeyPath, Topology, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan,
+        plan: @Sendable (Topology) -> (KeyPath, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan,
         unroutable: @Sendable (KeyPath, any Error) -> String?
     ) async throws -> [RerouteOutcome] {
         try await write { db in
             var (topology, reserved) = try Self.network(db)
+            let links = Self.byID(topology.links)
+            let planned = plan(topology)
+            let current = try Self.storedKeyPaths(requests.map(\.id.text), db)
             var outcomes: [RerouteOutcome] = []
             outcomes.reserveCapacity(requests.count)
+            var touched: Set<LinkID> = []
             let now = Self.now().databaseValue  // formatted once, not per statement
             for (id, reason) in requests {
-                guard let old = try? Self.keyPath(id.text, db), old.state == .active || old.state == .degraded else {
+                guard let old = current[id.text]?.value, old.state == .active || old.state == .degraded else {
                     outcomes.append(.gone(id))
                     continue
                 }
@@ -156,9 +173,9 @@ extension Inventory {
                 let decided: KeyPathPlan
                 var new = old
                 do {
-                    decided = try plan(old, topology, reserved)
+                    decided = try planned(old, reserved)
                     new.routes = decided.routes
-                    try Self.checkAdmission(new, links: topology.links, reserved: reserved)
+                    try Self.checkAdmission(new, links: links, reserved: reserved)
                 } catch {
                     Self.take(old, into: &reserved)
                     guard let why = unroutable(old, error) else {
@@ -185,8 +202,11 @@ extension Inventory {
                 try Self.insertRoutes(new, db)
                 try Self.setState(of: id, new.state, reason: reason, at: now, db)
                 try Self.insertDesired(decided, of: id, db)
+                touched.formUnion(old.reservedBps.keys)
+                touched.formUnion(new.reservedBps.keys)
                 outcomes.append(.rerouted(old: old, new: new, plan: decided))
             }
+            try Self.sumReservations(on: touched, db)
             return outcomes
         }
     }
@@ -202,14 +222,15 @@ extension Inventory {
             var (topology, reserved) = try Self.network(db)
             Self.giveBack(current, from: &reserved)
             // Only the rate is checked again: links that went down are why a repair's old routes are restored degraded.
-            let links = topology.links.map { link -> QKDLink in
+            let links = Self.byID(topology.links.map { link -> QKDLink in
                 var link = link
                 link.status = .up
                 return link
-            }
+            })
             try Self.checkAdmission(old, links: links, reserved: reserved)
             try Self.releaseRoutes(current, db)
             try Self.insertRoutes(old, db)
+            try Self.sumReservations(on: Set(current.reservedBps.keys).union(old.reservedBps.keys), db)
             try Self.dropDesiredLinksOffRoutes(of: old.id, db)
             try Self.insertDesired(plan, of: old.id, db)
             try Self.setState(of: old.id, state, reason: reason, at: Self.now().databaseValue, db)
@@ -232,6 +253,7 @@ extension Inventory {
         try await write { db in
             let path = try Self.keyPath(id.text, db)
             try Self.release(path, db)
+            try Self.sumReservations(on: Set(path.reservedBps.keys), db)
             try Self.setState(of: id, .failed, reason: reason, at: Self.now().databaseValue, db)
             return try Self.storedKeyPath(id.text, db)
         }
@@ -242,6 +264,7 @@ extension Inventory {
         try await write { db in
             let path = try Self.keyPath(id, db)
             try Self.release(path, db)
+            try Self.sumReservations(on: Set(path.reservedBps.keys), db)
             try db.execute(sql: "DELETE FROM key_path WHERE id = ?", arguments: [path.id.text])
             return path
         }
@@ -276,7 +299,8 @@ extension Inventory {
                 db, sql: "SELECT * FROM key_path \(whereClause) ORDER BY created_at, id LIMIT ? OFFSET ?",
                 arguments: arguments + [limit, offset]
             )
-            return Page(items: try rows.map { try Self.storedKeyPath($0, db) }, total: total)
+            let routes = try Self.routes(of: rows.map { $0["id"] }, db)
+            return Page(items: try rows.map { try Self.storedKeyPath($0, routes: routes[$0["id"]] ?? []) }, total: total)
         }
     }
 
@@ -323,10 +347,9 @@ extension Inventory {
 
     /// The last word on admission: no link may end up with more reserved than its key rate, and
     /// every link must be up. A plan that breaks this is a bug in the planner, refused here.
-    private static func checkAdmission(_ path: KeyPath, links: [QKDLink], reserved: [LinkID: Double]) throws {
-        let byID = Dictionary(links.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    private static func checkAdmission(_ path: KeyPath, links: [LinkID: QKDLink], reserved: [LinkID: Double]) throws {
         for (id, adding) in path.reservedBps {
-            guard let link = byID[id] else { throw InventoryError.linkNotFound(id.rawValue) }
+            guard let link = links[id] else { throw InventoryError.linkNotFound(id.rawValue) }
             let total = (reserved[id] ?? 0) + adding
             // A relative tolerance absorbs rounding when a rate is split over several routes.
             guard link.status == .up, total <= link.keyRateBps * (1 + 1e-9) else {
@@ -335,8 +358,11 @@ extension Inventory {
         }
     }
 
-    private static func insert(_ path: KeyPath, _ db: Database) throws {
-        let now = Self.now().databaseValue
+    private static func byID(_ links: [QKDLink]) -> [LinkID: QKDLink] {
+        Dictionary(links.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private static func insert(_ path: KeyPath, at now: DatabaseValue, _ db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO key_path (id, source, destination, rate_bps, metric, max_hops, exclude_nodes, exclude_links, protection,
                 path_count, client_app_id, server_app_id, app_id, state, reason, created_at, updated_at)
@@ -349,7 +375,7 @@ extension Inventory {
         try insertRoutes(path, db)
     }
 
-    /// A path's routes, their reservations, and the sums kept on the links.
+    /// A path's routes and their reservations (the links' sums are the caller's: `sumReservations`).
     private static func insertRoutes(_ path: KeyPath, _ db: Database) throws {
         for (position, route) in path.routes.enumerated() {
             try db.cachedStatement(sql: """
@@ -361,7 +387,6 @@ extension Inventory {
             for link in route.links {
                 try db.cachedStatement(sql: "INSERT INTO reservation (key_path_id, position, link_id, rate_bps) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [path.id.text, position, link.rawValue, route.rateBps])
-                try db.cachedStatement(sql: "UPDATE link SET reserved_bps = reserved_bps + ? WHERE id = ?").execute(arguments: [route.rateBps, link.rawValue])
             }
         }
     }
@@ -380,19 +405,18 @@ extension Inventory {
         try releaseRoutes(path, db)
     }
 
-    /// Drops a path's routes and their reservations, and takes them off the links' sums.
+    /// Drops a path's routes and, with them, their reservations (the links' sums are the caller's: `sumReservations`).
     private static func releaseRoutes(_ path: KeyPath, _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM key_path_route WHERE key_path_id = ?", arguments: [path.id.text])
-        for route in path.routes {
-            for link in route.links {
-                // The last reservation gone leaves exactly 0, not a rounding residue.
-                try db.execute(sql: """
-                    UPDATE link SET reserved_bps = CASE WHEN EXISTS (SELECT 1 FROM reservation WHERE link_id = ?1)
-                        THEN max(0, reserved_bps - ?2) ELSE 0 END
-                    WHERE id = ?1
-                    """, arguments: [link.rawValue, route.rateBps])
-            }
-        }
+        try db.cachedStatement(sql: "DELETE FROM key_path_route WHERE key_path_id = ?").execute(arguments: [path.id.text])
+    }
+
+    /// Sets the sum kept with each of `links` to what its reservations add up to, once per
+    /// transaction however many paths it changed (the last reservation gone leaves exactly 0).
+    private static func sumReservations(on links: Set<LinkID>, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            UPDATE link SET reserved_bps = coalesce((SELECT sum(rate_bps) FROM reservation WHERE link_id = ?1), 0) WHERE id = ?1
+            """)
+        for link in links { try statement.execute(arguments: [link.rawValue]) }
     }
 
     private static func keyPath(_ id: String, _ db: Database) throws -> KeyPath {
@@ -408,14 +432,45 @@ extension Inventory {
 
     private static func storedKeyPath(_ row: Row, _ db: Database) throws -> Stored<KeyPath> {
         let id: String = row["id"]
-        let routes = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM key_path_route WHERE key_path_id = ? ORDER BY position"), arguments: [id])
-            .map { route in
-                KeyPathRoute(
-                    role: KeyPathRoute.Role(rawValue: route["role"]) ?? .primary,
-                    nodes: try list(route["nodes"]).map { try NodeID($0) }, links: try list(route["links"]).map { try LinkID($0) },
-                    rateBps: route["rate_bps"], qkdlID: try uuid(route["qkdl_id"])
-                )
-            }
+        return try storedKeyPath(row, routes: routes(of: [id], db)[id] ?? [])
+    }
+
+    /// Many key paths by id, read with two statements however many there are; ids not found are left out.
+    private static func storedKeyPaths(_ ids: [String], _ db: Database) throws -> [String: Stored<KeyPath>] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM key_path WHERE id IN (SELECT value FROM json_each(?))", arguments: [JSONText.array(ids)])
+        let routes = try routes(of: rows.map { $0["id"] }, db)
+        var paths: [String: Stored<KeyPath>] = [:]
+        paths.reserveCapacity(rows.count)
+        for row in rows {
+            let id: String = row["id"]
+            paths[id] = try storedKeyPath(row, routes: routes[id] ?? [])
+        }
+        return paths
+    }
+
+    /// The routes of key paths, by key path id, in order.
+    private static func routes(of ids: [String], _ db: Database) throws -> [String: [KeyPathRoute]] {
+        guard !ids.isEmpty else { return [:] }
+        let statement = ids.count == 1
+            ? try db.cachedStatement(sql: "SELECT * FROM key_path_route WHERE key_path_id = ? ORDER BY position")
+            : try db.cachedStatement(sql: """
+                SELECT * FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?)) ORDER BY key_path_id, position
+                """)
+        var routes: [String: [KeyPathRoute]] = [:]
+        let rows = try Row.fetchCursor(statement, arguments: [ids.count == 1 ? ids[0] : JSONText.array(ids)])
+        while let route = try rows.next() {
+            routes[route["key_path_id"], default: []].append(KeyPathRoute(
+                role: KeyPathRoute.Role(rawValue: route["role"]) ?? .primary,
+                nodes: try list(route["nodes"]).map { try NodeID($0) }, links: try list(route["links"]).map { try LinkID($0) },
+                rateBps: route["rate_bps"], qkdlID: try uuid(route["qkdl_id"])
+            ))
+        }
+        return routes
+    }
+
+    private static func storedKeyPath(_ row: Row, routes: [KeyPathRoute]) throws -> Stored<KeyPath> {
+        let id: String = row["id"]
         let path = KeyPath(
             id: try uuid(id), source: try NodeID(row["source"] as String), destination: try NodeID(row["destination"] as String),
             rateBps: row["rate_bps"], metric: row["metric"], maxHops: row["max_hops"],

@@ -3,47 +3,131 @@ import QonduitETSI
 import QonduitInventory
 import QonduitPathEngine
 
-/// Chooses a key path's routes on the network as it is (spare rate after every reservation) and
-/// writes the GS QKD 015 configuration its nodes need.
-enum KeyPathPlanner {
+/// Chooses key paths' routes on one state of the network (spare rate after every reservation) and
+/// writes the GS QKD 015 configuration their nodes need. One planner serves a whole batch or re-route
+/// pass: what depends on the network alone is worked out once, and a route proven shortest is reused
+/// for every later path with the same ends and constraints while it has the rate to spare.
+struct KeyPathPlanner {
+    let topology: Topology
+    /// Nodes known to be down, or whose agents are silent: they can neither relay nor end a new route.
+    private let unavailable: [NodeID: NodeStatus]
+    /// Links whose QBER is above the threshold: key with that many errors is not worth relaying.
+    private let overQBER: Set<LinkID>
+    private let keyRateBps: [LinkID: Double]
+    private let qkdnIDs: [NodeID: QKDUUID]
+    /// The network as if nothing were reserved: a route shortest here and with the rate to spare
+    /// now is shortest among the routes that fit, with no search on the reserved network.
+    private let unreserved: PathEngine
+    private let workspace: SearchWorkspace
+    /// Shortest routes on `unreserved` by ends and constraints (nil: none there either).
+    private var shortest: [RouteKey: [RelayPath]?] = [:]
+
+    init(topology: Topology, qberThreshold: Double? = nil) {
+        self.topology = topology
+        unavailable = Dictionary(topology.nodes.filter { $0.status == .down || $0.status == .unreachable }.map { ($0.id, $0.status) },
+                                 uniquingKeysWith: { first, _ in first })
+        overQBER = qberThreshold.map { threshold in Set(topology.links.filter { ($0.qber ?? 0) > threshold }.map(\.id)) } ?? []
+        keyRateBps = Dictionary(topology.links.map { ($0.id, $0.keyRateBps) }, uniquingKeysWith: { first, _ in first })
+        qkdnIDs = Dictionary(topology.nodes.compactMap { node in node.qkdnID.map { (node.id, $0) } }, uniquingKeysWith: { first, _ in first })
+        unreserved = PathEngine(graph: RelayGraph(topology: topology))
+        workspace = SearchWorkspace(for: unreserved.graph)
+    }
+
+    /// Routes for `path` as `request` asks, and the configuration they need on their nodes.
+    mutating func plan(_ path: KeyPath, _ request: KeyPathRequest, reservedBps: [LinkID: Double]) throws(ProvisioningError) -> KeyPathPlan {
+        var routed = path
+        do throws(PathComputationError) {
+            routed.routes = try routes(for: request, reservedBps: reservedBps) { .random() }
+        } catch {
+            throw .unroutable(error)
+        }
+        return try configuration(of: routed)
+    }
+
     /// Routes for `request` with rate to spare on every link and every node available, or the reason there are none.
-    static func routes(
-        for request: KeyPathRequest, topology: Topology, reservedBps: [LinkID: Double], newID: () -> QKDUUID
+    mutating func routes(
+        for request: KeyPathRequest, reservedBps: [LinkID: Double], newID: () -> QKDUUID
     ) throws(PathComputationError) -> [KeyPathRoute] {
-        // Nodes known to be down, or whose agents are silent, can neither relay nor end a new route.
-        let unavailable = Dictionary(topology.nodes.filter { $0.status == .down || $0.status == .unreachable }.map { ($0.id, $0.status) },
-                                     uniquingKeysWith: { first, _ in first })
         for end in [request.source, request.destination] {
             if let status = unavailable[end] {
                 throw .noPath(source: request.source, destination: request.destination, reason: "node '\(end)' is \(status.rawValue)")
             }
         }
-        let excluded = request.excludeNodes.union(unavailable.keys)
+        let rate = request.protection == .multipath ? request.rateBps / Double(request.paths) : request.rateBps
+        func routes(_ paths: [RelayPath]) -> [KeyPathRoute] {
+            paths.enumerated().map { index, path in
+                let role: KeyPathRoute.Role = request.protection == .disjointBackup && index > 0 ? .backup : .primary
+                return KeyPathRoute(role: role, nodes: path.nodes, links: path.links, rateBps: rate, qkdlID: newID())
+            }
+        }
+        // Under `rate` a link's weight depends on what is reserved on it, so only the other metrics can reuse routes.
+        if request.metric != .rate {
+            let key = RouteKey(request)
+            let best: [RelayPath]?
+            if let known = shortest[key] {
+                best = known
+            } else {
+                best = try? search(request, on: unreserved, minRateBps: 0, workspace: workspace)
+                shortest[key] = .some(best)
+            }
+            if let best, fits(best, rate, reservedBps) { return routes(best) }
+        }
         let engine = PathEngine(graph: RelayGraph(topology: topology, reservedBps: reservedBps))
-        func constraints(_ rate: Double) -> PathConstraints {
-            PathConstraints(minRateBps: rate, maxHops: request.maxHops, excludeNodes: excluded, excludeLinks: request.excludeLinks)
-        }
-        func route(_ path: RelayPath, _ role: KeyPathRoute.Role, _ rate: Double) -> KeyPathRoute {
-            KeyPathRoute(role: role, nodes: path.nodes, links: path.links, rateBps: rate, qkdlID: newID())
-        }
+        return routes(try search(request, on: engine, minRateBps: rate, workspace: nil))
+    }
+
+    /// The routes `request` asks for on `engine`'s network, best first.
+    private func search(
+        _ request: KeyPathRequest, on engine: PathEngine, minRateBps: Double, workspace: SearchWorkspace?
+    ) throws(PathComputationError) -> [RelayPath] {
+        let constraints = PathConstraints(
+            minRateBps: minRateBps, maxHops: request.maxHops, excludeNodes: request.excludeNodes.union(unavailable.keys),
+            excludeLinks: request.excludeLinks.union(overQBER)
+        )
         switch request.protection {
         case .none:
-            let path = try engine.shortestPath(from: request.source, to: request.destination, metric: request.metric, constraints: constraints(request.rateBps))
-            return [route(path, .primary, request.rateBps)]
-        case .disjointBackup:
-            // Node-disjoint pairs of least total; the better one carries the key.
-            let paths = try engine.disjointPaths(
-                from: request.source, to: request.destination, k: 2, disjointness: .node, metric: request.metric,
-                constraints: constraints(request.rateBps)
+            return [try engine.shortestPath(
+                from: request.source, to: request.destination, metric: request.metric, constraints: constraints, workspace: workspace
+            )]
+        case .disjointBackup, .multipath:
+            // Node-disjoint routes of least total; for a backup pair the better one carries the key.
+            return try engine.disjointPaths(
+                from: request.source, to: request.destination, k: request.protection == .multipath ? request.paths : 2,
+                disjointness: .node, metric: request.metric, constraints: constraints, workspace: workspace
             )
-            return [route(paths[0], .primary, request.rateBps), route(paths[1], .backup, request.rateBps)]
-        case .multipath:
-            let share = request.rateBps / Double(request.paths)
-            let paths = try engine.disjointPaths(
-                from: request.source, to: request.destination, k: request.paths, disjointness: .node, metric: request.metric,
-                constraints: constraints(share)
-            )
-            return paths.map { route($0, .primary, share) }
+        }
+    }
+
+    /// Whether every link of `paths` has `rate` to spare for each path crossing it.
+    private func fits(_ paths: [RelayPath], _ rate: Double, _ reservedBps: [LinkID: Double]) -> Bool {
+        var asked: [LinkID: Double] = [:]
+        for path in paths {
+            for link in path.links { asked[link, default: 0] += rate }
+        }
+        return asked.allSatisfy { link, bps in
+            guard let keyRate = keyRateBps[link] else { return false }
+            return keyRate - (reservedBps[link] ?? 0) >= bps
+        }
+    }
+
+    /// What makes two requests' routes the same, the rate apart.
+    private struct RouteKey: Hashable {
+        var source: NodeID, destination: NodeID
+        var metric: PathMetric
+        var maxHops: Int?
+        var excludeNodes: Set<NodeID>, excludeLinks: Set<LinkID>
+        var protection: KeyPathProtection
+        var paths: Int
+
+        init(_ request: KeyPathRequest) {
+            source = request.source
+            destination = request.destination
+            metric = request.metric
+            maxHops = request.maxHops
+            excludeNodes = request.excludeNodes
+            excludeLinks = request.excludeLinks
+            protection = request.protection
+            paths = request.paths
         }
     }
 
@@ -74,8 +158,7 @@ enum KeyPathPlanner {
     /// The configuration of `path` on its nodes: on every node of each route the route's virtual
     /// link (`VIRT`, this node as its local end, previous and next hop, bandwidth); at the two ends the application backed by
     /// those virtual links, when the request named one.
-    static func configuration(of path: KeyPath, topology: Topology) throws(ProvisioningError) -> KeyPathPlan {
-        let qkdnIDs = Dictionary(topology.nodes.compactMap { node in node.qkdnID.map { (node.id, $0) } }, uniquingKeysWith: { first, _ in first })
+    func configuration(of path: KeyPath) throws(ProvisioningError) -> KeyPathPlan {
         func qkdn(_ node: NodeID) throws(ProvisioningError) -> QKDUUID {
             guard let id = qkdnIDs[node] else { throw .unidentifiedNode(node) }
             return id

@@ -41,8 +41,9 @@ public final class KeyPathProvisioner: Sendable {
     /// one request per node and activated in one transaction; answers each request in order (throws,
     /// failing them all, when the reservation transaction cannot be made).
     private func provision(_ requests: [(draft: KeyPath, request: KeyPathRequest)]) async throws -> [Result<Stored<KeyPath>, any Error>] {
-        let reservations = try await inventory.reserveKeyPaths(requests.map(\.draft)) { [qberThreshold] position, topology, reserved in
-            try Self.plan(requests[position].draft, requests[position].request, topology: topology, reservedBps: reserved, qberThreshold: qberThreshold)
+        let reservations = try await inventory.reserveKeyPaths(requests.map(\.draft)) { [qberThreshold] topology in
+            var planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
+            return { position, reserved in try planner.plan(requests[position].draft, requests[position].request, reservedBps: reserved) }
         }
         let reserved = reservations.compactMap { try? $0.get() }.map { Configuration(path: $0.0, plan: $0.1) }
         let stored: [QKDUUID: Stored<KeyPath>]
@@ -58,24 +59,6 @@ public final class KeyPathProvisioner: Sendable {
         }
     }
 
-    /// Routes for `path` as `request` asks, and the configuration they need on their nodes.
-    static func plan(
-        _ path: KeyPath, _ request: KeyPathRequest, topology: Topology, reservedBps: [LinkID: Double], qberThreshold: Double?
-    ) throws -> KeyPathPlan {
-        var routed = path
-        var request = request
-        if let qberThreshold {
-            // Key from a link with too many errors is not worth relaying: such links are left out like excluded ones.
-            request.excludeLinks.formUnion(topology.links.filter { ($0.qber ?? 0) > qberThreshold }.map(\.id))
-        }
-        do throws(PathComputationError) {
-            routed.routes = try KeyPathPlanner.routes(for: request, topology: topology, reservedBps: reservedBps) { .random() }
-        } catch {
-            throw ProvisioningError.unroutable(error)
-        }
-        return try KeyPathPlanner.configuration(of: routed, topology: topology)
-    }
-
     /// Re-routes what the network's state has broken, in one pass and in batches, however many key
     /// paths a failure touches: every active key path with a route over a link that is not up (or
     /// whose QBER is above the threshold), or through a node that is down or unreachable, gets new
@@ -87,6 +70,7 @@ public final class KeyPathProvisioner: Sendable {
     /// re-routed, degraded and recovered.
     @discardableResult
     public func repair() async -> (rerouted: Int, degraded: Int, recovered: Int) {
+        let started = ContinuousClock.now
         let candidates: [KeyPath]
         let usable: Usability
         do {
@@ -111,15 +95,15 @@ public final class KeyPathProvisioner: Sendable {
             }
         }
         var outcome = (rerouted: 0, degraded: 0, recovered: 0)
-        let started = ContinuousClock.now
-        var planned = started
+        let read = ContinuousClock.now
+        var planned = read
         defer {
             if !requests.isEmpty {
                 let now = ContinuousClock.now
                 logger.info("repair pass", metadata: [
                     "candidates": "\(candidates.count)", "rerouted": "\(outcome.rerouted)", "degraded": "\(outcome.degraded)",
-                    "recovered": "\(outcome.recovered)", "planning_ms": "\((planned - started).milliseconds)",
-                    "configuring_ms": "\((now - planned).milliseconds)",
+                    "recovered": "\(outcome.recovered)", "reading_ms": "\((read - started).milliseconds)",
+                    "planning_ms": "\((planned - read).milliseconds)", "configuring_ms": "\((now - planned).milliseconds)",
                 ])
             }
         }
@@ -127,8 +111,10 @@ public final class KeyPathProvisioner: Sendable {
             try await inventory.setKeyPathStates(recovered, .active, reason: nil)
             outcome.recovered = recovered.count
             guard !requests.isEmpty else { return outcome }
-            let outcomes = try await inventory.rerouteKeyPaths(requests, plan: { [qberThreshold] old, topology, reserved in
-                try Self.replan(old, topology: topology, reservedBps: reserved, qberThreshold: qberThreshold)
+            let outcomes = try await inventory.rerouteKeyPaths(requests, plan: { [qberThreshold] topology in
+                var planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
+                let usable = Usability(links: topology.links, nodes: topology.nodes, qberThreshold: qberThreshold)
+                return { old, reserved in try Self.replan(old, planner: &planner, usable: usable, reservedBps: reserved) }
             }, unroutable: { old, error in
                 // Nothing broken, only a backup still missing: the path runs on as it is.
                 let broken = usable.problems(of: old.routes)
@@ -173,10 +159,14 @@ public final class KeyPathProvisioner: Sendable {
         let active = try await inventory.keyPaths(KeyPathFilter(state: .active), limit: Int(Int32.max)).items.map(\.value)
             .filter { wanted?.contains($0.id) ?? true }
         guard !active.isEmpty else { return Reoptimization(examined: 0, moved: [], failed: []) }
-        let outcomes = try await inventory.rerouteKeyPaths(active.map { ($0.id, "re-optimising") }, plan: { [qberThreshold] old, topology, reserved in
-            let plan = try Self.plan(old, Self.request(of: old), topology: topology, reservedBps: reserved, qberThreshold: qberThreshold)
-            guard Self.weight(of: plan.routes, old, topology) < Self.weight(of: old.routes, old, topology) - 1e-9 else { throw NoBetterRoute() }
-            return plan
+        let outcomes = try await inventory.rerouteKeyPaths(active.map { ($0.id, "re-optimising") }, plan: { [qberThreshold] topology in
+            var planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
+            let lengths = Dictionary(topology.links.map { ($0.id, $0.lengthKm) }, uniquingKeysWith: { first, _ in first })
+            return { old, reserved in
+                let plan = try planner.plan(old, Self.request(of: old), reservedBps: reserved)
+                guard Self.weight(of: plan.routes, old, lengths) < Self.weight(of: old.routes, old, lengths) - 1e-9 else { throw NoBetterRoute() }
+                return plan
+            }
         }, unroutable: { _, _ in nil })
         var moving: [Configuration] = []
         for case .rerouted(let old, let new, let plan) in outcomes { moving.append(Configuration(path: new, plan: plan, retiring: old, fallback: .active)) }
@@ -192,9 +182,8 @@ public final class KeyPathProvisioner: Sendable {
     private struct NoBetterRoute: Error {}
 
     /// What the path's metric adds up to over `routes`: hops, or kilometres of fibre for `length`.
-    static func weight(of routes: [KeyPathRoute], _ path: KeyPath, _ topology: Topology) -> Double {
+    static func weight(of routes: [KeyPathRoute], _ path: KeyPath, _ lengths: [LinkID: Double]) -> Double {
         guard PathMetric(rawValue: path.metric) == .length else { return Double(routes.reduce(0) { $0 + $1.links.count }) }
-        let lengths = Dictionary(topology.links.map { ($0.id, $0.lengthKm) }, uniquingKeysWith: { first, _ in first })
         return routes.reduce(0) { total, route in total + route.links.reduce(0) { $0 + (lengths[$1] ?? .infinity) } }
     }
 
@@ -229,13 +218,11 @@ public final class KeyPathProvisioner: Sendable {
     /// New routes for a path being repaired. A protected path whose primary broke but whose backup
     /// still stands keeps the backup, now primary, and gets a new node-disjoint backup (or, with none
     /// to be had, runs unprotected on the route that stands until a later pass finds one).
-    static func replan(_ old: KeyPath, topology: Topology, reservedBps: [LinkID: Double], qberThreshold: Double?) throws -> KeyPathPlan {
-        guard old.protection == .disjointBackup else {
-            return try plan(old, request(of: old), topology: topology, reservedBps: reservedBps, qberThreshold: qberThreshold)
-        }
-        let usable = Usability(links: topology.links, nodes: topology.nodes, qberThreshold: qberThreshold)
-        guard let standing = old.routes.first(where: { usable.problems(of: [$0]).isEmpty }) else {
-            return try plan(old, request(of: old), topology: topology, reservedBps: reservedBps, qberThreshold: qberThreshold)
+    static func replan(
+        _ old: KeyPath, planner: inout KeyPathPlanner, usable: Usability, reservedBps: [LinkID: Double]
+    ) throws -> KeyPathPlan {
+        guard old.protection == .disjointBackup, let standing = old.routes.first(where: { usable.problems(of: [$0]).isEmpty }) else {
+            return try planner.plan(old, request(of: old), reservedBps: reservedBps)
         }
         var kept = standing
         kept.role = .primary
@@ -247,7 +234,7 @@ public final class KeyPathProvisioner: Sendable {
         backupRequest.excludeNodes.formUnion(kept.nodes.dropFirst().dropLast())
         backupRequest.excludeLinks.formUnion(kept.links)
         var routed = old
-        if let backup = try? plan(old, backupRequest, topology: topology, reservedBps: reserved, qberThreshold: qberThreshold).routes.first {
+        if let backup = try? planner.routes(for: backupRequest, reservedBps: reserved, newID: { .random() }).first {
             routed.routes = [kept, KeyPathRoute(role: .backup, nodes: backup.nodes, links: backup.links, rateBps: old.rateBps, qkdlID: backup.qkdlID)]
         } else if old.routes.count == 1 && old.routes[0].qkdlID == kept.qkdlID {
             // Still no backup to be had: nothing changes (the caller leaves the path as it is).
@@ -255,7 +242,7 @@ public final class KeyPathProvisioner: Sendable {
         } else {
             routed.routes = [kept]  // unprotected, but the key flows on the route that stood
         }
-        return try KeyPathPlanner.configuration(of: routed, topology: topology)
+        return try planner.configuration(of: routed)
     }
 
     /// The request a stored path was provisioned with.
@@ -362,7 +349,7 @@ public final class KeyPathProvisioner: Sendable {
         do {
             let stored = try await inventory.topology()
             let topology = Topology(nodes: stored.nodes.map(\.value), links: stored.links.map(\.value))
-            let plan = try KeyPathPlanner.configuration(of: old, topology: topology)
+            let plan = try KeyPathPlanner(topology: topology).configuration(of: old)
             let fallback = item.fallback
             try await inventory.restoreRoutes(of: old, plan: plan, state: fallback, reason: fallback == .active ? nil : "re-route not configured: \(reason)")
             // The new routes' virtual links come off the nodes that took them; the application names the old ones again.
@@ -389,9 +376,10 @@ public final class KeyPathProvisioner: Sendable {
             let stored = try await inventory.topology()
             let topology = Topology(nodes: stored.nodes.map(\.value), links: stored.links.map(\.value))
             logger.notice("resuming pending key paths", metadata: ["count": "\(pending.count)"])
+            let planner = KeyPathPlanner(topology: topology)
             for path in pending {
                 do {
-                    _ = try await configure(path, try KeyPathPlanner.configuration(of: path, topology: topology))
+                    _ = try await configure(path, try planner.configuration(of: path))
                 } catch {
                     _ = try? await inventory.failKeyPath(path.id, reason: "could not be resumed after a restart: \(error)")
                 }
