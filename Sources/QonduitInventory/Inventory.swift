@@ -37,6 +37,9 @@ public final class Inventory: Sendable {
             // The one writer keeps up to 64 MiB of pages (SQLite's default is 2 MiB): a re-route pass
             // over thousands of key paths touches more than that, and each page it lost was read again.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
+            // Statement journals (a statement's undo pages, kept in case a trigger or foreign key makes
+            // it fail) stay in memory: in temporary files, a re-route pass wrote a gigabyte of them.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         if path == ":memory:" {
             database = try DatabaseQueue(configuration: configuration)

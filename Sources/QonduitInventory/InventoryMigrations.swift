@@ -267,6 +267,26 @@ enum InventoryMigrations {
             // The audit log keeps the latest entries up to a bound (serve --audit-retention), as the event log does.
             try RetainedLog.audit.createRetention(keeping: Inventory.defaultAuditRetention, db)
         }
+        migrator.registerMigration("v11: desired entries in rowid tables") { db in
+            // An entry's XML is most of a kilobyte: WITHOUT ROWID tables keep whole rows in their key's
+            // B-tree, where rows that large made every insert rebalance pages (most of a re-route pass's
+            // time). Rows now go to the end of a rowid table; the key is a small unique index.
+            for (table, key) in [("desired_link", "qkdl_id"), ("desired_app", "app_id")] {
+                try db.execute(sql: """
+                    CREATE TABLE \(table)_new (
+                        node_id TEXT NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                        \(key) TEXT NOT NULL CHECK (length(\(key)) = 36),
+                        entry TEXT NOT NULL,
+                        key_path_id TEXT REFERENCES key_path(id) ON DELETE CASCADE,
+                        UNIQUE (node_id, \(key))
+                    ) STRICT
+                    """)
+                try db.execute(sql: "INSERT INTO \(table)_new (node_id, \(key), entry, key_path_id) SELECT node_id, \(key), entry, key_path_id FROM \(table)")
+                try db.execute(sql: "DROP TABLE \(table)")
+                try db.execute(sql: "ALTER TABLE \(table)_new RENAME TO \(table)")
+                try db.execute(sql: "CREATE INDEX \(table)_key_path ON \(table)(key_path_id) WHERE key_path_id IS NOT NULL")
+            }
+        }
         return migrator
     }
 }
