@@ -285,6 +285,7 @@ public final class KeyPathProvisioner: Sendable {
             for entry in item.plan.links where !kept.contains(entry.id) { byNode[entry.node, default: ([], [])].links.append(entry) }
             for entry in item.plan.applications { byNode[entry.node, default: ([], [])].applications.append(entry) }
         }
+        let started = ContinuousClock.now
         let refusals = await withTaskGroup(of: (NodeID, String?).self) { group in
             for (node, entries) in byNode {
                 group.addTask { [configurator] in
@@ -323,7 +324,9 @@ public final class KeyPathProvisioner: Sendable {
             results[item.path.id] = try await inventory.failKeyPath(item.path.id, reason: reason)
             logger.warning("key path failed", metadata: ["key_path": "\(item.path.id)", "reason": "\(reason)"])
         }
+        let pushed = ContinuousClock.now
         for active in try await inventory.activateKeyPaths(confirmed.map(\.path.id), returning: returningActive) { results[active.value.id] = active }
+        let activated = ContinuousClock.now
         var retired: [NodeID: KeyPathPlanner.Placed] = [:]
         for item in confirmed {
             guard let old = item.retiring else {
@@ -339,6 +342,10 @@ public final class KeyPathProvisioner: Sendable {
             ])
         }
         await unconfigure(retired)
+        logger.debug("key paths configured", metadata: [
+            "paths": "\(batch.count)", "active": "\(confirmed.count)", "pushing_ms": "\((pushed - started).milliseconds)",
+            "activating_ms": "\((activated - pushed).milliseconds)", "retiring_ms": "\((ContinuousClock.now - activated).milliseconds)",
+        ])
         return batch.compactMap { results[$0.path.id] }
     }
 
