@@ -68,6 +68,26 @@ public enum AgentRESTCONFServer {
                 return Response(status: .noContent)
             }
         }
+        // An RFC 8072 YANG Patch of the node takes many entries off its lists in one request, all or none.
+        restconf.patch(RouterPath(root)) { request, _ in
+            try await delayed(node) {
+                guard request.headers[.contentType].map({ $0.lowercased().hasPrefix(YANGPatch.mediaType) }) == true else {
+                    return refuse(.init([.init(tag: "operation-not-supported", message: "a PATCH of qkd_node takes \(YANGPatch.mediaType)")]),
+                                  status: .unsupportedMediaType)
+                }
+                var request = request
+                let body = try await request.collectBody(upTo: maxContainerBytes)
+                let patch: YANGPatch
+                do throws(YANGPatch.Refusal) {
+                    patch = try YANGPatch.decode(body.readableBytesView)
+                } catch {
+                    return xml(YANGPatchStatus(patchID: "", errors: [error]).encoded(), status: .badRequest)
+                }
+                let refusals = await node.apply(patch)
+                let status: HTTPResponse.Status = refusals.isEmpty ? .ok : refusals.contains { $0.tag == "access-denied" } ? .forbidden : .conflict
+                return xml(YANGPatchStatus(patchID: patch.patchID, errors: refusals).encoded(), status: status)
+            }
+        }
         restconf.delete("\(root)/qkd_links/{entry}") { _, context in
             try await delayed(node) {
                 let id = try key(context, list: "qkd_link")

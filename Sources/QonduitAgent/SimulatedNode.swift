@@ -79,6 +79,37 @@ public actor SimulatedNode {
         tree.links.remove(at: index)
     }
 
+    /// Applies a YANG Patch of removals, all or none; returns the edits refused (none: applied).
+    /// One pass over each list however many entries go, so that a node sheds thousands at once.
+    public func apply(_ patch: YANGPatch) -> [YANGPatch.Refusal] {
+        let links = Dictionary(tree.links.map { ($0.id, $0.type) }, uniquingKeysWith: { first, _ in first })
+        let applications = Set(tree.applications.map(\.id))
+        var refusals: [YANGPatch.Refusal] = []
+        var goingLinks: Set<QKDUUID> = [], goingApplications: Set<QKDUUID> = []
+        for edit in patch.edits {
+            switch edit.target {
+            case .link(let id):
+                if links[id] == .physical {
+                    refusals.append(.init(tag: "access-denied", editID: edit.id, message: "physical link \(id) is set by the QKD hardware, not by configuration"))
+                } else if links[id] == nil, edit.operation == .delete {
+                    refusals.append(.init(tag: "data-missing", editID: edit.id, message: "no qkd_link \(id)"))
+                } else {
+                    goingLinks.insert(id)
+                }
+            case .application(let id):
+                if !applications.contains(id), edit.operation == .delete {
+                    refusals.append(.init(tag: "data-missing", editID: edit.id, message: "no qkd_app \(id)"))
+                } else {
+                    goingApplications.insert(id)
+                }
+            }
+        }
+        guard refusals.isEmpty else { return refusals }
+        if !goingLinks.isEmpty { tree.links.removeAll { goingLinks.contains($0.id) } }
+        if !goingApplications.isEmpty { tree.applications.removeAll { goingApplications.contains($0.id) } }
+        return []
+    }
+
     public func put(_ application: ETSIApplication) {
         put(applications: [application])
     }

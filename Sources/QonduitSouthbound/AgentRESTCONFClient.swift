@@ -120,22 +120,34 @@ public struct AgentRESTCONFClient: Sendable {
         }
     }
 
-    public func deleteLink(_ id: QKDUUID, at restconfURL: String) async throws {
-        try await delete(.links, id: id, at: restconfURL)
+    /// Takes entries off the node in one request, all or none: an RFC 8072 YANG Patch of `remove`
+    /// edits (an entry already gone is no error). An agent that does not take YANG Patch (it answers
+    /// 415, 405 or 404 to a `PATCH` of `qkd_node`) gets one `DELETE` per entry instead.
+    public func remove(_ targets: [YANGPatch.Target], at restconfURL: String) async throws {
+        guard !targets.isEmpty else { return }
+        do {
+            let patch = YANGPatch(patchID: "remove-\(QKDUUID.random().text)", removing: targets)
+            _ = try await send(.PATCH, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node", body: patch.encoded(), contentType: YANGPatch.mediaType)
+        } catch let failure as Failure where [404, 405, 415].contains(failure.status) {
+            for target in targets {
+                switch target {
+                case .link(let id): try await delete(.links, id: id, at: restconfURL, ignoringMissing: true)
+                case .application(let id): try await delete(.applications, id: id, at: restconfURL, ignoringMissing: true)
+                }
+            }
+        }
     }
 
-    public func deleteApplication(_ id: QKDUUID, at restconfURL: String) async throws {
-        try await delete(.applications, id: id, at: restconfURL)
-    }
-
-    private func send(_ method: HTTPMethod, _ restconfURL: String, _ path: String, body: String?) async throws -> ByteBuffer {
+    private func send(
+        _ method: HTTPMethod, _ restconfURL: String, _ path: String, body: String?, contentType: String = "application/yang-data+xml"
+    ) async throws -> ByteBuffer {
         let url = restconfURL + path
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let proof = try await proof(restconfURL) { request.headers.add(name: "Authorization", value: "Bearer \(proof)") }
         request.headers.add(name: "Accept", value: "application/yang-data+xml")
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/yang-data+xml")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(string: body))
         }
         let response: HTTPClientResponse
@@ -146,7 +158,8 @@ public struct AgentRESTCONFClient: Sendable {
         }
         let answer = try await response.body.collect(upTo: 16 << 20)
         guard (200..<300).contains(Int(response.status.code)) else {
-            let message = RESTCONFErrors.decode(answer.readableBytesView)?.entries.map(\.message).joined(separator: "; ") ?? String(buffer: answer)
+            let message = RESTCONFErrors.decode(answer.readableBytesView)?.entries.map(\.message).joined(separator: "; ")
+                ?? YANGPatchStatus.decode(answer.readableBytesView)?.errors.map(\.description).joined(separator: "; ") ?? String(buffer: answer)
             throw Failure(url: url, message: "\(response.status.code): \(message)", status: Int(response.status.code))
         }
         return answer

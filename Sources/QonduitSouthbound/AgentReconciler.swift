@@ -85,33 +85,30 @@ public final class AgentReconciler: Service, Sendable {
         let linkCorrections = try await converge(
             desired: desiredLinks, actual: tree.links.filter { $0.type == .virtual }, untouched: Set(links.filter(\.pending).map(\.qkdlID)),
             id: \.id, matches: { $0.satisfies($1) },
-            put: { try await restconf.put(links: $0, at: url) }, delete: { try await restconf.deleteLink($0, at: url) }
+            put: { try await restconf.put(links: $0, at: url) }, delete: { try await restconf.remove($0.map(YANGPatch.Target.link), at: url) }
         )
         let applicationCorrections = try await converge(
             desired: desiredApplications, actual: tree.applications, untouched: Set(applications.filter(\.pending).map(\.appID)),
             id: \.id, matches: { $0.satisfies($1) },
-            put: { try await restconf.put(applications: $0, at: url) }, delete: { try await restconf.deleteApplication($0, at: url) }
+            put: { try await restconf.put(applications: $0, at: url) }, delete: { try await restconf.remove($0.map(YANGPatch.Target.application), at: url) }
         )
         return linkCorrections + applicationCorrections
     }
 
-    /// Puts every desired entry the agent lacks or has otherwise, deletes every entry it should not
-    /// have; returns how many it changed.
+    /// Puts every desired entry the agent lacks or has otherwise, removes every entry it should not
+    /// have (each in one request); returns how many it changed.
     private func converge<Entry>(
         desired: [Entry], actual: [Entry], untouched: Set<QKDUUID>, id: (Entry) -> QKDUUID, matches: (_ actual: Entry, _ desired: Entry) -> Bool,
-        put: ([Entry]) async throws -> Void, delete: (QKDUUID) async throws -> Void
+        put: ([Entry]) async throws -> Void, delete: ([QKDUUID]) async throws -> Void
     ) async throws -> Int {
         let present = Dictionary(actual.map { (id($0), $0) }, uniquingKeysWith: { first, _ in first })
         // Everything missing or different goes in one request (an agent that restarted lacks it all).
         let missing = desired.filter { entry in !(present[id(entry)].map { matches($0, entry) } ?? false) }
         if !missing.isEmpty { try await put(missing) }
-        var corrections = missing.count
         let wanted = Set(desired.map(id))
-        for stale in present.keys.sorted() where !wanted.contains(stale) && !untouched.contains(stale) {
-            try await delete(stale)
-            corrections += 1
-        }
-        return corrections
+        let stale = present.keys.sorted().filter { !wanted.contains($0) && !untouched.contains($0) }
+        if !stale.isEmpty { try await delete(stale) }
+        return missing.count + stale.count
     }
 
     private static func decodeStored<Entry>(_ what: String, _ decode: () throws(ETSIDecodingError) -> Entry) throws -> Entry {

@@ -1,6 +1,7 @@
 public import QonduitCore
 public import QonduitInventory
 public import QonduitProvisioning
+import QonduitETSI
 
 /// Configures nodes for provisioning through their agents' RESTCONF interfaces.
 public struct RESTCONFNodeConfigurator: NodeConfigurator {
@@ -31,8 +32,8 @@ public struct RESTCONFNodeConfigurator: NodeConfigurator {
 
     public func unconfigure(_ node: NodeID, links: [QKDUUID], applications: [QKDUUID]) async throws {
         let url = try await address(of: node)
-        for application in applications { try await restconf.delete(.applications, id: application, at: url, ignoringMissing: true) }
-        for link in links { try await restconf.delete(.links, id: link, at: url, ignoringMissing: true) }
+        // Applications first: they name the virtual links that back them.
+        try await restconf.remove(applications.map(YANGPatch.Target.application) + links.map(YANGPatch.Target.link), at: url)
     }
 
     private func address(of node: NodeID) async throws -> String {

@@ -137,6 +137,43 @@ func virtualLink(_ id: QKDUUID = relay, bandwidth: UInt32 = 2_000) -> ETSILink {
         }
     }
 
+    /// An RFC 8072 YANG Patch of `qkd_node` takes many entries off its lists in one request, all or none.
+    @Test func aYANGPatchRemovesManyEntriesAtOnceAllOrNone() async throws {
+        let node = agentNode()
+        let ids = (1...40).map { QKDUUID(String(format: "55555555-0000-4000-8000-%012d", $0))! }
+        try await node.put(links: ids.map { virtualLink($0) })
+        let app = Application(router: AgentRESTCONFServer.router(for: node))
+        try await app.test(.router) { client in
+            @Sendable func patch(_ body: String, type: String = YANGPatch.mediaType) async throws -> (status: HTTPResponse.Status, text: String) {
+                try await client.execute(
+                    uri: "/restconf/data/etsi-qkd-sdn-node:qkd_node", method: .patch, headers: [.contentType: type], body: ByteBuffer(string: body)
+                ) { ($0.status, String(buffer: $0.body)) }
+            }
+            // Half of them, and one the node never had (`remove`: no error).
+            let gone = Array(ids.prefix(20)), kept = Array(ids.suffix(20))
+            let applied = try await patch(YANGPatch(patchID: "p1", removing: gone.map(YANGPatch.Target.link) + [.link(relay)]).encoded())
+            #expect(applied.status == .ok && YANGPatchStatus.decode(Array(applied.text.utf8)) == YANGPatchStatus(patchID: "p1"))
+            #expect(Set(await node.tree.links.map(\.id)) == Set(kept + [fiber]))
+
+            // A `delete` of an entry that is not there fails the whole patch, naming the edit.
+            var strict = YANGPatch(patchID: "p2", removing: kept.map(YANGPatch.Target.link))
+            strict.edits.append(.init(id: "again", operation: .delete, target: .link(gone[0])))
+            let refused = try await patch(strict.encoded())
+            #expect(refused.status == .conflict)
+            #expect(YANGPatchStatus.decode(Array(refused.text.utf8))?.errors == [.init(tag: "data-missing", editID: "again", message: "no qkd_link \(gone[0])")])
+            #expect(Set(await node.tree.links.map(\.id)) == Set(kept + [fiber]))
+            // The hardware's links are not configuration.
+            #expect(try await patch(YANGPatch(patchID: "p3", removing: [.link(fiber)]).encoded()).status == .forbidden)
+            #expect(await node.tree.links.contains { $0.id == fiber })
+            // Only YANG Patch patches the whole node; a garbled one says what is wrong.
+            #expect(try await patch("<qkd_node/>", type: "application/yang-data+xml").status == .unsupportedMediaType)
+            let merge = "<yang-patch xmlns='\(YANGPatch.namespace)'><patch-id>x</patch-id><edit><edit-id>1</edit-id><operation>merge</operation>"
+                + "<target>/qkd_links/qkd_link=\(kept[0].text)</target></edit></yang-patch>"
+            let garbled = try await patch(merge)
+            #expect(garbled.status == .badRequest && garbled.text.contains("operation 'merge' is not supported"), "\(garbled.text)")
+        }
+    }
+
     @Test func faultsAreInjectedThroughTheAgentAPI() async throws {
         try await withAgent { node, call in
             let faults = "/agent/v1/links/" + fiber.text

@@ -11,13 +11,17 @@ import Testing
 
 @Suite struct AgentReconcilerTests {
     /// A real simulated agent on a loopback port, registered in `inventory` as node `a`'s agent.
-    func withAgent(_ inventory: Inventory, _ body: @Sendable (SimulatedNode, String) async throws -> Void) async throws {
+    /// `router` stands in for the agent's own (an agent of another make, say).
+    func withAgent(
+        _ inventory: Inventory, router: ((SimulatedNode) -> Router<BasicRequestContext>)? = nil,
+        _ body: @Sendable (SimulatedNode, String) async throws -> Void
+    ) async throws {
         let node = FleetNode(nodeID: "a", qkdnID: nodeA, links: [.init(qkdlID: linkAB, remote: nodeB, nominalRateBps: 5_000, up: true)]).simulatedNode()
         var logger = Logger(label: "test-agent")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
-            router: AgentRESTCONFServer.router(for: node), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            router: router?(node) ?? AgentRESTCONFServer.router(for: node), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -138,6 +142,31 @@ import Testing
         }
     }
 
+    /// An agent without YANG Patch (its `PATCH` of `qkd_node` is not found) has entries removed one `DELETE` each.
+    @Test func entriesAreRemovedOneByOneFromAnAgentWithoutYANGPatch() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
+        let deletes = Counter()
+        let older: (SimulatedNode) -> Router<BasicRequestContext> = { node in
+            let router = Router(context: BasicRequestContext.self)
+            router.delete("/restconf/data/etsi-qkd-sdn-node:qkd_node/qkd_links/{entry}") { _, context in
+                await deletes.add()
+                let id = QKDUUID(String(try context.parameters.require("entry").dropFirst("qkd_link=".count)))!
+                do { try await node.deleteLink(id) } catch { return Response(status: .notFound) }
+                return Response(status: .noContent)
+            }
+            return router
+        }
+        try await withAgent(inventory, router: older) { node, _ in
+            let a = try NodeID("a")
+            let links = (1...3).map { virtual("7e1a0000-0000-4000-8000-00000000003\($0)", bandwidth: 100) }
+            try await node.put(links: links)
+            try await RESTCONFNodeConfigurator(inventory: inventory).unconfigure(a, links: links.map(\.id) + [QKDUUID.random()], applications: [])
+            #expect(await node.tree.links.map(\.id) == [linkAB])
+            #expect(await deletes.value == 4, "one DELETE per entry, the one already gone included")
+        }
+    }
+
     @Test func anAgentThatCannotBeReachedIsRecordedAndBackedOff() async throws {
         let inventory = try Inventory(path: ":memory:")
         _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
@@ -155,4 +184,9 @@ import Testing
         #expect(await reconciler.reconcileAll().isEmpty)
         #expect(try await inventory.agents().first?.reconciledAt == before, "backing off: not tried again at once")
     }
+}
+
+actor Counter {
+    private(set) var value = 0
+    func add() { value += 1 }
 }
