@@ -232,6 +232,25 @@ extension Inventory {
             """).execute(arguments: [entry.node.rawValue, entry.id.text, entry.entry, keyPath?.text])
     }
 
+    /// Upserts many desired entries of key paths with one statement (their rows passed as one JSON
+    /// array): a re-route pass writes tens of thousands, and one statement each was most of its time.
+    static func insertDesired(_ list: DesiredList, _ entries: [(entry: DesiredEntry, keyPath: QKDUUID)], _ db: Database) throws {
+        guard !entries.isEmpty else { return }
+        let (table, key) = list.table
+        var rows = "["
+        for (index, (entry, keyPath)) in entries.enumerated() {
+            if index > 0 { rows += "," }
+            rows += "[\(JSONText.string(entry.node.rawValue)),\"\(entry.id.text)\",\(JSONText.string(entry.entry)),\"\(keyPath.text)\"]"
+        }
+        rows += "]"
+        // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join.
+        try db.execute(sql: """
+            INSERT INTO \(table) (node_id, \(key), entry, key_path_id)
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) WHERE true
+            ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry, key_path_id = excluded.key_path_id
+            """, arguments: [rows])
+    }
+
     private func removeDesired(_ list: DesiredList, node: NodeID, id: QKDUUID) async throws {
         let (table, key) = list.table
         try await write { db in

@@ -162,8 +162,8 @@ extension Inventory {
             let current = try Self.storedKeyPaths(requests.map(\.id.text), db)
             var outcomes: [RerouteOutcome] = []
             outcomes.reserveCapacity(requests.count)
-            var touched: Set<LinkID> = []
-            let now = Self.now().databaseValue  // formatted once, not per statement
+            // Decided path by path against the running ledger, written at the end with a few statements for all.
+            var writes = RerouteWrites()
             for (id, reason) in requests {
                 guard let old = current[id.text]?.value, old.state == .active || old.state == .degraded else {
                     outcomes.append(.gone(id))
@@ -182,7 +182,7 @@ extension Inventory {
                         outcomes.append(.unchanged(old))
                         continue
                     }
-                    if old.state != .degraded || old.reason != why { try Self.setState(of: id, .degraded, reason: why, at: now, db) }
+                    if old.state != .degraded || old.reason != why { writes.states[StateChange(state: .degraded, reason: why), default: []].append(id.text) }
                     outcomes.append(.degraded(old, reason: why))
                     continue
                 }
@@ -192,22 +192,65 @@ extension Inventory {
                 let keptPrimary = new.routes.first.map { primary in old.routes.contains { $0.qkdlID == primary.qkdlID } } ?? false
                 new.state = keptPrimary ? .active : .pending
                 new.reason = reason
-                // Logged before the state change it causes.
-                try Self.logEvent("key_path.rerouted", subject: id.text, data: [
+                writes.events.append((id.text, JSONText.object([
                     ("key_path", JSONText.string(id.text)), ("reason", JSONText.string(reason)),
                     ("from", "[" + old.routes.map { JSONText.array($0.nodes.map(\.rawValue)) }.joined(separator: ",") + "]"),
                     ("to", "[" + new.routes.map { JSONText.array($0.nodes.map(\.rawValue)) }.joined(separator: ",") + "]"),
-                ], db)
-                try Self.releaseRoutes(old, db)
-                try Self.insertRoutes(new, db)
-                try Self.setState(of: id, new.state, reason: reason, at: now, db)
-                try Self.insertDesired(decided, of: id, db)
-                touched.formUnion(old.reservedBps.keys)
-                touched.formUnion(new.reservedBps.keys)
+                ])))
+                writes.rerouted.append(new)
+                writes.states[StateChange(state: new.state, reason: reason), default: []].append(id.text)
+                writes.links += decided.links.map { ($0, id) }
+                writes.applications += decided.applications.map { ($0, id) }
+                writes.touched.formUnion(old.reservedBps.keys)
+                writes.touched.formUnion(new.reservedBps.keys)
                 outcomes.append(.rerouted(old: old, new: new, plan: decided))
             }
-            try Self.sumReservations(on: touched, db)
+            try writes.apply(db)
             return outcomes
+        }
+    }
+
+    /// A new state and reason, shared by the paths of a re-route pass broken by the same failure.
+    private struct StateChange: Hashable {
+        var state: KeyPathState
+        var reason: String?
+    }
+
+    /// What a re-route pass writes, gathered path by path and written with a few statements for
+    /// all: one statement per row was most of a pass over thousands of paths.
+    private struct RerouteWrites {
+        /// `key_path.rerouted` events: subject and details.
+        var events: [(subject: String, data: String)] = []
+        /// Paths with new routes (their old ones go).
+        var rerouted: [KeyPath] = []
+        var states: [StateChange: [String]] = [:]
+        var links: [(entry: DesiredEntry, keyPath: QKDUUID)] = []
+        var applications: [(entry: DesiredEntry, keyPath: QKDUUID)] = []
+        /// Links whose reservations changed.
+        var touched: Set<LinkID> = []
+
+        func apply(_ db: Database) throws {
+            // Each path's event is logged before the state change it causes (whose event a trigger logs).
+            if !events.isEmpty {
+                try db.execute(sql: """
+                    INSERT INTO event (time, kind, subject, data) SELECT \(nowSQL), 'key_path.rerouted', value ->> 0, value ->> 1 FROM json_each(?)
+                    """, arguments: ["[" + events.map { "[\(JSONText.string($0.subject)),\(JSONText.string($0.data))]" }.joined(separator: ",") + "]"])
+            }
+            if !rerouted.isEmpty {
+                // Their reservations go with them.
+                try db.execute(sql: "DELETE FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?))",
+                               arguments: [JSONText.array(rerouted.map(\.id.text))])
+                // One statement per route: rates are bound as they are, not read back from JSON text.
+                for path in rerouted { try Inventory.insertRoutes(path, db) }
+            }
+            let now = Inventory.now().databaseValue
+            for (change, ids) in states {
+                try db.execute(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))",
+                               arguments: [change.state.rawValue, change.reason, now, JSONText.array(ids)])
+            }
+            try Inventory.insertDesired(.links, links, db)
+            try Inventory.insertDesired(.applications, applications, db)
+            try Inventory.sumReservations(on: touched, db)
         }
     }
 
@@ -376,7 +419,7 @@ extension Inventory {
     }
 
     /// A path's routes and their reservations (the links' sums are the caller's: `sumReservations`).
-    private static func insertRoutes(_ path: KeyPath, _ db: Database) throws {
+    fileprivate static func insertRoutes(_ path: KeyPath, _ db: Database) throws {
         for (position, route) in path.routes.enumerated() {
             try db.cachedStatement(sql: """
                 INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -412,7 +455,7 @@ extension Inventory {
 
     /// Sets the sum kept with each of `links` to what its reservations add up to, once per
     /// transaction however many paths it changed (the last reservation gone leaves exactly 0).
-    private static func sumReservations(on links: Set<LinkID>, _ db: Database) throws {
+    fileprivate static func sumReservations(on links: Set<LinkID>, _ db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             UPDATE link SET reserved_bps = coalesce((SELECT sum(rate_bps) FROM reservation WHERE link_id = ?1), 0) WHERE id = ?1
             """)
