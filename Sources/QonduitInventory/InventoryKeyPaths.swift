@@ -61,7 +61,7 @@ extension Inventory {
             let links = Self.byID(topology.links)
             let planned = plan(topology)
             let now = Self.now().databaseValue  // formatted once, not per statement
-            var touched: Set<LinkID> = []
+            var sums = ReservedSums()
             let results = paths.enumerated().map { position, draft in
                 Result {
                     let decided = try planned(position, reserved)
@@ -75,11 +75,11 @@ extension Inventory {
                         return .commit
                     }
                     Self.take(path, into: &reserved)
-                    touched.formUnion(path.reservedBps.keys)
+                    sums.add(path)
                     return (path, decided)
                 }
             }
-            try Self.sumReservations(on: touched, db)
+            try sums.write(db)
             return results
         }
     }
@@ -201,8 +201,8 @@ extension Inventory {
                 writes.states[StateChange(state: new.state, reason: reason), default: []].append(id.text)
                 writes.links += decided.links.map { ($0, id) }
                 writes.applications += decided.applications.map { ($0, id) }
-                writes.touched.formUnion(old.reservedBps.keys)
-                writes.touched.formUnion(new.reservedBps.keys)
+                writes.sums.remove(old)
+                writes.sums.add(new)
                 outcomes.append(.rerouted(old: old, new: new, plan: decided))
             }
             try writes.apply(db)
@@ -226,8 +226,7 @@ extension Inventory {
         var states: [StateChange: [String]] = [:]
         var links: [(entry: DesiredEntry, keyPath: QKDUUID)] = []
         var applications: [(entry: DesiredEntry, keyPath: QKDUUID)] = []
-        /// Links whose reservations changed.
-        var touched: Set<LinkID> = []
+        var sums = ReservedSums()
 
         func apply(_ db: Database) throws {
             // Each path's event is logged before the state change it causes (whose event a trigger logs).
@@ -250,7 +249,7 @@ extension Inventory {
             }
             try Inventory.insertDesired(.links, links, db)
             try Inventory.insertDesired(.applications, applications, db)
-            try Inventory.sumReservations(on: touched, db)
+            try sums.write(db)
         }
     }
 
@@ -273,7 +272,10 @@ extension Inventory {
             try Self.checkAdmission(old, links: links, reserved: reserved)
             try Self.releaseRoutes(current, db)
             try Self.insertRoutes(old, db)
-            try Self.sumReservations(on: Set(current.reservedBps.keys).union(old.reservedBps.keys), db)
+            var sums = ReservedSums()
+            sums.remove(current)
+            sums.add(old)
+            try sums.write(db)
             try Self.dropDesiredLinksOffRoutes(of: old.id, db)
             try Self.insertDesired(plan, of: old.id, db)
             try Self.setState(of: old.id, state, reason: reason, at: Self.now().databaseValue, db)
@@ -296,7 +298,9 @@ extension Inventory {
         try await write { db in
             let path = try Self.keyPath(id.text, db)
             try Self.release(path, db)
-            try Self.sumReservations(on: Set(path.reservedBps.keys), db)
+            var sums = ReservedSums()
+            sums.remove(path)
+            try sums.write(db)
             try Self.setState(of: id, .failed, reason: reason, at: Self.now().databaseValue, db)
             return try Self.storedKeyPath(id.text, db)
         }
@@ -307,7 +311,9 @@ extension Inventory {
         try await write { db in
             let path = try Self.keyPath(id, db)
             try Self.release(path, db)
-            try Self.sumReservations(on: Set(path.reservedBps.keys), db)
+            var sums = ReservedSums()
+            sums.remove(path)
+            try sums.write(db)
             try db.execute(sql: "DELETE FROM key_path WHERE id = ?", arguments: [path.id.text])
             return path
         }
@@ -418,7 +424,7 @@ extension Inventory {
         try insertRoutes(path, db)
     }
 
-    /// A path's routes and their reservations (the links' sums are the caller's: `sumReservations`).
+    /// A path's routes and their reservations (the links' sums are the caller's: `ReservedSums`).
     fileprivate static func insertRoutes(_ path: KeyPath, _ db: Database) throws {
         for (position, route) in path.routes.enumerated() {
             try db.cachedStatement(sql: """
@@ -448,18 +454,33 @@ extension Inventory {
         try releaseRoutes(path, db)
     }
 
-    /// Drops a path's routes and, with them, their reservations (the links' sums are the caller's: `sumReservations`).
+    /// Drops a path's routes and, with them, their reservations (the links' sums are the caller's: `ReservedSums`).
     private static func releaseRoutes(_ path: KeyPath, _ db: Database) throws {
         try db.cachedStatement(sql: "DELETE FROM key_path_route WHERE key_path_id = ?").execute(arguments: [path.id.text])
     }
 
-    /// Sets the sum kept with each of `links` to what its reservations add up to, once per
-    /// transaction however many paths it changed (the last reservation gone leaves exactly 0).
-    fileprivate static func sumReservations(on links: Set<LinkID>, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            UPDATE link SET reserved_bps = coalesce((SELECT sum(rate_bps) FROM reservation WHERE link_id = ?1), 0) WHERE id = ?1
-            """)
-        for link in links { try statement.execute(arguments: [link.rawValue]) }
+    /// How a transaction changes the reservation sums kept with links, written once at its end
+    /// with one statement per link however many paths it changed.
+    private struct ReservedSums {
+        private var delta: [LinkID: Double] = [:]
+
+        mutating func add(_ path: KeyPath) {
+            for (link, bps) in path.reservedBps { delta[link, default: 0] += bps }
+        }
+
+        mutating func remove(_ path: KeyPath) {
+            for (link, bps) in path.reservedBps { delta[link, default: 0] -= bps }
+        }
+
+        func write(_ db: Database) throws {
+            // The last reservation gone leaves exactly 0, not a rounding residue.
+            let statement = try db.cachedStatement(sql: """
+                UPDATE link SET reserved_bps = CASE WHEN EXISTS (SELECT 1 FROM reservation WHERE link_id = ?1)
+                    THEN max(0, reserved_bps + ?2) ELSE 0 END
+                WHERE id = ?1
+                """)
+            for (link, bps) in delta { try statement.execute(arguments: [link.rawValue, bps]) }
+        }
     }
 
     private static func keyPath(_ id: String, _ db: Database) throws -> KeyPath {
