@@ -116,16 +116,22 @@ extension Inventory {
     /// when their routes are up again).
     public func keyPathsToRepair(qberThreshold: Double? = nil) async throws -> [KeyPath] {
         try await database.read { db in
+            // Repair looks whenever the inventory changes: with the network whole (the usual case), the
+            // routes of every path need not be searched for a broken link or node.
+            let broken = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM link WHERE status <> 'up' OR (?1 IS NOT NULL AND coalesce(qber, 0) > ?1))
+                    OR EXISTS (SELECT 1 FROM node WHERE status IN ('down', 'unreachable'))
+                """, arguments: [qberThreshold]) ?? true
             let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM key_path WHERE state = 'degraded' OR (state = 'active' AND (id IN (
+                SELECT id FROM key_path WHERE state = 'degraded' OR (state = 'active' AND ((?2 AND id IN (
                     SELECT r.key_path_id FROM reservation r JOIN link l ON l.id = r.link_id
                     WHERE l.status <> 'up' OR (?1 IS NOT NULL AND coalesce(l.qber, 0) > ?1)
-                ) OR id IN (
+                )) OR (?2 AND id IN (
                     SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j JOIN node n ON n.id = j.value
                     WHERE n.status IN ('down', 'unreachable')
-                ) OR (protection = 'disjoint_backup' AND (SELECT count(*) FROM key_path_route r WHERE r.key_path_id = key_path.id) < 2)))
+                )) OR (protection = 'disjoint_backup' AND (SELECT count(*) FROM key_path_route r WHERE r.key_path_id = key_path.id) < 2)))
                 ORDER BY created_at, id
-                """, arguments: [qberThreshold])
+                """, arguments: [qberThreshold, broken])
             let paths = try Self.storedKeyPaths(ids, db)
             return ids.compactMap { paths[$0]?.value }
         }
