@@ -35,9 +35,9 @@ struct LinksCommand: AsyncParsableCommand {
         func run() async throws {
             let links: [LinkJSON] = try await client.controller().fetchAll("/api/v1/links")
             if client.json { return try printJSON(links) }
-            print(Table(header: ["ID", "NODE A", "NODE B", "LENGTH KM", "KEY RATE BIT/S", "STATUS", "QBER"], rows: links.map {
+            print(Table(header: ["ID", "NODE A", "NODE B", "LENGTH KM", "KEY RATE BIT/S", "RESERVED BIT/S", "STATUS", "QBER"], rows: links.map {
                 [$0.id, $0.node_a, $0.node_b, Format.number($0.length_km, digits: 1), Format.number($0.key_rate_bps, digits: 1),
-                 $0.status, $0.qber.map { Format.number($0, digits: 4) } ?? "-"]
+                 $0.reserved_bps.map { Format.number($0, digits: 1) } ?? "-", $0.status, $0.qber.map { Format.number($0, digits: 4) } ?? "-"]
             }).rendered)
             print("\(links.count) link\(links.count == 1 ? "" : "s")")
         }
@@ -63,6 +63,8 @@ struct LinkJSON: Codable {
     var node_b: String
     var length_km: Double
     var key_rate_bps: Double
+    /// Key rate reserved by key paths, bit/s.
+    var reserved_bps: Double?
     var status: String
     var qber: Double?
     var qkdl_id: String?

@@ -154,6 +154,12 @@ import Testing
             "--client-app", "urn:app:a", "--server-app", "urn:app:b", "--server", controller.baseURL,
         ])
         #expect(provisioned.status == 0 && provisioned.stdout.contains(": active") && provisioned.stdout.contains("backup route"), "\(provisioned.stdout)\(provisioned.stderr)")
+        // Links show what key paths reserve on them, in JSON and in the table.
+        let reserved = jsonArray(try QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"]).stdout)
+        let busy = try #require(reserved.first { ($0["reserved_bps"] as? Double ?? 0) >= 1000 }, "\(reserved)")
+        let table = try QonduitBinary.run(["links", "list", "--server", controller.baseURL])
+        let row = table.stdout.split(separator: "\n").first { $0.hasPrefix("\(busy["id"] as? String ?? "?") ") } ?? ""
+        #expect(table.stdout.contains("RESERVED BIT/S") && row.contains(String(format: "%.1f", busy["reserved_bps"] as? Double ?? 0)), "\(table.stdout)")
         let refused = try QonduitBinary.run(["paths", "provision", nodes[0], nodes[1], "--rate", "1e9", "--server", controller.baseURL])
         #expect(refused.status != 0 && refused.stderr.contains("409"), "\(refused.stderr)")
         try await expectConsistent(controller.baseURL, fleet)
