@@ -20,7 +20,7 @@ struct KeyPathPlanner {
     private let unreserved: PathEngine
     private let workspace: SearchWorkspace
     /// Shortest routes on `unreserved` by ends and constraints (nil: none there either).
-    private var shortest: [RouteKey: [RelayPath]?] = [:]
+    private var shortest: [KeyPathRequest: [RelayPath]?] = [:]
 
     init(topology: Topology, qberThreshold: Double? = nil) {
         self.topology = topology
@@ -62,7 +62,7 @@ struct KeyPathPlanner {
         }
         // Under `rate` a link's weight depends on what is reserved on it, so only the other metrics can reuse routes.
         if request.metric != .rate {
-            let key = RouteKey(request)
+            let key = Self.routeKey(request)
             let best: [RelayPath]?
             if let known = shortest[key] {
                 best = known
@@ -110,25 +110,13 @@ struct KeyPathPlanner {
         }
     }
 
-    /// What makes two requests' routes the same, the rate apart.
-    private struct RouteKey: Hashable {
-        var source: NodeID, destination: NodeID
-        var metric: PathMetric
-        var maxHops: Int?
-        var excludeNodes: Set<NodeID>, excludeLinks: Set<LinkID>
-        var protection: KeyPathProtection
-        var paths: Int
-
-        init(_ request: KeyPathRequest) {
-            source = request.source
-            destination = request.destination
-            metric = request.metric
-            maxHops = request.maxHops
-            excludeNodes = request.excludeNodes
-            excludeLinks = request.excludeLinks
-            protection = request.protection
-            paths = request.paths
-        }
+    /// What makes two requests' routes the same: the request less its rate and applications.
+    private static func routeKey(_ request: KeyPathRequest) -> KeyPathRequest {
+        var key = request
+        key.rateBps = 0
+        key.clientAppID = nil
+        key.serverAppID = nil
+        return key
     }
 
     /// The ids of the entries a node holds for a key path.

@@ -2,7 +2,7 @@ public import QonduitCore
 public import QonduitPathEngine
 
 /// What an operator asks for: a key rate between two nodes, under routing constraints.
-public struct KeyPathRequest: Sendable, Equatable {
+public struct KeyPathRequest: Sendable, Hashable {
     public var source: NodeID
     public var destination: NodeID
     /// End-to-end secret key rate, bit/s; at most `UInt32.max`, the most GS QKD 015's `virt_bandwidth` holds.
