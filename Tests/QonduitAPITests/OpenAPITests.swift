@@ -59,7 +59,7 @@ import Testing
         try text.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let python = try #require(ProcessRunner.which("python3"))
-        let result = try ProcessRunner.run(python, ["-m", "openapi_spec_validator", file.path])
+        let result = try await ProcessRunner.run(python, ["-m", "openapi_spec_validator", file.path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 }

@@ -85,7 +85,7 @@ func virtualLink(_ id: QKDUUID = relay, bandwidth: UInt32 = 2_000) -> ETSILink {
             let decoded = try ETSILink.decodeEntry(Array(entry.text.utf8))
             #expect(entry.status == .ok && decoded.virtualBandwidthBps == 500)
             let whole = try await call(.get, "/restconf/data/etsi-qkd-sdn-node:qkd_node", nil).text
-            let problems = try YANGValidator.etsiProblems(whole)
+            let problems = try await YANGValidator.etsiProblems(whole)
             #expect(problems.isEmpty, "the configured tree is valid GS QKD 015 data: \(problems)")
             #expect(try await call(.delete, Self.linkURI + relay.text, nil).status == .noContent)
             #expect(try await call(.delete, Self.linkURI + relay.text, nil).status == .notFound)

@@ -26,10 +26,10 @@ import Testing
     ]
 
     @Test(arguments: events)
-    func everyNotificationValidatesAndRoundTrips(_ event: AgentEvent) throws {
+    func everyNotificationValidatesAndRoundTrips(_ event: AgentEvent) async throws {
         let notification = AgentNotification(eventTime: "2026-11-25T12:00:00.25Z", event: event)
         let xml = notification.encoded()
-        #expect(try YANGValidator.etsiProblems(xml, kind: .netconfNotification).isEmpty, "\(xml)")
+        #expect(try await YANGValidator.etsiProblems(xml, kind: .netconfNotification).isEmpty, "\(xml)")
         #expect(try AgentNotification.decode(Array(xml.utf8)) == notification)
     }
 

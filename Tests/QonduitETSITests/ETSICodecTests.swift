@@ -42,30 +42,30 @@ func richNode() -> ETSINode {
 }
 
 @Suite struct ETSICodecTests {
-    @Test func aRichNodeRoundTripsAndValidatesAgainstModelsAndSpecification() throws {
+    @Test func aRichNodeRoundTripsAndValidatesAgainstModelsAndSpecification() async throws {
         let node = richNode()
         let xml = node.encoded()
         #expect(try ETSINode.decode(Array(xml.utf8)) == node)
-        #expect(try YANGValidator.etsiProblems(xml).isEmpty)
+        #expect(try await YANGValidator.etsiProblems(xml).isEmpty)
         let patched = RepositoryPaths.reference.appendingPathComponent("yang-patched")
         if FileManager.default.fileExists(atPath: patched.path) {
-            #expect(try YANGValidator.etsiProblems(xml, modules: patched).isEmpty)
+            #expect(try await YANGValidator.etsiProblems(xml, modules: patched).isEmpty)
         }
     }
 
-    @Test func configurationLeavesOutStateData() throws {
+    @Test func configurationLeavesOutStateData() async throws {
         let xml = richNode().encoded(.configuration)
-        #expect(try YANGValidator.etsiProblems(xml, kind: .config).isEmpty, "valid as configuration only")
+        #expect(try await YANGValidator.etsiProblems(xml, kind: .config).isEmpty, "valid as configuration only")
         for state in ["qkdn_status", "app_status", "creation_time", "app_statistics", "qkdi_status", "qkdl_performance"] {
             #expect(!xml.contains("<\(state)>"), "\(state) is state data")
         }
-        let stateProblems = try YANGValidator.etsiProblems(richNode().encoded(), kind: .config)
+        let stateProblems = try await YANGValidator.etsiProblems(richNode().encoded(), kind: .config)
         #expect(!stateProblems.isEmpty, "the full tree is not configuration")
     }
 
     /// What the controller PUTs to an agent (`…/qkd_links/qkd_link=ID`, `…/qkd_applications/qkd_app=ID`):
     /// each entry document, placed in its list as RESTCONF places it, is valid configuration; and it decodes back.
-    @Test func entryDocumentsTheControllerSendsAreValidConfiguration() throws {
+    @Test func entryDocumentsTheControllerSendsAreValidConfiguration() async throws {
         let node = richNode()
         func inList(_ entry: String, _ container: String) -> String {
             let body = entry.replacingOccurrences(of: #"<?xml version="1.0" encoding="UTF-8"?>"#, with: "")
@@ -76,23 +76,23 @@ func richNode() -> ETSINode {
         }
         for link in node.links {
             let entry = link.encodedEntry()
-            let problems = try YANGValidator.etsiProblems(inList(entry, "qkd_links"), kind: .config)
+            let problems = try await YANGValidator.etsiProblems(inList(entry, "qkd_links"), kind: .config)
             #expect(problems.isEmpty, "\(problems)\n\(entry)")
             #expect(try ETSILink.decodeEntry(Array(entry.utf8)).id == link.id)
         }
         let entry = node.applications[0].encodedEntry()
-        let problems = try YANGValidator.etsiProblems(inList(entry, "qkd_applications"), kind: .config)
+        let problems = try await YANGValidator.etsiProblems(inList(entry, "qkd_applications"), kind: .config)
         #expect(problems.isEmpty, "\(problems)\n\(entry)")
         #expect(try ETSIApplication.decodeEntry(Array(entry.utf8)).serverAppID == "urn:app:server")
     }
 
     /// What the controller PATCHes to configure many entries at once (`…/qkd_node/qkd_links`): the
     /// container document is valid configuration, decodes back whole, and a repeated key is refused.
-    @Test func containerDocumentsCarryManyEntriesAtOnce() throws {
+    @Test func containerDocumentsCarryManyEntriesAtOnce() async throws {
         let node = richNode()
         let links = ETSIEntryList.links.document(of: node.links.map { $0.encodedEntry() })
         let placed = links.replacingOccurrences(of: #"<?xml version="1.0" encoding="UTF-8"?>"#, with: "")
-        let problems = try YANGValidator.etsiProblems(
+        let problems = try await YANGValidator.etsiProblems(
             #"<qkd_node xmlns="urn:etsi:qkd:yang:etsi-qkd-node"><qkdn_id>\#(node.id.text)</qkdn_id>\#(placed)</qkd_node>"#, kind: .config
         )
         #expect(problems.isEmpty, "\(problems)\n\(links)")

@@ -9,38 +9,38 @@ import Testing
         FileManager.default.fileExists(atPath: reference.appendingPathComponent("yang/etsi-qkd-sdn-node.yang").path)
     }
 
-    func pyang(_ arguments: [String]) throws -> ProcessResult {
+    func pyang(_ arguments: [String]) async throws -> ProcessResult {
         guard let pyang = ProcessRunner.which("pyang") else {
             throw YANGValidator.Unavailable(description: "pyang not found: pip install pyang (scripts/test does)")
         }
-        return try ProcessRunner.run(pyang, arguments)
+        return try await ProcessRunner.run(pyang, arguments)
     }
 
-    @Test func theModulesCompileCleanly() throws {
+    @Test func theModulesCompileCleanly() async throws {
         let models = RepositoryPaths.models.path
-        let result = try pyang(["-p", models, "\(models)/etsi-qkd-node-types.yang", "\(models)/etsi-qkd-sdn-node.yang"])
+        let result = try await pyang(["-p", models, "\(models)/etsi-qkd-node-types.yang", "\(models)/etsi-qkd-sdn-node.yang"])
         #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
     }
 
     @Test(.enabled(if: referenceAvailable, "the GS QKD 015 reference modules are in ../shared/reference"))
-    func theSchemaTreeAndIdentitiesMatchTheSpecification() throws {
+    func theSchemaTreeAndIdentitiesMatchTheSpecification() async throws {
         let models = RepositoryPaths.models.path, official = Self.reference.appendingPathComponent("yang").path
-        let ours = try pyang(["-f", "tree", "-p", models, "\(models)/etsi-qkd-sdn-node.yang"])
+        let ours = try await pyang(["-f", "tree", "-p", models, "\(models)/etsi-qkd-sdn-node.yang"])
         // The official module's `when` conditions are YANG 1.0 XPath that pyang warns about; the tree is what counts.
-        let theirs = try pyang(["-f", "tree", "-p", official, "\(official)/etsi-qkd-sdn-node.yang"])
+        let theirs = try await pyang(["-f", "tree", "-p", official, "\(official)/etsi-qkd-sdn-node.yang"])
         #expect(!ours.stdout.isEmpty && ours.stdout == theirs.stdout)
-        let ourIdentifiers = try pyang(["-f", "identifiers", "-p", models, "\(models)/etsi-qkd-node-types.yang"])
-        let theirIdentifiers = try pyang(["-f", "identifiers", "-p", official, "\(official)/etsi-qkd-node-types.yang"])
+        let ourIdentifiers = try await pyang(["-f", "identifiers", "-p", models, "\(models)/etsi-qkd-node-types.yang"])
+        let theirIdentifiers = try await pyang(["-f", "identifiers", "-p", official, "\(official)/etsi-qkd-node-types.yang"])
         #expect(ourIdentifiers.stdout.contains("QKDN-STATUS-TYPES") && ourIdentifiers.stdout == theirIdentifiers.stdout)
     }
 
     @Test(.enabled(if: referenceAvailable, "the GS QKD 015 reference modules are in ../shared/reference"))
-    func theReferenceExampleIsValidAgainstTheModels() throws {
+    func theReferenceExampleIsValidAgainstTheModels() async throws {
         let example = try String(contentsOf: Self.reference.appendingPathComponent("example-qkd-node.xml"), encoding: .utf8)
-        #expect(try YANGValidator.etsiProblems(example).isEmpty)
+        #expect(try await YANGValidator.etsiProblems(example).isEmpty)
         // A wrong identity base is refused: the models carry the identity hierarchy, not just names.
         let wrong = example.replacingOccurrences(of: "<qkdn_status>t:OPERATING</qkdn_status>", with: "<qkdn_status>t:ACTIVE</qkdn_status>")
-        let problems = try YANGValidator.etsiProblems(wrong)
+        let problems = try await YANGValidator.etsiProblems(wrong)
         #expect(wrong != example && !problems.isEmpty)
     }
 }

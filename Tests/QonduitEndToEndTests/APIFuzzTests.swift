@@ -18,7 +18,7 @@ import Testing
         let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
         defer { controller.stop() }
         let examples = ProcessInfo.processInfo.environment["QONDUIT_FUZZ_EXAMPLES"] ?? "40"
-        let result = try await ProcessRunner.runOffPool(schemathesis, [
+        let result = try await ProcessRunner.run(schemathesis, [
             "run", "\(controller.baseURL)/openapi.json", "--header", "Authorization: Bearer \(controller.token)",
             "--checks", "all", "--exclude-checks", "positive_data_acceptance,ensure_resource_availability", "--max-examples", examples,
             // One worker: the rest of the suite runs alongside on the same two cores.

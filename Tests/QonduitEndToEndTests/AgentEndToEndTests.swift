@@ -74,9 +74,9 @@ import Testing
         // Each agent serves its node's tree over RESTCONF; the controller keeps the registered copy. Both are valid GS QKD 015 data.
         let tree = try await get("\(fleet.agents["mad-norte"]!)/data/etsi-qkd-sdn-node:qkd_node")
         #expect(tree.status == 200 && tree.text.contains("qkdl_type>etsi-qkdn-types:PHYS"))
-        #expect(try YANGValidator.etsiProblems(tree.text).isEmpty)
+        #expect(try await YANGValidator.etsiProblems(tree.text).isEmpty)
         let kept = try await get("\(controller.baseURL)/api/v1/nodes/mad-norte/etsi")
-        let keptProblems = try YANGValidator.etsiProblems(kept.text)
+        let keptProblems = try await YANGValidator.etsiProblems(kept.text)
         #expect(kept.status == 200 && keptProblems.isEmpty)
 
         // A link taken down at its agent goes down in the inventory, and comes back.
@@ -115,9 +115,9 @@ import Testing
         let registrations = exchanges.filter { $0.path == "/southbound/v1/agents" }
         #expect(registrations.count == 2)
         for registration in registrations {
-            #expect(try YANGValidator.etsiProblems(registration.request).isEmpty, "the tree an agent registers with")
+            #expect(try await YANGValidator.etsiProblems(registration.request).isEmpty, "the tree an agent registers with")
             // A document of its own: validated against the agent module alone, so that qkd_node's mandatory leaves do not apply.
-            let answerProblems = try YANGValidator.etsiProblems(registration.response, only: ["qonduit-qkd-agent.yang"])
+            let answerProblems = try await YANGValidator.etsiProblems(registration.response, only: ["qonduit-qkd-agent.yang"])
             #expect(answerProblems.isEmpty, "the controller's registration answer: \(answerProblems)")
         }
         // Notifications arrive alone or in qonduit-qkd-agent:notifications batches (a transport
@@ -133,7 +133,7 @@ import Testing
         #expect(Set(byKind.keys).isSuperset(of: ["heartbeat", "key-pool", "sdqkdn_link_perf_update", "sdqkdn_link_down"]), "\(byKind.keys.sorted())")
         for (kind, documents) in byKind {
             for document in documents.prefix(2) {
-                let problems = try YANGValidator.etsiProblems(document, kind: .netconfNotification)
+                let problems = try await YANGValidator.etsiProblems(document, kind: .netconfNotification)
                 #expect(problems.isEmpty, "\(kind): \(problems)\n\(document)")
             }
         }
@@ -151,14 +151,14 @@ import Testing
         .init(prefix: "qagent", uri: ETSINamespace.agent), .init(prefix: ETSINamespace.typesPrefix, uri: ETSINamespace.types),
     ]
 
-    @Test func theSimulatorExplainsBadRequests() throws {
-        #expect(try QonduitBinary.run(["agents", "simulate", "--report-every", "0"]).status != 0)
-        let away = try QonduitBinary.run(["agents", "simulate", "--controller", "http://127.0.0.1:1"])
+    @Test func theSimulatorExplainsBadRequests() async throws {
+        #expect(try await QonduitBinary.run(["agents", "simulate", "--report-every", "0"]).status != 0)
+        let away = try await QonduitBinary.run(["agents", "simulate", "--controller", "http://127.0.0.1:1"])
         #expect(away.status != 0 && away.stderr.contains("cannot reach the controller"), "\(away.stderr)")
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
         let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
         defer { controller.stop() }
-        let unknown = try QonduitBinary.run(["agents", "simulate", "--controller", controller.baseURL, "--node", "nowhere"])
+        let unknown = try await QonduitBinary.run(["agents", "simulate", "--controller", controller.baseURL, "--node", "nowhere"])
         #expect(unknown.status != 0 && unknown.stderr.contains("no node 'nowhere'"), "\(unknown.stderr)")
     }
 
@@ -187,7 +187,7 @@ import Testing
         #expect(try await eventually { try await get(agentTree).text.contains(relay.id.text) }, "and puts it back after the restart")
         let pushed = try ETSINode.decode(Array(try await get(agentTree).text.utf8))
         #expect(pushed.links.first { $0.id == relay.id }?.virtualBandwidthBps == 800)
-        #expect(try YANGValidator.etsiProblems(try await get(agentTree).text).isEmpty)
+        #expect(try await YANGValidator.etsiProblems(try await get(agentTree).text).isEmpty)
         let agents = json(try await get("\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
         #expect(agents.first?["reconcile_error"] is NSNull && agents.first?["reconciled_at"] is String, "\(agents)")
     }
@@ -220,8 +220,8 @@ import Testing
         (["paths", "compute", "a", "b", "--disjoint", "both"], "--disjoint"),
         (["paths", "compute", "a", "b", "--widest", "--max-flow"], "--widest"),
     ])
-    func badSouthboundAndBenchFlagsAreRefused(_ arguments: [String], _ named: String) throws {
-        let result = try QonduitBinary.run(arguments)
+    func badSouthboundAndBenchFlagsAreRefused(_ arguments: [String], _ named: String) async throws {
+        let result = try await QonduitBinary.run(arguments)
         #expect(result.status != 0 && result.stderr.contains(named), "\(result.stderr)")
     }
 }

@@ -19,10 +19,10 @@ enum QonduitBinary {
 
     /// Runs the CLI as an operator whose token is in QONDUIT_TOKEN: the admin token of the
     /// controller that `--server` or `--controller` names, unless `token` says otherwise ("" for none).
-    static func run(_ arguments: [String], token: String? = nil) throws -> ProcessResult {
+    static func run(_ arguments: [String], token: String? = nil) async throws -> ProcessResult {
         let server = zip(arguments, arguments.dropFirst()).first { $0.0 == "--server" || $0.0 == "--controller" }?.1
         let chosen = token ?? server.flatMap(ControllerTokens.token(for:)) ?? ""
-        return try ProcessRunner.run(path, arguments, environment: ["QONDUIT_TOKEN": chosen])
+        return try await ProcessRunner.run(path, arguments, environment: ["QONDUIT_TOKEN": chosen])
     }
 }
 

@@ -11,13 +11,9 @@ import Testing
         try await httpStatus(.PATCH, url, json: body)
     }
 
-    /// Runs the CLI off the concurrency pool (it blocks until the process exits).
+    /// Runs the CLI (its process waits on a thread of its own, not on the concurrency pool).
     func runInBackground(_ arguments: [String]) async throws -> ProcessResult {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try QonduitBinary.run(arguments) })
-            }
-        }
+        try await QonduitBinary.run(arguments)
     }
 
     func lines(_ text: String) -> [[String: Any]] {
@@ -28,7 +24,7 @@ import Testing
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
         var controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--event-retention", "3"])
         defer { controller.stop() }
-        let links = jsonArray(try QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"]).stdout)
+        let links = jsonArray(try await QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"]).stdout)
         let link = try #require(links.first?["id"] as? String)
         let node = try #require(links.first?["node_a"] as? String)
         for status in ["down", "up", "down", "up", "down"] {
@@ -36,12 +32,12 @@ import Testing
         }
 
         // Five events, three kept: the replay says some were dropped, then gives the three.
-        let replay = try QonduitBinary.run(["events", "--after", "0", "--count", "3", "--json", "--server", controller.baseURL])
+        let replay = try await QonduitBinary.run(["events", "--after", "0", "--count", "3", "--json", "--server", controller.baseURL])
         #expect(replay.status == 0, "\(replay.stderr)")
         #expect(lines(replay.stdout).map { $0["id"] as? Int } == [3, 4, 5], "\(replay.stdout)")
         #expect(lines(replay.stdout).allSatisfy { $0["kind"] as? String == "link.status" && $0["subject"] as? String == link })
         #expect(replay.stderr.contains("no longer kept"), "\(replay.stderr)")
-        let table = try QonduitBinary.run(["events", "--after", "4", "--count", "1", "--server", controller.baseURL])
+        let table = try await QonduitBinary.run(["events", "--after", "4", "--count", "1", "--server", controller.baseURL])
         #expect(table.stdout.hasPrefix("#5 ") && table.stdout.contains("link.status \(link)") && table.stdout.contains(#"to="down""#), "\(table.stdout)")
 
         // A follower of link events only, from event 5 on; the controller restarts under it.
@@ -88,10 +84,10 @@ import Testing
         let conflicting = try await HTTPClient.shared.execute(both, timeout: .seconds(30))
         #expect(conflicting.status == .badRequest && conflicting.headers.first(name: "Content-Type") == "application/problem+json")
 
-        let unknownKind = try QonduitBinary.run(["events", "--kind", "alarms", "--server", controller.baseURL])
+        let unknownKind = try await QonduitBinary.run(["events", "--kind", "alarms", "--server", controller.baseURL])
         #expect(unknownKind.status != 0 && unknownKind.stderr.contains("400") && unknownKind.stderr.contains("unknown event kind"), "\(unknownKind.stderr)")
-        #expect(try QonduitBinary.run(["events", "--count", "0"]).status != 0)
-        let nobody = try QonduitBinary.run(["events", "--server", "http://127.0.0.1:1"])
+        #expect(try await QonduitBinary.run(["events", "--count", "0"]).status != 0)
+        let nobody = try await QonduitBinary.run(["events", "--server", "http://127.0.0.1:1"])
         #expect(nobody.status != 0 && nobody.stderr.contains("cannot reach"), "\(nobody.stderr)")
     }
 }

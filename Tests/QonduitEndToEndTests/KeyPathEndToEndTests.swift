@@ -131,36 +131,36 @@ import Testing
         // Re-optimisation through the CLI moves paths back onto the healed link where that is better
         // (detours here may be as short as the old routes), and the agents follow; asked again, it
         // finds nothing left to improve.
-        let reoptimized = try QonduitBinary.run(["paths", "reoptimize", "--server", controller.baseURL, "--json"])
+        let reoptimized = try await QonduitBinary.run(["paths", "reoptimize", "--server", controller.baseURL, "--json"])
         #expect(reoptimized.status == 0, "\(reoptimized.stderr)")
         let moved = (object(reoptimized.stdout)["moved"] as? [[String: Any]]) ?? []
         #expect((object(reoptimized.stdout)["examined"] as? Int ?? 0) > 0 && moved.allSatisfy { $0["state"] as? String == "active" }, "\(reoptimized.stdout)")
         #expect(try await eventually(30) { try await inconsistencies(watching.baseURL, fleet).isEmpty })
-        let settled = try QonduitBinary.run(["paths", "reoptimize", "--server", controller.baseURL])
+        let settled = try await QonduitBinary.run(["paths", "reoptimize", "--server", controller.baseURL])
         #expect(settled.status == 0 && settled.stdout.contains("moved 0"), "\(settled.stdout)\(settled.stderr)")
-        #expect(try QonduitBinary.run(["paths", "reoptimize", "not-a-uuid", "--server", controller.baseURL]).status != 0)
+        #expect(try await QonduitBinary.run(["paths", "reoptimize", "not-a-uuid", "--server", controller.baseURL]).status != 0)
 
         // The CLI lists, shows and deletes; deleting takes the configuration off the agents at once.
         let id = try #require(object(admitted[0].1)["id"] as? String)
-        let listed = try QonduitBinary.run(["paths", "list", "--server", controller.baseURL])
+        let listed = try await QonduitBinary.run(["paths", "list", "--server", controller.baseURL])
         #expect(listed.status == 0 && listed.stdout.contains(id), "\(listed.stderr)")
-        let shown = try QonduitBinary.run(["paths", "show", id, "--server", controller.baseURL])
+        let shown = try await QonduitBinary.run(["paths", "show", id, "--server", controller.baseURL])
         #expect(shown.status == 0 && shown.stdout.contains("key path \(id)"), "\(shown.stderr)")
-        let deleted = try QonduitBinary.run(["paths", "delete", id, "--server", controller.baseURL])
+        let deleted = try await QonduitBinary.run(["paths", "delete", id, "--server", controller.baseURL])
         #expect(deleted.status == 0, "\(deleted.stderr)")
         try await expectConsistent(controller.baseURL, fleet)
-        let provisioned = try QonduitBinary.run([
+        let provisioned = try await QonduitBinary.run([
             "paths", "provision", nodes[0], nodes[1], "--rate", "1000", "--protection", "disjoint_backup",
             "--client-app", "urn:app:a", "--server-app", "urn:app:b", "--server", controller.baseURL,
         ])
         #expect(provisioned.status == 0 && provisioned.stdout.contains(": active") && provisioned.stdout.contains("backup route"), "\(provisioned.stdout)\(provisioned.stderr)")
         // Links show what key paths reserve on them, in JSON and in the table.
-        let reserved = jsonArray(try QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"]).stdout)
+        let reserved = jsonArray(try await QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"]).stdout)
         let busy = try #require(reserved.first { ($0["reserved_bps"] as? Double ?? 0) >= 1000 }, "\(reserved)")
-        let table = try QonduitBinary.run(["links", "list", "--server", controller.baseURL])
+        let table = try await QonduitBinary.run(["links", "list", "--server", controller.baseURL])
         let row = table.stdout.split(separator: "\n").first { $0.hasPrefix("\(busy["id"] as? String ?? "?") ") } ?? ""
         #expect(table.stdout.contains("RESERVED BIT/S") && row.contains(String(format: "%.1f", busy["reserved_bps"] as? Double ?? 0)), "\(table.stdout)")
-        let refused = try QonduitBinary.run(["paths", "provision", nodes[0], nodes[1], "--rate", "1e9", "--server", controller.baseURL])
+        let refused = try await QonduitBinary.run(["paths", "provision", nodes[0], nodes[1], "--rate", "1e9", "--server", controller.baseURL])
         #expect(refused.status != 0 && refused.stderr.contains("409"), "\(refused.stderr)")
         try await expectConsistent(controller.baseURL, fleet)
 

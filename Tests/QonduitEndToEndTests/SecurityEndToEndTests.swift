@@ -10,20 +10,20 @@ import Testing
 
 /// Operators' tokens and agents' credentials against a real controller, driven through the CLI.
 @Suite struct SecurityEndToEndTests {
-    @Test func theFirstAdminTokenIsWrittenForItsOwnerAndTheCLIReadsIt() throws {
+    @Test func theFirstAdminTokenIsWrittenForItsOwnerAndTheCLIReadsIt() async throws {
         let controller = try ControllerProcess()
         defer { controller.stop() }
         let attributes = try FileManager.default.attributesOfItem(atPath: controller.tokenFile)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600, "readable by the owner only")
         #expect(controller.token.hasPrefix("qdt_") && controller.token.count == 68)
 
-        let anonymous = try QonduitBinary.run(["nodes", "list", "--server", controller.baseURL], token: "")
+        let anonymous = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL], token: "")
         #expect(anonymous.status != 0 && anonymous.stderr.contains("401") && anonymous.stderr.contains("no API token was given"), "\(anonymous.stderr)")
-        let fromFile = try QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--token-file", controller.tokenFile], token: "")
+        let fromFile = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--token-file", controller.tokenFile], token: "")
         #expect(fromFile.status == 0, "\(fromFile.stderr)")
-        let missingFile = try QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--token-file", "/nonexistent/t"], token: "")
+        let missingFile = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--token-file", "/nonexistent/t"], token: "")
         #expect(missingFile.status != 0 && missingFile.stderr.contains("does not exist"), "\(missingFile.stderr)")
-        let wrong = try QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--token", "qdt_nope"], token: "")
+        let wrong = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--token", "qdt_nope"], token: "")
         #expect(wrong.status != 0 && wrong.stderr.contains("was refused"), "\(wrong.stderr)")
 
         // A restart keeps the token (and writes no new one).
@@ -31,43 +31,43 @@ import Testing
         let again = try ControllerProcess(database: controller.databasePath)
         defer { again.stop() }
         #expect(again.token == controller.token)
-        #expect(try QonduitBinary.run(["nodes", "list", "--server", again.baseURL]).status == 0)
+        #expect(try await QonduitBinary.run(["nodes", "list", "--server", again.baseURL]).status == 0)
     }
 
-    @Test func tokensOfEachRoleAreCreatedUsedAndRevokedFromTheCLI() throws {
+    @Test func tokensOfEachRoleAreCreatedUsedAndRevokedFromTheCLI() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
         let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
         defer { controller.stop() }
         let server = ["--server", controller.baseURL]
-        let created = try QonduitBinary.run(["tokens", "create", "--role", "viewer", "--expires", "30d", "--description", "wall display"] + server)
+        let created = try await QonduitBinary.run(["tokens", "create", "--role", "viewer", "--expires", "30d", "--description", "wall display"] + server)
         #expect(created.status == 0, "\(created.stderr)")
         let viewer = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(viewer.hasPrefix("qdt_") && created.stderr.contains("cannot be shown again"))
 
-        #expect(try QonduitBinary.run(["links", "list"] + server, token: viewer).status == 0)
-        let provision = try QonduitBinary.run(["paths", "provision", "mad-norte", "mad-upm", "--rate", "10"] + server, token: viewer)
+        #expect(try await QonduitBinary.run(["links", "list"] + server, token: viewer).status == 0)
+        let provision = try await QonduitBinary.run(["paths", "provision", "mad-norte", "mad-upm", "--rate", "10"] + server, token: viewer)
         #expect(provision.status != 0 && provision.stderr.contains("403") && provision.stderr.contains("needs the operator role"), "\(provision.stderr)")
 
-        let listed = try QonduitBinary.run(["tokens", "list", "--json"] + server)
+        let listed = try await QonduitBinary.run(["tokens", "list", "--json"] + server)
         let tokens = jsonArray(listed.stdout)
         #expect(tokens.count == 2 && !listed.stdout.contains(viewer) && !listed.stdout.contains(controller.token))
         let mine = try #require(tokens.first { $0["description"] as? String == "wall display" })
         #expect(mine["role"] as? String == "viewer" && mine["expires_at"] is String)
         let id = try #require(mine["id"] as? String)
-        #expect(try QonduitBinary.run(["tokens", "revoke", id] + server).status == 0)
-        #expect(try QonduitBinary.run(["links", "list"] + server, token: viewer).status != 0, "revoked")
-        #expect(try QonduitBinary.run(["tokens", "revoke", "nope"] + server).status != 0)
-        let badRole = try QonduitBinary.run(["tokens", "create", "--role", "god"] + server)
+        #expect(try await QonduitBinary.run(["tokens", "revoke", id] + server).status == 0)
+        #expect(try await QonduitBinary.run(["links", "list"] + server, token: viewer).status != 0, "revoked")
+        #expect(try await QonduitBinary.run(["tokens", "revoke", "nope"] + server).status != 0)
+        let badRole = try await QonduitBinary.run(["tokens", "create", "--role", "god"] + server)
         #expect(badRole.status != 0 && badRole.stderr.contains("--role"))
-        let badExpiry = try QonduitBinary.run(["tokens", "create", "--role", "viewer", "--expires", "soon"] + server)
+        let badExpiry = try await QonduitBinary.run(["tokens", "create", "--role", "viewer", "--expires", "soon"] + server)
         #expect(badExpiry.status != 0 && badExpiry.stderr.contains("--expires"))
 
-        let audit = try QonduitBinary.run(["audit", "--json"] + server)
+        let audit = try await QonduitBinary.run(["audit", "--json"] + server)
         let entries = jsonArray(audit.stdout)
         #expect(entries.contains { $0["action"] as? String == "POST /api/v1/key-paths" && $0["outcome"] as? String == "refused" && $0["status"] as? Int == 403 })
         #expect(entries.contains { $0["action"] as? String == "DELETE /api/v1/tokens/{id}" && $0["outcome"] as? String == "success" })
         #expect(!audit.stdout.contains(viewer), "no secret in the audit log")
-        let refused = jsonArray(try QonduitBinary.run(["audit", "--outcome", "refused", "--json"] + server).stdout)
+        let refused = jsonArray(try await QonduitBinary.run(["audit", "--outcome", "refused", "--json"] + server).stdout)
         #expect(!refused.isEmpty && refused.allSatisfy { $0["outcome"] as? String == "refused" })
     }
 
@@ -88,10 +88,10 @@ import Testing
         #expect(try await HTTPClient.shared.execute(withAdminToken, timeout: .seconds(30)).status.code == 401)
 
         // The controller proves itself: what it provisions lands on the agent.
-        let issued = try QonduitBinary.run(["agents", "credential", "mad-upm"] + server)
+        let issued = try await QonduitBinary.run(["agents", "credential", "mad-upm"] + server)
         #expect(issued.status == 0 && issued.stdout.hasPrefix("qda_"), "\(issued.stderr)")
         let upmCredential = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let credentials = jsonArray(try QonduitBinary.run(["agents", "credentials", "--json"] + server).stdout)
+        let credentials = jsonArray(try await QonduitBinary.run(["agents", "credentials", "--json"] + server).stdout)
         #expect(credentials.count == 2 && credentials.allSatisfy { $0["credential"] == nil })
 
         // mad-upm's credential cannot register mad-norte's tree.
@@ -106,11 +106,11 @@ import Testing
         #expect(refused.status.code == 403)
         let agents = try await inventory.agents()
         #expect(agents.first { $0.nodeID.rawValue == "mad-norte" }?.restconfURL == fleet.agents["mad-norte"], "the real agent stays registered")
-        let audit = jsonArray(try QonduitBinary.run(["audit", "--action", "POST /southbound", "--outcome", "refused", "--json"] + server).stdout)
+        let audit = jsonArray(try await QonduitBinary.run(["audit", "--action", "POST /southbound", "--outcome", "refused", "--json"] + server).stdout)
         #expect(audit.count == 1 && (audit.first?["actor"] as? String)?.hasPrefix("agent:") == true, "\(audit)")
 
         let credentialID = try #require(credentials.first { $0["node"] as? String == "mad-upm" }?["id"] as? String)
-        #expect(try QonduitBinary.run(["agents", "revoke-credential", credentialID] + server).status == 0)
-        #expect(try QonduitBinary.run(["agents", "credential"] + server).status != 0, "a node or --qkdn-id is needed")
+        #expect(try await QonduitBinary.run(["agents", "revoke-credential", credentialID] + server).status == 0)
+        #expect(try await QonduitBinary.run(["agents", "credential"] + server).status != 0, "a node or --qkdn-id is needed")
     }
 }

@@ -6,14 +6,14 @@ import Testing
 
 /// These tests drive the real `qonduit` executable: `serve` on an ephemeral port and the CLI against it.
 @Suite(.serialized) struct ServeEndToEndTests {
-    @Test func serveImportsTopologiesAtStartAndTheCLIListsThem() throws {
+    @Test func serveImportsTopologiesAtStartAndTheCLIListsThem() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
         let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
         defer { controller.stop() }
-        let table = try QonduitBinary.run(["nodes", "list", "--server", controller.baseURL])
+        let table = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("mad-norte") && table.stdout.contains("6 nodes"))
-        let json = try QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"])
+        let json = try await QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"])
         #expect(jsonArray(json.stdout).count == 8)
         #expect(jsonArray(json.stdout).allSatisfy { ($0["key_rate_bps"] as? Double ?? 0) > 0 })
     }
@@ -24,7 +24,7 @@ import Testing
         let files = try RepositoryPaths.exampleTopologies().map(\.path)
             + ["networkx.graphml", "yed.graphml", "zoo.graphml", "sndlib.xml"].map(fixturePath)
         for file in files {
-            let result = try QonduitBinary.run(["topology", "import", file, "--server", controller.baseURL])
+            let result = try await QonduitBinary.run(["topology", "import", file, "--server", controller.baseURL])
             #expect(result.status == 0, "\(file): \(result.stderr)")
             #expect(result.stdout.contains("created"))
         }
@@ -35,65 +35,65 @@ import Testing
         let topology = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: [Any]]
         // 6 + 21 + 34 example nodes, then 4 + 3 + 3 + 4 from the fixtures.
         #expect(topology?["nodes"]?.count == 75)
-        let again = try QonduitBinary.run(["topology", "import", files[0], "--server", controller.baseURL, "--json"])
+        let again = try await QonduitBinary.run(["topology", "import", files[0], "--server", controller.baseURL, "--json"])
         let summary = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
         #expect((summary?["nodes"] as? [String: Int])?["created"] == 0)
     }
 
-    @Test func theCLIComputesRelayPaths() throws {
+    @Test func theCLIComputesRelayPaths() async throws {
         let backbone = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("backbone") }!
         let controller = try ControllerProcess(extraArguments: ["--topology", backbone.path])
         defer { controller.stop() }
-        let table = try QonduitBinary.run(["paths", "compute", "bjs-beijing", "bjs-jinan", "--metric", "length", "--server", controller.baseURL])
+        let table = try await QonduitBinary.run(["paths", "compute", "bjs-beijing", "bjs-jinan", "--metric", "length", "--server", controller.baseURL])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("bjs-beijing > bjs-r01") && table.stdout.contains("> bjs-jinan"))
-        let none = try QonduitBinary.run(["paths", "compute", "bjs-beijing", "bjs-shanghai", "--max-hops", "2", "--server", controller.baseURL])
+        let none = try await QonduitBinary.run(["paths", "compute", "bjs-beijing", "bjs-shanghai", "--max-hops", "2", "--server", controller.baseURL])
         #expect(none.status != 0 && none.stderr.contains("404") && none.stderr.contains("more than 2 hop"))
-        #expect(try QonduitBinary.run(["paths", "compute", "a", "b", "--k", "0"]).status != 0)
+        #expect(try await QonduitBinary.run(["paths", "compute", "a", "b", "--k", "0"]).status != 0)
     }
 
-    @Test func theCLIComputesDisjointPathsMaxFlowAndWaypointsOnAMesh() throws {
+    @Test func theCLIComputesDisjointPathsMaxFlowAndWaypointsOnAMesh() async throws {
         let benelux = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("benelux") }!
         let controller = try ControllerProcess(extraArguments: ["--topology", benelux.path])
         defer { controller.stop() }
-        let pair = try QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--disjoint", "node", "--server", controller.baseURL])
+        let pair = try await QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--disjoint", "node", "--server", controller.baseURL])
         #expect(pair.status == 0, "\(pair.stderr)")
         #expect(pair.stdout.contains("total rate:") && pair.stdout.contains("over 2 path(s)"), "\(pair.stdout)")
-        let flow = try QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--max-flow", "--server", controller.baseURL, "--json"])
+        let flow = try await QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--max-flow", "--server", controller.baseURL, "--json"])
         let result = try #require(try JSONSerialization.jsonObject(with: Data(flow.stdout.utf8)) as? [String: Any], "\(flow.stderr)")
         let shares = (result["paths"] as? [[String: Any]] ?? []).compactMap { $0["rate_bps"] as? Double }
         #expect(!shares.isEmpty && abs(shares.reduce(0, +) - (result["total_rate_bps"] as? Double ?? -1)) < 1e-6)
-        let via = try QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--include-node", "ghent", "--server", controller.baseURL])
+        let via = try await QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--include-node", "ghent", "--server", controller.baseURL])
         #expect(via.status == 0 && via.stdout.contains("> ghent >"), "\(via.stdout)\(via.stderr)")
-        let three = try QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--disjoint", "link", "--k", "3", "--server", controller.baseURL])
+        let three = try await QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--disjoint", "link", "--k", "3", "--server", controller.baseURL])
         #expect(three.status != 0 && three.stderr.contains("only 2 link-disjoint"), "\(three.stderr)")
-        let conflicting = try QonduitBinary.run(["paths", "compute", "a", "b", "--max-flow", "--max-hops", "3"])
+        let conflicting = try await QonduitBinary.run(["paths", "compute", "a", "b", "--max-flow", "--max-hops", "3"])
         #expect(conflicting.status != 0 && conflicting.stderr.contains("--max-hops"))
     }
 
-    @Test func theInventorySurvivesARestart() throws {
+    @Test func theInventorySurvivesARestart() async throws {
         let first = try ControllerProcess()
         let file = try RepositoryPaths.exampleTopologies()[0].path
-        #expect(try QonduitBinary.run(["topology", "import", file, "--server", first.baseURL]).status == 0)
-        let before = try QonduitBinary.run(["nodes", "list", "--server", first.baseURL, "--json"]).stdout
+        #expect(try await QonduitBinary.run(["topology", "import", file, "--server", first.baseURL]).status == 0)
+        let before = try await QonduitBinary.run(["nodes", "list", "--server", first.baseURL, "--json"]).stdout
         #expect(first.stop() == 0, "graceful shutdown on SIGTERM exits 0")
         let second = try ControllerProcess(database: first.databasePath)
         defer { second.stop() }
-        let after = try QonduitBinary.run(["nodes", "list", "--server", second.baseURL, "--json"]).stdout
+        let after = try await QonduitBinary.run(["nodes", "list", "--server", second.baseURL, "--json"]).stdout
         #expect(!jsonArray(after).isEmpty && after == before)
     }
 
-    @Test func importErrorsReachTheOperatorWithLines() throws {
+    @Test func importErrorsReachTheOperatorWithLines() async throws {
         let controller = try ControllerProcess()
         defer { controller.stop() }
-        let result = try QonduitBinary.run(["topology", "import", fixturePath("broken-references.xml"), "--server", controller.baseURL])
+        let result = try await QonduitBinary.run(["topology", "import", fixturePath("broken-references.xml"), "--server", controller.baseURL])
         #expect(result.status != 0)
         #expect(result.stderr.contains("422") && result.stderr.contains("line 18: link 'L1': node_b refers to unknown node 'Z'"))
-        #expect(jsonArray(try QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--json"]).stdout).isEmpty)
+        #expect(jsonArray(try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--json"]).stdout).isEmpty)
     }
 
-    @Test func serveRefusesABadTopologyFileAtStart() throws {
-        let result = try QonduitBinary.run([
+    @Test func serveRefusesABadTopologyFileAtStart() async throws {
+        let result = try await QonduitBinary.run([
             "serve", "--db", FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-\(UUID().uuidString).sqlite").path,
             "--listen", "127.0.0.1:0", "--topology", fixturePath("broken-references.xml"),
         ])
@@ -109,50 +109,50 @@ import Testing
         ["nodes", "list", "--server", "not a url"],
         ["topology", "convert", "x.xml", "--to", "yaml"],
     ])
-    func badArgumentsAreRefusedWithAMessage(_ arguments: [String]) throws {
-        let result = try QonduitBinary.run(arguments)
+    func badArgumentsAreRefusedWithAMessage(_ arguments: [String]) async throws {
+        let result = try await QonduitBinary.run(arguments)
         #expect(result.status != 0)
         #expect(!result.stderr.isEmpty)
     }
 
-    @Test func clientCommandsExplainAnUnreachableController() throws {
-        let result = try QonduitBinary.run(["nodes", "list", "--server", "http://127.0.0.1:1"])
+    @Test func clientCommandsExplainAnUnreachableController() async throws {
+        let result = try await QonduitBinary.run(["nodes", "list", "--server", "http://127.0.0.1:1"])
         #expect(result.status != 0 && result.stderr.contains("cannot reach the controller"))
     }
 }
 
 @Suite struct OfflineTopologyCommandTests {
-    @Test func validateSummarisesAGoodFile() throws {
+    @Test func validateSummarisesAGoodFile() async throws {
         let file = try RepositoryPaths.exampleTopologies()[0].path
-        let result = try QonduitBinary.run(["topology", "validate", file])
+        let result = try await QonduitBinary.run(["topology", "validate", file])
         #expect(result.status == 0 && result.stdout.contains("valid qonduit topology"))
     }
 
-    @Test func validateListsEveryProblemAsFileLineMessage() throws {
+    @Test func validateListsEveryProblemAsFileLineMessage() async throws {
         let file = fixturePath("broken-references.xml")
-        let result = try QonduitBinary.run(["topology", "validate", file])
+        let result = try await QonduitBinary.run(["topology", "validate", file])
         #expect(result.status != 0)
         for line in [13, 15, 18, 24, 28] { #expect(result.stderr.contains("\(file):\(line): "), "line \(line)") }
     }
 
-    @Test func validateRefusesMissingAndHostileFiles() throws {
-        #expect(try QonduitBinary.run(["topology", "validate", "/nonexistent.xml"]).stderr.contains("cannot read"))
+    @Test func validateRefusesMissingAndHostileFiles() async throws {
+        #expect(try await QonduitBinary.run(["topology", "validate", "/nonexistent.xml"]).stderr.contains("cannot read"))
         let bomb = FileManager.default.temporaryDirectory.appendingPathComponent("bomb-\(UUID().uuidString).xml")
         try #"<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>"#.write(to: bomb, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: bomb) }
-        let result = try QonduitBinary.run(["topology", "validate", bomb.path])
+        let result = try await QonduitBinary.run(["topology", "validate", bomb.path])
         #expect(result.status != 0 && result.stderr.contains("DOCTYPE"))
     }
 
-    @Test func convertWritesAFileThatValidatesAndReadsBack() throws {
+    @Test func convertWritesAFileThatValidatesAndReadsBack() async throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("converted-\(UUID().uuidString).xml")
         defer { try? FileManager.default.removeItem(at: output) }
-        let converted = try QonduitBinary.run(["topology", "convert", fixturePath("zoo.graphml"), "--to", "qonduit", "-o", output.path])
+        let converted = try await QonduitBinary.run(["topology", "convert", fixturePath("zoo.graphml"), "--to", "qonduit", "-o", output.path])
         #expect(converted.status == 0, "\(converted.stderr)")
-        #expect(try YANGValidator.topologyProblems(try String(contentsOf: output, encoding: .utf8)).isEmpty)
-        let validated = try QonduitBinary.run(["topology", "validate", output.path])
+        #expect(try await YANGValidator.topologyProblems(try String(contentsOf: output, encoding: .utf8)).isEmpty)
+        let validated = try await QonduitBinary.run(["topology", "validate", output.path])
         #expect(validated.stdout.contains("3 nodes") && validated.stdout.contains("2 links"))
-        let graphml = try QonduitBinary.run(["topology", "convert", output.path, "--to", "graphml"])
+        let graphml = try await QonduitBinary.run(["topology", "convert", output.path, "--to", "graphml"])
         #expect(graphml.stdout.contains("<graphml"))
     }
 }

@@ -4,8 +4,8 @@ import Testing
 
 /// The controller, its agents and the CLI over TLS, with mutual authentication by certificate.
 @Suite struct TLSEndToEndTests {
-    @Test func controllerAgentsAndCLIWorkOverMutualTLSAndRefuseWhoeverLacksACertificate() throws {
-        let pki = try TestCertificates()
+    @Test func controllerAgentsAndCLIWorkOverMutualTLSAndRefuseWhoeverLacksACertificate() async throws {
+        let pki = try await TestCertificates()
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
         let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "300", "--missed-heartbeats", "10"] + pki.arguments)
         defer { controller.stop() }
@@ -17,18 +17,18 @@ import Testing
         #expect(fleet.agents.values.allSatisfy { $0.hasPrefix("https://") }, "\(fleet.agents)")
 
         // The controller configures both agents over TLS (its certificate verified by theirs, and theirs by its CA).
-        let provisioned = try QonduitBinary.run(["paths", "provision", "mad-norte", "mad-upm", "--rate", "10", "--json"] + server + pki.arguments)
+        let provisioned = try await QonduitBinary.run(["paths", "provision", "mad-norte", "mad-upm", "--rate", "10", "--json"] + server + pki.arguments)
         #expect(provisioned.status == 0 && provisioned.stdout.contains("\"state\" : \"active\""), "\(provisioned.stdout)\(provisioned.stderr)")
-        let agents = try QonduitBinary.run(["nodes", "list", "--json"] + server + pki.arguments)
+        let agents = try await QonduitBinary.run(["nodes", "list", "--json"] + server + pki.arguments)
         #expect(jsonArray(agents.stdout).filter { ["mad-norte", "mad-upm"].contains($0["id"] as? String) }.allSatisfy { $0["status"] as? String == "up" })
 
-        let noClientCertificate = try QonduitBinary.run(["nodes", "list", "--tls-ca", pki.ca] + server)
+        let noClientCertificate = try await QonduitBinary.run(["nodes", "list", "--tls-ca", pki.ca] + server)
         #expect(noClientCertificate.status != 0, "mutual TLS: a client without a certificate is refused")
-        let untrusted = try QonduitBinary.run(["nodes", "list", "--tls-cert", pki.certificate, "--tls-key", pki.key] + server)
+        let untrusted = try await QonduitBinary.run(["nodes", "list", "--tls-cert", pki.certificate, "--tls-key", pki.key] + server)
         #expect(untrusted.status != 0, "the controller's certificate is not trusted without the CA")
-        let stranger = try QonduitBinary.run(["nodes", "list", "--tls-ca", pki.ca, "--tls-cert", pki.strangerCertificate, "--tls-key", pki.strangerKey] + server)
+        let stranger = try await QonduitBinary.run(["nodes", "list", "--tls-ca", pki.ca, "--tls-cert", pki.strangerCertificate, "--tls-key", pki.strangerKey] + server)
         #expect(stranger.status != 0, "a certificate from another CA is refused")
-        let plain = try QonduitBinary.run(["nodes", "list", "--server", controller.baseURL.replacingOccurrences(of: "https:", with: "http:")])
+        let plain = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL.replacingOccurrences(of: "https:", with: "http:")])
         #expect(plain.status != 0, "no plain HTTP on a TLS port")
     }
 
@@ -37,8 +37,8 @@ import Testing
         (["serve", "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"], "cannot be read"),
         (["nodes", "list", "--tls-ca", "/etc/hostname"], "--tls-ca '/etc/hostname' "),
     ])
-    func badTLSOptionsAreRefusedNamingTheOption(_ arguments: [String], _ message: String) throws {
-        let result = try QonduitBinary.run(arguments)
+    func badTLSOptionsAreRefusedNamingTheOption(_ arguments: [String], _ message: String) async throws {
+        let result = try await QonduitBinary.run(arguments)
         #expect(result.status != 0 && result.stderr.contains(message), "\(result.stderr)")
     }
 }

@@ -19,7 +19,7 @@ import Testing
             let registration = try RegistrationAnswer.decode(Array(answer.text.utf8))
             #expect(registration == RegistrationAnswer(qkdnID: nodeA, nodeID: "a", heartbeatIntervalMs: 1_000))
             // Alone, as the agent module's data (with the node module loaded, qkd_node's mandatory id would be missing).
-            let problems = try YANGValidator.etsiProblems(answer.text, only: ["etsi-qkd-node-types.yang", "qonduit-qkd-agent.yang"])
+            let problems = try await YANGValidator.etsiProblems(answer.text, only: ["etsi-qkd-node-types.yang", "qonduit-qkd-agent.yang"])
             #expect(problems.isEmpty, "the answer is valid qonduit-qkd-agent data: \(problems)")
 
             let link = try await inventory.link("ab").value

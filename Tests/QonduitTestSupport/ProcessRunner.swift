@@ -8,8 +8,21 @@ public struct ProcessResult: Sendable {
 }
 
 public enum ProcessRunner {
+    /// Runs the program on a thread of its own and waits without holding a thread: async tests share
+    /// a pool of as many threads as there are cores (two here), and a test blocked on a child
+    /// process stalled every test alongside, for long enough to fail timing-sensitive ones.
     /// `environment` entries are added to (or replace) this process's own.
-    public static func run(_ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+    public static func run(
+        _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:]
+    ) async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runBlocking(executable, arguments, input: input, environment: environment) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String], input: Data?, environment: [String: String]) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -40,19 +53,6 @@ public enum ProcessRunner {
             stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self)
         )
-    }
-
-    /// As `run`, on a thread of its own, for a program that runs long (the API fuzzer runs for most
-    /// of a minute): `run` blocks its thread throughout, and async tests share a pool of as many
-    /// threads as there are cores, so holding one stalls every test that runs alongside.
-    public static func runOffPool(
-        _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:]
-    ) async throws -> ProcessResult {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try run(executable, arguments, input: input, environment: environment) })
-            }
-        }
     }
 
     /// The absolute path of `name` on PATH, or nil.

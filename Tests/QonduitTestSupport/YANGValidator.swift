@@ -8,10 +8,10 @@ public enum YANGValidator {
     }
 
     /// The RFC 8345 modules, as shipped by the PyPI package `pyang` (or `QONDUIT_IETF_YANG_DIR`).
-    public static func ietfModuleDirectory() throws -> String {
+    public static func ietfModuleDirectory() async throws -> String {
         if let configured = ProcessInfo.processInfo.environment["QONDUIT_IETF_YANG_DIR"] { return configured }
         guard let python = ProcessRunner.which("python3") else { throw Unavailable(description: "python3 not found") }
-        let result = try ProcessRunner.run(python, ["-c", "import sys; print(sys.prefix)"])
+        let result = try await ProcessRunner.run(python, ["-c", "import sys; print(sys.prefix)"])
         let directory = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/share/yang/modules/ietf"
         guard FileManager.default.fileExists(atPath: directory + "/ietf-network.yang") else {
             throw Unavailable(description: "RFC 8345 modules not found in \(directory): run `pip install pyang` (scripts/test does)")
@@ -21,15 +21,15 @@ public enum YANGValidator {
 
     /// Validates a topology document against RFC 8345 plus `Models/qonduit-qkd-topology.yang`.
     /// Returns yanglint's complaints, empty when the document is valid.
-    public static func topologyProblems(_ xml: String) throws -> String {
+    public static func topologyProblems(_ xml: String) async throws -> String {
         guard let yanglint = ProcessRunner.which("yanglint") else {
             throw Unavailable(description: "yanglint not found: install libyang2-tools (scripts/test does)")
         }
-        let ietf = try ietfModuleDirectory()
+        let ietf = try await ietfModuleDirectory()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-\(UUID().uuidString).xml")
         try xml.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try ProcessRunner.run(yanglint, [
+        let result = try await ProcessRunner.run(yanglint, [
             "-p", ietf, "-p", RepositoryPaths.models.path, "-t", "data",
             "\(ietf)/ietf-network.yang", "\(ietf)/ietf-network-topology.yang",
             RepositoryPaths.models.appendingPathComponent("qonduit-qkd-topology.yang").path, file.path,
@@ -49,7 +49,7 @@ public enum YANGValidator {
     public static func etsiProblems(
         _ xml: String, kind: DataKind = .data, modules directory: URL = RepositoryPaths.models,
         only names: [String] = ["etsi-qkd-node-types.yang", "etsi-qkd-sdn-node.yang", "qonduit-qkd-agent.yang"]
-    ) throws -> String {
+    ) async throws -> String {
         guard let yanglint = ProcessRunner.which("yanglint") else {
             throw Unavailable(description: "yanglint not found: install libyang2-tools (scripts/test does)")
         }
@@ -60,7 +60,7 @@ public enum YANGValidator {
         let modules = names
             .map { directory.appendingPathComponent($0).path }
             .filter { FileManager.default.fileExists(atPath: $0) }
-        let result = try ProcessRunner.run(yanglint, ["-p", directory.path, "-t", kind.rawValue] + modules + [file.path])
+        let result = try await ProcessRunner.run(yanglint, ["-p", directory.path, "-t", kind.rawValue] + modules + [file.path])
         return result.status == 0 ? "" : (result.stderr + result.stdout)
     }
 }

@@ -12,9 +12,9 @@ import Testing
     }
 
     @Test(arguments: files)
-    func everyExampleValidatesWithYanglint(_ file: URL) throws {
+    func everyExampleValidatesWithYanglint(_ file: URL) async throws {
         let xml = try String(contentsOf: file, encoding: .utf8)
-        let problems = try YANGValidator.topologyProblems(xml)
+        let problems = try await YANGValidator.topologyProblems(xml)
         #expect(problems.isEmpty, "\(file.lastPathComponent): \(problems)")
     }
 
@@ -40,10 +40,10 @@ import Testing
     }
 
     @Test(arguments: files)
-    func exportsValidateAndRoundTripExactly(_ file: URL) throws {
+    func exportsValidateAndRoundTripExactly(_ file: URL) async throws {
         let original = try TopologyReader.read([UInt8](try Data(contentsOf: file)), file: file.path).topology
         let native = TopologyWriter.write(original, as: .qonduit, comment: " round trip ")
-        #expect(try YANGValidator.topologyProblems(native).isEmpty)
+        #expect(try await YANGValidator.topologyProblems(native).isEmpty)
         for format in TopologyExportFormat.allCases {
             let text = TopologyWriter.write(original, as: format)
             let again = try TopologyReader.read(Array(text.utf8), file: "export").topology
