@@ -249,10 +249,7 @@ extension Inventory {
                 for path in rerouted { try Inventory.insertRoutes(path, db) }
             }
             let now = Inventory.now().databaseValue
-            for (change, ids) in states {
-                try db.execute(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))",
-                               arguments: [change.state.rawValue, change.reason, now, JSONText.array(ids)])
-            }
+            for (change, ids) in states { try Inventory.setStates(of: ids, change.state, reason: change.reason, at: now, db) }
             try Inventory.insertDesired(.links, links, db)
             try Inventory.insertDesired(.applications, applications, db)
             try sums.write(db)
@@ -292,8 +289,7 @@ extension Inventory {
     public func setKeyPathStates(_ ids: [QKDUUID], _ state: KeyPathState, reason: String?) async throws {
         guard !ids.isEmpty else { return }
         try await write { db in
-            let now = Self.now().databaseValue  // formatted once, not per statement
-            for id in ids { try Self.setState(of: id, state, reason: reason, at: now, db) }
+            try Self.setStates(of: ids.map(\.text), state, reason: reason, at: Self.now().databaseValue, db)
         }
     }
 
@@ -369,6 +365,12 @@ extension Inventory {
     private static func setState(of id: QKDUUID, _ state: KeyPathState, reason: String?, at time: DatabaseValue, _ db: Database) throws {
         try db.cachedStatement(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id = ?")
             .execute(arguments: [state.rawValue, reason, time, id.text])
+    }
+
+    /// Sets many paths' state and reason with one statement.
+    fileprivate static func setStates(of ids: [String], _ state: KeyPathState, reason: String?, at time: DatabaseValue, _ db: Database) throws {
+        try db.execute(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))",
+                       arguments: [state.rawValue, reason, time, JSONText.array(ids)])
     }
 
     /// Virtual links a path asked for on routes it no longer has stop being desired.
