@@ -122,16 +122,23 @@ extension Inventory {
                 SELECT EXISTS (SELECT 1 FROM link WHERE status <> 'up' OR (?1 IS NOT NULL AND coalesce(qber, 0) > ?1))
                     OR EXISTS (SELECT 1 FROM node WHERE status IN ('down', 'unreachable'))
                 """, arguments: [qberThreshold]) ?? true
-            let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM key_path WHERE state = 'degraded' OR (state = 'active' AND ((?2 AND id IN (
-                    SELECT r.key_path_id FROM reservation r JOIN link l ON l.id = r.link_id
+            // Each kind of candidate is found through an index: degraded paths by state, protected ones by
+            // the partial index on them, so that a look costs what there is to repair, not every path.
+            let brokenPaths = broken ? """
+                UNION SELECT r.key_path_id FROM reservation r JOIN link l ON l.id = r.link_id
                     WHERE l.status <> 'up' OR (?1 IS NOT NULL AND coalesce(l.qber, 0) > ?1)
-                )) OR (?2 AND id IN (
-                    SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j JOIN node n ON n.id = j.value
+                UNION SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j JOIN node n ON n.id = j.value
                     WHERE n.status IN ('down', 'unreachable')
-                )) OR (protection = 'disjoint_backup' AND (SELECT count(*) FROM key_path_route r WHERE r.key_path_id = key_path.id) < 2)))
+                """ : ""
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM key_path WHERE (state = 'degraded' OR state = 'active') AND id IN (
+                    SELECT id FROM key_path WHERE state = 'degraded'
+                    UNION SELECT id FROM key_path INDEXED BY key_path_protected WHERE protection = 'disjoint_backup' AND state = 'active'
+                        AND (SELECT count(*) FROM key_path_route r WHERE r.key_path_id = key_path.id) < 2
+                    \(brokenPaths)
+                )
                 ORDER BY created_at, id
-                """, arguments: [qberThreshold, broken])
+                """, arguments: broken ? [qberThreshold] : [])
             let paths = try Self.storedKeyPaths(ids, db)
             return ids.compactMap { paths[$0]?.value }
         }

@@ -287,6 +287,10 @@ enum InventoryMigrations {
                 try db.execute(sql: "CREATE INDEX \(table)_key_path ON \(table)(key_path_id) WHERE key_path_id IS NOT NULL")
             }
         }
+        migrator.registerMigration("v12: protected key paths indexed") { db in
+            // Repair looks for protected paths lacking a backup after every write: among them only.
+            try db.execute(sql: "CREATE INDEX key_path_protected ON key_path(state) WHERE protection = 'disjoint_backup'")
+        }
         return migrator
     }
 }
