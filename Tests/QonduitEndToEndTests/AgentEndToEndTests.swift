@@ -34,8 +34,9 @@ import Testing
 
     func json(_ text: String) -> [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:] }
 
-    /// Polls `condition` until it holds or `seconds` pass.
-    func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+    /// Polls `condition` until it holds or `seconds` pass. The bound is generous: it only costs time
+    /// when something is wrong, and the whole suite starts controllers and agent fleets at once on two cores.
+    func eventually(_ seconds: Double = 30, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try await condition() { return true }
