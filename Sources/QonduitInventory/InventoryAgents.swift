@@ -218,22 +218,21 @@ extension Inventory {
     private func setDesired(_ list: DesiredList, node: NodeID, id: QKDUUID, entry: String) async throws {
         try await write { db in
             guard try NodeRecord.exists(db, key: node.rawValue) else { throw InventoryError.nodeNotFound(node.rawValue) }
-            try Self.insertDesired(list, DesiredEntry(node: node, id: id, entry: entry), of: nil, db)
+            try Self.insertDesiredByHand(list, DesiredEntry(node: node, id: id, entry: entry), db)
         }
     }
 
-    /// Upserts one desired entry; `keyPath` is the key path that asks for it (nil: set by hand, which
-    /// leaves an entry's key path as it was).
-    static func insertDesired(_ list: DesiredList, _ entry: DesiredEntry, of keyPath: QKDUUID?, _ db: Database) throws {
+    /// Upserts one desired entry set by hand: an entry a key path asked for stays that key path's.
+    private static func insertDesiredByHand(_ list: DesiredList, _ entry: DesiredEntry, _ db: Database) throws {
         let (table, key) = list.table
         try db.cachedStatement(sql: """
-            INSERT INTO \(table) (node_id, \(key), entry, key_path_id) VALUES (?, ?, ?, ?)
-            ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry, key_path_id = coalesce(excluded.key_path_id, key_path_id)
-            """).execute(arguments: [entry.node.rawValue, entry.id.text, entry.entry, keyPath?.text])
+            INSERT INTO \(table) (node_id, \(key), entry) VALUES (?, ?, ?)
+            ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry
+            """).execute(arguments: [entry.node.rawValue, entry.id.text, entry.entry])
     }
 
-    /// Upserts many desired entries of key paths with one statement (their rows passed as one JSON
-    /// array): a re-route pass writes tens of thousands, and one statement each was most of its time.
+    /// Upserts desired entries of key paths with one statement however many (their rows passed as one
+    /// JSON array): a re-route pass writes tens of thousands, and one statement each was most of its time.
     static func insertDesired(_ list: DesiredList, _ entries: [(entry: DesiredEntry, keyPath: QKDUUID)], _ db: Database) throws {
         guard !entries.isEmpty else { return }
         let (table, key) = list.table
@@ -244,11 +243,11 @@ extension Inventory {
         }
         rows += "]"
         // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join.
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO \(table) (node_id, \(key), entry, key_path_id)
             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) WHERE true
             ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry, key_path_id = excluded.key_path_id
-            """, arguments: [rows])
+            """).execute(arguments: [rows])
     }
 
     private func removeDesired(_ list: DesiredList, node: NodeID, id: QKDUUID) async throws {

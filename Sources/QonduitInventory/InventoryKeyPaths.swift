@@ -100,10 +100,7 @@ extension Inventory {
                 UPDATE key_path SET state = 'active', reason = NULL, updated_at = ?2
                 WHERE id IN (SELECT value FROM json_each(?1)) AND (state = 'pending' OR state = 'active')
                 """, arguments: [list, Self.now().databaseValue])
-            try db.execute(sql: """
-                DELETE FROM desired_link WHERE key_path_id IS NOT NULL AND key_path_id IN (SELECT value FROM json_each(?1))
-                    AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route r WHERE r.key_path_id = desired_link.key_path_id)
-                """, arguments: [list])
+            try Self.dropDesiredLinksOffRoutes(of: list, db)
             guard returning else { return [] }
             let stored = try Self.storedKeyPaths(ids.map(\.text), db)
             return ids.compactMap { stored[$0.text] }
@@ -286,9 +283,9 @@ extension Inventory {
             sums.remove(current)
             sums.add(old)
             try sums.write(db)
-            try Self.dropDesiredLinksOffRoutes(of: old.id, db)
+            try Self.dropDesiredLinksOffRoutes(of: JSONText.array([old.id.text]), db)
             try Self.insertDesired(plan, of: old.id, db)
-            try Self.setState(of: old.id, state, reason: reason, at: Self.now().databaseValue, db)
+            try Self.setStates(of: [old.id.text], state, reason: reason, at: Self.now().databaseValue, db)
         }
     }
 
@@ -307,10 +304,7 @@ extension Inventory {
         try await write { db in
             let path = try Self.keyPath(id.text, db)
             try Self.release(path, db)
-            var sums = ReservedSums()
-            sums.remove(path)
-            try sums.write(db)
-            try Self.setState(of: id, .failed, reason: reason, at: Self.now().databaseValue, db)
+            try Self.setStates(of: [id.text], .failed, reason: reason, at: Self.now().databaseValue, db)
             return try Self.storedKeyPath(id.text, db)
         }
     }
@@ -320,9 +314,6 @@ extension Inventory {
         try await write { db in
             let path = try Self.keyPath(id, db)
             try Self.release(path, db)
-            var sums = ReservedSums()
-            sums.remove(path)
-            try sums.write(db)
             try db.execute(sql: "DELETE FROM key_path WHERE id = ?", arguments: [path.id.text])
             return path
         }
@@ -369,22 +360,19 @@ extension Inventory {
 
     // MARK: Rows
 
-    private static func setState(of id: QKDUUID, _ state: KeyPathState, reason: String?, at time: DatabaseValue, _ db: Database) throws {
-        try db.cachedStatement(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id = ?")
-            .execute(arguments: [state.rawValue, reason, time, id.text])
-    }
 
-    /// Sets many paths' state and reason with one statement.
+    /// Sets paths' state and reason with one statement, however many.
     fileprivate static func setStates(of ids: [String], _ state: KeyPathState, reason: String?, at time: DatabaseValue, _ db: Database) throws {
-        try db.execute(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))",
-                       arguments: [state.rawValue, reason, time, JSONText.array(ids)])
+        try db.cachedStatement(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))")
+            .execute(arguments: [state.rawValue, reason, time, JSONText.array(ids)])
     }
 
-    /// Virtual links a path asked for on routes it no longer has stop being desired.
-    private static func dropDesiredLinksOffRoutes(of id: QKDUUID, _ db: Database) throws {
+    /// Virtual links paths (`ids`, a JSON array) asked for on routes they no longer have stop being desired.
+    private static func dropDesiredLinksOffRoutes(of ids: String, _ db: Database) throws {
         try db.cachedStatement(sql: """
-            DELETE FROM desired_link WHERE key_path_id = ?1 AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route WHERE key_path_id = ?1)
-            """).execute(arguments: [id.text])
+            DELETE FROM desired_link WHERE key_path_id IS NOT NULL AND key_path_id IN (SELECT value FROM json_each(?1))
+                AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route r WHERE r.key_path_id = desired_link.key_path_id)
+            """).execute(arguments: [ids])
     }
 
     /// A batch's running view of reservations: `path`'s own rate given back, or taken.
@@ -457,16 +445,20 @@ extension Inventory {
 
     /// The configuration a plan asks of its nodes, recorded as desired and owned by the key path.
     private static func insertDesired(_ plan: KeyPathPlan, of keyPath: QKDUUID, _ db: Database) throws {
-        for entry in plan.links { try insertDesired(.links, entry, of: keyPath, db) }
-        for entry in plan.applications { try insertDesired(.applications, entry, of: keyPath, db) }
+        try insertDesired(.links, plan.links.map { ($0, keyPath) }, db)
+        try insertDesired(.applications, plan.applications.map { ($0, keyPath) }, db)
     }
 
-    /// Drops a path's routes (and so its reservations) and the configuration it asked of its nodes.
+    /// Drops a path's routes (and so its reservations, taken off the links' sums) and the
+    /// configuration it asked of its nodes.
     private static func release(_ path: KeyPath, _ db: Database) throws {
         // Every virtual link the path ever asked for (a re-route in progress has old and new ones).
         try db.execute(sql: "DELETE FROM desired_link WHERE key_path_id = ?", arguments: [path.id.text])
         try db.execute(sql: "DELETE FROM desired_app WHERE key_path_id = ?", arguments: [path.id.text])
         try releaseRoutes(path, db)
+        var sums = ReservedSums()
+        sums.remove(path)
+        try sums.write(db)
     }
 
     /// Drops a path's routes and, with them, their reservations (the links' sums are the caller's: `ReservedSums`).
