@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "QonduitAPITests",
             dependencies: [
-                "QonduitCore", "QonduitInventory", "QonduitAPI", "QonduitProvisioning", "QonduitTestSupport",
+                "QonduitCore", "QonduitInventory", "QonduitAPI", "QonduitProvisioning", "QonduitETSI", "QonduitTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -173,6 +173,8 @@ extension Inventory {
 
     // MARK: Desired configuration
 
+    // Entries set by hand, beside what the node's key paths ask of it (`keyPathsThrough(_:)`).
+
     /// Sets the `qkd_link` entry (configuration XML) node `node`'s agent should have for `qkdlID`.
     public func setDesiredLink(node: NodeID, qkdlID: QKDUUID, entry: String) async throws {
         try await setDesired(.links, node: node, id: qkdlID, entry: entry)
@@ -182,10 +184,9 @@ extension Inventory {
         try await removeDesired(.links, node: node, id: qkdlID)
     }
 
-    /// The entries node `node`'s agent should have, by link; `pending` marks those of key paths
-    /// still being provisioned, which provisioning pushes (or takes back) itself.
-    public func desiredLinks(of node: NodeID) async throws -> [(qkdlID: QKDUUID, entry: String, pending: Bool)] {
-        try await desired(.links, of: node).map { (qkdlID: $0.id, entry: $0.entry, pending: $0.pending) }
+    /// The entries set by hand that node `node`'s agent should have, by link.
+    public func desiredLinks(of node: NodeID) async throws -> [(qkdlID: QKDUUID, entry: String)] {
+        try await desired(.links, of: node).map { (qkdlID: $0.id, entry: $0.entry) }
     }
 
     /// Sets the `qkd_app` entry (configuration XML) node `node`'s agent should have for `appID`.
@@ -197,9 +198,9 @@ extension Inventory {
         try await removeDesired(.applications, node: node, id: appID)
     }
 
-    /// The applications node `node`'s agent should have, by app_id; `pending` as for links.
-    public func desiredApplications(of node: NodeID) async throws -> [(appID: QKDUUID, entry: String, pending: Bool)] {
-        try await desired(.applications, of: node).map { (appID: $0.id, entry: $0.entry, pending: $0.pending) }
+    /// The applications set by hand that node `node`'s agent should have, by app_id.
+    public func desiredApplications(of node: NodeID) async throws -> [(appID: QKDUUID, entry: String)] {
+        try await desired(.applications, of: node).map { (appID: $0.id, entry: $0.entry) }
     }
 
     /// The lists of an agent's configuration the controller owns, each in a table of its own.
@@ -218,36 +219,12 @@ extension Inventory {
     private func setDesired(_ list: DesiredList, node: NodeID, id: QKDUUID, entry: String) async throws {
         try await write { db in
             guard try NodeRecord.exists(db, key: node.rawValue) else { throw InventoryError.nodeNotFound(node.rawValue) }
-            try Self.insertDesiredByHand(list, DesiredEntry(node: node, id: id, entry: entry), db)
+            let (table, key) = list.table
+            try db.execute(sql: """
+                INSERT INTO \(table) (node_id, \(key), entry) VALUES (?, ?, ?)
+                ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry
+                """, arguments: [node.rawValue, id.text, entry])
         }
-    }
-
-    /// Upserts one desired entry set by hand: an entry a key path asked for stays that key path's.
-    private static func insertDesiredByHand(_ list: DesiredList, _ entry: DesiredEntry, _ db: Database) throws {
-        let (table, key) = list.table
-        try db.cachedStatement(sql: """
-            INSERT INTO \(table) (node_id, \(key), entry) VALUES (?, ?, ?)
-            ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry
-            """).execute(arguments: [entry.node.rawValue, entry.id.text, entry.entry])
-    }
-
-    /// Upserts desired entries of key paths with one statement however many (their rows passed as one
-    /// JSON array): a re-route pass writes tens of thousands, and one statement each was most of its time.
-    static func insertDesired(_ list: DesiredList, _ entries: [(entry: DesiredEntry, keyPath: QKDUUID)], _ db: Database) throws {
-        guard !entries.isEmpty else { return }
-        let (table, key) = list.table
-        var rows = "["
-        for (index, (entry, keyPath)) in entries.enumerated() {
-            if index > 0 { rows += "," }
-            rows += "[\(JSONText.string(entry.node.rawValue)),\"\(entry.id.text)\",\(JSONText.string(entry.entry)),\"\(keyPath.text)\"]"
-        }
-        rows += "]"
-        // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join.
-        try db.cachedStatement(sql: """
-            INSERT INTO \(table) (node_id, \(key), entry, key_path_id)
-            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) WHERE true
-            ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry, key_path_id = excluded.key_path_id
-            """).execute(arguments: [rows])
     }
 
     private func removeDesired(_ list: DesiredList, node: NodeID, id: QKDUUID) async throws {
@@ -257,15 +234,11 @@ extension Inventory {
         }
     }
 
-    private func desired(_ list: DesiredList, of node: NodeID) async throws -> [(id: QKDUUID, entry: String, pending: Bool)] {
+    private func desired(_ list: DesiredList, of node: NodeID) async throws -> [(id: QKDUUID, entry: String)] {
         let (table, key) = list.table
         return try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT d.\(key) AS id, d.entry, coalesce(k.state = 'pending', 0) AS pending
-                FROM \(table) d LEFT JOIN key_path k ON k.id = d.key_path_id
-                WHERE d.node_id = ? ORDER BY d.\(key)
-                """, arguments: [node.rawValue])
-                .compactMap { row in QKDUUID(row["id"] as String).map { ($0, row["entry"] as String, row["pending"] as Bool) } }
+            try Row.fetchAll(db, sql: "SELECT \(key) AS id, entry FROM \(table) WHERE node_id = ? ORDER BY \(key)", arguments: [node.rawValue])
+                .compactMap { row in QKDUUID(row["id"] as String).map { ($0, row["entry"] as String) } }
         }
     }
 

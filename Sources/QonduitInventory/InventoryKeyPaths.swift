@@ -2,31 +2,16 @@ import Foundation
 import GRDB
 public import QonduitCore
 
-/// What provisioning decided for a new key path, worked out inside the transaction that reserves it:
-/// its routes, and the configuration each node's agent must be given (as desired entries).
-public struct KeyPathPlan: Sendable {
-    public var routes: [KeyPathRoute]
-    public var links: [DesiredEntry]
-    public var applications: [DesiredEntry]
-
-    public init(routes: [KeyPathRoute], links: [DesiredEntry], applications: [DesiredEntry]) {
-        self.routes = routes
-        self.links = links
-        self.applications = applications
-    }
-}
-
-/// One entry of a node agent's configuration (a `qkd_link` or `qkd_app` document) the controller owns.
-public struct DesiredEntry: Sendable, Equatable {
-    public var node: NodeID
-    public var id: QKDUUID
-    public var entry: String
-
-    public init(node: NodeID, id: QKDUUID, entry: String) {
-        self.node = node
-        self.id = id
-        self.entry = entry
-    }
+/// What a node's agent is asked to hold for key paths, read for the reconciler.
+public struct KeyPathsAtNode: Sendable {
+    /// Active and degraded paths with a route through the node: their configuration there is desired.
+    public var settled: [KeyPath]
+    /// Entries (virtual links and applications, by id) provisioning is still putting on the node or
+    /// taking off it: those of pending paths, and the virtual links of retiring routes. The
+    /// reconciler neither puts nor removes them.
+    public var inProgress: Set<QKDUUID>
+    /// The GS QKD 015 id of every node the settled paths run through.
+    public var qkdnIDs: [NodeID: QKDUUID]
 }
 
 /// Which key paths to list.
@@ -50,12 +35,12 @@ extension Inventory {
     /// what it returns is given each path's position and the rate already reserved on each link (by
     /// those before it too), and chooses routes that fit; every link's reservations are checked again
     /// against its key rate before anything is written. Writers are serialised, so admission is exact however many requests arrive at once.
-    /// Each path is stored `pending`, with the configuration its nodes need recorded as desired. A
+    /// Each path is stored `pending` (the configuration its nodes need follows from its routes). A
     /// path that cannot be planned or admitted gets its error and leaves nothing behind; the others
     /// are reserved all the same.
     public func reserveKeyPaths(
-        _ paths: [KeyPath], plan: @Sendable (Topology) -> (_ position: Int, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan
-    ) async throws -> [Result<(KeyPath, KeyPathPlan), any Error>] {
+        _ paths: [KeyPath], plan: @Sendable (Topology) -> (_ position: Int, _ reservedBps: [LinkID: Double]) throws -> [KeyPathRoute]
+    ) async throws -> [Result<KeyPath, any Error>] {
         try await write { db in
             var (topology, reserved) = try Self.network(db)
             let links = Self.byID(topology.links)
@@ -64,19 +49,17 @@ extension Inventory {
             var sums = ReservedSums()
             let results = paths.enumerated().map { position, draft in
                 Result {
-                    let decided = try planned(position, reserved)
                     var path = draft
-                    path.routes = decided.routes
+                    path.routes = try planned(position, reserved)
                     path.state = .pending
                     try Self.checkAdmission(path, links: links, reserved: reserved)
                     try db.inSavepoint {
                         try Self.insert(path, at: now, db)
-                        try Self.insertDesired(decided, of: path.id, db)
                         return .commit
                     }
                     Self.take(path, into: &reserved)
                     sums.add(path)
-                    return (path, decided)
+                    return path
                 }
             }
             try sums.write(db)
@@ -86,9 +69,9 @@ extension Inventory {
 
     /// Moves pending key paths to `active` (every node confirmed), in one transaction, and returns
     /// them as stored (`returning` false reads none back: a re-route pass over thousands only counts
-    /// them); a path no longer pending (deleted or failed meanwhile) is left as it is. Virtual links of
-    /// routes a re-route replaced stop being desired in the same transaction (so also when a re-route
-    /// is finished after a restart).
+    /// them); a path no longer pending (deleted or failed meanwhile) is left as it is. The routes a
+    /// re-route replaced stop being retired in the same transaction (so also when a re-route is
+    /// finished after a restart): from then on, their virtual links are strays to the reconciler.
     @discardableResult
     public func activateKeyPaths(_ ids: [QKDUUID], returning: Bool = true) async throws -> [Stored<KeyPath>] {
         guard !ids.isEmpty else { return [] }
@@ -100,7 +83,7 @@ extension Inventory {
                 UPDATE key_path SET state = 'active', reason = NULL, updated_at = ?2
                 WHERE id IN (SELECT value FROM json_each(?1)) AND (state = 'pending' OR state = 'active')
                 """, arguments: [list, Self.now().databaseValue])
-            try Self.dropDesiredLinksOffRoutes(of: list, db)
+            try Self.forgetRetiringRoutes(of: list, db)
             guard returning else { return [] }
             let stored = try Self.storedKeyPaths(ids.map(\.text), db)
             return ids.compactMap { stored[$0.text] }
@@ -143,9 +126,9 @@ extension Inventory {
 
     /// What re-routing did to one key path.
     public enum RerouteOutcome: Sendable {
-        /// New routes are reserved and desired (the old ones stay desired until activation: make
-        /// before break); `new` is `pending`, or still `active` when it kept a configured route as primary.
-        case rerouted(old: KeyPath, new: KeyPath, plan: KeyPathPlan)
+        /// New routes are reserved (the old ones are kept as retiring until activation: make before
+        /// break); `new` is `pending`, or still `active` when it kept a configured route as primary.
+        case rerouted(old: KeyPath, new: KeyPath)
         /// No route fits: the path keeps its routes and is `degraded` with this reason.
         case degraded(KeyPath, reason: String)
         /// No route fits, and the path is left as it was.
@@ -162,7 +145,7 @@ extension Inventory {
     /// when `unroutable` says nil.
     public func rerouteKeyPaths(
         _ requests: [(id: QKDUUID, reason: String)],
-        plan: @Sendable (Topology) -> (KeyPath, _ reservedBps: [LinkID: Double]) throws -> KeyPathPlan,
+        plan: @Sendable (Topology) -> (KeyPath, _ reservedBps: [LinkID: Double]) throws -> [KeyPathRoute],
         unroutable: @Sendable (KeyPath, any Error) -> String?
     ) async throws -> [RerouteOutcome] {
         try await write { db in
@@ -180,11 +163,9 @@ extension Inventory {
                     continue
                 }
                 Self.giveBack(old, from: &reserved)
-                let decided: KeyPathPlan
                 var new = old
                 do {
-                    decided = try planned(old, reserved)
-                    new.routes = decided.routes
+                    new.routes = try planned(old, reserved)
                     try Self.checkAdmission(new, links: links, reserved: reserved)
                 } catch {
                     Self.take(old, into: &reserved)
@@ -209,11 +190,10 @@ extension Inventory {
                 ])))
                 writes.rerouted.append(new)
                 writes.states[StateChange(state: new.state, reason: reason), default: []].append(id.text)
-                writes.links += decided.links.map { ($0, id) }
-                writes.applications += decided.applications.map { ($0, id) }
+                writes.retiring += Self.retiring(old, new)
                 writes.sums.remove(old)
                 writes.sums.add(new)
-                outcomes.append(.rerouted(old: old, new: new, plan: decided))
+                outcomes.append(.rerouted(old: old, new: new))
             }
             try writes.apply(db)
             return outcomes
@@ -234,8 +214,8 @@ extension Inventory {
         /// Paths with new routes (their old ones go).
         var rerouted: [KeyPath] = []
         var states: [StateChange: [String]] = [:]
-        var links: [(entry: DesiredEntry, keyPath: QKDUUID)] = []
-        var applications: [(entry: DesiredEntry, keyPath: QKDUUID)] = []
+        /// Old routes whose virtual links stay on their nodes until the new ones are active.
+        var retiring: [RetiringRoute] = []
         var sums = ReservedSums()
 
         func apply(_ db: Database) throws {
@@ -254,18 +234,16 @@ extension Inventory {
             }
             let now = Inventory.now().databaseValue
             for (change, ids) in states { try Inventory.setStates(of: ids, change.state, reason: change.reason, at: now, db) }
-            try Inventory.insertDesired(.links, links, db)
-            try Inventory.insertDesired(.applications, applications, db)
+            try Inventory.insertRetiring(retiring, db)
             try sums.write(db)
         }
     }
 
     /// Puts a re-routed path back on the routes it had (`old`), when its new ones could not be
-    /// configured: the new routes' reservations and desired entries go, the old ones come back, and
-    /// the path takes `state` with `reason`; `plan` is the old routes' configuration (the application
-    /// entry goes back to naming them). Throws `overReservation` when the old routes' rate was
+    /// configured: the new routes' reservations go, the old ones come back (no longer retiring), and
+    /// the path takes `state` with `reason`. Throws `overReservation` when the old routes' rate was
     /// taken meanwhile (the caller then fails the path).
-    public func restoreRoutes(of old: KeyPath, plan: KeyPathPlan, state: KeyPathState, reason: String?) async throws {
+    public func restoreRoutes(of old: KeyPath, state: KeyPathState, reason: String?) async throws {
         try await write { db in
             let current = try Self.keyPath(old.id.text, db)
             var (topology, reserved) = try Self.network(db)
@@ -283,8 +261,7 @@ extension Inventory {
             sums.remove(current)
             sums.add(old)
             try sums.write(db)
-            try Self.dropDesiredLinksOffRoutes(of: JSONText.array([old.id.text]), db)
-            try Self.insertDesired(plan, of: old.id, db)
+            try Self.forgetRetiringRoutes(of: JSONText.array([old.id.text]), db)
             try Self.setStates(of: [old.id.text], state, reason: reason, at: Self.now().databaseValue, db)
         }
     }
@@ -297,8 +274,8 @@ extension Inventory {
         }
     }
 
-    /// Marks a key path `failed` with `reason`, releasing its reservations and the configuration it
-    /// asked of its nodes, in one transaction; returns it as stored.
+    /// Marks a key path `failed` with `reason`, releasing its reservations (and so the configuration
+    /// it asked of its nodes), in one transaction; returns it as stored.
     @discardableResult
     public func failKeyPath(_ id: QKDUUID, reason: String) async throws -> Stored<KeyPath> {
         try await write { db in
@@ -309,7 +286,7 @@ extension Inventory {
         }
     }
 
-    /// Deletes a key path, its reservations and its desired configuration; returns it as it was.
+    /// Deletes a key path and its reservations; returns it as it was.
     public func deleteKeyPath(_ id: String) async throws -> KeyPath {
         try await write { db in
             let path = try Self.keyPath(id, db)
@@ -353,6 +330,54 @@ extension Inventory {
         }
     }
 
+    /// The key paths through `node`, as its agent's configuration follows from them.
+    public func keyPathsThrough(_ node: NodeID) async throws -> KeyPathsAtNode {
+        try await database.read { db in
+            // A route's nodes are its links' ends: the node's links lead, by index, to the paths over them.
+            let ids = try String.fetchAll(db, sql: """
+                SELECT DISTINCT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_a = ?1
+                UNION SELECT DISTINCT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_b = ?1
+                """, arguments: [node.rawValue])
+            let paths = try Self.storedKeyPaths(ids, db).values.map(\.value)
+            var settled: [KeyPath] = [], inProgress = Set<QKDUUID>(), nodes = Set<NodeID>()
+            for path in paths {
+                switch path.state {
+                case .pending:
+                    inProgress.formUnion(path.routes.map(\.qkdlID))
+                    inProgress.insert(path.appID)
+                case .active, .degraded:
+                    settled.append(path)
+                    for route in path.routes { nodes.formUnion(route.nodes) }
+                case .failed:
+                    break
+                }
+            }
+            // Retiring routes are few, and only while a re-route is being configured.
+            inProgress.formUnion(try String.fetchAll(db, sql: """
+                SELECT qkdl_id FROM retiring_route WHERE EXISTS (SELECT 1 FROM json_each(retiring_route.nodes) WHERE value = ?)
+                """, arguments: [node.rawValue]).compactMap(QKDUUID.init))
+            return KeyPathsAtNode(
+                settled: settled.sorted { $0.id.text < $1.id.text }, inProgress: inProgress, qkdnIDs: try Self.qkdnIDs(of: nodes, db)
+            )
+        }
+    }
+
+    /// The GS QKD 015 id of each of `nodes` (those not in the inventory are left out).
+    public func qkdnIDs(of nodes: Set<NodeID>) async throws -> [NodeID: QKDUUID] {
+        try await database.read { db in try Self.qkdnIDs(of: nodes, db) }
+    }
+
+    private static func qkdnIDs(of nodes: Set<NodeID>, _ db: Database) throws -> [NodeID: QKDUUID] {
+        guard !nodes.isEmpty else { return [:] }
+        var ids: [NodeID: QKDUUID] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, qkdn_id FROM node WHERE id IN (SELECT value FROM json_each(?))",
+                                       arguments: [JSONText.array(nodes.map(\.rawValue))])
+        while let row = try rows.next() {
+            if let node = try? NodeID(row["id"] as String), let qkdn = QKDUUID(row["qkdn_id"] as String) { ids[node] = qkdn }
+        }
+        return ids
+    }
+
     /// The rate reserved on each link with reservations, bit/s.
     public func reservedBps() async throws -> [LinkID: Double] {
         try await database.read { db in try Self.reservedBps(db) }
@@ -367,12 +392,33 @@ extension Inventory {
             .execute(arguments: [state.rawValue, reason, time, JSONText.array(ids)])
     }
 
-    /// Virtual links paths (`ids`, a JSON array) asked for on routes they no longer have stop being desired.
-    private static func dropDesiredLinksOffRoutes(of ids: String, _ db: Database) throws {
+    /// A route a re-route replaced, whose virtual links stay on its nodes until the path is active on
+    /// its new routes: the reconciler leaves them alone meanwhile.
+    struct RetiringRoute {
+        var keyPath: QKDUUID
+        var route: KeyPathRoute
+    }
+
+    /// The routes of `old` that `new` no longer has.
+    private static func retiring(_ old: KeyPath, _ new: KeyPath) -> [RetiringRoute] {
+        let kept = Set(new.routes.map(\.qkdlID))
+        return old.routes.filter { !kept.contains($0.qkdlID) }.map { RetiringRoute(keyPath: old.id, route: $0) }
+    }
+
+    /// Records retiring routes with one statement however many.
+    private static func insertRetiring(_ routes: [RetiringRoute], _ db: Database) throws {
+        guard !routes.isEmpty else { return }
+        let rows = "[" + routes.map { "[\"\($0.keyPath.text)\",\"\($0.route.qkdlID.text)\",\(jsonList($0.route.nodes.map(\.rawValue)))]" }
+            .joined(separator: ",") + "]"
+        // A path re-routed again before it was active still retires its first routes.
         try db.cachedStatement(sql: """
-            DELETE FROM desired_link WHERE key_path_id IS NOT NULL AND key_path_id IN (SELECT value FROM json_each(?1))
-                AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route r WHERE r.key_path_id = desired_link.key_path_id)
-            """).execute(arguments: [ids])
+            INSERT OR IGNORE INTO retiring_route (key_path_id, qkdl_id, nodes) SELECT value ->> 0, value ->> 1, value -> 2 FROM json_each(?)
+            """).execute(arguments: [rows])
+    }
+
+    /// The retiring routes of paths (`ids`, a JSON array) are retired: their virtual links are strays from now on.
+    private static func forgetRetiringRoutes(of ids: String, _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM retiring_route WHERE key_path_id IN (SELECT value FROM json_each(?))").execute(arguments: [ids])
     }
 
     /// A batch's running view of reservations: `path`'s own rate given back, or taken.
@@ -443,18 +489,10 @@ extension Inventory {
         }
     }
 
-    /// The configuration a plan asks of its nodes, recorded as desired and owned by the key path.
-    private static func insertDesired(_ plan: KeyPathPlan, of keyPath: QKDUUID, _ db: Database) throws {
-        try insertDesired(.links, plan.links.map { ($0, keyPath) }, db)
-        try insertDesired(.applications, plan.applications.map { ($0, keyPath) }, db)
-    }
-
-    /// Drops a path's routes (and so its reservations, taken off the links' sums) and the
-    /// configuration it asked of its nodes.
+    /// Drops a path's routes (and so its reservations, taken off the links' sums, and the
+    /// configuration it asked of its nodes), retiring ones included.
     private static func release(_ path: KeyPath, _ db: Database) throws {
-        // Every virtual link the path ever asked for (a re-route in progress has old and new ones).
-        try db.execute(sql: "DELETE FROM desired_link WHERE key_path_id = ?", arguments: [path.id.text])
-        try db.execute(sql: "DELETE FROM desired_app WHERE key_path_id = ?", arguments: [path.id.text])
+        try forgetRetiringRoutes(of: JSONText.array([path.id.text]), db)
         try releaseRoutes(path, db)
         var sums = ReservedSums()
         sums.remove(path)

@@ -291,6 +291,42 @@ enum InventoryMigrations {
             // Repair looks for protected paths lacking a backup after every write: among them only.
             try db.execute(sql: "CREATE INDEX key_path_protected ON key_path(state) WHERE protection = 'disjoint_backup'")
         }
+        migrator.registerMigration("v13: key-path configuration derived from routes") { db in
+            // What a key path asks of its nodes follows from its routes and its nodes' qkdn_id, and is
+            // worked out when it is pushed or reconciled: storing it as XML was most of a re-route pass's
+            // writes. Only the routes a re-route replaced need a record until the path is active on its
+            // new ones (make before break), so that the reconciler leaves their virtual links alone.
+            try db.execute(sql: """
+                CREATE TABLE retiring_route (
+                    key_path_id TEXT NOT NULL REFERENCES key_path(id) ON DELETE CASCADE,
+                    qkdl_id TEXT NOT NULL CHECK (length(qkdl_id) = 36),
+                    nodes TEXT NOT NULL,
+                    PRIMARY KEY (key_path_id, qkdl_id)
+                ) STRICT, WITHOUT ROWID
+                """)
+            // The virtual links a re-route in progress still desired are its retiring routes.
+            try db.execute(sql: """
+                INSERT INTO retiring_route (key_path_id, qkdl_id, nodes)
+                SELECT key_path_id, qkdl_id, json_group_array(node_id) FROM desired_link d
+                WHERE key_path_id IS NOT NULL
+                    AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route r WHERE r.key_path_id = d.key_path_id)
+                GROUP BY key_path_id, qkdl_id
+                """)
+            // The desired tables keep the entries set by hand.
+            for (table, key) in [("desired_link", "qkdl_id"), ("desired_app", "app_id")] {
+                try db.execute(sql: """
+                    CREATE TABLE \(table)_new (
+                        node_id TEXT NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                        \(key) TEXT NOT NULL CHECK (length(\(key)) = 36),
+                        entry TEXT NOT NULL,
+                        UNIQUE (node_id, \(key))
+                    ) STRICT
+                    """)
+                try db.execute(sql: "INSERT INTO \(table)_new (node_id, \(key), entry) SELECT node_id, \(key), entry FROM \(table) WHERE key_path_id IS NULL")
+                try db.execute(sql: "DROP TABLE \(table)")
+                try db.execute(sql: "ALTER TABLE \(table)_new RENAME TO \(table)")
+            }
+        }
         return migrator
     }
 }

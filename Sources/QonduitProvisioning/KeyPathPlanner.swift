@@ -3,8 +3,7 @@ import QonduitETSI
 import QonduitInventory
 import QonduitPathEngine
 
-/// Chooses key paths' routes on one state of the network (spare rate after every reservation) and
-/// writes the GS QKD 015 configuration their nodes need. One planner serves a whole batch or re-route
+/// Chooses key paths' routes on one state of the network (spare rate after every reservation). One planner serves a whole batch or re-route
 /// pass: what depends on the network alone is worked out once, and a route proven shortest is reused
 /// for every later path with the same ends and constraints while it has the rate to spare.
 struct KeyPathPlanner {
@@ -33,15 +32,24 @@ struct KeyPathPlanner {
         workspace = SearchWorkspace(for: unreserved.graph)
     }
 
-    /// Routes for `path` as `request` asks, and the configuration they need on their nodes.
-    mutating func plan(_ path: KeyPath, _ request: KeyPathRequest, reservedBps: [LinkID: Double]) throws(ProvisioningError) -> KeyPathPlan {
-        var routed = path
+    /// Routes for a path as `request` asks, through nodes that can all be configured.
+    mutating func plan(_ request: KeyPathRequest, reservedBps: [LinkID: Double]) throws(ProvisioningError) -> [KeyPathRoute] {
+        let planned: [KeyPathRoute]
         do throws(PathComputationError) {
-            routed.routes = try routes(for: request, reservedBps: reservedBps) { .random() }
+            planned = try routes(for: request, reservedBps: reservedBps) { .random() }
         } catch {
             throw .unroutable(error)
         }
-        return try configuration(of: routed)
+        return try identified(planned)
+    }
+
+    /// `routes`, once every node of them is known to have a GS QKD 015 id (their configuration names
+    /// nodes by it: see `KeyPathConfiguration`).
+    func identified(_ routes: [KeyPathRoute]) throws(ProvisioningError) -> [KeyPathRoute] {
+        for route in routes {
+            for node in route.nodes where qkdnIDs[node] == nil { throw .unidentifiedNode(node) }
+        }
+        return routes
     }
 
     /// Routes for `request` with rate to spare on every link and every node available, or the reason there are none.
@@ -122,7 +130,7 @@ struct KeyPathPlanner {
     /// The ids of the entries a node holds for a key path.
     typealias Placed = (links: [QKDUUID], applications: [QKDUUID])
 
-    /// Which entries `path` puts on which node, as `configuration(of:topology:)` places them: each
+    /// Which entries `path` puts on which node, as `KeyPathConfiguration` places them: each
     /// route's virtual link on every node of the route, the application (`withApplication`) at the ends.
     static func placement(of path: KeyPath, withApplication: Bool = true) -> [NodeID: Placed] {
         var placed: [NodeID: Placed] = [:]
@@ -141,45 +149,5 @@ struct KeyPathPlanner {
             let links = placed.links.filter { !routes.contains($0) }
             return links.isEmpty ? nil : (links, [])
         }
-    }
-
-    /// The configuration of `path` on its nodes: on every node of each route the route's virtual
-    /// link (`VIRT`, this node as its local end, previous and next hop, bandwidth); at the two ends the application backed by
-    /// those virtual links, when the request named one.
-    func configuration(of path: KeyPath) throws(ProvisioningError) -> KeyPathPlan {
-        func qkdn(_ node: NodeID) throws(ProvisioningError) -> QKDUUID {
-            guard let id = qkdnIDs[node] else { throw .unidentifiedNode(node) }
-            return id
-        }
-        let source = try qkdn(path.source), destination = try qkdn(path.destination)
-        var links: [DesiredEntry] = []
-        for route in path.routes {
-            for (index, node) in route.nodes.enumerated() {
-                // Each node describes the virtual link from where it stands: itself as the local end,
-                // the far end of the key path as the remote one.
-                let here = try qkdn(node)
-                let link = ETSILink(
-                    id: route.qkdlID, enabled: true, local: .init(nodeID: here),
-                    remote: .init(nodeID: node == path.destination ? source : destination), type: .virtual,
-                    applications: path.hasApplication ? [path.appID] : [],
-                    virtualPreviousHop: index > 0 ? try qkdn(route.nodes[index - 1]) : nil,
-                    virtualNextHops: index + 1 < route.nodes.count ? [try qkdn(route.nodes[index + 1])] : [],
-                    virtualBandwidthBps: UInt32(route.rateBps.rounded(.up))
-                )
-                links.append(DesiredEntry(node: node, id: route.qkdlID, entry: link.encodedEntry()))
-            }
-        }
-        var applications: [DesiredEntry] = []
-        if path.hasApplication {
-            for (end, local, remote) in [(path.source, source, destination), (path.destination, destination, source)] {
-                let application = ETSIApplication(
-                    id: path.appID, type: .client, serverAppID: path.serverAppID, clientAppIDs: path.clientAppID.map { [$0] } ?? [],
-                    qos: .init(maxBandwidthBps: UInt32(path.rateBps.rounded(.up)), minBandwidthBps: UInt32(path.rateBps.rounded(.down))),
-                    backingLinkIDs: path.routes.map(\.qkdlID), localNodeID: local, remoteNodeID: remote
-                )
-                applications.append(DesiredEntry(node: end, id: path.appID, entry: application.encodedEntry()))
-            }
-        }
-        return KeyPathPlan(routes: path.routes, links: links, applications: applications)
     }
 }

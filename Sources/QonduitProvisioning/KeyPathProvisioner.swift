@@ -1,6 +1,7 @@
 public import Logging
 public import QonduitCore
 public import QonduitInventory
+import QonduitETSI
 import QonduitPathEngine
 
 /// Provisions key paths: reserves the rate (one transaction, exact under concurrency), configures
@@ -43,9 +44,9 @@ public final class KeyPathProvisioner: Sendable {
     private func provision(_ requests: [(draft: KeyPath, request: KeyPathRequest)]) async throws -> [Result<Stored<KeyPath>, any Error>] {
         let reservations = try await inventory.reserveKeyPaths(requests.map(\.draft)) { [qberThreshold] topology in
             var planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
-            return { position, reserved in try planner.plan(requests[position].draft, requests[position].request, reservedBps: reserved) }
+            return { position, reserved in try planner.plan(requests[position].request, reservedBps: reserved) }
         }
-        let reserved = reservations.compactMap { try? $0.get() }.map { Configuration(path: $0.0, plan: $0.1) }
+        let reserved = reservations.compactMap { try? $0.get() }.map { Configuration(path: $0) }
         let stored: [QKDUUID: Stored<KeyPath>]
         do {
             stored = Dictionary(try await configure(reserved).map { ($0.value.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -124,7 +125,7 @@ public final class KeyPathProvisioner: Sendable {
             var rerouted: [Configuration] = []
             for result in outcomes {
                 switch result {
-                case .rerouted(let old, let new, let plan): rerouted.append(Configuration(path: new, plan: plan, retiring: old))
+                case .rerouted(let old, let new): rerouted.append(Configuration(path: new, retiring: old))
                 case .degraded(let old, let reason):
                     if old.state != .degraded || old.reason != reason {
                         logger.warning("key path degraded", metadata: ["key_path": "\(old.id)", "reason": "\(reason)"])
@@ -163,13 +164,13 @@ public final class KeyPathProvisioner: Sendable {
             var planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
             let lengths = Dictionary(topology.links.map { ($0.id, $0.lengthKm) }, uniquingKeysWith: { first, _ in first })
             return { old, reserved in
-                let plan = try planner.plan(old, Self.request(of: old), reservedBps: reserved)
-                guard Self.weight(of: plan.routes, old, lengths) < Self.weight(of: old.routes, old, lengths) - 1e-9 else { throw NoBetterRoute() }
-                return plan
+                let routes = try planner.plan(Self.request(of: old), reservedBps: reserved)
+                guard Self.weight(of: routes, old, lengths) < Self.weight(of: old.routes, old, lengths) - 1e-9 else { throw NoBetterRoute() }
+                return routes
             }
         }, unroutable: { _, _ in nil })
         var moving: [Configuration] = []
-        for case .rerouted(let old, let new, let plan) in outcomes { moving.append(Configuration(path: new, plan: plan, retiring: old, fallback: .active)) }
+        for case .rerouted(let old, let new) in outcomes { moving.append(Configuration(path: new, retiring: old, fallback: .active)) }
         let configured = try await configure(moving)
         // Moved: active on the new routes. The rest were refused by a node: back on their old routes, or failed.
         let planned = Dictionary(moving.map { ($0.path.id, $0.path.routes.map(\.qkdlID)) }, uniquingKeysWith: { first, _ in first })
@@ -220,9 +221,9 @@ public final class KeyPathProvisioner: Sendable {
     /// to be had, runs unprotected on the route that stands until a later pass finds one).
     static func replan(
         _ old: KeyPath, planner: inout KeyPathPlanner, usable: Usability, reservedBps: [LinkID: Double]
-    ) throws -> KeyPathPlan {
+    ) throws -> [KeyPathRoute] {
         guard old.protection == .disjointBackup, let standing = old.routes.first(where: { usable.problems(of: [$0]).isEmpty }) else {
-            return try planner.plan(old, request(of: old), reservedBps: reservedBps)
+            return try planner.plan(request(of: old), reservedBps: reservedBps)
         }
         var kept = standing
         kept.role = .primary
@@ -233,16 +234,16 @@ public final class KeyPathProvisioner: Sendable {
         backupRequest.protection = .none
         backupRequest.excludeNodes.formUnion(kept.nodes.dropFirst().dropLast())
         backupRequest.excludeLinks.formUnion(kept.links)
-        var routed = old
         if let backup = try? planner.routes(for: backupRequest, reservedBps: reserved, newID: { .random() }).first {
-            routed.routes = [kept, KeyPathRoute(role: .backup, nodes: backup.nodes, links: backup.links, rateBps: old.rateBps, qkdlID: backup.qkdlID)]
+            return try planner.identified([
+                kept, KeyPathRoute(role: .backup, nodes: backup.nodes, links: backup.links, rateBps: old.rateBps, qkdlID: backup.qkdlID),
+            ])
         } else if old.routes.count == 1 && old.routes[0].qkdlID == kept.qkdlID {
             // Still no backup to be had: nothing changes (the caller leaves the path as it is).
             throw ProvisioningError.unroutable(.noPath(source: old.source, destination: old.destination, reason: "no node-disjoint backup route"))
         } else {
-            routed.routes = [kept]  // unprotected, but the key flows on the route that stood
+            return [kept]  // unprotected, but the key flows on the route that stood
         }
-        return try planner.configuration(of: routed)
     }
 
     /// The request a stored path was provisioned with.
@@ -257,7 +258,6 @@ public final class KeyPathProvisioner: Sendable {
     /// A reserved path to configure on its nodes, and the routes it is leaving when re-routed.
     struct Configuration: Sendable {
         var path: KeyPath
-        var plan: KeyPathPlan
         var retiring: KeyPath?
         /// What a re-routed path becomes when its new routes cannot be configured: back on its old
         /// routes, `active` when they still work (re-optimisation) or `degraded` when they do not (repair).
@@ -268,8 +268,8 @@ public final class KeyPathProvisioner: Sendable {
     }
 
     /// Configures every node of a reserved path; activates it, or rolls back and fails it.
-    func configure(_ path: KeyPath, _ plan: KeyPathPlan, retiring old: KeyPath? = nil) async throws -> Stored<KeyPath> {
-        try await configure([Configuration(path: path, plan: plan, retiring: old)])[0]
+    func configure(_ path: KeyPath, retiring old: KeyPath? = nil) async throws -> Stored<KeyPath> {
+        try await configure([Configuration(path: path, retiring: old)])[0]
     }
 
     /// Configures reserved paths on their nodes, all at once: one request per node carries every
@@ -279,18 +279,24 @@ public final class KeyPathProvisioner: Sendable {
     /// Returns the paths as stored, in the batch's order; with `returningActive` false, only the failed ones.
     func configure(_ batch: [Configuration], returningActive: Bool = true) async throws -> [Stored<KeyPath>] {
         guard !batch.isEmpty else { return [] }
-        var byNode: [NodeID: (links: [DesiredEntry], applications: [DesiredEntry])] = [:]
-        for item in batch {
-            let kept = item.kept
-            for entry in item.plan.links where !kept.contains(entry.id) { byNode[entry.node, default: ([], [])].links.append(entry) }
-            for entry in item.plan.applications { byNode[entry.node, default: ([], [])].applications.append(entry) }
-        }
         let started = ContinuousClock.now
+        // The entries follow from the paths' routes, worked out here rather than stored.
+        let qkdnIDs = try await inventory.qkdnIDs(of: Set(batch.flatMap { $0.path.routes.flatMap(\.nodes) }))
+        var entries = KeyPathConfiguration()
+        var unidentified: [QKDUUID: NodeID] = [:]
+        for item in batch {
+            do {
+                try entries.add(item.path, qkdnID: { qkdnIDs[$0] }, skippingLinks: item.kept)
+            } catch {
+                unidentified[item.path.id] = error.node
+            }
+        }
         let refusals = await withTaskGroup(of: (NodeID, String?).self) { group in
-            for (node, entries) in byNode {
+            for node in entries.nodes {
+                let links = entries.links[node] ?? [], applications = entries.applications[node] ?? []
                 group.addTask { [configurator] in
                     do {
-                        try await configurator.configure(node, links: entries.links, applications: entries.applications)
+                        try await configurator.configure(node, links: links, applications: applications)
                         return (node, nil)
                     } catch {
                         return (node, "\(error)")
@@ -307,9 +313,14 @@ public final class KeyPathProvisioner: Sendable {
         var confirmed: [Configuration] = []
         for item in batch {
             let kept = item.kept
-            let nodes = Set(item.plan.links.filter { !kept.contains($0.id) }.map(\.node) + item.plan.applications.map(\.node))
-            let refusing = nodes.filter { refusals[$0] != nil }.sorted()
-            guard let node = refusing.first, let why = refusals[node] else {
+            let nodes = KeyPathPlanner.placement(of: item.path).filter { !$0.value.applications.isEmpty || $0.value.links.contains { !kept.contains($0) } }.keys
+            var refusing = nodes.filter { refusals[$0] != nil }.sorted()
+            var why = refusing.first.flatMap { refusals[$0] }
+            if let node = unidentified[item.path.id] {
+                refusing = [node]
+                why = "it has no GS QKD 015 id"
+            }
+            guard let node = refusing.first, let why else {
                 confirmed.append(item)
                 continue
             }
@@ -354,14 +365,16 @@ public final class KeyPathProvisioner: Sendable {
     /// rate is gone meanwhile.
     private func restore(_ old: KeyPath, from item: Configuration, refusing: Set<NodeID>, reason: String) async -> Stored<KeyPath>? {
         do {
-            let stored = try await inventory.topology()
-            let topology = Topology(nodes: stored.nodes.map(\.value), links: stored.links.map(\.value))
-            let plan = try KeyPathPlanner(topology: topology).configuration(of: old)
             let fallback = item.fallback
-            try await inventory.restoreRoutes(of: old, plan: plan, state: fallback, reason: fallback == .active ? nil : "re-route not configured: \(reason)")
+            try await inventory.restoreRoutes(of: old, state: fallback, reason: fallback == .active ? nil : "re-route not configured: \(reason)")
             // The new routes' virtual links come off the nodes that took them; the application names the old ones again.
             await unconfigure(KeyPathPlanner.virtualLinks(of: item.path, except: item.kept).filter { !refusing.contains($0.key) })
-            for entry in plan.applications { try? await configurator.configure(entry.node, links: [], applications: [entry]) }
+            if old.hasApplication {
+                let qkdnIDs = try await inventory.qkdnIDs(of: [old.source, old.destination])
+                var entries = KeyPathConfiguration()
+                for end in [old.source, old.destination] { try entries.add(old, qkdnID: { qkdnIDs[$0] }, only: end) }
+                for (node, applications) in entries.applications { try? await configurator.configure(node, links: [], applications: applications) }
+            }
             logger.warning("key path kept on its routes: the new ones were not configured", metadata: ["key_path": "\(old.id)", "reason": "\(reason)"])
             return try await inventory.keyPath(old.id.text)
         } catch {
@@ -380,13 +393,10 @@ public final class KeyPathProvisioner: Sendable {
         do {
             let pending = try await inventory.keyPaths(KeyPathFilter(state: .pending), limit: Int(Int32.max)).items.map(\.value)
             guard !pending.isEmpty else { return }
-            let stored = try await inventory.topology()
-            let topology = Topology(nodes: stored.nodes.map(\.value), links: stored.links.map(\.value))
             logger.notice("resuming pending key paths", metadata: ["count": "\(pending.count)"])
-            let planner = KeyPathPlanner(topology: topology)
             for path in pending {
                 do {
-                    _ = try await configure(path, try planner.configuration(of: path))
+                    _ = try await configure(path)
                 } catch {
                     _ = try? await inventory.failKeyPath(path.id, reason: "could not be resumed after a restart: \(error)")
                 }

@@ -72,23 +72,34 @@ public final class AgentReconciler: Service, Sendable {
         // is already in the inventory (reserved before it is pushed), so it is never taken for a stray.
         let (tree, _) = try await restconf.tree(at: agent.restconfURL)
         let url = agent.restconfURL
-        // Entries of key paths still being provisioned are provisioning's: neither put nor deleted here.
-        let links = try await inventory.desiredLinks(of: agent.nodeID)
-        let desiredLinks = try links.filter { !$0.pending }.map { stored in
+        // What the node's key paths ask of it follows from their routes. Entries of paths still being
+        // provisioned, and of routes being retired, are provisioning's: neither put nor deleted here.
+        let keyPaths = try await inventory.keyPathsThrough(agent.nodeID)
+        var derived = KeyPathConfiguration()
+        for path in keyPaths.settled {
+            do {
+                try derived.add(path, qkdnID: { keyPaths.qkdnIDs[$0] }, only: agent.nodeID)
+            } catch {
+                throw AgentRESTCONFClient.Failure(url: url, message: "key path \(path.id) runs through node '\(error.node)', which has no GS QKD 015 id")
+            }
+        }
+        // Entries set by hand come on top, and take the place of a key path's entry with their id.
+        let byHandLinks = try await inventory.desiredLinks(of: agent.nodeID).map { stored in
             try Self.decodeStored("desired_link \(stored.qkdlID)") { () throws(ETSIDecodingError) in try ETSILink.decodeEntry(Array(stored.entry.utf8)) }
         }
-        let applications = try await inventory.desiredApplications(of: agent.nodeID)
-        let desiredApplications = try applications.filter { !$0.pending }.map { stored in
+        let byHandApplications = try await inventory.desiredApplications(of: agent.nodeID).map { stored in
             try Self.decodeStored("desired_app \(stored.appID)") { () throws(ETSIDecodingError) in try ETSIApplication.decodeEntry(Array(stored.entry.utf8)) }
         }
+        let desiredLinks = Self.merging(derived.links[agent.nodeID] ?? [], byHandLinks, id: \.id)
+        let desiredApplications = Self.merging(derived.applications[agent.nodeID] ?? [], byHandApplications, id: \.id)
         // Virtual links and applications are the controller's to configure; physical links are the hardware's.
         let linkCorrections = try await converge(
-            desired: desiredLinks, actual: tree.links.filter { $0.type == .virtual }, untouched: Set(links.filter(\.pending).map(\.qkdlID)),
+            desired: desiredLinks, actual: tree.links.filter { $0.type == .virtual }, untouched: keyPaths.inProgress,
             id: \.id, matches: { $0.satisfies($1) },
             put: { try await restconf.put(links: $0, at: url) }, delete: { try await restconf.remove($0.map(YANGPatch.Target.link), at: url) }
         )
         let applicationCorrections = try await converge(
-            desired: desiredApplications, actual: tree.applications, untouched: Set(applications.filter(\.pending).map(\.appID)),
+            desired: desiredApplications, actual: tree.applications, untouched: keyPaths.inProgress,
             id: \.id, matches: { $0.satisfies($1) },
             put: { try await restconf.put(applications: $0, at: url) }, delete: { try await restconf.remove($0.map(YANGPatch.Target.application), at: url) }
         )
@@ -109,6 +120,12 @@ public final class AgentReconciler: Service, Sendable {
         let stale = present.keys.sorted().filter { !wanted.contains($0) && !untouched.contains($0) }
         if !stale.isEmpty { try await delete(stale) }
         return missing.count + stale.count
+    }
+
+    /// `derived` with `byHand` in place of those with the same id, and the rest of `byHand` after.
+    private static func merging<Entry>(_ derived: [Entry], _ byHand: [Entry], id: (Entry) -> QKDUUID) -> [Entry] {
+        let replaced = Set(byHand.map(id))
+        return derived.filter { !replaced.contains(id($0)) } + byHand
     }
 
     private static func decodeStored<Entry>(_ what: String, _ decode: () throws(ETSIDecodingError) -> Entry) throws -> Entry {

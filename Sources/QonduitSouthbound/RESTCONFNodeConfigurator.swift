@@ -1,7 +1,7 @@
 public import QonduitCore
 public import QonduitInventory
 public import QonduitProvisioning
-import QonduitETSI
+public import QonduitETSI
 
 /// Configures nodes for provisioning through their agents' RESTCONF interfaces.
 public struct RESTCONFNodeConfigurator: NodeConfigurator {
@@ -17,17 +17,12 @@ public struct RESTCONFNodeConfigurator: NodeConfigurator {
         public var description: String
     }
 
-    public func configure(_ node: NodeID, links: [DesiredEntry], applications: [DesiredEntry]) async throws {
+    public func configure(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) async throws {
         let url = try await address(of: node)
         // Links first: an application names the virtual links that back it. Several entries go in one
         // request (a PATCH merging them into their list), so that a node is configured in one or two.
-        for (list, entries) in [(AgentRESTCONFClient.ConfigurationList.links, links), (.applications, applications)] {
-            if entries.count == 1, let entry = entries.first {
-                try await restconf.put(entry: entry.entry, list: list, id: entry.id, at: url)
-            } else if entries.count > 1 {
-                try await restconf.patch(entries: entries.map(\.entry), list: list, at: url)
-            }
-        }
+        try await restconf.put(links: links, at: url)
+        try await restconf.put(applications: applications, at: url)
     }
 
     public func unconfigure(_ node: NodeID, links: [QKDUUID], applications: [QKDUUID]) async throws {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import QonduitAPI
 import Logging
 import QonduitCore
+import QonduitETSI
 import QonduitInventory
 import QonduitProvisioning
 import Synchronization
@@ -28,10 +29,10 @@ final class ScriptedConfigurator: NodeConfigurator {
         var description: String
     }
 
-    func configure(_ node: NodeID, links: [DesiredEntry], applications: [DesiredEntry]) async throws {
+    func configure(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) async throws {
         try state.withLock { state in
             if state.refusing.contains(node) { throw Refused(description: "the agent answered 500: simulated refusal") }
-            state.configured[node, default: []].formUnion((links + applications).map(\.id))
+            state.configured[node, default: []].formUnion(links.map(\.id) + applications.map(\.id))
         }
     }
 

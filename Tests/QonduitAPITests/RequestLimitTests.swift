@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import QonduitAPI
 import QonduitCore
+import QonduitETSI
 import QonduitInventory
 import QonduitProvisioning
 import Synchronization
@@ -11,7 +12,7 @@ import Testing
 final class GatedConfigurator: NodeConfigurator {
     private let state = Mutex<(entered: Int, released: Bool, waiting: [CheckedContinuation<Void, Never>])>((0, false, []))
 
-    func configure(_ node: NodeID, links: [DesiredEntry], applications: [DesiredEntry]) async throws {
+    func configure(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) async throws {
         await withCheckedContinuation { continuation in
             let proceed = state.withLock { state in
                 state.entered += 1

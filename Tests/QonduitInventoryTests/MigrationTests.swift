@@ -6,24 +6,39 @@ import Testing
 
 /// Upgrading a database keeps what it holds.
 @Suite struct MigrationTests {
-    /// v11 moves the desired entries to rowid tables: every entry, its key path and its uniqueness survive.
-    @Test func desiredEntriesSurviveTheirMoveToRowidTables() async throws {
+    /// v11 moves the desired entries to rowid tables, v13 keeps in them only the entries set by hand
+    /// (a key path's configuration follows from its routes since), and records the routes a re-route
+    /// in progress is retiring, whose virtual links were still desired.
+    @Test func desiredEntriesBecomeDerivedAndRetiringRoutesAreKept() async throws {
         let path = temporaryDatabasePath()
         let queue = try DatabaseQueue(path: path)
         try InventoryMigrations.migrator.migrate(queue, upTo: "v10: audit log retention")
-        let link = QKDUUID("7e1a0000-0000-4000-8000-000000000001")!, byHand = QKDUUID("7e1a0000-0000-4000-8000-000000000002")!
+        let route = QKDUUID("7e1a0000-0000-4000-8000-000000000001")!, byHand = QKDUUID("7e1a0000-0000-4000-8000-000000000002")!
+        let retiring = QKDUUID("7e1a0000-0000-4000-8000-000000000003")!
         let app = QKDUUID("a991c000-0000-4000-8000-000000000001")!, path1 = QKDUUID("c0ffee00-0000-4000-8000-000000000001")!
         let stamp = "2026-01-01 00:00:00.000"
         try await queue.write { db in
-            try db.execute(sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES ('a', 'a', 1, 'up', ?, ?, ?)",
-                           arguments: [QKDUUID.random().text, stamp, stamp])
-            try db.execute(sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES ('b', 'b', 1, 'up', ?, ?, ?)",
-                           arguments: [QKDUUID.random().text, stamp, stamp])
+            for node in ["a", "b"] {
+                try db.execute(sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES (?, ?, 1, 'up', ?, ?, ?)",
+                               arguments: [node, node, QKDUUID.random().text, stamp, stamp])
+            }
+            try db.execute(sql: """
+                INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, created_at, updated_at, reserved_bps)
+                VALUES ('ab', 'a', 'b', 10, 1000, 'up', ?, ?, 10)
+                """, arguments: [stamp, stamp])
             try db.execute(sql: """
                 INSERT INTO key_path (id, source, destination, rate_bps, metric, exclude_nodes, exclude_links, protection, path_count,
-                    app_id, state, created_at, updated_at) VALUES (?, 'a', 'b', 10, 'hops', '[]', '[]', 'none', 1, ?, 'active', ?, ?)
+                    app_id, state, created_at, updated_at) VALUES (?, 'a', 'b', 10, 'hops', '[]', '[]', 'none', 1, ?, 'pending', ?, ?)
                 """, arguments: [path1.text, app.text, stamp, stamp])
-            try db.execute(sql: "INSERT INTO desired_link (node_id, qkdl_id, entry, key_path_id) VALUES ('a', ?, '<qkd_link/>', ?)", arguments: [link.text, path1.text])
+            try db.execute(sql: """
+                INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id)
+                VALUES (?, 0, 'primary', 10, '["a","b"]', '["ab"]', ?)
+                """, arguments: [path1.text, route.text])
+            try db.execute(sql: "INSERT INTO reservation (key_path_id, position, link_id, rate_bps) VALUES (?, 0, 'ab', 10)", arguments: [path1.text])
+            for (node, qkdl) in [("a", route), ("b", route), ("a", retiring), ("b", retiring)] {
+                try db.execute(sql: "INSERT INTO desired_link (node_id, qkdl_id, entry, key_path_id) VALUES (?, ?, '<qkd_link/>', ?)",
+                               arguments: [node, qkdl.text, path1.text])
+            }
             try db.execute(sql: "INSERT INTO desired_link (node_id, qkdl_id, entry, key_path_id) VALUES ('b', ?, '<by-hand/>', NULL)", arguments: [byHand.text])
             try db.execute(sql: "INSERT INTO desired_app (node_id, app_id, entry, key_path_id) VALUES ('a', ?, '<qkd_app/>', ?)", arguments: [app.text, path1.text])
         }
@@ -31,16 +46,25 @@ import Testing
 
         let inventory = try Inventory(path: path)
         let a = try NodeID("a"), b = try NodeID("b")
-        #expect(try await inventory.desiredLinks(of: a).map { "\($0.qkdlID) \($0.entry)" } == ["\(link) <qkd_link/>"])
+        // The key path's entries are no longer stored: they follow from its route.
+        #expect(try await inventory.desiredLinks(of: a).isEmpty)
+        #expect(try await inventory.desiredApplications(of: a).isEmpty)
         #expect(try await inventory.desiredLinks(of: b).map { "\($0.qkdlID) \($0.entry)" } == ["\(byHand) <by-hand/>"])
-        #expect(try await inventory.desiredApplications(of: a).map(\.appID) == [app])
         // Still one entry per node and key, replaced in place.
         try await inventory.setDesiredLink(node: b, qkdlID: byHand, entry: "<changed/>")
         #expect(try await inventory.desiredLinks(of: b).map(\.entry) == ["<changed/>"])
-        // Still owned by their key path: deleting it takes its entries, and only its.
+        // The path is still being configured: its route, its application and the route it retires are left to provisioning.
+        for node in [a, b] {
+            let through = try await inventory.keyPathsThrough(node)
+            #expect(through.settled.isEmpty)
+            #expect(through.inProgress == [route, app, retiring])
+        }
+        try await inventory.activateKeyPaths([path1])
+        let settled = try await inventory.keyPathsThrough(a)
+        #expect(settled.settled.map(\.id) == [path1] && settled.inProgress.isEmpty && settled.qkdnIDs.count == 2)
+        // Deleting the key path leaves the entries set by hand.
         _ = try await inventory.deleteKeyPath(path1.text)
-        #expect(try await inventory.desiredLinks(of: a).isEmpty)
-        #expect(try await inventory.desiredApplications(of: a).isEmpty)
+        #expect(try await inventory.keyPathsThrough(a).settled.isEmpty)
         #expect(try await inventory.desiredLinks(of: b).count == 1)
     }
 }

@@ -121,8 +121,7 @@ import Testing
             let application = ETSIApplication(id: QKDUUID("a991c000-0000-4000-8000-000000000021")!, serverAppID: "urn:app:s",
                                               backingLinkIDs: [relay.id], localNodeID: nodeA, remoteNodeID: nodeB)
             try await configurator.configure(
-                a, links: [DesiredEntry(node: a, id: relay.id, entry: relay.encodedEntry())],
-                applications: [DesiredEntry(node: a, id: application.id, entry: application.encodedEntry())]
+                a, links: [relay], applications: [application]
             )
             var tree = await node.tree
             #expect(tree.links.contains { $0.id == relay.id } && tree.applications.map(\.id) == [application.id])
@@ -134,7 +133,7 @@ import Testing
             // A link entry that is not this node's is refused, with the agent's reason.
             let foreign = ETSILink(id: relay.id, local: .init(nodeID: nodeB), type: .virtual, virtualBandwidthBps: 1)
             await #expect(throws: (any Error).self) {
-                try await configurator.configure(a, links: [DesiredEntry(node: a, id: foreign.id, entry: foreign.encodedEntry())], applications: [])
+                try await configurator.configure(a, links: [foreign], applications: [])
             }
         }
         await #expect(throws: (any Error).self, "b has no agent") {
