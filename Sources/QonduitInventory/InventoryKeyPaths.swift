@@ -2,6 +2,17 @@ import Foundation
 import GRDB
 public import QonduitCore
 
+/// Decides, for a re-route pass and on the network as its transaction sees it, what becomes of each
+/// key path, and plans new routes for those that need them.
+public protocol KeyPathRerouter: SendableMetatype {
+    /// What to do with `path`.
+    func decide(_ path: KeyPath) -> Inventory.RerouteDecision
+    /// New routes for `path`, given the rate reserved on each link (the path's own given back).
+    mutating func routes(for path: KeyPath, reservedBps: [LinkID: Double]) throws -> [KeyPathRoute]
+    /// Why a path no routes were found for (`error`) becomes `degraded`; nil leaves it as it is.
+    func unroutable(_ path: KeyPath, _ error: any Error) -> String?
+}
+
 /// What a node's agent is asked to hold for key paths, read for the reconciler.
 public struct KeyPathsAtNode: Sendable {
     /// Active and degraded paths with a route through the node: their configuration there is desired.
@@ -90,11 +101,12 @@ extension Inventory {
         }
     }
 
-    /// Key paths to repair: active ones with a route over a link that is not up (or whose QBER is
-    /// above `qberThreshold`) or through a node that is down or unreachable (to re-route), protected
-    /// ones running without a backup (to find one), and degraded ones (to re-route, or to recover
-    /// when their routes are up again).
-    public func keyPathsToRepair(qberThreshold: Double? = nil) async throws -> [KeyPath] {
+    /// Key paths that may need repair, oldest first: active ones with a route over a link that is
+    /// not up (or whose QBER is above `qberThreshold`) or through a node that is down or unreachable
+    /// (to re-route), protected ones running without a backup (to find one), and degraded ones (to
+    /// re-route, or to recover when their routes are up again). Only their ids: a re-route pass
+    /// reads them, and decides, in its transaction.
+    public func keyPathsToRepair(qberThreshold: Double? = nil) async throws -> [QKDUUID] {
         try await database.read { db in
             // Repair looks whenever the inventory changes: with the network whole (the usual case), the
             // routes of every path need not be searched for a broken link or node.
@@ -119,9 +131,17 @@ extension Inventory {
                 )
                 ORDER BY created_at, id
                 """, arguments: broken ? [qberThreshold] : [])
-            let paths = try Self.storedKeyPaths(ids, db)
-            return ids.compactMap { paths[$0]?.value }
+            return try ids.map(Self.uuid)
         }
+    }
+
+    /// What a re-route pass does with a key path.
+    public enum RerouteDecision: Sendable, Equatable {
+        /// New routes, for this reason.
+        case reroute(reason: String)
+        /// Its routes work again: `active` once more.
+        case recover
+        case leave
     }
 
     /// What re-routing did to one key path.
@@ -131,45 +151,62 @@ extension Inventory {
         case rerouted(old: KeyPath, new: KeyPath)
         /// No route fits: the path keeps its routes and is `degraded` with this reason.
         case degraded(KeyPath, reason: String)
-        /// No route fits, and the path is left as it was.
+        /// Its routes work again: it is `active` once more.
+        case recovered(KeyPath)
+        /// Left as it was: nothing to do, or no route fits and it stays as it is.
         case unchanged(KeyPath)
         /// The path was deleted, or failed, meanwhile.
         case gone(QKDUUID)
     }
 
-    /// Re-routes key paths in one transaction, however many: the network is read once, and each
-    /// path in turn is given back its own reservations (so a new route may reuse the healthy links of
-    /// the old), planned by `plan`, checked against every link's key rate and reserved, so that later
-    /// paths of the batch see what earlier ones took. A path `plan` finds no route for (it throws)
-    /// becomes `degraded`, with the reason `unroutable` words from the error, or is left as it is
-    /// when `unroutable` says nil.
-    public func rerouteKeyPaths(
-        _ requests: [(id: QKDUUID, reason: String)],
-        plan: @Sendable (Topology) -> (KeyPath, _ reservedBps: [LinkID: Double]) throws -> [KeyPathRoute],
-        unroutable: @Sendable (KeyPath, any Error) -> String?
+    /// Re-routes key paths in one transaction, however many: the network and the paths are read
+    /// once, and `rerouter` (made for the network as the transaction sees it) decides for each path in
+    /// turn whether it needs new routes, recovered or is to be left. One that needs new routes is given
+    /// back its own reservations (so a new route may reuse the healthy links of the old), planned,
+    /// checked against every link's key rate and reserved, so that later paths of the pass see what
+    /// earlier ones took. A path no route is found for becomes `degraded`, with the reason the
+    /// rerouter words from the error, or is left as it is when it says nil.
+    public func rerouteKeyPaths<Rerouter: KeyPathRerouter>(
+        _ ids: [QKDUUID], using rerouter: @Sendable (Topology) -> Rerouter
     ) async throws -> [RerouteOutcome] {
         try await write { db in
             var (topology, reserved) = try Self.network(db)
             let links = Self.byID(topology.links)
-            let planned = plan(topology)
-            let current = try Self.storedKeyPaths(requests.map(\.id.text), db)
+            var rerouter = rerouter(topology)
+            let current = try Self.storedKeyPaths(ids.map(\.text), db)
             var outcomes: [RerouteOutcome] = []
-            outcomes.reserveCapacity(requests.count)
+            outcomes.reserveCapacity(ids.count)
             // Decided path by path against the running ledger, written at the end with a few statements for all.
             var writes = RerouteWrites()
-            for (id, reason) in requests {
+            for id in ids {
                 guard let old = current[id.text]?.value, old.state == .active || old.state == .degraded else {
                     outcomes.append(.gone(id))
                     continue
                 }
+                let reason: String
+                switch rerouter.decide(old) {
+                case .leave:
+                    outcomes.append(.unchanged(old))
+                    continue
+                case .recover:
+                    if old.state == .degraded {
+                        writes.states[StateChange(state: .active, reason: nil), default: []].append(id.text)
+                        outcomes.append(.recovered(old))
+                    } else {
+                        outcomes.append(.unchanged(old))
+                    }
+                    continue
+                case .reroute(let why):
+                    reason = why
+                }
                 Self.giveBack(old, from: &reserved)
                 var new = old
                 do {
-                    new.routes = try planned(old, reserved)
+                    new.routes = try rerouter.routes(for: old, reservedBps: reserved)
                     try Self.checkAdmission(new, links: links, reserved: reserved)
                 } catch {
                     Self.take(old, into: &reserved)
-                    guard let why = unroutable(old, error) else {
+                    guard let why = rerouter.unroutable(old, error) else {
                         outcomes.append(.unchanged(old))
                         continue
                     }
@@ -263,14 +300,6 @@ extension Inventory {
             try sums.write(db)
             try Self.forgetRetiringRoutes(of: JSONText.array([old.id.text]), db)
             try Self.setStates(of: [old.id.text], state, reason: reason, at: Self.now().databaseValue, db)
-        }
-    }
-
-    /// Sets many key paths' state and reason in one transaction.
-    public func setKeyPathStates(_ ids: [QKDUUID], _ state: KeyPathState, reason: String?) async throws {
-        guard !ids.isEmpty else { return }
-        try await write { db in
-            try Self.setStates(of: ids.map(\.text), state, reason: reason, at: Self.now().databaseValue, db)
         }
     }
 

@@ -72,34 +72,20 @@ public final class KeyPathProvisioner: Sendable {
     @discardableResult
     public func repair() async -> (rerouted: Int, degraded: Int, recovered: Int) {
         let started = ContinuousClock.now
-        let candidates: [KeyPath]
-        let usable: Usability
+        let candidates: [QKDUUID]
         do {
             candidates = try await inventory.keyPathsToRepair(qberThreshold: qberThreshold)
-            guard !candidates.isEmpty else { return (0, 0, 0) }
-            let topology = try await inventory.topology()
-            usable = Usability(links: topology.links.map(\.value), nodes: topology.nodes.map(\.value), qberThreshold: qberThreshold)
         } catch {
             logger.error("key paths to repair could not be read", metadata: ["error": "\(error)"])
             return (0, 0, 0)
         }
-        var recovered: [QKDUUID] = []
-        var requests: [(id: QKDUUID, reason: String)] = []
-        for path in candidates {
-            let broken = usable.problems(of: path.routes)
-            if !broken.isEmpty {
-                requests.append((path.id, "re-routing: \(broken.joined(separator: ", ")) not usable"))
-            } else if path.protection == .disjointBackup && path.routes.count < 2 {
-                requests.append((path.id, "restoring the backup route"))
-            } else if path.state == .degraded {
-                recovered.append(path.id)
-            }
-        }
+        guard !candidates.isEmpty else { return (0, 0, 0) }
         var outcome = (rerouted: 0, degraded: 0, recovered: 0)
         let read = ContinuousClock.now
         var planned = read
+        var rerouting = 0
         defer {
-            if !requests.isEmpty {
+            if rerouting > 0 {
                 let now = ContinuousClock.now
                 logger.info("repair pass", metadata: [
                     "candidates": "\(candidates.count)", "rerouted": "\(outcome.rerouted)", "degraded": "\(outcome.degraded)",
@@ -109,37 +95,61 @@ public final class KeyPathProvisioner: Sendable {
             }
         }
         do {
-            try await inventory.setKeyPathStates(recovered, .active, reason: nil)
-            outcome.recovered = recovered.count
-            guard !requests.isEmpty else { return outcome }
-            let outcomes = try await inventory.rerouteKeyPaths(requests, plan: { [qberThreshold] topology in
-                var planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
-                let usable = Usability(links: topology.links, nodes: topology.nodes, qberThreshold: qberThreshold)
-                return { old, reserved in try Self.replan(old, planner: &planner, usable: usable, reservedBps: reserved) }
-            }, unroutable: { old, error in
-                // Nothing broken, only a backup still missing: the path runs on as it is.
-                let broken = usable.problems(of: old.routes)
-                return broken.isEmpty ? nil : "no alternative route while \(broken.joined(separator: ", ")) not usable: \(error)"
-            })
+            let outcomes = try await inventory.rerouteKeyPaths(candidates) { [qberThreshold] topology in
+                RepairRerouter(topology: topology, qberThreshold: qberThreshold)
+            }
             planned = .now
             var rerouted: [Configuration] = []
             for result in outcomes {
                 switch result {
                 case .rerouted(let old, let new): rerouted.append(Configuration(path: new, retiring: old))
                 case .degraded(let old, let reason):
+                    rerouting += 1
                     if old.state != .degraded || old.reason != reason {
                         logger.warning("key path degraded", metadata: ["key_path": "\(old.id)", "reason": "\(reason)"])
                         outcome.degraded += 1
                     }
+                case .recovered: outcome.recovered += 1
                 case .gone, .unchanged: break
                 }
             }
+            rerouting += rerouted.count
             let failed = try await configure(rerouted, returningActive: false)
             outcome.rerouted = rerouted.count - failed.count
         } catch {
             logger.error("key paths could not be repaired", metadata: ["error": "\(error)"])
         }
         return outcome
+    }
+
+    /// A repair pass's decisions: a path with a route over something unusable is re-routed (a protected
+    /// one whose backup stands switches over to it), a protected one without a backup gets one, and a
+    /// degraded one whose routes all work again recovers.
+    struct RepairRerouter: KeyPathRerouter {
+        var planner: KeyPathPlanner
+        let usable: Usability
+
+        init(topology: Topology, qberThreshold: Double?) {
+            planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
+            usable = Usability(links: topology.links, nodes: topology.nodes, qberThreshold: qberThreshold)
+        }
+
+        func decide(_ path: KeyPath) -> Inventory.RerouteDecision {
+            let broken = usable.problems(of: path.routes)
+            if !broken.isEmpty { return .reroute(reason: "re-routing: \(broken.joined(separator: ", ")) not usable") }
+            if path.protection == .disjointBackup && path.routes.count < 2 { return .reroute(reason: "restoring the backup route") }
+            return path.state == .degraded ? .recover : .leave
+        }
+
+        mutating func routes(for path: KeyPath, reservedBps: [LinkID: Double]) throws -> [KeyPathRoute] {
+            try KeyPathProvisioner.replan(path, planner: &planner, usable: usable, reservedBps: reservedBps)
+        }
+
+        func unroutable(_ path: KeyPath, _ error: any Error) -> String? {
+            // Nothing broken, only a backup still missing: the path runs on as it is.
+            let broken = usable.problems(of: path.routes)
+            return broken.isEmpty ? nil : "no alternative route while \(broken.joined(separator: ", ")) not usable: \(error)"
+        }
     }
 
     /// What a re-optimisation did: how many active paths it looked at, those it moved to better routes,
@@ -160,15 +170,9 @@ public final class KeyPathProvisioner: Sendable {
         let active = try await inventory.keyPaths(KeyPathFilter(state: .active), limit: Int(Int32.max)).items.map(\.value)
             .filter { wanted?.contains($0.id) ?? true }
         guard !active.isEmpty else { return Reoptimization(examined: 0, moved: [], failed: []) }
-        let outcomes = try await inventory.rerouteKeyPaths(active.map { ($0.id, "re-optimising") }, plan: { [qberThreshold] topology in
-            var planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
-            let lengths = Dictionary(topology.links.map { ($0.id, $0.lengthKm) }, uniquingKeysWith: { first, _ in first })
-            return { old, reserved in
-                let routes = try planner.plan(Self.request(of: old), reservedBps: reserved)
-                guard Self.weight(of: routes, old, lengths) < Self.weight(of: old.routes, old, lengths) - 1e-9 else { throw NoBetterRoute() }
-                return routes
-            }
-        }, unroutable: { _, _ in nil })
+        let outcomes = try await inventory.rerouteKeyPaths(active.map(\.id)) { [qberThreshold] topology in
+            ReoptimizingRerouter(topology: topology, qberThreshold: qberThreshold)
+        }
         var moving: [Configuration] = []
         for case .rerouted(let old, let new) in outcomes { moving.append(Configuration(path: new, retiring: old, fallback: .active)) }
         let configured = try await configure(moving)
@@ -180,13 +184,38 @@ public final class KeyPathProvisioner: Sendable {
         return Reoptimization(examined: active.count, moved: moved, failed: configured.filter { !movedIDs.contains($0.value.id) })
     }
 
+    /// A re-optimisation's decisions: every active path is planned again, and moved when that finds
+    /// routes better by its own metric; one with no better route stays as it is.
+    struct ReoptimizingRerouter: KeyPathRerouter {
+        var planner: KeyPathPlanner
+        let lengths: [LinkID: Double]
+
+        init(topology: Topology, qberThreshold: Double?) {
+            planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
+            lengths = Dictionary(topology.links.map { ($0.id, $0.lengthKm) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        func decide(_ path: KeyPath) -> Inventory.RerouteDecision {
+            path.state == .active ? .reroute(reason: "re-optimising") : .leave
+        }
+
+        mutating func routes(for path: KeyPath, reservedBps: [LinkID: Double]) throws -> [KeyPathRoute] {
+            let routes = try planner.plan(KeyPathProvisioner.request(of: path), reservedBps: reservedBps)
+            guard weight(of: routes, path) < weight(of: path.routes, path) - 1e-9 else { throw NoBetterRoute() }
+            return routes
+        }
+
+        func unroutable(_ path: KeyPath, _ error: any Error) -> String? { nil }
+
+        /// What the path's metric adds up to over `routes`: hops, or kilometres of fibre for `length`.
+        private func weight(of routes: [KeyPathRoute], _ path: KeyPath) -> Double {
+            guard PathMetric(rawValue: path.metric) == .length else { return Double(routes.reduce(0) { $0 + $1.links.count }) }
+            return routes.reduce(0) { total, route in total + route.links.reduce(0) { $0 + (lengths[$1] ?? .infinity) } }
+        }
+    }
+
     private struct NoBetterRoute: Error {}
 
-    /// What the path's metric adds up to over `routes`: hops, or kilometres of fibre for `length`.
-    static func weight(of routes: [KeyPathRoute], _ path: KeyPath, _ lengths: [LinkID: Double]) -> Double {
-        guard PathMetric(rawValue: path.metric) == .length else { return Double(routes.reduce(0) { $0 + $1.links.count }) }
-        return routes.reduce(0) { total, route in total + route.links.reduce(0) { $0 + (lengths[$1] ?? .infinity) } }
-    }
 
     /// Which links and nodes of the network cannot carry key now.
     struct Usability: Sendable {
