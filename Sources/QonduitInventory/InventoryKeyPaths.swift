@@ -11,6 +11,10 @@ public protocol KeyPathRerouter: SendableMetatype {
     mutating func routes(for path: KeyPath, reservedBps: [LinkID: Double]) throws -> [KeyPathRoute]
     /// Why a path no routes were found for (`error`) becomes `degraded`; nil leaves it as it is.
     func unroutable(_ path: KeyPath, _ error: any Error) -> String?
+    /// Whether a route being replaced still carries key: its virtual links are then kept from the
+    /// reconciler until the path is active on its new routes (make before break). Those of a broken
+    /// route carry nothing, and provisioning removes them after activation all the same.
+    func carriesKey(_ route: KeyPathRoute) -> Bool
 }
 
 /// What a node's agent is asked to hold for key paths, read for the reconciler.
@@ -146,8 +150,9 @@ extension Inventory {
 
     /// What re-routing did to one key path.
     public enum RerouteOutcome: Sendable {
-        /// New routes are reserved (the old ones are kept as retiring until activation: make before
-        /// break); `new` is `pending`, or still `active` when it kept a configured route as primary.
+        /// New routes are reserved (old ones that still carry key are kept as retiring until
+        /// activation: make before break); `new` is `pending`, or still `active` when it kept a
+        /// configured route as primary.
         case rerouted(old: KeyPath, new: KeyPath)
         /// No route fits: the path keeps its routes and is `degraded` with this reason.
         case degraded(KeyPath, reason: String)
@@ -227,7 +232,7 @@ extension Inventory {
                 ])))
                 writes.rerouted.append(new)
                 writes.states[StateChange(state: new.state, reason: reason), default: []].append(id.text)
-                writes.retiring += Self.retiring(old, new)
+                writes.retiring += Self.retiring(old, new).filter { rerouter.carriesKey($0.route) }
                 writes.sums.remove(old)
                 writes.sums.add(new)
                 outcomes.append(.rerouted(old: old, new: new))
@@ -351,11 +356,11 @@ extension Inventory {
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM key_path \(whereClause)", arguments: arguments) ?? 0
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM key_path \(whereClause) ORDER BY created_at, id LIMIT ? OFFSET ?",
+                db, sql: "SELECT \(Self.keyPathColumns) FROM key_path \(whereClause) ORDER BY created_at, id LIMIT ? OFFSET ?",
                 arguments: arguments + [limit, offset]
             )
-            let routes = try Self.routes(of: rows.map { $0["id"] }, db)
-            return Page(items: try rows.map { try Self.storedKeyPath($0, routes: routes[$0["id"]] ?? []) }, total: total)
+            let routes = try Self.routes(of: rows.map { $0[0] }, db)
+            return Page(items: try rows.map { try Self.storedKeyPath($0, routes: routes[$0[0]] ?? []) }, total: total)
         }
     }
 
@@ -562,26 +567,27 @@ extension Inventory {
     }
 
     private static func storedKeyPath(_ id: String, _ db: Database) throws -> Stored<KeyPath> {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM key_path WHERE id = ?"), arguments: [id.lowercased()]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(keyPathColumns) FROM key_path WHERE id = ?"), arguments: [id.lowercased()]) else {
             throw InventoryError.keyPathNotFound(id)
         }
         return try storedKeyPath(row, db)
     }
 
     private static func storedKeyPath(_ row: Row, _ db: Database) throws -> Stored<KeyPath> {
-        let id: String = row["id"]
+        let id: String = row[0]
         return try storedKeyPath(row, routes: routes(of: [id], db)[id] ?? [])
     }
 
     /// Many key paths by id, read with two statements however many there are; ids not found are left out.
     private static func storedKeyPaths(_ ids: [String], _ db: Database) throws -> [String: Stored<KeyPath>] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM key_path WHERE id IN (SELECT value FROM json_each(?))", arguments: [JSONText.array(ids)])
-        let routes = try routes(of: rows.map { $0["id"] }, db)
+        let rows = try Row.fetchAll(db, sql: "SELECT \(keyPathColumns) FROM key_path WHERE id IN (SELECT value FROM json_each(?))",
+                                    arguments: [JSONText.array(ids)])
+        let routes = try routes(of: rows.map { $0[0] }, db)
         var paths: [String: Stored<KeyPath>] = [:]
         paths.reserveCapacity(rows.count)
         for row in rows {
-            let id: String = row["id"]
+            let id: String = row[0]
             paths[id] = try storedKeyPath(row, routes: routes[id] ?? [])
         }
         return paths
@@ -591,33 +597,41 @@ extension Inventory {
     private static func routes(of ids: [String], _ db: Database) throws -> [String: [KeyPathRoute]] {
         guard !ids.isEmpty else { return [:] }
         let statement = ids.count == 1
-            ? try db.cachedStatement(sql: "SELECT * FROM key_path_route WHERE key_path_id = ? ORDER BY position")
+            ? try db.cachedStatement(sql: "SELECT \(routeColumns) FROM key_path_route WHERE key_path_id = ? ORDER BY position")
             : try db.cachedStatement(sql: """
-                SELECT * FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?)) ORDER BY key_path_id, position
+                SELECT \(routeColumns) FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?)) ORDER BY key_path_id, position
                 """)
         var routes: [String: [KeyPathRoute]] = [:]
         let rows = try Row.fetchCursor(statement, arguments: [ids.count == 1 ? ids[0] : JSONText.array(ids)])
         while let route = try rows.next() {
-            routes[route["key_path_id"], default: []].append(KeyPathRoute(
-                role: KeyPathRoute.Role(rawValue: route["role"]) ?? .primary,
-                nodes: try list(route["nodes"]).map { try NodeID($0) }, links: try list(route["links"]).map { try LinkID($0) },
-                rateBps: route["rate_bps"], qkdlID: try uuid(route["qkdl_id"])
+            routes[route[0], default: []].append(KeyPathRoute(
+                role: KeyPathRoute.Role(rawValue: route[1]) ?? .primary,
+                nodes: try list(route[2]).map { try NodeID($0) }, links: try list(route[3]).map { try LinkID($0) },
+                rateBps: route[4], qkdlID: try uuid(route[5])
             ))
         }
         return routes
     }
 
+    /// The columns key paths are read with, in the order `storedKeyPath(_:routes:)` reads them by position
+    /// (by name, a column is looked up case-insensitively, which was most of reading thousands).
+    private static let keyPathColumns = """
+        id, source, destination, rate_bps, metric, max_hops, exclude_nodes, exclude_links, protection, path_count, \
+        client_app_id, server_app_id, app_id, state, reason, created_at, updated_at
+        """
+
+    private static let routeColumns = "key_path_id, role, nodes, links, rate_bps, qkdl_id"
+
     private static func storedKeyPath(_ row: Row, routes: [KeyPathRoute]) throws -> Stored<KeyPath> {
-        let id: String = row["id"]
         let path = KeyPath(
-            id: try uuid(id), source: try NodeID(row["source"] as String), destination: try NodeID(row["destination"] as String),
-            rateBps: row["rate_bps"], metric: row["metric"], maxHops: row["max_hops"],
-            excludeNodes: try list(row["exclude_nodes"]).map { try NodeID($0) }, excludeLinks: try list(row["exclude_links"]).map { try LinkID($0) },
-            protection: KeyPathProtection(rawValue: row["protection"]) ?? .none, pathCount: row["path_count"],
-            clientAppID: row["client_app_id"], serverAppID: row["server_app_id"], appID: try uuid(row["app_id"]),
-            state: KeyPathState(rawValue: row["state"]) ?? .failed, reason: row["reason"], routes: routes
+            id: try uuid(row[0]), source: try NodeID(row[1] as String), destination: try NodeID(row[2] as String),
+            rateBps: row[3], metric: row[4], maxHops: row[5],
+            excludeNodes: try list(row[6]).map { try NodeID($0) }, excludeLinks: try list(row[7]).map { try LinkID($0) },
+            protection: KeyPathProtection(rawValue: row[8]) ?? .none, pathCount: row[9],
+            clientAppID: row[10], serverAppID: row[11], appID: try uuid(row[12]),
+            state: KeyPathState(rawValue: row[13]) ?? .failed, reason: row[14], routes: routes
         )
-        return Stored(value: path, createdAt: row["created_at"], updatedAt: row["updated_at"])
+        return Stored(value: path, createdAt: row[15], updatedAt: row[16])
     }
 
     private static func uuid(_ text: String) throws -> QKDUUID {

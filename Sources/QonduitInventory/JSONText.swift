@@ -43,6 +43,49 @@ enum JSONText {
 
     /// Reads a JSON array of strings; nil for anything else.
     static func strings(_ text: String) -> [String]? {
+        var text = text
+        // Stored id lists have no escapes: read straight from the UTF-8 bytes (a re-route pass reads
+        // tens of thousands), and only a list with escapes, or a bad one, is read scalar by scalar.
+        return text.withUTF8(plainStrings) ?? escapedStrings(text)
+    }
+
+    /// A JSON array of strings without escapes or control characters, as written by `array`; nil otherwise.
+    private static func plainStrings(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        var index = 0
+        func skipSpace() {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x09 || bytes[index] == 0x0D { index += 1 }
+        }
+        func take(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+        skipSpace()
+        guard take(UInt8(ascii: "[")) else { return nil }
+        var items: [String] = []
+        skipSpace()
+        if !take(UInt8(ascii: "]")) {
+            while true {
+                skipSpace()
+                guard take(UInt8(ascii: "\"")) else { return nil }
+                let start = index
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                    guard bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 else { return nil }
+                    index += 1
+                }
+                guard index < bytes.count else { return nil }
+                items.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                index += 1
+                skipSpace()
+                if take(UInt8(ascii: "]")) { break }
+                guard take(UInt8(ascii: ",")) else { return nil }
+            }
+        }
+        skipSpace()
+        return index == bytes.count ? items : nil
+    }
+
+    private static func escapedStrings(_ text: String) -> [String]? {
         var scalars = Array(text.unicodeScalars)[...]
         func skipSpace() { while let first = scalars.first, first == " " || first == "\n" || first == "\t" || first == "\r" { scalars.removeFirst() } }
         func readString() -> String? {

@@ -150,6 +150,8 @@ public final class KeyPathProvisioner: Sendable {
             let broken = usable.problems(of: path.routes)
             return broken.isEmpty ? nil : "no alternative route while \(broken.joined(separator: ", ")) not usable: \(error)"
         }
+
+        func carriesKey(_ route: KeyPathRoute) -> Bool { usable.problems(of: [route]).isEmpty }
     }
 
     /// What a re-optimisation did: how many active paths it looked at, those it moved to better routes,
@@ -206,6 +208,9 @@ public final class KeyPathProvisioner: Sendable {
         }
 
         func unroutable(_ path: KeyPath, _ error: any Error) -> String? { nil }
+
+        /// The routes of an active path carry key until it moves.
+        func carriesKey(_ route: KeyPathRoute) -> Bool { true }
 
         /// What the path's metric adds up to over `routes`: hops, or kilometres of fibre for `length`.
         private func weight(of routes: [KeyPathRoute], _ path: KeyPath) -> Double {
