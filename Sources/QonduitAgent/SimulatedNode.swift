@@ -13,6 +13,11 @@ public actor SimulatedNode {
     private var random: SystemRandomNumberGenerator
     /// Counts restarts, so that the reporter knows to register again.
     public private(set) var restarts = 0
+    /// Where each entry of `tree.links` and `tree.applications` is, by id: a request finds, replaces
+    /// and removes entries without a pass over lists that hold thousands (their order is the node's
+    /// own, as a list `ordered-by system` is).
+    private var linkPositions: [QKDUUID: Int] = [:]
+    private var applicationPositions: [QKDUUID: Int] = [:]
 
     /// Largest pool a link holds before it stops filling, bits.
     static let poolCapacityBits = 1e9
@@ -22,6 +27,8 @@ public actor SimulatedNode {
         self.nominalRateBps = nominalRateBps
         random = SystemRandomNumberGenerator()
         for link in tree.links where link.type == .physical { keyPoolBits[link.id] = 0 }
+        linkPositions = Self.positions(of: tree.links, id: \.id)
+        applicationPositions = Self.positions(of: tree.applications, id: \.id)
     }
 
     // MARK: Configuration (RESTCONF)
@@ -34,11 +41,10 @@ public actor SimulatedNode {
     /// Creates or replaces link entries, all or none (as a RESTCONF `PATCH` of `qkd_links` must):
     /// every entry is checked before any is applied.
     public func put(links: [ETSILink]) throws(AgentRefusal) {
-        let physical = Set(tree.links.filter { $0.type == .physical }.map(\.id))
         var entries: [ETSILink] = []
         entries.reserveCapacity(links.count)
         for link in links {
-            if link.type == .physical || physical.contains(link.id) {
+            if link.type == .physical || linkPositions[link.id].map({ tree.links[$0].type == .physical }) == true {
                 throw .refused(tag: "access-denied", "physical link \(link.id) is set by the QKD hardware, not by configuration")
             }
             guard link.type == .virtual else { throw .refused(tag: "invalid-value", "a configured link must have qkdl_type VIRT") }
@@ -50,17 +56,20 @@ public actor SimulatedNode {
             entry.status = entry.status ?? .active
             entries.append(entry)
         }
-        Self.upsert(entries, into: &tree.links, id: \.id)
+        Self.upsert(entries, into: &tree.links, positions: &linkPositions, id: \.id)
     }
 
     /// Creates or replaces application entries.
     public func put(applications: [ETSIApplication]) {
-        Self.upsert(applications, into: &tree.applications, id: \.id)
+        Self.upsert(applications, into: &tree.applications, positions: &applicationPositions, id: \.id)
+    }
+
+    private static func positions<Entry>(of list: [Entry], id: (Entry) -> QKDUUID) -> [QKDUUID: Int] {
+        Dictionary(list.enumerated().map { (id($1), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Replaces the entries of `list` whose id an entry of `entries` has, and appends the others.
-    private static func upsert<Entry>(_ entries: [Entry], into list: inout [Entry], id: (Entry) -> QKDUUID) {
-        var positions = Dictionary(list.enumerated().map { (id($1), $0) }, uniquingKeysWith: { first, _ in first })
+    private static func upsert<Entry>(_ entries: [Entry], into list: inout [Entry], positions: inout [QKDUUID: Int], id: (Entry) -> QKDUUID) {
         for entry in entries {
             if let index = positions[id(entry)] {
                 list[index] = entry
@@ -71,33 +80,45 @@ public actor SimulatedNode {
         }
     }
 
+    /// Removes the entries with `ids` (all present) from `list`, each in the place of the last.
+    private static func remove<Entry>(_ ids: some Sequence<QKDUUID>, from list: inout [Entry], positions: inout [QKDUUID: Int], id: (Entry) -> QKDUUID) {
+        for removed in ids {
+            guard let index = positions.removeValue(forKey: removed) else { continue }
+            let last = list.count - 1
+            if index != last {
+                list.swapAt(index, last)
+                positions[id(list[index])] = index
+            }
+            list.removeLast()
+        }
+    }
+
     public func deleteLink(_ id: QKDUUID) throws(AgentRefusal) {
-        guard let index = tree.links.firstIndex(where: { $0.id == id }) else { throw .missing("no qkd_link \(id)") }
+        guard let index = linkPositions[id] else { throw .missing("no qkd_link \(id)") }
         guard tree.links[index].type != .physical else {
             throw .refused(tag: "access-denied", "physical link \(id) is set by the QKD hardware, not by configuration")
         }
-        tree.links.remove(at: index)
+        Self.remove([id], from: &tree.links, positions: &linkPositions, id: \.id)
     }
 
     /// Applies a YANG Patch of removals, all or none; returns the edits refused (none: applied).
-    /// One pass over each list however many entries go, so that a node sheds thousands at once.
+    /// Each entry is found by its id, so that a node of thousands sheds a few, or thousands, at once.
     public func apply(_ patch: YANGPatch) -> [YANGPatch.Refusal] {
-        let links = Dictionary(tree.links.map { ($0.id, $0.type) }, uniquingKeysWith: { first, _ in first })
-        let applications = Set(tree.applications.map(\.id))
         var refusals: [YANGPatch.Refusal] = []
         var goingLinks: Set<QKDUUID> = [], goingApplications: Set<QKDUUID> = []
         for edit in patch.edits {
             switch edit.target {
             case .link(let id):
-                if links[id] == .physical {
+                let type = linkPositions[id].map { tree.links[$0].type }
+                if type == .physical {
                     refusals.append(.init(tag: "access-denied", editID: edit.id, message: "physical link \(id) is set by the QKD hardware, not by configuration"))
-                } else if links[id] == nil, edit.operation == .delete {
+                } else if type == nil, edit.operation == .delete {
                     refusals.append(.init(tag: "data-missing", editID: edit.id, message: "no qkd_link \(id)"))
                 } else {
                     goingLinks.insert(id)
                 }
             case .application(let id):
-                if !applications.contains(id), edit.operation == .delete {
+                if applicationPositions[id] == nil, edit.operation == .delete {
                     refusals.append(.init(tag: "data-missing", editID: edit.id, message: "no qkd_app \(id)"))
                 } else {
                     goingApplications.insert(id)
@@ -105,8 +126,8 @@ public actor SimulatedNode {
             }
         }
         guard refusals.isEmpty else { return refusals }
-        if !goingLinks.isEmpty { tree.links.removeAll { goingLinks.contains($0.id) } }
-        if !goingApplications.isEmpty { tree.applications.removeAll { goingApplications.contains($0.id) } }
+        Self.remove(goingLinks, from: &tree.links, positions: &linkPositions, id: \.id)
+        Self.remove(goingApplications, from: &tree.applications, positions: &applicationPositions, id: \.id)
         return []
     }
 
@@ -115,8 +136,8 @@ public actor SimulatedNode {
     }
 
     public func deleteApplication(_ id: QKDUUID) throws(AgentRefusal) {
-        guard let index = tree.applications.firstIndex(where: { $0.id == id }) else { throw .missing("no qkd_app \(id)") }
-        tree.applications.remove(at: index)
+        guard applicationPositions[id] != nil else { throw .missing("no qkd_app \(id)") }
+        Self.remove([id], from: &tree.applications, positions: &applicationPositions, id: \.id)
     }
 
     // MARK: Faults
@@ -154,6 +175,8 @@ public actor SimulatedNode {
     public func restart() {
         tree.links.removeAll { $0.type != .physical }
         tree.applications.removeAll()
+        linkPositions = Self.positions(of: tree.links, id: \.id)
+        applicationPositions = [:]
         for id in keyPoolBits.keys { keyPoolBits[id] = 0 }
         faults = AgentFaults()
         restarts += 1
