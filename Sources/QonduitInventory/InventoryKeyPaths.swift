@@ -378,7 +378,7 @@ extension Inventory {
                 switch path.state {
                 case .pending:
                     inProgress.formUnion(path.routes.map(\.qkdlID))
-                    inProgress.insert(path.appID)
+                    if path.hasApplication { inProgress.insert(path.appID) }
                 case .active, .degraded:
                     settled.append(path)
                     for route in path.routes { nodes.formUnion(route.nodes) }

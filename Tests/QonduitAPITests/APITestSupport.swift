@@ -20,8 +20,11 @@ final class ScriptedConfigurator: NodeConfigurator {
     }
 
     let state = Mutex(State())
+    /// Called before each node is configured (a test looks at the inventory mid-flight).
+    let probe: (@Sendable (NodeID) async -> Void)?
 
-    init(refusing: Set<NodeID> = []) {
+    init(refusing: Set<NodeID> = [], probe: (@Sendable (NodeID) async -> Void)? = nil) {
+        self.probe = probe
         state.withLock { $0.refusing = refusing }
     }
 
@@ -30,6 +33,7 @@ final class ScriptedConfigurator: NodeConfigurator {
     }
 
     func configure(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) async throws {
+        await probe?(node)
         try state.withLock { state in
             if state.refusing.contains(node) { throw Refused(description: "the agent answered 500: simulated refusal") }
             state.configured[node, default: []].formUnion(links.map(\.id) + applications.map(\.id))

@@ -8,10 +8,10 @@ import Testing
 @Suite struct KeyPathAPITests {
     /// A ring a–b–c–d–a with a chord a–c, every link with `rate` bit/s of key.
     func withRing(
-        rate: Double = 10_000, configurator: ScriptedConfigurator = ScriptedConfigurator(),
+        rate: Double = 10_000, inventory: Inventory? = nil, configurator: ScriptedConfigurator = ScriptedConfigurator(),
         _ body: @Sendable @escaping (@escaping APICall) async throws -> Void
     ) async throws {
-        try await withAPI(configurator: configurator) { call in
+        try await withAPI(inventory: inventory, configurator: configurator) { call in
             for node in ["a", "b", "c", "d"] {
                 #expect(try await call(.post, "/api/v1/nodes", #"{"id":"\#(node)"}"#).status == .created)
             }
@@ -232,6 +232,41 @@ import Testing
             let unknown = try await call(.post, "/api/v1/key-paths/reoptimize", #"{"key_paths":["00000000-0000-4000-8000-000000000000"]}"#)
             #expect(unknown.status == .notFound, "\(unknown.text)")
             #expect(try await call(.post, "/api/v1/key-paths/reoptimize", #"{"paths":[]}"#).status == .badRequest)
+        }
+    }
+
+    /// Make before break, as the reconciler sees it: while a re-optimised path's better route is
+    /// configured, the route it leaves still carries key and is provisioning's, so the reconciler
+    /// leaves its virtual links alone until the path is active; a route a failed link broke carries
+    /// nothing and is not kept from it.
+    @Test func onlyOldRoutesThatStillCarryKeyAreKeptFromTheReconciler() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        let seen = Mutex<[Set<QKDUUID>]>([])
+        let a = try NodeID("a")
+        let agents = ScriptedConfigurator(probe: { node in
+            guard node == a, let through = try? await inventory.keyPathsThrough(a) else { return }
+            seen.withLock { $0.append(through.inProgress) }
+        })
+        try await withRing(inventory: inventory, configurator: agents) { call in
+            let created = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":1000}"#)
+            let id = try #require(created.json["id"] as? String)
+            func qkdl() async throws -> QKDUUID {
+                let routes = try await call(.get, "/api/v1/key-paths/\(id)", nil).json["routes"] as? [[String: Any]]
+                return try #require(QKDUUID(routes?.first?["qkdl_id"] as? String ?? ""))
+            }
+            let direct = try await qkdl()
+            seen.withLock { $0 = [] }
+            #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"down"}"#).status == .ok)
+            let detour = try await qkdl()
+            #expect(seen.withLock { $0 } == [[detour]], "the broken route is not kept; the new one is provisioning's")
+            #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"up"}"#).status == .ok)
+            seen.withLock { $0 = [] }
+            #expect(try await call(.post, "/api/v1/key-paths/reoptimize", nil).status == .ok)
+            let better = try await qkdl()
+            #expect(better != direct && better != detour)
+            #expect(seen.withLock { $0 } == [[better, detour]], "the detour carries key until the better route is active")
+            #expect(try await inventory.keyPathsThrough(a).inProgress.isEmpty, "active: nothing is provisioning's any more")
+            #expect(try await inventory.keyPathsThrough(a).settled.map(\.routes.first?.qkdlID) == [better])
         }
     }
 

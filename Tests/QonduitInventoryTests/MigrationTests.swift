@@ -28,7 +28,8 @@ import Testing
                 """, arguments: [stamp, stamp])
             try db.execute(sql: """
                 INSERT INTO key_path (id, source, destination, rate_bps, metric, exclude_nodes, exclude_links, protection, path_count,
-                    app_id, state, created_at, updated_at) VALUES (?, 'a', 'b', 10, 'hops', '[]', '[]', 'none', 1, ?, 'pending', ?, ?)
+                    server_app_id, app_id, state, created_at, updated_at)
+                VALUES (?, 'a', 'b', 10, 'hops', '[]', '[]', 'none', 1, 'urn:app:server', ?, 'pending', ?, ?)
                 """, arguments: [path1.text, app.text, stamp, stamp])
             try db.execute(sql: """
                 INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id)
