@@ -157,7 +157,7 @@ struct ServeCommand: AsyncParsableCommand {
         app.addServices(
             AgentLivenessMonitor(inventory: inventory, configuration: southbound, logger: logger),
             AgentReconciler(inventory: inventory, restconf: restconf, period: .milliseconds(reconcileIntervalMs), logger: logger),
-            KeyPathRepairService(provisioner: provisioner, period: .milliseconds(200))
+            KeyPathRepairService(provisioner: provisioner, minimumInterval: .milliseconds(50))
         )
         logger.info("inventory", metadata: ["db": "\(db)"])
         try await app.runService()

@@ -19,6 +19,12 @@ public final class Inventory: Sendable {
 
     /// Counts committed writes, so that derived state (the path engine's graph) knows when it is stale.
     public var revision: Int { writes.load(ordering: .acquiring) }
+    private let changes = RevisionSignal()
+
+    /// Returns once the revision is other than `seen` (at once if it already is), or the task is cancelled.
+    public func waitForChange(from seen: Int) async {
+        await changes.wait { self.revision != seen }
+    }
 
     /// Opens (creating and migrating when needed) the inventory at `path`; ":memory:" keeps it in memory.
     public init(path: String) throws {
@@ -278,7 +284,10 @@ public final class Inventory: Sendable {
             let result = try body(db)
             return (result, db.totalChangesCount != before)
         }
-        if changed { writes.add(1, ordering: .releasing) }
+        if changed {
+            writes.add(1, ordering: .releasing)
+            changes.notify()
+        }
         return result
     }
 

@@ -3,13 +3,15 @@ public import ServiceLifecycle
 
 /// Runs `KeyPathProvisioner.repair()` whenever the inventory has changed (a link reported down by
 /// its agent, set down by an operator, or back up): failures are re-routed without anyone asking.
+/// It waits for a change rather than polling, so a failure is acted on at once; passes are at least
+/// `minimumInterval` apart, so that a burst of writes (provisioning, heartbeats) costs a few looks.
 public struct KeyPathRepairService: Service {
     let provisioner: KeyPathProvisioner
-    let period: Duration
+    let minimumInterval: Duration
 
-    public init(provisioner: KeyPathProvisioner, period: Duration) {
+    public init(provisioner: KeyPathProvisioner, minimumInterval: Duration) {
         self.provisioner = provisioner
-        self.period = period
+        self.minimumInterval = minimumInterval
     }
 
     public func run() async throws {
@@ -21,9 +23,10 @@ public struct KeyPathRepairService: Service {
                 // Shutdown cancels a pass where it is: what it leaves pending is resumed at the next start,
                 // as after a crash, instead of shutdown waiting on every unreachable node.
                 _ = await cancelWhenGracefulShutdown { await self.provisioner.repair() }
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.minimumInterval) }
             }
-            // Shutdown need not wait out the period.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.period) }
+            // Shutdown need not wait for a change.
+            await cancelWhenGracefulShutdown { [seen] in await self.provisioner.inventory.waitForChange(from: seen) }
         }
     }
 }
