@@ -15,17 +15,20 @@ public struct KeyPathConfiguration: Sendable, Equatable {
         public var node: NodeID
     }
 
-    /// Adds `path`'s entries; `qkdnID` gives each node's GS QKD 015 id. Only the entries placed on
-    /// `node` are added when one is given (a reconciler wants one agent's share), and none for the
-    /// routes in `skippingLinks` (by `qkdl_id`: routes a re-route kept are configured already).
+    /// Adds `path`'s entries, and returns the nodes it placed them on; `qkdnID` gives each node's GS
+    /// QKD 015 id. Only the entries placed on `node` are added when one is given (a reconciler wants
+    /// one agent's share), and none for the routes in `skippingLinks` (by `qkdl_id`: routes a
+    /// re-route kept are configured already).
+    @discardableResult
     public mutating func add(
         _ path: KeyPath, qkdnID: (NodeID) -> QKDUUID?, only node: NodeID? = nil, skippingLinks: Set<QKDUUID> = []
-    ) throws(UnidentifiedNode) {
+    ) throws(UnidentifiedNode) -> Set<NodeID> {
         func qkdn(_ node: NodeID) throws(UnidentifiedNode) -> QKDUUID {
             guard let id = qkdnID(node) else { throw UnidentifiedNode(node: node) }
             return id
         }
         let source = try qkdn(path.source), destination = try qkdn(path.destination)
+        var placed = Set<NodeID>()
         for route in path.routes where !skippingLinks.contains(route.qkdlID) {
             for (index, here) in route.nodes.enumerated() where node == nil || node == here {
                 // Each node describes the virtual link from where it stands: itself as the local end,
@@ -38,16 +41,19 @@ public struct KeyPathConfiguration: Sendable, Equatable {
                     virtualNextHops: index + 1 < route.nodes.count ? [try qkdn(route.nodes[index + 1])] : [],
                     virtualBandwidthBps: UInt32(route.rateBps.rounded(.up))
                 ))
+                placed.insert(here)
             }
         }
-        guard path.hasApplication else { return }
+        guard path.hasApplication else { return placed }
         for (end, local, remote) in [(path.source, source, destination), (path.destination, destination, source)] where node == nil || node == end {
             applications[end, default: []].append(ETSIApplication(
                 id: path.appID, type: .client, serverAppID: path.serverAppID, clientAppIDs: path.clientAppID.map { [$0] } ?? [],
                 qos: .init(maxBandwidthBps: UInt32(path.rateBps.rounded(.up)), minBandwidthBps: UInt32(path.rateBps.rounded(.down))),
                 backingLinkIDs: path.routes.map(\.qkdlID), localNodeID: local, remoteNodeID: remote
             ))
+            placed.insert(end)
         }
+        return placed
     }
 
     /// Every node with an entry to take.

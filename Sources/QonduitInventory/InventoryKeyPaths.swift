@@ -369,8 +369,8 @@ extension Inventory {
         try await database.read { db in
             // A route's nodes are its links' ends: the node's links lead, by index, to the paths over them.
             let ids = try String.fetchAll(db, sql: """
-                SELECT DISTINCT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_a = ?1
-                UNION SELECT DISTINCT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_b = ?1
+                SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_a = ?1
+                UNION SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_b = ?1
                 """, arguments: [node.rawValue])
             let paths = try Self.storedKeyPaths(ids, db).values.map(\.value)
             var settled: [KeyPath] = [], inProgress = Set<QKDUUID>(), nodes = Set<NodeID>()

@@ -9,7 +9,8 @@ final class RevisionSignal: Sendable {
 
     private let waiters = Mutex(Waiters())
 
-    /// Returns once `changed()` holds (checked now, and after each `notify()`), or the task is cancelled.
+    /// Returns at once when `changed()` holds, else at the next `notify()` (the inventory calls it
+    /// after each committed write, so the revision waited on has passed), or when the task is cancelled.
     func wait(until changed: @Sendable () -> Bool) async {
         let ticket = waiters.withLock { state in
             state.next += 1
@@ -30,7 +31,7 @@ final class RevisionSignal: Sendable {
         }
     }
 
-    /// Wakes every waiter; each checks its condition again.
+    /// Wakes every waiter.
     func notify() {
         let woken = waiters.withLock { state in
             defer { state.waiting = [:] }

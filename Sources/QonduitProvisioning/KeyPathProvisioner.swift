@@ -317,10 +317,11 @@ public final class KeyPathProvisioner: Sendable {
         // The entries follow from the paths' routes, worked out here rather than stored.
         let qkdnIDs = try await inventory.qkdnIDs(of: Set(batch.flatMap { $0.path.routes.flatMap(\.nodes) }))
         var entries = KeyPathConfiguration()
+        var nodesOf: [QKDUUID: Set<NodeID>] = [:]
         var unidentified: [QKDUUID: NodeID] = [:]
         for item in batch {
             do {
-                try entries.add(item.path, qkdnID: { qkdnIDs[$0] }, skippingLinks: item.kept)
+                nodesOf[item.path.id] = try entries.add(item.path, qkdnID: { qkdnIDs[$0] }, skippingLinks: item.kept)
             } catch {
                 unidentified[item.path.id] = error.node
             }
@@ -346,9 +347,7 @@ public final class KeyPathProvisioner: Sendable {
         var results: [QKDUUID: Stored<KeyPath>] = [:]
         var confirmed: [Configuration] = []
         for item in batch {
-            let kept = item.kept
-            let nodes = KeyPathPlanner.placement(of: item.path).filter { !$0.value.applications.isEmpty || $0.value.links.contains { !kept.contains($0) } }.keys
-            var refusing = nodes.filter { refusals[$0] != nil }.sorted()
+            var refusing = (nodesOf[item.path.id] ?? []).filter { refusals[$0] != nil }.sorted()
             var why = refusing.first.flatMap { refusals[$0] }
             if let node = unidentified[item.path.id] {
                 refusing = [node]
