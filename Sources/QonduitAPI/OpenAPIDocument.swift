@@ -478,13 +478,13 @@ enum OpenAPIDocument {
             "required": ["id"],
             "properties": {
               "id": {"$ref": "#/components/schemas/Identifier"},
-              "name": {"type": "string", "minLength": 1, "maxLength": 256, "description": "Defaults to the id."},
-              "trusted": {"type": "boolean", "default": true},
-              "latitude": {"type": "number", "minimum": -90, "maximum": 90},
-              "longitude": {"type": "number", "minimum": -180, "maximum": 180},
-              "site": {"type": "string", "minLength": 1, "maxLength": 256},
-              "status": {"$ref": "#/components/schemas/NodeStatus"},
-              "qkdn_id": {"$ref": "#/components/schemas/UUID", "description": "The node's GS QKD 015 identity; assigned when absent."}
+              "name": {"type": ["string", "null"], "minLength": 1, "maxLength": 256, "description": "Defaults to the id."},
+              "trusted": {"type": ["boolean", "null"], "default": true},
+              "latitude": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
+              "longitude": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
+              "site": {"type": ["string", "null"], "minLength": 1, "maxLength": 256},
+              "status": {"anyOf": [{"$ref": "#/components/schemas/NodeStatus"}, {"type": "null"}]},
+              "qkdn_id": {"anyOf": [{"$ref": "#/components/schemas/UUID"}, {"type": "null"}], "description": "The node's GS QKD 015 identity; assigned when absent."}
             }
           },
           "NodePatch": {
@@ -527,9 +527,9 @@ enum OpenAPIDocument {
               "node_b": {"$ref": "#/components/schemas/Identifier"},
               "length_km": {"type": "number", "minimum": 0, "maximum": 40075},
               "key_rate_bps": {"type": "number", "minimum": 0, "maximum": 1000000000000},
-              "status": {"$ref": "#/components/schemas/Status"},
-              "qber": {"type": "number", "minimum": 0, "maximum": 1},
-              "qkdl_id": {"$ref": "#/components/schemas/UUID", "description": "The link's GS QKD 015 identity; assigned when absent."}
+              "status": {"anyOf": [{"$ref": "#/components/schemas/Status"}, {"type": "null"}]},
+              "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+              "qkdl_id": {"anyOf": [{"$ref": "#/components/schemas/UUID"}, {"type": "null"}], "description": "The link's GS QKD 015 identity; assigned when absent."}
             }
           },
           "LinkPatch": {
@@ -552,15 +552,15 @@ enum OpenAPIDocument {
             "properties": {
               "source": {"$ref": "#/components/schemas/Identifier"},
               "destination": {"$ref": "#/components/schemas/Identifier"},
-              "rate_bps": {"type": "number", "minimum": 0, "description": "Spare key rate every link must have, bit/s."},
-              "metric": {"type": "string", "enum": ["hops", "length", "rate", "cost"], "default": "hops"},
-              "max_hops": {"type": "integer", "minimum": 1, "maximum": 1000},
-              "exclude_nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
-              "exclude_links": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
-              "include_nodes": {"type": "array", "maxItems": 8, "items": {"$ref": "#/components/schemas/Identifier"}, "description": "Trusted relays the path must pass through, in this order (shortest and widest objectives)."},
-              "k": {"type": "integer", "minimum": 1, "maximum": 16, "description": "How many paths: 1 by default, 2 with disjoint; other objectives take 1 only."},
-              "disjoint": {"type": "string", "enum": ["none", "node", "link"], "default": "none", "description": "node: the paths share no relay node (nor link); link: no link. Not with max_hops."},
-              "objective": {"type": "string", "enum": ["shortest", "widest", "max_flow"], "default": "shortest", "description": "max_flow takes no max_hops, k, disjoint or include_nodes."}
+              "rate_bps": {"type": ["number", "null"], "minimum": 0, "description": "Spare key rate every link must have, bit/s."},
+              "metric": {"type": ["string", "null"], "enum": ["hops", "length", "rate", "cost", null], "default": "hops"},
+              "max_hops": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000},
+              "exclude_nodes": {"type": ["array", "null"], "items": {"$ref": "#/components/schemas/Identifier"}},
+              "exclude_links": {"type": ["array", "null"], "items": {"$ref": "#/components/schemas/Identifier"}},
+              "include_nodes": {"type": ["array", "null"], "maxItems": 8, "items": {"$ref": "#/components/schemas/Identifier"}, "description": "Trusted relays the path must pass through, in this order (shortest and widest objectives)."},
+              "k": {"type": ["integer", "null"], "minimum": 1, "maximum": 16, "description": "How many paths: 1 by default, 2 with disjoint; other objectives take 1 only."},
+              "disjoint": {"type": ["string", "null"], "enum": ["none", "node", "link", null], "default": "none", "description": "node: the paths share no relay node (nor link); link: no link. Not with max_hops."},
+              "objective": {"type": ["string", "null"], "enum": ["shortest", "widest", "max_flow", null], "default": "shortest", "description": "max_flow takes no max_hops, k, disjoint or include_nodes."}
             }
           },
           "PathResult": {
@@ -644,19 +644,19 @@ enum OpenAPIDocument {
               "source": {"$ref": "#/components/schemas/Identifier"},
               "destination": {"$ref": "#/components/schemas/Identifier"},
               "rate_bps": {"type": "number", "exclusiveMinimum": 0, "maximum": 4294967295, "description": "End-to-end secret key rate, bit/s."},
-              "metric": {"type": "string", "enum": ["hops", "length", "cost"], "default": "hops"},
-              "max_hops": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "Only with protection none."},
-              "exclude_nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
-              "exclude_links": {"type": "array", "items": {"$ref": "#/components/schemas/Identifier"}},
-              "protection": {"type": "string", "enum": ["none", "disjoint_backup", "multipath"], "default": "none", "description": "disjoint_backup reserves a node-disjoint backup route with the full rate; multipath splits the rate over `paths` node-disjoint routes."},
-              "paths": {"type": "integer", "minimum": 2, "maximum": 16, "description": "Routes to split the rate over; multipath only (default 2)."},
+              "metric": {"type": ["string", "null"], "enum": ["hops", "length", "cost", null], "default": "hops"},
+              "max_hops": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000, "description": "Only with protection none."},
+              "exclude_nodes": {"type": ["array", "null"], "items": {"$ref": "#/components/schemas/Identifier"}},
+              "exclude_links": {"type": ["array", "null"], "items": {"$ref": "#/components/schemas/Identifier"}},
+              "protection": {"type": ["string", "null"], "enum": ["none", "disjoint_backup", "multipath", null], "default": "none", "description": "disjoint_backup reserves a node-disjoint backup route with the full rate; multipath splits the rate over `paths` node-disjoint routes."},
+              "paths": {"type": ["integer", "null"], "minimum": 2, "maximum": 16, "description": "Routes to split the rate over; multipath only (default 2)."},
               "application": {
-                "type": "object",
+                "type": ["object", "null"],
                 "additionalProperties": false,
                 "description": "The applications at the two ends, configured there as GS QKD 015 qkd_app entries backed by the path's virtual links.",
                 "properties": {
-                  "client_app_id": {"type": "string", "minLength": 1, "maxLength": 256},
-                  "server_app_id": {"type": "string", "minLength": 1, "maxLength": 256}
+                  "client_app_id": {"type": ["string", "null"], "minLength": 1, "maxLength": 256},
+                  "server_app_id": {"type": ["string", "null"], "minLength": 1, "maxLength": 256}
                 }
               }
             }
