@@ -8,3 +8,10 @@ public struct Topology: Sendable, Hashable {
         self.links = links
     }
 }
+
+extension Topology {
+    /// The GS QKD 015 id of each node that has one.
+    public var qkdnIDs: [NodeID: QKDUUID] {
+        Dictionary(nodes.compactMap { node in node.qkdnID.map { (node.id, $0) } }, uniquingKeysWith: { first, _ in first })
+    }
+}

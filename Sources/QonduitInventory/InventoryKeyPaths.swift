@@ -15,6 +15,14 @@ public protocol KeyPathRerouter: SendableMetatype {
     /// reconciler until the path is active on its new routes (make before break). Those of a broken
     /// route carry nothing, and provisioning removes them after activation all the same.
     func carriesKey(_ route: KeyPathRoute) -> Bool
+    /// Called once every path is decided, before the pass writes anything: work that follows from the
+    /// decisions alone (getting the new configuration ready) can start here and run while the pass
+    /// writes. `outcomes` are what the pass returns if it commits; nothing may act on them before.
+    func decided(_ outcomes: [Inventory.RerouteOutcome])
+}
+
+extension KeyPathRerouter {
+    public func decided(_ outcomes: [Inventory.RerouteOutcome]) {}
 }
 
 /// What a node's agent is asked to hold for key paths, read for the reconciler.
@@ -237,6 +245,7 @@ extension Inventory {
                 writes.sums.add(new)
                 outcomes.append(.rerouted(old: old, new: new))
             }
+            rerouter.decided(outcomes)
             try writes.apply(db)
             return outcomes
         }

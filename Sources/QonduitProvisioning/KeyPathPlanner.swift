@@ -27,7 +27,7 @@ struct KeyPathPlanner {
                                  uniquingKeysWith: { first, _ in first })
         overQBER = qberThreshold.map { threshold in Set(topology.links.filter { ($0.qber ?? 0) > threshold }.map(\.id)) } ?? []
         keyRateBps = Dictionary(topology.links.map { ($0.id, $0.keyRateBps) }, uniquingKeysWith: { first, _ in first })
-        qkdnIDs = Dictionary(topology.nodes.compactMap { node in node.qkdnID.map { (node.id, $0) } }, uniquingKeysWith: { first, _ in first })
+        qkdnIDs = topology.qkdnIDs
         unreserved = PathEngine(graph: RelayGraph(topology: topology))
         workspace = SearchWorkspace(for: unreserved.graph)
     }

@@ -95,14 +95,14 @@ public final class KeyPathProvisioner: Sendable {
             }
         }
         do {
-            let outcomes = try await inventory.rerouteKeyPaths(candidates) { [qberThreshold] topology in
-                RepairRerouter(topology: topology, qberThreshold: qberThreshold)
+            let ahead = ConfigurationAhead()
+            let outcomes = try await inventory.rerouteKeyPaths(candidates) { [qberThreshold, self] topology in
+                RepairRerouter(topology: topology, qberThreshold: qberThreshold, onDecided: prepare(into: ahead, on: topology, fallback: .degraded))
             }
             planned = .now
-            var rerouted: [Configuration] = []
             for result in outcomes {
                 switch result {
-                case .rerouted(let old, let new): rerouted.append(Configuration(path: new, retiring: old))
+                case .rerouted: rerouting += 1
                 case .degraded(let old, let reason):
                     rerouting += 1
                     if old.state != .degraded || old.reason != reason {
@@ -113,9 +113,8 @@ public final class KeyPathProvisioner: Sendable {
                 case .gone, .unchanged: break
                 }
             }
-            rerouting += rerouted.count
-            let failed = try await configure(rerouted, returningActive: false)
-            outcome.rerouted = rerouted.count - failed.count
+            let (configured, failed) = try await configureReroutes(outcomes, ahead: ahead, fallback: .degraded, returningActive: false)
+            outcome.rerouted = configured - failed.count
         } catch {
             logger.error("key paths could not be repaired", metadata: ["error": "\(error)"])
         }
@@ -129,10 +128,15 @@ public final class KeyPathProvisioner: Sendable {
         var planner: KeyPathPlanner
         let usable: Usability
 
-        init(topology: Topology, qberThreshold: Double?) {
+        let onDecided: @Sendable ([Inventory.RerouteOutcome]) -> Void
+
+        init(topology: Topology, qberThreshold: Double?, onDecided: @escaping @Sendable ([Inventory.RerouteOutcome]) -> Void) {
             planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
             usable = Usability(links: topology.links, nodes: topology.nodes, qberThreshold: qberThreshold)
+            self.onDecided = onDecided
         }
+
+        func decided(_ outcomes: [Inventory.RerouteOutcome]) { onDecided(outcomes) }
 
         func decide(_ path: KeyPath) -> Inventory.RerouteDecision {
             let broken = usable.problems(of: path.routes)
@@ -172,12 +176,12 @@ public final class KeyPathProvisioner: Sendable {
         let active = try await inventory.keyPaths(KeyPathFilter(state: .active), limit: Int(Int32.max)).items.map(\.value)
             .filter { wanted?.contains($0.id) ?? true }
         guard !active.isEmpty else { return Reoptimization(examined: 0, moved: [], failed: []) }
-        let outcomes = try await inventory.rerouteKeyPaths(active.map(\.id)) { [qberThreshold] topology in
-            ReoptimizingRerouter(topology: topology, qberThreshold: qberThreshold)
+        let ahead = ConfigurationAhead()
+        let outcomes = try await inventory.rerouteKeyPaths(active.map(\.id)) { [qberThreshold, self] topology in
+            ReoptimizingRerouter(topology: topology, qberThreshold: qberThreshold, onDecided: prepare(into: ahead, on: topology, fallback: .active))
         }
-        var moving: [Configuration] = []
-        for case .rerouted(let old, let new) in outcomes { moving.append(Configuration(path: new, retiring: old, fallback: .active)) }
-        let configured = try await configure(moving)
+        let moving = Self.reroutes(in: outcomes, fallback: .active)
+        let configured = try await configureReroutes(outcomes, ahead: ahead, fallback: .active, returningActive: true).settled
         // Moved: active on the new routes. The rest were refused by a node: back on their old routes, or failed.
         let planned = Dictionary(moving.map { ($0.path.id, $0.path.routes.map(\.qkdlID)) }, uniquingKeysWith: { first, _ in first })
         let moved = configured.filter { $0.value.state == .active && $0.value.routes.map(\.qkdlID) == planned[$0.value.id] }
@@ -192,10 +196,15 @@ public final class KeyPathProvisioner: Sendable {
         var planner: KeyPathPlanner
         let lengths: [LinkID: Double]
 
-        init(topology: Topology, qberThreshold: Double?) {
+        let onDecided: @Sendable ([Inventory.RerouteOutcome]) -> Void
+
+        init(topology: Topology, qberThreshold: Double?, onDecided: @escaping @Sendable ([Inventory.RerouteOutcome]) -> Void) {
             planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
             lengths = Dictionary(topology.links.map { ($0.id, $0.lengthKm) }, uniquingKeysWith: { first, _ in first })
+            self.onDecided = onDecided
         }
+
+        func decided(_ outcomes: [Inventory.RerouteOutcome]) { onDecided(outcomes) }
 
         func decide(_ path: KeyPath) -> Inventory.RerouteDecision {
             path.state == .active ? .reroute(reason: "re-optimising") : .leave
@@ -313,25 +322,85 @@ public final class KeyPathProvisioner: Sendable {
     /// Returns the paths as stored, in the batch's order; with `returningActive` false, only the failed ones.
     func configure(_ batch: [Configuration], returningActive: Bool = true) async throws -> [Stored<KeyPath>] {
         guard !batch.isEmpty else { return [] }
-        let started = ContinuousClock.now
-        // The entries follow from the paths' routes, worked out here rather than stored.
         let qkdnIDs = try await inventory.qkdnIDs(of: Set(batch.flatMap { $0.path.routes.flatMap(\.nodes) }))
-        var entries = KeyPathConfiguration()
+        return try await configure(await prepare(batch, qkdnIDs: qkdnIDs), returningActive: returningActive)
+    }
+
+    /// The paths a re-route pass gave new routes, to configure (`fallback`: see `Configuration`).
+    static func reroutes(in outcomes: [Inventory.RerouteOutcome], fallback: KeyPathState) -> [Configuration] {
+        outcomes.compactMap { outcome in
+            guard case .rerouted(let old, let new) = outcome else { return nil }
+            return Configuration(path: new, retiring: old, fallback: fallback)
+        }
+    }
+
+    /// What a re-route pass's rerouter calls once it has decided: `ahead` starts getting the new
+    /// configuration ready, on the nodes' ids as the pass sees them, while the pass writes.
+    private func prepare(
+        into ahead: ConfigurationAhead, on topology: Topology, fallback: KeyPathState
+    ) -> @Sendable ([Inventory.RerouteOutcome]) -> Void {
+        { decided in ahead.start { await self.prepare(Self.reroutes(in: decided, fallback: fallback), qkdnIDs: topology.qkdnIDs) } }
+    }
+
+    /// Configures what a re-route pass re-routed, with the configuration `ahead` got ready during the
+    /// pass (worked out again should it have none). Returns how many paths were configured and what
+    /// `configure` returns for them.
+    private func configureReroutes(
+        _ outcomes: [Inventory.RerouteOutcome], ahead: ConfigurationAhead, fallback: KeyPathState, returningActive: Bool
+    ) async throws -> (count: Int, settled: [Stored<KeyPath>]) {
+        if let prepared = await ahead.prepared() {
+            return (prepared.batch.count, try await configure(prepared, returningActive: returningActive))
+        }
+        let batch = Self.reroutes(in: outcomes, fallback: fallback)
+        return (batch.count, try await configure(batch, returningActive: returningActive))
+    }
+
+    /// A batch's configuration, worked out for each node and ready to send.
+    struct PreparedBatch: Sendable {
+        var batch: [Configuration]
+        /// The nodes each path puts entries on.
         var nodesOf: [QKDUUID: Set<NodeID>] = [:]
+        /// Paths through a node without a GS QKD 015 id (their entries could not name it), and that node.
         var unidentified: [QKDUUID: NodeID] = [:]
+        var pushes: [NodeID: NodeConfigurationPush] = [:]
+    }
+
+    /// Works out what a batch puts on each node (it follows from the paths' routes and the nodes'
+    /// ids) and gets it ready to send, one push per node. No I/O: a re-route pass does this while
+    /// its transaction writes.
+    func prepare(_ batch: [Configuration], qkdnIDs: [NodeID: QKDUUID]) async -> PreparedBatch {
+        var prepared = PreparedBatch(batch: batch)
+        var entries = KeyPathConfiguration()
         for item in batch {
             do {
-                nodesOf[item.path.id] = try entries.add(item.path, qkdnID: { qkdnIDs[$0] }, skippingLinks: item.kept)
+                prepared.nodesOf[item.path.id] = try entries.add(item.path, qkdnID: { qkdnIDs[$0] }, skippingLinks: item.kept)
             } catch {
-                unidentified[item.path.id] = error.node
+                prepared.unidentified[item.path.id] = error.node
             }
         }
-        let refusals = await withTaskGroup(of: (NodeID, String?).self) { group in
+        // Encoding is most of the work: a task per node.
+        prepared.pushes = await withTaskGroup(of: (NodeID, NodeConfigurationPush).self) { group in
             for node in entries.nodes {
                 let links = entries.links[node] ?? [], applications = entries.applications[node] ?? []
-                group.addTask { [configurator] in
+                group.addTask { [configurator] in (node, configurator.prepare(node, links: links, applications: applications)) }
+            }
+            var pushes: [NodeID: NodeConfigurationPush] = [:]
+            for await (node, push) in group { pushes[node] = push }
+            return pushes
+        }
+        return prepared
+    }
+
+    /// Sends a prepared batch and settles each path as `configure` says.
+    func configure(_ prepared: PreparedBatch, returningActive: Bool = true) async throws -> [Stored<KeyPath>] {
+        let batch = prepared.batch
+        guard !batch.isEmpty else { return [] }
+        let started = ContinuousClock.now
+        let refusals = await withTaskGroup(of: (NodeID, String?).self) { group in
+            for (node, push) in prepared.pushes {
+                group.addTask {
                     do {
-                        try await configurator.configure(node, links: links, applications: applications)
+                        try await push()
                         return (node, nil)
                     } catch {
                         return (node, "\(error)")
@@ -347,9 +416,9 @@ public final class KeyPathProvisioner: Sendable {
         var results: [QKDUUID: Stored<KeyPath>] = [:]
         var confirmed: [Configuration] = []
         for item in batch {
-            var refusing = (nodesOf[item.path.id] ?? []).filter { refusals[$0] != nil }.sorted()
+            var refusing = (prepared.nodesOf[item.path.id] ?? []).filter { refusals[$0] != nil }.sorted()
             var why = refusing.first.flatMap { refusals[$0] }
-            if let node = unidentified[item.path.id] {
+            if let node = prepared.unidentified[item.path.id] {
                 refusing = [node]
                 why = "it has no GS QKD 015 id"
             }

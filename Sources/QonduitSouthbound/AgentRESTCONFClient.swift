@@ -77,38 +77,51 @@ public struct AgentRESTCONFClient: Sendable {
         }
     }
 
-    public func put(_ link: ETSILink, at restconfURL: String) async throws {
-        try await put(entry: link.encodedEntry(), list: .links, id: link.id, at: restconfURL)
+    /// Entries of one configuration list as they are sent: one entry as itself, to be put at its key;
+    /// several as their list container, to be merged into the list by one `PATCH`. Encoding is the
+    /// work of sending that needs no I/O, so it can be done ahead (see `RESTCONFNodeConfigurator.prepare`).
+    public struct EncodedEntries: Sendable {
+        let list: ConfigurationList
+        /// The key of the one entry; nil for several.
+        let key: QKDUUID?
+        let document: String
+
+        /// Nil for no links.
+        public init?(links: [ETSILink]) {
+            guard let first = links.first else { return nil }
+            list = .links
+            key = links.count == 1 ? first.id : nil
+            document = links.count == 1 ? first.encodedEntry() : ETSIEntryList.links.document(of: links.map { $0.encodedEntry() })
+        }
+
+        /// Nil for no applications.
+        public init?(applications: [ETSIApplication]) {
+            guard let first = applications.first else { return nil }
+            list = .applications
+            key = applications.count == 1 ? first.id : nil
+            document = applications.count == 1
+                ? first.encodedEntry() : ETSIEntryList.applications.document(of: applications.map { $0.encodedEntry() })
+        }
     }
 
-    public func put(_ application: ETSIApplication, at restconfURL: String) async throws {
-        try await put(entry: application.encodedEntry(), list: .applications, id: application.id, at: restconfURL)
+    /// Puts encoded entries: one at its key, several merged into their list (a plain `PATCH` of the list's container).
+    public func put(_ entries: EncodedEntries, at restconfURL: String) async throws {
+        if let key = entries.key {
+            _ = try await send(.PUT, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(entries.list.path)=\(key.text)", body: entries.document)
+        } else {
+            let container = entries.list == .links ? "qkd_links" : "qkd_applications"
+            _ = try await send(.PATCH, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(container)", body: entries.document)
+        }
     }
 
-    /// Puts an entry document (`<qkd_link>`, `<qkd_app>`) as the list entry with key `id`.
-    public func put(entry document: String, list: ConfigurationList, id: QKDUUID, at restconfURL: String) async throws {
-        _ = try await send(.PUT, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(list.path)=\(id.text)", body: document)
-    }
-
-    /// Puts links: one entry as itself, several in one request.
+    /// Puts links, each replacing any entry with its key, in one request.
     public func put(links: [ETSILink], at restconfURL: String) async throws {
-        if links.count == 1 { try await put(links[0], at: restconfURL) } else if !links.isEmpty {
-            try await patch(entries: links.map { $0.encodedEntry() }, list: .links, at: restconfURL)
-        }
+        if let entries = EncodedEntries(links: links) { try await put(entries, at: restconfURL) }
     }
 
-    /// Puts applications: one entry as itself, several in one request.
+    /// Puts applications, each replacing any entry with its key, in one request.
     public func put(applications: [ETSIApplication], at restconfURL: String) async throws {
-        if applications.count == 1 { try await put(applications[0], at: restconfURL) } else if !applications.isEmpty {
-            try await patch(entries: applications.map { $0.encodedEntry() }, list: .applications, at: restconfURL)
-        }
-    }
-
-    /// Merges entry documents into their list in one request: a plain `PATCH` of the list's container.
-    public func patch(entries documents: [String], list: ConfigurationList, at restconfURL: String) async throws {
-        let container: ETSIEntryList = list == .links ? .links : .applications
-        let path = list == .links ? "qkd_links" : "qkd_applications"
-        _ = try await send(.PATCH, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(path)", body: container.document(of: documents))
+        if let entries = EncodedEntries(applications: applications) { try await put(entries, at: restconfURL) }
     }
 
     /// Deletes the list entry with key `id`; `ignoringMissing` makes an entry already gone a success.

@@ -18,11 +18,20 @@ public struct RESTCONFNodeConfigurator: NodeConfigurator {
     }
 
     public func configure(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) async throws {
-        let url = try await address(of: node)
-        // Links first: an application names the virtual links that back it. Several entries go in one
-        // request (a PATCH merging them into their list), so that a node is configured in one or two.
-        try await restconf.put(links: links, at: url)
-        try await restconf.put(applications: applications, at: url)
+        try await prepare(node, links: links, applications: applications)()
+    }
+
+    /// Encodes the entries now; the push looks the agent up and sends them.
+    public func prepare(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) -> NodeConfigurationPush {
+        // Several entries go in one request (a PATCH merging them into their list), so that a node is configured in one or two.
+        let links = AgentRESTCONFClient.EncodedEntries(links: links)
+        let applications = AgentRESTCONFClient.EncodedEntries(applications: applications)
+        return { [self] in
+            let url = try await address(of: node)
+            // Links first: an application names the virtual links that back it.
+            if let links { try await restconf.put(links, at: url) }
+            if let applications { try await restconf.put(applications, at: url) }
+        }
     }
 
     public func unconfigure(_ node: NodeID, links: [QKDUUID], applications: [QKDUUID]) async throws {

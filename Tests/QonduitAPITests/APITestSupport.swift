@@ -50,6 +50,33 @@ final class ScriptedConfigurator: NodeConfigurator {
     var configured: [NodeID: Set<QKDUUID>] { state.withLock { $0.configured } }
 }
 
+/// Agents that note, for each push, the virtual links sent and those of every stored route at that moment.
+final class CommitCheckingConfigurator: NodeConfigurator {
+    let inventory: Inventory
+    let agents = ScriptedConfigurator()
+    let sent = Mutex<[(links: [QKDUUID], committed: Set<QKDUUID>)]>([])
+
+    init(inventory: Inventory) {
+        self.inventory = inventory
+    }
+
+    func configure(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) async throws {
+        try await prepare(node, links: links, applications: applications)()
+    }
+
+    func prepare(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) -> NodeConfigurationPush {
+        { [self] in
+            let stored = try await inventory.keyPaths(limit: 1_000).items.flatMap { $0.value.routes.map(\.qkdlID) }
+            sent.withLock { $0.append((links.map(\.id), Set(stored))) }
+            try await agents.configure(node, links: links, applications: applications)
+        }
+    }
+
+    func unconfigure(_ node: NodeID, links: [QKDUUID], applications: [QKDUUID]) async throws {
+        try await agents.unconfigure(node, links: links, applications: applications)
+    }
+}
+
 func provisioner(_ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11) -> KeyPathProvisioner {
     var logger = Logger(label: "test-provisioner")
     logger.logLevel = .critical

@@ -2,13 +2,14 @@ import Foundation
 import Hummingbird
 import QonduitCore
 import QonduitInventory
+import QonduitProvisioning
 import Synchronization
 import Testing
 
 @Suite struct KeyPathAPITests {
     /// A ring a–b–c–d–a with a chord a–c, every link with `rate` bit/s of key.
     func withRing(
-        rate: Double = 10_000, inventory: Inventory? = nil, configurator: ScriptedConfigurator = ScriptedConfigurator(),
+        rate: Double = 10_000, inventory: Inventory? = nil, configurator: any NodeConfigurator = ScriptedConfigurator(),
         _ body: @Sendable @escaping (@escaping APICall) async throws -> Void
     ) async throws {
         try await withAPI(inventory: inventory, configurator: configurator) { call in
@@ -267,6 +268,24 @@ import Testing
             #expect(seen.withLock { $0 } == [[better, detour]], "the detour carries key until the better route is active")
             #expect(try await inventory.keyPathsThrough(a).inProgress.isEmpty, "active: nothing is provisioning's any more")
             #expect(try await inventory.keyPathsThrough(a).settled.map(\.routes.first?.qkdlID) == [better])
+        }
+    }
+
+    /// A re-route pass gets its nodes' configuration ready while its transaction writes; what it
+    /// sends must still be only what that transaction committed.
+    @Test func aReRouteSendsNothingItsPassHasNotCommitted() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        let agents = CommitCheckingConfigurator(inventory: inventory)
+        try await withRing(inventory: inventory, configurator: agents) { call in
+            for _ in 0..<3 { #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":1000}"#).status == .created) }
+            agents.sent.withLock { $0 = [] }
+            #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"down"}"#).status == .ok)
+            let paths = try await call(.get, "/api/v1/key-paths?state=active", nil).json["items"] as? [[String: Any]] ?? []
+            let detours = Set(paths.compactMap { ($0["routes"] as? [[String: Any]])?.first?["qkdl_id"] as? String }.compactMap(QKDUUID.init))
+            #expect(paths.count == 3 && detours.count == 3, "all three re-routed: \(paths)")
+            let sent = agents.sent.withLock { $0 }
+            #expect(Set(sent.flatMap(\.links)) == detours, "the new routes' virtual links, and nothing else, were sent")
+            for push in sent { #expect(push.committed.isSuperset(of: push.links), "sent before the pass committed them") }
         }
     }
 
