@@ -75,13 +75,14 @@ extension Inventory {
                     var path = draft
                     path.routes = try planned(position, reserved)
                     path.state = .pending
-                    try Self.checkAdmission(path, links: links, reserved: reserved)
+                    let asked = path.reservedBps
+                    try Self.checkAdmission(asked, links: links, reserved: reserved)
                     try db.inSavepoint {
                         try Self.insert(path, at: now, db)
                         return .commit
                     }
-                    Self.take(path, into: &reserved)
-                    sums.add(path)
+                    Self.take(asked, into: &reserved)
+                    sums.add(asked)
                     return path
                 }
             }
@@ -212,13 +213,16 @@ extension Inventory {
                 case .reroute(let why):
                     reason = why
                 }
-                Self.giveBack(old, from: &reserved)
+                let held = old.reservedBps
+                Self.giveBack(held, from: &reserved)
                 var new = old
+                let asked: [LinkID: Double]
                 do {
                     new.routes = try rerouter.routes(for: old, reservedBps: reserved)
-                    try Self.checkAdmission(new, links: links, reserved: reserved)
+                    asked = new.reservedBps
+                    try Self.checkAdmission(asked, links: links, reserved: reserved)
                 } catch {
-                    Self.take(old, into: &reserved)
+                    Self.take(held, into: &reserved)
                     guard let why = rerouter.unroutable(old, error) else {
                         outcomes.append(.unchanged(old))
                         continue
@@ -227,7 +231,7 @@ extension Inventory {
                     outcomes.append(.degraded(old, reason: why))
                     continue
                 }
-                Self.take(new, into: &reserved)
+                Self.take(asked, into: &reserved)
                 // A primary route the path already had is configured on its nodes: the key keeps flowing
                 // (a backup switched over), so the path stays active while the rest is configured.
                 let keptPrimary = new.routes.first.map { primary in old.routes.contains { $0.qkdlID == primary.qkdlID } } ?? false
@@ -241,8 +245,8 @@ extension Inventory {
                 writes.rerouted.append(new)
                 writes.states[StateChange(state: new.state, reason: reason), default: []].append(id.text)
                 writes.retiring += Self.retiring(old, new).filter { rerouter.carriesKey($0.route) }
-                writes.sums.remove(old)
-                writes.sums.add(new)
+                writes.sums.remove(held)
+                writes.sums.add(asked)
                 outcomes.append(.rerouted(old: old, new: new))
             }
             rerouter.decided(outcomes)
@@ -298,19 +302,19 @@ extension Inventory {
         try await write { db in
             let current = try Self.keyPath(old.id.text, db)
             var (topology, reserved) = try Self.network(db)
-            Self.giveBack(current, from: &reserved)
+            Self.giveBack(current.reservedBps, from: &reserved)
             // Only the rate is checked again: links that went down are why a repair's old routes are restored degraded.
             let links = Self.byID(topology.links.map { link -> QKDLink in
                 var link = link
                 link.status = .up
                 return link
             })
-            try Self.checkAdmission(old, links: links, reserved: reserved)
+            try Self.checkAdmission(old.reservedBps, links: links, reserved: reserved)
             try Self.releaseRoutes(current, db)
             try Self.insertRoutes(old, db)
             var sums = ReservedSums()
-            sums.remove(current)
-            sums.add(old)
+            sums.remove(current.reservedBps)
+            sums.add(old.reservedBps)
             try sums.write(db)
             try Self.forgetRetiringRoutes(of: JSONText.array([old.id.text]), db)
             try Self.setStates(of: [old.id.text], state, reason: reason, at: Self.now().databaseValue, db)
@@ -464,13 +468,13 @@ extension Inventory {
         try db.cachedStatement(sql: "DELETE FROM retiring_route WHERE key_path_id IN (SELECT value FROM json_each(?))").execute(arguments: [ids])
     }
 
-    /// A batch's running view of reservations: `path`'s own rate given back, or taken.
-    private static func giveBack(_ path: KeyPath, from reserved: inout [LinkID: Double]) {
-        for (link, bps) in path.reservedBps { reserved[link] = max(0, (reserved[link] ?? 0) - bps) }
+    /// A batch's running view of reservations: a path's own (`KeyPath.reservedBps`) given back, or taken.
+    private static func giveBack(_ path: [LinkID: Double], from reserved: inout [LinkID: Double]) {
+        for (link, bps) in path { reserved[link] = max(0, (reserved[link] ?? 0) - bps) }
     }
 
-    private static func take(_ path: KeyPath, into reserved: inout [LinkID: Double]) {
-        for (link, bps) in path.reservedBps { reserved[link, default: 0] += bps }
+    private static func take(_ path: [LinkID: Double], into reserved: inout [LinkID: Double]) {
+        for (link, bps) in path { reserved[link, default: 0] += bps }
     }
 
     /// The network as a planner sees it: every node and link, and the rate reserved on each link.
@@ -488,8 +492,9 @@ extension Inventory {
 
     /// The last word on admission: no link may end up with more reserved than its key rate, and
     /// every link must be up. A plan that breaks this is a bug in the planner, refused here.
-    private static func checkAdmission(_ path: KeyPath, links: [LinkID: QKDLink], reserved: [LinkID: Double]) throws {
-        for (id, adding) in path.reservedBps {
+    /// `path` is what a path reserves on each link (`KeyPath.reservedBps`).
+    private static func checkAdmission(_ path: [LinkID: Double], links: [LinkID: QKDLink], reserved: [LinkID: Double]) throws {
+        for (id, adding) in path {
             guard let link = links[id] else { throw InventoryError.linkNotFound(id.rawValue) }
             let total = (reserved[id] ?? 0) + adding
             // A relative tolerance absorbs rounding when a rate is split over several routes.
@@ -538,7 +543,7 @@ extension Inventory {
         try forgetRetiringRoutes(of: JSONText.array([path.id.text]), db)
         try releaseRoutes(path, db)
         var sums = ReservedSums()
-        sums.remove(path)
+        sums.remove(path.reservedBps)
         try sums.write(db)
     }
 
@@ -552,12 +557,13 @@ extension Inventory {
     private struct ReservedSums {
         private var delta: [LinkID: Double] = [:]
 
-        mutating func add(_ path: KeyPath) {
-            for (link, bps) in path.reservedBps { delta[link, default: 0] += bps }
+        /// `path` is what a path reserves on each link (`KeyPath.reservedBps`).
+        mutating func add(_ path: [LinkID: Double]) {
+            for (link, bps) in path { delta[link, default: 0] += bps }
         }
 
-        mutating func remove(_ path: KeyPath) {
-            for (link, bps) in path.reservedBps { delta[link, default: 0] -= bps }
+        mutating func remove(_ path: [LinkID: Double]) {
+            for (link, bps) in path { delta[link, default: 0] -= bps }
         }
 
         func write(_ db: Database) throws {

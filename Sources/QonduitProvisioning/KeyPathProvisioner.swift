@@ -233,28 +233,23 @@ public final class KeyPathProvisioner: Sendable {
 
     /// Which links and nodes of the network cannot carry key now.
     struct Usability: Sendable {
-        let links: [LinkID: QKDLink]
-        let nodes: [NodeID: QKDNode]
-        let qberThreshold: Double?
+        /// Worked out once: a pass asks about every route of thousands of paths, nearly all of them usable.
+        /// Links up, and with QBER under the threshold; a link not here (even one the network lacks) is unusable.
+        private let usableLinks: Set<LinkID>
+        private let unusableNodes: Set<NodeID>
 
         init(links: [QKDLink], nodes: [QKDNode], qberThreshold: Double?) {
-            self.links = Dictionary(links.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            self.nodes = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            self.qberThreshold = qberThreshold
-        }
-
-        func isUsable(_ link: LinkID) -> Bool {
-            links[link]?.status == .up && !(qberThreshold.map { (links[link]?.qber ?? 0) > $0 } ?? false)
-        }
-
-        func isUsable(node: NodeID) -> Bool {
-            nodes[node]?.status != .down && nodes[node]?.status != .unreachable
+            usableLinks = Set(links.filter { link in link.status == .up && !(qberThreshold.map { (link.qber ?? 0) > $0 } ?? false) }.map(\.id))
+            unusableNodes = Set(nodes.filter { $0.status == .down || $0.status == .unreachable }.map(\.id))
         }
 
         /// The unusable links and nodes of `routes`, named for a reason.
         func problems(of routes: [KeyPathRoute]) -> [String] {
-            let badLinks = Set(routes.flatMap(\.links)).filter { !isUsable($0) }.sorted()
-            let badNodes = Set(routes.flatMap(\.nodes)).filter { !isUsable(node: $0) }.sorted()
+            guard routes.contains(where: { route in
+                !route.links.allSatisfy(usableLinks.contains) || route.nodes.contains(where: unusableNodes.contains)
+            }) else { return [] }
+            let badLinks = Set(routes.flatMap(\.links)).filter { !usableLinks.contains($0) }.sorted()
+            let badNodes = Set(routes.flatMap(\.nodes)).filter(unusableNodes.contains).sorted()
             return badLinks.map { "link '\($0)'" } + badNodes.map { "node '\($0)'" }
         }
     }
