@@ -282,7 +282,9 @@ public final class Inventory: Sendable {
         let (result, changed) = try await database.write { db in
             let before = db.totalChangesCount
             let result = try body(db)
-            return (result, db.totalChangesCount != before)
+            let changed = db.totalChangesCount != before
+            if changed { try RetainedLog.event.trim(db) }
+            return (result, changed)
         }
         if changed {
             writes.add(1, ordering: .releasing)

@@ -281,6 +281,7 @@ extension Inventory {
                     entry.actor, entry.role, entry.action, entry.target, entry.status, entry.outcome.rawValue, entry.detail,
                 ])
             }
+            try RetainedLog.audit.trim(db)
         }
     }
 

@@ -103,10 +103,7 @@ extension Inventory {
             // Set-based: a re-route pass activates thousands of paths at once.
             let list = JSONText.array(ids.map(\.text))
             // A path that kept its primary through a switch-over is active already: the reason it was given goes.
-            try db.execute(sql: """
-                UPDATE key_path SET state = 'active', reason = NULL, updated_at = ?2
-                WHERE id IN (SELECT value FROM json_each(?1)) AND (state = 'pending' OR state = 'active')
-                """, arguments: [list, Self.now().databaseValue])
+            try Self.setStates(of: list, .active, reason: nil, at: Self.now().databaseValue, from: [.pending, .active], db)
             try Self.forgetRetiringRoutes(of: list, db)
             guard returning else { return [] }
             let stored = try Self.storedKeyPaths(ids.map(\.text), db)
@@ -274,21 +271,21 @@ extension Inventory {
         var sums = ReservedSums()
 
         func apply(_ db: Database) throws {
-            // Each path's event is logged before the state change it causes (whose event a trigger logs).
+            // Each path's event is logged before the state change it causes.
             if !events.isEmpty {
                 try db.execute(sql: """
                     INSERT INTO event (time, kind, subject, data) SELECT \(nowSQL), 'key_path.rerouted', value ->> 0, value ->> 1 FROM json_each(?)
                     """, arguments: ["[" + events.map { "[\(JSONText.string($0.subject)),\(JSONText.string($0.data))]" }.joined(separator: ",") + "]"])
             }
             if !rerouted.isEmpty {
-                // Their reservations go with them.
-                try db.execute(sql: "DELETE FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?))",
-                               arguments: [JSONText.array(rerouted.map(\.id.text))])
+                let ids = JSONText.array(rerouted.map(\.id.text))
+                try db.execute(sql: "DELETE FROM reservation WHERE key_path_id IN (SELECT value FROM json_each(?))", arguments: [ids])
+                try db.execute(sql: "DELETE FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?))", arguments: [ids])
                 // One statement per route: rates are bound as they are, not read back from JSON text.
                 for path in rerouted { try Inventory.insertRoutes(path, db) }
             }
             let now = Inventory.now().databaseValue
-            for (change, ids) in states { try Inventory.setStates(of: ids, change.state, reason: change.reason, at: now, db) }
+            for (change, ids) in states { try Inventory.setStates(of: JSONText.array(ids), change.state, reason: change.reason, at: now, db) }
             try Inventory.insertRetiring(retiring, db)
             try sums.write(db)
         }
@@ -317,7 +314,7 @@ extension Inventory {
             sums.add(old.reservedBps)
             try sums.write(db)
             try Self.forgetRetiringRoutes(of: JSONText.array([old.id.text]), db)
-            try Self.setStates(of: [old.id.text], state, reason: reason, at: Self.now().databaseValue, db)
+            try Self.setStates(of: JSONText.array([old.id.text]), state, reason: reason, at: Self.now().databaseValue, db)
         }
     }
 
@@ -328,7 +325,7 @@ extension Inventory {
         try await write { db in
             let path = try Self.keyPath(id.text, db)
             try Self.release(path, db)
-            try Self.setStates(of: [id.text], .failed, reason: reason, at: Self.now().databaseValue, db)
+            try Self.setStates(of: JSONText.array([id.text]), .failed, reason: reason, at: Self.now().databaseValue, db)
             return try Self.storedKeyPath(id.text, db)
         }
     }
@@ -433,10 +430,21 @@ extension Inventory {
     // MARK: Rows
 
 
-    /// Sets paths' state and reason with one statement, however many.
-    fileprivate static func setStates(of ids: [String], _ state: KeyPathState, reason: String?, at time: DatabaseValue, _ db: Database) throws {
-        try db.cachedStatement(sql: "UPDATE key_path SET state = ?, reason = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))")
-            .execute(arguments: [state.rawValue, reason, time, JSONText.array(ids)])
+    /// Sets the state and reason of paths (`ids`, a JSON array; with `from`, only of those in one of
+    /// these states), and logs a `key_path.state` event for each whose state changes: two statements
+    /// however many paths. Every state change goes through here (since v14 no trigger logs them).
+    fileprivate static func setStates(
+        of ids: String, _ state: KeyPathState, reason: String?, at time: DatabaseValue, from: [KeyPathState]? = nil, _ db: Database
+    ) throws {
+        let arguments: StatementArguments = [state.rawValue, reason, ids, from.map { JSONText.array($0.map(\.rawValue)) }]
+        let chosen = "id IN (SELECT value FROM json_each(?3)) AND (?4 IS NULL OR state IN (SELECT value FROM json_each(?4)))"
+        try db.cachedStatement(sql: """
+            INSERT INTO event (time, kind, subject, data)
+            SELECT \(nowSQL), 'key_path.state', id, json_object('key_path', id, 'from', state, 'to', ?1, 'reason', ?2)
+            FROM key_path WHERE \(chosen) AND state IS NOT ?1
+            """).execute(arguments: arguments)
+        try db.cachedStatement(sql: "UPDATE key_path SET state = ?1, reason = ?2, updated_at = ?5 WHERE \(chosen)")
+            .execute(arguments: arguments + [time])
     }
 
     /// A route a re-route replaced, whose virtual links stay on its nodes until the path is active on
@@ -547,8 +555,9 @@ extension Inventory {
         try sums.write(db)
     }
 
-    /// Drops a path's routes and, with them, their reservations (the links' sums are the caller's: `ReservedSums`).
+    /// Drops a path's routes and their reservations (the links' sums are the caller's: `ReservedSums`).
     private static func releaseRoutes(_ path: KeyPath, _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM reservation WHERE key_path_id = ?").execute(arguments: [path.id.text])
         try db.cachedStatement(sql: "DELETE FROM key_path_route WHERE key_path_id = ?").execute(arguments: [path.id.text])
     }
 

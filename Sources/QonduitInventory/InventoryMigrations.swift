@@ -327,6 +327,31 @@ enum InventoryMigrations {
                 try db.execute(sql: "ALTER TABLE \(table)_new RENAME TO \(table)")
             }
         }
+        migrator.registerMigration("v14: re-route writes without per-row triggers") { db in
+            // A re-route pass rewrites the routes, reservations and states of thousands of paths; what
+            // each row set off (a foreign-key action, a trigger program) cost more than the row itself.
+            // Reservations belong to their key path, and whoever replaces routes deletes them (one
+            // statement for a pass), instead of each route's deletion cascading to its own.
+            try db.execute(sql: """
+                CREATE TABLE reservation_new (
+                    key_path_id TEXT NOT NULL REFERENCES key_path(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    link_id TEXT NOT NULL REFERENCES link(id) ON DELETE RESTRICT,
+                    rate_bps REAL NOT NULL CHECK (rate_bps > 0),
+                    PRIMARY KEY (key_path_id, position, link_id)
+                ) STRICT, WITHOUT ROWID
+                """)
+            try db.execute(sql: "INSERT INTO reservation_new SELECT key_path_id, position, link_id, rate_bps FROM reservation")
+            try db.execute(sql: "DROP TABLE reservation")
+            try db.execute(sql: "ALTER TABLE reservation_new RENAME TO reservation")
+            try db.execute(sql: "CREATE INDEX reservation_link ON reservation(link_id)")
+            // The logs are trimmed to their bound once per write transaction (`RetainedLog.trim`).
+            try db.execute(sql: "DROP TRIGGER event_retained")
+            try db.execute(sql: "DROP TRIGGER audit_retained")
+            // A key path's state changes are logged by the statement that makes them, for all the paths
+            // it changes at once (`Inventory.setStates`, the only way state changes).
+            try db.execute(sql: "DROP TRIGGER event_key_path_state")
+        }
         return migrator
     }
 }

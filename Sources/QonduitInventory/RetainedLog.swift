@@ -1,11 +1,13 @@
 import GRDB
 
 /// A log table that keeps only its latest rows (`serve --event-retention`, `--audit-retention`):
-/// a one-row `<log>_retention` table holds the bound, and a trigger drops older rows as new ones come.
+/// a one-row `<log>_retention` table holds the bound, and each write transaction that may have
+/// logged something trims older rows before it commits (since v14; a trigger per row did before).
 enum RetainedLog: String {
     case event, audit
 
-    /// The bound and its trigger, as a migration makes them for a log table with an `id` in insertion order.
+    /// The bound and its trigger, as the migrations of v7 and v10 made them for a log table with an
+    /// `id` in insertion order (v14 drops the trigger).
     func createRetention(keeping keep: Int, _ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE \(rawValue)_retention (
@@ -19,6 +21,13 @@ enum RetainedLog: String {
                 DELETE FROM \(rawValue) WHERE id <= NEW.id - (SELECT keep FROM \(rawValue)_retention);
             END
             """)
+    }
+
+    /// Drops the rows beyond the bound: one look at the newest id and one range of the table's key.
+    func trim(_ db: Database) throws {
+        try db.cachedStatement(sql: """
+            DELETE FROM \(rawValue) WHERE id <= (SELECT max(id) FROM \(rawValue)) - (SELECT keep FROM \(rawValue)_retention)
+            """).execute()
     }
 
     /// Keeps the latest `keep` rows from now on, dropping older ones at once.

@@ -8,7 +8,8 @@ import Testing
 @Suite struct MigrationTests {
     /// v11 moves the desired entries to rowid tables, v13 keeps in them only the entries set by hand
     /// (a key path's configuration follows from its routes since), and records the routes a re-route
-    /// in progress is retiring, whose virtual links were still desired.
+    /// in progress is retiring, whose virtual links were still desired. v14 moves reservations under
+    /// their key path and has state changes logged without a trigger.
     @Test func desiredEntriesBecomeDerivedAndRetiringRoutesAreKept() async throws {
         let path = temporaryDatabasePath()
         let queue = try DatabaseQueue(path: path)
@@ -47,6 +48,8 @@ import Testing
 
         let inventory = try Inventory(path: path)
         let a = try NodeID("a"), b = try NodeID("b")
+        let ab = try LinkID("ab")
+        #expect(try await inventory.reservedBps() == [ab: 10], "the reservation is kept")
         // The key path's entries are no longer stored: they follow from its route.
         #expect(try await inventory.desiredLinks(of: a).isEmpty)
         #expect(try await inventory.desiredApplications(of: a).isEmpty)
@@ -60,12 +63,17 @@ import Testing
             #expect(through.settled.isEmpty)
             #expect(through.inProgress == [route, app, retiring])
         }
+        let logged = try await inventory.eventLogBounds().latest
         try await inventory.activateKeyPaths([path1])
+        let activation = try await inventory.events(after: logged, limit: 10).map { "\($0.kind) \($0.subject) \($0.data)" }
+        #expect(activation == [#"key_path.state \#(path1.text) {"key_path":"\#(path1.text)","from":"pending","to":"active","reason":null}"#])
         let settled = try await inventory.keyPathsThrough(a)
         #expect(settled.settled.map(\.id) == [path1] && settled.inProgress.isEmpty && settled.qkdnIDs.count == 2)
         // Deleting the key path leaves the entries set by hand.
         _ = try await inventory.deleteKeyPath(path1.text)
         #expect(try await inventory.keyPathsThrough(a).settled.isEmpty)
+        #expect(try await inventory.reservedBps().isEmpty, "its reservation went with it")
+        #expect(try await inventory.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reservation") } == 0)
         #expect(try await inventory.desiredLinks(of: b).count == 1)
     }
 }
