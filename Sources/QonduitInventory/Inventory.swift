@@ -279,11 +279,20 @@ public final class Inventory: Sendable {
     /// One write transaction; the revision moves on once it has committed, if it changed any row (so
     /// that watchers of the revision, such as key-path repair, are not woken by a pass that changed nothing).
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await write { db in
+            let before = db.totalChangesCount
+            return (try body(db), db.totalChangesCount != before)
+        }
+    }
+
+    /// One write transaction whose `body` says whether it changed what watchers of the revision follow:
+    /// agents' routine reports (a sign of life, key pool levels) change rows that nothing watches,
+    /// and waking key-path repair and the event streams for each would keep them busy for nothing.
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> (T, changed: Bool)) async throws -> T {
         let (result, changed) = try await database.write { db in
             let before = db.totalChangesCount
-            let result = try body(db)
-            let changed = db.totalChangesCount != before
-            if changed { try RetainedLog.event.trim(db) }
+            let (result, changed) = try body(db)
+            if db.totalChangesCount != before { try RetainedLog.event.trim(db) }
             return (result, changed)
         }
         if changed {

@@ -58,20 +58,30 @@ extension Inventory {
     func applyBatch(_ batch: [(QKDUUID, [AgentReport])]) async throws -> [Result<AgentReportOutcome, any Error>] {
         try await write { db in
             let now = Self.now()
-            return batch.map { qkdnID, reports in
+            var changed = false
+            let results = batch.map { qkdnID, reports in
                 Result {
                     var outcome: AgentReportOutcome?
                     try db.inSavepoint {
-                        outcome = try Self.apply(reports, from: qkdnID, now, db)
+                        let applied = try Self.apply(reports, from: qkdnID, now, db)
+                        outcome = applied.outcome
+                        changed = changed || applied.changed
                         return .commit
                     }
                     return outcome!
                 }
             }
+            return (results, changed)
         }
     }
 
-    private static func apply(_ reports: [AgentReport], from qkdnID: QKDUUID, _ now: Date, _ db: Database) throws -> AgentReportOutcome {
+    /// Applies one agent's reports; `changed` says whether they changed more than the bookkeeping
+    /// nothing watches (when the agent was last seen, its key pools).
+    private static func apply(
+        _ reports: [AgentReport], from qkdnID: QKDUUID, _ now: Date, _ db: Database
+    ) throws -> (outcome: AgentReportOutcome, changed: Bool) {
+            let start = db.totalChangesCount
+            var bookkeeping = 0
             // Reports are the busiest writes the controller has: every statement here is prepared once per connection.
             let findAgent = try db.cachedStatement(sql: """
                 SELECT agent.node_id, agent.state, agent.node_status, agent.restconf_url FROM agent JOIN node ON node.id = agent.node_id
@@ -105,6 +115,7 @@ extension Inventory {
                         INSERT INTO key_pool (link_id, node_id, bits, reported_at) VALUES (?, ?, ?, ?)
                         ON CONFLICT (link_id, node_id) DO UPDATE SET bits = excluded.bits, reported_at = excluded.reported_at
                         """).execute(arguments: [linkID, nodeID.rawValue, bits, now])
+                    bookkeeping += db.changesCount
                 case .alarm(let alarm):
                     try Self.logEvent("agent.\(alarm.kind.rawValue)", subject: nodeID.rawValue, data: [
                         ("node", nodeID.rawValue), ("about", alarm.about), ("id", alarm.id), ("status", alarm.status),
@@ -112,9 +123,10 @@ extension Inventory {
                     ].map { ($0.0, $0.1.map(JSONText.string)) }, db)
                 }
             }
+            let changed = db.totalChangesCount - start > bookkeeping
             try db.cachedStatement(sql: "UPDATE agent SET last_seen_at = ?, node_status = ? WHERE node_id = ?")
                 .execute(arguments: [now, Self.agentStatus(reportedStatus), nodeID.rawValue])
-            return AgentReportOutcome(nodeID: nodeID, returned: returned, restconfURL: row["restconf_url"])
+            return (AgentReportOutcome(nodeID: nodeID, returned: returned, restconfURL: row["restconf_url"]), changed)
     }
 
     /// Marks unreachable every reachable agent not heard from for `missedIntervals` of its

@@ -120,18 +120,21 @@ extension Inventory {
         try await database.read { db in
             // Repair looks whenever the inventory changes: with the network whole (the usual case), the
             // routes of every path need not be searched for a broken link or node.
-            let broken = try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM link WHERE status <> 'up' OR (?1 IS NOT NULL AND coalesce(qber, 0) > ?1))
-                    OR EXISTS (SELECT 1 FROM node WHERE status IN ('down', 'unreachable'))
-                """, arguments: [qberThreshold]) ?? true
+            let broken = try Row.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM link WHERE status <> 'up' OR (?1 IS NOT NULL AND coalesce(qber, 0) > ?1)),
+                    EXISTS (SELECT 1 FROM node WHERE status IN ('down', 'unreachable'))
+                """, arguments: [qberThreshold])
+            let (linkBroken, nodeBroken): (Bool, Bool) = broken.map { ($0[0], $0[1]) } ?? (true, true)
             // Each kind of candidate is found through an index: degraded paths by state, protected ones by
             // the partial index on them, so that a look costs what there is to repair, not every path.
-            let brokenPaths = broken ? """
+            // Paths through a node are found by reading every route's nodes: only when a node is down.
+            let brokenPaths = (linkBroken ? """
                 UNION SELECT r.key_path_id FROM reservation r JOIN link l ON l.id = r.link_id
                     WHERE l.status <> 'up' OR (?1 IS NOT NULL AND coalesce(l.qber, 0) > ?1)
+                """ : "") + (nodeBroken ? """
                 UNION SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j JOIN node n ON n.id = j.value
                     WHERE n.status IN ('down', 'unreachable')
-                """ : ""
+                """ : "")
             let ids = try String.fetchAll(db, sql: """
                 SELECT id FROM key_path WHERE (state = 'degraded' OR state = 'active') AND id IN (
                     SELECT id FROM key_path WHERE state = 'degraded'
@@ -140,7 +143,7 @@ extension Inventory {
                     \(brokenPaths)
                 )
                 ORDER BY created_at, id
-                """, arguments: broken ? [qberThreshold] : [])
+                """, arguments: linkBroken ? [qberThreshold] : [])
             return try ids.map(Self.uuid)
         }
     }
