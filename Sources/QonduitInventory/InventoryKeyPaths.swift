@@ -534,16 +534,19 @@ extension Inventory {
 
     /// A path's routes and their reservations (the links' sums are the caller's: `ReservedSums`).
     fileprivate static func insertRoutes(_ path: KeyPath, _ db: Database) throws {
+        // A re-route pass inserts tens of thousands of rows: statements and the path's id are got once.
+        let insertRoute = try db.cachedStatement(sql: """
+            INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertReservation = try db.cachedStatement(sql: "INSERT INTO reservation (key_path_id, position, link_id, rate_bps) VALUES (?, ?, ?, ?)")
+        let id = path.id.text
         for (position, route) in path.routes.enumerated() {
-            try db.cachedStatement(sql: """
-                INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                    path.id.text, position, route.role.rawValue, route.rateBps, jsonList(route.nodes.map(\.rawValue)),
-                    jsonList(route.links.map(\.rawValue)), route.qkdlID.text,
-                ])
+            try insertRoute.execute(arguments: [
+                id, position, route.role.rawValue, route.rateBps, jsonList(route.nodes.map(\.rawValue)),
+                jsonList(route.links.map(\.rawValue)), route.qkdlID.text,
+            ])
             for link in route.links {
-                try db.cachedStatement(sql: "INSERT INTO reservation (key_path_id, position, link_id, rate_bps) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [path.id.text, position, link.rawValue, route.rateBps])
+                try insertReservation.execute(arguments: [id, position, link.rawValue, route.rateBps])
             }
         }
     }

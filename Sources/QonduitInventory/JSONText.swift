@@ -31,9 +31,22 @@ enum JSONText {
         }
     }
 
-    /// A JSON array of strings.
+    /// A JSON array of strings. Ids need no escapes: those are appended as they are, into one string.
     static func array(_ items: [String]) -> String {
-        "[" + items.map(string).joined(separator: ",") + "]"
+        var text = "["
+        text.reserveCapacity(items.reduce(2) { $0 + $1.utf8.count + 3 })
+        for (index, item) in items.enumerated() {
+            if index > 0 { text.append(",") }
+            if item.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                text.append("\"")
+                text.append(item)
+                text.append("\"")
+            } else {
+                text.append(string(item))
+            }
+        }
+        text.append("]")
+        return text
     }
 
     /// A JSON object of fields whose values are JSON texts already; nil values are left out.
