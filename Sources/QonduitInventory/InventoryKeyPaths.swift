@@ -187,13 +187,13 @@ extension Inventory {
             var (topology, reserved) = try Self.network(db)
             let links = Self.byID(topology.links)
             var rerouter = rerouter(topology)
-            let current = try Self.storedKeyPaths(ids.map(\.text), db)
+            let current = try Self.keyPaths(ids.map(\.text), db)
             var outcomes: [RerouteOutcome] = []
             outcomes.reserveCapacity(ids.count)
             // Decided path by path against the running ledger, written at the end with a few statements for all.
             var writes = RerouteWrites()
             for id in ids {
-                guard let old = current[id.text]?.value, old.state == .active || old.state == .degraded else {
+                guard let old = current[id.text], old.state == .active || old.state == .degraded else {
                     outcomes.append(.gone(id))
                     continue
                 }
@@ -385,7 +385,7 @@ extension Inventory {
                 SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_a = ?1
                 UNION SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_b = ?1
                 """, arguments: [node.rawValue])
-            let paths = try Self.storedKeyPaths(ids, db).values.map(\.value)
+            let paths = try Self.keyPaths(ids, db).values
             var settled: [KeyPath] = [], inProgress = Set<QKDUUID>(), nodes = Set<NodeID>()
             for path in paths {
                 switch path.state {
@@ -623,6 +623,25 @@ extension Inventory {
         return paths
     }
 
+    /// Many key paths by id, without the times they were stored and changed (a re-route pass reads
+    /// thousands, and parsing their dates was a tenth of it): two statements however many, read
+    /// straight from the statements; ids not found are left out.
+    private static func keyPaths(_ ids: [String], _ db: Database) throws -> [String: KeyPath] {
+        guard !ids.isEmpty else { return [:] }
+        var routes = try routes(of: ids, db)
+        var paths: [String: KeyPath] = [:]
+        paths.reserveCapacity(ids.count)
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT \(keyPathColumns) FROM key_path WHERE id IN (SELECT value FROM json_each(?))"),
+            arguments: [JSONText.array(ids)]
+        )
+        while let row = try rows.next() {
+            let id: String = row[0]
+            paths[id] = try keyPath(row, routes: routes.removeValue(forKey: id) ?? [])
+        }
+        return paths
+    }
+
     /// The routes of key paths, by key path id, in order.
     private static func routes(of ids: [String], _ db: Database) throws -> [String: [KeyPathRoute]] {
         guard !ids.isEmpty else { return [:] }
@@ -653,7 +672,11 @@ extension Inventory {
     private static let routeColumns = "key_path_id, role, nodes, links, rate_bps, qkdl_id"
 
     private static func storedKeyPath(_ row: Row, routes: [KeyPathRoute]) throws -> Stored<KeyPath> {
-        let path = KeyPath(
+        Stored(value: try keyPath(row, routes: routes), createdAt: row[15], updatedAt: row[16])
+    }
+
+    private static func keyPath(_ row: Row, routes: [KeyPathRoute]) throws -> KeyPath {
+        KeyPath(
             id: try uuid(row[0]), source: try NodeID(row[1] as String), destination: try NodeID(row[2] as String),
             rateBps: row[3], metric: row[4], maxHops: row[5],
             excludeNodes: try list(row[6]).map { try NodeID($0) }, excludeLinks: try list(row[7]).map { try LinkID($0) },
@@ -661,7 +684,6 @@ extension Inventory {
             clientAppID: row[10], serverAppID: row[11], appID: try uuid(row[12]),
             state: KeyPathState(rawValue: row[13]) ?? .failed, reason: row[14], routes: routes
         )
-        return Stored(value: path, createdAt: row[15], updatedAt: row[16])
     }
 
     private static func uuid(_ text: String) throws -> QKDUUID {
