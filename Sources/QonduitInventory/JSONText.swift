@@ -31,19 +31,13 @@ enum JSONText {
         }
     }
 
-    /// A JSON array of strings. Ids need no escapes: those are appended as they are, into one string.
+    /// A JSON array of strings, built in one string (a re-route pass writes tens of thousands).
     static func array(_ items: [String]) -> String {
         var text = "["
         text.reserveCapacity(items.reduce(2) { $0 + $1.utf8.count + 3 })
         for (index, item) in items.enumerated() {
             if index > 0 { text.append(",") }
-            if item.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-                text.append("\"")
-                text.append(item)
-                text.append("\"")
-            } else {
-                text.append(string(item))
-            }
+            append(item, to: &text)
         }
         text.append("]")
         return text
@@ -51,7 +45,27 @@ enum JSONText {
 
     /// A JSON object of fields whose values are JSON texts already; nil values are left out.
     static func object(_ fields: [(String, String?)]) -> String {
-        "{" + fields.compactMap { key, value in value.map { "\(string(key)):\($0)" } }.joined(separator: ",") + "}"
+        var text = "{"
+        for (key, value) in fields {
+            guard let value else { continue }
+            if text.utf8.count > 1 { text.append(",") }
+            append(key, to: &text)
+            text.append(":")
+            text.append(value)
+        }
+        text.append("}")
+        return text
+    }
+
+    /// Appends `value` as a JSON string literal: as it is when it needs no escape (ids, keys), as `string` writes it otherwise.
+    private static func append(_ value: String, to text: inout String) {
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            text.append("\"")
+            text.append(value)
+            text.append("\"")
+        } else {
+            text.append(string(value))
+        }
     }
 
     /// Reads a JSON array of strings; nil for anything else.

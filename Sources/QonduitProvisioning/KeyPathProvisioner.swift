@@ -155,7 +155,7 @@ public final class KeyPathProvisioner: Sendable {
             return broken.isEmpty ? nil : "no alternative route while \(broken.joined(separator: ", ")) not usable: \(error)"
         }
 
-        func carriesKey(_ route: KeyPathRoute) -> Bool { usable.problems(of: [route]).isEmpty }
+        func carriesKey(_ route: KeyPathRoute) -> Bool { usable.isUsable(route) }
     }
 
     /// What a re-optimisation did: how many active paths it looked at, those it moved to better routes,
@@ -243,14 +243,20 @@ public final class KeyPathProvisioner: Sendable {
             unusableNodes = Set(nodes.filter { $0.status == .down || $0.status == .unreachable }.map(\.id))
         }
 
+        func isUsable(_ route: KeyPathRoute) -> Bool {
+            route.links.allSatisfy(usableLinks.contains) && !route.nodes.contains(where: unusableNodes.contains)
+        }
+
         /// The unusable links and nodes of `routes`, named for a reason.
         func problems(of routes: [KeyPathRoute]) -> [String] {
-            guard routes.contains(where: { route in
-                !route.links.allSatisfy(usableLinks.contains) || route.nodes.contains(where: unusableNodes.contains)
-            }) else { return [] }
-            let badLinks = Set(routes.flatMap(\.links)).filter { !usableLinks.contains($0) }.sorted()
-            let badNodes = Set(routes.flatMap(\.nodes)).filter(unusableNodes.contains).sorted()
-            return badLinks.map { "link '\($0)'" } + badNodes.map { "node '\($0)'" }
+            guard !routes.allSatisfy(isUsable) else { return [] }
+            // Routes have a few links each: a list finds repeats as fast as a set, without hashing.
+            var badLinks: [LinkID] = [], badNodes: [NodeID] = []
+            for route in routes {
+                for link in route.links where !usableLinks.contains(link) && !badLinks.contains(link) { badLinks.append(link) }
+                for node in route.nodes where unusableNodes.contains(node) && !badNodes.contains(node) { badNodes.append(node) }
+            }
+            return badLinks.sorted().map { "link '\($0)'" } + badNodes.sorted().map { "node '\($0)'" }
         }
     }
 
@@ -260,7 +266,7 @@ public final class KeyPathProvisioner: Sendable {
     static func replan(
         _ old: KeyPath, planner: inout KeyPathPlanner, usable: Usability, reservedBps: [LinkID: Double]
     ) throws -> [KeyPathRoute] {
-        guard old.protection == .disjointBackup, let standing = old.routes.first(where: { usable.problems(of: [$0]).isEmpty }) else {
+        guard old.protection == .disjointBackup, let standing = old.routes.first(where: usable.isUsable) else {
             return try planner.plan(request(of: old), reservedBps: reservedBps)
         }
         var kept = standing
