@@ -4,7 +4,7 @@ public import ServiceLifecycle
 /// Runs `KeyPathProvisioner.repair()` whenever the inventory has changed (a link reported down by
 /// its agent, set down by an operator, or back up): failures are re-routed without anyone asking.
 /// It waits for a change rather than polling, so a failure is acted on at once; passes are at least
-/// `minimumInterval` apart, so that a burst of writes (provisioning, heartbeats) costs a few looks.
+/// `minimumInterval` apart, so that a burst of writes (provisioning, agents reporting) costs a few looks.
 public struct KeyPathRepairService: Service {
     let provisioner: KeyPathProvisioner
     let minimumInterval: Duration
