@@ -128,9 +128,10 @@ extension Inventory {
             // Each kind of candidate is found through an index: degraded paths by state, protected ones by
             // the partial index on them, so that a look costs what there is to repair, not every path.
             // Paths through a node are found by reading every route's nodes: only when a node is down.
+            // Broken links first, then their reservations by index: a join scanned every reservation.
             let brokenPaths = (linkBroken ? """
-                UNION SELECT r.key_path_id FROM reservation r JOIN link l ON l.id = r.link_id
-                    WHERE l.status <> 'up' OR (?1 IS NOT NULL AND coalesce(l.qber, 0) > ?1)
+                UNION SELECT key_path_id FROM reservation
+                    WHERE link_id IN (SELECT id FROM link WHERE status <> 'up' OR (?1 IS NOT NULL AND coalesce(qber, 0) > ?1))
                 """ : "") + (nodeBroken ? """
                 UNION SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j JOIN node n ON n.id = j.value
                     WHERE n.status IN ('down', 'unreachable')
