@@ -69,12 +69,10 @@ public struct AgentRESTCONFClient: Sendable {
     public enum ConfigurationList: Sendable {
         case links, applications
 
-        var path: String {
-            switch self {
-            case .links: "qkd_links/qkd_link"
-            case .applications: "qkd_applications/qkd_app"
-            }
-        }
+        /// The list's container under `qkd_node`.
+        var container: String { self == .links ? "qkd_links" : "qkd_applications" }
+
+        var path: String { self == .links ? "\(container)/qkd_link" : "\(container)/qkd_app" }
     }
 
     /// Entries of one configuration list as they are sent: one entry as itself, to be put at its key;
@@ -88,19 +86,21 @@ public struct AgentRESTCONFClient: Sendable {
 
         /// Nil for no links.
         public init?(links: [ETSILink]) {
-            guard let first = links.first else { return nil }
-            list = .links
-            key = links.count == 1 ? first.id : nil
-            document = links.count == 1 ? first.encodedEntry() : ETSIEntryList.links.document(of: links.map { $0.encodedEntry() })
+            self.init(.links, links.map { ($0.id, $0.encodedEntry()) })
         }
 
         /// Nil for no applications.
         public init?(applications: [ETSIApplication]) {
-            guard let first = applications.first else { return nil }
-            list = .applications
-            key = applications.count == 1 ? first.id : nil
-            document = applications.count == 1
-                ? first.encodedEntry() : ETSIEntryList.applications.document(of: applications.map { $0.encodedEntry() })
+            self.init(.applications, applications.map { ($0.id, $0.encodedEntry()) })
+        }
+
+        /// `entries` are entry documents, by key.
+        private init?(_ list: ConfigurationList, _ entries: [(key: QKDUUID, document: String)]) {
+            guard let first = entries.first else { return nil }
+            self.list = list
+            key = entries.count == 1 ? first.key : nil
+            document = entries.count == 1
+                ? first.document : (list == .links ? ETSIEntryList.links : .applications).document(of: entries.map(\.document))
         }
     }
 
@@ -109,8 +109,7 @@ public struct AgentRESTCONFClient: Sendable {
         if let key = entries.key {
             _ = try await send(.PUT, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(entries.list.path)=\(key.text)", body: entries.document)
         } else {
-            let container = entries.list == .links ? "qkd_links" : "qkd_applications"
-            _ = try await send(.PATCH, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(container)", body: entries.document)
+            _ = try await send(.PATCH, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(entries.list.container)", body: entries.document)
         }
     }
 
