@@ -15,14 +15,6 @@ public protocol KeyPathRerouter: SendableMetatype {
     /// reconciler until the path is active on its new routes (make before break). Those of a broken
     /// route carry nothing, and provisioning removes them after activation all the same.
     func carriesKey(_ route: KeyPathRoute) -> Bool
-    /// Called once every path is decided, before the pass writes anything: work that follows from the
-    /// decisions alone (getting the new configuration ready) can start here and run while the pass
-    /// writes. `outcomes` are what the pass returns if it commits; nothing may act on them before.
-    func decided(_ outcomes: [Inventory.RerouteOutcome])
-}
-
-extension KeyPathRerouter {
-    public func decided(_ outcomes: [Inventory.RerouteOutcome]) {}
 }
 
 /// What a node's agent is asked to hold for key paths, read for the reconciler.
@@ -181,8 +173,14 @@ extension Inventory {
     /// checked against every link's key rate and reserved, so that later paths of the pass see what
     /// earlier ones took. A path no route is found for becomes `degraded`, with the reason the
     /// rerouter words from the error, or is left as it is when it says nil.
+    ///
+    /// `decided` is called once every path is decided, before the pass writes anything, with the
+    /// outcomes the pass returns if it commits and the network it decided on: work that follows from
+    /// the decisions alone (getting the new configuration ready) can start there and run while the
+    /// pass writes. Nothing may act on them before the pass returns.
     public func rerouteKeyPaths<Rerouter: KeyPathRerouter>(
-        _ ids: [QKDUUID], using rerouter: @Sendable (Topology) -> Rerouter
+        _ ids: [QKDUUID], using rerouter: @Sendable (Topology) -> Rerouter,
+        decided: @Sendable (_ outcomes: [RerouteOutcome], _ network: Topology) -> Void = { _, _ in }
     ) async throws -> [RerouteOutcome] {
         try await write { db in
             var (topology, reserved) = try Self.network(db)
@@ -250,7 +248,7 @@ extension Inventory {
                 writes.sums.add(asked)
                 outcomes.append(.rerouted(old: old, new: new))
             }
-            rerouter.decided(outcomes)
+            decided(outcomes, topology)
             try writes.apply(db)
             return outcomes
         }
@@ -282,9 +280,7 @@ extension Inventory {
                     """, arguments: ["[" + events.map { "[\(JSONText.string($0.subject)),\(JSONText.string($0.data))]" }.joined(separator: ",") + "]"])
             }
             if !rerouted.isEmpty {
-                let ids = JSONText.array(rerouted.map(\.id.text))
-                try db.execute(sql: "DELETE FROM reservation WHERE key_path_id IN (SELECT value FROM json_each(?))", arguments: [ids])
-                try db.execute(sql: "DELETE FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?))", arguments: [ids])
+                try Inventory.releaseRoutes(of: JSONText.array(rerouted.map(\.id.text)), db)
                 // One statement per route: rates are bound as they are, not read back from JSON text.
                 for path in rerouted { try Inventory.insertRoutes(path, db) }
             }
@@ -311,7 +307,7 @@ extension Inventory {
                 return link
             })
             try Self.checkAdmission(old.reservedBps, links: links, reserved: reserved)
-            try Self.releaseRoutes(current, db)
+            try Self.releaseRoutes(of: JSONText.array([current.id.text]), db)
             try Self.insertRoutes(old, db)
             var sums = ReservedSums()
             sums.remove(current.reservedBps)
@@ -555,17 +551,19 @@ extension Inventory {
     /// Drops a path's routes (and so its reservations, taken off the links' sums, and the
     /// configuration it asked of its nodes), retiring ones included.
     private static func release(_ path: KeyPath, _ db: Database) throws {
-        try forgetRetiringRoutes(of: JSONText.array([path.id.text]), db)
-        try releaseRoutes(path, db)
+        let ids = JSONText.array([path.id.text])
+        try forgetRetiringRoutes(of: ids, db)
+        try releaseRoutes(of: ids, db)
         var sums = ReservedSums()
         sums.remove(path.reservedBps)
         try sums.write(db)
     }
 
-    /// Drops a path's routes and their reservations (the links' sums are the caller's: `ReservedSums`).
-    private static func releaseRoutes(_ path: KeyPath, _ db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM reservation WHERE key_path_id = ?").execute(arguments: [path.id.text])
-        try db.cachedStatement(sql: "DELETE FROM key_path_route WHERE key_path_id = ?").execute(arguments: [path.id.text])
+    /// Drops the routes of paths (`ids`, a JSON array) and their reservations, with two statements
+    /// however many (the links' sums are the caller's: `ReservedSums`).
+    fileprivate static func releaseRoutes(of ids: String, _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM reservation WHERE key_path_id IN (SELECT value FROM json_each(?))").execute(arguments: [ids])
+        try db.cachedStatement(sql: "DELETE FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?))").execute(arguments: [ids])
     }
 
     /// How a transaction changes the reservation sums kept with links, written once at its end

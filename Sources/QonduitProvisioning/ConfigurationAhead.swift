@@ -1,7 +1,7 @@
 import Synchronization
 
 /// A re-route pass's new configuration, got ready while the pass's transaction writes (see
-/// `KeyPathRerouter.decided`): encoding thousands of entries then runs on a core the writer leaves
+/// `Inventory.rerouteKeyPaths`'s `decided`): encoding thousands of entries then runs on a core the writer leaves
 /// idle, and the push after the commit only sends.
 final class ConfigurationAhead: Sendable {
     private let work = Mutex<Task<KeyPathProvisioner.PreparedBatch, Never>?>(nil)

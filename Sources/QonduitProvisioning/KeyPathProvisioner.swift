@@ -96,9 +96,10 @@ public final class KeyPathProvisioner: Sendable {
         }
         do {
             let ahead = ConfigurationAhead()
-            let outcomes = try await inventory.rerouteKeyPaths(candidates) { [qberThreshold, self] topology in
-                RepairRerouter(topology: topology, qberThreshold: qberThreshold, onDecided: prepare(into: ahead, on: topology, fallback: .degraded))
-            }
+            let outcomes = try await inventory.rerouteKeyPaths(
+                candidates, using: { [qberThreshold] in RepairRerouter(topology: $0, qberThreshold: qberThreshold) },
+                decided: prepare(into: ahead, fallback: .degraded)
+            )
             planned = .now
             for result in outcomes {
                 switch result {
@@ -128,15 +129,10 @@ public final class KeyPathProvisioner: Sendable {
         var planner: KeyPathPlanner
         let usable: Usability
 
-        let onDecided: @Sendable ([Inventory.RerouteOutcome]) -> Void
-
-        init(topology: Topology, qberThreshold: Double?, onDecided: @escaping @Sendable ([Inventory.RerouteOutcome]) -> Void) {
+        init(topology: Topology, qberThreshold: Double?) {
             planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
             usable = Usability(links: topology.links, nodes: topology.nodes, qberThreshold: qberThreshold)
-            self.onDecided = onDecided
         }
-
-        func decided(_ outcomes: [Inventory.RerouteOutcome]) { onDecided(outcomes) }
 
         func decide(_ path: KeyPath) -> Inventory.RerouteDecision {
             let broken = usable.problems(of: path.routes)
@@ -177,9 +173,10 @@ public final class KeyPathProvisioner: Sendable {
             .filter { wanted?.contains($0.id) ?? true }
         guard !active.isEmpty else { return Reoptimization(examined: 0, moved: [], failed: []) }
         let ahead = ConfigurationAhead()
-        let outcomes = try await inventory.rerouteKeyPaths(active.map(\.id)) { [qberThreshold, self] topology in
-            ReoptimizingRerouter(topology: topology, qberThreshold: qberThreshold, onDecided: prepare(into: ahead, on: topology, fallback: .active))
-        }
+        let outcomes = try await inventory.rerouteKeyPaths(
+            active.map(\.id), using: { [qberThreshold] in ReoptimizingRerouter(topology: $0, qberThreshold: qberThreshold) },
+            decided: prepare(into: ahead, fallback: .active)
+        )
         let moving = Self.reroutes(in: outcomes, fallback: .active)
         let configured = try await configureReroutes(outcomes, ahead: ahead, fallback: .active, returningActive: true).settled
         // Moved: active on the new routes. The rest were refused by a node: back on their old routes, or failed.
@@ -196,15 +193,10 @@ public final class KeyPathProvisioner: Sendable {
         var planner: KeyPathPlanner
         let lengths: [LinkID: Double]
 
-        let onDecided: @Sendable ([Inventory.RerouteOutcome]) -> Void
-
-        init(topology: Topology, qberThreshold: Double?, onDecided: @escaping @Sendable ([Inventory.RerouteOutcome]) -> Void) {
+        init(topology: Topology, qberThreshold: Double?) {
             planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
             lengths = Dictionary(topology.links.map { ($0.id, $0.lengthKm) }, uniquingKeysWith: { first, _ in first })
-            self.onDecided = onDecided
         }
-
-        func decided(_ outcomes: [Inventory.RerouteOutcome]) { onDecided(outcomes) }
 
         func decide(_ path: KeyPath) -> Inventory.RerouteDecision {
             path.state == .active ? .reroute(reason: "re-optimising") : .leave
@@ -335,12 +327,10 @@ public final class KeyPathProvisioner: Sendable {
         }
     }
 
-    /// What a re-route pass's rerouter calls once it has decided: `ahead` starts getting the new
-    /// configuration ready, on the nodes' ids as the pass sees them, while the pass writes.
-    private func prepare(
-        into ahead: ConfigurationAhead, on topology: Topology, fallback: KeyPathState
-    ) -> @Sendable ([Inventory.RerouteOutcome]) -> Void {
-        { decided in ahead.start { await self.prepare(Self.reroutes(in: decided, fallback: fallback), qkdnIDs: topology.qkdnIDs) } }
+    /// What a re-route pass calls once it has decided: `ahead` starts getting the new configuration
+    /// ready, on the nodes' ids as the pass sees them, while the pass writes.
+    private func prepare(into ahead: ConfigurationAhead, fallback: KeyPathState) -> @Sendable ([Inventory.RerouteOutcome], Topology) -> Void {
+        { decided, network in ahead.start { await self.prepare(Self.reroutes(in: decided, fallback: fallback), qkdnIDs: network.qkdnIDs) } }
     }
 
     /// Configures what a re-route pass re-routed, with the configuration `ahead` got ready during the
