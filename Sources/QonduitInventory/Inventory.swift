@@ -16,6 +16,12 @@ public final class Inventory: Sendable {
     let reportQueue = GroupCommitQueue<(QKDUUID, [AgentReport]), AgentReportOutcome>()
     /// Group commit for the audit log: every audited request would otherwise take the writer once more.
     let auditQueue = GroupCommitQueue<AuditEntry, Void>()
+    /// Commits that changed what the hot paths below read, so that they read it once per change.
+    let tableChanges = TableChanges(watching: ["api_token": nil, "agent": ["node_id", "restconf_url", "state"]])
+    /// Every API request is authenticated: tokens as checked, by hash, until a token changes or expires.
+    let checkedTokens: TableCache<String, APIToken?>
+    /// Every configuration push looks its node's agent up: addresses as read, until an agent's changes.
+    let agentAddresses: TableCache<String, (restconfURL: String, state: AgentState)?>
 
     /// Counts committed writes, so that derived state (the path engine's graph) knows when it is stale.
     public var revision: Int { writes.load(ordering: .acquiring) }
@@ -53,7 +59,10 @@ public final class Inventory: Sendable {
             database = try DatabasePool(path: path, configuration: configuration)
         }
         self.path = path
+        checkedTokens = TableCache("api_token", changes: tableChanges)
+        agentAddresses = TableCache("agent", changes: tableChanges)
         try InventoryMigrations.migrator.migrate(database)
+        database.add(transactionObserver: tableChanges, extent: .databaseLifetime)
     }
 
     // MARK: Nodes

@@ -155,10 +155,16 @@ extension Inventory {
     /// The token `text` is, if it is one the inventory issued and it is neither revoked nor expired.
     public func authenticateAPIToken(_ text: String) async throws -> APIToken? {
         guard let secret = AccessSecret(text, kind: .apiToken) else { return nil }
-        return try await database.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT * FROM api_token WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(nowSQL))
-                """, arguments: [secret.tokenHash]).map(Self.apiToken)
+        let hash = secret.tokenHash
+        return try await checkedTokens.value(for: hash) {
+            try await database.read { db in
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT *, (julianday(expires_at) - julianday('now')) * 86400 AS seconds_left FROM api_token
+                    WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(nowSQL))
+                    """, arguments: [hash]) else { return (nil, nil) }
+                let secondsLeft: Double? = row["seconds_left"]
+                return (try Self.apiToken(row), secondsLeft.map { .milliseconds(Int64(max(0, $0) * 1000)) })
+            }
         }
     }
 

@@ -264,11 +264,11 @@ extension Inventory {
 
     /// Where node `node`'s agent serves RESTCONF and whether it is heard from; nil when none has registered.
     public func agentAddress(of node: NodeID) async throws -> (restconfURL: String, state: AgentState)? {
-        try await database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT restconf_url, state FROM agent WHERE node_id = ?", arguments: [node.rawValue]) else {
-                return nil
+        try await agentAddresses.value(for: node.rawValue) {
+            try await database.read { db in
+                let row = try Row.fetchOne(db, sql: "SELECT restconf_url, state FROM agent WHERE node_id = ?", arguments: [node.rawValue])
+                return (row.map { ($0["restconf_url"], AgentState(rawValue: $0["state"]) ?? .unreachable) }, nil)
             }
-            return (row["restconf_url"], AgentState(rawValue: row["state"]) ?? .unreachable)
         }
     }
 
