@@ -108,7 +108,14 @@ extension Inventory {
     /// (to re-route), protected ones running without a backup (to find one), and degraded ones (to
     /// re-route, or to recover when their routes are up again). Only their ids: a re-route pass
     /// reads them, and decides, in its transaction.
-    public func keyPathsToRepair(qberThreshold: Double? = nil) async throws -> [QKDUUID] {
+    ///
+    /// The degraded ones and the protected ones without a backup wait for the network: they are
+    /// included only when it offers more than `waitingPlannedOn` (what it offered when they were last
+    /// planned; nil: always), and otherwise only active paths with something broken are. Returns the
+    /// headroom the candidates were read with, for the next look.
+    public func keyPathsToRepair(
+        qberThreshold: Double? = nil, waitingPlannedOn: NetworkHeadroom? = nil
+    ) async throws -> (ids: [QKDUUID], headroom: NetworkHeadroom) {
         try await database.read { db in
             // Repair looks whenever the inventory changes: with the network whole (the usual case), the
             // routes of every path need not be searched for a broken link or node.
@@ -117,28 +124,51 @@ extension Inventory {
                     EXISTS (SELECT 1 FROM node WHERE status IN ('down', 'unreachable'))
                 """, arguments: [qberThreshold])
             let (linkBroken, nodeBroken): (Bool, Bool) = broken.map { ($0[0], $0[1]) } ?? (true, true)
+            let headroom = try Self.headroom(qberThreshold: qberThreshold, db)
+            let includingWaiting = waitingPlannedOn.map { headroom.gains(over: $0) } ?? true
             // Each kind of candidate is found through an index: degraded paths by state, protected ones by
             // the partial index on them, so that a look costs what there is to repair, not every path.
             // Paths through a node are found by reading every route's nodes: only when a node is down.
             // Broken links first, then their reservations by index: a join scanned every reservation.
-            let brokenPaths = (linkBroken ? """
-                UNION SELECT key_path_id FROM reservation
-                    WHERE link_id IN (SELECT id FROM link WHERE status <> 'up' OR (?1 IS NOT NULL AND coalesce(qber, 0) > ?1))
-                """ : "") + (nodeBroken ? """
-                UNION SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j JOIN node n ON n.id = j.value
-                    WHERE n.status IN ('down', 'unreachable')
-                """ : "")
-            let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM key_path WHERE (state = 'degraded' OR state = 'active') AND id IN (
-                    SELECT id FROM key_path WHERE state = 'degraded'
-                    UNION SELECT id FROM key_path INDEXED BY key_path_protected WHERE protection = 'disjoint_backup' AND state = 'active'
+            var candidates: [String] = []
+            if includingWaiting {
+                candidates.append("SELECT id FROM key_path WHERE state = 'degraded'")
+                candidates.append("""
+                    SELECT id FROM key_path INDEXED BY key_path_protected WHERE protection = 'disjoint_backup' AND state = 'active'
                         AND (SELECT count(*) FROM key_path_route r WHERE r.key_path_id = key_path.id) < 2
-                    \(brokenPaths)
-                )
+                    """)
+            }
+            if linkBroken {
+                candidates.append("""
+                    SELECT key_path_id FROM reservation
+                        WHERE link_id IN (SELECT id FROM link WHERE status <> 'up' OR (?1 IS NOT NULL AND coalesce(qber, 0) > ?1))
+                    """)
+            }
+            if nodeBroken {
+                candidates.append("""
+                    SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j JOIN node n ON n.id = j.value
+                        WHERE n.status IN ('down', 'unreachable')
+                    """)
+            }
+            guard !candidates.isEmpty else { return ([], headroom) }
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM key_path WHERE \(includingWaiting ? "(state = 'degraded' OR state = 'active')" : "state = 'active'")
+                    AND id IN (\(candidates.joined(separator: " UNION ")))
                 ORDER BY created_at, id
                 """, arguments: linkBroken ? [qberThreshold] : [])
-            return try ids.map(Self.uuid)
+            return (try ids.map(Self.uuid), headroom)
         }
+    }
+
+    private static func headroom(qberThreshold: Double?, _ db: Database) throws -> NetworkHeadroom {
+        var spare: [String: Double] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, key_rate_bps - reserved_bps FROM link WHERE status = 'up' AND NOT (?1 IS NOT NULL AND coalesce(qber, 0) > ?1)
+            """), arguments: [qberThreshold]) {
+            spare[row[0]] = row[1]
+        }
+        let nodes = try String.fetchSet(db.cachedStatement(sql: "SELECT id FROM node WHERE status NOT IN ('down', 'unreachable')"))
+        return NetworkHeadroom(spareBps: spare, usableNodes: nodes)
     }
 
     /// What a re-route pass does with a key path.

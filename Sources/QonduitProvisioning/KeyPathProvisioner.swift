@@ -1,3 +1,4 @@
+import Synchronization
 public import Logging
 public import QonduitCore
 public import QonduitInventory
@@ -16,6 +17,9 @@ public final class KeyPathProvisioner: Sendable {
     /// Requests that arrive while a batch is provisioned make up the next batch: one reservation
     /// transaction, one configuration request per node and one activation transaction for them all.
     private let batches = GroupCommitQueue<(draft: KeyPath, request: KeyPathRequest), Stored<KeyPath>>()
+
+    /// What the network offered when repair last planned the paths waiting for it; nil: never.
+    private let waitingPlannedOn = Mutex<NetworkHeadroom?>(nil)
 
     public init(inventory: Inventory, configurator: any NodeConfigurator, logger: Logger, qberThreshold: Double? = nil) {
         self.inventory = inventory
@@ -67,20 +71,28 @@ public final class KeyPathProvisioner: Sendable {
     /// one transaction, before the old configuration is removed (make before break). A protected path
     /// whose backup is intact switches over to it at once, keeping the key flowing, and gets a new
     /// backup. One with no alternative becomes `degraded` with the reason and keeps its routes; a
-    /// degraded one whose routes are all up again is `active` once more. Returns how many were
-    /// re-routed, degraded and recovered.
+    /// degraded one whose routes are all up again is `active` once more. Degraded paths, and protected
+    /// ones without a backup, are planned again only once the network has gained something since they
+    /// were last (see `NetworkHeadroom`): a provisioning burst does not re-plan thousands of
+    /// them at every look. Returns how many paths were examined, and how many were re-routed, degraded
+    /// and recovered.
     @discardableResult
-    public func repair() async -> (rerouted: Int, degraded: Int, recovered: Int) {
+    public func repair() async -> (rerouted: Int, degraded: Int, recovered: Int, examined: Int) {
         let started = ContinuousClock.now
-        let candidates: [QKDUUID]
+        let candidates: [QKDUUID], headroom: NetworkHeadroom
         do {
-            candidates = try await inventory.keyPathsToRepair(qberThreshold: qberThreshold)
+            (candidates, headroom) = try await inventory.keyPathsToRepair(
+                qberThreshold: qberThreshold, waitingPlannedOn: waitingPlannedOn.withLock { $0 }
+            )
         } catch {
             logger.error("key paths to repair could not be read", metadata: ["error": "\(error)"])
-            return (0, 0, 0)
+            return (0, 0, 0, 0)
         }
-        guard !candidates.isEmpty else { return (0, 0, 0) }
-        var outcome = (rerouted: 0, degraded: 0, recovered: 0)
+        guard !candidates.isEmpty else {
+            waitingPlannedOn.withLock { $0 = headroom }
+            return (0, 0, 0, 0)
+        }
+        var outcome = (rerouted: 0, degraded: 0, recovered: 0, examined: candidates.count)
         let read = ContinuousClock.now
         var planned = read
         var rerouting = 0
@@ -116,6 +128,7 @@ public final class KeyPathProvisioner: Sendable {
             }
             let (configured, failed) = try await configureReroutes(outcomes, ahead: ahead, fallback: .degraded, returningActive: false)
             outcome.rerouted = configured - failed.count
+            waitingPlannedOn.withLock { $0 = headroom }
         } catch {
             logger.error("key paths could not be repaired", metadata: ["error": "\(error)"])
         }

@@ -347,6 +347,35 @@ import Testing
         }
     }
 
+    /// Degraded paths wait for the network to gain something: repair does not plan them again for
+    /// writes that give nothing (provisioning elsewhere, a rename), and does once rate is released or a
+    /// link comes back.
+    @Test func repairPlansDegradedPathsAgainOnlyOnceTheNetworkGains() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        let repairer = provisioner(inventory, ScriptedConfigurator())
+        try await withRing(inventory: inventory) { call in
+            let created = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":1000}"#)
+            let id = try #require(created.json["id"] as? String)
+            // b's two links down: it is cut off, and the path degraded.
+            for link in ["ab", "bc"] { #expect(try await call(.patch, "/api/v1/links/\(link)", #"{"status":"down"}"#).status == .ok) }
+            #expect(try await call(.get, "/api/v1/key-paths/\(id)", nil).json["state"] as? String == "degraded")
+            #expect(await repairer.repair().examined == 1, "planned once")
+            #expect(await repairer.repair().examined == 0, "and not again while nothing changed")
+
+            let other = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":100}"#)
+            let otherID = try #require(other.json["id"] as? String)
+            #expect(try await call(.patch, "/api/v1/nodes/a", #"{"name":"Alpha"}"#).status == .ok)
+            #expect(await repairer.repair().examined == 0, "rate taken and a rename give nothing")
+
+            #expect(try await call(.delete, "/api/v1/key-paths/\(otherID)", nil).status == .noContent)
+            #expect(await repairer.repair().examined == 1, "rate released")
+            #expect(await repairer.repair().examined == 0)
+
+            #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"up"}"#).status == .ok)
+            #expect(try await call(.get, "/api/v1/key-paths/\(id)", nil).json["state"] as? String == "active", "recovered by the API's repair")
+        }
+    }
+
     /// A relay going down re-routes around it; an end going down leaves the path degraded until it is back.
     @Test func aNodeGoingDownReroutesOrDegradesItsKeyPaths() async throws {
         try await withRing { call in
