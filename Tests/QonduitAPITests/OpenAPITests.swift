@@ -55,9 +55,8 @@ import Testing
 
     @Test func theDocumentIsAValidOpenAPIDocument() async throws {
         let text = try await withAPI { call in try await call(.get, "/openapi.json", nil).text }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-openapi-\(UUID().uuidString).json")
+        let file = URL(fileURLWithPath: TestFiles.path("openapi", suffix: ".json"))
         try text.write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
         let python = try #require(ProcessRunner.which("python3"))
         let result = try await ProcessRunner.run(python, ["-m", "openapi_spec_validator", file.path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")

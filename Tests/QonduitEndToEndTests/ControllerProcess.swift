@@ -85,9 +85,7 @@ final class ControllerProcess: Sendable {
         if let database {
             databasePath = database
         } else {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-e2e-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            databasePath = directory.appendingPathComponent("inventory.sqlite").path
+            databasePath = try TestFiles.newDirectory("controller").appendingPathComponent("inventory.sqlite").path
         }
         process = Process()
         process.executableURL = URL(fileURLWithPath: QonduitBinary.path)

@@ -94,7 +94,7 @@ import Testing
 
     @Test func serveRefusesABadTopologyFileAtStart() async throws {
         let result = try await QonduitBinary.run([
-            "serve", "--db", FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-\(UUID().uuidString).sqlite").path,
+            "serve", "--db", TestFiles.path("inventory", suffix: ".sqlite"),
             "--listen", "127.0.0.1:0", "--topology", fixturePath("broken-references.xml"),
         ])
         #expect(result.status != 0)
@@ -137,16 +137,14 @@ import Testing
 
     @Test func validateRefusesMissingAndHostileFiles() async throws {
         #expect(try await QonduitBinary.run(["topology", "validate", "/nonexistent.xml"]).stderr.contains("cannot read"))
-        let bomb = FileManager.default.temporaryDirectory.appendingPathComponent("bomb-\(UUID().uuidString).xml")
+        let bomb = URL(fileURLWithPath: TestFiles.path("bomb", suffix: ".xml"))
         try #"<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>"#.write(to: bomb, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: bomb) }
         let result = try await QonduitBinary.run(["topology", "validate", bomb.path])
         #expect(result.status != 0 && result.stderr.contains("DOCTYPE"))
     }
 
     @Test func convertWritesAFileThatValidatesAndReadsBack() async throws {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("converted-\(UUID().uuidString).xml")
-        defer { try? FileManager.default.removeItem(at: output) }
+        let output = URL(fileURLWithPath: TestFiles.path("converted", suffix: ".xml"))
         let converted = try await QonduitBinary.run(["topology", "convert", fixturePath("zoo.graphml"), "--to", "qonduit", "-o", output.path])
         #expect(converted.status == 0, "\(converted.stderr)")
         #expect(try await YANGValidator.topologyProblems(try String(contentsOf: output, encoding: .utf8)).isEmpty)

@@ -15,8 +15,7 @@ struct TestCertificates {
     var arguments: [String] { ["--tls-ca", ca, "--tls-cert", certificate, "--tls-key", key] }
 
     init() async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-pki-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try TestFiles.newDirectory("pki")
         let extensions = "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n"
         try extensions.write(to: directory.appendingPathComponent("leaf.ext"), atomically: true, encoding: .utf8)
         for (name, caName) in [("leaf", "ca"), ("stranger", "other-ca")] {

@@ -8,12 +8,11 @@ import Testing
 /// changes: a change is seen by the very next read, as it was when each read went to the database.
 @Suite struct CachedReadTests {
     func fileInventory() throws -> Inventory {
-        try Inventory(path: FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-test-\(UUID().uuidString).sqlite").path)
+        try Inventory(path: temporaryDatabasePath())
     }
 
     @Test func aRevokedTokenIsRefusedAtOnceThoughItWasJustAccepted() async throws {
         let inventory = try fileInventory()
-        defer { try? FileManager.default.removeItem(atPath: inventory.path) }
         let (token, secret) = try await inventory.createAPIToken(role: .operator, description: nil, expiresAt: nil, createdBy: nil)
         for _ in 0..<3 { #expect(try await inventory.authenticateAPIToken(secret.text)?.id == token.id) }
         #expect(try await inventory.authenticateAPIToken(AccessSecret.random(.apiToken).text) == nil)
@@ -27,7 +26,6 @@ import Testing
 
     @Test func aTokenStopsWorkingWhenItExpiresThoughItWasJustAccepted() async throws {
         let inventory = try fileInventory()
-        defer { try? FileManager.default.removeItem(atPath: inventory.path) }
         // A busy machine may take longer than the token lives to check it at all: then it tries a longer life.
         for life in [1.0, 4, 16, 64] {
             let expiry = Date().addingTimeInterval(life)
@@ -45,7 +43,6 @@ import Testing
 
     @Test func anAgentsNewAddressAndStateAreSeenAtOnceAndHeartbeatsKeepWhatWasRead() async throws {
         let inventory = try fileInventory()
-        defer { try? FileManager.default.removeItem(atPath: inventory.path) }
         let uuid = try #require(QKDUUID("5a1d7c1e-0000-4000-8000-000000000002"))
         func register(at url: String) async throws -> NodeID {
             try await inventory.registerAgent(
@@ -73,7 +70,6 @@ import Testing
 
     @Test func aWriteThatRollsBackChangesNothingKept() async throws {
         let inventory = try fileInventory()
-        defer { try? FileManager.default.removeItem(atPath: inventory.path) }
         let before = inventory.tableChanges.count(of: "api_token")
         await #expect(throws: (any Error).self) {
             try await inventory.write { db -> Void in

@@ -7,7 +7,7 @@ import QonduitTopology
 import Testing
 
 func temporaryDatabasePath() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-test-\(UUID().uuidString).sqlite").path
+    TestFiles.path("inventory", suffix: ".sqlite")
 }
 
 func node(_ id: String, name: String? = nil) -> QKDNode { QKDNode(id: try! NodeID(id), name: name) }

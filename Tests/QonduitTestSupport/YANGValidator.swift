@@ -26,9 +26,8 @@ public enum YANGValidator {
             throw Unavailable(description: "yanglint not found: install libyang2-tools (scripts/test does)")
         }
         let ietf = try await ietfModuleDirectory()
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-\(UUID().uuidString).xml")
+        let file = URL(fileURLWithPath: TestFiles.path("document", suffix: ".xml"))
         try xml.write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
         let result = try await ProcessRunner.run(yanglint, [
             "-p", ietf, "-p", RepositoryPaths.models.path, "-t", "data",
             "\(ietf)/ietf-network.yang", "\(ietf)/ietf-network-topology.yang",
@@ -53,9 +52,8 @@ public enum YANGValidator {
         guard let yanglint = ProcessRunner.which("yanglint") else {
             throw Unavailable(description: "yanglint not found: install libyang2-tools (scripts/test does)")
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-\(UUID().uuidString).xml")
+        let file = URL(fileURLWithPath: TestFiles.path("document", suffix: ".xml"))
         try xml.write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
         // Qonduit's own agent module sits beside the GS QKD 015 ones in `Models/` only.
         let modules = names
             .map { directory.appendingPathComponent($0).path }
