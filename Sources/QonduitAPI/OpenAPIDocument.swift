@@ -406,7 +406,7 @@ enum OpenAPIDocument {
           "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
           "delete": {
             "operationId": "revokeAgentCredential",
-            "summary": "Revoke an agent's credential: its holder is refused from then on (within 2 s)",
+            "summary": "Revoke an agent's credential: its holder is refused from then on",
             "responses": {
               "204": {"description": "Revoked."},
               "400": {"$ref": "#/components/responses/BadRequest"},

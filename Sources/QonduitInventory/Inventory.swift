@@ -17,11 +17,17 @@ public final class Inventory: Sendable {
     /// Group commit for the audit log: every audited request would otherwise take the writer once more.
     let auditQueue = GroupCommitQueue<AuditEntry, Void>()
     /// Commits that changed what the hot paths below read, so that they read it once per change.
-    let tableChanges = TableChanges(watching: ["api_token": nil, "agent": ["node_id", "restconf_url", "state"]])
+    let tableChanges = TableChanges(watching: [
+        "api_token": nil, "agent_credential": nil, "agent": ["node_id", "restconf_url", "state"], "node": ["id", "qkdn_id"],
+    ])
     /// Every API request is authenticated: tokens as checked, by hash, until a token changes or expires.
     let checkedTokens: TableCache<String, APIToken?>
     /// Every configuration push looks its node's agent up: addresses as read, until an agent's changes.
     let agentAddresses: TableCache<String, (restconfURL: String, state: AgentState)?>
+    /// Every agent report is authenticated: credentials as checked, by verifier, until one changes.
+    let checkedAgentCredentials: TableCache<String, AgentCredentialInfo?>
+    /// Every request to an agent carries the controller's proof: proofs as read, by agent address.
+    let controllerProofs: TableCache<String, String?>
 
     /// Counts committed writes, so that derived state (the path engine's graph) knows when it is stale.
     public var revision: Int { writes.load(ordering: .acquiring) }
@@ -61,6 +67,8 @@ public final class Inventory: Sendable {
         self.path = path
         checkedTokens = TableCache("api_token", changes: tableChanges)
         agentAddresses = TableCache("agent", changes: tableChanges)
+        checkedAgentCredentials = TableCache("agent_credential", "node", changes: tableChanges)
+        controllerProofs = TableCache("agent_credential", "node", "agent", changes: tableChanges)
         try InventoryMigrations.migrator.migrate(database)
         database.add(transactionObserver: tableChanges, extent: .databaseLifetime)
     }

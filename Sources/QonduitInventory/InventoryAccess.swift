@@ -220,22 +220,27 @@ extension Inventory {
     /// The credential `text` is, unless unknown or revoked.
     public func authenticateAgent(_ text: String) async throws -> AgentCredentialInfo? {
         guard let secret = AccessSecret(text, kind: .agentCredential) else { return nil }
-        return try await database.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT c.*, n.id AS node FROM agent_credential c LEFT JOIN node n ON n.qkdn_id = c.qkdn_id
-                WHERE c.verifier = ? AND c.revoked_at IS NULL
-                """, arguments: [secret.agentVerifier]).map(Self.agentCredential)
+        let verifier = secret.agentVerifier
+        return try await checkedAgentCredentials.value(for: verifier) {
+            try await database.read { db in
+                (try Row.fetchOne(db, sql: """
+                    SELECT c.*, n.id AS node FROM agent_credential c LEFT JOIN node n ON n.qkdn_id = c.qkdn_id
+                    WHERE c.verifier = ? AND c.revoked_at IS NULL
+                    """, arguments: [verifier]).map(Self.agentCredential), nil)
+            }
         }
     }
 
     /// What the controller presents to the agent that registered with `restconfURL`: the proof of its
     /// node's newest valid credential (nil when none did, or the node has none, and the agent will refuse the controller).
     public func controllerProof(forAgentAt restconfURL: String) async throws -> String? {
-        try await database.read { db in
-            try String.fetchOne(db, sql: """
-                SELECT c.controller_proof FROM agent a JOIN node n ON n.id = a.node_id JOIN agent_credential c ON c.qkdn_id = n.qkdn_id
-                WHERE a.restconf_url = ? AND c.revoked_at IS NULL ORDER BY c.created_at DESC, c.id LIMIT 1
-                """, arguments: [restconfURL])
+        try await controllerProofs.value(for: restconfURL) {
+            try await database.read { db in
+                (try String.fetchOne(db, sql: """
+                    SELECT c.controller_proof FROM agent a JOIN node n ON n.id = a.node_id JOIN agent_credential c ON c.qkdn_id = n.qkdn_id
+                    WHERE a.restconf_url = ? AND c.revoked_at IS NULL ORDER BY c.created_at DESC, c.id LIMIT 1
+                    """, arguments: [restconfURL]), nil)
+            }
         }
     }
 

@@ -58,11 +58,12 @@ final class TableChanges: TransactionObserver, Sendable {
     }
 }
 
-/// Values read from a table, kept until a committed transaction changes it (see `TableChanges`), or
-/// until the time the read said they stop holding. Bounded: past `capacity` entries it starts again.
+/// Values read from some tables, kept until a committed transaction may have changed one of them (see
+/// `TableChanges`), or until the time the read said they stop holding. Bounded: past `capacity`
+/// entries it starts again.
 final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private let changes: TableChanges
-    private let table: String
+    private let tables: [String]
     private let capacity: Int
     private struct Entries {
         var generation = 0
@@ -70,8 +71,9 @@ final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
     private let entries = Mutex(Entries())
 
-    init(_ table: String, changes: TableChanges, capacity: Int = 10_000) {
-        self.table = table.lowercased()
+    /// `tables`: what the values are read from, each watched by `changes`.
+    init(_ tables: String..., changes: TableChanges, capacity: Int = 10_000) {
+        self.tables = tables.map { $0.lowercased() }
         self.changes = changes
         self.capacity = capacity
     }
@@ -80,7 +82,7 @@ final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// until the table changes), which is then kept.
     func value(for key: Key, read: () async throws -> (value: Value, validFor: Duration?)) async rethrows -> Value {
         // Taken before reading: a change committed after it makes what is read now stale, and moves the count.
-        let generation = changes.count(of: table)
+        let generation = tables.reduce(0) { $0 + changes.count(of: $1) }
         let now = ContinuousClock.now
         let kept = entries.withLock { entries -> Value? in
             guard entries.generation == generation, let entry = entries.values[key] else { return nil }

@@ -5,17 +5,13 @@ import QonduitCore
 import QonduitInventory
 
 /// Checks node agents' credentials: each request must carry `Authorization: Bearer CREDENTIAL`, and
-/// the credential must be bound to the node the request is for.
-///
-/// Agents report many times a second: a credential checked against the database is trusted for a
-/// short while, so that a revocation takes effect within `trustFor` without a read per report.
+/// the credential must be bound to the node the request is for. (Agents report many times a second:
+/// the inventory keeps what it checked until a credential changes, so a revocation counts at once.)
 final class AgentAuthenticator: Sendable {
     let inventory: Inventory
-    private let checked: ExpiringCache<String, AgentCredentialInfo?>
 
-    init(inventory: Inventory, trustFor: Duration = .seconds(2)) {
+    init(inventory: Inventory) {
         self.inventory = inventory
-        checked = ExpiringCache(keepFor: trustFor)
     }
 
     /// The credential the request carries, if the inventory issued it and it is not revoked.
@@ -27,7 +23,7 @@ final class AgentAuthenticator: Sendable {
             throw .unauthenticated("the Authorization header must be Bearer CREDENTIAL")
         }
         let credential: AgentCredentialInfo?
-        do { credential = try await checked.value(for: presented) { try await inventory.authenticateAgent(presented) } } catch { throw .failed("\(error)") }
+        do { credential = try await inventory.authenticateAgent(presented) } catch { throw .failed("\(error)") }
         guard let credential else { throw .unauthenticated("the agent credential is not valid: unknown or revoked") }
         return credential
     }

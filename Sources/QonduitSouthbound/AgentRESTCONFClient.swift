@@ -30,13 +30,10 @@ public struct AgentRESTCONFClient: Sendable {
         self.proof = proof
     }
 
-    /// A client that authenticates to each agent with the proof of its node's newest credential,
-    /// looked up at most every 2 s per agent (provisioning sends many requests to each node).
+    /// A client that authenticates to each agent with the proof of its node's newest credential
+    /// (which the inventory keeps until a credential, node or agent changes).
     public init(inventory: Inventory, client: HTTPClient = AgentRESTCONFClient.defaultClient, timeout: TimeAmount = .seconds(10)) {
-        let proofs = ExpiringCache<String, String?>(keepFor: .seconds(2))
-        self.init(client: client, timeout: timeout) { url in
-            try await proofs.value(for: url) { try await inventory.controllerProof(forAgentAt: url) }
-        }
+        self.init(client: client, timeout: timeout) { url in try await inventory.controllerProof(forAgentAt: url) }
     }
 
     public struct Failure: Error, CustomStringConvertible {
