@@ -120,8 +120,7 @@ extension Inventory {
             // Repair looks whenever the inventory changes: with the network whole (the usual case), the
             // routes of every path need not be searched for a broken link or node.
             let broken = try Row.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM link WHERE status <> 'up' OR (?1 IS NOT NULL AND coalesce(qber, 0) > ?1)),
-                    EXISTS (SELECT 1 FROM node WHERE status IN ('down', 'unreachable'))
+                SELECT EXISTS (SELECT 1 FROM link WHERE \(Self.unusableLink)), EXISTS (SELECT 1 FROM node WHERE \(Self.unusableNode))
                 """, arguments: [qberThreshold])
             let (linkBroken, nodeBroken): (Bool, Bool) = broken.map { ($0[0], $0[1]) } ?? (true, true)
             let headroom = try Self.headroom(qberThreshold: qberThreshold, db)
@@ -141,13 +140,13 @@ extension Inventory {
             if linkBroken {
                 candidates.append("""
                     SELECT key_path_id FROM reservation
-                        WHERE link_id IN (SELECT id FROM link WHERE status <> 'up' OR (?1 IS NOT NULL AND coalesce(qber, 0) > ?1))
+                        WHERE link_id IN (SELECT id FROM link WHERE \(Self.unusableLink))
                     """)
             }
             if nodeBroken {
                 candidates.append("""
-                    SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j JOIN node n ON n.id = j.value
-                        WHERE n.status IN ('down', 'unreachable')
+                    SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j
+                        WHERE j.value IN (SELECT id FROM node WHERE \(Self.unusableNode))
                     """)
             }
             guard !candidates.isEmpty else { return ([], headroom) }
@@ -160,14 +159,20 @@ extension Inventory {
         }
     }
 
+    /// When a link cannot carry key (`?1`: the QBER threshold, or NULL for none), and when a node
+    /// cannot, in SQL: the rule repair's look and the headroom share (`KeyPathProvisioner.Usability`
+    /// applies it to a topology in memory).
+    private static let unusableLink = "(status <> 'up' OR (?1 IS NOT NULL AND coalesce(qber, 0) > ?1))"
+    private static let unusableNode = "status IN ('down', 'unreachable')"
+
     private static func headroom(qberThreshold: Double?, _ db: Database) throws -> NetworkHeadroom {
         var spare: [String: Double] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, key_rate_bps - reserved_bps FROM link WHERE status = 'up' AND NOT (?1 IS NOT NULL AND coalesce(qber, 0) > ?1)
+            SELECT id, key_rate_bps - reserved_bps FROM link WHERE NOT \(unusableLink)
             """), arguments: [qberThreshold]) {
             spare[row[0]] = row[1]
         }
-        let nodes = try String.fetchSet(db.cachedStatement(sql: "SELECT id FROM node WHERE status NOT IN ('down', 'unreachable')"))
+        let nodes = try String.fetchSet(db.cachedStatement(sql: "SELECT id FROM node WHERE NOT (\(unusableNode))"))
         return NetworkHeadroom(spareBps: spare, usableNodes: nodes)
     }
 
