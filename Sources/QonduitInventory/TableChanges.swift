@@ -21,7 +21,7 @@ final class TableChanges: TransactionObserver, Sendable {
 
     init(watching watched: [String: Set<String>?]) {
         self.watched = Dictionary(uniqueKeysWithValues: watched.map { table, columns in
-            (table.lowercased(), columns.map { Set($0.map { $0.lowercased() }) })
+            (Self.folded(table), columns.map { Set($0.map(Self.folded)) })
         })
     }
 
@@ -30,13 +30,16 @@ final class TableChanges: TransactionObserver, Sendable {
         state.withLock { $0.counts[table, default: 0] }
     }
 
+    /// SQL names are compared without case. Asked before every statement a write runs (tens of
+    /// thousands in a re-route pass): no string is made unless a name has capitals, which ours do not.
+    fileprivate static func folded(_ name: String) -> String {
+        name.utf8.contains(where: { (65...90).contains($0) }) ? name.lowercased() : name
+    }
+
     func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
-        // Asked before every statement a write runs (tens of thousands in a re-route pass): no string is
-        // made unless the table's name has capitals, which ours do not.
-        let name = eventKind.tableName
-        let table = name.utf8.contains(where: { (65...90).contains($0) }) ? name.lowercased() : name
+        let table = Self.folded(eventKind.tableName)
         guard let columns = watched[table] else { return false }
-        if case .update(_, let updated) = eventKind, let columns, !updated.contains(where: { columns.contains($0.lowercased()) }) {
+        if case .update(_, let updated) = eventKind, let columns, !updated.contains(where: { columns.contains(Self.folded($0)) }) {
             return false
         }
         state.withLock { _ = $0.changing.insert(table) }
@@ -73,7 +76,7 @@ final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     /// `tables`: what the values are read from, each watched by `changes`.
     init(_ tables: String..., changes: TableChanges, capacity: Int = 10_000) {
-        self.tables = tables.map { $0.lowercased() }
+        self.tables = tables.map(TableChanges.folded)
         self.changes = changes
         self.capacity = capacity
     }
