@@ -11,6 +11,11 @@ degraded=${1:-3000}
 paths=${2:-4000}
 concurrency=${3:-32}
 topology=${4:-Topologies/benelux-multicity.xml}
+# Checked before anything starts: setting up the degraded paths takes a while.
+for argument in "DEGRADED=$degraded" "PATHS=$paths" "CONCURRENCY=$concurrency"; do
+    [[ "${argument#*=}" =~ ^[1-9][0-9]*$ ]] || { echo "${argument%%=*} must be a whole number, 1 or more; got '${argument#*=}'" >&2; exit 2; }
+done
+[ -f "$topology" ] || { echo "TOPOLOGY: no file at '$topology'" >&2; exit 2; }
 port=18184
 serve_options="--reconcile-interval-ms 5000"
 source scripts/lib/controller-with-agents.sh
