@@ -277,6 +277,7 @@ extension Inventory {
                     ("to", "[" + new.routes.map { JSONText.array($0.nodes.map(\.rawValue)) }.joined(separator: ",") + "]"),
                 ])))
                 writes.rerouted.append(new)
+                writes.replaced.append(old)
                 writes.states[StateChange(state: new.state, reason: reason), default: []].append(id.text)
                 writes.retiring += Self.retiring(old, new).filter { rerouter.carriesKey($0.route) }
                 writes.sums.remove(held)
@@ -300,8 +301,9 @@ extension Inventory {
     private struct RerouteWrites {
         /// `key_path.rerouted` events: subject and details.
         var events: [(subject: String, data: String)] = []
-        /// Paths with new routes (their old ones go).
+        /// Paths with new routes, and as they were (their old routes go).
         var rerouted: [KeyPath] = []
+        var replaced: [KeyPath] = []
         var states: [StateChange: [String]] = [:]
         /// Old routes whose virtual links stay on their nodes until the new ones are active.
         var retiring: [RetiringRoute] = []
@@ -315,9 +317,11 @@ extension Inventory {
                     """, arguments: ["[" + events.map { "[\(JSONText.string($0.subject)),\(JSONText.string($0.data))]" }.joined(separator: ",") + "]"])
             }
             if !rerouted.isEmpty {
-                try Inventory.releaseRoutes(of: JSONText.array(rerouted.map(\.id.text)), db)
-                // One statement per route: rates are bound as they are, not read back from JSON text.
-                for path in rerouted { try Inventory.insertRoutes(path, db) }
+                try Inventory.releaseRoutes(of: replaced, db)
+                // Rates are bound as they are, not read back from JSON text.
+                var rows = RouteRows()
+                for path in rerouted { try rows.add(path, db) }
+                try rows.flush(db)
             }
             let now = Inventory.now().databaseValue
             for (change, ids) in states { try Inventory.setStates(of: JSONText.array(ids), change.state, reason: change.reason, at: now, db) }
@@ -342,7 +346,7 @@ extension Inventory {
                 return link
             })
             try Self.checkAdmission(old.reservedBps, links: links, reserved: reserved)
-            try Self.releaseRoutes(of: JSONText.array([current.id.text]), db)
+            try Self.releaseRoutes(of: [current], db)
             try Self.insertRoutes(old, db)
             var sums = ReservedSums()
             sums.remove(current.reservedBps)
@@ -564,41 +568,67 @@ extension Inventory {
         try insertRoutes(path, db)
     }
 
-    /// A path's routes and their reservations (the links' sums are the caller's: `ReservedSums`).
+    /// A path's routes and their reservations: a row for each link it holds rate on (the links' sums
+    /// are the caller's: `ReservedSums`).
     fileprivate static func insertRoutes(_ path: KeyPath, _ db: Database) throws {
-        // A re-route pass inserts tens of thousands of rows: statements and the path's id are got once.
-        let insertRoute = try db.cachedStatement(sql: """
-            INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        let insertReservation = try db.cachedStatement(sql: "INSERT INTO reservation (key_path_id, position, link_id, rate_bps) VALUES (?, ?, ?, ?)")
-        let id = path.id.text
-        for (position, route) in path.routes.enumerated() {
-            try insertRoute.execute(arguments: [
-                id, position, route.role.rawValue, route.rateBps, jsonList(route.nodes.map(\.rawValue)),
-                jsonList(route.links.map(\.rawValue)), route.qkdlID.text,
-            ])
-            for link in route.links {
-                try insertReservation.execute(arguments: [id, position, link.rawValue, route.rateBps])
+        var rows = RouteRows()
+        try rows.add(path, db)
+        try rows.flush(db)
+    }
+
+    /// The routes and reservations of paths, written a few dozen rows per statement (a re-route pass
+    /// writes tens of thousands).
+    fileprivate struct RouteRows {
+        private var routes = BatchedInsert(
+            "INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id)", columns: 7
+        )
+        private var reservations = BatchedInsert("INSERT INTO reservation (link_id, key_path_id)", columns: 2)
+
+        mutating func add(_ path: KeyPath, _ db: Database) throws {
+            let id = path.id.text.databaseValue
+            for (position, route) in path.routes.enumerated() {
+                try routes.add(
+                    id, position.databaseValue, route.role.rawValue.databaseValue, route.rateBps.databaseValue,
+                    jsonList(route.nodes.map(\.rawValue)).databaseValue, jsonList(route.links.map(\.rawValue)).databaseValue,
+                    route.qkdlID.text.databaseValue, db: db
+                )
             }
+            for link in path.reservedBps.keys { try reservations.add(link.rawValue.databaseValue, id, db: db) }
+        }
+
+        /// Writes what is not written yet: before the transaction commits, or another statement reads these tables.
+        mutating func flush(_ db: Database) throws {
+            try routes.flush(db)
+            try reservations.flush(db)
         }
     }
 
     /// Drops a path's routes (and so its reservations, taken off the links' sums, and the
     /// configuration it asked of its nodes), retiring ones included.
     private static func release(_ path: KeyPath, _ db: Database) throws {
-        let ids = JSONText.array([path.id.text])
-        try forgetRetiringRoutes(of: ids, db)
-        try releaseRoutes(of: ids, db)
+        try forgetRetiringRoutes(of: JSONText.array([path.id.text]), db)
+        try releaseRoutes(of: [path], db)
         var sums = ReservedSums()
         sums.remove(path.reservedBps)
         try sums.write(db)
     }
 
-    /// Drops the routes of paths (`ids`, a JSON array) and their reservations, with two statements
-    /// however many (the links' sums are the caller's: `ReservedSums`).
-    fileprivate static func releaseRoutes(of ids: String, _ db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM reservation WHERE key_path_id IN (SELECT value FROM json_each(?))").execute(arguments: [ids])
-        try db.cachedStatement(sql: "DELETE FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?))").execute(arguments: [ids])
+    /// Drops the routes of paths (as stored) and their reservations, with a statement per link they
+    /// hold rate on and one for the routes, however many paths (the links' sums are the caller's:
+    /// `ReservedSums`).
+    fileprivate static func releaseRoutes(of paths: [KeyPath], _ db: Database) throws {
+        guard !paths.isEmpty else { return }
+        // Reservations are keyed by link: each link's are dropped by key.
+        var holders: [LinkID: [String]] = [:]
+        for path in paths {
+            for link in path.reservedBps.keys { holders[link, default: []].append(path.id.text) }
+        }
+        let dropReservations = try db.cachedStatement(sql: """
+            DELETE FROM reservation WHERE link_id = ? AND key_path_id IN (SELECT value FROM json_each(?))
+            """)
+        for (link, ids) in holders { try dropReservations.execute(arguments: [link.rawValue, JSONText.array(ids)]) }
+        try db.cachedStatement(sql: "DELETE FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?))")
+            .execute(arguments: [JSONText.array(paths.map(\.id.text))])
     }
 
     /// How a transaction changes the reservation sums kept with links, written once at its end

@@ -357,6 +357,29 @@ enum InventoryMigrations {
             // page sorted every path (3.8 ms a page at 10,000 paths, and growing with them).
             try db.execute(sql: "CREATE INDEX key_path_created ON key_path(created_at, id)")
         }
+        migrator.registerMigration("v16: reservations keyed by link") { db in
+            // A reservation row only says that a key path holds rate on a link (the rate is its route's,
+            // the link's sum is `link.reserved_bps`), and it is looked up by link: keyed that way, a
+            // re-route pass writes each of its tens of thousands into one B-tree instead of a table
+            // and an index. Whoever drops a path's routes drops its rows by key (`releaseRoutes`).
+            try db.execute(sql: """
+                CREATE TABLE reservation_new (
+                    link_id TEXT NOT NULL REFERENCES link(id) ON DELETE RESTRICT,
+                    key_path_id TEXT NOT NULL,
+                    PRIMARY KEY (link_id, key_path_id)
+                ) STRICT, WITHOUT ROWID
+                """)
+            try db.execute(sql: "INSERT OR IGNORE INTO reservation_new SELECT link_id, key_path_id FROM reservation")
+            try db.execute(sql: "DROP TABLE reservation")
+            try db.execute(sql: "ALTER TABLE reservation_new RENAME TO reservation")
+        }
+        migrator.registerMigration("v17: only degraded key paths indexed by state") { db in
+            // Every key path a re-route pass moves changes state twice (active, pending, active): an
+            // index of every path's state rewrote an entry at each, a third of those updates' time.
+            // Repair looks for the degraded ones by index; a list by another state walks the paths.
+            try db.execute(sql: "DROP INDEX key_path_state")
+            try db.execute(sql: "CREATE INDEX key_path_degraded ON key_path(state) WHERE state = 'degraded'")
+        }
         return migrator
     }
 }

@@ -39,17 +39,22 @@ import Testing
     }
 
     /// The database and the agents agree: each link's reserved rate is what its active and pending
-    /// paths hold and no more than its key rate; each route's virtual link is on every node of the
-    /// route with the route's rate, and no agent has a virtual link no path asks for.
+    /// paths hold and no more than its key rate, and the paths listed as holding rate on it are those;
+    /// each route's virtual link is on every node of the route with the route's rate, and no agent has
+    /// a virtual link no path asks for.
     func inconsistencies(_ controller: String, _ fleet: AgentFleetProcess, skipping skipped: Set<String> = []) async throws -> [String] {
         var problems: [String] = []
         let (paths, links) = try await state(controller)
         var held: [String: Double] = [:]
+        var holders: [String: Set<String>] = [:]  // link → key paths
         var wanted: [String: [String: Int]] = [:]  // node → virtual link → bandwidth
         for path in paths where path["state"] as? String != "failed" {
             for route in path["routes"] as? [[String: Any]] ?? [] {
                 let rate = route["rate_bps"] as? Double ?? 0
-                for link in route["links"] as? [String] ?? [] { held[link, default: 0] += rate }
+                for link in route["links"] as? [String] ?? [] {
+                    held[link, default: 0] += rate
+                    holders[link, default: []].insert(path["id"] as? String ?? "")
+                }
                 for node in route["nodes"] as? [String] ?? [] {
                     wanted[node, default: [:]][route["qkdl_id"] as? String ?? ""] = Int(rate.rounded(.up))
                 }
@@ -59,6 +64,9 @@ import Testing
             let id = link["id"] as? String ?? "", reserved = link["reserved_bps"] as? Double ?? -1
             if abs(reserved - (held[id] ?? 0)) > 1e-6 { problems.append("link \(id) shows \(reserved) reserved, its paths hold \(held[id] ?? 0)") }
             if reserved > (link["key_rate_bps"] as? Double ?? 0) * (1 + 1e-9) { problems.append("link \(id) is over-reserved") }
+            let listed = object(try await send(.GET, "\(controller)/api/v1/key-paths?link=\(id)&limit=10000").text)["items"] as? [[String: Any]] ?? []
+            let listedIDs = Set(listed.compactMap { $0["id"] as? String })
+            if listedIDs != holders[id] ?? [] { problems.append("link \(id) lists key paths \(listedIDs.sorted()), its paths are \((holders[id] ?? []).sorted())") }
         }
         for (node, restconf) in fleet.agents where !skipped.contains(node) {
             let tree = try ETSINode.decode(Array(try await send(.GET, "\(restconf)/data/etsi-qkd-sdn-node:qkd_node").text.utf8))

@@ -9,7 +9,7 @@ import Testing
     /// v11 moves the desired entries to rowid tables, v13 keeps in them only the entries set by hand
     /// (a key path's configuration follows from its routes since), and records the routes a re-route
     /// in progress is retiring, whose virtual links were still desired. v14 moves reservations under
-    /// their key path and has state changes logged without a trigger.
+    /// their key path and has state changes logged without a trigger; v16 keys them by link.
     @Test func desiredEntriesBecomeDerivedAndRetiringRoutesAreKept() async throws {
         let path = temporaryDatabasePath()
         let queue = try DatabaseQueue(path: path)
