@@ -168,6 +168,7 @@ let package = Package(
             name: "QonduitAPITests",
             dependencies: [
                 "QonduitCore", "QonduitInventory", "QonduitAPI", "QonduitProvisioning", "QonduitETSI", "QonduitTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

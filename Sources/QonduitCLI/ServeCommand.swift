@@ -156,7 +156,9 @@ struct ServeCommand: AsyncParsableCommand {
         )
         app.addServices(
             AgentLivenessMonitor(inventory: inventory, configuration: southbound, logger: logger),
-            AgentReconciler(inventory: inventory, restconf: restconf, period: .milliseconds(reconcileIntervalMs), logger: logger),
+            AgentReconciler(
+                inventory: inventory, restconf: restconf, period: .milliseconds(reconcileIntervalMs), logger: logger, inFlight: provisioner.inFlight
+            ),
             KeyPathRepairService(provisioner: provisioner, minimumInterval: .milliseconds(50))
         )
         logger.info("inventory", metadata: ["db": "\(db)"])

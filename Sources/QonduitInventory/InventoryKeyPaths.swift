@@ -211,8 +211,9 @@ extension Inventory {
     ///
     /// `decided` is called once every path is decided, before the pass writes anything, with the
     /// outcomes the pass returns if it commits and the network it decided on: work that follows from
-    /// the decisions alone (getting the new configuration ready) can start there and run while the
-    /// pass writes. Nothing may act on them before the pass returns.
+    /// the decisions alone (getting the new configuration ready, and sending it) can start there and
+    /// run while the pass writes. The outcomes hold only if the pass returns: work started on them
+    /// is undone if it throws.
     public func rerouteKeyPaths<Rerouter: KeyPathRerouter>(
         _ ids: [QKDUUID], using rerouter: @Sendable (Topology) -> Rerouter,
         decided: @Sendable (_ outcomes: [RerouteOutcome], _ network: Topology) -> Void = { _, _ in }

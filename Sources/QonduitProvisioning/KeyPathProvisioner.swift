@@ -21,6 +21,9 @@ public final class KeyPathProvisioner: Sendable {
     /// What the network offered when repair last planned the paths waiting for it; nil: never.
     private let waitingPlannedOn = Mutex<NetworkHeadroom?>(nil)
 
+    /// What re-route passes sent their nodes before committing, for the reconciler to leave alone.
+    public let inFlight = EntriesInFlight()
+
     public init(inventory: Inventory, configurator: any NodeConfigurator, logger: Logger, qberThreshold: Double? = nil) {
         self.inventory = inventory
         self.configurator = configurator
@@ -106,13 +109,20 @@ public final class KeyPathProvisioner: Sendable {
                 ])
             }
         }
+        let ahead = ConfigurationAhead()
+        let outcomes: [Inventory.RerouteOutcome]
         do {
-            let ahead = ConfigurationAhead()
-            let outcomes = try await inventory.rerouteKeyPaths(
+            outcomes = try await inventory.rerouteKeyPaths(
                 candidates, using: { [qberThreshold] in RepairRerouter(topology: $0, qberThreshold: qberThreshold) },
-                decided: prepare(into: ahead, fallback: .degraded)
+                decided: sendAhead(into: ahead, fallback: .degraded)
             )
-            planned = .now
+        } catch {
+            await withdraw(ahead)
+            logger.error("key paths could not be repaired", metadata: ["error": "\(error)"])
+            return outcome
+        }
+        planned = .now
+        do {
             for result in outcomes {
                 switch result {
                 case .rerouted: rerouting += 1
@@ -186,10 +196,16 @@ public final class KeyPathProvisioner: Sendable {
             .filter { wanted?.contains($0.id) ?? true }
         guard !active.isEmpty else { return Reoptimization(examined: 0, moved: [], failed: []) }
         let ahead = ConfigurationAhead()
-        let outcomes = try await inventory.rerouteKeyPaths(
-            active.map(\.id), using: { [qberThreshold] in ReoptimizingRerouter(topology: $0, qberThreshold: qberThreshold) },
-            decided: prepare(into: ahead, fallback: .active)
-        )
+        let outcomes: [Inventory.RerouteOutcome]
+        do {
+            outcomes = try await inventory.rerouteKeyPaths(
+                active.map(\.id), using: { [qberThreshold] in ReoptimizingRerouter(topology: $0, qberThreshold: qberThreshold) },
+                decided: sendAhead(into: ahead, fallback: .active)
+            )
+        } catch {
+            await withdraw(ahead)
+            throw error
+        }
         let moving = Self.reroutes(in: outcomes, fallback: .active)
         let configured = try await configureReroutes(outcomes, ahead: ahead, fallback: .active, returningActive: true).settled
         // Moved: active on the new routes. The rest were refused by a node: back on their old routes, or failed.
@@ -340,20 +356,46 @@ public final class KeyPathProvisioner: Sendable {
         }
     }
 
-    /// What a re-route pass calls once it has decided: `ahead` starts getting the new configuration
-    /// ready, on the nodes' ids as the pass sees them, while the pass writes.
-    private func prepare(into ahead: ConfigurationAhead, fallback: KeyPathState) -> @Sendable ([Inventory.RerouteOutcome], Topology) -> Void {
-        { decided, network in ahead.start { await self.prepare(Self.reroutes(in: decided, fallback: fallback), qkdnIDs: network.qkdnIDs) } }
+    /// What a re-route pass calls once it has decided: `ahead` gets the new configuration ready, on
+    /// the nodes' ids as the pass sees them, and sends it while the pass writes. Its entries are in
+    /// flight until the pass has ended (see `EntriesInFlight`).
+    private func sendAhead(into ahead: ConfigurationAhead, fallback: KeyPathState) -> @Sendable ([Inventory.RerouteOutcome], Topology) -> Void {
+        { decided, network in
+            ahead.start {
+                let prepared = await self.prepare(Self.reroutes(in: decided, fallback: fallback), qkdnIDs: network.qkdnIDs)
+                let entries = prepared.batch.flatMap { item in
+                    item.path.routes.map(\.qkdlID).filter { !item.kept.contains($0) } + (item.path.hasApplication ? [item.path.appID] : [])
+                }
+                self.inFlight.register(entries)
+                return ConfigurationAhead.Sent(prepared: prepared, refusals: await self.send(prepared), entries: entries)
+            }
+        }
     }
 
-    /// Configures what a re-route pass re-routed, with the configuration `ahead` got ready during the
-    /// pass (worked out again should it have none). Returns how many paths were configured and what
+    /// Takes back from the nodes the new virtual links a re-route pass that did not commit sent ahead
+    /// (applications keep their ids: the reconciler puts back what the inventory still asks of them).
+    private func withdraw(_ ahead: ConfigurationAhead) async {
+        guard let sent = await ahead.sent() else { return }
+        var sentLinks: [NodeID: KeyPathPlanner.Placed] = [:]
+        for item in sent.prepared.batch {
+            for (node, placed) in KeyPathPlanner.virtualLinks(of: item.path, except: item.kept) {
+                sentLinks[node, default: ([], [])].links += placed.links
+            }
+        }
+        await unconfigure(sentLinks)
+        inFlight.release(sent.entries)
+    }
+
+    /// Configures what a re-route pass re-routed: settles what `ahead` sent during the pass (or
+    /// configures it now should it have sent nothing). Returns how many paths were configured and what
     /// `configure` returns for them.
     private func configureReroutes(
         _ outcomes: [Inventory.RerouteOutcome], ahead: ConfigurationAhead, fallback: KeyPathState, returningActive: Bool
     ) async throws -> (count: Int, settled: [Stored<KeyPath>]) {
-        if let prepared = await ahead.prepared() {
-            return (prepared.batch.count, try await configure(prepared, returningActive: returningActive))
+        if let sent = await ahead.sent() {
+            // The pass committed: the inventory knows what was sent.
+            inFlight.release(sent.entries)
+            return (sent.prepared.batch.count, try await settle(sent.prepared, refusals: sent.refusals, returningActive: returningActive))
         }
         let batch = Self.reroutes(in: outcomes, fallback: fallback)
         return (batch.count, try await configure(batch, returningActive: returningActive))
@@ -397,10 +439,12 @@ public final class KeyPathProvisioner: Sendable {
 
     /// Sends a prepared batch and settles each path as `configure` says.
     func configure(_ prepared: PreparedBatch, returningActive: Bool = true) async throws -> [Stored<KeyPath>] {
-        let batch = prepared.batch
-        guard !batch.isEmpty else { return [] }
-        let started = ContinuousClock.now
-        let refusals = await withTaskGroup(of: (NodeID, String?).self) { group in
+        try await settle(prepared, refusals: await send(prepared), returningActive: returningActive)
+    }
+
+    /// Sends a prepared batch, one request per node at once; returns what each node that refused said.
+    func send(_ prepared: PreparedBatch) async -> [NodeID: String] {
+        await withTaskGroup(of: (NodeID, String?).self) { group in
             for (node, push) in prepared.pushes {
                 group.addTask {
                     do {
@@ -417,6 +461,13 @@ public final class KeyPathProvisioner: Sendable {
             }
             return refusals
         }
+    }
+
+    /// Settles each path of a batch sent, as `configure` says.
+    private func settle(_ prepared: PreparedBatch, refusals: [NodeID: String], returningActive: Bool) async throws -> [Stored<KeyPath>] {
+        let batch = prepared.batch
+        guard !batch.isEmpty else { return [] }
+        let started = ContinuousClock.now
         var results: [QKDUUID: Stored<KeyPath>] = [:]
         var confirmed: [Configuration] = []
         for item in batch {

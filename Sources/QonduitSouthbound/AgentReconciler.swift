@@ -3,6 +3,7 @@ public import Logging
 public import QonduitCore
 import QonduitETSI
 public import QonduitInventory
+public import QonduitProvisioning
 public import ServiceLifecycle
 import Synchronization
 
@@ -15,10 +16,16 @@ public final class AgentReconciler: Service, Sendable {
     let restconf: AgentRESTCONFClient
     let period: Duration
     let logger: Logger
+    /// Entries provisioning has sent and the inventory does not know yet: left alone.
+    let inFlight: EntriesInFlight
     private let backoff = Mutex<[NodeID: (failures: Int, next: ContinuousClock.Instant)]>([:])
 
-    public init(inventory: Inventory, restconf: AgentRESTCONFClient = AgentRESTCONFClient(), period: Duration, logger: Logger) {
+    public init(
+        inventory: Inventory, restconf: AgentRESTCONFClient = AgentRESTCONFClient(), period: Duration, logger: Logger,
+        inFlight: EntriesInFlight = EntriesInFlight()
+    ) {
         self.inventory = inventory
+        self.inFlight = inFlight
         self.restconf = restconf
         self.period = period
         self.logger = logger
@@ -69,8 +76,10 @@ public final class AgentReconciler: Service, Sendable {
     /// Makes one agent match; returns the number of entries put or deleted.
     public func reconcile(_ agent: AgentInfo) async throws -> Int {
         // The agent's tree is read before the inventory: whatever provisioning put on the agent by then
-        // is already in the inventory (reserved before it is pushed), so it is never taken for a stray.
+        // is already in the inventory (reserved before it is pushed) or, sent by a re-route pass yet to
+        // commit, in flight (read in between), so it is never taken for a stray.
         let (tree, _) = try await restconf.tree(at: agent.restconfURL)
+        let sending = inFlight.ids
         let url = agent.restconfURL
         // What the node's key paths ask of it follows from their routes. Entries of paths still being
         // provisioned, and of routes being retired, are provisioning's: neither put nor deleted here.
@@ -94,12 +103,12 @@ public final class AgentReconciler: Service, Sendable {
         let desiredApplications = Self.merging(derived.applications[agent.nodeID] ?? [], byHandApplications, id: \.id)
         // Virtual links and applications are the controller's to configure; physical links are the hardware's.
         let linkCorrections = try await converge(
-            desired: desiredLinks, actual: tree.links.filter { $0.type == .virtual }, untouched: keyPaths.inProgress,
+            desired: desiredLinks, actual: tree.links.filter { $0.type == .virtual }, untouched: keyPaths.inProgress.union(sending),
             id: \.id, matches: { $0.satisfies($1) },
             put: { try await restconf.put(links: $0, at: url) }, delete: { try await restconf.remove($0.map(YANGPatch.Target.link), at: url) }
         )
         let applicationCorrections = try await converge(
-            desired: desiredApplications, actual: tree.applications, untouched: keyPaths.inProgress,
+            desired: desiredApplications, actual: tree.applications, untouched: keyPaths.inProgress.union(sending),
             id: \.id, matches: { $0.satisfies($1) },
             put: { try await restconf.put(applications: $0, at: url) }, delete: { try await restconf.remove($0.map(YANGPatch.Target.application), at: url) }
         )
@@ -107,14 +116,16 @@ public final class AgentReconciler: Service, Sendable {
     }
 
     /// Puts every desired entry the agent lacks or has otherwise, removes every entry it should not
-    /// have (each in one request); returns how many it changed.
+    /// have (each in one request), and leaves the `untouched` ones as they are; returns how many it changed.
     private func converge<Entry>(
         desired: [Entry], actual: [Entry], untouched: Set<QKDUUID>, id: (Entry) -> QKDUUID, matches: (_ actual: Entry, _ desired: Entry) -> Bool,
         put: ([Entry]) async throws -> Void, delete: ([QKDUUID]) async throws -> Void
     ) async throws -> Int {
         let present = Dictionary(actual.map { (id($0), $0) }, uniquingKeysWith: { first, _ in first })
         // Everything missing or different goes in one request (an agent that restarted lacks it all).
-        let missing = desired.filter { entry in !(present[id(entry)].map { matches($0, entry) } ?? false) }
+        let missing = desired.filter { entry in
+            !untouched.contains(id(entry)) && !(present[id(entry)].map { matches($0, entry) } ?? false)
+        }
         if !missing.isEmpty { try await put(missing) }
         let wanted = Set(desired.map(id))
         let stale = present.keys.sorted().filter { !wanted.contains($0) && !untouched.contains($0) }

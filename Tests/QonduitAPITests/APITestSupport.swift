@@ -50,11 +50,13 @@ final class ScriptedConfigurator: NodeConfigurator {
     var configured: [NodeID: Set<QKDUUID>] { state.withLock { $0.configured } }
 }
 
-/// Agents that note, for each push, the virtual links sent and those of every stored route at that moment.
+/// Agents that note, for each push, the virtual links sent, those of every stored route at that
+/// moment, and the entries then in flight (`inFlight`, once set).
 final class CommitCheckingConfigurator: NodeConfigurator {
     let inventory: Inventory
     let agents = ScriptedConfigurator()
-    let sent = Mutex<[(links: [QKDUUID], committed: Set<QKDUUID>)]>([])
+    let sent = Mutex<[(links: [QKDUUID], committed: Set<QKDUUID>, inFlight: Set<QKDUUID>)]>([])
+    let inFlight = Mutex<EntriesInFlight?>(nil)
 
     init(inventory: Inventory) {
         self.inventory = inventory
@@ -67,7 +69,8 @@ final class CommitCheckingConfigurator: NodeConfigurator {
     func prepare(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) -> NodeConfigurationPush {
         { [self] in
             let stored = try await inventory.keyPaths(limit: 1_000).items.flatMap { $0.value.routes.map(\.qkdlID) }
-            sent.withLock { $0.append((links.map(\.id), Set(stored))) }
+            let flying = inFlight.withLock { $0?.ids } ?? []
+            sent.withLock { $0.append((links.map(\.id), Set(stored), flying)) }
             try await agents.configure(node, links: links, applications: applications)
         }
     }
@@ -102,22 +105,25 @@ typealias APICall = @Sendable (HTTPRequest.Method, String, String?) async throws
 @discardableResult
 func withAPI<Value: Sendable>(
     configuration: APIConfiguration = .init(), inventory: Inventory? = nil, configurator: any NodeConfigurator = ScriptedConfigurator(),
-    role: Role? = .admin, _ body: @Sendable (_ call: @escaping APICall) async throws -> Value
+    provisioner chosen: KeyPathProvisioner? = nil, role: Role? = .admin, _ body: @Sendable (_ call: @escaping APICall) async throws -> Value
 ) async throws -> Value {
     let inventory = try inventory ?? Inventory(path: ":memory:")
     var token: String?
     if let role { token = try await inventory.createAPIToken(role: role, description: "test", expiresAt: nil, createdBy: nil).1.text }
-    return try await withAPI(configuration: configuration, inventory: inventory, configurator: configurator, token: token, body)
+    return try await withAPI(
+        configuration: configuration, inventory: inventory, configurator: configurator, provisioner: chosen, token: token, body
+    )
 }
 
-/// Runs `body` against the API in process; each request carries `token` (none when nil).
+/// Runs `body` against the API in process (provisioning with `chosen`, or over `configurator`); each
+/// request carries `token` (none when nil).
 @discardableResult
 func withAPI<Value: Sendable>(
     configuration: APIConfiguration = .init(), inventory: Inventory, configurator: any NodeConfigurator = ScriptedConfigurator(),
-    token: String?, _ body: @Sendable (_ call: @escaping APICall) async throws -> Value
+    provisioner chosen: KeyPathProvisioner? = nil, token: String?, _ body: @Sendable (_ call: @escaping APICall) async throws -> Value
 ) async throws -> Value {
     let app = Application(router: NorthboundAPI.router(
-        inventory: inventory, provisioner: provisioner(inventory, configurator), configuration: configuration
+        inventory: inventory, provisioner: chosen ?? provisioner(inventory, configurator), configuration: configuration
     ))
     var fields: HTTPFields = [.contentType: "application/json"]
     if let token { fields[.authorization] = "Bearer \(token)" }

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import QonduitCore
-import QonduitInventory
+import GRDB
+@testable import QonduitInventory
 import QonduitProvisioning
 import Synchronization
 import Testing
@@ -10,9 +11,9 @@ import Testing
     /// A ring a–b–c–d–a with a chord a–c, every link with `rate` bit/s of key.
     func withRing(
         rate: Double = 10_000, inventory: Inventory? = nil, configurator: any NodeConfigurator = ScriptedConfigurator(),
-        _ body: @Sendable @escaping (@escaping APICall) async throws -> Void
+        provisioner: KeyPathProvisioner? = nil, _ body: @Sendable @escaping (@escaping APICall) async throws -> Void
     ) async throws {
-        try await withAPI(inventory: inventory, configurator: configurator) { call in
+        try await withAPI(inventory: inventory, configurator: configurator, provisioner: provisioner) { call in
             for node in ["a", "b", "c", "d"] {
                 #expect(try await call(.post, "/api/v1/nodes", #"{"id":"\#(node)"}"#).status == .created)
             }
@@ -271,21 +272,45 @@ import Testing
         }
     }
 
-    /// A re-route pass gets its nodes' configuration ready while its transaction writes; what it
-    /// sends must still be only what that transaction committed.
-    @Test func aReRouteSendsNothingItsPassHasNotCommitted() async throws {
+    /// A re-route pass sends its nodes' configuration while its transaction writes: what it sends is
+    /// its new routes' virtual links, each either committed or in flight when it arrives (so that the
+    /// reconciler leaves it alone), and nothing is in flight once the pass has ended. A pass that fails
+    /// takes back what it sent.
+    @Test func aReRouteSendsAheadOnlyWhatItsPassCommitsOrTakesBack() async throws {
         let inventory = try Inventory(path: ":memory:")
         let agents = CommitCheckingConfigurator(inventory: inventory)
-        try await withRing(inventory: inventory, configurator: agents) { call in
+        let provisioning = provisioner(inventory, agents)
+        agents.inFlight.withLock { $0 = provisioning.inFlight }
+        try await withRing(inventory: inventory, configurator: agents, provisioner: provisioning) { call in
             for _ in 0..<3 { #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":1000}"#).status == .created) }
             agents.sent.withLock { $0 = [] }
             #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"down"}"#).status == .ok)
-            let paths = try await call(.get, "/api/v1/key-paths?state=active", nil).json["items"] as? [[String: Any]] ?? []
-            let detours = Set(paths.compactMap { ($0["routes"] as? [[String: Any]])?.first?["qkdl_id"] as? String }.compactMap(QKDUUID.init))
-            #expect(paths.count == 3 && detours.count == 3, "all three re-routed: \(paths)")
+            func routes() async throws -> Set<QKDUUID> {
+                let paths = try await call(.get, "/api/v1/key-paths?state=active", nil).json["items"] as? [[String: Any]] ?? []
+                #expect(paths.count == 3, "\(paths)")
+                return Set(paths.flatMap { ($0["routes"] as? [[String: Any]] ?? []).compactMap { ($0["qkdl_id"] as? String).flatMap(QKDUUID.init) } })
+            }
+            let detours = try await routes()
+            #expect(detours.count == 3, "all three re-routed")
             let sent = agents.sent.withLock { $0 }
             #expect(Set(sent.flatMap(\.links)) == detours, "the new routes' virtual links, and nothing else, were sent")
-            for push in sent { #expect(push.committed.isSuperset(of: push.links), "sent before the pass committed them") }
+            for push in sent { #expect(push.committed.union(push.inFlight).isSuperset(of: push.links), "sent neither committed nor in flight") }
+            #expect(sent.contains { !$0.inFlight.isEmpty }, "sent while the pass wrote")
+            #expect(provisioning.inFlight.ids.isEmpty)
+
+            // The link is back, and re-optimising would move the paths onto it, but its pass fails as it writes.
+            #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"up"}"#).status == .ok)
+            agents.sent.withLock { $0 = [] }
+            try await inventory.database.write { db in
+                try db.execute(sql: "CREATE TRIGGER refuse_routes BEFORE INSERT ON key_path_route BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+            }
+            #expect(try await call(.post, "/api/v1/key-paths/reoptimize", "{}").status == .internalServerError)
+            let withdrawn = Set(agents.sent.withLock { $0 }.flatMap(\.links))
+            #expect(withdrawn.count == 3 && withdrawn.isDisjoint(with: detours), "the moves were sent ahead")
+            #expect(try await routes() == detours, "the paths stay on their routes")
+            let held = agents.agents.state.withLock { $0.configured.values.reduce(into: Set<QKDUUID>()) { $0.formUnion($1) } }
+            #expect(held.isDisjoint(with: withdrawn) && held.isSuperset(of: detours), "what was sent ahead is taken back")
+            #expect(provisioning.inFlight.ids.isEmpty)
         }
     }
 

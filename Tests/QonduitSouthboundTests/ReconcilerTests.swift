@@ -5,7 +5,7 @@ import QonduitAgent
 import QonduitCore
 import QonduitETSI
 import QonduitInventory
-import QonduitProvisioning
+@testable import QonduitProvisioning
 import QonduitSouthbound
 import Testing
 
@@ -74,6 +74,32 @@ import Testing
             try await inventory.removeDesiredLink(node: a, qkdlID: wanted.id)
             #expect(await reconciler.reconcileAll() == [a: 1])
             #expect(await node.tree.links.allSatisfy { $0.type == .physical }, "physical links are the hardware's and stay")
+        }
+    }
+
+    /// Entries a re-route pass sent before committing are in flight: neither removed as strays nor
+    /// put back as the inventory still has them, until the pass has ended.
+    @Test func entriesInFlightAreLeftAlone() async throws {
+        let (inventory, _) = try await inventoryWithReconciler()
+        var logger = Logger(label: "test-reconciler")
+        logger.logLevel = .critical
+        let inFlight = EntriesInFlight()
+        let reconciler = AgentReconciler(inventory: inventory, period: .milliseconds(50), logger: logger, inFlight: inFlight)
+        try await withAgent(inventory) { node, _ in
+            let a = try NodeID("a")
+            let sentAhead = virtual("7e1a0000-0000-4000-8000-000000000031", bandwidth: 700)
+            let changing = virtual("7e1a0000-0000-4000-8000-000000000032", bandwidth: 100)
+            try await inventory.setDesiredLink(node: a, qkdlID: changing.id, entry: changing.encodedEntry())
+            try await node.put(sentAhead)
+            try await node.put(virtual(changing.id.text, bandwidth: 900))
+            inFlight.register([sentAhead.id, changing.id])
+            #expect(await reconciler.reconcileAll() == [a: 0], "both in flight")
+            #expect(await node.tree.links.first { $0.id == sentAhead.id } != nil)
+            #expect(await node.tree.links.first { $0.id == changing.id }?.virtualBandwidthBps == 900)
+            inFlight.release([sentAhead.id, changing.id])
+            #expect(await reconciler.reconcileAll() == [a: 2], "the pass ended without them: a stray, and a link put right")
+            #expect(await node.tree.links.first { $0.id == sentAhead.id } == nil)
+            #expect(await node.tree.links.first { $0.id == changing.id }?.virtualBandwidthBps == 100)
         }
     }
 
