@@ -33,6 +33,10 @@ public final class Inventory: Sendable {
     public var revision: Int { writes.load(ordering: .acquiring) }
     private let changes = RevisionSignal()
 
+    /// Whether reads go on while a write transaction is open (a database file, in WAL mode): with the
+    /// in-memory database, one connection does both, so work a write waits for must not read.
+    public var readsWhileWriting: Bool { database is DatabasePool }
+
     /// Returns once the revision is other than `seen` (at once if it already is), or the task is cancelled.
     public func waitForChange(from seen: Int) async {
         await changes.wait { self.revision != seen }

@@ -214,9 +214,15 @@ extension Inventory {
     /// the decisions alone (getting the new configuration ready, and sending it) can start there and
     /// run while the pass writes. The outcomes hold only if the pass returns: work started on them
     /// is undone if it throws.
+    ///
+    /// `confirmed` is called as the pass writes, before it writes states, with the paths it re-routed
+    /// to `pending`: those it returns have had their new routes confirmed by every node already, and
+    /// are written `active` at once (their old routes retired: nothing keeps their virtual links from
+    /// the reconciler).
     public func rerouteKeyPaths<Rerouter: KeyPathRerouter>(
         _ ids: [QKDUUID], using rerouter: @Sendable (Topology) -> Rerouter,
-        decided: @Sendable (_ outcomes: [RerouteOutcome], _ network: Topology) -> Void = { _, _ in }
+        decided: @Sendable (_ outcomes: [RerouteOutcome], _ network: Topology) -> Void = { _, _ in },
+        confirmed: @Sendable (_ pending: [QKDUUID]) -> Set<QKDUUID> = { _ in [] }
     ) async throws -> [RerouteOutcome] {
         try await write { db in
             var (topology, reserved) = try Self.network(db)
@@ -286,8 +292,14 @@ extension Inventory {
                 outcomes.append(.rerouted(old: old, new: new))
             }
             decided(outcomes, topology)
-            try writes.apply(db)
-            return outcomes
+            let active = try writes.apply(db, confirmed: confirmed)
+            guard !active.isEmpty else { return outcomes }
+            return outcomes.map { outcome in
+                guard case .rerouted(let old, var new) = outcome, active.contains(new.id) else { return outcome }
+                new.state = .active
+                new.reason = nil
+                return .rerouted(old: old, new: new)
+            }
         }
     }
 
@@ -310,7 +322,9 @@ extension Inventory {
         var retiring: [RetiringRoute] = []
         var sums = ReservedSums()
 
-        func apply(_ db: Database) throws {
+        /// Writes it all; `confirmed` picks the re-routed paths that are active at once (see
+        /// `rerouteKeyPaths`), and they are returned.
+        mutating func apply(_ db: Database, confirmed: (_ pending: [QKDUUID]) -> Set<QKDUUID>) throws -> Set<QKDUUID> {
             // Each path's event is logged before the state change it causes.
             var logged = BatchedInsert("INSERT INTO event (time, kind, subject, data)", row: "(\(nowSQL), 'key_path.rerouted', ?, ?)", bound: 2)
             for event in events { try logged.add(event.subject.databaseValue, event.data.databaseValue, db: db) }
@@ -320,10 +334,20 @@ extension Inventory {
                 // Rates are bound as they are, not read back from JSON text.
                 try RouteRows(paths: rerouted).write(db)
             }
+            // Asked last, so that the nodes have had all of the writes above to answer.
+            let pending = rerouted.filter { $0.state == .pending }.map(\.id)
+            let active = pending.isEmpty ? [] : confirmed(pending)
+            if !active.isEmpty {
+                let ids = Set(active.map(\.text))
+                for (change, paths) in states where change.state == .pending { states[change] = paths.filter { !ids.contains($0) } }
+                states[StateChange(state: .active, reason: nil), default: []] += active.map(\.text)
+                retiring.removeAll { active.contains($0.keyPath) }
+            }
             let now = Inventory.now().databaseValue
-            for (change, ids) in states { try Inventory.setStates(of: JSONText.array(ids), change.state, reason: change.reason, at: now, db) }
+            for (change, ids) in states where !ids.isEmpty { try Inventory.setStates(of: JSONText.array(ids), change.state, reason: change.reason, at: now, db) }
             try Inventory.insertRetiring(retiring, db)
             try sums.write(db)
+            return active
         }
     }
 

@@ -114,7 +114,7 @@ public final class KeyPathProvisioner: Sendable {
         do {
             outcomes = try await inventory.rerouteKeyPaths(
                 candidates, using: { [qberThreshold] in RepairRerouter(topology: $0, qberThreshold: qberThreshold) },
-                decided: sendAhead(into: ahead, fallback: .degraded)
+                decided: sendAhead(into: ahead, fallback: .degraded), confirmed: confirmedAhead(ahead)
             )
         } catch {
             await withdraw(ahead)
@@ -200,7 +200,7 @@ public final class KeyPathProvisioner: Sendable {
         do {
             outcomes = try await inventory.rerouteKeyPaths(
                 active.map(\.id), using: { [qberThreshold] in ReoptimizingRerouter(topology: $0, qberThreshold: qberThreshold) },
-                decided: sendAhead(into: ahead, fallback: .active)
+                decided: sendAhead(into: ahead, fallback: .active), confirmed: confirmedAhead(ahead)
             )
         } catch {
             await withdraw(ahead)
@@ -372,6 +372,16 @@ public final class KeyPathProvisioner: Sendable {
         }
     }
 
+    /// What a re-route pass calls before it writes states: the pending paths every node has confirmed,
+    /// now that the nodes have had the pass's writes to answer (up to a second more: the pass holds
+    /// the writer meanwhile). None when the push needs the writer to read (in memory: one connection).
+    private func confirmedAhead(_ ahead: ConfigurationAhead) -> @Sendable ([QKDUUID]) -> Set<QKDUUID> {
+        { [inventory] pending in
+            guard inventory.readsWhileWriting, let sent = ahead.sent(waitingAtMost: .seconds(1)) else { return [] }
+            return Set(pending.filter(sent.confirmed))
+        }
+    }
+
     /// Takes back from the nodes the new virtual links a re-route pass that did not commit sent ahead
     /// (applications keep their ids: the reconciler puts back what the inventory still asks of them).
     private func withdraw(_ ahead: ConfigurationAhead) async {
@@ -393,9 +403,15 @@ public final class KeyPathProvisioner: Sendable {
         _ outcomes: [Inventory.RerouteOutcome], ahead: ConfigurationAhead, fallback: KeyPathState, returningActive: Bool
     ) async throws -> (count: Int, settled: [Stored<KeyPath>]) {
         if let sent = await ahead.sent() {
-            // The pass committed: the inventory knows what was sent.
+            // The pass committed: the inventory knows what was sent, and made active what was confirmed.
             inFlight.release(sent.entries)
-            return (sent.prepared.batch.count, try await settle(sent.prepared, refusals: sent.refusals, returningActive: returningActive))
+            let active = Set(outcomes.compactMap { outcome -> QKDUUID? in
+                guard case .rerouted(_, let new) = outcome, new.state == .active else { return nil }
+                return new.id
+            })
+            return (sent.prepared.batch.count, try await settle(
+                sent.prepared, refusals: sent.refusals, alreadyActive: active, returningActive: returningActive
+            ))
         }
         let batch = Self.reroutes(in: outcomes, fallback: fallback)
         return (batch.count, try await configure(batch, returningActive: returningActive))
@@ -463,8 +479,11 @@ public final class KeyPathProvisioner: Sendable {
         }
     }
 
-    /// Settles each path of a batch sent, as `configure` says.
-    private func settle(_ prepared: PreparedBatch, refusals: [NodeID: String], returningActive: Bool) async throws -> [Stored<KeyPath>] {
+    /// Settles each path of a batch sent, as `configure` says (those `alreadyActive` need only their
+    /// old routes retired).
+    private func settle(
+        _ prepared: PreparedBatch, refusals: [NodeID: String], alreadyActive: Set<QKDUUID> = [], returningActive: Bool
+    ) async throws -> [Stored<KeyPath>] {
         let batch = prepared.batch
         guard !batch.isEmpty else { return [] }
         let started = ContinuousClock.now
@@ -493,7 +512,9 @@ public final class KeyPathProvisioner: Sendable {
             logger.warning("key path failed", metadata: ["key_path": "\(item.path.id)", "reason": "\(reason)"])
         }
         let pushed = ContinuousClock.now
-        for active in try await inventory.activateKeyPaths(confirmed.map(\.path.id), returning: returningActive) { results[active.value.id] = active }
+        // Read back when returned: activating an active path changes nothing else.
+        let activating = confirmed.map(\.path.id).filter { returningActive || !alreadyActive.contains($0) }
+        for active in try await inventory.activateKeyPaths(activating, returning: returningActive) { results[active.value.id] = active }
         let activated = ContinuousClock.now
         var retired: [NodeID: KeyPathPlanner.Placed] = [:]
         for item in confirmed {

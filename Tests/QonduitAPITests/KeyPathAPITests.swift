@@ -4,6 +4,7 @@ import QonduitCore
 import GRDB
 @testable import QonduitInventory
 import QonduitProvisioning
+import QonduitTestSupport
 import Synchronization
 import Testing
 
@@ -274,17 +275,22 @@ import Testing
 
     /// A re-route pass sends its nodes' configuration while its transaction writes: what it sends is
     /// its new routes' virtual links, each either committed or in flight when it arrives (so that the
-    /// reconciler leaves it alone), and nothing is in flight once the pass has ended. A pass that fails
-    /// takes back what it sent.
+    /// reconciler leaves it alone), and nothing is in flight once the pass has ended. Paths whose
+    /// nodes all confirmed before the pass wrote states are active at once, never pending. A pass
+    /// that fails takes back what it sent.
     @Test func aReRouteSendsAheadOnlyWhatItsPassCommitsOrTakesBack() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        // A database file: the pass waits for the nodes' answers while reads go on.
+        let inventory = try Inventory(path: TestFiles.path("reroute-ahead", suffix: ".sqlite"))
         let agents = CommitCheckingConfigurator(inventory: inventory)
         let provisioning = provisioner(inventory, agents)
         agents.inFlight.withLock { $0 = provisioning.inFlight }
         try await withRing(inventory: inventory, configurator: agents, provisioner: provisioning) { call in
             for _ in 0..<3 { #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":1000}"#).status == .created) }
             agents.sent.withLock { $0 = [] }
+            let before = try await inventory.eventLogBounds().latest
             #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"down"}"#).status == .ok)
+            let logged = try await inventory.events(after: before, limit: 100).map(\.kind)
+            #expect(logged == ["link.status"] + Array(repeating: "key_path.rerouted", count: 3), "active at once: \(logged)")
             func routes() async throws -> Set<QKDUUID> {
                 let paths = try await call(.get, "/api/v1/key-paths?state=active", nil).json["items"] as? [[String: Any]] ?? []
                 #expect(paths.count == 3, "\(paths)")
