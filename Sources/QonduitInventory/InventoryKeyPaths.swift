@@ -209,10 +209,11 @@ extension Inventory {
     /// earlier ones took. A path no route is found for becomes `degraded`, with the reason the
     /// rerouter words from the error, or is left as it is when it says nil.
     ///
-    /// `decided` is called once every path is decided, before the pass writes anything, with the
-    /// outcomes the pass returns if it commits and the network it decided on: work that follows from
-    /// the decisions alone (getting the new configuration ready, and sending it) can start there and
-    /// run while the pass writes. The outcomes hold only if the pass returns: work started on them
+    /// `decided` is called with the outcomes the pass returns if it commits, in turn as they are
+    /// decided (every `slice` re-routed paths, and the rest once all are decided, before the pass
+    /// writes anything), and the network it decided on: work that follows from the decisions alone
+    /// (getting the new configuration ready, and sending it) can start there and run while the pass
+    /// decides the rest and writes. The outcomes hold only if the pass returns: work started on them
     /// is undone if it throws.
     ///
     /// `confirmed` is called as the pass writes, before it writes states, with the paths it re-routed
@@ -222,7 +223,7 @@ extension Inventory {
     public func rerouteKeyPaths<Rerouter: KeyPathRerouter>(
         _ ids: [QKDUUID], using rerouter: @Sendable (Topology) -> Rerouter,
         decided: @Sendable (_ outcomes: [RerouteOutcome], _ network: Topology) -> Void = { _, _ in },
-        confirmed: @Sendable (_ pending: [QKDUUID]) -> Set<QKDUUID> = { _ in [] }
+        slice: Int = decidedSlice, confirmed: @Sendable (_ pending: [QKDUUID]) -> Set<QKDUUID> = { _ in [] }
     ) async throws -> [RerouteOutcome] {
         try await write { db in
             var (topology, reserved) = try Self.network(db)
@@ -231,6 +232,7 @@ extension Inventory {
             let current = try Self.keyPaths(ids.map(\.text), db)
             var outcomes: [RerouteOutcome] = []
             outcomes.reserveCapacity(ids.count)
+            var handedOver = 0, reroutedSince = 0
             // Decided path by path against the running ledger, written at the end with a few statements for all.
             var writes = RerouteWrites()
             for id in ids {
@@ -290,8 +292,13 @@ extension Inventory {
                 writes.sums.remove(held)
                 writes.sums.add(asked)
                 outcomes.append(.rerouted(old: old, new: new))
+                reroutedSince += 1
+                if reroutedSince >= slice {
+                    decided(Array(outcomes[handedOver...]), topology)
+                    (handedOver, reroutedSince) = (outcomes.count, 0)
+                }
             }
-            decided(outcomes, topology)
+            decided(Array(outcomes[handedOver...]), topology)
             let active = try writes.apply(db, confirmed: confirmed)
             guard !active.isEmpty else { return outcomes }
             return outcomes.map { outcome in
@@ -302,6 +309,11 @@ extension Inventory {
             }
         }
     }
+
+    /// How many re-routed paths a pass decides before it hands them to `decided`: enough that each
+    /// node gets a few requests, not one per path; few enough that the first go out while the pass
+    /// still plans the rest.
+    public static let decidedSlice = 2_500
 
     /// A new state and reason, shared by the paths of a re-route pass broken by the same failure.
     private struct StateChange: Hashable {

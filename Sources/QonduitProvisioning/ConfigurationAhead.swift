@@ -2,13 +2,13 @@ import Dispatch
 import Synchronization
 import QonduitCore
 
-/// A re-route pass's new configuration, got ready and sent while the pass's transaction writes (see
-/// `Inventory.rerouteKeyPaths`'s `decided`): encoding thousands of entries and the nodes taking
-/// them then run on a core the writer leaves idle. What the nodes answered is acted on only by the
-/// pass (paths confirmed before it writes states are active at once) or once it has committed; a
-/// pass that does not commit takes back what was sent.
+/// A re-route pass's new configuration, got ready and sent while the pass's transaction decides and
+/// writes (see `Inventory.rerouteKeyPaths`'s `decided`), in the slices the pass hands over: encoding
+/// thousands of entries and the nodes taking them then run on a core the writer leaves idle. What
+/// the nodes answered is acted on only by the pass (paths confirmed before it writes states are
+/// active at once) or once it has committed; a pass that does not commit takes back what was sent.
 final class ConfigurationAhead: Sendable {
-    /// A batch sent ahead, and what each node that refused it said.
+    /// A slice sent ahead, and what each node that refused it said.
     struct Sent: Sendable {
         var prepared: KeyPathProvisioner.PreparedBatch
         var refusals: [NodeID: String]
@@ -21,35 +21,40 @@ final class ConfigurationAhead: Sendable {
         }
     }
 
-    private let work = Mutex<Task<Sent, Never>?>(nil)
-    private let finished = Mutex<Sent?>(nil)
+    private let slices = Mutex<[Task<Sent, Never>]>([])
+    /// The slices answered so far, by their order.
+    private let answers = Mutex<[Int: Sent]>([:])
     private let answered = DispatchSemaphore(value: 0)
 
-    /// Starts getting the configuration ready and sending it.
+    /// Starts getting a slice ready and sending it.
     func start(_ send: @escaping @Sendable () async -> Sent) {
-        work.withLock {
-            $0 = Task { [self] in
+        slices.withLock { slices in
+            let order = slices.count
+            slices.append(Task { [self] in
                 let sent = await send()
-                finished.withLock { $0 = sent }
+                answers.withLock { $0[order] = sent }
                 answered.signal()
                 return sent
-            }
+            })
         }
     }
 
-    /// The batch sent, once every node answered; nil when nothing was started.
-    func sent() async -> Sent? {
-        await work.withLock { $0 }?.value
+    /// Every slice sent, once every node answered; empty when nothing was started.
+    func sent() async -> [Sent] {
+        var sent: [Sent] = []
+        for slice in slices.withLock({ $0 }) { sent.append(await slice.value) }
+        return sent
     }
 
-    /// The batch sent, waiting for every node's answer up to `limit` on this thread: for the pass's
-    /// transaction, which cannot await. Nil when nothing was started or the nodes are still answering.
-    func sent(waitingAtMost limit: Duration) -> Sent? {
-        guard work.withLock({ $0 }) != nil else { return nil }
+    /// Every slice sent, waiting for every node's answer up to `limit` on this thread: for the
+    /// pass's transaction, which cannot await. Nil when the nodes are still answering.
+    func sent(waitingAtMost limit: Duration) -> [Sent]? {
+        let count = slices.withLock { $0.count }
         let (seconds, attoseconds) = limit.components
-        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-        guard answered.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success else { return nil }
-        answered.signal()
-        return finished.withLock { $0 }
+        let deadline = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        for _ in 0..<count {
+            guard answered.wait(timeout: deadline) == .success else { return nil }
+        }
+        return answers.withLock { answers in (0..<count).compactMap { answers[$0] } }
     }
 }

@@ -23,9 +23,15 @@ public final class KeyPathProvisioner: Sendable {
 
     /// What re-route passes sent their nodes before committing, for the reconciler to leave alone.
     public let inFlight = EntriesInFlight()
+    /// How many re-routed paths a pass decides before their configuration is sent (see `Inventory.rerouteKeyPaths`).
+    let rerouteSlice: Int
 
-    public init(inventory: Inventory, configurator: any NodeConfigurator, logger: Logger, qberThreshold: Double? = nil) {
+    public init(
+        inventory: Inventory, configurator: any NodeConfigurator, logger: Logger, qberThreshold: Double? = nil,
+        rerouteSlice: Int = Inventory.decidedSlice
+    ) {
         self.inventory = inventory
+        self.rerouteSlice = max(1, rerouteSlice)
         self.configurator = configurator
         self.logger = logger
         self.qberThreshold = qberThreshold
@@ -114,7 +120,7 @@ public final class KeyPathProvisioner: Sendable {
         do {
             outcomes = try await inventory.rerouteKeyPaths(
                 candidates, using: { [qberThreshold] in RepairRerouter(topology: $0, qberThreshold: qberThreshold) },
-                decided: sendAhead(into: ahead, fallback: .degraded), confirmed: confirmedAhead(ahead)
+                decided: sendAhead(into: ahead, fallback: .degraded), slice: rerouteSlice, confirmed: confirmedAhead(ahead)
             )
         } catch {
             await withdraw(ahead)
@@ -200,7 +206,7 @@ public final class KeyPathProvisioner: Sendable {
         do {
             outcomes = try await inventory.rerouteKeyPaths(
                 active.map(\.id), using: { [qberThreshold] in ReoptimizingRerouter(topology: $0, qberThreshold: qberThreshold) },
-                decided: sendAhead(into: ahead, fallback: .active), confirmed: confirmedAhead(ahead)
+                decided: sendAhead(into: ahead, fallback: .active), slice: rerouteSlice, confirmed: confirmedAhead(ahead)
             )
         } catch {
             await withdraw(ahead)
@@ -361,8 +367,10 @@ public final class KeyPathProvisioner: Sendable {
     /// flight until the pass has ended (see `EntriesInFlight`).
     private func sendAhead(into ahead: ConfigurationAhead, fallback: KeyPathState) -> @Sendable ([Inventory.RerouteOutcome], Topology) -> Void {
         { decided, network in
+            let batch = Self.reroutes(in: decided, fallback: fallback)
+            guard !batch.isEmpty else { return }
             ahead.start {
-                let prepared = await self.prepare(Self.reroutes(in: decided, fallback: fallback), qkdnIDs: network.qkdnIDs)
+                let prepared = await self.prepare(batch, qkdnIDs: network.qkdnIDs)
                 let entries = prepared.batch.flatMap { item in
                     item.path.routes.map(\.qkdlID).filter { !item.kept.contains($0) } + (item.path.hasApplication ? [item.path.appID] : [])
                 }
@@ -377,23 +385,28 @@ public final class KeyPathProvisioner: Sendable {
     /// the writer meanwhile). None when the push needs the writer to read (in memory: one connection).
     private func confirmedAhead(_ ahead: ConfigurationAhead) -> @Sendable ([QKDUUID]) -> Set<QKDUUID> {
         { [inventory] pending in
-            guard inventory.readsWhileWriting, let sent = ahead.sent(waitingAtMost: .seconds(1)) else { return [] }
-            return Set(pending.filter(sent.confirmed))
+            guard inventory.readsWhileWriting, let slices = ahead.sent(waitingAtMost: .seconds(1)) else { return [] }
+            var confirmed = Set<QKDUUID>()
+            for slice in slices {
+                for item in slice.prepared.batch where slice.confirmed(item.path.id) { confirmed.insert(item.path.id) }
+            }
+            return confirmed.intersection(pending)
         }
     }
 
     /// Takes back from the nodes the new virtual links a re-route pass that did not commit sent ahead
     /// (applications keep their ids: the reconciler puts back what the inventory still asks of them).
     private func withdraw(_ ahead: ConfigurationAhead) async {
-        guard let sent = await ahead.sent() else { return }
+        let slices = await ahead.sent()
+        guard !slices.isEmpty else { return }
         var sentLinks: [NodeID: KeyPathPlanner.Placed] = [:]
-        for item in sent.prepared.batch {
+        for item in slices.flatMap(\.prepared.batch) {
             for (node, placed) in KeyPathPlanner.virtualLinks(of: item.path, except: item.kept) {
                 sentLinks[node, default: ([], [])].links += placed.links
             }
         }
         await unconfigure(sentLinks)
-        inFlight.release(sent.entries)
+        for slice in slices { inFlight.release(slice.entries) }
     }
 
     /// Configures what a re-route pass re-routed: settles what `ahead` sent during the pass (or
@@ -402,15 +415,16 @@ public final class KeyPathProvisioner: Sendable {
     private func configureReroutes(
         _ outcomes: [Inventory.RerouteOutcome], ahead: ConfigurationAhead, fallback: KeyPathState, returningActive: Bool
     ) async throws -> (count: Int, settled: [Stored<KeyPath>]) {
-        if let sent = await ahead.sent() {
+        let slices = await ahead.sent()
+        if !slices.isEmpty {
             // The pass committed: the inventory knows what was sent, and made active what was confirmed.
-            inFlight.release(sent.entries)
+            for slice in slices { inFlight.release(slice.entries) }
             let active = Set(outcomes.compactMap { outcome -> QKDUUID? in
                 guard case .rerouted(_, let new) = outcome, new.state == .active else { return nil }
                 return new.id
             })
-            return (sent.prepared.batch.count, try await settle(
-                sent.prepared, refusals: sent.refusals, alreadyActive: active, returningActive: returningActive
+            return (slices.reduce(0) { $0 + $1.prepared.batch.count }, try await settle(
+                slices.map { ($0.prepared, $0.refusals) }, alreadyActive: active, returningActive: returningActive
             ))
         }
         let batch = Self.reroutes(in: outcomes, fallback: fallback)
@@ -455,7 +469,7 @@ public final class KeyPathProvisioner: Sendable {
 
     /// Sends a prepared batch and settles each path as `configure` says.
     func configure(_ prepared: PreparedBatch, returningActive: Bool = true) async throws -> [Stored<KeyPath>] {
-        try await settle(prepared, refusals: await send(prepared), returningActive: returningActive)
+        try await settle([(prepared, await send(prepared))], returningActive: returningActive)
     }
 
     /// Sends a prepared batch, one request per node at once; returns what each node that refused said.
@@ -479,37 +493,39 @@ public final class KeyPathProvisioner: Sendable {
         }
     }
 
-    /// Settles each path of a batch sent, as `configure` says (those `alreadyActive` need only their
-    /// old routes retired).
+    /// Settles each path of batches sent (each with what its nodes that refused it said), as
+    /// `configure` says (those `alreadyActive` need only their old routes retired).
     private func settle(
-        _ prepared: PreparedBatch, refusals: [NodeID: String], alreadyActive: Set<QKDUUID> = [], returningActive: Bool
+        _ sent: [(prepared: PreparedBatch, refusals: [NodeID: String])], alreadyActive: Set<QKDUUID> = [], returningActive: Bool
     ) async throws -> [Stored<KeyPath>] {
-        let batch = prepared.batch
+        let batch = sent.flatMap(\.prepared.batch)
         guard !batch.isEmpty else { return [] }
         let started = ContinuousClock.now
         var results: [QKDUUID: Stored<KeyPath>] = [:]
         var confirmed: [Configuration] = []
-        for item in batch {
-            var refusing = (prepared.nodesOf[item.path.id] ?? []).filter { refusals[$0] != nil }.sorted()
-            var why = refusing.first.flatMap { refusals[$0] }
-            if let node = prepared.unidentified[item.path.id] {
-                refusing = [node]
-                why = "it has no GS QKD 015 id"
+        for (prepared, refusals) in sent {
+            for item in prepared.batch {
+                var refusing = (prepared.nodesOf[item.path.id] ?? []).filter { refusals[$0] != nil }.sorted()
+                var why = refusing.first.flatMap { refusals[$0] }
+                if let node = prepared.unidentified[item.path.id] {
+                    refusing = [node]
+                    why = "it has no GS QKD 015 id"
+                }
+                guard let node = refusing.first, let why else {
+                    confirmed.append(item)
+                    continue
+                }
+                let reason = "node '\(node)' was not configured: \(why)" + (refusing.count > 1 ? " (and \(refusing.count - 1) more node(s))" : "")
+                if let old = item.retiring, let restored = await restore(old, from: item, refusing: Set(refusing), reason: reason) {
+                    results[item.path.id] = restored
+                    continue
+                }
+                // A partial configuration is taken back from the nodes that took it; the reconciler removes
+                // whatever this misses, since the failed path no longer asks for it.
+                await unconfigure(KeyPathPlanner.placement(of: item.path).filter { !refusing.contains($0.key) })
+                results[item.path.id] = try await inventory.failKeyPath(item.path.id, reason: reason)
+                logger.warning("key path failed", metadata: ["key_path": "\(item.path.id)", "reason": "\(reason)"])
             }
-            guard let node = refusing.first, let why else {
-                confirmed.append(item)
-                continue
-            }
-            let reason = "node '\(node)' was not configured: \(why)" + (refusing.count > 1 ? " (and \(refusing.count - 1) more node(s))" : "")
-            if let old = item.retiring, let restored = await restore(old, from: item, refusing: Set(refusing), reason: reason) {
-                results[item.path.id] = restored
-                continue
-            }
-            // A partial configuration is taken back from the nodes that took it; the reconciler removes
-            // whatever this misses, since the failed path no longer asks for it.
-            await unconfigure(KeyPathPlanner.placement(of: item.path).filter { !refusing.contains($0.key) })
-            results[item.path.id] = try await inventory.failKeyPath(item.path.id, reason: reason)
-            logger.warning("key path failed", metadata: ["key_path": "\(item.path.id)", "reason": "\(reason)"])
         }
         let pushed = ContinuousClock.now
         // Read back when returned: activating an active path changes nothing else.

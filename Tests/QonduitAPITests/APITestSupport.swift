@@ -80,10 +80,14 @@ final class CommitCheckingConfigurator: NodeConfigurator {
     }
 }
 
-func provisioner(_ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11) -> KeyPathProvisioner {
+func provisioner(
+    _ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11, rerouteSlice: Int = Inventory.decidedSlice
+) -> KeyPathProvisioner {
     var logger = Logger(label: "test-provisioner")
     logger.logLevel = .critical
-    return KeyPathProvisioner(inventory: inventory, configurator: configurator, logger: logger, qberThreshold: qberThreshold)
+    return KeyPathProvisioner(
+        inventory: inventory, configurator: configurator, logger: logger, qberThreshold: qberThreshold, rerouteSlice: rerouteSlice
+    )
 }
 
 /// A response with its body parsed as JSON when it is JSON.

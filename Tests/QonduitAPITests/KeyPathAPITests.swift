@@ -277,12 +277,12 @@ import Testing
     /// its new routes' virtual links, each either committed or in flight when it arrives (so that the
     /// reconciler leaves it alone), and nothing is in flight once the pass has ended. Paths whose
     /// nodes all confirmed before the pass wrote states are active at once, never pending. A pass
-    /// that fails takes back what it sent.
+    /// that fails takes back what it sent. Sent in slices as the pass decides (here, a path each).
     @Test func aReRouteSendsAheadOnlyWhatItsPassCommitsOrTakesBack() async throws {
         // A database file: the pass waits for the nodes' answers while reads go on.
         let inventory = try Inventory(path: TestFiles.path("reroute-ahead", suffix: ".sqlite"))
         let agents = CommitCheckingConfigurator(inventory: inventory)
-        let provisioning = provisioner(inventory, agents)
+        let provisioning = provisioner(inventory, agents, rerouteSlice: 1)
         agents.inFlight.withLock { $0 = provisioning.inFlight }
         try await withRing(inventory: inventory, configurator: agents, provisioner: provisioning) { call in
             for _ in 0..<3 { #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":1000}"#).status == .created) }
@@ -302,6 +302,7 @@ import Testing
             #expect(Set(sent.flatMap(\.links)) == detours, "the new routes' virtual links, and nothing else, were sent")
             for push in sent { #expect(push.committed.union(push.inFlight).isSuperset(of: push.links), "sent neither committed nor in flight") }
             #expect(sent.contains { !$0.inFlight.isEmpty }, "sent while the pass wrote")
+            #expect(sent.count == 3 * 3, "a request per slice and node: \(sent.map(\.links))")
             #expect(provisioning.inFlight.ids.isEmpty)
 
             // The link is back, and re-optimising would move the paths onto it, but its pass fails as it writes.
