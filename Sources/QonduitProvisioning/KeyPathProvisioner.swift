@@ -25,13 +25,17 @@ public final class KeyPathProvisioner: Sendable {
     public let inFlight = EntriesInFlight()
     /// How many re-routed paths a pass decides before their configuration is sent (see `Inventory.rerouteKeyPaths`).
     let rerouteSlice: Int
+    /// How long a pass, before it writes states, waits for the nodes' answers to what it sent ahead,
+    /// holding the writer: paths confirmed by then are active at once, the others are activated later.
+    let confirmationWait: Duration
 
     public init(
         inventory: Inventory, configurator: any NodeConfigurator, logger: Logger, qberThreshold: Double? = nil,
-        rerouteSlice: Int = Inventory.decidedSlice
+        rerouteSlice: Int = Inventory.decidedSlice, confirmationWait: Duration = .seconds(1)
     ) {
         self.inventory = inventory
         self.rerouteSlice = max(1, rerouteSlice)
+        self.confirmationWait = confirmationWait
         self.configurator = configurator
         self.logger = logger
         self.qberThreshold = qberThreshold
@@ -381,11 +385,11 @@ public final class KeyPathProvisioner: Sendable {
     }
 
     /// What a re-route pass calls before it writes states: the pending paths every node has confirmed,
-    /// now that the nodes have had the pass's writes to answer (up to a second more: the pass holds
-    /// the writer meanwhile). None when the push needs the writer to read (in memory: one connection).
+    /// now that the nodes have had the pass's writes to answer (up to `confirmationWait` more: the pass
+    /// holds the writer meanwhile). None when the push needs the writer to read (in memory: one connection).
     private func confirmedAhead(_ ahead: ConfigurationAhead) -> @Sendable ([QKDUUID]) -> Set<QKDUUID> {
-        { [inventory] pending in
-            guard inventory.readsWhileWriting, let slices = ahead.sent(waitingAtMost: .seconds(1)) else { return [] }
+        { [inventory, confirmationWait] pending in
+            guard inventory.readsWhileWriting, let slices = ahead.sent(waitingAtMost: confirmationWait) else { return [] }
             var confirmed = Set<QKDUUID>()
             for slice in slices {
                 for item in slice.prepared.batch where slice.confirmed(item.path.id) { confirmed.insert(item.path.id) }

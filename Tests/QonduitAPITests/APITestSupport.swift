@@ -81,12 +81,14 @@ final class CommitCheckingConfigurator: NodeConfigurator {
 }
 
 func provisioner(
-    _ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11, rerouteSlice: Int = Inventory.decidedSlice
+    _ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11, rerouteSlice: Int = Inventory.decidedSlice,
+    confirmationWait: Duration = .seconds(1)
 ) -> KeyPathProvisioner {
     var logger = Logger(label: "test-provisioner")
     logger.logLevel = .critical
     return KeyPathProvisioner(
-        inventory: inventory, configurator: configurator, logger: logger, qberThreshold: qberThreshold, rerouteSlice: rerouteSlice
+        inventory: inventory, configurator: configurator, logger: logger, qberThreshold: qberThreshold, rerouteSlice: rerouteSlice,
+        confirmationWait: confirmationWait
     )
 }
 

@@ -282,7 +282,8 @@ import Testing
         // A database file: the pass waits for the nodes' answers while reads go on.
         let inventory = try Inventory(path: TestFiles.path("reroute-ahead", suffix: ".sqlite"))
         let agents = CommitCheckingConfigurator(inventory: inventory)
-        let provisioning = provisioner(inventory, agents, rerouteSlice: 1)
+        // Waiting as long as the nodes take (tests run side by side on a busy machine): the answers need no writer.
+        let provisioning = provisioner(inventory, agents, rerouteSlice: 1, confirmationWait: .seconds(120))
         agents.inFlight.withLock { $0 = provisioning.inFlight }
         try await withRing(inventory: inventory, configurator: agents, provisioner: provisioning) { call in
             for _ in 0..<3 { #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":1000}"#).status == .created) }
