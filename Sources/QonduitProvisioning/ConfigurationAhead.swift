@@ -17,7 +17,7 @@ final class ConfigurationAhead: Sendable {
 
         /// Whether every node of the path took its new configuration.
         func confirmed(_ path: QKDUUID) -> Bool {
-            prepared.unidentified[path] == nil && !(prepared.nodesOf[path] ?? []).contains { refusals[$0] != nil }
+            prepared.refusal(of: path, refusals) == nil
         }
     }
 

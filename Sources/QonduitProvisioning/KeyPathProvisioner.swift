@@ -443,6 +443,14 @@ public final class KeyPathProvisioner: Sendable {
         /// Paths through a node without a GS QKD 015 id (their entries could not name it), and that node.
         var unidentified: [QKDUUID: NodeID] = [:]
         var pushes: [NodeID: NodeConfigurationPush] = [:]
+
+        /// The nodes that did not take a path's configuration (given what each node that refused
+        /// the batch said), in order, and why the first did not; nil when every node took it.
+        func refusal(of path: QKDUUID, _ refusals: [NodeID: String]) -> (nodes: [NodeID], why: String)? {
+            if let node = unidentified[path] { return ([node], "it has no GS QKD 015 id") }
+            let refusing = (nodesOf[path] ?? []).filter { refusals[$0] != nil }.sorted()
+            return refusing.first.flatMap { refusals[$0] }.map { (refusing, $0) }
+        }
     }
 
     /// Works out what a batch puts on each node (it follows from the paths' routes and the nodes'
@@ -509,13 +517,7 @@ public final class KeyPathProvisioner: Sendable {
         var confirmed: [Configuration] = []
         for (prepared, refusals) in sent {
             for item in prepared.batch {
-                var refusing = (prepared.nodesOf[item.path.id] ?? []).filter { refusals[$0] != nil }.sorted()
-                var why = refusing.first.flatMap { refusals[$0] }
-                if let node = prepared.unidentified[item.path.id] {
-                    refusing = [node]
-                    why = "it has no GS QKD 015 id"
-                }
-                guard let node = refusing.first, let why else {
+                guard let (refusing, why) = prepared.refusal(of: item.path.id, refusals), let node = refusing.first else {
                     confirmed.append(item)
                     continue
                 }
