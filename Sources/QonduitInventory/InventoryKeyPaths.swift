@@ -53,29 +53,43 @@ extension Inventory {
     /// Each path is stored `pending` (the configuration its nodes need follows from its routes). A
     /// path that cannot be planned or admitted gets its error and leaves nothing behind; the others
     /// are reserved all the same.
+    ///
+    /// `admitted`, when given, is called with the admitted paths and the network once they are all
+    /// planned, before they are written: the caller may start configuring their nodes while the
+    /// transaction writes and commits. It must then take back what it sent for any path this does
+    /// not return reserved (should a write fail), or for all of them should this throw.
     public func reserveKeyPaths(
-        _ paths: [KeyPath], plan: @Sendable (Topology) -> (_ position: Int, _ reservedBps: [LinkID: Double]) throws -> [KeyPathRoute]
+        _ paths: [KeyPath], plan: @Sendable (Topology) -> (_ position: Int, _ reservedBps: [LinkID: Double]) throws -> [KeyPathRoute],
+        admitted: (@Sendable ([KeyPath], Topology) -> Void)? = nil
     ) async throws -> [Result<KeyPath, any Error>] {
         try await write { db in
             var (topology, reserved) = try Self.network(db)
             let links = Self.byID(topology.links)
             let planned = plan(topology)
             let now = Self.now().databaseValue  // formatted once, not per statement
-            var sums = ReservedSums()
-            let results = paths.enumerated().map { position, draft in
+            var results = paths.enumerated().map { position, draft in
                 Result {
                     var path = draft
                     path.routes = try planned(position, reserved)
                     path.state = .pending
                     let asked = path.reservedBps
                     try Self.checkAdmission(asked, links: links, reserved: reserved)
+                    Self.take(asked, into: &reserved)
+                    return path
+                }
+            }
+            admitted?(results.compactMap { try? $0.get() }, topology)
+            var sums = ReservedSums()
+            for (position, result) in results.enumerated() {
+                guard case .success(let path) = result else { continue }
+                do {
                     try db.inSavepoint {
                         try Self.insert(path, at: now, db)
                         return .commit
                     }
-                    Self.take(asked, into: &reserved)
-                    sums.add(asked)
-                    return path
+                    sums.add(path.reservedBps)
+                } catch {
+                    results[position] = .failure(error)
                 }
             }
             try sums.write(db)

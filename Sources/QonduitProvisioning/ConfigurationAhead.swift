@@ -2,17 +2,18 @@ import Dispatch
 import Synchronization
 import QonduitCore
 
-/// A re-route pass's new configuration, got ready and sent while the pass's transaction decides and
-/// writes (see `Inventory.rerouteKeyPaths`'s `decided`), in the slices the pass hands over: encoding
-/// thousands of entries and the nodes taking them then run on a core the writer leaves idle. What
-/// the nodes answered is acted on only by the pass (paths confirmed before it writes states are
-/// active at once) or once it has committed; a pass that does not commit takes back what was sent.
+/// Configuration got ready and sent while the transaction that decided it writes: a re-route pass's
+/// (see `Inventory.rerouteKeyPaths`'s `decided`), in the slices the pass hands over, or a provisioning
+/// batch's (`Inventory.reserveKeyPaths`'s `admitted`). Encoding the entries and the nodes taking them
+/// then run on a core the writer leaves idle. What the nodes answered is acted on only by the pass
+/// (paths confirmed before it writes states are active at once) or once the transaction has committed;
+/// one that does not commit takes back what was sent.
 final class ConfigurationAhead: Sendable {
     /// A slice sent ahead, and what each node that refused it said.
     struct Sent: Sendable {
         var prepared: KeyPathProvisioner.PreparedBatch
         var refusals: [NodeID: String]
-        /// Registered in flight until the pass has ended.
+        /// Registered in flight until the transaction has ended.
         var entries: [QKDUUID]
 
         /// Whether every node of the path took its new configuration.

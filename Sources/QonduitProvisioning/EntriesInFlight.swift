@@ -1,12 +1,13 @@
 import Synchronization
 public import QonduitCore
 
-/// Entries (virtual links, applications) a re-route pass sent to nodes before it committed: the
-/// inventory does not know them yet, and the reconciler must not take them for strays.
+/// Entries (virtual links, applications) a provisioning batch or a re-route pass sent to nodes
+/// before it committed: the inventory does not know them yet, and the reconciler must not take them
+/// for strays.
 ///
 /// A reconciler reads these after the agent's tree and before the inventory. An entry it saw on
-/// the agent was registered before it was sent, so it is either still here or its pass has ended:
-/// committed (the inventory it reads next knows the entry) or not (the entry is a stray indeed).
+/// the agent was registered before it was sent, so it is either still here or its transaction has
+/// ended: committed (the inventory it reads next knows the entry) or not (the entry is a stray indeed).
 public final class EntriesInFlight: Sendable {
     private let counts = Mutex<[QKDUUID: Int]>([:])
 

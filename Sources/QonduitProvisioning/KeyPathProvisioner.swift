@@ -57,16 +57,34 @@ public final class KeyPathProvisioner: Sendable {
 
     /// One batch: reserved in one transaction (each path seeing the ones before it), configured with
     /// one request per node and activated in one transaction; answers each request in order (throws,
-    /// failing them all, when the reservation transaction cannot be made).
+    /// failing them all, when the reservation transaction cannot be made). The configuration is sent
+    /// once the batch is planned, while its transaction writes: what does not end up reserved is taken back.
     private func provision(_ requests: [(draft: KeyPath, request: KeyPathRequest)]) async throws -> [Result<Stored<KeyPath>, any Error>] {
-        let reservations = try await inventory.reserveKeyPaths(requests.map(\.draft)) { [qberThreshold] topology in
-            var planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
-            return { position, reserved in try planner.plan(requests[position].request, reservedBps: reserved) }
+        let ahead = ConfigurationAhead()
+        let reservations: [Result<KeyPath, any Error>]
+        do {
+            reservations = try await inventory.reserveKeyPaths(requests.map(\.draft), plan: { [qberThreshold] topology in
+                var planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
+                return { position, reserved in try planner.plan(requests[position].request, reservedBps: reserved) }
+            }, admitted: { [self] admitted, network in
+                sendAhead(admitted.map { Configuration(path: $0) }, network: network, into: ahead)
+            })
+        } catch {
+            await withdraw(ahead)
+            throw error
         }
-        let reserved = reservations.compactMap { try? $0.get() }.map { Configuration(path: $0) }
+        let reserved = Set(reservations.compactMap { try? $0.get().id })
+        let slices = await ahead.sent()
+        let sent = slices.flatMap { $0.prepared.sent($0.refusals) }
+        await withdraw(sent.map(\.item).filter { !reserved.contains($0.path.id) })
+        // Committed: the inventory knows every path sent that is to stay, as pending.
+        for slice in slices { inFlight.release(slice.entries) }
         let stored: [QKDUUID: Stored<KeyPath>]
         do {
-            stored = Dictionary(try await configure(reserved).map { ($0.value.id, $0) }, uniquingKeysWith: { first, _ in first })
+            stored = Dictionary(
+                try await settle(sent.filter { reserved.contains($0.item.path.id) }, returningActive: true).map { ($0.value.id, $0) },
+                uniquingKeysWith: { first, _ in first }
+            )
         } catch {
             return reservations.map { reservation in reservation.flatMap { _ in .failure(error) } }
         }
@@ -367,20 +385,23 @@ public final class KeyPathProvisioner: Sendable {
     }
 
     /// What a re-route pass calls once it has decided: `ahead` gets the new configuration ready, on
-    /// the nodes' ids as the pass sees them, and sends it while the pass writes. Its entries are in
-    /// flight until the pass has ended (see `EntriesInFlight`).
+    /// the nodes' ids as the pass sees them, and sends it while the pass writes.
     private func sendAhead(into ahead: ConfigurationAhead, fallback: KeyPathState) -> @Sendable ([Inventory.RerouteOutcome], Topology) -> Void {
-        { decided, network in
-            let batch = Self.reroutes(in: decided, fallback: fallback)
-            guard !batch.isEmpty else { return }
-            ahead.start {
-                let prepared = await self.prepare(batch, qkdnIDs: network.qkdnIDs)
-                let entries = prepared.batch.flatMap { item in
-                    item.path.routes.map(\.qkdlID).filter { !item.kept.contains($0) } + (item.path.hasApplication ? [item.path.appID] : [])
-                }
-                self.inFlight.register(entries)
-                return ConfigurationAhead.Sent(prepared: prepared, refusals: await self.send(prepared), entries: entries)
+        { [self] decided, network in sendAhead(Self.reroutes(in: decided, fallback: fallback), network: network, into: ahead) }
+    }
+
+    /// `ahead` gets `batch`'s configuration ready, on the nodes' ids as `network` has them, and sends
+    /// it while the transaction that decided it writes. Its entries are in flight until that
+    /// transaction has ended (see `EntriesInFlight`).
+    private func sendAhead(_ batch: [Configuration], network: Topology, into ahead: ConfigurationAhead) {
+        guard !batch.isEmpty else { return }
+        ahead.start {
+            let prepared = await self.prepare(batch, qkdnIDs: network.qkdnIDs)
+            let entries = prepared.batch.flatMap { item in
+                item.path.routes.map(\.qkdlID).filter { !item.kept.contains($0) } + (item.path.hasApplication ? [item.path.appID] : [])
             }
+            self.inFlight.register(entries)
+            return ConfigurationAhead.Sent(prepared: prepared, refusals: await self.send(prepared), entries: entries)
         }
     }
 
@@ -398,19 +419,28 @@ public final class KeyPathProvisioner: Sendable {
         }
     }
 
-    /// Takes back from the nodes the new virtual links a re-route pass that did not commit sent ahead
-    /// (applications keep their ids: the reconciler puts back what the inventory still asks of them).
+    /// Takes back from the nodes what a transaction that did not commit sent ahead.
     private func withdraw(_ ahead: ConfigurationAhead) async {
         let slices = await ahead.sent()
         guard !slices.isEmpty else { return }
-        var sentLinks: [NodeID: KeyPathPlanner.Placed] = [:]
-        for item in slices.flatMap(\.prepared.batch) {
-            for (node, placed) in KeyPathPlanner.virtualLinks(of: item.path, except: item.kept) {
-                sentLinks[node, default: ([], [])].links += placed.links
+        await withdraw(slices.flatMap(\.prepared.batch))
+        for slice in slices { inFlight.release(slice.entries) }
+    }
+
+    /// Takes back from their nodes the entries sent for paths the inventory did not take: a new
+    /// path's virtual links and applications; a re-routed path's new virtual links only (its
+    /// applications keep their ids: the reconciler puts back what the inventory still asks of them).
+    private func withdraw(_ items: [Configuration]) async {
+        guard !items.isEmpty else { return }
+        var sent: [NodeID: KeyPathPlanner.Placed] = [:]
+        for item in items {
+            let placed = item.retiring == nil ? KeyPathPlanner.placement(of: item.path) : KeyPathPlanner.virtualLinks(of: item.path, except: item.kept)
+            for (node, entries) in placed {
+                sent[node, default: ([], [])].links += entries.links
+                sent[node, default: ([], [])].applications += entries.applications
             }
         }
-        await unconfigure(sentLinks)
-        for slice in slices { inFlight.release(slice.entries) }
+        await unconfigure(sent)
     }
 
     /// Configures what a re-route pass re-routed: settles what `ahead` sent during the pass (or
@@ -428,7 +458,7 @@ public final class KeyPathProvisioner: Sendable {
                 return new.id
             })
             return (slices.reduce(0) { $0 + $1.prepared.batch.count }, try await settle(
-                slices.map { ($0.prepared, $0.refusals) }, alreadyActive: active, returningActive: returningActive
+                slices.flatMap { $0.prepared.sent($0.refusals) }, alreadyActive: active, returningActive: returningActive
             ))
         }
         let batch = Self.reroutes(in: outcomes, fallback: fallback)
@@ -451,6 +481,18 @@ public final class KeyPathProvisioner: Sendable {
             let refusing = (nodesOf[path] ?? []).filter { refusals[$0] != nil }.sorted()
             return refusing.first.flatMap { refusals[$0] }.map { (refusing, $0) }
         }
+
+        /// Each path of the batch, with what its nodes said (`refusals`: what each node that refused the batch said).
+        func sent(_ refusals: [NodeID: String]) -> [SentPath] {
+            batch.map { SentPath(item: $0, refusal: refusal(of: $0.path.id, refusals)) }
+        }
+    }
+
+    /// A path whose configuration was sent, and the nodes that did not take it (in order) and why
+    /// the first did not; nil when every node took it.
+    struct SentPath: Sendable {
+        var item: Configuration
+        var refusal: (nodes: [NodeID], why: String)?
     }
 
     /// Works out what a batch puts on each node (it follows from the paths' routes and the nodes'
@@ -481,7 +523,7 @@ public final class KeyPathProvisioner: Sendable {
 
     /// Sends a prepared batch and settles each path as `configure` says.
     func configure(_ prepared: PreparedBatch, returningActive: Bool = true) async throws -> [Stored<KeyPath>] {
-        try await settle([(prepared, await send(prepared))], returningActive: returningActive)
+        try await settle(prepared.sent(await send(prepared)), returningActive: returningActive)
     }
 
     /// Sends a prepared batch, one request per node at once; returns what each node that refused said.
@@ -505,33 +547,28 @@ public final class KeyPathProvisioner: Sendable {
         }
     }
 
-    /// Settles each path of batches sent (each with what its nodes that refused it said), as
-    /// `configure` says (those `alreadyActive` need only their old routes retired).
-    private func settle(
-        _ sent: [(prepared: PreparedBatch, refusals: [NodeID: String])], alreadyActive: Set<QKDUUID> = [], returningActive: Bool
-    ) async throws -> [Stored<KeyPath>] {
-        let batch = sent.flatMap(\.prepared.batch)
-        guard !batch.isEmpty else { return [] }
+    /// Settles each path sent, as `configure` says (those `alreadyActive` need only their old routes retired).
+    private func settle(_ sent: [SentPath], alreadyActive: Set<QKDUUID> = [], returningActive: Bool) async throws -> [Stored<KeyPath>] {
+        guard !sent.isEmpty else { return [] }
         let started = ContinuousClock.now
         var results: [QKDUUID: Stored<KeyPath>] = [:]
         var confirmed: [Configuration] = []
-        for (prepared, refusals) in sent {
-            for item in prepared.batch {
-                guard let (refusing, why) = prepared.refusal(of: item.path.id, refusals), let node = refusing.first else {
-                    confirmed.append(item)
-                    continue
-                }
-                let reason = "node '\(node)' was not configured: \(why)" + (refusing.count > 1 ? " (and \(refusing.count - 1) more node(s))" : "")
-                if let old = item.retiring, let restored = await restore(old, from: item, refusing: Set(refusing), reason: reason) {
-                    results[item.path.id] = restored
-                    continue
-                }
-                // A partial configuration is taken back from the nodes that took it; the reconciler removes
-                // whatever this misses, since the failed path no longer asks for it.
-                await unconfigure(KeyPathPlanner.placement(of: item.path).filter { !refusing.contains($0.key) })
-                results[item.path.id] = try await inventory.failKeyPath(item.path.id, reason: reason)
-                logger.warning("key path failed", metadata: ["key_path": "\(item.path.id)", "reason": "\(reason)"])
+        for sentPath in sent {
+            let item = sentPath.item
+            guard let (refusing, why) = sentPath.refusal, let node = refusing.first else {
+                confirmed.append(item)
+                continue
             }
+            let reason = "node '\(node)' was not configured: \(why)" + (refusing.count > 1 ? " (and \(refusing.count - 1) more node(s))" : "")
+            if let old = item.retiring, let restored = await restore(old, from: item, refusing: Set(refusing), reason: reason) {
+                results[item.path.id] = restored
+                continue
+            }
+            // A partial configuration is taken back from the nodes that took it; the reconciler removes
+            // whatever this misses, since the failed path no longer asks for it.
+            await unconfigure(KeyPathPlanner.placement(of: item.path).filter { !refusing.contains($0.key) })
+            results[item.path.id] = try await inventory.failKeyPath(item.path.id, reason: reason)
+            logger.warning("key path failed", metadata: ["key_path": "\(item.path.id)", "reason": "\(reason)"])
         }
         let pushed = ContinuousClock.now
         // Read back when returned: activating an active path changes nothing else.
@@ -554,10 +591,10 @@ public final class KeyPathProvisioner: Sendable {
         }
         await unconfigure(retired)
         logger.debug("key paths configured", metadata: [
-            "paths": "\(batch.count)", "active": "\(confirmed.count)", "pushing_ms": "\((pushed - started).milliseconds)",
+            "paths": "\(sent.count)", "active": "\(confirmed.count)", "pushing_ms": "\((pushed - started).milliseconds)",
             "activating_ms": "\((activated - pushed).milliseconds)", "retiring_ms": "\((ContinuousClock.now - activated).milliseconds)",
         ])
-        return batch.compactMap { results[$0.path.id] }
+        return sent.compactMap { results[$0.item.path.id] }
     }
 
     /// Puts a re-routed path whose new routes a node refused back on its old ones (still configured on

@@ -55,7 +55,9 @@ final class ScriptedConfigurator: NodeConfigurator {
 final class CommitCheckingConfigurator: NodeConfigurator {
     let inventory: Inventory
     let agents = ScriptedConfigurator()
-    let sent = Mutex<[(links: [QKDUUID], committed: Set<QKDUUID>, inFlight: Set<QKDUUID>)]>([])
+    /// Each push: its entries, and those the inventory had committed (routes' virtual links and
+    /// applications) and those in flight when it arrived.
+    let sent = Mutex<[(links: [QKDUUID], applications: [QKDUUID], committed: Set<QKDUUID>, inFlight: Set<QKDUUID>)]>([])
     let inFlight = Mutex<EntriesInFlight?>(nil)
 
     init(inventory: Inventory) {
@@ -68,9 +70,9 @@ final class CommitCheckingConfigurator: NodeConfigurator {
 
     func prepare(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) -> NodeConfigurationPush {
         { [self] in
-            let stored = try await inventory.keyPaths(limit: 1_000).items.flatMap { $0.value.routes.map(\.qkdlID) }
+            let stored = try await inventory.keyPaths(limit: 1_000).items.flatMap { $0.value.routes.map(\.qkdlID) + [$0.value.appID] }
             let flying = inFlight.withLock { $0?.ids } ?? []
-            sent.withLock { $0.append((links.map(\.id), Set(stored), flying)) }
+            sent.withLock { $0.append((links.map(\.id), applications.map(\.id), Set(stored), flying)) }
             try await agents.configure(node, links: links, applications: applications)
         }
     }

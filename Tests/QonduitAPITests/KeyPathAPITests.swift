@@ -322,6 +322,52 @@ import Testing
         }
     }
 
+    /// A provisioning batch sends its nodes' configuration once it is planned, while its transaction
+    /// writes: each entry is either committed or in flight when it arrives, and nothing is in flight
+    /// once the batch has ended. What a batch sent for a path it could not write, or for every path
+    /// of a transaction that failed, is taken back from the nodes.
+    @Test func provisioningSendsAheadOnlyWhatItsBatchReservesOrTakesBack() async throws {
+        let inventory = try Inventory(path: TestFiles.path("provision-ahead", suffix: ".sqlite"))
+        let agents = CommitCheckingConfigurator(inventory: inventory)
+        let provisioning = provisioner(inventory, agents)
+        agents.inFlight.withLock { $0 = provisioning.inFlight }
+        let request = #"{"source":"a","destination":"c","rate_bps":1000,"application":{"client_app_id":"urn:app:a","server_app_id":"urn:app:c"}}"#
+        try await withRing(inventory: inventory, configurator: agents, provisioner: provisioning) { call in
+            let created = try await call(.post, "/api/v1/key-paths", request)
+            #expect(created.status == .created && created.json["state"] as? String == "active", "\(created.text)")
+            let sent = agents.sent.withLock { $0 }
+            #expect(sent.contains { !$0.applications.isEmpty }, "the ends' applications were sent")
+            for push in sent {
+                #expect(push.committed.union(push.inFlight).isSuperset(of: push.links + push.applications), "sent neither committed nor in flight")
+            }
+            #expect(provisioning.inFlight.ids.isEmpty)
+            let held = agents.agents.configured
+
+            // The path's routes cannot be written: what was sent for it is taken back.
+            agents.sent.withLock { $0 = [] }
+            try await inventory.database.write { db in
+                try db.execute(sql: "CREATE TRIGGER refuse_routes BEFORE INSERT ON key_path_route BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+            }
+            #expect(try await call(.post, "/api/v1/key-paths", request).status == .internalServerError)
+            #expect(!agents.sent.withLock { $0 }.isEmpty, "sent ahead")
+            #expect(agents.agents.configured == held, "what was sent ahead is taken back")
+            #expect(provisioning.inFlight.ids.isEmpty)
+
+            // The whole transaction fails after the paths were written: taken back too.
+            agents.sent.withLock { $0 = [] }
+            try await inventory.database.write { db in
+                try db.execute(sql: "DROP TRIGGER refuse_routes")
+                try db.execute(sql: "CREATE TRIGGER refuse_sums BEFORE UPDATE OF reserved_bps ON link BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+            }
+            #expect(try await call(.post, "/api/v1/key-paths", request).status == .internalServerError)
+            #expect(!agents.sent.withLock { $0 }.isEmpty, "sent ahead")
+            #expect(agents.agents.configured == held, "what was sent ahead is taken back")
+            #expect(provisioning.inFlight.ids.isEmpty)
+            let paths = try await call(.get, "/api/v1/key-paths", nil).json["items"] as? [[String: Any]] ?? []
+            #expect(paths.count == 1, "only the first path was reserved: \(paths)")
+        }
+    }
+
     @Test func protectionReservesDisjointRoutes() async throws {
         try await withRing { call in
             let backup = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":3000,"protection":"disjoint_backup"}"#)
