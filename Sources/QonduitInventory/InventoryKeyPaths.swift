@@ -74,6 +74,7 @@ extension Inventory {
                     path.state = .pending
                     let asked = path.reservedBps
                     try Self.checkAdmission(asked, links: links, reserved: reserved)
+                    // Taken before it is written: should the write fail, those after it were admitted against a little less.
                     Self.take(asked, into: &reserved)
                     return path
                 }
