@@ -130,7 +130,8 @@ public final class KeyPathProvisioner: Sendable {
         defer {
             if rerouting > 0 {
                 let now = ContinuousClock.now
-                logger.info("repair pass", metadata: [
+                // One line a pass: a failure may re-route thousands of paths, each logged at debug (and evented).
+                logger.notice("repair pass", metadata: [
                     "candidates": "\(candidates.count)", "rerouted": "\(outcome.rerouted)", "degraded": "\(outcome.degraded)",
                     "recovered": "\(outcome.recovered)", "reading_ms": "\((read - started).milliseconds)",
                     "planning_ms": "\((planned - read).milliseconds)", "configuring_ms": "\((now - planned).milliseconds)",
@@ -585,7 +586,7 @@ public final class KeyPathProvisioner: Sendable {
             for (node, placed) in KeyPathPlanner.virtualLinks(of: old, except: Set(item.path.routes.map(\.qkdlID))) {
                 retired[node, default: ([], [])].links += placed.links
             }
-            logger.notice("key path re-routed", metadata: [
+            logger.debug("key path re-routed", metadata: [
                 "key_path": "\(item.path.id)", "routes": "\(item.path.routes.map { $0.nodes.map(\.rawValue).joined(separator: ">") })",
             ])
         }
