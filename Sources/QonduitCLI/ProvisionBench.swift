@@ -14,8 +14,10 @@ struct ProvisionBench: AsyncParsableCommand {
         discussion: """
             Sends --paths POST /api/v1/key-paths requests between random pairs of the controller's nodes, --concurrency \
             at a time, each for --rate bit/s, and prints provisioned paths/s and request latency percentiles, with how many \
-            came back active, failed (a node was not configured) or refused (409: no route with the rate to spare). Then \
-            deletes every path it created. Start the controller and `qonduit agents simulate` first (scripts/bench-provision.sh does).
+            came back active, failed (a node was not configured) or refused (409: no route with the rate to spare). \
+            --warmup first sends that many requests the same way, untimed and uncounted (the controller's first batches \
+            also open its connections to the agents). Then deletes every path it created. Start the controller and \
+            `qonduit agents simulate` first (scripts/bench-provision.sh does).
             """
     )
 
@@ -25,11 +27,13 @@ struct ProvisionBench: AsyncParsableCommand {
     @Option(help: "Requests in flight at once.") var concurrency = 16
     @Option(help: "Rate of each key path, bit/s.") var rate = 100.0
     @Option(help: "Random seed for the pairs.") var seed: UInt64 = 1
+    @Option(help: "Requests sent first, untimed and uncounted.") var warmup = 0
 
     func validate() throws {
         guard (1...1_000_000).contains(paths) else { throw ValidationError("--paths must be from 1 to 1000000") }
         guard (1...1_024).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 1024") }
         guard rate.isFinite, rate > 0 else { throw ValidationError("--rate must be a positive number of bit/s") }
+        guard (0...1_000_000).contains(warmup) else { throw ValidationError("--warmup must be from 0 to 1000000") }
     }
 
     struct Outcome: Sendable {
@@ -44,7 +48,7 @@ struct ProvisionBench: AsyncParsableCommand {
         let nodes: [NodeJSON] = try await client.fetchAll("/api/v1/nodes")
         guard nodes.count >= 2 else { throw CLIError("the controller has \(nodes.count) node(s); provisioning needs two") }
         var random = SplitMix64(seed: seed)
-        let pairs: [(String, String)] = (0..<paths).map { _ in
+        let pairs: [(String, String)] = (0..<(warmup + paths)).map { _ in
             let a = Int(random.next() % UInt64(nodes.count))
             var b = Int(random.next() % UInt64(nodes.count - 1))
             if b >= a { b += 1 }
@@ -53,10 +57,11 @@ struct ProvisionBench: AsyncParsableCommand {
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(3)))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let started = ContinuousClock.now
-        let outcomes: [Outcome]
+        let warmed: [Outcome], outcomes: [Outcome], started: ContinuousClock.Instant
         do {
-            outcomes = try await Self.provision(pairs, rate: rate, concurrency: concurrency, client: client, over: http)
+            warmed = try await Self.provision(Array(pairs.prefix(warmup)), rate: rate, concurrency: concurrency, client: client, over: http)
+            started = ContinuousClock.now
+            outcomes = try await Self.provision(Array(pairs.dropFirst(warmup)), rate: rate, concurrency: concurrency, client: client, over: http)
         } catch {
             try? await http.shutdown()
             throw error
@@ -71,10 +76,11 @@ struct ProvisionBench: AsyncParsableCommand {
         print("provision requests=\(outcomes.count) active=\(active) failed=\(created.count - active) refused=\(refused) errors=\(other) "
             + "seconds=\(ImportBench.fmt(seconds)) paths_per_s=\(ImportBench.fmt(Double(active) / seconds)) "
             + "requests_per_s=\(ImportBench.fmt(Double(outcomes.count) / seconds)) "
-            + "p50_ms=\(ImportBench.fmt(ImportBench.median(latencies))) p99_ms=\(ImportBench.fmt(PathBench.percentile(latencies, 0.99)))")
+            + "p50_ms=\(ImportBench.fmt(ImportBench.median(latencies))) p99_ms=\(ImportBench.fmt(PathBench.percentile(latencies, 0.99)))"
+            + (warmup > 0 ? " warmup=\(warmup)" : ""))
 
         // Leave the controller as it was.
-        for id in created.compactMap(\.id) {
+        for id in (warmed + created).filter({ $0.status == 201 }).compactMap(\.id) {
             let _: NoContent = try await client.send("DELETE", "/api/v1/key-paths/\(id)")
         }
     }

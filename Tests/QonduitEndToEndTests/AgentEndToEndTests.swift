@@ -204,6 +204,7 @@ import Testing
         (["paths", "list", "--state", "lost"], "--state"),
         (["paths", "show", "not-a-uuid"], "'not-a-uuid' is not a key path id"),
         (["bench", "provision", "--concurrency", "0"], "--concurrency"),
+        (["bench", "provision", "--warmup", "2000000"], "--warmup must be from 0 to 1000000"),
         (["bench", "reroute", "--paths", "0"], "--paths"),
         (["bench", "reroute", "--via", "pigeon"], "--via"),
         (["bench", "reroute", "--timeout", "-1"], "--timeout"),
