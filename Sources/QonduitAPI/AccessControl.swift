@@ -34,7 +34,10 @@ struct AccessControlMiddleware: RouterMiddleware {
         var context = context
         context.caller = token
         guard request.method != .get && request.method != .head else { return try await next(request, context) }
-        // A change: its outcome goes to the audit log, errors included (answered here as ProblemMiddleware would).
+        // A change: its outcome goes to the audit log, errors included (answered here as ProblemMiddleware would),
+        // unless the route appended it with the change.
+        let handoff = AuditHandoff(actor: token.actor, role: token.role.rawValue, action: action, target: request.uri.path)
+        context.audit = handoff
         let response: Response
         var detail: String?
         do {
@@ -43,6 +46,7 @@ struct AccessControlMiddleware: RouterMiddleware {
             detail = Problem(error).detail
             response = try Problem.response(for: error, request: request, context: context)
         }
+        guard !handoff.wasAppended else { return response }
         await record(AuditEntry(
             actor: token.actor, role: token.role.rawValue, action: action, target: request.uri.path,
             status: Int(response.status.code), detail: detail

@@ -12,11 +12,13 @@ struct KeyPathRoutes {
     let configuration: APIConfiguration
 
     func register(on group: RouterGroup<APIRequestContext>) {
-        group.post { request, _ in
+        group.post { request, context in
             _ = try QueryParameters(request, allowed: [])
             var request = request
             let body = try await request.decodeJSON(KeyPathCreateRequest.self, maxBytes: configuration.maxJSONBodyBytes)
-            let stored = try await provisioner.provision(try body.checked())
+            // The audit entry is appended with the path's activation (or failure), not in a transaction of its own.
+            let stored = try await provisioner.provision(try body.checked(), audit: context.audit?.entry(status: 201))
+            context.audit?.markAppended()
             // A path that reached its nodes but could not be configured is still created, as failed: it says why.
             var response = JSONCoding.response(writing: KeyPathRepresentation(stored: stored), status: .created)
             response.headers[.location] = "/api/v1/key-paths/\(stored.value.id)"

@@ -283,17 +283,21 @@ extension Inventory {
     public func appendAudit(_ entries: [AuditEntry]) async throws {
         guard !entries.isEmpty else { return }
         // The log is no state anything derives from: it does not move the inventory's revision.
-        try await database.write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO audit (time, actor, role, action, target, status, outcome, detail) VALUES (\(nowSQL), ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for entry in entries {
-                try insert.execute(arguments: [
-                    entry.actor, entry.role, entry.action, entry.target, entry.status, entry.outcome.rawValue, entry.detail,
-                ])
-            }
-            try RetainedLog.audit.trim(db)
+        try await database.write { db in try Self.insertAudit(entries, db) }
+    }
+
+    /// Appends entries to the audit log in the transaction of `db` (the change they record, say).
+    static func insertAudit(_ entries: [AuditEntry], _ db: Database) throws {
+        guard !entries.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO audit (time, actor, role, action, target, status, outcome, detail) VALUES (\(nowSQL), ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for entry in entries {
+            try insert.execute(arguments: [
+                entry.actor, entry.role, entry.action, entry.target, entry.status, entry.outcome.rawValue, entry.detail,
+            ])
         }
+        try RetainedLog.audit.trim(db)
     }
 
     /// A page of the audit log, newest first.

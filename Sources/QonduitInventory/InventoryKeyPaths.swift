@@ -103,8 +103,11 @@ extension Inventory {
     /// them); a path no longer pending (deleted or failed meanwhile) is left as it is. The routes a
     /// re-route replaced stop being retired in the same transaction (so also when a re-route is
     /// finished after a restart): from then on, their virtual links are strays to the reconciler.
+    ///
+    /// `audit` holds, by path, what the audit log is to say of the request that provisioned it: each
+    /// entry is appended in the same transaction, for a path that is returned.
     @discardableResult
-    public func activateKeyPaths(_ ids: [QKDUUID], returning: Bool = true) async throws -> [Stored<KeyPath>] {
+    public func activateKeyPaths(_ ids: [QKDUUID], returning: Bool = true, audit: [QKDUUID: AuditEntry] = [:]) async throws -> [Stored<KeyPath>] {
         guard !ids.isEmpty else { return [] }
         return try await write { db in
             // Set-based: a re-route pass activates thousands of paths at once.
@@ -114,7 +117,9 @@ extension Inventory {
             try Self.forgetRetiringRoutes(of: list, db)
             guard returning else { return [] }
             let stored = try Self.storedKeyPaths(ids.map(\.text), db)
-            return ids.compactMap { stored[$0.text] }
+            let activated = ids.compactMap { stored[$0.text] }
+            try Self.insertAudit(activated.compactMap { audit[$0.value.id] }, db)
+            return activated
         }
     }
 
@@ -408,11 +413,12 @@ extension Inventory {
     /// Marks a key path `failed` with `reason`, releasing its reservations (and so the configuration
     /// it asked of its nodes), in one transaction; returns it as stored.
     @discardableResult
-    public func failKeyPath(_ id: QKDUUID, reason: String) async throws -> Stored<KeyPath> {
+    public func failKeyPath(_ id: QKDUUID, reason: String, audit: AuditEntry? = nil) async throws -> Stored<KeyPath> {
         try await write { db in
             let path = try Self.keyPath(id.text, db)
             try Self.release(path, db)
             try Self.setStates(of: JSONText.array([id.text]), .failed, reason: reason, at: Self.now().databaseValue, db)
+            try Self.insertAudit(audit.map { [$0] } ?? [], db)
             return try Self.storedKeyPath(id.text, db)
         }
     }

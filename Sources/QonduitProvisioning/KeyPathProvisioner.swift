@@ -16,7 +16,14 @@ public final class KeyPathProvisioner: Sendable {
     let qberThreshold: Double?
     /// Requests that arrive while a batch is provisioned make up the next batch: one reservation
     /// transaction, one configuration request per node and one activation transaction for them all.
-    private let batches = GroupCommitQueue<(draft: KeyPath, request: KeyPathRequest), Stored<KeyPath>>()
+    private let batches = GroupCommitQueue<Provisioning, Stored<KeyPath>>()
+
+    /// A request in a batch: the path drafted for it, and what the audit log is to say of it.
+    private struct Provisioning: Sendable {
+        var draft: KeyPath
+        var request: KeyPathRequest
+        var audit: AuditEntry?
+    }
 
     /// What the network offered when repair last planned the paths waiting for it; nil: never.
     private let waitingPlannedOn = Mutex<NetworkHeadroom?>(nil)
@@ -43,8 +50,10 @@ public final class KeyPathProvisioner: Sendable {
 
     /// Reserves, configures and activates a key path; returns it `active`, or `failed` with the
     /// node and reason when its nodes could not be configured. Throws when it cannot be reserved.
-    /// Requests that arrive together share the work (see `batches`).
-    public func provision(_ request: KeyPathRequest) async throws -> Stored<KeyPath> {
+    /// Requests that arrive together share the work (see `batches`). `audit`, what the audit log is
+    /// to say of the request, is appended in the transaction that activates or fails the path when
+    /// this returns (when it throws, it is not).
+    public func provision(_ request: KeyPathRequest, audit: AuditEntry? = nil) async throws -> Stored<KeyPath> {
         try Self.check(request)
         let draft = KeyPath(
             id: .random(), source: request.source, destination: request.destination, rateBps: request.rateBps,
@@ -52,14 +61,14 @@ public final class KeyPathProvisioner: Sendable {
             excludeLinks: request.excludeLinks.sorted(), protection: request.protection, pathCount: request.paths,
             clientAppID: request.clientAppID, serverAppID: request.serverAppID, appID: .random()
         )
-        return try await batches.submit((draft, request)) { [self] batch in try await provision(batch) }
+        return try await batches.submit(Provisioning(draft: draft, request: request, audit: audit)) { [self] batch in try await provision(batch) }
     }
 
     /// One batch: reserved in one transaction (each path seeing the ones before it), configured with
     /// one request per node and activated in one transaction; answers each request in order (throws,
     /// failing them all, when the reservation transaction cannot be made). The configuration is sent
     /// once the batch is planned, while its transaction writes: what does not end up reserved is taken back.
-    private func provision(_ requests: [(draft: KeyPath, request: KeyPathRequest)]) async throws -> [Result<Stored<KeyPath>, any Error>] {
+    private func provision(_ requests: [Provisioning]) async throws -> [Result<Stored<KeyPath>, any Error>] {
         let ahead = ConfigurationAhead()
         let reservations: [Result<KeyPath, any Error>]
         do {
@@ -82,7 +91,10 @@ public final class KeyPathProvisioner: Sendable {
         let stored: [QKDUUID: Stored<KeyPath>]
         do {
             stored = Dictionary(
-                try await settle(sent.filter { reserved.contains($0.item.path.id) }, returningActive: true).map { ($0.value.id, $0) },
+                try await settle(
+                    sent.filter { reserved.contains($0.item.path.id) }, returningActive: true,
+                    audit: Dictionary(requests.compactMap { request in request.audit.map { (request.draft.id, $0) } }, uniquingKeysWith: { first, _ in first })
+                ).map { ($0.value.id, $0) },
                 uniquingKeysWith: { first, _ in first }
             )
         } catch {
@@ -548,8 +560,11 @@ public final class KeyPathProvisioner: Sendable {
         }
     }
 
-    /// Settles each path sent, as `configure` says (those `alreadyActive` need only their old routes retired).
-    private func settle(_ sent: [SentPath], alreadyActive: Set<QKDUUID> = [], returningActive: Bool) async throws -> [Stored<KeyPath>] {
+    /// Settles each path sent, as `configure` says (those `alreadyActive` need only their old routes
+    /// retired); the `audit` entry of a path is appended as it is activated or failed.
+    private func settle(
+        _ sent: [SentPath], alreadyActive: Set<QKDUUID> = [], returningActive: Bool, audit: [QKDUUID: AuditEntry] = [:]
+    ) async throws -> [Stored<KeyPath>] {
         guard !sent.isEmpty else { return [] }
         let started = ContinuousClock.now
         var results: [QKDUUID: Stored<KeyPath>] = [:]
@@ -568,13 +583,13 @@ public final class KeyPathProvisioner: Sendable {
             // A partial configuration is taken back from the nodes that took it; the reconciler removes
             // whatever this misses, since the failed path no longer asks for it.
             await unconfigure(KeyPathPlanner.placement(of: item.path).filter { !refusing.contains($0.key) })
-            results[item.path.id] = try await inventory.failKeyPath(item.path.id, reason: reason)
+            results[item.path.id] = try await inventory.failKeyPath(item.path.id, reason: reason, audit: audit[item.path.id])
             logger.warning("key path failed", metadata: ["key_path": "\(item.path.id)", "reason": "\(reason)"])
         }
         let pushed = ContinuousClock.now
         // Read back when returned: activating an active path changes nothing else.
         let activating = confirmed.map(\.path.id).filter { returningActive || !alreadyActive.contains($0) }
-        for active in try await inventory.activateKeyPaths(activating, returning: returningActive) { results[active.value.id] = active }
+        for active in try await inventory.activateKeyPaths(activating, returning: returningActive, audit: audit) { results[active.value.id] = active }
         let activated = ContinuousClock.now
         var retired: [NodeID: KeyPathPlanner.Placed] = [:]
         for item in confirmed {

@@ -368,6 +368,25 @@ import Testing
         }
     }
 
+    /// A provisioning request's audit entry is appended in the transaction that activates or fails
+    /// its path, once, and is there when the answer is; a request refused before any path exists is
+    /// audited by access control as any change is.
+    @Test func aProvisioningRequestIsAuditedOnceWithItsPath() async throws {
+        let agents = ScriptedConfigurator()
+        try await withRing(configurator: agents) { call in
+            #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":1000}"#).json["state"] as? String == "active")
+            let refusing: Set<NodeID> = [try NodeID("c")]
+            agents.state.withLock { $0.refusing = refusing }
+            #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":1000}"#).json["state"] as? String == "failed")
+            #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":20000}"#).status == .conflict)
+            let log = try await call(.get, "/api/v1/audit?action=POST%20/api/v1/key-paths", nil)
+            let items = try #require(log.json["items"] as? [[String: Any]], "\(log.text)")
+            #expect(items.map { $0["status"] as? Int } == [409, 201, 201], "one entry a request: \(log.text)")
+            #expect(items.map { $0["outcome"] as? String } == ["failed", "success", "success"])
+            #expect(items.allSatisfy { $0["target"] as? String == "/api/v1/key-paths" && ($0["actor"] as? String)?.hasPrefix("token:") == true })
+        }
+    }
+
     @Test func protectionReservesDisjointRoutes() async throws {
         try await withRing { call in
             let backup = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":3000,"protection":"disjoint_backup"}"#)
