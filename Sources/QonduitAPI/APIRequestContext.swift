@@ -33,9 +33,9 @@ final class AuditHandoff: Sendable {
         self.target = target
     }
 
-    /// The entry for an answer with `status`.
-    func entry(status: Int) -> AuditEntry {
-        AuditEntry(actor: actor, role: role, action: action, target: target, status: status)
+    /// The entry for an answer with `status` (and the problem's `detail`).
+    func entry(status: Int, detail: String? = nil) -> AuditEntry {
+        AuditEntry(actor: actor, role: role, action: action, target: target, status: status, detail: detail)
     }
 
     /// The route appended `entry(status:)` along with its change.

@@ -47,10 +47,7 @@ struct AccessControlMiddleware: RouterMiddleware {
             response = try Problem.response(for: error, request: request, context: context)
         }
         guard !handoff.wasAppended else { return response }
-        await record(AuditEntry(
-            actor: token.actor, role: token.role.rawValue, action: action, target: request.uri.path,
-            status: Int(response.status.code), detail: detail
-        ), context)
+        await record(handoff.entry(status: Int(response.status.code), detail: detail), context)
         return response
     }
 
