@@ -143,6 +143,18 @@ struct KeyPathPlanner {
         return placed
     }
 
+    /// Several paths' entries, by node (one request a node takes them all).
+    static func merged(_ placements: some Sequence<[NodeID: Placed]>) -> [NodeID: Placed] {
+        var merged: [NodeID: Placed] = [:]
+        for placement in placements {
+            for (node, placed) in placement {
+                merged[node, default: ([], [])].links += placed.links
+                merged[node, default: ([], [])].applications += placed.applications
+            }
+        }
+        return merged
+    }
+
     /// The virtual links of `path`'s routes other than `routes` (by `qkdl_id`), by node; nodes left with none are left out.
     static func virtualLinks(of path: KeyPath, except routes: Set<QKDUUID>) -> [NodeID: Placed] {
         placement(of: path, withApplication: false).compactMapValues { placed in

@@ -445,15 +445,9 @@ public final class KeyPathProvisioner: Sendable {
     /// applications keep their ids: the reconciler puts back what the inventory still asks of them).
     private func withdraw(_ items: [Configuration]) async {
         guard !items.isEmpty else { return }
-        var sent: [NodeID: KeyPathPlanner.Placed] = [:]
-        for item in items {
-            let placed = item.retiring == nil ? KeyPathPlanner.placement(of: item.path) : KeyPathPlanner.virtualLinks(of: item.path, except: item.kept)
-            for (node, entries) in placed {
-                sent[node, default: ([], [])].links += entries.links
-                sent[node, default: ([], [])].applications += entries.applications
-            }
-        }
-        await unconfigure(sent)
+        await unconfigure(KeyPathPlanner.merged(items.map { item in
+            item.retiring == nil ? KeyPathPlanner.placement(of: item.path) : KeyPathPlanner.virtualLinks(of: item.path, except: item.kept)
+        }))
     }
 
     /// Configures what a re-route pass re-routed: settles what `ahead` sent during the pass (or
@@ -591,21 +585,19 @@ public final class KeyPathProvisioner: Sendable {
         let activating = confirmed.map(\.path.id).filter { returningActive || !alreadyActive.contains($0) }
         for active in try await inventory.activateKeyPaths(activating, returning: returningActive, audit: audit) { results[active.value.id] = active }
         let activated = ContinuousClock.now
-        var retired: [NodeID: KeyPathPlanner.Placed] = [:]
+        var retired: [[NodeID: KeyPathPlanner.Placed]] = []
         for item in confirmed {
             guard let old = item.retiring else {
                 logger.info("key path active", metadata: ["key_path": "\(item.path.id)", "routes": "\(item.path.routes.count)"])
                 continue
             }
             // The application keeps its id and was put again, backed by the new routes; kept routes stay.
-            for (node, placed) in KeyPathPlanner.virtualLinks(of: old, except: Set(item.path.routes.map(\.qkdlID))) {
-                retired[node, default: ([], [])].links += placed.links
-            }
+            retired.append(KeyPathPlanner.virtualLinks(of: old, except: Set(item.path.routes.map(\.qkdlID))))
             logger.debug("key path re-routed", metadata: [
                 "key_path": "\(item.path.id)", "routes": "\(item.path.routes.map { $0.nodes.map(\.rawValue).joined(separator: ">") })",
             ])
         }
-        await unconfigure(retired)
+        await unconfigure(KeyPathPlanner.merged(retired))
         logger.debug("key paths configured", metadata: [
             "paths": "\(sent.count)", "active": "\(confirmed.count)", "pushing_ms": "\((pushed - started).milliseconds)",
             "activating_ms": "\((activated - pushed).milliseconds)", "retiring_ms": "\((ContinuousClock.now - activated).milliseconds)",
