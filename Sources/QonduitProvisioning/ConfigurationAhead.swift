@@ -16,10 +16,8 @@ final class ConfigurationAhead: Sendable {
         /// Registered in flight until the transaction has ended.
         var entries: [QKDUUID]
 
-        /// Whether every node of the path took its new configuration.
-        func confirmed(_ path: QKDUUID) -> Bool {
-            prepared.refusal(of: path, refusals) == nil
-        }
+        /// Each path of the slice, with what its nodes said.
+        var paths: [KeyPathProvisioner.SentPath] { prepared.sent(refusals) }
     }
 
     private let slices = Mutex<[Task<Sent, Never>]>([])

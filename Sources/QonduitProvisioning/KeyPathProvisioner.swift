@@ -28,7 +28,7 @@ public final class KeyPathProvisioner: Sendable {
     /// What the network offered when repair last planned the paths waiting for it; nil: never.
     private let waitingPlannedOn = Mutex<NetworkHeadroom?>(nil)
 
-    /// What re-route passes sent their nodes before committing, for the reconciler to leave alone.
+    /// What provisioning batches and re-route passes sent their nodes before committing, for the reconciler to leave alone.
     public let inFlight = EntriesInFlight()
     /// How many re-routed paths a pass decides before their configuration is sent (see `Inventory.rerouteKeyPaths`).
     let rerouteSlice: Int
@@ -84,17 +84,16 @@ public final class KeyPathProvisioner: Sendable {
         }
         let reserved = Set(reservations.compactMap { try? $0.get().id })
         let slices = await ahead.sent()
-        let sent = slices.flatMap { $0.prepared.sent($0.refusals) }
+        let sent = slices.flatMap(\.paths)
         await withdraw(sent.map(\.item).filter { !reserved.contains($0.path.id) })
         // Committed: the inventory knows every path sent that is to stay, as pending.
-        for slice in slices { inFlight.release(slice.entries) }
+        inFlight.release(slices.flatMap(\.entries))
+        var audit: [QKDUUID: AuditEntry] = [:]
+        for request in requests { audit[request.draft.id] = request.audit }
         let stored: [QKDUUID: Stored<KeyPath>]
         do {
             stored = Dictionary(
-                try await settle(
-                    sent.filter { reserved.contains($0.item.path.id) }, returningActive: true,
-                    audit: Dictionary(requests.compactMap { request in request.audit.map { (request.draft.id, $0) } }, uniquingKeysWith: { first, _ in first })
-                ).map { ($0.value.id, $0) },
+                try await settle(sent.filter { reserved.contains($0.item.path.id) }, returningActive: true, audit: audit).map { ($0.value.id, $0) },
                 uniquingKeysWith: { first, _ in first }
             )
         } catch {
@@ -424,11 +423,7 @@ public final class KeyPathProvisioner: Sendable {
     private func confirmedAhead(_ ahead: ConfigurationAhead) -> @Sendable ([QKDUUID]) -> Set<QKDUUID> {
         { [inventory, confirmationWait] pending in
             guard inventory.readsWhileWriting, let slices = ahead.sent(waitingAtMost: confirmationWait) else { return [] }
-            var confirmed = Set<QKDUUID>()
-            for slice in slices {
-                for item in slice.prepared.batch where slice.confirmed(item.path.id) { confirmed.insert(item.path.id) }
-            }
-            return confirmed.intersection(pending)
+            return Set(slices.flatMap(\.paths).filter { $0.refusal == nil }.map(\.item.path.id)).intersection(pending)
         }
     }
 
@@ -437,7 +432,7 @@ public final class KeyPathProvisioner: Sendable {
         let slices = await ahead.sent()
         guard !slices.isEmpty else { return }
         await withdraw(slices.flatMap(\.prepared.batch))
-        for slice in slices { inFlight.release(slice.entries) }
+        inFlight.release(slices.flatMap(\.entries))
     }
 
     /// Takes back from their nodes the entries sent for paths the inventory did not take: a new
@@ -459,13 +454,13 @@ public final class KeyPathProvisioner: Sendable {
         let slices = await ahead.sent()
         if !slices.isEmpty {
             // The pass committed: the inventory knows what was sent, and made active what was confirmed.
-            for slice in slices { inFlight.release(slice.entries) }
+            inFlight.release(slices.flatMap(\.entries))
             let active = Set(outcomes.compactMap { outcome -> QKDUUID? in
                 guard case .rerouted(_, let new) = outcome, new.state == .active else { return nil }
                 return new.id
             })
             return (slices.reduce(0) { $0 + $1.prepared.batch.count }, try await settle(
-                slices.flatMap { $0.prepared.sent($0.refusals) }, alreadyActive: active, returningActive: returningActive
+                slices.flatMap(\.paths), alreadyActive: active, returningActive: returningActive
             ))
         }
         let batch = Self.reroutes(in: outcomes, fallback: fallback)

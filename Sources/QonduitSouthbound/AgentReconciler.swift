@@ -101,14 +101,15 @@ public final class AgentReconciler: Service, Sendable {
         }
         let desiredLinks = Self.merging(derived.links[agent.nodeID] ?? [], byHandLinks, id: \.id)
         let desiredApplications = Self.merging(derived.applications[agent.nodeID] ?? [], byHandApplications, id: \.id)
+        let untouched = keyPaths.inProgress.union(sending)
         // Virtual links and applications are the controller's to configure; physical links are the hardware's.
         let linkCorrections = try await converge(
-            desired: desiredLinks, actual: tree.links.filter { $0.type == .virtual }, untouched: keyPaths.inProgress.union(sending),
+            desired: desiredLinks, actual: tree.links.filter { $0.type == .virtual }, untouched: untouched,
             id: \.id, matches: { $0.satisfies($1) },
             put: { try await restconf.put(links: $0, at: url) }, delete: { try await restconf.remove($0.map(YANGPatch.Target.link), at: url) }
         )
         let applicationCorrections = try await converge(
-            desired: desiredApplications, actual: tree.applications, untouched: keyPaths.inProgress.union(sending),
+            desired: desiredApplications, actual: tree.applications, untouched: untouched,
             id: \.id, matches: { $0.satisfies($1) },
             put: { try await restconf.put(applications: $0, at: url) }, delete: { try await restconf.remove($0.map(YANGPatch.Target.application), at: url) }
         )
