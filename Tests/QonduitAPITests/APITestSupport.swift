@@ -50,7 +50,7 @@ final class ScriptedConfigurator: NodeConfigurator {
     var configured: [NodeID: Set<QKDUUID>] { state.withLock { $0.configured } }
 }
 
-/// Agents that note, for each push, the virtual links sent, those of every stored route at that
+/// Agents that note, for each push, the entries sent (virtual links, applications), those of every stored path at that
 /// moment, and the entries then in flight (`inFlight`, once set).
 final class CommitCheckingConfigurator: NodeConfigurator {
     let inventory: Inventory
