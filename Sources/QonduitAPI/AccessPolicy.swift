@@ -38,9 +38,27 @@ public enum AccessPolicy {
         "GET /api/v1/audit": .admin,
     ]
 
+    /// Operations some of whose body fields need more than the operation's role: an operator may set
+    /// a link up or down, but its ends, length, key rate, QBER, cost and identity are inventory
+    /// management. Enforced by the route (it knows the body), stated in the OpenAPI document.
+    public static let requiredFieldRoles: [String: FieldRoles] = [
+        "PATCH /api/v1/links/{id}": FieldRoles(role: .admin, except: ["status"]),
+    ]
+
     /// The role `method route` requires; an operation missing from the table is admin's alone, so
     /// that a route added without thought is closed rather than open.
     public static func requiredRole(method: String, route: String) -> Role {
         requiredRoles["\(method.uppercased()) \(route)"] ?? .admin
+    }
+}
+
+/// The role every body field of an operation needs, but `except`, which the operation's own role may set.
+public struct FieldRoles: Sendable {
+    public var role: Role
+    public var except: Set<String>
+
+    /// The fields of `present` that a caller with `callerRole` may not set, in name order.
+    public func refused(_ present: some Sequence<String>, for callerRole: Role) -> [String] {
+        callerRole.allows(role) ? [] : present.filter { !except.contains($0) }.sorted()
     }
 }

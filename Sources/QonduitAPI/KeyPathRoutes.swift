@@ -211,7 +211,7 @@ struct KeyPathRepresentation: JSONWritable {
         writer.key("source"); writer.string(path.source.rawValue); writer.comma()
         writer.key("destination"); writer.string(path.destination.rawValue); writer.comma()
         writer.key("rate_bps"); writer.number(path.rateBps); writer.comma()
-        writer.key("metric"); writer.string(path.metric); writer.comma()
+        writer.key("metric"); writer.string(path.metric.rawValue); writer.comma()
         writer.key("max_hops"); writer.number(path.maxHops.map(Double.init)); writer.comma()
         writer.key("exclude_nodes"); writer.array(path.excludeNodes) { writer, id in writer.string(id.rawValue) }; writer.comma()
         writer.key("exclude_links"); writer.array(path.excludeLinks) { writer, id in writer.string(id.rawValue) }; writer.comma()

@@ -20,10 +20,18 @@ struct LinkRepresentation: JSONWritable {
         writer.key("node_a"); writer.string(link.nodeA.rawValue); writer.comma()
         writer.key("node_b"); writer.string(link.nodeB.rawValue); writer.comma()
         writer.key("length_km"); writer.number(link.lengthKm); writer.comma()
-        writer.key("key_rate_bps"); writer.number(link.keyRateBps); writer.comma()
+        let current = link.current, measured = link.measured
+        writer.key("key_rate_bps"); writer.number(current.keyRateBps); writer.comma()
+        writer.key("nominal_key_rate_bps"); writer.number(link.keyRateBps); writer.comma()
+        writer.key("measured_key_rate_bps"); writer.number(measured?.keyRateBps); writer.comma()
         writer.key("reserved_bps"); writer.number(reservedBps); writer.comma()
-        writer.key("status"); writer.string(link.status.rawValue); writer.comma()
-        writer.key("qber"); writer.number(link.qber); writer.comma()
+        writer.key("status"); writer.string(current.status.rawValue); writer.comma()
+        writer.key("admin_status"); writer.string(link.status.rawValue); writer.comma()
+        writer.key("measured_status"); writer.string(measured?.status?.rawValue); writer.comma()
+        writer.key("qber"); writer.number(current.qber); writer.comma()
+        writer.key("nominal_qber"); writer.number(link.qber); writer.comma()
+        writer.key("measured_qber"); writer.number(measured?.qber); writer.comma()
+        writer.key("cost"); writer.number(link.cost); writer.comma()
         writer.key("qkdl_id"); writer.string(link.qkdlID?.text); writer.comma()
         writer.key("created_at"); writer.date(stored.createdAt); writer.comma()
         writer.key("updated_at"); writer.date(stored.updatedAt)
@@ -33,7 +41,7 @@ struct LinkRepresentation: JSONWritable {
 
 /// `POST /api/v1/links` body.
 struct LinkCreateRequest: Decodable {
-    static let fields = ["id", "node_a", "node_b", "length_km", "key_rate_bps", "status", "qber", "qkdl_id"]
+    static let fields = ["id", "node_a", "node_b", "length_km", "key_rate_bps", "status", "qber", "cost", "qkdl_id"]
 
     var id: String
     var nodeA: String
@@ -42,10 +50,11 @@ struct LinkCreateRequest: Decodable {
     var keyRateBps: Double
     var status: String?
     var qber: Double?
+    var cost: Double?
     var qkdlID: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, nodeA = "node_a", nodeB = "node_b", lengthKm = "length_km", keyRateBps = "key_rate_bps", status, qber
+        case id, nodeA = "node_a", nodeB = "node_b", lengthKm = "length_km", keyRateBps = "key_rate_bps", status, qber, cost
         case qkdlID = "qkdl_id"
     }
 
@@ -59,6 +68,7 @@ struct LinkCreateRequest: Decodable {
         keyRateBps = try container.decode(Double.self, forKey: .keyRateBps)
         status = try container.decodeIfPresent(String.self, forKey: .status)
         qber = try container.decodeIfPresent(Double.self, forKey: .qber)
+        cost = try container.decodeIfPresent(Double.self, forKey: .cost)
         qkdlID = try container.decodeIfPresent(String.self, forKey: .qkdlID)
     }
 
@@ -72,7 +82,7 @@ struct LinkCreateRequest: Decodable {
         try check.finish()
         return QKDLink(
             id: id!, nodeA: nodeA!, nodeB: nodeB!, lengthKm: lengthKm, keyRateBps: keyRateBps, status: status, qber: qber,
-            qkdlID: qkdlID
+            cost: cost ?? 1, qkdlID: qkdlID
         )
     }
 }
@@ -85,19 +95,25 @@ struct LinkPatchRequest: Decodable, Sendable {
     var keyRateBps: PatchField<Double>
     var status: PatchField<String>
     var qber: PatchField<Double>
+    var cost: PatchField<Double>
     var qkdlID: PatchField<String>
+
+    /// The fields the body sets (a null included), for access control by field.
+    var presentFields: [String]
 
     typealias CodingKeys = LinkCreateRequest.CodingKeys
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: LinkCreateRequest.fields.filter { $0 != "id" })
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        presentFields = container.allKeys.map(\.stringValue)
         nodeA = try container.decodePatch(String.self, forKey: .nodeA)
         nodeB = try container.decodePatch(String.self, forKey: .nodeB)
         lengthKm = try container.decodePatch(Double.self, forKey: .lengthKm)
         keyRateBps = try container.decodePatch(Double.self, forKey: .keyRateBps)
         status = try container.decodePatch(String.self, forKey: .status)
         qber = try container.decodePatch(Double.self, forKey: .qber)
+        cost = try container.decodePatch(Double.self, forKey: .cost)
         qkdlID = try container.decodePatch(String.self, forKey: .qkdlID)
     }
 
@@ -115,6 +131,7 @@ struct LinkPatchRequest: Decodable, Sendable {
         check.notNull(lengthKm, pointer: "/length_km")
         check.notNull(keyRateBps, pointer: "/key_rate_bps")
         check.notNull(status, pointer: "/status")
+        check.notNull(cost, pointer: "/cost")
         check.notNull(qkdlID, pointer: "/qkdl_id")
         let result = Checked(
             nodeA: nodeA.newValue.flatMap { check.identifier($0, as: NodeID.self, pointer: "/node_a") },
@@ -132,6 +149,7 @@ struct LinkPatchRequest: Decodable, Sendable {
         if let lengthKm = lengthKm.newValue { link.lengthKm = lengthKm }
         if let keyRateBps = keyRateBps.newValue { link.keyRateBps = keyRateBps }
         if let status = checked.status { link.status = status }
+        if let cost = cost.newValue { link.cost = cost }
         if let qkdlID = checked.qkdlID { link.qkdlID = qkdlID }
         switch qber {
         case .absent: break

@@ -39,11 +39,19 @@ struct LinkRoutes {
             let id = try context.parameters.require("id")
             var request = request
             let patch = try await request.decodeJSON(LinkPatchRequest.self, maxBytes: configuration.maxJSONBodyBytes)
+            if let caller = context.caller, let fieldRoles = AccessPolicy.requiredFieldRoles["PATCH /api/v1/links/{id}"] {
+                let refused = fieldRoles.refused(patch.presentFields, for: caller.role)
+                if !refused.isEmpty {
+                    throw Problem(.forbidden, detail: "setting \(refused.joined(separator: ", ")) needs the \(fieldRoles.role.rawValue) role; "
+                        + "this token has \(caller.role.rawValue), which may set only \(fieldRoles.except.sorted().joined(separator: ", "))")
+                }
+            }
             let checked = try patch.checked()
             let before = try await inventory.link(id).value
             let stored = try await inventory.updateLink(id) { patch.apply(to: &$0, checked) }
             // A link set down or up, or whose QBER changed, re-routes the key paths it affects before the answer.
-            if stored.value.status != before.status || stored.value.qber != before.qber { await provisioner.repair() }
+            let now = stored.value.current, was = before.current
+            if now.status != was.status || now.qber != was.qber { await provisioner.repair() }
             return JSONCoding.response(writing: LinkRepresentation(stored: stored, reservedBps: try await inventory.reservedBps()))
         }
         group.delete("{id}") { request, context in

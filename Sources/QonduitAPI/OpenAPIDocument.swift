@@ -18,6 +18,13 @@ enum OpenAPIDocument {
                 let role = AccessPolicy.requiredRole(method: method, route: path)
                 operation["security"] = [["bearerAuth": [String]()]]
                 operation["x-required-role"] = role.rawValue
+                if let fields = AccessPolicy.requiredFieldRoles["\(method.uppercased()) \(path)"] {
+                    // Every body field but the listed ones needs the higher role.
+                    operation["x-required-role-for-fields"] = ["role": fields.role.rawValue, "except": fields.except.sorted()] as [String: Any]
+                    operation["description"] = [operation["description"] as? String,
+                        "Fields other than \(fields.except.sorted().joined(separator: ", ")) need the \(fields.role.rawValue) role."]
+                        .compactMap { $0 }.joined(separator: " ")
+                }
                 var responses = operation["responses"] as? [String: Any] ?? [:]
                 responses["401"] = ["$ref": "#/components/responses/Unauthorized"]
                 if role > .viewer { responses["403"] = ["$ref": "#/components/responses/Forbidden"] }
@@ -41,7 +48,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "Qonduit northbound API",
         "version": "1.0.0",
-        "description": "Inventory of a QKD network (nodes, links), topology import/export, path computation, key-path provisioning and node agents. Errors are RFC 9457 problem+json. Every /api/v1 operation needs an API token (Authorization: Bearer TOKEN; 401 without a valid one) whose role allows it (403 otherwise): viewer reads; operator also provisions and changes key paths, sets links up or down and imports topologies; admin also manages tokens, agents' credentials, nodes and links, deletes them, and reads the audit log. Each operation's x-required-role says which. The first start of the controller writes an admin token to qonduit-admin.token beside its database. Any /api/v1 operation may answer 503 (problem+json, with Retry-After) while the controller is at its bound on requests in flight (serve --max-concurrent-requests), and GET /api/v1/events while the most event streams are open (serve --max-event-streams)."
+        "description": "Inventory of a QKD network (nodes, links), topology import/export, path computation, key-path provisioning and node agents. Errors are RFC 9457 problem+json. Every /api/v1 operation needs an API token (Authorization: Bearer TOKEN; 401 without a valid one) whose role allows it (403 otherwise): viewer reads; operator also provisions and changes key paths, sets links up or down (PATCH status only) and imports topologies; admin also manages tokens, agents' credentials, nodes and links, deletes them, and reads the audit log. Each operation's x-required-role says which. The first start of the controller writes an admin token to qonduit-admin.token beside its database. Any /api/v1 operation may answer 503 (problem+json, with Retry-After) while the controller is at its bound on requests in flight (serve --max-concurrent-requests), and GET /api/v1/events while the most event streams are open (serve --max-event-streams)."
       },
       "paths": {
         "/healthz": {
@@ -502,16 +509,24 @@ enum OpenAPIDocument {
           },
           "Link": {
             "type": "object",
-            "required": ["id", "node_a", "node_b", "length_km", "key_rate_bps", "reserved_bps", "status", "qber", "qkdl_id", "created_at", "updated_at"],
+            "required": ["id", "node_a", "node_b", "length_km", "key_rate_bps", "nominal_key_rate_bps", "measured_key_rate_bps", "reserved_bps",
+              "status", "admin_status", "measured_status", "qber", "nominal_qber", "measured_qber", "cost", "qkdl_id", "created_at", "updated_at"],
             "properties": {
               "id": {"$ref": "#/components/schemas/Identifier"},
               "node_a": {"$ref": "#/components/schemas/Identifier"},
               "node_b": {"$ref": "#/components/schemas/Identifier"},
               "length_km": {"type": "number", "minimum": 0},
-              "key_rate_bps": {"type": "number", "minimum": 0, "description": "Secret key rate the link produces, bit/s."},
+              "key_rate_bps": {"type": "number", "minimum": 0, "description": "Secret key rate in force, bit/s: what path computation and admission use. The measured rate once an agent reported one (the key the nodes really have), the nominal rate until then."},
+              "nominal_key_rate_bps": {"type": "number", "minimum": 0, "description": "The planner's key rate, bit/s: what a topology file or key_rate_bps in POST or PATCH sets."},
+              "measured_key_rate_bps": {"type": ["number", "null"], "minimum": 0, "description": "The lower of the rates the agents at the two ends last reported, bit/s; null before any report."},
               "reserved_bps": {"type": "number", "minimum": 0, "description": "Key rate reserved by provisioned key paths, bit/s."},
-              "status": {"$ref": "#/components/schemas/Status"},
-              "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+              "status": {"allOf": [{"$ref": "#/components/schemas/Status"}], "description": "Status in force: down when the operator set it down; otherwise the worse of the two ends' reported status, or admin_status before any report. Only up links carry key."},
+              "admin_status": {"allOf": [{"$ref": "#/components/schemas/Status"}], "description": "What the operator (PATCH status) or the topology file set."},
+              "measured_status": {"anyOf": [{"$ref": "#/components/schemas/Status"}, {"type": "null"}], "description": "The worse status the two ends' agents last reported; null before any report."},
+              "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "QBER in force: the measured one once reported, else the nominal one."},
+              "nominal_qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+              "measured_qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "The higher QBER the two ends' agents last reported."},
+              "cost": {"type": "number", "minimum": 0, "description": "The operator's cost of the link, for metric cost (1 unless set)."},
               "qkdl_id": {"$ref": "#/components/schemas/UUID"},
               "created_at": {"type": "string", "format": "date-time"},
               "updated_at": {"type": "string", "format": "date-time"}
@@ -529,6 +544,7 @@ enum OpenAPIDocument {
               "key_rate_bps": {"type": "number", "minimum": 0, "maximum": 1000000000000},
               "status": {"anyOf": [{"$ref": "#/components/schemas/Status"}, {"type": "null"}]},
               "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+              "cost": {"type": ["number", "null"], "minimum": 0, "maximum": 1000000000000, "default": 1},
               "qkdl_id": {"anyOf": [{"$ref": "#/components/schemas/UUID"}, {"type": "null"}], "description": "The link's GS QKD 015 identity; assigned when absent."}
             }
           },
@@ -542,6 +558,7 @@ enum OpenAPIDocument {
               "key_rate_bps": {"type": "number", "minimum": 0, "maximum": 1000000000000},
               "status": {"$ref": "#/components/schemas/Status"},
               "qber": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+              "cost": {"type": "number", "minimum": 0, "maximum": 1000000000000},
               "qkdl_id": {"$ref": "#/components/schemas/UUID"}
             }
           },
@@ -644,7 +661,7 @@ enum OpenAPIDocument {
               "source": {"$ref": "#/components/schemas/Identifier"},
               "destination": {"$ref": "#/components/schemas/Identifier"},
               "rate_bps": {"type": "number", "exclusiveMinimum": 0, "maximum": 4294967295, "description": "End-to-end secret key rate, bit/s."},
-              "metric": {"type": ["string", "null"], "enum": ["hops", "length", "cost", null], "default": "hops"},
+              "metric": {"type": ["string", "null"], "enum": ["hops", "length", "rate", "cost", null], "default": "hops", "description": "What the routes minimise: hops, length (km), rate (prefer links with more spare key rate) or cost (the links' operator cost). Re-optimisation ranks routes by the same metric."},
               "max_hops": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000, "description": "Only with protection none."},
               "exclude_nodes": {"type": ["array", "null"], "items": {"$ref": "#/components/schemas/Identifier"}},
               "exclude_links": {"type": ["array", "null"], "items": {"$ref": "#/components/schemas/Identifier"}},

@@ -17,7 +17,7 @@ extension PathsCommand {
         @Argument(help: "Source node id.") var source: String
         @Argument(help: "Destination node id.") var destination: String
         @Option(help: "End-to-end secret key rate, bit/s.") var rate: Double
-        @Option(help: "What to minimise: hops, length or cost.") var metric = PathMetric.hops
+        @Option(help: "What the routes minimise, and re-optimisation ranks them by: hops, length, rate (prefer spare key rate) or cost (the links' operator cost).") var metric = PathMetric.hops
         @Option(help: "Most links a route may have (protection none only).") var maxHops: Int?
         @Option(name: .customLong("exclude-node"), help: "A node the routes must avoid; may be repeated.") var excludeNodes: [String] = []
         @Option(name: .customLong("exclude-link"), help: "A link the routes must avoid; may be repeated.") var excludeLinks: [String] = []

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QonduitCore
 import QonduitPathEngine
 
 struct PathsCommand: AsyncParsableCommand {

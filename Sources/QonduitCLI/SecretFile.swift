@@ -10,8 +10,9 @@ enum SecretFile {
         var description: String
     }
 
-    static func write(_ text: String, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+    /// With `exclusive`, a file already at `path` is never overwritten: the write fails instead.
+    static func write(_ text: String, to path: String, exclusive: Bool = false) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC) | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         // An existing file keeps its mode through O_CREAT: narrow it before writing.

@@ -18,7 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the controller: the northbound JSON API and the node agents' southbound over the SQLite inventory.",
         discussion: """
             Stops gracefully on SIGINT or SIGTERM. The API is described at GET /openapi.json. The first start writes an \
-            admin API token to qonduit-admin.token beside the database. With --tls-cert and --tls-key both interfaces \
+            admin API token beside the database, named after it (qonduit.sqlite: qonduit-admin.token), and never \
+            overwrites such a file; a ':memory:' run prints where its token went. Only one controller may serve a \
+            database at a time: it holds an exclusive lock on DB.lock while it runs. With --tls-cert and --tls-key both interfaces \
             are served over HTTPS; with --tls-ca too, operators' clients and agents must present a certificate that CA \
             signed, and agents' RESTCONF servers are verified against it.
             """
@@ -95,6 +97,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "qonduit")
         logger.logLevel = logLevel
+        // Held until the process ends: one controller per database.
+        let lock = db == ":memory:" ? nil : try DatabaseLock(database: db)
+        defer { withExtendedLifetime(lock) {} }
         let inventory: Inventory
         do {
             inventory = try Inventory(path: db)
@@ -103,7 +108,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await inventory.setEventRetention(eventRetention)
         try await inventory.setAuditRetention(auditRetention)
-        try await Self.writeFirstAdminToken(inventory: inventory, db: db, logger: logger)
+        let tokenPath = Self.adminTokenPath(forDatabase: db)
+        if try await Self.writeFirstAdminToken(inventory: inventory, db: db, to: tokenPath, logger: logger), db == ":memory:" {
+            // Nothing else tells a throwaway run's user where its token went; it is useless once the run ends.
+            FileHandle.standardOutput.write(Data("qonduit: admin token in \(tokenPath) (--token-file \(tokenPath))\n".utf8))
+        }
+        defer { if db == ":memory:" { try? FileManager.default.removeItem(atPath: tokenPath) } }
         let fiberModel = try fiber.model()
         for file in topologies {
             let summary = try await TopologyFiles.importFile(file, into: inventory, mode: .merge, fiberModel: fiberModel)
@@ -167,19 +177,40 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension ServeCommand {
-    /// On a fresh inventory, creates the first admin token and writes it, readable by the owner
-    /// alone, to `qonduit-admin.token` beside the database (the current directory for ':memory:').
-    static func writeFirstAdminToken(inventory: Inventory, db: String, logger: Logger) async throws {
-        guard let (token, secret) = try await inventory.createFirstAdminToken() else { return }
-        let directory = db == ":memory:" ? "." : URL(fileURLWithPath: db).deletingLastPathComponent().path
-        let path = URL(fileURLWithPath: directory).appendingPathComponent(TokenOptions.defaultFile).path
-        do {
-            try SecretFile.write(secret.text + "\n", to: path)
-        } catch {
-            _ = try? await inventory.revokeAPIToken(token.id)
-            throw CLIError("cannot write the first admin token to '\(path)': \(error); the token was revoked")
+    /// Where the first admin token of database `db` goes: beside it, named after it
+    /// (`qonduit.sqlite` → `qonduit-admin.token`), so that controllers of two databases in one
+    /// directory never share a file. A throwaway (':memory:') inventory's goes to a file of its own
+    /// in the temporary directory, which no other controller can name.
+    static func adminTokenPath(forDatabase db: String) -> String {
+        guard db != ":memory:" else {
+            let unique = "\(getpid())-\(UInt32.random(in: .min ... .max))"
+            return FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-memory-\(unique)-admin.token").path
         }
-        logger.notice("first start: admin token written", metadata: ["file": "\(path)", "token_id": "\(token.id)"])
+        let database = URL(fileURLWithPath: db)
+        let stem = database.deletingPathExtension().lastPathComponent
+        return database.deletingLastPathComponent().appendingPathComponent("\(stem)-admin.token").path
+    }
+
+    /// On a fresh inventory, creates the first admin token and writes it, readable by the owner
+    /// alone, to `path`. An existing file there is never overwritten: it holds the admin token of an
+    /// earlier database, and the start is refused (no token is stored then). Returns whether it wrote.
+    static func writeFirstAdminToken(inventory: Inventory, db: String, to path: String, logger: Logger) async throws -> Bool {
+        let written = try await inventory.createFirstAdminToken { _, secret in
+            do {
+                try SecretFile.write(secret.text + "\n", to: path, exclusive: true)
+            } catch {
+                if FileManager.default.fileExists(atPath: path) {
+                    throw CLIError(
+                        "'\(path)' already exists and '\(db)' is a new database: the file holds the admin token of an earlier "
+                            + "database and is not overwritten; move or remove it, or serve the database it belongs to"
+                    )
+                }
+                throw CLIError("cannot write the first admin token to '\(path)': \(error)")
+            }
+        }
+        guard let written else { return false }
+        logger.notice("first start: admin token written", metadata: ["file": "\(path)", "token_id": "\(written.id)"])
+        return true
     }
 }
 

@@ -24,6 +24,11 @@ public struct ImportPlan: Sendable, Equatable {
         }
         for var link in incoming.links {
             if link.qkdlID == nil { link.qkdlID = existingLinks[link.id]?.qkdlID }
+            // A file states the plan; what agents measured stays, for each end the file does not move.
+            if let existing = existingLinks[link.id] {
+                if existing.nodeA == link.nodeA { link.measuredAtA = existing.measuredAtA }
+                if existing.nodeB == link.nodeB { link.measuredAtB = existing.measuredAtB }
+            }
             switch existingLinks[link.id] {
             case nil: links.created.append(link)
             case link?: links.unchanged.append(link.id)

@@ -6,8 +6,8 @@ public struct KeyPath: Sendable, Equatable {
     public var destination: NodeID
     /// Secret key rate the service delivers end to end, bit/s.
     public var rateBps: Double
-    /// The path metric it was routed by (`hops`, `length`, `cost`).
-    public var metric: String
+    /// The path metric it was routed by, and by which re-optimisation ranks its routes.
+    public var metric: PathMetric
     public var maxHops: Int?
     public var excludeNodes: [NodeID]
     public var excludeLinks: [LinkID]
@@ -25,7 +25,7 @@ public struct KeyPath: Sendable, Equatable {
     public var routes: [KeyPathRoute]
 
     public init(
-        id: QKDUUID, source: NodeID, destination: NodeID, rateBps: Double, metric: String, maxHops: Int? = nil,
+        id: QKDUUID, source: NodeID, destination: NodeID, rateBps: Double, metric: PathMetric, maxHops: Int? = nil,
         excludeNodes: [NodeID] = [], excludeLinks: [LinkID] = [], protection: KeyPathProtection = .none, pathCount: Int = 1,
         clientAppID: String? = nil, serverAppID: String? = nil, appID: QKDUUID, state: KeyPathState = .pending,
         reason: String? = nil, routes: [KeyPathRoute] = []

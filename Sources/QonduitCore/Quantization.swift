@@ -5,6 +5,7 @@ public enum Precision {
     public static let keyRateFractionDigits = 3     // 0.001 bit/s
     public static let coordinateFractionDigits = 6  // about 0.1 m
     public static let qberFractionDigits = 6
+    public static let costFractionDigits = 3
 
     public static func rounded(_ value: Double, fractionDigits: Int) -> Double {
         guard value.isFinite else { return value }
@@ -38,6 +39,7 @@ extension QKDLink {
         copy.lengthKm = Precision.rounded(lengthKm, fractionDigits: Precision.lengthFractionDigits)
         copy.keyRateBps = Precision.rounded(keyRateBps, fractionDigits: Precision.keyRateFractionDigits)
         copy.qber = qber.map { Precision.rounded($0, fractionDigits: Precision.qberFractionDigits) }
+        copy.cost = Precision.rounded(cost, fractionDigits: Precision.costFractionDigits)
         return copy
     }
 }

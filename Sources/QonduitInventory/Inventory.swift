@@ -48,11 +48,11 @@ public final class Inventory: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.label = "qonduit-inventory"
         configuration.busyMode = .timeout(5)
-        // In WAL mode, NORMAL syncs at checkpoints rather than at every commit: a crash of the
-        // controller (even SIGKILL) loses nothing committed, and the database stays consistent
-        // through a power loss, which may cost the last commits. FULL would cost an fsync per write.
+        // What the API acknowledges must outlive a power loss: a key path answered active whose row
+        // rolled back would be removed from its nodes by the reconciler. FULL syncs the WAL at every
+        // commit; writes are batched (provisioning, agents' reports) so that one sync serves many.
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
             // Readers map the file rather than copy each page out of it with a system call: a
             // re-route pass reads thousands of key paths while writes keep invalidating their caches.
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
@@ -178,6 +178,9 @@ public final class Inventory: Sendable {
             let original = record.link
             try change(&record.link)
             record.link.id = original.id
+            // A measurement belongs to the node that made it: an end that moves loses it.
+            if record.link.nodeA != original.nodeA { record.link.measuredAtA = nil }
+            if record.link.nodeB != original.nodeB { record.link.measuredAtB = nil }
             if record.link.qkdlID == nil { record.link.qkdlID = original.qkdlID }
             record.link = try Self.validate(record.link)
             if record.link.qkdlID != original.qkdlID {
@@ -264,12 +267,20 @@ public final class Inventory: Sendable {
                 latitude = excluded.latitude, longitude = excluded.longitude, site = excluded.site,
                 status = excluded.status, qkdn_id = excluded.qkdn_id, updated_at = excluded.updated_at
             """)
+        // The plan carries over what agents measured (ImportPlan), so writing a link's every column
+        // keeps its measurements and puts in force what they and the file's values make.
         let upsertLink = try db.cachedStatement(sql: """
-            INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, qber, qkdl_id, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO link (id, node_a, node_b, length_km, nominal_key_rate_bps, admin_status, nominal_qber, cost,
+                key_rate_bps, status, qber, a_status, a_key_rate_bps, a_qber, b_status, b_key_rate_bps, b_qber,
+                qkdl_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET node_a = excluded.node_a, node_b = excluded.node_b,
-                length_km = excluded.length_km, key_rate_bps = excluded.key_rate_bps, status = excluded.status,
-                qber = excluded.qber, qkdl_id = excluded.qkdl_id, updated_at = excluded.updated_at
+                length_km = excluded.length_km, nominal_key_rate_bps = excluded.nominal_key_rate_bps,
+                admin_status = excluded.admin_status, nominal_qber = excluded.nominal_qber, cost = excluded.cost,
+                key_rate_bps = excluded.key_rate_bps, status = excluded.status, qber = excluded.qber,
+                a_status = excluded.a_status, a_key_rate_bps = excluded.a_key_rate_bps, a_qber = excluded.a_qber,
+                b_status = excluded.b_status, b_key_rate_bps = excluded.b_key_rate_bps, b_qber = excluded.b_qber,
+                qkdl_id = excluded.qkdl_id, updated_at = excluded.updated_at
             """)
         // The plan carries the identities rows already have; new rows without one get a fresh one.
         func write(_ node: QKDNode) throws {
@@ -280,9 +291,12 @@ public final class Inventory: Sendable {
             try upsertNode.execute()
         }
         func write(_ link: QKDLink) throws {
+            let current = link.current, a = link.measuredAtA, b = link.measuredAtB
             upsertLink.setUncheckedArguments([
                 link.id.rawValue, link.nodeA.rawValue, link.nodeB.rawValue, link.lengthKm, link.keyRateBps,
-                link.status.rawValue, link.qber, (link.qkdlID ?? .random()).text, now, now,
+                link.status.rawValue, link.qber, link.cost, current.keyRateBps, current.status.rawValue, current.qber,
+                a?.status?.rawValue, a?.keyRateBps, a?.qber, b?.status?.rawValue, b?.keyRateBps, b?.qber,
+                (link.qkdlID ?? .random()).text, now, now,
             ])
             try upsertLink.execute()
         }

@@ -123,17 +123,21 @@ extension Inventory {
         return (token, secret)
     }
 
-    /// The first admin token, when no token was ever created (a fresh inventory); nil otherwise.
-    public func createFirstAdminToken() async throws -> (APIToken, AccessSecret)? {
+    /// Creates the first admin token when no token was ever created (a fresh inventory), and hands
+    /// it to `deliver` before it commits: a token that could not be delivered is never stored, so a
+    /// failed first start cannot leave an inventory no one may administer. Nil when tokens exist.
+    public func createFirstAdminToken(deliver: @Sendable (APIToken, AccessSecret) throws -> Void) async throws -> APIToken? {
         let secret = AccessSecret.random(.apiToken)
         let id = Self.randomID()
-        return try await write { db -> (APIToken, AccessSecret)? in
+        return try await write { db -> APIToken? in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM api_token") == 0 else { return nil }
             try db.execute(sql: """
                 INSERT INTO api_token (id, role, hash, description, created_at, created_by)
                 VALUES (?, 'admin', ?, 'first admin token, created at first start', \(nowSQL), 'controller')
                 """, arguments: [id, secret.tokenHash])
-            return (try Self.apiToken(id, db), secret)
+            let token = try Self.apiToken(id, db)
+            try deliver(token, secret)
+            return token
         }
     }
 

@@ -287,9 +287,10 @@ extension Inventory {
                             arguments: [qkdlID.text, node.rawValue, node.rawValue])
     }
 
-    /// A link report as one prepared UPDATE (the hot path of notification ingest); the same rules as
-    /// `QKDLink.validationIssues`, and `updated_at` moves only when a value changes. False when the
-    /// link is not the node's.
+    /// A link report from one end: it replaces what that end last reported (the values it gives),
+    /// and the link's condition in force follows both ends' reports (`QKDLink.current`). The same
+    /// rules as `QKDLink.validationIssues`; `updated_at` moves only when a value changes. False when
+    /// the link is not the node's.
     private static func applyLink(_ link: ReportedLink, from node: NodeID, _ now: Date, _ db: Database) throws -> Bool {
         if let rate = link.keyRateBps, !rate.isFinite || rate < 0 {
             throw InventoryError.invalid(ValidationFailure(subject: "link \(link.qkdlID)", issues: [.init(field: "key_rate_bps", message: "must be a non-negative number of bit/s, got \(rate)")]))
@@ -297,18 +298,24 @@ extension Inventory {
         if let qber = link.qber, !qber.isFinite || qber < 0 || qber > 1 {
             throw InventoryError.invalid(ValidationFailure(subject: "link \(link.qkdlID)", issues: [.init(field: "qber", message: "must be a fraction between 0 and 1, got \(qber)")]))
         }
-        let rate = link.keyRateBps.map { Precision.rounded($0, fractionDigits: Precision.keyRateFractionDigits) }
-        let qber = link.qber.map { Precision.rounded($0, fractionDigits: Precision.qberFractionDigits) }
-        let update = try db.cachedStatement(sql: """
-            UPDATE link SET status = coalesce(?1, status), key_rate_bps = coalesce(?2, key_rate_bps),
-                qber = coalesce(?3, qber), updated_at = ?4
-            WHERE qkdl_id = ?5 AND (node_a = ?6 OR node_b = ?6)
-                AND (status IS NOT coalesce(?1, status) OR key_rate_bps IS NOT coalesce(?2, key_rate_bps) OR qber IS NOT coalesce(?3, qber))
-            """)
-        try update.execute(arguments: [link.status?.rawValue, rate, qber, now, link.qkdlID.text, node.rawValue])
-        if db.changesCount > 0 { return true }
-        // Nothing changed: either the values were already so, or the link is not the node's.
-        return try linkID(link.qkdlID, of: node, db) != nil
+        let report = LinkMeasurement(
+            status: link.status,
+            keyRateBps: link.keyRateBps.map { Precision.rounded($0, fractionDigits: Precision.keyRateFractionDigits) },
+            qber: link.qber.map { Precision.rounded($0, fractionDigits: Precision.qberFractionDigits) }
+        )
+        let statement = try db.cachedStatement(sql: "SELECT * FROM link WHERE qkdl_id = ?1 AND (node_a = ?2 OR node_b = ?2)")
+        guard var record = try LinkRecord.fetchOne(statement, arguments: [link.qkdlID.text, node.rawValue]) else { return false }
+        let before = record.link
+        if record.link.nodeA == node {
+            record.link.measuredAtA = (record.link.measuredAtA ?? LinkMeasurement()).updated(by: report)
+        } else {
+            record.link.measuredAtB = (record.link.measuredAtB ?? LinkMeasurement()).updated(by: report)
+        }
+        if record.link != before {
+            record.updatedAt = now
+            try record.update(db)
+        }
+        return true
     }
 
     private static func setNodeStatus(_ node: NodeID, _ status: NodeStatus, _ now: Date, _ db: Database) throws {

@@ -393,12 +393,7 @@ extension Inventory {
             var (topology, reserved) = try Self.network(db)
             Self.giveBack(current.reservedBps, from: &reserved)
             // Only the rate is checked again: links that went down are why a repair's old routes are restored degraded.
-            let links = Self.byID(topology.links.map { link -> QKDLink in
-                var link = link
-                link.status = .up
-                return link
-            })
-            try Self.checkAdmission(old.reservedBps, links: links, reserved: reserved)
+            try Self.checkAdmission(old.reservedBps, links: Self.byID(topology.links), reserved: reserved, requireUp: false)
             try Self.releaseRoutes(of: [current], db)
             try Self.insertRoutes(old, db)
             var sums = ReservedSums()
@@ -594,13 +589,17 @@ extension Inventory {
     /// The last word on admission: no link may end up with more reserved than its key rate, and
     /// every link must be up. A plan that breaks this is a bug in the planner, refused here.
     /// `path` is what a path reserves on each link (`KeyPath.reservedBps`).
-    private static func checkAdmission(_ path: [LinkID: Double], links: [LinkID: QKDLink], reserved: [LinkID: Double]) throws {
+    /// `requireUp: false` checks the rate alone.
+    private static func checkAdmission(
+        _ path: [LinkID: Double], links: [LinkID: QKDLink], reserved: [LinkID: Double], requireUp: Bool = true
+    ) throws {
         for (id, adding) in path {
             guard let link = links[id] else { throw InventoryError.linkNotFound(id.rawValue) }
             let total = (reserved[id] ?? 0) + adding
+            let current = link.current
             // A relative tolerance absorbs rounding when a rate is split over several routes.
-            guard link.status == .up, total <= link.keyRateBps * (1 + 1e-9) else {
-                throw InventoryError.overReservation(link: id, keyRateBps: link.keyRateBps, reservedBps: reserved[id] ?? 0, askedBps: adding)
+            guard !requireUp || current.status == .up, total <= current.keyRateBps * (1 + 1e-9) else {
+                throw InventoryError.overReservation(link: id, keyRateBps: current.keyRateBps, reservedBps: reserved[id] ?? 0, askedBps: adding)
             }
         }
     }
@@ -615,7 +614,7 @@ extension Inventory {
                 path_count, client_app_id, server_app_id, app_id, state, reason, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                path.id.text, path.source.rawValue, path.destination.rawValue, path.rateBps, path.metric, path.maxHops,
+                path.id.text, path.source.rawValue, path.destination.rawValue, path.rateBps, path.metric.rawValue, path.maxHops,
                 jsonList(path.excludeNodes.map(\.rawValue)), jsonList(path.excludeLinks.map(\.rawValue)), path.protection.rawValue,
                 path.pathCount, path.clientAppID, path.serverAppID, path.appID.text, path.state.rawValue, path.reason, now, now,
             ])
@@ -796,12 +795,19 @@ extension Inventory {
     private static func keyPath(_ row: Row, routes: [KeyPathRoute]) throws -> KeyPath {
         KeyPath(
             id: try uuid(row[0]), source: try NodeID(row[1] as String), destination: try NodeID(row[2] as String),
-            rateBps: row[3], metric: row[4], maxHops: row[5],
+            rateBps: row[3], metric: try metric(row[4], of: row[0]), maxHops: row[5],
             excludeNodes: try list(row[6]).map { try NodeID($0) }, excludeLinks: try list(row[7]).map { try LinkID($0) },
             protection: KeyPathProtection(rawValue: row[8]) ?? .none, pathCount: row[9],
             clientAppID: row[10], serverAppID: row[11], appID: try uuid(row[12]),
             state: KeyPathState(rawValue: row[13]) ?? .failed, reason: row[14], routes: routes
         )
+    }
+
+    private static func metric(_ text: String, of id: String) throws -> PathMetric {
+        guard let metric = PathMetric(rawValue: text) else {
+            throw InventoryError.corrupt("key path '\(id)': metric '\(text)' is not one of \(PathMetric.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return metric
     }
 
     private static func uuid(_ text: String) throws -> QKDUUID {

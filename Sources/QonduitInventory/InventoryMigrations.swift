@@ -399,6 +399,26 @@ enum InventoryMigrations {
             try db.execute(sql: "DROP TABLE key_path_route")
             try db.execute(sql: "ALTER TABLE key_path_route_new RENAME TO key_path_route")
         }
+        migrator.registerMigration("v19: link costs, planned and measured values apart") { db in
+            // `status`, `key_rate_bps` and `qber` stay the values in force (QKDLink.current), which
+            // admission, repair's look and the event triggers read. What the planner or operator set
+            // and what each end's agent last measured are kept beside them, so that neither an import
+            // overwrites a measurement nor one end's report undoes the other's.
+            let status = "IN ('up', 'down', 'unknown')"
+            try db.execute(sql: """
+                ALTER TABLE link ADD COLUMN cost REAL NOT NULL DEFAULT 1 CHECK (cost >= 0);
+                ALTER TABLE link ADD COLUMN nominal_key_rate_bps REAL NOT NULL DEFAULT 0 CHECK (nominal_key_rate_bps >= 0);
+                ALTER TABLE link ADD COLUMN nominal_qber REAL CHECK (nominal_qber BETWEEN 0 AND 1);
+                ALTER TABLE link ADD COLUMN admin_status TEXT NOT NULL DEFAULT 'up' CHECK (admin_status \(status));
+                ALTER TABLE link ADD COLUMN a_status TEXT CHECK (a_status \(status));
+                ALTER TABLE link ADD COLUMN a_key_rate_bps REAL CHECK (a_key_rate_bps >= 0);
+                ALTER TABLE link ADD COLUMN a_qber REAL CHECK (a_qber BETWEEN 0 AND 1);
+                ALTER TABLE link ADD COLUMN b_status TEXT CHECK (b_status \(status));
+                ALTER TABLE link ADD COLUMN b_key_rate_bps REAL CHECK (b_key_rate_bps >= 0);
+                ALTER TABLE link ADD COLUMN b_qber REAL CHECK (b_qber BETWEEN 0 AND 1);
+                UPDATE link SET nominal_key_rate_bps = key_rate_bps, nominal_qber = qber, admin_status = status;
+                """)
+        }
         return migrator
     }
 }

@@ -65,16 +65,18 @@ struct LinkRecord: FetchableRecord, PersistableRecord {
     }
 
     init(row: Row) throws {
-        let statusText: String = row["status"]
         link = QKDLink(
             id: try LinkID(row["id"] as String),
             nodeA: try NodeID(row["node_a"] as String),
             nodeB: try NodeID(row["node_b"] as String),
             lengthKm: row["length_km"],
-            keyRateBps: row["key_rate_bps"],
-            status: LinkStatus(rawValue: statusText) ?? .unknown,
-            qber: row["qber"],
-            qkdlID: (row["qkdl_id"] as String?).flatMap(QKDUUID.init)
+            keyRateBps: row["nominal_key_rate_bps"],
+            status: try Self.status(row["admin_status"], column: "admin_status", row),
+            qber: row["nominal_qber"],
+            cost: row["cost"],
+            qkdlID: (row["qkdl_id"] as String?).flatMap(QKDUUID.init),
+            measuredAtA: try Self.measurement(row, end: "a"),
+            measuredAtB: try Self.measurement(row, end: "b")
         )
         createdAt = row["created_at"]
         updatedAt = row["updated_at"]
@@ -85,12 +87,38 @@ struct LinkRecord: FetchableRecord, PersistableRecord {
         container["node_a"] = link.nodeA.rawValue
         container["node_b"] = link.nodeB.rawValue
         container["length_km"] = link.lengthKm
-        container["key_rate_bps"] = link.keyRateBps
-        container["status"] = link.status.rawValue
-        container["qber"] = link.qber
+        container["nominal_key_rate_bps"] = link.keyRateBps
+        container["admin_status"] = link.status.rawValue
+        container["nominal_qber"] = link.qber
+        container["cost"] = link.cost
+        let current = link.current
+        container["key_rate_bps"] = current.keyRateBps
+        container["status"] = current.status.rawValue
+        container["qber"] = current.qber
+        for (end, measured) in [("a", link.measuredAtA), ("b", link.measuredAtB)] {
+            container["\(end)_status"] = measured?.status?.rawValue
+            container["\(end)_key_rate_bps"] = measured?.keyRateBps
+            container["\(end)_qber"] = measured?.qber
+        }
         container["qkdl_id"] = link.qkdlID?.text
         container["created_at"] = createdAt
         container["updated_at"] = updatedAt
+    }
+
+    /// What the agent at end `a` or `b` last reported, or nil when it reported nothing.
+    private static func measurement(_ row: Row, end: String) throws -> LinkMeasurement? {
+        let status: String? = row["\(end)_status"], rate: Double? = row["\(end)_key_rate_bps"], qber: Double? = row["\(end)_qber"]
+        guard status != nil || rate != nil || qber != nil else { return nil }
+        return LinkMeasurement(
+            status: try status.map { try Self.status($0, column: "\(end)_status", row) }, keyRateBps: rate, qber: qber
+        )
+    }
+
+    private static func status(_ text: String, column: String, _ row: Row) throws -> LinkStatus {
+        guard let status = LinkStatus(rawValue: text) else {
+            throw InventoryError.corrupt("link '\(row["id"] as String? ?? "?")': \(column) '\(text)' is not up, down or unknown")
+        }
+        return status
     }
 
     var stored: Stored<QKDLink> { Stored(value: link, createdAt: createdAt, updatedAt: updatedAt) }

@@ -1,3 +1,5 @@
+import QonduitCore
+
 extension PathEngine {
     /// Relaxes one rule at a time to name the one that ruled out every path.
     func diagnose(_ query: PathQuery, rules: SearchRules, workspace: SearchWorkspace) -> PathComputationError {
@@ -14,6 +16,15 @@ extension PathEngine {
             let best = path.links.map { graph.spareBps[Int($0)] }.min() ?? 0
             return failure("no trusted relay path connects '\(source)' and '\(destination)' with \(Self.rate(rules.minRateBps)) spare "
                 + "on every link (a path within the other constraints has \(Self.rate(best)) at its bottleneck)")
+        }
+        relaxed = rules
+        relaxed.minRateBps = 0
+        relaxed.requireSpareRate = false
+        // Under `rate` a link without spare rate weighs infinitely; whether any path exists is the question.
+        if relaxed.metric == .rate { relaxed.metric = .hops }
+        if found(relaxed) != nil {
+            return failure("every path from '\(source)' to '\(destination)' crosses a link with no spare key rate "
+                + "(it produces no key, or all of its key rate is reserved)")
         }
         relaxed = rules
         relaxed.maxHops = nil

@@ -48,7 +48,7 @@ public struct PathEngine: Sendable {
             }
         }
         guard let best else {
-            // Either no path at all (the reason is thrown) or only paths without spare rate, all equally narrow.
+            // No path has spare rate at all: the search below throws the reason.
             rules.minRateBps = constraints.minRateBps
             let narrow = try bestPaths(query, rules: rules, k: 1, workspace: workspace, diagnoseFailure: true)[0]
             return RelayPath(graph: graph, nodeIndices: narrow.nodes, linkIndices: narrow.links)

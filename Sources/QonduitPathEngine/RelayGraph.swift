@@ -36,10 +36,9 @@ public struct RelayGraph: Sendable {
     public var nodeCount: Int { nodeIDs.count }
     public var linkCount: Int { linkIDs.count }
 
-    /// - Parameters:
-    ///   - reservedBps: rate already reserved on each link by provisioned key paths.
-    ///   - linkCost: the operator's cost of a link for the `cost` metric (1 unless set).
-    public init(topology: Topology, reservedBps: [LinkID: Double] = [:], linkCost: [LinkID: Double] = [:]) {
+    /// Links carry key by their condition in force (`QKDLink.current`).
+    /// - Parameter reservedBps: rate already reserved on each link by provisioned key paths.
+    public init(topology: Topology, reservedBps: [LinkID: Double] = [:]) {
         let nodes = topology.nodes, links = topology.links
         let inputIDs = nodes.map(\.id)
         var nodeOrder = Array(nodes.indices)
@@ -59,6 +58,7 @@ public struct RelayGraph: Sendable {
         endRankB.reserveCapacity(links.count)
         keptLength.reserveCapacity(links.count)
         keptSpare.reserveCapacity(links.count)
+        keptCost.reserveCapacity(links.count)
         keptUp.reserveCapacity(links.count)
         for link in links {
             guard let a = rank[link.nodeA], let b = rank[link.nodeB] else { continue }
@@ -66,9 +66,10 @@ public struct RelayGraph: Sendable {
             endRankA.append(a)
             endRankB.append(b)
             keptLength.append(link.lengthKm)
-            keptSpare.append(max(0, link.keyRateBps - (reservedBps.isEmpty ? 0 : reservedBps[link.id] ?? 0)))
-            if !linkCost.isEmpty { keptCost.append(linkCost[link.id] ?? 1) }
-            keptUp.append(link.status == .up)
+            let current = link.current
+            keptSpare.append(max(0, current.keyRateBps - (reservedBps.isEmpty ? 0 : reservedBps[link.id] ?? 0)))
+            keptCost.append(link.cost)
+            keptUp.append(current.status == .up)
         }
         var linkOrder = Array(keptIDs.indices)
         linkOrder.sort { keptIDs[$0] < keptIDs[$1] }
@@ -115,7 +116,7 @@ public struct RelayGraph: Sendable {
         linkEndB = keptOfIndex.map { indexOfRank[Int(endRankB[Int($0)])] }
         lengthKm = keptOfIndex.map { keptLength[Int($0)] }
         spareBps = keptOfIndex.map { keptSpare[Int($0)] }
-        cost = keptCost.isEmpty ? [Double](repeating: 1, count: keptOfIndex.count) : keptOfIndex.map { keptCost[Int($0)] }
+        cost = keptOfIndex.map { keptCost[Int($0)] }
         linkUp = keptOfIndex.map { keptUp[Int($0)] }
         let linkTotal = keptOfIndex.count
 
@@ -126,13 +127,8 @@ public struct RelayGraph: Sendable {
         adjacentNode = adjacency.node
         adjacentLink = adjacency.link
         let spare = spareBps, lengths = lengthKm, costs = cost
-        let weights = PathMetric.allCases.map { metric -> [Double] in
-            switch metric {
-            case .hops: [Double](repeating: 1, count: linkTotal)
-            case .length: lengths
-            case .rate: spare.map { $0 > 0 ? 1 / $0 : .infinity }
-            case .cost: costs
-            }
+        let weights = PathMetric.allCases.map { metric in
+            (0..<linkTotal).map { metric.weight(lengthKm: lengths[$0], cost: costs[$0], spareBps: spare[$0]) }
         }
         search = SearchArrays(
             adjacencyStart: adjacency.start, adjacentNode: adjacency.node, adjacentLink: adjacency.link,

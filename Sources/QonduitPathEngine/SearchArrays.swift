@@ -1,3 +1,5 @@
+import QonduitCore
+
 /// The graph's hot-path data as raw buffers, for the search loops: adjacency, per-metric link
 /// weights (so no switch per edge), spare rates, link state and trust.
 ///

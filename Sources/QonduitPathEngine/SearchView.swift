@@ -27,13 +27,14 @@ struct SearchView {
         blockedNode = workspace.blockedNodeStamp
         blockedLink = workspace.blockedLinkStamp
         generation = workspace.generation
-        minRate = rules.minRateBps
+        // Spare rates are never negative, so the least positive rate as a floor means "more than none".
+        minRate = rules.requireSpareRate ? max(rules.minRateBps, .leastNonzeroMagnitude) : rules.minRateBps
         requireUp = rules.requireUp
         requireTrusted = rules.requireTrustedRelays
     }
 
     /// Whether a search may cross `link` to `next`: neither blocked, the link up (if required),
-    /// with the spare rate asked for, and of finite weight.
+    /// with the spare rate asked for (and some spare rate, if required), and of finite weight.
     @inline(__always)
     func admits(_ link: Int, to next: Int) -> Bool {
         blockedNode[next] != generation && blockedLink[link] != generation && (!requireUp || up[link])

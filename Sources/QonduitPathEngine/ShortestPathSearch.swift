@@ -1,9 +1,14 @@
+import QonduitCore
+
 /// Which of the rules a search applies; diagnosis relaxes them one at a time to say what ruled a path out.
 struct SearchRules {
     var metric: PathMetric
     var minRateBps: Double
     var maxHops: Int?
     var requireUp = true
+    /// A link with no spare key rate (it produces none, or all of it is reserved) carries no key
+    /// relay, whatever rate was asked for.
+    var requireSpareRate = true
     var requireTrustedRelays = true
 }
 

@@ -25,8 +25,8 @@ struct KeyPathPlanner {
         self.topology = topology
         unavailable = Dictionary(topology.nodes.filter { $0.status == .down || $0.status == .unreachable }.map { ($0.id, $0.status) },
                                  uniquingKeysWith: { first, _ in first })
-        overQBER = qberThreshold.map { threshold in Set(topology.links.filter { ($0.qber ?? 0) > threshold }.map(\.id)) } ?? []
-        keyRateBps = Dictionary(topology.links.map { ($0.id, $0.keyRateBps) }, uniquingKeysWith: { first, _ in first })
+        overQBER = qberThreshold.map { threshold in Set(topology.links.filter { ($0.current.qber ?? 0) > threshold }.map(\.id)) } ?? []
+        keyRateBps = Dictionary(topology.links.map { ($0.id, $0.current.keyRateBps) }, uniquingKeysWith: { first, _ in first })
         qkdnIDs = topology.qkdnIDs
         unreserved = PathEngine(graph: RelayGraph(topology: topology))
         workspace = SearchWorkspace(for: unreserved.graph)

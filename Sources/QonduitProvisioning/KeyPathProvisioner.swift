@@ -57,7 +57,7 @@ public final class KeyPathProvisioner: Sendable {
         try Self.check(request)
         let draft = KeyPath(
             id: .random(), source: request.source, destination: request.destination, rateBps: request.rateBps,
-            metric: request.metric.rawValue, maxHops: request.maxHops, excludeNodes: request.excludeNodes.sorted(),
+            metric: request.metric, maxHops: request.maxHops, excludeNodes: request.excludeNodes.sorted(),
             excludeLinks: request.excludeLinks.sorted(), protection: request.protection, pathCount: request.paths,
             clientAppID: request.clientAppID, serverAppID: request.serverAppID, appID: .random()
         )
@@ -260,11 +260,11 @@ public final class KeyPathProvisioner: Sendable {
     /// routes better by its own metric; one with no better route stays as it is.
     struct ReoptimizingRerouter: KeyPathRerouter {
         var planner: KeyPathPlanner
-        let lengths: [LinkID: Double]
+        let links: [LinkID: QKDLink]
 
         init(topology: Topology, qberThreshold: Double?) {
             planner = KeyPathPlanner(topology: topology, qberThreshold: qberThreshold)
-            lengths = Dictionary(topology.links.map { ($0.id, $0.lengthKm) }, uniquingKeysWith: { first, _ in first })
+            links = Dictionary(topology.links.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         }
 
         func decide(_ path: KeyPath) -> Inventory.RerouteDecision {
@@ -273,7 +273,8 @@ public final class KeyPathProvisioner: Sendable {
 
         mutating func routes(for path: KeyPath, reservedBps: [LinkID: Double]) throws -> [KeyPathRoute] {
             let routes = try planner.plan(KeyPathProvisioner.request(of: path), reservedBps: reservedBps)
-            guard weight(of: routes, path) < weight(of: path.routes, path) - 1e-9 else { throw NoBetterRoute() }
+            let now = weight(of: path.routes, path.metric, reservedBps), candidate = weight(of: routes, path.metric, reservedBps)
+            guard candidate < now - 1e-9 * max(1, abs(now)) else { throw NoBetterRoute() }
             return routes
         }
 
@@ -282,10 +283,16 @@ public final class KeyPathProvisioner: Sendable {
         /// The routes of an active path carry key until it moves.
         func carriesKey(_ route: KeyPathRoute) -> Bool { true }
 
-        /// What the path's metric adds up to over `routes`: hops, or kilometres of fibre for `length`.
-        private func weight(of routes: [KeyPathRoute], _ path: KeyPath) -> Double {
-            guard PathMetric(rawValue: path.metric) == .length else { return Double(routes.reduce(0) { $0 + $1.links.count }) }
-            return routes.reduce(0) { total, route in total + route.links.reduce(0) { $0 + (lengths[$1] ?? .infinity) } }
+        /// What `metric` adds up to over `routes`, each link weighed as path computation weighs it
+        /// (`RelayGraph`): under `rate`, by the spare rate left with `reservedBps` (the path's own given back).
+        private func weight(of routes: [KeyPathRoute], _ metric: PathMetric, _ reservedBps: [LinkID: Double]) -> Double {
+            routes.reduce(0) { total, route in
+                total + route.links.reduce(0) { sum, id in
+                    guard let link = links[id] else { return .infinity }
+                    let spare = link.current.keyRateBps - (reservedBps[id] ?? 0)
+                    return sum + metric.weight(lengthKm: link.lengthKm, cost: link.cost, spareBps: spare)
+                }
+            }
         }
     }
 
@@ -300,7 +307,10 @@ public final class KeyPathProvisioner: Sendable {
         private let unusableNodes: Set<NodeID>
 
         init(links: [QKDLink], nodes: [QKDNode], qberThreshold: Double?) {
-            usableLinks = Set(links.filter { link in link.status == .up && !(qberThreshold.map { (link.qber ?? 0) > $0 } ?? false) }.map(\.id))
+            usableLinks = Set(links.filter { link in
+                let current = link.current
+                return current.status == .up && !(qberThreshold.map { (current.qber ?? 0) > $0 } ?? false)
+            }.map(\.id))
             unusableNodes = Set(nodes.filter { $0.status == .down || $0.status == .unreachable }.map(\.id))
         }
 
@@ -354,7 +364,7 @@ public final class KeyPathProvisioner: Sendable {
     /// The request a stored path was provisioned with.
     static func request(of path: KeyPath) -> KeyPathRequest {
         KeyPathRequest(
-            source: path.source, destination: path.destination, rateBps: path.rateBps, metric: PathMetric(rawValue: path.metric) ?? .hops,
+            source: path.source, destination: path.destination, rateBps: path.rateBps, metric: path.metric,
             maxHops: path.maxHops, excludeNodes: Set(path.excludeNodes), excludeLinks: Set(path.excludeLinks), protection: path.protection,
             paths: path.pathCount, clientAppID: path.clientAppID, serverAppID: path.serverAppID
         )

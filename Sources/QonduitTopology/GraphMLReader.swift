@@ -4,7 +4,7 @@ import QonduitXML
 ///
 /// Node attributes: `label`/`name`, `Latitude`/`Longitude`, and Qonduit's own `trusted`, `site`,
 /// `status`; yEd's node labels are read from its `nodegraphics`. Edge attributes: `dist`,
-/// `length` or `length_km` for the length, `key_rate_bps`, `status`, `qber`. Attributes it has
+/// `length` or `length_km` for the length, `key_rate_bps`, `status`, `qber`, `cost`. Attributes it has
 /// no use for are listed in one warning rather than dropped silently.
 enum GraphMLReader {
     private struct Key {
@@ -139,6 +139,7 @@ enum GraphMLReader {
             case "key_rate_bps": link.keyRateBps = fields.number(value, subject: subject, field: name)
             case "status": link.status = value.trimmedText
             case "qber": link.qber = fields.number(value, subject: subject, field: name)
+            case "cost": link.cost = fields.number(value, subject: subject, field: name)
             default: ignored.insert(name)
             }
         }

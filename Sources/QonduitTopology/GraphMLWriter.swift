@@ -15,6 +15,7 @@ enum GraphMLWriter {
         ("e_rate", "edge", "key_rate_bps", "double"),
         ("e_status", "edge", "status", "string"),
         ("e_qber", "edge", "qber", "double"),
+        ("e_cost", "edge", "cost", "double"),
     ]
 
     static func write(_ topology: Topology, comment: String?) -> String {
@@ -43,6 +44,7 @@ enum GraphMLWriter {
                 data("e_status", link.status.rawValue),
             ]
             if let qber = link.qber { children.append(data("e_qber", DecimalText.format(qber, fractionDigits: 6))) }
+            children.append(data("e_cost", DecimalText.format(link.cost, fractionDigits: 3)))
             graph.children.append(XMLElement("edge", namespace: ns, attributes: [
                 XMLAttribute("id", value: link.id.rawValue),
                 XMLAttribute("source", value: link.nodeA.rawValue),

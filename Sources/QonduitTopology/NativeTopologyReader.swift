@@ -93,6 +93,7 @@ enum NativeTopologyReader {
                 case "key-rate-bps": link.keyRateBps = fields.number(leaf, subject: subject, field: "key-rate-bps")
                 case "status": link.status = leaf.trimmedText
                 case "qber": link.qber = fields.number(leaf, subject: subject, field: "qber")
+                case "cost": link.cost = fields.number(leaf, subject: subject, field: "cost")
                 case "qkdl-id": link.qkdlID = leaf.trimmedText
                 default: fields.report(leaf, subject: subject, "unknown element <qkd-link/\(leaf.localName)>")
                 }

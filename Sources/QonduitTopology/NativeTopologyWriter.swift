@@ -34,6 +34,7 @@ enum NativeTopologyWriter {
                 .leaf("status", namespace: NS.qkd, link.status.rawValue),
             ]
             if let qber = link.qber { attributes.append(.leaf("qber", namespace: NS.qkd, DecimalText.format(qber, fractionDigits: 6))) }
+            attributes.append(.leaf("cost", namespace: NS.qkd, DecimalText.format(link.cost, fractionDigits: 3)))
             if let qkdlID = link.qkdlID { attributes.append(.leaf("qkdl-id", namespace: NS.qkd, qkdlID.text)) }
             network.children.append(XMLElement("link", namespace: NS.topology, children: [
                 .leaf("link-id", namespace: NS.topology, link.id.rawValue),

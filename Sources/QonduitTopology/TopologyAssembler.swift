@@ -125,7 +125,7 @@ public struct TopologyAssembler: Sendable {
             }
             let link = QKDLink(
                 id: id, nodeA: nodeA, nodeB: nodeB, lengthKm: lengthKm, keyRateBps: keyRateBps,
-                status: status, qber: raw.qber, qkdlID: identity(raw.qkdlID, seen: &linkIdentities, report: report)
+                status: status, qber: raw.qber, cost: raw.cost ?? 1, qkdlID: identity(raw.qkdlID, seen: &linkIdentities, report: report)
             )
             let problems = link.validationIssues()
             for problem in problems { report("\(problem.field) \(problem.message)") }

@@ -41,6 +41,8 @@ public struct DraftLink: Sendable {
     public var keyRateBps: Double?
     public var status: LinkStatusText?
     public var qber: Double?
+    /// The operator's cost; 1 when the file gives none.
+    public var cost: Double?
     public var qkdlID: String?
 
     public init(id: String?, line: Int, nodeA: String, nodeB: String) {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import QonduitAPI
 import QonduitCore
+import QonduitInventory
 import Testing
 
 @Suite struct NodeAPITests {
@@ -169,6 +170,47 @@ import Testing
             #expect(try await call(.delete, "/api/v1/links/l", nil).status == .noContent)
             #expect(try await call(.delete, "/api/v1/links/l", nil).status == .notFound)
         }
+    }
+
+    @Test func linksHaveAnOperatorCostAndShowNominalAndMeasuredValuesApart() async throws {
+        try await withAPI { call in
+            _ = try await call(.post, "/api/v1/nodes", #"{"id":"a"}"#)
+            _ = try await call(.post, "/api/v1/nodes", #"{"id":"b"}"#)
+            let plain = try await call(.post, "/api/v1/links", #"{"id":"l","node_a":"a","node_b":"b","length_km":1,"key_rate_bps":500}"#)
+            #expect(plain.json["cost"] as? Double == 1, "1 unless set")
+            #expect(plain.json["nominal_key_rate_bps"] as? Double == 500 && plain.json["key_rate_bps"] as? Double == 500)
+            #expect(plain.json["measured_key_rate_bps"] is NSNull && plain.json["measured_status"] is NSNull && plain.json["admin_status"] as? String == "up")
+            let costly = try await call(.post, "/api/v1/links", #"{"id":"m","node_a":"a","node_b":"b","length_km":1,"key_rate_bps":500,"cost":12.5}"#)
+            #expect(costly.json["cost"] as? Double == 12.5)
+            let patched = try await call(.patch, "/api/v1/links/m", #"{"cost":0}"#)
+            #expect(patched.status == .ok && patched.json["cost"] as? Double == 0)
+            for bad in [#"{"cost":-1}"#, #"{"cost":null}"#, #"{"cost":"cheap"}"#] {
+                let refused = try await call(.patch, "/api/v1/links/m", bad)
+                #expect(refused.status == .badRequest || refused.status == .unprocessableContent, "\(bad): \(refused.text)")
+                #expect(refused.errors.first?["pointer"] as? String == "/cost" || refused.detail.contains("cost"), "\(bad): \(refused.text)")
+            }
+            let listed = try await call(.get, "/api/v1/links", nil)
+            #expect((listed.json["items"] as? [[String: Any]])?.compactMap { $0["cost"] as? Double } == [1, 0])
+        }
+    }
+
+    @Test func anOperatorMaySetALinkUpOrDownAndNothingElse() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        try await withAPI(inventory: inventory, role: .admin) { admin in
+            _ = try await admin(.post, "/api/v1/nodes", #"{"id":"a"}"#)
+            _ = try await admin(.post, "/api/v1/nodes", #"{"id":"b"}"#)
+            _ = try await admin(.post, "/api/v1/links", #"{"id":"l","node_a":"a","node_b":"b","length_km":1,"key_rate_bps":500}"#)
+        }
+        try await withAPI(inventory: inventory, role: .operator) { call in
+            #expect(try await call(.patch, "/api/v1/links/l", #"{"status":"down"}"#).status == .ok)
+            for (body, field) in [(#"{"node_a":"b"}"#, "node_a"), (#"{"key_rate_bps":9}"#, "key_rate_bps"), (#"{"status":"up","qber":0.5}"#, "qber"),
+                                  (#"{"length_km":2}"#, "length_km"), (#"{"cost":3}"#, "cost")] {
+                let refused = try await call(.patch, "/api/v1/links/l", body)
+                #expect(refused.status == .forbidden && refused.detail.contains("setting \(field) needs the admin role"), "\(refused.text)")
+            }
+        }
+        let link = try await inventory.link("l").value
+        #expect(link.status == .down && link.keyRateBps == 500 && link.qber == nil && link.cost == 1, "nothing refused was applied")
     }
 
     @Test func linksToUnknownNodesAreUnprocessable() async throws {

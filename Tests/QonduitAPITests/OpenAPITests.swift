@@ -43,6 +43,12 @@ import Testing
                     if path.hasPrefix("/api/v1") {
                         let role = AccessPolicy.requiredRoles["\(method.uppercased()) \(path)"]
                         #expect(operation["x-required-role"] as? String == role?.rawValue, "\(method) \(path)")
+                        let fields = operation["x-required-role-for-fields"] as? [String: Any]
+                        if let expected = AccessPolicy.requiredFieldRoles["\(method.uppercased()) \(path)"] {
+                            #expect(fields?["role"] as? String == expected.role.rawValue && fields?["except"] as? [String] == expected.except.sorted())
+                        } else {
+                            #expect(fields == nil, "\(method) \(path)")
+                        }
                         #expect(operation["security"] != nil && responses["401"] != nil, "\(method) \(path)")
                         #expect((responses["403"] != nil) == (role != .viewer), "\(method) \(path)")
                     } else {

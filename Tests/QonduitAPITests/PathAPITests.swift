@@ -33,6 +33,11 @@ import Testing
             _ = try await call(.patch, "/api/v1/links/bjs-L05", #"{"status":"down"}"#)
             let down = try await call(.post, "/api/v1/paths/compute", #"{"source":"bjs-beijing","destination":"bjs-shanghai"}"#)
             #expect(down.status == .notFound && down.detail.contains("not up"), "the graph follows inventory changes: \(down.text)")
+            _ = try await call(.patch, "/api/v1/links/bjs-L05", #"{"status":"up","key_rate_bps":0}"#)
+            for objective in ["shortest", "widest", "max_flow"] {
+                let noKey = try await call(.post, "/api/v1/paths/compute", #"{"source":"bjs-beijing","destination":"bjs-shanghai","objective":"\#(objective)"}"#)
+                #expect(noKey.status == .notFound && noKey.detail.contains("no spare key rate"), "\(objective): \(noKey.text)")
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import QonduitTestSupport
 import Testing
 
 /// A `qonduit agents simulate` process: one simulated agent per node, each on its own port.
@@ -13,6 +14,7 @@ final class AgentFleetProcess: Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: QonduitBinary.path)
         process.arguments = ["agents", "simulate", "--controller", controller, "--log-level", "error"] + extraArguments
+        process.currentDirectoryURL = TestFiles.workingDirectory
         process.environment = ProcessInfo.processInfo.environment.merging(["QONDUIT_TOKEN": token ?? ControllerTokens.token(for: controller) ?? ""]) { _, given in given }
         output = Pipe()
         process.standardOutput = output

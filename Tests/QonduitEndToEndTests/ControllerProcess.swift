@@ -80,7 +80,7 @@ final class ControllerProcess: Sendable {
     let token: String
     private let output: Pipe
 
-    /// Each test's database sits in a directory of its own, with its own `qonduit-admin.token`.
+    /// Each test's database sits in a directory of its own, with its own admin token file beside it.
     init(database: String? = nil, listen: String = "127.0.0.1:0", extraArguments: [String] = []) throws {
         if let database {
             databasePath = database
@@ -90,6 +90,7 @@ final class ControllerProcess: Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: QonduitBinary.path)
         process.arguments = ["serve", "--db", databasePath, "--listen", listen, "--log-level", "warning"] + extraArguments
+        process.currentDirectoryURL = TestFiles.workingDirectory
         output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -102,8 +103,10 @@ final class ControllerProcess: Sendable {
     /// Where the controller wrote its first admin token.
     var tokenFile: String { Self.tokenFile(beside: databasePath) }
 
+    /// Named after the database: `inventory.sqlite` → `inventory-admin.token`.
     static func tokenFile(beside database: String) -> String {
-        URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("qonduit-admin.token").path
+        let url = URL(fileURLWithPath: database)
+        return url.deletingLastPathComponent().appendingPathComponent(url.deletingPathExtension().lastPathComponent + "-admin.token").path
     }
 
     /// Reads stdout until the server says where it listens.

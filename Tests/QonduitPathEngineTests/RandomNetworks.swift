@@ -3,7 +3,7 @@ import QonduitPathEngine
 import QonduitTestSupport
 
 /// Random small networks with every feature the engine must respect: untrusted nodes, links that
-/// are down, parallel links, varied rates, lengths (some zero) and costs.
+/// are down, parallel links, varied rates (some zero), lengths (some zero) and costs.
 func randomTopology(seed: UInt64, nodes nodeCount: Int = 7, links linkCount: Int = 13) -> (Topology, [LinkID: Double]) {
     var random = SeededRandom(seed: seed)
     let nodes = (0..<nodeCount).map { index in
@@ -16,13 +16,14 @@ func randomTopology(seed: UInt64, nodes nodeCount: Int = 7, links linkCount: Int
         var b = Int.random(in: 0..<(nodeCount - 1), using: &random)
         if b >= a { b += 1 }
         let id = try! LinkID("l\(index)")
+        costs[id] = Double(Int.random(in: 0...5, using: &random))
         links.append(QKDLink(
             id: id, nodeA: nodes[a].id, nodeB: nodes[b].id,
             lengthKm: Double(Int.random(in: 0...100, using: &random)),
-            keyRateBps: Double(Int.random(in: 1...10, using: &random) * 1000),
-            status: Double.random(in: 0..<1, using: &random) > 0.1 ? .up : .down
+            keyRateBps: Int.random(in: 0..<16, using: &random) == 0 ? 0 : Double(Int.random(in: 1...10, using: &random) * 1000),
+            status: Double.random(in: 0..<1, using: &random) > 0.1 ? .up : .down,
+            cost: costs[id]!
         ))
-        costs[id] = Double(Int.random(in: 0...5, using: &random))
     }
     return (Topology(nodes: nodes, links: links), costs)
 }
@@ -39,7 +40,7 @@ func allValidPaths(
         if node == destination { result.append(path); return }
         if node != source && trusted[node] != true { return }
         if let maxHops = constraints.maxHops, path.count >= maxHops { return }
-        for link in topology.links where link.status == .up && link.keyRateBps >= constraints.minRateBps
+        for link in topology.links where link.status == .up && link.keyRateBps > 0 && link.keyRateBps >= constraints.minRateBps
             && !constraints.excludeLinks.contains(link.id) {
             guard let next = link.otherEnd(of: node), !visited.contains(next), !constraints.excludeNodes.contains(next) else { continue }
             visited.insert(next)

@@ -14,7 +14,7 @@ import Testing
         for (index, id) in path.links.enumerated() {
             let link = links[id]!
             #expect(link.otherEnd(of: path.nodes[index]) == path.nodes[index + 1], "links join consecutive nodes")
-            #expect(link.status == .up && link.keyRateBps >= constraints.minRateBps && !constraints.excludeLinks.contains(id))
+            #expect(link.status == .up && link.keyRateBps > 0 && link.keyRateBps >= constraints.minRateBps && !constraints.excludeLinks.contains(id))
         }
         #expect(constraints.excludeNodes.isDisjoint(with: path.nodes))
         if let maxHops = constraints.maxHops { #expect(path.hops <= maxHops) }
@@ -37,7 +37,7 @@ import Testing
     func matchesExhaustiveSearchOnRandomNetworks(_ metric: PathMetric) throws {
         for seed in UInt64(0)..<400 {
             let (topology, costs) = randomTopology(seed: seed)
-            let engine = PathEngine(graph: RelayGraph(topology: topology, linkCost: costs))
+            let engine = PathEngine(graph: RelayGraph(topology: topology))
             var random = SeededRandom(seed: seed * 7 + 1)
             let source = try NodeID("n\(Int.random(in: 0..<7, using: &random))")
             let destination = try NodeID("n\((Int(source.rawValue.dropFirst())! + Int.random(in: 1..<7, using: &random)) % 7)")
@@ -59,7 +59,7 @@ import Testing
     @Test func matchesExhaustiveSearchOnLargerSparseNetworks() throws {
         for seed in UInt64(1_000)..<1_300 {
             let (topology, costs) = randomTopology(seed: seed, nodes: 12, links: 19)
-            let engine = PathEngine(graph: RelayGraph(topology: topology, linkCost: costs))
+            let engine = PathEngine(graph: RelayGraph(topology: topology))
             let workspace = SearchWorkspace(for: engine.graph)
             for destination in 1..<12 {
                 let source = try NodeID("n0"), target = try NodeID("n\(destination)")
@@ -74,7 +74,7 @@ import Testing
     @Test func widestPathMaximisesTheBottleneckThenTheMetric() throws {
         for seed in UInt64(0)..<400 {
             let (topology, costs) = randomTopology(seed: seed)
-            let engine = PathEngine(graph: RelayGraph(topology: topology, linkCost: costs))
+            let engine = PathEngine(graph: RelayGraph(topology: topology))
             var random = SeededRandom(seed: seed * 11 + 3)
             let source = try NodeID("n0"), destination = try NodeID("n\(Int.random(in: 1..<7, using: &random))")
             let constraints = randomConstraints(&random, topology, avoiding: [source, destination])
@@ -95,7 +95,7 @@ import Testing
     @Test func kShortestPathsAreTheKBestLooplessPathsInOrder() throws {
         for seed in UInt64(0)..<300 {
             let (topology, costs) = randomTopology(seed: seed, nodes: 7, links: 15)
-            let engine = PathEngine(graph: RelayGraph(topology: topology, linkCost: costs))
+            let engine = PathEngine(graph: RelayGraph(topology: topology))
             var random = SeededRandom(seed: seed * 13 + 5)
             let source = try NodeID("n0"), destination = try NodeID("n\(Int.random(in: 1..<7, using: &random))")
             let constraints = randomConstraints(&random, topology, avoiding: [source, destination])
@@ -146,6 +146,65 @@ import Testing
         #expect(try reason(network(status: .down)).contains("not up"))
         #expect(try reason(network(relayTrusted: false)).contains("untrusted"))
         #expect(try reason(network(), PathConstraints(excludeLinks: [LinkID("AR")])).contains("excluded"))
+    }
+
+    /// A - B directly over a link that produces no key, and, when `detour`, A - R - B at 1000 bit/s.
+    func zeroRateNetwork(detour: Bool) throws -> PathEngine {
+        let a = try NodeID("A"), b = try NodeID("B"), r = try NodeID("R")
+        var nodes = [QKDNode(id: a), QKDNode(id: b)]
+        var links = [QKDLink(id: try LinkID("AB"), nodeA: a, nodeB: b, lengthKm: 1, keyRateBps: 0)]
+        if detour {
+            nodes.append(QKDNode(id: r))
+            links += [
+                QKDLink(id: try LinkID("AR"), nodeA: a, nodeB: r, lengthKm: 50, keyRateBps: 1000),
+                QKDLink(id: try LinkID("RB"), nodeA: r, nodeB: b, lengthKm: 50, keyRateBps: 1000),
+            ]
+        }
+        return PathEngine(graph: RelayGraph(topology: Topology(nodes: nodes, links: links)))
+    }
+
+    /// Every objective the API offers, each answering the routes it found (or throwing why none).
+    func everyObjective(_ engine: PathEngine) -> [String: () throws -> [RelayPath]] {
+        let a = try! NodeID("A"), b = try! NodeID("B")
+        return [
+            "shortest": { [try engine.shortestPath(from: a, to: b, metric: .hops)] },
+            "k-shortest": { try engine.kShortestPaths(from: a, to: b, k: 3, metric: .length) },
+            "widest": { [try engine.widestPath(from: a, to: b, metric: .hops)] },
+            "widest within hops": { [try engine.widestPath(from: a, to: b, metric: .hops, constraints: .init(maxHops: 3))] },
+            "disjoint": { try engine.disjointPaths(from: a, to: b, k: 1, disjointness: .link, metric: .cost) },
+            "rate": { [try engine.shortestPath(from: a, to: b, metric: .rate)] },
+            "max flow": { try engine.maximumKeyRateFlow(from: a, to: b, metric: .hops).shares.map(\.path) },
+        ]
+    }
+
+    @Test func aLinkThatProducesNoKeyCarriesNoPathForAnyObjective() throws {
+        for (objective, compute) in everyObjective(try zeroRateNetwork(detour: false)) {
+            do {
+                let paths = try compute()
+                #expect(paths.isEmpty, "\(objective) found \(paths.map(\.links)) over a link with no key rate")
+            } catch {
+                #expect("\(error)".contains("no spare key rate"), "\(objective): \(error)")
+            }
+        }
+    }
+
+    @Test func aZeroRateShortcutIsPassedByForTheLongerRouteThatCarriesKey() throws {
+        for (objective, compute) in everyObjective(try zeroRateNetwork(detour: true)) {
+            let paths = try compute()
+            #expect(paths.map { $0.links.map(\.rawValue) } == [["AR", "RB"]], "\(objective)")
+            #expect(paths.allSatisfy { $0.bottleneckBps == 1000 }, "\(objective)")
+        }
+    }
+
+    @Test func aFullyReservedLinkIsUnusableWithoutARequestedRate() throws {
+        let a = try NodeID("A"), b = try NodeID("B")
+        let topology = Topology(
+            nodes: [QKDNode(id: a), QKDNode(id: b)],
+            links: [QKDLink(id: try LinkID("AB"), nodeA: a, nodeB: b, lengthKm: 1, keyRateBps: 1000)]
+        )
+        let engine = PathEngine(graph: RelayGraph(topology: topology, reservedBps: [try LinkID("AB"): 1000]))
+        #expect(throws: PathComputationError.self) { try engine.shortestPath(from: a, to: b, metric: .hops) }
+        #expect(try reason(engine).contains("all of its key rate is reserved"))
     }
 
     @Test func refusesUnknownAndIdenticalEnds() throws {

@@ -22,7 +22,7 @@ import Testing
         var routesFound = 0
         for seed in UInt64(0)..<300 {
             let (topology, costs) = randomTopology(seed: seed, nodes: 8, links: 16)
-            let engine = PathEngine(graph: RelayGraph(topology: topology, linkCost: costs))
+            let engine = PathEngine(graph: RelayGraph(topology: topology))
             var random = SeededRandom(seed: seed * 23 + 11)
             let source = try NodeID("n0"), destination = try NodeID("n7")
             var constraints = checker.randomConstraints(&random, topology, avoiding: [source, destination])

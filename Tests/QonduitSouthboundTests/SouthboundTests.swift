@@ -23,7 +23,7 @@ import Testing
             #expect(problems.isEmpty, "the answer is valid qonduit-qkd-agent data: \(problems)")
 
             let link = try await inventory.link("ab").value
-            #expect(link.keyRateBps == 4_200 && link.qber == 0.031 && link.status == .up)
+            #expect(link.current == LinkCondition(status: .up, keyRateBps: 4_200, qber: 0.031), "what the agent measured is in force")
             let agents = try await call(.get, "/api/v1/agents", nil)
             let first = try #require((agents.json["items"] as? [[String: Any]])?.first, "\(agents.text)")
             #expect(first["node_id"] as? String == "a" && first["state"] as? String == "reachable" && first["restconf_url"] as? String == agentURL)
@@ -75,12 +75,12 @@ import Testing
         try await withController { call, inventory in
             _ = try await register(call, ETSINode(id: nodeA, status: .operating))
             #expect(try await notify(call, .linkDown(link: linkAB, reason: "fiber cut")).status == .noContent)
-            #expect(try await inventory.link("ab").value.status == .down)
+            #expect(try await inventory.link("ab").value.current.status == .down)
             #expect(try await notify(call, .event(.init(link: .init(id: linkAB, status: .active)))).status == .noContent)
-            #expect(try await inventory.link("ab").value.status == .up)
+            #expect(try await inventory.link("ab").value.current.status == .up)
             _ = try await notify(call, .linkPerformance(link: linkAB, .init(secretKeyRateBps: 3_300, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 45))])))
             let link = try await inventory.link("ab").value
-            #expect(link.keyRateBps == 3_300 && link.qber == 0.045)
+            #expect(link.current.keyRateBps == 3_300 && link.current.qber == 0.045)
             _ = try await notify(call, .keyPool(link: linkAB, levelBits: 1 << 40))
             let pools = try await inventory.agents().first?.keyPools
             #expect(pools?.map(\.bits) == [1 << 40] && pools?.first?.linkID.rawValue == "ab")
@@ -98,7 +98,7 @@ import Testing
                 .map { AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0) }
             let response = try await call(.post, "/southbound/v1/notifications", AgentNotification.encodedBatch(batch))
             #expect(response.status == .noContent, "the heartbeat names the sender: \(response.text)")
-            #expect(try await inventory.link("ab").value.status == .down)
+            #expect(try await inventory.link("ab").value.current.status == .down)
             #expect(try await inventory.agents().first?.keyPools.map(\.bits) == [77])
             let mixed = [AgentEvent.heartbeat(node: nodeA), .heartbeat(node: nodeB)].map { AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0) }
             #expect(try await call(.post, "/southbound/v1/notifications", AgentNotification.encodedBatch(mixed)).status == .badRequest)
@@ -167,7 +167,7 @@ import Testing
             let batch = AgentNotification.encodedBatch([AgentEvent.heartbeat(node: nodeA), .linkDown(link: linkAB, reason: nil)]
                 .map { AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0) })
             #expect(try await call(.post, "/southbound/v1/notifications", batch, as: nodeB).status == .forbidden)
-            #expect(try await inventory.link("ab").value.status == .up, "nothing applied")
+            #expect(try await inventory.link("ab").value.current.status == .up, "nothing applied")
             let refused = try await inventory.audit(.init(outcome: .refused), limit: 10, offset: 0).items
             #expect(refused.count == 3 && refused.allSatisfy { $0.actor.hasPrefix("agent:") && $0.detail == "node \(nodeB)" }, "\(refused)")
             let registrations = try await inventory.audit(.init(outcome: .success, actionPrefix: "POST /southbound/v1/agents"), limit: 10, offset: 0)

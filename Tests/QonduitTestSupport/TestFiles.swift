@@ -12,6 +12,14 @@ public enum TestFiles {
         return directory
     }()
 
+    /// Where the child processes tests start run: an empty directory, so that nothing a user's own
+    /// run left in the checkout (the `qonduit-admin.token` of `qonduit serve`, say) reaches a CLI under test.
+    public static let workingDirectory: URL = {
+        let made = directory.appendingPathComponent("cwd")
+        try? FileManager.default.createDirectory(at: made, withIntermediateDirectories: true)
+        return made
+    }()
+
     /// A path nothing is at yet, named `prefix` followed by a unique part and `suffix`.
     public static func path(_ prefix: String, suffix: String = "") -> String {
         directory.appendingPathComponent("\(prefix)-\(UUID().uuidString)\(suffix)").path
