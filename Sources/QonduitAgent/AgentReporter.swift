@@ -30,7 +30,7 @@ public struct AgentReporter: Sendable {
         let clock = ContinuousClock()
         var last = clock.now
         while !Task.isCancelled {
-            // A heartbeat interval, cut short by a fault (a link going down is reported at once).
+            // A heartbeat interval, cut short by a fault (a link going down, a QBER fault, is reported at once).
             let interval = Duration.milliseconds(Int(answer.heartbeatIntervalMs))
             await withTaskGroup(of: Void.self) { [node] group in
                 group.addTask { try? await Task.sleep(for: interval) }
@@ -49,12 +49,11 @@ public struct AgentReporter: Sendable {
                 answer = try await registerWithRetry()
                 continue
             }
-            let events = await node.advance(seconds: elapsed)
-            let isUrgent = { (event: AgentEvent) -> Bool in if case .linkDown = event { true } else if case .event = event { true } else { false } }
-            undelivered += events.filter(isUrgent)
+            let step = await node.advance(seconds: elapsed)
+            undelivered += step.urgent
             guard await !node.faults.silent else { continue }
             let id = await node.tree.id
-            let periodic = tick % reportEvery == 0 ? events.filter { !isUrgent($0) } : []
+            let periodic = tick % reportEvery == 0 ? step.periodic : []
             do {
                 // One request per heartbeat: the heartbeat, any state change not yet delivered, and periodic figures.
                 try await controller.send([.heartbeat(node: id)] + undelivered + periodic, from: id)

@@ -19,6 +19,9 @@ public actor SimulatedNode {
     private var linkPositions: [QKDUUID: Int] = [:]
     private var applicationPositions: [QKDUUID: Int] = [:]
 
+    /// The QBER fault of each link as last reported, so that a fault set, changed or cleared is reported at once.
+    private var reportedQBERFaults: [QKDUUID: Double] = [:]
+
     /// Largest pool a link holds before it stops filling, bits.
     static let poolCapacityBits = 1e9
 
@@ -179,6 +182,7 @@ public actor SimulatedNode {
         applicationPositions = [:]
         for id in keyPoolBits.keys { keyPoolBits[id] = 0 }
         faults = AgentFaults()
+        reportedQBERFaults.removeAll()
         restarts += 1
     }
 
@@ -187,8 +191,8 @@ public actor SimulatedNode {
     /// Advances the simulation by `seconds`: each physical link's key rate varies by a few percent
     /// around its nominal rate (none when down), its pool fills at that rate and drains by what the
     /// virtual links over it consume. Returns the notifications to send.
-    public func advance(seconds: Double) -> [AgentEvent] {
-        var events: [AgentEvent] = []
+    public func advance(seconds: Double) -> SimulationStep {
+        var step = SimulationStep()
         let consumption = tree.links.filter { $0.type == .virtual }.reduce(0.0) { $0 + Double($1.virtualBandwidthBps ?? 0) }
         let physical = tree.links.indices.filter { tree.links[$0].type == .physical }
         let share = physical.isEmpty ? 0 : consumption / Double(physical.count)
@@ -206,14 +210,21 @@ public actor SimulatedNode {
             let pool = min(Self.poolCapacityBits, max(0, (keyPoolBits[id] ?? 0) + (rate - share) * seconds))
             keyPoolBits[id] = pool
             if down && !wasDown {
-                events.append(.linkDown(link: id, reason: "loss of quantum signal"))
+                step.urgent.append(.linkDown(link: id, reason: "loss of quantum signal"))
             } else if !down && wasDown {
-                events.append(.event(.init(link: .init(id: id, status: .active, message: "link restored"))))
+                step.urgent.append(.event(.init(link: .init(id: id, status: .active, message: "link restored"))))
             }
-            events.append(.linkPerformance(link: id, tree.links[index].performance))
-            events.append(.keyPool(link: id, levelBits: UInt64(pool)))
+            let performance = AgentEvent.linkPerformance(link: id, tree.links[index].performance)
+            if faults.qber[id] != reportedQBERFaults[id] {
+                // A QBER fault (or its end) is news the controller must have at once, not at the next periodic report.
+                reportedQBERFaults[id] = faults.qber[id]
+                step.urgent.append(performance)
+            } else {
+                step.periodic.append(performance)
+            }
+            step.periodic.append(.keyPool(link: id, levelBits: UInt64(pool)))
         }
-        return events
+        return step
     }
 }
 
@@ -221,4 +232,13 @@ public actor SimulatedNode {
 public enum AgentRefusal: Error, Equatable {
     case refused(tag: String, String)
     case missing(String)
+}
+
+/// What one step of the simulation has to report: state changes and faults, which go out at once,
+/// and figures (performance, key pools), which go out with the periodic report.
+public struct SimulationStep: Sendable {
+    public var urgent: [AgentEvent] = []
+    public var periodic: [AgentEvent] = []
+
+    public var all: [AgentEvent] { urgent + periodic }
 }

@@ -186,6 +186,26 @@ import Testing
 
     /// A path re-routed around a failure stays on its detour when the link returns, until an
     /// operator asks for re-optimisation, which moves it back (make before break) and only then.
+    @Test func reoptimisationRanksRoutesByEachPathsOwnMetric() async throws {
+        try await withRing { call in
+            func route(_ id: String) async throws -> [String] {
+                (try await call(.get, "/api/v1/key-paths/\(id)", nil).json["routes"] as? [[String: Any]])?.first?["nodes"] as? [String] ?? []
+            }
+            let byCost = try #require(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":100,"metric":"cost"}"#).json["id"] as? String)
+            let byHops = try #require(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":100,"metric":"hops"}"#).json["id"] as? String)
+            let byRate = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":100,"metric":"rate"}"#)
+            #expect(byRate.status == .created && byRate.json["metric"] as? String == "rate", "rate is a provisioning metric too: \(byRate.text)")
+            #expect(try await route(byCost) == ["a", "b"])
+            #expect(try await route(byHops) == ["a", "b"])
+            #expect(try await call(.patch, "/api/v1/links/ab", #"{"cost":10}"#).status == .ok)
+            let result = try await call(.post, "/api/v1/key-paths/reoptimize", #"{"key_paths":["\#(byCost)","\#(byHops)"]}"#)
+            #expect(result.status == .ok, "\(result.text)")
+            #expect((result.json["moved"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [byCost], "\(result.text)")
+            #expect(try await route(byCost) == ["a", "c", "b"], "more hops, less cost")
+            #expect(try await route(byHops) == ["a", "b"], "by hops the direct link is still best")
+        }
+    }
+
     @Test func reoptimisationMovesPathsBackToBetterRoutes() async throws {
         let agents = ScriptedConfigurator()
         try await withRing(configurator: agents) { call in

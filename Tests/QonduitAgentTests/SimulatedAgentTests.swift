@@ -24,7 +24,7 @@ func virtualLink(_ id: QKDUUID = relay, bandwidth: UInt32 = 2_000) -> ETSILink {
     @Test func keyRateVariesAroundNominalAndThePoolFillsLessWhatVirtualLinksUse() async throws {
         let node = agentNode()
         try await node.put(virtualLink())
-        let events = await node.advance(seconds: 2)
+        let events = await node.advance(seconds: 2).all
         let rate = try #require(await node.tree.links.first { $0.id == fiber }?.performance.secretKeyRateBps)
         #expect((9_700...10_300).contains(rate))
         let pool = try #require(await node.keyPoolBits[fiber])
@@ -45,14 +45,31 @@ func virtualLink(_ id: QKDUUID = relay, bandwidth: UInt32 = 2_000) -> ETSILink {
     @Test func aLinkTakenDownReportsOnceAndCarriesNoKey() async throws {
         let node = agentNode()
         await node.setFaults { $0.downLinks.insert(fiber) }
-        let first = await node.advance(seconds: 1)
+        let first = await node.advance(seconds: 1).urgent
         #expect(first.contains(.linkDown(link: fiber, reason: "loss of quantum signal")))
         #expect(await node.tree.links.first?.performance.secretKeyRateBps == 0)
-        let second = await node.advance(seconds: 1)
+        let second = await node.advance(seconds: 1).all
         #expect(!second.contains { if case .linkDown = $0 { true } else { false } }, "reported once")
         await node.setFaults { $0.downLinks.remove(fiber) }
-        let back = await node.advance(seconds: 1)
+        let back = await node.advance(seconds: 1).urgent
         #expect(back.contains { if case .event(let occurrence) = $0 { occurrence.link?.status == .active } else { false } })
+    }
+
+    @Test func aQBERFaultIsReportedAtOnceAndSoIsItsEnd() async throws {
+        let node = agentNode()
+        func urgentQBER(_ step: SimulationStep) -> [Double] {
+            step.urgent.compactMap { event in
+                guard case .linkPerformance(fiber, let performance) = event else { return nil }
+                return performance.physical.first { $0.type == .qber }?.value?.value
+            }
+        }
+        #expect(urgentQBER(await node.advance(seconds: 1)).isEmpty, "routine figures wait for the periodic report")
+        await node.setFaults { $0.qber[fiber] = 0.2 }
+        #expect(urgentQBER(await node.advance(seconds: 1)) == [0.2])
+        #expect(urgentQBER(await node.advance(seconds: 1)).isEmpty, "reported once")
+        await node.setFaults { $0.qber[fiber] = nil }
+        let cleared = urgentQBER(await node.advance(seconds: 1))
+        #expect(cleared.count == 1 && cleared[0] < 0.1, "the fault's end is news too: \(cleared)")
     }
 }
 

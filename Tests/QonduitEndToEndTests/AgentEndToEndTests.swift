@@ -99,6 +99,28 @@ import Testing
         #expect(try await eventually { try await get("\(controller.baseURL)/api/v1/nodes/mad-upm/etsi").text.contains(relay) })
     }
 
+    @Test func aQBERFaultAtOneEndReachesTheInventoryAtOnceAndStays() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10"])
+        defer { controller.stop() }
+        // Periodic figures every 1,000 heartbeats (200 s): only a fault reported at once is seen within the test's wait.
+        let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 2, extraArguments: [
+            "--node", "mad-norte", "--node", "mad-upm", "--report-every", "1000",
+        ])
+        defer { fleet.stop() }
+        let url = "\(controller.baseURL)/api/v1/links/mad-L1"
+        let link = json(try await get(url).text)
+        let qkdl = try #require(link["qkdl_id"] as? String)
+        let end = try #require([link["node_a"], link["node_b"]].compactMap { $0 as? String }.first { fleet.agents[$0] != nil })
+        #expect(try await eventually(60) {
+            let agents = json(try await get("\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
+            return agents.count == 2
+        })
+        #expect(try await post("\(fleet.faults(end))/links/\(qkdl)/qber?value=0.3") == 204)
+        #expect(try await eventually { json(try await get(url).text)["measured_qber"] as? Double == 0.3 }, "at once, not at the next periodic report")
+        #expect(json(try await get(url).text)["qber"] as? Double == 0.3, "the QBER in force is the worse end's")
+    }
+
     /// Every document that crosses the southbound between agents and controller (registrations, the
     /// controller's answers, notifications of every kind the agents send) validates against `Models/`.
     @Test func everyDocumentAgentsAndControllerExchangeValidates() async throws {

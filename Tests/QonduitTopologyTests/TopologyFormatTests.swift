@@ -65,6 +65,51 @@ import Testing
     }
 }
 
+@Suite struct LinkCostImportTests {
+    let graphml = """
+        <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+        <key id="d0" for="edge" attr.name="cost" attr.type="double"/><key id="d1" for="edge" attr.name="length_km" attr.type="double"/>
+        <graph edgedefault="undirected"><node id="a"/><node id="b"/>
+        <edge id="e1" source="a" target="b"><data key="d0">7.5</data><data key="d1">10</data></edge>
+        <edge id="e2" source="a" target="b"><data key="d1">10</data></edge>
+        <edge id="e3" source="a" target="b"><data key="d0">-2</data><data key="d1">10</data></edge>
+        </graph></graphml>
+        """
+
+    @Test func graphMLEdgesCarryACostThatDefaultsToOneAndMustNotBeNegative() throws {
+        #expect { try TopologyReader.read(Array(graphml.utf8), file: "c.graphml") } throws: { error in
+            issues(of: error).contains { $0.line == 6 && $0.message.contains("cost must be a non-negative number") }
+        }
+        let valid = graphml.split(separator: "\n").filter { !$0.contains("e3") }.joined(separator: "\n")
+        let links = try TopologyReader.read(Array(valid.utf8), file: "c.graphml").topology.links
+        #expect(links.map(\.cost) == [7.5, 1])
+    }
+
+    @Test func costsRoundTripThroughBothWritableFormats() throws {
+        let valid = graphml.split(separator: "\n").filter { !$0.contains("e3") }.joined(separator: "\n")
+        let topology = try TopologyReader.read(Array(valid.utf8), file: "c.graphml").topology
+        for format in [TopologyExportFormat.qonduit, .graphml] {
+            let written = TopologyWriter.write(topology, as: format)
+            let back = try TopologyReader.read(Array(written.utf8), file: "back").topology
+            #expect(back.links.map(\.cost) == [7.5, 1], "\(format)")
+        }
+    }
+
+    @Test func theNativeFormatRefusesABadCost() throws {
+        let document = """
+            <networks xmlns="urn:ietf:params:xml:ns:yang:ietf-network" xmlns:nt="urn:ietf:params:xml:ns:yang:ietf-network-topology"
+                      xmlns:q="urn:qonduit:params:xml:ns:yang:qonduit-qkd-topology">
+            <network><network-id>n</network-id><node><node-id>a</node-id></node><node><node-id>b</node-id></node>
+            <nt:link><nt:link-id>L</nt:link-id><nt:source><nt:source-node>a</nt:source-node></nt:source>
+            <nt:destination><nt:dest-node>b</nt:dest-node></nt:destination>
+            <q:qkd-link><q:length-km>1</q:length-km><q:cost>cheap</q:cost></q:qkd-link></nt:link></network></networks>
+            """
+        #expect { try TopologyReader.read(Array(document.utf8), file: "n.xml") } throws: { error in
+            issues(of: error).contains { $0.line == 6 && $0.message.contains("cost") }
+        }
+    }
+}
+
 @Suite struct SNDlibImportTests {
     @Test func readsNodesCoordinatesAndLinksAndWarnsAboutModules() throws {
         let assembled = try TopologyReader.read(try fixture("sndlib.xml"), file: "sndlib.xml")
