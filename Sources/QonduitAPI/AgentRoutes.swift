@@ -31,6 +31,8 @@ struct AgentRepresentation: JSONWritable {
         writer.key("reconciled_at"); if let time = agent.reconciledAt { writer.date(time) } else { writer.raw("null") }; writer.comma()
         writer.key("drift"); writer.number(agent.drift); writer.comma()
         writer.key("reconcile_error"); writer.string(agent.reconcileError); writer.comma()
+        writer.key("credential_id"); writer.string(agent.credentialID); writer.comma()
+        writer.key("credential_rotation_pending"); writer.raw(agent.credentialRotationPending ? "true" : "false"); writer.comma()
         writer.key("key_pools")
         writer.array(agent.keyPools) { writer, pool in
             writer.raw("{")

@@ -602,7 +602,7 @@ enum OpenAPIDocument {
           },
           "Agent": {
             "type": "object",
-            "required": ["node_id", "qkdn_id", "restconf_url", "state", "heartbeat_interval_ms", "registered_at", "last_heartbeat_at", "reconciled_at", "drift", "reconcile_error", "key_pools"],
+            "required": ["node_id", "qkdn_id", "restconf_url", "state", "heartbeat_interval_ms", "registered_at", "last_heartbeat_at", "reconciled_at", "drift", "reconcile_error", "credential_id", "credential_rotation_pending", "key_pools"],
             "properties": {
               "node_id": {"$ref": "#/components/schemas/Identifier"},
               "qkdn_id": {"$ref": "#/components/schemas/UUID"},
@@ -614,6 +614,8 @@ enum OpenAPIDocument {
               "reconciled_at": {"type": ["string", "null"], "format": "date-time", "description": "The reconciler's last pass over the agent."},
               "drift": {"type": "integer", "minimum": 0, "description": "Entries that pass had to put or delete to make the agent match the inventory."},
               "reconcile_error": {"type": ["string", "null"], "description": "Why the last pass failed, if it did (retried with backoff)."},
+              "credential_id": {"type": ["string", "null"], "description": "The credential the agent last used; the controller proves itself to the agent with it while it is valid."},
+              "credential_rotation_pending": {"type": "boolean", "description": "The node has a newer credential than the one its agent uses: the agent keeps working on the old one until it uses the new one or the old one is revoked."},
               "key_pools": {"type": "array", "items": {
                 "type": "object",
                 "required": ["link_id", "bits", "reported_at"],

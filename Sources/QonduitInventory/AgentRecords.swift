@@ -21,6 +21,10 @@ public struct AgentInfo: Sendable, Equatable {
     public var reconciledAt: Date?
     public var drift: Int
     public var reconcileError: String?
+    /// The credential the agent last used, which the controller proves itself with.
+    public var credentialID: String?
+    /// The node has a newer credential than the one the agent uses: a rotation the agent has not taken up yet.
+    public var credentialRotationPending: Bool
 }
 
 /// Key held in a link's pool at one end, as that end's agent reported it.
@@ -40,6 +44,8 @@ public struct AgentRegistration: Sendable {
     /// A name for the node if it has to be created (auto-onboarding).
     public var name: String?
     public var links: [ReportedLink]
+    /// The credential the agent registered with; nil when the controller read the tree itself.
+    public var credentialID: String?
 
     public init(qkdnID: QKDUUID, restconfURL: String, tree: String, nodeStatus: NodeStatus, name: String? = nil, links: [ReportedLink]) {
         self.qkdnID = qkdnID
@@ -86,6 +92,8 @@ public struct AgentReportOutcome: Sendable, Equatable {
 
 /// One change an agent reports after registering.
 public enum AgentReport: Sendable, Equatable {
+    /// The credential the reports came with: the controller proves itself with the one the agent last used.
+    case usedCredential(String)
     case nodeStatus(NodeStatus)
     case link(ReportedLink)
     case keyPool(link: QKDUUID, bits: Int64)

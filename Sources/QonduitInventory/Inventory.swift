@@ -18,7 +18,7 @@ public final class Inventory: Sendable {
     let auditQueue = GroupCommitQueue<AuditEntry, Void>()
     /// Commits that changed what the hot paths below read, so that they read it once per change.
     let tableChanges = TableChanges(watching: [
-        "api_token": nil, "agent_credential": nil, "agent": ["node_id", "restconf_url", "state"], "node": ["id", "qkdn_id"],
+        "api_token": nil, "agent_credential": nil, "agent": ["node_id", "restconf_url", "state", "credential_id"], "node": ["id", "qkdn_id"],
     ])
     /// Every API request is authenticated: tokens as checked, by hash, until a token changes or expires.
     let checkedTokens: TableCache<String, APIToken?>

@@ -235,14 +235,17 @@ extension Inventory {
         }
     }
 
-    /// What the controller presents to the agent that registered with `restconfURL`: the proof of its
-    /// node's newest valid credential (nil when none did, or the node has none, and the agent will refuse the controller).
+    /// What the controller presents to the agent that registered with `restconfURL`: the proof of the
+    /// credential the agent last used while it is valid, else of its node's newest valid credential (nil
+    /// when the node has none, and the agent will refuse the controller). A new credential so takes over
+    /// only once the agent uses it (or the old one is revoked): issuing it cuts no working agent off.
     public func controllerProof(forAgentAt restconfURL: String) async throws -> String? {
         try await controllerProofs.value(for: restconfURL) {
             try await database.read { db in
                 (try String.fetchOne(db, sql: """
                     SELECT c.controller_proof FROM agent a JOIN node n ON n.id = a.node_id JOIN agent_credential c ON c.qkdn_id = n.qkdn_id
-                    WHERE a.restconf_url = ? AND c.revoked_at IS NULL ORDER BY c.created_at DESC, c.id LIMIT 1
+                    WHERE a.restconf_url = ? AND c.revoked_at IS NULL
+                    ORDER BY c.id IS a.credential_id DESC, c.created_at DESC, c.id LIMIT 1
                     """, arguments: [restconfURL]), nil)
             }
         }

@@ -28,13 +28,15 @@ extension Inventory {
                 throw InventoryError.unknownAgentNode(registration.qkdnID)
             }
             try db.execute(sql: """
-                INSERT INTO agent (node_id, restconf_url, state, heartbeat_interval_ms, node_status, tree, registered_at, last_seen_at)
-                VALUES (?, ?, 'reachable', ?, ?, ?, ?, ?)
+                INSERT INTO agent (node_id, restconf_url, state, heartbeat_interval_ms, node_status, tree, registered_at, last_seen_at,
+                    credential_id)
+                VALUES (?, ?, 'reachable', ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (node_id) DO UPDATE SET restconf_url = excluded.restconf_url, state = 'reachable',
                     heartbeat_interval_ms = excluded.heartbeat_interval_ms, node_status = excluded.node_status,
-                    tree = excluded.tree, registered_at = excluded.registered_at, last_seen_at = excluded.last_seen_at
+                    tree = excluded.tree, registered_at = excluded.registered_at, last_seen_at = excluded.last_seen_at,
+                    credential_id = coalesce(excluded.credential_id, agent.credential_id)
                 """, arguments: [node.node.id.rawValue, registration.restconfURL, heartbeatIntervalMs,
-                                 Self.agentStatus(registration.nodeStatus), registration.tree, now, now])
+                                 Self.agentStatus(registration.nodeStatus), registration.tree, now, now, registration.credentialID])
             try Self.setNodeStatus(node.node.id, registration.nodeStatus, now, db)
             var unknown: [QKDUUID] = []
             for link in registration.links where !(try Self.applyLink(link, from: node.node.id, now, db)) {
@@ -100,6 +102,10 @@ extension Inventory {
                 switch report {
                 case .heartbeat:
                     break
+                case .usedCredential(let id):
+                    try db.cachedStatement(sql: "UPDATE agent SET credential_id = ?1 WHERE node_id = ?2 AND credential_id IS NOT ?1")
+                        .execute(arguments: [id, nodeID.rawValue])
+                    bookkeeping += db.changesCount
                 case .nodeStatus(let status):
                     reportedStatus = status
                     try Self.setNodeStatus(nodeID, status, now, db)
@@ -168,8 +174,13 @@ extension Inventory {
                     KeyPoolLevel(linkID: try LinkID(row["link_id"] as String), bits: row["bits"], reportedAt: row["reported_at"])
                 )
             }
+            // A rotation is pending while the credential in use is not the node's newest valid one.
             return try Row.fetchAll(db, sql: """
-                SELECT agent.*, node.qkdn_id FROM agent JOIN node ON node.id = agent.node_id ORDER BY agent.node_id
+                SELECT agent.*, node.qkdn_id, agent.credential_id IS NOT NULL AND agent.credential_id IS NOT (
+                    SELECT c.id FROM agent_credential c WHERE c.qkdn_id = node.qkdn_id AND c.revoked_at IS NULL
+                    ORDER BY c.created_at DESC, c.id LIMIT 1
+                ) AS rotation_pending
+                FROM agent JOIN node ON node.id = agent.node_id ORDER BY agent.node_id
                 """).map { row in
                 let nodeID: String = row["node_id"]
                 return AgentInfo(
@@ -177,7 +188,8 @@ extension Inventory {
                     restconfURL: row["restconf_url"], state: AgentState(rawValue: row["state"]) ?? .unreachable,
                     heartbeatIntervalMs: row["heartbeat_interval_ms"], registeredAt: row["registered_at"],
                     lastSeenAt: row["last_seen_at"], keyPools: poolsByNode[nodeID] ?? [],
-                    reconciledAt: row["reconciled_at"], drift: row["drift"], reconcileError: row["reconcile_error"]
+                    reconciledAt: row["reconciled_at"], drift: row["drift"], reconcileError: row["reconcile_error"],
+                    credentialID: row["credential_id"], credentialRotationPending: row["rotation_pending"]
                 )
             }
         }

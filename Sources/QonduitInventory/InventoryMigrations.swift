@@ -419,6 +419,11 @@ enum InventoryMigrations {
                 UPDATE link SET nominal_key_rate_bps = key_rate_bps, nominal_qber = qber, admin_status = status;
                 """)
         }
+        migrator.registerMigration("v20: the credential each agent uses") { db in
+            // Issuing a node a new credential must not cut off its agent, which holds the old one until
+            // it is given the new: the controller proves itself with the credential the agent last used.
+            try db.execute(sql: "ALTER TABLE agent ADD COLUMN credential_id TEXT")
+        }
         return migrator
     }
 }

@@ -27,10 +27,11 @@ public enum SouthboundAPI {
                 let node: ETSINode
                 do throws(ETSIDecodingError) { node = try ETSINode.decode(body.readableBytesView) } catch { throw .decoding(error) }
                 try authenticator.authorize(credential, for: node.id)
-                let result = try await inventoryCall {
+                var registration = node.registration(restconfURL: url, tree: String(buffer: body))
+                registration.credentialID = credential?.id
+                let result = try await inventoryCall { [registration] in
                     try await inventory.registerAgent(
-                        node.registration(restconfURL: url, tree: String(buffer: body)), autoOnboard: configuration.autoOnboard,
-                        heartbeatIntervalMs: configuration.heartbeatIntervalMs
+                        registration, autoOnboard: configuration.autoOnboard, heartbeatIntervalMs: configuration.heartbeatIntervalMs
                     )
                 }
                 context.logger.info("agent registered", metadata: [
@@ -55,7 +56,7 @@ public enum SouthboundAPI {
                 do throws(ETSIDecodingError) { notifications = try AgentNotification.decodeBatch(body.readableBytesView) } catch { throw .decoding(error) }
                 let sender = try sender(of: notifications, query: request.uri.queryParameters.get("qkdn_id"), credential: credential?.qkdnID)
                 try authenticator.authorize(credential, for: sender)
-                var reports: [AgentReport] = []
+                var reports: [AgentReport] = credential.map { [.usedCredential($0.id)] } ?? []
                 for notification in notifications { reports += try notification.event.reports() }
                 let outcome = try await inventoryCall { try await inventory.applyAgentReports(from: sender, reports) }
                 if outcome.returned {

@@ -175,6 +175,44 @@ import Testing
         }
     }
 
+    @Test func issuingANewCredentialDoesNotCutOffTheAgentThatHoldsTheOldOne() async throws {
+        try await withController { call, inventory in
+            #expect(try await register(call, ETSINode(id: nodeA, status: .operating)).status == .ok)
+            let old = try #require(call.credentials[nodeA])
+            let oldProof = AccessSecret(old, kind: .agentCredential)?.controllerProof
+            #expect(try await inventory.controllerProof(forAgentAt: agentURL) == oldProof)
+            func agent() async throws -> [String: Any] {
+                try #require((try await call(.get, "/api/v1/agents", nil).json["items"] as? [[String: Any]])?.first { $0["node_id"] as? String == "a" })
+            }
+            #expect(try await agent()["credential_rotation_pending"] as? Bool == false)
+
+            // A rotation: the agent has not been given the new credential yet and still reports with the old one.
+            let fresh = try await call(.post, "/api/v1/agents/credentials", #"{"node":"a"}"#)
+            let secret = try #require(fresh.json["credential"] as? String)
+            #expect(try await notify(call, .heartbeat(node: nodeA)).status == .noContent)
+            #expect(try await inventory.controllerProof(forAgentAt: agentURL) == oldProof, "the controller proves what the agent holds")
+            #expect(try await agent()["credential_rotation_pending"] as? Bool == true)
+
+            // The agent takes the new credential up: the controller follows.
+            let report = AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: .heartbeat(node: nodeA)).encoded()
+            #expect(try await call.presenting(secret, .post, "/southbound/v1/notifications?qkdn_id=\(nodeA.text)", report).status == .noContent)
+            #expect(try await inventory.controllerProof(forAgentAt: agentURL) == AccessSecret(secret, kind: .agentCredential)?.controllerProof)
+            let after = try await agent()
+            #expect(after["credential_rotation_pending"] as? Bool == false && after["credential_id"] as? String == fresh.json["id"] as? String)
+        }
+    }
+
+    @Test func revokingTheCredentialInUseMovesTheControllerToTheNewest() async throws {
+        try await withController { call, inventory in
+            #expect(try await register(call, ETSINode(id: nodeA, status: .operating)).status == .ok)
+            let fresh = try await call(.post, "/api/v1/agents/credentials", #"{"node":"a"}"#)
+            let secret = try #require(fresh.json["credential"] as? String)
+            let inUse = try #require(try await inventory.agentCredentials(for: nodeA).first { $0.id != fresh.json["id"] as? String })
+            _ = try await call(.delete, "/api/v1/agents/credentials/\(inUse.id)", nil)
+            #expect(try await inventory.controllerProof(forAgentAt: agentURL) == AccessSecret(secret, kind: .agentCredential)?.controllerProof)
+        }
+    }
+
     @Test func aRevokedCredentialIsRefused() async throws {
         try await withController { call, inventory in
             let credential = try #require(try await inventory.agentCredentials(for: nodeA).first)
