@@ -19,7 +19,7 @@ server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 field() { python3 -c "import sys, json; print(json.load(sys.stdin)['$1'])"; }
-token=$(cat "$work/qonduit-admin.token")
+token=$(cat "$work/bench-admin.token")
 api() { curl -sf -H "Authorization: Bearer $token" -H "Content-Type: application/json" "$@"; }
 node=$(api "http://127.0.0.1:$port/api/v1/nodes/mad-norte" | field qkdn_id)
 link=$(api "http://127.0.0.1:$port/api/v1/links/mad-L1" | field qkdl_id)

@@ -9,9 +9,11 @@ struct AgentRoutes {
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.get { request, _ in
-            _ = try QueryParameters(request, allowed: [])
-            let agents = try await inventory.agents()
-            return JSONCoding.response(writing: ListRepresentation(items: agents.map(AgentRepresentation.init), total: agents.count))
+            let query = try QueryParameters(request, allowed: ["limit", "offset"])
+            let limit = try query.int("limit", default: 100, in: 1...10_000)
+            let offset = try query.int("offset", default: 0, in: 0...Int.max)
+            let page = try await inventory.agents(limit: limit, offset: offset)
+            return JSONCoding.response(writing: ListRepresentation(items: page.items.map(AgentRepresentation.init), total: page.total))
         }
     }
 }

@@ -9,6 +9,10 @@ struct AuditRoutes {
     func register(on group: RouterGroup<APIRequestContext>) {
         group.get { request, _ in
             let query = try QueryParameters(request, allowed: ["limit", "offset", "actor", "outcome", "action", "since", "until"])
+            if let actor = query.string("actor"), !AuditActor.isWellFormed(actor) {
+                throw Problem(.badRequest, detail: "?actor must be token:ID or agent:ID (a 16-digit hexadecimal id) or anonymous, got '\(actor)'",
+                              errors: [.init(pointer: "?actor", message: "not an actor the audit log names")])
+            }
             var filter = AuditFilter(actor: query.string("actor"), actionPrefix: query.string("action"))
             if query.string("outcome") != nil { filter.outcome = try query.choice("outcome", default: AuditEntry.Outcome.success) }
             for name in ["since", "until"] {

@@ -48,7 +48,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "Qonduit northbound API",
         "version": "1.0.0",
-        "description": "Inventory of a QKD network (nodes, links), topology import/export, path computation, key-path provisioning and node agents. Errors are RFC 9457 problem+json. Every /api/v1 operation needs an API token (Authorization: Bearer TOKEN; 401 without a valid one) whose role allows it (403 otherwise): viewer reads; operator also provisions and changes key paths, sets links up or down (PATCH status only) and imports topologies; admin also manages tokens, agents' credentials, nodes and links, deletes them, and reads the audit log. Each operation's x-required-role says which. The first start of the controller writes an admin token to qonduit-admin.token beside its database. Any /api/v1 operation may answer 503 (problem+json, with Retry-After) while the controller is at its bound on requests in flight (serve --max-concurrent-requests), and GET /api/v1/events while the most event streams are open (serve --max-event-streams)."
+        "description": "Inventory of a QKD network (nodes, links), topology import/export, path computation, key-path provisioning and node agents. Errors are RFC 9457 problem+json. Every /api/v1 operation needs an API token (Authorization: Bearer TOKEN; 401 without a valid one) whose role allows it (403 otherwise): viewer reads; operator also provisions and changes key paths, sets links up or down (PATCH status only) and imports topologies; admin also manages tokens, agents' credentials, nodes and links, deletes them, and reads the audit log. Each operation's x-required-role says which. The first start of the controller writes an admin token beside its database, in a file named after it (qonduit-admin.token for qonduit.sqlite). Any /api/v1 operation may answer 503 (problem+json, with Retry-After) while the controller is at its bound on requests in flight (serve --max-concurrent-requests), and GET /api/v1/events while the most event streams are open (serve --max-event-streams)."
       },
       "paths": {
         "/healthz": {
@@ -317,10 +317,11 @@ enum OpenAPIDocument {
         "/api/v1/agents": {
           "get": {
             "operationId": "listAgents",
-            "summary": "Node agents that registered on the southbound, with their state and key pools",
+            "summary": "Node agents that registered on the southbound, with their state and key pools, ordered by node id",
             "description": "An agent is unreachable once it has missed the configured number of heartbeats; its node then has status unreachable until the agent reports again.",
+            "parameters": [{"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/offset"}],
             "responses": {
-              "200": {"description": "Every agent.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgentList"}}}},
+              "200": {"description": "A page of agents.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgentList"}}}},
               "400": {"$ref": "#/components/responses/BadRequest"}
             }
           }

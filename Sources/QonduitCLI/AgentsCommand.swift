@@ -9,8 +9,23 @@ import QonduitTopology
 struct AgentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agents", abstract: "Node agents: their credentials, and simulated GS QKD 015 agents.",
-        subcommands: [Simulate.self, Credential.self, Credentials.self, RevokeCredential.self]
+        subcommands: [List.self, Simulate.self, Credential.self, Credentials.self, RevokeCredential.self]
     )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the node agents: whether each is heard from, and what the reconciler found.")
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let agents: [AgentJSON] = try await client.controller().fetchAll("/api/v1/agents")
+            if client.json { return try printJSON(agents) }
+            print(Table(header: ["NODE", "STATE", "LAST REPORT", "DRIFT", "RECONCILE ERROR", "CREDENTIAL", "RESTCONF"], rows: agents.map {
+                [$0.node_id, $0.state, $0.last_heartbeat_at, String($0.drift), $0.reconcile_error ?? "-",
+                 $0.credential_rotation_pending == true ? "rotation pending" : ($0.credential_id ?? "-"), $0.restconf_url]
+            }).rendered)
+            print("\(agents.count) agent\(agents.count == 1 ? "" : "s")")
+        }
+    }
 
     struct Simulate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -174,4 +189,27 @@ struct CredentialJSON: Codable {
 struct TopologyJSON: Decodable {
     var nodes: [NodeJSON]
     var links: [LinkJSON]
+}
+
+/// An agent as `GET /api/v1/agents` shows it.
+struct AgentJSON: Codable {
+    struct KeyPool: Codable {
+        var link_id: String
+        var bits: Int64
+        var reported_at: String
+    }
+
+    var node_id: String
+    var qkdn_id: String
+    var restconf_url: String
+    var state: String
+    var heartbeat_interval_ms: Int
+    var registered_at: String
+    var last_heartbeat_at: String
+    var reconciled_at: String?
+    var drift: Int
+    var reconcile_error: String?
+    var credential_id: String?
+    var credential_rotation_pending: Bool?
+    var key_pools: [KeyPool]
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QonduitInventory
 
 /// `qonduit audit`: who changed what, and what was refused (admin).
 struct AuditCommand: AsyncParsableCommand {
@@ -17,6 +18,14 @@ struct AuditCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be from 1 to 10000") }
+        if let actor, !AuditActor.isWellFormed(actor) {
+            throw ValidationError("--actor must be token:ID or agent:ID (a 16-digit hexadecimal id, as qonduit tokens list shows) or anonymous; got '\(actor)'")
+        }
+        for (flag, value) in [("--since", since), ("--until", until)] {
+            if let value, (try? Date.ISO8601FormatStyle().parse(value)) == nil {
+                throw ValidationError("\(flag) must be an ISO 8601 time such as 2027-01-31T12:00:00Z, got '\(value)'")
+            }
+        }
         if let outcome, !["success", "refused", "failed"].contains(outcome) {
             throw ValidationError("--outcome must be success, refused or failed, got '\(outcome)'")
         }

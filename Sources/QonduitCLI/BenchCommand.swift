@@ -66,6 +66,8 @@ struct ImportBench: AsyncParsableCommand {
             + "median_store_ms=\(Self.fmt(Self.median(importMs))) min_total_ms=\(Self.fmt(totalMs.min()!)) runs=\(runs)")
 
         guard let inventory else { return }
+        // The API needs a token, as for any client: a viewer's reads the topology.
+        let token = try await inventory.createAPIToken(role: .viewer, description: "bench import", expiresAt: nil, createdBy: nil).1.text
         var logger = Logger(label: "qonduit-bench")
         logger.logLevel = .critical  // stopping the server by cancellation is expected here
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -82,10 +84,10 @@ struct ImportBench: AsyncParsableCommand {
             var getMs: [Double] = []
             var bytes = 0
             for _ in 0..<(runs + 1) {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/topology")
+                request.headers.add(name: "Authorization", value: "Bearer \(token)")
                 let start = ContinuousClock.now
-                let response = try await HTTPClient.shared.execute(
-                    HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/topology"), timeout: .seconds(60)
-                )
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
                 let body = try await response.body.collect(upTo: 1 << 30)
                 getMs.append((ContinuousClock.now - start).milliseconds)
                 bytes = body.readableBytes

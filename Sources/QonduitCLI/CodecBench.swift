@@ -18,7 +18,7 @@ struct CodecBench: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Seconds to run each measurement.") var seconds = 2.0
+    @Option(help: "Seconds to run each measurement (2 unless --count is given).") var seconds: Double?
     @Option(help: "Run each measurement this many times instead of for --seconds (a fixed amount of work, e.g. to count allocations).")
     var count: Int?
     @Option(help: "Physical links in the node document (a virtual link is added per two).") var links = 4
@@ -32,7 +32,8 @@ struct CodecBench: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard seconds > 0, seconds <= 600 else { throw ValidationError("--seconds must be from 0 to 600") }
+        if seconds != nil && count != nil { throw ValidationError("--seconds and --count exclude each other: give one") }
+        if let seconds, !(seconds > 0 && seconds <= 600) { throw ValidationError("--seconds must be more than 0 and at most 600") }
         guard (1...10_000).contains(links) else { throw ValidationError("--links must be from 1 to 10000") }
         if let count, !(1...100_000_000).contains(count) { throw ValidationError("--count must be from 1 to 100000000") }
     }
@@ -73,7 +74,7 @@ struct CodecBench: AsyncParsableCommand {
             for _ in 0..<count { try body() }
             done = count
         } else {
-            while Self.threadCPUSeconds() - start < seconds {
+            while Self.threadCPUSeconds() - start < (seconds ?? 2) {
                 for _ in 0..<100 { try body() }
                 done += 100
             }

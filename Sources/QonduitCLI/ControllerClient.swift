@@ -23,7 +23,7 @@ struct TokenOptions: ParsableArguments {
 
     @Option(help: "API token (prefer QONDUIT_TOKEN or --token-file: a command line is visible to other users).")
     var token: String?
-    @Option(help: "File holding the API token; `qonduit serve` writes the first admin token to this name beside its database.")
+    @Option(help: "File holding the API token; `qonduit serve` writes the first admin token beside its database, named after it (this name for qonduit.sqlite).")
     var tokenFile = TokenOptions.defaultFile
 
     func resolvedToken() throws -> String? {
@@ -63,6 +63,23 @@ struct ControllerClient {
         _ method: String, _ path: String, query: [String: String] = [:], body: [UInt8]? = nil,
         contentType: String = "application/json"
     ) async throws -> Response {
+        let data = try await exchange(method, path, query: query, body: body, contentType: contentType, accept: "application/json")
+        if data.isEmpty, let nothing = NoContent() as? Response { return nothing }
+        do {
+            return try JSONDecoder().decode(Response.self, from: data)
+        } catch {
+            throw CLIError("the controller's answer to \(method) \(path) was not what this client expects: \(error)")
+        }
+    }
+
+    /// The body of a successful answer as it came (a topology document, say).
+    func document(_ path: String, query: [String: String] = [:], accept: String) async throws -> Data {
+        try await exchange("GET", path, query: query, body: nil, contentType: "application/json", accept: accept)
+    }
+
+    private func exchange(
+        _ method: String, _ path: String, query: [String: String], body: [UInt8]?, contentType: String, accept: String
+    ) async throws -> Data {
         var components = URLComponents(string: baseURL + path)
         if !query.isEmpty {
             components?.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
@@ -70,7 +87,7 @@ struct ControllerClient {
         guard let url = components?.string else { throw CLIError("cannot form a URL from \(baseURL)\(path)") }
         var request = HTTPClientRequest(url: url)
         request.method = .init(rawValue: method)
-        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept", value: accept)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
@@ -86,18 +103,32 @@ struct ControllerClient {
         do {
             response = try await client.execute(request, timeout: .seconds(600))
         } catch {
-            throw CLIError("cannot reach the controller at \(baseURL): \(error) (is `qonduit serve` running there?)")
+            throw CLIError(Self.describeConnectionFailure(error, to: baseURL))
         }
         let data = Data(try await response.body.collect(upTo: Self.maxResponseBytes).readableBytesView)
         guard (200..<300).contains(response.status.code) else {
             throw CLIError(describeFailure(status: Int(response.status.code), data: data))
         }
-        if data.isEmpty, let nothing = NoContent() as? Response { return nothing }
-        do {
-            return try JSONDecoder().decode(Response.self, from: data)
-        } catch {
-            throw CLIError("the controller's answer to \(method) \(path) was not what this client expects: \(error)")
+        return data
+    }
+
+    /// Why no answer came, in a user's terms and with what to do.
+    static func describeConnectionFailure(_ error: any Error, to baseURL: String) -> String {
+        let text = String(describing: error)
+        if let io = error as? IOError, io.errnoCode == ECONNREFUSED || text.contains("Connection refused") {
+            return "cannot reach the controller at \(baseURL): nothing accepts connections there; is `qonduit serve` running, and is --server right?"
         }
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed") {
+            return "the controller at \(baseURL) presented a TLS certificate this client cannot verify: "
+                + "give --tls-ca PEM, the CA file that signed the controller's certificate"
+        }
+        if text.contains("handshake") || text.contains("SSL") || text.contains("TLS") {
+            return "the TLS handshake with \(baseURL) failed (\(text)): check --tls-ca, and --tls-cert/--tls-key if the controller asks for a client certificate"
+        }
+        if error is HTTPClientError, text.contains("connectTimeout") || text.contains("deadlineExceeded") {
+            return "cannot reach the controller at \(baseURL): no answer in time; is the address right, and is `qonduit serve` running there?"
+        }
+        return "cannot reach the controller at \(baseURL): \(text)"
     }
 
     /// Reads a `text/event-stream` and hands each event to `body` until it returns false or the stream

@@ -49,7 +49,7 @@ struct EventsCommand: AsyncParsableCommand {
                         return true
                     }
                     if let id = event.id { resumeAfter = id }
-                    print(client.json ? event.data : Self.line(event))
+                    printNow(client.json ? event.data : Self.line(event))
                     printed += 1
                     return wantsMore()
                 }
@@ -57,7 +57,7 @@ struct EventsCommand: AsyncParsableCommand {
             } catch let error as CLIError {
                 throw error  // the controller refused the request: asking again would not help
             } catch {
-                guard connectedOnce else { throw CLIError("cannot reach the controller at \(controller.baseURL): \(error)") }
+                guard connectedOnce else { throw CLIError(ControllerClient.describeConnectionFailure(error, to: controller.baseURL)) }
                 // A dropped connection (a controller restarting, say): reconnect and resume after the
                 // last event printed, as EventSource would, for up to a minute.
                 let since = lostSince ?? .now

@@ -84,9 +84,11 @@ extension GeneratedTopology {
                             + (points[other].y - point.y) * (points[other].y - point.y)).squareRoot()
                         guard distance <= radius else { continue }
                         let lengthKm = max(0.001, distance * sideKm)
+                        // Beyond the model's reach a link produces no key: down, as an import makes it.
+                        let rate = model.keyRateBps(lengthKm: lengthKm)
                         links.append(QKDLink(
                             id: try! LinkID("e\(links.count)"), nodeA: nodes[index].id, nodeB: nodes[other].id,
-                            lengthKm: lengthKm, keyRateBps: model.keyRateBps(lengthKm: lengthKm) ?? 0
+                            lengthKm: lengthKm, keyRateBps: rate ?? 0, status: rate == nil ? .down : .up
                         ).quantized())
                     }
                 }

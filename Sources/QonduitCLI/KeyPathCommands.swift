@@ -74,6 +74,7 @@ extension PathsCommand {
                 [$0.id, $0.state, $0.source, $0.destination, Format.number($0.rate_bps, digits: 1), $0.protection,
                  $0.routes.map { $0.nodes.joined(separator: ">") }.joined(separator: " | ")]
             }).rendered)
+            print("\(paths.count) key path\(paths.count == 1 ? "" : "s")")
         }
     }
 
@@ -149,13 +150,21 @@ struct KeyPathJSON: Codable {
         var qkdl_id: String
     }
 
+    struct Application: Codable {
+        var app_id: String
+        var client_app_id: String?
+        var server_app_id: String?
+    }
+
     var id: String
     var state: String
     var reason: String?
     var source: String
     var destination: String
     var rate_bps: Double
+    var metric: String?
     var protection: String
+    var application: Application?
     var routes: [Route]
     var reserved_bps: [String: Double]
 
@@ -167,9 +176,15 @@ struct KeyPathJSON: Codable {
 
     func printDetails() {
         print("key path \(id): \(state)\(reason.map { " (\($0))" } ?? "")")
-        print("  \(source) > \(destination) at \(Format.number(rate_bps, digits: 1)) bit/s, protection \(protection)")
-        for route in routes {
-            print("  \(route.role) route \(route.qkdl_id), \(Format.number(route.rate_bps, digits: 1)) bit/s: \(route.nodes.joined(separator: " > "))")
+        print("  \(source) > \(destination) at \(Format.number(rate_bps, digits: 1)) bit/s, protection \(protection)"
+            + (metric.map { ", metric \($0)" } ?? ""))
+        if let application {
+            print("  application \(application.app_id): client \(application.client_app_id ?? "-"), server \(application.server_app_id ?? "-")")
+        }
+        // Multipath routes are all primary, each carrying a share: numbered, so that they can be told apart.
+        for (index, route) in routes.enumerated() {
+            let name = protection == "multipath" ? "route \(index + 1) of \(routes.count)" : "\(route.role) route"
+            print("  \(name) \(route.qkdl_id), \(Format.number(route.rate_bps, digits: 1)) bit/s: \(route.nodes.joined(separator: " > "))")
         }
     }
 }

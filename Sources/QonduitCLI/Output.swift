@@ -31,6 +31,12 @@ func printJSON(_ value: some Encodable) throws {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
+/// Writes a line to stdout at once: `print` buffers 4 KiB when stdout is a pipe or a file, and a
+/// follower (`qonduit events | jq`) would see nothing until then.
+func printNow(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }

@@ -95,10 +95,11 @@ struct PathBench: AsyncParsableCommand {
         return samples
     }
 
-    /// Random pairs inside the largest connected component, so every query has an answer.
+    /// Random pairs inside the largest component joined by links that carry key (up, with a key
+    /// rate), so every query has an answer.
     static func connectedPairs(in topology: Topology, count: Int, seed: UInt64) -> [(NodeID, NodeID)] {
         var neighbours: [NodeID: [NodeID]] = [:]
-        for link in topology.links where link.status == .up {
+        for link in topology.links where link.current.status == .up && link.current.keyRateBps > 0 {
             neighbours[link.nodeA, default: []].append(link.nodeB)
             neighbours[link.nodeB, default: []].append(link.nodeA)
         }

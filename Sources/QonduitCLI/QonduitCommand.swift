@@ -12,8 +12,8 @@ public struct QonduitCommand: AsyncParsableCommand {
             `qonduit paths compute`; provision key paths with `qonduit paths provision` (and list, show, \
             delete, reoptimize them); follow what changes with `qonduit events`; simulate node agents with \
             `qonduit agents simulate`. Every command that talks to the controller needs an API token: the first \
-            start writes an admin token to qonduit-admin.token beside the database, which commands read from the \
-            current directory by default (--token-file, QONDUIT_TOKEN or --token say otherwise); manage tokens \
+            start writes an admin token beside the database, named after it (qonduit-admin.token for qonduit.sqlite), \
+            which commands read from the current directory by default (--token-file, QONDUIT_TOKEN or --token say otherwise); manage tokens \
             with `qonduit tokens`, agents' credentials with `qonduit agents credential`, and read who did what \
             with `qonduit audit`.
             """,

@@ -159,8 +159,8 @@ struct ServeCommand: AsyncParsableCommand {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? listen.port
                 // A plain line on stdout, which scripts and tests read to learn an ephemeral port.
-                let host = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
-                FileHandle.standardOutput.write(Data("qonduit: listening on \(scheme)://\(host):\(port)\n".utf8))
+                let address = ListenAddress(host: listen.host, port: port)
+                FileHandle.standardOutput.write(Data("qonduit: listening on \(scheme)://\(address)\n".utf8))
             },
             logger: logger
         )
@@ -215,7 +215,7 @@ extension ServeCommand {
 }
 
 /// `HOST:PORT`, with IPv6 hosts in brackets.
-struct ListenAddress: ExpressibleByArgument, Sendable {
+struct ListenAddress: ExpressibleByArgument, CustomStringConvertible, Sendable {
     var host: String
     var port: Int
 
@@ -242,6 +242,10 @@ struct ListenAddress: ExpressibleByArgument, Sendable {
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
+
+    /// As written on the command line, `--help`'s default included.
+    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    var defaultValueDescription: String { description }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

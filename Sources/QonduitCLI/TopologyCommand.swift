@@ -7,8 +7,8 @@ import QonduitTopology
 struct TopologyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topology",
-        abstract: "Validate, convert and import topology files (Qonduit native XML, GraphML, SNDlib).",
-        subcommands: [Validate.self, Convert.self, Import.self]
+        abstract: "Validate, convert, import and export topology files (Qonduit native XML, GraphML, SNDlib).",
+        subcommands: [Validate.self, Convert.self, Import.self, Export.self]
     )
 
     /// `--format auto|qonduit|graphml|sndlib`.
@@ -65,6 +65,30 @@ struct TopologyCommand: AsyncParsableCommand {
                 }
             } else {
                 print(xml, terminator: "")
+            }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export a running controller's inventory as a topology file (the planner's values, as imported)."
+        )
+
+        @Option(help: "qonduit (native) or graphml.") var format = TopologyExportFormat.qonduit
+        @Option(name: [.short, .customLong("output")], help: "Write to this file instead of stdout.") var output: String?
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let document = try await client.controller().document(
+                "/api/v1/topology/export", query: ["format": format.rawValue], accept: "application/xml"
+            )
+            if let output {
+                do { try document.write(to: URL(fileURLWithPath: output)) } catch {
+                    throw CLIError("\(output): cannot write: \(error.localizedDescription)")
+                }
+                printError("wrote \(output) (\(format.rawValue), \(document.count) bytes)")
+            } else {
+                FileHandle.standardOutput.write(document)
             }
         }
     }

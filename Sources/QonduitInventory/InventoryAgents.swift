@@ -166,6 +166,11 @@ extension Inventory {
     }
 
     public func agents() async throws -> [AgentInfo] {
+        try await agents(limit: Int.max, offset: 0).items
+    }
+
+    /// A page of the agents, ordered by node id, with how many there are.
+    public func agents(limit: Int, offset: Int) async throws -> Page<AgentInfo> {
         try await database.read { db in
             let pools = try Row.fetchAll(db, sql: "SELECT link_id, node_id, bits, reported_at FROM key_pool ORDER BY link_id")
             var poolsByNode: [String: [KeyPoolLevel]] = [:]
@@ -175,13 +180,13 @@ extension Inventory {
                 )
             }
             // A rotation is pending while the credential in use is not the node's newest valid one.
-            return try Row.fetchAll(db, sql: """
+            let items = try Row.fetchAll(db, sql: """
                 SELECT agent.*, node.qkdn_id, agent.credential_id IS NOT NULL AND agent.credential_id IS NOT (
                     SELECT c.id FROM agent_credential c WHERE c.qkdn_id = node.qkdn_id AND c.revoked_at IS NULL
                     ORDER BY c.created_at DESC, c.id LIMIT 1
                 ) AS rotation_pending
-                FROM agent JOIN node ON node.id = agent.node_id ORDER BY agent.node_id
-                """).map { row in
+                FROM agent JOIN node ON node.id = agent.node_id ORDER BY agent.node_id LIMIT ? OFFSET ?
+                """, arguments: [limit == Int.max ? -1 : limit, offset]).map { row in
                 let nodeID: String = row["node_id"]
                 return AgentInfo(
                     nodeID: try NodeID(nodeID), qkdnID: QKDUUID(row["qkdn_id"] as String) ?? .zero,
@@ -192,6 +197,7 @@ extension Inventory {
                     credentialID: row["credential_id"], credentialRotationPending: row["rotation_pending"]
                 )
             }
+            return Page(items: items, total: try Int.fetchOne(db, sql: "SELECT count(*) FROM agent") ?? 0)
         }
     }
 

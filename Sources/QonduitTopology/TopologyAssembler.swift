@@ -106,7 +106,8 @@ public struct TopologyAssembler: Sendable {
                 lengthKm = a.distanceKm(to: b)
             } else {
                 let missing = [nodeA, nodeB].filter { locations[$0].flatMap { $0 } == nil }.map { "'\($0)'" }
-                report("has no length and its node \(missing.joined(separator: " and ")) has no coordinates to estimate it from")
+                let which = missing.count == 1 ? "its node \(missing[0]) has" : "its nodes \(missing.joined(separator: " and ")) have"
+                report("has no length, and \(which) no coordinates to estimate it from: give the link a length or the nodes coordinates")
                 continue
             }
             let keyRateBps: Double

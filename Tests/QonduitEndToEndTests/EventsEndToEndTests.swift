@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import QonduitTestSupport
+import Synchronization
 import Testing
 
 /// `GET /api/v1/events` and `qonduit events` against a real controller, across a restart.
@@ -18,6 +19,41 @@ import Testing
 
     func lines(_ text: String) -> [[String: Any]] {
         text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+    }
+
+    @Test func eachEventReachesAPipeAtOnce() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
+        defer { controller.stop() }
+        let follower = Process()
+        follower.executableURL = URL(fileURLWithPath: QonduitBinary.path)
+        follower.arguments = ["events", "--json", "--kind", "link", "--server", controller.baseURL]
+        follower.environment = ProcessInfo.processInfo.environment.merging(["QONDUIT_TOKEN": controller.token]) { _, given in given }
+        follower.currentDirectoryURL = TestFiles.workingDirectory
+        let pipe = Pipe()
+        follower.standardOutput = pipe
+        follower.standardError = FileHandle.nullDevice
+        try follower.run()
+        defer { follower.terminate(); follower.waitUntilExit() }
+        // The follower is connected once an event it asks for reaches it; until then, keep making them.
+        let received = Mutex("")
+        let reader = Thread {
+            while true {
+                let chunk = pipe.fileHandleForReading.availableData
+                if chunk.isEmpty { return }
+                received.withLock { $0 += String(decoding: chunk, as: UTF8.self) }
+            }
+        }
+        reader.start()
+        var status = "down"
+        let deadline = Date().addingTimeInterval(30)
+        while received.withLock({ $0.isEmpty }) && Date() < deadline {
+            #expect(try await patch("\(controller.baseURL)/api/v1/links/mad-L1", #"{"status":"\#(status)"}"#) == 200)
+            status = status == "down" ? "up" : "down"
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        let first = try #require(lines(received.withLock { $0 }).first, "one small event line reached the pipe while the follower runs")
+        #expect(first["kind"] as? String == "link.status" && follower.isRunning)
     }
 
     @Test func theCLIFollowsEventsAndResumesAcrossARestartWithoutLossOrRepeats() async throws {

@@ -60,7 +60,7 @@ import Testing
             </graph></graphml>
             """
         #expect { try TopologyReader.read(Array(document.utf8), file: "bare.graphml") } throws: { error in
-            issues(of: error).contains { $0.line == 3 && $0.message.contains("no coordinates") }
+            issues(of: error).contains { $0.line == 3 && $0.message.contains("its nodes 'a' and 'b' have no coordinates") }
         }
     }
 }

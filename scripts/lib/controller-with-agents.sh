@@ -14,7 +14,7 @@ server=$!
 agents=""
 trap 'kill $server $agents 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 50); do curl -sf "$server_url/healthz" >/dev/null && break; sleep 0.2; done
-QONDUIT_TOKEN=$(cat "$work/qonduit-admin.token")
+QONDUIT_TOKEN=$(cat "$work/bench-admin.token")
 export QONDUIT_TOKEN
 api() { local path=$1; shift; curl -sf -H "Authorization: Bearer $QONDUIT_TOKEN" "$@" "$server_url$path"; }
 # shellcheck disable=SC2086
