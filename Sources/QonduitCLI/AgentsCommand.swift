@@ -46,7 +46,7 @@ struct AgentsCommand: AsyncParsableCommand {
                 """
         )
 
-        @Option(help: "Base URL of the controller.") var controller = "http://127.0.0.1:8080"
+        @Option(help: "Base URL of the controller (default: $QONDUIT_SERVER, else http://127.0.0.1:8080).") var controller: String?
         @OptionGroup var access: TokenOptions
         @OptionGroup(title: "TLS")
         var tls: TLSOptions
@@ -63,7 +63,7 @@ struct AgentsCommand: AsyncParsableCommand {
             var logger = Logger(label: "qonduit-agents")
             logger.logLevel = logLevel
             let clientTLS = try tls.clientConfiguration()
-            let client = try ControllerClient(server: controller, token: access.resolvedToken(), tls: clientTLS)
+            let client = try ControllerClient(server: controller, token: access.resolvedToken(), tls: clientTLS, flag: "--controller")
             let inventory: TopologyJSON = try await client.send("GET", "/api/v1/topology")
             var wanted = Set(nodes)
             if let topology {

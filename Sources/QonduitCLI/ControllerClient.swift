@@ -7,7 +7,7 @@ import NIOSSL
 
 /// Options shared by the commands that talk to a running controller.
 struct ClientOptions: ParsableArguments {
-    @Option(help: "Base URL of the controller.") var server = "http://127.0.0.1:8080"
+    @Option(help: "Base URL of the controller (default: $QONDUIT_SERVER, else http://127.0.0.1:8080).") var server: String?
     @Flag(help: "Print JSON instead of a table, for scripts.") var json = false
     @OptionGroup var access: TokenOptions
     @OptionGroup(title: "TLS") var tls: TLSOptions
@@ -50,10 +50,15 @@ struct ControllerClient {
     var tls: TLSConfiguration?
     private static let maxResponseBytes = 512 * 1024 * 1024
 
-    init(server: String, token: String?, tls: TLSConfiguration? = nil) throws {
+    /// The controller at `server`, else at `$QONDUIT_SERVER`, else on this machine's port 8080.
+    /// `flag` is the option that gave `given`, for the message that refuses it.
+    init(server given: String?, token: String?, tls: TLSConfiguration? = nil, flag: String = "--server") throws {
+        let environment = ProcessInfo.processInfo.environment["QONDUIT_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
+        let server = given ?? environment ?? "http://127.0.0.1:8080"
         self.tls = tls
         guard let url = URL(string: server), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw ValidationError("--server must be an http(s) URL such as http://127.0.0.1:8080, got '\(server)'")
+            let source = given == nil ? "QONDUIT_SERVER" : flag
+            throw ValidationError("\(source) must be an http(s) URL such as http://127.0.0.1:8080, got '\(server)'")
         }
         baseURL = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.token = token

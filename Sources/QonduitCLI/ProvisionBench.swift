@@ -21,7 +21,7 @@ struct ProvisionBench: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Base URL of the controller.") var server = "http://127.0.0.1:8080"
+    @Option(help: "Base URL of the controller (default: $QONDUIT_SERVER, else http://127.0.0.1:8080).") var server: String?
     @OptionGroup var access: TokenOptions
     @Option(help: "Key paths to request.") var paths = 2_000
     @Option(help: "Requests in flight at once.") var concurrency = 16

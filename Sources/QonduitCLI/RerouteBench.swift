@@ -24,7 +24,7 @@ struct RerouteBench: AsyncParsableCommand {
 
     enum Trigger: String, ExpressibleByArgument { case agent, api }
 
-    @Option(help: "Base URL of the controller.") var server = "http://127.0.0.1:8080"
+    @Option(help: "Base URL of the controller (default: $QONDUIT_SERVER, else http://127.0.0.1:8080).") var server: String?
     @OptionGroup var access: TokenOptions
     @Option(help: "Key paths over the link.") var paths = 10_000
     @Option(help: "The link to fail (default: the one with the most key rate).") var link: String?

@@ -15,8 +15,8 @@ import Testing
     @Test func schemathesisFindsNoServerErrorAndNothingTheDocumentDoesNotSay() async throws {
         let schemathesis = try #require(ProcessRunner.which("schemathesis"), "pip install schemathesis (scripts/test does)")
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path])
+        defer { controller.terminate() }
         let examples = ProcessInfo.processInfo.environment["QONDUIT_FUZZ_EXAMPLES"] ?? "40"
         let result = try await ProcessRunner.run(schemathesis, [
             "run", "\(controller.baseURL)/openapi.json", "--header", "Authorization: Bearer \(controller.token)",

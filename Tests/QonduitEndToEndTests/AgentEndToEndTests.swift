@@ -56,14 +56,14 @@ import Testing
 
     @Test func agentsRegisterReportAndFaultsReachTheInventory() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: [
+        let controller = try await ControllerProcess.start(extraArguments: [
             // 2 s of silence marks an agent unreachable: short enough to test, long enough that a loaded CI
             // machine (the API fuzzer runs alongside) does not take a slow heartbeat for a lost agent.
             "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10",
         ])
-        defer { controller.stop() }
-        let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 6, extraArguments: ["--report-every", "1"])
-        defer { fleet.stop() }
+        defer { controller.terminate() }
+        let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 6, extraArguments: ["--report-every", "1"])
+        defer { fleet.terminate() }
 
         // Every agent registers and is heard from (generously: the suite runs many processes at once on two cores).
         let seen = Mutex<String>("")
@@ -101,13 +101,13 @@ import Testing
 
     @Test func aQBERFaultAtOneEndReachesTheInventoryAtOnceAndStays() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10"])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10"])
+        defer { controller.terminate() }
         // Periodic figures every 1,000 heartbeats (200 s): only a fault reported at once is seen within the test's wait.
-        let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 2, extraArguments: [
+        let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 2, extraArguments: [
             "--node", "mad-norte", "--node", "mad-upm", "--report-every", "1000",
         ])
-        defer { fleet.stop() }
+        defer { fleet.terminate() }
         let url = "\(controller.baseURL)/api/v1/links/mad-L1"
         let link = json(try await get(url).text)
         let qkdl = try #require(link["qkdl_id"] as? String)
@@ -125,12 +125,12 @@ import Testing
     /// controller's answers, notifications of every kind the agents send) validates against `Models/`.
     @Test func everyDocumentAgentsAndControllerExchangeValidates() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10"])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10"])
+        defer { controller.terminate() }
         let proxy = RecordingProxy(upstream: controller.baseURL, recording: "/southbound/")
         try await proxy.run { proxied in
-            let fleet = try AgentFleetProcess(controller: proxied, count: 2, token: controller.token, extraArguments: ["--node", "mad-norte", "--node", "mad-upm", "--report-every", "1"])
-            defer { fleet.stop() }
+            let fleet = try await AgentFleetProcess.start(controller: proxied, count: 2, token: controller.token, extraArguments: ["--node", "mad-norte", "--node", "mad-upm", "--report-every", "1"])
+            defer { fleet.terminate() }
             try await takeDownAndUp(link: "mad-L1", at: "mad-norte", controller: controller, fleet: fleet)
         }
 
@@ -179,20 +179,20 @@ import Testing
         let away = try await QonduitBinary.run(["agents", "simulate", "--controller", "http://127.0.0.1:1"])
         #expect(away.status != 0 && away.stderr.contains("cannot reach the controller"), "\(away.stderr)")
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path])
+        defer { controller.terminate() }
         let unknown = try await QonduitBinary.run(["agents", "simulate", "--controller", controller.baseURL, "--node", "nowhere"])
         #expect(unknown.status != 0 && unknown.stderr.contains("no node 'nowhere'"), "\(unknown.stderr)")
     }
 
     @Test func anAgentThatRestartsGetsItsConfigurationBack() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: [
+        let controller = try await ControllerProcess.start(extraArguments: [
             "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10", "--reconcile-interval-ms", "200",
         ])
-        defer { controller.stop() }
-        let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 1, extraArguments: ["--node", "mad-norte"])
-        defer { fleet.stop() }
+        defer { controller.terminate() }
+        let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 1, extraArguments: ["--node", "mad-norte"])
+        defer { fleet.terminate() }
         let agentTree = "\(fleet.agents["mad-norte"]!)/data/etsi-qkd-sdn-node:qkd_node"
 
         // What the node should be configured with, written into the controller's inventory (as provisioning will).

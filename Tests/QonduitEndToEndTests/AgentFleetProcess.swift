@@ -9,6 +9,11 @@ final class AgentFleetProcess: Sendable {
     let agents: [String: String]
     private let output: Pipe
 
+    /// `init` on a thread of its own, as `ControllerProcess.start`.
+    static func start(controller: String, count: Int, token: String? = nil, extraArguments: [String] = []) async throws -> AgentFleetProcess {
+        try await offThePool { try AgentFleetProcess(controller: controller, count: count, token: token, extraArguments: extraArguments) }
+    }
+
     /// The fleet issues its agents' credentials with `token`, by default the admin token of the controller at `controller`.
     init(controller: String, count: Int, token: String? = nil, extraArguments: [String] = []) throws {
         process = Process()
@@ -43,6 +48,11 @@ final class AgentFleetProcess: Sendable {
     /// The agent's fault-injection root (its RESTCONF root without `/restconf`).
     func faults(_ node: String) -> String {
         String(agents[node]!.dropLast("/restconf".count)) + "/agent/v1"
+    }
+
+    /// Asks the fleet to stop without waiting for it (see `ControllerProcess.terminate`).
+    func terminate() {
+        if process.isRunning { process.terminate() }
     }
 
     func stop() {

@@ -9,8 +9,8 @@ import Testing
     }
 
     @Test func nodesLinksAgentsAndTheTopologyCanBeShownSetAndExported() async throws {
-        let controller = try ControllerProcess(extraArguments: ["--topology", try metro()])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", try metro()])
+        defer { controller.terminate() }
         let server = ["--server", controller.baseURL]
 
         let node = try await QonduitBinary.run(["nodes", "show", "mad-norte"] + server)
@@ -45,8 +45,8 @@ import Testing
     }
 
     @Test func inputsAreTakenInTheFormsAUserTypesAndRefusedNamingTheFlag() async throws {
-        let controller = try ControllerProcess()
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start()
+        defer { controller.terminate() }
         let server = ["--server", controller.baseURL]
         let dated = try await QonduitBinary.run(["tokens", "create", "--role", "viewer", "--expires", "2099-01-31"] + server)
         #expect(dated.status == 0 && dated.stderr.contains("expires 2099-01-31T23:59:59"), "\(dated.stderr)")
@@ -74,10 +74,10 @@ import Testing
         let ingest = try await QonduitBinary.run(["bench", "ingest", "--agents", "4", "--concurrency", "2", "--seconds", "0.5"])
         #expect(ingest.status == 0, "\(ingest.stdout)\(ingest.stderr)")
 
-        let controller = try ControllerProcess(extraArguments: ["--topology", try metro()])
-        defer { controller.stop() }
-        let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 6)
-        defer { fleet.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", try metro()])
+        defer { controller.terminate() }
+        let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 6)
+        defer { fleet.terminate() }
         let server = ["--server", controller.baseURL]
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
@@ -89,5 +89,13 @@ import Testing
         #expect(provision.status == 0 && provision.stdout.contains("active=20"), "\(provision.stdout)\(provision.stderr)")
         let reroute = try await QonduitBinary.run(["bench", "reroute", "--paths", "20", "--via", "api", "--timeout", "60"] + server)
         #expect(reroute.status == 0, "\(reroute.stdout)\(reroute.stderr)")
+
+        // A multipath key path shows each route by its number, and its application.
+        let multipath = try await QonduitBinary.run([
+            "paths", "provision", "mad-norte", "mad-upm", "--rate", "10", "--protection", "multipath", "--paths", "2",
+            "--client-app", "urn:app:a", "--server-app", "urn:app:b",
+        ] + server)
+        #expect(multipath.status == 0 && multipath.stdout.contains("route 1 of 2") && multipath.stdout.contains("route 2 of 2"), "\(multipath.stdout)\(multipath.stderr)")
+        #expect(multipath.stdout.contains("client urn:app:a, server urn:app:b") && !multipath.stdout.contains("primary route"), "\(multipath.stdout)")
     }
 }

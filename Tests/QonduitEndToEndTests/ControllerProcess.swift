@@ -100,6 +100,12 @@ final class ControllerProcess: Sendable {
         ControllerTokens.register(token, for: baseURL, database: databasePath)
     }
 
+    /// Starts the controller on a thread of its own and waits for it without holding one of the
+    /// concurrency pool's (two here): a test blocked in a start stalled the in-process servers of others.
+    static func start(database: String? = nil, listen: String = "127.0.0.1:0", extraArguments: [String] = []) async throws -> ControllerProcess {
+        try await offThePool { try ControllerProcess(database: database, listen: listen, extraArguments: extraArguments) }
+    }
+
     /// Where the controller wrote its first admin token.
     var tokenFile: String { Self.tokenFile(beside: databasePath) }
 
@@ -136,6 +142,12 @@ final class ControllerProcess: Sendable {
         return process.terminationStatus
     }
 
+    /// Asks the server to stop (SIGTERM) without waiting for it: what a test's `defer` calls, so that
+    /// a graceful shutdown does not hold one of the concurrency pool's two threads meanwhile.
+    func terminate() {
+        if process.isRunning { process.terminate() }
+    }
+
     /// Kills the server at once (SIGKILL), as a crash or power loss would.
     func kill() {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
@@ -170,4 +182,11 @@ func httpStatus(_ method: HTTPMethod, _ url: String, json body: String?) async t
 
 func jsonArray(_ text: String) -> [[String: Any]] {
     ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]]) ?? []
+}
+
+/// Runs blocking work (waiting on a child process) on a thread of its own, not on the concurrency pool.
+func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+    }
 }

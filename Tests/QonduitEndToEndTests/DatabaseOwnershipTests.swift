@@ -10,23 +10,23 @@ import Testing
     }
 
     @Test func aSecondControllerOnTheSameDatabaseRefusesAndTheLockDiesWithItsHolder() async throws {
-        let first = try ControllerProcess()
+        let first = try await ControllerProcess.start()
         let second = try await serveExpectingExit(["--db", first.databasePath])
         #expect(second.status != 0 && second.status != 124, "refused at once, not left running: \(second.status)")
         #expect(second.stderr.contains("the database '\(first.databasePath)' is in use by another qonduit serve (pid \(first.process.processIdentifier))"), "\(second.stderr)")
         #expect(second.stderr.contains(first.databasePath + ".lock"), "\(second.stderr)")
         first.kill()
-        let third = try ControllerProcess(database: first.databasePath)
-        defer { third.stop() }
+        let third = try await ControllerProcess.start(database: first.databasePath)
+        defer { third.terminate() }
         #expect(try await QonduitBinary.run(["nodes", "list", "--server", third.baseURL]).status == 0, "SIGKILL released the lock")
     }
 
     @Test func twoDatabasesInOneDirectoryKeepTheirOwnAdminTokens() async throws {
         let directory = try TestFiles.newDirectory("two-databases")
-        let a = try ControllerProcess(database: directory.appendingPathComponent("a.sqlite").path)
+        let a = try await ControllerProcess.start(database: directory.appendingPathComponent("a.sqlite").path)
         a.stop()
-        let b = try ControllerProcess(database: directory.appendingPathComponent("b.sqlite").path)
-        defer { b.stop() }
+        let b = try await ControllerProcess.start(database: directory.appendingPathComponent("b.sqlite").path)
+        defer { b.terminate() }
         #expect(a.tokenFile.hasSuffix("/a-admin.token") && b.tokenFile.hasSuffix("/b-admin.token"))
         #expect(try String(contentsOfFile: a.tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == a.token)
         #expect(a.token != b.token)
@@ -43,8 +43,8 @@ import Testing
         #expect(try String(contentsOfFile: tokenFile, encoding: .utf8) == "qdt_the-token-of-an-earlier-database\n")
         // Nothing was stored: once the file is moved away, the database gets its first admin token after all.
         try FileManager.default.removeItem(atPath: tokenFile)
-        let controller = try ControllerProcess(database: database)
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(database: database)
+        defer { controller.terminate() }
         #expect(controller.token.hasPrefix("qdt_") && controller.token.count == 68)
     }
 
@@ -57,9 +57,12 @@ import Testing
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var text = ""
-        while !text.contains("listening on"), process.isRunning {
-            text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let text = try await offThePool {
+            var text = ""
+            while !text.contains("listening on"), process.isRunning {
+                text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+            }
+            return text
         }
         let line = try #require(text.split(separator: "\n").first { $0.contains("admin token in ") }, "\(text)")
         let path = String(line.split(separator: " ")[4])
@@ -68,7 +71,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: TestFiles.workingDirectory.appendingPathComponent("qonduit-admin.token").path),
                 "nothing is written to the current directory")
         process.terminate()
-        process.waitUntilExit()
+        _ = try await offThePool { process.waitUntilExit() }
         #expect(!FileManager.default.fileExists(atPath: path), "a throwaway token goes with its run")
     }
 }

@@ -23,8 +23,8 @@ import Testing
 
     @Test func eachEventReachesAPipeAtOnce() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path])
+        defer { controller.terminate() }
         let follower = Process()
         follower.executableURL = URL(fileURLWithPath: QonduitBinary.path)
         follower.arguments = ["events", "--json", "--kind", "link", "--server", controller.baseURL]
@@ -58,8 +58,8 @@ import Testing
 
     @Test func theCLIFollowsEventsAndResumesAcrossARestartWithoutLossOrRepeats() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        var controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--event-retention", "3"])
-        defer { controller.stop() }
+        var controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path, "--event-retention", "3"])
+        defer { controller.terminate() }
         let links = jsonArray(try await QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"]).stdout)
         let link = try #require(links.first?["id"] as? String)
         let node = try #require(links.first?["node_a"] as? String)
@@ -84,7 +84,7 @@ import Testing
         try await Task.sleep(for: .seconds(1))
         let port = controller.port
         #expect(controller.stop() == 0)
-        controller = try ControllerProcess(database: controller.databasePath, listen: "127.0.0.1:\(port)", extraArguments: ["--event-retention", "3"])
+        controller = try await ControllerProcess.start(database: controller.databasePath, listen: "127.0.0.1:\(port)", extraArguments: ["--event-retention", "3"])
         #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"down"}"#) == 200)   // 8
         let result = try await followed
         #expect(result.status == 0, "\(result.stderr)")
@@ -94,8 +94,8 @@ import Testing
     }
 
     @Test func theStreamSpeaksServerSentEventsAndRefusesBadRequests() async throws {
-        let controller = try ControllerProcess(extraArguments: ["--event-retention", "2"])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--event-retention", "2"])
+        defer { controller.terminate() }
         #expect(try await httpStatus(.POST, "\(controller.baseURL)/api/v1/nodes", json: #"{"id":"n"}"#) == 201)
         for status in ["down", "up", "down"] {
             #expect(try await patch("\(controller.baseURL)/api/v1/nodes/n", #"{"status":"\#(status)"}"#) == 200)

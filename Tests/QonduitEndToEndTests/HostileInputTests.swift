@@ -120,8 +120,8 @@ import Testing
 
     @Test func hostileRequestsAreRefusedAndChangeNothing() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path])
+        defer { controller.terminate() }
         let before = try await snapshot(controller.baseURL)
 
         var attacks: [Attack] = []

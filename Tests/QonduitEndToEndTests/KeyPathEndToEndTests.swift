@@ -90,10 +90,10 @@ import Testing
         // Agents report no measurements here, so link key rates stay put and admission can be checked exactly.
         // Generous liveness: under a loaded suite an agent must not be taken for silent, which is not what this test is about.
         let arguments = ["--topology", metro.path, "--heartbeat-interval-ms", "500", "--missed-heartbeats", "20", "--reconcile-interval-ms", "300"]
-        var controller = try ControllerProcess(extraArguments: arguments)
-        defer { controller.stop() }
-        let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 6, extraArguments: ["--report-every", "10000"])
-        defer { fleet.stop() }
+        var controller = try await ControllerProcess.start(extraArguments: arguments)
+        defer { controller.terminate() }
+        let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 6, extraArguments: ["--report-every", "10000"])
+        defer { fleet.terminate() }
         let nodes = fleet.agents.keys.sorted()
         // Generous: on a loaded CI machine (the API fuzzer runs alongside) registration can take a while.
         #expect(try await eventually(60) {
@@ -213,7 +213,7 @@ import Testing
         }
         controller.kill()
         _ = await inFlight.value
-        controller = try ControllerProcess(database: controller.databasePath, listen: "127.0.0.1:\(controller.port)", extraArguments: arguments)
+        controller = try await ControllerProcess.start(database: controller.databasePath, listen: "127.0.0.1:\(controller.port)", extraArguments: arguments)
         #expect(pendingAtKill > 0, "the kill came while paths were pending; the paths were \(seen)")
         let resumed = controller
         #expect(try await eventually(30) { try await state(resumed.baseURL).paths.allSatisfy { $0["state"] as? String != "pending" } })

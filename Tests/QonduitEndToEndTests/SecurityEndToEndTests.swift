@@ -11,8 +11,8 @@ import Testing
 /// Operators' tokens and agents' credentials against a real controller, driven through the CLI.
 @Suite struct SecurityEndToEndTests {
     @Test func theFirstAdminTokenIsWrittenForItsOwnerAndTheCLIReadsIt() async throws {
-        let controller = try ControllerProcess()
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start()
+        defer { controller.terminate() }
         let attributes = try FileManager.default.attributesOfItem(atPath: controller.tokenFile)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600, "readable by the owner only")
         #expect(controller.token.hasPrefix("qdt_") && controller.token.count == 68)
@@ -28,16 +28,16 @@ import Testing
 
         // A restart keeps the token (and writes no new one).
         controller.stop()
-        let again = try ControllerProcess(database: controller.databasePath)
-        defer { again.stop() }
+        let again = try await ControllerProcess.start(database: controller.databasePath)
+        defer { again.terminate() }
         #expect(again.token == controller.token)
         #expect(try await QonduitBinary.run(["nodes", "list", "--server", again.baseURL]).status == 0)
     }
 
     @Test func tokensOfEachRoleAreCreatedUsedAndRevokedFromTheCLI() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path])
+        defer { controller.terminate() }
         let server = ["--server", controller.baseURL]
         let created = try await QonduitBinary.run(["tokens", "create", "--role", "viewer", "--expires", "30d", "--description", "wall display"] + server)
         #expect(created.status == 0, "\(created.stderr)")
@@ -73,11 +73,11 @@ import Testing
 
     @Test func agentsAuthenticateBothWaysAndAForgedAgentIsRefused() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10"])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10"])
+        defer { controller.terminate() }
         let server = ["--server", controller.baseURL]
-        let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 1, extraArguments: ["--node", "mad-norte"])
-        defer { fleet.stop() }
+        let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 1, extraArguments: ["--node", "mad-norte"])
+        defer { fleet.terminate() }
 
         // The agent takes nothing from a caller that cannot prove it is the controller.
         let tree = "\(fleet.agents["mad-norte"]!)/data/etsi-qkd-sdn-node:qkd_node"

@@ -8,8 +8,8 @@ import Testing
 @Suite(.serialized) struct ServeEndToEndTests {
     @Test func serveImportsTopologiesAtStartAndTheCLIListsThem() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path])
+        defer { controller.terminate() }
         let table = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("mad-norte") && table.stdout.contains("6 nodes"))
@@ -19,8 +19,8 @@ import Testing
     }
 
     @Test func theCLIImportsEveryExampleAndEveryFormat() async throws {
-        let controller = try ControllerProcess()
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start()
+        defer { controller.terminate() }
         let files = try RepositoryPaths.exampleTopologies().map(\.path)
             + ["networkx.graphml", "yed.graphml", "zoo.graphml", "sndlib.xml"].map(fixturePath)
         for file in files {
@@ -42,8 +42,8 @@ import Testing
 
     @Test func theCLIComputesRelayPaths() async throws {
         let backbone = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("backbone") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", backbone.path])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", backbone.path])
+        defer { controller.terminate() }
         let table = try await QonduitBinary.run(["paths", "compute", "bjs-beijing", "bjs-jinan", "--metric", "length", "--server", controller.baseURL])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("bjs-beijing > bjs-r01") && table.stdout.contains("> bjs-jinan"))
@@ -54,8 +54,8 @@ import Testing
 
     @Test func theCLIComputesDisjointPathsMaxFlowAndWaypointsOnAMesh() async throws {
         let benelux = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("benelux") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", benelux.path])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", benelux.path])
+        defer { controller.terminate() }
         let pair = try await QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--disjoint", "node", "--server", controller.baseURL])
         #expect(pair.status == 0, "\(pair.stderr)")
         #expect(pair.stdout.contains("total rate:") && pair.stdout.contains("over 2 path(s)"), "\(pair.stdout)")
@@ -72,20 +72,20 @@ import Testing
     }
 
     @Test func theInventorySurvivesARestart() async throws {
-        let first = try ControllerProcess()
+        let first = try await ControllerProcess.start()
         let file = try RepositoryPaths.exampleTopologies()[0].path
         #expect(try await QonduitBinary.run(["topology", "import", file, "--server", first.baseURL]).status == 0)
         let before = try await QonduitBinary.run(["nodes", "list", "--server", first.baseURL, "--json"]).stdout
         #expect(first.stop() == 0, "graceful shutdown on SIGTERM exits 0")
-        let second = try ControllerProcess(database: first.databasePath)
-        defer { second.stop() }
+        let second = try await ControllerProcess.start(database: first.databasePath)
+        defer { second.terminate() }
         let after = try await QonduitBinary.run(["nodes", "list", "--server", second.baseURL, "--json"]).stdout
         #expect(!jsonArray(after).isEmpty && after == before)
     }
 
     @Test func importErrorsReachTheOperatorWithLines() async throws {
-        let controller = try ControllerProcess()
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start()
+        defer { controller.terminate() }
         let result = try await QonduitBinary.run(["topology", "import", fixturePath("broken-references.xml"), "--server", controller.baseURL])
         #expect(result.status != 0)
         #expect(result.stderr.contains("422") && result.stderr.contains("line 18: link 'L1': node_b refers to unknown node 'Z'"))

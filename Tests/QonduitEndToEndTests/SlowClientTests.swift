@@ -37,8 +37,8 @@ import Glibc
     }
 
     @Test func halfSentRequestsAreClosedButEventStreamsStayOpen() async throws {
-        let controller = try ControllerProcess(extraArguments: ["--idle-timeout-seconds", "1", "--max-event-streams", "1"])
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--idle-timeout-seconds", "1", "--max-event-streams", "1"])
+        defer { controller.terminate() }
         let half = try secondsUntilClosed(port: controller.port, sending: "GET /healthz HTTP/1.1\r\nHost: qonduit\r\nX-Slow: ", limit: 20)
         #expect(half.map { $0 < 15 } == true, "a half-sent request is cut off (after \(half.map { "\($0) s" } ?? "more than 20 s"))")
         let silent = try secondsUntilClosed(port: controller.port, sending: "", limit: 20)

@@ -7,13 +7,13 @@ import Testing
     @Test func controllerAgentsAndCLIWorkOverMutualTLSAndRefuseWhoeverLacksACertificate() async throws {
         let pki = try await TestCertificates()
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try ControllerProcess(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "300", "--missed-heartbeats", "10"] + pki.arguments)
-        defer { controller.stop() }
+        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "300", "--missed-heartbeats", "10"] + pki.arguments)
+        defer { controller.terminate() }
         #expect(controller.baseURL.hasPrefix("https://127.0.0.1:"))
         let server = ["--server", controller.baseURL]
 
-        let fleet = try AgentFleetProcess(controller: controller.baseURL, count: 2, extraArguments: ["--node", "mad-norte", "--node", "mad-upm"] + pki.arguments)
-        defer { fleet.stop() }
+        let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 2, extraArguments: ["--node", "mad-norte", "--node", "mad-upm"] + pki.arguments)
+        defer { fleet.terminate() }
         #expect(fleet.agents.values.allSatisfy { $0.hasPrefix("https://") }, "\(fleet.agents)")
 
         // The controller configures both agents over TLS (its certificate verified by theirs, and theirs by its CA).

@@ -12,21 +12,27 @@ public enum ProcessRunner {
     /// a pool of as many threads as there are cores (two here), and a test blocked on a child
     /// process stalled every test alongside, for long enough to fail timing-sensitive ones.
     /// `environment` entries are added to (or replace) this process's own.
+    /// Children run in `workingDirectory`, by default an empty one of the test process's own.
     public static func run(
-        _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:]
+        _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
+        workingDirectory: URL = TestFiles.workingDirectory
     ) async throws -> ProcessResult {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try runBlocking(executable, arguments, input: input, environment: environment) })
+                continuation.resume(with: Result {
+                    try runBlocking(executable, arguments, input: input, environment: environment, workingDirectory: workingDirectory)
+                })
             }
         }
     }
 
-    private static func runBlocking(_ executable: String, _ arguments: [String], input: Data?, environment: [String: String]) throws -> ProcessResult {
+    private static func runBlocking(
+        _ executable: String, _ arguments: [String], input: Data?, environment: [String: String], workingDirectory: URL
+    ) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = TestFiles.workingDirectory
+        process.currentDirectoryURL = workingDirectory
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
         }
