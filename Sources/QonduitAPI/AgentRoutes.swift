@@ -25,6 +25,8 @@ struct AgentRepresentation: JSONWritable {
         writer.raw("{")
         writer.key("node_id"); writer.string(agent.nodeID.rawValue); writer.comma()
         writer.key("qkdn_id"); writer.string(agent.qkdnID.text); writer.comma()
+        // Every agent registers itself today; devices the controller onboards by address will be another kind.
+        writer.key("kind"); writer.string("registered"); writer.comma()
         writer.key("restconf_url"); writer.string(agent.restconfURL); writer.comma()
         writer.key("state"); writer.string(agent.state.rawValue); writer.comma()
         writer.key("heartbeat_interval_ms"); writer.number(agent.heartbeatIntervalMs); writer.comma()

@@ -603,10 +603,11 @@ enum OpenAPIDocument {
           },
           "Agent": {
             "type": "object",
-            "required": ["node_id", "qkdn_id", "restconf_url", "state", "heartbeat_interval_ms", "registered_at", "last_heartbeat_at", "reconciled_at", "drift", "reconcile_error", "credential_id", "credential_rotation_pending", "key_pools"],
+            "required": ["node_id", "qkdn_id", "kind", "restconf_url", "state", "heartbeat_interval_ms", "registered_at", "last_heartbeat_at", "reconciled_at", "drift", "reconcile_error", "credential_id", "credential_rotation_pending", "key_pools"],
             "properties": {
               "node_id": {"$ref": "#/components/schemas/Identifier"},
               "qkdn_id": {"$ref": "#/components/schemas/UUID"},
+              "kind": {"type": "string", "enum": ["registered"], "description": "registered: the agent registered itself on the southbound."},
               "restconf_url": {"type": "string", "description": "The agent's RESTCONF root."},
               "state": {"type": "string", "enum": ["reachable", "unreachable"]},
               "heartbeat_interval_ms": {"type": "integer", "minimum": 1},

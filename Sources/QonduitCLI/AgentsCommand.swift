@@ -19,8 +19,8 @@ struct AgentsCommand: AsyncParsableCommand {
         func run() async throws {
             let agents: [AgentJSON] = try await client.controller().fetchAll("/api/v1/agents")
             if client.json { return try printJSON(agents) }
-            print(Table(header: ["NODE", "STATE", "LAST REPORT", "DRIFT", "RECONCILE ERROR", "CREDENTIAL", "RESTCONF"], rows: agents.map {
-                [$0.node_id, $0.state, $0.last_heartbeat_at, String($0.drift), $0.reconcile_error ?? "-",
+            print(Table(header: ["NODE", "KIND", "STATE", "LAST REPORT", "DRIFT", "RECONCILE ERROR", "CREDENTIAL", "RESTCONF"], rows: agents.map {
+                [$0.node_id, $0.kind ?? "-", $0.state, $0.last_heartbeat_at, String($0.drift), $0.reconcile_error ?? "-",
                  $0.credential_rotation_pending == true ? "rotation pending" : ($0.credential_id ?? "-"), $0.restconf_url]
             }).rendered)
             print("\(agents.count) agent\(agents.count == 1 ? "" : "s")")
@@ -201,6 +201,7 @@ struct AgentJSON: Codable {
 
     var node_id: String
     var qkdn_id: String
+    var kind: String?
     var restconf_url: String
     var state: String
     var heartbeat_interval_ms: Int

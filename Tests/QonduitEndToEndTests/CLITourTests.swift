@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import QonduitTestSupport
 import Testing
 
@@ -85,6 +87,11 @@ import Testing
             if listed.count == 6 && listed.allSatisfy({ $0["state"] as? String == "reachable" }) { break }
             try await Task.sleep(for: .milliseconds(200))
         }
+        let agents = try await QonduitBinary.run(["agents", "list"] + server)
+        #expect(agents.stdout.contains("registered") && agents.stdout.contains("6 agents"), "\(agents.stdout)")
+        let page = try await HTTPClient.shared.execute(HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/agents?limit=2&offset=1"), timeout: .seconds(30))
+        let body = try JSONSerialization.jsonObject(with: Data(String(buffer: try await page.body.collect(upTo: 1 << 20)).utf8)) as? [String: Any]
+        #expect((body?["items"] as? [Any])?.count == 2 && body?["total"] as? Int == 6, "agents are paged like every listing: \(String(describing: body))")
         let provision = try await QonduitBinary.run(["bench", "provision", "--paths", "20", "--concurrency", "4"] + server)
         #expect(provision.status == 0 && provision.stdout.contains("active=20"), "\(provision.stdout)\(provision.stderr)")
         let reroute = try await QonduitBinary.run(["bench", "reroute", "--paths", "20", "--via", "api", "--timeout", "60"] + server)
