@@ -118,12 +118,28 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The whole controller assembled over an inventory, for `qonduit serve` and for tests alike.
+        .target(
+            name: "QonduitController",
+            dependencies: [
+                "QonduitInventory", "QonduitAPI", "QonduitSouthbound", "QonduitProvisioning",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // The `qonduit` command line: server, offline tools and API client.
         .target(
             name: "QonduitCLI",
             dependencies: [
                 "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitAPI", "QonduitPathEngine", "QonduitETSI", "QonduitXML",
-                "QonduitSouthbound", "QonduitAgent", "QonduitProvisioning",
+                "QonduitSouthbound", "QonduitAgent", "QonduitProvisioning", "QonduitController",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -191,6 +207,17 @@ let package = Package(
                 "QonduitCore", "QonduitETSI", "QonduitAgent", "QonduitTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "QonduitControllerTests",
+            dependencies: [
+                "QonduitCore", "QonduitInventory", "QonduitTopology", "QonduitAgent", "QonduitController", "QonduitSouthbound",
+                "QonduitTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,14 +1,11 @@
 import ArgumentParser
 import Foundation
-import AsyncHTTPClient
 import Hummingbird
-import HummingbirdCore
-import HummingbirdTLS
 import Logging
 import QonduitAPI
+import QonduitController
 import QonduitCore
 import QonduitInventory
-import QonduitProvisioning
 import QonduitSouthbound
 import QonduitTopology
 
@@ -123,54 +120,27 @@ struct ServeCommand: AsyncParsableCommand {
             ])
             for warning in summary.warnings { logger.warning("\(warning.formatted(file: file))") }
         }
-        // The controller authenticates to each agent with the proof of its node's credential, and over
-        // TLS with its own certificate, verifying the agent's against the CA.
-        let restconf = tls.isEnabled || tls.tlsCa != nil
-            ? AgentRESTCONFClient(inventory: inventory, client: HTTPClient(
-                eventLoopGroupProvider: .singleton,
-                configuration: .init(tlsConfiguration: try tls.clientConfiguration(), timeout: .init(connect: .seconds(2), read: .seconds(10)))
-            ))
-            : AgentRESTCONFClient(inventory: inventory)
-        let provisioner = KeyPathProvisioner(
-            inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory, restconf: restconf), logger: logger,
-            qberThreshold: qberThreshold
-        )
-        // A controller stopped mid-provisioning left its reservations in the database: finish configuring them.
-        await provisioner.resumePending()
-        let router = NorthboundAPI.router(
-            inventory: inventory, provisioner: provisioner,
-            configuration: APIConfiguration(
-                maxImportBytes: maxImportBytes, maxJSONBodyBytes: maxJSONBodyBytes, fiberModel: fiberModel,
-                maxConcurrentRequests: maxConcurrentRequests, maxEventStreams: maxEventStreams
-            )
-        )
-        let southbound = SouthboundConfiguration(
-            heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats, autoOnboard: autoOnboard
-        )
-        SouthboundAPI.register(on: router, inventory: inventory, configuration: southbound, restconf: restconf)
-        // A response being written (an event stream, say) is not idle; a half-sent request is.
-        let http1: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000))))
         let serverTLS = try tls.serverConfiguration()
         let scheme = serverTLS == nil ? "http" : "https"
-        var app = Application(
-            router: router,
-            server: try serverTLS.map { try .tls(http1, tlsConfiguration: $0) } ?? http1,
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "qonduit"),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? listen.port
-                // A plain line on stdout, which scripts and tests read to learn an ephemeral port.
-                let address = ListenAddress(host: listen.host, port: port)
-                FileHandle.standardOutput.write(Data("qonduit: listening on \(scheme)://\(address)\n".utf8))
-            },
-            logger: logger
-        )
-        app.addServices(
-            AgentLivenessMonitor(inventory: inventory, configuration: southbound, logger: logger),
-            AgentReconciler(
-                inventory: inventory, restconf: restconf, period: .milliseconds(reconcileIntervalMs), logger: logger, inFlight: provisioner.inFlight
+        let configuration = ControllerConfiguration(
+            host: listen.host, port: listen.port,
+            api: APIConfiguration(
+                maxImportBytes: maxImportBytes, maxJSONBodyBytes: maxJSONBodyBytes, fiberModel: fiberModel,
+                maxConcurrentRequests: maxConcurrentRequests, maxEventStreams: maxEventStreams
             ),
-            KeyPathRepairService(provisioner: provisioner, minimumInterval: .milliseconds(50))
+            southbound: SouthboundConfiguration(
+                heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats, autoOnboard: autoOnboard
+            ),
+            reconcileInterval: .milliseconds(reconcileIntervalMs), qberThreshold: qberThreshold,
+            idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)),
+            serverTLS: serverTLS, agentClientTLS: tls.isEnabled || tls.tlsCa != nil ? try tls.clientConfiguration() : nil
         )
+        let host = listen.host
+        let app = try await ControllerApplication.build(inventory: inventory, configuration: configuration, logger: logger) { port in
+            // A plain line on stdout, which scripts and tests read to learn an ephemeral port.
+            let address = ListenAddress(host: host, port: port)
+            FileHandle.standardOutput.write(Data("qonduit: listening on \(scheme)://\(address)\n".utf8))
+        }
         logger.info("inventory", metadata: ["db": "\(db)"])
         try await app.runService()
     }

@@ -1,0 +1,59 @@
+public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import AsyncHTTPClient
+public import Logging
+import NIOCore
+public import QonduitInventory
+import QonduitProvisioning
+import QonduitSouthbound
+import QonduitAPI
+
+/// The whole controller over an inventory: northbound API, southbound, and the services that keep
+/// the network in line (agent liveness, reconciliation, key-path repair). `qonduit serve` runs it;
+/// tests assemble the same application in process.
+public enum ControllerApplication {
+    /// The application, ready to `runService()`. Key paths a controller stopped mid-provisioning left
+    /// reserved are configured again first. `onServerRunning` is given the port it listens on.
+    public static func build(
+        inventory: Inventory, configuration: ControllerConfiguration, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        // The controller authenticates to each agent with the proof of its node's credential, and over
+        // TLS with its own certificate, verifying the agent's against the CA.
+        let restconf = configuration.agentClientTLS.map { tls in
+            AgentRESTCONFClient(inventory: inventory, client: HTTPClient(
+                eventLoopGroupProvider: .singleton,
+                configuration: .init(tlsConfiguration: tls, timeout: .init(connect: .seconds(2), read: .seconds(10)))
+            ))
+        } ?? AgentRESTCONFClient(inventory: inventory)
+        let provisioner = KeyPathProvisioner(
+            inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory, restconf: restconf), logger: logger,
+            qberThreshold: configuration.qberThreshold
+        )
+        // A controller stopped mid-provisioning left its reservations in the database: finish configuring them.
+        await provisioner.resumePending()
+        let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner, configuration: configuration.api)
+        SouthboundAPI.register(on: router, inventory: inventory, configuration: configuration.southbound, restconf: restconf)
+        // A response being written (an event stream, say) is not idle; a half-sent request is.
+        let idle = configuration.idleTimeout.components
+        let http1: HTTPServerBuilder = .http1(configuration: .init(
+            idleTimeout: .milliseconds(idle.seconds * 1000 + idle.attoseconds / 1_000_000_000_000_000)
+        ))
+        var app = Application(
+            router: router,
+            server: try configuration.serverTLS.map { try .tls(http1, tlsConfiguration: $0) } ?? http1,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "qonduit"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+        app.addServices(
+            AgentLivenessMonitor(inventory: inventory, configuration: configuration.southbound, logger: logger),
+            AgentReconciler(
+                inventory: inventory, restconf: restconf, period: configuration.reconcileInterval, logger: logger, inFlight: provisioner.inFlight
+            ),
+            KeyPathRepairService(provisioner: provisioner, minimumInterval: .milliseconds(50))
+        )
+        return app
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import QonduitAgent
+import QonduitController
+import QonduitCore
+import QonduitInventory
+import QonduitSouthbound
+import QonduitTestSupport
+import QonduitTopology
+import Testing
+
+/// The whole controller assembled as `qonduit serve` assembles it, in this process, with simulated
+/// agents in this process too: no child process to start or wait for.
+@Suite struct ControllerInProcessTests {
+    @Test func aKeyPathIsProvisionedThroughAgentsOverTheWire() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        let file = try #require(try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") })
+        _ = try await inventory.importTopology(
+            try TopologyReader.draft([UInt8](try Data(contentsOf: file)), file: file.lastPathComponent), file: "metro", mode: .merge
+        )
+        let token = try await inventory.createAPIToken(role: .operator, description: "test", expiresAt: nil, createdBy: nil).1.text
+        let (nodes, links) = try await inventory.topology()
+        var fleet: [FleetNode] = []
+        for stored in nodes {
+            let node = stored.value, qkdnID = try #require(node.qkdnID)
+            let credential = try await inventory.issueAgentCredential(for: qkdnID, createdBy: nil).1
+            let own = links.map(\.value).filter { $0.nodeA == node.id || $0.nodeB == node.id }.map { link in
+                let remote = nodes.first { $0.value.id == link.otherEnd(of: node.id) }!.value.qkdnID!
+                return FleetNode.Link(qkdlID: link.qkdlID!, remote: remote, nominalRateBps: link.keyRateBps, up: link.status == .up)
+            }
+            fleet.append(FleetNode(nodeID: node.id.rawValue, qkdnID: qkdnID, links: own, credential: credential))
+        }
+        let members = fleet
+        let logger = { var logger = Logger(label: "controller-in-process"); logger.logLevel = .critical; return logger }()
+        let app = try await ControllerApplication.build(
+            inventory: inventory,
+            configuration: ControllerConfiguration(port: 0, southbound: .init(heartbeatIntervalMs: 200, missedHeartbeats: 10)),
+            logger: logger
+        )
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let agents = Task {
+                try await AgentFleet.run(
+                    members, controller: ControllerLink(controllerURL: "http://127.0.0.1:\(port)"), reportEvery: 5, logger: logger
+                ) { _, _ in }
+            }
+            defer { agents.cancel() }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try await inventory.agents().filter({ $0.state == .reachable }).count < members.count, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(try await inventory.agents().count == members.count, "every agent registered")
+            let body = #"{"source":"mad-norte","destination":"mad-upm","rate_bps":100}"#
+            try await client.execute(
+                uri: "/api/v1/key-paths", method: .post,
+                headers: [.authorization: "Bearer \(token)", .contentType: "application/json"], body: ByteBuffer(string: body)
+            ) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                #expect(String(buffer: response.body).contains(#""state":"active""#), "configured on every node of its route")
+            }
+        }
+    }
+}
