@@ -47,11 +47,8 @@ import Testing
                 ) { _, _ in }
             }
             defer { agents.cancel() }
-            let deadline = ContinuousClock.now + .seconds(60)
-            while try await inventory.agents().filter({ $0.state == .reachable }).count < members.count, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            #expect(try await inventory.agents().count == members.count, "every agent registered")
+            #expect(try await eventually(60) { try await inventory.agents().filter { $0.state == .reachable }.count == members.count },
+                    "every agent registered")
             let body = #"{"source":"mad-norte","destination":"mad-upm","rate_bps":100}"#
             try await client.execute(
                 uri: "/api/v1/key-paths", method: .post,

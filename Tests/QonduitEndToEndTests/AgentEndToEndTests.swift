@@ -34,17 +34,6 @@ import Testing
 
     func json(_ text: String) -> [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:] }
 
-    /// Polls `condition` until it holds or `seconds` pass. The bound is generous: it only costs time
-    /// when something is wrong, and the whole suite starts controllers and agent fleets at once on two cores.
-    func eventually(_ seconds: Double = 30, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
-    }
-
     /// Takes `link` down at `node`'s agent and up again, each time until the inventory shows it.
     func takeDownAndUp(link: String, at node: String, controller: ControllerProcess, fleet: AgentFleetProcess) async throws {
         let qkdl = try #require(json(try await get("\(controller.baseURL)/api/v1/links/\(link)").text)["qkdl_id"] as? String)

@@ -81,11 +81,9 @@ import Testing
         let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 6)
         defer { fleet.terminate() }
         let server = ["--server", controller.baseURL]
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
+        _ = try await eventually(60) {
             let listed = jsonArray(try await QonduitBinary.run(["agents", "list", "--json"] + server).stdout)
-            if listed.count == 6 && listed.allSatisfy({ $0["state"] as? String == "reachable" }) { break }
-            try await Task.sleep(for: .milliseconds(200))
+            return listed.count == 6 && listed.allSatisfy { $0["state"] as? String == "reachable" }
         }
         let agents = try await QonduitBinary.run(["agents", "list"] + server)
         #expect(agents.stdout.contains("registered") && agents.stdout.contains("6 agents"), "\(agents.stdout)")

@@ -22,14 +22,6 @@ import Testing
 
     func object(_ text: String) -> [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:] }
 
-    func eventually(_ seconds: Double = 15, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
-    }
 
     /// Every key path, and every link's key and reserved rate.
     func state(_ controller: String) async throws -> (paths: [[String: Any]], links: [[String: Any]]) {
