@@ -113,3 +113,23 @@ import Testing
         #expect(journal == "wal")
     }
 }
+
+@Suite struct StoredValueTests {
+    /// A value the code does not know (written outside the controller) is an error naming the row, never a default.
+    @Test func anUnknownStoredMetricNamesTheKeyPath() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        _ = try await inventory.createNode(QKDNode(id: try NodeID("A")))
+        _ = try await inventory.createNode(QKDNode(id: try NodeID("B")))
+        let id = QKDUUID.random().text
+        try await inventory.database.write { db in
+            try db.execute(sql: """
+                INSERT INTO key_path (id, source, destination, rate_bps, metric, exclude_nodes, exclude_links, protection, path_count,
+                    app_id, state, created_at, updated_at)
+                VALUES (?, 'A', 'B', 10, 'speed', '[]', '[]', 'none', 1, ?, 'failed', '2026-12-04T00:00:00Z', '2026-12-04T00:00:00Z')
+                """, arguments: [id, QKDUUID.random().text])
+        }
+        await #expect(throws: InventoryError.corrupt("key path '\(id)': metric 'speed' is not one of hops, length, rate, cost")) {
+            try await inventory.keyPath(id)
+        }
+    }
+}
