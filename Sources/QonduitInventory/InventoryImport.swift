@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+public import QonduitCore
+public import QonduitTopology
+
+/// Topology import: a file's nodes and links merged into (or replacing) the inventory, all or nothing.
+extension Inventory {
+    /// Imports a drafted topology file, all or nothing.
+    ///
+    /// The draft is assembled inside the write transaction, so that links may reference nodes the
+    /// inventory already has (when merging) and the checks and the writes see the same state.
+    public func importTopology(
+        _ draft: TopologyDraft, file: String, mode: ImportMode, fiberModel: FiberLinkModel = .standard
+    ) async throws -> ImportSummary {
+        try await write { db in
+            let existingNodes = try NodeRecord.fetchAll(db)
+            let existingLinks = try LinkRecord.fetchAll(db)
+            var known: [NodeID: GeoCoordinate?] = [:]
+            if mode == .merge {
+                for record in existingNodes { known[record.node.id] = .some(record.node.location) }
+            }
+            let assembled: AssembledTopology
+            do throws(TopologyFileError) {
+                assembled = try TopologyAssembler(fiberModel: fiberModel, knownNodes: known).assemble(draft, file: file)
+            } catch {
+                throw InventoryError.topology(error)
+            }
+            let plan = ImportPlan(
+                existingNodes: Dictionary(existingNodes.map { ($0.node.id, $0.node) }, uniquingKeysWith: { a, _ in a }),
+                existingLinks: Dictionary(existingLinks.map { ($0.link.id, $0.link) }, uniquingKeysWith: { a, _ in a }),
+                incoming: assembled.topology, mode: mode
+            )
+            try Self.checkIdentities(plan, existingNodes: existingNodes, existingLinks: existingLinks)
+            try Self.releaseMovingIdentities(plan, existingNodes: existingNodes, existingLinks: existingLinks, db)
+            try Self.apply(plan, db)
+            var summary = ImportSummary(format: assembled.format, mode: mode, warnings: assembled.warnings)
+            summary.nodes = .init(
+                created: plan.nodes.created.count, updated: plan.nodes.updated.count,
+                unchanged: plan.nodes.unchanged.count, removed: plan.nodes.removed.count
+            )
+            summary.links = .init(
+                created: plan.links.created.count, updated: plan.links.updated.count,
+                unchanged: plan.links.unchanged.count, removed: plan.links.removed.count
+            )
+            return summary
+        }
+    }
+
+    /// Writes an import plan with prepared statements: imports of tens of thousands of rows are the
+    /// common case, and per-row record encoding would dominate their time.
+    private static func apply(
+        _ plan: ImportPlan, _ db: Database
+    ) throws {
+        let now = Self.now().databaseValue  // formatted once, not once per row
+        let upsertNode = try db.cachedStatement(sql: """
+            INSERT INTO node (id, name, trusted, latitude, longitude, site, status, qkdn_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, trusted = excluded.trusted,
+                latitude = excluded.latitude, longitude = excluded.longitude, site = excluded.site,
+                status = excluded.status, qkdn_id = excluded.qkdn_id, updated_at = excluded.updated_at
+            """)
+        // The plan carries over what agents measured (ImportPlan), so writing a link's every column
+        // keeps its measurements and puts in force what they and the file's values make.
+        let upsertLink = try db.cachedStatement(sql: """
+            INSERT INTO link (id, node_a, node_b, length_km, nominal_key_rate_bps, admin_status, nominal_qber, cost,
+                key_rate_bps, status, qber, a_status, a_key_rate_bps, a_qber, b_status, b_key_rate_bps, b_qber,
+                qkdl_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET node_a = excluded.node_a, node_b = excluded.node_b,
+                length_km = excluded.length_km, nominal_key_rate_bps = excluded.nominal_key_rate_bps,
+                admin_status = excluded.admin_status, nominal_qber = excluded.nominal_qber, cost = excluded.cost,
+                key_rate_bps = excluded.key_rate_bps, status = excluded.status, qber = excluded.qber,
+                a_status = excluded.a_status, a_key_rate_bps = excluded.a_key_rate_bps, a_qber = excluded.a_qber,
+                b_status = excluded.b_status, b_key_rate_bps = excluded.b_key_rate_bps, b_qber = excluded.b_qber,
+                qkdl_id = excluded.qkdl_id, updated_at = excluded.updated_at
+            """)
+        // The plan carries the identities rows already have; new rows without one get a fresh one.
+        func write(_ node: QKDNode) throws {
+            upsertNode.setUncheckedArguments([
+                node.id.rawValue, node.name, node.trusted, node.location?.latitude, node.location?.longitude,
+                node.site, node.status.rawValue, (node.qkdnID ?? .random()).text, now, now,
+            ])
+            try upsertNode.execute()
+        }
+        func write(_ link: QKDLink) throws {
+            let current = link.current, a = link.measuredAtA, b = link.measuredAtB
+            upsertLink.setUncheckedArguments([
+                link.id.rawValue, link.nodeA.rawValue, link.nodeB.rawValue, link.lengthKm, link.keyRateBps,
+                link.status.rawValue, link.qber, link.cost, current.keyRateBps, current.status.rawValue, current.qber,
+                a?.status?.rawValue, a?.keyRateBps, a?.qber, b?.status?.rawValue, b?.keyRateBps, b?.qber,
+                (link.qkdlID ?? .random()).text, now, now,
+            ])
+            try upsertLink.execute()
+        }
+        // Removals go first, links before nodes: a removed node has no link left in the file, and a
+        // GS QKD 015 identity it gives up may pass to a node the file creates.
+        for node in plan.nodes.removed { try refuseIfReserved(node: node.rawValue, links: [], db) }
+        for link in plan.links.removed { try refuseIfReserved(node: nil, links: [link.rawValue], db) }
+        _ = try LinkRecord.deleteAll(db, keys: plan.links.removed.map(\.rawValue))
+        _ = try NodeRecord.deleteAll(db, keys: plan.nodes.removed.map(\.rawValue))
+        // An update keeps the row's created_at: the upsert's conflict clause does not touch it.
+        for node in plan.nodes.created + plan.nodes.updated { try write(node) }
+        for link in plan.links.created + plan.links.updated { try write(link) }
+    }
+
+    /// Refuses an import that would give a GS QKD 015 identity to a second node or link.
+    private static func checkIdentities(_ plan: ImportPlan, existingNodes: [NodeRecord], existingLinks: [LinkRecord]) throws {
+        func check<ID: Hashable>(_ incoming: [(ID, QKDUUID?)], existing: [(ID, QKDUUID?)], removed: Set<ID>, name: (ID) -> String) throws {
+            var holders: [QKDUUID: ID] = [:]
+            let incomingIDs = Set(incoming.map(\.0))
+            // Rows the import rewrites or removes give up their identity.
+            for (id, uuid) in existing where !removed.contains(id) && !incomingIDs.contains(id) { if let uuid { holders[uuid] = id } }
+            for (id, uuid) in incoming {
+                guard let uuid else { continue }
+                if let holder = holders[uuid], holder != id { throw InventoryError.identityInUse(uuid, holder: name(holder)) }
+                holders[uuid] = id
+            }
+        }
+        try check((plan.nodes.created + plan.nodes.updated).map { ($0.id, $0.qkdnID) },
+                  existing: existingNodes.map { ($0.node.id, $0.node.qkdnID) }, removed: Set(plan.nodes.removed), name: \.rawValue)
+        try check((plan.links.created + plan.links.updated).map { ($0.id, $0.qkdlID) },
+                  existing: existingLinks.map { ($0.link.id, $0.link.qkdlID) }, removed: Set(plan.links.removed), name: \.rawValue)
+    }
+
+    /// Rows whose GS QKD 015 identity the import changes first take a throw-away one, so that
+    /// identities may move between rows (even swap) without a moment where two rows hold one.
+    private static func releaseMovingIdentities(
+        _ plan: ImportPlan, existingNodes: [NodeRecord], existingLinks: [LinkRecord], _ db: Database
+    ) throws {
+        let nodeIdentities = Dictionary(existingNodes.map { ($0.node.id, $0.node.qkdnID) }, uniquingKeysWith: { a, _ in a })
+        let linkIdentities = Dictionary(existingLinks.map { ($0.link.id, $0.link.qkdlID) }, uniquingKeysWith: { a, _ in a })
+        for node in plan.nodes.updated where nodeIdentities[node.id] != node.qkdnID {
+            try db.execute(sql: "UPDATE node SET qkdn_id = ? WHERE id = ?", arguments: [QKDUUID.random().text, node.id.rawValue])
+        }
+        for link in plan.links.updated where linkIdentities[link.id] != link.qkdlID {
+            try db.execute(sql: "UPDATE link SET qkdl_id = ? WHERE id = ?", arguments: [QKDUUID.random().text, link.id.rawValue])
+        }
+    }
+}
