@@ -239,13 +239,16 @@ extension Inventory {
     /// credential the agent last used while it is valid, else of its node's newest valid credential (nil
     /// when the node has none, and the agent will refuse the controller). A new credential so takes over
     /// only once the agent uses it (or the old one is revoked): issuing it cuts no working agent off.
+    /// Which of a node's credentials (`c`) is its newest: the one a new agent proves itself with.
+    static let newestCredentialFirst = "c.created_at DESC, c.id"
+
     public func controllerProof(forAgentAt restconfURL: String) async throws -> String? {
         try await controllerProofs.value(for: restconfURL) {
             try await database.read { db in
                 (try String.fetchOne(db, sql: """
                     SELECT c.controller_proof FROM agent a JOIN node n ON n.id = a.node_id JOIN agent_credential c ON c.qkdn_id = n.qkdn_id
                     WHERE a.restconf_url = ? AND c.revoked_at IS NULL
-                    ORDER BY c.id IS a.credential_id DESC, c.created_at DESC, c.id LIMIT 1
+                    ORDER BY c.id IS a.credential_id DESC, \(Self.newestCredentialFirst) LIMIT 1
                     """, arguments: [restconfURL]), nil)
             }
         }

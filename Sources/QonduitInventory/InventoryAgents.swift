@@ -183,7 +183,7 @@ extension Inventory {
             let items = try Row.fetchAll(db, sql: """
                 SELECT agent.*, node.qkdn_id, agent.credential_id IS NOT NULL AND agent.credential_id IS NOT (
                     SELECT c.id FROM agent_credential c WHERE c.qkdn_id = node.qkdn_id AND c.revoked_at IS NULL
-                    ORDER BY c.created_at DESC, c.id LIMIT 1
+                    ORDER BY \(Self.newestCredentialFirst) LIMIT 1
                 ) AS rotation_pending
                 FROM agent JOIN node ON node.id = agent.node_id ORDER BY agent.node_id LIMIT ? OFFSET ?
                 """, arguments: [limit == Int.max ? -1 : limit, offset]).map { row in

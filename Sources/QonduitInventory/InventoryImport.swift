@@ -61,19 +61,7 @@ extension Inventory {
             """)
         // The plan carries over what agents measured (ImportPlan), so writing a link's every column
         // keeps its measurements and puts in force what they and the file's values make.
-        let upsertLink = try db.cachedStatement(sql: """
-            INSERT INTO link (id, node_a, node_b, length_km, nominal_key_rate_bps, admin_status, nominal_qber, cost,
-                key_rate_bps, status, qber, a_status, a_key_rate_bps, a_qber, b_status, b_key_rate_bps, b_qber,
-                qkdl_id, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET node_a = excluded.node_a, node_b = excluded.node_b,
-                length_km = excluded.length_km, nominal_key_rate_bps = excluded.nominal_key_rate_bps,
-                admin_status = excluded.admin_status, nominal_qber = excluded.nominal_qber, cost = excluded.cost,
-                key_rate_bps = excluded.key_rate_bps, status = excluded.status, qber = excluded.qber,
-                a_status = excluded.a_status, a_key_rate_bps = excluded.a_key_rate_bps, a_qber = excluded.a_qber,
-                b_status = excluded.b_status, b_key_rate_bps = excluded.b_key_rate_bps, b_qber = excluded.b_qber,
-                qkdl_id = excluded.qkdl_id, updated_at = excluded.updated_at
-            """)
+        let upsertLink = try db.cachedStatement(sql: Self.upsertLinkSQL)
         // The plan carries the identities rows already have; new rows without one get a fresh one.
         func write(_ node: QKDNode) throws {
             upsertNode.setUncheckedArguments([
@@ -83,13 +71,9 @@ extension Inventory {
             try upsertNode.execute()
         }
         func write(_ link: QKDLink) throws {
-            let current = link.current, a = link.measuredAtA, b = link.measuredAtB
-            upsertLink.setUncheckedArguments([
-                link.id.rawValue, link.nodeA.rawValue, link.nodeB.rawValue, link.lengthKm, link.keyRateBps,
-                link.status.rawValue, link.qber, link.cost, current.keyRateBps, current.status.rawValue, current.qber,
-                a?.status?.rawValue, a?.keyRateBps, a?.qber, b?.status?.rawValue, b?.keyRateBps, b?.qber,
-                (link.qkdlID ?? .random()).text, now, now,
-            ])
+            var identified = link
+            if identified.qkdlID == nil { identified.qkdlID = .random() }
+            upsertLink.setUncheckedArguments(StatementArguments(LinkRecord.values(of: identified) + [now, now]))
             try upsertLink.execute()
         }
         // Removals go first, links before nodes: a removed node has no link left in the file, and a
@@ -102,6 +86,17 @@ extension Inventory {
         for node in plan.nodes.created + plan.nodes.updated { try write(node) }
         for link in plan.links.created + plan.links.updated { try write(link) }
     }
+
+    /// Inserts a link, or updates every column of it but `created_at` (`LinkRecord.valueColumns`).
+    private static let upsertLinkSQL: String = {
+        let columns = LinkRecord.valueColumns
+        return """
+            INSERT INTO link (\(columns.joined(separator: ", ")), created_at, updated_at)
+            VALUES (\(Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")))
+            ON CONFLICT (id) DO UPDATE SET \(columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
+                updated_at = excluded.updated_at
+            """
+    }()
 
     /// Refuses an import that would give a GS QKD 015 identity to a second node or link.
     private static func checkIdentities(_ plan: ImportPlan, existingNodes: [NodeRecord], existingLinks: [LinkRecord]) throws {

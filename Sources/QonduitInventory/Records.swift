@@ -82,25 +82,25 @@ struct LinkRecord: FetchableRecord, PersistableRecord {
         updatedAt = row["updated_at"]
     }
 
+    /// The columns a link's values fill (`values(of:)`, in this order; `created_at` and `updated_at`
+    /// aside): one mapping for the record and for the import's prepared upsert.
+    static let valueColumns = [
+        "id", "node_a", "node_b", "length_km", "nominal_key_rate_bps", "admin_status", "nominal_qber", "cost",
+        "key_rate_bps", "status", "qber", "a_status", "a_key_rate_bps", "a_qber", "b_status", "b_key_rate_bps", "b_qber", "qkdl_id",
+    ]
+
+    /// The planner's values, the values in force (`QKDLink.current`, which SQL reads) and each end's measurement.
+    static func values(of link: QKDLink) -> [(any DatabaseValueConvertible)?] {
+        let current = link.current, a = link.measuredAtA, b = link.measuredAtB
+        return [
+            link.id.rawValue, link.nodeA.rawValue, link.nodeB.rawValue, link.lengthKm, link.keyRateBps, link.status.rawValue, link.qber,
+            link.cost, current.keyRateBps, current.status.rawValue, current.qber, a?.status?.rawValue, a?.keyRateBps, a?.qber,
+            b?.status?.rawValue, b?.keyRateBps, b?.qber, link.qkdlID?.text,
+        ]
+    }
+
     func encode(to container: inout PersistenceContainer) {
-        container["id"] = link.id.rawValue
-        container["node_a"] = link.nodeA.rawValue
-        container["node_b"] = link.nodeB.rawValue
-        container["length_km"] = link.lengthKm
-        container["nominal_key_rate_bps"] = link.keyRateBps
-        container["admin_status"] = link.status.rawValue
-        container["nominal_qber"] = link.qber
-        container["cost"] = link.cost
-        let current = link.current
-        container["key_rate_bps"] = current.keyRateBps
-        container["status"] = current.status.rawValue
-        container["qber"] = current.qber
-        for (end, measured) in [("a", link.measuredAtA), ("b", link.measuredAtB)] {
-            container["\(end)_status"] = measured?.status?.rawValue
-            container["\(end)_key_rate_bps"] = measured?.keyRateBps
-            container["\(end)_qber"] = measured?.qber
-        }
-        container["qkdl_id"] = link.qkdlID?.text
+        for (column, value) in zip(Self.valueColumns, Self.values(of: link)) { container[column] = value }
         container["created_at"] = createdAt
         container["updated_at"] = updatedAt
     }
