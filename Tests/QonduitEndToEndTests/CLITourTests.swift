@@ -58,6 +58,8 @@ import Testing
         #expect(since.status != 0 && since.stderr.contains("--since must be") && !since.stderr.contains("?since"), "\(since.stderr)")
         let both = try await QonduitBinary.run(["bench", "codec", "--seconds", "1", "--count", "10"])
         #expect(both.status != 0 && both.stderr.contains("exclude each other"), "\(both.stderr)")
+        let badServer = try await ProcessRunner.run(QonduitBinary.path, ["nodes", "list"], environment: ["QONDUIT_SERVER": "ftp://nowhere"])
+        #expect(badServer.status != 0 && badServer.stderr.contains("QONDUIT_SERVER must be an http(s) URL"), "\(badServer.stderr)")
         let help = try await QonduitBinary.run(["serve", "--help"])
         #expect(help.stdout.contains("default: 127.0.0.1:8080") && !help.stdout.contains("ListenAddress("), "\(help.stdout)")
     }
