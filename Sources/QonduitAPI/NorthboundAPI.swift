@@ -17,7 +17,7 @@ public enum NorthboundAPI {
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json))
             )
         }
         let api = router.group("/api/v1")
