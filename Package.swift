@@ -156,7 +156,11 @@ let package = Package(
         ),
         .executableTarget(name: "qonduit", dependencies: ["QonduitCLI"], swiftSettings: strictSettings),
 
-        .target(name: "QonduitTestSupport", path: "Tests/QonduitTestSupport", swiftSettings: strictSettings),
+        // What the test suites share: polling, child processes, files, and the test doubles of the nodes.
+        .target(
+            name: "QonduitTestSupport", dependencies: ["QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitProvisioning"],
+            path: "Tests/QonduitTestSupport", swiftSettings: strictSettings
+        ),
         .testTarget(name: "QonduitCoreTests", dependencies: ["QonduitCore", "QonduitTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "QonduitPathEngineTests", dependencies: ["QonduitCore", "QonduitPathEngine", "QonduitTestSupport"],
@@ -178,6 +182,14 @@ let package = Package(
             dependencies: [
                 "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "QonduitProvisioningTests",
+            dependencies: [
+                "QonduitCore", "QonduitInventory", "QonduitProvisioning", "QonduitETSI", "QonduitTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

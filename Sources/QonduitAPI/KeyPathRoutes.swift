@@ -127,37 +127,22 @@ struct KeyPathCreateRequest: Decodable {
         let destination = check.identifier(destination, as: NodeID.self, pointer: "/destination")
         let metric = check.enumValue(metric, as: PathMetric.self, pointer: "/metric") ?? .hops
         let protection = check.enumValue(protection, as: KeyPathProtection.self, pointer: "/protection") ?? .none
-        if !rateBps.isFinite || rateBps <= 0 || rateBps > Double(UInt32.max) {
-            check.items.append(.init(pointer: "/rate_bps", message: "must be more than 0 and at most \(UInt32.max) bit/s"))
-        }
-        if let maxHops, maxHops < 1 || maxHops > 1_000 {
-            check.items.append(.init(pointer: "/max_hops", message: "must be from 1 to 1000"))
-        }
-        if let paths, protection != .multipath {
-            check.items.append(.init(pointer: "/paths", message: "only protection multipath splits the rate over paths (got \(paths))"))
-        } else if let paths, !(2...16).contains(paths) {
-            check.items.append(.init(pointer: "/paths", message: "must be from 2 to 16"))
-        }
-        if maxHops != nil && protection != .none {
-            check.items.append(.init(pointer: "/max_hops", message: "a hop limit cannot be combined with disjoint routes (protection \(protection.rawValue))"))
-        }
         let excludedNodes = (excludeNodes ?? []).enumerated().compactMap { index, id in
             check.identifier(id, as: NodeID.self, pointer: "/exclude_nodes/\(index)")
         }
         let excludedLinks = (excludeLinks ?? []).enumerated().compactMap { index, id in
             check.identifier(id, as: LinkID.self, pointer: "/exclude_links/\(index)")
         }
-        for (pointer, value) in [("/application/client_app_id", application?.clientAppID), ("/application/server_app_id", application?.serverAppID)] {
-            if let value, value.isEmpty || value.utf8.count > 256 {
-                check.items.append(.init(pointer: pointer, message: "must be 1 to 256 characters"))
-            }
-        }
         try check.finish()
-        return KeyPathRequest(
+        let request = KeyPathRequest(
             source: source!, destination: destination!, rateBps: rateBps, metric: metric, maxHops: maxHops,
             excludeNodes: Set(excludedNodes), excludeLinks: Set(excludedLinks), protection: protection, paths: paths,
             clientAppID: application?.clientAppID, serverAppID: application?.serverAppID
         )
+        // The rules of key-path requests themselves are provisioning's.
+        check.items += request.violations.map { .init(pointer: "/\($0.field)", message: $0.message) }
+        try check.finish()
+        return request
     }
 }
 
@@ -200,7 +185,7 @@ struct ReoptimizationRepresentation: JSONWritable {
 
 /// A key path as the API shows it.
 struct KeyPathRepresentation: JSONWritable {
-    var stored: Stored<KeyPath>
+    var stored: Stored<QKDKeyPath>
 
     func write(to writer: inout JSONWriter) {
         let path = stored.value

@@ -21,7 +21,7 @@ public struct KeyPathConfiguration: Sendable, Equatable {
     /// re-route kept are configured already).
     @discardableResult
     public mutating func add(
-        _ path: KeyPath, qkdnID: (NodeID) -> QKDUUID?, only node: NodeID? = nil, skippingLinks: Set<QKDUUID> = []
+        _ path: QKDKeyPath, qkdnID: (NodeID) -> QKDUUID?, only node: NodeID? = nil, skippingLinks: Set<QKDUUID> = []
     ) throws(UnidentifiedNode) -> Set<NodeID> {
         func qkdn(_ node: NodeID) throws(UnidentifiedNode) -> QKDUUID {
             guard let id = qkdnID(node) else { throw UnidentifiedNode(node: node) }

@@ -92,7 +92,7 @@ extension Inventory {
             guard let row = try Row.fetchOne(findAgent, arguments: [qkdnID.text])
             else { throw InventoryError.agentNotRegistered(qkdnID) }
             let nodeID = try NodeID(row["node_id"] as String)
-            var reportedStatus = NodeStatus(rawValue: row["node_status"] as String) ?? .unknown
+            var reportedStatus: NodeStatus = try StoredValue.decode(row["node_status"], column: "node_status", of: "agent of node '\(nodeID)'")
             let returned = (row["state"] as String) == AgentState.unreachable.rawValue
             if returned {
                 try db.execute(sql: "UPDATE agent SET state = 'reachable' WHERE node_id = ?", arguments: [nodeID.rawValue])
@@ -189,8 +189,8 @@ extension Inventory {
                 """, arguments: [limit == Int.max ? -1 : limit, offset]).map { row in
                 let nodeID: String = row["node_id"]
                 return AgentInfo(
-                    nodeID: try NodeID(nodeID), qkdnID: QKDUUID(row["qkdn_id"] as String) ?? .zero,
-                    restconfURL: row["restconf_url"], state: AgentState(rawValue: row["state"]) ?? .unreachable,
+                    nodeID: try NodeID(nodeID), qkdnID: try StoredValue.uuid(row["qkdn_id"], column: "qkdn_id", of: "agent of node '\(nodeID)'"),
+                    restconfURL: row["restconf_url"], state: try StoredValue.decode(row["state"], column: "state", of: "agent of node '\(nodeID)'"),
                     heartbeatIntervalMs: row["heartbeat_interval_ms"], registeredAt: row["registered_at"],
                     lastSeenAt: row["last_seen_at"], keyPools: poolsByNode[nodeID] ?? [],
                     reconciledAt: row["reconciled_at"], drift: row["drift"], reconcileError: row["reconcile_error"],
@@ -285,7 +285,10 @@ extension Inventory {
         try await agentAddresses.value(for: node.rawValue) {
             try await database.read { db in
                 let row = try Row.fetchOne(db, sql: "SELECT restconf_url, state FROM agent WHERE node_id = ?", arguments: [node.rawValue])
-                return (row.map { ($0["restconf_url"], AgentState(rawValue: $0["state"]) ?? .unreachable) }, nil)
+                let address = try row.map { row -> (String, AgentState) in
+                    (row["restconf_url"], try StoredValue.decode(row["state"], column: "state", of: "agent of node '\(node)'"))
+                }
+                return (address, nil)
             }
         }
     }

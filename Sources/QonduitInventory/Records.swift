@@ -27,7 +27,7 @@ struct NodeRecord: FetchableRecord, PersistableRecord {
             trusted: row["trusted"],
             location: latitude.flatMap { lat in longitude.map { GeoCoordinate(latitude: lat, longitude: $0) } },
             site: row["site"],
-            status: NodeStatus(rawValue: statusText) ?? .unknown,
+            status: try StoredValue.decode(statusText, column: "status", of: "node '\(row["id"] as String? ?? "?")'"),
             qkdnID: (row["qkdn_id"] as String?).flatMap(QKDUUID.init)
         )
         createdAt = row["created_at"]
@@ -115,10 +115,7 @@ struct LinkRecord: FetchableRecord, PersistableRecord {
     }
 
     private static func status(_ text: String, column: String, _ row: Row) throws -> LinkStatus {
-        guard let status = LinkStatus(rawValue: text) else {
-            throw InventoryError.corrupt("link '\(row["id"] as String? ?? "?")': \(column) '\(text)' is not up, down or unknown")
-        }
-        return status
+        try StoredValue.decode(text, column: column, of: "link '\(row["id"] as String? ?? "?")'")
     }
 
     var stored: Stored<QKDLink> { Stored(value: link, createdAt: createdAt, updatedAt: updatedAt) }

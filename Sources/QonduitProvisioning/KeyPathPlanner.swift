@@ -10,8 +10,9 @@ struct KeyPathPlanner {
     let topology: Topology
     /// Nodes known to be down, or whose agents are silent: they can neither relay nor end a new route.
     private let unavailable: [NodeID: NodeStatus]
-    /// Links whose QBER is above the threshold: key with that many errors is not worth relaying.
-    private let overQBER: Set<LinkID>
+    /// Links that cannot carry key: not up, or with QBER above the threshold (key with that many
+    /// errors is not worth relaying).
+    private let unusableLinks: Set<LinkID>
     private let keyRateBps: [LinkID: Double]
     private let qkdnIDs: [NodeID: QKDUUID]
     /// The network as if nothing were reserved: a route shortest here and with the rate to spare
@@ -23,9 +24,9 @@ struct KeyPathPlanner {
 
     init(topology: Topology, qberThreshold: Double? = nil) {
         self.topology = topology
-        unavailable = Dictionary(topology.nodes.filter { $0.status == .down || $0.status == .unreachable }.map { ($0.id, $0.status) },
+        unavailable = Dictionary(topology.nodes.filter { !$0.status.carriesKey }.map { ($0.id, $0.status) },
                                  uniquingKeysWith: { first, _ in first })
-        overQBER = qberThreshold.map { threshold in Set(topology.links.filter { ($0.current.qber ?? 0) > threshold }.map(\.id)) } ?? []
+        unusableLinks = Set(topology.links.filter { !$0.current.carriesKey(qberThreshold: qberThreshold) }.map(\.id))
         keyRateBps = Dictionary(topology.links.map { ($0.id, $0.current.keyRateBps) }, uniquingKeysWith: { first, _ in first })
         qkdnIDs = topology.qkdnIDs
         unreserved = PathEngine(graph: RelayGraph(topology: topology))
@@ -90,7 +91,7 @@ struct KeyPathPlanner {
     ) throws(PathComputationError) -> [RelayPath] {
         let constraints = PathConstraints(
             minRateBps: minRateBps, maxHops: request.maxHops, excludeNodes: request.excludeNodes.union(unavailable.keys),
-            excludeLinks: request.excludeLinks.union(overQBER)
+            excludeLinks: request.excludeLinks.union(unusableLinks)
         )
         switch request.protection {
         case .none:
@@ -132,7 +133,7 @@ struct KeyPathPlanner {
 
     /// Which entries `path` puts on which node, as `KeyPathConfiguration` places them: each
     /// route's virtual link on every node of the route, the application (`withApplication`) at the ends.
-    static func placement(of path: KeyPath, withApplication: Bool = true) -> [NodeID: Placed] {
+    static func placement(of path: QKDKeyPath, withApplication: Bool = true) -> [NodeID: Placed] {
         var placed: [NodeID: Placed] = [:]
         for route in path.routes {
             for node in route.nodes { placed[node, default: ([], [])].links.append(route.qkdlID) }
@@ -156,7 +157,7 @@ struct KeyPathPlanner {
     }
 
     /// The virtual links of `path`'s routes other than `routes` (by `qkdl_id`), by node; nodes left with none are left out.
-    static func virtualLinks(of path: KeyPath, except routes: Set<QKDUUID>) -> [NodeID: Placed] {
+    static func virtualLinks(of path: QKDKeyPath, except routes: Set<QKDUUID>) -> [NodeID: Placed] {
         placement(of: path, withApplication: false).compactMapValues { placed in
             let links = placed.links.filter { !routes.contains($0) }
             return links.isEmpty ? nil : (links, [])

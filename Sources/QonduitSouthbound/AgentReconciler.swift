@@ -85,7 +85,7 @@ public final class AgentReconciler: Service, Sendable {
         // provisioned, and of routes being retired, are provisioning's: neither put nor deleted here.
         let keyPaths = try await inventory.keyPathsThrough(agent.nodeID)
         var derived = KeyPathConfiguration()
-        for path in keyPaths.settled {
+        for path in keyPaths.desired {
             do {
                 try derived.add(path, qkdnID: { keyPaths.qkdnIDs[$0] }, only: agent.nodeID)
             } catch {

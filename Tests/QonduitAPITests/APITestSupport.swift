@@ -8,82 +8,11 @@ import QonduitETSI
 import QonduitInventory
 import QonduitProvisioning
 import Synchronization
+import QonduitTestSupport
 import Testing
 
-/// Stands in for the node agents: records what provisioning configures on each node, and refuses
-/// on the nodes it is told to.
-final class ScriptedConfigurator: NodeConfigurator {
-    struct State {
-        /// Entries (virtual links and applications, by id) each node holds now.
-        var configured: [NodeID: Set<QKDUUID>] = [:]
-        var refusing: Set<NodeID> = []
-    }
-
-    let state = Mutex(State())
-    /// Called before each node is configured (a test looks at the inventory mid-flight).
-    let probe: (@Sendable (NodeID) async -> Void)?
-
-    init(refusing: Set<NodeID> = [], probe: (@Sendable (NodeID) async -> Void)? = nil) {
-        self.probe = probe
-        state.withLock { $0.refusing = refusing }
-    }
-
-    struct Refused: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    func configure(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) async throws {
-        await probe?(node)
-        try state.withLock { state in
-            if state.refusing.contains(node) { throw Refused(description: "the agent answered 500: simulated refusal") }
-            state.configured[node, default: []].formUnion(links.map(\.id) + applications.map(\.id))
-        }
-    }
-
-    func unconfigure(_ node: NodeID, links: [QKDUUID], applications: [QKDUUID]) async throws {
-        state.withLock { state in
-            state.configured[node]?.subtract(links + applications)
-            if state.configured[node]?.isEmpty == true { state.configured[node] = nil }
-        }
-    }
-
-    var configured: [NodeID: Set<QKDUUID>] { state.withLock { $0.configured } }
-}
-
-/// Agents that note, for each push, the entries sent (virtual links, applications), those of every stored path at that
-/// moment, and the entries then in flight (`inFlight`, once set).
-final class CommitCheckingConfigurator: NodeConfigurator {
-    let inventory: Inventory
-    let agents = ScriptedConfigurator()
-    /// Each push: its entries, and those the inventory had committed (routes' virtual links and
-    /// applications) and those in flight when it arrived.
-    let sent = Mutex<[(links: [QKDUUID], applications: [QKDUUID], committed: Set<QKDUUID>, inFlight: Set<QKDUUID>)]>([])
-    let inFlight = Mutex<EntriesInFlight?>(nil)
-
-    init(inventory: Inventory) {
-        self.inventory = inventory
-    }
-
-    func configure(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) async throws {
-        try await prepare(node, links: links, applications: applications)()
-    }
-
-    func prepare(_ node: NodeID, links: [ETSILink], applications: [ETSIApplication]) -> NodeConfigurationPush {
-        { [self] in
-            let stored = try await inventory.keyPaths(limit: 1_000).items.flatMap { $0.value.routes.map(\.qkdlID) + [$0.value.appID] }
-            let flying = inFlight.withLock { $0?.ids } ?? []
-            sent.withLock { $0.append((links.map(\.id), applications.map(\.id), Set(stored), flying)) }
-            try await agents.configure(node, links: links, applications: applications)
-        }
-    }
-
-    func unconfigure(_ node: NodeID, links: [QKDUUID], applications: [QKDUUID]) async throws {
-        try await agents.unconfigure(node, links: links, applications: applications)
-    }
-}
-
 func provisioner(
-    _ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11, rerouteSlice: Int = Inventory.decidedSlice,
+    _ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11, rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault,
     confirmationWait: Duration = .seconds(1)
 ) -> KeyPathProvisioner {
     var logger = Logger(label: "test-provisioner")

@@ -289,7 +289,7 @@ import Testing
             #expect(better != direct && better != detour)
             #expect(seen.withLock { $0 } == [[better, detour]], "the detour carries key until the better route is active")
             #expect(try await inventory.keyPathsThrough(a).inProgress.isEmpty, "active: nothing is provisioning's any more")
-            #expect(try await inventory.keyPathsThrough(a).settled.map(\.routes.first?.qkdlID) == [better])
+            #expect(try await inventory.keyPathsThrough(a).desired.map(\.routes.first?.qkdlID) == [better])
         }
     }
 

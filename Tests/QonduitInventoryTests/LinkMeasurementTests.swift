@@ -133,3 +133,85 @@ import Testing
         }
     }
 }
+
+extension StoredValueTests {
+    @Test func anUnknownStoredStateOrRouteRoleNamesTheRow() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        _ = try await inventory.createNode(QKDNode(id: try NodeID("A")))
+        _ = try await inventory.createNode(QKDNode(id: try NodeID("B")))
+        let id = QKDUUID.random().text
+        // The schema's CHECK constraints refuse such values: only a database changed outside the controller holds them.
+        try await inventory.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA ignore_check_constraints = ON") }
+        try await inventory.database.write { db in
+            try db.execute(sql: """
+                INSERT INTO key_path (id, source, destination, rate_bps, metric, exclude_nodes, exclude_links, protection, path_count,
+                    app_id, state, created_at, updated_at)
+                VALUES (?, 'A', 'B', 10, 'hops', '[]', '[]', 'none', 1, ?, 'sleeping', '2026-12-04T00:00:00Z', '2026-12-04T00:00:00Z')
+                """, arguments: [id, QKDUUID.random().text])
+        }
+        await #expect(throws: InventoryError.corrupt("key path '\(id)': state 'sleeping' is not one of pending, active, failed, degraded")) {
+            try await inventory.keyPath(id)
+        }
+        try await inventory.database.write { db in
+            try db.execute(sql: "UPDATE key_path SET state = 'active' WHERE id = ?", arguments: [id])
+            try db.execute(sql: """
+                INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id)
+                VALUES (?, 0, 'spare', 10, '["A","B"]', '[]', ?)
+                """, arguments: [id, QKDUUID.random().text])
+        }
+        await #expect(throws: InventoryError.corrupt("route 0 of key path '\(id)': role 'spare' is not one of primary, backup")) {
+            try await inventory.keyPath(id)
+        }
+    }
+}
+
+/// The rule for which links and nodes carry key is written in Swift (`carriesKey`) and, for the
+/// inventory's queries, in SQL: the two must agree on every case.
+@Suite struct KeyCarryingRuleTests {
+    @Test func theSQLRuleAgreesWithTheCoreRule() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        for status in LinkStatus.allCases {
+            for qber in [nil, 0.05, 0.11, 0.2] as [Double?] {
+                for threshold in [nil, 0.11] as [Double?] {
+                    let unusable = try await inventory.database.read { db in
+                        try Bool.fetchOne(db, sql: "SELECT \(Inventory.unusableLink) FROM (SELECT ? AS status, ? AS qber)",
+                                          arguments: [threshold, status.rawValue, qber])
+                    }
+                    let condition = LinkCondition(status: status, keyRateBps: 1, qber: qber)
+                    #expect(unusable == !condition.carriesKey(qberThreshold: threshold), "\(status) qber \(String(describing: qber)) threshold \(String(describing: threshold))")
+                }
+            }
+        }
+        for status in NodeStatus.allCases {
+            let unusable = try await inventory.database.read { db in
+                try Bool.fetchOne(db, sql: "SELECT \(Inventory.unusableNode) FROM (SELECT ? AS status)", arguments: [status.rawValue])
+            }
+            #expect(unusable == !status.carriesKey, "\(status)")
+        }
+    }
+}
+
+@Suite struct KeyPathLedgerTests {
+    /// Admission is the ledger's to enforce, whatever the planner says.
+    @Test func aPathOverALinksKeyRateIsRefusedAndHoldsNothing() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        let (a, b) = (try NodeID("A"), try NodeID("B"))
+        for node in [a, b] { _ = try await inventory.createNode(QKDNode(id: node, qkdnID: .random())) }
+        let ab = try LinkID("AB")
+        _ = try await inventory.createLink(QKDLink(id: ab, nodeA: a, nodeB: b, lengthKm: 1, keyRateBps: 1_000))
+        func path(_ bps: Double) -> QKDKeyPath {
+            QKDKeyPath(id: .random(), source: a, destination: b, rateBps: bps, metric: .hops, appID: .random(),
+                       routes: [KeyPathRoute(role: .primary, nodes: [a, b], links: [ab], rateBps: bps, qkdlID: .random())])
+        }
+        let first = path(800), second = path(300)
+        try await inventory.withKeyPathLedger { ledger in
+            try ledger.insert(try ledger.admit { _ in first })
+            #expect(throws: InventoryError.overReservation(link: ab, keyRateBps: 1_000, reservedBps: 800, askedBps: 300)) {
+                try ledger.admit { _ in second }
+            }
+            #expect(ledger.reservedBps[ab] == 800)
+        }
+        #expect(try await inventory.reservedBps()[ab] == 800)
+        #expect(try await inventory.keyPaths().items.map(\.value.id) == [first.id])
+    }
+}

@@ -60,7 +60,7 @@ import Testing
         // The path is still being configured: its route, its application and the route it retires are left to provisioning.
         for node in [a, b] {
             let through = try await inventory.keyPathsThrough(node)
-            #expect(through.settled.isEmpty)
+            #expect(through.desired.isEmpty)
             #expect(through.inProgress == [route, app, retiring])
         }
         let logged = try await inventory.eventLogBounds().latest
@@ -68,10 +68,10 @@ import Testing
         let activation = try await inventory.events(after: logged, limit: 10).map { "\($0.kind) \($0.subject) \($0.data)" }
         #expect(activation == [#"key_path.state \#(path1.text) {"key_path":"\#(path1.text)","from":"pending","to":"active","reason":null}"#])
         let settled = try await inventory.keyPathsThrough(a)
-        #expect(settled.settled.map(\.id) == [path1] && settled.inProgress.isEmpty && settled.qkdnIDs.count == 2)
+        #expect(settled.desired.map(\.id) == [path1] && settled.inProgress.isEmpty && settled.qkdnIDs.count == 2)
         // Deleting the key path leaves the entries set by hand.
         _ = try await inventory.deleteKeyPath(path1.text)
-        #expect(try await inventory.keyPathsThrough(a).settled.isEmpty)
+        #expect(try await inventory.keyPathsThrough(a).desired.isEmpty)
         #expect(try await inventory.reservedBps().isEmpty, "its reservation went with it")
         #expect(try await inventory.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reservation") } == 0)
         #expect(try await inventory.desiredLinks(of: b).count == 1)

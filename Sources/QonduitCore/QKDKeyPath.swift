@@ -1,6 +1,6 @@
 /// A provisioned key-relay service between two nodes: the rate asked for, the constraints it was
 /// routed under, the routes chosen and the rate reserved on each of their links.
-public struct KeyPath: Sendable, Equatable {
+public struct QKDKeyPath: Sendable, Equatable {
     public var id: QKDUUID
     public var source: NodeID
     public var destination: NodeID

@@ -1,0 +1,128 @@
+import Dispatch
+import Synchronization
+import Logging
+import QonduitCore
+import QonduitETSI
+import Synchronization
+import QonduitInventory
+
+/// Configuration sent to the nodes before the transaction that decided it has committed: a re-route
+/// pass's (see `KeyPathProvisioner.reroute`), in slices as the pass decides, or a provisioning batch's
+/// once it is planned. Encoding the entries and the nodes taking them then run on a core the writer
+/// leaves idle. What the nodes answered is acted on only by the pass
+/// (paths confirmed before it writes states are active at once) or once the transaction has committed;
+/// one that does not commit takes back what was sent.
+final class ConfigurationSentBeforeCommit: Sendable {
+    /// A slice sent ahead, and what each node that refused it said.
+    struct Sent: Sendable {
+        var prepared: KeyPathProvisioner.PreparedBatch
+        var refusals: [NodeID: String]
+        /// Registered in flight until the transaction has ended.
+        var entries: [QKDUUID]
+
+        /// Each path of the slice, with what its nodes said.
+        var paths: [KeyPathProvisioner.SentPath] { prepared.sent(refusals) }
+    }
+
+    private let slices = Mutex<[Task<Sent, Never>]>([])
+    /// The slices answered so far, by their order.
+    private let answers = Mutex<[Int: Sent]>([:])
+    private let answered = DispatchSemaphore(value: 0)
+
+    /// Starts getting a slice ready and sending it.
+    func start(_ send: @escaping @Sendable () async -> Sent) {
+        slices.withLock { slices in
+            let order = slices.count
+            slices.append(Task { [self] in
+                let sent = await send()
+                answers.withLock { $0[order] = sent }
+                answered.signal()
+                return sent
+            })
+        }
+    }
+
+    /// Every slice sent, once every node answered; empty when nothing was started.
+    func sent() async -> [Sent] {
+        var sent: [Sent] = []
+        for slice in slices.withLock({ $0 }) { sent.append(await slice.value) }
+        return sent
+    }
+
+    /// Every slice sent, waiting for every node's answer up to `limit` on this thread: for the
+    /// pass's transaction, which cannot await. Nil when the nodes are still answering.
+    func sent(waitingAtMost limit: Duration) -> [Sent]? {
+        let count = slices.withLock { $0.count }
+        let (seconds, attoseconds) = limit.components
+        let deadline = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        for _ in 0..<count {
+            guard answered.wait(timeout: deadline) == .success else { return nil }
+        }
+        return answers.withLock { answers in (0..<count).compactMap { answers[$0] } }
+    }
+}
+
+extension KeyPathProvisioner {
+    /// Gets `batch`'s configuration ready, on the nodes' ids as `network` has them, and sends it
+    /// through `early` while the transaction that decided it writes. Its entries are in flight until that
+    /// transaction has ended (see `EntriesInFlight`).
+    func sendBeforeCommit(_ batch: [Configuration], network: Topology, through early: ConfigurationSentBeforeCommit) {
+        guard !batch.isEmpty else { return }
+        early.start {
+            let prepared = await self.prepare(batch, qkdnIDs: network.qkdnIDs)
+            let entries = prepared.batch.flatMap { item in
+                item.path.routes.map(\.qkdlID).filter { !item.kept.contains($0) } + (item.path.hasApplication ? [item.path.appID] : [])
+            }
+            self.inFlight.register(entries)
+            return ConfigurationSentBeforeCommit.Sent(prepared: prepared, refusals: await self.send(prepared), entries: entries)
+        }
+    }
+
+    /// What a re-route pass asks before it writes states: those of `pending` every node has confirmed,
+    /// now that the nodes have had the pass's writes to answer (up to `confirmationWait` more: the pass
+    /// holds the writer meanwhile). None when the push needs the writer to read (in memory: one connection).
+    func confirmedBeforeCommit(_ early: ConfigurationSentBeforeCommit, pending: [QKDUUID]) -> Set<QKDUUID> {
+        guard inventory.readsWhileWriting, let slices = early.sent(waitingAtMost: confirmationWait) else { return [] }
+        return Set(slices.flatMap(\.paths).filter { $0.refusal == nil }.map(\.item.path.id)).intersection(pending)
+    }
+
+    /// Takes back from the nodes what a transaction that did not commit sent early.
+    func withdraw(_ early: ConfigurationSentBeforeCommit) async {
+        let slices = await early.sent()
+        guard !slices.isEmpty else { return }
+        await withdraw(slices.flatMap(\.prepared.batch))
+        inFlight.release(slices.flatMap(\.entries))
+    }
+
+    /// Takes back from their nodes the entries sent for paths the inventory did not take: a new
+    /// path's virtual links and applications; a re-routed path's new virtual links only (its
+    /// applications keep their ids: the reconciler puts back what the inventory still asks of them).
+    func withdraw(_ items: [Configuration]) async {
+        guard !items.isEmpty else { return }
+        await unconfigure(KeyPathPlanner.merged(items.map { item in
+            item.retiring == nil ? KeyPathPlanner.placement(of: item.path) : KeyPathPlanner.virtualLinks(of: item.path, except: item.kept)
+        }))
+    }
+
+    /// Configures what a re-route pass re-routed: activates or fails what `early` sent during the pass
+    /// (or configures it now should it have sent nothing). Returns how many paths were configured and what
+    /// `configure` returns for them.
+    func finishReroutes(
+        _ outcomes: [RerouteOutcome], early: ConfigurationSentBeforeCommit, fallback: KeyPathState, returningActive: Bool
+    ) async throws -> (count: Int, paths: [Stored<QKDKeyPath>]) {
+        let slices = await early.sent()
+        if !slices.isEmpty {
+            // The pass committed: the inventory knows what was sent, and made active what was confirmed.
+            inFlight.release(slices.flatMap(\.entries))
+            let active = Set(outcomes.compactMap { outcome -> QKDUUID? in
+                guard case .rerouted(_, let new) = outcome, new.state == .active else { return nil }
+                return new.id
+            })
+            return (slices.reduce(0) { $0 + $1.prepared.batch.count }, try await activateOrFail(
+                slices.flatMap(\.paths), alreadyActive: active, returningActive: returningActive
+            ))
+        }
+        let batch = Self.reroutes(in: outcomes, fallback: fallback)
+        return (batch.count, try await configure(batch, returningActive: returningActive))
+    }
+}

@@ -1,0 +1,71 @@
+import Logging
+import QonduitCore
+import QonduitETSI
+import Synchronization
+import QonduitInventory
+
+/// Provisioning batches: requests that arrive together are reserved in one transaction, configured
+/// with one request per node and activated in one transaction.
+extension KeyPathProvisioner {
+    /// One batch: reserved in one transaction (each path seeing the ones before it), configured with
+    /// one request per node and activated in one transaction; answers each request in order (throws,
+    /// failing them all, when the reservation transaction cannot be made). The configuration is sent
+    /// once the batch is planned, while its transaction writes: what does not end up reserved is taken back.
+    func provision(_ requests: [Provisioning]) async throws -> [Result<Stored<QKDKeyPath>, any Error>] {
+        let early = ConfigurationSentBeforeCommit()
+        let reservations: [Result<QKDKeyPath, any Error>]
+        do {
+            reservations = try await inventory.withKeyPathLedger { [self] ledger in
+                var planner = KeyPathPlanner(topology: ledger.network, qberThreshold: qberThreshold)
+                // Each path is admitted against what those before it took; one that cannot be planned or
+                // admitted gets its error and holds nothing.
+                var results = requests.map { provisioning in
+                    Result {
+                        try ledger.admit { reserved in
+                            var path = provisioning.draft
+                            path.routes = try planner.plan(provisioning.request, reservedBps: reserved)
+                            path.state = .pending
+                            return path
+                        }
+                    }
+                }
+                // Sent while the transaction writes and commits: what does not end up stored is taken back.
+                sendBeforeCommit(results.compactMap { try? $0.get() }.map { Configuration(path: $0) }, network: ledger.network, through: early)
+                for (position, result) in results.enumerated() {
+                    guard case .success(let path) = result else { continue }
+                    do {
+                        try ledger.insert(path)
+                    } catch {
+                        results[position] = .failure(error)
+                    }
+                }
+                return results
+            }
+        } catch {
+            await withdraw(early)
+            throw error
+        }
+        let reserved = Set(reservations.compactMap { try? $0.get().id })
+        let slices = await early.sent()
+        let sent = slices.flatMap(\.paths)
+        await withdraw(sent.map(\.item).filter { !reserved.contains($0.path.id) })
+        // Committed: the inventory knows every path sent that is to stay, as pending.
+        inFlight.release(slices.flatMap(\.entries))
+        var audit: [QKDUUID: AuditEntry] = [:]
+        for request in requests { audit[request.draft.id] = request.audit }
+        let stored: [QKDUUID: Stored<QKDKeyPath>]
+        do {
+            stored = Dictionary(
+                try await activateOrFail(sent.filter { reserved.contains($0.item.path.id) }, returningActive: true, audit: audit).map { ($0.value.id, $0) },
+                uniquingKeysWith: { first, _ in first }
+            )
+        } catch {
+            return reservations.map { reservation in reservation.flatMap { _ in .failure(error) } }
+        }
+        return zip(requests, reservations).map { request, reservation in
+            reservation.flatMap { _ in
+                stored[request.draft.id].map { .success($0) } ?? .failure(InventoryError.keyPathNotFound(request.draft.id.text))
+            }
+        }
+    }
+}
