@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
     ],
     targets: [
         // Pure domain core: model, validation, geography, link-rate model, access secrets. No I/O.
@@ -135,12 +136,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The API's JSON schemas as Swift types, generated from Sources/QonduitAPI/openapi.json
+        // (scripts/generate-openapi-types.sh; the code is committed, so no build runs the generator).
+        .target(
+            name: "QonduitAPITypes",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            swiftSettings: strictSettings
+        ),
+
         // The `qonduit` command line: server, offline tools and API client.
         .target(
             name: "QonduitCLI",
             dependencies: [
                 "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitAPI", "QonduitPathEngine", "QonduitETSI", "QonduitXML",
-                "QonduitSouthbound", "QonduitAgent", "QonduitProvisioning", "QonduitController",
+                "QonduitSouthbound", "QonduitAgent", "QonduitProvisioning", "QonduitController", "QonduitAPITypes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

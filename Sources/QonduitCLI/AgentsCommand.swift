@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import QonduitAPITypes
 import Logging
 import QonduitAgent
 import QonduitCore
@@ -17,11 +18,11 @@ struct AgentsCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let agents: [AgentJSON] = try await client.controller().fetchAll("/api/v1/agents")
+            let agents: [APIAgent] = try await client.controller().fetchAll("/api/v1/agents")
             if client.json { return try printJSON(agents) }
             print(Table(header: ["NODE", "KIND", "STATE", "LAST REPORT", "DRIFT", "RECONCILE ERROR", "CREDENTIAL", "RESTCONF"], rows: agents.map {
-                [$0.node_id, $0.kind ?? "-", $0.state, $0.last_heartbeat_at, String($0.drift), $0.reconcile_error ?? "-",
-                 $0.credential_rotation_pending == true ? "rotation pending" : ($0.credential_id ?? "-"), $0.restconf_url]
+                [$0.nodeId, $0.kind.rawValue, $0.state.rawValue, APITime.text($0.lastHeartbeatAt), String($0.drift), $0.reconcileError ?? "-",
+                 $0.credentialRotationPending ? "rotation pending" : ($0.credentialId ?? "-"), $0.restconfUrl]
             }).rendered)
             print("\(agents.count) agent\(agents.count == 1 ? "" : "s")")
         }
@@ -64,7 +65,7 @@ struct AgentsCommand: AsyncParsableCommand {
             logger.logLevel = logLevel
             let clientTLS = try tls.clientConfiguration()
             let client = try ControllerClient(server: controller, token: access.resolvedToken(), tls: clientTLS, flag: "--controller")
-            let inventory: TopologyJSON = try await client.send("GET", "/api/v1/topology")
+            let inventory: APITopology = try await client.send("GET", "/api/v1/topology")
             var wanted = Set(nodes)
             if let topology {
                 wanted.formUnion(try TopologyFiles.read(topology, format: nil, fiberModel: .standard).topology.nodes.map(\.id.rawValue))
@@ -72,7 +73,7 @@ struct AgentsCommand: AsyncParsableCommand {
             var members = try Self.fleet(inventory, only: wanted)
             guard !members.isEmpty else { throw CLIError("no node to simulate: the controller's inventory has none of those asked for") }
             for index in members.indices {
-                let issued: CredentialJSON = try await client.send(
+                let issued: APICredential = try await client.send(
                     "POST", "/api/v1/agents/credentials", body: RequestText.json(["node": members[index].nodeID])
                 )
                 guard let secret = issued.credential.flatMap({ AccessSecret($0, kind: .agentCredential) }) else {
@@ -95,9 +96,9 @@ struct AgentsCommand: AsyncParsableCommand {
         }
 
         /// One fleet member per inventory node (or per wanted node), with its links' identities.
-        static func fleet(_ inventory: TopologyJSON, only wanted: Set<String>) throws -> [FleetNode] {
+        static func fleet(_ inventory: APITopology, only wanted: Set<String>) throws -> [FleetNode] {
             let identities = try Dictionary(uniqueKeysWithValues: inventory.nodes.map { node in
-                guard let text = node.qkdn_id, let uuid = QKDUUID(text) else {
+                guard let uuid = QKDUUID(node.qkdnId) else {
                     throw CLIError("node '\(node.id)' has no GS QKD 015 id in the controller's answer; is the controller up to date?")
                 }
                 return (node.id, uuid)
@@ -107,10 +108,10 @@ struct AgentsCommand: AsyncParsableCommand {
                 throw CLIError("the controller's inventory has no node \(missing.map { "'\($0)'" }.joined(separator: ", ")); import the topology first")
             }
             return try inventory.nodes.filter { wanted.isEmpty || wanted.contains($0.id) }.map { node in
-                let links = try inventory.links.filter { $0.node_a == node.id || $0.node_b == node.id }.map { link in
-                    guard let text = link.qkdl_id, let uuid = QKDUUID(text) else { throw CLIError("link '\(link.id)' has no GS QKD 015 id") }
-                    let remote = link.node_a == node.id ? link.node_b : link.node_a
-                    return FleetNode.Link(qkdlID: uuid, remote: identities[remote]!, nominalRateBps: link.key_rate_bps, up: link.status == "up")
+                let links = try inventory.links.filter { $0.nodeA == node.id || $0.nodeB == node.id }.map { link in
+                    guard let uuid = QKDUUID(link.qkdlId) else { throw CLIError("link '\(link.id)' has no GS QKD 015 id") }
+                    let remote = link.nodeA == node.id ? link.nodeB : link.nodeA
+                    return FleetNode.Link(qkdlID: uuid, remote: identities[remote]!, nominalRateBps: link.keyRateBps, up: link.status == .up)
                 }
                 return FleetNode(nodeID: node.id, qkdnID: identities[node.id]!, links: links)
             }
@@ -140,10 +141,10 @@ extension AgentsCommand {
 
         func run() async throws {
             let body = try RequestText.json(node.map { ["node": $0] } ?? ["qkdn_id": qkdnId ?? ""])
-            let issued: CredentialJSON = try await client.controller().send("POST", "/api/v1/agents/credentials", body: body)
+            let issued: APICredential = try await client.controller().send("POST", "/api/v1/agents/credentials", body: body)
             if client.json { return try printJSON(issued) }
             print(issued.credential ?? "")
-            printError("credential \(issued.id) for \(issued.node.map { "node \($0)" } ?? "qkdn_id \(issued.qkdn_id)"); store it now, it cannot be shown again")
+            printError("credential \(issued.id) for \(issued.node.map { "node \($0)" } ?? "qkdn_id \(issued.qkdnId)"); store it now, it cannot be shown again")
         }
     }
 
@@ -153,12 +154,12 @@ extension AgentsCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let page: PageJSON<CredentialJSON> = try await client.controller().send(
+            let page: PageJSON<APICredential> = try await client.controller().send(
                 "GET", "/api/v1/agents/credentials", query: node.map { ["node": $0] } ?? [:]
             )
             if client.json { return try printJSON(page.items) }
             print(Table(header: ["ID", "NODE", "QKDN ID", "CREATED", "CREATED BY", "REVOKED"], rows: page.items.map {
-                [$0.id, $0.node ?? "-", $0.qkdn_id, $0.created_at, $0.created_by ?? "-", $0.revoked_at ?? "-"]
+                [$0.id, $0.node ?? "-", $0.qkdnId, APITime.text($0.createdAt), $0.createdBy ?? "-", $0.revokedAt.map(APITime.text) ?? "-"]
             }).rendered)
             print("\(page.items.count) credential\(page.items.count == 1 ? "" : "s")")
         }
@@ -176,41 +177,5 @@ extension AgentsCommand {
     }
 }
 
-struct CredentialJSON: Codable {
-    var id: String
-    var qkdn_id: String
-    var node: String?
-    var created_at: String
-    var created_by: String?
-    var revoked_at: String?
-    var credential: String?
-}
 
-struct TopologyJSON: Decodable {
-    var nodes: [NodeJSON]
-    var links: [LinkJSON]
-}
 
-/// An agent as `GET /api/v1/agents` shows it.
-struct AgentJSON: Codable {
-    struct KeyPool: Codable {
-        var link_id: String
-        var bits: Int64
-        var reported_at: String
-    }
-
-    var node_id: String
-    var qkdn_id: String
-    var kind: String?
-    var restconf_url: String
-    var state: String
-    var heartbeat_interval_ms: Int
-    var registered_at: String
-    var last_heartbeat_at: String
-    var reconciled_at: String?
-    var drift: Int
-    var reconcile_error: String?
-    var credential_id: String?
-    var credential_rotation_pending: Bool?
-    var key_pools: [KeyPool]
-}

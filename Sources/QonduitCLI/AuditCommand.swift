@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QonduitAPITypes
 import QonduitInventory
 
 /// `qonduit audit`: who changed what, and what was refused (admin).
@@ -36,23 +37,12 @@ struct AuditCommand: AsyncParsableCommand {
         for (name, value) in [("actor", actor), ("outcome", outcome), ("action", action), ("since", since), ("until", until)] {
             if let value { query[name] = value }
         }
-        let page: PageJSON<AuditJSON> = try await client.controller().send("GET", "/api/v1/audit", query: query)
+        let page: PageJSON<APIAuditEntry> = try await client.controller().send("GET", "/api/v1/audit", query: query)
         if client.json { return try printJSON(page.items) }
         print(Table(header: ["TIME", "ACTOR", "ROLE", "ACTION", "TARGET", "STATUS", "OUTCOME"], rows: page.items.map {
-            [$0.time, $0.actor, $0.role ?? "-", $0.action, $0.target, String($0.status), $0.outcome]
+            [APITime.text($0.time), $0.actor, $0.role ?? "-", $0.action, $0.target, String($0.status), $0.outcome.rawValue]
         }).rendered)
         print("\(page.items.count) of \(page.total) entr\(page.total == 1 ? "y" : "ies")")
     }
 }
 
-struct AuditJSON: Codable {
-    var id: Int
-    var time: String
-    var actor: String
-    var role: String?
-    var action: String
-    var target: String
-    var status: Int
-    var outcome: String
-    var detail: String?
-}

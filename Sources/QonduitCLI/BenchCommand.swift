@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import QonduitAPITypes
 import Hummingbird
 import Logging
 import NIOHTTP1

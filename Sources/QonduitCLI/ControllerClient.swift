@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import QonduitAPITypes
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -71,7 +72,7 @@ struct ControllerClient {
         let data = try await exchange(method, path, query: query, body: body, contentType: contentType, accept: "application/json")
         if data.isEmpty, let nothing = NoContent() as? Response { return nothing }
         do {
-            return try JSONDecoder().decode(Response.self, from: data)
+            return try APITime.decoder.decode(Response.self, from: data)
         } catch {
             throw CLIError("the controller's answer to \(method) \(path) was not what this client expects: \(error)")
         }
@@ -178,19 +179,10 @@ struct ControllerClient {
     }
 
     private func describeFailure(status: Int, data: Data) -> String {
-        struct ProblemJSON: Decodable {
-            struct Item: Decodable {
-                var pointer: String?
-                var line: Int?
-                var message: String
-            }
-            var detail: String?
-            var errors: [Item]?
-        }
-        guard let problem = try? JSONDecoder().decode(ProblemJSON.self, from: data) else {
+        guard let problem = try? APITime.decoder.decode(APIProblem.self, from: data) else {
             return "the controller answered \(status): \(String(decoding: data.prefix(500), as: UTF8.self))"
         }
-        var lines = ["the controller answered \(status): \(problem.detail ?? "")"]
+        var lines = ["the controller answered \(status): \(problem.detail)"]
         for item in problem.errors ?? [] {
             let location = item.pointer ?? item.line.map { "line \($0)" }
             lines.append("  \(location.map { "\($0): " } ?? "")\(item.message)")

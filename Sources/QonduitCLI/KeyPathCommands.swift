@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QonduitAPITypes
 import QonduitCore
 import QonduitPathEngine
 
@@ -48,10 +49,10 @@ extension PathsCommand {
             if let clientApp { application["client_app_id"] = clientApp }
             if let serverApp { application["server_app_id"] = serverApp }
             if !application.isEmpty { request["application"] = application }
-            let path: KeyPathJSON = try await client.controller().send("POST", "/api/v1/key-paths", body: RequestText.json(request))
+            let path: APIKeyPath = try await client.controller().send("POST", "/api/v1/key-paths", body: RequestText.json(request))
             if client.json { return try printJSON(path) }
             path.printDetails()
-            if path.state == "failed" { throw ExitCode(3) }
+            if path.state == .failed { throw ExitCode(3) }
         }
     }
 
@@ -68,10 +69,10 @@ extension PathsCommand {
             if let state { query["state"] = state.rawValue }
             if let node { query["node"] = node }
             if let link { query["link"] = link }
-            let paths: [KeyPathJSON] = try await client.controller().fetchAll("/api/v1/key-paths", query: query)
+            let paths: [APIKeyPath] = try await client.controller().fetchAll("/api/v1/key-paths", query: query)
             if client.json { return try printJSON(paths) }
             print(Table(header: ["ID", "STATE", "SOURCE", "DESTINATION", "RATE BIT/S", "PROTECTION", "ROUTES"], rows: paths.map {
-                [$0.id, $0.state, $0.source, $0.destination, Format.number($0.rate_bps, digits: 1), $0.protection,
+                [$0.id, $0.state.rawValue, $0.source, $0.destination, Format.number($0.rateBps, digits: 1), $0.protection.rawValue,
                  $0.routes.map { $0.nodes.joined(separator: ">") }.joined(separator: " | ")]
             }).rendered)
             print("\(paths.count) key path\(paths.count == 1 ? "" : "s")")
@@ -85,7 +86,7 @@ extension PathsCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let path: KeyPathJSON = try await client.controller().send("GET", "/api/v1/key-paths/\(try KeyPathJSON.pathComponent(id))")
+            let path: APIKeyPath = try await client.controller().send("GET", "/api/v1/key-paths/\(try APIKeyPath.pathComponent(id))")
             if client.json { return try printJSON(path) }
             path.printDetails()
         }
@@ -100,7 +101,7 @@ extension PathsCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let _: NoContent = try await client.controller().send("DELETE", "/api/v1/key-paths/\(try KeyPathJSON.pathComponent(id))")
+            let _: NoContent = try await client.controller().send("DELETE", "/api/v1/key-paths/\(try APIKeyPath.pathComponent(id))")
             if !client.json { print("deleted key path \(id)") }
         }
     }
@@ -115,23 +116,17 @@ extension PathsCommand {
         @Argument(help: "Only these key paths (default: every active one).") var ids: [String] = []
         @OptionGroup var client: ClientOptions
 
-        struct Result: Codable {
-            var examined: Int
-            var moved: [KeyPathJSON]
-            var failed: [KeyPathJSON]
-        }
-
         func validate() throws {
             for id in ids where QKDUUID(id) == nil { throw ValidationError("'\(id)' is not a key path id (a UUID)") }
         }
 
         func run() async throws {
             let body = ids.isEmpty ? nil : try RequestText.json(["key_paths": ids])
-            let result: Result = try await client.controller().send("POST", "/api/v1/key-paths/reoptimize", body: body)
+            let result: Components.Schemas.Reoptimization = try await client.controller().send("POST", "/api/v1/key-paths/reoptimize", body: body)
             if client.json { return try printJSON(result) }
             print("examined \(result.examined) active key path(s); moved \(result.moved.count)" + (result.failed.isEmpty ? "" : "; \(result.failed.count) failed"))
             for path in result.moved + result.failed {
-                print("  \(path.id) \(path.state): \(path.routes.map { $0.nodes.joined(separator: ">") }.joined(separator: " | "))")
+                print("  \(path.id) \(path.state.rawValue): \(path.routes.map { $0.nodes.joined(separator: ">") }.joined(separator: " | "))")
             }
         }
     }
@@ -140,34 +135,7 @@ extension PathsCommand {
 extension KeyPathProtection: ExpressibleByArgument {}
 extension KeyPathState: ExpressibleByArgument {}
 
-/// A key path as the API returns it.
-struct KeyPathJSON: Codable {
-    struct Route: Codable {
-        var role: String
-        var nodes: [String]
-        var links: [String]
-        var rate_bps: Double
-        var qkdl_id: String
-    }
-
-    struct Application: Codable {
-        var app_id: String
-        var client_app_id: String?
-        var server_app_id: String?
-    }
-
-    var id: String
-    var state: String
-    var reason: String?
-    var source: String
-    var destination: String
-    var rate_bps: Double
-    var metric: String?
-    var protection: String
-    var application: Application?
-    var routes: [Route]
-    var reserved_bps: [String: Double]
-
+extension APIKeyPath {
     /// An id as one URL path segment: ids are UUIDs, so anything else is refused before it is sent.
     static func pathComponent(_ id: String) throws -> String {
         guard QKDUUID(id) != nil else { throw CLIError("'\(id)' is not a key path id (a UUID such as 7e1a0000-0000-4000-8000-000000000001)") }
@@ -175,16 +143,15 @@ struct KeyPathJSON: Codable {
     }
 
     func printDetails() {
-        print("key path \(id): \(state)\(reason.map { " (\($0))" } ?? "")")
-        print("  \(source) > \(destination) at \(Format.number(rate_bps, digits: 1)) bit/s, protection \(protection)"
-            + (metric.map { ", metric \($0)" } ?? ""))
+        print("key path \(id): \(state.rawValue)\(reason.map { " (\($0))" } ?? "")")
+        print("  \(source) > \(destination) at \(Format.number(rateBps, digits: 1)) bit/s, protection \(protection.rawValue), metric \(metric)")
         if let application {
-            print("  application \(application.app_id): client \(application.client_app_id ?? "-"), server \(application.server_app_id ?? "-")")
+            print("  application \(application.appId): client \(application.clientAppId ?? "-"), server \(application.serverAppId ?? "-")")
         }
         // Multipath routes are all primary, each carrying a share: numbered, so that they can be told apart.
         for (index, route) in routes.enumerated() {
-            let name = protection == "multipath" ? "route \(index + 1) of \(routes.count)" : "\(route.role) route"
-            print("  \(name) \(route.qkdl_id), \(Format.number(route.rate_bps, digits: 1)) bit/s: \(route.nodes.joined(separator: " > "))")
+            let name = protection == .multipath ? "route \(index + 1) of \(routes.count)" : "\(route.role.rawValue) route"
+            print("  \(name) \(route.qkdlId), \(Format.number(route.rateBps, digits: 1)) bit/s: \(route.nodes.joined(separator: " > "))")
         }
     }
 }

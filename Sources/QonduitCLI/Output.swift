@@ -28,6 +28,10 @@ enum Format {
 func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .custom { date, encoder in
+        var container = encoder.singleValueContainer()
+        try container.encode(APITime.text(date))
+    }
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QonduitAPITypes
 import QonduitCore
 import QonduitPathEngine
 
@@ -56,17 +57,17 @@ struct PathsCommand: AsyncParsableCommand {
             if let maxHops { request["max_hops"] = maxHops }
             if !excludeNodes.isEmpty { request["exclude_nodes"] = excludeNodes }
             if !excludeLinks.isEmpty { request["exclude_links"] = excludeLinks }
-            let result: PathResultJSON = try await client.controller().send(
+            let result: APIPathResult = try await client.controller().send(
                 "POST", "/api/v1/paths/compute", body: RequestText.json(request)
             )
             if client.json { return try printJSON(result) }
             print(Table(header: ["#", "HOPS", "LENGTH KM", "BOTTLENECK BIT/S", "RATE BIT/S", "COST", "PATH"], rows: result.paths.enumerated().map {
-                [String($0.offset + 1), String($0.element.hops), Format.number($0.element.length_km, digits: 1),
-                 Format.number($0.element.bottleneck_bps, digits: 1), Format.number($0.element.rate_bps, digits: 1),
+                [String($0.offset + 1), String($0.element.hops), Format.number($0.element.lengthKm, digits: 1),
+                 Format.number($0.element.bottleneckBps, digits: 1), Format.number($0.element.rateBps, digits: 1),
                  Format.number($0.element.cost, digits: 1), $0.element.nodes.joined(separator: " > ")]
             }).rendered)
             if maxFlow || disjoint != nil {
-                print("total rate: \(Format.number(result.total_rate_bps, digits: 1)) bit/s over \(result.paths.count) path(s)")
+                print("total rate: \(Format.number(result.totalRateBps, digits: 1)) bit/s over \(result.paths.count) path(s)")
             }
         }
     }
@@ -75,16 +76,3 @@ struct PathsCommand: AsyncParsableCommand {
 extension PathMetric: ExpressibleByArgument {}
 extension Disjointness: ExpressibleByArgument {}
 
-struct PathResultJSON: Codable {
-    struct Path: Codable {
-        var nodes: [String]
-        var links: [String]
-        var hops: Int
-        var length_km: Double
-        var cost: Double
-        var bottleneck_bps: Double
-        var rate_bps: Double
-    }
-    var paths: [Path]
-    var total_rate_bps: Double
-}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import QonduitAPITypes
 import QonduitCore
 import NIOCore
 import NIOHTTP1
@@ -45,7 +46,7 @@ struct ProvisionBench: AsyncParsableCommand {
 
     func run() async throws {
         let client = try ControllerClient(server: server, token: access.resolvedToken())
-        let nodes: [NodeJSON] = try await client.fetchAll("/api/v1/nodes")
+        let nodes: [APINode] = try await client.fetchAll("/api/v1/nodes")
         guard nodes.count >= 2 else { throw CLIError("the controller has \(nodes.count) node(s); provisioning needs two") }
         var random = SplitMix64(seed: seed)
         let pairs: [(String, String)] = (0..<(warmup + paths)).map { _ in

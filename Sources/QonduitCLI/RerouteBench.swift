@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import QonduitAPITypes
 import QonduitCore
 import NIOCore
 import NIOHTTP1
@@ -40,12 +41,13 @@ struct RerouteBench: AsyncParsableCommand {
 
     func run() async throws {
         let client = try ControllerClient(server: server, token: access.resolvedToken())
-        let links: [LinkJSON] = try await client.fetchAll("/api/v1/links")
-        guard let chosen = link.map({ id in links.first { $0.id == id } }) ?? links.filter({ $0.status == "up" }).max(by: { $0.key_rate_bps < $1.key_rate_bps })
+        let links: [APILink] = try await client.fetchAll("/api/v1/links")
+        guard let chosen = link.map({ id in links.first { $0.id == id } }) ?? links.filter({ $0.status == .up }).max(by: { $0.keyRateBps < $1.keyRateBps })
         else { throw CLIError(link.map { "the controller has no link '\($0)'" } ?? "the controller has no link that is up") }
-        guard chosen.status == "up", let qkdl = chosen.qkdl_id else { throw CLIError("link '\(chosen.id)' is \(chosen.status); it must be up") }
+        guard chosen.status == .up else { throw CLIError("link '\(chosen.id)' is \(chosen.status.rawValue); it must be up") }
+        let qkdl = chosen.qkdlId
         // Every path fits on any route: all of them together take at most half the weakest link's rate.
-        let weakest = links.filter { $0.status == "up" }.map(\.key_rate_bps).min() ?? chosen.key_rate_bps
+        let weakest = links.filter { $0.status == .up }.map(\.keyRateBps).min() ?? chosen.keyRateBps
         let rate = weakest / 2 / Double(paths)
         guard rate > 0 else { throw CLIError("the network's links have no key rate to share") }
 
@@ -56,7 +58,7 @@ struct RerouteBench: AsyncParsableCommand {
 
         let provisioned = ContinuousClock.now
         let outcomes = try await ProvisionBench.provision(
-            Array(repeating: (chosen.node_a, chosen.node_b), count: paths), rate: rate, concurrency: concurrency, client: client, over: http
+            Array(repeating: (chosen.nodeA, chosen.nodeB), count: paths), rate: rate, concurrency: concurrency, client: client, over: http
         )
         let created = outcomes.compactMap { $0.status == 201 && $0.state == "active" ? $0.id : nil }
         let provisionSeconds = (ContinuousClock.now - provisioned).milliseconds / 1000
@@ -67,7 +69,7 @@ struct RerouteBench: AsyncParsableCommand {
             throw CLIError("only \(created.count) of \(paths) paths were provisioned active (\(outcomes.filter { $0.status != 201 }.count) refused)")
         }
 
-        let agentBase = via == .agent ? try await faultAPI(of: chosen.node_a, client) : nil
+        let agentBase = via == .agent ? try await faultAPI(of: chosen.nodeA, client) : nil
         let started = ContinuousClock.now
         try await setLink(chosen, qkdl: qkdl, status: "down", agentBase: agentBase, client: client, http: http)
         let answered = ContinuousClock.now
@@ -75,10 +77,10 @@ struct RerouteBench: AsyncParsableCommand {
         while true {
             // No rate reserved on the link means no path uses it: one row to read, where counting the
             // paths over it took the controller's CPU away from the re-route being measured.
-            let current: LinkJSON = try await client.send("GET", "/api/v1/links/\(chosen.id)")
-            if seenDown == nil && current.status != "up" { seenDown = .now }
-            let active = current.reserved_bps == 0 ? try await total(client, ["state": "active"]) : 0
-            if current.reserved_bps == 0 && active >= created.count { break }
+            let current: APILink = try await client.send("GET", "/api/v1/links/\(chosen.id)")
+            if seenDown == nil && current.status != .up { seenDown = .now }
+            let active = current.reservedBps == 0 ? try await total(client, ["state": "active"]) : 0
+            if current.reservedBps == 0 && active >= created.count { break }
             if ContinuousClock.now - started > .seconds(timeout) {
                 let over: Int = try await total(client, ["link": chosen.id])
                 throw CLIError("after \(Int(timeout)) s, \(over) path(s) still use the link and \(created.count - active) are not active")
@@ -111,22 +113,22 @@ struct RerouteBench: AsyncParsableCommand {
     }
 
     private func total(_ client: ControllerClient, _ query: [String: String]) async throws -> Int {
-        let page: PageJSON<KeyPathRowJSON> = try await client.send("GET", "/api/v1/key-paths", query: query.merging(["limit": "1"]) { a, _ in a })
+        let page: PageJSON<APIKeyPath> = try await client.send("GET", "/api/v1/key-paths", query: query.merging(["limit": "1"]) { a, _ in a })
         return page.total
     }
 
     /// The agent's own API (`/agent/v1`), beside its RESTCONF root.
     private func faultAPI(of node: String, _ client: ControllerClient) async throws -> String {
-        let agents: PageJSON<AgentRowJSON> = try await client.send("GET", "/api/v1/agents")
-        guard let agent = agents.items.first(where: { $0.node_id == node }), agent.state == "reachable" else {
+        let agents: PageJSON<APIAgent> = try await client.send("GET", "/api/v1/agents")
+        guard let agent = agents.items.first(where: { $0.nodeId == node }), agent.state == .reachable else {
             throw CLIError("node '\(node)' has no reachable agent: start `qonduit agents simulate`, or use --via api")
         }
-        let base = agent.restconf_url.hasSuffix("/restconf") ? String(agent.restconf_url.dropLast("/restconf".count)) : agent.restconf_url
+        let base = agent.restconfUrl.hasSuffix("/restconf") ? String(agent.restconfUrl.dropLast("/restconf".count)) : agent.restconfUrl
         return "\(base)/agent/v1"
     }
 
     private func setLink(
-        _ link: LinkJSON, qkdl: String, status: String, agentBase: String?, client: ControllerClient, http: HTTPClient
+        _ link: APILink, qkdl: String, status: String, agentBase: String?, client: ControllerClient, http: HTTPClient
     ) async throws {
         if let agentBase {
             var request = HTTPClientRequest(url: "\(agentBase)/links/\(qkdl)/\(status)")
@@ -134,18 +136,9 @@ struct RerouteBench: AsyncParsableCommand {
             let response = try await http.execute(request, timeout: .seconds(30))
             guard response.status.code == 204 else { throw CLIError("the agent answered \(response.status.code) to taking the link \(status)") }
         } else {
-            let _: LinkJSON = try await client.send("PATCH", "/api/v1/links/\(link.id)", body: Array(#"{"status":"\#(status)"}"#.utf8))
+            let _: APILink = try await client.send("PATCH", "/api/v1/links/\(link.id)", body: Array(#"{"status":"\#(status)"}"#.utf8))
         }
     }
 }
 
 /// The fields of a listed key path and agent this client reads.
-struct KeyPathRowJSON: Decodable {
-    var id: String
-}
-
-struct AgentRowJSON: Decodable {
-    var node_id: String
-    var restconf_url: String
-    var state: String
-}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QonduitAPITypes
 
 /// `qonduit tokens`: operators' API tokens (admin).
 struct TokensCommand: AsyncParsableCommand {
@@ -46,10 +47,10 @@ struct TokensCommand: AsyncParsableCommand {
             var body: [String: any Sendable] = ["role": role]
             if let expires { body["expires_at"] = try Self.expiryTime(expires, now: Date()) }
             if let description { body["description"] = description }
-            let created: TokenJSON = try await client.controller().send("POST", "/api/v1/tokens", body: RequestText.json(body))
+            let created: APIToken = try await client.controller().send("POST", "/api/v1/tokens", body: RequestText.json(body))
             if client.json { return try printJSON(created) }
             print(created.token ?? "")
-            printError("token \(created.id) (\(created.role)\(created.expires_at.map { ", expires \($0)" } ?? "")); store it now, it cannot be shown again")
+            printError("token \(created.id) (\(created.role.rawValue)\(created.expiresAt.map { ", expires \(APITime.text($0))" } ?? "")); store it now, it cannot be shown again")
         }
     }
 
@@ -58,10 +59,11 @@ struct TokensCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let page: PageJSON<TokenJSON> = try await client.controller().send("GET", "/api/v1/tokens")
+            let page: PageJSON<APIToken> = try await client.controller().send("GET", "/api/v1/tokens")
             if client.json { return try printJSON(page.items) }
             print(Table(header: ["ID", "ROLE", "DESCRIPTION", "CREATED", "CREATED BY", "EXPIRES", "REVOKED"], rows: page.items.map {
-                [$0.id, $0.role, $0.description ?? "-", $0.created_at, $0.created_by ?? "-", $0.expires_at ?? "-", $0.revoked_at ?? "-"]
+                [$0.id, $0.role.rawValue, $0.description ?? "-", APITime.text($0.createdAt), $0.createdBy ?? "-", $0.expiresAt.map(APITime.text) ?? "-",
+                 $0.revokedAt.map(APITime.text) ?? "-"]
             }).rendered)
             print("\(page.items.count) token\(page.items.count == 1 ? "" : "s")")
         }
@@ -79,13 +81,3 @@ struct TokensCommand: AsyncParsableCommand {
     }
 }
 
-struct TokenJSON: Codable {
-    var id: String
-    var role: String
-    var description: String?
-    var created_at: String
-    var created_by: String?
-    var expires_at: String?
-    var revoked_at: String?
-    var token: String?
-}

@@ -35,7 +35,7 @@ extension Inventory {
     /// them as stored (`returning` false reads none back: a re-route pass over thousands only counts
     /// them); a path no longer pending (deleted or failed meanwhile) is left as it is. The routes a
     /// re-route replaced stop being retired in the same transaction (so also when a re-route is
-    /// finished after a restart): from then on, their virtual links are strays to the reconciler.
+    /// finished after a restart): from then on, their virtual links are no longer asked for, and the reconciler removes them.
     ///
     /// `audit` holds, by path, what the audit log is to say of the request that provisioned it: each
     /// entry is appended in the same transaction, for a path that is returned.

@@ -205,8 +205,8 @@ extension Inventory {
             """).execute(arguments: [rows])
     }
 
-    /// The retiring routes of paths (`ids`, a JSON array) are retired: from then on their virtual
-    /// links are strays (entries on a node that no key path asks for), which the reconciler removes.
+    /// The retiring routes of paths (`ids`, a JSON array) are retired: from then on no key path asks
+    /// for their virtual links, and the reconciler removes them.
     static func forgetRetiringRoutes(of ids: String, _ db: Database) throws {
         try db.cachedStatement(sql: "DELETE FROM retiring_route WHERE key_path_id IN (SELECT value FROM json_each(?))").execute(arguments: [ids])
     }

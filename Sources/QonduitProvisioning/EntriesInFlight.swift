@@ -3,11 +3,11 @@ public import QonduitCore
 
 /// Entries (virtual links, applications) a provisioning batch or a re-route pass sent to nodes
 /// before it committed: the inventory does not know them yet, and the reconciler must not take them
-/// for strays.
+/// for entries nothing asks for (which it removes).
 ///
 /// A reconciler reads these after the agent's tree and before the inventory. An entry it saw on
 /// the agent was registered before it was sent, so it is either still here or its transaction has
-/// ended: committed (the inventory it reads next knows the entry) or not (the entry is a stray indeed).
+/// ended: committed (the inventory it reads next knows the entry) or not (then nothing asks for the entry indeed).
 public final class EntriesInFlight: Sendable {
     private let counts = Mutex<[QKDUUID: Int]>([:])
 

@@ -77,7 +77,7 @@ public final class AgentReconciler: Service, Sendable {
     public func reconcile(_ agent: AgentInfo) async throws -> Int {
         // The agent's tree is read before the inventory: whatever provisioning put on the agent by then
         // is already in the inventory or, sent by a provisioning batch or re-route pass yet to commit,
-        // in flight (read in between), so it is never taken for a stray.
+        // in flight (read in between), so it is never taken for an entry nothing asks for.
         let (tree, _) = try await restconf.tree(at: agent.restconfURL)
         let sending = inFlight.ids
         let url = agent.restconfURL
