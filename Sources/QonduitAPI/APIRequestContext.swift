@@ -1,6 +1,6 @@
 public import Hummingbird
-import Synchronization
 public import QonduitInventory
+import Synchronization
 
 /// The request context of the controller's HTTP server: Hummingbird's core context, and the
 /// operator's token once access control has checked it, so that handlers know who asks.

@@ -14,7 +14,8 @@ struct AccessControlMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? request.uri.path
         let required = AccessPolicy.requiredRole(method: request.method.rawValue, route: route)
         let action = "\(request.method.rawValue) \(route)"
-        guard let presented = bearerCredentials(request.headers[.authorization]), let token = try await inventory.authenticateAPIToken(presented) else {
+        guard let presented = bearerCredentials(request.headers[.authorization]), let token = try await inventory.authenticateAPIToken(presented)
+        else {
             let unauthorized = Problem(
                 .unauthorized,
                 detail: request.headers[.authorization] == nil

@@ -42,7 +42,7 @@ public enum AccessPolicy {
     /// a link up or down, but its ends, length, key rate, QBER, cost and identity are inventory
     /// management. Enforced by the route (it knows the body), stated in the OpenAPI document.
     public static let requiredFieldRoles: [String: FieldRoles] = [
-        "PATCH /api/v1/links/{id}": FieldRoles(role: .admin, except: ["status"]),
+        "PATCH /api/v1/links/{id}": FieldRoles(role: .admin, except: ["status"])
     ]
 
     /// The role `method route` requires; an operation missing from the table is admin's alone, so

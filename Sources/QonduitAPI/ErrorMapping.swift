@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import QonduitCore
 import Logging
+import QonduitCore
 import QonduitInventory
 import QonduitPathEngine
 import QonduitProvisioning
@@ -106,7 +106,9 @@ extension Problem {
             let listed = keyPaths.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (keyPaths.count > 5 ? ", …" : "")
             self.init(.conflict, detail: "'\(subject)' carries \(keyPaths.count) key path(s) (\(listed)); delete them first")
         case .overReservation(let link, let keyRate, let reserved, let asked):
-            self.init(.conflict, detail: "link '\(link)' cannot take \(asked) bit/s more: \(reserved) of its \(keyRate) bit/s are reserved, or it is not up")
+            self.init(
+                .conflict, detail: "link '\(link)' cannot take \(asked) bit/s more: \(reserved) of its \(keyRate) bit/s are reserved, or it is not up"
+            )
         case .tokenNotFound(let id):
             self.init(.notFound, detail: "no API token with id '\(id)'")
         case .credentialNotFound(let id):
@@ -156,7 +158,9 @@ extension Problem {
             item = Item(pointer: pointer(context.codingPath), message: "must be \(Self.jsonTypeName(type)), not null")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
-                item = Item(message: "the body is not valid JSON: \(context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription)")
+                item = Item(
+                    message: "the body is not valid JSON: \(context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription)"
+                )
             } else {
                 item = Item(pointer: pointer(context.codingPath), message: context.debugDescription)
             }

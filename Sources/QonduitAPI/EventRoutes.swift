@@ -33,7 +33,8 @@ struct EventRoutes {
                     cursor = resumeAfter
                 }
             }
-            let start = cursor, opening = preamble
+            let start = cursor
+            let opening = preamble
             guard open.enter(limit: maxStreams) else {
                 return try Problem.busy("\(maxStreams) event streams are open already (serve --max-event-streams); retry shortly")
                     .response(from: request, context: context).retryingAfter(seconds: 5)
@@ -113,8 +114,9 @@ struct EventRoutes {
         guard let text else { return [] }
         let kinds = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         for kind in kinds where !knownKinds.contains(kind) {
-            throw Problem(.badRequest, detail: "kind must be a comma-separated list of \(knownKinds.joined(separator: ", ")); got '\(kind)'",
-                          errors: [.init(pointer: "?kind", message: "unknown event kind")])
+            throw Problem(
+                .badRequest, detail: "kind must be a comma-separated list of \(knownKinds.joined(separator: ", ")); got '\(kind)'",
+                errors: [.init(pointer: "?kind", message: "unknown event kind")])
         }
         return kinds
     }
@@ -124,14 +126,16 @@ struct EventRoutes {
         let header = request.headers[.lastEventID]
         let parameter = query.string("after")
         if header != nil && parameter != nil {
-            throw Problem(.badRequest, detail: "give either the Last-Event-ID header or ?after, not both",
-                          errors: [.init(pointer: "?after", message: "conflicts with Last-Event-ID")])
+            throw Problem(
+                .badRequest, detail: "give either the Last-Event-ID header or ?after, not both",
+                errors: [.init(pointer: "?after", message: "conflicts with Last-Event-ID")])
         }
         guard let text = header ?? parameter else { return nil }
         guard let id = Int64(text), id >= 0 else {
             let pointer = header != nil ? "Last-Event-ID" : "?after"
-            throw Problem(.badRequest, detail: "\(pointer) must be an event id (a whole number from 0), got '\(text)'",
-                          errors: [.init(pointer: pointer, message: "not an event id")])
+            throw Problem(
+                .badRequest, detail: "\(pointer) must be an event id (a whole number from 0), got '\(text)'",
+                errors: [.init(pointer: pointer, message: "not an event id")])
         }
         return id
     }

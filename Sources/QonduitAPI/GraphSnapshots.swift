@@ -24,7 +24,10 @@ final class GraphSnapshots: Sendable {
     func engine() async throws -> PathEngine {
         // Read the revision first: a write that lands meanwhile makes the next query rebuild, never a stale hit.
         let revision = inventory.revision
-        enum Next { case ready(PathEngine), wait(Task<PathEngine, any Error>) }
+        enum Next {
+            case ready(PathEngine)
+            case wait(Task<PathEngine, any Error>)
+        }
         let next: Next = state.withLock { state in
             if let snapshot = state.snapshot, snapshot.revision >= revision { return .ready(snapshot.engine) }
             // A rebuild that started at this revision or later reads everything this query must see.

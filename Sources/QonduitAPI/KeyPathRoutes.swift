@@ -29,8 +29,9 @@ struct KeyPathRoutes {
             var filter = KeyPathFilter()
             if let state = query.string("state") {
                 guard let value = KeyPathState(rawValue: state) else {
-                    throw Problem(.badRequest, detail: "state must be one of \(KeyPathState.allCases.map(\.rawValue).joined(separator: ", ")), got '\(state)'",
-                                  errors: [.init(pointer: "?state", message: "unknown state")])
+                    throw Problem(
+                        .badRequest, detail: "state must be one of \(KeyPathState.allCases.map(\.rawValue).joined(separator: ", ")), got '\(state)'",
+                        errors: [.init(pointer: "?state", message: "unknown state")])
                 }
                 filter.state = value
             }
@@ -80,7 +81,10 @@ struct KeyPathCreateRequest: Decodable {
         var clientAppID: String?
         var serverAppID: String?
 
-        enum CodingKeys: String, CodingKey { case clientAppID = "client_app_id", serverAppID = "server_app_id" }
+        enum CodingKeys: String, CodingKey {
+            case clientAppID = "client_app_id"
+            case serverAppID = "server_app_id"
+        }
 
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(allowed: Self.fields)
@@ -102,8 +106,13 @@ struct KeyPathCreateRequest: Decodable {
     var application: Application?
 
     enum CodingKeys: String, CodingKey {
-        case source, destination, rateBps = "rate_bps", metric, maxHops = "max_hops", excludeNodes = "exclude_nodes"
-        case excludeLinks = "exclude_links", protection, paths, application
+        case source, destination
+        case rateBps = "rate_bps"
+        case metric
+        case maxHops = "max_hops"
+        case excludeNodes = "exclude_nodes"
+        case excludeLinks = "exclude_links"
+        case protection, paths, application
     }
 
     init(from decoder: any Decoder) throws {
@@ -176,9 +185,14 @@ struct ReoptimizationRepresentation: JSONWritable {
 
     func write(to writer: inout JSONWriter) {
         writer.raw("{")
-        writer.key("examined"); writer.number(result.examined); writer.comma()
-        writer.key("moved"); writer.array(result.moved) { writer, path in KeyPathRepresentation(stored: path).write(to: &writer) }; writer.comma()
-        writer.key("failed"); writer.array(result.failed) { writer, path in KeyPathRepresentation(stored: path).write(to: &writer) }
+        writer.key("examined")
+        writer.number(result.examined)
+        writer.comma()
+        writer.key("moved")
+        writer.array(result.moved) { writer, path in KeyPathRepresentation(stored: path).write(to: &writer) }
+        writer.comma()
+        writer.key("failed")
+        writer.array(result.failed) { writer, path in KeyPathRepresentation(stored: path).write(to: &writer) }
         writer.raw("}")
     }
 }
@@ -190,37 +204,75 @@ struct KeyPathRepresentation: JSONWritable {
     func write(to writer: inout JSONWriter) {
         let path = stored.value
         writer.raw("{")
-        writer.key("id"); writer.string(path.id.text); writer.comma()
-        writer.key("state"); writer.string(path.state.rawValue); writer.comma()
-        writer.key("reason"); writer.string(path.reason); writer.comma()
-        writer.key("source"); writer.string(path.source.rawValue); writer.comma()
-        writer.key("destination"); writer.string(path.destination.rawValue); writer.comma()
-        writer.key("rate_bps"); writer.number(path.rateBps); writer.comma()
-        writer.key("metric"); writer.string(path.metric.rawValue); writer.comma()
-        writer.key("max_hops"); writer.number(path.maxHops.map(Double.init)); writer.comma()
-        writer.key("exclude_nodes"); writer.array(path.excludeNodes) { writer, id in writer.string(id.rawValue) }; writer.comma()
-        writer.key("exclude_links"); writer.array(path.excludeLinks) { writer, id in writer.string(id.rawValue) }; writer.comma()
-        writer.key("protection"); writer.string(path.protection.rawValue); writer.comma()
-        writer.key("paths"); writer.number(path.pathCount); writer.comma()
+        writer.key("id")
+        writer.string(path.id.text)
+        writer.comma()
+        writer.key("state")
+        writer.string(path.state.rawValue)
+        writer.comma()
+        writer.key("reason")
+        writer.string(path.reason)
+        writer.comma()
+        writer.key("source")
+        writer.string(path.source.rawValue)
+        writer.comma()
+        writer.key("destination")
+        writer.string(path.destination.rawValue)
+        writer.comma()
+        writer.key("rate_bps")
+        writer.number(path.rateBps)
+        writer.comma()
+        writer.key("metric")
+        writer.string(path.metric.rawValue)
+        writer.comma()
+        writer.key("max_hops")
+        writer.number(path.maxHops.map(Double.init))
+        writer.comma()
+        writer.key("exclude_nodes")
+        writer.array(path.excludeNodes) { writer, id in writer.string(id.rawValue) }
+        writer.comma()
+        writer.key("exclude_links")
+        writer.array(path.excludeLinks) { writer, id in writer.string(id.rawValue) }
+        writer.comma()
+        writer.key("protection")
+        writer.string(path.protection.rawValue)
+        writer.comma()
+        writer.key("paths")
+        writer.number(path.pathCount)
+        writer.comma()
         writer.key("application")
         if !path.hasApplication {
             writer.raw("null")
         } else {
             writer.raw("{")
-            writer.key("app_id"); writer.string(path.appID.text); writer.comma()
-            writer.key("client_app_id"); writer.string(path.clientAppID); writer.comma()
-            writer.key("server_app_id"); writer.string(path.serverAppID)
+            writer.key("app_id")
+            writer.string(path.appID.text)
+            writer.comma()
+            writer.key("client_app_id")
+            writer.string(path.clientAppID)
+            writer.comma()
+            writer.key("server_app_id")
+            writer.string(path.serverAppID)
             writer.raw("}")
         }
         writer.comma()
         writer.key("routes")
         writer.array(path.routes) { writer, route in
             writer.raw("{")
-            writer.key("role"); writer.string(route.role.rawValue); writer.comma()
-            writer.key("nodes"); writer.array(route.nodes) { writer, id in writer.string(id.rawValue) }; writer.comma()
-            writer.key("links"); writer.array(route.links) { writer, id in writer.string(id.rawValue) }; writer.comma()
-            writer.key("rate_bps"); writer.number(route.rateBps); writer.comma()
-            writer.key("qkdl_id"); writer.string(route.qkdlID.text)
+            writer.key("role")
+            writer.string(route.role.rawValue)
+            writer.comma()
+            writer.key("nodes")
+            writer.array(route.nodes) { writer, id in writer.string(id.rawValue) }
+            writer.comma()
+            writer.key("links")
+            writer.array(route.links) { writer, id in writer.string(id.rawValue) }
+            writer.comma()
+            writer.key("rate_bps")
+            writer.number(route.rateBps)
+            writer.comma()
+            writer.key("qkdl_id")
+            writer.string(route.qkdlID.text)
             writer.raw("}")
         }
         writer.comma()
@@ -228,12 +280,17 @@ struct KeyPathRepresentation: JSONWritable {
         writer.raw("{")
         for (index, entry) in path.reservedBps.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { writer.comma() }
-            writer.string(entry.key.rawValue); writer.raw(":"); writer.number(entry.value)
+            writer.string(entry.key.rawValue)
+            writer.raw(":")
+            writer.number(entry.value)
         }
         writer.raw("}")
         writer.comma()
-        writer.key("created_at"); writer.date(stored.createdAt); writer.comma()
-        writer.key("updated_at"); writer.date(stored.updatedAt)
+        writer.key("created_at")
+        writer.date(stored.createdAt)
+        writer.comma()
+        writer.key("updated_at")
+        writer.date(stored.updatedAt)
         writer.raw("}")
     }
 }

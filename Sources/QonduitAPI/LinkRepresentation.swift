@@ -16,25 +16,61 @@ struct LinkRepresentation: JSONWritable {
     func write(to writer: inout JSONWriter) {
         let link = stored.value
         writer.raw("{")
-        writer.key("id"); writer.string(link.id.rawValue); writer.comma()
-        writer.key("node_a"); writer.string(link.nodeA.rawValue); writer.comma()
-        writer.key("node_b"); writer.string(link.nodeB.rawValue); writer.comma()
-        writer.key("length_km"); writer.number(link.lengthKm); writer.comma()
-        let current = link.current, measured = link.measured
-        writer.key("key_rate_bps"); writer.number(current.keyRateBps); writer.comma()
-        writer.key("nominal_key_rate_bps"); writer.number(link.keyRateBps); writer.comma()
-        writer.key("measured_key_rate_bps"); writer.number(measured?.keyRateBps); writer.comma()
-        writer.key("reserved_bps"); writer.number(reservedBps); writer.comma()
-        writer.key("status"); writer.string(current.status.rawValue); writer.comma()
-        writer.key("admin_status"); writer.string(link.status.rawValue); writer.comma()
-        writer.key("measured_status"); writer.string(measured?.status?.rawValue); writer.comma()
-        writer.key("qber"); writer.number(current.qber); writer.comma()
-        writer.key("nominal_qber"); writer.number(link.qber); writer.comma()
-        writer.key("measured_qber"); writer.number(measured?.qber); writer.comma()
-        writer.key("cost"); writer.number(link.cost); writer.comma()
-        writer.key("qkdl_id"); writer.string(link.qkdlID?.text); writer.comma()
-        writer.key("created_at"); writer.date(stored.createdAt); writer.comma()
-        writer.key("updated_at"); writer.date(stored.updatedAt)
+        writer.key("id")
+        writer.string(link.id.rawValue)
+        writer.comma()
+        writer.key("node_a")
+        writer.string(link.nodeA.rawValue)
+        writer.comma()
+        writer.key("node_b")
+        writer.string(link.nodeB.rawValue)
+        writer.comma()
+        writer.key("length_km")
+        writer.number(link.lengthKm)
+        writer.comma()
+        let current = link.current
+        let measured = link.measured
+        writer.key("key_rate_bps")
+        writer.number(current.keyRateBps)
+        writer.comma()
+        writer.key("nominal_key_rate_bps")
+        writer.number(link.keyRateBps)
+        writer.comma()
+        writer.key("measured_key_rate_bps")
+        writer.number(measured?.keyRateBps)
+        writer.comma()
+        writer.key("reserved_bps")
+        writer.number(reservedBps)
+        writer.comma()
+        writer.key("status")
+        writer.string(current.status.rawValue)
+        writer.comma()
+        writer.key("admin_status")
+        writer.string(link.status.rawValue)
+        writer.comma()
+        writer.key("measured_status")
+        writer.string(measured?.status?.rawValue)
+        writer.comma()
+        writer.key("qber")
+        writer.number(current.qber)
+        writer.comma()
+        writer.key("nominal_qber")
+        writer.number(link.qber)
+        writer.comma()
+        writer.key("measured_qber")
+        writer.number(measured?.qber)
+        writer.comma()
+        writer.key("cost")
+        writer.number(link.cost)
+        writer.comma()
+        writer.key("qkdl_id")
+        writer.string(link.qkdlID?.text)
+        writer.comma()
+        writer.key("created_at")
+        writer.date(stored.createdAt)
+        writer.comma()
+        writer.key("updated_at")
+        writer.date(stored.updatedAt)
         writer.raw("}")
     }
 }
@@ -54,7 +90,12 @@ struct LinkCreateRequest: Decodable {
     var qkdlID: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, nodeA = "node_a", nodeB = "node_b", lengthKm = "length_km", keyRateBps = "key_rate_bps", status, qber, cost
+        case id
+        case nodeA = "node_a"
+        case nodeB = "node_b"
+        case lengthKm = "length_km"
+        case keyRateBps = "key_rate_bps"
+        case status, qber, cost
         case qkdlID = "qkdl_id"
     }
 

@@ -18,7 +18,8 @@ struct LinkRoutes {
                 limit: try query.int("limit", default: 100, in: 1...10_000),
                 offset: try query.int("offset", default: 0, in: 0...Int.max)
             )
-            return JSONCoding.response(writing: ListRepresentation(items: page.items.map { LinkRepresentation(stored: $0, reservedBps: reserved) }, total: page.total))
+            return JSONCoding.response(
+                writing: ListRepresentation(items: page.items.map { LinkRepresentation(stored: $0, reservedBps: reserved) }, total: page.total))
         }
         group.post { request, _ in
             _ = try QueryParameters(request, allowed: [])
@@ -42,15 +43,18 @@ struct LinkRoutes {
             if let caller = context.caller, let fieldRoles = AccessPolicy.requiredFieldRoles["PATCH /api/v1/links/{id}"] {
                 let refused = fieldRoles.refused(patch.presentFields, for: caller.role)
                 if !refused.isEmpty {
-                    throw Problem(.forbidden, detail: "setting \(refused.joined(separator: ", ")) needs the \(fieldRoles.role.rawValue) role; "
-                        + "this token has \(caller.role.rawValue), which may set only \(fieldRoles.except.sorted().joined(separator: ", "))")
+                    throw Problem(
+                        .forbidden,
+                        detail: "setting \(refused.joined(separator: ", ")) needs the \(fieldRoles.role.rawValue) role; "
+                            + "this token has \(caller.role.rawValue), which may set only \(fieldRoles.except.sorted().joined(separator: ", "))")
                 }
             }
             let checked = try patch.checked()
             let before = try await inventory.link(id).value
             let stored = try await inventory.updateLink(id) { patch.apply(to: &$0, checked) }
             // A link set down or up, or whose QBER changed, re-routes the key paths it affects before the answer.
-            let now = stored.value.current, was = before.current
+            let now = stored.value.current
+            let was = before.current
             if now.status != was.status || now.qber != was.qber { await provisioner.repair() }
             return JSONCoding.response(writing: LinkRepresentation(stored: stored, reservedBps: try await inventory.reservedBps()))
         }

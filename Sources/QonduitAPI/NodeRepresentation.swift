@@ -9,16 +9,35 @@ struct NodeRepresentation: JSONWritable {
     func write(to writer: inout JSONWriter) {
         let node = stored.value
         writer.raw("{")
-        writer.key("id"); writer.string(node.id.rawValue); writer.comma()
-        writer.key("name"); writer.string(node.name); writer.comma()
-        writer.key("trusted"); writer.bool(node.trusted); writer.comma()
-        writer.key("latitude"); writer.number(node.location?.latitude); writer.comma()
-        writer.key("longitude"); writer.number(node.location?.longitude); writer.comma()
-        writer.key("site"); writer.string(node.site); writer.comma()
-        writer.key("status"); writer.string(node.status.rawValue); writer.comma()
-        writer.key("qkdn_id"); writer.string(node.qkdnID?.text); writer.comma()
-        writer.key("created_at"); writer.date(stored.createdAt); writer.comma()
-        writer.key("updated_at"); writer.date(stored.updatedAt)
+        writer.key("id")
+        writer.string(node.id.rawValue)
+        writer.comma()
+        writer.key("name")
+        writer.string(node.name)
+        writer.comma()
+        writer.key("trusted")
+        writer.bool(node.trusted)
+        writer.comma()
+        writer.key("latitude")
+        writer.number(node.location?.latitude)
+        writer.comma()
+        writer.key("longitude")
+        writer.number(node.location?.longitude)
+        writer.comma()
+        writer.key("site")
+        writer.string(node.site)
+        writer.comma()
+        writer.key("status")
+        writer.string(node.status.rawValue)
+        writer.comma()
+        writer.key("qkdn_id")
+        writer.string(node.qkdnID?.text)
+        writer.comma()
+        writer.key("created_at")
+        writer.date(stored.createdAt)
+        writer.comma()
+        writer.key("updated_at")
+        writer.date(stored.updatedAt)
         writer.raw("}")
     }
 }
@@ -36,7 +55,10 @@ struct NodeCreateRequest: Decodable {
     var status: String?
     var qkdnID: String?
 
-    enum CodingKeys: String, CodingKey { case id, name, trusted, latitude, longitude, site, status, qkdnID = "qkdn_id" }
+    enum CodingKeys: String, CodingKey {
+        case id, name, trusted, latitude, longitude, site, status
+        case qkdnID = "qkdn_id"
+    }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: Self.fields)
@@ -72,7 +94,10 @@ struct NodePatchRequest: Decodable, Sendable {
     var status: PatchField<String>
     var qkdnID: PatchField<String>
 
-    enum CodingKeys: String, CodingKey { case name, trusted, latitude, longitude, site, status, qkdnID = "qkdn_id" }
+    enum CodingKeys: String, CodingKey {
+        case name, trusted, latitude, longitude, site, status
+        case qkdnID = "qkdn_id"
+    }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: NodeCreateRequest.fields.filter { $0 != "id" })

@@ -70,8 +70,11 @@ struct ListRepresentation<Item: JSONWritable>: JSONWritable {
 
     func write(to writer: inout JSONWriter) {
         writer.raw("{")
-        writer.key("items"); writer.array(items) { writer, item in item.write(to: &writer) }; writer.comma()
-        writer.key("total"); writer.number(total)
+        writer.key("items")
+        writer.array(items) { writer, item in item.write(to: &writer) }
+        writer.comma()
+        writer.key("total")
+        writer.number(total)
         writer.raw("}")
     }
 }

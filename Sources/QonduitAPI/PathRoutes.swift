@@ -46,8 +46,14 @@ struct PathComputeRequest: Decodable {
     var objective: String?
 
     enum CodingKeys: String, CodingKey {
-        case source, destination, rateBps = "rate_bps", metric, maxHops = "max_hops", excludeNodes = "exclude_nodes"
-        case excludeLinks = "exclude_links", includeNodes = "include_nodes", k, disjoint, objective
+        case source, destination
+        case rateBps = "rate_bps"
+        case metric
+        case maxHops = "max_hops"
+        case excludeNodes = "exclude_nodes"
+        case excludeLinks = "exclude_links"
+        case includeNodes = "include_nodes"
+        case k, disjoint, objective
     }
 
     init(from decoder: any Decoder) throws {
@@ -66,7 +72,10 @@ struct PathComputeRequest: Decodable {
         objective = try container.decodeIfPresent(String.self, forKey: .objective)
     }
 
-    enum Objective: String, CaseIterable { case shortest, widest, maxFlow = "max_flow" }
+    enum Objective: String, CaseIterable {
+        case shortest, widest
+        case maxFlow = "max_flow"
+    }
     enum Disjoint: String, CaseIterable { case none, node, link }
 
     struct Checked {
@@ -124,7 +133,8 @@ struct PathComputeRequest: Decodable {
             check.items.append(.init(pointer: "/disjoint", message: "disjoint paths are computed for the shortest objective"))
         }
         if maxHops != nil && (disjointness != nil || objective == .maxFlow) {
-            check.items.append(.init(pointer: "/max_hops", message: "a hop limit applies to shortest and widest paths, not to disjoint paths or max_flow"))
+            check.items.append(
+                .init(pointer: "/max_hops", message: "a hop limit applies to shortest and widest paths, not to disjoint paths or max_flow"))
         }
         let excludedNodes = (excludeNodes ?? []).enumerated().compactMap { index, id in
             check.identifier(id, as: NodeID.self, pointer: "/exclude_nodes/\(index)")
@@ -139,7 +149,8 @@ struct PathComputeRequest: Decodable {
             check.items.append(.init(pointer: "/include_nodes", message: "at most 8 waypoints"))
         }
         if !waypoints.isEmpty && (disjointness != nil || objective == .maxFlow) {
-            check.items.append(.init(pointer: "/include_nodes", message: "waypoints apply to shortest and widest paths, not to disjoint paths or max_flow"))
+            check.items.append(
+                .init(pointer: "/include_nodes", message: "waypoints apply to shortest and widest paths, not to disjoint paths or max_flow"))
         }
         try check.finish()
         return Checked(
@@ -164,17 +175,31 @@ struct PathComputeResponse: JSONWritable {
         writer.array(paths) { writer, entry in
             let path = entry.path
             writer.raw("{")
-            writer.key("nodes"); writer.array(path.nodes) { writer, id in writer.string(id.rawValue) }; writer.comma()
-            writer.key("links"); writer.array(path.links) { writer, id in writer.string(id.rawValue) }; writer.comma()
-            writer.key("hops"); writer.number(path.hops); writer.comma()
-            writer.key("length_km"); writer.number(path.lengthKm); writer.comma()
-            writer.key("cost"); writer.number(path.cost); writer.comma()
-            writer.key("bottleneck_bps"); writer.number(path.bottleneckBps); writer.comma()
-            writer.key("rate_bps"); writer.number(entry.rateBps)
+            writer.key("nodes")
+            writer.array(path.nodes) { writer, id in writer.string(id.rawValue) }
+            writer.comma()
+            writer.key("links")
+            writer.array(path.links) { writer, id in writer.string(id.rawValue) }
+            writer.comma()
+            writer.key("hops")
+            writer.number(path.hops)
+            writer.comma()
+            writer.key("length_km")
+            writer.number(path.lengthKm)
+            writer.comma()
+            writer.key("cost")
+            writer.number(path.cost)
+            writer.comma()
+            writer.key("bottleneck_bps")
+            writer.number(path.bottleneckBps)
+            writer.comma()
+            writer.key("rate_bps")
+            writer.number(entry.rateBps)
             writer.raw("}")
         }
         writer.comma()
-        writer.key("total_rate_bps"); writer.number(totalRateBps)
+        writer.key("total_rate_bps")
+        writer.number(totalRateBps)
         writer.raw("}")
     }
 }

@@ -32,7 +32,7 @@ struct RequestCheck {
 
     mutating func location(latitude: Double?, longitude: Double?) -> GeoCoordinate? {
         switch (latitude, longitude) {
-        case let (latitude?, longitude?): return GeoCoordinate(latitude: latitude, longitude: longitude)
+        case (let latitude?, let longitude?): return GeoCoordinate(latitude: latitude, longitude: longitude)
         case (nil, nil): return nil
         default:
             items.append(.init(pointer: latitude == nil ? "/latitude" : "/longitude", message: "latitude and longitude must be given together"))

@@ -22,14 +22,17 @@ struct TopologyRoutes {
             _ = try QueryParameters(request, allowed: [])
             let (nodes, links) = try await inventory.topology()
             let reserved = try await inventory.reservedBps()
-            return JSONCoding.response(writing: TopologyRepresentation(
-                nodes: nodes.map(NodeRepresentation.init), links: links.map { LinkRepresentation(stored: $0, reservedBps: reserved) }
-            ))
+            return JSONCoding.response(
+                writing: TopologyRepresentation(
+                    nodes: nodes.map(NodeRepresentation.init), links: links.map { LinkRepresentation(stored: $0, reservedBps: reserved) }
+                ))
         }
         group.post("import") { request, _ in
-            let query = try QueryParameters(request, allowed: [
-                "format", "mode", "filename", "fiber_loss_db_per_km", "reference_rate_bps", "max_loss_db",
-            ])
+            let query = try QueryParameters(
+                request,
+                allowed: [
+                    "format", "mode", "filename", "fiber_loss_db_per_km", "reference_rate_bps", "max_loss_db",
+                ])
             let format = try query.choice("format", default: ImportFormatChoice.auto).format
             let mode = try query.choice("mode", default: ImportMode.merge)
             let file = query.string("filename").flatMap { $0.isEmpty ? nil : $0 } ?? "request body"
@@ -68,8 +71,11 @@ struct TopologyRepresentation: JSONWritable {
 
     func write(to writer: inout JSONWriter) {
         writer.raw("{")
-        writer.key("nodes"); writer.array(nodes) { writer, node in node.write(to: &writer) }; writer.comma()
-        writer.key("links"); writer.array(links) { writer, link in link.write(to: &writer) }
+        writer.key("nodes")
+        writer.array(nodes) { writer, node in node.write(to: &writer) }
+        writer.comma()
+        writer.key("links")
+        writer.array(links) { writer, link in link.write(to: &writer) }
         writer.raw("}")
     }
 }

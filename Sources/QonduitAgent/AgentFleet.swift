@@ -2,8 +2,8 @@ import AsyncHTTPClient
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-public import NIOSSL
 public import Logging
+public import NIOSSL
 public import QonduitCore
 import QonduitETSI
 import ServiceLifecycle
@@ -44,7 +44,9 @@ public struct FleetNode: Sendable {
         let tree = ETSINode(
             id: qkdnID, status: .operating, version: "qonduit-agent-simulator", locationID: nodeID,
             capabilities: .init(linkStatsSupport: true, applicationStatsSupport: true, keyRelayModeEnable: true),
-            interfaces: links.indices.map { ETSIInterface(id: UInt32($0 + 1), model: "simulated", type: .discreteVariable, roleSupport: .transceiver, status: .enabled) },
+            interfaces: links.indices.map {
+                ETSIInterface(id: UInt32($0 + 1), model: "simulated", type: .discreteVariable, roleSupport: .transceiver, status: .enabled)
+            },
             links: links.enumerated().map { index, link in
                 ETSILink(
                     id: link.qkdlID, status: link.up ? .active : .off, enabled: true,
@@ -84,8 +86,11 @@ public enum AgentFleet {
                 logger: agentLogger
             )
             services.append(app)
-            services.append(ReporterService(member: member, node: node, ports: ports, controller: controller.with(credential: member.credential), host: host, scheme: tls == nil ? "http" : "https",
-                                            reportEvery: reportEvery, logger: agentLogger, onListening: onListening))
+            services.append(
+                ReporterService(
+                    member: member, node: node, ports: ports, controller: controller.with(credential: member.credential), host: host,
+                    scheme: tls == nil ? "http" : "https",
+                    reportEvery: reportEvery, logger: agentLogger, onListening: onListening))
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

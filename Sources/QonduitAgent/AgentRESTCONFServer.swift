@@ -34,10 +34,18 @@ public enum AgentRESTCONFServer {
                     var request = request
                     let body = try await request.collectBody(upTo: maxDocumentBytes)
                     let link: ETSILink
-                    do throws(ETSIDecodingError) { link = try ETSILink.decodeEntry(body.readableBytesView) } catch { return refuse(RESTCONFErrors(error), status: .badRequest) }
-                    guard link.id == id else { return refuse(.init([.init(tag: "invalid-value", message: "the body's qkdl_id \(link.id) is not the URL's \(id)")]), status: .badRequest) }
+                    do throws(ETSIDecodingError) { link = try ETSILink.decodeEntry(body.readableBytesView) } catch {
+                        return refuse(RESTCONFErrors(error), status: .badRequest)
+                    }
+                    guard link.id == id else {
+                        return refuse(
+                            .init([.init(tag: "invalid-value", message: "the body's qkdl_id \(link.id) is not the URL's \(id)")]), status: .badRequest
+                        )
+                    }
                     let existed = await node.tree.links.contains { $0.id == id }
-                    if method == .post && existed { return refuse(.init([.init(tag: "data-exists", message: "qkd_link \(id) exists")]), status: .conflict) }
+                    if method == .post && existed {
+                        return refuse(.init([.init(tag: "data-exists", message: "qkd_link \(id) exists")]), status: .conflict)
+                    }
                     if method == .patch && !existed { return missing("no qkd_link \(id)") }
                     do throws(AgentRefusal) { try await node.put(link) } catch { return refusal(error) }
                     return Response(status: existed ? .noContent : .created)
@@ -51,7 +59,9 @@ public enum AgentRESTCONFServer {
                 var request = request
                 let body = try await request.collectBody(upTo: maxContainerBytes)
                 let links: [ETSILink]
-                do throws(ETSIDecodingError) { links = try ETSIEntryList.decodeLinks(body.readableBytesView) } catch { return refuse(RESTCONFErrors(error), status: .badRequest) }
+                do throws(ETSIDecodingError) { links = try ETSIEntryList.decodeLinks(body.readableBytesView) } catch {
+                    return refuse(RESTCONFErrors(error), status: .badRequest)
+                }
                 do throws(AgentRefusal) { try await node.put(links: links) } catch { return refusal(error) }
                 return Response(status: .noContent)
             }
@@ -72,8 +82,9 @@ public enum AgentRESTCONFServer {
         restconf.patch(RouterPath(root)) { request, _ in
             try await delayed(node) {
                 guard request.headers[.contentType].map({ $0.lowercased().hasPrefix(YANGPatch.mediaType) }) == true else {
-                    return refuse(.init([.init(tag: "operation-not-supported", message: "a PATCH of qkd_node takes \(YANGPatch.mediaType)")]),
-                                  status: .unsupportedMediaType)
+                    return refuse(
+                        .init([.init(tag: "operation-not-supported", message: "a PATCH of qkd_node takes \(YANGPatch.mediaType)")]),
+                        status: .unsupportedMediaType)
                 }
                 var request = request
                 let body = try await request.collectBody(upTo: maxContainerBytes)
@@ -102,8 +113,12 @@ public enum AgentRESTCONFServer {
                     var request = request
                     let body = try await request.collectBody(upTo: maxDocumentBytes)
                     let application: ETSIApplication
-                    do throws(ETSIDecodingError) { application = try ETSIApplication.decodeEntry(body.readableBytesView) } catch { return refuse(RESTCONFErrors(error), status: .badRequest) }
-                    guard application.id == id else { return refuse(.init([.init(tag: "invalid-value", message: "the body's app_id is not the URL's")]), status: .badRequest) }
+                    do throws(ETSIDecodingError) { application = try ETSIApplication.decodeEntry(body.readableBytesView) } catch {
+                        return refuse(RESTCONFErrors(error), status: .badRequest)
+                    }
+                    guard application.id == id else {
+                        return refuse(.init([.init(tag: "invalid-value", message: "the body's app_id is not the URL's")]), status: .badRequest)
+                    }
                     let existed = await node.tree.applications.contains { $0.id == id }
                     await node.put(application)
                     return Response(status: existed ? .noContent : .created)
@@ -126,7 +141,10 @@ public enum AgentRESTCONFServer {
         }
         router.post("/agent/v1/links/{id}/up") { _, context in
             let id = try uuid(context.parameters.require("id"))
-            await node.setFaults { $0.downLinks.remove(id); $0.qber[id] = nil }
+            await node.setFaults {
+                $0.downLinks.remove(id)
+                $0.qber[id] = nil
+            }
             return Response(status: .noContent)
         }
         router.post("/agent/v1/links/{id}/qber") { request, context in
@@ -218,7 +236,8 @@ public enum AgentRESTCONFServer {
 
     static func refusal(_ error: AgentRefusal) -> Response {
         switch error {
-        case .refused(let tag, let message): refuse(.init([.init(tag: tag, message: message)]), status: tag == "access-denied" ? .forbidden : .badRequest)
+        case .refused(let tag, let message):
+            refuse(.init([.init(tag: tag, message: message)]), status: tag == "access-denied" ? .forbidden : .badRequest)
         case .missing(let message): missing(message)
         }
     }

@@ -32,7 +32,8 @@ public struct ControllerLink: Sendable {
     }
 
     public func register(_ tree: ETSINode, restconfURL: String) async throws -> RegistrationAnswer {
-        let query = restconfURL.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? restconfURL
+        let query =
+            restconfURL.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? restconfURL
         let body = try await post("/southbound/v1/agents?restconf_url=\(query)", tree.encoded())
         return try RegistrationAnswer.decode(body.readableBytesView)
     }
@@ -72,7 +73,8 @@ public struct ControllerLink: Sendable {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: now)
         func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
-        return "\(String(format: "%04d", parts.year ?? 1970))-\(two(parts.month))-\(two(parts.day))T\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second))"
+        return
+            "\(String(format: "%04d", parts.year ?? 1970))-\(two(parts.month))-\(two(parts.day))T\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second))"
             + ".\(String(format: "%03d", (parts.nanosecond ?? 0) / 1_000_000))Z"
     }
 }

@@ -84,7 +84,9 @@ public actor SimulatedNode {
     }
 
     /// Removes the entries with `ids` (all present) from `list`, each in the place of the last.
-    private static func remove<Entry>(_ ids: some Sequence<QKDUUID>, from list: inout [Entry], positions: inout [QKDUUID: Int], id: (Entry) -> QKDUUID) {
+    private static func remove<Entry>(
+        _ ids: some Sequence<QKDUUID>, from list: inout [Entry], positions: inout [QKDUUID: Int], id: (Entry) -> QKDUUID
+    ) {
         for removed in ids {
             guard let index = positions.removeValue(forKey: removed) else { continue }
             let last = list.count - 1
@@ -108,13 +110,15 @@ public actor SimulatedNode {
     /// Each entry is found by its id, so that a node of thousands sheds a few, or thousands, at once.
     public func apply(_ patch: YANGPatch) -> [YANGPatch.Refusal] {
         var refusals: [YANGPatch.Refusal] = []
-        var goingLinks: Set<QKDUUID> = [], goingApplications: Set<QKDUUID> = []
+        var goingLinks: Set<QKDUUID> = []
+        var goingApplications: Set<QKDUUID> = []
         for edit in patch.edits {
             switch edit.target {
             case .link(let id):
                 let type = linkPositions[id].map { tree.links[$0].type }
                 if type == .physical {
-                    refusals.append(.init(tag: "access-denied", editID: edit.id, message: "physical link \(id) is set by the QKD hardware, not by configuration"))
+                    refusals.append(
+                        .init(tag: "access-denied", editID: edit.id, message: "physical link \(id) is set by the QKD hardware, not by configuration"))
                 } else if type == nil, edit.operation == .delete {
                     refusals.append(.init(tag: "data-missing", editID: edit.id, message: "no qkd_link \(id)"))
                 } else {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import QonduitAPITypes
 import Logging
+import QonduitAPITypes
 import QonduitAgent
 import QonduitCore
 import QonduitTopology
@@ -20,10 +20,17 @@ struct AgentsCommand: AsyncParsableCommand {
         func run() async throws {
             let agents: [APIAgent] = try await client.controller().fetchAll("/api/v1/agents")
             if client.json { return try printJSON(agents) }
-            print(Table(header: ["NODE", "KIND", "STATE", "LAST REPORT", "DRIFT", "RECONCILE ERROR", "CREDENTIAL", "RESTCONF"], rows: agents.map {
-                [$0.nodeId, $0.kind.rawValue, $0.state.rawValue, APITime.text($0.lastHeartbeatAt), String($0.drift), $0.reconcileError ?? "-",
-                 $0.credentialRotationPending ? "rotation pending" : ($0.credentialId ?? "-"), $0.restconfUrl]
-            }).rendered)
+            print(
+                Table(
+                    header: ["NODE", "KIND", "STATE", "LAST REPORT", "DRIFT", "RECONCILE ERROR", "CREDENTIAL", "RESTCONF"],
+                    rows: agents.map {
+                        [
+                            $0.nodeId, $0.kind.rawValue, $0.state.rawValue, APITime.text($0.lastHeartbeatAt), String($0.drift),
+                            $0.reconcileError ?? "-",
+                            $0.credentialRotationPending ? "rotation pending" : ($0.credentialId ?? "-"), $0.restconfUrl,
+                        ]
+                    }
+                ).rendered)
             print("\(agents.count) agent\(agents.count == 1 ? "" : "s")")
         }
     }
@@ -97,15 +104,17 @@ struct AgentsCommand: AsyncParsableCommand {
 
         /// One fleet member per inventory node (or per wanted node), with its links' identities.
         static func fleet(_ inventory: APITopology, only wanted: Set<String>) throws -> [FleetNode] {
-            let identities = try Dictionary(uniqueKeysWithValues: inventory.nodes.map { node in
-                guard let uuid = QKDUUID(node.qkdnId) else {
-                    throw CLIError("node '\(node.id)' has no GS QKD 015 id in the controller's answer; is the controller up to date?")
-                }
-                return (node.id, uuid)
-            })
+            let identities = try Dictionary(
+                uniqueKeysWithValues: inventory.nodes.map { node in
+                    guard let uuid = QKDUUID(node.qkdnId) else {
+                        throw CLIError("node '\(node.id)' has no GS QKD 015 id in the controller's answer; is the controller up to date?")
+                    }
+                    return (node.id, uuid)
+                })
             let missing = wanted.subtracting(identities.keys).sorted()
             guard missing.isEmpty else {
-                throw CLIError("the controller's inventory has no node \(missing.map { "'\($0)'" }.joined(separator: ", ")); import the topology first")
+                throw CLIError(
+                    "the controller's inventory has no node \(missing.map { "'\($0)'" }.joined(separator: ", ")); import the topology first")
             }
             return try inventory.nodes.filter { wanted.isEmpty || wanted.contains($0.id) }.map { node in
                 let links = try inventory.links.filter { $0.nodeA == node.id || $0.nodeB == node.id }.map { link in
@@ -144,7 +153,9 @@ extension AgentsCommand {
             let issued: APICredential = try await client.controller().send("POST", "/api/v1/agents/credentials", body: body)
             if client.json { return try printJSON(issued) }
             print(issued.credential ?? "")
-            printError("credential \(issued.id) for \(issued.node.map { "node \($0)" } ?? "qkdn_id \(issued.qkdnId)"); store it now, it cannot be shown again")
+            printError(
+                "credential \(issued.id) for \(issued.node.map { "node \($0)" } ?? "qkdn_id \(issued.qkdnId)"); store it now, it cannot be shown again"
+            )
         }
     }
 
@@ -158,9 +169,13 @@ extension AgentsCommand {
                 "GET", "/api/v1/agents/credentials", query: node.map { ["node": $0] } ?? [:]
             )
             if client.json { return try printJSON(page.items) }
-            print(Table(header: ["ID", "NODE", "QKDN ID", "CREATED", "CREATED BY", "REVOKED"], rows: page.items.map {
-                [$0.id, $0.node ?? "-", $0.qkdnId, APITime.text($0.createdAt), $0.createdBy ?? "-", $0.revokedAt.map(APITime.text) ?? "-"]
-            }).rendered)
+            print(
+                Table(
+                    header: ["ID", "NODE", "QKDN ID", "CREATED", "CREATED BY", "REVOKED"],
+                    rows: page.items.map {
+                        [$0.id, $0.node ?? "-", $0.qkdnId, APITime.text($0.createdAt), $0.createdBy ?? "-", $0.revokedAt.map(APITime.text) ?? "-"]
+                    }
+                ).rendered)
             print("\(page.items.count) credential\(page.items.count == 1 ? "" : "s")")
         }
     }
@@ -176,6 +191,3 @@ extension AgentsCommand {
         }
     }
 }
-
-
-

@@ -20,7 +20,8 @@ struct AuditCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be from 1 to 10000") }
         if let actor, !AuditActor.isWellFormed(actor) {
-            throw ValidationError("--actor must be token:ID or agent:ID (a 16-digit hexadecimal id, as qonduit tokens list shows) or anonymous; got '\(actor)'")
+            throw ValidationError(
+                "--actor must be token:ID or agent:ID (a 16-digit hexadecimal id, as qonduit tokens list shows) or anonymous; got '\(actor)'")
         }
         for (flag, value) in [("--since", since), ("--until", until)] {
             if let value, (try? Date.ISO8601FormatStyle().parse(value)) == nil {
@@ -39,10 +40,13 @@ struct AuditCommand: AsyncParsableCommand {
         }
         let page: PageJSON<APIAuditEntry> = try await client.controller().send("GET", "/api/v1/audit", query: query)
         if client.json { return try printJSON(page.items) }
-        print(Table(header: ["TIME", "ACTOR", "ROLE", "ACTION", "TARGET", "STATUS", "OUTCOME"], rows: page.items.map {
-            [APITime.text($0.time), $0.actor, $0.role ?? "-", $0.action, $0.target, String($0.status), $0.outcome.rawValue]
-        }).rendered)
+        print(
+            Table(
+                header: ["TIME", "ACTOR", "ROLE", "ACTION", "TARGET", "STATUS", "OUTCOME"],
+                rows: page.items.map {
+                    [APITime.text($0.time), $0.actor, $0.role ?? "-", $0.action, $0.target, String($0.status), $0.outcome.rawValue]
+                }
+            ).rendered)
         print("\(page.items.count) of \(page.total) entr\(page.total == 1 ? "y" : "ies")")
     }
 }
-

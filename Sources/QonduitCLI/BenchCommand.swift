@@ -1,11 +1,11 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import QonduitAPITypes
 import Hummingbird
 import Logging
 import NIOHTTP1
 import QonduitAPI
+import QonduitAPITypes
 import QonduitCore
 import QonduitInventory
 import QonduitProvisioning
@@ -47,7 +47,9 @@ struct ImportBench: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        var parseMs: [Double] = [], importMs: [Double] = [], totalMs: [Double] = []
+        var parseMs: [Double] = []
+        var importMs: [Double] = []
+        var totalMs: [Double] = []
         var inventory: Inventory?
         for run in 0..<runs {
             let path = directory.appendingPathComponent("bench-\(run).sqlite").path
@@ -63,8 +65,9 @@ struct ImportBench: AsyncParsableCommand {
             totalMs.append((end - start).milliseconds)
             inventory = fresh
         }
-        print("import median_total_ms=\(Self.fmt(Self.median(totalMs))) median_parse_ms=\(Self.fmt(Self.median(parseMs))) "
-            + "median_store_ms=\(Self.fmt(Self.median(importMs))) min_total_ms=\(Self.fmt(totalMs.min()!)) runs=\(runs)")
+        print(
+            "import median_total_ms=\(Self.fmt(Self.median(totalMs))) median_parse_ms=\(Self.fmt(Self.median(parseMs))) "
+                + "median_store_ms=\(Self.fmt(Self.median(importMs))) min_total_ms=\(Self.fmt(totalMs.min()!)) runs=\(runs)")
 
         guard let inventory else { return }
         // The API needs a token, as for any client: a viewer's reads the topology.
@@ -73,7 +76,9 @@ struct ImportBench: AsyncParsableCommand {
         logger.logLevel = .critical  // stopping the server by cancellation is expected here
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
-            router: NorthboundAPI.router(inventory: inventory, provisioner: KeyPathProvisioner(inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger)),
+            router: NorthboundAPI.router(
+                inventory: inventory,
+                provisioner: KeyPathProvisioner(inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger)),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) },
             logger: logger
@@ -95,8 +100,9 @@ struct ImportBench: AsyncParsableCommand {
                 guard response.status == .ok else { throw CLIError("GET /api/v1/topology answered \(response.status)") }
             }
             getMs.removeFirst()  // the first request warms the connection
-            print("topology_get median_ms=\(Self.fmt(Self.median(getMs))) min_ms=\(Self.fmt(getMs.min()!)) "
-                + "max_ms=\(Self.fmt(getMs.max()!)) bytes=\(bytes) runs=\(getMs.count)")
+            print(
+                "topology_get median_ms=\(Self.fmt(Self.median(getMs))) min_ms=\(Self.fmt(getMs.min()!)) "
+                    + "max_ms=\(Self.fmt(getMs.max()!)) bytes=\(bytes) runs=\(getMs.count)")
             group.cancelAll()
         }
     }
@@ -108,4 +114,3 @@ struct ImportBench: AsyncParsableCommand {
 
     static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
 }
-

@@ -27,8 +27,12 @@ struct CodecBench: AsyncParsableCommand {
     var only: [Measurement] = []
 
     enum Measurement: String, CaseIterable, ExpressibleByArgument {
-        case xmlParse = "xml_parse", nodeDecode = "node_decode", treeDecode = "tree_decode", nodeEncode = "node_encode"
-        case notificationDecode = "notification_decode", notificationEncode = "notification_encode"
+        case xmlParse = "xml_parse"
+        case nodeDecode = "node_decode"
+        case treeDecode = "tree_decode"
+        case nodeEncode = "node_encode"
+        case notificationDecode = "notification_decode"
+        case notificationEncode = "notification_encode"
     }
 
     func validate() throws {
@@ -46,9 +50,11 @@ struct CodecBench: AsyncParsableCommand {
                 throw CLIError("\(saveNode): cannot write: \(error.localizedDescription)")
             }
         }
-        let notification = AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: .linkPerformance(
-            link: node.links[0].id, .init(secretKeyRateBps: 11_500, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 23))])
-        ))
+        let notification = AgentNotification(
+            eventTime: "2026-11-25T12:00:00Z",
+            event: .linkPerformance(
+                link: node.links[0].id, .init(secretKeyRateBps: 11_500, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 23))])
+            ))
         let notificationBytes = Array(notification.encoded().utf8)
         print("node_document_bytes=\(document.count) notification_bytes=\(notificationBytes.count)")
         try measure(.xmlParse) { _ = try XMLDocumentParser.parseTree(document) }
@@ -98,28 +104,36 @@ struct CodecBench: AsyncParsableCommand {
         let me = uuid(1, 1)
         var links: [ETSILink] = []
         for index in 0..<physicalLinks {
-            links.append(ETSILink(
-                id: uuid(2, index), status: .active, enabled: true, local: .init(nodeID: me, interfaceID: UInt32(index % 2 + 1)),
-                remote: .init(nodeID: uuid(1, index + 2), interfaceID: 1), type: .physical,
-                physicalChannelAttenuationDB: ETSIDecimal(thousandths: 10_000 + Int64(index) * 250), physicalWavelength: "3\(index % 10)",
-                physicalRole: .transceiver,
-                performance: .init(expectedConsumptionBps: 1_000, secretKeyRateBps: 12_000, effectiveSecretKeyRateBps: 11_000,
-                                   physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 20 + Int64(index)))])
-            ))
-            if index % 2 == 1 {
-                links.append(ETSILink(
-                    id: uuid(3, index), status: .active, local: .init(nodeID: me), remote: .init(nodeID: uuid(1, 100 + index)),
-                    type: .virtual, virtualPreviousHop: uuid(1, index + 1), virtualNextHops: [uuid(1, index + 2)], virtualBandwidthBps: 500
+            links.append(
+                ETSILink(
+                    id: uuid(2, index), status: .active, enabled: true, local: .init(nodeID: me, interfaceID: UInt32(index % 2 + 1)),
+                    remote: .init(nodeID: uuid(1, index + 2), interfaceID: 1), type: .physical,
+                    physicalChannelAttenuationDB: ETSIDecimal(thousandths: 10_000 + Int64(index) * 250), physicalWavelength: "3\(index % 10)",
+                    physicalRole: .transceiver,
+                    performance: .init(
+                        expectedConsumptionBps: 1_000, secretKeyRateBps: 12_000, effectiveSecretKeyRateBps: 11_000,
+                        physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 20 + Int64(index)))])
                 ))
+            if index % 2 == 1 {
+                links.append(
+                    ETSILink(
+                        id: uuid(3, index), status: .active, local: .init(nodeID: me), remote: .init(nodeID: uuid(1, 100 + index)),
+                        type: .virtual, virtualPreviousHop: uuid(1, index + 1), virtualNextHops: [uuid(1, index + 2)], virtualBandwidthBps: 500
+                    ))
             }
         }
         return ETSINode(
             id: me, status: .operating, version: "qonduit-agent 1", locationID: "site-1",
             capabilities: .init(linkStatsSupport: true, applicationStatsSupport: true, keyRelayModeEnable: true),
-            applications: [ETSIApplication(id: uuid(4, 1), status: .on, type: .client, serverAppID: "urn:app:a", clientAppIDs: ["urn:app:b"],
-                                           qos: .init(maxBandwidthBps: 1_000, minBandwidthBps: 500), localNodeID: me, remoteNodeID: uuid(1, 9))],
-            interfaces: [ETSIInterface(id: 1, model: "QKD-M1", type: .discreteVariable, roleSupport: .transceiver, status: .enabled),
-                         ETSIInterface(id: 2, model: "QKD-M1", type: .discreteVariable, roleSupport: .transceiver, status: .enabled)],
+            applications: [
+                ETSIApplication(
+                    id: uuid(4, 1), status: .on, type: .client, serverAppID: "urn:app:a", clientAppIDs: ["urn:app:b"],
+                    qos: .init(maxBandwidthBps: 1_000, minBandwidthBps: 500), localNodeID: me, remoteNodeID: uuid(1, 9))
+            ],
+            interfaces: [
+                ETSIInterface(id: 1, model: "QKD-M1", type: .discreteVariable, roleSupport: .transceiver, status: .enabled),
+                ETSIInterface(id: 2, model: "QKD-M1", type: .discreteVariable, roleSupport: .transceiver, status: .enabled),
+            ],
             links: links
         )
     }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import QonduitAPITypes
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import QonduitAPITypes
 
 /// Options shared by the commands that talk to a running controller.
 struct ClientOptions: ParsableArguments {
@@ -24,7 +24,10 @@ struct TokenOptions: ParsableArguments {
 
     @Option(help: "API token (prefer QONDUIT_TOKEN or --token-file: a command line is visible to other users).")
     var token: String?
-    @Option(help: "File holding the API token; `qonduit serve` writes the first admin token beside its database, named after it (this name for qonduit.sqlite).")
+    @Option(
+        help:
+            "File holding the API token; `qonduit serve` writes the first admin token beside its database, named after it (this name for qonduit.sqlite)."
+    )
     var tokenFile = TokenOptions.defaultFile
 
     func resolvedToken() throws -> String? {
@@ -129,7 +132,8 @@ struct ControllerClient {
                 + "give --tls-ca PEM, the CA file that signed the controller's certificate"
         }
         if text.contains("handshake") || text.contains("SSL") || text.contains("TLS") {
-            return "the TLS handshake with \(baseURL) failed (\(text)): check --tls-ca, and --tls-cert/--tls-key if the controller asks for a client certificate"
+            return
+                "the TLS handshake with \(baseURL) failed (\(text)): check --tls-ca, and --tls-cert/--tls-key if the controller asks for a client certificate"
         }
         if error is HTTPClientError, text.contains("connectTimeout") || text.contains("deadlineExceeded") {
             return "cannot reach the controller at \(baseURL): no answer in time; is the address right, and is `qonduit serve` running there?"
@@ -188,9 +192,10 @@ struct ControllerClient {
             lines.append("  \(location.map { "\($0): " } ?? "")\(item.message)")
         }
         if status == 401 {
-            lines.append(token == nil
-                ? "  no API token was given: use --token-file (default ./\(TokenOptions.defaultFile), which qonduit serve writes beside its database), QONDUIT_TOKEN or --token"
-                : "  the token given was refused: check --token-file, QONDUIT_TOKEN or --token")
+            lines.append(
+                token == nil
+                    ? "  no API token was given: use --token-file (default ./\(TokenOptions.defaultFile), which qonduit serve writes beside its database), QONDUIT_TOKEN or --token"
+                    : "  the token given was refused: check --token-file, QONDUIT_TOKEN or --token")
         }
         return lines.joined(separator: "\n")
     }

@@ -17,9 +17,11 @@ struct EventsCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Start after this event id (0: every event still kept).") var after: Int64?
-    @Option(name: .customLong("kind"), help: """
-        Only events of this kind, or under it (node, link, agent, key_path, or one such as link.status); may be repeated.
-        """)
+    @Option(
+        name: .customLong("kind"),
+        help: """
+            Only events of this kind, or under it (node, link, agent, key_path, or one such as link.status); may be repeated.
+            """)
     var kinds: [String] = []
     @Option(help: "Stop after this many events.") var count: Int?
     @OptionGroup var client: ClientOptions
@@ -40,10 +42,13 @@ struct EventsCommand: AsyncParsableCommand {
         func wantsMore() -> Bool { count.map { printed < $0 } ?? true }
         while wantsMore() {
             do {
-                try await controller.stream("/api/v1/events", query: query, lastEventID: resumeAfter, connected: {
-                    connectedOnce = true
-                    lostSince = nil
-                }) { event in
+                try await controller.stream(
+                    "/api/v1/events", query: query, lastEventID: resumeAfter,
+                    connected: {
+                        connectedOnce = true
+                        lostSince = nil
+                    }
+                ) { event in
                     if event.event == "gap" {
                         printError("some events are no longer kept by the controller and were skipped: \(event.data)")
                         return true
@@ -73,11 +78,13 @@ struct EventsCommand: AsyncParsableCommand {
     static func line(_ event: ServerSentEvent) -> String {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] else { return event.data }
         let details = (object["data"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }.map { key, value in
-            let text = (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes]))
+            let text =
+                (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes]))
                 .map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
             return "\(key)=\(text)"
         }
-        return (["#\(event.id ?? "?")", object["time"] as? String ?? "", object["kind"] as? String ?? "", object["subject"] as? String ?? ""]
+        return
+            (["#\(event.id ?? "?")", object["time"] as? String ?? "", object["kind"] as? String ?? "", object["subject"] as? String ?? ""]
             + details).joined(separator: " ")
     }
 }

@@ -10,14 +10,16 @@ enum GeneratedTopology {
         var nodes: [QKDNode] = []
         nodes.reserveCapacity(count)
         for index in 0..<count {
-            let row = index / side, column = index % side
+            let row = index / side
+            let column = index % side
             let location = GeoCoordinate(
                 latitude: min(89, 40 + Double(row) * spacingDegrees * 0.7 + random.unit() * 0.05),
                 longitude: min(179, -5 + Double(column) * spacingDegrees + random.unit() * 0.05)
             )
-            nodes.append(QKDNode(
-                id: try! NodeID("n\(index)"), name: "Node \(index)", trusted: random.unit() > 0.1, location: location
-            ).quantized())
+            nodes.append(
+                QKDNode(
+                    id: try! NodeID("n\(index)"), name: "Node \(index)", trusted: random.unit() > 0.1, location: location
+                ).quantized())
         }
         var links: [QKDLink] = []
         links.reserveCapacity(linkCount)
@@ -26,15 +28,18 @@ enum GeneratedTopology {
         let offsets = [(0, 1), (1, 0), (1, 1), (1, -1)]
         outer: for (dr, dc) in offsets {
             for index in 0..<count {
-                let row = index / side, column = index % side
+                let row = index / side
+                let column = index % side
                 let other = (row + dr) * side + (column + dc)
                 guard column + dc >= 0, column + dc < side, other < count else { continue }
-                let a = nodes[index], b = nodes[other]
+                let a = nodes[index]
+                let b = nodes[other]
                 let length = a.location!.distanceKm(to: b.location!) * 1.2  // fiber is longer than the crow flies
-                links.append(QKDLink(
-                    id: try! LinkID("l\(links.count)"), nodeA: a.id, nodeB: b.id, lengthKm: length,
-                    keyRateBps: model.keyRateBps(lengthKm: length) ?? 0
-                ).quantized())
+                links.append(
+                    QKDLink(
+                        id: try! LinkID("l\(links.count)"), nodeA: a.id, nodeB: b.id, lengthKm: length,
+                        keyRateBps: model.keyRateBps(lengthKm: length) ?? 0
+                    ).quantized())
                 if links.count == linkCount { break outer }
             }
         }
@@ -74,22 +79,26 @@ extension GeneratedTopology {
         var links: [QKDLink] = []
         let model = FiberLinkModel.standard
         for (index, point) in points.enumerated() {
-            let cx = cell(point.x), cy = cell(point.y)
+            let cx = cell(point.x)
+            let cy = cell(point.y)
             for dy in -1...1 {
                 for dx in -1...1 {
-                    let x = cx + dx, y = cy + dy
+                    let x = cx + dx
+                    let y = cy + dy
                     guard x >= 0, y >= 0, x < cells, y < cells else { continue }
                     for other in buckets[y * cells + x] where other > index {
-                        let distance = ((points[other].x - point.x) * (points[other].x - point.x)
+                        let distance =
+                            ((points[other].x - point.x) * (points[other].x - point.x)
                             + (points[other].y - point.y) * (points[other].y - point.y)).squareRoot()
                         guard distance <= radius else { continue }
                         let lengthKm = max(0.001, distance * sideKm)
                         // Beyond the model's reach a link produces no key: down, as an import makes it.
                         let rate = model.keyRateBps(lengthKm: lengthKm)
-                        links.append(QKDLink(
-                            id: try! LinkID("e\(links.count)"), nodeA: nodes[index].id, nodeB: nodes[other].id,
-                            lengthKm: lengthKm, keyRateBps: rate ?? 0, status: rate == nil ? .down : .up
-                        ).quantized())
+                        links.append(
+                            QKDLink(
+                                id: try! LinkID("e\(links.count)"), nodeA: nodes[index].id, nodeB: nodes[other].id,
+                                lengthKm: lengthKm, keyRateBps: rate ?? 0, status: rate == nil ? .down : .up
+                            ).quantized())
                     }
                 }
             }

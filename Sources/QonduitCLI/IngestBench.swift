@@ -48,7 +48,9 @@ struct IngestBench: AsyncParsableCommand {
 
         var logger = Logger(label: "qonduit-bench")
         logger.logLevel = .critical
-        let router = NorthboundAPI.router(inventory: inventory, provisioner: KeyPathProvisioner(inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger))
+        let router = NorthboundAPI.router(
+            inventory: inventory,
+            provisioner: KeyPathProvisioner(inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger))
         SouthboundAPI.register(on: router, inventory: inventory, configuration: .init(heartbeatIntervalMs: 60_000))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
@@ -63,24 +65,29 @@ struct IngestBench: AsyncParsableCommand {
             // Each agent reports on one of its node's links.
             var senders: [(node: QKDUUID, credential: String, body: String)] = []
             for node in nodes.prefix(agents).map(\.value) {
-                guard let id = node.qkdnID, let link = links.first(where: { $0.value.nodeA == node.id || $0.value.nodeB == node.id })?.value.qkdlID else { continue }
+                guard let id = node.qkdnID, let link = links.first(where: { $0.value.nodeA == node.id || $0.value.nodeB == node.id })?.value.qkdlID
+                else { continue }
                 // Each agent authenticates as its node, as in production.
                 let credential = try await inventory.issueAgentCredential(for: id, createdBy: "bench").1.text
                 _ = try await Self.post(
                     "\(base)/agents?restconf_url=http://127.0.0.1:1/restconf", ETSINode(id: id, status: .operating).encoded(), credential: credential
                 )
-                let notification = AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: .linkPerformance(
-                    link: link, .init(secretKeyRateBps: 12_000, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 21))])
-                ))
+                let notification = AgentNotification(
+                    eventTime: "2026-11-25T12:00:00Z",
+                    event: .linkPerformance(
+                        link: link, .init(secretKeyRateBps: 12_000, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 21))])
+                    ))
                 senders.append((id, credential, notification.encoded()))
             }
             let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
             let start = ContinuousClock.now
-            let reporters = senders, concurrency = concurrency
+            let reporters = senders
+            let concurrency = concurrency
             let results = try await withThrowingTaskGroup(of: (Int, [Double]).self) { workers in
                 for worker in 0..<concurrency {
                     workers.addTask {
-                        var sent = 0, latencies: [Double] = []
+                        var sent = 0
+                        var latencies: [Double] = []
                         var index = worker
                         while ContinuousClock.now < deadline {
                             let sender = reporters[index % reporters.count]
@@ -93,7 +100,8 @@ struct IngestBench: AsyncParsableCommand {
                         return (sent, latencies)
                     }
                 }
-                var total = 0, latencies: [Double] = []
+                var total = 0
+                var latencies: [Double] = []
                 for try await (sent, samples) in workers {
                     total += sent
                     latencies += samples
@@ -102,9 +110,10 @@ struct IngestBench: AsyncParsableCommand {
             }
             let elapsed = (ContinuousClock.now - start).milliseconds / 1000
             guard !results.1.isEmpty else { throw CLIError("no notification was sent within --seconds") }
-            print("ingest notifications_per_s=\(Int((Double(results.0) / elapsed).rounded())) notifications=\(results.0) "
-                + "p50_ms=\(ImportBench.fmt(ImportBench.median(results.1))) p99_ms=\(ImportBench.fmt(PathBench.percentile(results.1, 0.99))) "
-                + "agents=\(senders.count) concurrency=\(concurrency)")
+            print(
+                "ingest notifications_per_s=\(Int((Double(results.0) / elapsed).rounded())) notifications=\(results.0) "
+                    + "p50_ms=\(ImportBench.fmt(ImportBench.median(results.1))) p99_ms=\(ImportBench.fmt(PathBench.percentile(results.1, 0.99))) "
+                    + "agents=\(senders.count) concurrency=\(concurrency)")
             group.cancelAll()
         }
     }

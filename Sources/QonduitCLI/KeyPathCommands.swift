@@ -18,11 +18,17 @@ extension PathsCommand {
         @Argument(help: "Source node id.") var source: String
         @Argument(help: "Destination node id.") var destination: String
         @Option(help: "End-to-end secret key rate, bit/s.") var rate: Double
-        @Option(help: "What the routes minimise, and re-optimisation ranks them by: hops, length, rate (prefer spare key rate) or cost (the links' operator cost).") var metric = PathMetric.hops
+        @Option(
+            help:
+                "What the routes minimise, and re-optimisation ranks them by: hops, length, rate (prefer spare key rate) or cost (the links' operator cost)."
+        ) var metric = PathMetric.hops
         @Option(help: "Most links a route may have (protection none only).") var maxHops: Int?
         @Option(name: .customLong("exclude-node"), help: "A node the routes must avoid; may be repeated.") var excludeNodes: [String] = []
         @Option(name: .customLong("exclude-link"), help: "A link the routes must avoid; may be repeated.") var excludeLinks: [String] = []
-        @Option(help: "none, disjoint_backup (a node-disjoint backup route holds the rate too) or multipath (the rate split over --paths node-disjoint routes).")
+        @Option(
+            help:
+                "none, disjoint_backup (a node-disjoint backup route holds the rate too) or multipath (the rate split over --paths node-disjoint routes)."
+        )
         var protection = KeyPathProtection.none
         @Option(help: "Routes to split the rate over, 2 to 16 (multipath only; default 2).") var paths: Int?
         @Option(help: "The client application's id, configured at both ends as a GS QKD 015 qkd_app.") var clientApp: String?
@@ -33,7 +39,9 @@ extension PathsCommand {
             guard rate.isFinite, rate > 0 else { throw ValidationError("--rate must be a positive number of bit/s") }
             if paths != nil && protection != .multipath { throw ValidationError("--paths applies to --protection multipath only") }
             if let paths, !(2...16).contains(paths) { throw ValidationError("--paths must be from 2 to 16") }
-            if maxHops != nil && protection != .none { throw ValidationError("--max-hops cannot be combined with --protection \(protection.rawValue)") }
+            if maxHops != nil && protection != .none {
+                throw ValidationError("--max-hops cannot be combined with --protection \(protection.rawValue)")
+            }
             if let maxHops, maxHops < 1 { throw ValidationError("--max-hops must be at least 1") }
         }
 
@@ -71,10 +79,16 @@ extension PathsCommand {
             if let link { query["link"] = link }
             let paths: [APIKeyPath] = try await client.controller().fetchAll("/api/v1/key-paths", query: query)
             if client.json { return try printJSON(paths) }
-            print(Table(header: ["ID", "STATE", "SOURCE", "DESTINATION", "RATE BIT/S", "PROTECTION", "ROUTES"], rows: paths.map {
-                [$0.id, $0.state.rawValue, $0.source, $0.destination, Format.number($0.rateBps, digits: 1), $0.protection.rawValue,
-                 $0.routes.map { $0.nodes.joined(separator: ">") }.joined(separator: " | ")]
-            }).rendered)
+            print(
+                Table(
+                    header: ["ID", "STATE", "SOURCE", "DESTINATION", "RATE BIT/S", "PROTECTION", "ROUTES"],
+                    rows: paths.map {
+                        [
+                            $0.id, $0.state.rawValue, $0.source, $0.destination, Format.number($0.rateBps, digits: 1), $0.protection.rawValue,
+                            $0.routes.map { $0.nodes.joined(separator: ">") }.joined(separator: " | "),
+                        ]
+                    }
+                ).rendered)
             print("\(paths.count) key path\(paths.count == 1 ? "" : "s")")
         }
     }
@@ -124,7 +138,9 @@ extension PathsCommand {
             let body = ids.isEmpty ? nil : try RequestText.json(["key_paths": ids])
             let result: Components.Schemas.Reoptimization = try await client.controller().send("POST", "/api/v1/key-paths/reoptimize", body: body)
             if client.json { return try printJSON(result) }
-            print("examined \(result.examined) active key path(s); moved \(result.moved.count)" + (result.failed.isEmpty ? "" : "; \(result.failed.count) failed"))
+            print(
+                "examined \(result.examined) active key path(s); moved \(result.moved.count)"
+                    + (result.failed.isEmpty ? "" : "; \(result.failed.count) failed"))
             for path in result.moved + result.failed {
                 print("  \(path.id) \(path.state.rawValue): \(path.routes.map { $0.nodes.joined(separator: ">") }.joined(separator: " | "))")
             }

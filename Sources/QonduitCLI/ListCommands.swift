@@ -14,11 +14,17 @@ struct NodesCommand: AsyncParsableCommand {
         func run() async throws {
             let nodes: [APINode] = try await client.controller().fetchAll("/api/v1/nodes")
             if client.json { return try printJSON(nodes) }
-            print(Table(header: ["ID", "NAME", "TRUSTED", "STATUS", "LATITUDE", "LONGITUDE", "SITE"], rows: nodes.map {
-                [$0.id, $0.name, $0.trusted ? "yes" : "no", $0.status.rawValue,
-                 $0.latitude.map { Format.number($0, digits: 4) } ?? "-",
-                 $0.longitude.map { Format.number($0, digits: 4) } ?? "-", $0.site ?? "-"]
-            }).rendered)
+            print(
+                Table(
+                    header: ["ID", "NAME", "TRUSTED", "STATUS", "LATITUDE", "LONGITUDE", "SITE"],
+                    rows: nodes.map {
+                        [
+                            $0.id, $0.name, $0.trusted ? "yes" : "no", $0.status.rawValue,
+                            $0.latitude.map { Format.number($0, digits: 4) } ?? "-",
+                            $0.longitude.map { Format.number($0, digits: 4) } ?? "-", $0.site ?? "-",
+                        ]
+                    }
+                ).rendered)
             print("\(nodes.count) node\(nodes.count == 1 ? "" : "s")")
         }
     }
@@ -39,8 +45,9 @@ struct NodesCommand: AsyncParsableCommand {
             print("  qkdn_id \(node.qkdnId)")
             let agents: [APIAgent] = try await controller.fetchAll("/api/v1/agents")
             if let agent = agents.first(where: { $0.nodeId == node.id }) {
-                print("  agent \(agent.state.rawValue) at \(agent.restconfUrl), last report \(APITime.text(agent.lastHeartbeatAt)), drift \(agent.drift)"
-                    + (agent.reconcileError.map { ", reconcile error: \($0)" } ?? ""))
+                print(
+                    "  agent \(agent.state.rawValue) at \(agent.restconfUrl), last report \(APITime.text(agent.lastHeartbeatAt)), drift \(agent.drift)"
+                        + (agent.reconcileError.map { ", reconcile error: \($0)" } ?? ""))
             } else {
                 print("  no agent has registered")
             }
@@ -67,11 +74,17 @@ struct LinksCommand: AsyncParsableCommand {
             if client.json { return try printJSON(links) }
             // The key rate, status and QBER in force; the planner's nominal rate beside them.
             let header = ["ID", "NODE A", "NODE B", "LENGTH KM", "KEY RATE BIT/S", "NOMINAL BIT/S", "RESERVED BIT/S", "STATUS", "QBER", "COST"]
-            print(Table(header: header, rows: links.map {
-                [$0.id, $0.nodeA, $0.nodeB, Format.number($0.lengthKm, digits: 1), Format.number($0.keyRateBps, digits: 1),
-                 Format.number($0.nominalKeyRateBps, digits: 1), Format.number($0.reservedBps, digits: 1), $0.status.rawValue,
-                 $0.qber.map { Format.number($0, digits: 4) } ?? "-", Format.number($0.cost, digits: 3)]
-            }).rendered)
+            print(
+                Table(
+                    header: header,
+                    rows: links.map {
+                        [
+                            $0.id, $0.nodeA, $0.nodeB, Format.number($0.lengthKm, digits: 1), Format.number($0.keyRateBps, digits: 1),
+                            Format.number($0.nominalKeyRateBps, digits: 1), Format.number($0.reservedBps, digits: 1), $0.status.rawValue,
+                            $0.qber.map { Format.number($0, digits: 4) } ?? "-", Format.number($0.cost, digits: 3),
+                        ]
+                    }
+                ).rendered)
             print("\(links.count) link\(links.count == 1 ? "" : "s")")
         }
     }
@@ -85,16 +98,20 @@ struct LinksCommand: AsyncParsableCommand {
             let controller = try client.controller()
             let link: APILink = try await controller.send("GET", "/api/v1/links/\(RequestText.segment(id))")
             let paths: [APIKeyPath] = try await controller.fetchAll("/api/v1/key-paths", query: ["link": link.id])
-            if client.json { return try printJSON(LinkDetailsJSON(link: link, key_paths: paths)) }
+            if client.json { return try printJSON(LinkDetailsJSON(link: link, keyPaths: paths)) }
             func rate(_ value: Double?) -> String { value.map { "\(Format.number($0, digits: 1)) bit/s" } ?? "-" }
             func qber(_ value: Double?) -> String { value.map { Format.number($0, digits: 4) } ?? "-" }
-            print("link \(link.id): \(link.nodeA) - \(link.nodeB), \(Format.number(link.lengthKm, digits: 1)) km, cost \(Format.number(link.cost, digits: 3))")
+            print(
+                "link \(link.id): \(link.nodeA) - \(link.nodeB), \(Format.number(link.lengthKm, digits: 1)) km, cost \(Format.number(link.cost, digits: 3))"
+            )
             print("  in force:  \(link.status.rawValue), \(rate(link.keyRateBps)), QBER \(qber(link.qber)), \(rate(link.reservedBps)) reserved")
             print("  planned:   \(link.adminStatus.rawValue), \(rate(link.nominalKeyRateBps)), QBER \(qber(link.nominalQber))")
             print("  measured:  \(link.measuredStatus?.rawValue ?? "-"), \(rate(link.measuredKeyRateBps)), QBER \(qber(link.measuredQber))")
             print("  qkdl_id \(link.qkdlId)")
             for path in paths {
-                print("  key path \(path.id) \(path.state.rawValue): \(path.source) > \(path.destination), \(Format.number(path.rateBps, digits: 1)) bit/s")
+                print(
+                    "  key path \(path.id) \(path.state.rawValue): \(path.source) > \(path.destination), \(Format.number(path.rateBps, digits: 1)) bit/s"
+                )
             }
             print("\(paths.count) key path\(paths.count == 1 ? "" : "s") over it")
         }
@@ -119,9 +136,13 @@ struct LinksCommand: AsyncParsableCommand {
     }
 }
 
+/// `links show --json`: the link, and the key paths over it.
 struct LinkDetailsJSON: Encodable {
     var link: APILink
-    var key_paths: [APIKeyPath]
+    var keyPaths: [APIKeyPath]
+
+    enum CodingKeys: String, CodingKey {
+        case link
+        case keyPaths = "key_paths"
+    }
 }
-
-

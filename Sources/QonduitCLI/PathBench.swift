@@ -60,9 +60,14 @@ struct PathBench: AsyncParsableCommand {
         results.append(("shortest", try time(queries) { try engine.shortestPath(from: $0, to: $1, metric: .length, workspace: workspace) }))
         results.append(("widest", try time(queries) { try engine.widestPath(from: $0, to: $1, metric: .length, workspace: workspace) }))
         let kQueries = Array(queries.prefix(max(1, queries.count / 10)))
-        results.append(("k_shortest", try time(kQueries) { try engine.kShortestPaths(from: $0, to: $1, k: 4, metric: .length, workspace: workspace) }))
+        results.append(
+            ("k_shortest", try time(kQueries) { try engine.kShortestPaths(from: $0, to: $1, k: 4, metric: .length, workspace: workspace) }))
         // A pair may have no disjoint partner (a bridge on every route); the time to find that out counts too.
-        results.append(("disjoint_pair", time(kQueries) { try? engine.disjointPaths(from: $0, to: $1, k: 2, disjointness: .node, metric: .length, workspace: workspace) }))
+        results.append(
+            (
+                "disjoint_pair",
+                time(kQueries) { try? engine.disjointPaths(from: $0, to: $1, k: 2, disjointness: .node, metric: .length, workspace: workspace) }
+            ))
         results.append(("max_flow", try time(kQueries) { try engine.maximumKeyRateFlow(from: $0, to: $1, workspace: workspace) }))
 
         let buildMs = ImportBench.median(builds)
@@ -78,8 +83,9 @@ struct PathBench: AsyncParsableCommand {
             print("graph nodes=\(network.nodes.count) links=\(network.links.count)")
             print("snapshot_build_ms=\(String(format: "%.2f", buildMs))")
             for (name, samples) in results {
-                print("\(name) median_us=\(String(format: "%.1f", ImportBench.median(samples))) "
-                    + "p99_us=\(String(format: "%.1f", Self.percentile(samples, 0.99))) queries=\(samples.count)")
+                print(
+                    "\(name) median_us=\(String(format: "%.1f", ImportBench.median(samples))) "
+                        + "p99_us=\(String(format: "%.1f", Self.percentile(samples, 0.99))) queries=\(samples.count)")
             }
         }
     }

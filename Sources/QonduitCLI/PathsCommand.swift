@@ -35,8 +35,12 @@ struct PathsCommand: AsyncParsableCommand {
         func validate() throws {
             if let k, !(1...16).contains(k) { throw ValidationError("--k must be from 1 to 16") }
             if widest && maxFlow { throw ValidationError("choose one of --widest and --max-flow") }
-            if (widest || maxFlow) && (k ?? 1) != 1 { throw ValidationError("--widest and --max-flow decide how many paths they return; leave out --k") }
-            if (widest || maxFlow) && disjoint != nil { throw ValidationError("--disjoint computes shortest paths; leave out --widest and --max-flow") }
+            if (widest || maxFlow) && (k ?? 1) != 1 {
+                throw ValidationError("--widest and --max-flow decide how many paths they return; leave out --k")
+            }
+            if (widest || maxFlow) && disjoint != nil {
+                throw ValidationError("--disjoint computes shortest paths; leave out --widest and --max-flow")
+            }
             if maxHops != nil && (disjoint != nil || maxFlow) { throw ValidationError("--max-hops does not apply to --disjoint or --max-flow") }
             if !includeNodes.isEmpty && (disjoint != nil || maxFlow) {
                 throw ValidationError("--include-node does not apply to --disjoint or --max-flow")
@@ -61,11 +65,17 @@ struct PathsCommand: AsyncParsableCommand {
                 "POST", "/api/v1/paths/compute", body: RequestText.json(request)
             )
             if client.json { return try printJSON(result) }
-            print(Table(header: ["#", "HOPS", "LENGTH KM", "BOTTLENECK BIT/S", "RATE BIT/S", "COST", "PATH"], rows: result.paths.enumerated().map {
-                [String($0.offset + 1), String($0.element.hops), Format.number($0.element.lengthKm, digits: 1),
-                 Format.number($0.element.bottleneckBps, digits: 1), Format.number($0.element.rateBps, digits: 1),
-                 Format.number($0.element.cost, digits: 1), $0.element.nodes.joined(separator: " > ")]
-            }).rendered)
+            print(
+                Table(
+                    header: ["#", "HOPS", "LENGTH KM", "BOTTLENECK BIT/S", "RATE BIT/S", "COST", "PATH"],
+                    rows: result.paths.enumerated().map {
+                        [
+                            String($0.offset + 1), String($0.element.hops), Format.number($0.element.lengthKm, digits: 1),
+                            Format.number($0.element.bottleneckBps, digits: 1), Format.number($0.element.rateBps, digits: 1),
+                            Format.number($0.element.cost, digits: 1), $0.element.nodes.joined(separator: " > "),
+                        ]
+                    }
+                ).rendered)
             if maxFlow || disjoint != nil {
                 print("total rate: \(Format.number(result.totalRateBps, digits: 1)) bit/s over \(result.paths.count) path(s)")
             }
@@ -75,4 +85,3 @@ struct PathsCommand: AsyncParsableCommand {
 
 extension PathMetric: ExpressibleByArgument {}
 extension Disjointness: ExpressibleByArgument {}
-

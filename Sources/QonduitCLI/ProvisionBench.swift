@@ -1,10 +1,10 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import QonduitAPITypes
-import QonduitCore
 import NIOCore
 import NIOHTTP1
+import QonduitAPITypes
+import QonduitCore
 
 /// `qonduit bench provision`: key-path provisioning over the API of a running controller whose
 /// nodes have agents (`qonduit agents simulate`), as operators would drive it.
@@ -58,7 +58,9 @@ struct ProvisionBench: AsyncParsableCommand {
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(3)))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let warmed: [Outcome], outcomes: [Outcome], started: ContinuousClock.Instant
+        let warmed: [Outcome]
+        let outcomes: [Outcome]
+        let started: ContinuousClock.Instant
         do {
             warmed = try await Self.provision(Array(pairs.prefix(warmup)), rate: rate, concurrency: concurrency, client: client, over: http)
             started = ContinuousClock.now
@@ -74,11 +76,12 @@ struct ProvisionBench: AsyncParsableCommand {
         let refused = outcomes.filter { $0.status == 409 }.count
         let other = outcomes.count - created.count - refused
         let latencies = outcomes.map(\.milliseconds)
-        print("provision requests=\(outcomes.count) active=\(active) failed=\(created.count - active) refused=\(refused) errors=\(other) "
-            + "seconds=\(ImportBench.fmt(seconds)) paths_per_s=\(ImportBench.fmt(Double(active) / seconds)) "
-            + "requests_per_s=\(ImportBench.fmt(Double(outcomes.count) / seconds)) "
-            + "p50_ms=\(ImportBench.fmt(ImportBench.median(latencies))) p99_ms=\(ImportBench.fmt(PathBench.percentile(latencies, 0.99)))"
-            + (warmup > 0 ? " warmup=\(warmup)" : ""))
+        print(
+            "provision requests=\(outcomes.count) active=\(active) failed=\(created.count - active) refused=\(refused) errors=\(other) "
+                + "seconds=\(ImportBench.fmt(seconds)) paths_per_s=\(ImportBench.fmt(Double(active) / seconds)) "
+                + "requests_per_s=\(ImportBench.fmt(Double(outcomes.count) / seconds)) "
+                + "p50_ms=\(ImportBench.fmt(ImportBench.median(latencies))) p99_ms=\(ImportBench.fmt(PathBench.percentile(latencies, 0.99)))"
+                + (warmup > 0 ? " warmup=\(warmup)" : ""))
 
         // Leave the controller as it was.
         for id in (warmed + created).filter({ $0.status == 201 }).compactMap(\.id) {
@@ -107,7 +110,10 @@ struct ProvisionBench: AsyncParsableCommand {
                         let body = try await response.body.collect(upTo: 1 << 20)
                         let elapsed = (ContinuousClock.now - sent).milliseconds
                         let json = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
-                        results.append(Outcome(status: Int(response.status.code), state: json?["state"] as? String, id: json?["id"] as? String, milliseconds: elapsed))
+                        results.append(
+                            Outcome(
+                                status: Int(response.status.code), state: json?["state"] as? String, id: json?["id"] as? String, milliseconds: elapsed
+                            ))
                     }
                     return results
                 }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import QonduitAPITypes
-import QonduitCore
 import NIOCore
 import NIOHTTP1
+import QonduitAPITypes
+import QonduitCore
 
 /// `qonduit bench reroute`: how long a running controller takes to bring every key path over a link
 /// back to active once the link's agent reports it down.
@@ -42,7 +42,9 @@ struct RerouteBench: AsyncParsableCommand {
     func run() async throws {
         let client = try ControllerClient(server: server, token: access.resolvedToken())
         let links: [APILink] = try await client.fetchAll("/api/v1/links")
-        guard let chosen = link.map({ id in links.first { $0.id == id } }) ?? links.filter({ $0.status == .up }).max(by: { $0.keyRateBps < $1.keyRateBps })
+        guard
+            let chosen = link.map({ id in links.first { $0.id == id } })
+                ?? links.filter({ $0.status == .up }).max(by: { $0.keyRateBps < $1.keyRateBps })
         else { throw CLIError(link.map { "the controller has no link '\($0)'" } ?? "the controller has no link that is up") }
         guard chosen.status == .up else { throw CLIError("link '\(chosen.id)' is \(chosen.status.rawValue); it must be up") }
         let qkdl = chosen.qkdlId
@@ -63,8 +65,9 @@ struct RerouteBench: AsyncParsableCommand {
         let created = outcomes.compactMap { $0.status == 201 && $0.state == "active" ? $0.id : nil }
         let provisionSeconds = (ContinuousClock.now - provisioned).milliseconds / 1000
         let over: Int = try await total(client, ["link": chosen.id])
-        print("reroute link=\(chosen.id) paths=\(created.count) over_link=\(over) rate_bps=\(ImportBench.fmt(rate)) "
-            + "provision_seconds=\(ImportBench.fmt(provisionSeconds))")
+        print(
+            "reroute link=\(chosen.id) paths=\(created.count) over_link=\(over) rate_bps=\(ImportBench.fmt(rate)) "
+                + "provision_seconds=\(ImportBench.fmt(provisionSeconds))")
         guard created.count == paths else {
             throw CLIError("only \(created.count) of \(paths) paths were provisioned active (\(outcomes.filter { $0.status != 201 }.count) refused)")
         }
@@ -91,11 +94,12 @@ struct RerouteBench: AsyncParsableCommand {
         let seconds = (done - started).milliseconds / 1000
         // From the moment the API shows the link down (the report applied) to every path active again.
         let fromReport = seenDown.map { (done - $0).milliseconds / 1000 }
-        print("reroute via=\(via.rawValue) paths=\(created.count) seconds_to_all_active=\(ImportBench.fmt(seconds)) "
-            + "seconds_from_report=\(fromReport.map(ImportBench.fmt) ?? "-") "
-            + "paths_per_s=\(ImportBench.fmt(Double(created.count) / (fromReport ?? seconds))) "
-            + "fault_answered_ms=\(ImportBench.fmt((answered - started).milliseconds)) "
-            + "link_down_seen_ms=\(seenDown.map { ImportBench.fmt(($0 - started).milliseconds) } ?? "-")")
+        print(
+            "reroute via=\(via.rawValue) paths=\(created.count) seconds_to_all_active=\(ImportBench.fmt(seconds)) "
+                + "seconds_from_report=\(fromReport.map(ImportBench.fmt) ?? "-") "
+                + "paths_per_s=\(ImportBench.fmt(Double(created.count) / (fromReport ?? seconds))) "
+                + "fault_answered_ms=\(ImportBench.fmt((answered - started).milliseconds)) "
+                + "link_down_seen_ms=\(seenDown.map { ImportBench.fmt(($0 - started).milliseconds) } ?? "-")")
 
         // Leave the controller as it was.
         try await setLink(chosen, qkdl: qkdl, status: "up", agentBase: agentBase, client: client, http: http)

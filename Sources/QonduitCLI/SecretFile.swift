@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Files holding secrets (tokens, credentials): created with mode 0600, so that no moment exists

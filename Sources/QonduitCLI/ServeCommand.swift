@@ -61,7 +61,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Event streams (GET /api/v1/events) open at once; more are answered 503.")
     var maxEventStreams = 64
 
-    @Option(help: "Seconds a connection may sit without a request (or with one half sent) before it is closed, so that slow clients cannot hold connections.")
+    @Option(
+        help:
+            "Seconds a connection may sit without a request (or with one half sent) before it is closed, so that slow clients cannot hold connections."
+    )
     var idleTimeoutSeconds = 30.0
 
     @Option(help: "Events the log keeps for GET /api/v1/events (and qonduit events) to resume from; older ones are dropped.")
@@ -85,7 +88,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1_024...(1 << 30)).contains(maxJSONBodyBytes) else { throw ValidationError("--max-json-body-bytes must be from 1024 to 1073741824") }
         guard (1...100_000).contains(maxConcurrentRequests) else { throw ValidationError("--max-concurrent-requests must be from 1 to 100000") }
         guard (1...100_000).contains(maxEventStreams) else { throw ValidationError("--max-event-streams must be from 1 to 100000") }
-        guard idleTimeoutSeconds >= 0.1, idleTimeoutSeconds <= 86_400 else { throw ValidationError("--idle-timeout-seconds must be from 0.1 to 86400") }
+        guard idleTimeoutSeconds >= 0.1, idleTimeoutSeconds <= 86_400 else {
+            throw ValidationError("--idle-timeout-seconds must be from 0.1 to 86400")
+        }
         guard (1...100_000_000).contains(eventRetention) else { throw ValidationError("--event-retention must be from 1 to 100000000") }
         guard (1...1_000_000_000).contains(auditRetention) else { throw ValidationError("--audit-retention must be from 1 to 1000000000") }
         _ = try fiber.model()
@@ -114,10 +119,12 @@ struct ServeCommand: AsyncParsableCommand {
         let fiberModel = try fiber.model()
         for file in topologies {
             let summary = try await TopologyFiles.importFile(file, into: inventory, mode: .merge, fiberModel: fiberModel)
-            logger.info("imported topology", metadata: [
-                "file": "\(file)", "nodes.created": "\(summary.nodes.created)", "links.created": "\(summary.links.created)",
-                "nodes.updated": "\(summary.nodes.updated)", "links.updated": "\(summary.links.updated)",
-            ])
+            logger.info(
+                "imported topology",
+                metadata: [
+                    "file": "\(file)", "nodes.created": "\(summary.nodes.created)", "links.created": "\(summary.links.created)",
+                    "nodes.updated": "\(summary.nodes.updated)", "links.updated": "\(summary.links.updated)",
+                ])
             for warning in summary.warnings { logger.warning("\(warning.formatted(file: file))") }
         }
         let serverTLS = try tls.serverConfiguration()
@@ -195,7 +202,8 @@ struct ListenAddress: ExpressibleByArgument, CustomStringConvertible, Sendable {
     }
 
     init?(argument: String) {
-        let hostPart: Substring, portPart: Substring
+        let hostPart: Substring
+        let portPart: Substring
         if argument.hasPrefix("["), let close = argument.firstIndex(of: "]") {
             hostPart = argument[argument.index(after: argument.startIndex)..<close]
             let rest = argument[argument.index(after: close)...]

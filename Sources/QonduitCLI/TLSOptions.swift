@@ -9,7 +9,10 @@ struct TLSOptions: ParsableArguments {
     var tlsCert: String?
     @Option(help: "PEM private key of --tls-cert.")
     var tlsKey: String?
-    @Option(help: "PEM CA certificate(s) that verify the other end: the server a client connects to (default: the system's roots), and, on a server, each client, which must then present a certificate (mutual TLS).")
+    @Option(
+        help:
+            "PEM CA certificate(s) that verify the other end: the server a client connects to (default: the system's roots), and, on a server, each client, which must then present a certificate (mutual TLS)."
+    )
     var tlsCa: String?
 
     func validate() throws {
@@ -27,7 +30,9 @@ struct TLSOptions: ParsableArguments {
     private func material() throws -> (identity: Material?, roots: [NIOSSLCertificate]?) {
         func load<T>(_ option: String, _ path: String, _ read: (String) throws -> T) throws -> T {
             guard FileManager.default.isReadableFile(atPath: path) else { throw ValidationError("\(option) '\(path)' cannot be read") }
-            do { return try read(path) } catch { throw ValidationError("\(option) '\(path)' is not a PEM \(option == "--tls-key" ? "private key" : "certificate"): \(error)") }
+            do { return try read(path) } catch {
+                throw ValidationError("\(option) '\(path)' is not a PEM \(option == "--tls-key" ? "private key" : "certificate"): \(error)")
+            }
         }
         var identity: Material?
         if let tlsCert, let tlsKey {

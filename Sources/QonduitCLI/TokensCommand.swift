@@ -17,12 +17,17 @@ struct TokensCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token and print it (once).")
         @Option(help: "viewer, operator or admin.") var role: String
-        @Option(help: "When it stops working: a duration (90m, 12h, 30d), a date (2027-01-31: the end of that day, UTC) or an ISO 8601 time; default never.") var expires: String?
+        @Option(
+            help:
+                "When it stops working: a duration (90m, 12h, 30d), a date (2027-01-31: the end of that day, UTC) or an ISO 8601 time; default never."
+        ) var expires: String?
         @Option(help: "What or whom it is for, shown in listings.") var description: String?
         @OptionGroup var client: ClientOptions
 
         func validate() throws {
-            guard ["viewer", "operator", "admin"].contains(role) else { throw ValidationError("--role must be viewer, operator or admin, got '\(role)'") }
+            guard ["viewer", "operator", "admin"].contains(role) else {
+                throw ValidationError("--role must be viewer, operator or admin, got '\(role)'")
+            }
             if let expires { _ = try Self.expiryTime(expires, now: Date()) }
         }
 
@@ -50,7 +55,9 @@ struct TokensCommand: AsyncParsableCommand {
             let created: APIToken = try await client.controller().send("POST", "/api/v1/tokens", body: RequestText.json(body))
             if client.json { return try printJSON(created) }
             print(created.token ?? "")
-            printError("token \(created.id) (\(created.role.rawValue)\(created.expiresAt.map { ", expires \(APITime.text($0))" } ?? "")); store it now, it cannot be shown again")
+            printError(
+                "token \(created.id) (\(created.role.rawValue)\(created.expiresAt.map { ", expires \(APITime.text($0))" } ?? "")); store it now, it cannot be shown again"
+            )
         }
     }
 
@@ -61,10 +68,17 @@ struct TokensCommand: AsyncParsableCommand {
         func run() async throws {
             let page: PageJSON<APIToken> = try await client.controller().send("GET", "/api/v1/tokens")
             if client.json { return try printJSON(page.items) }
-            print(Table(header: ["ID", "ROLE", "DESCRIPTION", "CREATED", "CREATED BY", "EXPIRES", "REVOKED"], rows: page.items.map {
-                [$0.id, $0.role.rawValue, $0.description ?? "-", APITime.text($0.createdAt), $0.createdBy ?? "-", $0.expiresAt.map(APITime.text) ?? "-",
-                 $0.revokedAt.map(APITime.text) ?? "-"]
-            }).rendered)
+            print(
+                Table(
+                    header: ["ID", "ROLE", "DESCRIPTION", "CREATED", "CREATED BY", "EXPIRES", "REVOKED"],
+                    rows: page.items.map {
+                        [
+                            $0.id, $0.role.rawValue, $0.description ?? "-", APITime.text($0.createdAt), $0.createdBy ?? "-",
+                            $0.expiresAt.map(APITime.text) ?? "-",
+                            $0.revokedAt.map(APITime.text) ?? "-",
+                        ]
+                    }
+                ).rendered)
             print("\(page.items.count) token\(page.items.count == 1 ? "" : "s")")
         }
     }
@@ -80,4 +94,3 @@ struct TokensCommand: AsyncParsableCommand {
         }
     }
 }
-

@@ -39,8 +39,9 @@ struct TopologyCommand: AsyncParsableCommand {
             let topology = assembled.topology
             let trusted = topology.nodes.filter(\.trusted).count
             let totalKm = topology.links.reduce(0) { $0 + $1.lengthKm }
-            print("\(file): valid \(assembled.format.rawValue) topology: \(topology.nodes.count) nodes (\(trusted) trusted), "
-                + "\(topology.links.count) links, \(Format.number(totalKm, digits: 1)) km of fiber")
+            print(
+                "\(file): valid \(assembled.format.rawValue) topology: \(topology.nodes.count) nodes (\(trusted) trusted), "
+                    + "\(topology.links.count) links, \(Format.number(totalKm, digits: 1)) km of fiber")
         }
     }
 
@@ -113,9 +114,13 @@ struct TopologyCommand: AsyncParsableCommand {
             )
             if client.json { return try printJSON(summary) }
             print("imported \(name) (\(summary.format), \(summary.mode))")
-            print(Table(header: ["", "created", "updated", "unchanged", "removed"], rows: [
-                ["nodes"] + columns(summary.nodes), ["links"] + columns(summary.links),
-            ]).rendered)
+            print(
+                Table(
+                    header: ["", "created", "updated", "unchanged", "removed"],
+                    rows: [
+                        ["nodes"] + columns(summary.nodes), ["links"] + columns(summary.links),
+                    ]
+                ).rendered)
             for warning in summary.warnings {
                 printError("warning: \(name):\(warning.line.map(String.init) ?? "-"): \(warning.subject): \(warning.message)")
             }
@@ -129,4 +134,3 @@ private func columns(_ counts: ImportSummaryRepresentation.Counts) -> [String] {
 
 extension ImportMode: ExpressibleByArgument {}
 extension TopologyExportFormat: ExpressibleByArgument {}
-

@@ -1,13 +1,13 @@
+import AsyncHTTPClient
 public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import AsyncHTTPClient
 public import Logging
 import NIOCore
+import QonduitAPI
 public import QonduitInventory
 import QonduitProvisioning
 import QonduitSouthbound
-import QonduitAPI
 
 /// The whole controller over an inventory: northbound API, southbound, and the services that keep
 /// the network in line (agent liveness, reconciliation, key-path repair). `qonduit serve` runs it;
@@ -21,12 +21,15 @@ public enum ControllerApplication {
     ) async throws -> some ApplicationProtocol {
         // The controller authenticates to each agent with the proof of its node's credential, and over
         // TLS with its own certificate, verifying the agent's against the CA.
-        let restconf = configuration.agentClientTLS.map { tls in
-            AgentRESTCONFClient(inventory: inventory, client: HTTPClient(
-                eventLoopGroupProvider: .singleton,
-                configuration: .init(tlsConfiguration: tls, timeout: .init(connect: .seconds(2), read: .seconds(10)))
-            ))
-        } ?? AgentRESTCONFClient(inventory: inventory)
+        let restconf =
+            configuration.agentClientTLS.map { tls in
+                AgentRESTCONFClient(
+                    inventory: inventory,
+                    client: HTTPClient(
+                        eventLoopGroupProvider: .singleton,
+                        configuration: .init(tlsConfiguration: tls, timeout: .init(connect: .seconds(2), read: .seconds(10)))
+                    ))
+            } ?? AgentRESTCONFClient(inventory: inventory)
         let provisioner = KeyPathProvisioner(
             inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory, restconf: restconf), logger: logger,
             qberThreshold: configuration.qberThreshold
@@ -37,9 +40,10 @@ public enum ControllerApplication {
         SouthboundAPI.register(on: router, inventory: inventory, configuration: configuration.southbound, restconf: restconf)
         // A response being written (an event stream, say) is not idle; a half-sent request is.
         let idle = configuration.idleTimeout.components
-        let http1: HTTPServerBuilder = .http1(configuration: .init(
-            idleTimeout: .milliseconds(idle.seconds * 1000 + idle.attoseconds / 1_000_000_000_000_000)
-        ))
+        let http1: HTTPServerBuilder = .http1(
+            configuration: .init(
+                idleTimeout: .milliseconds(idle.seconds * 1000 + idle.attoseconds / 1_000_000_000_000_000)
+            ))
         var app = Application(
             router: router,
             server: try configuration.serverTLS.map { try .tls(http1, tlsConfiguration: $0) } ?? http1,

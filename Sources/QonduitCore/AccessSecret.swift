@@ -72,7 +72,8 @@ extension AccessSecret {
 /// Compares two texts in time that depends only on their lengths, so that a bearer check leaks
 /// nothing about how much of a guess was right.
 public func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
     guard x.count == y.count else { return false }
     var difference: UInt8 = 0
     for index in x.indices { difference |= x[index] ^ y[index] }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A WGS 84 position in degrees.
@@ -20,7 +20,8 @@ public struct GeoCoordinate: Sendable, Hashable {
     /// Great-circle distance by the haversine formula, which stays accurate for short metro spans.
     public func distanceKm(to other: GeoCoordinate) -> Double {
         let toRadians = Double.pi / 180
-        let phi1 = latitude * toRadians, phi2 = other.latitude * toRadians
+        let phi1 = latitude * toRadians
+        let phi2 = other.latitude * toRadians
         let dPhi = (other.latitude - latitude) * toRadians
         let dLambda = (other.longitude - longitude) * toRadians
         let a = sin(dPhi / 2) * sin(dPhi / 2) + cos(phi1) * cos(phi2) * sin(dLambda / 2) * sin(dLambda / 2)

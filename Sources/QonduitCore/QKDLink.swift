@@ -76,7 +76,8 @@ public struct QKDLink: Sendable, Hashable {
             issues.append(.init(field: "node_b", message: "must differ from node_a ('\(nodeA)'): a link joins two nodes"))
         }
         if !lengthKm.isFinite || lengthKm < 0 || lengthKm > Self.maxLengthKm {
-            issues.append(.init(field: "length_km", message: "must be a non-negative number of kilometres, at most \(Int(Self.maxLengthKm)), got \(lengthKm)"))
+            issues.append(
+                .init(field: "length_km", message: "must be a non-negative number of kilometres, at most \(Int(Self.maxLengthKm)), got \(lengthKm)"))
         }
         if !keyRateBps.isFinite || keyRateBps < 0 || keyRateBps > Self.maxKeyRateBps {
             issues.append(.init(field: "key_rate_bps", message: "must be a non-negative number of bit/s, at most 1e12, got \(keyRateBps)"))

@@ -22,7 +22,9 @@ public struct QKDUUID: Sendable, Hashable, Comparable, CustomStringConvertible {
         func hex(_ range: Range<Int>) -> UInt64 {
             var value: UInt64 = 0
             for index in range {
-                let byte = bytes[index], decimal = byte &- 0x30, letter = (byte | 0x20) &- 0x61
+                let byte = bytes[index]
+                let decimal = byte &- 0x30
+                let letter = (byte | 0x20) &- 0x61
                 let digit = decimal < 10 ? decimal : letter < 6 ? letter &+ 10 : 0xFF
                 invalid |= digit
                 value = value << 4 | UInt64(digit & 0xF)

@@ -1,8 +1,8 @@
 /// The precision the inventory keeps, which is also what the native topology format can write,
 /// so that an export imports back to exactly the same values.
 public enum Precision {
-    public static let lengthFractionDigits = 3      // 1 m
-    public static let keyRateFractionDigits = 3     // 0.001 bit/s
+    public static let lengthFractionDigits = 3  // 1 m
+    public static let keyRateFractionDigits = 3  // 0.001 bit/s
     public static let coordinateFractionDigits = 6  // about 0.1 m
     public static let qberFractionDigits = 6
     public static let costFractionDigits = 3

@@ -1,4 +1,5 @@
 public import QonduitCore
+
 /// One notification from a node agent: RFC 5277's envelope (event time) around a GS QKD 015
 /// notification of `etsi-qkd-sdn-node`, or one of `qonduit-qkd-agent`.
 public struct AgentNotification: Sendable, Equatable {

@@ -10,15 +10,20 @@ extension AgentNotification {
     /// Decodes one notification, or a batch: `<notifications xmlns="urn:qonduit:…:qonduit-qkd-agent">`
     /// around RFC 5277 envelopes, which lets an agent send what it has to report in one request.
     /// A batch decodes whole or not at all; each problem names the envelope's position.
-    public static func decodeBatch(_ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default) throws(ETSIDecodingError) -> [AgentNotification] {
+    public static func decodeBatch(_ bytes: some Collection<UInt8>, limits: XMLParseLimits = .default) throws(ETSIDecodingError)
+        -> [AgentNotification]
+    {
         let root = try ETSIDocument.parse(bytes, limits: limits)
         guard root.localName == "notifications", root.namespaceURI == ETSINamespace.agent else { return [try decode(root)] }
-        var notifications: [AgentNotification] = [], issues: [ETSIDecodingError.Issue] = []
+        var notifications: [AgentNotification] = []
+        var issues: [ETSIDecodingError.Issue] = []
         for (index, child) in root.children.enumerated() {
             do throws(ETSIDecodingError) {
                 notifications.append(try decode(child))
             } catch {
-                issues += error.issues.map { .init(path: "/notifications/notification[\(index + 1)]\($0.path == "/" ? "" : $0.path)", line: $0.line, message: $0.message) }
+                issues += error.issues.map {
+                    .init(path: "/notifications/notification[\(index + 1)]\($0.path == "/" ? "" : $0.path)", line: $0.line, message: $0.message)
+                }
             }
         }
         if notifications.isEmpty && issues.isEmpty {
@@ -76,7 +81,8 @@ extension AgentNotification {
             return .linkDown(link: link.uuid("qkdl_id", &report), reason: link.string("reason", &report))
         case (ETSINamespace.node, "sdqkdn_link_perf_update"), (ETSINamespace.node, "sdqkdn_link_overloaded"):
             let overloaded = body.localName == "sdqkdn_link_overloaded"
-            var id: ETSIUUID?, performance = ETSILink.Performance()
+            var id: ETSIUUID?
+            var performance = ETSILink.Performance()
             if let link = reader.container("qkd_link", &report) {
                 id = link.uuid("qkdl_id", &report)
                 if let figures = link.container("performance", &report) {
@@ -103,7 +109,8 @@ extension AgentNotification {
             guard let id = interface.require(interface.uint32("qkdi_id", &report), "qkdi_id", &report) else { return nil }
             return .interfaceNew(ETSIInterface.decode(interface, id: id, &report))
         case (ETSINamespace.node, "sdqkdn_interface_down"), (ETSINamespace.node, "sdqkdn_interface_out"):
-            var id: UInt32?, reason: String?
+            var id: UInt32?
+            var reason: String?
             if let interface = reader.container("qkd_interface", &report) {
                 id = interface.uint32("qkdi_id", &report)
                 if body.localName == "sdqkdn_interface_down" { reason = interface.string("reason", &report) }
@@ -122,7 +129,9 @@ extension AgentNotification {
             decoded.qos = ETSIApplication.decodeQoS(application, &report)
             return .applicationNew(decoded)
         case (ETSINamespace.node, "sdqkdn_application_qos_update"):
-            var id: ETSIUUID?, qos = ETSIApplication.QualityOfService(), priority: UInt32?
+            var id: ETSIUUID?
+            var qos = ETSIApplication.QualityOfService()
+            var priority: UInt32?
             if let application = reader.container("qkd_application", &report) {
                 id = application.uuid("app_id", &report)
                 qos = ETSIApplication.decodeQoS(application, &report)
@@ -241,24 +250,31 @@ extension AgentNotification {
             container.leaf("app_id", application?.text)
             body.container(container)
         }
-        return XMLElement("notification", namespace: ETSINamespace.netconfNotification, children: [
-            .leaf("eventTime", namespace: ETSINamespace.netconfNotification, eventTime), body.built,
-        ])
+        return XMLElement(
+            "notification", namespace: ETSINamespace.netconfNotification,
+            children: [
+                .leaf("eventTime", namespace: ETSINamespace.netconfNotification, eventTime), body.built,
+            ])
     }
 }
 
 extension ETSIOccurrence {
     func write(into body: inout ETSIXML.Builder) {
         if let link {
-            body.children.append(Self.report("link", id: ("qkdl_id", link.id?.text), status: ("qkdl_status", link.status), link.message, link.severity))
+            body.children.append(
+                Self.report("link", id: ("qkdl_id", link.id?.text), status: ("qkdl_status", link.status), link.message, link.severity))
         }
         if let interface {
-            body.children.append(Self.report("interface", id: ("qkdi_id", interface.id.map { String($0) }),
-                                             status: ("qkdi_status", interface.status), interface.message, interface.severity))
+            body.children.append(
+                Self.report(
+                    "interface", id: ("qkdi_id", interface.id.map { String($0) }),
+                    status: ("qkdi_status", interface.status), interface.message, interface.severity))
         }
         if let application {
-            body.children.append(Self.report("application", id: ("app_id", application.id?.text),
-                                             status: ("app_status", application.status), application.message, application.severity))
+            body.children.append(
+                Self.report(
+                    "application", id: ("app_id", application.id?.text),
+                    status: ("app_status", application.status), application.message, application.severity))
         }
     }
 

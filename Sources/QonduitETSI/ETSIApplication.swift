@@ -1,4 +1,5 @@
 public import QonduitCore
+
 /// A `qkd_app`: an application that gets keys through the node.
 public struct ETSIApplication: Sendable, Equatable {
     public var id: ETSIUUID

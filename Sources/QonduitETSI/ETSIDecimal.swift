@@ -1,4 +1,5 @@
 import QonduitCore
+
 /// A YANG `decimal64` with 3 fraction digits, the only kind the node model uses (QBER, attenuation),
 /// held exactly as thousandths.
 public struct ETSIDecimal: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -24,7 +25,11 @@ public struct ETSIDecimal: Sendable, Hashable, Comparable, CustomStringConvertib
         var bytes = utf8[...]
         let negative = bytes.first == UInt8(ascii: "-")
         if negative { bytes = bytes.dropFirst() }
-        var whole: Int64 = 0, fraction: Int64 = 0, fractionDigits = 0, wholeDigits = 0, seenPoint = false
+        var whole: Int64 = 0
+        var fraction: Int64 = 0
+        var fractionDigits = 0
+        var wholeDigits = 0
+        var seenPoint = false
         for byte in bytes {
             if byte == UInt8(ascii: ".") {
                 guard !seenPoint else { return nil }

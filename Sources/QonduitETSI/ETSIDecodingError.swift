@@ -1,4 +1,5 @@
 import QonduitCore
+
 /// Why a document does not decode: every problem found, each with the data path (in libyang's
 /// style, `/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='…']/qkdl_type`) and line.
 public struct ETSIDecodingError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import QonduitCore
+
 /// A `qkd_interface`: one QKD module of the node and where it attaches.
 public struct ETSIInterface: Sendable, Equatable {
     public var id: UInt32

@@ -1,4 +1,5 @@
 public import QonduitCore
+
 /// A `qkd_link`: a physical QKD link, or a virtual link that relays key over trusted nodes.
 public struct ETSILink: Sendable, Equatable {
     public var id: ETSIUUID

@@ -1,4 +1,5 @@
 import QonduitCore
+
 /// The XML namespaces of the GS QKD 015 modules, and the prefix Qonduit writes identities with.
 public enum ETSINamespace {
     /// Module `etsi-qkd-sdn-node`.

@@ -1,4 +1,5 @@
 public import QonduitCore
+
 /// The `qkd_node` tree of `etsi-qkd-sdn-node`: what a node's agent serves and the controller configures.
 public struct ETSINode: Sendable, Equatable {
     public var id: ETSIUUID

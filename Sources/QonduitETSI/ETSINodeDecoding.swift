@@ -205,9 +205,10 @@ extension ETSIApplication {
                     report.report(entry.path, element, "repeats the key end_time '\(end)' of an earlier entry")
                     continue
                 }
-                application.statistics.append(Statistic(
-                    endTime: end, startTime: entry.dateAndTime("start_time", &report), consumedBits: entry.uint32("consumed_bits", &report)
-                ))
+                application.statistics.append(
+                    Statistic(
+                        endTime: end, startTime: entry.dateAndTime("start_time", &report), consumedBits: entry.uint32("consumed_bits", &report)
+                    ))
                 entry.finish(&report)
             }
             statistics.finish(&report)

@@ -1,4 +1,5 @@
 import QonduitCore
+
 /// The wavelength types of `etsi-qkd-node-types`: a DWDM channel number (1–9999, no leading
 /// zero), and a comma-separated list of channels and ranges.
 enum ETSIWavelength {

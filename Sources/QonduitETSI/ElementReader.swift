@@ -237,9 +237,11 @@ struct ElementReader {
         guard leaf.textNamespaceIndex == namespaces.types, let value = leaf.withQualifiedTextLocalName(Identity.named) else {
             let boundNamespace = leaf.textNamespaceURI
             let allowed = Identity.allCases.map { "\(ETSINamespace.typesPrefix):\($0.rawValue)" }.joined(separator: ", ")
-            let why = boundNamespace == nil || boundNamespace == ETSINamespace.types
+            let why =
+                boundNamespace == nil || boundNamespace == ETSINamespace.types
                 ? "" : " (its prefix is bound to \(boundNamespace!), not \(ETSINamespace.types))"
-            report.report(path.child(name), leaf, "'\(leaf.trimmedText)' is not an identity derived from \(Identity.base)\(why); expected one of \(allowed)")
+            report.report(
+                path.child(name), leaf, "'\(leaf.trimmedText)' is not an identity derived from \(Identity.base)\(why); expected one of \(allowed)")
             return nil
         }
         return value
@@ -255,7 +257,8 @@ struct ElementReader {
     static func isDateAndTime(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         func digits(_ range: Range<Int>) -> Bool { range.upperBound <= bytes.count && bytes[range].allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
         func at(_ index: Int, _ character: Character) -> Bool { index < bytes.count && bytes[index] == character.asciiValue! }
-        var valid = digits(0..<4) && at(4, "-") && digits(5..<7) && at(7, "-") && digits(8..<10) && at(10, "T")
+        var valid =
+            digits(0..<4) && at(4, "-") && digits(5..<7) && at(7, "-") && digits(8..<10) && at(10, "T")
             && digits(11..<13) && at(13, ":") && digits(14..<16) && at(16, ":") && digits(17..<19)
         var index = 19
         if valid && at(index, ".") {

@@ -27,30 +27,33 @@ public struct KeyPathConfiguration: Sendable, Equatable {
             guard let id = qkdnID(node) else { throw UnidentifiedNode(node: node) }
             return id
         }
-        let source = try qkdn(path.source), destination = try qkdn(path.destination)
+        let source = try qkdn(path.source)
+        let destination = try qkdn(path.destination)
         var placed = Set<NodeID>()
         for route in path.routes where !skippingLinks.contains(route.qkdlID) {
             for (index, here) in route.nodes.enumerated() where node == nil || node == here {
                 // Each node describes the virtual link from where it stands: itself as the local end,
                 // the far end of the key path as the remote one.
-                links[here, default: []].append(ETSILink(
-                    id: route.qkdlID, enabled: true, local: .init(nodeID: try qkdn(here)),
-                    remote: .init(nodeID: here == path.destination ? source : destination), type: .virtual,
-                    applications: path.hasApplication ? [path.appID] : [],
-                    virtualPreviousHop: index > 0 ? try qkdn(route.nodes[index - 1]) : nil,
-                    virtualNextHops: index + 1 < route.nodes.count ? [try qkdn(route.nodes[index + 1])] : [],
-                    virtualBandwidthBps: UInt32(route.rateBps.rounded(.up))
-                ))
+                links[here, default: []].append(
+                    ETSILink(
+                        id: route.qkdlID, enabled: true, local: .init(nodeID: try qkdn(here)),
+                        remote: .init(nodeID: here == path.destination ? source : destination), type: .virtual,
+                        applications: path.hasApplication ? [path.appID] : [],
+                        virtualPreviousHop: index > 0 ? try qkdn(route.nodes[index - 1]) : nil,
+                        virtualNextHops: index + 1 < route.nodes.count ? [try qkdn(route.nodes[index + 1])] : [],
+                        virtualBandwidthBps: UInt32(route.rateBps.rounded(.up))
+                    ))
                 placed.insert(here)
             }
         }
         guard path.hasApplication else { return placed }
         for (end, local, remote) in [(path.source, source, destination), (path.destination, destination, source)] where node == nil || node == end {
-            applications[end, default: []].append(ETSIApplication(
-                id: path.appID, type: .client, serverAppID: path.serverAppID, clientAppIDs: path.clientAppID.map { [$0] } ?? [],
-                qos: .init(maxBandwidthBps: UInt32(path.rateBps.rounded(.up)), minBandwidthBps: UInt32(path.rateBps.rounded(.down))),
-                backingLinkIDs: path.routes.map(\.qkdlID), localNodeID: local, remoteNodeID: remote
-            ))
+            applications[end, default: []].append(
+                ETSIApplication(
+                    id: path.appID, type: .client, serverAppID: path.serverAppID, clientAppIDs: path.clientAppID.map { [$0] } ?? [],
+                    qos: .init(maxBandwidthBps: UInt32(path.rateBps.rounded(.up)), minBandwidthBps: UInt32(path.rateBps.rounded(.down))),
+                    backingLinkIDs: path.routes.map(\.qkdlID), localNodeID: local, remoteNodeID: remote
+                ))
             placed.insert(end)
         }
         return placed

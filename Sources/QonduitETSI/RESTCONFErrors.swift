@@ -48,9 +48,12 @@ public struct RESTCONFErrors: Sendable, Equatable {
     /// Reads an `errors` document back (agents' and clients' side); nil when `bytes` is not one.
     public static func decode(_ bytes: some Collection<UInt8>) -> RESTCONFErrors? {
         guard let root = try? XMLDocumentParser.parse(bytes), root.localName == "errors", root.namespaceURI == namespace else { return nil }
-        return RESTCONFErrors(root.children(named: "error", namespace: namespace).map { error in
-            func text(_ name: String) -> String? { error.firstChild(named: name, namespace: namespace)?.trimmedText }
-            return Entry(type: text("error-type") ?? "application", tag: text("error-tag") ?? "", path: text("error-path"), message: text("error-message") ?? "")
-        })
+        return RESTCONFErrors(
+            root.children(named: "error", namespace: namespace).map { error in
+                func text(_ name: String) -> String? { error.firstChild(named: name, namespace: namespace)?.trimmedText }
+                return Entry(
+                    type: text("error-type") ?? "application", tag: text("error-tag") ?? "", path: text("error-path"),
+                    message: text("error-message") ?? "")
+            })
     }
 }

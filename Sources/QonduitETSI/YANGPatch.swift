@@ -64,10 +64,12 @@ public struct YANGPatch: Sendable, Equatable {
     public func encoded() -> String {
         let ns = Self.namespace
         let edits = edits.map { edit in
-            XMLElement("edit", namespace: ns, children: [
-                .leaf("edit-id", namespace: ns, edit.id), .leaf("operation", namespace: ns, edit.operation.rawValue),
-                .leaf("target", namespace: ns, edit.target.path),
-            ])
+            XMLElement(
+                "edit", namespace: ns,
+                children: [
+                    .leaf("edit-id", namespace: ns, edit.id), .leaf("operation", namespace: ns, edit.operation.rawValue),
+                    .leaf("target", namespace: ns, edit.target.path),
+                ])
         }
         return XMLDocumentWriter.serialize(
             XMLElement("yang-patch", namespace: ns, children: [.leaf("patch-id", namespace: ns, patchID)] + edits),
@@ -144,7 +146,8 @@ public struct YANGPatch: Sendable, Equatable {
         }
         guard let path = fields["target"] else { throw Refusal(tag: "missing-element", editID: id, message: "no target") }
         guard let target = Target(path: path) else {
-            throw Refusal(tag: "invalid-value", editID: id, message: "target '\(path)' is not /qkd_links/qkd_link=<uuid> or /qkd_applications/qkd_app=<uuid>")
+            throw Refusal(
+                tag: "invalid-value", editID: id, message: "target '\(path)' is not /qkd_links/qkd_link=<uuid> or /qkd_applications/qkd_app=<uuid>")
         }
         return Edit(id: id, operation: operation, target: target)
     }
@@ -164,23 +167,31 @@ public struct YANGPatchStatus: Sendable, Equatable {
     public func encoded() -> String {
         let ns = YANGPatch.namespace
         func errors(_ refusals: [YANGPatch.Refusal]) -> XMLElement {
-            XMLElement("errors", namespace: ns, children: refusals.map { refusal in
-                XMLElement("error", namespace: ns, children: [
-                    .leaf("error-type", namespace: ns, "application"), .leaf("error-tag", namespace: ns, refusal.tag),
-                    .leaf("error-message", namespace: ns, refusal.message),
-                ])
-            })
+            XMLElement(
+                "errors", namespace: ns,
+                children: refusals.map { refusal in
+                    XMLElement(
+                        "error", namespace: ns,
+                        children: [
+                            .leaf("error-type", namespace: ns, "application"), .leaf("error-tag", namespace: ns, refusal.tag),
+                            .leaf("error-message", namespace: ns, refusal.message),
+                        ])
+                })
         }
         var children: [XMLElement] = [.leaf("patch-id", namespace: ns, patchID)]
         let global = self.errors.filter { $0.editID == nil }
         if self.errors.isEmpty { children.append(XMLElement("ok", namespace: ns)) } else if !global.isEmpty { children.append(errors(global)) }
         let byEdit = self.errors.filter { $0.editID != nil }
         if !byEdit.isEmpty {
-            children.append(XMLElement("edit-status", namespace: ns, children: byEdit.map { refusal in
-                XMLElement("edit", namespace: ns, children: [.leaf("edit-id", namespace: ns, refusal.editID!), errors([refusal])])
-            }))
+            children.append(
+                XMLElement(
+                    "edit-status", namespace: ns,
+                    children: byEdit.map { refusal in
+                        XMLElement("edit", namespace: ns, children: [.leaf("edit-id", namespace: ns, refusal.editID!), errors([refusal])])
+                    }))
         }
-        return XMLDocumentWriter.serialize(XMLElement("yang-patch-status", namespace: ns, children: children), namespaces: [.init(prefix: nil, uri: ns)])
+        return XMLDocumentWriter.serialize(
+            XMLElement("yang-patch-status", namespace: ns, children: children), namespaces: [.init(prefix: nil, uri: ns)])
     }
 
     /// Reads a status back (the client's side); nil when `bytes` is not one.
@@ -198,7 +209,8 @@ public struct YANGPatchStatus: Sendable, Equatable {
         let edits = root.firstChild(named: "edit-status", namespace: ns)?.children(named: "edit", namespace: ns) ?? []
         return YANGPatchStatus(
             patchID: root.firstChild(named: "patch-id", namespace: ns)?.trimmedText ?? "",
-            errors: refusals(in: root, editID: nil) + edits.flatMap { refusals(in: $0, editID: $0.firstChild(named: "edit-id", namespace: ns)?.trimmedText) }
+            errors: refusals(in: root, editID: nil)
+                + edits.flatMap { refusals(in: $0, editID: $0.firstChild(named: "edit-id", namespace: ns)?.trimmedText) }
         )
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import Synchronization
 public import QonduitCore
+import Synchronization
 
 /// The controller's inventory of nodes and links, kept in SQLite.
 ///
@@ -131,7 +131,8 @@ public final class Inventory: Sendable {
     public func deleteNode(_ id: String, cascade: Bool) async throws -> [LinkID] {
         try await write { db in
             guard let record = try NodeRecord.fetchOne(db, key: id) else { throw InventoryError.nodeNotFound(id) }
-            let links = try LinkRecord
+            let links =
+                try LinkRecord
                 .filter(Column("node_a") == id || Column("node_b") == id)
                 .order(Column("id")).fetchAll(db).map(\.link.id)
             if !links.isEmpty && !cascade { throw InventoryError.nodeHasLinks(record.node.id, links: links) }

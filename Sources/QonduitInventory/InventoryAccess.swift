@@ -67,8 +67,9 @@ public struct AuditEntry: Sendable, Equatable {
 
     /// What a request adds to the log; the inventory numbers and times it.
     public init(actor: String, role: String?, action: String, target: String, status: Int, detail: String? = nil) {
-        self.init(id: 0, time: "", actor: actor, role: role, action: action, target: target, status: status,
-                  outcome: Outcome(status: status), detail: detail)
+        self.init(
+            id: 0, time: "", actor: actor, role: role, action: action, target: target, status: status,
+            outcome: Outcome(status: status), detail: detail)
     }
 
     init(id: Int64, time: String, actor: String, role: String?, action: String, target: String, status: Int, outcome: Outcome, detail: String?) {
@@ -114,10 +115,11 @@ extension Inventory {
         let secret = AccessSecret.random(.apiToken)
         let id = Self.randomID()
         let token = try await write { db in
-            try db.execute(sql: """
-                INSERT INTO api_token (id, role, hash, description, created_at, created_by, expires_at)
-                VALUES (?, ?, ?, ?, \(nowSQL), ?, strftime('%Y-%m-%dT%H:%M:%fZ', ?, 'unixepoch'))
-                """, arguments: [id, role.rawValue, secret.tokenHash, description, createdBy, expiresAt?.timeIntervalSince1970])
+            try db.execute(
+                sql: """
+                    INSERT INTO api_token (id, role, hash, description, created_at, created_by, expires_at)
+                    VALUES (?, ?, ?, ?, \(nowSQL), ?, strftime('%Y-%m-%dT%H:%M:%fZ', ?, 'unixepoch'))
+                    """, arguments: [id, role.rawValue, secret.tokenHash, description, createdBy, expiresAt?.timeIntervalSince1970])
             return try Self.apiToken(id, db)
         }
         return (token, secret)
@@ -131,10 +133,11 @@ extension Inventory {
         let id = Self.randomID()
         return try await write { db -> APIToken? in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM api_token") == 0 else { return nil }
-            try db.execute(sql: """
-                INSERT INTO api_token (id, role, hash, description, created_at, created_by)
-                VALUES (?, 'admin', ?, 'first admin token, created at first start', \(nowSQL), 'controller')
-                """, arguments: [id, secret.tokenHash])
+            try db.execute(
+                sql: """
+                    INSERT INTO api_token (id, role, hash, description, created_at, created_by)
+                    VALUES (?, 'admin', ?, 'first admin token, created at first start', \(nowSQL), 'controller')
+                    """, arguments: [id, secret.tokenHash])
             let token = try Self.apiToken(id, db)
             try deliver(token, secret)
             return token
@@ -162,10 +165,14 @@ extension Inventory {
         let hash = secret.tokenHash
         return try await checkedTokens.value(for: hash) {
             try await database.read { db in
-                guard let row = try Row.fetchOne(db, sql: """
-                    SELECT *, (julianday(expires_at) - julianday('now')) * 86400 AS seconds_left FROM api_token
-                    WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(nowSQL))
-                    """, arguments: [hash]) else { return (nil, nil) }
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT *, (julianday(expires_at) - julianday('now')) * 86400 AS seconds_left FROM api_token
+                            WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(nowSQL))
+                            """, arguments: [hash])
+                else { return (nil, nil) }
                 let secondsLeft: Double? = row["seconds_left"]
                 return (try Self.apiToken(row), secondsLeft.map { .milliseconds(Int64(max(0, $0) * 1000)) })
             }
@@ -180,7 +187,9 @@ extension Inventory {
     }
 
     private static func apiToken(_ row: Row) throws -> APIToken {
-        guard let role = Role(rawValue: row["role"]) else { throw InventoryError.corrupt("api_token \(row["id"] as String) has role \(row["role"] as String)") }
+        guard let role = Role(rawValue: row["role"]) else {
+            throw InventoryError.corrupt("api_token \(row["id"] as String) has role \(row["role"] as String)")
+        }
         return APIToken(
             id: row["id"], role: role, description: row["description"], createdAt: row["created_at"], createdBy: row["created_by"],
             expiresAt: row["expires_at"], revokedAt: row["revoked_at"]
@@ -195,10 +204,11 @@ extension Inventory {
         let secret = AccessSecret.random(.agentCredential)
         let id = Self.randomID()
         let info = try await write { db in
-            try db.execute(sql: """
-                INSERT INTO agent_credential (id, qkdn_id, verifier, controller_proof, created_at, created_by)
-                VALUES (?, ?, ?, ?, \(nowSQL), ?)
-                """, arguments: [id, qkdnID.description, secret.agentVerifier, secret.controllerProof, createdBy])
+            try db.execute(
+                sql: """
+                    INSERT INTO agent_credential (id, qkdn_id, verifier, controller_proof, created_at, created_by)
+                    VALUES (?, ?, ?, ?, \(nowSQL), ?)
+                    """, arguments: [id, qkdnID.description, secret.agentVerifier, secret.controllerProof, createdBy])
             return try Self.agentCredential(id, db)
         }
         return (info, secret)
@@ -207,10 +217,13 @@ extension Inventory {
     /// Credentials, newest first: all, or those of one node identity.
     public func agentCredentials(for qkdnID: QKDUUID? = nil) async throws -> [AgentCredentialInfo] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT c.*, n.id AS node FROM agent_credential c LEFT JOIN node n ON n.qkdn_id = c.qkdn_id
-                WHERE ?1 IS NULL OR c.qkdn_id = ?1 ORDER BY c.created_at DESC, c.id
-                """, arguments: [qkdnID?.description]).map(Self.agentCredential)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.*, n.id AS node FROM agent_credential c LEFT JOIN node n ON n.qkdn_id = c.qkdn_id
+                    WHERE ?1 IS NULL OR c.qkdn_id = ?1 ORDER BY c.created_at DESC, c.id
+                    """, arguments: [qkdnID?.description]
+            ).map(Self.agentCredential)
         }
     }
 
@@ -227,10 +240,15 @@ extension Inventory {
         let verifier = secret.agentVerifier
         return try await checkedAgentCredentials.value(for: verifier) {
             try await database.read { db in
-                (try Row.fetchOne(db, sql: """
-                    SELECT c.*, n.id AS node FROM agent_credential c LEFT JOIN node n ON n.qkdn_id = c.qkdn_id
-                    WHERE c.verifier = ? AND c.revoked_at IS NULL
-                    """, arguments: [verifier]).map(Self.agentCredential), nil)
+                (
+                    try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT c.*, n.id AS node FROM agent_credential c LEFT JOIN node n ON n.qkdn_id = c.qkdn_id
+                            WHERE c.verifier = ? AND c.revoked_at IS NULL
+                            """, arguments: [verifier]
+                    ).map(Self.agentCredential), nil
+                )
             }
         }
     }
@@ -245,19 +263,27 @@ extension Inventory {
     public func controllerProof(forAgentAt restconfURL: String) async throws -> String? {
         try await controllerProofs.value(for: restconfURL) {
             try await database.read { db in
-                (try String.fetchOne(db, sql: """
-                    SELECT c.controller_proof FROM agent a JOIN node n ON n.id = a.node_id JOIN agent_credential c ON c.qkdn_id = n.qkdn_id
-                    WHERE a.restconf_url = ? AND c.revoked_at IS NULL
-                    ORDER BY c.id IS a.credential_id DESC, \(Self.newestCredentialFirst) LIMIT 1
-                    """, arguments: [restconfURL]), nil)
+                (
+                    try String.fetchOne(
+                        db,
+                        sql: """
+                            SELECT c.controller_proof FROM agent a JOIN node n ON n.id = a.node_id JOIN agent_credential c ON c.qkdn_id = n.qkdn_id
+                            WHERE a.restconf_url = ? AND c.revoked_at IS NULL
+                            ORDER BY c.id IS a.credential_id DESC, \(Self.newestCredentialFirst) LIMIT 1
+                            """, arguments: [restconfURL]), nil
+                )
             }
         }
     }
 
     private static func agentCredential(_ id: String, _ db: Database) throws -> AgentCredentialInfo {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT c.*, n.id AS node FROM agent_credential c LEFT JOIN node n ON n.qkdn_id = c.qkdn_id WHERE c.id = ?
-            """, arguments: [id]) else { throw InventoryError.credentialNotFound(id) }
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT c.*, n.id AS node FROM agent_credential c LEFT JOIN node n ON n.qkdn_id = c.qkdn_id WHERE c.id = ?
+                    """, arguments: [id])
+        else { throw InventoryError.credentialNotFound(id) }
         return try agentCredential(row)
     }
 
@@ -299,9 +325,10 @@ extension Inventory {
     /// Appends entries to the audit log in the transaction of `db` (the change they record, say).
     static func insertAudit(_ entries: [AuditEntry], _ db: Database) throws {
         guard !entries.isEmpty else { return }
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO audit (time, actor, role, action, target, status, outcome, detail) VALUES (\(nowSQL), ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO audit (time, actor, role, action, target, status, outcome, detail) VALUES (\(nowSQL), ?, ?, ?, ?, ?, ?, ?)
+                """)
         for entry in entries {
             try insert.execute(arguments: [
                 entry.actor, entry.role, entry.action, entry.target, entry.status, entry.outcome.rawValue, entry.detail,
@@ -318,16 +345,20 @@ extension Inventory {
                 AND (?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5)
                 """
             let arguments: StatementArguments = [filter.actor, filter.outcome?.rawValue, filter.actionPrefix, filter.since, filter.until]
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE \(condition) ORDER BY id DESC LIMIT ?6 OFFSET ?7",
-                                        arguments: arguments + [limit, offset])
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM audit WHERE \(condition) ORDER BY id DESC LIMIT ?6 OFFSET ?7",
+                arguments: arguments + [limit, offset])
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit WHERE \(condition)", arguments: arguments) ?? 0
-            return Page(items: try rows.map { row in
-                guard let outcome = AuditEntry.Outcome(rawValue: row["outcome"]) else { throw InventoryError.corrupt("audit \(row["id"] as Int64)") }
-                return AuditEntry(
-                    id: row["id"], time: row["time"], actor: row["actor"], role: row["role"], action: row["action"], target: row["target"],
-                    status: row["status"], outcome: outcome, detail: row["detail"]
-                )
-            }, total: total)
+            return Page(
+                items: try rows.map { row in
+                    guard let outcome = AuditEntry.Outcome(rawValue: row["outcome"]) else {
+                        throw InventoryError.corrupt("audit \(row["id"] as Int64)")
+                    }
+                    return AuditEntry(
+                        id: row["id"], time: row["time"], actor: row["actor"], role: row["role"], action: row["action"], target: row["target"],
+                        status: row["status"], outcome: outcome, detail: row["detail"]
+                    )
+                }, total: total)
         }
     }
 

@@ -17,8 +17,9 @@ extension Inventory {
                 node = existing
             } else if autoOnboard {
                 node = NodeRecord(
-                    QKDNode(id: try Self.freeNodeID(for: registration.qkdnID, db), name: registration.name,
-                            trusted: true, status: registration.nodeStatus, qkdnID: registration.qkdnID),
+                    QKDNode(
+                        id: try Self.freeNodeID(for: registration.qkdnID, db), name: registration.name,
+                        trusted: true, status: registration.nodeStatus, qkdnID: registration.qkdnID),
                     createdAt: now, updatedAt: now
                 )
                 node.node = try Self.validate(node.node)
@@ -27,16 +28,20 @@ extension Inventory {
             } else {
                 throw InventoryError.unknownAgentNode(registration.qkdnID)
             }
-            try db.execute(sql: """
-                INSERT INTO agent (node_id, restconf_url, state, heartbeat_interval_ms, node_status, tree, registered_at, last_seen_at,
-                    credential_id)
-                VALUES (?, ?, 'reachable', ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (node_id) DO UPDATE SET restconf_url = excluded.restconf_url, state = 'reachable',
-                    heartbeat_interval_ms = excluded.heartbeat_interval_ms, node_status = excluded.node_status,
-                    tree = excluded.tree, registered_at = excluded.registered_at, last_seen_at = excluded.last_seen_at,
-                    credential_id = coalesce(excluded.credential_id, agent.credential_id)
-                """, arguments: [node.node.id.rawValue, registration.restconfURL, heartbeatIntervalMs,
-                                 Self.agentStatus(registration.nodeStatus), registration.tree, now, now, registration.credentialID])
+            try db.execute(
+                sql: """
+                    INSERT INTO agent (node_id, restconf_url, state, heartbeat_interval_ms, node_status, tree, registered_at, last_seen_at,
+                        credential_id)
+                    VALUES (?, ?, 'reachable', ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (node_id) DO UPDATE SET restconf_url = excluded.restconf_url, state = 'reachable',
+                        heartbeat_interval_ms = excluded.heartbeat_interval_ms, node_status = excluded.node_status,
+                        tree = excluded.tree, registered_at = excluded.registered_at, last_seen_at = excluded.last_seen_at,
+                        credential_id = coalesce(excluded.credential_id, agent.credential_id)
+                    """,
+                arguments: [
+                    node.node.id.rawValue, registration.restconfURL, heartbeatIntervalMs,
+                    Self.agentStatus(registration.nodeStatus), registration.tree, now, now, registration.credentialID,
+                ])
             try Self.setNodeStatus(node.node.id, registration.nodeStatus, now, db)
             var unknown: [QKDUUID] = []
             for link in registration.links where !(try Self.applyLink(link, from: node.node.id, now, db)) {
@@ -82,57 +87,62 @@ extension Inventory {
     private static func apply(
         _ reports: [AgentReport], from qkdnID: QKDUUID, _ now: Date, _ db: Database
     ) throws -> (outcome: AgentReportOutcome, changed: Bool) {
-            let start = db.totalChangesCount
-            var bookkeeping = 0
-            // Reports are the busiest writes the controller has: every statement here is prepared once per connection.
-            let findAgent = try db.cachedStatement(sql: """
+        let start = db.totalChangesCount
+        var bookkeeping = 0
+        // Reports are the busiest writes the controller has: every statement here is prepared once per connection.
+        let findAgent = try db.cachedStatement(
+            sql: """
                 SELECT agent.node_id, agent.state, agent.node_status, agent.restconf_url FROM agent JOIN node ON node.id = agent.node_id
                 WHERE node.qkdn_id = ?
                 """)
-            guard let row = try Row.fetchOne(findAgent, arguments: [qkdnID.text])
-            else { throw InventoryError.agentNotRegistered(qkdnID) }
-            let nodeID = try NodeID(row["node_id"] as String)
-            var reportedStatus: NodeStatus = try StoredValue.decode(row["node_status"], column: "node_status", of: "agent of node '\(nodeID)'")
-            let returned = (row["state"] as String) == AgentState.unreachable.rawValue
-            if returned {
-                try db.execute(sql: "UPDATE agent SET state = 'reachable' WHERE node_id = ?", arguments: [nodeID.rawValue])
-                try Self.setNodeStatus(nodeID, reportedStatus, now, db)
-            }
-            for report in reports {
-                switch report {
-                case .heartbeat:
-                    break
-                case .usedCredential(let id):
-                    try db.cachedStatement(sql: "UPDATE agent SET credential_id = ?1 WHERE node_id = ?2 AND credential_id IS NOT ?1")
-                        .execute(arguments: [id, nodeID.rawValue])
-                    bookkeeping += db.changesCount
-                case .nodeStatus(let status):
-                    reportedStatus = status
-                    try Self.setNodeStatus(nodeID, status, now, db)
-                case .link(let link):
-                    guard try Self.applyLink(link, from: nodeID, now, db) else {
-                        throw InventoryError.unknownReportedLink(link.qkdlID, node: nodeID)
-                    }
-                case .keyPool(let link, let bits):
-                    guard let linkID = try Self.linkID(link, of: nodeID, db) else {
-                        throw InventoryError.unknownReportedLink(link, node: nodeID)
-                    }
-                    try db.cachedStatement(sql: """
+        guard let row = try Row.fetchOne(findAgent, arguments: [qkdnID.text])
+        else { throw InventoryError.agentNotRegistered(qkdnID) }
+        let nodeID = try NodeID(row["node_id"] as String)
+        var reportedStatus: NodeStatus = try StoredValue.decode(row["node_status"], column: "node_status", of: "agent of node '\(nodeID)'")
+        let returned = (row["state"] as String) == AgentState.unreachable.rawValue
+        if returned {
+            try db.execute(sql: "UPDATE agent SET state = 'reachable' WHERE node_id = ?", arguments: [nodeID.rawValue])
+            try Self.setNodeStatus(nodeID, reportedStatus, now, db)
+        }
+        for report in reports {
+            switch report {
+            case .heartbeat:
+                break
+            case .usedCredential(let id):
+                try db.cachedStatement(sql: "UPDATE agent SET credential_id = ?1 WHERE node_id = ?2 AND credential_id IS NOT ?1")
+                    .execute(arguments: [id, nodeID.rawValue])
+                bookkeeping += db.changesCount
+            case .nodeStatus(let status):
+                reportedStatus = status
+                try Self.setNodeStatus(nodeID, status, now, db)
+            case .link(let link):
+                guard try Self.applyLink(link, from: nodeID, now, db) else {
+                    throw InventoryError.unknownReportedLink(link.qkdlID, node: nodeID)
+                }
+            case .keyPool(let link, let bits):
+                guard let linkID = try Self.linkID(link, of: nodeID, db) else {
+                    throw InventoryError.unknownReportedLink(link, node: nodeID)
+                }
+                try db.cachedStatement(
+                    sql: """
                         INSERT INTO key_pool (link_id, node_id, bits, reported_at) VALUES (?, ?, ?, ?)
                         ON CONFLICT (link_id, node_id) DO UPDATE SET bits = excluded.bits, reported_at = excluded.reported_at
-                        """).execute(arguments: [linkID, nodeID.rawValue, bits, now])
-                    bookkeeping += db.changesCount
-                case .alarm(let alarm):
-                    try Self.logEvent("agent.\(alarm.kind.rawValue)", subject: nodeID.rawValue, data: [
+                        """
+                ).execute(arguments: [linkID, nodeID.rawValue, bits, now])
+                bookkeeping += db.changesCount
+            case .alarm(let alarm):
+                try Self.logEvent(
+                    "agent.\(alarm.kind.rawValue)", subject: nodeID.rawValue,
+                    data: [
                         ("node", nodeID.rawValue), ("about", alarm.about), ("id", alarm.id), ("status", alarm.status),
                         ("message", alarm.message), ("severity", alarm.severity),
                     ].map { ($0.0, $0.1.map(JSONText.string)) }, db)
-                }
             }
-            let changed = db.totalChangesCount - start > bookkeeping
-            try db.cachedStatement(sql: "UPDATE agent SET last_seen_at = ?, node_status = ? WHERE node_id = ?")
-                .execute(arguments: [now, Self.agentStatus(reportedStatus), nodeID.rawValue])
-            return (AgentReportOutcome(nodeID: nodeID, returned: returned, restconfURL: row["restconf_url"]), changed)
+        }
+        let changed = db.totalChangesCount - start > bookkeeping
+        try db.cachedStatement(sql: "UPDATE agent SET last_seen_at = ?, node_status = ? WHERE node_id = ?")
+            .execute(arguments: [now, Self.agentStatus(reportedStatus), nodeID.rawValue])
+        return (AgentReportOutcome(nodeID: nodeID, returned: returned, restconfURL: row["restconf_url"]), changed)
     }
 
     /// Marks unreachable every reachable agent not heard from for `missedIntervals` of its
@@ -152,9 +162,12 @@ extension Inventory {
             var marked: [NodeID] = []
             for id in silent {
                 // Re-checked inside the transaction: a heartbeat may have arrived since the read.
-                guard let row = try Row.fetchOne(db, sql: """
-                    SELECT heartbeat_interval_ms, last_seen_at FROM agent WHERE node_id = ? AND state = 'reachable'
-                    """, arguments: [id]), isSilent(row)
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT heartbeat_interval_ms, last_seen_at FROM agent WHERE node_id = ? AND state = 'reachable'
+                            """, arguments: [id]), isSilent(row)
                 else { continue }
                 try db.execute(sql: "UPDATE agent SET state = 'unreachable' WHERE node_id = ?", arguments: [id])
                 let nodeID = try NodeID(id)
@@ -180,13 +193,16 @@ extension Inventory {
                 )
             }
             // A rotation is pending while the credential in use is not the node's newest valid one.
-            let items = try Row.fetchAll(db, sql: """
-                SELECT agent.*, node.qkdn_id, agent.credential_id IS NOT NULL AND agent.credential_id IS NOT (
-                    SELECT c.id FROM agent_credential c WHERE c.qkdn_id = node.qkdn_id AND c.revoked_at IS NULL
-                    ORDER BY \(Self.newestCredentialFirst) LIMIT 1
-                ) AS rotation_pending
-                FROM agent JOIN node ON node.id = agent.node_id ORDER BY agent.node_id LIMIT ? OFFSET ?
-                """, arguments: [limit == Int.max ? -1 : limit, offset]).map { row in
+            let items = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT agent.*, node.qkdn_id, agent.credential_id IS NOT NULL AND agent.credential_id IS NOT (
+                        SELECT c.id FROM agent_credential c WHERE c.qkdn_id = node.qkdn_id AND c.revoked_at IS NULL
+                        ORDER BY \(Self.newestCredentialFirst) LIMIT 1
+                    ) AS rotation_pending
+                    FROM agent JOIN node ON node.id = agent.node_id ORDER BY agent.node_id LIMIT ? OFFSET ?
+                    """, arguments: [limit == Int.max ? -1 : limit, offset]
+            ).map { row in
                 let nodeID: String = row["node_id"]
                 return AgentInfo(
                     nodeID: try NodeID(nodeID), qkdnID: try StoredValue.uuid(row["qkdn_id"], column: "qkdn_id", of: "agent of node '\(nodeID)'"),
@@ -250,10 +266,11 @@ extension Inventory {
         try await write { db in
             guard try NodeRecord.exists(db, key: node.rawValue) else { throw InventoryError.nodeNotFound(node.rawValue) }
             let (table, key) = list.table
-            try db.execute(sql: """
-                INSERT INTO \(table) (node_id, \(key), entry) VALUES (?, ?, ?)
-                ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry
-                """, arguments: [node.rawValue, id.text, entry])
+            try db.execute(
+                sql: """
+                    INSERT INTO \(table) (node_id, \(key), entry) VALUES (?, ?, ?)
+                    ON CONFLICT (node_id, \(key)) DO UPDATE SET entry = excluded.entry
+                    """, arguments: [node.rawValue, id.text, entry])
         }
     }
 
@@ -275,8 +292,9 @@ extension Inventory {
     /// Records a reconciliation pass over node `node`'s agent.
     public func recordReconciliation(node: NodeID, drift: Int, error: String?, at time: Date = Date()) async throws {
         try await write { db in
-            try db.execute(sql: "UPDATE agent SET reconciled_at = ?, drift = ?, reconcile_error = ? WHERE node_id = ?",
-                           arguments: [time, drift, error, node.rawValue])
+            try db.execute(
+                sql: "UPDATE agent SET reconciled_at = ?, drift = ?, reconcile_error = ? WHERE node_id = ?",
+                arguments: [time, drift, error, node.rawValue])
         }
     }
 
@@ -304,8 +322,9 @@ extension Inventory {
     // MARK: Helpers
 
     private static func linkID(_ qkdlID: QKDUUID, of node: NodeID, _ db: Database) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM link WHERE qkdl_id = ? AND (node_a = ? OR node_b = ?)"),
-                            arguments: [qkdlID.text, node.rawValue, node.rawValue])
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM link WHERE qkdl_id = ? AND (node_a = ? OR node_b = ?)"),
+            arguments: [qkdlID.text, node.rawValue, node.rawValue])
     }
 
     /// A link report from one end: it replaces what that end last reported (the values it gives),
@@ -314,10 +333,15 @@ extension Inventory {
     /// the link is not the node's.
     private static func applyLink(_ link: ReportedLink, from node: NodeID, _ now: Date, _ db: Database) throws -> Bool {
         if let rate = link.keyRateBps, !rate.isFinite || rate < 0 {
-            throw InventoryError.invalid(ValidationFailure(subject: "link \(link.qkdlID)", issues: [.init(field: "key_rate_bps", message: "must be a non-negative number of bit/s, got \(rate)")]))
+            throw InventoryError.invalid(
+                ValidationFailure(
+                    subject: "link \(link.qkdlID)",
+                    issues: [.init(field: "key_rate_bps", message: "must be a non-negative number of bit/s, got \(rate)")]))
         }
         if let qber = link.qber, !qber.isFinite || qber < 0 || qber > 1 {
-            throw InventoryError.invalid(ValidationFailure(subject: "link \(link.qkdlID)", issues: [.init(field: "qber", message: "must be a fraction between 0 and 1, got \(qber)")]))
+            throw InventoryError.invalid(
+                ValidationFailure(
+                    subject: "link \(link.qkdlID)", issues: [.init(field: "qber", message: "must be a fraction between 0 and 1, got \(qber)")]))
         }
         let report = LinkMeasurement(
             status: link.status,
@@ -340,8 +364,9 @@ extension Inventory {
     }
 
     private static func setNodeStatus(_ node: NodeID, _ status: NodeStatus, _ now: Date, _ db: Database) throws {
-        try db.execute(sql: "UPDATE node SET status = ?, updated_at = ? WHERE id = ? AND status <> ?",
-                       arguments: [status.rawValue, now, node.rawValue, status.rawValue])
+        try db.execute(
+            sql: "UPDATE node SET status = ?, updated_at = ? WHERE id = ? AND status <> ?",
+            arguments: [status.rawValue, now, node.rawValue, status.rawValue])
     }
 
     /// What an agent may report of its node; `unreachable` is the controller's own verdict.

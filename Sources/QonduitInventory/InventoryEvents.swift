@@ -44,8 +44,10 @@ extension Inventory {
     /// Up to `limit` events after `id`, oldest first.
     public func events(after id: Int64, limit: Int) async throws -> [InventoryEvent] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, time, kind, subject, data FROM event WHERE id > ? ORDER BY id LIMIT ?",
-                             arguments: [id, limit]).map { row in
+            try Row.fetchAll(
+                db, sql: "SELECT id, time, kind, subject, data FROM event WHERE id > ? ORDER BY id LIMIT ?",
+                arguments: [id, limit]
+            ).map { row in
                 InventoryEvent(id: row["id"], time: row["time"], kind: row["kind"], subject: row["subject"], data: row["data"])
             }
         }
@@ -71,8 +73,10 @@ extension Inventory {
     /// Logs an event that no trigger sees (those the triggers of the schema's v7 log are status and
     /// state changes); `data` are the detail fields, each value a JSON text (nil: left out).
     static func logEvent(_ kind: String, subject: String, data: [(String, String?)], _ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO event (time, kind, subject, data) VALUES (\(nowSQL), ?, ?, ?)
-            """).execute(arguments: [kind, subject, JSONText.object(data)])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO event (time, kind, subject, data) VALUES (\(nowSQL), ?, ?, ?)
+                """
+        ).execute(arguments: [kind, subject, JSONText.object(data)])
     }
 }

@@ -52,13 +52,14 @@ extension Inventory {
         _ plan: ImportPlan, _ db: Database
     ) throws {
         let now = Self.now().databaseValue  // formatted once, not once per row
-        let upsertNode = try db.cachedStatement(sql: """
-            INSERT INTO node (id, name, trusted, latitude, longitude, site, status, qkdn_id, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, trusted = excluded.trusted,
-                latitude = excluded.latitude, longitude = excluded.longitude, site = excluded.site,
-                status = excluded.status, qkdn_id = excluded.qkdn_id, updated_at = excluded.updated_at
-            """)
+        let upsertNode = try db.cachedStatement(
+            sql: """
+                INSERT INTO node (id, name, trusted, latitude, longitude, site, status, qkdn_id, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, trusted = excluded.trusted,
+                    latitude = excluded.latitude, longitude = excluded.longitude, site = excluded.site,
+                    status = excluded.status, qkdn_id = excluded.qkdn_id, updated_at = excluded.updated_at
+                """)
         // The plan carries over what agents measured (ImportPlan), so writing a link's every column
         // keeps its measurements and puts in force what they and the file's values make.
         let upsertLink = try db.cachedStatement(sql: Self.upsertLinkSQL)
@@ -111,10 +112,12 @@ extension Inventory {
                 holders[uuid] = id
             }
         }
-        try check((plan.nodes.created + plan.nodes.updated).map { ($0.id, $0.qkdnID) },
-                  existing: existingNodes.map { ($0.node.id, $0.node.qkdnID) }, removed: Set(plan.nodes.removed), name: \.rawValue)
-        try check((plan.links.created + plan.links.updated).map { ($0.id, $0.qkdlID) },
-                  existing: existingLinks.map { ($0.link.id, $0.link.qkdlID) }, removed: Set(plan.links.removed), name: \.rawValue)
+        try check(
+            (plan.nodes.created + plan.nodes.updated).map { ($0.id, $0.qkdnID) },
+            existing: existingNodes.map { ($0.node.id, $0.node.qkdnID) }, removed: Set(plan.nodes.removed), name: \.rawValue)
+        try check(
+            (plan.links.created + plan.links.updated).map { ($0.id, $0.qkdlID) },
+            existing: existingLinks.map { ($0.link.id, $0.link.qkdlID) }, removed: Set(plan.links.removed), name: \.rawValue)
     }
 
     /// Rows whose GS QKD 015 identity the import changes first take a throw-away one, so that

@@ -108,14 +108,16 @@ extension Inventory {
 
     public func keyPaths(_ filter: KeyPathFilter = .init(), limit: Int = 1_000, offset: Int = 0) async throws -> Page<Stored<QKDKeyPath>> {
         try await database.read { db in
-            var conditions: [String] = [], arguments: StatementArguments = []
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
             if let state = filter.state {
                 conditions.append("state = ?")
                 arguments += [state.rawValue]
             }
             if let node = filter.node {
                 // A relay appears in its route's node list, written as a JSON array of strings.
-                conditions.append("""
+                conditions.append(
+                    """
                     (source = ? OR destination = ? OR id IN (SELECT key_path_id FROM key_path_route, json_each(key_path_route.nodes) \
                     WHERE json_each.value = ?))
                     """)
@@ -140,12 +142,16 @@ extension Inventory {
     public func keyPathsThrough(_ node: NodeID) async throws -> KeyPathsAtNode {
         try await database.read { db in
             // A route's nodes are its links' ends: the node's links lead, by index, to the paths over them.
-            let ids = try String.fetchAll(db, sql: """
-                SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_a = ?1
-                UNION SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_b = ?1
-                """, arguments: [node.rawValue])
+            let ids = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_a = ?1
+                    UNION SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_b = ?1
+                    """, arguments: [node.rawValue])
             let paths = try Self.keyPaths(ids, db).values
-            var desired: [QKDKeyPath] = [], inProgress = Set<QKDUUID>(), nodes = Set<NodeID>()
+            var desired: [QKDKeyPath] = []
+            var inProgress = Set<QKDUUID>()
+            var nodes = Set<NodeID>()
             for path in paths {
                 switch path.state {
                 case .pending:
@@ -159,9 +165,13 @@ extension Inventory {
                 }
             }
             // Retiring routes are few, and only while a re-route is being configured.
-            inProgress.formUnion(try String.fetchAll(db, sql: """
-                SELECT qkdl_id FROM retiring_route WHERE EXISTS (SELECT 1 FROM json_each(retiring_route.nodes) WHERE value = ?)
-                """, arguments: [node.rawValue]).compactMap(QKDUUID.init))
+            inProgress.formUnion(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT qkdl_id FROM retiring_route WHERE EXISTS (SELECT 1 FROM json_each(retiring_route.nodes) WHERE value = ?)
+                        """, arguments: [node.rawValue]
+                ).compactMap(QKDUUID.init))
             return KeyPathsAtNode(
                 desired: desired.sorted { $0.id.text < $1.id.text }, inProgress: inProgress, qkdnIDs: try Self.qkdnIDs(of: nodes, db)
             )
@@ -176,8 +186,9 @@ extension Inventory {
     private static func qkdnIDs(of nodes: Set<NodeID>, _ db: Database) throws -> [NodeID: QKDUUID] {
         guard !nodes.isEmpty else { return [:] }
         var ids: [NodeID: QKDUUID] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, qkdn_id FROM node WHERE id IN (SELECT value FROM json_each(?))",
-                                       arguments: [JSONText.array(nodes.map(\.rawValue))])
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT id, qkdn_id FROM node WHERE id IN (SELECT value FROM json_each(?))",
+            arguments: [JSONText.array(nodes.map(\.rawValue))])
         while let row = try rows.next() {
             if let node = try? NodeID(row["id"] as String), let qkdn = QKDUUID(row["qkdn_id"] as String) { ids[node] = qkdn }
         }

@@ -12,16 +12,18 @@ extension InventoryMigrations {
             // B-tree, where rows that large made every insert rebalance pages (most of a re-route pass's
             // time). Rows now go to the end of a rowid table; the key is a small unique index.
             for (table, key) in [("desired_link", "qkdl_id"), ("desired_app", "app_id")] {
-                try db.execute(sql: """
-                    CREATE TABLE \(table)_new (
-                        node_id TEXT NOT NULL REFERENCES node(id) ON DELETE CASCADE,
-                        \(key) TEXT NOT NULL CHECK (length(\(key)) = 36),
-                        entry TEXT NOT NULL,
-                        key_path_id TEXT REFERENCES key_path(id) ON DELETE CASCADE,
-                        UNIQUE (node_id, \(key))
-                    ) STRICT
-                    """)
-                try db.execute(sql: "INSERT INTO \(table)_new (node_id, \(key), entry, key_path_id) SELECT node_id, \(key), entry, key_path_id FROM \(table)")
+                try db.execute(
+                    sql: """
+                        CREATE TABLE \(table)_new (
+                            node_id TEXT NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                            \(key) TEXT NOT NULL CHECK (length(\(key)) = 36),
+                            entry TEXT NOT NULL,
+                            key_path_id TEXT REFERENCES key_path(id) ON DELETE CASCADE,
+                            UNIQUE (node_id, \(key))
+                        ) STRICT
+                        """)
+                try db.execute(
+                    sql: "INSERT INTO \(table)_new (node_id, \(key), entry, key_path_id) SELECT node_id, \(key), entry, key_path_id FROM \(table)")
                 try db.execute(sql: "DROP TABLE \(table)")
                 try db.execute(sql: "ALTER TABLE \(table)_new RENAME TO \(table)")
                 try db.execute(sql: "CREATE INDEX \(table)_key_path ON \(table)(key_path_id) WHERE key_path_id IS NOT NULL")
@@ -36,33 +38,37 @@ extension InventoryMigrations {
             // worked out when it is pushed or reconciled: storing it as XML was most of a re-route pass's
             // writes. Only the routes a re-route replaced need a record until the path is active on its
             // new ones (make before break), so that the reconciler leaves their virtual links alone.
-            try db.execute(sql: """
-                CREATE TABLE retiring_route (
-                    key_path_id TEXT NOT NULL REFERENCES key_path(id) ON DELETE CASCADE,
-                    qkdl_id TEXT NOT NULL CHECK (length(qkdl_id) = 36),
-                    nodes TEXT NOT NULL,
-                    PRIMARY KEY (key_path_id, qkdl_id)
-                ) STRICT, WITHOUT ROWID
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE retiring_route (
+                        key_path_id TEXT NOT NULL REFERENCES key_path(id) ON DELETE CASCADE,
+                        qkdl_id TEXT NOT NULL CHECK (length(qkdl_id) = 36),
+                        nodes TEXT NOT NULL,
+                        PRIMARY KEY (key_path_id, qkdl_id)
+                    ) STRICT, WITHOUT ROWID
+                    """)
             // The virtual links a re-route in progress still desired are its retiring routes.
-            try db.execute(sql: """
-                INSERT INTO retiring_route (key_path_id, qkdl_id, nodes)
-                SELECT key_path_id, qkdl_id, json_group_array(node_id) FROM desired_link d
-                WHERE key_path_id IS NOT NULL
-                    AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route r WHERE r.key_path_id = d.key_path_id)
-                GROUP BY key_path_id, qkdl_id
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO retiring_route (key_path_id, qkdl_id, nodes)
+                    SELECT key_path_id, qkdl_id, json_group_array(node_id) FROM desired_link d
+                    WHERE key_path_id IS NOT NULL
+                        AND qkdl_id NOT IN (SELECT qkdl_id FROM key_path_route r WHERE r.key_path_id = d.key_path_id)
+                    GROUP BY key_path_id, qkdl_id
+                    """)
             // The desired tables keep the entries set by hand.
             for (table, key) in [("desired_link", "qkdl_id"), ("desired_app", "app_id")] {
-                try db.execute(sql: """
-                    CREATE TABLE \(table)_new (
-                        node_id TEXT NOT NULL REFERENCES node(id) ON DELETE CASCADE,
-                        \(key) TEXT NOT NULL CHECK (length(\(key)) = 36),
-                        entry TEXT NOT NULL,
-                        UNIQUE (node_id, \(key))
-                    ) STRICT
-                    """)
-                try db.execute(sql: "INSERT INTO \(table)_new (node_id, \(key), entry) SELECT node_id, \(key), entry FROM \(table) WHERE key_path_id IS NULL")
+                try db.execute(
+                    sql: """
+                        CREATE TABLE \(table)_new (
+                            node_id TEXT NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                            \(key) TEXT NOT NULL CHECK (length(\(key)) = 36),
+                            entry TEXT NOT NULL,
+                            UNIQUE (node_id, \(key))
+                        ) STRICT
+                        """)
+                try db.execute(
+                    sql: "INSERT INTO \(table)_new (node_id, \(key), entry) SELECT node_id, \(key), entry FROM \(table) WHERE key_path_id IS NULL")
                 try db.execute(sql: "DROP TABLE \(table)")
                 try db.execute(sql: "ALTER TABLE \(table)_new RENAME TO \(table)")
             }
@@ -72,15 +78,16 @@ extension InventoryMigrations {
             // each row set off (a foreign-key action, a trigger program) cost more than the row itself.
             // Reservations belong to their key path, and whoever replaces routes deletes them (one
             // statement for a pass), instead of each route's deletion cascading to its own.
-            try db.execute(sql: """
-                CREATE TABLE reservation_new (
-                    key_path_id TEXT NOT NULL REFERENCES key_path(id) ON DELETE CASCADE,
-                    position INTEGER NOT NULL,
-                    link_id TEXT NOT NULL REFERENCES link(id) ON DELETE RESTRICT,
-                    rate_bps REAL NOT NULL CHECK (rate_bps > 0),
-                    PRIMARY KEY (key_path_id, position, link_id)
-                ) STRICT, WITHOUT ROWID
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE reservation_new (
+                        key_path_id TEXT NOT NULL REFERENCES key_path(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL,
+                        link_id TEXT NOT NULL REFERENCES link(id) ON DELETE RESTRICT,
+                        rate_bps REAL NOT NULL CHECK (rate_bps > 0),
+                        PRIMARY KEY (key_path_id, position, link_id)
+                    ) STRICT, WITHOUT ROWID
+                    """)
             try db.execute(sql: "INSERT INTO reservation_new SELECT key_path_id, position, link_id, rate_bps FROM reservation")
             try db.execute(sql: "DROP TABLE reservation")
             try db.execute(sql: "ALTER TABLE reservation_new RENAME TO reservation")
@@ -102,13 +109,14 @@ extension InventoryMigrations {
             // the link's sum is `link.reserved_bps`), and it is looked up by link: keyed that way, a
             // re-route pass writes each of its tens of thousands into one B-tree instead of a table
             // and an index. Whoever drops a path's routes drops its rows by key (`releaseRoutes`).
-            try db.execute(sql: """
-                CREATE TABLE reservation_new (
-                    link_id TEXT NOT NULL REFERENCES link(id) ON DELETE RESTRICT,
-                    key_path_id TEXT NOT NULL,
-                    PRIMARY KEY (link_id, key_path_id)
-                ) STRICT, WITHOUT ROWID
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE reservation_new (
+                        link_id TEXT NOT NULL REFERENCES link(id) ON DELETE RESTRICT,
+                        key_path_id TEXT NOT NULL,
+                        PRIMARY KEY (link_id, key_path_id)
+                    ) STRICT, WITHOUT ROWID
+                    """)
             try db.execute(sql: "INSERT OR IGNORE INTO reservation_new SELECT link_id, key_path_id FROM reservation")
             try db.execute(sql: "DROP TABLE reservation")
             try db.execute(sql: "ALTER TABLE reservation_new RENAME TO reservation")
@@ -123,19 +131,21 @@ extension InventoryMigrations {
         migrator.registerMigration("v18: routes without an index of their virtual links") { db in
             // Nothing looks a route up by its virtual link's id, and the id is a random UUID: the
             // unique index on it was a third of writing a re-route pass's routes.
-            try db.execute(sql: """
-                CREATE TABLE key_path_route_new (
-                    key_path_id TEXT NOT NULL REFERENCES key_path(id) ON DELETE CASCADE,
-                    position INTEGER NOT NULL CHECK (position >= 0),
-                    role TEXT NOT NULL CHECK (role IN ('primary', 'backup')),
-                    rate_bps REAL NOT NULL CHECK (rate_bps > 0),
-                    nodes TEXT NOT NULL,
-                    links TEXT NOT NULL,
-                    qkdl_id TEXT NOT NULL CHECK (length(qkdl_id) = 36),
-                    PRIMARY KEY (key_path_id, position)
-                ) STRICT, WITHOUT ROWID
-                """)
-            try db.execute(sql: "INSERT INTO key_path_route_new SELECT key_path_id, position, role, rate_bps, nodes, links, qkdl_id FROM key_path_route")
+            try db.execute(
+                sql: """
+                    CREATE TABLE key_path_route_new (
+                        key_path_id TEXT NOT NULL REFERENCES key_path(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL CHECK (position >= 0),
+                        role TEXT NOT NULL CHECK (role IN ('primary', 'backup')),
+                        rate_bps REAL NOT NULL CHECK (rate_bps > 0),
+                        nodes TEXT NOT NULL,
+                        links TEXT NOT NULL,
+                        qkdl_id TEXT NOT NULL CHECK (length(qkdl_id) = 36),
+                        PRIMARY KEY (key_path_id, position)
+                    ) STRICT, WITHOUT ROWID
+                    """)
+            try db.execute(
+                sql: "INSERT INTO key_path_route_new SELECT key_path_id, position, role, rate_bps, nodes, links, qkdl_id FROM key_path_route")
             try db.execute(sql: "DROP TABLE key_path_route")
             try db.execute(sql: "ALTER TABLE key_path_route_new RENAME TO key_path_route")
         }
@@ -145,19 +155,20 @@ extension InventoryMigrations {
             // and what each end's agent last measured are kept beside them, so that neither an import
             // overwrites a measurement nor one end's report undoes the other's.
             let status = "IN ('up', 'down', 'unknown')"
-            try db.execute(sql: """
-                ALTER TABLE link ADD COLUMN cost REAL NOT NULL DEFAULT 1 CHECK (cost >= 0);
-                ALTER TABLE link ADD COLUMN nominal_key_rate_bps REAL NOT NULL DEFAULT 0 CHECK (nominal_key_rate_bps >= 0);
-                ALTER TABLE link ADD COLUMN nominal_qber REAL CHECK (nominal_qber BETWEEN 0 AND 1);
-                ALTER TABLE link ADD COLUMN admin_status TEXT NOT NULL DEFAULT 'up' CHECK (admin_status \(status));
-                ALTER TABLE link ADD COLUMN a_status TEXT CHECK (a_status \(status));
-                ALTER TABLE link ADD COLUMN a_key_rate_bps REAL CHECK (a_key_rate_bps >= 0);
-                ALTER TABLE link ADD COLUMN a_qber REAL CHECK (a_qber BETWEEN 0 AND 1);
-                ALTER TABLE link ADD COLUMN b_status TEXT CHECK (b_status \(status));
-                ALTER TABLE link ADD COLUMN b_key_rate_bps REAL CHECK (b_key_rate_bps >= 0);
-                ALTER TABLE link ADD COLUMN b_qber REAL CHECK (b_qber BETWEEN 0 AND 1);
-                UPDATE link SET nominal_key_rate_bps = key_rate_bps, nominal_qber = qber, admin_status = status;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE link ADD COLUMN cost REAL NOT NULL DEFAULT 1 CHECK (cost >= 0);
+                    ALTER TABLE link ADD COLUMN nominal_key_rate_bps REAL NOT NULL DEFAULT 0 CHECK (nominal_key_rate_bps >= 0);
+                    ALTER TABLE link ADD COLUMN nominal_qber REAL CHECK (nominal_qber BETWEEN 0 AND 1);
+                    ALTER TABLE link ADD COLUMN admin_status TEXT NOT NULL DEFAULT 'up' CHECK (admin_status \(status));
+                    ALTER TABLE link ADD COLUMN a_status TEXT CHECK (a_status \(status));
+                    ALTER TABLE link ADD COLUMN a_key_rate_bps REAL CHECK (a_key_rate_bps >= 0);
+                    ALTER TABLE link ADD COLUMN a_qber REAL CHECK (a_qber BETWEEN 0 AND 1);
+                    ALTER TABLE link ADD COLUMN b_status TEXT CHECK (b_status \(status));
+                    ALTER TABLE link ADD COLUMN b_key_rate_bps REAL CHECK (b_key_rate_bps >= 0);
+                    ALTER TABLE link ADD COLUMN b_qber REAL CHECK (b_qber BETWEEN 0 AND 1);
+                    UPDATE link SET nominal_key_rate_bps = key_rate_bps, nominal_qber = qber, admin_status = status;
+                    """)
         }
         migrator.registerMigration("v20: the credential each agent uses") { db in
             // Issuing a node a new credential must not cut off its agent, which holds the old one until

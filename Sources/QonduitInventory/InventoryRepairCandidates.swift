@@ -19,9 +19,11 @@ extension Inventory {
         try await database.read { db in
             // Repair looks whenever the inventory changes: with the network whole (the usual case), the
             // routes of every path need not be searched for a broken link or node.
-            let broken = try Row.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM link WHERE \(Self.unusableLink)), EXISTS (SELECT 1 FROM node WHERE \(Self.unusableNode))
-                """, arguments: [qberThreshold])
+            let broken = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM link WHERE \(Self.unusableLink)), EXISTS (SELECT 1 FROM node WHERE \(Self.unusableNode))
+                    """, arguments: [qberThreshold])
             let (linkBroken, nodeBroken): (Bool, Bool) = broken.map { ($0[0], $0[1]) } ?? (true, true)
             let headroom = try Self.headroom(qberThreshold: qberThreshold, db)
             let includingWaiting = waitingPlannedOn.map { headroom.gains(over: $0) } ?? true
@@ -32,29 +34,34 @@ extension Inventory {
             var candidates: [String] = []
             if includingWaiting {
                 candidates.append("SELECT id FROM key_path WHERE state = 'degraded'")
-                candidates.append("""
+                candidates.append(
+                    """
                     SELECT id FROM key_path INDEXED BY key_path_protected WHERE protection = 'disjoint_backup' AND state = 'active'
                         AND (SELECT count(*) FROM key_path_route r WHERE r.key_path_id = key_path.id) < 2
                     """)
             }
             if linkBroken {
-                candidates.append("""
+                candidates.append(
+                    """
                     SELECT key_path_id FROM reservation
                         WHERE link_id IN (SELECT id FROM link WHERE \(Self.unusableLink))
                     """)
             }
             if nodeBroken {
-                candidates.append("""
+                candidates.append(
+                    """
                     SELECT k.key_path_id FROM key_path_route k, json_each(k.nodes) j
                         WHERE j.value IN (SELECT id FROM node WHERE \(Self.unusableNode))
                     """)
             }
             guard !candidates.isEmpty else { return ([], headroom) }
-            let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM key_path WHERE \(includingWaiting ? "(state = 'degraded' OR state = 'active')" : "state = 'active'")
-                    AND id IN (\(candidates.joined(separator: " UNION ")))
-                ORDER BY created_at, id
-                """, arguments: linkBroken ? [qberThreshold] : [])
+            let ids = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM key_path WHERE \(includingWaiting ? "(state = 'degraded' OR state = 'active')" : "state = 'active'")
+                        AND id IN (\(candidates.joined(separator: " UNION ")))
+                    ORDER BY created_at, id
+                    """, arguments: linkBroken ? [qberThreshold] : [])
             return (try ids.map { try StoredValue.uuid($0, column: "id", of: "key path") }, headroom)
         }
     }
@@ -67,9 +74,12 @@ extension Inventory {
 
     private static func headroom(qberThreshold: Double?, _ db: Database) throws -> NetworkHeadroom {
         var spare: [String: Double] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, key_rate_bps - reserved_bps FROM link WHERE NOT \(unusableLink)
-            """), arguments: [qberThreshold]) {
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT id, key_rate_bps - reserved_bps FROM link WHERE NOT \(unusableLink)
+                    """), arguments: [qberThreshold])
+        {
             spare[row[0]] = row[1]
         }
         let nodes = try String.fetchSet(db.cachedStatement(sql: "SELECT id FROM node WHERE NOT (\(unusableNode))"))

@@ -114,7 +114,9 @@ enum JSONText {
 
     private static func escapedStrings(_ text: String) -> [String]? {
         var scalars = Array(text.unicodeScalars)[...]
-        func skipSpace() { while let first = scalars.first, first == " " || first == "\n" || first == "\t" || first == "\r" { scalars.removeFirst() } }
+        func skipSpace() {
+            while let first = scalars.first, first == " " || first == "\n" || first == "\t" || first == "\r" { scalars.removeFirst() }
+        }
         func readString() -> String? {
             guard scalars.popFirst() == "\"" else { return nil }
             var value = String.UnicodeScalarView()
@@ -132,7 +134,8 @@ enum JSONText {
                     case "f": value.append("\u{C}")
                     case "u":
                         guard scalars.count >= 4, let code = UInt32(String(String.UnicodeScalarView(scalars.prefix(4))), radix: 16),
-                              let decoded = Unicode.Scalar(code) else { return nil }
+                            let decoded = Unicode.Scalar(code)
+                        else { return nil }
                         scalars.removeFirst(4)
                         value.append(decoded)
                     default: return nil

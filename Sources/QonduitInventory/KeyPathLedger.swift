@@ -70,16 +70,18 @@ public final class KeyPathLedger {
     /// leaves nothing behind (its own savepoint); the rest of the transaction stands.
     public func insert(_ path: QKDKeyPath) throws {
         try db.inSavepoint {
-            try db.cachedStatement(sql: """
-                INSERT INTO key_path (id, source, destination, rate_bps, metric, max_hops, exclude_nodes, exclude_links, protection,
-                    path_count, client_app_id, server_app_id, app_id, state, reason, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                    path.id.text, path.source.rawValue, path.destination.rawValue, path.rateBps, path.metric.rawValue, path.maxHops,
-                    JSONText.array(path.excludeNodes.map(\.rawValue)), JSONText.array(path.excludeLinks.map(\.rawValue)),
-                    path.protection.rawValue, path.pathCount, path.clientAppID, path.serverAppID, path.appID.text, path.state.rawValue,
-                    path.reason, now, now,
-                ])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO key_path (id, source, destination, rate_bps, metric, max_hops, exclude_nodes, exclude_links, protection,
+                        path_count, client_app_id, server_app_id, app_id, state, reason, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                path.id.text, path.source.rawValue, path.destination.rawValue, path.rateBps, path.metric.rawValue, path.maxHops,
+                JSONText.array(path.excludeNodes.map(\.rawValue)), JSONText.array(path.excludeLinks.map(\.rawValue)),
+                path.protection.rawValue, path.pathCount, path.clientAppID, path.serverAppID, path.appID.text, path.state.rawValue,
+                path.reason, now, now,
+            ])
             try RouteRows(paths: [path]).write(db)
             return .commit
         }
@@ -110,7 +112,8 @@ public final class KeyPathLedger {
         var logged = BatchedInsert("INSERT INTO event (time, kind, subject, data)", row: "(\(nowSQL), 'key_path.rerouted', ?, ?)", bound: 2)
         for (old, new, reason) in reroutes {
             let data = JSONText.object([
-                ("key_path", JSONText.string(new.id.text)), ("reason", JSONText.string(reason)), ("from", nodes(old.routes)), ("to", nodes(new.routes)),
+                ("key_path", JSONText.string(new.id.text)), ("reason", JSONText.string(reason)), ("from", nodes(old.routes)),
+                ("to", nodes(new.routes)),
             ])
             try logged.add(new.id.text.databaseValue, data.databaseValue, db: db)
         }
@@ -185,11 +188,13 @@ extension Inventory {
     ) throws {
         let arguments: StatementArguments = [state.rawValue, reason, ids, from.map { JSONText.array($0.map(\.rawValue)) }]
         let chosen = "id IN (SELECT value FROM json_each(?3)) AND (?4 IS NULL OR state IN (SELECT value FROM json_each(?4)))"
-        try db.cachedStatement(sql: """
-            INSERT INTO event (time, kind, subject, data)
-            SELECT \(nowSQL), 'key_path.state', id, json_object('key_path', id, 'from', state, 'to', ?1, 'reason', ?2)
-            FROM key_path WHERE \(chosen) AND state IS NOT ?1
-            """).execute(arguments: arguments)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO event (time, kind, subject, data)
+                SELECT \(nowSQL), 'key_path.state', id, json_object('key_path', id, 'from', state, 'to', ?1, 'reason', ?2)
+                FROM key_path WHERE \(chosen) AND state IS NOT ?1
+                """
+        ).execute(arguments: arguments)
         try db.cachedStatement(sql: "UPDATE key_path SET state = ?1, reason = ?2, updated_at = ?5 WHERE \(chosen)")
             .execute(arguments: arguments + [time])
     }
@@ -197,12 +202,16 @@ extension Inventory {
     /// Records retiring routes with one statement however many.
     static func insertRetiring(_ routes: [RetiringRoute], _ db: Database) throws {
         guard !routes.isEmpty else { return }
-        let rows = "[" + routes.map { "[\"\($0.keyPath.text)\",\"\($0.route.qkdlID.text)\",\(JSONText.array($0.route.nodes.map(\.rawValue)))]" }
+        let rows =
+            "["
+            + routes.map { "[\"\($0.keyPath.text)\",\"\($0.route.qkdlID.text)\",\(JSONText.array($0.route.nodes.map(\.rawValue)))]" }
             .joined(separator: ",") + "]"
         // A path re-routed again before it was active still retires its first routes.
-        try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO retiring_route (key_path_id, qkdl_id, nodes) SELECT value ->> 0, value ->> 1, value -> 2 FROM json_each(?)
-            """).execute(arguments: [rows])
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO retiring_route (key_path_id, qkdl_id, nodes) SELECT value ->> 0, value ->> 1, value -> 2 FROM json_each(?)
+                """
+        ).execute(arguments: [rows])
     }
 
     /// The retiring routes of paths (`ids`, a JSON array) are retired: from then on no key path asks
@@ -231,9 +240,10 @@ extension Inventory {
         for path in paths {
             for link in path.reservedBps.keys { holders[link, default: []].append(path.id.text) }
         }
-        let dropReservations = try db.cachedStatement(sql: """
-            DELETE FROM reservation WHERE link_id = ? AND key_path_id IN (SELECT value FROM json_each(?))
-            """)
+        let dropReservations = try db.cachedStatement(
+            sql: """
+                DELETE FROM reservation WHERE link_id = ? AND key_path_id IN (SELECT value FROM json_each(?))
+                """)
         for (link, ids) in holders { try dropReservations.execute(arguments: [link.rawValue, JSONText.array(ids)]) }
         try db.cachedStatement(sql: "DELETE FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?))")
             .execute(arguments: [JSONText.array(paths.map(\.id.text))])
@@ -262,7 +272,9 @@ struct RouteRows {
             for link in path.reservedBps.keys { held.append((link.rawValue, id)) }
         }
         try routes.flush(db)
-        held.sort { $0.link == $1.link ? $0.keyPath.utf8.lexicographicallyPrecedes($1.keyPath.utf8) : $0.link.utf8.lexicographicallyPrecedes($1.link.utf8) }
+        held.sort {
+            $0.link == $1.link ? $0.keyPath.utf8.lexicographicallyPrecedes($1.keyPath.utf8) : $0.link.utf8.lexicographicallyPrecedes($1.link.utf8)
+        }
         var reservations = BatchedInsert("INSERT INTO reservation (link_id, key_path_id)", bound: 2)
         for (link, keyPath) in held { try reservations.add(link.databaseValue, keyPath.databaseValue, db: db) }
         try reservations.flush(db)
@@ -285,11 +297,12 @@ struct ReservedSums {
 
     func write(_ db: Database) throws {
         // The last reservation gone leaves exactly 0, not a rounding residue.
-        let statement = try db.cachedStatement(sql: """
-            UPDATE link SET reserved_bps = CASE WHEN EXISTS (SELECT 1 FROM reservation WHERE link_id = ?1)
-                THEN max(0, reserved_bps + ?2) ELSE 0 END
-            WHERE id = ?1
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                UPDATE link SET reserved_bps = CASE WHEN EXISTS (SELECT 1 FROM reservation WHERE link_id = ?1)
+                    THEN max(0, reserved_bps + ?2) ELSE 0 END
+                WHERE id = ?1
+                """)
         for (link, bps) in delta { try statement.execute(arguments: [link.rawValue, bps]) }
     }
 }

@@ -38,7 +38,8 @@ struct KeyPathRouteRecord: FetchableRecord {
     var route: KeyPathRoute
 
     init(row: Row) throws {
-        let keyPathID: String = row["key_path_id"], position: Int? = row["position"]
+        let keyPathID: String = row["key_path_id"]
+        let position: Int? = row["position"]
         self.keyPathID = keyPathID
         func name() -> String { "route \(position.map(String.init) ?? "?") of key path '\(keyPathID)'" }
         route = KeyPathRoute(
@@ -72,8 +73,9 @@ extension Inventory {
     /// Many key paths by id, read with two statements however many there are; ids not found are left out.
     static func storedKeyPaths(_ ids: [String], _ db: Database) throws -> [String: Stored<QKDKeyPath>] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try Row.fetchAll(db, sql: "SELECT \(KeyPathRecord.columns) FROM key_path WHERE id IN (SELECT value FROM json_each(?))",
-                                    arguments: [JSONText.array(ids)])
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT \(KeyPathRecord.columns) FROM key_path WHERE id IN (SELECT value FROM json_each(?))",
+            arguments: [JSONText.array(ids)])
         let routes = try routes(of: rows.map { $0["id"] }, db)
         var paths: [String: Stored<QKDKeyPath>] = [:]
         paths.reserveCapacity(rows.count)
@@ -106,11 +108,13 @@ extension Inventory {
     static func routes(of ids: [String], _ db: Database) throws -> [String: [KeyPathRoute]] {
         guard !ids.isEmpty else { return [:] }
         let columns = KeyPathRouteRecord.columns + ", position"
-        let statement = ids.count == 1
+        let statement =
+            ids.count == 1
             ? try db.cachedStatement(sql: "SELECT \(columns) FROM key_path_route WHERE key_path_id = ? ORDER BY position")
-            : try db.cachedStatement(sql: """
-                SELECT \(columns) FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?)) ORDER BY key_path_id, position
-                """)
+            : try db.cachedStatement(
+                sql: """
+                    SELECT \(columns) FROM key_path_route WHERE key_path_id IN (SELECT value FROM json_each(?)) ORDER BY key_path_id, position
+                    """)
         var routes: [String: [KeyPathRoute]] = [:]
         let records = try KeyPathRouteRecord.fetchCursor(statement, arguments: [ids.count == 1 ? ids[0] : JSONText.array(ids)])
         while let record = try records.next() { routes[record.keyPathID, default: []].append(record.route) }

@@ -15,10 +15,11 @@ public struct NetworkHeadroom: Sendable, Equatable {
 
     /// Whether this offers something `earlier` did not.
     public func gains(over earlier: NetworkHeadroom) -> Bool {
-        !usableNodes.isSubset(of: earlier.usableNodes) || spareBps.contains { link, spare in
-            // Rounding in reservation sums is no gain.
-            guard let before = earlier.spareBps[link] else { return true }
-            return spare > before + max(1e-9, abs(before) * 1e-9)
-        }
+        !usableNodes.isSubset(of: earlier.usableNodes)
+            || spareBps.contains { link, spare in
+                // Rounding in reservation sums is no gain.
+                guard let before = earlier.spareBps[link] else { return true }
+                return spare > before + max(1e-9, abs(before) * 1e-9)
+            }
     }
 }

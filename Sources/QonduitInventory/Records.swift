@@ -91,7 +91,9 @@ struct LinkRecord: FetchableRecord, PersistableRecord {
 
     /// The planner's values, the values in force (`QKDLink.current`, which SQL reads) and each end's measurement.
     static func values(of link: QKDLink) -> [(any DatabaseValueConvertible)?] {
-        let current = link.current, a = link.measuredAtA, b = link.measuredAtB
+        let current = link.current
+        let a = link.measuredAtA
+        let b = link.measuredAtB
         return [
             link.id.rawValue, link.nodeA.rawValue, link.nodeB.rawValue, link.lengthKm, link.keyRateBps, link.status.rawValue, link.qber,
             link.cost, current.keyRateBps, current.status.rawValue, current.qber, a?.status?.rawValue, a?.keyRateBps, a?.qber,
@@ -107,7 +109,9 @@ struct LinkRecord: FetchableRecord, PersistableRecord {
 
     /// What the agent at end `a` or `b` last reported, or nil when it reported nothing.
     private static func measurement(_ row: Row, end: String) throws -> LinkMeasurement? {
-        let status: String? = row["\(end)_status"], rate: Double? = row["\(end)_key_rate_bps"], qber: Double? = row["\(end)_qber"]
+        let status: String? = row["\(end)_status"]
+        let rate: Double? = row["\(end)_key_rate_bps"]
+        let qber: Double? = row["\(end)_qber"]
         guard status != nil || rate != nil || qber != nil else { return nil }
         return LinkMeasurement(
             status: try status.map { try Self.status($0, column: "\(end)_status", row) }, keyRateBps: rate, qber: qber

@@ -20,9 +20,10 @@ final class TableChanges: TransactionObserver, Sendable {
     private let state = Mutex(State())
 
     init(watching watched: [String: Set<String>?]) {
-        self.watched = Dictionary(uniqueKeysWithValues: watched.map { table, columns in
-            (Self.folded(table), columns.map { Set($0.map(Self.folded)) })
-        })
+        self.watched = Dictionary(
+            uniqueKeysWithValues: watched.map { table, columns in
+                (Self.folded(table), columns.map { Set($0.map(Self.folded)) })
+            })
     }
 
     /// How many committed transactions changed `table` so far.

@@ -36,8 +36,11 @@ extension RelayGraph {
             side.heap.push(.init(distance: 0, hops: 0, node: Int32(side.origin)))
         }
         // The best meeting: forward reaches `meetFrom`, crosses `meetLink` to `meetTo`, which the backward side reached.
-        var best = Double.infinity, bestHops = Int32.max
-        var meetFrom = -1, meetLink = -1, meetTo = -1
+        var best = Double.infinity
+        var bestHops = Int32.max
+        var meetFrom = -1
+        var meetLink = -1
+        var meetTo = -1
 
         while !forward.heap.isEmpty && !backward.heap.isEmpty {
             if forward.heap.minimumDistance + backward.heap.minimumDistance >= best { break }
@@ -50,7 +53,8 @@ extension RelayGraph {
             side.settled[node] = generation
             if !view.relays(from: node, origin: side.origin) { continue }
             for slot in view.slots(of: node) {
-                let next = Int(view.neighbours[slot]), link = Int(view.via[slot])
+                let next = Int(view.neighbours[slot])
+                let link = Int(view.via[slot])
                 if !view.admits(link, to: next) { continue }
                 let candidate = entry.distance + view.weights[link]
                 let candidateHops = entry.hops + 1
@@ -77,7 +81,8 @@ extension RelayGraph {
             }
         }
         guard meetLink >= 0 else { return nil }
-        var nodes: [Int32] = [], links: [Int32] = []
+        var nodes: [Int32] = []
+        var links: [Int32] = []
         var node = meetFrom
         while node != source {
             let link = Int(forward.parent[node])

@@ -14,12 +14,14 @@ extension FlowNetwork {
             for vertex in 0..<vertexCount { level[vertex] = -1 }
             level[source] = 0
             queue[0] = Int32(source)
-            var read = 0, write = 1
+            var read = 0
+            var write = 1
             while read < write, level[sink] < 0 {
                 let vertex = Int(queue[read])
                 read += 1
                 for slot in Int(arcStart[vertex])..<Int(arcStart[vertex + 1]) {
-                    let arc = Int(arcByTail[slot]), next = Int(head[arc])
+                    let arc = Int(arcByTail[slot])
+                    let next = Int(head[arc])
                     guard residual[arc] > epsilon, level[next] < 0 else { continue }
                     level[next] = level[vertex] + 1
                     queue[write] = Int32(next)
@@ -49,7 +51,8 @@ extension FlowNetwork {
                 }
                 var advanced = false
                 while currentArc[vertex] < arcStart[vertex + 1] {
-                    let arc = Int(arcByTail[Int(currentArc[vertex])]), next = Int(head[arc])
+                    let arc = Int(arcByTail[Int(currentArc[vertex])])
+                    let next = Int(head[arc])
                     if residual[arc] > epsilon && level[next] == level[vertex] + 1 {
                         trail.append(Int32(arc))
                         vertex = next

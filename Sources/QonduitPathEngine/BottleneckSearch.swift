@@ -5,9 +5,12 @@ extension RelayGraph {
     /// (its hop limit aside), or nil when there is no path.
     func widestBottleneck(from source: Int, to destination: Int, rules: SearchRules, workspace: SearchWorkspace) -> Double? {
         let view = SearchView(self, rules, workspace)
-        let generation = view.generation, spare = search.spareBps
-        let heap = workspace.heap, width = workspace.distance
-        let reached = workspace.reachedStamp, settled = workspace.settledStamp
+        let generation = view.generation
+        let spare = search.spareBps
+        let heap = workspace.heap
+        let width = workspace.distance
+        let reached = workspace.reachedStamp
+        let settled = workspace.settledStamp
         // The heap pops the smallest key: keys are negated widths.
         width[source] = .infinity
         reached[source] = generation
@@ -19,7 +22,8 @@ extension RelayGraph {
             if node == destination { return -entry.distance }
             if !view.relays(from: node, origin: source) { continue }
             for slot in view.slots(of: node) {
-                let next = Int(view.neighbours[slot]), link = Int(view.via[slot])
+                let next = Int(view.neighbours[slot])
+                let link = Int(view.via[slot])
                 if settled[next] == generation || !view.admits(link, to: next) { continue }
                 let candidate = min(-entry.distance, spare[link])
                 if reached[next] == generation && candidate <= width[next] { continue }

@@ -17,7 +17,8 @@ struct CompressedAdjacency {
         var node = [Int32](repeating: 0, count: endA.count * 2)
         var link = [Int32](repeating: 0, count: endA.count * 2)
         for index in linkOrder {
-            let a = Int(endA[index]), b = Int(endB[index])
+            let a = Int(endA[index])
+            let b = Int(endB[index])
             node[Int(cursor[a])] = Int32(b)
             link[Int(cursor[a])] = Int32(index)
             cursor[a] += 1

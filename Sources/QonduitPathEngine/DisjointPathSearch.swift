@@ -33,7 +33,8 @@ extension PathEngine {
             )
         }
         let paths = graph.decomposeUnitFlow(network.network, query: query, disjointness: disjointness, metric: metric)
-        return paths
+        return
+            paths
             .sorted { PathCandidate.precedes($0, $1) }
             .map { RelayPath(graph: graph, nodeIndices: $0.nodes, linkIndices: $0.links) }
     }
@@ -65,23 +66,28 @@ extension RelayGraph {
         query: PathQuery, rules: SearchRules, disjointness: Disjointness, workspace: SearchWorkspace
     ) -> RootedFlowNetwork {
         let split = disjointness == .node
-        let source = query.source, destination = query.destination
+        let source = query.source
+        let destination = query.destination
         let entry: (Int) -> Int = split ? { 2 * $0 } : { $0 }
         let exit: (Int) -> Int = split ? { 2 * $0 + 1 } : { $0 }
         var builder = FlowNetwork.Builder(
             vertexCount: split ? 2 * nodeCount : nodeCount, expectedArcPairs: 2 * linkCount + (split ? nodeCount : 0)
         )
         if split {
-            for node in 0..<nodeCount where node != source && node != destination
-                && mayAppear(node, query: query, rules: rules, workspace: workspace) {
+            for node in 0..<nodeCount
+            where node != source && node != destination
+                && mayAppear(node, query: query, rules: rules, workspace: workspace)
+            {
                 builder.addPair(from: entry(node), to: exit(node), capacity: 1, cost: 0, link: -1)
             }
         }
         let view = SearchView(self, rules, workspace)
         for link in 0..<linkCount {
-            let a = Int(linkEndA[link]), b = Int(linkEndB[link])
+            let a = Int(linkEndA[link])
+            let b = Int(linkEndB[link])
             guard view.admits(link, to: b), mayAppear(a, query: query, rules: rules, workspace: workspace),
-                  mayAppear(b, query: query, rules: rules, workspace: workspace) else { continue }
+                mayAppear(b, query: query, rules: rules, workspace: workspace)
+            else { continue }
             // A path never re-enters its source nor leaves its destination.
             if b != source && a != destination {
                 builder.addPair(from: exit(a), to: entry(b), capacity: 1, cost: view.weights[link], link: link)
@@ -115,7 +121,8 @@ extension RelayGraph {
 
         var paths: [PathCandidate] = []
         while var step = outgoing[query.source]?.popLast() {
-            var nodes: [Int32] = [Int32(query.source)], links: [Int32] = []
+            var nodes: [Int32] = [Int32(query.source)]
+            var links: [Int32] = []
             while true {
                 let arrived = Int32(step.to)
                 if let loopStart = nodes.firstIndex(of: arrived) {

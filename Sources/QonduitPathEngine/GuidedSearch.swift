@@ -11,11 +11,15 @@ extension RelayGraph {
     func prepareGuide(towards destination: Int, from source: Int, rules: SearchRules, workspace: SearchWorkspace) -> Bool {
         let view = SearchView(self, rules, workspace)
         let generation = view.generation
-        let distance = workspace.backwardDistance, hops = workspace.backwardHops
-        let reached = workspace.backwardReachedStamp, settled = workspace.backwardSettledStamp
+        let distance = workspace.backwardDistance
+        let hops = workspace.backwardHops
+        let reached = workspace.backwardReachedStamp
+        let settled = workspace.backwardSettledStamp
         let heap = workspace.backwardHeap
         workspace.beginGuide()
-        let guide = workspace.guide, guided = workspace.guideStamp, guideGeneration = workspace.guideGeneration
+        let guide = workspace.guide
+        let guided = workspace.guideStamp
+        let guideGeneration = workspace.guideGeneration
         distance[destination] = 0
         hops[destination] = 0
         reached[destination] = generation
@@ -34,7 +38,8 @@ extension RelayGraph {
             // Key travels from `next` through `node` towards the destination: `node` relays it.
             if !view.relays(from: node, origin: destination) { continue }
             for slot in view.slots(of: node) {
-                let next = Int(view.neighbours[slot]), link = Int(view.via[slot])
+                let next = Int(view.neighbours[slot])
+                let link = Int(view.via[slot])
                 if settled[next] == generation || !view.admits(link, to: next) { continue }
                 let candidate = entry.distance + view.weights[link]
                 if reached[next] == generation && candidate >= distance[next] { continue }
@@ -55,9 +60,15 @@ extension RelayGraph {
     ) -> (nodes: [Int32], links: [Int32], value: Double)? {
         let view = SearchView(self, rules, workspace)
         let generation = view.generation
-        let distance = workspace.distance, hops = workspace.hops, parent = workspace.parentLink
-        let reached = workspace.reachedStamp, settled = workspace.settledStamp, heap = workspace.heap
-        let guide = workspace.guide, guided = workspace.guideStamp, guideGeneration = workspace.guideGeneration
+        let distance = workspace.distance
+        let hops = workspace.hops
+        let parent = workspace.parentLink
+        let reached = workspace.reachedStamp
+        let settled = workspace.settledStamp
+        let heap = workspace.heap
+        let guide = workspace.guide
+        let guided = workspace.guideStamp
+        let guideGeneration = workspace.guideGeneration
         let radius = workspace.guideRadius
         @inline(__always) func estimate(_ node: Int) -> Double { guided[node] == guideGeneration ? guide[node] : radius }
 
@@ -76,9 +87,11 @@ extension RelayGraph {
                 break
             }
             if !view.relays(from: node, origin: source) { continue }
-            let base = distance[node], baseHops = hops[node]
+            let base = distance[node]
+            let baseHops = hops[node]
             for slot in view.slots(of: node) {
-                let next = Int(view.neighbours[slot]), link = Int(view.via[slot])
+                let next = Int(view.neighbours[slot])
+                let link = Int(view.via[slot])
                 if settled[next] == generation || !view.admits(link, to: next) { continue }
                 let candidate = base + view.weights[link]
                 if reached[next] == generation {
@@ -94,7 +107,8 @@ extension RelayGraph {
         }
         heap.removeAll()
         guard found else { return nil }
-        var nodes: [Int32] = [Int32(destination)], links: [Int32] = []
+        var nodes: [Int32] = [Int32(destination)]
+        var links: [Int32] = []
         var node = destination
         while node != source {
             let link = Int(parent[node])

@@ -53,12 +53,13 @@ struct LooplessPathEnumerator {
             }
             for node in rootNodes.dropLast() { workspace.blockNode(Int(node)) }
             // A spur search treats the spur node as its own source; trust is already checked above.
-            guard let spur = graph.guidedShortestPath(from: spurNode, to: query.destination, rules: spurRules, workspace: workspace)
-                .flatMap({ found in
-                    // A* ignores the hop limit; when its optimum breaks it, the exact hop-bounded search decides.
-                    guard let maxHops = spurRules.maxHops, found.links.count > maxHops else { return found }
-                    return graph.hopBounded(from: spurNode, to: query.destination, rules: spurRules, maxHops: maxHops, workspace: workspace)
-                })
+            guard
+                let spur = graph.guidedShortestPath(from: spurNode, to: query.destination, rules: spurRules, workspace: workspace)
+                    .flatMap({ found in
+                        // A* ignores the hop limit; when its optimum breaks it, the exact hop-bounded search decides.
+                        guard let maxHops = spurRules.maxHops, found.links.count > maxHops else { return found }
+                        return graph.hopBounded(from: spurNode, to: query.destination, rules: spurRules, maxHops: maxHops, workspace: workspace)
+                    })
             else { continue }
             let links = rootLinks + spur.links
             guard seen.insert(links).inserted else { continue }

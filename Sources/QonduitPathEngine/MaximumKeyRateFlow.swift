@@ -23,9 +23,11 @@ extension PathEngine {
         var largest = 0.0
         let view = SearchView(graph, rules, workspace)
         for link in 0..<graph.linkCount where graph.spareBps[link] > 0 {
-            let a = Int(graph.linkEndA[link]), b = Int(graph.linkEndB[link])
+            let a = Int(graph.linkEndA[link])
+            let b = Int(graph.linkEndB[link])
             guard view.admits(link, to: b), graph.mayAppear(a, query: query, rules: rules, workspace: workspace),
-                  graph.mayAppear(b, query: query, rules: rules, workspace: workspace) else { continue }
+                graph.mayAppear(b, query: query, rules: rules, workspace: workspace)
+            else { continue }
             // One undirected link: key may flow either way, sharing the link's spare rate.
             builder.addPair(from: a, to: b, capacity: graph.spareBps[link], reverseCapacity: graph.spareBps[link], cost: 0, link: link)
             largest = max(largest, graph.spareBps[link])
@@ -54,7 +56,9 @@ extension RelayGraph {
         }
         func takeLargest(from node: Int) -> Int? {
             guard let steps = outgoing[node], !steps.isEmpty else { return nil }
-            return steps.indices.max { steps[$0].amount < steps[$1].amount || (steps[$0].amount == steps[$1].amount && steps[$0].link > steps[$1].link) }
+            return steps.indices.max {
+                steps[$0].amount < steps[$1].amount || (steps[$0].amount == steps[$1].amount && steps[$0].link > steps[$1].link)
+            }
         }
         func reduce(_ node: Int, _ index: Int, by amount: Double) {
             outgoing[node]![index].amount -= amount
@@ -62,7 +66,8 @@ extension RelayGraph {
         }
 
         var shares: [KeyRateFlow.Share] = []
-        let source = query.source, destination = query.destination
+        let source = query.source
+        let destination = query.destination
         walks: while takeLargest(from: source) != nil {
             // The walk: nodes visited and, for each step, (node it left, index of the step in that node's list).
             var nodes = [source]

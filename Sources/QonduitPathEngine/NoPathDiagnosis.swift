@@ -3,7 +3,8 @@ import QonduitCore
 extension PathEngine {
     /// Relaxes one rule at a time to name the one that ruled out every path.
     func diagnose(_ query: PathQuery, rules: SearchRules, workspace: SearchWorkspace) -> PathComputationError {
-        let source = graph.nodeIDs[query.source], destination = graph.nodeIDs[query.destination]
+        let source = graph.nodeIDs[query.source]
+        let destination = graph.nodeIDs[query.destination]
         func found(_ rules: SearchRules, exclusions: Bool = true) -> (nodes: [Int32], links: [Int32], value: Double)? {
             query.begin(workspace, applyExclusions: exclusions)
             return graph.shortestPath(from: query.source, to: query.destination, rules: rules, workspace: workspace)
@@ -14,8 +15,9 @@ extension PathEngine {
         relaxed.minRateBps = 0
         if rules.minRateBps > 0, let path = found(relaxed) {
             let best = path.links.map { graph.spareBps[Int($0)] }.min() ?? 0
-            return failure("no trusted relay path connects '\(source)' and '\(destination)' with \(Self.rate(rules.minRateBps)) spare "
-                + "on every link (a path within the other constraints has \(Self.rate(best)) at its bottleneck)")
+            return failure(
+                "no trusted relay path connects '\(source)' and '\(destination)' with \(Self.rate(rules.minRateBps)) spare "
+                    + "on every link (a path within the other constraints has \(Self.rate(best)) at its bottleneck)")
         }
         relaxed = rules
         relaxed.minRateBps = 0
@@ -23,8 +25,9 @@ extension PathEngine {
         // Under `rate` a link without spare rate weighs infinitely; whether any path exists is the question.
         if relaxed.metric == .rate { relaxed.metric = .hops }
         if found(relaxed) != nil {
-            return failure("every path from '\(source)' to '\(destination)' crosses a link with no spare key rate "
-                + "(it produces no key, or all of its key rate is reserved)")
+            return failure(
+                "every path from '\(source)' to '\(destination)' crosses a link with no spare key rate "
+                    + "(it produces no key, or all of its key rate is reserved)")
         }
         relaxed = rules
         relaxed.maxHops = nil

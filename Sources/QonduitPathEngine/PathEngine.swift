@@ -36,7 +36,9 @@ public struct PathEngine: Sendable {
         // Under a hop limit or waypoints the width must be searched for: binary-search the largest
         // feasible spare rate among the links'.
         let candidates = Array(Set(graph.spareBps.filter { $0 >= constraints.minRateBps && $0 > 0 })).sorted()
-        var low = 0, high = candidates.count - 1, best: PathCandidate?
+        var low = 0
+        var high = candidates.count - 1
+        var best: PathCandidate?
         while low <= high {
             let middle = (low + high) / 2
             rules.minRateBps = candidates[middle]
@@ -103,8 +105,10 @@ public struct PathEngine: Sendable {
         }
         while found.count < k, let route = try routes.next() { found.append(route) }
         if found.isEmpty && diagnoseFailure {
-            let source = graph.nodeIDs[query.source], destination = graph.nodeIDs[query.destination]
-            let reason = routes.rejectedForHops
+            let source = graph.nodeIDs[query.source]
+            let destination = graph.nodeIDs[query.destination]
+            let reason =
+                routes.rejectedForHops
                 ? "every loopless route from '\(source)' to '\(destination)' through include_nodes needs more than \(rules.maxHops ?? 0) hop(s)"
                 : "every route from '\(source)' to '\(destination)' through include_nodes in order would visit a node twice"
             throw .noPath(source: source, destination: destination, reason: reason)

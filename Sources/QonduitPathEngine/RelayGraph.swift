@@ -39,7 +39,8 @@ public struct RelayGraph: Sendable {
     /// Links carry key by their condition in force (`QKDLink.current`).
     /// - Parameter reservedBps: rate already reserved on each link by provisioned key paths.
     public init(topology: Topology, reservedBps: [LinkID: Double] = [:]) {
-        let nodes = topology.nodes, links = topology.links
+        let nodes = topology.nodes
+        let links = topology.links
         let inputIDs = nodes.map(\.id)
         var nodeOrder = Array(nodes.indices)
         nodeOrder.sort { inputIDs[$0] < inputIDs[$1] }
@@ -51,8 +52,13 @@ public struct RelayGraph: Sendable {
         // inventory's foreign keys rule them out anyway).
         // The fields searches need are copied out in input order, so that renumbering below
         // permutes small arrays rather than reaching into whole link records at random.
-        var keptIDs: [LinkID] = [], endRankA: [Int32] = [], endRankB: [Int32] = []
-        var keptLength: [Double] = [], keptSpare: [Double] = [], keptCost: [Double] = [], keptUp: [Bool] = []
+        var keptIDs: [LinkID] = []
+        var endRankA: [Int32] = []
+        var endRankB: [Int32] = []
+        var keptLength: [Double] = []
+        var keptSpare: [Double] = []
+        var keptCost: [Double] = []
+        var keptUp: [Bool] = []
         keptIDs.reserveCapacity(links.count)
         endRankA.reserveCapacity(links.count)
         endRankB.reserveCapacity(links.count)
@@ -81,7 +87,8 @@ public struct RelayGraph: Sendable {
         var indexOfKept = [Int32](repeating: -1, count: keptIDs.count)
         var keptOfIndex: [Int32] = []
         keptOfIndex.reserveCapacity(keptIDs.count)
-        var next = 0, head = 0
+        var next = 0
+        var head = 0
         for root in 0..<nodeCount where indexOfRank[root] < 0 {
             indexOfRank[root] = Int32(next)
             rankOfIndex[next] = Int32(root)
@@ -126,7 +133,9 @@ public struct RelayGraph: Sendable {
         adjacencyStart = adjacency.start
         adjacentNode = adjacency.node
         adjacentLink = adjacency.link
-        let spare = spareBps, lengths = lengthKm, costs = cost
+        let spare = spareBps
+        let lengths = lengthKm
+        let costs = cost
         let weights = PathMetric.allCases.map { metric in
             (0..<linkTotal).map { metric.weight(lengthKm: lengths[$0], cost: costs[$0], spareBps: spare[$0]) }
         }
@@ -139,7 +148,8 @@ public struct RelayGraph: Sendable {
     public func index(of node: NodeID) -> Int? { nodeRank[node].map { Int(nodeIndexByRank[Int($0)]) } }
 
     public func index(of link: LinkID) -> Int? {
-        var low = 0, high = linksByID.count
+        var low = 0
+        var high = linksByID.count
         while low < high {
             let middle = (low + high) / 2
             if linkIDs[Int(linksByID[middle])] < link { low = middle + 1 } else { high = middle }
@@ -147,7 +157,6 @@ public struct RelayGraph: Sendable {
         guard low < linksByID.count, linkIDs[Int(linksByID[low])] == link else { return nil }
         return Int(linksByID[low])
     }
-
 
     /// The weight of a link under `metric`: zero or more, infinite for a link with no spare rate under `rate`.
     @inline(__always)

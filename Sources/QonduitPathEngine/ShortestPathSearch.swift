@@ -45,7 +45,8 @@ extension RelayGraph {
             var changed: [Int] = []
             for node in frontier where node != destination && view.relays(from: node, origin: source) {
                 for slot in view.slots(of: node) {
-                    let neighbour = Int(view.neighbours[slot]), link = Int(view.via[slot])
+                    let neighbour = Int(view.neighbours[slot])
+                    let link = Int(view.via[slot])
                     guard neighbour != source, view.admits(link, to: neighbour) else { continue }
                     let candidate = best[node] + view.weights[link]
                     if candidate < next[neighbour] {

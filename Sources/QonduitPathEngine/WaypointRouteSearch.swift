@@ -56,10 +56,11 @@ struct WaypointRouteSearch {
             alternatives.append([first])
         }
         let start = Array(repeating: 0, count: legs.count)
-        frontier.insert(Combination(
-            total: alternatives.reduce(0) { $0 + $1[0].value }, hops: alternatives.reduce(0) { $0 + $1[0].links.count },
-            choice: start, firstAdvanceable: 0
-        ))
+        frontier.insert(
+            Combination(
+                total: alternatives.reduce(0) { $0 + $1[0].value }, hops: alternatives.reduce(0) { $0 + $1[0].links.count },
+                choice: start, firstAdvanceable: 0
+            ))
     }
 
     /// The leg with no path, to diagnose on its own.
@@ -93,7 +94,8 @@ struct WaypointRouteSearch {
                 rejectedForHops = true
                 continue
             }
-            var nodes: [Int32] = [chosen[0].nodes[0]], links: [Int32] = []
+            var nodes: [Int32] = [chosen[0].nodes[0]]
+            var links: [Int32] = []
             for leg in chosen {
                 nodes += leg.nodes.dropFirst()
                 links += leg.links

@@ -1,10 +1,9 @@
 import Dispatch
-import Synchronization
 import Logging
 import QonduitCore
 import QonduitETSI
-import Synchronization
 import QonduitInventory
+import Synchronization
 
 /// Configuration sent to the nodes before the transaction that decided it has committed: a re-route
 /// pass's (see `KeyPathProvisioner.reroute`), in slices as the pass decides, or a provisioning batch's
@@ -33,12 +32,13 @@ final class ConfigurationSentBeforeCommit: Sendable {
     func start(_ send: @escaping @Sendable () async -> Sent) {
         slices.withLock { slices in
             let order = slices.count
-            slices.append(Task { [self] in
-                let sent = await send()
-                answers.withLock { $0[order] = sent }
-                answered.signal()
-                return sent
-            })
+            slices.append(
+                Task { [self] in
+                    let sent = await send()
+                    answers.withLock { $0[order] = sent }
+                    answered.signal()
+                    return sent
+                })
         }
     }
 
@@ -99,9 +99,11 @@ extension KeyPathProvisioner {
     /// applications keep their ids: the reconciler puts back what the inventory still asks of them).
     func withdraw(_ items: [Configuration]) async {
         guard !items.isEmpty else { return }
-        await unconfigure(KeyPathPlanner.merged(items.map { item in
-            item.retiring == nil ? KeyPathPlanner.placement(of: item.path) : KeyPathPlanner.virtualLinks(of: item.path, except: item.kept)
-        }))
+        await unconfigure(
+            KeyPathPlanner.merged(
+                items.map { item in
+                    item.retiring == nil ? KeyPathPlanner.placement(of: item.path) : KeyPathPlanner.virtualLinks(of: item.path, except: item.kept)
+                }))
     }
 
     /// Configures what a re-route pass re-routed: activates or fails what `early` sent during the pass
@@ -114,13 +116,17 @@ extension KeyPathProvisioner {
         if !slices.isEmpty {
             // The pass committed: the inventory knows what was sent, and made active what was confirmed.
             inFlight.release(slices.flatMap(\.entries))
-            let active = Set(outcomes.compactMap { outcome -> QKDUUID? in
-                guard case .rerouted(_, let new) = outcome, new.state == .active else { return nil }
-                return new.id
-            })
-            return (slices.reduce(0) { $0 + $1.prepared.batch.count }, try await activateOrFail(
-                slices.flatMap(\.paths), alreadyActive: active, returningActive: returningActive
-            ))
+            let active = Set(
+                outcomes.compactMap { outcome -> QKDUUID? in
+                    guard case .rerouted(_, let new) = outcome, new.state == .active else { return nil }
+                    return new.id
+                })
+            return (
+                slices.reduce(0) { $0 + $1.prepared.batch.count },
+                try await activateOrFail(
+                    slices.flatMap(\.paths), alreadyActive: active, returningActive: returningActive
+                )
+            )
         }
         let batch = Self.reroutes(in: outcomes, fallback: fallback)
         return (batch.count, try await configure(batch, returningActive: returningActive))

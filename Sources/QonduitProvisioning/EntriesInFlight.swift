@@ -1,5 +1,5 @@
-import Synchronization
 public import QonduitCore
+import Synchronization
 
 /// Entries (virtual links, applications) a provisioning batch or a re-route pass sent to nodes
 /// before it committed: the inventory does not know them yet, and the reconciler must not take them

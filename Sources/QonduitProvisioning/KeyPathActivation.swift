@@ -1,8 +1,8 @@
 import Logging
 import QonduitCore
 import QonduitETSI
-import Synchronization
 import QonduitInventory
+import Synchronization
 
 /// Activation: once its nodes have answered, a path is active, or rolled back and failed (a re-routed
 /// one back on its old routes).
@@ -46,15 +46,19 @@ extension KeyPathProvisioner {
             }
             // The application keeps its id and was put again, backed by the new routes; kept routes stay.
             retired.append(KeyPathPlanner.virtualLinks(of: old, except: Set(item.path.routes.map(\.qkdlID))))
-            logger.debug("key path re-routed", metadata: [
-                "key_path": "\(item.path.id)", "routes": "\(item.path.routes.map { $0.nodes.map(\.rawValue).joined(separator: ">") })",
-            ])
+            logger.debug(
+                "key path re-routed",
+                metadata: [
+                    "key_path": "\(item.path.id)", "routes": "\(item.path.routes.map { $0.nodes.map(\.rawValue).joined(separator: ">") })",
+                ])
         }
         await unconfigure(KeyPathPlanner.merged(retired))
-        logger.debug("key paths configured", metadata: [
-            "paths": "\(sent.count)", "active": "\(confirmed.count)", "pushing_ms": "\((pushed - started).milliseconds)",
-            "activating_ms": "\((activated - pushed).milliseconds)", "retiring_ms": "\((ContinuousClock.now - activated).milliseconds)",
-        ])
+        logger.debug(
+            "key paths configured",
+            metadata: [
+                "paths": "\(sent.count)", "active": "\(confirmed.count)", "pushing_ms": "\((pushed - started).milliseconds)",
+                "activating_ms": "\((activated - pushed).milliseconds)", "retiring_ms": "\((ContinuousClock.now - activated).milliseconds)",
+            ])
         return sent.compactMap { results[$0.item.path.id] }
     }
 
@@ -73,7 +77,8 @@ extension KeyPathProvisioner {
                 for end in [old.source, old.destination] { try entries.add(old, qkdnID: { qkdnIDs[$0] }, only: end) }
                 for (node, applications) in entries.applications { try? await configurator.configure(node, links: [], applications: applications) }
             }
-            logger.warning("key path kept on its routes: the new ones were not configured", metadata: ["key_path": "\(old.id)", "reason": "\(reason)"])
+            logger.warning(
+                "key path kept on its routes: the new ones were not configured", metadata: ["key_path": "\(old.id)", "reason": "\(reason)"])
             return try await inventory.keyPath(old.id.text)
         } catch {
             return nil

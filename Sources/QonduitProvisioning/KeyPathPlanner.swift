@@ -24,8 +24,9 @@ struct KeyPathPlanner {
 
     init(topology: Topology, qberThreshold: Double? = nil) {
         self.topology = topology
-        unavailable = Dictionary(topology.nodes.filter { !$0.status.carriesKey }.map { ($0.id, $0.status) },
-                                 uniquingKeysWith: { first, _ in first })
+        unavailable = Dictionary(
+            topology.nodes.filter { !$0.status.carriesKey }.map { ($0.id, $0.status) },
+            uniquingKeysWith: { first, _ in first })
         unusableLinks = Set(topology.links.filter { !$0.current.carriesKey(qberThreshold: qberThreshold) }.map(\.id))
         keyRateBps = Dictionary(topology.links.map { ($0.id, $0.current.keyRateBps) }, uniquingKeysWith: { first, _ in first })
         qkdnIDs = topology.qkdnIDs
@@ -95,9 +96,11 @@ struct KeyPathPlanner {
         )
         switch request.protection {
         case .none:
-            return [try engine.shortestPath(
-                from: request.source, to: request.destination, metric: request.metric, constraints: constraints, workspace: workspace
-            )]
+            return [
+                try engine.shortestPath(
+                    from: request.source, to: request.destination, metric: request.metric, constraints: constraints, workspace: workspace
+                )
+            ]
         case .disjointBackup, .multipath:
             // Node-disjoint routes of least total; for a backup pair the better one carries the key.
             return try engine.disjointPaths(

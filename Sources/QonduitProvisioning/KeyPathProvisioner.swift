@@ -1,9 +1,9 @@
-import Synchronization
 public import Logging
 public import QonduitCore
-public import QonduitInventory
 import QonduitETSI
+public import QonduitInventory
 import QonduitPathEngine
+import Synchronization
 
 /// Provisions key paths: reserves the rate (one transaction, exact under concurrency), configures
 /// every node of the path through the southbound, and activates the path once every node has

@@ -1,9 +1,9 @@
 import Logging
 import QonduitCore
 import QonduitETSI
+import QonduitInventory
 import QonduitPathEngine
 import Synchronization
-import QonduitInventory
 
 /// Re-optimisation: moving active key paths to routes better by their own metric.
 extension KeyPathProvisioner {
@@ -63,7 +63,8 @@ extension KeyPathProvisioner {
 
         mutating func routes(for path: QKDKeyPath, reservedBps: [LinkID: Double]) throws -> [KeyPathRoute] {
             let routes = try planner.plan(KeyPathProvisioner.request(of: path), reservedBps: reservedBps)
-            let now = weight(of: path.routes, path.metric, reservedBps), candidate = weight(of: routes, path.metric, reservedBps)
+            let now = weight(of: path.routes, path.metric, reservedBps)
+            let candidate = weight(of: routes, path.metric, reservedBps)
             guard candidate < now - 1e-9 * max(1, abs(now)) else { throw NoBetterRoute() }
             return routes
         }
@@ -77,11 +78,12 @@ extension KeyPathProvisioner {
         /// (`RelayGraph`): under `rate`, by the spare rate left with `reservedBps` (the path's own given back).
         private func weight(of routes: [KeyPathRoute], _ metric: PathMetric, _ reservedBps: [LinkID: Double]) -> Double {
             routes.reduce(0) { total, route in
-                total + route.links.reduce(0) { sum, id in
-                    guard let link = links[id] else { return .infinity }
-                    let spare = link.current.keyRateBps - (reservedBps[id] ?? 0)
-                    return sum + metric.weight(lengthKm: link.lengthKm, cost: link.cost, spareBps: spare)
-                }
+                total
+                    + route.links.reduce(0) { sum, id in
+                        guard let link = links[id] else { return .infinity }
+                        let spare = link.current.keyRateBps - (reservedBps[id] ?? 0)
+                        return sum + metric.weight(lengthKm: link.lengthKm, cost: link.cost, spareBps: spare)
+                    }
             }
         }
     }

@@ -1,9 +1,9 @@
 import Logging
 import QonduitCore
 import QonduitETSI
+import QonduitInventory
 import QonduitPathEngine
 import Synchronization
-import QonduitInventory
 
 /// Repair: re-routing what the network's state has broken, degrading what cannot be, recovering what works again.
 extension KeyPathProvisioner {
@@ -22,7 +22,8 @@ extension KeyPathProvisioner {
     @discardableResult
     public func repair() async -> (rerouted: Int, degraded: Int, recovered: Int, examined: Int) {
         let started = ContinuousClock.now
-        let candidates: [QKDUUID], headroom: NetworkHeadroom
+        let candidates: [QKDUUID]
+        let headroom: NetworkHeadroom
         do {
             (candidates, headroom) = try await inventory.keyPathsToRepair(
                 qberThreshold: qberThreshold, waitingPlannedOn: waitingPlannedOn.withLock { $0 }
@@ -43,11 +44,13 @@ extension KeyPathProvisioner {
             if rerouting > 0 {
                 let now = ContinuousClock.now
                 // One line a pass: a failure may re-route thousands of paths, each logged at debug (and evented).
-                logger.notice("repair pass", metadata: [
-                    "candidates": "\(candidates.count)", "rerouted": "\(outcome.rerouted)", "degraded": "\(outcome.degraded)",
-                    "recovered": "\(outcome.recovered)", "reading_ms": "\((read - started).milliseconds)",
-                    "planning_ms": "\((planned - read).milliseconds)", "configuring_ms": "\((now - planned).milliseconds)",
-                ])
+                logger.notice(
+                    "repair pass",
+                    metadata: [
+                        "candidates": "\(candidates.count)", "rerouted": "\(outcome.rerouted)", "degraded": "\(outcome.degraded)",
+                        "recovered": "\(outcome.recovered)", "reading_ms": "\((read - started).milliseconds)",
+                        "planning_ms": "\((planned - read).milliseconds)", "configuring_ms": "\((now - planned).milliseconds)",
+                    ])
             }
         }
         let early = ConfigurationSentBeforeCommit()
@@ -178,7 +181,8 @@ struct UsableNetwork: Sendable {
     func problems(of routes: [KeyPathRoute]) -> [String] {
         guard !routes.allSatisfy(isUsable) else { return [] }
         // Routes have a few links each: a list finds repeats as fast as a set, without hashing.
-        var badLinks: [LinkID] = [], badNodes: [NodeID] = []
+        var badLinks: [LinkID] = []
+        var badNodes: [NodeID] = []
         for route in routes {
             for link in route.links where !usableLinks.contains(link) && !badLinks.contains(link) { badLinks.append(link) }
             for node in route.nodes where unusableNodes.contains(node) && !badNodes.contains(node) { badNodes.append(node) }

@@ -49,7 +49,9 @@ extension KeyPathRequest {
         var found: [KeyPathRequestViolation] = []
         func refuse(_ field: String, _ message: String) { found.append(KeyPathRequestViolation(field: field, message: message)) }
         // GS QKD 015's virt_bandwidth, which carries the rate to the nodes, is a uint32.
-        if !(rateBps.isFinite && rateBps > 0 && rateBps <= Double(UInt32.max)) { refuse("rate_bps", "must be more than 0 and at most \(UInt32.max) bit/s") }
+        if !(rateBps.isFinite && rateBps > 0 && rateBps <= Double(UInt32.max)) {
+            refuse("rate_bps", "must be more than 0 and at most \(UInt32.max) bit/s")
+        }
         if source == destination { refuse("destination", "must differ from the source") }
         if let maxHops, !(1...1_000).contains(maxHops) { refuse("max_hops", "must be from 1 to 1000") }
         if maxHops != nil && protection != .none {

@@ -1,8 +1,8 @@
 import Logging
 import QonduitCore
 import QonduitETSI
-import Synchronization
 import QonduitInventory
+import Synchronization
 
 /// Node configuration: what a batch of key paths puts on each node, sent as one request per node.
 extension KeyPathProvisioner {
@@ -88,7 +88,8 @@ extension KeyPathProvisioner {
         // Encoding is most of the work: a task per node.
         prepared.pushes = await withTaskGroup(of: (NodeID, NodeConfigurationPush).self) { group in
             for node in entries.nodes {
-                let links = entries.links[node] ?? [], applications = entries.applications[node] ?? []
+                let links = entries.links[node] ?? []
+                let applications = entries.applications[node] ?? []
                 group.addTask { [configurator] in (node, configurator.prepare(node, links: links, applications: applications)) }
             }
             var pushes: [NodeID: NodeConfigurationPush] = [:]

@@ -1,8 +1,8 @@
 import Logging
 import QonduitCore
 import QonduitETSI
-import Synchronization
 import QonduitInventory
+import Synchronization
 
 /// Provisioning batches: requests that arrive together are reserved in one transaction, configured
 /// with one request per node and activated in one transaction.
@@ -56,7 +56,9 @@ extension KeyPathProvisioner {
         let stored: [QKDUUID: Stored<QKDKeyPath>]
         do {
             stored = Dictionary(
-                try await activateOrFail(sent.filter { reserved.contains($0.item.path.id) }, returningActive: true, audit: audit).map { ($0.value.id, $0) },
+                try await activateOrFail(sent.filter { reserved.contains($0.item.path.id) }, returningActive: true, audit: audit).map {
+                    ($0.value.id, $0)
+                },
                 uniquingKeysWith: { first, _ in first }
             )
         } catch {

@@ -67,7 +67,8 @@ extension KeyPathProvisioner {
             let current = try ledger.keyPaths(ids)
             var outcomes: [RerouteOutcome] = []
             outcomes.reserveCapacity(ids.count)
-            var handedOver = 0, reroutedSince = 0
+            var handedOver = 0
+            var reroutedSince = 0
             func sendDecided() {
                 sendBeforeCommit(Self.reroutes(in: outcomes[handedOver...], fallback: fallback), network: ledger.network, through: early)
                 (handedOver, reroutedSince) = (outcomes.count, 0)
@@ -107,7 +108,9 @@ extension KeyPathProvisioner {
                         outcomes.append(.unchanged(old))
                         continue
                     }
-                    if old.state != .degraded || old.reason != why { writes.states[StateChange(state: .degraded, reason: why), default: []].append(id) }
+                    if old.state != .degraded || old.reason != why {
+                        writes.states[StateChange(state: .degraded, reason: why), default: []].append(id)
+                    }
                     outcomes.append(.degraded(old, reason: why))
                     continue
                 }

@@ -31,7 +31,8 @@ final class AgentAuthenticator: Sendable {
     /// Refuses a credential bound to another node than `node`.
     func authorize(_ credential: AgentCredentialInfo?, for node: QKDUUID) throws(SouthboundError) {
         guard let credential, credential.qkdnID == node else {
-            throw .forbidden("this credential is for node \(credential?.qkdnID.description ?? "?"), not \(node): an agent may speak only for its own node")
+            throw .forbidden(
+                "this credential is for node \(credential?.qkdnID.description ?? "?"), not \(node): an agent may speak only for its own node")
         }
     }
 
@@ -43,10 +44,11 @@ final class AgentAuthenticator: Sendable {
             logger.warning("agent request refused", metadata: ["action": "\(action)", "actor": "\(actor)", "status": "\(status)"])
         }
         do {
-            try await inventory.appendAudit(AuditEntry(
-                actor: actor, role: credential.map { _ in "agent" }, action: action, target: request.uri.path, status: status,
-                detail: credential.map { "node \($0.qkdnID)" }
-            ))
+            try await inventory.appendAudit(
+                AuditEntry(
+                    actor: actor, role: credential.map { _ in "agent" }, action: action, target: request.uri.path, status: status,
+                    detail: credential.map { "node \($0.qkdnID)" }
+                ))
         } catch {
             logger.error("audit entry not written", metadata: ["action": "\(action)", "error": "\(error)"])
         }

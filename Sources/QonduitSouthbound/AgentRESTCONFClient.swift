@@ -96,7 +96,8 @@ public struct AgentRESTCONFClient: Sendable {
             guard let first = entries.first else { return nil }
             self.list = list
             key = entries.count == 1 ? first.key : nil
-            document = entries.count == 1
+            document =
+                entries.count == 1
                 ? first.document : (list == .links ? ETSIEntryList.links : .applications).document(of: entries.map(\.document))
         }
     }
@@ -167,7 +168,8 @@ public struct AgentRESTCONFClient: Sendable {
         }
         let answer = try await response.body.collect(upTo: 16 << 20)
         guard (200..<300).contains(Int(response.status.code)) else {
-            let message = RESTCONFErrors.decode(answer.readableBytesView)?.entries.map(\.message).joined(separator: "; ")
+            let message =
+                RESTCONFErrors.decode(answer.readableBytesView)?.entries.map(\.message).joined(separator: "; ")
                 ?? YANGPatchStatus.decode(answer.readableBytesView)?.errors.map(\.description).joined(separator: "; ") ?? String(buffer: answer)
             throw Failure(url: url, message: "\(response.status.code): \(message)", status: Int(response.status.code))
         }

@@ -89,15 +89,20 @@ public final class AgentReconciler: Service, Sendable {
             do {
                 try derived.add(path, qkdnID: { keyPaths.qkdnIDs[$0] }, only: agent.nodeID)
             } catch {
-                throw AgentRESTCONFClient.Failure(url: url, message: "key path \(path.id) runs through node '\(error.node)', which has no GS QKD 015 id")
+                throw AgentRESTCONFClient.Failure(
+                    url: url, message: "key path \(path.id) runs through node '\(error.node)', which has no GS QKD 015 id")
             }
         }
         // Entries set by hand come on top, and take the place of a key path's entry with their id.
         let byHandLinks = try await inventory.desiredLinks(of: agent.nodeID).map { stored in
-            try Self.decodeStored("desired_link \(stored.qkdlID)") { () throws(ETSIDecodingError) in try ETSILink.decodeEntry(Array(stored.entry.utf8)) }
+            try Self.decodeStored("desired_link \(stored.qkdlID)") { () throws(ETSIDecodingError) in
+                try ETSILink.decodeEntry(Array(stored.entry.utf8))
+            }
         }
         let byHandApplications = try await inventory.desiredApplications(of: agent.nodeID).map { stored in
-            try Self.decodeStored("desired_app \(stored.appID)") { () throws(ETSIDecodingError) in try ETSIApplication.decodeEntry(Array(stored.entry.utf8)) }
+            try Self.decodeStored("desired_app \(stored.appID)") { () throws(ETSIDecodingError) in
+                try ETSIApplication.decodeEntry(Array(stored.entry.utf8))
+            }
         }
         let desiredLinks = Self.merging(derived.links[agent.nodeID] ?? [], byHandLinks, id: \.id)
         let desiredApplications = Self.merging(derived.applications[agent.nodeID] ?? [], byHandApplications, id: \.id)
@@ -111,7 +116,8 @@ public final class AgentReconciler: Service, Sendable {
         let applicationCorrections = try await converge(
             desired: desiredApplications, actual: tree.applications, untouched: untouched,
             id: \.id, matches: { $0.satisfies($1) },
-            put: { try await restconf.put(applications: $0, at: url) }, delete: { try await restconf.remove($0.map(YANGPatch.Target.application), at: url) }
+            put: { try await restconf.put(applications: $0, at: url) },
+            delete: { try await restconf.remove($0.map(YANGPatch.Target.application), at: url) }
         )
         return linkCorrections + applicationCorrections
     }
@@ -165,7 +171,8 @@ extension ETSIApplication {
     /// Whether this (actual) entry has every configuration value the desired entry sets.
     func satisfies(_ desired: ETSIApplication) -> Bool {
         func same<Value: Equatable>(_ actual: Value?, _ wanted: Value?) -> Bool { wanted == nil || actual == wanted }
-        let qos = self.qos, wantedQoS = desired.qos
+        let qos = self.qos
+        let wantedQoS = desired.qos
         return same(type, desired.type) && same(serverAppID, desired.serverAppID) && same(priority, desired.priority)
             && same(expirationTime, desired.expirationTime) && same(localNodeID, desired.localNodeID)
             && same(remoteNodeID, desired.remoteNodeID)

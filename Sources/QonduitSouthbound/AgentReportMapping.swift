@@ -68,7 +68,7 @@ extension AgentEvent {
             }
             return reports.isEmpty ? [.heartbeat] : reports
         case .linkOverloaded, .interfaceNew, .interfaceDown, .interfaceOut, .applicationNew, .applicationQoSUpdate,
-             .applicationDisconnected:
+            .applicationDisconnected:
             // Accepted and valid; the controller has nothing of these in its inventory yet.
             return [.heartbeat]
         }
@@ -80,16 +80,22 @@ extension ETSIOccurrence {
     func alarms(_ kind: AgentAlarm.Kind) -> [AgentReport] {
         var alarms: [AgentAlarm] = []
         if let link {
-            alarms.append(AgentAlarm(kind: kind, about: "link", id: link.id?.text, status: link.status?.rawValue,
-                                     message: link.message, severity: link.severity?.rawValue))
+            alarms.append(
+                AgentAlarm(
+                    kind: kind, about: "link", id: link.id?.text, status: link.status?.rawValue,
+                    message: link.message, severity: link.severity?.rawValue))
         }
         if let interface {
-            alarms.append(AgentAlarm(kind: kind, about: "interface", id: interface.id.map(String.init), status: interface.status?.rawValue,
-                                     message: interface.message, severity: interface.severity?.rawValue))
+            alarms.append(
+                AgentAlarm(
+                    kind: kind, about: "interface", id: interface.id.map(String.init), status: interface.status?.rawValue,
+                    message: interface.message, severity: interface.severity?.rawValue))
         }
         if let application {
-            alarms.append(AgentAlarm(kind: kind, about: "application", id: application.id?.text, status: application.status?.rawValue,
-                                     message: application.message, severity: application.severity?.rawValue))
+            alarms.append(
+                AgentAlarm(
+                    kind: kind, about: "application", id: application.id?.text, status: application.status?.rawValue,
+                    message: application.message, severity: application.severity?.rawValue))
         }
         return alarms.map(AgentReport.alarm)
     }

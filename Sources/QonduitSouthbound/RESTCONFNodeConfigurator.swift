@@ -1,7 +1,7 @@
 public import QonduitCore
+public import QonduitETSI
 public import QonduitInventory
 public import QonduitProvisioning
-public import QonduitETSI
 
 /// Configures nodes for provisioning through their agents' RESTCONF interfaces.
 public struct RESTCONFNodeConfigurator: NodeConfigurator {

@@ -34,10 +34,12 @@ public enum SouthboundAPI {
                         registration, autoOnboard: configuration.autoOnboard, heartbeatIntervalMs: configuration.heartbeatIntervalMs
                     )
                 }
-                context.logger.info("agent registered", metadata: [
-                    "node": "\(result.nodeID)", "qkdn_id": "\(node.id)", "created": "\(result.createdNode)",
-                    "unknown_links": "\(result.unknownLinks.count)",
-                ])
+                context.logger.info(
+                    "agent registered",
+                    metadata: [
+                        "node": "\(result.nodeID)", "qkdn_id": "\(node.id)", "created": "\(result.createdNode)",
+                        "unknown_links": "\(result.unknownLinks.count)",
+                    ])
                 let answer = RegistrationAnswer(
                     qkdnID: node.id, nodeID: result.nodeID.rawValue, heartbeatIntervalMs: UInt32(configuration.heartbeatIntervalMs)
                 )
@@ -53,7 +55,9 @@ public enum SouthboundAPI {
                 credential = try await authenticator.authenticate(request)
                 let body = try await readBody(request, limit: configuration.maxDocumentBytes)
                 let notifications: [AgentNotification]
-                do throws(ETSIDecodingError) { notifications = try AgentNotification.decodeBatch(body.readableBytesView) } catch { throw .decoding(error) }
+                do throws(ETSIDecodingError) { notifications = try AgentNotification.decodeBatch(body.readableBytesView) } catch {
+                    throw .decoding(error)
+                }
                 let sender = try sender(of: notifications, query: request.uri.queryParameters.get("qkdn_id"), credential: credential?.qkdnID)
                 try authenticator.authorize(credential, for: sender)
                 var reports: [AgentReport] = credential.map { [.usedCredential($0.id)] } ?? []
@@ -122,7 +126,7 @@ public enum SouthboundAPI {
 
     static func checkRESTCONFURL(_ text: String) throws(SouthboundError) {
         guard text.utf8.count <= 2_048, let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
-              let host = url.host, !host.isEmpty
+            let host = url.host, !host.isEmpty
         else { throw .invalid("restconf_url '\(text.prefix(100))' is not an http or https URL") }
     }
 
@@ -144,7 +148,8 @@ public enum SouthboundAPI {
         do {
             return try await body()
         } catch {
-            logger.notice("southbound request refused", metadata: ["status": "\(error.status)", "error": "\(error.document.entries.first?.message ?? "")"])
+            logger.notice(
+                "southbound request refused", metadata: ["status": "\(error.status)", "error": "\(error.document.entries.first?.message ?? "")"])
             return xml(error.document.encoded(), status: HTTPResponse.Status(code: error.status))
         }
     }

@@ -50,7 +50,8 @@ enum SouthboundError: Error {
             let message: String
             switch error {
             case .unknownAgentNode(let uuid):
-                message = "no node has GS QKD 015 id '\(uuid)': create it with that qkdn_id, or let the controller onboard agents (serve --auto-onboard)"
+                message =
+                    "no node has GS QKD 015 id '\(uuid)': create it with that qkdn_id, or let the controller onboard agents (serve --auto-onboard)"
             case .agentNotRegistered(let uuid):
                 message = "the agent of node '\(uuid)' has not registered: POST its qkd_node to /southbound/v1/agents first"
             case .unknownReportedLink(let uuid, let node):

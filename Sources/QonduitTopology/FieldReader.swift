@@ -7,9 +7,10 @@ struct FieldReader {
     mutating func number(_ element: XMLElement, subject: String, field: String) -> Double? {
         let text = element.trimmedText
         if let value = DecimalText.parse(text) { return value }
-        issues.append(TopologyIssue(
-            line: element.line, subject: subject, message: "\(field) '\(text)' is not a finite number"
-        ))
+        issues.append(
+            TopologyIssue(
+                line: element.line, subject: subject, message: "\(field) '\(text)' is not a finite number"
+            ))
         return nil
     }
 
@@ -18,10 +19,11 @@ struct FieldReader {
         case "true", "1": return true
         case "false", "0": return false
         default:
-            issues.append(TopologyIssue(
-                line: element.line, subject: subject,
-                message: "\(field) '\(element.trimmedText)' is not a boolean (true or false)"
-            ))
+            issues.append(
+                TopologyIssue(
+                    line: element.line, subject: subject,
+                    message: "\(field) '\(element.trimmedText)' is not a boolean (true or false)"
+                ))
             return nil
         }
     }

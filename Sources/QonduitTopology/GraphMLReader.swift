@@ -54,10 +54,11 @@ enum GraphMLReader {
             }
         }
         if !ignored.isEmpty {
-            draft.warnings.append(TopologyIssue(
-                line: nil, subject: "GraphML attributes",
-                message: "not imported (no Qonduit field): \(ignored.sorted().joined(separator: ", "))"
-            ))
+            draft.warnings.append(
+                TopologyIssue(
+                    line: nil, subject: "GraphML attributes",
+                    message: "not imported (no Qonduit field): \(ignored.sorted().joined(separator: ", "))"
+                ))
         }
         draft.issues = fields.issues
         return draft

@@ -19,9 +19,11 @@ enum GraphMLWriter {
     ]
 
     static func write(_ topology: Topology, comment: String?) -> String {
-        var graph = XMLElement("graph", namespace: ns, attributes: [
-            XMLAttribute("id", value: "qonduit"), XMLAttribute("edgedefault", value: "undirected"),
-        ])
+        var graph = XMLElement(
+            "graph", namespace: ns,
+            attributes: [
+                XMLAttribute("id", value: "qonduit"), XMLAttribute("edgedefault", value: "undirected"),
+            ])
         func data(_ key: String, _ value: String) -> XMLElement {
             XMLElement("data", namespace: ns, attributes: [XMLAttribute("key", value: key)], text: value)
         }
@@ -33,9 +35,10 @@ enum GraphMLWriter {
             }
             if let site = node.site { children.append(data("n_site", site)) }
             children.append(data("n_status", node.status.rawValue))
-            graph.children.append(XMLElement(
-                "node", namespace: ns, attributes: [XMLAttribute("id", value: node.id.rawValue)], children: children
-            ))
+            graph.children.append(
+                XMLElement(
+                    "node", namespace: ns, attributes: [XMLAttribute("id", value: node.id.rawValue)], children: children
+                ))
         }
         for link in topology.links.sorted(by: { $0.id < $1.id }) {
             var children = [
@@ -45,17 +48,22 @@ enum GraphMLWriter {
             ]
             if let qber = link.qber { children.append(data("e_qber", DecimalText.format(qber, fractionDigits: 6))) }
             children.append(data("e_cost", DecimalText.format(link.cost, fractionDigits: 3)))
-            graph.children.append(XMLElement("edge", namespace: ns, attributes: [
-                XMLAttribute("id", value: link.id.rawValue),
-                XMLAttribute("source", value: link.nodeA.rawValue),
-                XMLAttribute("target", value: link.nodeB.rawValue),
-            ], children: children))
+            graph.children.append(
+                XMLElement(
+                    "edge", namespace: ns,
+                    attributes: [
+                        XMLAttribute("id", value: link.id.rawValue),
+                        XMLAttribute("source", value: link.nodeA.rawValue),
+                        XMLAttribute("target", value: link.nodeB.rawValue),
+                    ], children: children))
         }
         let keyElements = keys.map { key in
-            XMLElement("key", namespace: ns, attributes: [
-                XMLAttribute("id", value: key.id), XMLAttribute("for", value: key.domain),
-                XMLAttribute("attr.name", value: key.name), XMLAttribute("attr.type", value: key.type),
-            ])
+            XMLElement(
+                "key", namespace: ns,
+                attributes: [
+                    XMLAttribute("id", value: key.id), XMLAttribute("for", value: key.domain),
+                    XMLAttribute("attr.name", value: key.name), XMLAttribute("attr.type", value: key.type),
+                ])
         }
         let root = XMLElement("graphml", namespace: ns, children: keyElements + [graph])
         return XMLDocumentWriter.serialize(root, namespaces: [.init(prefix: nil, uri: ns)], comment: comment)

@@ -16,13 +16,15 @@ enum NativeTopologyReader {
         }
         for network in networks {
             let networkName = network.firstChild(named: "network-id", namespace: NS.network)?.trimmedText ?? "?"
-            let isQKD = network.firstChild(named: "network-types", namespace: NS.network)?
+            let isQKD =
+                network.firstChild(named: "network-types", namespace: NS.network)?
                 .firstChild(named: "qkd-network", namespace: NS.qkd) != nil
             if !isQKD {
-                draft.warnings.append(TopologyIssue(
-                    line: network.line, subject: "network '\(networkName)'",
-                    message: "network-types lacks qkd-network; its QKD attributes are read anyway"
-                ))
+                draft.warnings.append(
+                    TopologyIssue(
+                        line: network.line, subject: "network '\(networkName)'",
+                        message: "network-types lacks qkd-network; its QKD attributes are read anyway"
+                    ))
             }
             for element in network.children(named: "node", namespace: NS.network) {
                 if let node = readNode(element, fields: &fields) { draft.nodes.append(node) }
@@ -37,7 +39,7 @@ enum NativeTopologyReader {
 
     private static func readNode(_ element: XMLElement, fields: inout FieldReader) -> DraftNode? {
         guard let idElement = element.firstChild(named: "node-id", namespace: NS.network),
-              let id = fields.text(idElement, subject: "<node>", field: "node-id")
+            let id = fields.text(idElement, subject: "<node>", field: "node-id")
         else {
             fields.report(element, subject: "<node>", "has no node-id")
             return nil
@@ -67,7 +69,7 @@ enum NativeTopologyReader {
 
     private static func readLink(_ element: XMLElement, fields: inout FieldReader) -> DraftLink? {
         guard let idElement = element.firstChild(named: "link-id", namespace: NS.topology),
-              let id = fields.text(idElement, subject: "<link>", field: "link-id")
+            let id = fields.text(idElement, subject: "<link>", field: "link-id")
         else {
             fields.report(element, subject: "<link>", "has no link-id")
             return nil

@@ -6,10 +6,12 @@ enum NativeTopologyWriter {
     private typealias NS = NativeTopologyNamespace
 
     static func write(_ topology: Topology, networkID: String, comment: String?) -> String {
-        var network = XMLElement("network", namespace: NS.network, children: [
-            .leaf("network-id", namespace: NS.network, networkID),
-            XMLElement("network-types", namespace: NS.network, children: [XMLElement("qkd-network", namespace: NS.qkd)]),
-        ])
+        var network = XMLElement(
+            "network", namespace: NS.network,
+            children: [
+                .leaf("network-id", namespace: NS.network, networkID),
+                XMLElement("network-types", namespace: NS.network, children: [XMLElement("qkd-network", namespace: NS.qkd)]),
+            ])
         for node in topology.nodes.sorted(by: { $0.id < $1.id }) {
             var attributes: [XMLElement] = [
                 .leaf("name", namespace: NS.qkd, node.name),
@@ -22,10 +24,13 @@ enum NativeTopologyWriter {
             if let site = node.site { attributes.append(.leaf("site", namespace: NS.qkd, site)) }
             attributes.append(.leaf("status", namespace: NS.qkd, node.status.rawValue))
             if let qkdnID = node.qkdnID { attributes.append(.leaf("qkdn-id", namespace: NS.qkd, qkdnID.text)) }
-            network.children.append(XMLElement("node", namespace: NS.network, children: [
-                .leaf("node-id", namespace: NS.network, node.id.rawValue),
-                XMLElement("qkd-node", namespace: NS.qkd, children: attributes),
-            ]))
+            network.children.append(
+                XMLElement(
+                    "node", namespace: NS.network,
+                    children: [
+                        .leaf("node-id", namespace: NS.network, node.id.rawValue),
+                        XMLElement("qkd-node", namespace: NS.qkd, children: attributes),
+                    ]))
         }
         for link in topology.links.sorted(by: { $0.id < $1.id }) {
             var attributes: [XMLElement] = [
@@ -36,18 +41,24 @@ enum NativeTopologyWriter {
             if let qber = link.qber { attributes.append(.leaf("qber", namespace: NS.qkd, DecimalText.format(qber, fractionDigits: 6))) }
             attributes.append(.leaf("cost", namespace: NS.qkd, DecimalText.format(link.cost, fractionDigits: 3)))
             if let qkdlID = link.qkdlID { attributes.append(.leaf("qkdl-id", namespace: NS.qkd, qkdlID.text)) }
-            network.children.append(XMLElement("link", namespace: NS.topology, children: [
-                .leaf("link-id", namespace: NS.topology, link.id.rawValue),
-                XMLElement("source", namespace: NS.topology, children: [.leaf("source-node", namespace: NS.topology, link.nodeA.rawValue)]),
-                XMLElement("destination", namespace: NS.topology, children: [.leaf("dest-node", namespace: NS.topology, link.nodeB.rawValue)]),
-                XMLElement("qkd-link", namespace: NS.qkd, children: attributes),
-            ]))
+            network.children.append(
+                XMLElement(
+                    "link", namespace: NS.topology,
+                    children: [
+                        .leaf("link-id", namespace: NS.topology, link.id.rawValue),
+                        XMLElement("source", namespace: NS.topology, children: [.leaf("source-node", namespace: NS.topology, link.nodeA.rawValue)]),
+                        XMLElement(
+                            "destination", namespace: NS.topology, children: [.leaf("dest-node", namespace: NS.topology, link.nodeB.rawValue)]),
+                        XMLElement("qkd-link", namespace: NS.qkd, children: attributes),
+                    ]))
         }
         let root = XMLElement("networks", namespace: NS.network, children: [network])
-        return XMLDocumentWriter.serialize(root, namespaces: [
-            .init(prefix: nil, uri: NS.network),
-            .init(prefix: "nt", uri: NS.topology),
-            .init(prefix: "qkd", uri: NS.qkd),
-        ], comment: comment)
+        return XMLDocumentWriter.serialize(
+            root,
+            namespaces: [
+                .init(prefix: nil, uri: NS.network),
+                .init(prefix: "nt", uri: NS.topology),
+                .init(prefix: "qkd", uri: NS.qkd),
+            ], comment: comment)
     }
 }

@@ -18,10 +18,11 @@ enum SNDlibReader {
         if let nodes = structure.firstChild(named: "nodes", namespace: ns) {
             let geographical = (nodes.attribute("coordinatesType") ?? "geographical") == "geographical"
             if !geographical {
-                draft.warnings.append(TopologyIssue(
-                    line: nodes.line, subject: "<nodes>",
-                    message: "coordinatesType is '\(nodes.attribute("coordinatesType") ?? "")', not geographical; coordinates are not imported"
-                ))
+                draft.warnings.append(
+                    TopologyIssue(
+                        line: nodes.line, subject: "<nodes>",
+                        message: "coordinatesType is '\(nodes.attribute("coordinatesType") ?? "")', not geographical; coordinates are not imported"
+                    ))
             }
             for element in nodes.children(named: "node", namespace: ns) {
                 guard let id = element.attribute("id") else {
@@ -48,7 +49,7 @@ enum SNDlibReader {
             let id = element.attribute("id")
             let subject = id.map { "link '\($0)'" } ?? "<link>"
             guard let source = element.firstChild(named: "source", namespace: ns)?.trimmedText, !source.isEmpty,
-                  let target = element.firstChild(named: "target", namespace: ns)?.trimmedText, !target.isEmpty
+                let target = element.firstChild(named: "target", namespace: ns)?.trimmedText, !target.isEmpty
             else {
                 fields.report(element, subject: subject, "needs both <source> and <target>")
                 continue
@@ -57,10 +58,11 @@ enum SNDlibReader {
             draft.links.append(DraftLink(id: id, line: element.line, nodeA: source, nodeB: target))
         }
         if hasModules || root.firstChild(named: "demands", namespace: ns) != nil {
-            draft.warnings.append(TopologyIssue(
-                line: nil, subject: "SNDlib",
-                message: "link capacity modules and demands are not imported; key rates come from the fiber-link model"
-            ))
+            draft.warnings.append(
+                TopologyIssue(
+                    line: nil, subject: "SNDlib",
+                    message: "link capacity modules and demands are not imported; key rates come from the fiber-link model"
+                ))
         }
         draft.issues = fields.issues
         return draft

@@ -26,14 +26,18 @@ public struct TopologyAssembler: Sendable {
         var warnings = draft.warnings
         var nodes: [QKDNode] = []
         var nodeLines: [NodeID: Int] = [:]
-        var nodeIdentities: Set<QKDUUID> = [], linkIdentities: Set<QKDUUID> = []
+        var nodeIdentities: Set<QKDUUID> = []
+        var linkIdentities: Set<QKDUUID> = []
         var locations = knownNodes
 
         for raw in draft.nodes {
             let subject = "node '\(raw.id)'"
             let report = { (message: String) in issues.append(TopologyIssue(line: raw.line, subject: subject, message: message)) }
             let id: NodeID
-            do { id = try NodeID(raw.id) } catch { report("id \(error.problem)"); continue }
+            do { id = try NodeID(raw.id) } catch {
+                report("id \(error.problem)")
+                continue
+            }
             if let first = nodeLines[id] {
                 report("duplicate node id (first defined on line \(first))")
                 continue
@@ -41,13 +45,15 @@ public struct TopologyAssembler: Sendable {
             nodeLines[id] = raw.line
             var location: GeoCoordinate?
             switch (raw.latitude, raw.longitude) {
-            case let (latitude?, longitude?): location = GeoCoordinate(latitude: latitude, longitude: longitude)
+            case (let latitude?, let longitude?): location = GeoCoordinate(latitude: latitude, longitude: longitude)
             case (nil, nil): location = nil
             default: report("latitude and longitude must be given together")
             }
             var status = NodeStatus.up
             if let text = raw.status {
-                if let parsed = NodeStatus(rawValue: text) { status = parsed } else {
+                if let parsed = NodeStatus(rawValue: text) {
+                    status = parsed
+                } else {
                     report("status '\(text)' is not one of \(NodeStatus.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
             }
@@ -73,7 +79,10 @@ public struct TopologyAssembler: Sendable {
             let report = { (message: String) in issues.append(TopologyIssue(line: raw.line, subject: subject, message: message)) }
             var ok = true
             var id: LinkID?
-            do { id = try LinkID(idText) } catch { report("id \(error.problem)"); ok = false }
+            do { id = try LinkID(idText) } catch {
+                report("id \(error.problem)")
+                ok = false
+            }
             if let id, let first = linkLines[id] {
                 report("duplicate link id (first defined on line \(first))")
                 ok = false
@@ -94,7 +103,9 @@ public struct TopologyAssembler: Sendable {
 
             var status = LinkStatus.up
             if let text = raw.status {
-                if let parsed = LinkStatus(rawValue: text) { status = parsed } else {
+                if let parsed = LinkStatus(rawValue: text) {
+                    status = parsed
+                } else {
                     report("status '\(text)' is not one of \(LinkStatus.allCases.map(\.rawValue).joined(separator: ", "))")
                     continue
                 }
@@ -118,11 +129,12 @@ public struct TopologyAssembler: Sendable {
             } else {
                 keyRateBps = 0
                 status = .down
-                warnings.append(TopologyIssue(
-                    line: raw.line, subject: subject,
-                    message: "\(DecimalText.format(lengthKm, fractionDigits: 1)) km is beyond the fiber-link model's reach of "
-                        + "\(DecimalText.format(fiberModel.reachKm, fractionDigits: 1)) km; imported with key rate 0 and status down"
-                ))
+                warnings.append(
+                    TopologyIssue(
+                        line: raw.line, subject: subject,
+                        message: "\(DecimalText.format(lengthKm, fractionDigits: 1)) km is beyond the fiber-link model's reach of "
+                            + "\(DecimalText.format(fiberModel.reachKm, fractionDigits: 1)) km; imported with key rate 0 and status down"
+                    ))
             }
             let link = QKDLink(
                 id: id, nodeA: nodeA, nodeB: nodeB, lengthKm: lengthKm, keyRateBps: keyRateBps,

@@ -16,16 +16,24 @@ public enum TopologyReader {
         let detected = TopologyFormat.detect(root: root)
         guard let chosen = format ?? detected else {
             let expected = TopologyFormat.allCases.map(\.expectedRoot).joined(separator: ", ")
-            throw TopologyFileError(file: file, issues: [TopologyIssue(
-                line: root.line, subject: "<\(root.localName)>",
-                message: "root element in namespace '\(root.namespaceURI ?? "")' is not a known topology format; expected one of \(expected)"
-            )])
+            throw TopologyFileError(
+                file: file,
+                issues: [
+                    TopologyIssue(
+                        line: root.line, subject: "<\(root.localName)>",
+                        message: "root element in namespace '\(root.namespaceURI ?? "")' is not a known topology format; expected one of \(expected)"
+                    )
+                ])
         }
         if let format, detected != format {
-            throw TopologyFileError(file: file, issues: [TopologyIssue(
-                line: root.line, subject: "<\(root.localName)>",
-                message: "the \(format.rawValue) format needs the root element \(format.expectedRoot)"
-            )])
+            throw TopologyFileError(
+                file: file,
+                issues: [
+                    TopologyIssue(
+                        line: root.line, subject: "<\(root.localName)>",
+                        message: "the \(format.rawValue) format needs the root element \(format.expectedRoot)"
+                    )
+                ])
         }
         switch chosen {
         case .qonduit: return NativeTopologyReader.read(root)

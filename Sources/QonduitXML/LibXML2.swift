@@ -1,6 +1,7 @@
 internal import CLibXML2
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Small bridges between libxml2's C world and Swift values.

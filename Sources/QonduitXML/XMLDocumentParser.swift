@@ -1,6 +1,7 @@
 internal import CQonduitXMLTree
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Parses untrusted XML with libxml2 into `XMLElement` values.
@@ -54,15 +55,17 @@ public enum XMLDocumentParser {
         case QX_OK:
             return .success(tree(of: builder))
         case QX_DOCTYPE_REFUSED:
-            return .failure(XMLParseError(
-                kind: .doctypeRefused, message: "DOCTYPE declarations are not accepted (DTDs and entities are refused for safety)", line: line
-            ))
+            return .failure(
+                XMLParseError(
+                    kind: .doctypeRefused, message: "DOCTYPE declarations are not accepted (DTDs and entities are refused for safety)", line: line
+                ))
         case QX_TOO_DEEP:
             return .failure(tooDeep(limits, line: line))
         case QX_TOO_LARGE:
-            return .failure(XMLParseError(
-                kind: .tooLarge(limitBytes: limits.maxBytes), message: "the document has more elements or text than the parser holds", line: line
-            ))
+            return .failure(
+                XMLParseError(
+                    kind: .tooLarge(limitBytes: limits.maxBytes), message: "the document has more elements or text than the parser holds", line: line
+                ))
         case QX_OUT_OF_MEMORY:
             return .failure(XMLParseError(kind: .malformed, message: "out of memory while parsing", line: line))
         default:
@@ -94,8 +97,11 @@ public enum XMLDocumentParser {
 
     /// Takes the builder's records and text, and copies the rest (attributes and names, a few small copies).
     private static func tree(of builder: OpaquePointer) -> XMLTree {
-        var builtRecords: UnsafeMutablePointer<qx_record>?, builtText: UnsafeMutablePointer<UInt8>?
-        var recordCount: Int32 = 0, textCount: Int32 = 0, count: Int32 = 0
+        var builtRecords: UnsafeMutablePointer<qx_record>?
+        var builtText: UnsafeMutablePointer<UInt8>?
+        var recordCount: Int32 = 0
+        var textCount: Int32 = 0
+        var count: Int32 = 0
         qx_take_result(builder, &builtRecords, &recordCount, &builtText, &textCount)
         let records: UnsafeBufferPointer<XMLTree.Record>
         if recordLayoutsMatch, let builtRecords {
@@ -104,16 +110,19 @@ public enum XMLDocumentParser {
             )
         } else {
             let copy = UnsafeMutableBufferPointer(
-                start: malloc(max(1, Int(recordCount)) * MemoryLayout<XMLTree.Record>.stride)!.bindMemory(to: XMLTree.Record.self, capacity: Int(recordCount)),
+                start: malloc(max(1, Int(recordCount)) * MemoryLayout<XMLTree.Record>.stride)!.bindMemory(
+                    to: XMLTree.Record.self, capacity: Int(recordCount)),
                 count: Int(recordCount)
             )
             for index in 0..<Int(recordCount) {
                 let record = builtRecords![index]
-                copy.initializeElement(at: index, to: XMLTree.Record(
-                    name: record.name, namespace: record.ns, firstChild: record.first_child, lastChild: record.last_child,
-                    nextSibling: record.next_sibling, line: record.line, textStart: record.text_start, textEnd: record.text_end,
-                    textNamespace: record.text_namespace, firstAttribute: record.first_attribute, attributeCount: record.attribute_count
-                ))
+                copy.initializeElement(
+                    at: index,
+                    to: XMLTree.Record(
+                        name: record.name, namespace: record.ns, firstChild: record.first_child, lastChild: record.last_child,
+                        nextSibling: record.next_sibling, line: record.line, textStart: record.text_start, textEnd: record.text_end,
+                        textNamespace: record.text_namespace, firstAttribute: record.first_attribute, attributeCount: record.attribute_count
+                    ))
             }
             free(builtRecords)
             records = UnsafeBufferPointer(copy)
@@ -122,8 +131,11 @@ public enum XMLDocumentParser {
         let attributes = UnsafeBufferPointer(start: qx_attributes(builder, &count), count: Int(count)).map { attribute in
             XMLTree.Attribute(name: attribute.name, namespace: attribute.ns, valueStart: attribute.value_start, valueEnd: attribute.value_end)
         }
-        var byteCount: Int32 = 0, nameCount: Int32 = 0, slotCount: Int32 = 0
-        let nameBytes = qx_name_bytes(builder, &byteCount), starts = qx_name_starts(builder, &nameCount)
+        var byteCount: Int32 = 0
+        var nameCount: Int32 = 0
+        var slotCount: Int32 = 0
+        let nameBytes = qx_name_bytes(builder, &byteCount)
+        let starts = qx_name_starts(builder, &nameCount)
         let slots = qx_name_slots(builder, &slotCount)
         // The builder's table is copied as it is, hash slots included: no name is hashed again.
         let names = XMLNameTable(

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The names and namespace URIs of a document (with those of earlier documents the thread's parser
@@ -35,7 +35,8 @@ struct XMLNameTable: Sendable {
                         let index = Int(slots[slot] - 1)
                         let start = Int(starts[index])
                         if Int(starts[index + 1]) - start == name.count
-                            && (name.isEmpty || memcmp(stored.baseAddress! + start, name.baseAddress!, name.count) == 0) {
+                            && (name.isEmpty || memcmp(stored.baseAddress! + start, name.baseAddress!, name.count) == 0)
+                        {
                             return Int32(index)
                         }
                         slot = (slot + 1) & mask

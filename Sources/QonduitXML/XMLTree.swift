@@ -1,6 +1,7 @@
 internal import CQonduitXMLTree
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A parsed document as flat arrays: one record per element, every text in one byte buffer, each
@@ -142,7 +143,8 @@ public struct XMLNode: Sendable {
     public func withTrimmedText<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         let record = record
         let buffer = tree.text
-        var start = Int(record.textStart), end = Int(record.textEnd)
+        var start = Int(record.textStart)
+        var end = Int(record.textEnd)
         while start < end && QualifiedName.isSpace(buffer[start]) { start += 1 }
         while end > start && QualifiedName.isSpace(buffer[end - 1]) { end -= 1 }
         return try body(UnsafeBufferPointer(rebasing: buffer[start..<end]))
@@ -219,7 +221,8 @@ public struct XMLNode: Sendable {
             @inlinable public mutating func next() -> XMLNode? {
                 let records = tree.records
                 while upcoming >= 0 {
-                    let index = upcoming, record = records[Int(index)]
+                    let index = upcoming
+                    let record = records[Int(index)]
                     upcoming = record.nextSibling
                     if record.name == name && record.namespace == namespace { return XMLNode(tree: tree, index: index) }
                 }

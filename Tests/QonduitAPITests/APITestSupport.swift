@@ -1,18 +1,19 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import QonduitAPI
 import Logging
+import QonduitAPI
 import QonduitCore
 import QonduitETSI
 import QonduitInventory
 import QonduitProvisioning
-import Synchronization
 import QonduitTestSupport
+import Synchronization
 import Testing
 
 func provisioner(
-    _ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11, rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault,
+    _ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11,
+    rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault,
     confirmationWait: Duration = .seconds(1)
 ) -> KeyPathProvisioner {
     var logger = Logger(label: "test-provisioner")
@@ -59,9 +60,10 @@ func withAPI<Value: Sendable>(
     configuration: APIConfiguration = .init(), inventory: Inventory, configurator: any NodeConfigurator = ScriptedConfigurator(),
     provisioner chosen: KeyPathProvisioner? = nil, token: String?, _ body: @Sendable (_ call: @escaping APICall) async throws -> Value
 ) async throws -> Value {
-    let app = Application(router: NorthboundAPI.router(
-        inventory: inventory, provisioner: chosen ?? provisioner(inventory, configurator), configuration: configuration
-    ))
+    let app = Application(
+        router: NorthboundAPI.router(
+            inventory: inventory, provisioner: chosen ?? provisioner(inventory, configurator), configuration: configuration
+        ))
     var fields: HTTPFields = [.contentType: "application/json"]
     if let token { fields[.authorization] = "Bearer \(token)" }
     let headers = fields

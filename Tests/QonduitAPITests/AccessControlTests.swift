@@ -116,8 +116,10 @@ import Testing
 
     @Test func anExpiredTokenIsRefused() async throws {
         let inventory = try Inventory(path: ":memory:")
-        let (_, current) = try await inventory.createAPIToken(role: .admin, description: nil, expiresAt: Date().addingTimeInterval(3_600), createdBy: nil)
-        let (_, expired) = try await inventory.createAPIToken(role: .admin, description: nil, expiresAt: Date().addingTimeInterval(-1), createdBy: nil)
+        let (_, current) = try await inventory.createAPIToken(
+            role: .admin, description: nil, expiresAt: Date().addingTimeInterval(3_600), createdBy: nil)
+        let (_, expired) = try await inventory.createAPIToken(
+            role: .admin, description: nil, expiresAt: Date().addingTimeInterval(-1), createdBy: nil)
         try await withAPI(inventory: inventory, token: current.text) { (call: @escaping APICall) async throws in
             #expect(try await call(.get, "/api/v1/nodes", nil).status == .ok)
         }
@@ -137,7 +139,9 @@ import Testing
             #expect(try await call(.delete, "/api/v1/nodes/a", nil).status == .noContent)
             let log = try await call(.get, "/api/v1/audit", nil)
             let items = try #require(log.json["items"] as? [[String: Any]], "\(log.text)")
-            #expect(items.map { $0["action"] as? String } == ["DELETE /api/v1/nodes/{id}", "POST /api/v1/nodes", "POST /api/v1/nodes"], "reads are not changes")
+            #expect(
+                items.map { $0["action"] as? String } == ["DELETE /api/v1/nodes/{id}", "POST /api/v1/nodes", "POST /api/v1/nodes"],
+                "reads are not changes")
             #expect(items.allSatisfy { $0["actor"] as? String == "token:\(admin.id)" && $0["role"] as? String == "admin" })
             #expect(items.map { $0["outcome"] as? String } == ["success", "failed", "success"])
             #expect((items[1]["detail"] as? String)?.contains("already exists") == true)
@@ -161,7 +165,8 @@ import Testing
 
     @Test func theAuditLogKeepsTheLatestEntriesUpToItsRetention() async throws {
         let inventory = try Inventory(path: ":memory:")
-        try await inventory.appendAudit((1...5).map { AuditEntry(actor: "token:t", role: "admin", action: "POST /api/v1/nodes", target: "/\($0)", status: 201) })
+        try await inventory.appendAudit(
+            (1...5).map { AuditEntry(actor: "token:t", role: "admin", action: "POST /api/v1/nodes", target: "/\($0)", status: 201) })
         try await inventory.setAuditRetention(3)
         #expect(try await inventory.audit(.init(), limit: 10, offset: 0).items.map(\.target) == ["/5", "/4", "/3"])
         try await inventory.appendAudit([AuditEntry(actor: "token:t", role: "admin", action: "DELETE /api/v1/nodes/{id}", target: "/6", status: 204)])
@@ -182,7 +187,9 @@ import Testing
             #expect(listed.json["total"] as? Int == 2 && !listed.text.contains(secret))
             #expect(try await call(.get, "/api/v1/agents/credentials?node=a", nil).json["total"] as? Int == 1)
             #expect(try await call(.get, "/api/v1/agents/credentials?node=zz", nil).status == .notFound)
-            for bad in [#"{}"#, #"{"node":"a","qkdn_id":"dddddddd-0000-4000-8000-00000000000d"}"#, #"{"qkdn_id":"x"}"#, #"{"node":"zz"}"#, #"{"nod":"a"}"#] {
+            for bad in [
+                #"{}"#, #"{"node":"a","qkdn_id":"dddddddd-0000-4000-8000-00000000000d"}"#, #"{"qkdn_id":"x"}"#, #"{"node":"zz"}"#, #"{"nod":"a"}"#,
+            ] {
                 let response = try await call(.post, "/api/v1/agents/credentials", bad)
                 #expect((400..<500).contains(Int(response.status.code)) && response.isProblem, "\(bad): \(response.text)")
             }

@@ -34,12 +34,13 @@ import Testing
             #expect(try await call(.delete, "/api/v1/key-paths/\(id)", nil).status == .noContent)
 
             let log = try await events(inventory)
-            #expect(log.map(\.kind) == [
-                "key_path.created", "key_path.state",                       // pending, then active
-                "link.status", "key_path.rerouted", "key_path.state", "key_path.state",  // re-routed: pending, active again
-                "node.status",                                              // b, which the new route avoids
-                "key_path.deleted",
-            ], "\(log.map(\.kind))")
+            #expect(
+                log.map(\.kind) == [
+                    "key_path.created", "key_path.state",  // pending, then active
+                    "link.status", "key_path.rerouted", "key_path.state", "key_path.state",  // re-routed: pending, active again
+                    "node.status",  // b, which the new route avoids
+                    "key_path.deleted",
+                ], "\(log.map(\.kind))")
             #expect(log.first?.subject == id && log.first?.data["source"] as? String == "a" && log.first?.data["rate_bps"] as? Double == 1000)
             #expect(log.filter { $0.kind == "link.status" }.count == 1, "setting the status a link already has logs nothing")
             let down = try #require(log.first { $0.kind == "link.status" })
@@ -79,8 +80,9 @@ import Testing
             AgentRegistration(qkdnID: uuid, restconfURL: "http://127.0.0.1:1", tree: "<qkd_node/>", nodeStatus: .up, links: []),
             autoOnboard: true, heartbeatIntervalMs: 1_000
         )
-        let alarm = AgentAlarm(kind: .alarm, about: "link", id: "5a1d7c1e-0000-4000-8000-0000000000aa", status: "off",
-                               message: "fibre cut", severity: "critical")
+        let alarm = AgentAlarm(
+            kind: .alarm, about: "link", id: "5a1d7c1e-0000-4000-8000-0000000000aa", status: "off",
+            message: "fibre cut", severity: "critical")
         _ = try await inventory.applyAgentReports(from: uuid, [.alarm(alarm)])
         let log = try await events(inventory)
         let logged = try #require(log.last)

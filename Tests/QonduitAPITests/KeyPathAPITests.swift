@@ -1,12 +1,13 @@
 import Foundation
+import GRDB
 import Hummingbird
 import QonduitCore
-import GRDB
-@testable import QonduitInventory
 import QonduitProvisioning
 import QonduitTestSupport
 import Synchronization
 import Testing
+
+@testable import QonduitInventory
 
 @Suite struct KeyPathAPITests {
     /// A ring a–b–c–d–a with a chord a–c, every link with `rate` bit/s of key.
@@ -33,14 +34,17 @@ import Testing
     @Test func aKeyPathIsReservedConfiguredOnEveryNodeAndActivated() async throws {
         let agents = ScriptedConfigurator()
         try await withRing(configurator: agents) { call in
-            let created = try await call(.post, "/api/v1/key-paths", #"""
+            let created = try await call(
+                .post, "/api/v1/key-paths",
+                #"""
                 {"source":"b","destination":"d","rate_bps":4000,"metric":"hops","application":{"client_app_id":"urn:app:b","server_app_id":"urn:app:d"}}
                 """#)
             #expect(created.status == .created, "\(created.text)")
             let path = created.json
             #expect(path["state"] as? String == "active" && path["rate_bps"] as? Double == 4000)
             let route = try #require((path["routes"] as? [[String: Any]])?.first)
-            let nodes = route["nodes"] as? [String] ?? [], links = route["links"] as? [String] ?? []
+            let nodes = route["nodes"] as? [String] ?? []
+            let links = route["links"] as? [String] ?? []
             #expect(nodes.first == "b" && nodes.last == "d" && nodes.count == 3 && links.count == 2)
             for link in links { #expect(try await reserved(call, link) == 4000) }
             #expect(try await reserved(call, "ac") == 0 || links.contains("ac"))
@@ -99,7 +103,8 @@ import Testing
     @Test func requestsProvisionedTogetherEachGetTheirOwnAnswer() async throws {
         let agents = ScriptedConfigurator(refusing: [try NodeID("d")])
         try await withRing(rate: 10_000, configurator: agents) { call in
-            let bodies = Array(repeating: #"{"source":"a","destination":"b","rate_bps":1000}"#, count: 12)
+            let bodies =
+                Array(repeating: #"{"source":"a","destination":"b","rate_bps":1000}"#, count: 12)
                 + Array(repeating: #"{"source":"c","destination":"d","rate_bps":1000}"#, count: 6)
                 + Array(repeating: #"{"source":"a","destination":"b","rate_bps":50000}"#, count: 4)
             let answers = try await withThrowingTaskGroup(of: (Int, HTTPResponse.Status, String?).self) { group in
@@ -111,13 +116,19 @@ import Testing
                 }
                 return try await group.reduce(into: [:]) { $0[$1.0] = ($1.1, $1.2) }
             }
-            for index in 0..<12 { #expect(answers[index]?.0 == .created && answers[index]?.1 == "active", "\(index): \(String(describing: answers[index]))") }
-            for index in 12..<18 { #expect(answers[index]?.0 == .created && answers[index]?.1 == "failed", "\(index): \(String(describing: answers[index]))") }
+            for index in 0..<12 {
+                #expect(answers[index]?.0 == .created && answers[index]?.1 == "active", "\(index): \(String(describing: answers[index]))")
+            }
+            for index in 12..<18 {
+                #expect(answers[index]?.0 == .created && answers[index]?.1 == "failed", "\(index): \(String(describing: answers[index]))")
+            }
             for index in 18..<22 { #expect(answers[index]?.0 == .conflict, "\(index): \(String(describing: answers[index]))") }
             #expect(try await reserved(call, "cd") == 0 && agents.configured[try NodeID("d")] == nil)
             #expect(try await call(.get, "/api/v1/key-paths?state=active", nil).json["total"] as? Int == 12)
             // The first 10 fill a–b; the other 2 take the next shortest route, over the chord.
-            let onAB = try await reserved(call, "ab"), onAC = try await reserved(call, "ac"), onDA = try await reserved(call, "da")
+            let onAB = try await reserved(call, "ab")
+            let onAC = try await reserved(call, "ac")
+            let onDA = try await reserved(call, "da")
             #expect(onAB == 10_000 && onAC == 2_000 && onDA == 0)
         }
     }
@@ -126,7 +137,8 @@ import Testing
         let agents = ScriptedConfigurator(refusing: [try NodeID("b")])
         try await withRing(configurator: agents) { call in
             // The chord is excluded, so the path must relay through b or d; d is excluded too.
-            let created = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":500,"exclude_links":["ac"],"exclude_nodes":["d"]}"#)
+            let created = try await call(
+                .post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":500,"exclude_links":["ac"],"exclude_nodes":["d"]}"#)
             #expect(created.status == .created)
             #expect(created.json["state"] as? String == "failed")
             #expect((created.json["reason"] as? String ?? "").contains("node 'b'"), "\(created.text)")
@@ -148,13 +160,15 @@ import Testing
             for (id, a, b) in [("ab", "a", "b"), ("bc", "b", "c"), ("cd", "c", "d"), ("da", "d", "a")] {
                 _ = try await call(.post, "/api/v1/links", #"{"id":"\#(id)","node_a":"\#(a)","node_b":"\#(b)","length_km":10,"key_rate_bps":10000}"#)
             }
-            let created = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":1000,"protection":"disjoint_backup"}"#)
+            let created = try await call(
+                .post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":1000,"protection":"disjoint_backup"}"#)
             let id = try #require(created.json["id"] as? String)
             let routes = try #require(created.json["routes"] as? [[String: Any]])
             let primary = try #require(routes.first { $0["role"] as? String == "primary" })
             let backup = try #require(routes.first { $0["role"] as? String == "backup" })
             let brokenLink = try #require((primary["links"] as? [String])?.first)
-            let primaryQkdl = try #require(primary["qkdl_id"] as? String), backupQkdl = try #require(backup["qkdl_id"] as? String)
+            let primaryQkdl = try #require(primary["qkdl_id"] as? String)
+            let backupQkdl = try #require(backup["qkdl_id"] as? String)
             let before = try await inventory.eventLogBounds().latest
 
             #expect(try await call(.patch, "/api/v1/links/\(brokenLink)", #"{"status":"down"}"#).status == .ok)
@@ -191,8 +205,10 @@ import Testing
             func route(_ id: String) async throws -> [String] {
                 (try await call(.get, "/api/v1/key-paths/\(id)", nil).json["routes"] as? [[String: Any]])?.first?["nodes"] as? [String] ?? []
             }
-            let byCost = try #require(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":100,"metric":"cost"}"#).json["id"] as? String)
-            let byHops = try #require(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":100,"metric":"hops"}"#).json["id"] as? String)
+            let byCost = try #require(
+                try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":100,"metric":"cost"}"#).json["id"] as? String)
+            let byHops = try #require(
+                try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":100,"metric":"hops"}"#).json["id"] as? String)
             let byRate = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":100,"metric":"rate"}"#)
             #expect(byRate.status == .created && byRate.json["metric"] as? String == "rate", "rate is a provisioning metric too: \(byRate.text)")
             #expect(try await route(byCost) == ["a", "b"])
@@ -223,12 +239,14 @@ import Testing
 
             let result = try await call(.post, "/api/v1/key-paths/reoptimize", nil)
             #expect(result.status == .ok, "\(result.text)")
-            #expect(result.json["examined"] as? Int == 1 && (result.json["moved"] as? [[String: Any]])?.first?["id"] as? String == id, "\(result.text)")
+            #expect(
+                result.json["examined"] as? Int == 1 && (result.json["moved"] as? [[String: Any]])?.first?["id"] as? String == id, "\(result.text)")
             #expect(try await route() == ["a", "b"])
             #expect(try await call(.get, "/api/v1/key-paths/\(id)", nil).json["state"] as? String == "active")
             #expect(try await reserved(call, "ab") == 1000)
             for link in ["bc", "cd", "da", "ac"] { #expect(try await reserved(call, link) == 0, "the detour's rate is given back: \(link)") }
-            let newQkdl = try #require(((try await call(.get, "/api/v1/key-paths/\(id)", nil).json["routes"] as? [[String: Any]])?.first?["qkdl_id"]) as? String)
+            let newQkdl = try #require(
+                ((try await call(.get, "/api/v1/key-paths/\(id)", nil).json["routes"] as? [[String: Any]])?.first?["qkdl_id"]) as? String)
             #expect(Set(agents.configured.filter { $0.value.contains { $0.text == newQkdl } }.keys.map(\.rawValue)) == ["a", "b"])
             #expect(agents.configured[try NodeID(detour[1])]?.isEmpty ?? true, "the detour's relay holds nothing any more")
 
@@ -306,7 +324,9 @@ import Testing
         let provisioning = provisioner(inventory, agents, rerouteSlice: 1, confirmationWait: .seconds(120))
         agents.inFlight.withLock { $0 = provisioning.inFlight }
         try await withRing(inventory: inventory, configurator: agents, provisioner: provisioning) { call in
-            for _ in 0..<3 { #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":1000}"#).status == .created) }
+            for _ in 0..<3 {
+                #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":1000}"#).status == .created)
+            }
             agents.sent.withLock { $0 = [] }
             let before = try await inventory.eventLogBounds().latest
             #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"down"}"#).status == .ok)
@@ -377,7 +397,8 @@ import Testing
             agents.sent.withLock { $0 = [] }
             try await inventory.database.write { db in
                 try db.execute(sql: "DROP TRIGGER refuse_routes")
-                try db.execute(sql: "CREATE TRIGGER refuse_sums BEFORE UPDATE OF reserved_bps ON link BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+                try db.execute(
+                    sql: "CREATE TRIGGER refuse_sums BEFORE UPDATE OF reserved_bps ON link BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
             }
             #expect(try await call(.post, "/api/v1/key-paths", request).status == .internalServerError)
             #expect(!agents.sent.withLock { $0 }.isEmpty, "sent ahead")
@@ -394,10 +415,12 @@ import Testing
     @Test func aProvisioningRequestIsAuditedOnceWithItsPath() async throws {
         let agents = ScriptedConfigurator()
         try await withRing(configurator: agents) { call in
-            #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":1000}"#).json["state"] as? String == "active")
+            #expect(
+                try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":1000}"#).json["state"] as? String == "active")
             let refusing: Set<NodeID> = [try NodeID("c")]
             agents.state.withLock { $0.refusing = refusing }
-            #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":1000}"#).json["state"] as? String == "failed")
+            #expect(
+                try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":1000}"#).json["state"] as? String == "failed")
             #expect(try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":20000}"#).status == .conflict)
             let log = try await call(.get, "/api/v1/audit?action=POST%20/api/v1/key-paths", nil)
             let items = try #require(log.json["items"] as? [[String: Any]], "\(log.text)")
@@ -409,7 +432,8 @@ import Testing
 
     @Test func protectionReservesDisjointRoutes() async throws {
         try await withRing { call in
-            let backup = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":3000,"protection":"disjoint_backup"}"#)
+            let backup = try await call(
+                .post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":3000,"protection":"disjoint_backup"}"#)
             #expect(backup.status == .created && backup.json["state"] as? String == "active", "\(backup.text)")
             let routes = backup.json["routes"] as? [[String: Any]] ?? []
             #expect(routes.map { $0["role"] as? String } == ["primary", "backup"])
@@ -417,12 +441,14 @@ import Testing
             #expect(relays.count == 2 && relays[0].isDisjoint(with: relays[1]), "node-disjoint")
             #expect(routes.allSatisfy { $0["rate_bps"] as? Double == 3000 }, "the backup holds the full rate too")
 
-            let split = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":3000,"protection":"multipath","paths":2}"#)
+            let split = try await call(
+                .post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":3000,"protection":"multipath","paths":2}"#)
             #expect(split.status == .created && split.json["state"] as? String == "active", "\(split.text)")
             let shares = split.json["routes"] as? [[String: Any]] ?? []
             #expect(shares.count == 2 && shares.allSatisfy { $0["rate_bps"] as? Double == 1500 && $0["role"] as? String == "primary" })
             // b and d are joined only around the ring (and over the chord through a or c): three are too many.
-            let three = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":300,"protection":"multipath","paths":3}"#)
+            let three = try await call(
+                .post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":300,"protection":"multipath","paths":3}"#)
             #expect(three.status == .conflict && three.detail.contains("only 2"), "\(three.text)")
         }
     }
@@ -442,7 +468,8 @@ import Testing
             let moved = try await call(.get, "/api/v1/key-paths/\(id)", nil).json
             #expect(moved["state"] as? String == "active", "\(moved)")
             let route = try #require((moved["routes"] as? [[String: Any]])?.first)
-            let links = route["links"] as? [String] ?? [], nodes = route["nodes"] as? [String] ?? []
+            let links = route["links"] as? [String] ?? []
+            let nodes = route["nodes"] as? [String] ?? []
             #expect(!links.contains(oldLink) && nodes.first == "b" && nodes.last == "d")
             #expect(try await reserved(call, oldLink) == 0 && links.allSatisfy { _ in true })
             for link in links { #expect(try await reserved(call, link) == 2000) }

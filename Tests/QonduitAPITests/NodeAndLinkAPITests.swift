@@ -8,7 +8,8 @@ import Testing
 @Suite struct NodeAPITests {
     @Test func createReadListPatchAndDeleteANode() async throws {
         try await withAPI { call in
-            let created = try await call(.post, "/api/v1/nodes", #"{"id":"alice","name":"Alice Lab","latitude":48.2,"longitude":16.37,"trusted":false}"#)
+            let created = try await call(
+                .post, "/api/v1/nodes", #"{"id":"alice","name":"Alice Lab","latitude":48.2,"longitude":16.37,"trusted":false}"#)
             #expect(created.status == .created)
             #expect(created.json["id"] as? String == "alice" && created.json["trusted"] as? Bool == false)
             #expect(created.json["site"] is NSNull && created.json["status"] as? String == "up")
@@ -42,7 +43,8 @@ import Testing
             #expect(cleared.status == .badRequest && cleared.errors.first?["pointer"] as? String == "/qkdn_id")
             let moved = try await call(.patch, "/api/v1/nodes/a", #"{"qkdn_id":"6f1c2a1e-0000-4000-8000-0000000000aa","status":"unreachable"}"#)
             #expect(moved.json["qkdn_id"] as? String == "6f1c2a1e-0000-4000-8000-0000000000aa" && moved.json["status"] as? String == "unreachable")
-            let link = try await call(.post, "/api/v1/links", #"{"id":"ab","node_a":"a","node_b":"b","length_km":1,"key_rate_bps":1,"qkdl_id":"nope"}"#)
+            let link = try await call(
+                .post, "/api/v1/links", #"{"id":"ab","node_a":"a","node_b":"b","length_km":1,"key_rate_bps":1,"qkdl_id":"nope"}"#)
             #expect(link.status == .badRequest && link.errors.first?["pointer"] as? String == "/qkdl_id")
         }
     }
@@ -73,8 +75,9 @@ import Testing
             let response = try await call(.post, "/api/v1/nodes", body)
             #expect(response.status == .badRequest || response.status == .unprocessableContent)
             #expect(response.isProblem)
-            #expect(response.errors.contains { $0["pointer"] as? String == pointer && ($0["message"] as? String ?? "").contains(message) },
-                    "\(response.text)")
+            #expect(
+                response.errors.contains { $0["pointer"] as? String == pointer && ($0["message"] as? String ?? "").contains(message) },
+                "\(response.text)")
             #expect(try await call(.get, "/api/v1/nodes", nil).json["total"] as? Int == 0)
         }
     }
@@ -123,11 +126,16 @@ import Testing
         try await withAPI { call in
             _ = try await call(.post, "/api/v1/nodes", #"{"id":"a"}"#)
             _ = try await call(.post, "/api/v1/nodes", #"{"id":"b"}"#)
-            for body in [#""length_km":1.3267915549030968e+308,"key_rate_bps":1"#, #""length_km":40076,"key_rate_bps":1"#, #""length_km":1,"key_rate_bps":1e13"#] {
+            for body in [
+                #""length_km":1.3267915549030968e+308,"key_rate_bps":1"#, #""length_km":40076,"key_rate_bps":1"#,
+                #""length_km":1,"key_rate_bps":1e13"#,
+            ] {
                 let response = try await call(.post, "/api/v1/links", #"{"id":"l","node_a":"a","node_b":"b",\#(body)}"#)
                 #expect(response.status == .unprocessableContent && response.isProblem, "\(body): \(response.text)")
             }
-            #expect(try await call(.post, "/api/v1/links", #"{"id":"l","node_a":"a","node_b":"b","length_km":40075,"key_rate_bps":1e12}"#).status == .created)
+            #expect(
+                try await call(.post, "/api/v1/links", #"{"id":"l","node_a":"a","node_b":"b","length_km":40075,"key_rate_bps":1e12}"#).status
+                    == .created)
             let patched = try await call(.patch, "/api/v1/links/l", #"{"length_km":1.3267915549030968e+308}"#)
             #expect(patched.status == .unprocessableContent, "\(patched.text)")
             #expect(try await call(.get, "/api/v1/links/l", nil).json["length_km"] as? Double == 40075)
@@ -136,7 +144,9 @@ import Testing
         #expect(Precision.rounded(1e16 + 2, fractionDigits: 3) == 1e16 + 2)
     }
 
-    @Test(arguments: ["/api/v1/nodes?limit=0", "/api/v1/nodes?limit=abc", "/api/v1/nodes?offset=-1", "/api/v1/nodes?lmit=5", "/api/v1/nodes?limit=1&limit=2"])
+    @Test(arguments: [
+        "/api/v1/nodes?limit=0", "/api/v1/nodes?limit=abc", "/api/v1/nodes?offset=-1", "/api/v1/nodes?lmit=5", "/api/v1/nodes?limit=1&limit=2",
+    ])
     func badQueryParametersAreNamed(_ uri: String) async throws {
         try await withAPI { call in
             let response = try await call(.get, uri, nil)
@@ -160,7 +170,8 @@ import Testing
             _ = try await call(.post, "/api/v1/nodes", #"{"id":"a"}"#)
             _ = try await call(.post, "/api/v1/nodes", #"{"id":"b"}"#)
             _ = try await call(.post, "/api/v1/nodes", #"{"id":"c"}"#)
-            let created = try await call(.post, "/api/v1/links", #"{"id":"l","node_a":"a","node_b":"b","length_km":25.5,"key_rate_bps":12000,"qber":0.02}"#)
+            let created = try await call(
+                .post, "/api/v1/links", #"{"id":"l","node_a":"a","node_b":"b","length_km":25.5,"key_rate_bps":12000,"qber":0.02}"#)
             #expect(created.status == .created)
             #expect(created.json["length_km"] as? Double == 25.5 && created.json["qber"] as? Double == 0.02)
             let patched = try await call(.patch, "/api/v1/links/l", #"{"node_b":"c","status":"down","qber":null}"#)
@@ -179,7 +190,9 @@ import Testing
             let plain = try await call(.post, "/api/v1/links", #"{"id":"l","node_a":"a","node_b":"b","length_km":1,"key_rate_bps":500}"#)
             #expect(plain.json["cost"] as? Double == 1, "1 unless set")
             #expect(plain.json["nominal_key_rate_bps"] as? Double == 500 && plain.json["key_rate_bps"] as? Double == 500)
-            #expect(plain.json["measured_key_rate_bps"] is NSNull && plain.json["measured_status"] is NSNull && plain.json["admin_status"] as? String == "up")
+            #expect(
+                plain.json["measured_key_rate_bps"] is NSNull && plain.json["measured_status"] is NSNull
+                    && plain.json["admin_status"] as? String == "up")
             let costly = try await call(.post, "/api/v1/links", #"{"id":"m","node_a":"a","node_b":"b","length_km":1,"key_rate_bps":500,"cost":12.5}"#)
             #expect(costly.json["cost"] as? Double == 12.5)
             let patched = try await call(.patch, "/api/v1/links/m", #"{"cost":0}"#)
@@ -203,8 +216,10 @@ import Testing
         }
         try await withAPI(inventory: inventory, role: .operator) { call in
             #expect(try await call(.patch, "/api/v1/links/l", #"{"status":"down"}"#).status == .ok)
-            for (body, field) in [(#"{"node_a":"b"}"#, "node_a"), (#"{"key_rate_bps":9}"#, "key_rate_bps"), (#"{"status":"up","qber":0.5}"#, "qber"),
-                                  (#"{"length_km":2}"#, "length_km"), (#"{"cost":3}"#, "cost")] {
+            for (body, field) in [
+                (#"{"node_a":"b"}"#, "node_a"), (#"{"key_rate_bps":9}"#, "key_rate_bps"), (#"{"status":"up","qber":0.5}"#, "qber"),
+                (#"{"length_km":2}"#, "length_km"), (#"{"cost":3}"#, "cost"),
+            ] {
                 let refused = try await call(.patch, "/api/v1/links/l", body)
                 #expect(refused.status == .forbidden && refused.detail.contains("setting \(field) needs the admin role"), "\(refused.text)")
             }

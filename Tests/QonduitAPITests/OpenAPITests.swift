@@ -45,7 +45,8 @@ import Testing
                         #expect(operation["x-required-role"] as? String == role?.rawValue, "\(method) \(path)")
                         let fields = operation["x-required-role-for-fields"] as? [String: Any]
                         if let expected = AccessPolicy.requiredFieldRoles["\(method.uppercased()) \(path)"] {
-                            #expect(fields?["role"] as? String == expected.role.rawValue && fields?["except"] as? [String] == expected.except.sorted())
+                            #expect(
+                                fields?["role"] as? String == expected.role.rawValue && fields?["except"] as? [String] == expected.except.sorted())
                         } else {
                             #expect(fields == nil, "\(method) \(path)")
                         }

@@ -35,7 +35,8 @@ import Testing
             #expect(down.status == .notFound && down.detail.contains("not up"), "the graph follows inventory changes: \(down.text)")
             _ = try await call(.patch, "/api/v1/links/bjs-L05", #"{"status":"up","key_rate_bps":0}"#)
             for objective in ["shortest", "widest", "max_flow"] {
-                let noKey = try await call(.post, "/api/v1/paths/compute", #"{"source":"bjs-beijing","destination":"bjs-shanghai","objective":"\#(objective)"}"#)
+                let noKey = try await call(
+                    .post, "/api/v1/paths/compute", #"{"source":"bjs-beijing","destination":"bjs-shanghai","objective":"\#(objective)"}"#)
                 #expect(noKey.status == .notFound && noKey.detail.contains("no spare key rate"), "\(objective): \(noKey.text)")
             }
         }
@@ -92,7 +93,8 @@ import Testing
     @Test func disjointPairMaxFlowAndWaypointsOnAMesh() async throws {
         try await withAPI { call in
             _ = try await call(.post, "/api/v1/topology/import", try exampleTopology(1))
-            let pair = try await call(.post, "/api/v1/paths/compute", #"{"source":"ams-bank","destination":"bru-nato","disjoint":"node","metric":"length"}"#)
+            let pair = try await call(
+                .post, "/api/v1/paths/compute", #"{"source":"ams-bank","destination":"bru-nato","disjoint":"node","metric":"length"}"#)
             let paths = try #require(pair.json["paths"] as? [[String: Any]], "\(pair.text)")
             #expect(paths.count == 2)
             let relays = paths.map { Set(($0["nodes"] as? [String] ?? []).dropFirst().dropLast()) }
@@ -116,10 +118,12 @@ import Testing
                 .compactMap { $0["key_rate_bps"] as? Double }
             #expect(bankRates.count == 2 && total <= bankRates.reduce(0, +) + 1e-6, "the bank's two links cut it off")
 
-            let via = try await call(.post, "/api/v1/paths/compute", #"{"source":"ams-bank","destination":"bru-nato","include_nodes":["ams-science"],"k":2}"#)
+            let via = try await call(
+                .post, "/api/v1/paths/compute", #"{"source":"ams-bank","destination":"bru-nato","include_nodes":["ams-science"],"k":2}"#)
             let routes = try #require(via.json["paths"] as? [[String: Any]], "\(via.text)")
             #expect(routes.count == 2 && routes.allSatisfy { ($0["nodes"] as? [String] ?? []).contains("ams-science") })
-            let untrusted = try await call(.post, "/api/v1/paths/compute", #"{"source":"ams-bank","destination":"bru-nato","include_nodes":["rotterdam-port"]}"#)
+            let untrusted = try await call(
+                .post, "/api/v1/paths/compute", #"{"source":"ams-bank","destination":"bru-nato","include_nodes":["rotterdam-port"]}"#)
             #expect(untrusted.status == .unprocessableContent && untrusted.detail.contains("not a trusted node"), "\(untrusted.text)")
         }
     }

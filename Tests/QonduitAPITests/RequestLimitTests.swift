@@ -44,7 +44,9 @@ final class GatedConfigurator: NodeConfigurator {
         try await withAPI(configuration: APIConfiguration(maxConcurrentRequests: 1), configurator: agents) { call in
             #expect(try await call(.post, "/api/v1/nodes", #"{"id":"a"}"#).status == .created)
             #expect(try await call(.post, "/api/v1/nodes", #"{"id":"b"}"#).status == .created)
-            #expect(try await call(.post, "/api/v1/links", #"{"id":"ab","node_a":"a","node_b":"b","length_km":1,"key_rate_bps":1000}"#).status == .created)
+            #expect(
+                try await call(.post, "/api/v1/links", #"{"id":"ab","node_a":"a","node_b":"b","length_km":1,"key_rate_bps":1000}"#).status == .created
+            )
 
             // A provisioning request waits on its nodes and holds the one slot.
             let provisioning = Task { try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"b","rate_bps":10}"#) }

@@ -116,9 +116,12 @@ func virtualLink(_ id: QKDUUID = relay, bandwidth: UInt32 = 2_000) -> ETSILink {
             #expect(try await call(.delete, Self.linkURI + fiber.text, nil).status == .forbidden)
             let mismatch = try await call(.put, Self.linkURI + peer.text, virtualLink().encodedEntry())
             #expect(mismatch.status == .badRequest)
-            let broken = try await call(.put, Self.linkURI + relay.text, "<qkd_link xmlns='urn:etsi:qkd:yang:etsi-qkd-node'><qkdl_id>\(relay.text)</qkdl_id><virt_bandwidth>lots</virt_bandwidth></qkd_link>")
+            let broken = try await call(
+                .put, Self.linkURI + relay.text,
+                "<qkd_link xmlns='urn:etsi:qkd:yang:etsi-qkd-node'><qkdl_id>\(relay.text)</qkdl_id><virt_bandwidth>lots</virt_bandwidth></qkd_link>")
             let errors = RESTCONFErrors.decode(Array(broken.text.utf8))
-            #expect(broken.status == .badRequest && errors?.entries.contains { $0.path?.hasSuffix("/virt_bandwidth") == true } == true, "\(broken.text)")
+            #expect(
+                broken.status == .badRequest && errors?.entries.contains { $0.path?.hasSuffix("/virt_bandwidth") == true } == true, "\(broken.text)")
             #expect(try await call(.post, Self.linkURI + relay.text, virtualLink().encodedEntry()).status == .created)
             #expect(try await call(.post, Self.linkURI + relay.text, virtualLink().encodedEntry()).status == .conflict)
             #expect(try await call(.patch, Self.linkURI + peer.text, virtualLink(peer).encodedEntry()).status == .notFound)
@@ -167,7 +170,8 @@ func virtualLink(_ id: QKDUUID = relay, bandwidth: UInt32 = 2_000) -> ETSILink {
                 ) { ($0.status, String(buffer: $0.body)) }
             }
             // Half of them, and one the node never had (`remove`: no error).
-            let gone = Array(ids.prefix(20)), kept = Array(ids.suffix(20))
+            let gone = Array(ids.prefix(20))
+            let kept = Array(ids.suffix(20))
             let applied = try await patch(YANGPatch(patchID: "p1", removing: gone.map(YANGPatch.Target.link) + [.link(relay)]).encoded())
             #expect(applied.status == .ok && YANGPatchStatus.decode(Array(applied.text.utf8)) == YANGPatchStatus(patchID: "p1"))
             #expect(Set(await node.tree.links.map(\.id)) == Set(kept + [fiber]))
@@ -177,14 +181,18 @@ func virtualLink(_ id: QKDUUID = relay, bandwidth: UInt32 = 2_000) -> ETSILink {
             strict.edits.append(.init(id: "again", operation: .delete, target: .link(gone[0])))
             let refused = try await patch(strict.encoded())
             #expect(refused.status == .conflict)
-            #expect(YANGPatchStatus.decode(Array(refused.text.utf8))?.errors == [.init(tag: "data-missing", editID: "again", message: "no qkd_link \(gone[0])")])
+            #expect(
+                YANGPatchStatus.decode(Array(refused.text.utf8))?.errors == [
+                    .init(tag: "data-missing", editID: "again", message: "no qkd_link \(gone[0])")
+                ])
             #expect(Set(await node.tree.links.map(\.id)) == Set(kept + [fiber]))
             // The hardware's links are not configuration.
             #expect(try await patch(YANGPatch(patchID: "p3", removing: [.link(fiber)]).encoded()).status == .forbidden)
             #expect(await node.tree.links.contains { $0.id == fiber })
             // Only YANG Patch patches the whole node; a garbled one says what is wrong.
             #expect(try await patch("<qkd_node/>", type: "application/yang-data+xml").status == .unsupportedMediaType)
-            let merge = "<yang-patch xmlns='\(YANGPatch.namespace)'><patch-id>x</patch-id><edit><edit-id>1</edit-id><operation>merge</operation>"
+            let merge =
+                "<yang-patch xmlns='\(YANGPatch.namespace)'><patch-id>x</patch-id><edit><edit-id>1</edit-id><operation>merge</operation>"
                 + "<target>/qkd_links/qkd_link=\(kept[0].text)</target></edit></yang-patch>"
             let garbled = try await patch(merge)
             #expect(garbled.status == .badRequest && garbled.text.contains("operation 'merge' is not supported"), "\(garbled.text)")

@@ -24,7 +24,8 @@ import Testing
         let (nodes, links) = try await inventory.topology()
         var fleet: [FleetNode] = []
         for stored in nodes {
-            let node = stored.value, qkdnID = try #require(node.qkdnID)
+            let node = stored.value
+            let qkdnID = try #require(node.qkdnID)
             let credential = try await inventory.issueAgentCredential(for: qkdnID, createdBy: nil).1
             let own = links.map(\.value).filter { $0.nodeA == node.id || $0.nodeB == node.id }.map { link in
                 let remote = nodes.first { $0.value.id == link.otherEnd(of: node.id) }!.value.qkdnID!
@@ -33,7 +34,11 @@ import Testing
             fleet.append(FleetNode(nodeID: node.id.rawValue, qkdnID: qkdnID, links: own, credential: credential))
         }
         let members = fleet
-        let logger = { var logger = Logger(label: "controller-in-process"); logger.logLevel = .critical; return logger }()
+        let logger = {
+            var logger = Logger(label: "controller-in-process")
+            logger.logLevel = .critical
+            return logger
+        }()
         let app = try await ControllerApplication.build(
             inventory: inventory,
             configuration: ControllerConfiguration(port: 0, southbound: .init(heartbeatIntervalMs: 200, missedHeartbeats: 10)),
@@ -47,8 +52,9 @@ import Testing
                 ) { _, _ in }
             }
             defer { agents.cancel() }
-            #expect(try await eventually(60) { try await inventory.agents().filter { $0.state == .reachable }.count == members.count },
-                    "every agent registered")
+            #expect(
+                try await eventually(60) { try await inventory.agents().filter { $0.state == .reachable }.count == members.count },
+                "every agent registered")
             let body = #"{"source":"mad-norte","destination":"mad-upm","rate_bps":100}"#
             try await client.execute(
                 uri: "/api/v1/key-paths", method: .post,

@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct AccessSecretTests {
     @Test func secretsAreFreshPrefixedAndRecognisedOnlyAsTheirKind() {
-        let token = AccessSecret.random(.apiToken), other = AccessSecret.random(.apiToken)
+        let token = AccessSecret.random(.apiToken)
+        let other = AccessSecret.random(.apiToken)
         #expect(token != other && token.text.hasPrefix("qdt_") && token.text.count == 68)
         #expect(AccessSecret(token.text, kind: .apiToken) == token)
         #expect(AccessSecret(token.text, kind: .agentCredential) == nil)
@@ -19,10 +20,11 @@ import Testing
         #expect(credential.agentVerifier == AccessSecret(credential.text, kind: .agentCredential)?.agentVerifier, "deterministic")
     }
 
-    @Test(arguments: [
-        ("Bearer abc", "abc"), ("bearer abc", "abc"), ("BEARER   abc  ", "abc"),
-        ("Basic abc", nil), ("Bearer", nil), ("Bearer ", nil), ("abc", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("Bearer abc", "abc"), ("bearer abc", "abc"), ("BEARER   abc  ", "abc"),
+            ("Basic abc", nil), ("Bearer", nil), ("Bearer ", nil), ("abc", nil),
+        ] as [(String, String?)])
     func bearerHeadersAreRead(_ header: String, _ expected: String?) {
         #expect(bearerCredentials(header) == expected)
     }

@@ -19,8 +19,10 @@ import Testing
         .interfaceNew(ETSIInterface(id: 3, model: "CV-1", type: .continuousVariable, roleSupport: .receiver)),
         .interfaceDown(interface: 3, reason: "laser failure"),
         .interfaceOut(interface: 3),
-        .applicationNew(ETSIApplication(id: .zero, type: .client, serverAppID: "urn:s", clientAppIDs: ["urn:c"], priority: 1,
-                                        qos: .init(maxBandwidthBps: 100), localNodeID: ETSIUUID("6f1c2a1e-0000-4000-8000-000000000001")!)),
+        .applicationNew(
+            ETSIApplication(
+                id: .zero, type: .client, serverAppID: "urn:s", clientAppIDs: ["urn:c"], priority: 1,
+                qos: .init(maxBandwidthBps: 100), localNodeID: ETSIUUID("6f1c2a1e-0000-4000-8000-000000000001")!)),
         .applicationQoSUpdate(application: app, qos: .init(minBandwidthBps: 50, clientsSharedKeysRequired: true), priority: 2),
         .applicationDisconnected(application: app),
     ]
@@ -37,8 +39,11 @@ import Testing
         let notifications = Self.events.map { AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0) }
         #expect(try AgentNotification.decodeBatch(Array(AgentNotification.encodedBatch(notifications).utf8)) == notifications)
         #expect(try AgentNotification.decodeBatch(Array(notifications[0].encoded().utf8)) == [notifications[0]], "a single one too")
-        let broken = "<notifications xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'>"
-            + envelope("<node-status xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'><qkdn_status xmlns:t='urn:etsi:qkd:yang:etsi-qkd-node-types'>t:OPERATING</qkdn_status></node-status>")
+        let broken =
+            "<notifications xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'>"
+            + envelope(
+                "<node-status xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'><qkdn_status xmlns:t='urn:etsi:qkd:yang:etsi-qkd-node-types'>t:OPERATING</qkdn_status></node-status>"
+            )
             + envelope("<node-status xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'/>") + "</notifications>"
         do {
             let decoded = try AgentNotification.decodeBatch(Array(broken.utf8))
@@ -52,16 +57,29 @@ import Testing
     }
 
     @Test(arguments: [
-        ("<notification xmlns='urn:ietf:params:xml:ns:netconf:notification:1.0'><eventTime>2026-11-25T12:00:00Z</eventTime></notification>",
-         "must hold exactly one notification"),
-        ("<notification xmlns='urn:ietf:params:xml:ns:netconf:notification:1.0'><heartbeat xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'><qkdn_id>6f1c2a1e-0000-4000-8000-000000000001</qkdn_id></heartbeat></notification>",
-         "/notification/eventTime: is mandatory"),
-        (envelope("<sdqkdn_link_exploded xmlns='urn:etsi:qkd:yang:etsi-qkd-node'/>"), "/etsi-qkd-sdn-node:sdqkdn_link_exploded: is not a notification"),
-        (envelope("<key-pool xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'><qkdl_id>b0000000-0000-4000-8000-0000000000a1</qkdl_id><level-bits>-5</level-bits></key-pool>"),
-         "/qonduit-qkd-agent:key-pool/level-bits: '-5' is not a uint64"),
+        (
+            "<notification xmlns='urn:ietf:params:xml:ns:netconf:notification:1.0'><eventTime>2026-11-25T12:00:00Z</eventTime></notification>",
+            "must hold exactly one notification"
+        ),
+        (
+            "<notification xmlns='urn:ietf:params:xml:ns:netconf:notification:1.0'><heartbeat xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'><qkdn_id>6f1c2a1e-0000-4000-8000-000000000001</qkdn_id></heartbeat></notification>",
+            "/notification/eventTime: is mandatory"
+        ),
+        (
+            envelope("<sdqkdn_link_exploded xmlns='urn:etsi:qkd:yang:etsi-qkd-node'/>"),
+            "/etsi-qkd-sdn-node:sdqkdn_link_exploded: is not a notification"
+        ),
+        (
+            envelope(
+                "<key-pool xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'><qkdl_id>b0000000-0000-4000-8000-0000000000a1</qkdl_id><level-bits>-5</level-bits></key-pool>"
+            ),
+            "/qonduit-qkd-agent:key-pool/level-bits: '-5' is not a uint64"
+        ),
         (envelope("<node-status xmlns='urn:qonduit:params:xml:ns:yang:qonduit-qkd-agent'/>"), "qkdn_status: is mandatory"),
-        (envelope("<sdqkdn_link_down xmlns='urn:etsi:qkd:yang:etsi-qkd-node'><qkd_link><qkdl_id>zz</qkdl_id></qkd_link></sdqkdn_link_down>"),
-         "line 1: /etsi-qkd-sdn-node:sdqkdn_link_down/qkd_link/qkdl_id: 'zz' is not a UUID"),
+        (
+            envelope("<sdqkdn_link_down xmlns='urn:etsi:qkd:yang:etsi-qkd-node'><qkd_link><qkdl_id>zz</qkdl_id></qkd_link></sdqkdn_link_down>"),
+            "line 1: /etsi-qkd-sdn-node:sdqkdn_link_down/qkd_link/qkdl_id: 'zz' is not a UUID"
+        ),
         ("<qkd_node xmlns='urn:etsi:qkd:yang:etsi-qkd-node'/>", "not notification in urn:ietf:params:xml:ns:netconf:notification:1.0"),
     ])
     func badNotificationsAreRefusedWithThePath(_ xml: String, _ expected: String) {

@@ -13,24 +13,30 @@ func richNode() -> ETSINode {
     return ETSINode(
         id: node, status: .operating, version: "qonduit-agent 1.0", locationID: "madrid-norte",
         capabilities: .init(linkStatsSupport: true, applicationStatsSupport: false, keyRelayModeEnable: true),
-        applications: [ETSIApplication(
-            id: app, status: .on, type: .client, serverAppID: "urn:app:server", clientAppIDs: ["urn:app:client-1", "urn:app:client-2"],
-            priority: 3, creationTime: "2026-11-25T10:00:00Z", expirationTime: "2026-12-25T10:00:00.5+01:00",
-            statistics: [.init(endTime: "2026-11-25T11:00:00Z", startTime: "2026-11-25T10:00:00Z", consumedBits: 4096)],
-            qos: .init(maxBandwidthBps: 2000, minBandwidthBps: 1000, jitter: 5, ttl: 60, clientsSharedPathEnable: false, clientsSharedKeysRequired: true),
-            backingLinkIDs: [ETSIUUID("b0000000-0000-4000-8000-0000000000b1")!], localNodeID: node, remoteNodeID: far
-        )],
-        interfaces: [ETSIInterface(
-            id: 1, model: "IDQ Cerberis3", type: .discreteVariable, attachmentDevice: "roadm-1", attachmentPort: 7,
-            roleSupport: .transceiver, wavelengthRange: "1,12-20,40", maxAbsorption: ETSIDecimal(thousandths: 18_500), status: .enabled
-        )],
+        applications: [
+            ETSIApplication(
+                id: app, status: .on, type: .client, serverAppID: "urn:app:server", clientAppIDs: ["urn:app:client-1", "urn:app:client-2"],
+                priority: 3, creationTime: "2026-11-25T10:00:00Z", expirationTime: "2026-12-25T10:00:00.5+01:00",
+                statistics: [.init(endTime: "2026-11-25T11:00:00Z", startTime: "2026-11-25T10:00:00Z", consumedBits: 4096)],
+                qos: .init(
+                    maxBandwidthBps: 2000, minBandwidthBps: 1000, jitter: 5, ttl: 60, clientsSharedPathEnable: false, clientsSharedKeysRequired: true),
+                backingLinkIDs: [ETSIUUID("b0000000-0000-4000-8000-0000000000b1")!], localNodeID: node, remoteNodeID: far
+            )
+        ],
+        interfaces: [
+            ETSIInterface(
+                id: 1, model: "IDQ Cerberis3", type: .discreteVariable, attachmentDevice: "roadm-1", attachmentPort: 7,
+                roleSupport: .transceiver, wavelengthRange: "1,12-20,40", maxAbsorption: ETSIDecimal(thousandths: 18_500), status: .enabled
+            )
+        ],
         links: [
             ETSILink(
                 id: ETSIUUID("b0000000-0000-4000-8000-0000000000a1")!, status: .active, enabled: true,
                 local: .init(nodeID: node, interfaceID: 1), remote: .init(nodeID: peer, interfaceID: 2), type: .physical,
                 physicalChannelAttenuationDB: ETSIDecimal(thousandths: 12_250), physicalWavelength: "31", physicalRole: .transmitter,
-                performance: .init(expectedConsumptionBps: 500, secretKeyRateBps: 12_000, effectiveSecretKeyRateBps: 11_500,
-                                   physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 21)), .init(type: .snr, value: ETSIDecimal(thousandths: -1_500))])
+                performance: .init(
+                    expectedConsumptionBps: 500, secretKeyRateBps: 12_000, effectiveSecretKeyRateBps: 11_500,
+                    physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 21)), .init(type: .snr, value: ETSIDecimal(thousandths: -1_500))])
             ),
             ETSILink(
                 id: ETSIUUID("b0000000-0000-4000-8000-0000000000b1")!, status: .pending, local: .init(nodeID: node),
@@ -145,22 +151,44 @@ func richNode() -> ETSINode {
         (doc(uuidLeaf + "<qkdn_status>x:OPERATING</qkdn_status>"), "is not an identity derived from QKDN-STATUS-TYPES"),
         (doc(uuidLeaf + "<qkdn_colour>blue</qkdn_colour>"), "qkdn_colour: is not a node of etsi-qkd-sdn-node here"),
         (doc(uuidLeaf + "<qkdn_version>1</qkdn_version><qkdn_version>2</qkdn_version>"), "qkdn_version: appears more than once"),
-        (doc(uuidLeaf + "<qkdn_capabilities><key_relay_mode_enable>yes</key_relay_mode_enable></qkdn_capabilities>"),
-         "qkdn_capabilities/key_relay_mode_enable: 'yes' is not a boolean"),
-        (doc(uuidLeaf + "<qkd_interfaces><qkd_interface><qkdi_id>-1</qkdi_id></qkd_interface></qkd_interfaces>"),
-         "qkd_interface[qkdi_id='-1']/qkdi_id: '-1' is not a uint32"),
-        (doc(uuidLeaf + "<qkd_interfaces><qkd_interface><qkdi_id>1</qkdi_id></qkd_interface><qkd_interface><qkdi_id>1</qkdi_id></qkd_interface></qkd_interfaces>"),
-         "repeats the key qkdi_id '1'"),
+        (
+            doc(uuidLeaf + "<qkdn_capabilities><key_relay_mode_enable>yes</key_relay_mode_enable></qkdn_capabilities>"),
+            "qkdn_capabilities/key_relay_mode_enable: 'yes' is not a boolean"
+        ),
+        (
+            doc(uuidLeaf + "<qkd_interfaces><qkd_interface><qkdi_id>-1</qkdi_id></qkd_interface></qkd_interfaces>"),
+            "qkd_interface[qkdi_id='-1']/qkdi_id: '-1' is not a uint32"
+        ),
+        (
+            doc(
+                uuidLeaf
+                    + "<qkd_interfaces><qkd_interface><qkdi_id>1</qkdi_id></qkd_interface><qkd_interface><qkdi_id>1</qkdi_id></qkd_interface></qkd_interfaces>"
+            ),
+            "repeats the key qkdi_id '1'"
+        ),
         (doc(uuidLeaf + "<qkd_links><qkd_link><qkdl_type>t:PHYS</qkdl_type></qkd_link></qkd_links>"), "qkd_link: has no qkdl_id, the list's key"),
-        (doc(uuidLeaf + link("<qkdl_type>t:PHYS</qkdl_type><virt_bandwidth>5</virt_bandwidth>")),
-         "virt_bandwidth: is allowed only when qkdl_type is etsi-qkdn-types:VIRT"),
-        (doc(uuidLeaf + link("<qkdl_type>t:VIRT</qkdl_type><qkdl_performance><phys_perf><perf_type>t:QBER</perf_type></phys_perf></qkdl_performance>")),
-         "phys_perf: is allowed only when qkdl_type is etsi-qkdn-types:PHYS"),
-        (doc(uuidLeaf + link("<qkdl_type>t:PHYS</qkdl_type><phys_channel_att>1.2345</phys_channel_att>")),
-         "'1.2345' is not a decimal64 with at most 3 fraction digits"),
+        (
+            doc(uuidLeaf + link("<qkdl_type>t:PHYS</qkdl_type><virt_bandwidth>5</virt_bandwidth>")),
+            "virt_bandwidth: is allowed only when qkdl_type is etsi-qkdn-types:VIRT"
+        ),
+        (
+            doc(
+                uuidLeaf
+                    + link("<qkdl_type>t:VIRT</qkdl_type><qkdl_performance><phys_perf><perf_type>t:QBER</perf_type></phys_perf></qkdl_performance>")),
+            "phys_perf: is allowed only when qkdl_type is etsi-qkdn-types:PHYS"
+        ),
+        (
+            doc(uuidLeaf + link("<qkdl_type>t:PHYS</qkdl_type><phys_channel_att>1.2345</phys_channel_att>")),
+            "'1.2345' is not a decimal64 with at most 3 fraction digits"
+        ),
         (doc(uuidLeaf + link("<qkdl_type>t:PHYS</qkdl_type><phys_wavelength>0</phys_wavelength>")), "'0' is not a channel number"),
-        (doc(uuidLeaf + "<qkd_applications><qkd_app><app_id>6f1c2a1e-0000-4000-8000-00000000000a</app_id><expiration_time>tomorrow</expiration_time></qkd_app></qkd_applications>"),
-         "expiration_time: 'tomorrow' is not a date-and-time"),
+        (
+            doc(
+                uuidLeaf
+                    + "<qkd_applications><qkd_app><app_id>6f1c2a1e-0000-4000-8000-00000000000a</app_id><expiration_time>tomorrow</expiration_time></qkd_app></qkd_applications>"
+            ),
+            "expiration_time: 'tomorrow' is not a date-and-time"
+        ),
         (doc(uuidLeaf + "<qkdn_version><b>1</b></qkdn_version>"), "qkdn_version: is a leaf and cannot hold elements"),
         ("<!DOCTYPE qkd_node [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><qkd_node xmlns='urn:etsi:qkd:yang:etsi-qkd-node'/>", "DOCTYPE"),
         ("<qkd_node xmlns='urn:etsi:qkd:yang:etsi-qkd-node'><qkdn_id>", "not well-formed"),
@@ -179,25 +207,32 @@ func richNode() -> ETSINode {
     /// their keys), containers and entry documents, as libyang spells them.
     @Test func pathsNameEveryListEntryOnTheWay() throws {
         func issues(_ decode: () throws -> Void) -> [String] {
-            do { try decode(); return [] } catch { return (error as? ETSIDecodingError)?.issues.map(\.path) ?? ["\(error)"] }
+            do {
+                try decode()
+                return []
+            } catch { return (error as? ETSIDecodingError)?.issues.map(\.path) ?? ["\(error)"] }
         }
         let linkID = "6f1c2a1e-0000-4000-8000-0000000000b1"
-        let node = doc(uuidLeaf + """
-            <qkd_links><qkd_link><qkdl_id>\(linkID)</qkdl_id><qkdl_type>t:PHYS</qkdl_type>
-            <qkdl_local><qkdn_id>nope</qkdn_id></qkdl_local>
-            <qkdl_performance><phys_perf><perf_type>t:QBER</perf_type><value>x</value></phys_perf></qkdl_performance></qkd_link></qkd_links>
-            <qkd_interfaces><qkd_interface><qkdi_id>3</qkdi_id><qkdi_att_point><port>p</port></qkdi_att_point></qkd_interface></qkd_interfaces>
-            """)
-        #expect(issues { _ = try ETSINode.decode(Array(node.utf8)) } == [
-            "/etsi-qkd-sdn-node:qkd_node/qkd_interfaces/qkd_interface[qkdi_id='3']/qkdi_att_point/port",
-            "/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='\(linkID)']/qkdl_local/qkdn_id",
-            "/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='\(linkID)']/qkdl_performance/phys_perf[perf_type='t:QBER']/value",
-        ])
-        let entry = "<qkd_link xmlns='urn:etsi:qkd:yang:etsi-qkd-node' xmlns:t='urn:etsi:qkd:yang:etsi-qkd-node-types'><qkdl_id>\(linkID)</qkdl_id><qkdl_type>t:NONE</qkdl_type><odd/></qkd_link>"
-        #expect(issues { _ = try ETSILink.decodeEntry(Array(entry.utf8)) } == [
-            "/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='\(linkID)']/qkdl_type",
-            "/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='\(linkID)']/odd",
-        ])
+        let node = doc(
+            uuidLeaf + """
+                <qkd_links><qkd_link><qkdl_id>\(linkID)</qkdl_id><qkdl_type>t:PHYS</qkdl_type>
+                <qkdl_local><qkdn_id>nope</qkdn_id></qkdl_local>
+                <qkdl_performance><phys_perf><perf_type>t:QBER</perf_type><value>x</value></phys_perf></qkdl_performance></qkd_link></qkd_links>
+                <qkd_interfaces><qkd_interface><qkdi_id>3</qkdi_id><qkdi_att_point><port>p</port></qkdi_att_point></qkd_interface></qkd_interfaces>
+                """)
+        #expect(
+            issues { _ = try ETSINode.decode(Array(node.utf8)) } == [
+                "/etsi-qkd-sdn-node:qkd_node/qkd_interfaces/qkd_interface[qkdi_id='3']/qkdi_att_point/port",
+                "/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='\(linkID)']/qkdl_local/qkdn_id",
+                "/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='\(linkID)']/qkdl_performance/phys_perf[perf_type='t:QBER']/value",
+            ])
+        let entry =
+            "<qkd_link xmlns='urn:etsi:qkd:yang:etsi-qkd-node' xmlns:t='urn:etsi:qkd:yang:etsi-qkd-node-types'><qkdl_id>\(linkID)</qkdl_id><qkdl_type>t:NONE</qkdl_type><odd/></qkd_link>"
+        #expect(
+            issues { _ = try ETSILink.decodeEntry(Array(entry.utf8)) } == [
+                "/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='\(linkID)']/qkdl_type",
+                "/etsi-qkd-sdn-node:qkd_node/qkd_links/qkd_link[qkdl_id='\(linkID)']/odd",
+            ])
     }
 
     @Test func everyProblemIsReportedAtOnce() throws {
@@ -211,9 +246,12 @@ func richNode() -> ETSINode {
     @Test func mutatedDocumentsAreDecodedOrRefusedNeverCrash() throws {
         let seed = Array(richNode().encoded().utf8)
         var random = SeededRandom(seed: 2026)
-        var decoded = 0, refused = 0
-        let pieces: [[UInt8]] = ["<", ">", "/", "t:", "&amp;", "&#0;", "\u{FF}", "qkd_link", "<qkd_link>", "</qkdl_id>", "-1", "99999999999",
-                                 "<!DOCTYPE x>", "xmlns:t='urn:x'", "\"", "PHYS", "VIRT", "\n"].map { Array($0.utf8) }
+        var decoded = 0
+        var refused = 0
+        let pieces: [[UInt8]] = [
+            "<", ">", "/", "t:", "&amp;", "&#0;", "\u{FF}", "qkd_link", "<qkd_link>", "</qkdl_id>", "-1", "99999999999",
+            "<!DOCTYPE x>", "xmlns:t='urn:x'", "\"", "PHYS", "VIRT", "\n",
+        ].map { Array($0.utf8) }
         for _ in 0..<3_000 {
             var bytes = seed
             for _ in 0..<Int(random.next() % 4 + 1) {

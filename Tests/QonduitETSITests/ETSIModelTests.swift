@@ -24,7 +24,8 @@ import Testing
 
     @Test(.enabled(if: referenceAvailable, "the GS QKD 015 reference modules are in ../shared/reference"))
     func theSchemaTreeAndIdentitiesMatchTheSpecification() async throws {
-        let models = RepositoryPaths.models.path, official = Self.reference.appendingPathComponent("yang").path
+        let models = RepositoryPaths.models.path
+        let official = Self.reference.appendingPathComponent("yang").path
         let ours = try await pyang(["-f", "tree", "-p", models, "\(models)/etsi-qkd-sdn-node.yang"])
         // The official module's `when` conditions are YANG 1.0 XPath that pyang warns about; the tree is what counts.
         let theirs = try await pyang(["-f", "tree", "-p", official, "\(official)/etsi-qkd-sdn-node.yang"])

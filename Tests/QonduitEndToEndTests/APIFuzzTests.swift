@@ -18,15 +18,17 @@ import Testing
         let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path])
         defer { controller.terminate() }
         let examples = ProcessInfo.processInfo.environment["QONDUIT_FUZZ_EXAMPLES"] ?? "40"
-        let result = try await ProcessRunner.run(schemathesis, [
-            "run", "\(controller.baseURL)/openapi.json", "--header", "Authorization: Bearer \(controller.token)",
-            "--checks", "all", "--exclude-checks", "positive_data_acceptance,ensure_resource_availability", "--max-examples", examples,
-            // One worker: the rest of the suite runs alongside on the same two cores.
-            "--workers", "1",
-            // The event stream never ends; revoking tokens would revoke the one the fuzzer uses (both are tested elsewhere).
-            "--exclude-operation-id", "followEvents", "--exclude-operation-id", "revokeToken",
-            "--request-timeout", "30", "--no-color",
-        ])
+        let result = try await ProcessRunner.run(
+            schemathesis,
+            [
+                "run", "\(controller.baseURL)/openapi.json", "--header", "Authorization: Bearer \(controller.token)",
+                "--checks", "all", "--exclude-checks", "positive_data_acceptance,ensure_resource_availability", "--max-examples", examples,
+                // One worker: the rest of the suite runs alongside on the same two cores.
+                "--workers", "1",
+                // The event stream never ends; revoking tokens would revoke the one the fuzzer uses (both are tested elsewhere).
+                "--exclude-operation-id", "followEvents", "--exclude-operation-id", "revokeToken",
+                "--request-timeout", "30", "--no-color",
+            ])
         let report = result.stdout.split(separator: "\n").drop { !$0.hasPrefix("===") }.joined(separator: "\n")
         #expect(result.status == 0, "schemathesis found problems (replay them with its seed):\n\(report.suffix(6_000))")
         #expect(try await httpStatus(.GET, "\(controller.baseURL)/healthz", json: nil) == 200, "the controller is still up")

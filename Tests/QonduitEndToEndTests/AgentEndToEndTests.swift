@@ -56,11 +56,15 @@ import Testing
 
         // Every agent registers and is heard from (generously: the suite runs many processes at once on two cores).
         let seen = Mutex<String>("")
-        #expect(try await eventually(60) {
-            let agents = json(try await get("\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
-            seen.withLock { $0 = agents.map { "\($0["node_id"] ?? "?"): \($0["state"] ?? "?"), \(($0["key_pools"] as? [Any])?.count ?? -1) pools" }.joined(separator: "; ") }
-            return agents.count == 6 && agents.allSatisfy { $0["state"] as? String == "reachable" && !($0["key_pools"] as? [Any] ?? []).isEmpty }
-        }, "agents: \(seen.withLock { $0 })")
+        #expect(
+            try await eventually(60) {
+                let agents = json(try await get("\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
+                seen.withLock {
+                    $0 = agents.map { "\($0["node_id"] ?? "?"): \($0["state"] ?? "?"), \(($0["key_pools"] as? [Any])?.count ?? -1) pools" }.joined(
+                        separator: "; ")
+                }
+                return agents.count == 6 && agents.allSatisfy { $0["state"] as? String == "reachable" && !($0["key_pools"] as? [Any] ?? []).isEmpty }
+            }, "agents: \(seen.withLock { $0 })")
         // Each agent serves its node's tree over RESTCONF; the controller keeps the registered copy. Both are valid GS QKD 015 data.
         let tree = try await get("\(fleet.agents["mad-norte"]!)/data/etsi-qkd-sdn-node:qkd_node")
         #expect(tree.status == 200 && tree.text.contains("qkdl_type>etsi-qkdn-types:PHYS"))
@@ -90,21 +94,26 @@ import Testing
 
     @Test func aQBERFaultAtOneEndReachesTheInventoryAtOnceAndStays() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10"])
+        let controller = try await ControllerProcess.start(extraArguments: [
+            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10",
+        ])
         defer { controller.terminate() }
         // Periodic figures every 1,000 heartbeats (200 s): only a fault reported at once is seen within the test's wait.
-        let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 2, extraArguments: [
-            "--node", "mad-norte", "--node", "mad-upm", "--report-every", "1000",
-        ])
+        let fleet = try await AgentFleetProcess.start(
+            controller: controller.baseURL, count: 2,
+            extraArguments: [
+                "--node", "mad-norte", "--node", "mad-upm", "--report-every", "1000",
+            ])
         defer { fleet.terminate() }
         let url = "\(controller.baseURL)/api/v1/links/mad-L1"
         let link = json(try await get(url).text)
         let qkdl = try #require(link["qkdl_id"] as? String)
         let end = try #require([link["node_a"], link["node_b"]].compactMap { $0 as? String }.first { fleet.agents[$0] != nil })
-        #expect(try await eventually(60) {
-            let agents = json(try await get("\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
-            return agents.count == 2
-        })
+        #expect(
+            try await eventually(60) {
+                let agents = json(try await get("\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
+                return agents.count == 2
+            })
         #expect(try await post("\(fleet.faults(end))/links/\(qkdl)/qber?value=0.3") == 204)
         #expect(try await eventually { json(try await get(url).text)["measured_qber"] as? Double == 0.3 }, "at once, not at the next periodic report")
         #expect(json(try await get(url).text)["qber"] as? Double == 0.3, "the QBER in force is the worse end's")
@@ -114,11 +123,15 @@ import Testing
     /// controller's answers, notifications of every kind the agents send) validates against `Models/`.
     @Test func everyDocumentAgentsAndControllerExchangeValidates() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10"])
+        let controller = try await ControllerProcess.start(extraArguments: [
+            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10",
+        ])
         defer { controller.terminate() }
         let proxy = RecordingProxy(upstream: controller.baseURL, recording: "/southbound/")
         try await proxy.run { proxied in
-            let fleet = try await AgentFleetProcess.start(controller: proxied, count: 2, token: controller.token, extraArguments: ["--node", "mad-norte", "--node", "mad-upm", "--report-every", "1"])
+            let fleet = try await AgentFleetProcess.start(
+                controller: proxied, count: 2, token: controller.token,
+                extraArguments: ["--node", "mad-norte", "--node", "mad-upm", "--report-every", "1"])
             defer { fleet.terminate() }
             try await takeDownAndUp(link: "mad-L1", at: "mad-norte", controller: controller, fleet: fleet)
         }
@@ -187,8 +200,9 @@ import Testing
         // What the node should be configured with, written into the controller's inventory (as provisioning will).
         let inventory = try Inventory(path: controller.databasePath)
         let norte = try #require(try await inventory.node("mad-norte").value.qkdnID)
-        let relay = ETSILink(id: QKDUUID("7e1a0000-0000-4000-8000-0000000000aa")!, local: .init(nodeID: norte), type: .virtual,
-                             virtualNextHops: [QKDUUID("7e1a0000-0000-4000-8000-0000000000bb")!], virtualBandwidthBps: 800)
+        let relay = ETSILink(
+            id: QKDUUID("7e1a0000-0000-4000-8000-0000000000aa")!, local: .init(nodeID: norte), type: .virtual,
+            virtualNextHops: [QKDUUID("7e1a0000-0000-4000-8000-0000000000bb")!], virtualBandwidthBps: 800)
         try await inventory.setDesiredLink(node: try NodeID("mad-norte"), qkdlID: relay.id, entry: relay.encodedEntry())
         #expect(try await eventually { try await get(agentTree).text.contains(relay.id.text) }, "the reconciler pushes it")
 

@@ -20,7 +20,9 @@ final class AgentFleetProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: QonduitBinary.path)
         process.arguments = ["agents", "simulate", "--controller", controller, "--log-level", "error"] + extraArguments
         process.currentDirectoryURL = TestFiles.workingDirectory
-        process.environment = ProcessInfo.processInfo.environment.merging(["QONDUIT_TOKEN": token ?? ControllerTokens.token(for: controller) ?? ""]) { _, given in given }
+        process.environment = ProcessInfo.processInfo.environment.merging(["QONDUIT_TOKEN": token ?? ControllerTokens.token(for: controller) ?? ""]) {
+            _, given in given
+        }
         output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -16,7 +16,9 @@ import Testing
         let server = ["--server", controller.baseURL]
 
         let node = try await QonduitBinary.run(["nodes", "show", "mad-norte"] + server)
-        #expect(node.status == 0 && node.stdout.contains("node mad-norte") && node.stdout.contains("no agent has registered"), "\(node.stdout)\(node.stderr)")
+        #expect(
+            node.status == 0 && node.stdout.contains("node mad-norte") && node.stdout.contains("no agent has registered"),
+            "\(node.stdout)\(node.stderr)")
         #expect(node.stdout.contains("link mad-L1"), "\(node.stdout)")
         let missing = try await QonduitBinary.run(["nodes", "show", "nowhere"] + server)
         #expect(missing.status != 0 && missing.stderr.contains("404"), "\(missing.stderr)")
@@ -30,7 +32,9 @@ import Testing
         #expect(sideways.status != 0 && sideways.stderr.contains("--status"), "\(sideways.stderr)")
         _ = try await QonduitBinary.run(["links", "set", "mad-L1", "--status", "up"] + server)
         let shown = try await QonduitBinary.run(["links", "show", "mad-L1"] + server)
-        #expect(shown.status == 0 && shown.stdout.contains("in force:") && shown.stdout.contains("planned:") && shown.stdout.contains("measured:"), "\(shown.stdout)")
+        #expect(
+            shown.status == 0 && shown.stdout.contains("in force:") && shown.stdout.contains("planned:") && shown.stdout.contains("measured:"),
+            "\(shown.stdout)")
         #expect(shown.stdout.contains("0 key paths over it"), "\(shown.stdout)")
 
         let file = TestFiles.path("export", suffix: ".graphml")
@@ -89,20 +93,25 @@ import Testing
         }
         let agents = try await QonduitBinary.run(["agents", "list"] + server)
         #expect(agents.stdout.contains("registered") && agents.stdout.contains("6 agents"), "\(agents.stdout)")
-        let page = try await HTTPClient.shared.execute(HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/agents?limit=2&offset=1"), timeout: .seconds(30))
+        let page = try await HTTPClient.shared.execute(
+            HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/agents?limit=2&offset=1"), timeout: .seconds(30))
         let body = try JSONSerialization.jsonObject(with: Data(String(buffer: try await page.body.collect(upTo: 1 << 20)).utf8)) as? [String: Any]
-        #expect((body?["items"] as? [Any])?.count == 2 && body?["total"] as? Int == 6, "agents are paged like every listing: \(String(describing: body))")
+        #expect(
+            (body?["items"] as? [Any])?.count == 2 && body?["total"] as? Int == 6, "agents are paged like every listing: \(String(describing: body))")
         let provision = try await QonduitBinary.run(["bench", "provision", "--paths", "20", "--concurrency", "4"] + server)
         #expect(provision.status == 0 && provision.stdout.contains("active=20"), "\(provision.stdout)\(provision.stderr)")
         let reroute = try await QonduitBinary.run(["bench", "reroute", "--paths", "20", "--via", "api", "--timeout", "60"] + server)
         #expect(reroute.status == 0, "\(reroute.stdout)\(reroute.stderr)")
 
         // A multipath key path shows each route by its number, and its application.
-        let multipath = try await QonduitBinary.run([
-            "paths", "provision", "mad-norte", "mad-upm", "--rate", "10", "--protection", "multipath", "--paths", "2",
-            "--client-app", "urn:app:a", "--server-app", "urn:app:b",
-        ] + server)
-        #expect(multipath.status == 0 && multipath.stdout.contains("route 1 of 2") && multipath.stdout.contains("route 2 of 2"), "\(multipath.stdout)\(multipath.stderr)")
+        let multipath = try await QonduitBinary.run(
+            [
+                "paths", "provision", "mad-norte", "mad-upm", "--rate", "10", "--protection", "multipath", "--paths", "2",
+                "--client-app", "urn:app:a", "--server-app", "urn:app:b",
+            ] + server)
+        #expect(
+            multipath.status == 0 && multipath.stdout.contains("route 1 of 2") && multipath.stdout.contains("route 2 of 2"),
+            "\(multipath.stdout)\(multipath.stderr)")
         #expect(multipath.stdout.contains("client urn:app:a, server urn:app:b") && !multipath.stdout.contains("primary route"), "\(multipath.stdout)")
     }
 }

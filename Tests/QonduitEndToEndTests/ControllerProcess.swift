@@ -2,8 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import QonduitTestSupport
 import QonduitInventory
+import QonduitTestSupport
 import Synchronization
 import Testing
 
@@ -66,7 +66,9 @@ extension HTTPClientRequest {
     static func authenticated(url: String) async -> HTTPClientRequest {
         guard url.contains("/restconf") else { return authorized(url: url) }
         var request = HTTPClientRequest(url: url)
-        if let proof = await ControllerTokens.controllerProof(forAgentAt: url) { request.headers.add(name: "Authorization", value: "Bearer \(proof)") }
+        if let proof = await ControllerTokens.controllerProof(forAgentAt: url) {
+            request.headers.add(name: "Authorization", value: "Bearer \(proof)")
+        }
         return request
     }
 }

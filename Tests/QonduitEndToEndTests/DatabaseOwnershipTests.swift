@@ -13,7 +13,10 @@ import Testing
         let first = try await ControllerProcess.start()
         let second = try await serveExpectingExit(["--db", first.databasePath])
         #expect(second.status != 0 && second.status != 124, "refused at once, not left running: \(second.status)")
-        #expect(second.stderr.contains("the database '\(first.databasePath)' is in use by another qonduit serve (pid \(first.process.processIdentifier))"), "\(second.stderr)")
+        #expect(
+            second.stderr.contains(
+                "the database '\(first.databasePath)' is in use by another qonduit serve (pid \(first.process.processIdentifier))"),
+            "\(second.stderr)")
         #expect(second.stderr.contains(first.databasePath + ".lock"), "\(second.stderr)")
         first.kill()
         let third = try await ControllerProcess.start(database: first.databasePath)
@@ -68,8 +71,9 @@ import Testing
         let path = String(line.split(separator: " ")[4])
         #expect(path.hasPrefix(FileManager.default.temporaryDirectory.path) && path.hasSuffix("-admin.token"), "\(line)")
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(!FileManager.default.fileExists(atPath: TestFiles.workingDirectory.appendingPathComponent("qonduit-admin.token").path),
-                "nothing is written to the current directory")
+        #expect(
+            !FileManager.default.fileExists(atPath: TestFiles.workingDirectory.appendingPathComponent("qonduit-admin.token").path),
+            "nothing is written to the current directory")
         process.terminate()
         _ = try await offThePool { process.waitUntilExit() }
         #expect(!FileManager.default.fileExists(atPath: path), "a throwaway token goes with its run")

@@ -34,7 +34,10 @@ import Testing
         follower.standardOutput = pipe
         follower.standardError = FileHandle.nullDevice
         try follower.run()
-        defer { follower.terminate(); follower.waitUntilExit() }
+        defer {
+            follower.terminate()
+            follower.waitUntilExit()
+        }
         // The follower is connected once an event it asks for reaches it; until then, keep making them.
         let received = Mutex("")
         let reader = Thread {
@@ -74,18 +77,20 @@ import Testing
         #expect(lines(replay.stdout).allSatisfy { $0["kind"] as? String == "link.status" && $0["subject"] as? String == link })
         #expect(replay.stderr.contains("no longer kept"), "\(replay.stderr)")
         let table = try await QonduitBinary.run(["events", "--after", "4", "--count", "1", "--server", controller.baseURL])
-        #expect(table.stdout.hasPrefix("#5 ") && table.stdout.contains("link.status \(link)") && table.stdout.contains(#"to="down""#), "\(table.stdout)")
+        #expect(
+            table.stdout.hasPrefix("#5 ") && table.stdout.contains("link.status \(link)") && table.stdout.contains(#"to="down""#), "\(table.stdout)")
 
         // A follower of link events only, from event 5 on; the controller restarts under it.
         let followArguments = ["events", "--after", "5", "--kind", "link", "--count", "2", "--json", "--server", controller.baseURL]
         async let followed = runInBackground(followArguments)
         #expect(try await patch("\(controller.baseURL)/api/v1/nodes/\(node)", #"{"status":"down"}"#) == 200)  // 6, not a link event
-        #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"up"}"#) == 200)     // 7
+        #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"up"}"#) == 200)  // 7
         try await Task.sleep(for: .seconds(1))
         let port = controller.port
         #expect(controller.stop() == 0)
-        controller = try await ControllerProcess.start(database: controller.databasePath, listen: "127.0.0.1:\(port)", extraArguments: ["--event-retention", "3"])
-        #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"down"}"#) == 200)   // 8
+        controller = try await ControllerProcess.start(
+            database: controller.databasePath, listen: "127.0.0.1:\(port)", extraArguments: ["--event-retention", "3"])
+        #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"down"}"#) == 200)  // 8
         let result = try await followed
         #expect(result.status == 0, "\(result.stderr)")
         let events = lines(result.stdout)
@@ -121,7 +126,9 @@ import Testing
         #expect(conflicting.status == .badRequest && conflicting.headers.first(name: "Content-Type") == "application/problem+json")
 
         let unknownKind = try await QonduitBinary.run(["events", "--kind", "alarms", "--server", controller.baseURL])
-        #expect(unknownKind.status != 0 && unknownKind.stderr.contains("400") && unknownKind.stderr.contains("unknown event kind"), "\(unknownKind.stderr)")
+        #expect(
+            unknownKind.status != 0 && unknownKind.stderr.contains("400") && unknownKind.stderr.contains("unknown event kind"),
+            "\(unknownKind.stderr)")
         #expect(try await QonduitBinary.run(["events", "--count", "0"]).status != 0)
         let nobody = try await QonduitBinary.run(["events", "--server", "http://127.0.0.1:1"])
         #expect(nobody.status != 0 && nobody.stderr.contains("cannot reach"), "\(nobody.stderr)")

@@ -37,18 +37,34 @@ import Testing
         var laughs = #"<!ENTITY lol0 "lol">"#
         for level in 1...9 { laughs += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1);", count: 10) + "\">" }
         return [
-            ("external entity", Array(#"<?xml version="1.0"?><!DOCTYPE q [<!ENTITY x SYSTEM "file:///etc/passwd">]><qkd_node xmlns="\#(qkdNode)"><qkdn_id>&x;</qkdn_id></qkd_node>"#.utf8)),
+            (
+                "external entity",
+                Array(
+                    #"<?xml version="1.0"?><!DOCTYPE q [<!ENTITY x SYSTEM "file:///etc/passwd">]><qkd_node xmlns="\#(qkdNode)"><qkdn_id>&x;</qkdn_id></qkd_node>"#
+                        .utf8)
+            ),
             ("parameter entity", Array(#"<!DOCTYPE q [<!ENTITY % p SYSTEM "http://127.0.0.1:1/x.dtd"> %p;]><qkd_node xmlns="\#(qkdNode)"/>"#.utf8)),
             ("external DTD", Array(#"<!DOCTYPE qkd_node SYSTEM "http://127.0.0.1:1/x.dtd"><qkd_node xmlns="\#(qkdNode)"/>"#.utf8)),
             ("billion laughs", Array("<!DOCTYPE q [\(laughs)]><q>&lol9;</q>".utf8)),
             ("deep nesting", Array(deep.utf8)),
             ("huge attribute", Array("<qkd_node xmlns=\"\(qkdNode)\" junk=\"\(String(repeating: "A", count: 2_000_000))\"/>".utf8)),
             ("huge text", Array("<qkd_node xmlns=\"\(qkdNode)\"><qkdn_id>\(String(repeating: "9", count: 2_000_000))</qkdn_id></qkd_node>".utf8)),
-            ("invalid UTF-8", Array("<qkd_node xmlns=\"\(qkdNode)\"><qkdn_id>".utf8) + [0xC3, 0x28, 0xFF, 0xFE] + Array("</qkdn_id></qkd_node>".utf8)),
+            (
+                "invalid UTF-8",
+                Array("<qkd_node xmlns=\"\(qkdNode)\"><qkdn_id>".utf8) + [0xC3, 0x28, 0xFF, 0xFE] + Array("</qkdn_id></qkd_node>".utf8)
+            ),
             ("undeclared prefix", Array("<x:qkd_node xmlns=\"\(qkdNode)\"><qkdn_id/></x:qkd_node>".utf8)),
-            ("namespace undeclared", Array("<qkd_node xmlns=\"\(qkdNode)\"><qkdn_id xmlns=\"\">00000000-0000-4000-8000-000000000001</qkdn_id></qkd_node>".utf8)),
+            (
+                "namespace undeclared",
+                Array("<qkd_node xmlns=\"\(qkdNode)\"><qkdn_id xmlns=\"\">00000000-0000-4000-8000-000000000001</qkdn_id></qkd_node>".utf8)
+            ),
             ("wrong namespace", Array("<qkd_node xmlns=\"urn:evil\"><qkdn_id>00000000-0000-4000-8000-000000000001</qkdn_id></qkd_node>".utf8)),
-            ("xinclude", Array("<qkd_node xmlns=\"\(qkdNode)\" xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"file:///etc/passwd\" parse=\"text\"/></qkd_node>".utf8)),
+            (
+                "xinclude",
+                Array(
+                    "<qkd_node xmlns=\"\(qkdNode)\" xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"file:///etc/passwd\" parse=\"text\"/></qkd_node>"
+                        .utf8)
+            ),
             ("truncated", Array("<qkd_node xmlns=\"\(qkdNode)\"><qkdn_id>".utf8)),
             ("two roots", Array("<a/><b/>".utf8)),
             ("NUL byte", Array("<qkd_node xmlns=\"\(qkdNode)\">".utf8) + [0] + Array("</qkd_node>".utf8)),
@@ -63,12 +79,24 @@ import Testing
         return [
             ("deep nesting", String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)),
             ("deep objects", String(repeating: "{\"a\":", count: 50_000) + "1" + String(repeating: "}", count: 50_000)),
-            ("huge number", #"{"id":"n1","source":"a","destination":"b","rate_bps":1e999,"node_a":"a","node_b":"b","length_km":1e999,"key_rate_bps":1e999}"#),
-            ("huge integer", #"{"id":"n1","source":"a","destination":"b","rate_bps":123456789012345678901234567890,"max_hops":123456789012345678901234567890}"#),
+            (
+                "huge number",
+                #"{"id":"n1","source":"a","destination":"b","rate_bps":1e999,"node_a":"a","node_b":"b","length_km":1e999,"key_rate_bps":1e999}"#
+            ),
+            (
+                "huge integer",
+                #"{"id":"n1","source":"a","destination":"b","rate_bps":123456789012345678901234567890,"max_hops":123456789012345678901234567890}"#
+            ),
             ("negative infinity", #"{"id":"n1","source":"a","destination":"b","rate_bps":-1e999,"length_km":-1,"key_rate_bps":-5}"#),
             ("wrong types", #"{"id":5,"name":["x"],"source":{},"destination":true,"rate_bps":"fast","trusted":"yes"}"#),
-            ("SQL in ids", #"{"id":"\#(metacharacters)","source":"\#(metacharacters)","destination":"\#(metacharacters)","node_a":"\#(metacharacters)","node_b":"n","length_km":1,"key_rate_bps":1,"rate_bps":1}"#),
-            ("path traversal id", #"{"id":"../../etc/passwd","source":"../a","destination":"..\\b","node_a":"/etc","node_b":"n","length_km":1,"key_rate_bps":1,"rate_bps":1}"#),
+            (
+                "SQL in ids",
+                #"{"id":"\#(metacharacters)","source":"\#(metacharacters)","destination":"\#(metacharacters)","node_a":"\#(metacharacters)","node_b":"n","length_km":1,"key_rate_bps":1,"rate_bps":1}"#
+            ),
+            (
+                "path traversal id",
+                #"{"id":"../../etc/passwd","source":"../a","destination":"..\\b","node_a":"/etc","node_b":"n","length_km":1,"key_rate_bps":1,"rate_bps":1}"#
+            ),
             ("trailing garbage", #"{"id":"zz"} {"#),
             ("not JSON", "<xml/>"),
             ("array", "[1,2,3]"),
@@ -143,19 +171,25 @@ import Testing
         var wrong: [String] = []
         for attack in attacks {
             let (status, contentType) = try await send(attack, to: controller.baseURL)
-            if !(400..<500).contains(status) { wrong.append("\(attack): \(status)") }
-            else if contentType != "application/problem+json" && !attack.path.hasPrefix("/southbound") {
+            if !(400..<500).contains(status) {
+                wrong.append("\(attack): \(status)")
+            } else if contentType != "application/problem+json" && !attack.path.hasPrefix("/southbound") {
                 wrong.append("\(attack): \(status) answered as \(contentType ?? "nothing"), not problem+json")
             }
         }
-        #expect(wrong.isEmpty, "\(wrong.count) of \(attacks.count) hostile requests were not refused with a 4xx problem:\n\(wrong.joined(separator: "\n"))")
+        #expect(
+            wrong.isEmpty,
+            "\(wrong.count) of \(attacks.count) hostile requests were not refused with a 4xx problem:\n\(wrong.joined(separator: "\n"))")
 
         // A free-text field takes SQL metacharacters as text; no statement ever sees them as SQL.
         let named = try await httpStatus(.PATCH, "\(controller.baseURL)/api/v1/nodes/mad-norte", json: #"{"name":"x'); DROP TABLE node; --"}"#)
         #expect(named == 200)
-        let node = try await HTTPClient.shared.execute(HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/nodes/mad-norte"), timeout: .seconds(30))
+        let node = try await HTTPClient.shared.execute(
+            HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/nodes/mad-norte"), timeout: .seconds(30))
         #expect(String(buffer: try await node.body.collect(upTo: 1 << 20)).contains(#"x'); DROP TABLE node; --"#))
-        #expect(try await httpStatus(.PATCH, "\(controller.baseURL)/api/v1/nodes/mad-norte", json: #"{"name":"Telefonica Distrito C (Las Tablas)"}"#) == 200)
+        #expect(
+            try await httpStatus(.PATCH, "\(controller.baseURL)/api/v1/nodes/mad-norte", json: #"{"name":"Telefonica Distrito C (Las Tablas)"}"#)
+                == 200)
 
         #expect(try await httpStatus(.GET, "\(controller.baseURL)/healthz", json: nil) == 200, "the server is still up")
         let after = try await snapshot(controller.baseURL)

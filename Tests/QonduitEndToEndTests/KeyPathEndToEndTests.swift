@@ -22,7 +22,6 @@ import Testing
 
     func object(_ text: String) -> [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:] }
 
-
     /// Every key path, and every link's key and reserved rate.
     func state(_ controller: String) async throws -> (paths: [[String: Any]], links: [[String: Any]]) {
         let paths = object(try await send(.GET, "\(controller)/api/v1/key-paths?limit=10000").text)["items"] as? [[String: Any]] ?? []
@@ -53,19 +52,24 @@ import Testing
             }
         }
         for link in links {
-            let id = link["id"] as? String ?? "", reserved = link["reserved_bps"] as? Double ?? -1
+            let id = link["id"] as? String ?? ""
+            let reserved = link["reserved_bps"] as? Double ?? -1
             if abs(reserved - (held[id] ?? 0)) > 1e-6 { problems.append("link \(id) shows \(reserved) reserved, its paths hold \(held[id] ?? 0)") }
             if reserved > (link["key_rate_bps"] as? Double ?? 0) * (1 + 1e-9) { problems.append("link \(id) is over-reserved") }
             let listed = object(try await send(.GET, "\(controller)/api/v1/key-paths?link=\(id)&limit=10000").text)["items"] as? [[String: Any]] ?? []
             let listedIDs = Set(listed.compactMap { $0["id"] as? String })
-            if listedIDs != holders[id] ?? [] { problems.append("link \(id) lists key paths \(listedIDs.sorted()), its paths are \((holders[id] ?? []).sorted())") }
+            if listedIDs != holders[id] ?? [] {
+                problems.append("link \(id) lists key paths \(listedIDs.sorted()), its paths are \((holders[id] ?? []).sorted())")
+            }
         }
         for (node, restconf) in fleet.agents where !skipped.contains(node) {
             let tree = try ETSINode.decode(Array(try await send(.GET, "\(restconf)/data/etsi-qkd-sdn-node:qkd_node").text.utf8))
-            let virtual = Dictionary(tree.links.filter { $0.type == .virtual }.map { ($0.id.text, Int($0.virtualBandwidthBps ?? 0)) }, uniquingKeysWith: { a, _ in a })
+            let virtual = Dictionary(
+                tree.links.filter { $0.type == .virtual }.map { ($0.id.text, Int($0.virtualBandwidthBps ?? 0)) }, uniquingKeysWith: { a, _ in a })
             let asked = wanted[node] ?? [:]
             if virtual != asked {
-                let extra = virtual.filter { asked[$0.key] != $0.value }, missing = asked.filter { virtual[$0.key] != $0.value }
+                let extra = virtual.filter { asked[$0.key] != $0.value }
+                let missing = asked.filter { virtual[$0.key] != $0.value }
                 problems.append("agent of \(node) holds \(extra) beyond what the database asks for, and lacks \(missing)")
             }
         }
@@ -88,10 +92,11 @@ import Testing
         defer { fleet.terminate() }
         let nodes = fleet.agents.keys.sorted()
         // Generous: on a loaded CI machine (the API fuzzer runs alongside) registration can take a while.
-        #expect(try await eventually(60) {
-            let agents = object(try await send(.GET, "\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
-            return agents.count == 6 && agents.allSatisfy { $0["state"] as? String == "reachable" }
-        })
+        #expect(
+            try await eventually(60) {
+                let agents = object(try await send(.GET, "\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
+                return agents.count == 6 && agents.allSatisfy { $0["state"] as? String == "reachable" }
+            })
 
         // Every pair at once, more than the network holds: each is admitted and activated, or refused with a reason.
         let pairs = nodes.flatMap { a in nodes.filter { $0 != a }.map { (a, $0) } }
@@ -113,20 +118,24 @@ import Testing
         // no other way), and the agents end up configured as the database says.
         let victim = try #require(((object(admitted[0].1)["routes"] as? [[String: Any]])?.first?["links"] as? [String])?.first)
         let victimLink = object(try await send(.GET, "\(controller.baseURL)/api/v1/links/\(victim)").text)
-        let victimQkdl = try #require(victimLink["qkdl_id"] as? String), victimEnd = try #require(victimLink["node_a"] as? String)
+        let victimQkdl = try #require(victimLink["qkdl_id"] as? String)
+        let victimEnd = try #require(victimLink["node_a"] as? String)
         #expect(try await send(.POST, "\(fleet.faults(victimEnd))/links/\(victimQkdl)/down").status == 204)
         let watching = controller
-        #expect(try await eventually(30) {
-            let paths = try await state(watching.baseURL).paths
-            return paths.allSatisfy { path in
-                path["state"] as? String != "active" || !((path["routes"] as? [[String: Any]]) ?? []).contains { ($0["links"] as? [String] ?? []).contains(victim) }
-            }
-        }, "no active path is left on the failed link")
+        #expect(
+            try await eventually(30) {
+                let paths = try await state(watching.baseURL).paths
+                return paths.allSatisfy { path in
+                    path["state"] as? String != "active"
+                        || !((path["routes"] as? [[String: Any]]) ?? []).contains { ($0["links"] as? [String] ?? []).contains(victim) }
+                }
+            }, "no active path is left on the failed link")
         #expect(try await eventually(30) { try await inconsistencies(watching.baseURL, fleet).isEmpty })
         #expect(try await send(.POST, "\(fleet.faults(victimEnd))/links/\(victimQkdl)/up").status == 204)
-        #expect(try await eventually(30) {
-            object(try await send(.GET, "\(watching.baseURL)/api/v1/links/\(victim)").text)["status"] as? String == "up"
-        })
+        #expect(
+            try await eventually(30) {
+                object(try await send(.GET, "\(watching.baseURL)/api/v1/links/\(victim)").text)["status"] as? String == "up"
+            })
 
         // Re-optimisation through the CLI moves paths back onto the healed link where that is better
         // (detours here may be as short as the old routes), and the agents follow; asked again, it
@@ -134,7 +143,9 @@ import Testing
         let reoptimized = try await QonduitBinary.run(["paths", "reoptimize", "--server", controller.baseURL, "--json"])
         #expect(reoptimized.status == 0, "\(reoptimized.stderr)")
         let moved = (object(reoptimized.stdout)["moved"] as? [[String: Any]]) ?? []
-        #expect((object(reoptimized.stdout)["examined"] as? Int ?? 0) > 0 && moved.allSatisfy { $0["state"] as? String == "active" }, "\(reoptimized.stdout)")
+        #expect(
+            (object(reoptimized.stdout)["examined"] as? Int ?? 0) > 0 && moved.allSatisfy { $0["state"] as? String == "active" },
+            "\(reoptimized.stdout)")
         #expect(try await eventually(30) { try await inconsistencies(watching.baseURL, fleet).isEmpty })
         let settled = try await QonduitBinary.run(["paths", "reoptimize", "--server", controller.baseURL])
         #expect(settled.status == 0 && settled.stdout.contains("moved 0"), "\(settled.stdout)\(settled.stderr)")
@@ -153,13 +164,16 @@ import Testing
             "paths", "provision", nodes[0], nodes[1], "--rate", "1000", "--protection", "disjoint_backup",
             "--client-app", "urn:app:a", "--server-app", "urn:app:b", "--server", controller.baseURL,
         ])
-        #expect(provisioned.status == 0 && provisioned.stdout.contains(": active") && provisioned.stdout.contains("backup route"), "\(provisioned.stdout)\(provisioned.stderr)")
+        #expect(
+            provisioned.status == 0 && provisioned.stdout.contains(": active") && provisioned.stdout.contains("backup route"),
+            "\(provisioned.stdout)\(provisioned.stderr)")
         // Links show what key paths reserve on them, in JSON and in the table.
         let reserved = jsonArray(try await QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"]).stdout)
         let busy = try #require(reserved.first { ($0["reserved_bps"] as? Double ?? 0) >= 1000 }, "\(reserved)")
         let table = try await QonduitBinary.run(["links", "list", "--server", controller.baseURL])
         let row = table.stdout.split(separator: "\n").first { $0.hasPrefix("\(busy["id"] as? String ?? "?") ") } ?? ""
-        #expect(table.stdout.contains("RESERVED BIT/S") && row.contains(String(format: "%.1f", busy["reserved_bps"] as? Double ?? 0)), "\(table.stdout)")
+        #expect(
+            table.stdout.contains("RESERVED BIT/S") && row.contains(String(format: "%.1f", busy["reserved_bps"] as? Double ?? 0)), "\(table.stdout)")
         let refused = try await QonduitBinary.run(["paths", "provision", nodes[0], nodes[1], "--rate", "1e9", "--server", controller.baseURL])
         #expect(refused.status != 0 && refused.stderr.contains("409"), "\(refused.stderr)")
         try await expectConsistent(controller.baseURL, fleet)
@@ -168,7 +182,8 @@ import Testing
         // their part give it back at once, before the reconciler would have to.
         let crashed = nodes[2]
         #expect(try await send(.POST, "\(fleet.faults(crashed))/crash").status == 204)
-        let broken = try await send(.POST, "\(controller.baseURL)/api/v1/key-paths", #"{"source":"\#(nodes[0])","destination":"\#(crashed)","rate_bps":1000}"#)
+        let broken = try await send(
+            .POST, "\(controller.baseURL)/api/v1/key-paths", #"{"source":"\#(nodes[0])","destination":"\#(crashed)","rate_bps":1000}"#)
         #expect(broken.status == 201 && object(broken.text)["state"] as? String == "failed", "\(broken.text)")
         #expect((object(broken.text)["reason"] as? String ?? "").contains("node '\(crashed)'"), "\(broken.text)")
         try await expectConsistent(controller.baseURL, fleet, skipping: [crashed])
@@ -190,12 +205,16 @@ import Testing
         let inFlight = Task { [controller] in
             try? await withThrowingTaskGroup(of: Void.self) { group in
                 for (a, b) in pairs.prefix(5) {
-                    group.addTask { _ = try? await send(.POST, "\(controller.baseURL)/api/v1/key-paths", #"{"source":"\#(a)","destination":"\#(b)","rate_bps":20000}"#) }
+                    group.addTask {
+                        _ = try? await send(
+                            .POST, "\(controller.baseURL)/api/v1/key-paths", #"{"source":"\#(a)","destination":"\#(b)","rate_bps":20000}"#)
+                    }
                 }
                 try await group.waitForAll()
             }
         }
-        var pendingAtKill = 0, seen: [String] = []
+        var pendingAtKill = 0
+        var seen: [String] = []
         let deadline = Date().addingTimeInterval(20)
         while pendingAtKill == 0 && Date() < deadline {
             let paths = try await state(controller.baseURL).paths
@@ -205,7 +224,8 @@ import Testing
         }
         controller.kill()
         _ = await inFlight.value
-        controller = try await ControllerProcess.start(database: controller.databasePath, listen: "127.0.0.1:\(controller.port)", extraArguments: arguments)
+        controller = try await ControllerProcess.start(
+            database: controller.databasePath, listen: "127.0.0.1:\(controller.port)", extraArguments: arguments)
         #expect(pendingAtKill > 0, "the kill came while paths were pending; the paths were \(seen)")
         let resumed = controller
         #expect(try await eventually(30) { try await state(resumed.baseURL).paths.allSatisfy { $0["state"] as? String != "pending" } })

@@ -9,8 +9,8 @@ import Testing
     static func walkThrough() throws -> String {
         let readme = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
         guard let marker = readme.range(of: "<!-- walk-through"),
-              let open = readme.range(of: "```sh\n", range: marker.upperBound..<readme.endIndex),
-              let close = readme.range(of: "\n```", range: open.upperBound..<readme.endIndex)
+            let open = readme.range(of: "```sh\n", range: marker.upperBound..<readme.endIndex),
+            let close = readme.range(of: "\n```", range: open.upperBound..<readme.endIndex)
         else { throw ControllerFailed(message: "README.md has no walk-through block after a <!-- walk-through marker") }
         return String(readme[open.upperBound..<close.lowerBound])
     }
@@ -21,13 +21,16 @@ import Testing
         // The commands run from the checkout: its topology files are where they say.
         try FileManager.default.createSymbolicLink(at: directory.appendingPathComponent("Topologies"), withDestinationURL: RepositoryPaths.topologies)
         let benelux = RepositoryPaths.topologies.appendingPathComponent("benelux-multicity.xml").path
-        let controller = try await ControllerProcess.start(database: directory.appendingPathComponent("qonduit.sqlite").path, extraArguments: ["--topology", benelux])
+        let controller = try await ControllerProcess.start(
+            database: directory.appendingPathComponent("qonduit.sqlite").path, extraArguments: ["--topology", benelux])
         defer { controller.terminate() }
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("qonduit-admin.token").path))
 
         // This controller's port instead of 8080, and the CLI under test where `swift run` would have built it.
         let binaries = URL(fileURLWithPath: QonduitBinary.path).deletingLastPathComponent().path
-        let script = "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n" + block
+        let script =
+            "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n"
+            + block
             .replacingOccurrences(of: "localhost:8080", with: "127.0.0.1:\(controller.port)")
             .replacingOccurrences(of: "$PWD/.build/debug", with: binaries)
         let result = try await ProcessRunner.run(

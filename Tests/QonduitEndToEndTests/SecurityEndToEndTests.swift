@@ -18,8 +18,10 @@ import Testing
         #expect(controller.token.hasPrefix("qdt_") && controller.token.count == 68)
 
         let anonymous = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL], token: "")
-        #expect(anonymous.status != 0 && anonymous.stderr.contains("401") && anonymous.stderr.contains("no API token was given"), "\(anonymous.stderr)")
-        let fromFile = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--token-file", controller.tokenFile], token: "")
+        #expect(
+            anonymous.status != 0 && anonymous.stderr.contains("401") && anonymous.stderr.contains("no API token was given"), "\(anonymous.stderr)")
+        let fromFile = try await QonduitBinary.run(
+            ["nodes", "list", "--server", controller.baseURL, "--token-file", controller.tokenFile], token: "")
         #expect(fromFile.status == 0, "\(fromFile.stderr)")
         let missingFile = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--token-file", "/nonexistent/t"], token: "")
         #expect(missingFile.status != 0 && missingFile.stderr.contains("does not exist"), "\(missingFile.stderr)")
@@ -39,14 +41,16 @@ import Testing
         let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path])
         defer { controller.terminate() }
         let server = ["--server", controller.baseURL]
-        let created = try await QonduitBinary.run(["tokens", "create", "--role", "viewer", "--expires", "30d", "--description", "wall display"] + server)
+        let created = try await QonduitBinary.run(
+            ["tokens", "create", "--role", "viewer", "--expires", "30d", "--description", "wall display"] + server)
         #expect(created.status == 0, "\(created.stderr)")
         let viewer = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(viewer.hasPrefix("qdt_") && created.stderr.contains("cannot be shown again"))
 
         #expect(try await QonduitBinary.run(["links", "list"] + server, token: viewer).status == 0)
         let provision = try await QonduitBinary.run(["paths", "provision", "mad-norte", "mad-upm", "--rate", "10"] + server, token: viewer)
-        #expect(provision.status != 0 && provision.stderr.contains("403") && provision.stderr.contains("needs the operator role"), "\(provision.stderr)")
+        #expect(
+            provision.status != 0 && provision.stderr.contains("403") && provision.stderr.contains("needs the operator role"), "\(provision.stderr)")
 
         let listed = try await QonduitBinary.run(["tokens", "list", "--json"] + server)
         let tokens = jsonArray(listed.stdout)
@@ -64,7 +68,10 @@ import Testing
 
         let audit = try await QonduitBinary.run(["audit", "--json"] + server)
         let entries = jsonArray(audit.stdout)
-        #expect(entries.contains { $0["action"] as? String == "POST /api/v1/key-paths" && $0["outcome"] as? String == "refused" && $0["status"] as? Int == 403 })
+        #expect(
+            entries.contains {
+                $0["action"] as? String == "POST /api/v1/key-paths" && $0["outcome"] as? String == "refused" && $0["status"] as? Int == 403
+            })
         #expect(entries.contains { $0["action"] as? String == "DELETE /api/v1/tokens/{id}" && $0["outcome"] as? String == "success" })
         #expect(!audit.stdout.contains(viewer), "no secret in the audit log")
         let refused = jsonArray(try await QonduitBinary.run(["audit", "--outcome", "refused", "--json"] + server).stdout)
@@ -73,7 +80,9 @@ import Testing
 
     @Test func agentsAuthenticateBothWaysAndAForgedAgentIsRefused() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10"])
+        let controller = try await ControllerProcess.start(extraArguments: [
+            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10",
+        ])
         defer { controller.terminate() }
         let server = ["--server", controller.baseURL]
         let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 1, extraArguments: ["--node", "mad-norte"])
@@ -106,7 +115,8 @@ import Testing
         #expect(refused.status.code == 403)
         let agents = try await inventory.agents()
         #expect(agents.first { $0.nodeID.rawValue == "mad-norte" }?.restconfURL == fleet.agents["mad-norte"], "the real agent stays registered")
-        let audit = jsonArray(try await QonduitBinary.run(["audit", "--action", "POST /southbound", "--outcome", "refused", "--json"] + server).stdout)
+        let audit = jsonArray(
+            try await QonduitBinary.run(["audit", "--action", "POST /southbound", "--outcome", "refused", "--json"] + server).stdout)
         #expect(audit.count == 1 && (audit.first?["actor"] as? String)?.hasPrefix("agent:") == true, "\(audit)")
 
         let credentialID = try #require(credentials.first { $0["node"] as? String == "mad-upm" }?["id"] as? String)

@@ -21,7 +21,8 @@ import Testing
     @Test func theCLIImportsEveryExampleAndEveryFormat() async throws {
         let controller = try await ControllerProcess.start()
         defer { controller.terminate() }
-        let files = try RepositoryPaths.exampleTopologies().map(\.path)
+        let files =
+            try RepositoryPaths.exampleTopologies().map(\.path)
             + ["networkx.graphml", "yed.graphml", "zoo.graphml", "sndlib.xml"].map(fixturePath)
         for file in files {
             let result = try await QonduitBinary.run(["topology", "import", file, "--server", controller.baseURL])
@@ -44,7 +45,9 @@ import Testing
         let backbone = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("backbone") }!
         let controller = try await ControllerProcess.start(extraArguments: ["--topology", backbone.path])
         defer { controller.terminate() }
-        let table = try await QonduitBinary.run(["paths", "compute", "bjs-beijing", "bjs-jinan", "--metric", "length", "--server", controller.baseURL])
+        let table = try await QonduitBinary.run([
+            "paths", "compute", "bjs-beijing", "bjs-jinan", "--metric", "length", "--server", controller.baseURL,
+        ])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("bjs-beijing > bjs-r01") && table.stdout.contains("> bjs-jinan"))
         let none = try await QonduitBinary.run(["paths", "compute", "bjs-beijing", "bjs-shanghai", "--max-hops", "2", "--server", controller.baseURL])
@@ -65,7 +68,9 @@ import Testing
         #expect(!shares.isEmpty && abs(shares.reduce(0, +) - (result["total_rate_bps"] as? Double ?? -1)) < 1e-6)
         let via = try await QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--include-node", "ghent", "--server", controller.baseURL])
         #expect(via.status == 0 && via.stdout.contains("> ghent >"), "\(via.stdout)\(via.stderr)")
-        let three = try await QonduitBinary.run(["paths", "compute", "ams-bank", "bru-nato", "--disjoint", "link", "--k", "3", "--server", controller.baseURL])
+        let three = try await QonduitBinary.run([
+            "paths", "compute", "ams-bank", "bru-nato", "--disjoint", "link", "--k", "3", "--server", controller.baseURL,
+        ])
         #expect(three.status != 0 && three.stderr.contains("only 2 link-disjoint"), "\(three.stderr)")
         let conflicting = try await QonduitBinary.run(["paths", "compute", "a", "b", "--max-flow", "--max-hops", "3"])
         #expect(conflicting.status != 0 && conflicting.stderr.contains("--max-hops"))

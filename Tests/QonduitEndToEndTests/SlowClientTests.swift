@@ -4,8 +4,9 @@ import NIOCore
 import NIOHTTP1
 import QonduitTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A slow client cannot hold a connection: a request left half sent is closed after the idle
@@ -45,10 +46,12 @@ import Glibc
         #expect(silent.map { $0 < 15 } == true, "a connection that sends nothing is cut off")
 
         // An event stream that stays quiet for longer than the idle timeout is still open, and delivers.
-        let stream = try await HTTPClient.shared.execute(HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/events"), timeout: .seconds(60))
+        let stream = try await HTTPClient.shared.execute(
+            HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/events"), timeout: .seconds(60))
         #expect(stream.status == .ok)
         // One stream is the bound here: a second is refused, and told when to come back.
-        let second = try await HTTPClient.shared.execute(HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/events"), timeout: .seconds(30))
+        let second = try await HTTPClient.shared.execute(
+            HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/events"), timeout: .seconds(30))
         #expect(second.status == .serviceUnavailable && second.headers.first(name: "Retry-After") != nil)
         #expect(second.headers.first(name: "Content-Type") == "application/problem+json")
         try await Task.sleep(for: .seconds(2.5))

@@ -19,13 +19,19 @@ struct TestCertificates {
         let extensions = "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n"
         try extensions.write(to: directory.appendingPathComponent("leaf.ext"), atomically: true, encoding: .utf8)
         for (name, caName) in [("leaf", "ca"), ("stranger", "other-ca")] {
-            try await openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-                         "-keyout", path("\(caName).key"), "-out", path("\(caName).pem"), "-subj", "/CN=Qonduit test \(caName)",
-                         "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
-            try await openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                         "-keyout", path("\(name).key"), "-out", path("\(name).csr"), "-subj", "/CN=127.0.0.1"])
-            try await openssl(["x509", "-req", "-in", path("\(name).csr"), "-CA", path("\(caName).pem"), "-CAkey", path("\(caName).key"),
-                         "-CAcreateserial", "-days", "2", "-out", path("\(name).pem"), "-extfile", path("leaf.ext")])
+            try await openssl([
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-keyout", path("\(caName).key"), "-out", path("\(caName).pem"), "-subj", "/CN=Qonduit test \(caName)",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            ])
+            try await openssl([
+                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", path("\(name).key"), "-out", path("\(name).csr"), "-subj", "/CN=127.0.0.1",
+            ])
+            try await openssl([
+                "x509", "-req", "-in", path("\(name).csr"), "-CA", path("\(caName).pem"), "-CAkey", path("\(caName).key"),
+                "-CAcreateserial", "-days", "2", "-out", path("\(name).pem"), "-extfile", path("leaf.ext"),
+            ])
         }
     }
 

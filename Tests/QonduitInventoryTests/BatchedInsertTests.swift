@@ -1,6 +1,7 @@
 import GRDB
-@testable import QonduitInventory
 import Testing
+
+@testable import QonduitInventory
 
 @Suite struct BatchedInsertTests {
     /// Full statements and the remainder alike write every row, in order, with its values as bound
@@ -14,7 +15,9 @@ import Testing
                 try db.execute(sql: "DELETE FROM t")
                 var rows = BatchedInsert("INSERT INTO t (n, label, rate, kind)", row: "(?, ?, ?, 'fixed')", bound: 3, rowsPerStatement: 4)
                 for n in 0..<count {
-                    try rows.add(n.databaseValue, "row '\(n)'); DROP TABLE t; --".databaseValue, (n.isMultiple(of: 2) ? Double(n) / 3 : nil).databaseValue, db: db)
+                    try rows.add(
+                        n.databaseValue, "row '\(n)'); DROP TABLE t; --".databaseValue, (n.isMultiple(of: 2) ? Double(n) / 3 : nil).databaseValue,
+                        db: db)
                     #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM t") == (n + 1) / 4 * 4, "before the flush, only full statements")
                 }
                 try rows.flush(db)

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import QonduitCore
-@testable import QonduitInventory
 import Testing
+
+@testable import QonduitInventory
 
 /// Token checks and agents' addresses are read once and kept until what they were read from
 /// changes: a change is seen by the very next read, as it was when each read went to the database.

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
-@testable import QonduitInventory
 import QonduitCore
 import QonduitTopology
 import Testing
+
+@testable import QonduitInventory
 
 /// GS QKD 015 identities (`qkdn_id`, `qkdl_id`) in the inventory.
 @Suite struct IdentityTests {
@@ -16,15 +17,17 @@ import Testing
     @Test func everyNodeAndLinkGetsAnIdentityThatStays() async throws {
         let inventory = try Inventory(path: ":memory:")
         try await twoNodes(inventory)
-        let a = try await inventory.node("a").value.qkdnID, b = try await inventory.node("b").value.qkdnID
+        let a = try await inventory.node("a").value.qkdnID
+        let b = try await inventory.node("b").value.qkdnID
         #expect(a != nil && b?.text == "6f1c2a1e-0000-4000-8000-0000000000bb")
         let link = try await inventory.link("ab").value.qkdlID
         #expect(link != nil)
         // Changing other fields, or re-importing a file without identities, keeps them.
         _ = try await inventory.updateNode("a") { $0.name = "Alpha" }
         #expect(try await inventory.node("a").value.qkdnID == a)
-        let file = Topology(nodes: [QKDNode(id: try NodeID("a"), name: "A2"), QKDNode(id: try NodeID("b"))],
-                            links: [QKDLink(id: try LinkID("ab"), nodeA: try NodeID("a"), nodeB: try NodeID("b"), lengthKm: 2, keyRateBps: 1)])
+        let file = Topology(
+            nodes: [QKDNode(id: try NodeID("a"), name: "A2"), QKDNode(id: try NodeID("b"))],
+            links: [QKDLink(id: try LinkID("ab"), nodeA: try NodeID("a"), nodeB: try NodeID("b"), lengthKm: 2, keyRateBps: 1)])
         let xml = TopologyWriter.write(file, as: .qonduit)
         _ = try await inventory.importTopology(try TopologyReader.draft(Array(xml.utf8), file: "t.xml"), file: "t.xml", mode: .merge)
         let (aAfter, linkAfter) = (try await inventory.node("a").value.qkdnID, try await inventory.link("ab").value.qkdlID)
@@ -44,10 +47,12 @@ import Testing
         }
         let file = Topology(nodes: [QKDNode(id: try NodeID("c"), qkdnID: taken)], links: [])
         await #expect(throws: InventoryError.identityInUse(taken, holder: "b")) {
-            try await inventory.importTopology(try TopologyReader.draft(Array(TopologyWriter.write(file, as: .qonduit).utf8), file: "t.xml"), file: "t.xml", mode: .merge)
+            try await inventory.importTopology(
+                try TopologyReader.draft(Array(TopologyWriter.write(file, as: .qonduit).utf8), file: "t.xml"), file: "t.xml", mode: .merge)
         }
         // Replacing b by c in one import moves the identity with no conflict.
-        _ = try await inventory.importTopology(try TopologyReader.draft(Array(TopologyWriter.write(file, as: .qonduit).utf8), file: "t.xml"), file: "t.xml", mode: .replace)
+        _ = try await inventory.importTopology(
+            try TopologyReader.draft(Array(TopologyWriter.write(file, as: .qonduit).utf8), file: "t.xml"), file: "t.xml", mode: .replace)
         #expect(try await inventory.node("c").value.qkdnID == taken)
 
         // Two nodes may swap identities in one import.
@@ -69,9 +74,18 @@ import Testing
         let queue = try DatabaseQueue(path: path)
         try InventoryMigrations.migrator.migrate(queue, upTo: "v1: nodes and links")
         try await queue.write { db in
-            try db.execute(sql: "INSERT INTO node (id, name, trusted, status, created_at, updated_at) VALUES ('a', 'a', 1, 'up', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')")
-            try db.execute(sql: "INSERT INTO node (id, name, trusted, status, created_at, updated_at) VALUES ('b', 'b', 1, 'up', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')")
-            try db.execute(sql: "INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, created_at, updated_at) VALUES ('ab', 'a', 'b', 1, 1, 'up', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')")
+            try db.execute(
+                sql:
+                    "INSERT INTO node (id, name, trusted, status, created_at, updated_at) VALUES ('a', 'a', 1, 'up', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')"
+            )
+            try db.execute(
+                sql:
+                    "INSERT INTO node (id, name, trusted, status, created_at, updated_at) VALUES ('b', 'b', 1, 'up', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')"
+            )
+            try db.execute(
+                sql:
+                    "INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, created_at, updated_at) VALUES ('ab', 'a', 'b', 1, 1, 'up', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')"
+            )
         }
         try queue.close()
         let inventory = try Inventory(path: path)

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
-@testable import QonduitInventory
 import QonduitCore
 import QonduitTestSupport
 import QonduitTopology
 import Testing
+
+@testable import QonduitInventory
 
 func temporaryDatabasePath() -> String {
     TestFiles.path("inventory", suffix: ".sqlite")
@@ -21,7 +22,10 @@ func link(_ id: String, _ a: String, _ b: String, km: Double = 10, rate: Double 
         let inventory = try Inventory(path: ":memory:")
         let created = try await inventory.createNode(node("A", name: "Alice"))
         #expect(created.value.name == "Alice")
-        let updated = try await inventory.updateNode("A") { $0.name = "Alice 2"; $0.site = "Lab" }
+        let updated = try await inventory.updateNode("A") {
+            $0.name = "Alice 2"
+            $0.site = "Lab"
+        }
         #expect(updated.value.name == "Alice 2" && updated.value.site == "Lab")
         #expect(updated.createdAt == created.createdAt && updated.updatedAt >= created.updatedAt)
         #expect(try await inventory.node("A").value.site == "Lab")
@@ -83,8 +87,14 @@ func link(_ id: String, _ a: String, _ b: String, km: Double = 10, rate: Double 
         _ = try Inventory(path: path)
         let database = try DatabaseQueue(path: path)
         try await database.write { db in
-            try db.execute(sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES ('A', 'A', 1, 'up', '00000000-0000-4000-8000-00000000000a', '', '')")
-            try db.execute(sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES ('B', 'B', 1, 'unreachable', '00000000-0000-4000-8000-00000000000b', '', '')")
+            try db.execute(
+                sql:
+                    "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES ('A', 'A', 1, 'up', '00000000-0000-4000-8000-00000000000a', '', '')"
+            )
+            try db.execute(
+                sql:
+                    "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES ('B', 'B', 1, 'unreachable', '00000000-0000-4000-8000-00000000000b', '', '')"
+            )
         }
         let badStatements = [
             "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES ('C', 'C', 1, 'sideways', '00000000-0000-4000-8000-00000000000c', '', '')",

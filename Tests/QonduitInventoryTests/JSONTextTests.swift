@@ -1,6 +1,7 @@
 import Foundation
-@testable import QonduitInventory
 import Testing
+
+@testable import QonduitInventory
 
 @Suite struct JSONTextTests {
     @Test func writesWhatJSONReadersReadBack() throws {

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
-@testable import QonduitInventory
 import QonduitCore
 import QonduitTestSupport
 import QonduitTopology
 import Testing
+
+@testable import QonduitInventory
 
 /// What agents measure of a link is kept apart from what the planner set, and both ends count.
 @Suite struct LinkMeasurementTests {
@@ -15,9 +16,10 @@ import Testing
         let inventory = try Inventory(path: ":memory:")
         _ = try await inventory.createNode(QKDNode(id: try NodeID("A"), qkdnID: a))
         _ = try await inventory.createNode(QKDNode(id: try NodeID("B"), qkdnID: b))
-        _ = try await inventory.createLink(QKDLink(
-            id: try LinkID("L"), nodeA: try NodeID("A"), nodeB: try NodeID("B"), lengthKm: 10, keyRateBps: 1000, qber: 0.01, qkdlID: l
-        ))
+        _ = try await inventory.createLink(
+            QKDLink(
+                id: try LinkID("L"), nodeA: try NodeID("A"), nodeB: try NodeID("B"), lengthKm: 10, keyRateBps: 1000, qber: 0.01, qkdlID: l
+            ))
         for node in [a, b] {
             _ = try await inventory.registerAgent(
                 AgentRegistration(qkdnID: node, restconfURL: "http://127.0.0.1:1/restconf", tree: "<qkd_node/>", nodeStatus: .up, links: []),
@@ -122,11 +124,12 @@ import Testing
         _ = try await inventory.createNode(QKDNode(id: try NodeID("B")))
         let id = QKDUUID.random().text
         try await inventory.database.write { db in
-            try db.execute(sql: """
-                INSERT INTO key_path (id, source, destination, rate_bps, metric, exclude_nodes, exclude_links, protection, path_count,
-                    app_id, state, created_at, updated_at)
-                VALUES (?, 'A', 'B', 10, 'speed', '[]', '[]', 'none', 1, ?, 'failed', '2026-12-04T00:00:00Z', '2026-12-04T00:00:00Z')
-                """, arguments: [id, QKDUUID.random().text])
+            try db.execute(
+                sql: """
+                    INSERT INTO key_path (id, source, destination, rate_bps, metric, exclude_nodes, exclude_links, protection, path_count,
+                        app_id, state, created_at, updated_at)
+                    VALUES (?, 'A', 'B', 10, 'speed', '[]', '[]', 'none', 1, ?, 'failed', '2026-12-04T00:00:00Z', '2026-12-04T00:00:00Z')
+                    """, arguments: [id, QKDUUID.random().text])
         }
         await #expect(throws: InventoryError.corrupt("key path '\(id)': metric 'speed' is not one of hops, length, rate, cost")) {
             try await inventory.keyPath(id)
@@ -143,21 +146,23 @@ extension StoredValueTests {
         // The schema's CHECK constraints refuse such values: only a database changed outside the controller holds them.
         try await inventory.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA ignore_check_constraints = ON") }
         try await inventory.database.write { db in
-            try db.execute(sql: """
-                INSERT INTO key_path (id, source, destination, rate_bps, metric, exclude_nodes, exclude_links, protection, path_count,
-                    app_id, state, created_at, updated_at)
-                VALUES (?, 'A', 'B', 10, 'hops', '[]', '[]', 'none', 1, ?, 'sleeping', '2026-12-04T00:00:00Z', '2026-12-04T00:00:00Z')
-                """, arguments: [id, QKDUUID.random().text])
+            try db.execute(
+                sql: """
+                    INSERT INTO key_path (id, source, destination, rate_bps, metric, exclude_nodes, exclude_links, protection, path_count,
+                        app_id, state, created_at, updated_at)
+                    VALUES (?, 'A', 'B', 10, 'hops', '[]', '[]', 'none', 1, ?, 'sleeping', '2026-12-04T00:00:00Z', '2026-12-04T00:00:00Z')
+                    """, arguments: [id, QKDUUID.random().text])
         }
         await #expect(throws: InventoryError.corrupt("key path '\(id)': state 'sleeping' is not one of pending, active, failed, degraded")) {
             try await inventory.keyPath(id)
         }
         try await inventory.database.write { db in
             try db.execute(sql: "UPDATE key_path SET state = 'active' WHERE id = ?", arguments: [id])
-            try db.execute(sql: """
-                INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id)
-                VALUES (?, 0, 'spare', 10, '["A","B"]', '[]', ?)
-                """, arguments: [id, QKDUUID.random().text])
+            try db.execute(
+                sql: """
+                    INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id)
+                    VALUES (?, 0, 'spare', 10, '["A","B"]', '[]', ?)
+                    """, arguments: [id, QKDUUID.random().text])
         }
         await #expect(throws: InventoryError.corrupt("route 0 of key path '\(id)': role 'spare' is not one of primary, backup")) {
             try await inventory.keyPath(id)
@@ -174,11 +179,14 @@ extension StoredValueTests {
             for qber in [nil, 0.05, 0.11, 0.2] as [Double?] {
                 for threshold in [nil, 0.11] as [Double?] {
                     let unusable = try await inventory.database.read { db in
-                        try Bool.fetchOne(db, sql: "SELECT \(Inventory.unusableLink) FROM (SELECT ? AS status, ? AS qber)",
-                                          arguments: [threshold, status.rawValue, qber])
+                        try Bool.fetchOne(
+                            db, sql: "SELECT \(Inventory.unusableLink) FROM (SELECT ? AS status, ? AS qber)",
+                            arguments: [threshold, status.rawValue, qber])
                     }
                     let condition = LinkCondition(status: status, keyRateBps: 1, qber: qber)
-                    #expect(unusable == !condition.carriesKey(qberThreshold: threshold), "\(status) qber \(String(describing: qber)) threshold \(String(describing: threshold))")
+                    #expect(
+                        unusable == !condition.carriesKey(qberThreshold: threshold),
+                        "\(status) qber \(String(describing: qber)) threshold \(String(describing: threshold))")
                 }
             }
         }
@@ -200,10 +208,12 @@ extension StoredValueTests {
         let ab = try LinkID("AB")
         _ = try await inventory.createLink(QKDLink(id: ab, nodeA: a, nodeB: b, lengthKm: 1, keyRateBps: 1_000))
         func path(_ bps: Double) -> QKDKeyPath {
-            QKDKeyPath(id: .random(), source: a, destination: b, rateBps: bps, metric: .hops, appID: .random(),
-                       routes: [KeyPathRoute(role: .primary, nodes: [a, b], links: [ab], rateBps: bps, qkdlID: .random())])
+            QKDKeyPath(
+                id: .random(), source: a, destination: b, rateBps: bps, metric: .hops, appID: .random(),
+                routes: [KeyPathRoute(role: .primary, nodes: [a, b], links: [ab], rateBps: bps, qkdlID: .random())])
         }
-        let first = path(800), second = path(300)
+        let first = path(800)
+        let second = path(300)
         try await inventory.withKeyPathLedger { ledger in
             try ledger.insert(try ledger.admit { _ in first })
             #expect(throws: InventoryError.overReservation(link: ab, keyRateBps: 1_000, reservedBps: 800, askedBps: 300)) {

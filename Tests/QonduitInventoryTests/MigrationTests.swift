@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-@testable import QonduitInventory
 import QonduitCore
 import Testing
+
+@testable import QonduitInventory
 
 /// Upgrading a database keeps what it holds.
 @Suite struct MigrationTests {
@@ -14,40 +15,51 @@ import Testing
         let path = temporaryDatabasePath()
         let queue = try DatabaseQueue(path: path)
         try InventoryMigrations.migrator.migrate(queue, upTo: "v10: audit log retention")
-        let route = QKDUUID("7e1a0000-0000-4000-8000-000000000001")!, byHand = QKDUUID("7e1a0000-0000-4000-8000-000000000002")!
+        let route = QKDUUID("7e1a0000-0000-4000-8000-000000000001")!
+        let byHand = QKDUUID("7e1a0000-0000-4000-8000-000000000002")!
         let retiring = QKDUUID("7e1a0000-0000-4000-8000-000000000003")!
-        let app = QKDUUID("a991c000-0000-4000-8000-000000000001")!, path1 = QKDUUID("c0ffee00-0000-4000-8000-000000000001")!
+        let app = QKDUUID("a991c000-0000-4000-8000-000000000001")!
+        let path1 = QKDUUID("c0ffee00-0000-4000-8000-000000000001")!
         let stamp = "2026-01-01 00:00:00.000"
         try await queue.write { db in
             for node in ["a", "b"] {
-                try db.execute(sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES (?, ?, 1, 'up', ?, ?, ?)",
-                               arguments: [node, node, QKDUUID.random().text, stamp, stamp])
+                try db.execute(
+                    sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES (?, ?, 1, 'up', ?, ?, ?)",
+                    arguments: [node, node, QKDUUID.random().text, stamp, stamp])
             }
-            try db.execute(sql: """
-                INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, created_at, updated_at, reserved_bps)
-                VALUES ('ab', 'a', 'b', 10, 1000, 'up', ?, ?, 10)
-                """, arguments: [stamp, stamp])
-            try db.execute(sql: """
-                INSERT INTO key_path (id, source, destination, rate_bps, metric, exclude_nodes, exclude_links, protection, path_count,
-                    server_app_id, app_id, state, created_at, updated_at)
-                VALUES (?, 'a', 'b', 10, 'hops', '[]', '[]', 'none', 1, 'urn:app:server', ?, 'pending', ?, ?)
-                """, arguments: [path1.text, app.text, stamp, stamp])
-            try db.execute(sql: """
-                INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id)
-                VALUES (?, 0, 'primary', 10, '["a","b"]', '["ab"]', ?)
-                """, arguments: [path1.text, route.text])
+            try db.execute(
+                sql: """
+                    INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, created_at, updated_at, reserved_bps)
+                    VALUES ('ab', 'a', 'b', 10, 1000, 'up', ?, ?, 10)
+                    """, arguments: [stamp, stamp])
+            try db.execute(
+                sql: """
+                    INSERT INTO key_path (id, source, destination, rate_bps, metric, exclude_nodes, exclude_links, protection, path_count,
+                        server_app_id, app_id, state, created_at, updated_at)
+                    VALUES (?, 'a', 'b', 10, 'hops', '[]', '[]', 'none', 1, 'urn:app:server', ?, 'pending', ?, ?)
+                    """, arguments: [path1.text, app.text, stamp, stamp])
+            try db.execute(
+                sql: """
+                    INSERT INTO key_path_route (key_path_id, position, role, rate_bps, nodes, links, qkdl_id)
+                    VALUES (?, 0, 'primary', 10, '["a","b"]', '["ab"]', ?)
+                    """, arguments: [path1.text, route.text])
             try db.execute(sql: "INSERT INTO reservation (key_path_id, position, link_id, rate_bps) VALUES (?, 0, 'ab', 10)", arguments: [path1.text])
             for (node, qkdl) in [("a", route), ("b", route), ("a", retiring), ("b", retiring)] {
-                try db.execute(sql: "INSERT INTO desired_link (node_id, qkdl_id, entry, key_path_id) VALUES (?, ?, '<qkd_link/>', ?)",
-                               arguments: [node, qkdl.text, path1.text])
+                try db.execute(
+                    sql: "INSERT INTO desired_link (node_id, qkdl_id, entry, key_path_id) VALUES (?, ?, '<qkd_link/>', ?)",
+                    arguments: [node, qkdl.text, path1.text])
             }
-            try db.execute(sql: "INSERT INTO desired_link (node_id, qkdl_id, entry, key_path_id) VALUES ('b', ?, '<by-hand/>', NULL)", arguments: [byHand.text])
-            try db.execute(sql: "INSERT INTO desired_app (node_id, app_id, entry, key_path_id) VALUES ('a', ?, '<qkd_app/>', ?)", arguments: [app.text, path1.text])
+            try db.execute(
+                sql: "INSERT INTO desired_link (node_id, qkdl_id, entry, key_path_id) VALUES ('b', ?, '<by-hand/>', NULL)", arguments: [byHand.text])
+            try db.execute(
+                sql: "INSERT INTO desired_app (node_id, app_id, entry, key_path_id) VALUES ('a', ?, '<qkd_app/>', ?)",
+                arguments: [app.text, path1.text])
         }
         try queue.close()
 
         let inventory = try Inventory(path: path)
-        let a = try NodeID("a"), b = try NodeID("b")
+        let a = try NodeID("a")
+        let b = try NodeID("b")
         let ab = try LinkID("ab")
         #expect(try await inventory.reservedBps() == [ab: 10], "the reservation is kept")
         // The key path's entries are no longer stored: they follow from its route.

@@ -12,7 +12,10 @@ import Testing
         await inventory.waitForChange(from: seen)
 
         let now = inventory.revision
-        let woken = Task { await inventory.waitForChange(from: now); return inventory.revision }
+        let woken = Task {
+            await inventory.waitForChange(from: now)
+            return inventory.revision
+        }
         try await Task.sleep(for: .milliseconds(50))
         _ = try await inventory.createNode(QKDNode(id: try NodeID("b")))
         #expect(await woken.value > now)
@@ -41,7 +44,8 @@ import Testing
         _ = try await inventory.applyAgentReports(from: uuid, [.link(ReportedLink(qkdlID: qkdl, status: .down))])
         #expect(inventory.revision > revision, "a link went down")
         revision = inventory.revision
-        _ = try await inventory.applyAgentReports(from: uuid, [.alarm(AgentAlarm(kind: .alarm, about: "link", id: nil, status: nil, message: "cut", severity: nil))])
+        _ = try await inventory.applyAgentReports(
+            from: uuid, [.alarm(AgentAlarm(kind: .alarm, about: "link", id: nil, status: nil, message: "cut", severity: nil))])
         #expect(inventory.revision > revision, "an alarm is logged for the event streams")
         revision = inventory.revision
         _ = try await inventory.applyAgentReports(from: uuid, [.nodeStatus(.down)])

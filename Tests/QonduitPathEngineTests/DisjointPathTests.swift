@@ -5,8 +5,10 @@ import Testing
 
 @Suite struct DisjointPathTests {
     /// The smallest total value of `k` pairwise disjoint paths among `paths`, by exhaustive search.
-    func bestDisjointTotal(_ paths: [[QKDLink]], k: Int, _ disjointness: Disjointness, source: NodeID, destination: NodeID,
-                           metric: PathMetric, costs: [LinkID: Double]) -> Double? {
+    func bestDisjointTotal(
+        _ paths: [[QKDLink]], k: Int, _ disjointness: Disjointness, source: NodeID, destination: NodeID,
+        metric: PathMetric, costs: [LinkID: Double]
+    ) -> Double? {
         let ends: Set<NodeID> = [source, destination]
         func relays(_ path: [QKDLink]) -> Set<NodeID> {
             Set(path.flatMap { [$0.nodeA, $0.nodeB] }).subtracting(ends)
@@ -14,14 +16,18 @@ import Testing
         let items = paths.map { (links: Set($0.map(\.id)), relays: relays($0), value: value($0, metric, costs: costs)) }
         var best: Double?
         func choose(from start: Int, count: Int, total: Double, links: Set<LinkID>, relays: Set<NodeID>) {
-            if count == k { best = min(best ?? .infinity, total); return }
+            if count == k {
+                best = min(best ?? .infinity, total)
+                return
+            }
             guard start < items.count else { return }
             for index in start..<items.count {
                 let item = items[index]
                 guard item.links.isDisjoint(with: links) else { continue }
                 if disjointness == .node && !item.relays.isDisjoint(with: relays) { continue }
-                choose(from: index + 1, count: count + 1, total: total + item.value,
-                       links: links.union(item.links), relays: relays.union(item.relays))
+                choose(
+                    from: index + 1, count: count + 1, total: total + item.value,
+                    links: links.union(item.links), relays: relays.union(item.relays))
             }
         }
         choose(from: 0, count: 0, total: 0, links: [], relays: [])
@@ -29,7 +35,8 @@ import Testing
     }
 
     func expectDisjoint(_ paths: [RelayPath], _ disjointness: Disjointness) {
-        var links: Set<LinkID> = [], relays: Set<NodeID> = []
+        var links: Set<LinkID> = []
+        var relays: Set<NodeID> = []
         for path in paths {
             #expect(links.isDisjoint(with: path.links), "paths share a link: \(paths.map(\.links))")
             links.formUnion(path.links)
@@ -46,7 +53,8 @@ import Testing
             let (topology, costs) = randomTopology(seed: seed, nodes: 7, links: 14)
             let engine = PathEngine(graph: RelayGraph(topology: topology))
             var random = SeededRandom(seed: seed * 17 + 9)
-            let source = try NodeID("n0"), destination = try NodeID("n\(Int.random(in: 1..<7, using: &random))")
+            let source = try NodeID("n0")
+            let destination = try NodeID("n\(Int.random(in: 1..<7, using: &random))")
             var constraints = checker.randomConstraints(&random, topology, avoiding: [source, destination])
             constraints.maxHops = nil
             let metric = PathMetric.allCases.randomElement(using: &random)!
@@ -78,8 +86,10 @@ import Testing
         func link(_ id: String, _ a: String, _ b: String, _ km: Double) throws -> QKDLink {
             QKDLink(id: try LinkID(id), nodeA: try NodeID(a), nodeB: try NodeID(b), lengthKm: km, keyRateBps: 1000)
         }
-        let links = try [link("sa", "s", "a", 1), link("ab", "a", "b", 1), link("bt", "b", "t", 1),
-                         link("at", "a", "t", 5), link("sb", "s", "b", 5)]
+        let links = try [
+            link("sa", "s", "a", 1), link("ab", "a", "b", 1), link("bt", "b", "t", 1),
+            link("at", "a", "t", 5), link("sb", "s", "b", 5),
+        ]
         let engine = PathEngine(graph: RelayGraph(topology: Topology(nodes: nodes, links: links)))
         let greedyFirst = try engine.shortestPath(from: NodeID("s"), to: NodeID("t"), metric: .length)
         #expect(greedyFirst.links.map(\.rawValue) == ["sa", "ab", "bt"])
@@ -100,8 +110,9 @@ import Testing
         let (topology, _) = randomTopology(seed: 1)
         let engine = PathEngine(graph: RelayGraph(topology: topology))
         #expect(throws: PathComputationError.invalidRequest("max_hops cannot be combined with disjoint paths")) {
-            try engine.disjointPaths(from: NodeID("n0"), to: NodeID("n1"), k: 2, disjointness: .node, metric: .hops,
-                                     constraints: PathConstraints(maxHops: 3))
+            try engine.disjointPaths(
+                from: NodeID("n0"), to: NodeID("n1"), k: 2, disjointness: .node, metric: .hops,
+                constraints: PathConstraints(maxHops: 3))
         }
     }
 }

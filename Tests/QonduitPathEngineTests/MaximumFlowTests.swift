@@ -32,7 +32,8 @@ import Testing
             let (topology, _) = randomTopology(seed: seed, nodes: 8, links: 16)
             let engine = PathEngine(graph: RelayGraph(topology: topology))
             var random = SeededRandom(seed: seed * 19 + 7)
-            let source = try NodeID("n0"), destination = try NodeID("n\(Int.random(in: 1..<8, using: &random))")
+            let source = try NodeID("n0")
+            let destination = try NodeID("n\(Int.random(in: 1..<8, using: &random))")
             var constraints = checker.randomConstraints(&random, topology, avoiding: [source, destination])
             constraints.maxHops = nil
             let cut = minimumCut(topology, source, destination, constraints)

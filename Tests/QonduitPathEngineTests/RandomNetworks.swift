@@ -17,13 +17,14 @@ func randomTopology(seed: UInt64, nodes nodeCount: Int = 7, links linkCount: Int
         if b >= a { b += 1 }
         let id = try! LinkID("l\(index)")
         costs[id] = Double(Int.random(in: 0...5, using: &random))
-        links.append(QKDLink(
-            id: id, nodeA: nodes[a].id, nodeB: nodes[b].id,
-            lengthKm: Double(Int.random(in: 0...100, using: &random)),
-            keyRateBps: Int.random(in: 0..<16, using: &random) == 0 ? 0 : Double(Int.random(in: 1...10, using: &random) * 1000),
-            status: Double.random(in: 0..<1, using: &random) > 0.1 ? .up : .down,
-            cost: costs[id]!
-        ))
+        links.append(
+            QKDLink(
+                id: id, nodeA: nodes[a].id, nodeB: nodes[b].id,
+                lengthKm: Double(Int.random(in: 0...100, using: &random)),
+                keyRateBps: Int.random(in: 0..<16, using: &random) == 0 ? 0 : Double(Int.random(in: 1...10, using: &random) * 1000),
+                status: Double.random(in: 0..<1, using: &random) > 0.1 ? .up : .down,
+                cost: costs[id]!
+            ))
     }
     return (Topology(nodes: nodes, links: links), costs)
 }
@@ -37,11 +38,16 @@ func allValidPaths(
     var path: [QKDLink] = []
     var visited: Set<NodeID> = [source]
     func extend(_ node: NodeID) {
-        if node == destination { result.append(path); return }
+        if node == destination {
+            result.append(path)
+            return
+        }
         if node != source && trusted[node] != true { return }
         if let maxHops = constraints.maxHops, path.count >= maxHops { return }
-        for link in topology.links where link.status == .up && link.keyRateBps > 0 && link.keyRateBps >= constraints.minRateBps
-            && !constraints.excludeLinks.contains(link.id) {
+        for link in topology.links
+        where link.status == .up && link.keyRateBps > 0 && link.keyRateBps >= constraints.minRateBps
+            && !constraints.excludeLinks.contains(link.id)
+        {
             guard let next = link.otherEnd(of: node), !visited.contains(next), !constraints.excludeNodes.contains(next) else { continue }
             visited.insert(next)
             path.append(link)

@@ -10,8 +10,10 @@ import Testing
         var links: [QKDLink] = []
         for index in 1..<nodes {
             let other = Int.random(in: 0..<index, using: &random)
-            links.append(QKDLink(id: try! LinkID("L\(index)"), nodeA: nodeList[index].id, nodeB: nodeList[other].id,
-                                 lengthKm: Double(index % 50), keyRateBps: 1000))
+            links.append(
+                QKDLink(
+                    id: try! LinkID("L\(index)"), nodeA: nodeList[index].id, nodeB: nodeList[other].id,
+                    lengthKm: Double(index % 50), keyRateBps: 1000))
         }
         return Topology(nodes: nodeList.shuffled(using: &random), links: links.shuffled(using: &random))
     }
@@ -33,7 +35,8 @@ import Testing
         let reordered = Topology(nodes: topology.nodes.shuffled(using: &random), links: topology.links.shuffled(using: &random))
         let (a, b) = (RelayGraph(topology: topology), RelayGraph(topology: reordered))
         #expect(a.nodeIDs == b.nodeIDs && a.linkIDs == b.linkIDs)
-        let source = topology.nodes[0].id, destination = topology.nodes[1].id
+        let source = topology.nodes[0].id
+        let destination = topology.nodes[1].id
         let pathA = try PathEngine(graph: a).kShortestPaths(from: source, to: destination, k: 3, metric: .hops)
         let pathB = try PathEngine(graph: b).kShortestPaths(from: source, to: destination, k: 3, metric: .hops)
         #expect(pathA == pathB)

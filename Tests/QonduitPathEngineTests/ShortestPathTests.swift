@@ -62,7 +62,8 @@ import Testing
             let engine = PathEngine(graph: RelayGraph(topology: topology))
             let workspace = SearchWorkspace(for: engine.graph)
             for destination in 1..<12 {
-                let source = try NodeID("n0"), target = try NodeID("n\(destination)")
+                let source = try NodeID("n0")
+                let target = try NodeID("n\(destination)")
                 let best = allValidPaths(topology, from: source, to: target, constraints: .init())
                     .map { value($0, .length, costs: costs) }.min()
                 let found = try? engine.shortestPath(from: source, to: target, metric: .length, workspace: workspace)
@@ -76,7 +77,8 @@ import Testing
             let (topology, costs) = randomTopology(seed: seed)
             let engine = PathEngine(graph: RelayGraph(topology: topology))
             var random = SeededRandom(seed: seed * 11 + 3)
-            let source = try NodeID("n0"), destination = try NodeID("n\(Int.random(in: 1..<7, using: &random))")
+            let source = try NodeID("n0")
+            let destination = try NodeID("n\(Int.random(in: 1..<7, using: &random))")
             let constraints = randomConstraints(&random, topology, avoiding: [source, destination])
             let reference = allValidPaths(topology, from: source, to: destination, constraints: constraints)
             let widest = reference.map { $0.map(\.keyRateBps).min()! }.max()
@@ -97,7 +99,8 @@ import Testing
             let (topology, costs) = randomTopology(seed: seed, nodes: 7, links: 15)
             let engine = PathEngine(graph: RelayGraph(topology: topology))
             var random = SeededRandom(seed: seed * 13 + 5)
-            let source = try NodeID("n0"), destination = try NodeID("n\(Int.random(in: 1..<7, using: &random))")
+            let source = try NodeID("n0")
+            let destination = try NodeID("n\(Int.random(in: 1..<7, using: &random))")
             let constraints = randomConstraints(&random, topology, avoiding: [source, destination])
             let k = Int.random(in: 1...8, using: &random)
             let reference = allValidPaths(topology, from: source, to: destination, constraints: constraints)
@@ -150,7 +153,9 @@ import Testing
 
     /// A - B directly over a link that produces no key, and, when `detour`, A - R - B at 1000 bit/s.
     func zeroRateNetwork(detour: Bool) throws -> PathEngine {
-        let a = try NodeID("A"), b = try NodeID("B"), r = try NodeID("R")
+        let a = try NodeID("A")
+        let b = try NodeID("B")
+        let r = try NodeID("R")
         var nodes = [QKDNode(id: a), QKDNode(id: b)]
         var links = [QKDLink(id: try LinkID("AB"), nodeA: a, nodeB: b, lengthKm: 1, keyRateBps: 0)]
         if detour {
@@ -165,7 +170,8 @@ import Testing
 
     /// Every objective the API offers, each answering the routes it found (or throwing why none).
     func everyObjective(_ engine: PathEngine) -> [String: () throws -> [RelayPath]] {
-        let a = try! NodeID("A"), b = try! NodeID("B")
+        let a = try! NodeID("A")
+        let b = try! NodeID("B")
         return [
             "shortest": { [try engine.shortestPath(from: a, to: b, metric: .hops)] },
             "k-shortest": { try engine.kShortestPaths(from: a, to: b, k: 3, metric: .length) },
@@ -197,7 +203,8 @@ import Testing
     }
 
     @Test func aFullyReservedLinkIsUnusableWithoutARequestedRate() throws {
-        let a = try NodeID("A"), b = try NodeID("B")
+        let a = try NodeID("A")
+        let b = try NodeID("B")
         let topology = Topology(
             nodes: [QKDNode(id: a), QKDNode(id: b)],
             links: [QKDLink(id: try LinkID("AB"), nodeA: a, nodeB: b, lengthKm: 1, keyRateBps: 1000)]

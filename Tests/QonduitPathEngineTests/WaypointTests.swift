@@ -24,9 +24,12 @@ import Testing
             let (topology, costs) = randomTopology(seed: seed, nodes: 8, links: 16)
             let engine = PathEngine(graph: RelayGraph(topology: topology))
             var random = SeededRandom(seed: seed * 23 + 11)
-            let source = try NodeID("n0"), destination = try NodeID("n7")
+            let source = try NodeID("n0")
+            let destination = try NodeID("n7")
             var constraints = checker.randomConstraints(&random, topology, avoiding: [source, destination])
-            let candidates = topology.nodes.filter { $0.trusted && ![source, destination].contains($0.id) && !constraints.excludeNodes.contains($0.id) }
+            let candidates = topology.nodes.filter {
+                $0.trusted && ![source, destination].contains($0.id) && !constraints.excludeNodes.contains($0.id)
+            }
             constraints.includeNodes = Array(candidates.shuffled(using: &random).prefix(Int.random(in: 1...3, using: &random)).map(\.id))
             if let maxHops = constraints.maxHops { constraints.maxHops = maxHops + constraints.includeNodes.count + 1 }
             let metric = PathMetric.allCases.randomElement(using: &random)!
@@ -41,7 +44,9 @@ import Testing
                 for (path, expected) in zip(paths, reference) {
                     checker.expectValid(path, topology, source, destination, constraints)
                     #expect(visitsInOrder(path.nodes, constraints.includeNodes), "seed \(seed): \(path.nodes) misses \(constraints.includeNodes)")
-                    #expect(close(path.value(metric, in: engine.graph), expected), "seed \(seed): \(paths.map { $0.value(metric, in: engine.graph) }) vs \(reference.prefix(k))")
+                    #expect(
+                        close(path.value(metric, in: engine.graph), expected),
+                        "seed \(seed): \(paths.map { $0.value(metric, in: engine.graph) }) vs \(reference.prefix(k))")
                 }
             } catch {
                 #expect(reference.isEmpty, "seed \(seed): engine found none (\(error)) but \(reference.count) route(s) exist")
@@ -56,11 +61,14 @@ import Testing
         func link(_ id: String, _ x: String, _ y: String, _ rate: Double) throws -> QKDLink {
             QKDLink(id: try LinkID(id), nodeA: try NodeID(x), nodeB: try NodeID(y), lengthKm: 10, keyRateBps: rate)
         }
-        let links = try [link("ab", "a", "b", 9000), link("bc", "b", "c", 9000), link("aw", "a", "w", 3000),
-                         link("wc", "w", "c", 2000), link("wb", "w", "b", 5000)]
+        let links = try [
+            link("ab", "a", "b", 9000), link("bc", "b", "c", 9000), link("aw", "a", "w", 3000),
+            link("wc", "w", "c", 2000), link("wb", "w", "b", 5000),
+        ]
         let engine = PathEngine(graph: RelayGraph(topology: Topology(nodes: nodes, links: links)))
-        let widest = try engine.widestPath(from: NodeID("a"), to: NodeID("c"), metric: .hops,
-                                           constraints: PathConstraints(includeNodes: [NodeID("w")]))
+        let widest = try engine.widestPath(
+            from: NodeID("a"), to: NodeID("c"), metric: .hops,
+            constraints: PathConstraints(includeNodes: [NodeID("w")]))
         #expect(widest.nodes.map(\.rawValue) == ["a", "w", "b", "c"] && widest.bottleneckBps == 3000)
     }
 
@@ -70,8 +78,9 @@ import Testing
         let untrusted = topology.nodes.first { !$0.trusted && $0.id.rawValue != "n0" && $0.id.rawValue != "n1" }!.id
         func reason(_ include: [String]) -> String {
             do {
-                _ = try engine.shortestPath(from: NodeID("n0"), to: NodeID("n1"), metric: .hops,
-                                            constraints: PathConstraints(includeNodes: include.map { try NodeID($0) }))
+                _ = try engine.shortestPath(
+                    from: NodeID("n0"), to: NodeID("n1"), metric: .hops,
+                    constraints: PathConstraints(includeNodes: include.map { try NodeID($0) }))
                 return "found"
             } catch { return "\(error)" }
         }
@@ -86,7 +95,8 @@ import Testing
         let links = [QKDLink(id: try LinkID("ab"), nodeA: nodes[0].id, nodeB: nodes[1].id, lengthKm: 1, keyRateBps: 1)]
         let engine = PathEngine(graph: RelayGraph(topology: Topology(nodes: nodes, links: links)))
         do {
-            _ = try engine.shortestPath(from: NodeID("a"), to: NodeID("b"), metric: .hops, constraints: PathConstraints(includeNodes: [NodeID("island")]))
+            _ = try engine.shortestPath(
+                from: NodeID("a"), to: NodeID("b"), metric: .hops, constraints: PathConstraints(includeNodes: [NodeID("island")]))
             Issue.record("no route can reach the island")
         } catch {
             #expect("\(error)".contains("leg from 'a' to 'island'"), "\(error)")

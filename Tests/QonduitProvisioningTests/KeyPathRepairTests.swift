@@ -44,8 +44,9 @@ import Testing
         await network.provisioner.repair()
         let switched = try await network.inventory.keyPath(path.id.text).value
         #expect(switched.state == .active)
-        #expect(switched.routes.map(\.role) == [.primary] && switched.routes[0].qkdlID == path.routes[1].qkdlID,
-                "the backup carries the key, unprotected until another disjoint route exists")
+        #expect(
+            switched.routes.map(\.role) == [.primary] && switched.routes[0].qkdlID == path.routes[1].qkdlID,
+            "the backup carries the key, unprotected until another disjoint route exists")
     }
 
     @Test func aRerouteANodeRefusesPutsThePathBackOnItsRoutes() async throws {

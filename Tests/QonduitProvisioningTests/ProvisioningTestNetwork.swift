@@ -18,9 +18,10 @@ struct ProvisioningTestNetwork {
         inventory = try given ?? Inventory(path: ":memory:")
         for name in ["a", "b", "c", "d"] { _ = try await inventory.createNode(QKDNode(id: try NodeID(name), qkdnID: .random())) }
         for (id, from, to, km) in [("ab", "a", "b", 10.0), ("bc", "b", "c", 10), ("ad", "a", "d", 30), ("dc", "d", "c", 30)] {
-            _ = try await inventory.createLink(QKDLink(
-                id: try LinkID(id), nodeA: try NodeID(from), nodeB: try NodeID(to), lengthKm: km, keyRateBps: 10_000, qkdlID: .random()
-            ))
+            _ = try await inventory.createLink(
+                QKDLink(
+                    id: try LinkID(id), nodeA: try NodeID(from), nodeB: try NodeID(to), lengthKm: km, keyRateBps: 10_000, qkdlID: .random()
+                ))
         }
         nodes = ScriptedConfigurator(refusing: refusing)
         provisioner = Self.provisioner(inventory, nodes, qberThreshold: qberThreshold)

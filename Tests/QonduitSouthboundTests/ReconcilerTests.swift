@@ -5,9 +5,10 @@ import QonduitAgent
 import QonduitCore
 import QonduitETSI
 import QonduitInventory
-@testable import QonduitProvisioning
 import QonduitSouthbound
 import Testing
+
+@testable import QonduitProvisioning
 
 @Suite struct AgentReconcilerTests {
     /// A real simulated agent on a loopback port, registered in `inventory` as node `a`'s agent.
@@ -16,7 +17,8 @@ import Testing
         _ inventory: Inventory, router: ((SimulatedNode) -> Router<BasicRequestContext>)? = nil,
         _ body: @Sendable (SimulatedNode, String) async throws -> Void
     ) async throws {
-        let node = FleetNode(nodeID: "a", qkdnID: nodeA, links: [.init(qkdlID: linkAB, remote: nodeB, nominalRateBps: 5_000, up: true)]).simulatedNode()
+        let node = FleetNode(nodeID: "a", qkdnID: nodeA, links: [.init(qkdlID: linkAB, remote: nodeB, nominalRateBps: 5_000, up: true)])
+            .simulatedNode()
         var logger = Logger(label: "test-agent")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -48,8 +50,9 @@ import Testing
     }
 
     func virtual(_ id: String, bandwidth: UInt32) -> ETSILink {
-        ETSILink(id: QKDUUID(id)!, local: .init(nodeID: nodeA), remote: .init(nodeID: nodeB), type: .virtual,
-                 virtualNextHops: [nodeB], virtualBandwidthBps: bandwidth)
+        ETSILink(
+            id: QKDUUID(id)!, local: .init(nodeID: nodeA), remote: .init(nodeID: nodeB), type: .virtual,
+            virtualNextHops: [nodeB], virtualBandwidthBps: bandwidth)
     }
 
     @Test func agentsAreMadeToMatchTheInventoryAndDriftIsCounted() async throws {
@@ -144,8 +147,9 @@ import Testing
         try await withAgent(inventory) { node, _ in
             let a = try NodeID("a")
             let relay = virtual("7e1a0000-0000-4000-8000-000000000021", bandwidth: 300)
-            let application = ETSIApplication(id: QKDUUID("a991c000-0000-4000-8000-000000000021")!, serverAppID: "urn:app:s",
-                                              backingLinkIDs: [relay.id], localNodeID: nodeA, remoteNodeID: nodeB)
+            let application = ETSIApplication(
+                id: QKDUUID("a991c000-0000-4000-8000-000000000021")!, serverAppID: "urn:app:s",
+                backingLinkIDs: [relay.id], localNodeID: nodeA, remoteNodeID: nodeB)
             try await configurator.configure(
                 a, links: [relay], applications: [application]
             )

@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import QonduitAPI
 import QonduitCore
 import QonduitETSI
 import QonduitInventory
 import QonduitProvisioning
 import QonduitSouthbound
-import Logging
 
 struct SouthboundResponse: Sendable {
     var status: HTTPResponse.Status
@@ -43,8 +43,10 @@ func withController(
     let inventory = try Inventory(path: ":memory:")
     _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
     _ = try await inventory.createNode(QKDNode(id: try NodeID("b"), qkdnID: nodeB))
-    _ = try await inventory.createLink(QKDLink(id: try LinkID("ab"), nodeA: try NodeID("a"), nodeB: try NodeID("b"),
-                                               lengthKm: 10, keyRateBps: 5_000, qkdlID: linkAB))
+    _ = try await inventory.createLink(
+        QKDLink(
+            id: try LinkID("ab"), nodeA: try NodeID("a"), nodeB: try NodeID("b"),
+            lengthKm: 10, keyRateBps: 5_000, qkdlID: linkAB))
     var logger = Logger(label: "test-provisioner")
     logger.logLevel = .critical
     let provisioner = KeyPathProvisioner(inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger)
@@ -57,13 +59,15 @@ func withController(
         credentials[node] = try await inventory.issueAgentCredential(for: node, createdBy: nil).1.text
     }
     try await app.test(.router) { [credentials] client in
-        let call = SouthboundCall(send: { method, uri, requestBody, secret in
-            var headers: HTTPFields = [.contentType: "application/yang-data+xml"]
-            if let secret { headers[.authorization] = "Bearer \(secret)" }
-            return try await client.execute(uri: uri, method: method, headers: headers, body: requestBody.map { ByteBuffer(string: $0) }) { response in
-                SouthboundResponse(status: response.status, contentType: response.headers[.contentType], text: String(buffer: response.body))
-            }
-        }, adminToken: adminToken, credentials: credentials)
+        let call = SouthboundCall(
+            send: { method, uri, requestBody, secret in
+                var headers: HTTPFields = [.contentType: "application/yang-data+xml"]
+                if let secret { headers[.authorization] = "Bearer \(secret)" }
+                return try await client.execute(uri: uri, method: method, headers: headers, body: requestBody.map { ByteBuffer(string: $0) }) {
+                    response in
+                    SouthboundResponse(status: response.status, contentType: response.headers[.contentType], text: String(buffer: response.body))
+                }
+            }, adminToken: adminToken, credentials: credentials)
         try await body(call, inventory)
     }
 }

@@ -9,11 +9,14 @@ import Testing
 @Suite struct AgentRegistrationTests {
     @Test func anAgentRegistersForItsNodeAndItsLinksMeasuresAreTaken() async throws {
         try await withController { call, inventory in
-            let tree = ETSINode(id: nodeA, status: .operating, links: [
-                ETSILink(id: linkAB, status: .active, type: .physical,
-                         performance: .init(secretKeyRateBps: 4_200, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 31))])),
-                ETSILink(id: QKDUUID("cccccccc-0000-4000-8000-0000000000cc")!, status: .active, type: .physical),
-            ])
+            let tree = ETSINode(
+                id: nodeA, status: .operating,
+                links: [
+                    ETSILink(
+                        id: linkAB, status: .active, type: .physical,
+                        performance: .init(secretKeyRateBps: 4_200, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 31))])),
+                    ETSILink(id: QKDUUID("cccccccc-0000-4000-8000-0000000000cc")!, status: .active, type: .physical),
+                ])
             let answer = try await register(call, tree)
             #expect(answer.status == .ok && answer.contentType == "application/yang-data+xml", "\(answer.text)")
             let registration = try RegistrationAnswer.decode(Array(answer.text.utf8))
@@ -52,7 +55,10 @@ import Testing
     @Test(arguments: [
         ("/southbound/v1/agents", "<qkd_node xmlns='urn:etsi:qkd:yang:etsi-qkd-node'/>", "missing-attribute"),
         ("/southbound/v1/agents?restconf_url=gopher://x", "<qkd_node xmlns='urn:etsi:qkd:yang:etsi-qkd-node'/>", "not an http or https URL"),
-        ("/southbound/v1/agents?restconf_url=http://x", "<qkd_node xmlns='urn:etsi:qkd:yang:etsi-qkd-node'><qkdn_id>x</qkdn_id></qkd_node>", "/etsi-qkd-sdn-node:qkd_node/qkdn_id"),
+        (
+            "/southbound/v1/agents?restconf_url=http://x", "<qkd_node xmlns='urn:etsi:qkd:yang:etsi-qkd-node'><qkdn_id>x</qkdn_id></qkd_node>",
+            "/etsi-qkd-sdn-node:qkd_node/qkdn_id"
+        ),
         ("/southbound/v1/agents?restconf_url=http://x", "<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><qkd_node/>", "DOCTYPE"),
         ("/southbound/v1/agents?restconf_url=http://x", "{\"json\": true}", "not well-formed"),
         ("/southbound/v1/notifications?qkdn_id=aaaaaaaa-0000-4000-8000-00000000000a", "<notification/>", "not notification"),
@@ -78,7 +84,9 @@ import Testing
             #expect(try await inventory.link("ab").value.current.status == .down)
             #expect(try await notify(call, .event(.init(link: .init(id: linkAB, status: .active)))).status == .noContent)
             #expect(try await inventory.link("ab").value.current.status == .up)
-            _ = try await notify(call, .linkPerformance(link: linkAB, .init(secretKeyRateBps: 3_300, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 45))])))
+            _ = try await notify(
+                call,
+                .linkPerformance(link: linkAB, .init(secretKeyRateBps: 3_300, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 45))])))
             let link = try await inventory.link("ab").value
             #expect(link.current.keyRateBps == 3_300 && link.current.qber == 0.045)
             _ = try await notify(call, .keyPool(link: linkAB, levelBits: 1 << 40))
@@ -100,7 +108,9 @@ import Testing
             #expect(response.status == .noContent, "the heartbeat names the sender: \(response.text)")
             #expect(try await inventory.link("ab").value.current.status == .down)
             #expect(try await inventory.agents().first?.keyPools.map(\.bits) == [77])
-            let mixed = [AgentEvent.heartbeat(node: nodeA), .heartbeat(node: nodeB)].map { AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0) }
+            let mixed = [AgentEvent.heartbeat(node: nodeA), .heartbeat(node: nodeB)].map {
+                AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0)
+            }
             #expect(try await call(.post, "/southbound/v1/notifications", AgentNotification.encodedBatch(mixed)).status == .badRequest)
         }
     }
@@ -157,15 +167,17 @@ import Testing
 
     @Test func anAgentMaySpeakOnlyForItsOwnNode() async throws {
         try await withController { call, inventory in
-            let pretender = try await call(.post, "/southbound/v1/agents?restconf_url=\(agentURL)", ETSINode(id: nodeA, status: .operating).encoded(), as: nodeB)
+            let pretender = try await call(
+                .post, "/southbound/v1/agents?restconf_url=\(agentURL)", ETSINode(id: nodeA, status: .operating).encoded(), as: nodeB)
             #expect(pretender.status == .forbidden && pretender.errors?.entries.first?.message.contains("its own node") == true, "\(pretender.text)")
             #expect(try await register(call, ETSINode(id: nodeA, status: .operating)).status == .ok)
             #expect(try await register(call, ETSINode(id: nodeB, status: .operating)).status == .ok)
             // B's credential reporting A's link down, by qkdn_id and by heartbeat.
             let down = AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: .linkDown(link: linkAB, reason: nil)).encoded()
             #expect(try await call(.post, "/southbound/v1/notifications?qkdn_id=\(nodeA.text)", down, as: nodeB).status == .forbidden)
-            let batch = AgentNotification.encodedBatch([AgentEvent.heartbeat(node: nodeA), .linkDown(link: linkAB, reason: nil)]
-                .map { AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0) })
+            let batch = AgentNotification.encodedBatch(
+                [AgentEvent.heartbeat(node: nodeA), .linkDown(link: linkAB, reason: nil)]
+                    .map { AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0) })
             #expect(try await call(.post, "/southbound/v1/notifications", batch, as: nodeB).status == .forbidden)
             #expect(try await inventory.link("ab").value.current.status == .up, "nothing applied")
             let refused = try await inventory.audit(.init(outcome: .refused), limit: 10, offset: 0).items
@@ -182,7 +194,8 @@ import Testing
             let oldProof = AccessSecret(old, kind: .agentCredential)?.controllerProof
             #expect(try await inventory.controllerProof(forAgentAt: agentURL) == oldProof)
             func agent() async throws -> [String: Any] {
-                try #require((try await call(.get, "/api/v1/agents", nil).json["items"] as? [[String: Any]])?.first { $0["node_id"] as? String == "a" })
+                try #require(
+                    (try await call(.get, "/api/v1/agents", nil).json["items"] as? [[String: Any]])?.first { $0["node_id"] as? String == "a" })
             }
             #expect(try await agent()["credential_rotation_pending"] as? Bool == false)
 
@@ -222,13 +235,17 @@ import Testing
             let fresh = try await call(.post, "/api/v1/agents/credentials", #"{"node":"a"}"#)
             #expect(fresh.status == .created, "\(fresh.text)")
             let secret = try #require(fresh.json["credential"] as? String)
-            #expect(try await call.presenting(secret, .post, "/southbound/v1/agents?restconf_url=\(agentURL)", ETSINode(id: nodeA).encoded()).status == .ok)
+            #expect(
+                try await call.presenting(secret, .post, "/southbound/v1/agents?restconf_url=\(agentURL)", ETSINode(id: nodeA).encoded()).status
+                    == .ok)
             let newest = try await inventory.controllerProof(forAgentAt: agentURL)
             #expect(newest == AccessSecret(secret, kind: .agentCredential)?.controllerProof, "the controller proves the newest credential")
             // Revoked after use (so known to be checked already): refused at once.
             let freshID = try #require(fresh.json["id"] as? String)
             _ = try await call(.delete, "/api/v1/agents/credentials/\(freshID)", nil)
-            #expect(try await call.presenting(secret, .post, "/southbound/v1/agents?restconf_url=\(agentURL)", ETSINode(id: nodeA).encoded()).status == .unauthorized)
+            #expect(
+                try await call.presenting(secret, .post, "/southbound/v1/agents?restconf_url=\(agentURL)", ETSINode(id: nodeA).encoded()).status
+                    == .unauthorized)
             let proof = try await inventory.controllerProof(forAgentAt: agentURL)
             #expect(proof == nil, "no valid credential left for the node: the controller has no proof to present")
         }

@@ -19,9 +19,10 @@ public enum ProcessRunner {
     ) async throws -> ProcessResult {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    try runBlocking(executable, arguments, input: input, environment: environment, workingDirectory: workingDirectory)
-                })
+                continuation.resume(
+                    with: Result {
+                        try runBlocking(executable, arguments, input: input, environment: environment, workingDirectory: workingDirectory)
+                    })
             }
         }
     }
@@ -36,7 +37,9 @@ public enum ProcessRunner {
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
         }
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let inPipe = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = inPipe

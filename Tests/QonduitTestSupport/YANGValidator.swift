@@ -28,11 +28,13 @@ public enum YANGValidator {
         let ietf = try await ietfModuleDirectory()
         let file = URL(fileURLWithPath: TestFiles.path("document", suffix: ".xml"))
         try xml.write(to: file, atomically: true, encoding: .utf8)
-        let result = try await ProcessRunner.run(yanglint, [
-            "-p", ietf, "-p", RepositoryPaths.models.path, "-t", "data",
-            "\(ietf)/ietf-network.yang", "\(ietf)/ietf-network-topology.yang",
-            RepositoryPaths.models.appendingPathComponent("qonduit-qkd-topology.yang").path, file.path,
-        ])
+        let result = try await ProcessRunner.run(
+            yanglint,
+            [
+                "-p", ietf, "-p", RepositoryPaths.models.path, "-t", "data",
+                "\(ietf)/ietf-network.yang", "\(ietf)/ietf-network-topology.yang",
+                RepositoryPaths.models.appendingPathComponent("qonduit-qkd-topology.yang").path, file.path,
+            ])
         return result.status == 0 ? "" : (result.stderr + result.stdout)
     }
 
@@ -55,7 +57,8 @@ public enum YANGValidator {
         let file = URL(fileURLWithPath: TestFiles.path("document", suffix: ".xml"))
         try xml.write(to: file, atomically: true, encoding: .utf8)
         // Qonduit's own agent module sits beside the GS QKD 015 ones in `Models/` only.
-        let modules = names
+        let modules =
+            names
             .map { directory.appendingPathComponent($0).path }
             .filter { FileManager.default.fileExists(atPath: $0) }
         let result = try await ProcessRunner.run(yanglint, ["-p", directory.path, "-t", kind.rawValue] + modules + [file.path])

@@ -31,10 +31,11 @@ import Testing
     @Test func examplesCoverMetroBackboneAndMultiCityScales() throws {
         let topologies = try Self.files.map { try TopologyReader.read([UInt8](try Data(contentsOf: $0)), file: $0.path).topology }
         #expect(topologies.contains { $0.nodes.count <= 10 })
-        let backbone = try #require(topologies.first { topology in
-            let km = topology.links.reduce(0) { $0 + $1.lengthKm }
-            return km >= 1_000 && km <= 2_000 && topology.links.count == topology.nodes.count - 1
-        })
+        let backbone = try #require(
+            topologies.first { topology in
+                let km = topology.links.reduce(0) { $0 + $1.lengthKm }
+                return km >= 1_000 && km <= 2_000 && topology.links.count == topology.nodes.count - 1
+            })
         #expect(backbone.nodes.allSatisfy { $0.trusted })
         #expect(topologies.contains { $0.nodes.count >= 30 && $0.links.count > $0.nodes.count })
     }

@@ -150,7 +150,8 @@ import Testing
     }
 
     @Test func hostileDocumentsAreRefusedAsTopologyErrors() {
-        let xxe = #"<!DOCTYPE networks [<!ENTITY x SYSTEM "file:///etc/passwd">]><networks xmlns="urn:ietf:params:xml:ns:yang:ietf-network">&x;</networks>"#
+        let xxe =
+            #"<!DOCTYPE networks [<!ENTITY x SYSTEM "file:///etc/passwd">]><networks xmlns="urn:ietf:params:xml:ns:yang:ietf-network">&x;</networks>"#
         #expect { try TopologyReader.read(Array(xxe.utf8), file: "xxe.xml") } throws: { error in
             issues(of: error).first?.message.contains("DOCTYPE") == true
         }

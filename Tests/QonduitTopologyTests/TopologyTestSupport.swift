@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import QonduitTopology
+import Testing
 
 /// Reads a fixture document shipped with these tests.
 func fixture(_ name: String) throws -> [UInt8] {

@@ -1,9 +1,11 @@
-@testable import QonduitXML
 import Testing
+
+@testable import QonduitXML
 
 @Suite struct XMLParserTests {
     @Test func parsesNamesNamespacesAttributesTextAndLines() throws {
-        let root = try XMLDocumentParser.parse("""
+        let root = try XMLDocumentParser.parse(
+            """
             <?xml version="1.0"?>
             <a xmlns="urn:a" xmlns:b="urn:b" id="1">
               <b:c b:kind="x">hello &amp; <![CDATA[<world>]]></b:c>
@@ -27,7 +29,8 @@ import Testing
     }
 
     @Test func qualifiedNameTextResolvesItsPrefixInScope() throws {
-        let root = try XMLDocumentParser.parse("""
+        let root = try XMLDocumentParser.parse(
+            """
             <a xmlns="urn:default" xmlns:t="urn:outer">
               <v>t:ONE</v>
               <w xmlns:t="urn:inner">t:TWO</w>
@@ -87,7 +90,9 @@ import Testing
         let second = try tree("<a xmlns=\"urn:m\"><late/></a>")
         var next = XMLNameCache()
         let late = try #require(second.index(of: "late"))
-        #expect(next.index(of: "late", in: second) == late && second.root.children(name: late, namespace: second.root.namespaceIndex).map(\.localName) == ["late"])
+        #expect(
+            next.index(of: "late", in: second) == late
+                && second.root.children(name: late, namespace: second.root.namespaceIndex).map(\.localName) == ["late"])
         var again = XMLNameCache()
         #expect(again.index(of: "late", in: first) == -1 && again.index(of: "b", in: second) == first.index(of: "b"))
         let third = try tree("<a xmlns=\"urn:m\"><late/></a>")
@@ -177,7 +182,8 @@ import Testing
 
     /// Thousands of mutated documents: each is either parsed or refused, never a crash.
     @Test func survivesMutatedDocuments() {
-        let seed = Array("""
+        let seed = Array(
+            """
             <?xml version="1.0"?>
             <networks xmlns="urn:ietf:params:xml:ns:yang:ietf-network" xmlns:q="urn:q">
               <network><network-id>n</network-id><node><node-id>A&amp;B</node-id><q:x a="1">2.5</q:x></node></network>
@@ -185,7 +191,8 @@ import Testing
             """.utf8)
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("<>/&;!?[]\"'=-:xmlns \n\u{0}".utf8) + [0xC3, 0xFF]
-        var parsed = 0, refused = 0
+        var parsed = 0
+        var refused = 0
         for _ in 0..<3_000 {
             var bytes = seed
             for _ in 0..<Int.random(in: 1...8, using: &generator) {
@@ -211,13 +218,18 @@ import Testing
 
 @Suite struct XMLWriterTests {
     @Test func escapesTextAndAttributesAndRoundTrips() throws {
-        let element = XMLElement("root", namespace: "urn:r", children: [
-            XMLElement("item", namespace: "urn:i", attributes: [XMLAttribute("note", value: "a \"quoted\" <value> & more")],
-                       text: "5 < 6 & 7 > 3"),
-        ])
-        let xml = XMLDocumentWriter.serialize(element, namespaces: [
-            .init(prefix: nil, uri: "urn:r"), .init(prefix: "i", uri: "urn:i"),
-        ], comment: "made -- by a test")
+        let element = XMLElement(
+            "root", namespace: "urn:r",
+            children: [
+                XMLElement(
+                    "item", namespace: "urn:i", attributes: [XMLAttribute("note", value: "a \"quoted\" <value> & more")],
+                    text: "5 < 6 & 7 > 3")
+            ])
+        let xml = XMLDocumentWriter.serialize(
+            element,
+            namespaces: [
+                .init(prefix: nil, uri: "urn:r"), .init(prefix: "i", uri: "urn:i"),
+            ], comment: "made -- by a test")
         #expect(xml.contains("<!--made - - by a test-->") || xml.contains("made - -by a test"))
         let parsed = try XMLDocumentParser.parse(xml)
         let item = try #require(parsed.firstChild(named: "item", namespace: "urn:i"))
