@@ -1,6 +1,6 @@
 import Foundation
 public import Hummingbird
-import QonduitCore
+public import QonduitCore
 import QonduitETSI
 
 /// The agent's RESTCONF interface (RFC 8040, XML) over its node's `etsi-qkd-sdn-node` tree, and

@@ -1,7 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import QonduitAPITypes
-import QonduitCore
+public import QonduitCore
 import QonduitPathEngine
 
 extension PathsCommand {

@@ -1,8 +1,8 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import QonduitAPITypes
-import QonduitCore
-import QonduitPathEngine
+public import QonduitCore
+public import QonduitPathEngine
 
 struct PathsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,8 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import QonduitAPI
-import QonduitCore
-import QonduitTopology
+public import QonduitCore
+public import QonduitTopology
 
 struct TopologyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import QonduitCore
-import QonduitXML
+public import QonduitXML
 
 extension AgentNotification {
     /// Decodes an RFC 5277 `<notification>` document, strictly (see `ElementReader`).

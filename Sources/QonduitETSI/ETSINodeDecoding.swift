@@ -1,5 +1,5 @@
 import QonduitCore
-import QonduitXML
+public import QonduitXML
 
 extension ETSINode {
     /// Decodes a `qkd_node` document (`application/yang-data+xml`), strictly: see `ElementReader`.

@@ -1,5 +1,5 @@
 import QonduitCore
-import QonduitXML
+public import QonduitXML
 
 /// Which part of a tree to write.
 public enum ETSIContent: Sendable {

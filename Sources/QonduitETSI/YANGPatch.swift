@@ -1,5 +1,5 @@
 public import QonduitCore
-import QonduitXML
+public import QonduitXML
 
 /// An RFC 8072 YANG Patch (`application/yang-patch+xml`) that takes entries out of a node's
 /// `qkd_links` and `qkd_applications` lists: how the controller removes many virtual links and

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import QonduitCore
 
 /// Whether the controller hears from a node's agent.

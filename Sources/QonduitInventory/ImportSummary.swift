@@ -1,5 +1,5 @@
-import QonduitCore
-import QonduitTopology
+public import QonduitCore
+public import QonduitTopology
 
 /// What an import changed, for the API's answer and the CLI's report.
 public struct ImportSummary: Sendable, Equatable {

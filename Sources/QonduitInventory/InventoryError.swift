@@ -1,5 +1,5 @@
-import QonduitCore
-import QonduitTopology
+public import QonduitCore
+public import QonduitTopology
 
 /// Why the inventory refused a request; the API and CLI turn each case into their own message.
 public enum InventoryError: Error, Sendable, Equatable {

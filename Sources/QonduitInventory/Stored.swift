@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A value as the inventory holds it, with its bookkeeping timestamps.
 public struct Stored<Value: Sendable>: Sendable {

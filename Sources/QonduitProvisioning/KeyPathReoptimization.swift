@@ -1,7 +1,7 @@
 import Logging
-import QonduitCore
+public import QonduitCore
 import QonduitETSI
-import QonduitInventory
+public import QonduitInventory
 import QonduitPathEngine
 import Synchronization
 

@@ -1,8 +1,8 @@
 public import AsyncHTTPClient
 import Foundation
-import NIOCore
+public import NIOCore
 import NIOHTTP1
-import QonduitCore
+public import QonduitCore
 public import QonduitETSI
 public import QonduitInventory
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Runs a program to completion and captures its output.
 public struct ProcessResult: Sendable {

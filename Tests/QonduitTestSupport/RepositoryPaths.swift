@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Paths inside the checkout, found from this file's own location so tests run from any directory.
 public enum RepositoryPaths {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where tests put the files they make (databases, certificates, documents): one directory per test
 /// process, removed when the process exits. No test need own what it makes: a controller restarted on

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Validates XML instance data with `yanglint` (Debian `libyang2-tools`) against Qonduit's models.
 public enum YANGValidator {
