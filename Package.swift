@@ -248,6 +248,7 @@ let package = Package(
             name: "QonduitEndToEndTests",
             dependencies: [
                 "qonduit", "QonduitTestSupport", "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitXML",
+                "QonduitController", "QonduitAgent", "QonduitSouthbound", "QonduitTopology",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -15,7 +15,7 @@ import Testing
     @Test func schemathesisFindsNoServerErrorAndNothingTheDocumentDoesNotSay() async throws {
         let schemathesis = try #require(ProcessRunner.which("schemathesis"), "pip install schemathesis (scripts/test does)")
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path])
+        let controller = try await InProcessController.start(topology: metro)
         defer { controller.terminate() }
         let examples = ProcessInfo.processInfo.environment["QONDUIT_FUZZ_EXAMPLES"] ?? "40"
         let result = try await ProcessRunner.run(

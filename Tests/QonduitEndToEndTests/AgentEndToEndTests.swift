@@ -10,7 +10,7 @@ import QonduitXML
 import Synchronization
 import Testing
 
-/// The controller and a fleet of simulated agents as separate processes, over loopback HTTP.
+/// The controller and a fleet of simulated agents, in this process, over loopback HTTP.
 @Suite(.serialized) struct AgentEndToEndTests {
     func get(_ url: String) async throws -> (status: Int, text: String) {
         let response = try await HTTPClient.shared.execute(await HTTPClientRequest.authenticated(url: url), timeout: .seconds(30))
@@ -35,7 +35,7 @@ import Testing
     func json(_ text: String) -> [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:] }
 
     /// Takes `link` down at `node`'s agent and up again, each time until the inventory shows it.
-    func takeDownAndUp(link: String, at node: String, controller: ControllerProcess, fleet: AgentFleetProcess) async throws {
+    func takeDownAndUp(link: String, at node: String, controller: InProcessController, fleet: InProcessAgentFleet) async throws {
         let qkdl = try #require(json(try await get("\(controller.baseURL)/api/v1/links/\(link)").text)["qkdl_id"] as? String)
         for status in ["down", "up"] {
             #expect(try await post("\(fleet.faults(node))/links/\(qkdl)/\(status)") == 204)
@@ -45,13 +45,11 @@ import Testing
 
     @Test func agentsRegisterReportAndFaultsReachTheInventory() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try await ControllerProcess.start(extraArguments: [
-            // 2 s of silence marks an agent unreachable: short enough to test, long enough that a loaded CI
-            // machine (the API fuzzer runs alongside) does not take a slow heartbeat for a lost agent.
-            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10",
-        ])
+        // 2 s of silence marks an agent unreachable: short enough to test, long enough that a loaded CI
+        // machine (the API fuzzer runs alongside) does not take a slow heartbeat for a lost agent.
+        let controller = try await InProcessController.start(topology: metro, heartbeatIntervalMs: 200, missedHeartbeats: 10)
         defer { controller.terminate() }
-        let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 6, extraArguments: ["--report-every", "1"])
+        let fleet = try await InProcessAgentFleet.start(for: controller, reportEvery: 1)
         defer { fleet.terminate() }
 
         // Every agent registers and is heard from (generously: the suite runs many processes at once on two cores).
@@ -94,16 +92,10 @@ import Testing
 
     @Test func aQBERFaultAtOneEndReachesTheInventoryAtOnceAndStays() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try await ControllerProcess.start(extraArguments: [
-            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10",
-        ])
+        let controller = try await InProcessController.start(topology: metro, heartbeatIntervalMs: 200, missedHeartbeats: 10)
         defer { controller.terminate() }
         // Periodic figures every 1,000 heartbeats (200 s): only a fault reported at once is seen within the test's wait.
-        let fleet = try await AgentFleetProcess.start(
-            controller: controller.baseURL, count: 2,
-            extraArguments: [
-                "--node", "mad-norte", "--node", "mad-upm", "--report-every", "1000",
-            ])
+        let fleet = try await InProcessAgentFleet.start(for: controller, nodes: ["mad-norte", "mad-upm"], reportEvery: 1000)
         defer { fleet.terminate() }
         let url = "\(controller.baseURL)/api/v1/links/mad-L1"
         let link = json(try await get(url).text)
@@ -123,15 +115,11 @@ import Testing
     /// controller's answers, notifications of every kind the agents send) validates against `Models/`.
     @Test func everyDocumentAgentsAndControllerExchangeValidates() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try await ControllerProcess.start(extraArguments: [
-            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10",
-        ])
+        let controller = try await InProcessController.start(topology: metro, heartbeatIntervalMs: 200, missedHeartbeats: 10)
         defer { controller.terminate() }
         let proxy = RecordingProxy(upstream: controller.baseURL, recording: "/southbound/")
         try await proxy.run { proxied in
-            let fleet = try await AgentFleetProcess.start(
-                controller: proxied, count: 2, token: controller.token,
-                extraArguments: ["--node", "mad-norte", "--node", "mad-upm", "--report-every", "1"])
+            let fleet = try await InProcessAgentFleet.start(for: controller, at: proxied, nodes: ["mad-norte", "mad-upm"], reportEvery: 1)
             defer { fleet.terminate() }
             try await takeDownAndUp(link: "mad-L1", at: "mad-norte", controller: controller, fleet: fleet)
         }
@@ -189,16 +177,16 @@ import Testing
 
     @Test func anAgentThatRestartsGetsItsConfigurationBack() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try await ControllerProcess.start(extraArguments: [
-            "--topology", metro.path, "--heartbeat-interval-ms", "200", "--missed-heartbeats", "10", "--reconcile-interval-ms", "200",
-        ])
+        let controller = try await InProcessController.start(
+            topology: metro, heartbeatIntervalMs: 200, missedHeartbeats: 10, reconcileIntervalMs: 200
+        )
         defer { controller.terminate() }
-        let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 1, extraArguments: ["--node", "mad-norte"])
+        let fleet = try await InProcessAgentFleet.start(for: controller, nodes: ["mad-norte"])
         defer { fleet.terminate() }
         let agentTree = "\(fleet.agents["mad-norte"]!)/data/etsi-qkd-sdn-node:qkd_node"
 
         // What the node should be configured with, written into the controller's inventory (as provisioning will).
-        let inventory = try Inventory(path: controller.databasePath)
+        let inventory = controller.inventory
         let norte = try #require(try await inventory.node("mad-norte").value.qkdnID)
         let relay = ETSILink(
             id: QKDUUID("7e1a0000-0000-4000-8000-0000000000aa")!, local: .init(nodeID: norte), type: .virtual,

@@ -2,11 +2,12 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import QonduitInventory
 import QonduitTestSupport
 import Synchronization
 import Testing
 
-/// `GET /api/v1/events` and `qonduit events` against a real controller, across a restart.
+/// `GET /api/v1/events` and `qonduit events` against a whole controller, across a restart (there a process).
 @Suite(.serialized) struct EventsEndToEndTests {
     func patch(_ url: String, _ body: String) async throws -> Int {
         try await httpStatus(.PATCH, url, json: body)
@@ -23,7 +24,7 @@ import Testing
 
     @Test func eachEventReachesAPipeAtOnce() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path])
+        let controller = try await InProcessController.start(topology: metro)
         defer { controller.terminate() }
         let follower = Process()
         follower.executableURL = URL(fileURLWithPath: QonduitBinary.path)
@@ -99,8 +100,9 @@ import Testing
     }
 
     @Test func theStreamSpeaksServerSentEventsAndRefusesBadRequests() async throws {
-        let controller = try await ControllerProcess.start(extraArguments: ["--event-retention", "2"])
+        let controller = try await InProcessController.start()
         defer { controller.terminate() }
+        try await controller.inventory.setEventRetention(2)
         #expect(try await httpStatus(.POST, "\(controller.baseURL)/api/v1/nodes", json: #"{"id":"n"}"#) == 201)
         for status in ["down", "up", "down"] {
             #expect(try await patch("\(controller.baseURL)/api/v1/nodes/n", #"{"status":"\#(status)"}"#) == 200)

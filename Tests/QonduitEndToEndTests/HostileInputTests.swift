@@ -148,7 +148,7 @@ import Testing
 
     @Test func hostileRequestsAreRefusedAndChangeNothing() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
-        let controller = try await ControllerProcess.start(extraArguments: ["--topology", metro.path])
+        let controller = try await InProcessController.start(topology: metro)
         defer { controller.terminate() }
         let before = try await snapshot(controller.baseURL)
 

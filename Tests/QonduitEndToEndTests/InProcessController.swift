@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import Logging
+import QonduitAgent
+import QonduitController
+import QonduitCore
+import QonduitInventory
+import QonduitSouthbound
+import QonduitTestSupport
+import QonduitTopology
+
+/// The whole controller as `qonduit serve` assembles it (`ControllerApplication`), run in this process
+/// on an ephemeral loopback port, over a SQLite file of its own and with an admin token: for the
+/// end-to-end scenarios where the process is not the point. Same surface as `ControllerProcess`.
+final class InProcessController: Sendable {
+    let baseURL: String
+    let token: String
+    let databasePath: String
+    let inventory: Inventory
+    private let service: Task<Void, any Error>
+
+    private init(baseURL: String, token: String, databasePath: String, inventory: Inventory, service: Task<Void, any Error>) {
+        self.baseURL = baseURL
+        self.token = token
+        self.databasePath = databasePath
+        self.inventory = inventory
+        self.service = service
+    }
+
+    /// A controller with `topology` imported, agents expected every `heartbeatIntervalMs` (unreachable
+    /// after `missedHeartbeats`), reconciled every `reconcileIntervalMs`.
+    static func start(
+        topology: URL? = nil, heartbeatIntervalMs: Int = 5_000, missedHeartbeats: Int = 3, reconcileIntervalMs: Int = 5_000
+    ) async throws -> InProcessController {
+        let databasePath = try TestFiles.newDirectory("controller").appendingPathComponent("inventory.sqlite").path
+        let inventory = try Inventory(path: databasePath)
+        if let topology {
+            let draft = try TopologyReader.draft([UInt8](try Data(contentsOf: topology)), file: topology.lastPathComponent)
+            _ = try await inventory.importTopology(draft, file: topology.lastPathComponent, mode: .merge)
+        }
+        let token = try await inventory.createAPIToken(role: .admin, description: "test", expiresAt: nil, createdBy: nil).1.text
+        var logger = Logger(label: "controller-in-process")
+        logger.logLevel = .critical
+        let (ports, port) = AsyncStream<Int>.makeStream()
+        let app = try await ControllerApplication.build(
+            inventory: inventory,
+            configuration: ControllerConfiguration(
+                port: 0, southbound: .init(heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats),
+                reconcileInterval: .milliseconds(reconcileIntervalMs)
+            ),
+            logger: logger, onServerRunning: { port.yield($0) }
+        )
+        // No signal handlers: the test process's signals are not the controller's.
+        let service = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        guard let listening = await iterator.next() else {
+            service.cancel()
+            throw ControllerFailed(message: "the in-process controller did not start")
+        }
+        let baseURL = "http://127.0.0.1:\(listening)"
+        ControllerTokens.register(token, for: baseURL, database: databasePath)
+        return InProcessController(baseURL: baseURL, token: token, databasePath: databasePath, inventory: inventory, service: service)
+    }
+
+    /// Stops the controller (its services shut down as on SIGTERM) without waiting for it.
+    func terminate() { service.cancel() }
+
+    deinit { service.cancel() }
+}
+
+/// Simulated agents for the nodes of an in-process controller's inventory, run in this process as
+/// `qonduit agents simulate` runs them: one RESTCONF server each, with a credential of its own.
+final class InProcessAgentFleet: Sendable {
+    /// Each agent's RESTCONF root by node id.
+    let agents: [String: String]
+    private let service: Task<Void, any Error>
+
+    private init(agents: [String: String], service: Task<Void, any Error>) {
+        self.agents = agents
+        self.service = service
+    }
+
+    /// Agents for `nodes` (every node when empty) of `controller`'s inventory, talking to it at
+    /// `url` (its own address unless given, such as a proxy's), reporting every `reportEvery` heartbeats.
+    static func start(for controller: InProcessController, at url: String? = nil, nodes: [String] = [], reportEvery: Int = 5) async throws
+        -> InProcessAgentFleet
+    {
+        let (stored, links) = try await controller.inventory.topology()
+        let identities = Dictionary(uniqueKeysWithValues: stored.compactMap { node in node.value.qkdnID.map { (node.value.id, $0) } })
+        var members: [FleetNode] = []
+        for node in stored.map(\.value) where nodes.isEmpty || nodes.contains(node.id.rawValue) {
+            let qkdnID = try identities[node.id] ?? { throw ControllerFailed(message: "node '\(node.id)' has no GS QKD 015 id") }()
+            let credential = try await controller.inventory.issueAgentCredential(for: qkdnID, createdBy: nil).1
+            let own = links.map(\.value).filter { $0.nodeA == node.id || $0.nodeB == node.id }.compactMap { link -> FleetNode.Link? in
+                guard let qkdlID = link.qkdlID, let other = link.otherEnd(of: node.id), let remote = identities[other] else { return nil }
+                return FleetNode.Link(qkdlID: qkdlID, remote: remote, nominalRateBps: link.keyRateBps, up: link.status == .up)
+            }
+            members.append(FleetNode(nodeID: node.id.rawValue, qkdnID: qkdnID, links: own, credential: credential))
+        }
+        var logger = Logger(label: "agents-in-process")
+        logger.logLevel = .critical
+        let (listening, announce) = AsyncStream<(String, String)>.makeStream()
+        let fleet = members
+        let service = Task {
+            try await AgentFleet.run(
+                fleet, controller: ControllerLink(controllerURL: url ?? controller.baseURL), reportEvery: reportEvery, logger: logger
+            ) { member, root in announce.yield((member.nodeID, root)) }
+        }
+        var agents: [String: String] = [:]
+        for await (node, root) in listening {
+            agents[node] = root
+            if agents.count == fleet.count { break }
+        }
+        return InProcessAgentFleet(agents: agents, service: service)
+    }
+
+    /// The agent's fault-injection root (its RESTCONF root without `/restconf`).
+    func faults(_ node: String) -> String {
+        String(agents[node]!.dropLast("/restconf".count)) + "/agent/v1"
+    }
+
+    func terminate() { service.cancel() }
+
+    deinit { service.cancel() }
+}
