@@ -57,10 +57,5 @@ final class AgentFleetProcess: Sendable {
         if process.isRunning { process.terminate() }
     }
 
-    func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
-
     deinit { if process.isRunning { process.terminate() } }
 }

@@ -136,12 +136,15 @@ final class ControllerProcess: Sendable {
         throw ControllerFailed(message: "qonduit serve did not report its address within 60 s")
     }
 
-    /// Stops the server as an operator would (SIGTERM) and returns its exit status.
+    /// Stops the server as an operator would (SIGTERM) and returns its exit status, waiting on a
+    /// thread of its own.
     @discardableResult
-    func stop() -> Int32 {
+    func stop() async throws -> Int32 {
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return process.terminationStatus
+        return try await offThePool { [process] in
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
     }
 
     /// Asks the server to stop (SIGTERM) without waiting for it: what a test's `defer` calls, so that
@@ -151,9 +154,9 @@ final class ControllerProcess: Sendable {
     }
 
     /// Kills the server at once (SIGKILL), as a crash or power loss would.
-    func kill() {
+    func kill() async throws {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        _ = try await offThePool { [process] in process.waitUntilExit() }
     }
 
     /// The port the server listens on.
@@ -184,11 +187,4 @@ func httpStatus(_ method: HTTPMethod, _ url: String, json body: String?) async t
 
 func jsonArray(_ text: String) -> [[String: Any]] {
     ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]]) ?? []
-}
-
-/// Runs blocking work (waiting on a child process) on a thread of its own, not on the concurrency pool.
-func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-    }
 }

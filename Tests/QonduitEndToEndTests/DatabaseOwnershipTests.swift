@@ -18,7 +18,7 @@ import Testing
                 "the database '\(first.databasePath)' is in use by another qonduit serve (pid \(first.process.processIdentifier))"),
             "\(second.stderr)")
         #expect(second.stderr.contains(first.databasePath + ".lock"), "\(second.stderr)")
-        first.kill()
+        try await first.kill()
         let third = try await ControllerProcess.start(database: first.databasePath)
         defer { third.terminate() }
         #expect(try await QonduitBinary.run(["nodes", "list", "--server", third.baseURL]).status == 0, "SIGKILL released the lock")
@@ -27,7 +27,7 @@ import Testing
     @Test func twoDatabasesInOneDirectoryKeepTheirOwnAdminTokens() async throws {
         let directory = try TestFiles.newDirectory("two-databases")
         let a = try await ControllerProcess.start(database: directory.appendingPathComponent("a.sqlite").path)
-        a.stop()
+        try await a.stop()
         let b = try await ControllerProcess.start(database: directory.appendingPathComponent("b.sqlite").path)
         defer { b.terminate() }
         #expect(a.tokenFile.hasSuffix("/a-admin.token") && b.tokenFile.hasSuffix("/b-admin.token"))

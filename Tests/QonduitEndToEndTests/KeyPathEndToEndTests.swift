@@ -222,7 +222,7 @@ import Testing
             seen = paths.map { "\($0["state"] ?? "?"): \($0["reason"] ?? "")" }
             if pendingAtKill == 0 { try await Task.sleep(for: .milliseconds(20)) }
         }
-        controller.kill()
+        try await controller.kill()
         _ = await inFlight.value
         controller = try await ControllerProcess.start(
             database: controller.databasePath, listen: "127.0.0.1:\(controller.port)", extraArguments: arguments)

@@ -29,7 +29,7 @@ import Testing
         #expect(wrong.status != 0 && wrong.stderr.contains("was refused"), "\(wrong.stderr)")
 
         // A restart keeps the token (and writes no new one).
-        controller.stop()
+        try await controller.stop()
         let again = try await ControllerProcess.start(database: controller.databasePath)
         defer { again.terminate() }
         #expect(again.token == controller.token)

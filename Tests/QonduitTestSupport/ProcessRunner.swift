@@ -17,13 +17,8 @@ public enum ProcessRunner {
         _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
         workingDirectory: URL = TestFiles.workingDirectory
     ) async throws -> ProcessResult {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(
-                    with: Result {
-                        try runBlocking(executable, arguments, input: input, environment: environment, workingDirectory: workingDirectory)
-                    })
-            }
+        try await offThePool {
+            try runBlocking(executable, arguments, input: input, environment: environment, workingDirectory: workingDirectory)
         }
     }
 
@@ -73,5 +68,13 @@ public enum ProcessRunner {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
+    }
+}
+
+/// Runs blocking work (waiting on a child process, a blocking socket) on a thread of its own, not on
+/// the concurrency pool: two threads here, which a blocked test would take from in-process servers.
+public func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
     }
 }
