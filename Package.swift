@@ -168,7 +168,13 @@ let package = Package(
 
         // What the test suites share: polling, child processes, files, and the test doubles of the nodes.
         .target(
-            name: "QonduitTestSupport", dependencies: ["QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitProvisioning"],
+            name: "QonduitTestSupport",
+            dependencies: [
+                "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitProvisioning", "QonduitTopology", "QonduitController",
+                "QonduitAgent", "QonduitSouthbound",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/QonduitTestSupport", swiftSettings: strictSettings
         ),
         .testTarget(name: "QonduitCoreTests", dependencies: ["QonduitCore", "QonduitTestSupport"], swiftSettings: strictSettings),

@@ -21,19 +21,7 @@ import Testing
             try TopologyReader.draft([UInt8](try Data(contentsOf: file)), file: file.lastPathComponent), file: "metro", mode: .merge
         )
         let token = try await inventory.createAPIToken(role: .operator, description: "test", expiresAt: nil, createdBy: nil).1.text
-        let (nodes, links) = try await inventory.topology()
-        var fleet: [FleetNode] = []
-        for stored in nodes {
-            let node = stored.value
-            let qkdnID = try #require(node.qkdnID)
-            let credential = try await inventory.issueAgentCredential(for: qkdnID, createdBy: nil).1
-            let own = links.map(\.value).filter { $0.nodeA == node.id || $0.nodeB == node.id }.map { link in
-                let remote = nodes.first { $0.value.id == link.otherEnd(of: node.id) }!.value.qkdnID!
-                return FleetNode.Link(qkdlID: link.qkdlID!, remote: remote, nominalRateBps: link.keyRateBps, up: link.status == .up)
-            }
-            fleet.append(FleetNode(nodeID: node.id.rawValue, qkdnID: qkdnID, links: own, credential: credential))
-        }
-        let members = fleet
+        let nodes = try await inventory.topology().nodes.count
         let logger = {
             var logger = Logger(label: "controller-in-process")
             logger.logLevel = .critical
@@ -46,14 +34,11 @@ import Testing
         )
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let agents = Task {
-                try await AgentFleet.run(
-                    members, controller: ControllerLink(controllerURL: "http://127.0.0.1:\(port)"), reportEvery: 5, logger: logger
-                ) { _, _ in }
-            }
-            defer { agents.cancel() }
+            // The simulated agents run in this process too, each with a credential of its own.
+            let agents = try await InProcessAgentFleet.start(inventory: inventory, controllerURL: "http://127.0.0.1:\(port)")
+            defer { agents.terminate() }
             #expect(
-                try await eventually(60) { try await inventory.agents().filter { $0.state == .reachable }.count == members.count },
+                try await eventually(60) { try await inventory.agents().filter { $0.state == .reachable }.count == nodes },
                 "every agent registered")
             let body = #"{"source":"mad-norte","destination":"mad-upm","rate_bps":100}"#
             try await client.execute(

@@ -26,33 +26,6 @@ enum QonduitBinary {
     }
 }
 
-/// The admin token and database of each controller the tests started, by base URL, so that helpers
-/// that know only a URL can authenticate. Test-only shared state: written when a controller starts, read after.
-enum ControllerTokens {
-    private static let controllers = Mutex<[String: (token: String, database: String)]>([:])
-
-    static func register(_ token: String, for baseURL: String, database: String) {
-        controllers.withLock { $0[baseURL] = (token, database) }
-    }
-
-    /// The token of the controller whose base URL starts `url`.
-    static func token(for url: String) -> String? {
-        controllers.withLock { controllers in controllers.first { url.hasPrefix($0.key) }?.value.token }
-    }
-
-    /// What a controller the tests started presents to the agent serving the RESTCONF root `url`
-    /// starts with, read from that controller's database.
-    static func controllerProof(forAgentAt url: String) async -> String? {
-        guard let range = url.range(of: "/restconf") else { return nil }
-        let root = String(url[..<range.upperBound])
-        for database in controllers.withLock({ $0.values.map(\.database) }) {
-            guard let inventory = try? Inventory(path: database) else { continue }
-            if let proof = try? await inventory.controllerProof(forAgentAt: root) { return proof }
-        }
-        return nil
-    }
-}
-
 extension HTTPClientRequest {
     /// A request carrying the admin token of the controller at `url`, if the tests started one there.
     static func authorized(url: String) -> HTTPClientRequest {

@@ -1,22 +1,21 @@
-import Foundation
+public import Foundation
 import Hummingbird
 import Logging
 import QonduitAgent
 import QonduitController
 import QonduitCore
-import QonduitInventory
+public import QonduitInventory
 import QonduitSouthbound
-import QonduitTestSupport
 import QonduitTopology
 
 /// The whole controller as `qonduit serve` assembles it (`ControllerApplication`), run in this process
 /// on an ephemeral loopback port, over a SQLite file of its own and with an admin token: for the
 /// end-to-end scenarios where the process is not the point. Same surface as `ControllerProcess`.
-final class InProcessController: Sendable {
-    let baseURL: String
-    let token: String
-    let databasePath: String
-    let inventory: Inventory
+public final class InProcessController: Sendable {
+    public let baseURL: String
+    public let token: String
+    public let databasePath: String
+    public let inventory: Inventory
     private let service: Task<Void, any Error>
 
     private init(baseURL: String, token: String, databasePath: String, inventory: Inventory, service: Task<Void, any Error>) {
@@ -29,7 +28,7 @@ final class InProcessController: Sendable {
 
     /// A controller with `topology` imported, agents expected every `heartbeatIntervalMs` (unreachable
     /// after `missedHeartbeats`), reconciled every `reconcileIntervalMs`.
-    static func start(
+    public static func start(
         topology: URL? = nil, heartbeatIntervalMs: Int = 5_000, missedHeartbeats: Int = 3, reconcileIntervalMs: Int = 5_000
     ) async throws -> InProcessController {
         let databasePath = try TestFiles.newDirectory("controller").appendingPathComponent("inventory.sqlite").path
@@ -55,7 +54,7 @@ final class InProcessController: Sendable {
         var iterator = ports.makeAsyncIterator()
         guard let listening = await iterator.next() else {
             service.cancel()
-            throw ControllerFailed(message: "the in-process controller did not start")
+            throw InProcessStartFailure(message: "the in-process controller did not start")
         }
         let baseURL = "http://127.0.0.1:\(listening)"
         ControllerTokens.register(token, for: baseURL, database: databasePath)
@@ -63,16 +62,16 @@ final class InProcessController: Sendable {
     }
 
     /// Stops the controller (its services shut down as on SIGTERM) without waiting for it.
-    func terminate() { service.cancel() }
+    public func terminate() { service.cancel() }
 
     deinit { service.cancel() }
 }
 
 /// Simulated agents for the nodes of an in-process controller's inventory, run in this process as
 /// `qonduit agents simulate` runs them: one RESTCONF server each, with a credential of its own.
-final class InProcessAgentFleet: Sendable {
+public final class InProcessAgentFleet: Sendable {
     /// Each agent's RESTCONF root by node id.
-    let agents: [String: String]
+    public let agents: [String: String]
     private let service: Task<Void, any Error>
 
     private init(agents: [String: String], service: Task<Void, any Error>) {
@@ -82,15 +81,22 @@ final class InProcessAgentFleet: Sendable {
 
     /// Agents for `nodes` (every node when empty) of `controller`'s inventory, talking to it at
     /// `url` (its own address unless given, such as a proxy's), reporting every `reportEvery` heartbeats.
-    static func start(for controller: InProcessController, at url: String? = nil, nodes: [String] = [], reportEvery: Int = 5) async throws
+    public static func start(for controller: InProcessController, at url: String? = nil, nodes: [String] = [], reportEvery: Int = 5)
+        async throws -> InProcessAgentFleet
+    {
+        try await start(inventory: controller.inventory, controllerURL: url ?? controller.baseURL, nodes: nodes, reportEvery: reportEvery)
+    }
+
+    /// Agents for `nodes` (every node when empty) of `inventory`, talking to the controller at `controllerURL`.
+    public static func start(inventory: Inventory, controllerURL: String, nodes: [String] = [], reportEvery: Int = 5) async throws
         -> InProcessAgentFleet
     {
-        let (stored, links) = try await controller.inventory.topology()
+        let (stored, links) = try await inventory.topology()
         let identities = Dictionary(uniqueKeysWithValues: stored.compactMap { node in node.value.qkdnID.map { (node.value.id, $0) } })
         var members: [FleetNode] = []
         for node in stored.map(\.value) where nodes.isEmpty || nodes.contains(node.id.rawValue) {
-            let qkdnID = try identities[node.id] ?? { throw ControllerFailed(message: "node '\(node.id)' has no GS QKD 015 id") }()
-            let credential = try await controller.inventory.issueAgentCredential(for: qkdnID, createdBy: nil).1
+            let qkdnID = try identities[node.id] ?? { throw InProcessStartFailure(message: "node '\(node.id)' has no GS QKD 015 id") }()
+            let credential = try await inventory.issueAgentCredential(for: qkdnID, createdBy: nil).1
             let own = links.map(\.value).filter { $0.nodeA == node.id || $0.nodeB == node.id }.compactMap { link -> FleetNode.Link? in
                 guard let qkdlID = link.qkdlID, let other = link.otherEnd(of: node.id), let remote = identities[other] else { return nil }
                 return FleetNode.Link(qkdlID: qkdlID, remote: remote, nominalRateBps: link.keyRateBps, up: link.status == .up)
@@ -103,7 +109,7 @@ final class InProcessAgentFleet: Sendable {
         let fleet = members
         let service = Task {
             try await AgentFleet.run(
-                fleet, controller: ControllerLink(controllerURL: url ?? controller.baseURL), reportEvery: reportEvery, logger: logger
+                fleet, controller: ControllerLink(controllerURL: controllerURL), reportEvery: reportEvery, logger: logger
             ) { member, root in announce.yield((member.nodeID, root)) }
         }
         var agents: [String: String] = [:]
@@ -115,11 +121,17 @@ final class InProcessAgentFleet: Sendable {
     }
 
     /// The agent's fault-injection root (its RESTCONF root without `/restconf`).
-    func faults(_ node: String) -> String {
+    public func faults(_ node: String) -> String {
         String(agents[node]!.dropLast("/restconf".count)) + "/agent/v1"
     }
 
-    func terminate() { service.cancel() }
+    public func terminate() { service.cancel() }
 
     deinit { service.cancel() }
+}
+
+/// An in-process controller or fleet could not start, and why.
+public struct InProcessStartFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }
