@@ -19,8 +19,8 @@ extension KeyPathProvisioner {
     }
 
     /// Configures every node of a reserved path; activates it, or rolls back and fails it.
-    func configure(_ path: QKDKeyPath, retiring old: QKDKeyPath? = nil) async throws -> Stored<QKDKeyPath> {
-        try await configure([Configuration(path: path, retiring: old)])[0]
+    func configure(_ path: QKDKeyPath) async throws -> Stored<QKDKeyPath> {
+        try await configure([Configuration(path: path)])[0]
     }
 
     /// Configures reserved paths on their nodes, all at once: one request per node carries every
