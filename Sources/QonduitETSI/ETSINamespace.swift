@@ -8,6 +8,8 @@ public enum ETSINamespace {
     public static let types = "urn:etsi:qkd:yang:etsi-qkd-node-types"
     /// The prefix the module itself uses for the types module.
     public static let typesPrefix = "etsi-qkdn-types"
+    /// The types module's name: what qualifies an identity in RFC 7951 JSON.
+    public static let typesModule = "etsi-qkd-node-types"
     /// RESTCONF's module-qualified name of the node tree.
     public static let nodeModule = "etsi-qkd-sdn-node"
     /// Module `qonduit-qkd-agent`: heartbeats, node state, key pools, registration answers.

@@ -59,6 +59,32 @@ func richNode() -> ETSINode {
         }
     }
 
+    /// RFC 7951: module-qualified top-level member and identities, lists and leaf-lists as arrays,
+    /// numbers and booleans bare, decimal64 as strings; valid against the same modules as the XML.
+    @Test func aRichNodeIsWrittenInRFC7951JSONThatValidates() async throws {
+        let json = richNode().encodedJSON()
+        let problems = try await YANGValidator.etsiProblems(json)
+        #expect(problems.isEmpty, "\(problems)\n\(json)")
+        let patched = RepositoryPaths.reference.appendingPathComponent("yang-patched")
+        if FileManager.default.fileExists(atPath: patched.path) {
+            #expect(try await YANGValidator.etsiProblems(json, modules: patched).isEmpty, "valid against the specification's modules")
+        }
+        let configuration = richNode().encodedJSON(.configuration)
+        #expect(try await YANGValidator.etsiProblems(configuration, kind: .config).isEmpty)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let node = try #require(object["etsi-qkd-sdn-node:qkd_node"] as? [String: Any])
+        #expect((node["qkdn_status"] as? String)?.hasPrefix("etsi-qkd-node-types:") == true, "identities are qualified by their module")
+        let links = try #require((node["qkd_links"] as? [String: Any])?["qkd_link"] as? [[String: Any]])
+        #expect(links.count == 2)
+        #expect(links[0]["phys_channel_att"] as? String == "12.250", "decimal64 is a string")
+        #expect(links[1]["virt_bandwidth"] as? Int == 500 && links[1]["virt_next_hop"] as? [String] == ["6f1c2a1e-0000-4000-8000-000000000003"])
+        #expect(links[0]["qkdl_enable"] as? Bool == true)
+        let escaped = ETSINode(id: ETSIUUID("6f1c2a1e-0000-4000-8000-000000000001")!, locationID: "a \"quoted\" \\ line\nbreak")
+        let text = escaped.encodedJSON()
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String: Any]])
+        #expect(parsed["etsi-qkd-sdn-node:qkd_node"]?["qkdn_location_id"] as? String == "a \"quoted\" \\ line\nbreak")
+    }
+
     @Test func configurationLeavesOutStateData() async throws {
         let xml = richNode().encoded(.configuration)
         #expect(try await YANGValidator.etsiProblems(xml, kind: .config).isEmpty, "valid as configuration only")

@@ -54,7 +54,8 @@ public enum YANGValidator {
         guard let yanglint = ProcessRunner.which("yanglint") else {
             throw Unavailable(description: "yanglint not found: install libyang2-tools (scripts/test does)")
         }
-        let file = URL(fileURLWithPath: TestFiles.path("document", suffix: ".xml"))
+        // yanglint reads the document's format (XML, or RFC 7951 JSON) from its file's extension.
+        let file = URL(fileURLWithPath: TestFiles.path("document", suffix: xml.hasPrefix("{") ? ".json" : ".xml"))
         try xml.write(to: file, atomically: true, encoding: .utf8)
         // Qonduit's own agent module sits beside the GS QKD 015 ones in `Models/` only.
         let modules =
