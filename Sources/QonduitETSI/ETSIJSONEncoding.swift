@@ -1,3 +1,4 @@
+import QonduitCore
 import QonduitXML
 
 extension ETSINode {
@@ -6,19 +7,19 @@ extension ETSINode {
     /// and leaf-lists as arrays, decimal64 values as strings. The same tree `encoded(_:)` writes in XML.
     public func encodedJSON(_ content: ETSIContent = .all) -> String {
         var writer = ETSIJSONWriter()
-        writer.text += "{"
+        writer.raw("{")
         writer.string(ETSINamespace.nodeModule + ":qkd_node")
-        writer.text += ":"
+        writer.raw(":")
         writer.object(element(content))
-        writer.text += "}"
-        return writer.text
+        writer.raw("}")
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }
 
 /// Writes the model's XML tree as RFC 7951 JSON. The tree says what is there; this says how each
 /// node of `etsi-qkd-sdn-node` is typed in JSON, which XML does not tell.
 struct ETSIJSONWriter {
-    var text = ""
+    var bytes: [UInt8] = []
 
     /// Entries of `list` statements and values of `leaf-list` statements: JSON arrays.
     static let repeated: Set<String> = [
@@ -35,38 +36,45 @@ struct ETSIJSONWriter {
         "clients_shared_keys_required", "qkdl_enable",
     ]
 
-    /// The members of `element`, in the tree's order, repeated children gathered into one array.
+    /// The members of `element`, in the tree's order, the entries of a list or leaf-list gathered
+    /// into one array where the first of them stands.
     mutating func object(_ element: XMLElement) {
-        text += "{"
-        var written: Set<String> = []
-        var first = true
-        for child in element.children where !written.contains(child.localName) {
-            if !first { text += "," }
-            first = false
-            string(child.localName)
-            text += ":"
-            if Self.repeated.contains(child.localName) {
-                written.insert(child.localName)
-                text += "["
-                for (index, item) in element.children.filter({ $0.localName == child.localName }).enumerated() {
-                    if index > 0 { text += "," }
-                    value(item)
-                }
-                text += "]"
+        var members: [(name: String, values: [XMLElement])] = []
+        var arrays: [String: Int] = [:]
+        for child in element.children {
+            if Self.repeated.contains(child.localName), let index = arrays[child.localName] {
+                members[index].values.append(child)
             } else {
-                value(child)
+                if Self.repeated.contains(child.localName) { arrays[child.localName] = members.count }
+                members.append((child.localName, [child]))
             }
         }
-        text += "}"
+        raw("{")
+        for (position, member) in members.enumerated() {
+            if position > 0 { raw(",") }
+            string(member.name)
+            raw(":")
+            guard Self.repeated.contains(member.name) else {
+                value(member.values[0])
+                continue
+            }
+            raw("[")
+            for (index, item) in member.values.enumerated() {
+                if index > 0 { raw(",") }
+                value(item)
+            }
+            raw("]")
+        }
+        raw("}")
     }
 
     mutating func value(_ element: XMLElement) {
         if !element.children.isEmpty {
             object(element)
         } else if Self.numbers.contains(element.localName) {
-            text += element.text
+            raw(element.text)
         } else if Self.booleans.contains(element.localName) {
-            text += element.text == "true" ? "true" : "false"
+            raw(element.text == "true" ? "true" : "false")
         } else if element.text.hasPrefix(ETSINamespace.typesPrefix + ":") {
             // An identity, qualified by its module's name rather than an XML prefix.
             string(ETSINamespace.typesModule + ":" + element.text.dropFirst(ETSINamespace.typesPrefix.count + 1))
@@ -75,21 +83,11 @@ struct ETSIJSONWriter {
         }
     }
 
-    mutating func string(_ value: some StringProtocol) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
+    mutating func string(_ value: String) {
+        JSONStringLiteral.append(value, to: &bytes)
+    }
+
+    mutating func raw(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
     }
 }

@@ -1,34 +1,12 @@
+import QonduitCore
+
 /// The little JSON the inventory stores itself (lists of ids, event details), written and read
 /// directly: Foundation's JSONSerialization, which bridges through NSDictionary on Linux, was a
 /// quarter of the time of a batch re-route.
 enum JSONText {
-    /// `value` as a JSON string literal. Works on UTF-8 bytes, copying runs that need no escape
-    /// whole: a re-route pass writes tens of megabytes of XML entries through here.
+    /// `value` as a JSON string literal.
     static func string(_ value: String) -> String {
-        var value = value
-        return value.withUTF8 { source in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(source.count + source.count / 8 + 2)
-            bytes.append(UInt8(ascii: "\""))
-            var run = 0
-            for (index, byte) in source.enumerated() where byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[run..<index]))
-                run = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-                case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-                }
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[run...]))
-            bytes.append(UInt8(ascii: "\""))
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        JSONStringLiteral.text(value)
     }
 
     /// A JSON array of strings, built in one string (a re-route pass writes tens of thousands).
