@@ -61,21 +61,13 @@ extension Inventory {
     /// the path takes `state` with `reason`. Throws `overReservation` when the old routes' rate was
     /// taken meanwhile (the caller then fails the path).
     public func restoreRoutes(of old: QKDKeyPath, state: KeyPathState, reason: String?) async throws {
-        try await write { db in
-            let current = try Self.keyPath(old.id.text, db)
-            var reserved = try Self.reservedBps(db)
-            for (link, bps) in current.reservedBps { reserved[link] = max(0, (reserved[link] ?? 0) - bps) }
+        try await withKeyPathLedger { ledger in
+            guard let current = try ledger.keyPaths([old.id])[old.id] else { throw InventoryError.keyPathNotFound(old.id.text) }
             // Only the rate is checked again: links that went down are why a repair's old routes are restored degraded.
-            let links = Self.byID(try LinkRecord.fetchAll(db).map(\.link))
-            try Self.checkAdmission(old.reservedBps, links: links, reserved: reserved, requireUp: false)
-            try Self.releaseRoutes(of: [current], db)
-            try RouteRows(paths: [old]).write(db)
-            var sums = ReservedSums()
-            sums.remove(current.reservedBps)
-            sums.add(old.reservedBps)
-            try sums.write(db)
-            try Self.forgetRetiringRoutes(of: JSONText.array([old.id.text]), db)
-            try Self.setStates(of: JSONText.array([old.id.text]), state, reason: reason, at: Self.now().databaseValue, db)
+            _ = try ledger.readmit(current, requireUp: false) { _ in old }
+            try ledger.replaceRoutes(of: [current], with: [old])
+            try ledger.forgetRetiringRoutes(of: [old.id])
+            try ledger.setStates(of: [old.id], to: state, reason: reason)
         }
     }
 

@@ -88,10 +88,10 @@ extension Inventory {
 
     /// Many key paths by id, without the times they were stored and changed: two statements however
     /// many, read straight from the statements; ids not found are left out.
-    static func keyPaths(_ ids: [String], _ db: Database) throws -> [String: QKDKeyPath] {
+    static func keyPaths(_ ids: [String], _ db: Database) throws -> [QKDUUID: QKDKeyPath] {
         guard !ids.isEmpty else { return [:] }
         var routes = try routes(of: ids, db)
-        var paths: [String: QKDKeyPath] = [:]
+        var paths: [QKDUUID: QKDKeyPath] = [:]
         paths.reserveCapacity(ids.count)
         let records = try KeyPathRecord.fetchCursor(
             db.cachedStatement(sql: "SELECT \(KeyPathRecord.columns) FROM key_path WHERE id IN (SELECT value FROM json_each(?))"),
@@ -99,7 +99,7 @@ extension Inventory {
         )
         while var path = try records.next()?.path {
             path.routes = routes.removeValue(forKey: path.id.text) ?? []
-            paths[path.id.text] = path
+            paths[path.id] = path
         }
         return paths
     }

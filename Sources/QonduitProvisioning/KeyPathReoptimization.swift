@@ -62,7 +62,7 @@ extension KeyPathProvisioner {
         }
 
         mutating func routes(for path: QKDKeyPath, reservedBps: [LinkID: Double]) throws -> [KeyPathRoute] {
-            let routes = try planner.plan(KeyPathProvisioner.request(of: path), reservedBps: reservedBps)
+            let routes = try planner.plan(KeyPathRequest(provisioned: path), reservedBps: reservedBps)
             let now = weight(of: path.routes, path.metric, reservedBps)
             let candidate = weight(of: routes, path.metric, reservedBps)
             guard candidate < now - 1e-9 * max(1, abs(now)) else { throw NoBetterRoute() }

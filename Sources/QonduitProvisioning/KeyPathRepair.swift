@@ -127,14 +127,14 @@ extension KeyPathProvisioner {
         _ old: QKDKeyPath, planner: inout KeyPathPlanner, usable: UsableNetwork, reservedBps: [LinkID: Double]
     ) throws -> [KeyPathRoute] {
         guard old.protection == .disjointBackup, let standing = old.routes.first(where: usable.isUsable) else {
-            return try planner.plan(request(of: old), reservedBps: reservedBps)
+            return try planner.plan(KeyPathRequest(provisioned: old), reservedBps: reservedBps)
         }
         var kept = standing
         kept.role = .primary
         // The caller gave back all of the path's reservations: the standing route takes its share again.
         var reserved = reservedBps
         for link in kept.links { reserved[link, default: 0] += kept.rateBps }
-        var backupRequest = request(of: old)
+        var backupRequest = KeyPathRequest(provisioned: old)
         backupRequest.protection = .none
         backupRequest.excludeNodes.formUnion(kept.nodes.dropFirst().dropLast())
         backupRequest.excludeLinks.formUnion(kept.links)
@@ -148,15 +148,6 @@ extension KeyPathProvisioner {
         } else {
             return [kept]  // unprotected, but the key flows on the route that stood
         }
-    }
-
-    /// The request a stored path was provisioned with.
-    static func request(of path: QKDKeyPath) -> KeyPathRequest {
-        KeyPathRequest(
-            source: path.source, destination: path.destination, rateBps: path.rateBps, metric: path.metric,
-            maxHops: path.maxHops, excludeNodes: Set(path.excludeNodes), excludeLinks: Set(path.excludeLinks), protection: path.protection,
-            paths: path.pathCount, clientAppID: path.clientAppID, serverAppID: path.serverAppID
-        )
     }
 }
 

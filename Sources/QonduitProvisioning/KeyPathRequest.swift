@@ -35,6 +35,17 @@ public struct KeyPathRequest: Sendable, Hashable {
     }
 }
 
+extension KeyPathRequest {
+    /// The request a stored path was provisioned with: what repair and re-optimisation plan it by again.
+    init(provisioned path: QKDKeyPath) {
+        self.init(
+            source: path.source, destination: path.destination, rateBps: path.rateBps, metric: path.metric,
+            maxHops: path.maxHops, excludeNodes: Set(path.excludeNodes), excludeLinks: Set(path.excludeLinks), protection: path.protection,
+            paths: path.pathCount, clientAppID: path.clientAppID, serverAppID: path.serverAppID
+        )
+    }
+}
+
 /// A rule of key-path requests that a request breaks: the field, as the API names it (a JSON pointer
 /// without its leading slash), and why.
 public struct KeyPathRequestViolation: Sendable, Equatable {

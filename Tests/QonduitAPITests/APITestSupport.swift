@@ -11,19 +11,6 @@ import QonduitTestSupport
 import Synchronization
 import Testing
 
-func provisioner(
-    _ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11,
-    rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault,
-    confirmationWait: Duration = .seconds(1)
-) -> KeyPathProvisioner {
-    var logger = Logger(label: "test-provisioner")
-    logger.logLevel = .critical
-    return KeyPathProvisioner(
-        inventory: inventory, configurator: configurator, logger: logger, qberThreshold: qberThreshold, rerouteSlice: rerouteSlice,
-        confirmationWait: confirmationWait
-    )
-}
-
 /// A response with its body parsed as JSON when it is JSON.
 struct APIResponse: Sendable {
     var status: HTTPResponse.Status

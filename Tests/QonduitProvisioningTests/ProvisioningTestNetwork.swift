@@ -1,4 +1,3 @@
-import Logging
 import QonduitCore
 import QonduitInventory
 import QonduitProvisioning
@@ -24,18 +23,12 @@ struct ProvisioningTestNetwork {
                 ))
         }
         nodes = ScriptedConfigurator(refusing: refusing)
-        provisioner = Self.provisioner(inventory, nodes, qberThreshold: qberThreshold)
+        provisioner = QonduitTestSupport.provisioner(inventory, nodes, qberThreshold: qberThreshold)
     }
 
     /// Another provisioner over the same inventory, with other nodes.
     func provisioner(configurator: any NodeConfigurator) -> KeyPathProvisioner {
-        Self.provisioner(inventory, configurator, qberThreshold: 0.11)
-    }
-
-    private static func provisioner(_ inventory: Inventory, _ nodes: any NodeConfigurator, qberThreshold: Double?) -> KeyPathProvisioner {
-        var logger = Logger(label: "provisioning-test")
-        logger.logLevel = .critical
-        return KeyPathProvisioner(inventory: inventory, configurator: nodes, logger: logger, qberThreshold: qberThreshold)
+        QonduitTestSupport.provisioner(inventory, configurator)
     }
 
     func request(_ from: String, _ to: String, _ rateBps: Double, metric: PathMetric = .length, protection: KeyPathProtection = .none)

@@ -1,3 +1,4 @@
+import Logging
 public import QonduitCore
 public import QonduitETSI
 public import QonduitInventory
@@ -74,4 +75,17 @@ public final class CommitCheckingConfigurator: NodeConfigurator {
     public func unconfigure(_ node: NodeID, links: [QKDUUID], applications: [QKDUUID]) async throws {
         try await agents.unconfigure(node, links: links, applications: applications)
     }
+}
+
+/// A provisioner over `inventory` whose nodes are `configurator`, logging nothing below critical.
+public func provisioner(
+    _ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11,
+    rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault, confirmationWait: Duration = .seconds(1)
+) -> KeyPathProvisioner {
+    var logger = Logger(label: "test-provisioner")
+    logger.logLevel = .critical
+    return KeyPathProvisioner(
+        inventory: inventory, configurator: configurator, logger: logger, qberThreshold: qberThreshold, rerouteSlice: rerouteSlice,
+        confirmationWait: confirmationWait
+    )
 }
