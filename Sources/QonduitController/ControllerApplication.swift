@@ -5,6 +5,7 @@ import HummingbirdTLS
 public import Logging
 import NIOCore
 import QonduitAPI
+import QonduitCore
 public import QonduitInventory
 import QonduitProvisioning
 import QonduitSouthbound
@@ -39,11 +40,8 @@ public enum ControllerApplication {
         let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner, configuration: configuration.api)
         SouthboundAPI.register(on: router, inventory: inventory, configuration: configuration.southbound, restconf: restconf)
         // A response being written (an event stream, say) is not idle; a half-sent request is.
-        let idle = configuration.idleTimeout.components
         let http1: HTTPServerBuilder = .http1(
-            configuration: .init(
-                idleTimeout: .milliseconds(idle.seconds * 1000 + idle.attoseconds / 1_000_000_000_000_000)
-            ))
+            configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout.milliseconds.rounded(.down)))))
         var app = Application(
             router: router,
             server: try configuration.serverTLS.map { try .tls(http1, tlsConfiguration: $0) } ?? http1,
