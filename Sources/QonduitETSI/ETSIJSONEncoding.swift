@@ -6,13 +6,7 @@ extension ETSINode {
     /// module (`etsi-qkd-sdn-node:qkd_node`), identities by theirs (`etsi-qkd-node-types:VIRT`), lists
     /// and leaf-lists as arrays, decimal64 values as strings. The same tree `encoded(_:)` writes in XML.
     public func encodedJSON(_ content: ETSIContent = .all) -> String {
-        var writer = ETSIJSONWriter()
-        writer.raw("{")
-        writer.string(ETSINamespace.nodeModule + ":qkd_node")
-        writer.raw(":")
-        writer.object(element(content))
-        writer.raw("}")
-        return String(decoding: writer.bytes, as: UTF8.self)
+        ETSIJSONWriter.document(element(content))
     }
 }
 
@@ -21,10 +15,23 @@ extension ETSINode {
 struct ETSIJSONWriter {
     var bytes: [UInt8] = []
 
+    /// A document of one top-level member, `element`, qualified by its module; `entry` writes it as
+    /// RESTCONF sends one list entry, an array of one.
+    static func document(_ element: XMLElement, entry: Bool = false) -> String {
+        var writer = ETSIJSONWriter()
+        writer.raw("{")
+        writer.string(ETSINamespace.moduleName(of: element.namespaceURI ?? ETSINamespace.node) + ":" + element.localName)
+        writer.raw(entry ? ":[" : ":")
+        writer.object(element)
+        writer.raw(entry ? "]}" : "}")
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
     /// Entries of `list` statements and values of `leaf-list` statements: JSON arrays.
     static let repeated: Set<String> = [
         "qkd_app", "qkd_interface", "qkd_link", "statistics", "phys_perf",
         "client_app_id", "backing_qkdl_id", "qkdl_applications", "virt_next_hop",
+        "error",  // ietf-restconf's errors
     ]
     /// Leaves of type uint32 (or narrower): JSON numbers.
     static let numbers: Set<String> = [

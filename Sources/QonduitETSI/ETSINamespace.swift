@@ -23,6 +23,7 @@ public enum ETSINamespace {
         case node: nodeModule
         case agent: agentModule
         case types: "etsi-qkd-node-types"
+        case "urn:ietf:params:xml:ns:yang:ietf-restconf": "ietf-restconf"
         default: namespace
         }
     }

@@ -35,6 +35,10 @@ public struct RESTCONFErrors: Sendable, Equatable {
     }
 
     public func encoded() -> String {
+        XMLDocumentWriter.serialize(element, namespaces: [.init(prefix: nil, uri: Self.namespace)])
+    }
+
+    var element: XMLElement {
         let ns = Self.namespace
         let errors = entries.map { entry in
             var children: [XMLElement] = [.leaf("error-type", namespace: ns, entry.type), .leaf("error-tag", namespace: ns, entry.tag)]
@@ -42,7 +46,7 @@ public struct RESTCONFErrors: Sendable, Equatable {
             children.append(.leaf("error-message", namespace: ns, entry.message))
             return XMLElement("error", namespace: ns, children: children)
         }
-        return XMLDocumentWriter.serialize(XMLElement("errors", namespace: ns, children: errors), namespaces: [.init(prefix: nil, uri: ns)])
+        return XMLElement("errors", namespace: ns, children: errors)
     }
 
     /// Reads an `errors` document back (agents' and clients' side); nil when `bytes` is not one.
