@@ -3,11 +3,16 @@ public import Hummingbird
 public import QonduitCore
 import QonduitETSI
 
-/// The agent's RESTCONF interface (RFC 8040, XML) over its node's `etsi-qkd-sdn-node` tree, and
-/// a small fault-injection API under `/agent/v1`.
+/// The agent's RESTCONF interface (RFC 8040) over its node's `etsi-qkd-sdn-node` tree, in XML and
+/// JSON, and a small fault-injection API under `/agent/v1`.
+///
+/// Answers are in the encoding `Accept` names, JSON when it names neither (what the TeraFlowSDN
+/// driver expects of a request without one); bodies are read in the encoding `Content-Type` names,
+/// or the one they start like. Container paths are served with and without a trailing slash.
 public enum AgentRESTCONFServer {
-    static let mediaType = "application/yang-data+xml"
     static let root = "/restconf/data/etsi-qkd-sdn-node:qkd_node"
+    /// The node's containers, each served on its own.
+    static let containers = ["qkd_links", "qkd_applications", "qkd_interfaces", "qkdn_capabilities"]
 
     /// With a `credential`, RESTCONF requests must carry the controller's proof for it (a bearer
     /// token); without one (a bare simulator, in tests), anyone may configure the node.
@@ -17,65 +22,91 @@ public enum AgentRESTCONFServer {
         let router = Router(context: BasicRequestContext.self)
         let restconf = router.group()
         if let credential { restconf.add(middleware: ControllerProofMiddleware(expected: credential.controllerProof)) }
-        restconf.get(RouterPath(root)) { _, _ in
-            try await delayed(node) { xml(await node.tree.encoded()) }
+        // RFC 8040 §3.1: where the RESTCONF root is.
+        router.get("/.well-known/host-meta") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/xrd+xml"],
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: "<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'><Link rel='restconf' href='/restconf'/></XRD>\n")))
         }
-        restconf.get("\(root)/qkd_links/{entry}") { _, context in
+        restconf.get("/restconf/data/ietf-restconf-monitoring:restconf-state/capabilities") { request, _ in
+            try await delayed(node) { answer(RESTCONFCapabilities.agent, request) }
+        }
+        restconf.get(RouterPath(root)) { request, _ in
             try await delayed(node) {
+                let encoding = answerEncoding(request)
+                return document(await node.tree.encoded(encoding: encoding), encoding)
+            }
+        }
+        for container in containers {
+            restconf.get(RouterPath("\(root)/\(container)")) { request, _ in
+                try await delayed(node) {
+                    let encoding = answerEncoding(request)
+                    return document(await node.tree.encodedContainer(container, encoding: encoding), encoding)
+                }
+            }
+        }
+        restconf.get("\(root)/qkd_links/{entry}") { request, context in
+            try await delayed(node) {
+                let encoding = answerEncoding(request)
                 let id = try key(context, list: "qkd_link")
-                guard let link = await node.tree.links.first(where: { $0.id == id }) else { return missing("no qkd_link \(id)") }
-                return xml(link.encodedEntry(.all))
+                guard let link = await node.tree.links.first(where: { $0.id == id }) else { return missing("no qkd_link \(id)", encoding) }
+                return document(link.encodedEntry(.all, encoding: encoding), encoding)
             }
         }
         for method in [HTTPRequest.Method.put, .post, .patch] {
             restconf.on("\(root)/qkd_links/{entry}", method: method) { request, context in
                 try await delayed(node) {
+                    let encoding = answerEncoding(request)
                     let id = try key(context, list: "qkd_link")
-                    var request = request
-                    let body = try await request.collectBody(upTo: maxDocumentBytes)
+                    let (body, bodyEncoding) = try await read(request, limit: maxDocumentBytes)
                     let link: ETSILink
-                    do throws(ETSIDecodingError) { link = try ETSILink.decodeEntry(body.readableBytesView) } catch {
-                        return refuse(RESTCONFErrors(error), status: .badRequest)
+                    do throws(ETSIDecodingError) { link = try ETSILink.decodeEntry(body.readableBytesView, encoding: bodyEncoding) } catch {
+                        return refuse(RESTCONFErrors(error), status: .badRequest, encoding)
                     }
                     guard link.id == id else {
-                        return refuse(
-                            .init([.init(tag: "invalid-value", message: "the body's qkdl_id \(link.id) is not the URL's \(id)")]), status: .badRequest
-                        )
+                        let message = "the body's qkdl_id \(link.id) is not the URL's \(id)"
+                        return refuse(.init([.init(tag: "invalid-value", message: message)]), status: .badRequest, encoding)
                     }
                     let existed = await node.tree.links.contains { $0.id == id }
                     if method == .post && existed {
-                        return refuse(.init([.init(tag: "data-exists", message: "qkd_link \(id) exists")]), status: .conflict)
+                        return refuse(.init([.init(tag: "data-exists", message: "qkd_link \(id) exists")]), status: .conflict, encoding)
                     }
-                    if method == .patch && !existed { return missing("no qkd_link \(id)") }
-                    do throws(AgentRefusal) { try await node.put(link) } catch { return refusal(error) }
+                    if method == .patch && !existed { return missing("no qkd_link \(id)", encoding) }
+                    do throws(AgentRefusal) { try await node.put(link) } catch { return refusal(error, encoding) }
                     return Response(status: existed ? .noContent : .created)
                 }
             }
         }
         // A plain PATCH of a list's container merges many entries at once: a controller configures a
-        // node in one request. All or none: nothing is applied unless every entry is acceptable.
-        restconf.patch(RouterPath("\(root)/qkd_links")) { request, _ in
-            try await delayed(node) {
-                var request = request
-                let body = try await request.collectBody(upTo: maxContainerBytes)
-                let links: [ETSILink]
-                do throws(ETSIDecodingError) { links = try ETSIEntryList.decodeLinks(body.readableBytesView) } catch {
-                    return refuse(RESTCONFErrors(error), status: .badRequest)
+        // node in one request. All or none: nothing is applied unless every entry is acceptable. A POST
+        // of the container does the same, as the TeraFlowSDN driver sends one; a POST of one entry
+        // (RFC 8040 §4.4.1) creates it.
+        for method in [HTTPRequest.Method.patch, .post] {
+            restconf.on(RouterPath("\(root)/qkd_links"), method: method) { request, _ in
+                try await delayed(node) {
+                    let encoding = answerEncoding(request)
+                    let (body, bodyEncoding) = try await read(request, limit: maxContainerBytes)
+                    let links: [ETSILink]
+                    do throws(ETSIDecodingError) {
+                        links = try decodeLinks(body.readableBytesView, bodyEncoding, oneEntryAllowed: method == .post)
+                    } catch { return refuse(RESTCONFErrors(error), status: .badRequest, encoding) }
+                    do throws(AgentRefusal) { try await node.put(links: links) } catch { return refusal(error, encoding) }
+                    return Response(status: method == .post ? .created : .noContent)
                 }
-                do throws(AgentRefusal) { try await node.put(links: links) } catch { return refusal(error) }
-                return Response(status: .noContent)
             }
-        }
-        restconf.patch(RouterPath("\(root)/qkd_applications")) { request, _ in
-            try await delayed(node) {
-                var request = request
-                let body = try await request.collectBody(upTo: maxContainerBytes)
-                let applications: [ETSIApplication]
-                do throws(ETSIDecodingError) {
-                    applications = try ETSIEntryList.decodeApplications(body.readableBytesView)
-                } catch { return refuse(RESTCONFErrors(error), status: .badRequest) }
-                await node.put(applications: applications)
-                return Response(status: .noContent)
+            restconf.on(RouterPath("\(root)/qkd_applications"), method: method) { request, _ in
+                try await delayed(node) {
+                    let encoding = answerEncoding(request)
+                    let (body, bodyEncoding) = try await read(request, limit: maxContainerBytes)
+                    let applications: [ETSIApplication]
+                    do throws(ETSIDecodingError) {
+                        applications = try decodeApplications(body.readableBytesView, bodyEncoding, oneEntryAllowed: method == .post)
+                    } catch { return refuse(RESTCONFErrors(error), status: .badRequest, encoding) }
+                    await node.put(applications: applications)
+                    return Response(status: method == .post ? .created : .noContent)
+                }
             }
         }
         // An RFC 8072 YANG Patch of the node takes many entries off its lists in one request, all or none.
@@ -84,7 +115,7 @@ public enum AgentRESTCONFServer {
                 guard request.headers[.contentType].map({ $0.lowercased().hasPrefix(YANGPatch.mediaType) }) == true else {
                     return refuse(
                         .init([.init(tag: "operation-not-supported", message: "a PATCH of qkd_node takes \(YANGPatch.mediaType)")]),
-                        status: .unsupportedMediaType)
+                        status: .unsupportedMediaType, answerEncoding(request))
                 }
                 var request = request
                 let body = try await request.collectBody(upTo: maxContainerBytes)
@@ -92,32 +123,33 @@ public enum AgentRESTCONFServer {
                 do throws(YANGPatch.Refusal) {
                     patch = try YANGPatch.decode(body.readableBytesView)
                 } catch {
-                    return xml(YANGPatchStatus(patchID: "", errors: [error]).encoded(), status: .badRequest)
+                    return document(YANGPatchStatus(patchID: "", errors: [error]).encoded(), .xml, status: .badRequest)
                 }
                 let refusals = await node.apply(patch)
                 let status: HTTPResponse.Status = refusals.isEmpty ? .ok : refusals.contains { $0.tag == "access-denied" } ? .forbidden : .conflict
-                return xml(YANGPatchStatus(patchID: patch.patchID, errors: refusals).encoded(), status: status)
+                return document(YANGPatchStatus(patchID: patch.patchID, errors: refusals).encoded(), .xml, status: status)
             }
         }
-        restconf.delete("\(root)/qkd_links/{entry}") { _, context in
+        restconf.delete("\(root)/qkd_links/{entry}") { request, context in
             try await delayed(node) {
                 let id = try key(context, list: "qkd_link")
-                do throws(AgentRefusal) { try await node.deleteLink(id) } catch { return refusal(error) }
+                do throws(AgentRefusal) { try await node.deleteLink(id) } catch { return refusal(error, answerEncoding(request)) }
                 return Response(status: .noContent)
             }
         }
         for method in [HTTPRequest.Method.put, .post, .patch] {
             restconf.on("\(root)/qkd_applications/{entry}", method: method) { request, context in
                 try await delayed(node) {
+                    let encoding = answerEncoding(request)
                     let id = try key(context, list: "qkd_app")
-                    var request = request
-                    let body = try await request.collectBody(upTo: maxDocumentBytes)
+                    let (body, bodyEncoding) = try await read(request, limit: maxDocumentBytes)
                     let application: ETSIApplication
-                    do throws(ETSIDecodingError) { application = try ETSIApplication.decodeEntry(body.readableBytesView) } catch {
-                        return refuse(RESTCONFErrors(error), status: .badRequest)
-                    }
+                    do throws(ETSIDecodingError) {
+                        application = try ETSIApplication.decodeEntry(body.readableBytesView, encoding: bodyEncoding)
+                    } catch { return refuse(RESTCONFErrors(error), status: .badRequest, encoding) }
                     guard application.id == id else {
-                        return refuse(.init([.init(tag: "invalid-value", message: "the body's app_id is not the URL's")]), status: .badRequest)
+                        return refuse(
+                            .init([.init(tag: "invalid-value", message: "the body's app_id is not the URL's")]), status: .badRequest, encoding)
                     }
                     let existed = await node.tree.applications.contains { $0.id == id }
                     await node.put(application)
@@ -125,10 +157,10 @@ public enum AgentRESTCONFServer {
                 }
             }
         }
-        restconf.delete("\(root)/qkd_applications/{entry}") { _, context in
+        restconf.delete("\(root)/qkd_applications/{entry}") { request, context in
             try await delayed(node) {
                 let id = try key(context, list: "qkd_app")
-                do throws(AgentRefusal) { try await node.deleteApplication(id) } catch { return refusal(error) }
+                do throws(AgentRefusal) { try await node.deleteApplication(id) } catch { return refusal(error, answerEncoding(request)) }
                 return Response(status: .noContent)
             }
         }
@@ -191,7 +223,7 @@ public enum AgentRESTCONFServer {
             guard let presented = bearerCredentials(request.headers[.authorization]), constantTimeEquals(presented, expected) else {
                 var response = refuse(
                     .init([.init(type: "protocol", tag: "access-denied", message: "only this node's controller may use its RESTCONF interface")]),
-                    status: .unauthorized
+                    status: .unauthorized, answerEncoding(request)
                 )
                 response.headers[.wwwAuthenticate] = #"Bearer realm="qonduit-agent""#
                 return response
@@ -215,30 +247,71 @@ public enum AgentRESTCONFServer {
 
     static func delayed(_ node: SimulatedNode, _ body: () async throws -> Response) async throws -> Response {
         if await node.faults.crashed {
-            return refuse(.init([.init(tag: "operation-failed", message: "the agent is down")]), status: .serviceUnavailable)
+            return refuse(.init([.init(tag: "operation-failed", message: "the agent is down")]), status: .serviceUnavailable, .xml)
         }
         let delay = await node.faults.responseDelayMs
         if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
         return try await body()
     }
 
-    static func xml(_ document: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: mediaType], body: ResponseBody(byteBuffer: ByteBuffer(string: document)))
+    /// The encoding `Accept` asks for: the first entry that names one, JSON when none does.
+    static func answerEncoding(_ request: Request) -> ETSIEncoding {
+        let accepted = request.headers[values: .accept].flatMap { $0.split(separator: ",") }
+        return accepted.lazy.compactMap { ETSIEncoding(mediaType: String($0)) }.first ?? .json
     }
 
-    static func refuse(_ errors: RESTCONFErrors, status: HTTPResponse.Status) -> Response {
-        xml(errors.encoded(), status: status)
+    /// A request's body and its encoding: the one `Content-Type` names, else the one it starts like.
+    static func read(_ request: Request, limit: Int) async throws -> (ByteBuffer, ETSIEncoding) {
+        var request = request
+        let body = try await request.collectBody(upTo: limit)
+        let encoding = request.headers[.contentType].flatMap(ETSIEncoding.init(mediaType:)) ?? ETSIEncoding(sniffing: body.readableBytesView)
+        return (body, encoding)
     }
 
-    static func missing(_ message: String) -> Response {
-        refuse(.init([.init(tag: "invalid-value", message: message)]), status: .notFound)
+    /// A container document's entries; where `oneEntryAllowed`, a document of one entry is read as that entry.
+    static func decodeLinks(_ bytes: some Collection<UInt8>, _ encoding: ETSIEncoding, oneEntryAllowed: Bool) throws(ETSIDecodingError) -> [ETSILink]
+    {
+        do {
+            return try ETSIEntryList.decodeLinks(bytes, encoding: encoding)
+        } catch {
+            guard oneEntryAllowed, let entry = try? ETSILink.decodeEntry(bytes, encoding: encoding) else { throw error }
+            return [entry]
+        }
     }
 
-    static func refusal(_ error: AgentRefusal) -> Response {
+    static func decodeApplications(
+        _ bytes: some Collection<UInt8>, _ encoding: ETSIEncoding, oneEntryAllowed: Bool
+    ) throws(ETSIDecodingError) -> [ETSIApplication] {
+        do {
+            return try ETSIEntryList.decodeApplications(bytes, encoding: encoding)
+        } catch {
+            guard oneEntryAllowed, let entry = try? ETSIApplication.decodeEntry(bytes, encoding: encoding) else { throw error }
+            return [entry]
+        }
+    }
+
+    static func document(_ text: String, _ encoding: ETSIEncoding, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: encoding.mediaType], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func answer(_ capabilities: RESTCONFCapabilities, _ request: Request) -> Response {
+        let encoding = answerEncoding(request)
+        return document(capabilities.encoded(encoding), encoding)
+    }
+
+    static func refuse(_ errors: RESTCONFErrors, status: HTTPResponse.Status, _ encoding: ETSIEncoding) -> Response {
+        document(errors.encoded(encoding), encoding, status: status)
+    }
+
+    static func missing(_ message: String, _ encoding: ETSIEncoding) -> Response {
+        refuse(.init([.init(tag: "invalid-value", message: message)]), status: .notFound, encoding)
+    }
+
+    static func refusal(_ error: AgentRefusal, _ encoding: ETSIEncoding) -> Response {
         switch error {
         case .refused(let tag, let message):
-            refuse(.init([.init(tag: tag, message: message)]), status: tag == "access-denied" ? .forbidden : .badRequest)
-        case .missing(let message): missing(message)
+            refuse(.init([.init(tag: tag, message: message)]), status: tag == "access-denied" ? .forbidden : .badRequest, encoding)
+        case .missing(let message): missing(message, encoding)
         }
     }
 }

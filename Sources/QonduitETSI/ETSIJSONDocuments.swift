@@ -118,3 +118,17 @@ extension RESTCONFErrors {
         }
     }
 }
+
+extension ETSINode {
+    /// One of the node's top-level containers (`qkd_links`, `qkd_applications`, `qkd_interfaces`,
+    /// `qkdn_capabilities`) as a document of its own, as RESTCONF serves `…/qkd_node/qkd_links`:
+    /// empty when the tree has nothing in it, as a client listing the entries expects.
+    public func encodedContainer(_ name: String, _ content: ETSIContent = .all, encoding: ETSIEncoding) -> String {
+        let container =
+            element(content).firstChild(named: name, namespace: ETSINamespace.node) ?? XMLElement(name, namespace: ETSINamespace.node)
+        switch encoding {
+        case .xml: return XMLDocumentWriter.serialize(container, namespaces: ETSIXML.namespaces)
+        case .json: return ETSIJSONWriter.document(container)
+        }
+    }
+}

@@ -32,6 +32,7 @@ struct ETSIJSONWriter {
         "qkd_app", "qkd_interface", "qkd_link", "statistics", "phys_perf",
         "client_app_id", "backing_qkdl_id", "qkdl_applications", "virt_next_hop",
         "error",  // ietf-restconf's errors
+        "capability", "stream", "access",  // ietf-restconf-monitoring
     ]
     /// Leaves of type uint32 (or narrower): JSON numbers.
     static let numbers: Set<String> = [

@@ -18,6 +18,7 @@ enum ETSIJSONReader {
         ETSINamespace.nodeModule: ETSINamespace.node,
         ETSINamespace.agentModule: ETSINamespace.agent,
         "ietf-restconf": "urn:ietf:params:xml:ns:yang:ietf-restconf",
+        ETSINamespace.restconfMonitoringModule: ETSINamespace.restconfMonitoring,
     ]
 
     /// Leaves of type identityref (all of them identities of `etsi-qkd-node-types`).
@@ -129,7 +130,10 @@ enum ETSIJSONReader {
     /// The XML document the JSON one stands for, with the namespaces the XML codec writes.
     static func xmlDocument(_ root: XMLElement) -> [UInt8] {
         let namespaces =
-            ETSIXML.namespaces + [.init(prefix: "qa", uri: ETSINamespace.agent), .init(prefix: "rc", uri: RESTCONFErrors.namespace)]
+            ETSIXML.namespaces + [
+                .init(prefix: "qa", uri: ETSINamespace.agent), .init(prefix: "rc", uri: RESTCONFErrors.namespace),
+                .init(prefix: "rcmon", uri: ETSINamespace.restconfMonitoring),
+            ]
         return Array(XMLDocumentWriter.serialize(root, namespaces: namespaces).utf8)
     }
 

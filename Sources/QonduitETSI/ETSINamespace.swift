@@ -18,12 +18,17 @@ public enum ETSINamespace {
     /// RFC 5277's notification envelope.
     public static let netconfNotification = "urn:ietf:params:xml:ns:netconf:notification:1.0"
 
+    /// RFC 8040's `ietf-restconf-monitoring`: a server's capabilities and event streams.
+    public static let restconfMonitoring = "urn:ietf:params:xml:ns:yang:ietf-restconf-monitoring"
+    public static let restconfMonitoringModule = "ietf-restconf-monitoring"
+
     static func moduleName(of namespace: String) -> String {
         switch namespace {
         case node: nodeModule
         case agent: agentModule
         case types: "etsi-qkd-node-types"
         case "urn:ietf:params:xml:ns:yang:ietf-restconf": "ietf-restconf"
+        case restconfMonitoring: restconfMonitoringModule
         default: namespace
         }
     }

@@ -81,7 +81,9 @@ func virtualLink(_ id: QKDUUID = relay, bandwidth: UInt32 = 2_000) -> ETSILink {
         let app = Application(router: AgentRESTCONFServer.router(for: node))
         try await app.test(.router) { client in
             try await body(node) { method, uri, text in
-                try await client.execute(uri: uri, method: method, body: text.map { ByteBuffer(string: $0) }) { response in
+                try await client.execute(
+                    uri: uri, method: method, headers: [.accept: "application/yang-data+xml"], body: text.map { ByteBuffer(string: $0) }
+                ) { response in
                     (response.status, String(buffer: response.body))
                 }
             }
