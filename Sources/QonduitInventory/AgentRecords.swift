@@ -25,6 +25,15 @@ public struct AgentInfo: Sendable, Equatable {
     public var credentialID: String?
     /// The node has a newer credential than the one the agent uses: a rotation the agent has not taken up yet.
     public var credentialRotationPending: Bool
+    /// `registered` (it announced itself) or `onboarded` (the controller was given its address and polls it).
+    public var kind: String = "registered"
+    /// `xml` or `json`: what the controller speaks to it.
+    public var encoding: String = "xml"
+    /// An onboarded device's last poll, and why it failed.
+    public var polledAt: Date?
+    public var pollError: String?
+    /// The device reported another `qkdn_id` than its node's: it is not configured until that is resolved.
+    public var identityMismatch = false
 }
 
 /// Key held in a link's pool at one end, as that end's agent reported it.

@@ -28,6 +28,9 @@ extension Inventory {
             } else {
                 throw InventoryError.unknownAgentNode(registration.qkdnID)
             }
+            // A device the controller polls is not taken over by an agent announcing itself for its node.
+            let existingKind = try String.fetchOne(db, sql: "SELECT kind FROM agent WHERE node_id = ?", arguments: [node.node.id.rawValue])
+            if existingKind == "onboarded" { throw InventoryError.agentExists(node.node.id, kind: "onboarded") }
             try db.execute(
                 sql: """
                     INSERT INTO agent (node_id, restconf_url, state, heartbeat_interval_ms, node_status, tree, registered_at, last_seen_at,
@@ -210,7 +213,9 @@ extension Inventory {
                     heartbeatIntervalMs: row["heartbeat_interval_ms"], registeredAt: row["registered_at"],
                     lastSeenAt: row["last_seen_at"], keyPools: poolsByNode[nodeID] ?? [],
                     reconciledAt: row["reconciled_at"], drift: row["drift"], reconcileError: row["reconcile_error"],
-                    credentialID: row["credential_id"], credentialRotationPending: row["rotation_pending"]
+                    credentialID: row["credential_id"], credentialRotationPending: row["rotation_pending"],
+                    kind: row["kind"], encoding: row["encoding"], polledAt: row["polled_at"], pollError: row["poll_error"],
+                    identityMismatch: row["identity_mismatch"]
                 )
             }
             return Page(items: items, total: try Int.fetchOne(db, sql: "SELECT count(*) FROM agent") ?? 0)
@@ -331,7 +336,7 @@ extension Inventory {
     /// and the link's condition in force follows both ends' reports (`QKDLink.current`). The same
     /// rules as `QKDLink.validationIssues`; `updated_at` moves only when a value changes. False when
     /// the link is not the node's.
-    private static func applyLink(_ link: ReportedLink, from node: NodeID, _ now: Date, _ db: Database) throws -> Bool {
+    static func applyLink(_ link: ReportedLink, from node: NodeID, _ now: Date, _ db: Database) throws -> Bool {
         if let rate = link.keyRateBps, !rate.isFinite || rate < 0 {
             throw InventoryError.invalid(
                 ValidationFailure(
@@ -363,14 +368,14 @@ extension Inventory {
         return true
     }
 
-    private static func setNodeStatus(_ node: NodeID, _ status: NodeStatus, _ now: Date, _ db: Database) throws {
+    static func setNodeStatus(_ node: NodeID, _ status: NodeStatus, _ now: Date, _ db: Database) throws {
         try db.execute(
             sql: "UPDATE node SET status = ?, updated_at = ? WHERE id = ? AND status <> ?",
             arguments: [status.rawValue, now, node.rawValue, status.rawValue])
     }
 
     /// What an agent may report of its node; `unreachable` is the controller's own verdict.
-    private static func agentStatus(_ status: NodeStatus) -> String {
+    static func agentStatus(_ status: NodeStatus) -> String {
         status == .unreachable ? NodeStatus.unknown.rawValue : status.rawValue
     }
 

@@ -16,6 +16,10 @@ public enum InventoryError: Error, Sendable, Equatable {
     case identityInUse(QKDUUID, holder: String)
     /// An agent registered for a node the inventory does not have, and auto-onboarding is off.
     case unknownAgentNode(QKDUUID)
+    /// The node has an agent already (`kind` registered or onboarded): remove it first.
+    case agentExists(NodeID, kind: String)
+    /// The node has no agent.
+    case agentNotFound(String)
     /// A report came from a node whose agent has not registered.
     case agentNotRegistered(QKDUUID)
     /// An agent reported a link that is not one of its node's.

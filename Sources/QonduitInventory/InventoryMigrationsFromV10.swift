@@ -175,5 +175,19 @@ extension InventoryMigrations {
             // it is given the new: the controller proves itself with the credential the agent last used.
             try db.execute(sql: "ALTER TABLE agent ADD COLUMN credential_id TEXT")
         }
+        migrator.registerMigration("v21: devices onboarded by address") { db in
+            // A registered agent announces itself; an onboarded device is one the controller was given
+            // the address of and polls. Its credential is sealed with the key file beside the database.
+            try db.execute(
+                sql: """
+                    ALTER TABLE agent ADD COLUMN kind TEXT NOT NULL DEFAULT 'registered' CHECK (kind IN ('registered', 'onboarded'));
+                    ALTER TABLE agent ADD COLUMN encoding TEXT NOT NULL DEFAULT 'xml' CHECK (encoding IN ('xml', 'json'));
+                    ALTER TABLE agent ADD COLUMN sealed_credential BLOB;
+                    ALTER TABLE agent ADD COLUMN polled_at TEXT;
+                    ALTER TABLE agent ADD COLUMN poll_error TEXT;
+                    ALTER TABLE agent ADD COLUMN etag TEXT;
+                    ALTER TABLE agent ADD COLUMN identity_mismatch INTEGER NOT NULL DEFAULT 0 CHECK (identity_mismatch IN (0, 1));
+                    """)
+        }
     }
 }

@@ -6,13 +6,27 @@ public import QonduitCore
 public import QonduitETSI
 public import QonduitInventory
 
-/// The controller as a RESTCONF client (RFC 8040, XML) of its node agents.
+/// The controller as a RESTCONF client (RFC 8040) of its node agents and of standard devices, in
+/// the encoding each speaks: XML for agents that registered, XML or JSON for devices onboarded by address.
 public struct AgentRESTCONFClient: Sendable {
     let client: HTTPClient
     let timeout: TimeAmount
-    /// What the controller presents to the agent serving RESTCONF at a URL (its proof, sent as a
-    /// bearer token); nil sends none.
-    let proof: @Sendable (_ restconfURL: String) async throws -> String?
+    /// How to talk to the agent serving RESTCONF at a URL: what it is shown (an `Authorization`
+    /// header value; nil shows nothing) and the encoding it speaks.
+    let access: @Sendable (_ restconfURL: String) async throws -> Access
+
+    /// Largest answer read from an agent: a device sending more is refused, not buffered.
+    public static let maxAnswerBytes = 16 << 20
+
+    public struct Access: Sendable {
+        public var authorization: String?
+        public var encoding: ETSIEncoding
+
+        public init(authorization: String? = nil, encoding: ETSIEncoding = .xml) {
+            self.authorization = authorization
+            self.encoding = encoding
+        }
+    }
 
     /// Agents that are down refuse connections; AsyncHTTPClient retries a refused connection until
     /// its connect timeout, so a short one keeps the reconciler and re-synchronisation moving.
@@ -23,17 +37,31 @@ public struct AgentRESTCONFClient: Sendable {
 
     public init(
         client: HTTPClient = AgentRESTCONFClient.defaultClient, timeout: TimeAmount = .seconds(10),
-        proof: @escaping @Sendable (_ restconfURL: String) async throws -> String? = { _ in nil }
+        access: @escaping @Sendable (_ restconfURL: String) async throws -> Access = { _ in Access() }
     ) {
         self.client = client
         self.timeout = timeout
-        self.proof = proof
+        self.access = access
     }
 
-    /// A client that authenticates to each agent with the proof of its node's newest credential
-    /// (which the inventory keeps until a credential, node or agent changes).
-    public init(inventory: Inventory, client: HTTPClient = AgentRESTCONFClient.defaultClient, timeout: TimeAmount = .seconds(10)) {
-        self.init(client: client, timeout: timeout) { url in try await inventory.controllerProof(forAgentAt: url) }
+    /// A client that authenticates to each registered agent with the proof of its node's newest
+    /// credential (which the inventory keeps until a credential, node or agent changes), and to each
+    /// onboarded device with its own credential, opened with `sealer`.
+    public init(
+        inventory: Inventory, sealer: CredentialSealer? = nil, client: HTTPClient = AgentRESTCONFClient.defaultClient,
+        timeout: TimeAmount = .seconds(10)
+    ) {
+        self.init(client: client, timeout: timeout) { url in
+            switch try await inventory.agentAccess(at: url) {
+            case nil: return Access()
+            case .registered(let proof)?: return Access(authorization: proof.map { "Bearer \($0)" })
+            case .onboarded(let node, let encoding, let sealed)?:
+                let encoding = ETSIEncoding(rawValue: encoding) ?? .xml
+                guard let sealed else { return Access(encoding: encoding) }
+                guard let sealer else { throw Failure(url: url, message: "the device's credential is sealed and no key file was given") }
+                return Access(authorization: try sealer.open(sealed, for: node.rawValue).authorization, encoding: encoding)
+            }
+        }
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -52,13 +80,51 @@ public struct AgentRESTCONFClient: Sendable {
 
     /// The agent's whole tree, decoded, with the document as it was sent.
     public func tree(at restconfURL: String) async throws -> (node: ETSINode, document: String) {
-        let path = "/data/etsi-qkd-sdn-node:qkd_node"
-        let url = restconfURL + path
-        let body = try await send(.GET, restconfURL, path, body: nil)
+        let access = try await access(restconfURL)
+        let answer = try await send(.GET, restconfURL, Self.nodePath, access: access)
+        return try Self.decodeTree(answer, url: restconfURL + Self.nodePath, expected: access.encoding)
+    }
+
+    /// What a poll found: the tree, or that it has not changed since the entity tag given.
+    public enum Poll: Sendable {
+        case unchanged
+        case tree(ETSINode, document: String, etag: String?, encoding: ETSIEncoding)
+    }
+
+    /// Reads the tree unless it still has entity tag `etag` (`If-None-Match`). `access` overrides what
+    /// the inventory says of the agent (a device being onboarded is not in it yet); `askingBoth`
+    /// accepts JSON or XML, whichever the device speaks.
+    public func poll(at restconfURL: String, etag: String? = nil, access override: Access? = nil, askingBoth: Bool = false) async throws -> Poll {
+        let access: Access
+        if let override { access = override } else { access = try await self.access(restconfURL) }
+        var headers = HTTPHeaders()
+        if let etag { headers.add(name: "If-None-Match", value: etag) }
+        let answer = try await send(.GET, restconfURL, Self.nodePath, access: access, accept: askingBoth ? Self.acceptBoth : nil, headers: headers)
+        if answer.status == 304 { return .unchanged }
+        let (node, document) = try Self.decodeTree(answer, url: restconfURL + Self.nodePath, expected: access.encoding)
+        let encoding = answer.contentType.flatMap(ETSIEncoding.init(mediaType:)) ?? ETSIEncoding(sniffing: answer.body.readableBytesView)
+        return .tree(node, document: document, etag: answer.etag, encoding: encoding)
+    }
+
+    static let nodePath = "/data/etsi-qkd-sdn-node:qkd_node"
+    static let acceptBoth = "application/yang-data+json, application/yang-data+xml;q=0.9"
+
+    /// The tree in the encoding the answer names (the one asked for when it names none); an answer
+    /// in neither (an HTML error page, say) is refused by its type.
+    static func decodeTree(_ answer: Answer, url: String, expected: ETSIEncoding) throws -> (node: ETSINode, document: String) {
+        let encoding: ETSIEncoding
+        if let type = answer.contentType, !type.isEmpty {
+            guard let named = ETSIEncoding(mediaType: type) else {
+                throw Failure(url: url, message: "the answer is \(type.prefix(60)), not GS QKD 015 data in XML or JSON")
+            }
+            encoding = named
+        } else {
+            encoding = ETSIEncoding(sniffing: answer.body.readableBytesView)
+        }
         do {
-            return (try ETSINode.decode(body.readableBytesView), String(buffer: body))
+            return (try ETSINode.decode(answer.body.readableBytesView, encoding: encoding), String(buffer: answer.body))
         } catch {
-            throw Failure(url: url, message: "the agent's tree does not decode: \(error)")
+            throw Failure(url: url, message: "the tree does not decode: \(error)")
         }
     }
 
@@ -74,40 +140,52 @@ public struct AgentRESTCONFClient: Sendable {
 
     /// Entries of one configuration list as they are sent: one entry as itself, to be put at its key;
     /// several as their list container, to be merged into the list by one `PATCH`. Encoding is the
-    /// work of sending that needs no I/O, so it can be done ahead (see `RESTCONFNodeConfigurator.prepare`).
+    /// work of sending that needs no I/O, so it is done ahead in XML (see `RESTCONFNodeConfigurator.prepare`);
+    /// a device that speaks JSON gets them encoded when they are sent.
     public struct EncodedEntries: Sendable {
         let list: ConfigurationList
         /// The key of the one entry; nil for several.
         let key: QKDUUID?
         let document: String
+        let json: @Sendable () -> String
 
         /// Nil for no links.
         public init?(links: [ETSILink]) {
-            self.init(.links, links.map { ($0.id, $0.encodedEntry()) })
+            self.init(.links, links.map { ($0.id, $0.encodedEntry()) }) {
+                links.count == 1 ? links[0].encodedEntry(encoding: .json) : ETSIEntryList.document(links: links, encoding: .json)
+            }
         }
 
         /// Nil for no applications.
         public init?(applications: [ETSIApplication]) {
-            self.init(.applications, applications.map { ($0.id, $0.encodedEntry()) })
+            self.init(.applications, applications.map { ($0.id, $0.encodedEntry()) }) {
+                applications.count == 1
+                    ? applications[0].encodedEntry(encoding: .json) : ETSIEntryList.document(applications: applications, encoding: .json)
+            }
         }
 
         /// `entries` are entry documents, by key.
-        private init?(_ list: ConfigurationList, _ entries: [(key: QKDUUID, document: String)]) {
+        private init?(_ list: ConfigurationList, _ entries: [(key: QKDUUID, document: String)], json: @escaping @Sendable () -> String) {
             guard let first = entries.first else { return nil }
             self.list = list
             key = entries.count == 1 ? first.key : nil
             document =
                 entries.count == 1
                 ? first.document : (list == .links ? ETSIEntryList.links : .applications).document(of: entries.map(\.document))
+            self.json = json
         }
+
+        func document(_ encoding: ETSIEncoding) -> String { encoding == .xml ? document : json() }
     }
 
     /// Puts encoded entries: one at its key, several merged into their list (a plain `PATCH` of the list's container).
     public func put(_ entries: EncodedEntries, at restconfURL: String) async throws {
+        let access = try await access(restconfURL)
+        let body = entries.document(access.encoding)
         if let key = entries.key {
-            _ = try await send(.PUT, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(entries.list.path)=\(key.text)", body: entries.document)
+            _ = try await send(.PUT, restconfURL, "\(Self.nodePath)/\(entries.list.path)=\(key.text)", body: body, access: access)
         } else {
-            _ = try await send(.PATCH, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(entries.list.container)", body: entries.document)
+            _ = try await send(.PATCH, restconfURL, "\(Self.nodePath)/\(entries.list.container)", body: body, access: access)
         }
     }
 
@@ -123,41 +201,70 @@ public struct AgentRESTCONFClient: Sendable {
 
     /// Deletes the list entry with key `id`; `ignoringMissing` makes an entry already gone a success.
     public func delete(_ list: ConfigurationList, id: QKDUUID, at restconfURL: String, ignoringMissing: Bool = false) async throws {
-        do {
-            _ = try await send(.DELETE, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node/\(list.path)=\(id.text)", body: nil)
-        } catch let failure as Failure where ignoringMissing && failure.status == 404 {
-            return
-        }
+        let access = try await access(restconfURL)
+        try await delete(list, id: id, at: restconfURL, access: access, ignoringMissing: ignoringMissing)
+    }
+
+    private func delete(_ list: ConfigurationList, id: QKDUUID, at restconfURL: String, access: Access, ignoringMissing: Bool) async throws {
+        let answer = try await send(.DELETE, restconfURL, "\(Self.nodePath)/\(list.path)=\(id.text)", access: access, refusing: false)
+        if answer.status == 404 && ignoringMissing { return }
+        try answer.check(url: restconfURL + "\(Self.nodePath)/\(list.path)=\(id.text)")
     }
 
     /// Takes entries off the node in one request, all or none: an RFC 8072 YANG Patch of `remove`
     /// edits (an entry already gone is no error). An agent that does not take YANG Patch (it answers
-    /// 415, 405 or 404 to a `PATCH` of `qkd_node`) gets one `DELETE` per entry instead.
+    /// 415, 405 or 404 to a `PATCH` of `qkd_node`), and a device that speaks JSON, get one `DELETE`
+    /// per entry instead.
     public func remove(_ targets: [YANGPatch.Target], at restconfURL: String) async throws {
         guard !targets.isEmpty else { return }
-        do {
+        let access = try await access(restconfURL)
+        if access.encoding == .xml {
             let patch = YANGPatch(patchID: "remove-\(QKDUUID.random().text)", removing: targets)
-            _ = try await send(.PATCH, restconfURL, "/data/etsi-qkd-sdn-node:qkd_node", body: patch.encoded(), contentType: YANGPatch.mediaType)
-        } catch let failure as Failure where [404, 405, 415].contains(failure.status) {
-            for target in targets {
-                switch target {
-                case .link(let id): try await delete(.links, id: id, at: restconfURL, ignoringMissing: true)
-                case .application(let id): try await delete(.applications, id: id, at: restconfURL, ignoringMissing: true)
-                }
+            let answer = try await send(
+                .PATCH, restconfURL, Self.nodePath, body: patch.encoded(), contentType: YANGPatch.mediaType, access: access, refusing: false)
+            if ![404, 405, 415].contains(answer.status) { return try answer.check(url: restconfURL + Self.nodePath) }
+        }
+        for target in targets {
+            switch target {
+            case .link(let id): try await delete(.links, id: id, at: restconfURL, access: access, ignoringMissing: true)
+            case .application(let id): try await delete(.applications, id: id, at: restconfURL, access: access, ignoringMissing: true)
             }
         }
     }
 
-    private func send(
-        _ method: HTTPMethod, _ restconfURL: String, _ path: String, body: String?, contentType: String = "application/yang-data+xml"
-    ) async throws -> ByteBuffer {
+    /// An answer read whole (up to `maxAnswerBytes`).
+    struct Answer {
+        var status: Int
+        var contentType: String?
+        var etag: String?
+        var body: ByteBuffer
+
+        /// Throws the agent's refusal, in its words, unless the status is a success.
+        func check(url: String) throws {
+            guard !(200..<300).contains(status) && status != 304 else { return }
+            let bytes = body.readableBytesView
+            let encoding = contentType.flatMap(ETSIEncoding.init(mediaType:)) ?? ETSIEncoding(sniffing: bytes)
+            let message =
+                RESTCONFErrors.decode(bytes, encoding: encoding)?.entries.map(\.message).joined(separator: "; ")
+                ?? YANGPatchStatus.decode(bytes)?.errors.map(\.description).joined(separator: "; ")
+                ?? String(String(buffer: body).prefix(300))
+            throw Failure(url: url, message: "\(status): \(message)", status: status)
+        }
+    }
+
+    /// Sends one request; a status other than a success is thrown as the agent's refusal unless `refusing` is false.
+    func send(
+        _ method: HTTPMethod, _ restconfURL: String, _ path: String, body: String? = nil, contentType: String? = nil, access: Access,
+        accept: String? = nil, headers extra: HTTPHeaders = [:], refusing: Bool = true
+    ) async throws -> Answer {
         let url = restconfURL + path
         var request = HTTPClientRequest(url: url)
         request.method = method
-        if let proof = try await proof(restconfURL) { request.headers.add(name: "Authorization", value: "Bearer \(proof)") }
-        request.headers.add(name: "Accept", value: "application/yang-data+xml")
+        request.headers = extra
+        if let authorization = access.authorization { request.headers.add(name: "Authorization", value: authorization) }
+        request.headers.add(name: "Accept", value: accept ?? access.encoding.mediaType)
         if let body {
-            request.headers.add(name: "Content-Type", value: contentType)
+            request.headers.add(name: "Content-Type", value: contentType ?? access.encoding.mediaType)
             request.body = .bytes(ByteBuffer(string: body))
         }
         let response: HTTPClientResponse
@@ -166,13 +273,28 @@ public struct AgentRESTCONFClient: Sendable {
         } catch {
             throw Failure(url: url, message: "unreachable: \(error)")
         }
-        let answer = try await response.body.collect(upTo: 16 << 20)
-        guard (200..<300).contains(Int(response.status.code)) else {
-            let message =
-                RESTCONFErrors.decode(answer.readableBytesView)?.entries.map(\.message).joined(separator: "; ")
-                ?? YANGPatchStatus.decode(answer.readableBytesView)?.errors.map(\.description).joined(separator: "; ") ?? String(buffer: answer)
-            throw Failure(url: url, message: "\(response.status.code): \(message)", status: Int(response.status.code))
+        let collected: ByteBuffer
+        do {
+            collected = try await response.body.collect(upTo: Self.maxAnswerBytes)
+        } catch is NIOTooManyBytesError {
+            throw Failure(url: url, message: "the answer is larger than \(Self.maxAnswerBytes) bytes", status: Int(response.status.code))
+        } catch {
+            throw Failure(url: url, message: "the answer broke off: \(error)", status: Int(response.status.code))
         }
+        let answer = Answer(
+            status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
+            etag: response.headers.first(name: "ETag"), body: collected)
+        if refusing { try answer.check(url: url) }
         return answer
+    }
+}
+
+extension DeviceCredential {
+    /// The `Authorization` header value.
+    public var authorization: String {
+        switch self {
+        case .bearer(let token): "Bearer \(token)"
+        case .basic(let username, let password): "Basic \(Data("\(username):\(password)".utf8).base64EncodedString())"
+        }
     }
 }

@@ -26,7 +26,7 @@ enum SouthboundError: Error {
         case .inventory(let error):
             switch error {
             case .unknownAgentNode, .agentNotRegistered, .nodeNotFound, .linkNotFound: 404
-            case .identityInUse, .nodeExists, .linkExists, .nodeHasLinks: 409
+            case .identityInUse, .nodeExists, .linkExists, .nodeHasLinks, .agentExists: 409
             default: 400
             }
         }
@@ -58,6 +58,8 @@ enum SouthboundError: Error {
                 message = "node '\(node)' has no link with GS QKD 015 id '\(uuid)'"
             case .identityInUse(let uuid, let holder):
                 message = "GS QKD 015 id '\(uuid)' already belongs to '\(holder)'"
+            case .agentExists(let node, let kind):
+                message = "node '\(node)' is managed as an \(kind) device; an operator must remove that agent before another registers"
             case .invalid(let failure):
                 message = failure.description
             default:

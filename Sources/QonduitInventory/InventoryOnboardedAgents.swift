@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+public import QonduitCore
+
+/// A standard GS QKD 015 device the controller was given the address of, as stored.
+public struct OnboardedAgent: Sendable, Equatable {
+    public var nodeID: NodeID
+    public var qkdnID: QKDUUID
+    public var restconfURL: String
+    /// `xml` or `json`: the encoding the device answered in when it was onboarded.
+    public var encoding: String
+    public var pollIntervalMs: Int
+    /// The device's credential, sealed (`CredentialSealer`); nil when it takes none.
+    public var sealedCredential: [UInt8]?
+    /// The entity tag of the tree last read, for a conditional poll.
+    public var etag: String?
+    public var state: AgentState
+    public var identityMismatch: Bool
+}
+
+/// How the controller talks to the agent at a RESTCONF root.
+public enum AgentAccess: Sendable, Equatable {
+    /// An agent that registered: the controller's proof of its node's credential, in XML.
+    case registered(proof: String?)
+    /// A device onboarded by address: its own credential, in its own encoding.
+    case onboarded(node: NodeID, encoding: String, sealedCredential: [UInt8]?)
+}
+
+extension Inventory {
+    /// Records a device onboarded by address for node `node`, whose tree was just read: the node takes
+    /// the device's `qkdn_id` (the device is the authority on its identity), and the tree's state is
+    /// applied as a registration's is.
+    public func onboardAgent(
+        node: NodeID, _ registration: AgentRegistration, encoding: String, pollIntervalMs: Int, sealedCredential: [UInt8]?
+    ) async throws -> AgentRegistrationResult {
+        try await write { db in
+            guard try NodeRecord.exists(db, key: node.rawValue) else { throw InventoryError.nodeNotFound(node.rawValue) }
+            if let kind = try String.fetchOne(db, sql: "SELECT kind FROM agent WHERE node_id = ?", arguments: [node.rawValue]) {
+                throw InventoryError.agentExists(node, kind: kind)
+            }
+            let qkdnID = registration.qkdnID.text
+            if let holder = try String.fetchOne(db, sql: "SELECT id FROM node WHERE qkdn_id = ? AND id <> ?", arguments: [qkdnID, node.rawValue]) {
+                throw InventoryError.identityInUse(registration.qkdnID, holder: "node '\(holder)'")
+            }
+            let now = Self.now()
+            try db.execute(
+                sql: "UPDATE node SET qkdn_id = ?, updated_at = ? WHERE id = ? AND qkdn_id <> ?",
+                arguments: [qkdnID, now, node.rawValue, qkdnID])
+            try db.execute(
+                sql: """
+                    INSERT INTO agent (node_id, restconf_url, state, heartbeat_interval_ms, node_status, tree, registered_at, last_seen_at,
+                        kind, encoding, sealed_credential, polled_at)
+                    VALUES (?, ?, 'reachable', ?, ?, ?, ?, ?, 'onboarded', ?, ?, ?)
+                    """,
+                arguments: [
+                    node.rawValue, registration.restconfURL, pollIntervalMs, Self.agentStatus(registration.nodeStatus), registration.tree,
+                    now, now, encoding, sealedCredential.map { Data($0) }, now,
+                ])
+            try Self.setNodeStatus(node, registration.nodeStatus, now, db)
+            var unknown: [QKDUUID] = []
+            for link in registration.links where !(try Self.applyLink(link, from: node, now, db)) { unknown.append(link.qkdlID) }
+            return AgentRegistrationResult(nodeID: node, createdNode: false, unknownLinks: unknown)
+        }
+    }
+
+    /// Stops managing node `node`'s agent, of either kind (the device itself is not touched); its key
+    /// pools go with it. The node stays, its status unknown: nothing reports it any more.
+    public func removeAgent(of node: String) async throws {
+        try await write { db in
+            guard try NodeRecord.exists(db, key: node) else { throw InventoryError.nodeNotFound(node) }
+            try db.execute(sql: "DELETE FROM agent WHERE node_id = ?", arguments: [node])
+            guard db.changesCount > 0 else { throw InventoryError.agentNotFound(node) }
+            try Self.setNodeStatus(try NodeID(node), .unknown, Self.now(), db)
+        }
+    }
+
+    /// The devices onboarded by address, for the poller.
+    public func onboardedAgents() async throws -> [OnboardedAgent] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.*, n.qkdn_id FROM agent a JOIN node n ON n.id = a.node_id WHERE a.kind = 'onboarded' ORDER BY a.node_id
+                    """
+            ).map { row in
+                let node: String = row["node_id"]
+                let subject = "agent of node '\(node)'"
+                return OnboardedAgent(
+                    nodeID: try NodeID(node), qkdnID: try StoredValue.uuid(row["qkdn_id"], column: "qkdn_id", of: subject),
+                    restconfURL: row["restconf_url"], encoding: row["encoding"], pollIntervalMs: row["heartbeat_interval_ms"],
+                    sealedCredential: (row["sealed_credential"] as Data?).map { Array($0) }, etag: row["etag"],
+                    state: try StoredValue.decode(row["state"], column: "state", of: subject), identityMismatch: row["identity_mismatch"]
+                )
+            }
+        }
+    }
+
+    /// How to reach the agent serving RESTCONF at `restconfURL`; nil when no agent has that address.
+    public func agentAccess(at restconfURL: String) async throws -> AgentAccess? {
+        let found = try await database.read { db -> (node: String, kind: String, encoding: String, sealed: Data?)? in
+            try Row.fetchOne(db, sql: "SELECT node_id, kind, encoding, sealed_credential FROM agent WHERE restconf_url = ?", arguments: [restconfURL])
+                .map { ($0["node_id"], $0["kind"], $0["encoding"], $0["sealed_credential"]) }
+        }
+        guard let found else { return nil }
+        guard found.kind == "onboarded" else { return .registered(proof: try await controllerProof(forAgentAt: restconfURL)) }
+        return .onboarded(node: try NodeID(found.node), encoding: found.encoding, sealedCredential: found.sealed.map { Array($0) })
+    }
+
+    /// A poll read the device's tree: applied as a registration is, and the device is heard from. A
+    /// tree of another `qkdn_id` than the node's is not applied: the agent is flagged and made
+    /// unreachable, so that nothing configures a device that is not the node. Returns whether the agent
+    /// was unreachable before.
+    @discardableResult
+    public func recordPoll(of node: NodeID, _ registration: AgentRegistration, etag: String?) async throws -> Bool {
+        try await write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT a.state, n.qkdn_id FROM agent a JOIN node n ON n.id = a.node_id WHERE a.node_id = ? AND a.kind = 'onboarded'",
+                    arguments: [node.rawValue])
+            else { throw InventoryError.agentNotFound(node.rawValue) }
+            let now = Self.now()
+            let expected: String = row["qkdn_id"]
+            guard expected == registration.qkdnID.text else {
+                try db.execute(
+                    sql:
+                        "UPDATE agent SET state = 'unreachable', identity_mismatch = 1, poll_error = ?, polled_at = ?, etag = NULL WHERE node_id = ?",
+                    arguments: [
+                        "identity mismatch: the device reports qkdn_id \(registration.qkdnID.text), the node is \(expected)", now, node.rawValue,
+                    ])
+                try Self.setNodeStatus(node, .unreachable, now, db)
+                return false
+            }
+            let returned = row["state"] as String != AgentState.reachable.rawValue
+            try db.execute(
+                sql: """
+                    UPDATE agent SET state = 'reachable', identity_mismatch = 0, poll_error = NULL, polled_at = ?, last_seen_at = ?,
+                        etag = ?, tree = ?, node_status = ? WHERE node_id = ?
+                    """,
+                arguments: [now, now, etag, registration.tree, Self.agentStatus(registration.nodeStatus), node.rawValue])
+            try Self.setNodeStatus(node, registration.nodeStatus, now, db)
+            for link in registration.links { _ = try Self.applyLink(link, from: node, now, db) }
+            return returned
+        }
+    }
+
+    /// A conditional poll found the tree unchanged (304): the device is heard from.
+    public func recordPollUnchanged(of node: NodeID) async throws {
+        try await write { db in
+            let now = Self.now()
+            try db.execute(
+                sql: "UPDATE agent SET poll_error = NULL, polled_at = ?, last_seen_at = ? WHERE node_id = ? AND state = 'reachable'",
+                arguments: [now, now, node.rawValue])
+        }
+    }
+
+    /// A poll failed: why, for the operator. Liveness counts the polls missed (`markSilentAgentsUnreachable`).
+    public func recordPollFailure(of node: NodeID, error: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE agent SET poll_error = ?, polled_at = ? WHERE node_id = ?",
+                arguments: [String(error.prefix(500)), Self.now(), node.rawValue])
+        }
+    }
+}
