@@ -142,7 +142,8 @@ let package = Package(
         .target(
             name: "QonduitAPITypes",
             dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
-            swiftSettings: strictSettings
+            // Generated code writes its imports `public` whether used or not: internal-by-default would warn on each.
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility")]
         ),
 
         // The `qonduit` command line: server, offline tools and API client.

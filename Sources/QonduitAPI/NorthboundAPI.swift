@@ -1,12 +1,14 @@
 import Foundation
 public import Hummingbird
+public import QonduitCore
 public import QonduitInventory
 public import QonduitProvisioning
 
 /// Builds the northbound HTTP API's router: health, OpenAPI document and `/api/v1`.
 public enum NorthboundAPI {
     public static func router(
-        inventory: Inventory, provisioner: KeyPathProvisioner, configuration: APIConfiguration = .init()
+        inventory: Inventory, provisioner: KeyPathProvisioner, configuration: APIConfiguration = .init(),
+        onboarding: (any DeviceOnboarding)? = nil
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: ProblemMiddleware())
@@ -31,7 +33,7 @@ public enum NorthboundAPI {
         LinkRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("links"))
         TopologyRoutes(inventory: inventory, configuration: configuration).register(on: api.group("topology"))
         PathRoutes(snapshots: GraphSnapshots(inventory: inventory), configuration: configuration).register(on: api.group("paths"))
-        AgentRoutes(inventory: inventory).register(on: api.group("agents"))
+        AgentRoutes(inventory: inventory, onboarding: onboarding, configuration: configuration).register(on: api.group("agents"))
         AgentCredentialRoutes(inventory: inventory, configuration: configuration).register(on: api.group("agents/credentials"))
         TokenRoutes(inventory: inventory, configuration: configuration).register(on: api.group("tokens"))
         AuditRoutes(inventory: inventory).register(on: api.group("audit"))

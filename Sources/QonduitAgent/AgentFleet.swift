@@ -64,9 +64,10 @@ public struct FleetNode: Sendable {
 public enum AgentFleet {
     /// Runs every agent until SIGINT or SIGTERM. `onListening` hears each agent's RESTCONF URL.
     /// With `tls`, each agent serves RESTCONF over HTTPS (and, if it names trust roots, requires the
-    /// controller's certificate).
+    /// controller's certificate). Without a `controller`, the agents are standard GS QKD 015 devices:
+    /// they never register nor send heartbeats, and wait to be onboarded and polled.
     public static func run(
-        _ members: [FleetNode], controller: ControllerLink, reportEvery: Int, host: String = "127.0.0.1", tls: TLSConfiguration? = nil,
+        _ members: [FleetNode], controller: ControllerLink?, reportEvery: Int, host: String = "127.0.0.1", tls: TLSConfiguration? = nil,
         logger: Logger, onListening: @escaping @Sendable (FleetNode, String) -> Void
     ) async throws {
         var services: [any Service] = []
@@ -88,7 +89,7 @@ public enum AgentFleet {
             services.append(app)
             services.append(
                 ReporterService(
-                    member: member, node: node, ports: ports, controller: controller.with(credential: member.credential), host: host,
+                    member: member, node: node, ports: ports, controller: controller?.with(credential: member.credential), host: host,
                     scheme: tls == nil ? "http" : "https",
                     reportEvery: reportEvery, logger: agentLogger, onListening: onListening))
         }
@@ -96,12 +97,31 @@ public enum AgentFleet {
         try await group.run()
     }
 
+    /// A standard device's node, left to itself: its links' figures move every second, and a fault
+    /// takes effect at once; the controller learns of it when it next reads the tree.
+    static func simulate(_ node: SimulatedNode) async throws {
+        let clock = ContinuousClock()
+        var last = clock.now
+        while !Task.isCancelled {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await Task.sleep(for: .seconds(1)) }
+                group.addTask { await node.nextFaultChange() }
+                await group.next()
+                group.cancelAll()
+            }
+            try Task.checkCancellation()
+            let now = clock.now
+            _ = await node.advance(seconds: Double((now - last).components.attoseconds) / 1e18 + Double((now - last).components.seconds))
+            last = now
+        }
+    }
+
     /// Starts reporting once the agent's server has its port.
     struct ReporterService: Service {
         let member: FleetNode
         let node: SimulatedNode
         let ports: AsyncStream<Int>
-        let controller: ControllerLink
+        let controller: ControllerLink?
         let host: String
         let scheme: String
         let reportEvery: Int
@@ -113,9 +133,14 @@ public enum AgentFleet {
             guard let port = await iterator.next() else { return }
             let url = "\(scheme)://\(host):\(port)/restconf"
             onListening(member, url)
-            let reporter = AgentReporter(node: node, controller: controller, restconfURL: url, reportEvery: reportEvery, logger: logger)
-            try await cancelWhenGracefulShutdown {
-                do { try await reporter.run() } catch is CancellationError {}
+            try await cancelWhenGracefulShutdown { [node] in
+                do {
+                    if let controller {
+                        try await AgentReporter(node: node, controller: controller, restconfURL: url, reportEvery: reportEvery, logger: logger).run()
+                    } else {
+                        try await AgentFleet.simulate(node)
+                    }
+                } catch is CancellationError {}
             }
         }
     }

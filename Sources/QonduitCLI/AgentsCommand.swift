@@ -9,8 +9,8 @@ import QonduitTopology
 
 struct AgentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "agents", abstract: "Node agents: their credentials, and simulated GS QKD 015 agents.",
-        subcommands: [List.self, Simulate.self, Credential.self, Credentials.self, RevokeCredential.self]
+        commandName: "agents", abstract: "Node agents: registered agents and devices onboarded by address, credentials, simulated agents.",
+        subcommands: [List.self, Add.self, Remove.self, Simulate.self, Credential.self, Credentials.self, RevokeCredential.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -22,11 +22,11 @@ struct AgentsCommand: AsyncParsableCommand {
             if client.json { return try printJSON(agents) }
             print(
                 Table(
-                    header: ["NODE", "KIND", "STATE", "LAST REPORT", "DRIFT", "RECONCILE ERROR", "CREDENTIAL", "RESTCONF"],
+                    header: ["NODE", "KIND", "ENCODING", "STATE", "LAST REPORT", "DRIFT", "ERROR", "CREDENTIAL", "RESTCONF"],
                     rows: agents.map {
                         [
-                            $0.nodeId, $0.kind.rawValue, $0.state.rawValue, APITime.text($0.lastHeartbeatAt), String($0.drift),
-                            $0.reconcileError ?? "-",
+                            $0.nodeId, $0.kind.rawValue, $0.encoding.rawValue, $0.identityMismatch ? "identity mismatch" : $0.state.rawValue,
+                            APITime.text($0.lastHeartbeatAt), String($0.drift), $0.pollError ?? $0.reconcileError ?? "-",
                             $0.credentialRotationPending ? "rotation pending" : ($0.credentialId ?? "-"), $0.restconfUrl,
                         ]
                     }
@@ -50,7 +50,11 @@ struct AgentsCommand: AsyncParsableCommand {
                 a credential of its own: the agent presents it to the controller and accepts configuration only \
                 from the controller that proves it knows it. With --tls-cert and --tls-key the agents serve RESTCONF over \
                 HTTPS and present that certificate to the controller; --tls-ca verifies the controller (and requires its \
-                certificate on RESTCONF requests).
+                certificate on RESTCONF requests). \
+                With --standard the agents are standard GS QKD 015 devices instead: they never register nor send \
+                heartbeats; they answer /.well-known/host-meta, serve their tree in XML or JSON by Accept, list their \
+                capabilities, and wait to be onboarded by address (qonduit agents add NODE URL, or --onboard, which \
+                onboards each through the API with the admin token).
                 """
         )
 
@@ -62,9 +66,15 @@ struct AgentsCommand: AsyncParsableCommand {
         @Option(name: .customLong("node"), help: "Simulate only this node; may be repeated.") var nodes: [String] = []
         @Option(help: "Send link performance and key pools every this many heartbeats.") var reportEvery = 5
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .notice
+        @Flag(help: "Simulate standard GS QKD 015 devices: no registration, no heartbeats; the controller onboards and polls them.")
+        var standard = false
+        @Flag(help: "With --standard: onboard each device through the controller's API (POST /api/v1/agents) once it listens.")
+        var onboard = false
+        @Option(help: "With --onboard: how often the controller polls each device, milliseconds.") var pollIntervalMs = 5_000
 
         func validate() throws {
             guard (1...10_000).contains(reportEvery) else { throw ValidationError("--report-every must be from 1 to 10000") }
+            if onboard && !standard { throw ValidationError("--onboard needs --standard: registered agents onboard themselves") }
         }
 
         func run() async throws {
@@ -79,7 +89,7 @@ struct AgentsCommand: AsyncParsableCommand {
             }
             var members = try Self.fleet(inventory, only: wanted)
             guard !members.isEmpty else { throw CLIError("no node to simulate: the controller's inventory has none of those asked for") }
-            for index in members.indices {
+            for index in members.indices where !standard {
                 let issued: APICredential = try await client.send(
                     "POST", "/api/v1/agents/credentials", body: RequestText.json(["node": members[index].nodeID])
                 )
@@ -94,11 +104,32 @@ struct AgentsCommand: AsyncParsableCommand {
             var configuration = HTTPClient.Configuration(tlsConfiguration: clientTLS)
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = min(max(members.count, 8), 128)
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            let link = ControllerLink(controllerURL: client.baseURL, client: http)
-            try await AgentFleet.run(
-                members, controller: link, reportEvery: reportEvery, tls: try tls.serverConfiguration(), logger: logger
-            ) { member, url in
-                FileHandle.standardOutput.write(Data("agent \(member.nodeID) listening on \(url)\n".utf8))
+            let link = standard ? nil : ControllerLink(controllerURL: client.baseURL, client: http)
+            let (onboarding, listening) = AsyncStream<(String, String)>.makeStream()
+            let (fleet, serverTLS, fleetLogger, onboard, reportEvery) = (members, try tls.serverConfiguration(), logger, onboard, reportEvery)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    defer { listening.finish() }
+                    try await AgentFleet.run(fleet, controller: link, reportEvery: reportEvery, tls: serverTLS, logger: fleetLogger) { member, url in
+                        FileHandle.standardOutput.write(Data("agent \(member.nodeID) listening on \(url)\n".utf8))
+                        if onboard { listening.yield((member.nodeID, url)) }
+                    }
+                }
+                group.addTask { [pollIntervalMs] in
+                    for await (node, url) in onboarding {
+                        // The device's origin: the controller finds its RESTCONF root through host-meta, as for any device.
+                        let origin = String(url.dropLast("/restconf".count))
+                        do {
+                            let _: APIAgent = try await client.send(
+                                "POST", "/api/v1/agents",
+                                body: RequestText.json(["node": node, "restconf_url": origin, "poll_interval_ms": pollIntervalMs]))
+                            FileHandle.standardOutput.write(Data("agent \(node) onboarded\n".utf8))
+                        } catch {
+                            printError("agent \(node) not onboarded: \(error)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
             }
         }
 

@@ -116,6 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("qonduit: admin token in \(tokenPath) (--token-file \(tokenPath))\n".utf8))
         }
         defer { if db == ":memory:" { try? FileManager.default.removeItem(atPath: tokenPath) } }
+        let sealer = try Self.credentialSealer(forDatabase: db, logger: logger)
         let fiberModel = try fiber.model()
         for file in topologies {
             let summary = try await TopologyFiles.importFile(file, into: inventory, mode: .merge, fiberModel: fiberModel)
@@ -140,7 +141,8 @@ struct ServeCommand: AsyncParsableCommand {
             ),
             reconcileInterval: .milliseconds(reconcileIntervalMs), qberThreshold: qberThreshold,
             idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)),
-            serverTLS: serverTLS, agentClientTLS: tls.isEnabled || tls.tlsCa != nil ? try tls.clientConfiguration() : nil
+            serverTLS: serverTLS, agentClientTLS: tls.isEnabled || tls.tlsCa != nil ? try tls.clientConfiguration() : nil,
+            credentialSealer: sealer
         )
         let host = listen.host
         let app = try await ControllerApplication.build(inventory: inventory, configuration: configuration, logger: logger) { port in
@@ -166,6 +168,45 @@ extension ServeCommand {
         let database = URL(fileURLWithPath: db)
         let stem = database.deletingPathExtension().lastPathComponent
         return database.deletingLastPathComponent().appendingPathComponent("\(stem)-admin.token").path
+    }
+
+    /// Where the key that seals device credentials goes: beside the database, named after it
+    /// (`qonduit.sqlite` → `qonduit-device.key`).
+    static func deviceKeyPath(forDatabase db: String) -> String {
+        let database = URL(fileURLWithPath: db)
+        let stem = database.deletingPathExtension().lastPathComponent
+        return database.deletingLastPathComponent().appendingPathComponent("\(stem)-device.key").path
+    }
+
+    /// The sealer of device credentials: its key read from the key file, or written there, readable by
+    /// the owner alone, at first start. A throwaway (':memory:') inventory's key lives as long as it does.
+    static func credentialSealer(forDatabase db: String, logger: Logger) throws -> CredentialSealer {
+        guard db != ":memory:" else { return CredentialSealer(key: CredentialSealer.newKey())! }
+        let path = deviceKeyPath(forDatabase: db)
+        if !FileManager.default.fileExists(atPath: path) {
+            let key = CredentialSealer.newKey().map { String(format: "%02x", $0) }.joined()
+            do {
+                try SecretFile.write(key + "\n", to: path, exclusive: true)
+                logger.notice("first start: device credential key written", metadata: ["file": "\(path)"])
+            } catch {
+                if !FileManager.default.fileExists(atPath: path) { throw CLIError("cannot write the device credential key to '\(path)': \(error)") }
+            }
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CLIError("cannot read the device credential key '\(path)'")
+        }
+        let hex = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), let byte = UInt8(hex[index..<next], radix: 16)
+        {
+            bytes.append(byte)
+            index = next
+        }
+        guard index == hex.endIndex, let sealer = CredentialSealer(key: bytes) else {
+            throw CLIError("'\(path)' is not a device credential key (64 hexadecimal digits); restore it from a backup")
+        }
+        return sealer
     }
 
     /// On a fresh inventory, creates the first admin token and writes it, readable by the owner

@@ -25,19 +25,20 @@ public enum ControllerApplication {
         let restconf =
             configuration.agentClientTLS.map { tls in
                 AgentRESTCONFClient(
-                    inventory: inventory,
+                    inventory: inventory, sealer: configuration.credentialSealer,
                     client: HTTPClient(
                         eventLoopGroupProvider: .singleton,
                         configuration: .init(tlsConfiguration: tls, timeout: .init(connect: .seconds(2), read: .seconds(10)))
                     ))
-            } ?? AgentRESTCONFClient(inventory: inventory)
+            } ?? AgentRESTCONFClient(inventory: inventory, sealer: configuration.credentialSealer)
         let provisioner = KeyPathProvisioner(
             inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory, restconf: restconf), logger: logger,
             qberThreshold: configuration.qberThreshold
         )
         // A controller stopped mid-provisioning left its reservations in the database: finish configuring them.
         await provisioner.resumePending()
-        let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner, configuration: configuration.api)
+        let onboarder = DeviceOnboarder(inventory: inventory, restconf: restconf, sealer: configuration.credentialSealer, logger: logger)
+        let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner, configuration: configuration.api, onboarding: onboarder)
         SouthboundAPI.register(on: router, inventory: inventory, configuration: configuration.southbound, restconf: restconf)
         // A response being written (an event stream, say) is not idle; a half-sent request is.
         let http1: HTTPServerBuilder = .http1(
@@ -54,7 +55,8 @@ public enum ControllerApplication {
             AgentReconciler(
                 inventory: inventory, restconf: restconf, period: configuration.reconcileInterval, logger: logger, inFlight: provisioner.inFlight
             ),
-            KeyPathRepairService(provisioner: provisioner, minimumInterval: .milliseconds(50))
+            KeyPathRepairService(provisioner: provisioner, minimumInterval: .milliseconds(50)),
+            DevicePoller(inventory: inventory, restconf: restconf, logger: logger)
         )
         return app
     }

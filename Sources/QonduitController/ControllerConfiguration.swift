@@ -1,5 +1,6 @@
 public import NIOSSL
 public import QonduitAPI
+public import QonduitCore
 public import QonduitSouthbound
 
 /// Everything a running controller is set up with, besides its inventory: what `qonduit serve`'s
@@ -21,11 +22,14 @@ public struct ControllerConfiguration: Sendable {
     /// How the controller reaches agents' RESTCONF servers over TLS (its certificate, the CA that
     /// verifies theirs), when set.
     public var agentClientTLS: TLSConfiguration?
+    /// Seals the credentials of devices onboarded by address (its key is the key file beside the
+    /// database); nil refuses devices that need a credential.
+    public var credentialSealer: CredentialSealer?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, api: APIConfiguration = .init(), southbound: SouthboundConfiguration = .init(),
         reconcileInterval: Duration = .seconds(5), qberThreshold: Double? = 0.11, idleTimeout: Duration = .seconds(30),
-        serverTLS: TLSConfiguration? = nil, agentClientTLS: TLSConfiguration? = nil
+        serverTLS: TLSConfiguration? = nil, agentClientTLS: TLSConfiguration? = nil, credentialSealer: CredentialSealer? = nil
     ) {
         self.host = host
         self.port = port
@@ -36,5 +40,6 @@ public struct ControllerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.serverTLS = serverTLS
         self.agentClientTLS = agentClientTLS
+        self.credentialSealer = credentialSealer
     }
 }

@@ -185,10 +185,21 @@ extension Inventory {
         try await agents(limit: Int.max, offset: 0).items
     }
 
+    /// Node `node`'s agent; nil when it has none.
+    public func agent(of node: String) async throws -> AgentInfo? {
+        try await agents(limit: Int.max, offset: 0, node: node).items.first
+    }
+
     /// A page of the agents, ordered by node id, with how many there are.
     public func agents(limit: Int, offset: Int) async throws -> Page<AgentInfo> {
+        try await agents(limit: limit, offset: offset, node: nil)
+    }
+
+    private func agents(limit: Int, offset: Int, node: String?) async throws -> Page<AgentInfo> {
         try await database.read { db in
-            let pools = try Row.fetchAll(db, sql: "SELECT link_id, node_id, bits, reported_at FROM key_pool ORDER BY link_id")
+            let pools = try Row.fetchAll(
+                db, sql: "SELECT link_id, node_id, bits, reported_at FROM key_pool WHERE ? IS NULL OR node_id = ? ORDER BY link_id",
+                arguments: [node, node])
             var poolsByNode: [String: [KeyPoolLevel]] = [:]
             for row in pools {
                 poolsByNode[row["node_id"], default: []].append(
@@ -203,8 +214,9 @@ extension Inventory {
                         SELECT c.id FROM agent_credential c WHERE c.qkdn_id = node.qkdn_id AND c.revoked_at IS NULL
                         ORDER BY \(Self.newestCredentialFirst) LIMIT 1
                     ) AS rotation_pending
-                    FROM agent JOIN node ON node.id = agent.node_id ORDER BY agent.node_id LIMIT ? OFFSET ?
-                    """, arguments: [limit == Int.max ? -1 : limit, offset]
+                    FROM agent JOIN node ON node.id = agent.node_id WHERE ?1 IS NULL OR agent.node_id = ?1
+                    ORDER BY agent.node_id LIMIT ?2 OFFSET ?3
+                    """, arguments: [node, limit == Int.max ? -1 : limit, offset]
             ).map { row in
                 let nodeID: String = row["node_id"]
                 return AgentInfo(

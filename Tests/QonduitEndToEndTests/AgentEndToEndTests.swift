@@ -12,8 +12,10 @@ import Testing
 
 /// The controller and a fleet of simulated agents, in this process, over loopback HTTP.
 @Suite(.serialized) struct AgentEndToEndTests {
-    func get(_ url: String) async throws -> (status: Int, text: String) {
-        let response = try await HTTPClient.shared.execute(await HTTPClientRequest.authenticated(url: url), timeout: .seconds(30))
+    func get(_ url: String, accept: String? = nil) async throws -> (status: Int, text: String) {
+        var request = await HTTPClientRequest.authenticated(url: url)
+        if let accept { request.headers.add(name: "Accept", value: accept) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), String(buffer: body))
     }
@@ -64,7 +66,7 @@ import Testing
                 return agents.count == 6 && agents.allSatisfy { $0["state"] as? String == "reachable" && !($0["key_pools"] as? [Any] ?? []).isEmpty }
             }, "agents: \(seen.withLock { $0 })")
         // Each agent serves its node's tree over RESTCONF; the controller keeps the registered copy. Both are valid GS QKD 015 data.
-        let tree = try await get("\(fleet.agents["mad-norte"]!)/data/etsi-qkd-sdn-node:qkd_node")
+        let tree = try await get("\(fleet.agents["mad-norte"]!)/data/etsi-qkd-sdn-node:qkd_node", accept: "application/yang-data+xml")
         #expect(tree.status == 200 && tree.text.contains("qkdl_type>etsi-qkdn-types:PHYS"))
         #expect(try await YANGValidator.etsiProblems(tree.text).isEmpty)
         let kept = try await get("\(controller.baseURL)/api/v1/nodes/mad-norte/etsi")

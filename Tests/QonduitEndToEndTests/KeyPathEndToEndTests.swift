@@ -63,7 +63,8 @@ import Testing
             }
         }
         for (node, restconf) in fleet.agents where !skipped.contains(node) {
-            let tree = try ETSINode.decode(Array(try await send(.GET, "\(restconf)/data/etsi-qkd-sdn-node:qkd_node").text.utf8))
+            let document = Array(try await send(.GET, "\(restconf)/data/etsi-qkd-sdn-node:qkd_node").text.utf8)
+            let tree = try ETSINode.decode(document, encoding: ETSIEncoding(sniffing: document))
             let virtual = Dictionary(
                 tree.links.filter { $0.type == .virtual }.map { ($0.id.text, Int($0.virtualBandwidthBps ?? 0)) }, uniquingKeysWith: { a, _ in a })
             let asked = wanted[node] ?? [:]

@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import QonduitAgent
 import QonduitController
-import QonduitCore
+public import QonduitCore
 public import QonduitInventory
 import QonduitSouthbound
 import QonduitTopology
@@ -45,7 +45,7 @@ public final class InProcessController: Sendable {
             inventory: inventory,
             configuration: ControllerConfiguration(
                 port: 0, southbound: .init(heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats),
-                reconcileInterval: .milliseconds(reconcileIntervalMs)
+                reconcileInterval: .milliseconds(reconcileIntervalMs), credentialSealer: CredentialSealer(key: CredentialSealer.newKey())
             ),
             logger: logger, onServerRunning: { port.yield($0) }
         )
@@ -87,16 +87,27 @@ public final class InProcessAgentFleet: Sendable {
         try await start(inventory: controller.inventory, controllerURL: url ?? controller.baseURL, nodes: nodes, reportEvery: reportEvery)
     }
 
-    /// Agents for `nodes` (every node when empty) of `inventory`, talking to the controller at `controllerURL`.
-    public static func start(inventory: Inventory, controllerURL: String, nodes: [String] = [], reportEvery: Int = 5) async throws
-        -> InProcessAgentFleet
-    {
+    /// Standard GS QKD 015 devices for `nodes` (every node when empty) of the controller's inventory:
+    /// they never register; the test onboards them. Each requires `Authorization: Bearer` with the
+    /// proof of the credential `credentials` gives its node, if any.
+    public static func startStandard(
+        for controller: InProcessController, nodes: [String] = [], credentials: [String: AccessSecret] = [:]
+    ) async throws -> InProcessAgentFleet {
+        try await start(inventory: controller.inventory, controllerURL: nil, nodes: nodes, reportEvery: 1, credentials: credentials)
+    }
+
+    /// Agents for `nodes` (every node when empty) of `inventory`, talking to the controller at
+    /// `controllerURL` (standard devices, which do not, without one).
+    public static func start(
+        inventory: Inventory, controllerURL: String?, nodes: [String] = [], reportEvery: Int = 5, credentials: [String: AccessSecret] = [:]
+    ) async throws -> InProcessAgentFleet {
         let (stored, links) = try await inventory.topology()
         let identities = Dictionary(uniqueKeysWithValues: stored.compactMap { node in node.value.qkdnID.map { (node.value.id, $0) } })
         var members: [FleetNode] = []
         for node in stored.map(\.value) where nodes.isEmpty || nodes.contains(node.id.rawValue) {
             let qkdnID = try identities[node.id] ?? { throw InProcessStartFailure(message: "node '\(node.id)' has no GS QKD 015 id") }()
-            let credential = try await inventory.issueAgentCredential(for: qkdnID, createdBy: nil).1
+            let credential =
+                controllerURL == nil ? credentials[node.id.rawValue] : try await inventory.issueAgentCredential(for: qkdnID, createdBy: nil).1
             let own = links.map(\.value).filter { $0.nodeA == node.id || $0.nodeB == node.id }.compactMap { link -> FleetNode.Link? in
                 guard let qkdlID = link.qkdlID, let other = link.otherEnd(of: node.id), let remote = identities[other] else { return nil }
                 return FleetNode.Link(qkdlID: qkdlID, remote: remote, nominalRateBps: link.keyRateBps, up: link.status == .up)
@@ -109,7 +120,7 @@ public final class InProcessAgentFleet: Sendable {
         let fleet = members
         let service = Task {
             try await AgentFleet.run(
-                fleet, controller: ControllerLink(controllerURL: controllerURL), reportEvery: reportEvery, logger: logger
+                fleet, controller: controllerURL.map { ControllerLink(controllerURL: $0) }, reportEvery: reportEvery, logger: logger
             ) { member, root in announce.yield((member.nodeID, root)) }
         }
         var agents: [String: String] = [:]

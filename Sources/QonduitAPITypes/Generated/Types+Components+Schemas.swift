@@ -350,16 +350,28 @@ extension Components {
             public var nodeId: Components.Schemas.Identifier
             /// - Remark: Generated from `#/components/schemas/Agent/qkdn_id`.
             public var qkdnId: Components.Schemas.Uuid
-            /// registered: the agent registered itself on the southbound.
+            /// registered: the agent registered itself on the southbound; onboarded: a standard GS QKD 015 device the controller was given the address of and polls.
             ///
             /// - Remark: Generated from `#/components/schemas/Agent/kind`.
             @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case registered = "registered"
+                case onboarded = "onboarded"
             }
-            /// registered: the agent registered itself on the southbound.
+            /// registered: the agent registered itself on the southbound; onboarded: a standard GS QKD 015 device the controller was given the address of and polls.
             ///
             /// - Remark: Generated from `#/components/schemas/Agent/kind`.
             public var kind: Components.Schemas.Agent.KindPayload
+            /// What the controller speaks to it: RESTCONF XML (application/yang-data+xml) or JSON (application/yang-data+json, RFC 7951).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Agent/encoding`.
+            @frozen public enum EncodingPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case xml = "xml"
+                case json = "json"
+            }
+            /// What the controller speaks to it: RESTCONF XML (application/yang-data+xml) or JSON (application/yang-data+json, RFC 7951).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Agent/encoding`.
+            public var encoding: Components.Schemas.Agent.EncodingPayload
             /// The agent's RESTCONF root.
             ///
             /// - Remark: Generated from `#/components/schemas/Agent/restconf_url`.
@@ -391,6 +403,18 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Agent/reconcile_error`.
             public var reconcileError: Swift.String?
+            /// An onboarded device's last poll; null for registered agents.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Agent/polled_at`.
+            public var polledAt: Foundation.Date?
+            /// Why the device's last poll failed, if it did.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Agent/poll_error`.
+            public var pollError: Swift.String?
+            /// The device reported another qkdn_id than its node's: it is unreachable and no longer configured until that is resolved.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Agent/identity_mismatch`.
+            public var identityMismatch: Swift.Bool
             /// The credential the agent last used; the controller proves itself to the agent with it while it is valid.
             ///
             /// - Remark: Generated from `#/components/schemas/Agent/credential_id`.
@@ -437,7 +461,8 @@ extension Components {
             /// - Parameters:
             ///   - nodeId:
             ///   - qkdnId:
-            ///   - kind: registered: the agent registered itself on the southbound.
+            ///   - kind: registered: the agent registered itself on the southbound; onboarded: a standard GS QKD 015 device the controller was given the address of and polls.
+            ///   - encoding: What the controller speaks to it: RESTCONF XML (application/yang-data+xml) or JSON (application/yang-data+json, RFC 7951).
             ///   - restconfUrl: The agent's RESTCONF root.
             ///   - state:
             ///   - heartbeatIntervalMs:
@@ -446,6 +471,9 @@ extension Components {
             ///   - reconciledAt: The reconciler's last pass over the agent.
             ///   - drift: Entries that pass had to put or delete to make the agent match the inventory.
             ///   - reconcileError: Why the last pass failed, if it did (retried with backoff).
+            ///   - polledAt: An onboarded device's last poll; null for registered agents.
+            ///   - pollError: Why the device's last poll failed, if it did.
+            ///   - identityMismatch: The device reported another qkdn_id than its node's: it is unreachable and no longer configured until that is resolved.
             ///   - credentialId: The credential the agent last used; the controller proves itself to the agent with it while it is valid.
             ///   - credentialRotationPending: The node has a newer credential than the one its agent uses: the agent keeps working on the old one until it uses the new one or the old one is revoked.
             ///   - keyPools:
@@ -453,6 +481,7 @@ extension Components {
                 nodeId: Components.Schemas.Identifier,
                 qkdnId: Components.Schemas.Uuid,
                 kind: Components.Schemas.Agent.KindPayload,
+                encoding: Components.Schemas.Agent.EncodingPayload,
                 restconfUrl: Swift.String,
                 state: Components.Schemas.Agent.StatePayload,
                 heartbeatIntervalMs: Swift.Int,
@@ -461,6 +490,9 @@ extension Components {
                 reconciledAt: Foundation.Date? = nil,
                 drift: Swift.Int,
                 reconcileError: Swift.String? = nil,
+                polledAt: Foundation.Date? = nil,
+                pollError: Swift.String? = nil,
+                identityMismatch: Swift.Bool,
                 credentialId: Swift.String? = nil,
                 credentialRotationPending: Swift.Bool,
                 keyPools: Components.Schemas.Agent.KeyPoolsPayload
@@ -468,6 +500,7 @@ extension Components {
                 self.nodeId = nodeId
                 self.qkdnId = qkdnId
                 self.kind = kind
+                self.encoding = encoding
                 self.restconfUrl = restconfUrl
                 self.state = state
                 self.heartbeatIntervalMs = heartbeatIntervalMs
@@ -476,6 +509,9 @@ extension Components {
                 self.reconciledAt = reconciledAt
                 self.drift = drift
                 self.reconcileError = reconcileError
+                self.polledAt = polledAt
+                self.pollError = pollError
+                self.identityMismatch = identityMismatch
                 self.credentialId = credentialId
                 self.credentialRotationPending = credentialRotationPending
                 self.keyPools = keyPools
@@ -484,6 +520,7 @@ extension Components {
                 case nodeId = "node_id"
                 case qkdnId = "qkdn_id"
                 case kind
+                case encoding
                 case restconfUrl = "restconf_url"
                 case state
                 case heartbeatIntervalMs = "heartbeat_interval_ms"
@@ -492,6 +529,9 @@ extension Components {
                 case reconciledAt = "reconciled_at"
                 case drift
                 case reconcileError = "reconcile_error"
+                case polledAt = "polled_at"
+                case pollError = "poll_error"
+                case identityMismatch = "identity_mismatch"
                 case credentialId = "credential_id"
                 case credentialRotationPending = "credential_rotation_pending"
                 case keyPools = "key_pools"

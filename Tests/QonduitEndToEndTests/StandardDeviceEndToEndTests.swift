@@ -1,0 +1,179 @@
+import AsyncHTTPClient
+import Foundation
+import GRDB
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import QonduitCore
+import QonduitETSI
+import QonduitInventory
+import QonduitTestSupport
+import Synchronization
+import Testing
+
+/// Standard GS QKD 015 devices (simulated agents that never register) onboarded by address through
+/// the API, polled, configured, and refused with the reason when they cannot be.
+@Suite(.serialized) struct StandardDeviceEndToEndTests {
+    func send(_ method: HTTPMethod, _ url: String, _ body: String? = nil, accept: String? = nil) async throws -> (status: Int, text: String) {
+        var request = await HTTPClientRequest.authenticated(url: url)
+        request.method = method
+        if let accept { request.headers.add(name: "Accept", value: accept) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 16 << 20)))
+    }
+
+    func object(_ text: String) -> [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:] }
+
+    func onboarding(_ node: String, _ url: String, _ extra: String = "") -> String {
+        #"{"node":"\#(node)","restconf_url":"\#(url)","poll_interval_ms":200\#(extra)}"#
+    }
+
+    /// The device's address as an operator gives it: its origin, whose host-meta names the RESTCONF root.
+    func origin(_ fleet: InProcessAgentFleet, _ node: String) -> String { String(fleet.agents[node]!.dropLast("/restconf".count)) }
+
+    @Test func devicesAreOnboardedPolledAndConfiguredInTheirEncoding() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try await InProcessController.start(
+            topology: metro, heartbeatIntervalMs: 200, missedHeartbeats: 10, reconcileIntervalMs: 200)
+        defer { controller.terminate() }
+        let fleet = try await InProcessAgentFleet.startStandard(for: controller)
+        defer { fleet.terminate() }
+        let api = controller.baseURL + "/api/v1"
+
+        for node in fleet.agents.keys.sorted() {
+            let encoding = node == "mad-upm" ? #","encoding":"xml""# : ""
+            let answer = try await send(.POST, "\(api)/agents", onboarding(node, origin(fleet, node), encoding))
+            let agent = object(answer.text)
+            #expect(answer.status == 201, "\(node): \(answer.text)")
+            #expect(agent["kind"] as? String == "onboarded" && agent["restconf_url"] as? String == fleet.agents[node])
+            #expect(agent["encoding"] as? String == (node == "mad-upm" ? "xml" : "json"), "auto speaks what the device answers")
+        }
+        let again = try await send(.POST, "\(api)/agents", onboarding("mad-norte", origin(fleet, "mad-norte")))
+        #expect(again.status == 409 && again.text.contains("already has an agent"), "\(again.text)")
+        let listed = object(try await send(.GET, "\(api)/agents").text)["items"] as? [[String: Any]] ?? []
+        #expect(listed.count == 6 && listed.allSatisfy { $0["kind"] as? String == "onboarded" && $0["state"] as? String == "reachable" })
+
+        // A link taken down at the device goes down in the inventory at the next poll, and comes back.
+        let qkdl = try #require(object(try await send(.GET, "\(api)/links/mad-L1").text)["qkdl_id"] as? String)
+        for status in ["down", "up"] {
+            #expect(try await send(.POST, "\(fleet.faults("mad-norte"))/links/\(qkdl)/\(status)").status == 204)
+            #expect(try await eventually { object(try await send(.GET, "\(api)/links/mad-L1").text)["status"] as? String == status }, "\(status)")
+        }
+
+        // A key path is configured on the devices, each in its own encoding.
+        let provisioned = try await send(.POST, "\(api)/key-paths", #"{"source":"mad-norte","destination":"mad-upm","rate_bps":100}"#)
+        #expect(provisioned.status == 201, "\(provisioned.text)")
+        let keyPath = object(provisioned.text)
+        #expect(keyPath["state"] as? String == "active", "\(provisioned.text)")
+        for node in ["mad-norte", "mad-upm"] {
+            let tree = try await send(.GET, "\(fleet.agents[node]!)/data/etsi-qkd-sdn-node:qkd_node/qkd_links", accept: "application/yang-data+json")
+            #expect(tree.text.contains("etsi-qkd-node-types:VIRT"), "\(node) holds the key path's virtual link: \(tree.text)")
+        }
+
+        // A device that stops answering is unreachable after the missed polls; when it answers again
+        // (without its configuration, as after a restart) it is reachable and configured again.
+        #expect(try await send(.POST, "\(fleet.faults("mad-upm"))/crash").status == 204)
+        #expect(try await eventually { object(try await send(.GET, "\(api)/nodes/mad-upm").text)["status"] as? String == "unreachable" })
+        let down = object(try await send(.GET, "\(api)/agents/mad-upm").text)
+        #expect(down["state"] as? String == "unreachable" && (down["poll_error"] as? String)?.contains("503") == true, "\(down)")
+        #expect(try await send(.POST, "\(fleet.faults("mad-upm"))/restart").status == 204)
+        #expect(try await eventually { object(try await send(.GET, "\(api)/agents/mad-upm").text)["state"] as? String == "reachable" })
+        #expect(
+            try await eventually {
+                try await send(.GET, "\(fleet.agents["mad-upm"]!)/data/etsi-qkd-sdn-node:qkd_node").text.contains("etsi-qkd-node-types:VIRT")
+            }, "the reconciler configures it again")
+
+        // Removing the agent stops managing the device; the node stays, its status unknown.
+        #expect(try await send(.DELETE, "\(api)/agents/mad-almagro").status == 204)
+        #expect(try await send(.GET, "\(api)/agents/mad-almagro").status == 404)
+        #expect(object(try await send(.GET, "\(api)/nodes/mad-almagro").text)["status"] as? String == "unknown")
+        #expect(try await send(.DELETE, "\(api)/agents/mad-almagro").status == 404)
+    }
+
+    @Test func badDevicesAreRefusedWithTheReasonAndNothingIsStored() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try await InProcessController.start(
+            topology: metro, heartbeatIntervalMs: 200, missedHeartbeats: 10, reconcileIntervalMs: 200)
+        defer { controller.terminate() }
+        let secret = AccessSecret.random(.agentCredential)
+        let fleet = try await InProcessAgentFleet.startStandard(for: controller, nodes: ["mad-norte"], credentials: ["mad-norte": secret])
+        defer { fleet.terminate() }
+        let api = controller.baseURL + "/api/v1"
+        let norte = origin(fleet, "mad-norte")
+
+        let html = try await HTMLServer.start()
+        defer { html.stop() }
+        let refusals: [(String, Int, String)] = [
+            (onboarding("nowhere", norte), 404, "no node with id 'nowhere'"),
+            (onboarding("mad-norte", "ftp://example.org"), 422, "/restconf_url"),
+            (#"{"node":"mad-norte","restconf_url":"\#(norte)","poll_interval_ms":5}"#, 422, "/poll_interval_ms"),
+            (onboarding("mad-norte", norte, #","encoding":"yaml""#), 422, "/encoding"),
+            (onboarding("mad-norte", norte, #","auth":{"bearer":"x","basic":{"username":"u","password":"p"}}"#), 422, "/auth"),
+            (onboarding("mad-norte", norte, #","tls_ca":"-----BEGIN CERTIFICATE-----""#), 422, "/tls_ca"),
+            (onboarding("mad-norte", norte, #","colour":"blue""#), 400, "colour"),
+            (onboarding("mad-norte", "http://127.0.0.1:9"), 422, "unreachable"),
+            (onboarding("mad-norte", norte), 422, "refused the credentials (401)"),
+            (onboarding("mad-norte", norte, #","auth":{"bearer":"wrong"}"#), 422, "refused the credentials (401)"),
+            (onboarding("mad-norte", html.url), 422, "names no link of relation 'restconf'"),
+            (onboarding("mad-norte", html.url + "/restconf"), 422, "text/html"),
+        ]
+        for (body, status, says) in refusals {
+            let answer = try await send(.POST, "\(api)/agents", body)
+            #expect(answer.status == status && answer.text.contains(says), "\(body) → \(answer.status) \(answer.text)")
+        }
+        #expect(try await controller.inventory.agents().isEmpty, "nothing is stored for a refused device")
+
+        // With its credential it is onboarded; the credential is never shown and not stored in clear.
+        let answer = try await send(.POST, "\(api)/agents", onboarding("mad-norte", norte, #","auth":{"bearer":"\#(secret.controllerProof)"}"#))
+        #expect(answer.status == 201, "\(answer.text)")
+        let listing = try await send(.GET, "\(api)/agents").text
+        #expect(!answer.text.contains(secret.controllerProof) && !listing.contains(secret.controllerProof))
+        let stored = try await DatabaseQueue(path: controller.databasePath).read { db in
+            try Data.fetchOne(db, sql: "SELECT sealed_credential FROM agent WHERE node_id = 'mad-norte'")
+        }
+        let sealed = try #require(stored)
+        #expect(sealed.range(of: Data(secret.controllerProof.utf8)) == nil && !sealed.isEmpty)
+        #expect(try await eventually { object(try await send(.GET, "\(api)/agents/mad-norte").text)["polled_at"] is String })
+
+        // The device turns out to be another node than the inventory says: flagged, unreachable, not configured.
+        let other = QKDUUID.random().text
+        let patched = try await send(.PATCH, "\(api)/nodes/mad-norte", #"{"qkdn_id":"\#(other)"}"#)
+        #expect(patched.status == 200, "\(patched.text)")
+        #expect(try await eventually { object(try await send(.GET, "\(api)/agents/mad-norte").text)["identity_mismatch"] as? Bool == true })
+        let flagged = object(try await send(.GET, "\(api)/agents/mad-norte").text)
+        #expect(flagged["state"] as? String == "unreachable" && (flagged["poll_error"] as? String)?.contains("identity mismatch") == true)
+    }
+}
+
+/// A web server that answers every request with an HTML page, as a misconfigured proxy would.
+final class HTMLServer: Sendable {
+    let url: String
+    private let service: Task<Void, any Error>
+
+    private init(url: String, service: Task<Void, any Error>) {
+        self.url = url
+        self.service = service
+    }
+
+    static func start() async throws -> HTMLServer {
+        let router = Router()
+        router.get("**") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html><body>Welcome</body></html>")))
+        }
+        let (ports, port) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { port.yield($0.localAddress?.port ?? 0) })
+        let service = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        let listening = await iterator.next() ?? 0
+        return HTMLServer(url: "http://127.0.0.1:\(listening)", service: service)
+    }
+
+    func stop() { service.cancel() }
+}
