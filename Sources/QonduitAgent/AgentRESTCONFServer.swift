@@ -33,10 +33,20 @@ public enum AgentRESTCONFServer {
         restconf.get("/restconf/data/ietf-restconf-monitoring:restconf-state/capabilities") { request, _ in
             try await delayed(node) { answer(RESTCONFCapabilities.agent, request) }
         }
+        // The tree carries an entity tag (RFC 8040 §3.5.2), so that a poll of an unchanged tree is a 304.
         restconf.get(RouterPath(root)) { request, _ in
             try await delayed(node) {
                 let encoding = answerEncoding(request)
-                return document(await node.tree.encoded(encoding: encoding), encoding)
+                let text = await node.tree.encoded(encoding: encoding)
+                let tag = entityTag(text)
+                if request.headers[values: .ifNoneMatch].flatMap({ $0.split(separator: ",") }).contains(where: {
+                    $0.trimmingCharacters(in: .whitespaces) == tag
+                }) {
+                    return Response(status: .notModified, headers: [.eTag: tag])
+                }
+                var response = document(text, encoding)
+                response.headers[.eTag] = tag
+                return response
             }
         }
         for container in containers {
@@ -252,6 +262,16 @@ public enum AgentRESTCONFServer {
         let delay = await node.faults.responseDelayMs
         if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
         return try await body()
+    }
+
+    /// A strong entity tag of a document: its 64-bit FNV-1a hash, which changes whenever the text does.
+    static func entityTag(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return "\"" + String(hash, radix: 16) + "\""
     }
 
     /// The encoding `Accept` asks for: the first entry that names one, JSON when none does.

@@ -11,7 +11,8 @@ struct CodecBench: AsyncParsableCommand {
         abstract: "Time decoding and encoding a qkd_node document and a notification (one core).",
         discussion: """
             Builds a qkd_node document of about 3 KB (interfaces, physical and virtual links with performance \
-            data, an application) and a link performance notification, then decodes and encodes each for \
+            data, an application), in XML and in RFC 7951 JSON, and a link performance notification, then \
+            decodes and encodes each for \
             --seconds of CPU time, printing docs per CPU second (this thread's CPU time, so that other load on \
             the machine does not count). --save-node FILE writes the node document, so that other parsers \
             (scripts/bench-lxml.py) can be timed on the same bytes.
@@ -23,7 +24,10 @@ struct CodecBench: AsyncParsableCommand {
     var count: Int?
     @Option(help: "Physical links in the node document (a virtual link is added per two).") var links = 4
     @Option(help: "Also write the node document here.") var saveNode: String?
-    @Option(help: "Run only these measurements (xml_parse, node_decode, tree_decode, node_encode, notification_decode, notification_encode).")
+    @Option(
+        help:
+            "Run only these measurements (xml_parse, node_decode, tree_decode, node_encode, node_decode_json, node_encode_json, notification_decode, notification_encode)."
+    )
     var only: [Measurement] = []
 
     enum Measurement: String, CaseIterable, ExpressibleByArgument {
@@ -31,6 +35,8 @@ struct CodecBench: AsyncParsableCommand {
         case nodeDecode = "node_decode"
         case treeDecode = "tree_decode"
         case nodeEncode = "node_encode"
+        case nodeDecodeJSON = "node_decode_json"
+        case nodeEncodeJSON = "node_encode_json"
         case notificationDecode = "notification_decode"
         case notificationEncode = "notification_encode"
     }
@@ -56,12 +62,15 @@ struct CodecBench: AsyncParsableCommand {
                 link: node.links[0].id, .init(secretKeyRateBps: 11_500, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 23))])
             ))
         let notificationBytes = Array(notification.encoded().utf8)
-        print("node_document_bytes=\(document.count) notification_bytes=\(notificationBytes.count)")
+        print("node_document_bytes=\(document.count) node_json_bytes=\(node.encodedJSON().utf8.count) notification_bytes=\(notificationBytes.count)")
         try measure(.xmlParse) { _ = try XMLDocumentParser.parseTree(document) }
         try measure(.nodeDecode) { _ = try ETSINode.decode(document) }
         let tree = try XMLDocumentParser.parseTree(document)
         try measure(.treeDecode) { _ = try ETSINode.decode(tree.root) }
         try measure(.nodeEncode) { _ = node.encoded() }
+        let json = Array(node.encodedJSON().utf8)
+        try measure(.nodeDecodeJSON) { _ = try ETSINode.decode(json, encoding: .json) }
+        try measure(.nodeEncodeJSON) { _ = node.encodedJSON() }
         try measure(.notificationDecode) { _ = try AgentNotification.decode(notificationBytes) }
         try measure(.notificationEncode) { _ = notification.encoded() }
     }

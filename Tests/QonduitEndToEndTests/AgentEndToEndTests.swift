@@ -201,9 +201,9 @@ import Testing
         #expect(try await get(agentTree).status == 503)
         #expect(try await post("\(fleet.faults("mad-norte"))/restart") == 204)
         #expect(try await eventually { try await get(agentTree).text.contains(relay.id.text) }, "and puts it back after the restart")
-        let pushed = try ETSINode.decode(Array(try await get(agentTree).text.utf8))
+        let pushed = try ETSINode.decode(Array(try await get(agentTree, accept: "application/yang-data+xml").text.utf8))
         #expect(pushed.links.first { $0.id == relay.id }?.virtualBandwidthBps == 800)
-        #expect(try await YANGValidator.etsiProblems(try await get(agentTree).text).isEmpty)
+        #expect(try await YANGValidator.etsiProblems(try await get(agentTree).text).isEmpty, "the JSON a client without Accept gets is valid too")
         let agents = json(try await get("\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
         #expect(agents.first?["reconcile_error"] is NSNull && agents.first?["reconciled_at"] is String, "\(agents)")
     }
@@ -230,6 +230,12 @@ import Testing
         (["tokens", "create", "--role", "viewer", "--expires", "0d"], "--expires"),
         (["audit", "--outcome", "maybe"], "--outcome"),
         (["agents", "credential", "n", "--qkdn-id", "x"], "either a node id or --qkdn-id"),
+        (["agents", "add", "n", "http://127.0.0.1:9", "--encoding", "yaml"], "--encoding must be auto, xml or json"),
+        (["agents", "add", "n", "http://127.0.0.1:9", "--bearer-file", "f", "--username", "u", "--password-file", "p"], "not both"),
+        (["agents", "add", "n", "http://127.0.0.1:9", "--username", "u"], "--username and --password-file go together"),
+        (["agents", "add", "n", "http://127.0.0.1:9", "--poll-interval-ms", "5"], "--poll-interval-ms"),
+        (["agents", "add", "n", "http://127.0.0.1:9", "--bearer-file", "/nonexistent"], "cannot read --bearer-file"),
+        (["agents", "simulate", "--onboard"], "--onboard needs --standard"),
         (["bench", "codec", "--links", "0"], "--links"),
         (["bench", "codec", "--count", "0"], "--count"),
         (["bench", "codec", "--only", "xml_speed"], "--only"),

@@ -25,6 +25,9 @@ import Testing
             database: directory.appendingPathComponent("qonduit.sqlite").path, extraArguments: ["--topology", benelux])
         defer { controller.terminate() }
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("qonduit-admin.token").path))
+        let deviceKey = directory.appendingPathComponent("qonduit-device.key").path
+        let mode = try FileManager.default.attributesOfItem(atPath: deviceKey)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "the key that seals device credentials is written beside the database, for its owner alone")
 
         // This controller's port instead of 8080, and the CLI under test where `swift run` would have built it.
         let binaries = URL(fileURLWithPath: QonduitBinary.path).deletingLastPathComponent().path
@@ -40,6 +43,7 @@ import Testing
         )
         #expect(result.status == 0, "the walk-through stopped (exit \(result.status)):\n\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("34 nodes") && result.stdout.contains("34 agents"), "\(result.stdout)")
+        #expect(result.stdout.contains("onboarded") && result.stdout.contains("json"), "the standard devices are onboarded: \(result.stdout)")
         #expect(result.stdout.contains(": active") && result.stdout.contains("1 key path over it"), "\(result.stdout)")
         #expect(result.stdout.contains("link bnl-L26: set down, in force down"), "\(result.stdout)")
         #expect(result.stdout.contains(#""unchanged":34"#), "re-importing the unchanged file changes nothing: \(result.stdout)")

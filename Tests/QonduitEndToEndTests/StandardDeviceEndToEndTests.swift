@@ -149,6 +149,36 @@ import Testing
     }
 }
 
+extension StandardDeviceEndToEndTests {
+    /// `qonduit agents add` and `remove`, as an operator runs them: the credential read from a file,
+    /// never echoed, the controller's refusals shown.
+    @Test func theCLIAddsAndRemovesADevice() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try await InProcessController.start(topology: metro)
+        defer { controller.terminate() }
+        let secret = AccessSecret.random(.agentCredential)
+        let fleet = try await InProcessAgentFleet.startStandard(for: controller, nodes: ["mad-norte"], credentials: ["mad-norte": secret])
+        defer { fleet.terminate() }
+        let bearer = try TestFiles.newDirectory("device-cli").appendingPathComponent("norte.token")
+        try Data((secret.controllerProof + "\n").utf8).write(to: bearer)
+        let server = ["--server", controller.baseURL]
+        let device = origin(fleet, "mad-norte")
+
+        let added = try await QonduitBinary.run(["agents", "add", "mad-norte", device, "--bearer-file", bearer.path, "--encoding", "xml"] + server)
+        #expect(added.status == 0 && added.stdout.contains("speaking xml"), "\(added.stdout)\(added.stderr)")
+        let listed = try await QonduitBinary.run(["agents", "list"] + server)
+        #expect(listed.stdout.contains("onboarded") && listed.stdout.contains("xml") && listed.stdout.contains("1 agent"), "\(listed.stdout)")
+        for output in [added.stdout, added.stderr, listed.stdout] { #expect(!output.contains(secret.controllerProof)) }
+        let again = try await QonduitBinary.run(["agents", "add", "mad-norte", device, "--bearer-file", bearer.path] + server)
+        #expect(again.status != 0 && again.stderr.contains("already has an agent"), "\(again.stderr)")
+        #expect(try await QonduitBinary.run(["agents", "remove", "mad-norte"] + server).status == 0)
+        let gone = try await QonduitBinary.run(["agents", "remove", "mad-norte"] + server)
+        #expect(gone.status != 0 && gone.stderr.contains("has no agent"), "\(gone.stderr)")
+        let unauthorized = try await QonduitBinary.run(["agents", "add", "mad-norte", device] + server)
+        #expect(unauthorized.status != 0 && unauthorized.stderr.contains("refused the credentials (401)"), "\(unauthorized.stderr)")
+    }
+}
+
 /// A web server that answers every request with an HTML page, as a misconfigured proxy would.
 final class HTMLServer: Sendable {
     let url: String
