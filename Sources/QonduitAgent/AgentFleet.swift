@@ -77,7 +77,7 @@ public enum AgentFleet {
             var agentLogger = logger
             agentLogger[metadataKey: "agent"] = "\(member.nodeID)"
             let app = Application(
-                router: AgentRESTCONFServer.router(for: node, credential: member.credential),
+                router: AgentRESTCONFServer.router(for: node, credential: member.credential, scheme: tls == nil ? "http" : "https"),
                 server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
                 configuration: .init(address: .hostname(host, port: 0), serverName: "qonduit-agent"),
                 onServerRunning: { channel in

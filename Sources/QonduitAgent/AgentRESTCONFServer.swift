@@ -17,7 +17,8 @@ public enum AgentRESTCONFServer {
     /// With a `credential`, RESTCONF requests must carry the controller's proof for it (a bearer
     /// token); without one (a bare simulator, in tests), anyone may configure the node.
     public static func router(
-        for node: SimulatedNode, credential: AccessSecret? = nil, maxDocumentBytes: Int = 1 << 20, maxContainerBytes: Int = 64 << 20
+        for node: SimulatedNode, credential: AccessSecret? = nil, maxDocumentBytes: Int = 1 << 20, maxContainerBytes: Int = 64 << 20,
+        scheme: String = "http", keepalive: Duration = .seconds(15)
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let restconf = router.group()
@@ -34,6 +35,30 @@ public enum AgentRESTCONFServer {
             try await delayed(node) { answer(RESTCONFCapabilities.agent, request) }
         }
         // The tree carries an entity tag (RFC 8040 §3.5.2), so that a poll of an unchanged tree is a 304.
+        // RFC 8040 §9.3 and §6: one event stream of the node's notifications, in either encoding.
+        restconf.get("/restconf/data/ietf-restconf-monitoring:restconf-state/streams") { request, _ in
+            try await delayed(node) {
+                let base = "\(scheme)://\(request.head.authority ?? "127.0.0.1")/restconf/streams/\(streamName)"
+                let streams = RESTCONFStreams([
+                    .init(
+                        name: streamName, description: "GS QKD 015 notifications of this node",
+                        locations: [("xml", base + "/xml"), ("json", base + "/json")])
+                ])
+                let encoding = answerEncoding(request)
+                return document(streams.encoded(encoding), encoding)
+            }
+        }
+        restconf.get("/restconf/streams/\(streamName)/{encoding}") { _, context in
+            try await delayed(node) {
+                guard let encoding = context.parameters.get("encoding").flatMap(ETSIEncoding.init(rawValue:)) else {
+                    return missing("no such stream encoding: xml or json", .json)
+                }
+                let events = await node.notifications()
+                return Response(
+                    status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                    body: ResponseBody { writer in try await stream(events, encoding: encoding, keepalive: keepalive, to: &writer) })
+            }
+        }
         restconf.get(RouterPath(root)) { request, _ in
             try await delayed(node) {
                 let encoding = answerEncoding(request)
@@ -262,6 +287,35 @@ public enum AgentRESTCONFServer {
         let delay = await node.faults.responseDelayMs
         if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
         return try await body()
+    }
+
+    static let streamName = "qkd"
+
+    /// Writes each notification as one server-sent event (RFC 8040 §6.4: `data:` lines holding the
+    /// notification), and a comment every `keepalive` so that an idle stream is told from a dead one.
+    static func stream(
+        _ events: AsyncStream<AgentEvent>, encoding: ETSIEncoding, keepalive: Duration, to writer: inout any ResponseBodyWriter
+    ) async throws {
+        let (items, continuation) = AsyncStream<String>.makeStream()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in events {
+                    let text = AgentNotification(eventTime: Date().formatted(.iso8601), event: event).encoded(encoding)
+                    continuation.yield(
+                        text.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)" }.joined(separator: "\n") + "\n\n")
+                }
+                continuation.finish()
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: keepalive)
+                    continuation.yield(": keepalive\n\n")
+                }
+            }
+            for await item in items { try await writer.write(ByteBuffer(string: item)) }
+            group.cancelAll()
+        }
+        try await writer.finish(nil)
     }
 
     /// A strong entity tag of a document: its 64-bit FNV-1a hash, which changes whenever the text does.

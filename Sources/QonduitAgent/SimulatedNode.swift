@@ -151,6 +151,7 @@ public actor SimulatedNode {
 
     public func setFaults(_ change: (inout AgentFaults) -> Void) {
         change(&faults)
+        endStreamsIfCrashed()
         let waiting = faultWaiters
         faultWaiters.removeAll()
         for continuation in waiting.values { continuation.resume() }
@@ -228,7 +229,40 @@ public actor SimulatedNode {
             }
             step.periodic.append(.keyPool(link: id, levelBits: UInt64(pool)))
         }
+        publish(step.urgent)
         return step
+    }
+
+    // MARK: Notification streams
+
+    /// Subscribers to the node's notifications (RFC 8040 event streams), by ticket.
+    private var subscribers: [Int: AsyncStream<AgentEvent>.Continuation] = [:]
+    private var nextSubscriber = 0
+
+    /// The node's urgent notifications from now on (a link down or restored, a QBER fault), until the
+    /// node crashes or the subscriber stops listening. A subscriber that falls behind loses the oldest.
+    public func notifications() -> AsyncStream<AgentEvent> {
+        let (stream, continuation) = AsyncStream<AgentEvent>.makeStream(bufferingPolicy: .bufferingNewest(1_024))
+        let ticket = nextSubscriber
+        nextSubscriber += 1
+        subscribers[ticket] = continuation
+        continuation.onTermination = { [weak self] _ in Task { await self?.unsubscribe(ticket) } }
+        if faults.crashed { continuation.finish() }
+        return stream
+    }
+
+    private func unsubscribe(_ ticket: Int) { subscribers[ticket] = nil }
+
+    private func publish(_ events: [AgentEvent]) {
+        guard !events.isEmpty else { return }
+        for subscriber in subscribers.values { for event in events { subscriber.yield(event) } }
+    }
+
+    /// A crashed node's streams end, as its connections would.
+    private func endStreamsIfCrashed() {
+        guard faults.crashed else { return }
+        for subscriber in subscribers.values { subscriber.finish() }
+        subscribers.removeAll()
     }
 }
 

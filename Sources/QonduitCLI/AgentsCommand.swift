@@ -22,10 +22,11 @@ struct AgentsCommand: AsyncParsableCommand {
             if client.json { return try printJSON(agents) }
             print(
                 Table(
-                    header: ["NODE", "KIND", "ENCODING", "STATE", "LAST REPORT", "DRIFT", "ERROR", "CREDENTIAL", "RESTCONF"],
+                    header: ["NODE", "KIND", "ENCODING", "STATE", "STREAM", "LAST REPORT", "DRIFT", "ERROR", "CREDENTIAL", "RESTCONF"],
                     rows: agents.map {
                         [
                             $0.nodeId, $0.kind.rawValue, $0.encoding.rawValue, $0.identityMismatch ? "identity mismatch" : $0.state.rawValue,
+                            $0.streamState?.rawValue ?? "-",
                             APITime.text($0.lastHeartbeatAt), String($0.drift), $0.pollError ?? $0.reconcileError ?? "-",
                             $0.credentialRotationPending ? "rotation pending" : ($0.credentialId ?? "-"), $0.restconfUrl,
                         ]

@@ -56,7 +56,8 @@ public enum ControllerApplication {
                 inventory: inventory, restconf: restconf, period: configuration.reconcileInterval, logger: logger, inFlight: provisioner.inFlight
             ),
             KeyPathRepairService(provisioner: provisioner, minimumInterval: .milliseconds(50)),
-            DevicePoller(inventory: inventory, restconf: restconf, logger: logger)
+            DevicePoller(inventory: inventory, restconf: restconf, logger: logger),
+            DeviceStreamFollower(inventory: inventory, restconf: restconf, logger: logger)
         )
         return app
     }

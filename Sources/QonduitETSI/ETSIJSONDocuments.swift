@@ -132,3 +132,30 @@ extension ETSINode {
         }
     }
 }
+
+extension AgentNotification {
+    /// The notification in `encoding`: RFC 5277's `<notification>` in XML, RFC 8040 §6.4's
+    /// `{"ietf-restconf:notification": {"eventTime": …, "etsi-qkd-sdn-node:…": {…}}}` in JSON.
+    public func encoded(_ encoding: ETSIEncoding) -> String {
+        guard encoding == .json else { return encoded() }
+        var writer = ETSIJSONWriter()
+        writer.raw("{")
+        writer.string("ietf-restconf:notification")
+        writer.raw(":")
+        writer.object(envelope)
+        writer.raw("}")
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    public static func decode(
+        _ bytes: some Collection<UInt8>, encoding: ETSIEncoding, limits: XMLParseLimits = .default
+    ) throws(ETSIDecodingError) -> AgentNotification {
+        guard encoding == .json else { return try decode(bytes, limits: limits) }
+        let root = try ETSIJSONReader.notification(bytes, limits: limits)
+        do {
+            return try decode(Array(XMLDocumentWriter.serialize(root, namespaces: namespaces).utf8), limits: limits)
+        } catch {
+            throw ETSIDecodingError(issues: error.issues.map { .init(path: $0.path, line: 0, message: $0.message) })
+        }
+    }
+}

@@ -29,11 +29,19 @@ struct ETSIJSONWriter {
 
     /// Entries of `list` statements and values of `leaf-list` statements: JSON arrays.
     static let repeated: Set<String> = [
-        "qkd_app", "qkd_interface", "qkd_link", "statistics", "phys_perf",
+        "statistics", "phys_perf",
         "client_app_id", "backing_qkdl_id", "qkdl_applications", "virt_next_hop",
         "error",  // ietf-restconf's errors
         "capability", "stream", "access",  // ietf-restconf-monitoring
     ]
+    /// Lists whose name is a container's elsewhere (`qkd_link` in a notification): entries only in their list's container.
+    static let listsIn: [String: String] = ["qkd_app": "qkd_applications", "qkd_interface": "qkd_interfaces", "qkd_link": "qkd_links"]
+
+    static func isRepeated(_ name: String, in parent: String) -> Bool {
+        if let container = listsIn[name] { return parent == container }
+        return repeated.contains(name)
+    }
+
     /// Leaves of type uint32 (or narrower): JSON numbers.
     static let numbers: Set<String> = [
         "app_priority", "consumed_bits", "max_bandwidth", "min_bandwidth", "jitter", "ttl", "qkdi_id", "port",
@@ -50,19 +58,22 @@ struct ETSIJSONWriter {
         var members: [(name: String, values: [XMLElement])] = []
         var arrays: [String: Int] = [:]
         for child in element.children {
-            if Self.repeated.contains(child.localName), let index = arrays[child.localName] {
+            let repeated = Self.isRepeated(child.localName, in: element.localName)
+            if repeated, let index = arrays[child.localName] {
                 members[index].values.append(child)
             } else {
-                if Self.repeated.contains(child.localName) { arrays[child.localName] = members.count }
+                if repeated { arrays[child.localName] = members.count }
                 members.append((child.localName, [child]))
             }
         }
         raw("{")
         for (position, member) in members.enumerated() {
             if position > 0 { raw(",") }
-            string(member.name)
+            // RFC 7951 §4: a member of another module than its parent's is qualified by its module.
+            let namespace = member.values[0].namespaceURI
+            string(namespace != nil && namespace != element.namespaceURI ? ETSINamespace.moduleName(of: namespace!) + ":" + member.name : member.name)
             raw(":")
-            guard Self.repeated.contains(member.name) else {
+            guard Self.isRepeated(member.name, in: element.localName) else {
                 value(member.values[0])
                 continue
             }

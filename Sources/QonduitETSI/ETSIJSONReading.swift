@@ -59,6 +59,31 @@ enum ETSIJSONReader {
         return try elements(name, namespace: namespace, value, path: "/\(moduleName(namespace)):\(name)", depth: &depth, limits: limits)[0]
     }
 
+    /// An RFC 8040 §6.4 notification in JSON, `{"ietf-restconf:notification": {"eventTime": …,
+    /// "MODULE:NAME": {…}}}`, as the RFC 5277 `<notification>` element the XML decoder reads (a body
+    /// without module prefix is taken to be `etsi-qkd-sdn-node`'s).
+    static func notification(_ bytes: some Collection<UInt8>, limits: XMLParseLimits) throws(ETSIDecodingError) -> XMLElement {
+        guard bytes.count <= limits.maxBytes else { throw issue("/", "the document is larger than \(limits.maxBytes) bytes") }
+        let document: JSONValue
+        do throws(JSONSyntaxError) { document = try JSONValue.parse(bytes) } catch { throw issue("/", error.message) }
+        guard case .object(let members) = document else { throw issue("/", "the document is not a JSON object") }
+        guard members.count == 1, ["ietf-restconf:notification", "notification"].contains(members[0].name),
+            case .object(let inner) = members[0].value
+        else { throw issue("/", "expected one member, 'ietf-restconf:notification', holding an object") }
+        var children: [XMLElement] = []
+        var depth = 1
+        for member in inner {
+            if member.name == "eventTime" || member.name == "ietf-restconf:eventTime" {
+                guard case .string(let time) = member.value else { throw issue("/notification/eventTime", "expected a string") }
+                children.append(.leaf("eventTime", namespace: ETSINamespace.netconfNotification, time))
+                continue
+            }
+            guard let (name, namespace) = qualifiedName(member.name, parent: ETSINamespace.node) else { continue }
+            children += try elements(name, namespace: namespace, member.value, path: "/notification/" + member.name, depth: &depth, limits: limits)
+        }
+        return XMLElement("notification", namespace: ETSINamespace.netconfNotification, children: children)
+    }
+
     /// The elements one member stands for: one for a container or leaf, one per entry for a list
     /// or leaf-list, none for `null`.
     private static func elements(
@@ -132,7 +157,7 @@ enum ETSIJSONReader {
         let namespaces =
             ETSIXML.namespaces + [
                 .init(prefix: "qa", uri: ETSINamespace.agent), .init(prefix: "rc", uri: RESTCONFErrors.namespace),
-                .init(prefix: "rcmon", uri: ETSINamespace.restconfMonitoring),
+                .init(prefix: "rcmon", uri: ETSINamespace.restconfMonitoring), .init(prefix: "ncn", uri: ETSINamespace.netconfNotification),
             ]
         return Array(XMLDocumentWriter.serialize(root, namespaces: namespaces).utf8)
     }

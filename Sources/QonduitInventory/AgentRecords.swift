@@ -34,6 +34,10 @@ public struct AgentInfo: Sendable, Equatable {
     public var pollError: String?
     /// The device reported another `qkdn_id` than its node's: it is not configured until that is resolved.
     public var identityMismatch = false
+    /// An onboarded device's notification stream (`none`, `connecting`, `open`, `retrying`) and its
+    /// last error; nil for registered agents and before the controller first looked.
+    public var streamState: String?
+    public var streamError: String?
 }
 
 /// Key held in a link's pool at one end, as that end's agent reported it.

@@ -189,5 +189,12 @@ extension InventoryMigrations {
                     ALTER TABLE agent ADD COLUMN identity_mismatch INTEGER NOT NULL DEFAULT 0 CHECK (identity_mismatch IN (0, 1));
                     """)
         }
+        migrator.registerMigration("v22: onboarded devices' notification streams") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE agent ADD COLUMN stream_state TEXT CHECK (stream_state IN ('none', 'connecting', 'open', 'retrying'));
+                    ALTER TABLE agent ADD COLUMN stream_error TEXT;
+                    """)
+        }
     }
 }

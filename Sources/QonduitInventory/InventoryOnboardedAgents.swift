@@ -162,4 +162,27 @@ extension Inventory {
                 arguments: [String(error.prefix(500)), Self.now(), node.rawValue])
         }
     }
+
+    /// Records the state of an onboarded device's notification stream; only a change is written.
+    public func recordStream(of node: NodeID, state: DeviceStreamState, error: String?) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE agent SET stream_state = ?1, stream_error = ?2
+                    WHERE node_id = ?3 AND kind = 'onboarded' AND (stream_state IS NOT ?1 OR stream_error IS NOT ?2)
+                    """,
+                arguments: [state.rawValue, error.map { String($0.prefix(500)) }, node.rawValue])
+        }
+    }
+}
+
+/// Whether the controller follows an onboarded device's notification stream.
+public enum DeviceStreamState: String, Sendable, CaseIterable {
+    /// The device lists no event stream the controller can read: polling alone.
+    case none
+    case connecting
+    /// Subscribed: notifications are applied as they come.
+    case open
+    /// The stream failed or ended; the controller subscribes again after a backoff.
+    case retrying
 }

@@ -35,6 +35,34 @@ import Testing
         #expect(try AgentNotification.decode(Array(xml.utf8)) == notification)
     }
 
+    /// RFC 8040 §6.4 in JSON: the envelope `ietf-restconf:notification` around the module-qualified
+    /// notification, whose body validates with yanglint (which reads a notification without envelope).
+    @Test(arguments: events)
+    func everyNotificationRoundTripsInJSON(_ event: AgentEvent) async throws {
+        let notification = AgentNotification(eventTime: "2026-11-25T12:00:00.25Z", event: event)
+        let json = notification.encoded(.json)
+        #expect(try AgentNotification.decode(Array(json.utf8), encoding: .json) == notification, "\(json)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [String: Any]])
+        let envelope = try #require(object["ietf-restconf:notification"])
+        #expect(envelope["eventTime"] as? String == "2026-11-25T12:00:00.25Z")
+        let body = envelope.filter { $0.key != "eventTime" }
+        #expect(body.count == 1 && body.keys.first?.contains(":") == true, "the notification is module-qualified: \(json)")
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+        let problems = try await YANGValidator.etsiProblems(text, kind: .notif)
+        #expect(problems.isEmpty, "\(problems)\n\(text)")
+    }
+
+    @Test func jsonNotificationsAsDevicesSendThem() throws {
+        let lenient = #"{"notification": {"eventTime": "2026-11-25T12:00:00Z", "sdqkdn_link_down": {"qkd_link": {"qkdl_id": "\#(Self.link.text)"}}}}"#
+        #expect(try AgentNotification.decode(Array(lenient.utf8), encoding: .json).event == .linkDown(link: Self.link, reason: nil))
+        for bad in [
+            #"{"ietf-restconf:notification": {"eventTime": 5}}"#, "[]", "data: x",
+            #"{"ietf-restconf:notification": {"eventTime": "t", "sdqkdn_nonsense": {}}}"#,
+        ] {
+            #expect(throws: ETSIDecodingError.self, "\(bad)") { try AgentNotification.decode(Array(bad.utf8), encoding: .json) }
+        }
+    }
+
     @Test func aBatchCarriesManyNotificationsAndDecodesWholeOrNotAtAll() throws {
         let notifications = Self.events.map { AgentNotification(eventTime: "2026-11-25T12:00:00Z", event: $0) }
         #expect(try AgentNotification.decodeBatch(Array(AgentNotification.encodedBatch(notifications).utf8)) == notifications)

@@ -150,6 +150,32 @@ import Testing
 }
 
 extension StandardDeviceEndToEndTests {
+    /// A device's notification stream carries a link going down at once: the poll is a minute away.
+    @Test func aDevicesNotificationStreamCarriesALinkDownAtOnce() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try await InProcessController.start(topology: metro)
+        defer { controller.terminate() }
+        let fleet = try await InProcessAgentFleet.startStandard(for: controller, nodes: ["mad-norte"])
+        defer { fleet.terminate() }
+        let api = controller.baseURL + "/api/v1"
+        let added = try await send(
+            .POST, "\(api)/agents", #"{"node":"mad-norte","restconf_url":"\#(origin(fleet, "mad-norte"))","poll_interval_ms":60000}"#)
+        #expect(added.status == 201, "\(added.text)")
+        #expect(try await eventually { object(try await send(.GET, "\(api)/agents/mad-norte").text)["stream_state"] as? String == "open" })
+
+        let qkdl = try #require(object(try await send(.GET, "\(api)/links/mad-L1").text)["qkdl_id"] as? String)
+        #expect(try await send(.POST, "\(fleet.faults("mad-norte"))/links/\(qkdl)/down").status == 204)
+        #expect(try await eventually(5) { object(try await send(.GET, "\(api)/links/mad-L1").text)["status"] as? String == "down" })
+
+        // The device goes away: its stream ends and is retried; back, it is followed again.
+        #expect(try await send(.POST, "\(fleet.faults("mad-norte"))/crash").status == 204)
+        #expect(try await eventually { object(try await send(.GET, "\(api)/agents/mad-norte").text)["stream_state"] as? String == "retrying" })
+        #expect(try await send(.POST, "\(fleet.faults("mad-norte"))/restart").status == 204)
+        #expect(try await eventually(30) { object(try await send(.GET, "\(api)/agents/mad-norte").text)["stream_state"] as? String == "open" })
+        #expect(try await send(.POST, "\(fleet.faults("mad-norte"))/links/\(qkdl)/up").status == 204)
+        #expect(try await eventually(5) { object(try await send(.GET, "\(api)/links/mad-L1").text)["status"] as? String == "up" })
+    }
+
     /// `qonduit agents add` and `remove`, as an operator runs them: the credential read from a file,
     /// never echoed, the controller's refusals shown.
     @Test func theCLIAddsAndRemovesADevice() async throws {

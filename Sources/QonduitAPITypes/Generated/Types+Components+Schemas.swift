@@ -415,6 +415,24 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Agent/identity_mismatch`.
             public var identityMismatch: Swift.Bool
+            /// An onboarded device's notification stream: none (it lists no stream the controller reads; polling alone), connecting, open (notifications applied as they come), retrying (failed, ended or stalled; subscribed again with backoff). Null for registered agents.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Agent/stream_state`.
+            @frozen public enum StreamStatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case none = "none"
+                case connecting = "connecting"
+                case open = "open"
+                case retrying = "retrying"
+                case _empty_ = ""
+            }
+            /// An onboarded device's notification stream: none (it lists no stream the controller reads; polling alone), connecting, open (notifications applied as they come), retrying (failed, ended or stalled; subscribed again with backoff). Null for registered agents.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Agent/stream_state`.
+            public var streamState: Components.Schemas.Agent.StreamStatePayload?
+            /// Why the stream last failed, if it did.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Agent/stream_error`.
+            public var streamError: Swift.String?
             /// The credential the agent last used; the controller proves itself to the agent with it while it is valid.
             ///
             /// - Remark: Generated from `#/components/schemas/Agent/credential_id`.
@@ -474,6 +492,8 @@ extension Components {
             ///   - polledAt: An onboarded device's last poll; null for registered agents.
             ///   - pollError: Why the device's last poll failed, if it did.
             ///   - identityMismatch: The device reported another qkdn_id than its node's: it is unreachable and no longer configured until that is resolved.
+            ///   - streamState: An onboarded device's notification stream: none (it lists no stream the controller reads; polling alone), connecting, open (notifications applied as they come), retrying (failed, ended or stalled; subscribed again with backoff). Null for registered agents.
+            ///   - streamError: Why the stream last failed, if it did.
             ///   - credentialId: The credential the agent last used; the controller proves itself to the agent with it while it is valid.
             ///   - credentialRotationPending: The node has a newer credential than the one its agent uses: the agent keeps working on the old one until it uses the new one or the old one is revoked.
             ///   - keyPools:
@@ -493,6 +513,8 @@ extension Components {
                 polledAt: Foundation.Date? = nil,
                 pollError: Swift.String? = nil,
                 identityMismatch: Swift.Bool,
+                streamState: Components.Schemas.Agent.StreamStatePayload? = nil,
+                streamError: Swift.String? = nil,
                 credentialId: Swift.String? = nil,
                 credentialRotationPending: Swift.Bool,
                 keyPools: Components.Schemas.Agent.KeyPoolsPayload
@@ -512,6 +534,8 @@ extension Components {
                 self.polledAt = polledAt
                 self.pollError = pollError
                 self.identityMismatch = identityMismatch
+                self.streamState = streamState
+                self.streamError = streamError
                 self.credentialId = credentialId
                 self.credentialRotationPending = credentialRotationPending
                 self.keyPools = keyPools
@@ -532,6 +556,8 @@ extension Components {
                 case polledAt = "polled_at"
                 case pollError = "poll_error"
                 case identityMismatch = "identity_mismatch"
+                case streamState = "stream_state"
+                case streamError = "stream_error"
                 case credentialId = "credential_id"
                 case credentialRotationPending = "credential_rotation_pending"
                 case keyPools = "key_pools"
