@@ -1,7 +1,7 @@
 import Foundation
 public import Hummingbird
 public import QonduitCore
-import QonduitETSI
+public import QonduitETSI
 
 /// The agent's RESTCONF interface (RFC 8040) over its node's `etsi-qkd-sdn-node` tree, in XML and
 /// JSON, and a small fault-injection API under `/agent/v1`.
@@ -18,7 +18,7 @@ public enum AgentRESTCONFServer {
     /// token); without one (a bare simulator, in tests), anyone may configure the node.
     public static func router(
         for node: SimulatedNode, credential: AccessSecret? = nil, maxDocumentBytes: Int = 1 << 20, maxContainerBytes: Int = 64 << 20,
-        scheme: String = "http", keepalive: Duration = .seconds(15)
+        scheme: String = "http", keepalive: Duration = .seconds(15), capabilities: RESTCONFCapabilities = .agent
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let restconf = router.group()
@@ -32,7 +32,7 @@ public enum AgentRESTCONFServer {
                         string: "<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'><Link rel='restconf' href='/restconf'/></XRD>\n")))
         }
         restconf.get("/restconf/data/ietf-restconf-monitoring:restconf-state/capabilities") { request, _ in
-            try await delayed(node) { answer(RESTCONFCapabilities.agent, request) }
+            try await delayed(node) { answer(capabilities, request) }
         }
         // The tree carries an entity tag (RFC 8040 §3.5.2), so that a poll of an unchanged tree is a 304.
         // RFC 8040 §9.3 and §6: one event stream of the node's notifications, in either encoding.

@@ -189,11 +189,14 @@ extension InventoryMigrations {
                     ALTER TABLE agent ADD COLUMN identity_mismatch INTEGER NOT NULL DEFAULT 0 CHECK (identity_mismatch IN (0, 1));
                     """)
         }
-        migrator.registerMigration("v22: onboarded devices' notification streams") { db in
+        migrator.registerMigration("v22: onboarded devices' notification streams and capabilities") { db in
+            // yang_patch: whether entries may be removed with RFC 8072 YANG Patch (registered agents try it
+            // and fall back; an onboarded device only when it lists the capability).
             try db.execute(
                 sql: """
                     ALTER TABLE agent ADD COLUMN stream_state TEXT CHECK (stream_state IN ('none', 'connecting', 'open', 'retrying'));
                     ALTER TABLE agent ADD COLUMN stream_error TEXT;
+                    ALTER TABLE agent ADD COLUMN yang_patch INTEGER NOT NULL DEFAULT 1 CHECK (yang_patch IN (0, 1));
                     """)
         }
     }

@@ -21,10 +21,14 @@ public struct AgentRESTCONFClient: Sendable {
     public struct Access: Sendable {
         public var authorization: String?
         public var encoding: ETSIEncoding
+        /// Whether entries are removed with an RFC 8072 YANG Patch (XML), falling back to `DELETE`s
+        /// when the agent refuses it; otherwise one `DELETE` per entry.
+        public var yangPatch: Bool
 
-        public init(authorization: String? = nil, encoding: ETSIEncoding = .xml) {
+        public init(authorization: String? = nil, encoding: ETSIEncoding = .xml, yangPatch: Bool = true) {
             self.authorization = authorization
             self.encoding = encoding
+            self.yangPatch = yangPatch
         }
     }
 
@@ -55,11 +59,11 @@ public struct AgentRESTCONFClient: Sendable {
             switch try await inventory.agentAccess(at: url) {
             case nil: return Access()
             case .registered(let proof)?: return Access(authorization: proof.map { "Bearer \($0)" })
-            case .onboarded(let node, let encoding, let sealed)?:
+            case .onboarded(let node, let encoding, let sealed, let yangPatch)?:
                 let encoding = ETSIEncoding(rawValue: encoding) ?? .xml
-                guard let sealed else { return Access(encoding: encoding) }
+                guard let sealed else { return Access(encoding: encoding, yangPatch: yangPatch) }
                 guard let sealer else { throw Failure(url: url, message: "the device's credential is sealed and no key file was given") }
-                return Access(authorization: try sealer.open(sealed, for: node.rawValue).authorization, encoding: encoding)
+                return Access(authorization: try sealer.open(sealed, for: node.rawValue).authorization, encoding: encoding, yangPatch: yangPatch)
             }
         }
     }
@@ -104,6 +108,16 @@ public struct AgentRESTCONFClient: Sendable {
         let (node, document) = try Self.decodeTree(answer, url: restconfURL + Self.nodePath, expected: access.encoding)
         let encoding = answer.contentType.flatMap(ETSIEncoding.init(mediaType:)) ?? ETSIEncoding(sniffing: answer.body.readableBytesView)
         return .tree(node, document: document, etag: answer.etag, encoding: encoding)
+    }
+
+    /// The device's RESTCONF capabilities (RFC 8040 §9.1); none when it does not say.
+    public func capabilities(at restconfURL: String, access: Access) async -> RESTCONFCapabilities {
+        let path = "/data/ietf-restconf-monitoring:restconf-state/capabilities"
+        guard let answer = try? await send(.GET, restconfURL, path, access: access, refusing: false), (200..<300).contains(answer.status) else {
+            return RESTCONFCapabilities([])
+        }
+        let encoding = answer.contentType.flatMap(ETSIEncoding.init(mediaType:)) ?? ETSIEncoding(sniffing: answer.body.readableBytesView)
+        return RESTCONFCapabilities.decode(answer.body.readableBytesView, encoding: encoding) ?? RESTCONFCapabilities([])
     }
 
     static let nodePath = "/data/etsi-qkd-sdn-node:qkd_node"
@@ -213,12 +227,12 @@ public struct AgentRESTCONFClient: Sendable {
 
     /// Takes entries off the node in one request, all or none: an RFC 8072 YANG Patch of `remove`
     /// edits (an entry already gone is no error). An agent that does not take YANG Patch (it answers
-    /// 415, 405 or 404 to a `PATCH` of `qkd_node`), and a device that speaks JSON, get one `DELETE`
-    /// per entry instead.
+    /// 415, 405 or 404 to a `PATCH` of `qkd_node`), and a device that does not list the YANG Patch
+    /// capability or speaks JSON, get one `DELETE` per entry instead.
     public func remove(_ targets: [YANGPatch.Target], at restconfURL: String) async throws {
         guard !targets.isEmpty else { return }
         let access = try await access(restconfURL)
-        if access.encoding == .xml {
+        if access.encoding == .xml && access.yangPatch {
             let patch = YANGPatch(patchID: "remove-\(QKDUUID.random().text)", removing: targets)
             let answer = try await send(
                 .PATCH, restconfURL, Self.nodePath, body: patch.encoded(), contentType: YANGPatch.mediaType, access: access, refusing: false)

@@ -45,14 +45,17 @@ public struct DeviceOnboarder: DeviceOnboarding {
             throw DeviceOnboardingFailure("\(root): the device answered in \(encoding.rawValue), not \(request.encoding.rawValue) as asked")
         }
         access.encoding = encoding
+        // YANG Patch only where the device lists it (RFC 8040 §9.1); plain RFC 8040 methods otherwise.
+        let yangPatch = await restconf.capabilities(at: root, access: access).supportsYANGPatch
         let sealed = try request.credential.map { try sealer!.seal($0, for: request.node.rawValue) }
         let result = try await inventory.onboardAgent(
             node: request.node, node.registration(restconfURL: root, tree: document), encoding: encoding.rawValue,
-            pollIntervalMs: request.pollIntervalMs, sealedCredential: sealed)
+            pollIntervalMs: request.pollIntervalMs, sealedCredential: sealed, yangPatch: yangPatch)
         logger.info(
             "device onboarded",
             metadata: [
                 "node": "\(request.node)", "qkdn_id": "\(node.id)", "restconf": "\(root)", "encoding": "\(encoding.rawValue)",
+                "yang_patch": "\(yangPatch)",
                 "unknown_links": "\(result.unknownLinks.count)",
             ])
     }

@@ -1,0 +1,131 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import QonduitAgent
+import QonduitCore
+import QonduitETSI
+import QonduitInventory
+import QonduitTestSupport
+import Synchronization
+import Testing
+
+@testable import QonduitSouthbound
+
+/// Onboarding against devices that misbehave: each is refused in bounded time with the reason, and
+/// nothing is stored. And a device that does not list YANG Patch gets plain RFC 8040 deletes.
+@Suite struct DeviceOnboarderTests {
+    static let qkdn = QKDUUID("eeeeeeee-0000-4000-8000-00000000000e")!
+
+    func onboarder(_ inventory: Inventory) -> DeviceOnboarder {
+        var logger = Logger(label: "onboarding")
+        logger.logLevel = .critical
+        // A one-second deadline, so that a device that never answers is given up on quickly.
+        let restconf = AgentRESTCONFClient(inventory: inventory, timeout: .seconds(1))
+        return DeviceOnboarder(inventory: inventory, restconf: restconf, sealer: nil, logger: logger)
+    }
+
+    func inventory() async throws -> Inventory {
+        let inventory = try Inventory(path: ":memory:")
+        _ = try await inventory.createNode(QKDNode(id: try NodeID("e")))
+        return inventory
+    }
+
+    func faultyDevice() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/loop/restconf/data/etsi-qkd-sdn-node:qkd_node") { _, _ in
+            Response(status: .found, headers: [.location: "/loop/restconf/data/etsi-qkd-sdn-node:qkd_node"])
+        }
+        router.get("/silent/restconf/data/etsi-qkd-sdn-node:qkd_node") { _, _ in
+            try await Task.sleep(for: .seconds(3))
+            return Response(status: .ok)
+        }
+        router.get("/huge/restconf/data/etsi-qkd-sdn-node:qkd_node") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yang-data+json"],
+                body: ResponseBody { writer in
+                    let chunk = ByteBuffer(repeating: UInt8(ascii: " "), count: 1 << 20)
+                    for _ in 0..<20 { try await writer.write(chunk) }
+                    try await writer.finish(nil)
+                })
+        }
+        router.get("/truncated/restconf/data/etsi-qkd-sdn-node:qkd_node") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yang-data+json"],
+                body: .init(byteBuffer: ByteBuffer(string: String(ETSINode(id: Self.qkdn).encodedJSON().dropLast(5)))))
+        }
+        router.get("/wrongmodel/restconf/data/etsi-qkd-sdn-node:qkd_node") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yang-data+json"],
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: #"{"etsi-qkd-sdn-node:qkd_node":{"qkdn_id":"\#(Self.qkdn.text)","qkdn_status":"etsi-qkd-node-types:ASLEEP"}}"#)))
+        }
+        return router
+    }
+
+    @Test(arguments: [
+        ("/loop", "redirect"),
+        ("/silent", "unreachable"),
+        ("/huge", "larger than 16777216 bytes"),
+        ("/truncated", "not well-formed JSON"),
+        ("/wrongmodel", "qkdn_status"),
+        ("/absent", "has no etsi-qkd-sdn-node:qkd_node (404)"),
+    ])
+    func aFaultyDeviceIsRefusedWithTheReason(path: String, reason: String) async throws {
+        let app = Application(router: faultyDevice(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let inventory = try await inventory()
+            let url = "http://127.0.0.1:\(client.port!)\(path)/restconf"
+            let started = ContinuousClock.now
+            await #expect { try await onboarder(inventory).onboard(.init(node: try NodeID("e"), url: url, encoding: .json)) } throws: { error in
+                "\(error)".localizedCaseInsensitiveContains(reason)
+            }
+            #expect(ContinuousClock.now - started < .seconds(20), "bounded time")
+            #expect(try await inventory.agents().isEmpty)
+        }
+    }
+
+    /// A device without the YANG Patch capability has entries taken off one `DELETE` each; one with it, in one `PATCH`.
+    @Test(arguments: [false, true])
+    func yangPatchIsUsedOnlyWhereTheDeviceListsIt(lists: Bool) async throws {
+        let node = FleetNode(nodeID: "e", qkdnID: Self.qkdn, links: []).simulatedNode()
+        let links = (1...3).map {
+            ETSILink(id: QKDUUID(String(format: "eeeeeeee-1111-4000-8000-%012d", $0))!, type: .virtual, virtualBandwidthBps: 10)
+        }
+        try await node.put(links: links)
+        let router = AgentRESTCONFServer.router(for: node, capabilities: lists ? .agent : RESTCONFCapabilities([RESTCONFCapabilities.defaults]))
+        let methods = MethodLog()
+        let app = Application(
+            responder: Recording(inner: router.buildResponder(), log: methods), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let inventory = try await inventory()
+            let url = "http://127.0.0.1:\(client.port!)/restconf"
+            try await onboarder(inventory).onboard(.init(node: try NodeID("e"), url: url, encoding: .xml))
+            methods.clear()
+            try await AgentRESTCONFClient(inventory: inventory).remove(links.map { .link($0.id) }, at: url)
+            #expect(methods.recorded == (lists ? ["PATCH"] : ["DELETE", "DELETE", "DELETE"]))
+            #expect(await node.tree.links.isEmpty)
+        }
+    }
+}
+
+final class MethodLog: Sendable {
+    private let methods = Mutex<[String]>([])
+    func record(_ method: String) { methods.withLock { $0.append(method) } }
+    func clear() { methods.withLock { $0.removeAll() } }
+    var recorded: [String] { methods.withLock { $0 } }
+}
+
+/// A responder that records each request's method before the device answers it.
+struct Recording<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
+    let inner: Inner
+    let log: MethodLog
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        log.record(request.method.rawValue)
+        return try await inner.respond(to: request, context: context)
+    }
+}
