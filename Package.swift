@@ -126,6 +126,7 @@ let package = Package(
             name: "QonduitController",
             dependencies: [
                 "QonduitInventory", "QonduitAPI", "QonduitSouthbound", "QonduitProvisioning",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -31,7 +31,7 @@ public enum NorthboundAPI {
         api.add(middleware: ConcurrencyLimitMiddleware(limit: configuration.maxConcurrentRequests))
         NodeRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("nodes"))
         LinkRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("links"))
-        TopologyRoutes(inventory: inventory, configuration: configuration).register(on: api.group("topology"))
+        TopologyRoutes(inventory: inventory, configuration: configuration, onboarding: onboarding).register(on: api.group("topology"))
         PathRoutes(snapshots: GraphSnapshots(inventory: inventory), configuration: configuration).register(on: api.group("paths"))
         AgentRoutes(inventory: inventory, onboarding: onboarding, configuration: configuration).register(on: api.group("agents"))
         AgentCredentialRoutes(inventory: inventory, configuration: configuration).register(on: api.group("agents/credentials"))

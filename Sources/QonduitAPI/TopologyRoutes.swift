@@ -9,6 +9,7 @@ import QonduitXML
 struct TopologyRoutes {
     let inventory: Inventory
     let configuration: APIConfiguration
+    let onboarding: (any DeviceOnboarding)?
 
     /// `format=auto` or one of the import formats.
     enum ImportFormatChoice: String, CaseIterable {
@@ -46,22 +47,55 @@ struct TopologyRoutes {
             let body = try await request.collectBody(upTo: configuration.maxImportBytes)
             let limits = XMLParseLimits(maxBytes: configuration.maxImportBytes)
             let draft = try TopologyReader.draft(body.readableBytesView, file: file, format: format, limits: limits)
-            let summary = try await inventory.importTopology(draft, file: file, mode: mode, fiberModel: fiberModel)
-            return try JSONCoding.response(ImportSummaryRepresentation(summary))
+            var summary = try await inventory.importTopology(draft, file: file, mode: mode, fiberModel: fiberModel)
+            var answer = ImportSummaryRepresentation(summary)
+            if let onboarding {
+                let (onboarded, warnings) = try await Self.onboardDevices(of: draft, inventory: inventory, onboarding: onboarding)
+                summary.warnings += warnings
+                answer = ImportSummaryRepresentation(summary)
+                answer.devicesOnboarded = onboarded
+            }
+            return try JSONCoding.response(answer)
         }
         group.get("export") { request, _ in
             let query = try QueryParameters(request, allowed: ["format"])
             let format = try query.choice("format", default: TopologyExportFormat.qonduit)
             let (nodes, links) = try await inventory.topology()
+            // Onboarded devices' addresses go with their nodes, so that importing the export onboards them again.
+            let devices = try await inventory.onboardedAgents()
             let xml = TopologyWriter.write(
                 Topology(nodes: nodes.map(\.value), links: links.map(\.value)), as: format,
-                comment: " Exported by Qonduit: \(nodes.count) nodes, \(links.count) links. "
+                comment: " Exported by Qonduit: \(nodes.count) nodes, \(links.count) links. ",
+                deviceURLs: Dictionary(devices.map { ($0.nodeID, $0.restconfURL) }, uniquingKeysWith: { a, _ in a })
             )
             return Response(
                 status: .ok, headers: [.contentType: format.mediaType],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: xml))
             )
         }
+    }
+}
+
+extension TopologyRoutes {
+    /// Onboards the devices an imported file gives addresses for (`device-url`), each node that has
+    /// no agent yet, with the controller's default device credential. Returns how many were onboarded,
+    /// and a warning for each that was not: the topology stands either way.
+    static func onboardDevices(
+        of draft: TopologyDraft, inventory: Inventory, onboarding: any DeviceOnboarding
+    ) async throws -> (onboarded: Int, warnings: [TopologyIssue]) {
+        let addresses = draft.deviceURLs
+        guard !addresses.isEmpty else { return (0, []) }
+        let managed = Set(try await inventory.agents().map(\.nodeID.rawValue))
+        let requests = addresses.filter { !managed.contains($0.node) }.compactMap { address in
+            (try? NodeID(address.node)).map { DeviceOnboardingRequest(node: $0, url: address.url, usesDefaultCredential: true) }
+        }
+        let failures = await onboarding.onboardAll(requests)
+        let lines = Dictionary(draft.nodes.map { ($0.id, $0.line) }, uniquingKeysWith: { a, _ in a })
+        let warnings = failures.map { failure in
+            TopologyIssue(
+                line: lines[failure.node.rawValue], subject: "node '\(failure.node)'", message: "device not onboarded: \(failure.reason)")
+        }
+        return (requests.count - failures.count, warnings)
     }
 }
 
@@ -100,6 +134,13 @@ public struct ImportSummaryRepresentation: Codable, Sendable {
     public var nodes: Counts
     public var links: Counts
     public var warnings: [Warning]
+    /// Devices the file gave addresses for (`device-url`) that the import onboarded.
+    public var devicesOnboarded = 0
+
+    enum CodingKeys: String, CodingKey {
+        case format, mode, nodes, links, warnings
+        case devicesOnboarded = "devices_onboarded"
+    }
 
     init(_ summary: ImportSummary) {
         format = summary.format.rawValue

@@ -46,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Create a node for an agent whose qkdn_id the inventory does not know (otherwise it is refused).")
     var autoOnboard = false
 
+    @Option(help: "A file holding the bearer token that devices named in topology files (device-url) are onboarded with.")
+    var deviceBearerFile: String?
+
     @Option(help: "How often the reconciler makes every reachable agent's configuration match the inventory, milliseconds.")
     var reconcileIntervalMs = 5_000
 
@@ -94,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...100_000_000).contains(eventRetention) else { throw ValidationError("--event-retention must be from 1 to 100000000") }
         guard (1...1_000_000_000).contains(auditRetention) else { throw ValidationError("--audit-retention must be from 1 to 1000000000") }
         _ = try fiber.model()
+        if let deviceBearerFile { _ = try AgentsCommand.Add.secret(deviceBearerFile, flag: "--device-bearer-file") }
     }
 
     func run() async throws {
@@ -117,9 +121,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         defer { if db == ":memory:" { try? FileManager.default.removeItem(atPath: tokenPath) } }
         let sealer = try Self.credentialSealer(forDatabase: db, logger: logger)
+        let deviceCredential = try deviceBearerFile.map { DeviceCredential.bearer(try AgentsCommand.Add.secret($0, flag: "--device-bearer-file")) }
         let fiberModel = try fiber.model()
+        var devices: [DeviceOnboardingRequest] = []
         for file in topologies {
-            let summary = try await TopologyFiles.importFile(file, into: inventory, mode: .merge, fiberModel: fiberModel)
+            let (summary, named) = try await TopologyFiles.importFile(file, into: inventory, mode: .merge, fiberModel: fiberModel)
+            devices += named.compactMap { device in
+                (try? NodeID(device.node)).map { DeviceOnboardingRequest(node: $0, url: device.url, usesDefaultCredential: true) }
+            }
             logger.info(
                 "imported topology",
                 metadata: [
@@ -142,7 +151,7 @@ struct ServeCommand: AsyncParsableCommand {
             reconcileInterval: .milliseconds(reconcileIntervalMs), qberThreshold: qberThreshold,
             idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)),
             serverTLS: serverTLS, agentClientTLS: tls.isEnabled || tls.tlsCa != nil ? try tls.clientConfiguration() : nil,
-            credentialSealer: sealer
+            credentialSealer: sealer, defaultDeviceCredential: deviceCredential, devicesToOnboard: devices
         )
         let host = listen.host
         let app = try await ControllerApplication.build(inventory: inventory, configuration: configuration, logger: logger) { port in

@@ -121,6 +121,9 @@ struct TopologyCommand: AsyncParsableCommand {
                         ["nodes"] + columns(summary.nodes), ["links"] + columns(summary.links),
                     ]
                 ).rendered)
+            if summary.devicesOnboarded > 0 {
+                print("\(summary.devicesOnboarded) device\(summary.devicesOnboarded == 1 ? "" : "s") onboarded (device-url)")
+            }
             for warning in summary.warnings {
                 printError("warning: \(name):\(warning.line.map(String.init) ?? "-"): \(warning.subject): \(warning.message)")
             }

@@ -26,12 +26,13 @@ enum TopologyFiles {
         }
     }
 
+    /// Imports the file; returns the summary and the addresses of the devices it names (`device-url`).
     static func importFile(
         _ path: String, into inventory: Inventory, mode: ImportMode, fiberModel: FiberLinkModel
-    ) async throws -> ImportSummary {
+    ) async throws -> (summary: ImportSummary, devices: [(node: String, url: String)]) {
         do {
             let draft = try TopologyReader.draft(try bytes(of: path), file: path)
-            return try await inventory.importTopology(draft, file: path, mode: mode, fiberModel: fiberModel)
+            return (try await inventory.importTopology(draft, file: path, mode: mode, fiberModel: fiberModel), draft.deviceURLs)
         } catch let error as TopologyFileError {
             throw CLIError(error.description)
         } catch InventoryError.topology(let error) {

@@ -37,7 +37,9 @@ public enum ControllerApplication {
         )
         // A controller stopped mid-provisioning left its reservations in the database: finish configuring them.
         await provisioner.resumePending()
-        let onboarder = DeviceOnboarder(inventory: inventory, restconf: restconf, sealer: configuration.credentialSealer, logger: logger)
+        let onboarder = DeviceOnboarder(
+            inventory: inventory, restconf: restconf, sealer: configuration.credentialSealer,
+            defaultCredential: configuration.defaultDeviceCredential, logger: logger)
         let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner, configuration: configuration.api, onboarding: onboarder)
         SouthboundAPI.register(on: router, inventory: inventory, configuration: configuration.southbound, restconf: restconf)
         // A response being written (an event stream, say) is not idle; a half-sent request is.
@@ -57,7 +59,8 @@ public enum ControllerApplication {
             ),
             KeyPathRepairService(provisioner: provisioner, minimumInterval: .milliseconds(50)),
             DevicePoller(inventory: inventory, restconf: restconf, logger: logger),
-            DeviceStreamFollower(inventory: inventory, restconf: restconf, logger: logger)
+            DeviceStreamFollower(inventory: inventory, restconf: restconf, logger: logger),
+            StartupOnboarding(onboarder: onboarder, inventory: inventory, requests: configuration.devicesToOnboard, logger: logger)
         )
         return app
     }

@@ -25,11 +25,16 @@ public struct ControllerConfiguration: Sendable {
     /// Seals the credentials of devices onboarded by address (its key is the key file beside the
     /// database); nil refuses devices that need a credential.
     public var credentialSealer: CredentialSealer?
+    /// What devices onboarded without a credential of their own (from a topology file) present.
+    public var defaultDeviceCredential: DeviceCredential?
+    /// Devices to onboard once the controller runs (those `serve --topology` files give addresses for).
+    public var devicesToOnboard: [DeviceOnboardingRequest]
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, api: APIConfiguration = .init(), southbound: SouthboundConfiguration = .init(),
         reconcileInterval: Duration = .seconds(5), qberThreshold: Double? = 0.11, idleTimeout: Duration = .seconds(30),
-        serverTLS: TLSConfiguration? = nil, agentClientTLS: TLSConfiguration? = nil, credentialSealer: CredentialSealer? = nil
+        serverTLS: TLSConfiguration? = nil, agentClientTLS: TLSConfiguration? = nil, credentialSealer: CredentialSealer? = nil,
+        defaultDeviceCredential: DeviceCredential? = nil, devicesToOnboard: [DeviceOnboardingRequest] = []
     ) {
         self.host = host
         self.port = port
@@ -41,5 +46,7 @@ public struct ControllerConfiguration: Sendable {
         self.serverTLS = serverTLS
         self.agentClientTLS = agentClientTLS
         self.credentialSealer = credentialSealer
+        self.defaultDeviceCredential = defaultDeviceCredential
+        self.devicesToOnboard = devicesToOnboard
     }
 }

@@ -14,16 +14,23 @@ public struct DeviceOnboarder: DeviceOnboarding {
     let inventory: Inventory
     let restconf: AgentRESTCONFClient
     let sealer: CredentialSealer?
+    /// What devices onboarded without a credential of their own present, when they take the default.
+    let defaultCredential: DeviceCredential?
     let logger: Logger
 
-    public init(inventory: Inventory, restconf: AgentRESTCONFClient, sealer: CredentialSealer?, logger: Logger) {
+    public init(
+        inventory: Inventory, restconf: AgentRESTCONFClient, sealer: CredentialSealer?, defaultCredential: DeviceCredential? = nil, logger: Logger
+    ) {
         self.inventory = inventory
         self.restconf = restconf
         self.sealer = sealer
+        self.defaultCredential = defaultCredential
         self.logger = logger
     }
 
     public func onboard(_ request: DeviceOnboardingRequest) async throws {
+        var request = request
+        if request.credential == nil && request.usesDefaultCredential { request.credential = defaultCredential }
         guard let url = URL(string: request.url), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
             let host = url.host, !host.isEmpty
         else { throw DeviceOnboardingFailure("'\(request.url.prefix(200))' is not an http or https URL") }

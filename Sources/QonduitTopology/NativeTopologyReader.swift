@@ -60,6 +60,7 @@ enum NativeTopologyReader {
                 case "site": node.site = fields.text(leaf, subject: subject, field: "site")
                 case "status": node.status = leaf.trimmedText
                 case "qkdn-id": node.qkdnID = leaf.trimmedText
+                case "device-url": node.deviceURL = fields.text(leaf, subject: subject, field: "device-url")
                 default: fields.report(leaf, subject: subject, "unknown element <qkd-node/\(leaf.localName)>")
                 }
             }

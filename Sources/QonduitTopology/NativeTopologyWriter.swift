@@ -5,7 +5,7 @@ import QonduitXML
 enum NativeTopologyWriter {
     private typealias NS = NativeTopologyNamespace
 
-    static func write(_ topology: Topology, networkID: String, comment: String?) -> String {
+    static func write(_ topology: Topology, networkID: String, comment: String?, deviceURLs: [NodeID: String] = [:]) -> String {
         var network = XMLElement(
             "network", namespace: NS.network,
             children: [
@@ -24,6 +24,7 @@ enum NativeTopologyWriter {
             if let site = node.site { attributes.append(.leaf("site", namespace: NS.qkd, site)) }
             attributes.append(.leaf("status", namespace: NS.qkd, node.status.rawValue))
             if let qkdnID = node.qkdnID { attributes.append(.leaf("qkdn-id", namespace: NS.qkd, qkdnID.text)) }
+            if let url = deviceURLs[node.id] { attributes.append(.leaf("device-url", namespace: NS.qkd, url)) }
             network.children.append(
                 XMLElement(
                     "node", namespace: NS.network,

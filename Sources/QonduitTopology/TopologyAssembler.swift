@@ -11,6 +11,15 @@ public struct AssembledTopology: Sendable {
 /// in what the file leaves out (link length from coordinates, key rate from the fiber-link model).
 /// It reports every problem it finds, not only the first.
 public struct TopologyAssembler: Sendable {
+    /// `http://` or `https://` and a host, at most 2048 characters: what the model's `device-url` allows.
+    static func isDeviceURL(_ text: String) -> Bool {
+        guard text.utf8.count <= 2_048, !text.contains(where: \.isWhitespace) else { return false }
+        for scheme in ["http://", "https://"] where text.lowercased().hasPrefix(scheme) {
+            return !text.dropFirst(scheme.count).prefix { $0 != "/" }.isEmpty
+        }
+        return false
+    }
+
     public var fiberModel: FiberLinkModel
     /// Nodes outside the file that its links may reference (the inventory's, when merging),
     /// with their coordinates for length estimates.
@@ -58,6 +67,9 @@ public struct TopologyAssembler: Sendable {
                 }
             }
             let qkdnID = identity(raw.qkdnID, seen: &nodeIdentities, report: report)
+            if let url = raw.deviceURL, !Self.isDeviceURL(url) {
+                report("device-url '\(url.prefix(100))' is not an http or https URL")
+            }
             let node = QKDNode(
                 id: id, name: raw.name, trusted: raw.trusted ?? true, location: location, site: raw.site, status: status,
                 qkdnID: qkdnID

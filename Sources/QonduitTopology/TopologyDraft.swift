@@ -11,6 +11,11 @@ public struct TopologyDraft: Sendable {
     public init(format: TopologyFormat) {
         self.format = format
     }
+
+    /// The devices the file gives addresses for, by node id, as written.
+    public var deviceURLs: [(node: String, url: String)] {
+        nodes.compactMap { node in node.deviceURL.map { (node.id, $0) } }
+    }
 }
 
 public struct DraftNode: Sendable {
@@ -24,6 +29,8 @@ public struct DraftNode: Sendable {
     public var status: NodeStatusText?
     /// GS QKD 015 identity as written; the assembler checks it.
     public var qkdnID: String?
+    /// The address of the node's standard GS QKD 015 device, to onboard after the import.
+    public var deviceURL: String?
 
     public init(id: String, line: Int) {
         self.id = id

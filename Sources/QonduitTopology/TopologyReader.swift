@@ -54,9 +54,13 @@ public enum TopologyReader {
 
 /// Writes topologies in the formats Qonduit exports.
 public enum TopologyWriter {
-    public static func write(_ topology: Topology, as format: TopologyExportFormat, networkID: String = "qonduit", comment: String? = nil) -> String {
+    /// `deviceURLs`, the addresses of nodes' standard devices, go in the native format only.
+    public static func write(
+        _ topology: Topology, as format: TopologyExportFormat, networkID: String = "qonduit", comment: String? = nil,
+        deviceURLs: [NodeID: String] = [:]
+    ) -> String {
         switch format {
-        case .qonduit: NativeTopologyWriter.write(topology, networkID: networkID, comment: comment)
+        case .qonduit: NativeTopologyWriter.write(topology, networkID: networkID, comment: comment, deviceURLs: deviceURLs)
         case .graphml: GraphMLWriter.write(topology, comment: comment)
         }
     }

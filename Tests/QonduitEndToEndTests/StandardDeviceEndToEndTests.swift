@@ -8,6 +8,7 @@ import QonduitCore
 import QonduitETSI
 import QonduitInventory
 import QonduitTestSupport
+import QonduitTopology
 import Synchronization
 import Testing
 
@@ -174,6 +175,82 @@ extension StandardDeviceEndToEndTests {
         #expect(try await eventually(30) { object(try await send(.GET, "\(api)/agents/mad-norte").text)["stream_state"] as? String == "open" })
         #expect(try await send(.POST, "\(fleet.faults("mad-norte"))/links/\(qkdl)/up").status == 204)
         #expect(try await eventually(5) { object(try await send(.GET, "\(api)/links/mad-L1").text)["status"] as? String == "up" })
+    }
+
+    /// A topology file that gives nodes' device addresses onboards those devices in one import; the
+    /// export gives them back; a bad address is refused with its line, an unreachable device is a warning.
+    @Test func aTopologyImportOnboardsTheDevicesItNames() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try await InProcessController.start(topology: metro)
+        defer { controller.terminate() }
+        let fleet = try await InProcessAgentFleet.startStandard(for: controller, nodes: ["mad-norte", "mad-upm"])
+        defer { fleet.terminate() }
+        let api = controller.baseURL + "/api/v1"
+        func withDevices(_ urls: [String: String]) throws -> String {
+            var text = try String(contentsOf: metro, encoding: .utf8)
+            for (node, url) in urls {
+                let start = try #require(text.range(of: "<node-id>\(node)</node-id>"))
+                let end = try #require(text.range(of: "</qkd:qkd-node>", range: start.upperBound..<text.endIndex))
+                text.insert(contentsOf: "  <qkd:device-url>\(url)</qkd:device-url>\n      ", at: end.lowerBound)
+            }
+            return text
+        }
+        func importing(_ document: String) async throws -> (status: Int, text: String) {
+            var request = await HTTPClientRequest.authenticated(url: "\(api)/topology/import")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/xml")
+            request.body = .bytes(ByteBuffer(string: document))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
+        }
+
+        let refused = try await importing(try withDevices(["mad-norte": "ftp://example.org"]))
+        #expect(refused.status == 422 && refused.text.contains("device-url") && refused.text.contains("\"line\""), "\(refused.text)")
+
+        let answer = try await importing(
+            try withDevices(["mad-norte": origin(fleet, "mad-norte"), "mad-upm": fleet.agents["mad-upm"]!, "mad-almagro": "http://127.0.0.1:9"]))
+        let summary = object(answer.text)
+        #expect(answer.status == 200 && summary["devices_onboarded"] as? Int == 2, "\(answer.text)")
+        let warnings = summary["warnings"] as? [[String: Any]] ?? []
+        #expect(
+            warnings.contains {
+                ($0["subject"] as? String) == "node 'mad-almagro'" && ($0["message"] as? String)?.contains("unreachable") == true && $0["line"] is Int
+            })
+        let agents = object(try await send(.GET, "\(api)/agents").text)["items"] as? [[String: Any]] ?? []
+        #expect(
+            Set(agents.compactMap { $0["node_id"] as? String }) == ["mad-norte", "mad-upm"]
+                && agents.allSatisfy { $0["kind"] as? String == "onboarded" })
+
+        let exported = try await send(.GET, "\(api)/topology/export").text
+        #expect(
+            exported.contains("<device-url>\(fleet.agents["mad-norte"]!)</device-url>")
+                || exported.contains("device-url>\(fleet.agents["mad-norte"]!)<"), "\(exported.prefix(2000))")
+        // Importing it again changes nothing and onboards nothing more: those nodes have their agents.
+        let again = object(try await importing(exported).text)
+        #expect(again["devices_onboarded"] as? Int == 0)
+    }
+
+    /// A controller started with a topology that names devices onboards them once it runs, with its
+    /// default device credential (`serve --topology F --device-bearer-file B`).
+    @Test func aControllerStartedWithDevicesOnboardsThemWithItsDefaultCredential() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        // The devices exist before the controller: simulated here from a scratch copy of the network.
+        let scratch = try Inventory(path: ":memory:")
+        _ = try await scratch.importTopology(
+            try TopologyReader.draft([UInt8](try Data(contentsOf: metro)), file: "metro"), file: "metro", mode: .merge)
+        let secret = AccessSecret.random(.agentCredential)
+        let fleet = try await InProcessAgentFleet.start(
+            inventory: scratch, controllerURL: nil, nodes: ["mad-norte"], reportEvery: 1, credentials: ["mad-norte": secret])
+        defer { fleet.terminate() }
+        let controller = try await InProcessController.start(
+            topology: metro,
+            devicesToOnboard: [.init(node: try NodeID("mad-norte"), url: origin(fleet, "mad-norte"), usesDefaultCredential: true)],
+            defaultDeviceCredential: .bearer(secret.controllerProof))
+        defer { controller.terminate() }
+        #expect(
+            try await eventually {
+                object(try await send(.GET, "\(controller.baseURL)/api/v1/agents/mad-norte").text)["kind"] as? String == "onboarded"
+            })
     }
 
     /// `qonduit agents add` and `remove`, as an operator runs them: the credential read from a file,

@@ -29,7 +29,8 @@ public final class InProcessController: Sendable {
     /// A controller with `topology` imported, agents expected every `heartbeatIntervalMs` (unreachable
     /// after `missedHeartbeats`), reconciled every `reconcileIntervalMs`.
     public static func start(
-        topology: URL? = nil, heartbeatIntervalMs: Int = 5_000, missedHeartbeats: Int = 3, reconcileIntervalMs: Int = 5_000
+        topology: URL? = nil, heartbeatIntervalMs: Int = 5_000, missedHeartbeats: Int = 3, reconcileIntervalMs: Int = 5_000,
+        devicesToOnboard: [DeviceOnboardingRequest] = [], defaultDeviceCredential: DeviceCredential? = nil
     ) async throws -> InProcessController {
         let databasePath = try TestFiles.newDirectory("controller").appendingPathComponent("inventory.sqlite").path
         let inventory = try Inventory(path: databasePath)
@@ -45,7 +46,8 @@ public final class InProcessController: Sendable {
             inventory: inventory,
             configuration: ControllerConfiguration(
                 port: 0, southbound: .init(heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats),
-                reconcileInterval: .milliseconds(reconcileIntervalMs), credentialSealer: CredentialSealer(key: CredentialSealer.newKey())
+                reconcileInterval: .milliseconds(reconcileIntervalMs), credentialSealer: CredentialSealer(key: CredentialSealer.newKey()),
+                defaultDeviceCredential: defaultDeviceCredential, devicesToOnboard: devicesToOnboard
             ),
             logger: logger, onServerRunning: { port.yield($0) }
         )

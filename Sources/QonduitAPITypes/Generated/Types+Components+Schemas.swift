@@ -1087,6 +1087,10 @@ extension Components {
             public typealias WarningsPayload = [Components.Schemas.ImportSummary.WarningsPayloadPayload]
             /// - Remark: Generated from `#/components/schemas/ImportSummary/warnings`.
             public var warnings: Components.Schemas.ImportSummary.WarningsPayload
+            /// Devices the file gave addresses for (device-url, native format) that the import onboarded; each that could not be is a warning.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ImportSummary/devices_onboarded`.
+            public var devicesOnboarded: Swift.Int
             /// Creates a new `ImportSummary`.
             ///
             /// - Parameters:
@@ -1095,18 +1099,21 @@ extension Components {
             ///   - nodes:
             ///   - links:
             ///   - warnings:
+            ///   - devicesOnboarded: Devices the file gave addresses for (device-url, native format) that the import onboarded; each that could not be is a warning.
             public init(
                 format: Components.Schemas.ImportSummary.FormatPayload,
                 mode: Components.Schemas.ImportSummary.ModePayload,
                 nodes: Components.Schemas.ImportCounts,
                 links: Components.Schemas.ImportCounts,
-                warnings: Components.Schemas.ImportSummary.WarningsPayload
+                warnings: Components.Schemas.ImportSummary.WarningsPayload,
+                devicesOnboarded: Swift.Int
             ) {
                 self.format = format
                 self.mode = mode
                 self.nodes = nodes
                 self.links = links
                 self.warnings = warnings
+                self.devicesOnboarded = devicesOnboarded
             }
             public enum CodingKeys: String, CodingKey {
                 case format
@@ -1114,6 +1121,7 @@ extension Components {
                 case nodes
                 case links
                 case warnings
+                case devicesOnboarded = "devices_onboarded"
             }
         }
         /// - Remark: Generated from `#/components/schemas/Role`.

@@ -1,0 +1,28 @@
+import Logging
+import QonduitCore
+import QonduitInventory
+import QonduitSouthbound
+import ServiceLifecycle
+
+/// Onboards the devices the controller was started with (a topology file's `device-url`s), those
+/// whose nodes have no agent yet, once; then waits for shutdown, as a service of the group must.
+struct StartupOnboarding: Service {
+    let onboarder: DeviceOnboarder
+    let inventory: Inventory
+    let requests: [DeviceOnboardingRequest]
+    let logger: Logger
+
+    func run() async throws {
+        if !requests.isEmpty {
+            let managed = Set((try? await inventory.agents().map(\.nodeID)) ?? [])
+            let wanted = requests.filter { !managed.contains($0.node) }
+            let failures = await onboarder.onboardAll(wanted)
+            logger.notice(
+                "devices of the topology onboarded", metadata: ["onboarded": "\(wanted.count - failures.count)", "failed": "\(failures.count)"])
+            for failure in failures {
+                logger.warning("device not onboarded", metadata: ["node": "\(failure.node)", "error": "\(failure.reason)"])
+            }
+        }
+        try await gracefulShutdown()
+    }
+}
