@@ -120,9 +120,8 @@ struct OnboardingBody: Decodable {
         default:
             problems.append(.init(pointer: "/auth", message: "give one of bearer and basic"))
         }
-        if tlsCA != nil {
-            problems.append(
-                .init(pointer: "/tls_ca", message: "a CA per device is not supported yet: give the controller the CA with serve --tls-ca"))
+        if let tlsCA, tlsCA.isEmpty || tlsCA.utf8.count > 65_536 || !tlsCA.contains("-----BEGIN CERTIFICATE-----") {
+            problems.append(.init(pointer: "/tls_ca", message: "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----), at most 64 KiB"))
         }
         let interval = pollIntervalMs ?? DeviceOnboardingRequest.defaultPollIntervalMs
         if !DeviceOnboardingRequest.pollIntervalRange.contains(interval) {
@@ -132,7 +131,8 @@ struct OnboardingBody: Decodable {
         guard problems.isEmpty, let nodeID, let chosen else {
             throw Problem(.unprocessableContent, detail: Problem.summary(of: problems), errors: problems)
         }
-        return DeviceOnboardingRequest(node: nodeID, url: restconfURL, encoding: chosen, credential: credential, pollIntervalMs: interval)
+        return DeviceOnboardingRequest(
+            node: nodeID, url: restconfURL, encoding: chosen, credential: credential, tlsCA: tlsCA, pollIntervalMs: interval)
     }
 }
 

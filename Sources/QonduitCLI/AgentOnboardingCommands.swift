@@ -21,6 +21,9 @@ extension AgentsCommand {
         @Option(help: "A file holding the device's bearer token.") var bearerFile: String?
         @Option(help: "The device's user name for HTTP basic authentication (with --password-file).") var username: String?
         @Option(help: "A file holding the device's password for HTTP basic authentication.") var passwordFile: String?
+        // Not --tls-ca: that one names the CA that verifies the controller (ClientOptions).
+        @Option(help: "A PEM file with the CA that verifies the device's certificate (default: the controller's, serve --tls-ca).")
+        var deviceTlsCa: String?
         @Option(help: "How often to poll the device, milliseconds.") var pollIntervalMs = DeviceOnboardingRequest.defaultPollIntervalMs
         @OptionGroup var client: ClientOptions
 
@@ -44,6 +47,12 @@ extension AgentsCommand {
                 body["auth"] = ["bearer": try Self.secret(bearerFile, flag: "--bearer-file")]
             } else if let username, let passwordFile {
                 body["auth"] = ["basic": ["username": username, "password": try Self.secret(passwordFile, flag: "--password-file")]]
+            }
+            if let deviceTlsCa {
+                guard let pem = try? String(contentsOfFile: deviceTlsCa, encoding: .utf8) else {
+                    throw ValidationError("cannot read --device-tls-ca '\(deviceTlsCa)'")
+                }
+                body["tls_ca"] = pem
             }
             let agent: APIAgent = try await client.controller().send("POST", "/api/v1/agents", body: RequestText.json(body))
             if client.json { return try printJSON(agent) }

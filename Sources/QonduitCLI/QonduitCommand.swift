@@ -10,7 +10,8 @@ public struct QonduitCommand: AsyncParsableCommand {
             `qonduit topology validate|convert`; talk to a running controller with \
             `qonduit nodes list`, `qonduit links list`, `qonduit topology import` and \
             `qonduit paths compute`; provision key paths with `qonduit paths provision` (and list, show, \
-            delete, reoptimize them); follow what changes with `qonduit events`; simulate node agents with \
+            delete, reoptimize them); follow what changes with `qonduit events`; onboard standard \
+            GS QKD 015 devices by address with `qonduit agents add`, and simulate agents or devices with \
             `qonduit agents simulate`. Every command that talks to the controller needs an API token: the first \
             start writes an admin token beside the database, named after it (qonduit-admin.token for qonduit.sqlite), \
             which commands read from the current directory by default (--token-file, QONDUIT_TOKEN or --token say otherwise); manage tokens \

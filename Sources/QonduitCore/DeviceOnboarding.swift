@@ -50,6 +50,8 @@ public struct DeviceOnboardingRequest: Sendable, Equatable {
     /// Without a credential of its own, whether the device takes the one the controller is configured
     /// with for devices (`serve --device-bearer-file`): so do devices a topology file names.
     public var usesDefaultCredential: Bool
+    /// The CA (PEM) the device's certificate is verified with, when not the controller's (`serve --tls-ca`).
+    public var tlsCA: String?
     public var pollIntervalMs: Int
 
     public static let defaultPollIntervalMs = 5_000
@@ -57,8 +59,9 @@ public struct DeviceOnboardingRequest: Sendable, Equatable {
 
     public init(
         node: NodeID, url: String, encoding: Encoding = .auto, credential: DeviceCredential? = nil, usesDefaultCredential: Bool = false,
-        pollIntervalMs: Int = defaultPollIntervalMs
+        tlsCA: String? = nil, pollIntervalMs: Int = defaultPollIntervalMs
     ) {
+        self.tlsCA = tlsCA
         self.node = node
         self.url = url
         self.encoding = encoding

@@ -199,5 +199,8 @@ extension InventoryMigrations {
                     ALTER TABLE agent ADD COLUMN yang_patch INTEGER NOT NULL DEFAULT 1 CHECK (yang_patch IN (0, 1));
                     """)
         }
+        migrator.registerMigration("v23: the CA an onboarded device's certificate is verified with") { db in
+            try db.execute(sql: "ALTER TABLE agent ADD COLUMN tls_ca TEXT CHECK (length(tls_ca) <= 65536)")
+        }
     }
 }

@@ -23,7 +23,7 @@ public enum AgentAccess: Sendable, Equatable {
     /// An agent that registered: the controller's proof of its node's credential, in XML.
     case registered(proof: String?)
     /// A device onboarded by address: its own credential, in its own encoding.
-    case onboarded(node: NodeID, encoding: String, sealedCredential: [UInt8]?, yangPatch: Bool)
+    case onboarded(node: NodeID, encoding: String, sealedCredential: [UInt8]?, yangPatch: Bool, tlsCA: String?)
 }
 
 extension Inventory {
@@ -32,7 +32,7 @@ extension Inventory {
     /// applied as a registration's is.
     public func onboardAgent(
         node: NodeID, _ registration: AgentRegistration, encoding: String, pollIntervalMs: Int, sealedCredential: [UInt8]?,
-        yangPatch: Bool = false
+        yangPatch: Bool = false, tlsCA: String? = nil
     ) async throws -> AgentRegistrationResult {
         try await write { db in
             guard try NodeRecord.exists(db, key: node.rawValue) else { throw InventoryError.nodeNotFound(node.rawValue) }
@@ -50,12 +50,12 @@ extension Inventory {
             try db.execute(
                 sql: """
                     INSERT INTO agent (node_id, restconf_url, state, heartbeat_interval_ms, node_status, tree, registered_at, last_seen_at,
-                        kind, encoding, sealed_credential, polled_at, yang_patch)
-                    VALUES (?, ?, 'reachable', ?, ?, ?, ?, ?, 'onboarded', ?, ?, ?, ?)
+                        kind, encoding, sealed_credential, polled_at, yang_patch, tls_ca)
+                    VALUES (?, ?, 'reachable', ?, ?, ?, ?, ?, 'onboarded', ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     node.rawValue, registration.restconfURL, pollIntervalMs, Self.agentStatus(registration.nodeStatus), registration.tree,
-                    now, now, encoding, sealedCredential.map { Data($0) }, now, yangPatch,
+                    now, now, encoding, sealedCredential.map { Data($0) }, now, yangPatch, tlsCA,
                 ])
             try Self.setNodeStatus(node, registration.nodeStatus, now, db)
             var unknown: [QKDUUID] = []
@@ -98,16 +98,18 @@ extension Inventory {
 
     /// How to reach the agent serving RESTCONF at `restconfURL`; nil when no agent has that address.
     public func agentAccess(at restconfURL: String) async throws -> AgentAccess? {
-        let found = try await database.read { db -> (node: String, kind: String, encoding: String, sealed: Data?, yangPatch: Bool)? in
+        let found = try await database.read { db -> (node: String, kind: String, encoding: String, sealed: Data?, yangPatch: Bool, ca: String?)? in
             try Row.fetchOne(
-                db, sql: "SELECT node_id, kind, encoding, sealed_credential, yang_patch FROM agent WHERE restconf_url = ?", arguments: [restconfURL]
+                db, sql: "SELECT node_id, kind, encoding, sealed_credential, yang_patch, tls_ca FROM agent WHERE restconf_url = ?",
+                arguments: [restconfURL]
             )
-            .map { ($0["node_id"], $0["kind"], $0["encoding"], $0["sealed_credential"], $0["yang_patch"]) }
+            .map { ($0["node_id"], $0["kind"], $0["encoding"], $0["sealed_credential"], $0["yang_patch"], $0["tls_ca"]) }
         }
         guard let found else { return nil }
         guard found.kind == "onboarded" else { return .registered(proof: try await controllerProof(forAgentAt: restconfURL)) }
         return .onboarded(
-            node: try NodeID(found.node), encoding: found.encoding, sealedCredential: found.sealed.map { Array($0) }, yangPatch: found.yangPatch)
+            node: try NodeID(found.node), encoding: found.encoding, sealedCredential: found.sealed.map { Array($0) }, yangPatch: found.yangPatch,
+            tlsCA: found.ca)
     }
 
     /// A poll read the device's tree: applied as a registration is, and the device is heard from. A

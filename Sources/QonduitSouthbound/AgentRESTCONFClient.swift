@@ -24,11 +24,19 @@ public struct AgentRESTCONFClient: Sendable {
         /// Whether entries are removed with an RFC 8072 YANG Patch (XML), falling back to `DELETE`s
         /// when the agent refuses it; otherwise one `DELETE` per entry.
         public var yangPatch: Bool
+        /// The CA (PEM) the agent's certificate is verified with, when not the client's own.
+        public var tlsCA: String?
 
-        public init(authorization: String? = nil, encoding: ETSIEncoding = .xml, yangPatch: Bool = true) {
+        public init(authorization: String? = nil, encoding: ETSIEncoding = .xml, yangPatch: Bool = true, tlsCA: String? = nil) {
             self.authorization = authorization
             self.encoding = encoding
             self.yangPatch = yangPatch
+            self.tlsCA = tlsCA
+        }
+
+        /// The client that verifies the agent as this access says.
+        func client(or standard: HTTPClient, streaming: Bool = false) throws -> HTTPClient {
+            try tlsCA.map { try DeviceTLSClients.client(ca: $0, streaming: streaming) } ?? standard
         }
     }
 
@@ -59,11 +67,12 @@ public struct AgentRESTCONFClient: Sendable {
             switch try await inventory.agentAccess(at: url) {
             case nil: return Access()
             case .registered(let proof)?: return Access(authorization: proof.map { "Bearer \($0)" })
-            case .onboarded(let node, let encoding, let sealed, let yangPatch)?:
+            case .onboarded(let node, let encoding, let sealed, let yangPatch, let ca)?:
                 let encoding = ETSIEncoding(rawValue: encoding) ?? .xml
-                guard let sealed else { return Access(encoding: encoding, yangPatch: yangPatch) }
+                guard let sealed else { return Access(encoding: encoding, yangPatch: yangPatch, tlsCA: ca) }
                 guard let sealer else { throw Failure(url: url, message: "the device's credential is sealed and no key file was given") }
-                return Access(authorization: try sealer.open(sealed, for: node.rawValue).authorization, encoding: encoding, yangPatch: yangPatch)
+                return Access(
+                    authorization: try sealer.open(sealed, for: node.rawValue).authorization, encoding: encoding, yangPatch: yangPatch, tlsCA: ca)
             }
         }
     }
@@ -283,7 +292,9 @@ public struct AgentRESTCONFClient: Sendable {
         }
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: timeout)
+            response = try await access.client(or: client).execute(request, timeout: timeout)
+        } catch let invalid as DeviceTLSClients.InvalidCA {
+            throw Failure(url: url, message: invalid.description)
         } catch {
             throw Failure(url: url, message: "unreachable: \(error)")
         }

@@ -37,8 +37,12 @@ public struct DeviceOnboarder: DeviceOnboarding {
         guard request.credential == nil || sealer != nil else {
             throw DeviceOnboardingFailure("the controller has no key file to seal device credentials with")
         }
+        if let ca = request.tlsCA {
+            do { _ = try DeviceTLSClients.certificates(ca) } catch { throw DeviceOnboardingFailure("\(error)") }
+        }
         let root = try await restconfRoot(of: url, request: request)
-        var access = AgentRESTCONFClient.Access(authorization: request.credential?.authorization, encoding: request.encoding == .json ? .json : .xml)
+        var access = AgentRESTCONFClient.Access(
+            authorization: request.credential?.authorization, encoding: request.encoding == .json ? .json : .xml, tlsCA: request.tlsCA)
         let poll: AgentRESTCONFClient.Poll
         do {
             poll = try await restconf.poll(at: root, access: access, askingBoth: request.encoding == .auto)
@@ -57,7 +61,7 @@ public struct DeviceOnboarder: DeviceOnboarding {
         let sealed = try request.credential.map { try sealer!.seal($0, for: request.node.rawValue) }
         let result = try await inventory.onboardAgent(
             node: request.node, node.registration(restconfURL: root, tree: document), encoding: encoding.rawValue,
-            pollIntervalMs: request.pollIntervalMs, sealedCredential: sealed, yangPatch: yangPatch)
+            pollIntervalMs: request.pollIntervalMs, sealedCredential: sealed, yangPatch: yangPatch, tlsCA: request.tlsCA)
         logger.info(
             "device onboarded",
             metadata: [
@@ -76,7 +80,7 @@ public struct DeviceOnboarder: DeviceOnboarding {
         let answer: AgentRESTCONFClient.Answer
         do {
             answer = try await restconf.send(
-                .GET, origin, "/.well-known/host-meta", access: .init(), accept: "application/xrd+xml")
+                .GET, origin, "/.well-known/host-meta", access: .init(tlsCA: request.tlsCA), accept: "application/xrd+xml")
         } catch let failure as AgentRESTCONFClient.Failure {
             throw DeviceOnboardingFailure("cannot find the RESTCONF root (RFC 8040 §3.1): \(Self.explain(failure))")
         }

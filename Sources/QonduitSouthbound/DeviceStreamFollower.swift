@@ -112,12 +112,11 @@ public final class DeviceStreamFollower: Service, Sendable {
     func read(_ location: String, encoding: ETSIEncoding, of device: OnboardedAgent, opened: () -> Void) async throws {
         var request = HTTPClientRequest(url: location)
         request.headers.add(name: "Accept", value: "text/event-stream")
-        if let authorization = try await restconf.access(device.restconfURL).authorization {
-            request.headers.add(name: "Authorization", value: authorization)
-        }
+        let access = try await restconf.access(device.restconfURL)
+        if let authorization = access.authorization { request.headers.add(name: "Authorization", value: authorization) }
         let response: HTTPClientResponse
         do {
-            response = try await Self.client.execute(request, timeout: .hours(24))
+            response = try await access.client(or: Self.client, streaming: true).execute(request, timeout: .hours(24))
         } catch {
             throw AgentRESTCONFClient.Failure(url: location, message: "unreachable: \(error)")
         }

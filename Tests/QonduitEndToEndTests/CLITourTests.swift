@@ -68,6 +68,28 @@ import Testing
         #expect(help.stdout.contains("default: 127.0.0.1:8080") && !help.stdout.contains("ListenAddress("), "\(help.stdout)")
     }
 
+    /// Every command's help is shown: an option two option groups both name fails only when parsed.
+    @Test func everyCommandsHelpIsShown() async throws {
+        var pending: [[String]] = [[]]
+        var seen = 0
+        while let path = pending.popLast() {
+            let help = try await QonduitBinary.run(path + ["--help"])
+            #expect(
+                help.status == 0 && !help.stdout.contains("Validation failed"),
+                "qonduit \(path.joined(separator: " ")) --help: \(help.stdout)\(help.stderr)")
+            seen += 1
+            guard let listed = help.stdout.range(of: "SUBCOMMANDS:\n"), path.count < 4 else { continue }
+            // The list ends at its first blank line; each entry is a lower-case name, two spaces in.
+            for line in help.stdout[listed.upperBound...].split(separator: "\n", omittingEmptySubsequences: false).prefix(while: { !$0.isEmpty }) {
+                guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = line.split(separator: " ").first, name != "help",
+                    name.allSatisfy({ $0.isLowercase || $0 == "-" })
+                else { continue }
+                pending.append(path + [String(name)])
+            }
+        }
+        #expect(seen > 30, "every subcommand is reached (\(seen))")
+    }
+
     @Test(arguments: [30, 60, 100])
     func benchPathsRunsOnGeneratedGraphsOfAnySize(_ nodes: Int) async throws {
         let result = try await QonduitBinary.run(["bench", "paths", "--generate", String(nodes), "--pairs", "20"])

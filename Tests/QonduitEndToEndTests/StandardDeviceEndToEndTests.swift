@@ -2,8 +2,11 @@ import AsyncHTTPClient
 import Foundation
 import GRDB
 import Hummingbird
+import HummingbirdTLS
 import NIOCore
 import NIOHTTP1
+import NIOSSL
+import QonduitAgent
 import QonduitCore
 import QonduitETSI
 import QonduitInventory
@@ -114,7 +117,8 @@ import Testing
             (#"{"node":"mad-norte","restconf_url":"\#(norte)","poll_interval_ms":5}"#, 422, "/poll_interval_ms"),
             (onboarding("mad-norte", norte, #","encoding":"yaml""#), 422, "/encoding"),
             (onboarding("mad-norte", norte, #","auth":{"bearer":"x","basic":{"username":"u","password":"p"}}"#), 422, "/auth"),
-            (onboarding("mad-norte", norte, #","tls_ca":"-----BEGIN CERTIFICATE-----""#), 422, "/tls_ca"),
+            (onboarding("mad-norte", norte, #","tls_ca":"hello""#), 422, "/tls_ca"),
+            (onboarding("mad-norte", norte, #","tls_ca":"-----BEGIN CERTIFICATE-----""#), 422, "tls_ca is not a PEM certificate"),
             (onboarding("mad-norte", norte, #","colour":"blue""#), 400, "colour"),
             (onboarding("mad-norte", "http://127.0.0.1:9"), 422, "unreachable"),
             (onboarding("mad-norte", norte), 422, "refused the credentials (401)"),
@@ -253,6 +257,36 @@ extension StandardDeviceEndToEndTests {
             })
     }
 
+    /// A device over https is verified with the CA it was onboarded with, for polls and its stream alike.
+    @Test func aDeviceOverHTTPSIsVerifiedWithItsOwnCA() async throws {
+        let pki = try await TestCertificates()
+        let serverTLS = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(pki.certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.key, format: .pem)))
+        let node = FleetNode(nodeID: "mad-norte", qkdnID: .random(), links: []).simulatedNode()
+        let device = try await TestServer.start(AgentRESTCONFServer.router(for: node, scheme: "https"), tls: serverTLS)
+        defer { device.stop() }
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try await InProcessController.start(topology: metro)
+        defer { controller.terminate() }
+        let api = controller.baseURL + "/api/v1"
+        func json(_ text: String) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: text, options: .fragmentsAllowed), as: UTF8.self)
+        }
+        let ca = try json(try String(contentsOfFile: pki.ca, encoding: .utf8))
+        let stranger = try json(try String(contentsOfFile: pki.strangerCertificate, encoding: .utf8))
+        let root = device.url + "/restconf"
+
+        let unverified = try await send(.POST, "\(api)/agents", onboarding("mad-norte", root))
+        #expect(unverified.status == 422 && unverified.text.contains("unreachable"), "\(unverified.text)")
+        let wrongCA = try await send(.POST, "\(api)/agents", onboarding("mad-norte", root, #","tls_ca":\#(stranger)"#))
+        #expect(wrongCA.status == 422, "\(wrongCA.text)")
+        let verified = try await send(.POST, "\(api)/agents", onboarding("mad-norte", root, #","tls_ca":\#(ca)"#))
+        #expect(verified.status == 201, "\(verified.text)")
+        #expect(try await eventually { object(try await send(.GET, "\(api)/agents/mad-norte").text)["stream_state"] as? String == "open" })
+        #expect(try await eventually { object(try await send(.GET, "\(api)/agents/mad-norte").text)["polled_at"] is String })
+    }
+
     /// `qonduit agents add` and `remove`, as an operator runs them: the credential read from a file,
     /// never echoed, the controller's refusals shown.
     @Test func theCLIAddsAndRemovesADevice() async throws {
@@ -282,8 +316,8 @@ extension StandardDeviceEndToEndTests {
     }
 }
 
-/// A web server that answers every request with an HTML page, as a misconfigured proxy would.
-final class HTMLServer: Sendable {
+/// A web server run in this process for one test, on a loopback port: a device, or something that is not one.
+final class TestServer: Sendable {
     let url: String
     private let service: Task<Void, any Error>
 
@@ -292,21 +326,29 @@ final class HTMLServer: Sendable {
         self.service = service
     }
 
-    static func start() async throws -> HTMLServer {
+    /// `router` served over `tls` when given.
+    static func start(_ router: Router<BasicRequestContext>, tls: TLSConfiguration? = nil) async throws -> TestServer {
+        let (ports, port) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { port.yield($0.localAddress?.port ?? 0) })
+        let service = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        let listening = await iterator.next() ?? 0
+        return TestServer(url: "\(tls == nil ? "http" : "https")://127.0.0.1:\(listening)", service: service)
+    }
+
+    func stop() { service.cancel() }
+}
+
+/// A web server that answers every request with an HTML page, as a misconfigured proxy would.
+enum HTMLServer {
+    static func start() async throws -> TestServer {
         let router = Router()
         router.get("**") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html><body>Welcome</body></html>")))
         }
-        let (ports, port) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { port.yield($0.localAddress?.port ?? 0) })
-        let service = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        let listening = await iterator.next() ?? 0
-        return HTMLServer(url: "http://127.0.0.1:\(listening)", service: service)
+        return try await TestServer.start(router)
     }
-
-    func stop() { service.cancel() }
 }
