@@ -13,8 +13,9 @@ struct EventRoutes {
     let inventory: Inventory
     let maxStreams: Int
     let open = InFlightCounter()
-    /// How often an idle stream looks for new events, and sends a comment to keep proxies from closing it.
-    var poll: Duration = .milliseconds(100)
+    /// A stream wakes at each committed write to look for new events, and at least this often (to
+    /// send a comment every `keepAlive`, which keeps proxies from closing it).
+    var idleWake: Duration = .seconds(1)
     var keepAlive: Duration = .seconds(15)
 
     func register(on group: RouterGroup<APIRequestContext>) {
@@ -72,7 +73,17 @@ struct EventRoutes {
                 lastWrite = .now
             }
             if batch.count < 500 {
-                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: poll) } } catch { break }
+                do {
+                    try await cancelWhenGracefulShutdown { [inventory, idleWake, seenRevision] in
+                        // Woken by the next write rather than a timer: an event reaches the client as soon as it is committed.
+                        try await withThrowingTaskGroup(of: Void.self) { group in
+                            group.addTask { await inventory.waitForChange(from: seenRevision) }
+                            group.addTask { try await Task.sleep(for: idleWake) }
+                            try await group.next()
+                            group.cancelAll()
+                        }
+                    }
+                } catch { break }
             }
         }
         try await writer.finish(nil)
