@@ -1,8 +1,8 @@
-import FoundationEssentials
+import Foundation
 
 /// A JSON document's values as read, before any schema is applied. Numbers keep their text, so that
 /// 64-bit values and decimals lose nothing; objects keep their members in name order.
-enum JSONValue: Decodable {
+enum JSONValue {
     case object([(name: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -10,51 +10,28 @@ enum JSONValue: Decodable {
     case bool(Bool)
     case null
 
-    private struct MemberName: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    init(from decoder: any Decoder) throws {
-        if let object = try? decoder.container(keyedBy: MemberName.self) {
-            self = .object(
-                try object.allKeys.sorted { $0.stringValue < $1.stringValue }.map { key in
-                    (key.stringValue, try object.decode(JSONValue.self, forKey: key))
-                })
-            return
-        }
-        if var array = try? decoder.unkeyedContainer() {
-            var values: [JSONValue] = []
-            while !array.isAtEnd { values.append(try array.decode(JSONValue.self)) }
-            self = .array(values)
-            return
-        }
-        let value = try decoder.singleValueContainer()
-        if value.decodeNil() {
-            self = .null
-        } else if let bool = try? value.decode(Bool.self) {
-            self = .bool(bool)
-        } else if let string = try? value.decode(String.self) {
-            self = .string(string)
-        } else if let integer = try? value.decode(Int64.self) {
-            self = .number(String(integer))
-        } else if let integer = try? value.decode(UInt64.self) {
-            self = .number(String(integer))
-        } else {
-            self = .number(try value.decode(Decimal.self).description)
-        }
-    }
-
     /// Parses a whole document with Foundation's JSON parser; the message names where it broke.
     static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        let object: Any
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch let DecodingError.dataCorrupted(context) {
-            throw JSONSyntaxError(message: "not well-formed JSON: \(context.debugDescription)")
+            object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         } catch {
-            throw JSONSyntaxError(message: "not well-formed JSON: \(error)")
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            throw JSONSyntaxError(message: "not well-formed JSON: \(reason)")
+        }
+        return value(object)
+    }
+
+    /// Foundation's values as JSON values: a boolean is the NSNumber whose type is `char`.
+    private static func value(_ object: Any) -> JSONValue {
+        switch object {
+        case let string as String: return .string(string)
+        case let members as [String: Any]:
+            return .object(members.sorted { $0.key < $1.key }.map { ($0.key, value($0.value)) })
+        case let items as [Any]: return .array(items.map(value))
+        case let number as NSNumber:
+            return String(cString: number.objCType) == "c" ? .bool(number.boolValue) : .number(number.stringValue)
+        default: return .null
         }
     }
 }
