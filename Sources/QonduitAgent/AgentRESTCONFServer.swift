@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 public import QonduitCore
 public import QonduitETSI
+import ServiceLifecycle
 
 /// The agent's RESTCONF interface (RFC 8040) over its node's `etsi-qkd-sdn-node` tree, in XML and
 /// JSON, and a small fault-injection API under `/agent/v1`.
@@ -311,6 +312,12 @@ public enum AgentRESTCONFServer {
                     try await Task.sleep(for: keepalive)
                     continuation.yield(": keepalive\n\n")
                 }
+            }
+            // A stream lasts as long as its subscriber: on SIGTERM it ends, or the server's graceful
+            // shutdown would wait for it forever.
+            group.addTask {
+                try await gracefulShutdown()
+                continuation.finish()
             }
             for await item in items { try await writer.write(ByteBuffer(string: item)) }
             group.cancelAll()

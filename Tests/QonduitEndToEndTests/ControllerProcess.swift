@@ -34,6 +34,21 @@ extension HTTPClientRequest {
         return request
     }
 
+    /// One request as the tests make it (authenticated as above, a JSON body if any), and the answer.
+    static func exchange(_ method: HTTPMethod, _ url: String, json body: String? = nil, accept: String? = nil) async throws -> (
+        status: Int, text: String
+    ) {
+        var request = await authenticated(url: url)
+        request.method = method
+        if let accept { request.headers.add(name: "Accept", value: accept) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 16 << 20)))
+    }
+
     /// `authorized(url:)` for the controller's API; for a simulated agent's RESTCONF interface, a
     /// request made as its controller would, with its proof.
     static func authenticated(url: String) async -> HTTPClientRequest {

@@ -10,14 +10,7 @@ import Testing
 /// Key paths provisioned through a real controller onto real simulated agents, over loopback HTTP.
 @Suite(.serialized) struct KeyPathEndToEndTests {
     func send(_ method: HTTPMethod, _ url: String, _ body: String? = nil) async throws -> (status: Int, text: String) {
-        var request = await HTTPClientRequest.authenticated(url: url)
-        request.method = method
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 16 << 20)))
+        try await HTTPClientRequest.exchange(method, url, json: body)
     }
 
     func object(_ text: String) -> [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:] }

@@ -19,15 +19,7 @@ import Testing
 /// the API, polled, configured, and refused with the reason when they cannot be.
 @Suite(.serialized) struct StandardDeviceEndToEndTests {
     func send(_ method: HTTPMethod, _ url: String, _ body: String? = nil, accept: String? = nil) async throws -> (status: Int, text: String) {
-        var request = await HTTPClientRequest.authenticated(url: url)
-        request.method = method
-        if let accept { request.headers.add(name: "Accept", value: accept) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 16 << 20)))
+        try await HTTPClientRequest.exchange(method, url, json: body, accept: accept)
     }
 
     func object(_ text: String) -> [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:] }
@@ -285,6 +277,24 @@ extension StandardDeviceEndToEndTests {
         #expect(verified.status == 201, "\(verified.text)")
         #expect(try await eventually { object(try await send(.GET, "\(api)/agents/mad-norte").text)["stream_state"] as? String == "open" })
         #expect(try await eventually { object(try await send(.GET, "\(api)/agents/mad-norte").text)["polled_at"] is String })
+    }
+
+    /// `agents simulate --standard --onboard` as README runs it: onboarded, followed, and stopped by
+    /// SIGTERM although the controller holds its notification streams open.
+    @Test func theSimulatorOnboardsItsDevicesAndStopsOnSIGTERMWithStreamsOpen() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try await InProcessController.start(topology: metro)
+        defer { controller.terminate() }
+        let fleet = try await AgentFleetProcess.start(
+            controller: controller.baseURL, count: 2, extraArguments: ["--standard", "--onboard", "--node", "mad-norte", "--node", "mad-upm"])
+        defer { fleet.terminate() }
+        #expect(
+            try await eventually {
+                let agents = object(try await send(.GET, "\(controller.baseURL)/api/v1/agents").text)["items"] as? [[String: Any]] ?? []
+                return agents.count == 2 && agents.allSatisfy { $0["stream_state"] as? String == "open" }
+            })
+        fleet.terminate()
+        #expect(try await eventually(15) { !fleet.process.isRunning }, "SIGTERM stops the simulator")
     }
 
     /// `qonduit agents add` and `remove`, as an operator runs them: the credential read from a file,
