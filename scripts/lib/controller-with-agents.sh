@@ -22,7 +22,7 @@ api() { local path=$1; shift; curl -sf -H "Authorization: Bearer $QONDUIT_TOKEN"
 agents=$!
 nodes=$(api "/api/v1/nodes?limit=10000" | python3 -c "import sys, json; print(json.load(sys.stdin)['total'])")
 for _ in $(seq $(( ${agent_wait_s:-20} * 5 ))); do
-    reachable=$(api "/api/v1/agents" | python3 -c "import sys, json; print(sum(a['state'] == 'reachable' for a in json.load(sys.stdin)['items']))")
+    reachable=$(api "/api/v1/agents?limit=10000" | python3 -c "import sys, json; print(sum(a['state'] == 'reachable' for a in json.load(sys.stdin)['items']))")
     [ "$reachable" = "$nodes" ] && break
     sleep 0.2
 done
