@@ -56,7 +56,7 @@ public final class DeviceStreamFollower: Service, Sendable {
                         }
                     }
                 }
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(250)) }
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
             }
             group.cancelAll()
         }
