@@ -2,7 +2,6 @@ import Foundation
 public import Hummingbird
 public import QonduitCore
 public import QonduitETSI
-import ServiceLifecycle
 
 /// The agent's RESTCONF interface (RFC 8040) over its node's `etsi-qkd-sdn-node` tree, in XML and
 /// JSON, and a small fault-injection API under `/agent/v1`.
@@ -290,41 +289,6 @@ public enum AgentRESTCONFServer {
         return try await body()
     }
 
-    static let streamName = "qkd"
-
-    /// Writes each notification as one server-sent event (RFC 8040 §6.4: `data:` lines holding the
-    /// notification), and a comment every `keepalive` so that an idle stream is told from a dead one.
-    static func stream(
-        _ events: AsyncStream<AgentEvent>, encoding: ETSIEncoding, keepalive: Duration, to writer: inout any ResponseBodyWriter
-    ) async throws {
-        let (items, continuation) = AsyncStream<String>.makeStream()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await event in events {
-                    let text = AgentNotification(eventTime: Date().formatted(.iso8601), event: event).encoded(encoding)
-                    continuation.yield(
-                        text.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)" }.joined(separator: "\n") + "\n\n")
-                }
-                continuation.finish()
-            }
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: keepalive)
-                    continuation.yield(": keepalive\n\n")
-                }
-            }
-            // A stream lasts as long as its subscriber: on SIGTERM it ends, or the server's graceful
-            // shutdown would wait for it forever.
-            group.addTask {
-                try await gracefulShutdown()
-                continuation.finish()
-            }
-            for await item in items { try await writer.write(ByteBuffer(string: item)) }
-            group.cancelAll()
-        }
-        try await writer.finish(nil)
-    }
-
     /// A strong entity tag of a document: its 64-bit FNV-1a hash, which changes whenever the text does.
     static func entityTag(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -345,7 +309,7 @@ public enum AgentRESTCONFServer {
     static func read(_ request: Request, limit: Int) async throws -> (ByteBuffer, ETSIEncoding) {
         var request = request
         let body = try await request.collectBody(upTo: limit)
-        let encoding = request.headers[.contentType].flatMap(ETSIEncoding.init(mediaType:)) ?? ETSIEncoding(sniffing: body.readableBytesView)
+        let encoding = ETSIEncoding(contentType: request.headers[.contentType], body: body.readableBytesView)
         return (body, encoding)
     }
 

@@ -22,6 +22,11 @@ public enum ETSIEncoding: String, Sendable, CaseIterable {
         }
     }
 
+    /// A body's encoding: the one its `Content-Type` names, else the one it starts like.
+    public init(contentType: String?, body: some Collection<UInt8>) {
+        self = contentType.flatMap(ETSIEncoding.init(mediaType:)) ?? ETSIEncoding(sniffing: body)
+    }
+
     /// What a body that names no type is, by its first character that is not white space.
     public init(sniffing bytes: some Collection<UInt8>) {
         let first = bytes.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }

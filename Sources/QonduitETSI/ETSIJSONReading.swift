@@ -33,10 +33,7 @@ enum ETSIJSONReader {
     static func root(
         _ bytes: some Collection<UInt8>, limits: XMLParseLimits, name: String, namespace: String
     ) throws(ETSIDecodingError) -> XMLElement {
-        guard bytes.count <= limits.maxBytes else { throw issue("/", "the document is larger than \(limits.maxBytes) bytes") }
-        let document: JSONValue
-        do throws(JSONSyntaxError) { document = try JSONValue.parse(bytes) } catch { throw issue("/", error.message) }
-        guard case .object(let members) = document else { throw issue("/", "the document is not a JSON object") }
+        let members = try topLevelMembers(bytes, limits: limits)
         var found: [JSONValue] = []
         for candidate in members where isTopLevel(candidate.name, name: name, namespace: namespace) { found.append(candidate.value) }
         guard found.count == 1 else {
@@ -63,10 +60,7 @@ enum ETSIJSONReader {
     /// "MODULE:NAME": {…}}}`, as the RFC 5277 `<notification>` element the XML decoder reads (a body
     /// without module prefix is taken to be `etsi-qkd-sdn-node`'s).
     static func notification(_ bytes: some Collection<UInt8>, limits: XMLParseLimits) throws(ETSIDecodingError) -> XMLElement {
-        guard bytes.count <= limits.maxBytes else { throw issue("/", "the document is larger than \(limits.maxBytes) bytes") }
-        let document: JSONValue
-        do throws(JSONSyntaxError) { document = try JSONValue.parse(bytes) } catch { throw issue("/", error.message) }
-        guard case .object(let members) = document else { throw issue("/", "the document is not a JSON object") }
+        let members = try topLevelMembers(bytes, limits: limits)
         guard members.count == 1, ["ietf-restconf:notification", "notification"].contains(members[0].name),
             case .object(let inner) = members[0].value
         else { throw issue("/", "expected one member, 'ietf-restconf:notification', holding an object") }
@@ -82,6 +76,17 @@ enum ETSIJSONReader {
             children += try elements(name, namespace: namespace, member.value, path: "/notification/" + member.name, depth: &depth, limits: limits)
         }
         return XMLElement("notification", namespace: ETSINamespace.netconfNotification, children: children)
+    }
+
+    /// The members of a document, which must be a JSON object within `limits`.
+    private static func topLevelMembers(
+        _ bytes: some Collection<UInt8>, limits: XMLParseLimits
+    ) throws(ETSIDecodingError) -> [(name: String, value: JSONValue)] {
+        guard bytes.count <= limits.maxBytes else { throw issue("/", "the document is larger than \(limits.maxBytes) bytes") }
+        let document: JSONValue
+        do throws(JSONSyntaxError) { document = try JSONValue.parse(bytes) } catch { throw issue("/", error.message) }
+        guard case .object(let members) = document else { throw issue("/", "the document is not a JSON object") }
+        return members
     }
 
     /// The elements one member stands for: one for a container or leaf, one per entry for a list

@@ -95,7 +95,8 @@ public struct AgentRESTCONFClient: Sendable {
     public func tree(at restconfURL: String) async throws -> (node: ETSINode, document: String) {
         let access = try await access(restconfURL)
         let answer = try await send(.GET, restconfURL, Self.nodePath, access: access)
-        return try Self.decodeTree(answer, url: restconfURL + Self.nodePath, expected: access.encoding)
+        let (node, document, _) = try Self.decodeTree(answer, url: restconfURL + Self.nodePath)
+        return (node, document)
     }
 
     /// What a poll found: the tree, or that it has not changed since the entity tag given.
@@ -114,8 +115,7 @@ public struct AgentRESTCONFClient: Sendable {
         if let etag { headers.add(name: "If-None-Match", value: etag) }
         let answer = try await send(.GET, restconfURL, Self.nodePath, access: access, accept: askingBoth ? Self.acceptBoth : nil, headers: headers)
         if answer.status == 304 { return .unchanged }
-        let (node, document) = try Self.decodeTree(answer, url: restconfURL + Self.nodePath, expected: access.encoding)
-        let encoding = answer.contentType.flatMap(ETSIEncoding.init(mediaType:)) ?? ETSIEncoding(sniffing: answer.body.readableBytesView)
+        let (node, document, encoding) = try Self.decodeTree(answer, url: restconfURL + Self.nodePath)
         return .tree(node, document: document, etag: answer.etag, encoding: encoding)
     }
 
@@ -125,27 +125,22 @@ public struct AgentRESTCONFClient: Sendable {
         guard let answer = try? await send(.GET, restconfURL, path, access: access, refusing: false), (200..<300).contains(answer.status) else {
             return RESTCONFCapabilities([])
         }
-        let encoding = answer.contentType.flatMap(ETSIEncoding.init(mediaType:)) ?? ETSIEncoding(sniffing: answer.body.readableBytesView)
+        let encoding = answer.encoding
         return RESTCONFCapabilities.decode(answer.body.readableBytesView, encoding: encoding) ?? RESTCONFCapabilities([])
     }
 
     static let nodePath = "/data/etsi-qkd-sdn-node:qkd_node"
     static let acceptBoth = "application/yang-data+json, application/yang-data+xml;q=0.9"
 
-    /// The tree in the encoding the answer names (the one asked for when it names none); an answer
-    /// in neither (an HTML error page, say) is refused by its type.
-    static func decodeTree(_ answer: Answer, url: String, expected: ETSIEncoding) throws -> (node: ETSINode, document: String) {
-        let encoding: ETSIEncoding
-        if let type = answer.contentType, !type.isEmpty {
-            guard let named = ETSIEncoding(mediaType: type) else {
-                throw Failure(url: url, message: "the answer is \(type.prefix(60)), not GS QKD 015 data in XML or JSON")
-            }
-            encoding = named
-        } else {
-            encoding = ETSIEncoding(sniffing: answer.body.readableBytesView)
+    /// The tree in the encoding the answer names (the one its body starts like when it names none),
+    /// and that encoding; an answer in neither (an HTML error page, say) is refused by its type.
+    static func decodeTree(_ answer: Answer, url: String) throws -> (node: ETSINode, document: String, encoding: ETSIEncoding) {
+        if let type = answer.contentType, !type.isEmpty, ETSIEncoding(mediaType: type) == nil {
+            throw Failure(url: url, message: "the answer is \(type.prefix(60)), not GS QKD 015 data in XML or JSON")
         }
+        let encoding = answer.encoding
         do {
-            return (try ETSINode.decode(answer.body.readableBytesView, encoding: encoding), String(buffer: answer.body))
+            return (try ETSINode.decode(answer.body.readableBytesView, encoding: encoding), String(buffer: answer.body), encoding)
         } catch {
             throw Failure(url: url, message: "the tree does not decode: \(error)")
         }
@@ -262,11 +257,14 @@ public struct AgentRESTCONFClient: Sendable {
         var etag: String?
         var body: ByteBuffer
 
+        /// The encoding the answer names, else the one its body starts like.
+        var encoding: ETSIEncoding { ETSIEncoding(contentType: contentType, body: body.readableBytesView) }
+
         /// Throws the agent's refusal, in its words, unless the status is a success.
         func check(url: String) throws {
             guard !(200..<300).contains(status) && status != 304 else { return }
             let bytes = body.readableBytesView
-            let encoding = contentType.flatMap(ETSIEncoding.init(mediaType:)) ?? ETSIEncoding(sniffing: bytes)
+            let encoding = self.encoding
             let message =
                 RESTCONFErrors.decode(bytes, encoding: encoding)?.entries.map(\.message).joined(separator: "; ")
                 ?? YANGPatchStatus.decode(bytes)?.errors.map(\.description).joined(separator: "; ")

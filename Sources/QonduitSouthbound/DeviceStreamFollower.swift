@@ -101,7 +101,7 @@ public final class DeviceStreamFollower: Service, Sendable {
             try answer.check(url: device.restconfURL + path)
             return nil
         }
-        let encoding = answer.contentType.flatMap(ETSIEncoding.init(mediaType:)) ?? ETSIEncoding(sniffing: answer.body.readableBytesView)
+        let encoding = answer.encoding
         guard let streams = RESTCONFStreams.decode(answer.body.readableBytesView, encoding: encoding) else {
             throw AgentRESTCONFClient.Failure(url: device.restconfURL + path, message: "the streams list does not decode")
         }
