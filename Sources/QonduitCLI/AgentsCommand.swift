@@ -76,6 +76,10 @@ struct AgentsCommand: AsyncParsableCommand {
         func validate() throws {
             guard (1...10_000).contains(reportEvery) else { throw ValidationError("--report-every must be from 1 to 10000") }
             if onboard && !standard { throw ValidationError("--onboard needs --standard: registered agents onboard themselves") }
+            let range = DeviceOnboardingRequest.pollIntervalRange
+            guard range.contains(pollIntervalMs) else {
+                throw ValidationError("--poll-interval-ms must be from \(range.lowerBound) to \(range.upperBound)")
+            }
         }
 
         func run() async throws {

@@ -236,6 +236,7 @@ import Testing
         (["agents", "add", "n", "http://127.0.0.1:9", "--poll-interval-ms", "5"], "--poll-interval-ms"),
         (["agents", "add", "n", "http://127.0.0.1:9", "--bearer-file", "/nonexistent"], "cannot read --bearer-file"),
         (["agents", "simulate", "--onboard"], "--onboard needs --standard"),
+        (["agents", "simulate", "--standard", "--onboard", "--poll-interval-ms", "5"], "--poll-interval-ms must be from 100"),
         (["agents", "add", "n", "http://127.0.0.1:9", "--device-tls-ca", "/nonexistent"], "cannot read --device-tls-ca"),
         (["serve", "--device-bearer-file", "/nonexistent"], "cannot read --device-bearer-file"),
         (["bench", "codec", "--links", "0"], "--links"),
