@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure domain core: model, validation, geography, link-rate model, access secrets. No I/O.
@@ -58,7 +60,10 @@ let package = Package(
         // SQLite inventory through GRDB.
         .target(
             name: "QonduitInventory",
-            dependencies: ["QonduitCore", "QonduitTopology", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "QonduitCore", "QonduitTopology", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -69,6 +74,7 @@ let package = Package(
                 "QonduitCore", "QonduitPathEngine", "QonduitETSI", "QonduitInventory",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),
@@ -82,8 +88,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            resources: [.embedInCode("openapi.json")],
+            resources: [
+                .embedInCode("openapi.json"), .embedInCode("Console/index.html"), .embedInCode("Console/console.css"),
+                .embedInCode("Console/console.js"), .embedInCode("Console/map.js"), .embedInCode("Console/api.js"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -99,6 +110,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),
@@ -135,6 +147,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings
         ),
@@ -155,6 +168,7 @@ let package = Package(
             dependencies: [
                 "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitAPI", "QonduitPathEngine", "QonduitETSI", "QonduitXML",
                 "QonduitSouthbound", "QonduitAgent", "QonduitProvisioning", "QonduitController", "QonduitAPITypes",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -175,8 +189,9 @@ let package = Package(
             name: "QonduitTestSupport",
             dependencies: [
                 "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitProvisioning", "QonduitTopology", "QonduitController",
-                "QonduitAgent", "QonduitSouthbound",
+                "QonduitAgent", "QonduitSouthbound", "QonduitAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/QonduitTestSupport", swiftSettings: strictSettings

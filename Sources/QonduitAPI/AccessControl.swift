@@ -7,6 +7,8 @@ import QonduitInventory
 /// 403 problems otherwise), and appends every change, and every refusal, to the audit log.
 struct AccessControlMiddleware: RouterMiddleware {
     let inventory: Inventory
+    /// Whether the server is HTTPS: the session cookie it clears is then `Secure`, and origins `https://`.
+    let secureCookies: Bool
 
     func handle(
         _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
@@ -14,18 +16,38 @@ struct AccessControlMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? request.uri.path
         let required = AccessPolicy.requiredRole(method: request.method.rawValue, route: route)
         let action = "\(request.method.rawValue) \(route)"
-        guard let presented = bearerCredentials(request.headers[.authorization]), let token = try await inventory.authenticateAPIToken(presented)
-        else {
+        let isChange = request.method != .get && request.method != .head
+        // A bearer token (API clients), else the console's session cookie.
+        let token: APIToken?
+        var viaSession = false
+        if let authorization = request.headers[.authorization] {
+            token = try await bearerCredentials(authorization).asyncFlatMap { try await inventory.authenticateAPIToken($0) }
+        } else if let cookie = request.cookies[SessionCookie.name]?.value {
+            token = try await inventory.authenticateSession(cookie)?.token
+            viaSession = true
+        } else {
+            token = nil
+        }
+        guard let token else {
             let unauthorized = Problem(
                 .unauthorized,
-                detail: request.headers[.authorization] == nil
-                    ? "this operation needs an API token: send Authorization: Bearer TOKEN (qonduit tokens create)"
-                    : "the API token is not valid: unknown, expired or revoked"
+                detail: viaSession
+                    ? "not signed in: the console's session ended, expired or its token was revoked"
+                    : request.headers[.authorization] == nil
+                        ? "this operation needs an API token: send Authorization: Bearer TOKEN (qonduit tokens create)"
+                        : "the API token is not valid: unknown, expired or revoked"
             )
             var response = try unauthorized.response(from: request, context: context)
             response.headers[.wwwAuthenticate] = #"Bearer realm="qonduit""#
+            if viaSession { response.setCookie(SessionCookie.cleared(secure: secureCookies)) }
             await record(AuditEntry(actor: "anonymous", role: nil, action: action, target: request.uri.path, status: 401), context)
             return response
+        }
+        if viaSession, isChange, let refusal = SessionCookie.crossSiteRefusal(request, secure: secureCookies) {
+            await record(
+                AuditEntry(actor: token.actor, role: token.role.rawValue, action: action, target: request.uri.path, status: 403, detail: refusal),
+                context)
+            return try Problem(.forbidden, detail: refusal).response(from: request, context: context)
         }
         guard token.role.allows(required) else {
             let forbidden = Problem(.forbidden, detail: "\(action) needs the \(required.rawValue) role; this token has \(token.role.rawValue)")
@@ -34,7 +56,7 @@ struct AccessControlMiddleware: RouterMiddleware {
         }
         var context = context
         context.caller = token
-        guard request.method != .get && request.method != .head else { return try await next(request, context) }
+        guard isChange else { return try await next(request, context) }
         // A change: its outcome goes to the audit log, errors included (answered here as ProblemMiddleware would),
         // unless the route appended it with the change.
         let handoff = AuditHandoff(actor: token.actor, role: token.role.rawValue, action: action, target: request.uri.path)
@@ -53,10 +75,24 @@ struct AccessControlMiddleware: RouterMiddleware {
     }
 
     private func record(_ entry: AuditEntry, _ context: APIRequestContext) async {
+        await inventory.appendAudit(entry, loggingFailureTo: context.logger)
+    }
+}
+
+extension Inventory {
+    /// Appends `entry` to the audit log; a failure is logged, as the answer has been decided already.
+    func appendAudit(_ entry: AuditEntry, loggingFailureTo logger: Logger) async {
         do {
-            try await inventory.appendAudit(entry)
+            try await appendAudit(entry)
         } catch {
-            context.logger.error("audit entry not written", metadata: ["action": "\(entry.action)", "error": "\(error)"])
+            logger.error("audit entry not written", metadata: ["action": "\(entry.action)", "error": "\(error)"])
         }
+    }
+}
+
+extension Optional {
+    fileprivate func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

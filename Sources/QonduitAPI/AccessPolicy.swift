@@ -28,6 +28,7 @@ public enum AccessPolicy {
         "GET /api/v1/key-paths/{id}": .viewer,
         "DELETE /api/v1/key-paths/{id}": .operator,
         "GET /api/v1/events": .viewer,
+        "GET /api/v1/events/history": .viewer,
         "GET /api/v1/agents": .viewer,
         "POST /api/v1/agents": .admin,
         "GET /api/v1/agents/{node}": .viewer,
@@ -39,7 +40,13 @@ public enum AccessPolicy {
         "POST /api/v1/tokens": .admin,
         "DELETE /api/v1/tokens/{id}": .admin,
         "GET /api/v1/audit": .admin,
+        // Prometheus scrapes with a viewer's token, unless `serve --metrics-open`.
+        "GET /metrics": .viewer,
     ]
+
+    /// Operations under `/api/v1` open to anyone: signing in to the console, which checks what it is
+    /// given itself (the token in the body, the session in the cookie).
+    public static let openOperations: Set<String> = ["POST /api/v1/session", "GET /api/v1/session", "DELETE /api/v1/session"]
 
     /// Operations some of whose body fields need more than the operation's role: an operator may set
     /// a link up or down, but its ends, length, key rate, QBER, cost and identity are inventory

@@ -19,6 +19,23 @@ struct EventRoutes {
     var keepAlive: Duration = .seconds(15)
 
     func register(on group: RouterGroup<APIRequestContext>) {
+        // What the log keeps about one node, link or key path, as a JSON list rather than a stream.
+        group.get("history") { request, _ in
+            let query = try QueryParameters(request, allowed: ["subject", "limit"])
+            guard let subject = query.string("subject"), !subject.isEmpty, subject.count <= 256 else {
+                throw Problem(
+                    .badRequest, detail: "?subject must name a node, link or key path (1 to 256 characters)",
+                    errors: [.init(pointer: "?subject", message: "missing or too long")])
+            }
+            let events = try await inventory.events(about: subject, limit: try query.int("limit", default: 100, in: 1...1000))
+            var writer = JSONWriter(capacity: 256 * (events.count + 1))
+            writer.raw("{")
+            writer.key("items")
+            writer.array(events) { writer, event in Self.write(event, to: &writer) }
+            writer.raw("}")
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+        }
         group.get { request, context in
             let query = try QueryParameters(request, allowed: ["after", "kind"])
             let kinds = try Self.kinds(query.string("kind"))
@@ -92,6 +109,11 @@ struct EventRoutes {
     /// `id`, `event` (the kind) and `data`: one JSON object per event, on one line.
     static func format(_ event: InventoryEvent) -> String {
         var writer = JSONWriter(capacity: 256)
+        write(event, to: &writer)
+        return "id: \(event.id)\nevent: \(event.kind)\ndata: \(String(decoding: writer.bytes, as: UTF8.self))\n\n"
+    }
+
+    static func write(_ event: InventoryEvent, to writer: inout JSONWriter) {
         writer.raw("{")
         writer.key("id")
         writer.number(Int(event.id))
@@ -108,7 +130,6 @@ struct EventRoutes {
         writer.key("data")
         writer.json(event.data)
         writer.raw("}")
-        return "id: \(event.id)\nevent: \(event.kind)\ndata: \(String(decoding: writer.bytes, as: UTF8.self))\n\n"
     }
 
     /// A kind filter matches the kind itself and the kinds under it (`key_path` matches `key_path.state`).

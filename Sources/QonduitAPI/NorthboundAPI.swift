@@ -1,16 +1,20 @@
 import Foundation
 public import Hummingbird
+public import Prometheus
 public import QonduitCore
 public import QonduitInventory
 public import QonduitProvisioning
 
-/// Builds the northbound HTTP API's router: health, OpenAPI document and `/api/v1`.
+/// Builds the northbound HTTP API's router: health, OpenAPI document, metrics and `/api/v1`; every
+/// request counted in `metrics`.
 public enum NorthboundAPI {
     public static func router(
         inventory: Inventory, provisioner: KeyPathProvisioner, configuration: APIConfiguration = .init(),
-        onboarding: (any DeviceOnboarding)? = nil
+        onboarding: (any DeviceOnboarding)? = nil, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
+        let factory = PrometheusMetricsFactory.qonduit(metrics)
+        router.add(middleware: HTTPMetricsMiddleware(factory: factory))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware())
         router.get("/healthz") { _, _ in
@@ -22,9 +26,12 @@ public enum NorthboundAPI {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json))
             )
         }
+        MetricsRoutes(inventory: inventory, registry: metrics, factory: factory, configuration: configuration).register(on: router)
+        // The console's sign-in: open, as the session is what it checks.
+        SessionRoutes(inventory: inventory, configuration: configuration).register(on: router.group("/api/v1/session"))
         let api = router.group("/api/v1")
-        // Before everything else under /api/v1: nothing there is open.
-        api.add(middleware: AccessControlMiddleware(inventory: inventory))
+        // Before everything else under /api/v1: nothing else there is open.
+        api.add(middleware: AccessControlMiddleware(inventory: inventory, secureCookies: configuration.secureCookies))
         // Event streams last as long as their clients: they have a bound of their own, registered
         // before the group's bound on requests in flight (which applies to routes added after it).
         EventRoutes(inventory: inventory, maxStreams: configuration.maxEventStreams).register(on: api.group("events"))
@@ -50,5 +57,20 @@ extension Request {
             throw Problem(.badRequest, detail: "the request needs a JSON body")
         }
         return try JSONCoding.decoder().decode(type, from: Data(buffer.readableBytesView))
+    }
+}
+
+extension PrometheusMetricsFactory {
+    /// The factory every part of the controller records its metrics with, into `registry`: buckets
+    /// sized for what Qonduit measures (milliseconds for requests and writes, tens for batches).
+    public static func qonduit(_ registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
+            .seconds(5), .seconds(10),
+        ]
+        factory.valueHistogramBuckets["qonduit_provisioning_batch_size"] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+        return factory
     }
 }

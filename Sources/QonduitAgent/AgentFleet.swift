@@ -93,7 +93,11 @@ public enum AgentFleet {
                     scheme: tls == nil ? "http" : "https",
                     reportEvery: reportEvery, logger: agentLogger, onListening: onListening))
         }
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Services shut down one after another, and a controller reconnecting a notification stream to a
+        // server already draining can hold it: past this, what is left is cancelled (a simulator keeps nothing).
+        configuration.maximumGracefulShutdownDuration = .seconds(3)
+        let group = ServiceGroup(configuration: configuration)
         try await group.run()
     }
 

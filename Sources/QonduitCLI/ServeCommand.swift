@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 import Hummingbird
 public import Logging
+import Prometheus
 import QonduitAPI
 import QonduitController
 import QonduitCore
@@ -19,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
             overwrites such a file; a ':memory:' run prints where its token went. Only one controller may serve a \
             database at a time: it holds an exclusive lock on DB.lock while it runs. With --tls-cert and --tls-key both interfaces \
             are served over HTTPS; with --tls-ca too, operators' clients and agents must present a certificate that CA \
-            signed, and agents' RESTCONF servers are verified against it.
+            signed, and agents' RESTCONF servers are verified against it. The operator console is served at / (sign in             with an API token), and Prometheus metrics at GET /metrics (a viewer's token, unless --metrics-open).
             """
     )
 
@@ -79,6 +80,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Flag(help: "Serve GET /metrics without a token (by default Prometheus presents a viewer's token).")
+    var metricsOpen = false
+
+    @Option(help: "Longest a console session lasts, hours (its token's expiry ends it sooner).")
+    var sessionHours = 12.0
+
     @OptionGroup(title: "TLS")
     var tls: TLSOptions
 
@@ -96,6 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (1...100_000_000).contains(eventRetention) else { throw ValidationError("--event-retention must be from 1 to 100000000") }
         guard (1...1_000_000_000).contains(auditRetention) else { throw ValidationError("--audit-retention must be from 1 to 1000000000") }
+        guard sessionHours >= 0.01, sessionHours <= 8760 else { throw ValidationError("--session-hours must be from 0.01 to 8760") }
         _ = try fiber.model()
         if let deviceBearerFile { _ = try AgentsCommand.Add.secret(deviceBearerFile, flag: "--device-bearer-file") }
     }
@@ -106,9 +114,10 @@ struct ServeCommand: AsyncParsableCommand {
         // Held until the process ends: one controller per database.
         let lock = db == ":memory:" ? nil : try DatabaseLock(database: db)
         defer { withExtendedLifetime(lock) {} }
+        let metrics = PrometheusCollectorRegistry()
         let inventory: Inventory
         do {
-            inventory = try Inventory(path: db)
+            inventory = try Inventory(path: db, metrics: PrometheusMetricsFactory.qonduit(metrics))
         } catch {
             throw CLIError("cannot open the inventory database '\(db)': \(error)")
         }
@@ -143,7 +152,8 @@ struct ServeCommand: AsyncParsableCommand {
             host: listen.host, port: listen.port,
             api: APIConfiguration(
                 maxImportBytes: maxImportBytes, maxJSONBodyBytes: maxJSONBodyBytes, fiberModel: fiberModel,
-                maxConcurrentRequests: maxConcurrentRequests, maxEventStreams: maxEventStreams
+                maxConcurrentRequests: maxConcurrentRequests, maxEventStreams: maxEventStreams,
+                sessionLifetime: .milliseconds(Int64(sessionHours * 3_600_000)), metricsOpen: metricsOpen
             ),
             southbound: SouthboundConfiguration(
                 heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats, autoOnboard: autoOnboard
@@ -151,7 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
             reconcileInterval: .milliseconds(reconcileIntervalMs), qberThreshold: qberThreshold,
             idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)),
             serverTLS: serverTLS, agentClientTLS: tls.isEnabled || tls.tlsCa != nil ? try tls.clientConfiguration() : nil,
-            credentialSealer: sealer, defaultDeviceCredential: deviceCredential, devicesToOnboard: devices
+            credentialSealer: sealer, defaultDeviceCredential: deviceCredential, devicesToOnboard: devices, metrics: metrics
         )
         let host = listen.host
         let app = try await ControllerApplication.build(inventory: inventory, configuration: configuration, logger: logger) { port in

@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 public import Logging
 import NIOCore
+import Prometheus
 import QonduitAPI
 import QonduitCore
 public import QonduitInventory
@@ -31,17 +32,25 @@ public enum ControllerApplication {
                         configuration: .init(tlsConfiguration: tls, timeout: .init(connect: .seconds(2), read: .seconds(10)))
                     ))
             } ?? AgentRESTCONFClient(inventory: inventory, sealer: configuration.credentialSealer)
+        let metrics = PrometheusMetricsFactory.qonduit(configuration.metrics)
+        let southboundMetrics = SouthboundMetrics(factory: metrics)
         let provisioner = KeyPathProvisioner(
             inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory, restconf: restconf), logger: logger,
-            qberThreshold: configuration.qberThreshold
+            qberThreshold: configuration.qberThreshold, metrics: ProvisioningMetrics(factory: metrics)
         )
         // A controller stopped mid-provisioning left its reservations in the database: finish configuring them.
         await provisioner.resumePending()
         let onboarder = DeviceOnboarder(
             inventory: inventory, restconf: restconf, sealer: configuration.credentialSealer,
             defaultCredential: configuration.defaultDeviceCredential, logger: logger)
-        let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner, configuration: configuration.api, onboarding: onboarder)
-        SouthboundAPI.register(on: router, inventory: inventory, configuration: configuration.southbound, restconf: restconf)
+        var api = configuration.api
+        api.secureCookies = configuration.serverTLS != nil
+        let router = NorthboundAPI.router(
+            inventory: inventory, provisioner: provisioner, configuration: api, onboarding: onboarder, metrics: configuration.metrics)
+        OperatorConsole.register(on: router)
+        var southbound = configuration.southbound
+        southbound.metrics = southboundMetrics
+        SouthboundAPI.register(on: router, inventory: inventory, configuration: southbound, restconf: restconf)
         // A response being written (an event stream, say) is not idle; a half-sent request is.
         let http1: HTTPServerBuilder = .http1(
             configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout.milliseconds.rounded(.down)))))
@@ -55,11 +64,12 @@ public enum ControllerApplication {
         app.addServices(
             AgentLivenessMonitor(inventory: inventory, configuration: configuration.southbound, logger: logger),
             AgentReconciler(
-                inventory: inventory, restconf: restconf, period: configuration.reconcileInterval, logger: logger, inFlight: provisioner.inFlight
+                inventory: inventory, restconf: restconf, period: configuration.reconcileInterval, logger: logger, inFlight: provisioner.inFlight,
+                metrics: southboundMetrics
             ),
             KeyPathRepairService(provisioner: provisioner, minimumInterval: .milliseconds(50)),
             DevicePoller(inventory: inventory, restconf: restconf, logger: logger),
-            DeviceStreamFollower(inventory: inventory, restconf: restconf, logger: logger),
+            DeviceStreamFollower(inventory: inventory, restconf: restconf, logger: logger, metrics: southboundMetrics),
             StartupOnboarding(onboarder: onboarder, inventory: inventory, requests: configuration.devicesToOnboard, logger: logger)
         )
         return app

@@ -1,4 +1,5 @@
 public import NIOSSL
+public import Prometheus
 public import QonduitAPI
 public import QonduitCore
 public import QonduitSouthbound
@@ -29,13 +30,18 @@ public struct ControllerConfiguration: Sendable {
     public var defaultDeviceCredential: DeviceCredential?
     /// Devices to onboard once the controller runs (those `serve --topology` files give addresses for).
     public var devicesToOnboard: [DeviceOnboardingRequest]
+    /// Where the controller's metrics are kept for `GET /metrics`; give the inventory
+    /// `PrometheusMetricsFactory.qonduit(metrics)` too, so that its write latency is among them.
+    public var metrics: PrometheusCollectorRegistry
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, api: APIConfiguration = .init(), southbound: SouthboundConfiguration = .init(),
         reconcileInterval: Duration = .seconds(5), qberThreshold: Double? = 0.11, idleTimeout: Duration = .seconds(30),
         serverTLS: TLSConfiguration? = nil, agentClientTLS: TLSConfiguration? = nil, credentialSealer: CredentialSealer? = nil,
-        defaultDeviceCredential: DeviceCredential? = nil, devicesToOnboard: [DeviceOnboardingRequest] = []
+        defaultDeviceCredential: DeviceCredential? = nil, devicesToOnboard: [DeviceOnboardingRequest] = [],
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) {
+        self.metrics = metrics
         self.host = host
         self.port = port
         self.api = api

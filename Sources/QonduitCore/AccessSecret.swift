@@ -9,6 +9,8 @@ public struct AccessSecret: Sendable, Hashable, CustomStringConvertible {
         case apiToken = "qdt_"
         /// A node agent's credential.
         case agentCredential = "qda_"
+        /// A console session: what the browser's cookie holds once an API token signed in.
+        case session = "qds_"
     }
 
     /// The full text the holder presents.
@@ -48,6 +50,9 @@ extension AccessSecret {
     /// What the controller stores of an API token: its SHA-256, so that a copy of the database
     /// lets no one in.
     public var tokenHash: String { Self.sha256Hex("qonduit api token:" + text) }
+
+    /// What the controller stores of a console session, so that a copy of the database signs no one in.
+    public var sessionHash: String { Self.sha256Hex("qonduit session:" + text) }
 
     /// What the controller stores to recognise an agent presenting this credential.
     public var agentVerifier: String { Self.sha256Hex("qonduit agent credential:" + text) }

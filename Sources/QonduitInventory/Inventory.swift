@@ -1,5 +1,7 @@
+public import CoreMetrics
 import Foundation
 import GRDB
+import Metrics
 public import QonduitCore
 import Synchronization
 
@@ -31,6 +33,8 @@ public final class Inventory: Sendable {
     /// Counts committed writes, so that derived state (the path engine's graph) knows when it is stale.
     public var revision: Int { writes.load(ordering: .acquiring) }
     private let changes = RevisionSignal()
+    /// How long each write waits for the writer and commits: `qonduit_sqlite_write_duration_seconds`.
+    private let writeDuration: CoreMetrics.Timer
 
     /// Whether reads go on while a write transaction is open (a database file, in WAL mode): with the
     /// in-memory database, one connection does both, so work a write waits for must not read.
@@ -42,7 +46,9 @@ public final class Inventory: Sendable {
     }
 
     /// Opens (creating and migrating when needed) the inventory at `path`; ":memory:" keeps it in memory.
-    public init(path: String) throws {
+    /// Write latency is recorded with `metrics`.
+    public init(path: String, metrics: any MetricsFactory = NOOPMetricsHandler.instance) throws {
+        writeDuration = CoreMetrics.Timer(label: "qonduit_sqlite_write_duration_seconds", factory: metrics)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.label = "qonduit-inventory"
@@ -226,6 +232,8 @@ public final class Inventory: Sendable {
     /// agents' routine reports (a sign of life, key pool levels) change rows that nothing watches,
     /// and waking key-path repair and the event streams for each would keep them busy for nothing.
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> (T, changed: Bool)) async throws -> T {
+        let started = ContinuousClock.now
+        defer { writeDuration.record(duration: ContinuousClock.now - started) }
         let (result, changed) = try await database.write { db in
             let before = db.totalChangesCount
             let (result, changed) = try body(db)

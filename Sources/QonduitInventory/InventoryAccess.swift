@@ -186,7 +186,7 @@ extension Inventory {
         return try apiToken(row)
     }
 
-    private static func apiToken(_ row: Row) throws -> APIToken {
+    static func apiToken(_ row: Row) throws -> APIToken {
         guard let role = Role(rawValue: row["role"]) else {
             throw InventoryError.corrupt("api_token \(row["id"] as String) has role \(row["role"] as String)")
         }

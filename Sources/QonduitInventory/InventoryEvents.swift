@@ -53,6 +53,18 @@ extension Inventory {
         }
     }
 
+    /// The newest `limit` events about `subject` (a node, link or key path id), oldest first.
+    public func events(about subject: String, limit: Int) async throws -> [InventoryEvent] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM (SELECT id, time, kind, subject, data FROM event WHERE subject = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+                arguments: [subject, limit]
+            ).map { row in
+                InventoryEvent(id: row["id"], time: row["time"], kind: row["kind"], subject: row["subject"], data: row["data"])
+            }
+        }
+    }
+
     /// The oldest event still kept (nil when none is) and the id of the latest ever logged (0 when none was).
     public func eventLogBounds() async throws -> (oldest: Int64?, latest: Int64) {
         try await database.read { db in

@@ -202,5 +202,18 @@ extension InventoryMigrations {
         migrator.registerMigration("v23: the CA an onboarded device's certificate is verified with") { db in
             try db.execute(sql: "ALTER TABLE agent ADD COLUMN tls_ca TEXT CHECK (length(tls_ca) <= 65536)")
         }
+        migrator.registerMigration("v24: console sessions") { db in
+            // A session lives no longer than its token: it goes with it, and revocation ends it (the check joins).
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_session (
+                        hash TEXT PRIMARY KEY NOT NULL,
+                        token_id TEXT NOT NULL REFERENCES api_token(id) ON DELETE CASCADE,
+                        created_at TEXT NOT NULL,
+                        expires_at TEXT NOT NULL
+                    );
+                    CREATE INDEX api_session_token ON api_session(token_id);
+                    """)
+        }
     }
 }

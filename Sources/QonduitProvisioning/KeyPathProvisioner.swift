@@ -18,6 +18,7 @@ public final class KeyPathProvisioner: Sendable {
     let logger: Logger
     /// A link whose QBER is above this carries no new route, and its key paths are re-routed; nil: no limit.
     let qberThreshold: Double?
+    let metrics: ProvisioningMetrics
     /// Requests that arrive while a batch is provisioned make up the next batch: one reservation
     /// transaction, one configuration request per node and one activation transaction for them all.
     private let batches = GroupCommitQueue<Provisioning, Stored<QKDKeyPath>>()
@@ -42,8 +43,10 @@ public final class KeyPathProvisioner: Sendable {
 
     public init(
         inventory: Inventory, configurator: any NodeConfigurator, logger: Logger, qberThreshold: Double? = nil,
-        rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault, confirmationWait: Duration = .seconds(1)
+        rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault, confirmationWait: Duration = .seconds(1),
+        metrics: ProvisioningMetrics = ProvisioningMetrics()
     ) {
+        self.metrics = metrics
         self.inventory = inventory
         self.rerouteSlice = max(1, rerouteSlice)
         self.confirmationWait = confirmationWait

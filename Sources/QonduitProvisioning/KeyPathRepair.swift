@@ -1,4 +1,6 @@
+import CoreMetrics
 import Logging
+import Metrics
 import QonduitCore
 import QonduitETSI
 import QonduitInventory
@@ -22,6 +24,10 @@ extension KeyPathProvisioner {
     @discardableResult
     public func repair() async -> (rerouted: Int, degraded: Int, recovered: Int, examined: Int) {
         let started = ContinuousClock.now
+        defer {
+            metrics.repairPasses.increment()
+            metrics.repairDuration.record(duration: ContinuousClock.now - started)
+        }
         let candidates: [QKDUUID]
         let headroom: NetworkHeadroom
         do {

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import QonduitCore
 import QonduitETSI
@@ -12,6 +13,7 @@ extension KeyPathProvisioner {
     /// failing them all, when the reservation transaction cannot be made). The configuration is sent
     /// once the batch is planned, while its transaction writes: what does not end up reserved is taken back.
     func provision(_ requests: [Provisioning]) async throws -> [Result<Stored<QKDKeyPath>, any Error>] {
+        metrics.batchSize.record(requests.count)
         let early = ConfigurationSentBeforeCommit()
         let reservations: [Result<QKDKeyPath, any Error>]
         do {

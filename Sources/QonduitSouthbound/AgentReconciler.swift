@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 public import Logging
 public import QonduitCore
@@ -18,12 +19,14 @@ public final class AgentReconciler: Service, Sendable {
     let logger: Logger
     /// Entries provisioning has sent and the inventory does not know yet: left alone.
     let inFlight: EntriesInFlight
+    let metrics: SouthboundMetrics
     private let backoff = Mutex<[NodeID: (failures: Int, next: ContinuousClock.Instant)]>([:])
 
     public init(
         inventory: Inventory, restconf: AgentRESTCONFClient = AgentRESTCONFClient(), period: Duration, logger: Logger,
-        inFlight: EntriesInFlight = EntriesInFlight()
+        inFlight: EntriesInFlight = EntriesInFlight(), metrics: SouthboundMetrics = SouthboundMetrics()
     ) {
+        self.metrics = metrics
         self.inventory = inventory
         self.inFlight = inFlight
         self.restconf = restconf
@@ -49,6 +52,7 @@ public final class AgentReconciler: Service, Sendable {
             logger.error("reconciler cannot read the agents", metadata: ["error": "\(error)"])
             return [:]
         }
+        metrics.reconcilePasses.increment()
         let now = ContinuousClock.now
         var corrections: [NodeID: Int] = [:]
         for agent in agents where agent.state == .reachable {
@@ -58,9 +62,11 @@ public final class AgentReconciler: Service, Sendable {
                 let count = try await reconcile(agent)
                 corrections[agent.nodeID] = count
                 backoff.withLock { $0[agent.nodeID] = nil }
+                metrics.reconcileDrift.increment(by: count)
                 try await inventory.recordReconciliation(node: agent.nodeID, drift: count, error: nil)
                 if count > 0 { logger.notice("agent configuration corrected", metadata: ["node": "\(agent.nodeID)", "drift": "\(count)"]) }
             } catch {
+                metrics.reconcileErrors.increment()
                 let failures = backoff.withLock { state -> Int in
                     let failures = (state[agent.nodeID]?.failures ?? 0) + 1
                     state[agent.nodeID] = (failures, now + period * (1 << min(failures, 6)))

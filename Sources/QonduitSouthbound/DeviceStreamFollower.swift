@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CoreMetrics
 import Foundation
 public import Logging
 import NIOCore
@@ -21,6 +22,7 @@ public final class DeviceStreamFollower: Service, Sendable {
     let inventory: Inventory
     let restconf: AgentRESTCONFClient
     let logger: Logger
+    let metrics: SouthboundMetrics
     let maxEventBytes: Int
     let idleTimeout: Duration
     let backoff: ClosedRange<Duration>
@@ -33,8 +35,9 @@ public final class DeviceStreamFollower: Service, Sendable {
 
     public init(
         inventory: Inventory, restconf: AgentRESTCONFClient, logger: Logger, idleTimeout: Duration = .seconds(45), maxEventBytes: Int = 1 << 20,
-        backoff: ClosedRange<Duration> = .milliseconds(500)...(.seconds(30))
+        backoff: ClosedRange<Duration> = .milliseconds(500)...(.seconds(30)), metrics: SouthboundMetrics = SouthboundMetrics()
     ) {
+        self.metrics = metrics
         self.inventory = inventory
         self.restconf = restconf
         self.logger = logger
@@ -165,6 +168,7 @@ public final class DeviceStreamFollower: Service, Sendable {
                     throw AgentRESTCONFClient.Failure(url: location, message: "\(error.document.entries.first?.message ?? "\(error)")")
                 }
                 try await inventory.applyAgentReports(from: device.qkdnID, reports)
+                metrics.notificationsFromStreams.increment()
             }
         }
     }

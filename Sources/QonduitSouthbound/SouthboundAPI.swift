@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 public import Hummingbird
 import Logging
@@ -63,6 +64,7 @@ public enum SouthboundAPI {
                 var reports: [AgentReport] = credential.map { [.usedCredential($0.id)] } ?? []
                 for notification in notifications { reports += try notification.event.reports() }
                 let outcome = try await inventoryCall { try await inventory.applyAgentReports(from: sender, reports) }
+                configuration.metrics.notificationsFromAgents.increment(by: notifications.count)
                 if outcome.returned {
                     // What changed while the agent was away is unknown: read its tree again, off the request's path.
                     let logger = context.logger

@@ -29,8 +29,11 @@ import Testing
     @Test func eachOperationStatesTheRoleTheAccessControlEnforces() async throws {
         let inventory = try Inventory(path: ":memory:")
         let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner(inventory, ScriptedConfigurator()))
-        let routed = Set(router.routes.filter { $0.path.description.hasPrefix("/api/v1") }.map { "\($0.method.rawValue) \($0.path.description)" })
-        #expect(Set(AccessPolicy.requiredRoles.keys) == routed, "the policy table lists exactly the /api/v1 operations")
+        let routed = Set(
+            router.routes.filter { $0.path.description.hasPrefix("/api/v1") || $0.path.description == "/metrics" }
+                .map { "\($0.method.rawValue) \($0.path.description)" }
+        ).subtracting(AccessPolicy.openOperations)
+        #expect(Set(AccessPolicy.requiredRoles.keys) == routed, "the policy table lists exactly the /api/v1 operations, and metrics")
         try await withAPI { call in
             let document = try await call(.get, "/openapi.json", nil).json
             let schemes = (document["components"] as? [String: Any])?["securitySchemes"] as? [String: [String: Any]]
@@ -40,9 +43,8 @@ import Testing
                 for (method, value) in item {
                     guard let operation = value as? [String: Any], ["get", "post", "put", "patch", "delete"].contains(method) else { continue }
                     let responses = operation["responses"] as? [String: Any] ?? [:]
-                    if path.hasPrefix("/api/v1") {
-                        let role = AccessPolicy.requiredRoles["\(method.uppercased()) \(path)"]
-                        #expect(operation["x-required-role"] as? String == role?.rawValue, "\(method) \(path)")
+                    if let role = AccessPolicy.requiredRoles["\(method.uppercased()) \(path)"] {
+                        #expect(operation["x-required-role"] as? String == role.rawValue, "\(method) \(path)")
                         let fields = operation["x-required-role-for-fields"] as? [String: Any]
                         if let expected = AccessPolicy.requiredFieldRoles["\(method.uppercased()) \(path)"] {
                             #expect(

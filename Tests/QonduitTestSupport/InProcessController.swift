@@ -1,6 +1,8 @@
 public import Foundation
 import Hummingbird
 import Logging
+import Prometheus
+import QonduitAPI
 import QonduitAgent
 import QonduitController
 public import QonduitCore
@@ -33,7 +35,8 @@ public final class InProcessController: Sendable {
         devicesToOnboard: [DeviceOnboardingRequest] = [], defaultDeviceCredential: DeviceCredential? = nil
     ) async throws -> InProcessController {
         let databasePath = try TestFiles.newDirectory("controller").appendingPathComponent("inventory.sqlite").path
-        let inventory = try Inventory(path: databasePath)
+        let metrics = PrometheusCollectorRegistry()
+        let inventory = try Inventory(path: databasePath, metrics: PrometheusMetricsFactory.qonduit(metrics))
         if let topology {
             let draft = try TopologyReader.draft([UInt8](try Data(contentsOf: topology)), file: topology.lastPathComponent)
             _ = try await inventory.importTopology(draft, file: topology.lastPathComponent, mode: .merge)
@@ -47,7 +50,7 @@ public final class InProcessController: Sendable {
             configuration: ControllerConfiguration(
                 port: 0, southbound: .init(heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats),
                 reconcileInterval: .milliseconds(reconcileIntervalMs), credentialSealer: CredentialSealer(key: CredentialSealer.newKey()),
-                defaultDeviceCredential: defaultDeviceCredential, devicesToOnboard: devicesToOnboard
+                defaultDeviceCredential: defaultDeviceCredential, devicesToOnboard: devicesToOnboard, metrics: metrics
             ),
             logger: logger, onServerRunning: { port.yield($0) }
         )
@@ -65,6 +68,17 @@ public final class InProcessController: Sendable {
 
     /// Stops the controller (its services shut down as on SIGTERM) without waiting for it.
     public func terminate() { service.cancel() }
+
+    /// Stops the controller and waits until it has: its server closed, its pollers and streams ended.
+    public func stop() async {
+        service.cancel()
+        _ = try? await service.value
+    }
+
+    /// A new API token with `role`.
+    public func token(_ role: Role) async throws -> String {
+        try await inventory.createAPIToken(role: role, description: "test \(role.rawValue)", expiresAt: nil, createdBy: nil).1.text
+    }
 
     deinit { service.cancel() }
 }

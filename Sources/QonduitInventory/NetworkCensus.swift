@@ -1,0 +1,46 @@
+import GRDB
+public import QonduitCore
+
+/// What the network holds at one moment, counted for metrics: key paths by state, links by status,
+/// key rate produced and reserved, agents by kind and state. Every known category is present (zero
+/// when empty), so that a scrape sees a state go to zero rather than vanish.
+public struct NetworkCensus: Sendable, Equatable {
+    public var keyPaths: [KeyPathState: Int]
+    public var links: [LinkStatus: Int]
+    /// Sum of the key rate of the links that are up.
+    public var keyRateBps: Double
+    /// Sum of what key paths reserve on links.
+    public var reservedBps: Double
+    /// Agents by kind (`registered`, `onboarded`) and state.
+    public var agents: [AgentKindAndState: Int]
+
+    public struct AgentKindAndState: Hashable, Sendable {
+        public var kind: String
+        public var state: AgentState
+    }
+}
+
+extension Inventory {
+    public func census() async throws -> NetworkCensus {
+        try await database.read { db in
+            var keyPaths = Dictionary(uniqueKeysWithValues: KeyPathState.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM key_path GROUP BY state") {
+                if let state = KeyPathState(rawValue: row["state"]) { keyPaths[state] = row["n"] }
+            }
+            var links = Dictionary(uniqueKeysWithValues: LinkStatus.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM link GROUP BY status") {
+                if let status = LinkStatus(rawValue: row["status"]) { links[status] = row["n"] }
+            }
+            var agents: [NetworkCensus.AgentKindAndState: Int] = [:]
+            for kind in ["registered", "onboarded"] {
+                for state in AgentState.allCases { agents[.init(kind: kind, state: state)] = 0 }
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT kind, state, count(*) AS n FROM agent GROUP BY kind, state") {
+                if let state = AgentState(rawValue: row["state"]) { agents[.init(kind: row["kind"], state: state)] = row["n"] }
+            }
+            let keyRate = try Double.fetchOne(db, sql: "SELECT coalesce(sum(key_rate_bps), 0) FROM link WHERE status = 'up'") ?? 0
+            let reserved = try Double.fetchOne(db, sql: "SELECT coalesce(sum(reserved_bps), 0) FROM link") ?? 0
+            return NetworkCensus(keyPaths: keyPaths, links: links, keyRateBps: keyRate, reservedBps: reserved, agents: agents)
+        }
+    }
+}

@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Drives the operator console in headless Chromium (Debian's chromium and chromium-driver, through
+Selenium) against a running controller, as an operator would; exits non-zero naming each failure.
+
+    console_scenarios.py BASE_URL --admin-token-file F --viewer-token-file F --operator-token-file F
+        --source NODE --destination NODE [--screenshots DIR] [--topology FILE]
+
+The controller must have a network imported with a reachable agent per node (so that a key path can
+be provisioned). The Swift test ConsoleBrowserTests runs it against an in-process controller."""
+
+import argparse
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+        print(f"FAIL: {message}", flush=True)
+    else:
+        print(f"ok: {message}", flush=True)
+    return condition
+
+
+def api(base, token, method, path, body=None, headers=None):
+    request = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode())
+    request.add_header("Authorization", f"Bearer {token}")
+    request.add_header("Content-Type", "application/json")
+    for key, value in (headers or {}).items():
+        request.add_header(key, value)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read().decode()
+            return response.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as error:
+        text = error.read().decode()
+        return error.code, json.loads(text) if text.startswith("{") else text
+
+
+def browser(width=1400, height=950):
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}",
+                     "--no-first-run", "--disable-extensions", "--disable-background-networking"]:
+        options.add_argument(argument)
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+
+
+def wait(driver, predicate, seconds=10, message="condition"):
+    try:
+        WebDriverWait(driver, seconds, poll_frequency=0.05).until(lambda d: predicate(d))
+        return True
+    except Exception:
+        return False
+
+
+def sign_in(driver, base, token):
+    driver.get(base + "/")
+    wait(driver, lambda d: d.find_element(By.ID, "signin").is_displayed())
+    field = driver.find_element(By.ID, "token")
+    field.send_keys(token)
+    driver.find_element(By.CSS_SELECTOR, "#signin-form button[type=submit]").click()
+    return wait(driver, lambda d: d.find_element(By.ID, "main").is_displayed() and d.find_elements(By.CSS_SELECTOR, "#map [data-node]"), 15)
+
+
+def console_errors(driver):
+    """Errors in the browser's console, but the network's own lines for API answers the page asked
+    for and handles (a 401 when it has no session yet, the 4xx problems it shows)."""
+    return [entry for entry in driver.get_log("browser")
+            if entry["level"] == "SEVERE" and not (entry.get("source") == "network" and "status of 4" in entry["message"])]
+
+
+def shot(driver, directory, name):
+    if directory:
+        driver.execute_script("window.scrollTo(0, 0)")
+        os.makedirs(directory, exist_ok=True)
+        driver.save_screenshot(os.path.join(directory, name + ".png"))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("base")
+    parser.add_argument("--admin-token-file", required=True)
+    parser.add_argument("--viewer-token-file", required=True)
+    parser.add_argument("--operator-token-file", required=True)
+    parser.add_argument("--source", required=True)
+    parser.add_argument("--destination", required=True)
+    parser.add_argument("--screenshots")
+    parser.add_argument("--topology")
+    args = parser.parse_args()
+    base = args.base.rstrip("/")
+    admin, viewer, operator = (open(f).read().strip() for f in (args.admin_token_file, args.viewer_token_file, args.operator_token_file))
+    _, topology = api(base, admin, "GET", "/api/v1/topology")
+    nodes, links = topology["nodes"], topology["links"]
+
+    driver = browser()
+    try:
+        # Viewer: the whole network drawn, nothing to change offered, and a change refused anyway.
+        check(sign_in(driver, base, viewer), "a viewer signs in with a token")
+        drawn_nodes = {e.get_attribute("data-node") for e in driver.find_elements(By.CSS_SELECTOR, "#map [data-node]")}
+        drawn_links = {e.get_attribute("data-link") for e in driver.find_elements(By.CSS_SELECTOR, "#map [data-link]")}
+        check(drawn_nodes == {n["id"] for n in nodes}, f"the map shows every node ({len(drawn_nodes)} of {len(nodes)})")
+        check(drawn_links == {l["id"] for l in links}, f"the map shows every link ({len(drawn_links)} of {len(links)})")
+        check(not driver.find_element(By.ID, "provision").is_displayed(), "a viewer is not offered the provision form")
+        check(not driver.find_element(By.ID, "upload").is_displayed(), "a viewer is not offered the topology upload")
+        check(driver.execute_script("return document.cookie") == "", "the session cookie is HttpOnly: scripts cannot read it")
+        check(driver.execute_script("return localStorage.length + sessionStorage.length") == 0, "nothing is kept in browser storage")
+        status = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch('/api/v1/links/' + arguments[0], {method: 'PATCH', headers: {'X-Qonduit-CSRF': '1', 'Content-Type': 'application/json'},
+              body: JSON.stringify({status: 'down'})}).then(r => done(r.status));""", links[0]["id"])
+        check(status == 403, f"a viewer's change is refused by the API (status {status})")
+        # Without the console's header, a change with the cookie alone is refused (what a cross-site form sends).
+        status = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch('/api/v1/key-paths', {method: 'POST', headers: {'Content-Type': 'text/plain'}, body: '{}'}).then(r => done(r.status));""")
+        check(status == 403, f"a cookie-only POST without the console's header is refused (status {status})")
+        driver.find_element(By.ID, "signout").click()
+        check(wait(driver, lambda d: d.find_element(By.ID, "signin").is_displayed()), "sign-out shows the sign-in page")
+        status = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch('/api/v1/nodes').then(r => done(r.status));""")
+        check(status == 401, f"after sign-out the session no longer reads the API (status {status})")
+        errors = console_errors(driver)
+        check(errors == [], f"no errors in the browser console (viewer): {errors}")
+
+        # Operator: live updates, link down/up, provisioning with a dry run first.
+        check(sign_in(driver, base, operator), "an operator signs in")
+        check(driver.find_element(By.ID, "provision").is_displayed(), "an operator is offered the provision form")
+        link = next(l for l in links if l["status"] == "up")["id"]
+        selector = f'#map [data-link="{link}"] line.link'
+        api(base, admin, "PATCH", f"/api/v1/links/{link}", {"status": "down"})
+        started = time.monotonic()
+        dashed = wait(driver, lambda d: "down" in d.find_element(By.CSS_SELECTOR, selector).get_attribute("class"), 2)
+        check(dashed, f"a link set down through the API turns dashed without reload ({time.monotonic() - started:.2f} s)")
+        check(driver.find_element(By.CSS_SELECTOR, selector).value_of_css_property("stroke-dasharray") not in ("none", ""),
+              "a link that is down is drawn dashed")
+        api(base, admin, "PATCH", f"/api/v1/links/{link}", {"status": "up"})
+        check(wait(driver, lambda d: "down" not in d.find_element(By.CSS_SELECTOR, selector).get_attribute("class"), 2),
+              "and solid again when set up")
+        check(wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, '#events li[data-kind="link.status"]')) >= 2, 2),
+              "the event log shows the link's changes")
+
+        driver.find_element(By.ID, "p-source").send_keys(args.source)
+        driver.find_element(By.ID, "p-destination").send_keys(args.destination)
+        rate = driver.find_element(By.ID, "p-rate")
+        rate.clear()
+        rate.send_keys("500")
+        driver.find_element(By.ID, "p-preview").click()
+        check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#map line.link.highlight"), 5),
+              "the dry run draws the computed route before anything is reserved")
+        _, before = api(base, admin, "GET", "/api/v1/key-paths")
+        check(before["total"] == 0, "the dry run reserved nothing")
+        shot(driver, args.screenshots, "console-dry-run")
+        driver.find_element(By.ID, "p-confirm").click()
+        check(wait(driver, lambda d: "is active" in d.find_element(By.ID, "p-result").text, 15),
+              f"the key path is provisioned and active: {driver.find_element(By.ID, 'p-result').text!r}")
+        check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#paths tbody tr td.state-active"), 5), "the key paths table lists it active")
+        check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#map line.link.highlight"), 5), "its routes are drawn on the map")
+        shot(driver, args.screenshots, "console")
+
+        # Names are data: markup in a node's name is shown as text, never run.
+        node = nodes[0]["id"]
+        hostile = '<img src=x onerror="window.__owned=1"><script>window.__owned=1</script>'
+        api(base, admin, "PATCH", f"/api/v1/nodes/{node}", {"name": hostile})
+        driver.refresh()
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#map [data-node]"), 15)
+        driver.find_element(By.ID, "find").send_keys(node + "\n")
+        driver.execute_script("document.getElementById('find').dispatchEvent(new Event('change'))")
+        check(wait(driver, lambda d: hostile in d.find_element(By.ID, "details").text, 5), "markup in a node name is shown as text")
+        check(driver.execute_script("return window.__owned === undefined"), "markup in a node name does not run")
+        check(not driver.find_elements(By.CSS_SELECTOR, "#details img, #map img"), "markup in a node name adds no element")
+
+        # A topology upload over the limit, or malformed, shows the API's problem with its line.
+        if args.topology:
+            upload = driver.find_element(By.ID, "u-file")
+            upload.send_keys(os.path.abspath(args.topology))
+            driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
+            check(wait(driver, lambda d: "line" in d.find_element(By.ID, "u-result").text, 10),
+                  f"a bad topology upload shows the problems with their lines: {driver.find_element(By.ID, 'u-result').text!r}")
+
+        # A narrow window: one column, nothing wider than the window.
+        driver.set_window_size(420, 900)
+        time.sleep(0.3)
+        overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        check(overflow <= 0, f"a narrow window needs no horizontal scrolling (overflow {overflow}px)")
+        shot(driver, args.screenshots, "console-narrow")
+        driver.set_window_size(1400, 950)
+
+        # Revoking the token ends its session: the page goes back to sign-in.
+        _, tokens = api(base, admin, "GET", "/api/v1/tokens")
+        operator_id = next(t["id"] for t in tokens["items"] if t["role"] == "operator" and t["revoked_at"] is None)
+        api(base, admin, "DELETE", f"/api/v1/tokens/{operator_id}")
+        driver.find_element(By.ID, "paths-prev").click() if driver.find_element(By.ID, "paths-prev").is_enabled() else None
+        driver.find_element(By.CSS_SELECTOR, "#path-filter button").click()
+        check(wait(driver, lambda d: d.find_element(By.ID, "signin").is_displayed(), 5), "a revoked token's session goes back to sign-in")
+        errors = console_errors(driver)
+        check(errors == [], f"no errors in the browser console (operator): {errors}")
+    finally:
+        driver.quit()
+    if failures:
+        print(f"{len(failures)} failure(s)", flush=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
