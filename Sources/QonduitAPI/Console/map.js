@@ -49,6 +49,8 @@ export class NetworkMap {
     this.linkShapes.clear();
     for (const link of this.links.values()) this.drawLink(link);
     for (const node of this.nodes.values()) this.drawNode(node);
+    this.drawnScale = null;
+    this._spacing = null;
     this.fit();
   }
 
@@ -205,6 +207,10 @@ export class NetworkMap {
   apply() {
     const { x, y, scale } = this.view;
     this.root.setAttribute('transform', `translate(${x} ${y}) scale(${scale})`);
+    // A pan moves the group only: shapes are resized when the scale changes.
+    if (scale === this.drawnScale && this.drawnCount === this.nodeShapes.size + this.linkShapes.size) return;
+    this.drawnScale = scale;
+    this.drawnCount = this.nodeShapes.size + this.linkShapes.size;
     const r = 5 / scale, w = 2.5 / scale;
     this.nodeRadius = () => r;
     this.lineWidth = () => w;
