@@ -99,6 +99,7 @@ def main():
     parser.add_argument("--destination", required=True)
     parser.add_argument("--screenshots")
     parser.add_argument("--topology")
+    parser.add_argument("--huge-topology")
     args = parser.parse_args()
     base = args.base.rstrip("/")
     admin, viewer, operator = (open(f).read().strip() for f in (args.admin_token_file, args.viewer_token_file, args.operator_token_file))
@@ -190,6 +191,13 @@ def main():
             driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
             check(wait(driver, lambda d: "line" in d.find_element(By.ID, "u-result").text, 10),
                   f"a bad topology upload shows the problems with their lines: {driver.find_element(By.ID, 'u-result').text!r}")
+        if args.huge_topology:
+            upload = driver.find_element(By.ID, "u-file")
+            upload.clear()
+            upload.send_keys(os.path.abspath(args.huge_topology))
+            driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
+            check(wait(driver, lambda d: "larger than the controller accepts" in d.find_element(By.ID, "u-result").text, 10),
+                  f"an upload over the limit shows the API's problem: {driver.find_element(By.ID, 'u-result').text!r}")
 
         # A narrow window: one column, nothing wider than the window.
         driver.set_window_size(420, 900)
@@ -208,6 +216,29 @@ def main():
         check(wait(driver, lambda d: d.find_element(By.ID, "signin").is_displayed(), 5), "a revoked token's session goes back to sign-in")
         errors = console_errors(driver)
         check(errors == [], f"no errors in the browser console (operator): {errors}")
+
+        # Events the page does not know, or cannot read, are shown raw, as text, and break nothing:
+        # the event stream is replaced, before the page loads, by one that sends such events.
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": r"""
+            const realFetch = window.fetch;
+            window.fetch = (url, options) => {
+              if (String(url).startsWith('/api/v1/events') && !String(url).includes('history')) {
+                const body = 'id: 900001\nevent: quantum.teleport\ndata: {"id":900001,"kind":"quantum.teleport","subject":"<b>x</b>"}\n\n' +
+                             'id: 900002\nevent: link.status\ndata: not json <i>at all</i>\n\n';
+                const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(body)); } });
+                return Promise.resolve(new Response(stream, { headers: { 'Content-Type': 'text/event-stream' } }));
+              }
+              return realFetch(url, options);
+            };"""})
+        check(sign_in(driver, base, admin), "an admin signs in")
+        check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#events li[data-kind="quantum.teleport"]'), 5),
+              "an event of a kind the page does not know is listed")
+        log = driver.find_element(By.ID, "events").text
+        check('"subject":"<b>x</b>"' in log and "not json <i>at all</i>" in log, f"unknown and unreadable events are shown raw: {log!r}")
+        check(not driver.find_elements(By.CSS_SELECTOR, "#events b, #events i"), "their markup is text")
+        check(driver.find_element(By.CSS_SELECTOR, "#map [data-node]").is_displayed(), "and the page goes on working")
+        errors = console_errors(driver)
+        check(errors == [], f"no errors in the browser console (odd events): {errors}")
     finally:
         driver.quit()
     if failures:

@@ -1,4 +1,5 @@
 import Foundation
+import QonduitAPI
 import QonduitCore
 import QonduitInventory
 import QonduitTestSupport
@@ -15,7 +16,7 @@ import Testing
             try #require(FileManager.default.isExecutableFile(atPath: tool), "\(tool) is missing: scripts/test installs chromium and chromium-driver")
         }
         let benelux = RepositoryPaths.topologies.appendingPathComponent("benelux-multicity.xml")
-        let controller = try await InProcessController.start(topology: benelux)
+        let controller = try await InProcessController.start(topology: benelux, api: APIConfiguration(maxImportBytes: 200_000))
         let fleet = try await InProcessAgentFleet.start(for: controller)
         let directory = try TestFiles.newDirectory("console")
         func file(_ name: String, _ text: String) throws -> String {
@@ -27,6 +28,7 @@ import Testing
         let viewer = try file("viewer.token", try await controller.token(.viewer))
         let operatorToken = try file("operator.token", try await controller.token(.operator))
         let badTopology = try file("bad.xml", "<network>\n<node id=\"a\">\n</network>\n")
+        let hugeTopology = try file("huge.xml", "<network>\n" + String(repeating: "<!-- padding -->\n", count: 20_000) + "</network>\n")
         #expect(
             try await eventually(30) {
                 try await controller.inventory.agents().filter { $0.state == .reachable }.count == fleet.agents.count
@@ -37,7 +39,7 @@ import Testing
                 RepositoryPaths.root.appendingPathComponent("Tests/Browser/console_scenarios.py").path, controller.baseURL,
                 "--admin-token-file", admin, "--viewer-token-file", viewer, "--operator-token-file", operatorToken,
                 "--source", "ams-bank", "--destination", "rotterdam-port", "--screenshots", directory.appendingPathComponent("screenshots").path,
-                "--topology", badTopology,
+                "--topology", badTopology, "--huge-topology", hugeTopology,
             ])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("ok: the map shows every node (34 of 34)"), "\(result.stdout)")

@@ -2,7 +2,7 @@ public import Foundation
 import Hummingbird
 import Logging
 import Prometheus
-import QonduitAPI
+public import QonduitAPI
 import QonduitAgent
 import QonduitController
 public import QonduitCore
@@ -32,7 +32,7 @@ public final class InProcessController: Sendable {
     /// after `missedHeartbeats`), reconciled every `reconcileIntervalMs`.
     public static func start(
         topology: URL? = nil, heartbeatIntervalMs: Int = 5_000, missedHeartbeats: Int = 3, reconcileIntervalMs: Int = 5_000,
-        devicesToOnboard: [DeviceOnboardingRequest] = [], defaultDeviceCredential: DeviceCredential? = nil
+        devicesToOnboard: [DeviceOnboardingRequest] = [], defaultDeviceCredential: DeviceCredential? = nil, api: APIConfiguration = .init()
     ) async throws -> InProcessController {
         let databasePath = try TestFiles.newDirectory("controller").appendingPathComponent("inventory.sqlite").path
         let metrics = PrometheusCollectorRegistry()
@@ -48,7 +48,7 @@ public final class InProcessController: Sendable {
         let app = try await ControllerApplication.build(
             inventory: inventory,
             configuration: ControllerConfiguration(
-                port: 0, southbound: .init(heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats),
+                port: 0, api: api, southbound: .init(heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats),
                 reconcileInterval: .milliseconds(reconcileIntervalMs), credentialSealer: CredentialSealer(key: CredentialSealer.newKey()),
                 defaultDeviceCredential: defaultDeviceCredential, devicesToOnboard: devicesToOnboard, metrics: metrics
             ),
