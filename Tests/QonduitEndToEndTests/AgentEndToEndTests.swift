@@ -226,6 +226,7 @@ import Testing
         (["events", "--after", "-3"], "--after"),
         (["serve", "--event-retention", "0"], "--event-retention"),
         (["serve", "--audit-retention", "0"], "--audit-retention"),
+        (["serve", "--session-hours", "0"], "--session-hours must be from 0.01 to 8760"),
         (["serve", "--tls-key", "/nonexistent.key"], "--tls-cert and --tls-key go together"),
         (["tokens", "create", "--role", "viewer", "--expires", "0d"], "--expires"),
         (["audit", "--outcome", "maybe"], "--outcome"),

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import QonduitTestSupport
 import Testing
 
@@ -16,6 +17,28 @@ import Testing
         let json = try await QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"])
         #expect(jsonArray(json.stdout).count == 8)
         #expect(jsonArray(json.stdout).allSatisfy { ($0["key_rate_bps"] as? Double ?? 0) > 0 })
+    }
+
+    /// `serve` wires every part's metrics into `/metrics` (the inventory's write latency among them),
+    /// closed to anonymous scrapes unless `--metrics-open`, and serves the console at `/`.
+    @Test func serveServesMetricsAndTheConsole() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let closed = try await ControllerProcess.start(extraArguments: ["--topology", metro.path])
+        defer { closed.terminate() }
+        let anonymous = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(closed.baseURL)/metrics"), timeout: .seconds(30))
+        #expect(anonymous.status == .unauthorized)
+        let scrape = try await HTTPClientRequest.exchange(.GET, "\(closed.baseURL)/metrics")
+        #expect(scrape.status == 200)
+        for series in ["qonduit_sqlite_write_duration_seconds_count", #"qonduit_links{status="up"} 8.0"#, "qonduit_http_requests_total"] {
+            #expect(scrape.text.contains(series), "\(series)")
+        }
+        let console = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(closed.baseURL)/"), timeout: .seconds(30))
+        #expect(console.status == .ok && console.headers.first(name: "Content-Type") == "text/html; charset=utf-8")
+
+        let open = try await ControllerProcess.start(extraArguments: ["--metrics-open"])
+        defer { open.terminate() }
+        let openScrape = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(open.baseURL)/metrics"), timeout: .seconds(30))
+        #expect(openScrape.status == .ok)
     }
 
     @Test func theCLIImportsEveryExampleAndEveryFormat() async throws {
