@@ -6,10 +6,11 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Each route's path segments (`{…}` matches any one segment) and the methods it takes.
     let routes: [(segments: [Substring], methods: [String])]
 
-    /// The API's operations: the access policy's table (checked against the router by a test) and the open routes.
+    /// The API's operations: the access policy's table (checked against the router by a test), its
+    /// open operations, and the open routes.
     init() {
         var methods: [String: [String]] = ["/healthz": ["GET"], "/openapi.json": ["GET"]]
-        for operation in AccessPolicy.requiredRoles.keys {
+        for operation in Array(AccessPolicy.requiredRoles.keys) + AccessPolicy.openOperations {
             let parts = operation.split(separator: " ", maxSplits: 1)
             methods[String(parts[1]), default: []].append(String(parts[0]))
         }

@@ -97,6 +97,7 @@ public enum AgentFleet {
         // Services shut down one after another, and a controller reconnecting a notification stream to a
         // server already draining can hold it: past this, what is left is cancelled (a simulator keeps nothing).
         configuration.maximumGracefulShutdownDuration = .seconds(3)
+        configuration.maximumCancellationDuration = .seconds(2)
         let group = ServiceGroup(configuration: configuration)
         try await group.run()
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOSSL
 import QonduitAPITypes
 import QonduitAgent
 import QonduitCore
@@ -110,8 +111,23 @@ struct AgentsCommand: AsyncParsableCommand {
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = min(max(members.count, 8), 128)
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             let link = standard ? nil : ControllerLink(controllerURL: client.baseURL, client: http)
-            let (onboarding, listening) = AsyncStream<(String, String)>.makeStream()
             let (fleet, serverTLS, fleetLogger, onboard, reportEvery) = (members, try tls.serverConfiguration(), logger, onboard, reportEvery)
+            // The client goes when the fleet does, however it ends: one dropped unshut is a crash in a debug build.
+            do {
+                try await runFleet(
+                    fleet, link: link, serverTLS: serverTLS, logger: fleetLogger, onboard: onboard, reportEvery: reportEvery, client: client)
+            } catch {
+                try? await http.shutdown()
+                throw error
+            }
+            try await http.shutdown()
+        }
+
+        private func runFleet(
+            _ fleet: [FleetNode], link: ControllerLink?, serverTLS: TLSConfiguration?, logger fleetLogger: Logger, onboard: Bool, reportEvery: Int,
+            client: ControllerClient
+        ) async throws {
+            let (onboarding, listening) = AsyncStream<(String, String)>.makeStream()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     defer { listening.finish() }

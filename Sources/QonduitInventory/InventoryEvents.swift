@@ -47,9 +47,7 @@ extension Inventory {
             try Row.fetchAll(
                 db, sql: "SELECT id, time, kind, subject, data FROM event WHERE id > ? ORDER BY id LIMIT ?",
                 arguments: [id, limit]
-            ).map { row in
-                InventoryEvent(id: row["id"], time: row["time"], kind: row["kind"], subject: row["subject"], data: row["data"])
-            }
+            ).map(InventoryEvent.init(row:))
         }
     }
 
@@ -59,9 +57,7 @@ extension Inventory {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM (SELECT id, time, kind, subject, data FROM event WHERE subject = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
                 arguments: [subject, limit]
-            ).map { row in
-                InventoryEvent(id: row["id"], time: row["time"], kind: row["kind"], subject: row["subject"], data: row["data"])
-            }
+            ).map(InventoryEvent.init(row:))
         }
     }
 
@@ -90,5 +86,11 @@ extension Inventory {
                 INSERT INTO event (time, kind, subject, data) VALUES (\(nowSQL), ?, ?, ?)
                 """
         ).execute(arguments: [kind, subject, JSONText.object(data)])
+    }
+}
+
+extension InventoryEvent {
+    init(row: Row) {
+        self.init(id: row["id"], time: row["time"], kind: row["kind"], subject: row["subject"], data: row["data"])
     }
 }

@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Drives the operator console in headless Chromium (Debian's chromium and chromium-driver, through
-Selenium) against a running controller, as an operator would; exits non-zero naming each failure.
+Selenium) as an operator would; exits non-zero naming each failure. Two scenarios:
 
-    console_scenarios.py BASE_URL --admin-token-file F --viewer-token-file F --operator-token-file F
-        --source NODE --destination NODE [--screenshots DIR] [--topology FILE]
+    console_scenarios.py tour BASE_URL --admin-token-file F --viewer-token-file F --operator-token-file F
+        --source NODE --destination NODE [--screenshots DIR] [--topology FILE] [--huge-topology FILE]
+    console_scenarios.py restart --qonduit BINARY --db FILE --listen HOST:PORT --topology FILE
 
-The controller must have a network imported with a reachable agent per node (so that a key path can
-be provisioned). The Swift test ConsoleBrowserTests runs it against an in-process controller."""
+`tour` runs against a controller with a network imported and a reachable agent per node (so that a
+key path can be provisioned). `restart` starts `qonduit serve` itself, stops it while the page is
+open, starts it again and checks the page resumes without losing an event. The Swift tests in
+ConsoleBrowserTests run both."""
 
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 import urllib.error
@@ -91,16 +95,83 @@ def shot(driver, directory, name):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("base")
-    parser.add_argument("--admin-token-file", required=True)
-    parser.add_argument("--viewer-token-file", required=True)
-    parser.add_argument("--operator-token-file", required=True)
-    parser.add_argument("--source", required=True)
-    parser.add_argument("--destination", required=True)
+    parser.add_argument("scenario", choices=["tour", "restart"])
+    parser.add_argument("base", nargs="?")
+    parser.add_argument("--admin-token-file")
+    parser.add_argument("--viewer-token-file")
+    parser.add_argument("--operator-token-file")
+    parser.add_argument("--source")
+    parser.add_argument("--destination")
     parser.add_argument("--screenshots")
     parser.add_argument("--topology")
     parser.add_argument("--huge-topology")
+    parser.add_argument("--qonduit")
+    parser.add_argument("--db")
+    parser.add_argument("--listen")
     args = parser.parse_args()
+    if args.scenario == "tour":
+        tour(args)
+    else:
+        restart(args)
+    if failures:
+        print(f"{len(failures)} failure(s)", flush=True)
+        sys.exit(1)
+
+
+def restart(args):
+    """The page follows the event stream across a controller restart and loses nothing: it resumes
+    after the last event id it saw, so a change made before it reconnects still reaches it."""
+    host, port = args.listen.rsplit(":", 1)
+    if port == "0":  # the same port both times: the page reconnects to where it was
+        import socket
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            port = str(probe.getsockname()[1])
+    args.listen = f"{host}:{port}"
+    base = f"http://{args.listen}"
+
+    def serve():
+        process = subprocess.Popen([args.qonduit, "serve", "--db", args.db, "--listen", args.listen, "--topology", args.topology],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for line in process.stdout:
+            if "listening on" in line:
+                return process
+        raise RuntimeError("qonduit serve did not start")
+
+    controller = serve()
+    try:
+        admin = open(os.path.splitext(args.db)[0] + "-admin.token").read().strip()
+        _, links = api(base, admin, "GET", "/api/v1/links?limit=2")
+        first, second = links["items"][0]["id"], links["items"][1]["id"]
+        driver = browser()
+        try:
+            check(sign_in(driver, base, admin), "an admin signs in")
+            api(base, admin, "PATCH", f"/api/v1/links/{first}", {"status": "down"})
+            check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#events li[data-kind="link.status"]'), 5), "the page follows events")
+            controller.terminate()
+            controller.wait(timeout=30)
+            check(wait(driver, lambda d: "Reconnecting" in d.find_element(By.ID, "live").text, 5), "the page says it lost the stream")
+            time.sleep(2)  # the page backs off between attempts: the change below is made before it is back
+            controller = serve()
+            api(base, admin, "PATCH", f"/api/v1/links/{second}", {"status": "down"})
+            selector = f'#map [data-link="{second}"] line.link'
+            check(wait(driver, lambda d: "down" in d.find_element(By.CSS_SELECTOR, selector).get_attribute("class"), 15),
+                  "a change made while the page was reconnecting reaches it (it resumed after its last event)")
+            check(wait(driver, lambda d: d.find_element(By.ID, "live").text == "Live", 5), "and it says it is live again")
+            logged = [e.text for e in driver.find_elements(By.CSS_SELECTOR, '#events li[data-kind="link.status"]')]
+            # (Restarting with --topology sets the first link up again: the file says so. Noted, not asserted.)
+            check(sum(f"{second}: up → down" in text for text in logged) == 1 and sum(f"{first}: up → down" in text for text in logged) == 1,
+                  f"each event once: {logged}")
+            errors = [e for e in console_errors(driver) if "ERR_CONNECTION_REFUSED" not in e["message"]]
+            check(errors == [], f"no errors in the browser console but the refused reconnections: {errors}")
+        finally:
+            driver.quit()
+    finally:
+        controller.terminate()
+        controller.wait(timeout=30)
+
+
+def tour(args):
     base = args.base.rstrip("/")
     admin, viewer, operator = (open(f).read().strip() for f in (args.admin_token_file, args.viewer_token_file, args.operator_token_file))
     _, topology = api(base, admin, "GET", "/api/v1/topology")
@@ -241,9 +312,6 @@ def main():
         check(errors == [], f"no errors in the browser console (odd events): {errors}")
     finally:
         driver.quit()
-    if failures:
-        print(f"{len(failures)} failure(s)", flush=True)
-        sys.exit(1)
 
 
 if __name__ == "__main__":

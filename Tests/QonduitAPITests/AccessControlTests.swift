@@ -210,6 +210,7 @@ import Testing
             for (method, path, allow) in [
                 (HTTPRequest.Method.trace, "/api/v1/nodes", "GET, POST"), (.put, "/api/v1/nodes/a", "DELETE, GET, PATCH"),
                 (.get, "/api/v1/key-paths/reoptimize", "POST"), (.delete, "/healthz", "GET"),
+                (.trace, "/api/v1/session", "DELETE, GET, POST"), (.post, "/metrics", "GET"),
             ] {
                 try await client.execute(uri: path, method: method, headers: [.authorization: "Bearer \(token)"]) { response in
                     #expect(response.status == .methodNotAllowed && response.headers[.allow] == allow, "\(method) \(path): \(response.status)")

@@ -79,7 +79,7 @@ import Testing
     @Test func aSessionEndsWithItsTokenAndATamperedCookieIsRefused() async throws {
         let inventory = try Inventory(path: ":memory:")
         let operatorToken = try await inventory.createAPIToken(role: .operator, description: "o", expiresAt: nil, createdBy: nil)
-        let brief = try await inventory.createAPIToken(role: .operator, description: "b", expiresAt: Date().addingTimeInterval(1.5), createdBy: nil)
+        let brief = try await inventory.createAPIToken(role: .operator, description: "b", expiresAt: Date().addingTimeInterval(4), createdBy: nil)
         try await withRouter(inventory) { send in
             let session = try #require(try await send(.post, "/api/v1/session", Self.console, #"{"token":"\#(operatorToken.1.text)"}"#).session)
             let short = try #require(try await send(.post, "/api/v1/session", Self.console, #"{"token":"\#(brief.1.text)"}"#).session)
@@ -88,11 +88,19 @@ import Testing
             for bad in [tampered, "qdt_" + session.dropFirst(4), "", "x; qonduit_session=y"] {
                 #expect(try await send(.get, "/api/v1/nodes", cookie(bad), nil).status == .unauthorized, "\(bad)")
             }
-            try await Task.sleep(for: .seconds(2))
-            #expect(try await send(.get, "/api/v1/nodes", cookie(short), nil).status == .unauthorized, "expires with its token")
+            #expect(try await send(.get, "/api/v1/nodes", cookie(short), nil).status == .ok)
+            #expect(
+                try await eventually(20) { try await send(.get, "/api/v1/nodes", cookie(short), nil).status == .unauthorized },
+                "expires with its token")
             _ = try await inventory.revokeAPIToken(operatorToken.0.id)
             #expect(try await send(.get, "/api/v1/nodes", cookie(session), nil).status == .unauthorized, "ends when its token is revoked")
             #expect(try await send(.get, "/api/v1/session", cookie(session), nil).status == .unauthorized)
+        }
+        // A session's own lifetime ends it too, however long its token lasts.
+        let lasting = try await inventory.createAPIToken(role: .viewer, description: "l", expiresAt: nil, createdBy: nil)
+        try await withRouter(inventory, configuration: APIConfiguration(sessionLifetime: .seconds(1))) { send in
+            let session = try #require(try await send(.post, "/api/v1/session", Self.console, #"{"token":"\#(lasting.1.text)"}"#).session)
+            #expect(try await eventually(20) { try await send(.get, "/api/v1/nodes", cookie(session), nil).status == .unauthorized }, "expires")
         }
     }
 

@@ -36,7 +36,7 @@ import Testing
         let result = try await ProcessRunner.run(
             python,
             [
-                RepositoryPaths.root.appendingPathComponent("Tests/Browser/console_scenarios.py").path, controller.baseURL,
+                Self.scenarios, "tour", controller.baseURL,
                 "--admin-token-file", admin, "--viewer-token-file", viewer, "--operator-token-file", operatorToken,
                 "--source", "ams-bank", "--destination", "rotterdam-port", "--screenshots", directory.appendingPathComponent("screenshots").path,
                 "--topology", badTopology, "--huge-topology", hugeTopology,
@@ -46,4 +46,21 @@ import Testing
         await controller.stop()
         fleet.terminate()
     }
+
+    /// `qonduit serve` stopped and started again under an open page: the page resumes after the last
+    /// event it saw (the process is the point: it is the controller's restart).
+    @Test func theConsoleResumesAfterAControllerRestartWithoutLosingEvents() async throws {
+        let python = try #require(ProcessRunner.which("python3"))
+        let directory = try TestFiles.newDirectory("console-restart")
+        let result = try await ProcessRunner.run(
+            python,
+            [
+                Self.scenarios, "restart", "--qonduit", QonduitBinary.path, "--db", directory.appendingPathComponent("restart.sqlite").path,
+                "--listen", "127.0.0.1:0", "--topology", RepositoryPaths.topologies.appendingPathComponent("benelux-multicity.xml").path,
+            ])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("ok: a change made while the page was reconnecting reaches it"), "\(result.stdout)")
+    }
+
+    static let scenarios = RepositoryPaths.root.appendingPathComponent("Tests/Browser/console_scenarios.py").path
 }

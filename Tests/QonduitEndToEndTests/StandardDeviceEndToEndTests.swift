@@ -295,6 +295,9 @@ extension StandardDeviceEndToEndTests {
             })
         fleet.terminate()
         #expect(try await eventually(15) { !fleet.process.isRunning }, "SIGTERM stops the simulator")
+        // Cleanly: a simulator that dropped its HTTP client unshut died on AsyncHTTPClient's debug check,
+        // which took long enough to write its backtrace under load to fail the wait above.
+        #expect(!fleet.process.isRunning && fleet.process.terminationReason == .exit && fleet.process.terminationStatus == 0)
     }
 
     /// `qonduit agents add` and `remove`, as an operator runs them: the credential read from a file,
