@@ -247,10 +247,18 @@ def tour(args):
         node = nodes[0]["id"]
         hostile = '<img src=x onerror="window.__owned=1"><script>window.__owned=1</script>'
         api(base, admin, "PATCH", f"/api/v1/nodes/{node}", {"name": hostile})
+        # A node without coordinates is still drawn where it is seen.
+        status, created = api(base, admin, "POST", "/api/v1/nodes", {"id": "nowhere", "name": "Nowhere", "trusted": True})
+        check(status == 201, f"a node without coordinates is created: {created}")
         driver.refresh()
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#map [data-node]"), 15)
         driver.find_element(By.ID, "find").send_keys(node + "\n")
         driver.execute_script("document.getElementById('find').dispatchEvent(new Event('change'))")
+        inside = driver.execute_script("""
+            const map = document.getElementById('map').getBoundingClientRect();
+            const node = document.querySelector('#map [data-node="nowhere"]').getBoundingClientRect();
+            return node.width > 0 && node.left >= map.left && node.right <= map.right && node.top >= map.top && node.bottom <= map.bottom;""")
+        check(inside, "a node without coordinates is placed inside the map's view")
         check(wait(driver, lambda d: hostile in d.find_element(By.ID, "details").text, 5), "markup in a node name is shown as text")
         check(driver.execute_script("return window.__owned === undefined"), "markup in a node name does not run")
         check(not driver.find_elements(By.CSS_SELECTOR, "#details img, #map img"), "markup in a node name adds no element")
