@@ -79,7 +79,7 @@ import Testing
     @Test func aSessionEndsWithItsTokenAndATamperedCookieIsRefused() async throws {
         let inventory = try Inventory(path: ":memory:")
         let operatorToken = try await inventory.createAPIToken(role: .operator, description: "o", expiresAt: nil, createdBy: nil)
-        let brief = try await inventory.createAPIToken(role: .operator, description: "b", expiresAt: Date().addingTimeInterval(4), createdBy: nil)
+        let brief = try await inventory.createAPIToken(role: .operator, description: "b", expiresAt: Date().addingTimeInterval(15), createdBy: nil)
         try await withRouter(inventory) { send in
             let session = try #require(try await send(.post, "/api/v1/session", Self.console, #"{"token":"\#(operatorToken.1.text)"}"#).session)
             let short = try #require(try await send(.post, "/api/v1/session", Self.console, #"{"token":"\#(brief.1.text)"}"#).session)
