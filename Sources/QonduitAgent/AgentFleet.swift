@@ -6,7 +6,7 @@ public import Logging
 public import NIOSSL
 public import QonduitCore
 import QonduitETSI
-import ServiceLifecycle
+public import ServiceLifecycle
 import UnixSignals
 
 /// What one simulated agent starts from: its node's identity and physical links.
@@ -70,6 +70,23 @@ public enum AgentFleet {
         _ members: [FleetNode], controller: ControllerLink?, reportEvery: Int, host: String = "127.0.0.1", tls: TLSConfiguration? = nil,
         logger: Logger, onListening: @escaping @Sendable (FleetNode, String) -> Void
     ) async throws {
+        let services = try services(
+            members, controller: controller, reportEvery: reportEvery, host: host, tls: tls, logger: logger, onListening: onListening)
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Services shut down one after another, and a controller reconnecting a notification stream to a
+        // server already draining can hold it: past this, what is left is cancelled (a simulator keeps nothing).
+        configuration.maximumGracefulShutdownDuration = .seconds(3)
+        configuration.maximumCancellationDuration = .seconds(2)
+        let group = ServiceGroup(configuration: configuration)
+        try await group.run()
+    }
+
+    /// The services `run` runs: per agent, its RESTCONF server and what reports to the controller (or
+    /// moves a standard device's figures). For a host that runs them in a service group of its own.
+    public static func services(
+        _ members: [FleetNode], controller: ControllerLink?, reportEvery: Int, host: String = "127.0.0.1", tls: TLSConfiguration? = nil,
+        logger: Logger, onListening: @escaping @Sendable (FleetNode, String) -> Void
+    ) throws -> [any Service] {
         var services: [any Service] = []
         for member in members {
             let node = member.simulatedNode()
@@ -93,13 +110,7 @@ public enum AgentFleet {
                     scheme: tls == nil ? "http" : "https",
                     reportEvery: reportEvery, logger: agentLogger, onListening: onListening))
         }
-        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        // Services shut down one after another, and a controller reconnecting a notification stream to a
-        // server already draining can hold it: past this, what is left is cancelled (a simulator keeps nothing).
-        configuration.maximumGracefulShutdownDuration = .seconds(3)
-        configuration.maximumCancellationDuration = .seconds(2)
-        let group = ServiceGroup(configuration: configuration)
-        try await group.run()
+        return services
     }
 
     /// A standard device's node, left to itself: its links' figures move every second, and a fault

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import QonduitTestSupport
 import Synchronization
 
 /// An HTTP proxy on a loopback port that forwards every request to `upstream` unchanged and keeps
@@ -39,12 +40,10 @@ final class RecordingProxy: Sendable {
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger
         )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
+        try await RunningServices.during([app], logger: logger) {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { return }
             try await body("http://127.0.0.1:\(port)")
-            group.cancelAll()
         }
     }
 

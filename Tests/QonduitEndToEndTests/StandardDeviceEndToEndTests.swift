@@ -332,9 +332,9 @@ extension StandardDeviceEndToEndTests {
 /// A web server run in this process for one test, on a loopback port: a device, or something that is not one.
 final class TestServer: Sendable {
     let url: String
-    private let service: Task<Void, any Error>
+    private let service: RunningServices
 
-    private init(url: String, service: Task<Void, any Error>) {
+    private init(url: String, service: RunningServices) {
         self.url = url
         self.service = service
     }
@@ -345,13 +345,13 @@ final class TestServer: Sendable {
         let app = Application(
             router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { port.yield($0.localAddress?.port ?? 0) })
-        let service = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let service = RunningServices([app], logger: app.logger)
         var iterator = ports.makeAsyncIterator()
         let listening = await iterator.next() ?? 0
         return TestServer(url: "\(tls == nil ? "http" : "https")://127.0.0.1:\(listening)", service: service)
     }
 
-    func stop() { service.cancel() }
+    func stop() { service.requestStop() }
 }
 
 /// A web server that answers every request with an HTML page, as a misconfigured proxy would.

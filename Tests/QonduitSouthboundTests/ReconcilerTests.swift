@@ -6,6 +6,7 @@ import QonduitCore
 import QonduitETSI
 import QonduitInventory
 import QonduitSouthbound
+import QonduitTestSupport
 import Testing
 
 @testable import QonduitProvisioning
@@ -26,8 +27,7 @@ import Testing
             router: router?(node) ?? AgentRESTCONFServer.router(for: node), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger
         )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
+        try await RunningServices.during([app], logger: logger) {
             var iterator = ports.makeAsyncIterator()
             let port = try #require(await iterator.next())
             let url = "http://127.0.0.1:\(port)/restconf"
@@ -36,7 +36,6 @@ import Testing
                 autoOnboard: false, heartbeatIntervalMs: 1_000
             )
             try await body(node, url)
-            group.cancelAll()
         }
     }
 

@@ -18,9 +18,9 @@ public final class InProcessController: Sendable {
     public let token: String
     public let databasePath: String
     public let inventory: Inventory
-    private let service: Task<Void, any Error>
+    private let service: RunningServices
 
-    private init(baseURL: String, token: String, databasePath: String, inventory: Inventory, service: Task<Void, any Error>) {
+    private init(baseURL: String, token: String, databasePath: String, inventory: Inventory, service: RunningServices) {
         self.baseURL = baseURL
         self.token = token
         self.databasePath = databasePath
@@ -55,10 +55,10 @@ public final class InProcessController: Sendable {
             logger: logger, onServerRunning: { port.yield($0) }
         )
         // No signal handlers: the test process's signals are not the controller's.
-        let service = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let service = RunningServices([app], logger: logger)
         var iterator = ports.makeAsyncIterator()
         guard let listening = await iterator.next() else {
-            service.cancel()
+            await service.stop()
             throw InProcessStartFailure(message: "the in-process controller did not start")
         }
         let baseURL = "http://127.0.0.1:\(listening)"
@@ -67,20 +67,15 @@ public final class InProcessController: Sendable {
     }
 
     /// Stops the controller (its services shut down as on SIGTERM) without waiting for it.
-    public func terminate() { service.cancel() }
+    public func terminate() { service.requestStop() }
 
     /// Stops the controller and waits until it has: its server closed, its pollers and streams ended.
-    public func stop() async {
-        service.cancel()
-        _ = try? await service.value
-    }
+    public func stop() async { await service.stop() }
 
     /// A new API token with `role`.
     public func token(_ role: Role) async throws -> String {
         try await inventory.createAPIToken(role: role, description: "test \(role.rawValue)", expiresAt: nil, createdBy: nil).1.text
     }
-
-    deinit { service.cancel() }
 }
 
 /// Simulated agents for the nodes of an in-process controller's inventory, run in this process as
@@ -88,9 +83,9 @@ public final class InProcessController: Sendable {
 public final class InProcessAgentFleet: Sendable {
     /// Each agent's RESTCONF root by node id.
     public let agents: [String: String]
-    private let service: Task<Void, any Error>
+    private let service: RunningServices
 
-    private init(agents: [String: String], service: Task<Void, any Error>) {
+    private init(agents: [String: String], service: RunningServices) {
         self.agents = agents
         self.service = service
     }
@@ -133,16 +128,15 @@ public final class InProcessAgentFleet: Sendable {
         var logger = Logger(label: "agents-in-process")
         logger.logLevel = .critical
         let (listening, announce) = AsyncStream<(String, String)>.makeStream()
-        let fleet = members
-        let service = Task {
-            try await AgentFleet.run(
-                fleet, controller: controllerURL.map { ControllerLink(controllerURL: $0) }, reportEvery: reportEvery, logger: logger
-            ) { member, root in announce.yield((member.nodeID, root)) }
-        }
+        let services = try AgentFleet.services(
+            members, controller: controllerURL.map { ControllerLink(controllerURL: $0) }, reportEvery: reportEvery, logger: logger
+        ) { member, root in announce.yield((member.nodeID, root)) }
+        // A controller's notification stream can hold an agent's server while it drains.
+        let service = RunningServices(services, gracefulLimit: .seconds(3), logger: logger)
         var agents: [String: String] = [:]
         for await (node, root) in listening {
             agents[node] = root
-            if agents.count == fleet.count { break }
+            if agents.count == members.count { break }
         }
         return InProcessAgentFleet(agents: agents, service: service)
     }
@@ -152,9 +146,11 @@ public final class InProcessAgentFleet: Sendable {
         String(agents[node]!.dropLast("/restconf".count)) + "/agent/v1"
     }
 
-    public func terminate() { service.cancel() }
+    /// Stops the agents without waiting.
+    public func terminate() { service.requestStop() }
 
-    deinit { service.cancel() }
+    /// Stops the agents and waits until they have.
+    public func stop() async { await service.stop() }
 }
 
 /// An in-process controller or fleet could not start, and why.
