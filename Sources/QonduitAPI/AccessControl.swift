@@ -3,27 +3,39 @@ import Logging
 import QonduitCore
 import QonduitInventory
 
-/// Lets a request through only with a valid bearer token whose role allows the operation (401 and
-/// 403 problems otherwise), and appends every change, and every refusal, to the audit log.
+/// Lets a request through only with a valid bearer token (or console session) whose role allows the
+/// operation (401 and 403 problems otherwise), and appends every change, and every refusal, to the
+/// audit log. The operations in `open` pass untouched: they check what they are given themselves.
 struct AccessControlMiddleware: RouterMiddleware {
     let inventory: Inventory
     /// Whether the server is HTTPS: the session cookie it clears is then `Secure`, and origins `https://`.
     let secureCookies: Bool
+    /// Operations (`METHOD route`) open to anyone.
+    let open: Set<String>
+
+    /// The API's access control under `configuration`: `AccessPolicy`'s open operations, and the
+    /// metrics if the operator opened them.
+    init(inventory: Inventory, configuration: APIConfiguration) {
+        self.inventory = inventory
+        secureCookies = configuration.secureCookies
+        open = AccessPolicy.openOperations.union(configuration.metricsOpen ? ["GET /metrics"] : [])
+    }
 
     func handle(
         _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
     ) async throws -> Response {
         let route = context.endpointPath ?? request.uri.path
-        let required = AccessPolicy.requiredRole(method: request.method.rawValue, route: route)
         let action = "\(request.method.rawValue) \(route)"
+        if open.contains(action) { return try await next(request, context) }
+        let required = AccessPolicy.requiredRole(method: request.method.rawValue, route: route)
         let isChange = request.method != .get && request.method != .head
         // A bearer token (API clients), else the console's session cookie.
         let token: APIToken?
         var viaSession = false
         if let authorization = request.headers[.authorization] {
             token = try await bearerCredentials(authorization).asyncFlatMap { try await inventory.authenticateAPIToken($0) }
-        } else if let cookie = request.cookies[SessionCookie.name]?.value {
-            token = try await inventory.authenticateSession(cookie)?.token
+        } else if let presented = try await SessionCookie.presented(in: request, inventory: inventory) {
+            token = presented.session?.token
             viaSession = true
         } else {
             token = nil

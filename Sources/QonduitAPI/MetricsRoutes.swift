@@ -15,9 +15,7 @@ struct MetricsRoutes {
 
     func register(on router: Router<APIRequestContext>) {
         let group = router.group("/metrics")
-        if !configuration.metricsOpen {
-            group.add(middleware: AccessControlMiddleware(inventory: inventory, secureCookies: configuration.secureCookies))
-        }
+        group.add(middleware: AccessControlMiddleware(inventory: inventory, configuration: configuration))
         group.get { request, _ in
             _ = try QueryParameters(request, allowed: [])
             record(try await inventory.census())

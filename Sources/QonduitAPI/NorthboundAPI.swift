@@ -27,11 +27,10 @@ public enum NorthboundAPI {
             )
         }
         MetricsRoutes(inventory: inventory, registry: metrics, factory: factory, configuration: configuration).register(on: router)
-        // The console's sign-in: open, as the session is what it checks.
-        SessionRoutes(inventory: inventory, configuration: configuration).register(on: router.group("/api/v1/session"))
         let api = router.group("/api/v1")
-        // Before everything else under /api/v1: nothing else there is open.
-        api.add(middleware: AccessControlMiddleware(inventory: inventory, secureCookies: configuration.secureCookies))
+        // Before everything else under /api/v1: only the operations its table opens are open.
+        api.add(middleware: AccessControlMiddleware(inventory: inventory, configuration: configuration))
+        SessionRoutes(inventory: inventory, configuration: configuration).register(on: api.group("session"))
         // Event streams last as long as their clients: they have a bound of their own, registered
         // before the group's bound on requests in flight (which applies to routes added after it).
         EventRoutes(inventory: inventory, maxStreams: configuration.maxEventStreams).register(on: api.group("events"))

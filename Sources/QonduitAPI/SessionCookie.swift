@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import QonduitInventory
 
 /// The console's session cookie, and the checks a change made with it must pass: a browser sends
 /// cookies with any site's form, so a cookie alone proves nothing about who asked for a change.
@@ -8,6 +9,13 @@ enum SessionCookie {
     /// The header the console sends with every change. A cross-site form cannot set a header, and a
     /// cross-site script that tries needs a CORS preflight this controller never grants.
     static let csrfHeader = HTTPField.Name("X-Qonduit-CSRF")!
+
+    /// The session cookie `request` carries, if any, and the session it names: nil when that session
+    /// ended, expired or lost its token.
+    static func presented(in request: Request, inventory: Inventory) async throws -> (secret: String, session: APISession?)? {
+        guard let secret = request.cookies[name]?.value else { return nil }
+        return (secret, try await inventory.authenticateSession(secret))
+    }
 
     static func set(_ secret: String, maxAge: Int, secure: Bool) -> Cookie {
         Cookie(name: name, value: secret, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .strict)

@@ -5,7 +5,7 @@ import QonduitInventory
 
 /// `/api/v1/session`: the console signs in by exchanging an API token for a session cookie
 /// (`HttpOnly`, `SameSite=Strict`, `Secure` over TLS), so that the token never sits in the browser.
-/// Open routes: the session is their credential, and each checks it itself.
+/// Open operations (`AccessPolicy.openOperations`): the session is their credential, and each checks it itself.
 struct SessionRoutes {
     let inventory: Inventory
     let configuration: APIConfiguration
@@ -36,18 +36,20 @@ struct SessionRoutes {
         }
         group.get { request, context in
             _ = try QueryParameters(request, allowed: [])
-            guard let session = try await session(request) else { return try signedOut(request, context) }
+            guard let session = try await SessionCookie.presented(in: request, inventory: inventory)?.session else {
+                return try signedOut(request, context)
+            }
             return JSONCoding.response(writing: SessionRepresentation(session: session))
         }
         group.delete { request, context in
             _ = try QueryParameters(request, allowed: [])
-            guard let text = request.cookies[SessionCookie.name]?.value, let session = try await inventory.authenticateSession(text) else {
+            guard case (let secret, let session?)? = try await SessionCookie.presented(in: request, inventory: inventory) else {
                 return try signedOut(request, context)
             }
             if let refusal = SessionCookie.crossSiteRefusal(request, secure: configuration.secureCookies) {
                 throw Problem(.forbidden, detail: refusal)
             }
-            try await inventory.endSession(text)
+            try await inventory.endSession(secret)
             let token = session.token
             await audit(
                 AuditEntry(actor: token.actor, role: token.role.rawValue, action: "DELETE /api/v1/session", target: request.uri.path, status: 204),
@@ -56,11 +58,6 @@ struct SessionRoutes {
             response.setCookie(SessionCookie.cleared(secure: configuration.secureCookies))
             return response
         }
-    }
-
-    private func session(_ request: Request) async throws -> APISession? {
-        guard let text = request.cookies[SessionCookie.name]?.value else { return nil }
-        return try await inventory.authenticateSession(text)
     }
 
     /// 401, and the cookie dropped: a browser holding a dead session stops sending it.
