@@ -197,6 +197,10 @@ public final class Inventory: Sendable {
                 record.updatedAt = Self.now()
                 try record.update(db)
             }
+            // Set down here, by an operator, a link stays down whatever a topology import says, until set up here.
+            if record.link.status != original.status {
+                try db.execute(sql: "UPDATE link SET held_down = ? WHERE id = ?", arguments: [record.link.status == .down, id])
+            }
             return try Self.storedLink(id, db)
         }
     }

@@ -28,12 +28,19 @@ extension Inventory {
             let plan = ImportPlan(
                 existingNodes: Dictionary(existingNodes.map { ($0.node.id, $0.node) }, uniquingKeysWith: { a, _ in a }),
                 existingLinks: Dictionary(existingLinks.map { ($0.link.id, $0.link) }, uniquingKeysWith: { a, _ in a }),
-                incoming: assembled.topology, mode: mode
+                incoming: assembled.topology, mode: mode, unstatedStatus: assembled.unstatedStatus,
+                heldDown: Set(try String.fetchAll(db, sql: "SELECT id FROM link WHERE held_down = 1").compactMap { try? LinkID($0) })
             )
             try Self.checkIdentities(plan, existingNodes: existingNodes, existingLinks: existingLinks)
             try Self.releaseMovingIdentities(plan, existingNodes: existingNodes, existingLinks: existingLinks, db)
             try Self.apply(plan, db)
-            var summary = ImportSummary(format: assembled.format, mode: mode, warnings: assembled.warnings)
+            let lines = Dictionary(draft.links.compactMap { link in link.id.map { ($0, link.line) } }, uniquingKeysWith: { a, _ in a })
+            let held = plan.keptDown.map { id in
+                TopologyIssue(
+                    line: lines[id.rawValue], subject: "link '\(id)'",
+                    message: "an operator holds it down (maintenance): it stays down until set up (qonduit links set \(id) --status up)")
+            }
+            var summary = ImportSummary(format: assembled.format, mode: mode, warnings: assembled.warnings + held)
             summary.nodes = .init(
                 created: plan.nodes.created.count, updated: plan.nodes.updated.count,
                 unchanged: plan.nodes.unchanged.count, removed: plan.nodes.removed.count

@@ -215,5 +215,8 @@ extension InventoryMigrations {
                     CREATE INDEX api_session_token ON api_session(token_id);
                     """)
         }
+        migrator.registerMigration("v25: links an operator holds down") { db in
+            try db.execute(sql: "ALTER TABLE link ADD COLUMN held_down INTEGER NOT NULL DEFAULT 0 CHECK (held_down IN (0, 1))")
+        }
     }
 }

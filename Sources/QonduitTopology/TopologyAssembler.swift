@@ -5,6 +5,9 @@ public struct AssembledTopology: Sendable {
     public var format: TopologyFormat
     public var topology: Topology
     public var warnings: [TopologyIssue]
+    /// The nodes and links whose status the file does not state (given `up` here): an import keeps
+    /// the status an operator or agent set on those already in the inventory.
+    public var unstatedStatus = UnstatedStatus()
 }
 
 /// Turns a `TopologyDraft` into a valid `Topology`: checks ids, duplicates and references, and fills
@@ -38,6 +41,7 @@ public struct TopologyAssembler: Sendable {
         var nodeIdentities: Set<QKDUUID> = []
         var linkIdentities: Set<QKDUUID> = []
         var locations = knownNodes
+        var unstated = UnstatedStatus()
 
         for raw in draft.nodes {
             let subject = "node '\(raw.id)'"
@@ -59,6 +63,7 @@ public struct TopologyAssembler: Sendable {
             default: report("latitude and longitude must be given together")
             }
             var status = NodeStatus.up
+            if raw.status == nil { unstated.nodes.insert(id) }
             if let text = raw.status {
                 if let parsed = NodeStatus(rawValue: text) {
                     status = parsed
@@ -114,6 +119,7 @@ public struct TopologyAssembler: Sendable {
             guard ok, let id, let nodeA = ends[0], let nodeB = ends[1] else { continue }
 
             var status = LinkStatus.up
+            var statusStated = raw.status != nil
             if let text = raw.status {
                 if let parsed = LinkStatus(rawValue: text) {
                     status = parsed
@@ -141,6 +147,7 @@ public struct TopologyAssembler: Sendable {
             } else {
                 keyRateBps = 0
                 status = .down
+                statusStated = true
                 warnings.append(
                     TopologyIssue(
                         line: raw.line, subject: subject,
@@ -154,11 +161,15 @@ public struct TopologyAssembler: Sendable {
             )
             let problems = link.validationIssues()
             for problem in problems { report("\(problem.field) \(problem.message)") }
-            if problems.isEmpty { links.append(link.quantized()) }
+            if problems.isEmpty {
+                links.append(link.quantized())
+                if !statusStated { unstated.links.insert(id) }
+            }
         }
 
         if !issues.isEmpty { throw TopologyFileError(file: file, issues: issues) }
-        return AssembledTopology(format: draft.format, topology: Topology(nodes: nodes, links: links), warnings: warnings)
+        return AssembledTopology(
+            format: draft.format, topology: Topology(nodes: nodes, links: links), warnings: warnings, unstatedStatus: unstated)
     }
 
     /// A GS QKD 015 identity as written, checked for form and for a second use in the file.

@@ -111,6 +111,20 @@ import Testing
         #expect(!jsonArray(after).isEmpty && after == before)
     }
 
+    @Test func anOperatorsLinkDownSurvivesARestartWithTheSameTopologyFile() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!.path
+        let first = try await ControllerProcess.start(extraArguments: ["--topology", metro])
+        let down = try await QonduitBinary.run(["links", "set", "mad-L1", "--status", "down", "--server", first.baseURL])
+        #expect(down.status == 0, "\(down.stderr)")
+        #expect(try await first.stop() == 0)
+        // The file says up: the operator's maintenance stands all the same, and the import says so.
+        let second = try await ControllerProcess.start(database: first.databasePath, extraArguments: ["--topology", metro])
+        defer { second.terminate() }
+        let link = try await QonduitBinary.run(["links", "show", "mad-L1", "--server", second.baseURL, "--json"])
+        let shown = try JSONSerialization.jsonObject(with: Data(link.stdout.utf8)) as? [String: Any]
+        #expect((shown?["link"] as? [String: Any])?["status"] as? String == "down", "\(link.stdout)\(link.stderr)")
+    }
+
     @Test func importErrorsReachTheOperatorWithLines() async throws {
         let controller = try await ControllerProcess.start()
         defer { controller.terminate() }

@@ -176,6 +176,56 @@ func link(_ id: String, _ a: String, _ b: String, km: Double = 10, rate: Double 
         #expect(try await inventory.link("L").value.lengthKm > 50)
     }
 
+    @Test func aReimportKeepsTheStatusTheFileDoesNotState() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        func document(linkStatus: String?, nodeStatus: String?) -> [UInt8] {
+            let nodeLeaf = nodeStatus.map { "<q:status>\($0)</q:status>" } ?? ""
+            let linkLeaf = linkStatus.map { "<q:status>\($0)</q:status>" } ?? ""
+            return Array(
+                """
+                <networks xmlns="urn:ietf:params:xml:ns:yang:ietf-network" xmlns:nt="urn:ietf:params:xml:ns:yang:ietf-network-topology"
+                          xmlns:q="urn:qonduit:params:xml:ns:yang:qonduit-qkd-topology">
+                <network><network-id>n</network-id>
+                <node><node-id>A</node-id><q:qkd-node>\(nodeLeaf)</q:qkd-node></node><node><node-id>B</node-id></node>
+                <nt:link><nt:link-id>L</nt:link-id><nt:source><nt:source-node>A</nt:source-node></nt:source>
+                <nt:destination><nt:dest-node>B</nt:dest-node></nt:destination>
+                <q:qkd-link><q:length-km>10</q:length-km>\(linkLeaf)</q:qkd-link></nt:link></network></networks>
+                """.utf8)
+        }
+        let planned = document(linkStatus: "down", nodeStatus: nil)
+        _ = try await inventory.importTopology(try TopologyReader.draft(planned, file: "p"), file: "p", mode: .merge)
+        _ = try await inventory.updateNode("A") { $0.status = .down }
+        let unstated = document(linkStatus: nil, nodeStatus: nil)
+        for mode in [ImportMode.merge, .replace] {
+            let again = try await inventory.importTopology(try TopologyReader.draft(unstated, file: "f"), file: "f", mode: mode)
+            #expect(again.links.unchanged == 1 && again.nodes.unchanged == 2, "\(mode): nothing the file states changed")
+            #expect(try await inventory.link("L").value.status == .down)
+            #expect(try await inventory.node("A").value.status == .down)
+        }
+        let stated = document(linkStatus: "up", nodeStatus: "up")
+        _ = try await inventory.importTopology(try TopologyReader.draft(stated, file: "g"), file: "g", mode: .merge)
+        #expect(try await inventory.link("L").value.status == .up, "a stated status is put in force")
+        #expect(try await inventory.node("A").value.status == .up)
+    }
+
+    @Test func aLinkAnOperatorSetDownStaysDownWhateverAnImportSays() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        let file = try #require(try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") })
+        _ = try await inventory.importTopology(try draft(file), file: "f", mode: .merge)
+        _ = try await inventory.updateLink("mad-L1") { $0.status = .down }
+        let again = try await inventory.importTopology(try draft(file), file: "f", mode: .merge)
+        #expect(try await inventory.link("mad-L1").value.status == .down, "the file's up does not end the maintenance")
+        #expect(again.links.updated == 0)
+        let warning = try #require(again.warnings.first { $0.subject == "link 'mad-L1'" })
+        #expect(warning.line == 80 && warning.message.contains("holds it down"), "\(warning)")
+        _ = try await inventory.updateLink("mad-L1") { $0.status = .up }
+        _ = try await inventory.updateLink("mad-L2") { $0.status = .down }
+        let after = try await inventory.importTopology(try draft(file), file: "f", mode: .replace)
+        #expect(try await inventory.link("mad-L1").value.status == .up, "set up, it is no longer held")
+        #expect(try await inventory.link("mad-L2").value.status == .down)
+        #expect(after.warnings.map(\.subject) == ["link 'mad-L2'"])
+    }
+
     @Test func theInventorySurvivesReopening() async throws {
         let path = temporaryDatabasePath()
         do {
