@@ -94,6 +94,7 @@ let package = Package(
             resources: [
                 .embedInCode("openapi.json"), .embedInCode("Console/index.html"), .embedInCode("Console/console.css"),
                 .embedInCode("Console/console.js"), .embedInCode("Console/map.js"), .embedInCode("Console/api.js"),
+                .embedInCode("Console/dom.js"), .embedInCode("Console/events.js"), .embedInCode("Console/details.js"),
             ],
             swiftSettings: strictSettings
         ),

@@ -138,7 +138,8 @@ struct EventRoutes {
     }
 
     static let knownKinds = [
-        "node", "node.status", "link", "link.status", "agent", "agent.alarm", "agent.event",
+        "node", "node.status", "node.created", "node.deleted", "link", "link.status", "link.created", "link.deleted",
+        "topology", "topology.imported", "agent", "agent.alarm", "agent.event",
         "key_path", "key_path.created", "key_path.state", "key_path.rerouted", "key_path.deleted",
     ]
 

@@ -10,6 +10,9 @@ public enum OperatorConsole {
         "console.js": ("text/javascript; charset=utf-8", PackageResources.console_js),
         "map.js": ("text/javascript; charset=utf-8", PackageResources.map_js),
         "api.js": ("text/javascript; charset=utf-8", PackageResources.api_js),
+        "dom.js": ("text/javascript; charset=utf-8", PackageResources.dom_js),
+        "details.js": ("text/javascript; charset=utf-8", PackageResources.details_js),
+        "events.js": ("text/javascript; charset=utf-8", PackageResources.events_js),
     ]
 
     public static func register<Context: RequestContext>(on router: Router<Context>) {

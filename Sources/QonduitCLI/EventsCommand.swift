@@ -20,7 +20,7 @@ struct EventsCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("kind"),
         help: """
-            Only events of this kind, or under it (node, link, agent, key_path, or one such as link.status); may be repeated.
+            Only events of this kind, or under it (node, link, topology, agent, key_path, or one such as link.status); may be repeated.
             """)
     var kinds: [String] = []
     @Option(help: "Stop after this many events.") var count: Int?

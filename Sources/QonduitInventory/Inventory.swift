@@ -106,6 +106,7 @@ public final class Inventory: Sendable {
             try Self.checkIdentityFree(node.qkdnID!, table: "node", column: "qkdn_id", except: nil, db)
             let now = Self.now()
             try NodeRecord(node, createdAt: now, updatedAt: now).insert(db)
+            try Self.logEvent("node.created", subject: node.id.rawValue, data: [("node", JSONText.string(node.id.rawValue))], db)
             return try Self.storedNode(node.id.rawValue, db)
         }
     }
@@ -145,6 +146,9 @@ public final class Inventory: Sendable {
             try Self.refuseIfReserved(node: id, links: links.map(\.rawValue), db)
             _ = try LinkRecord.deleteAll(db, keys: links.map(\.rawValue))
             _ = try record.delete(db)
+            try Self.logEvent(
+                "node.deleted", subject: id,
+                data: [("node", JSONText.string(id)), ("links", JSONText.array(links.map(\.rawValue)))], db)
             return links
         }
     }
@@ -174,6 +178,12 @@ public final class Inventory: Sendable {
             try Self.checkIdentityFree(link.qkdlID!, table: "link", column: "qkdl_id", except: nil, db)
             let now = Self.now()
             try LinkRecord(link, createdAt: now, updatedAt: now).insert(db)
+            try Self.logEvent(
+                "link.created", subject: link.id.rawValue,
+                data: [
+                    ("link", JSONText.string(link.id.rawValue)), ("node_a", JSONText.string(link.nodeA.rawValue)),
+                    ("node_b", JSONText.string(link.nodeB.rawValue)),
+                ], db)
             return try Self.storedLink(link.id.rawValue, db)
         }
     }
@@ -209,6 +219,7 @@ public final class Inventory: Sendable {
         try await write { db in
             try Self.refuseIfReserved(node: nil, links: [id], db)
             guard try LinkRecord.deleteOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
+            try Self.logEvent("link.deleted", subject: id, data: [("link", JSONText.string(id))], db)
         }
     }
 

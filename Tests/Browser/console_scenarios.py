@@ -243,6 +243,12 @@ def tour(args):
               f"the key path is provisioned and active: {driver.find_element(By.ID, 'p-result').text!r}")
         check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#paths tbody tr td.state-active"), 5), "the key paths table lists it active")
         check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#map line.link.highlight"), 5), "its routes are drawn on the map")
+        _, provisioned = api(base, admin, "GET", "/api/v1/key-paths")
+        route_link = provisioned["items"][0]["routes"][0]["links"][0]
+        title = f'#map [data-link="{route_link}"] title'
+        check(wait(driver, lambda d: d.execute_script(f"return document.querySelector('{title}').textContent").find(", 0 of ") < 0, 5),
+              f"the links of its route show their new reservation without reload: "
+              f"{driver.execute_script(f'return document.querySelector(`{title}`).textContent')!r}")
         shot(driver, args.screenshots, "console")
 
         # Names are data: markup in a node's name is shown as text, never run.
@@ -252,8 +258,9 @@ def tour(args):
         # A node without coordinates is still drawn where it is seen.
         status, created = api(base, admin, "POST", "/api/v1/nodes", {"id": "nowhere", "name": "Nowhere", "trusted": True})
         check(status == 201, f"a node without coordinates is created: {created}")
-        driver.refresh()
-        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#map [data-node]"), 15)
+        check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#map [data-node="nowhere"]'), 5),
+              "a node created through the API appears without reload")
+        check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#events li[data-kind="node.created"]'), 5), "and its event is logged")
         driver.find_element(By.ID, "find").send_keys(node + "\n")
         driver.execute_script("document.getElementById('find').dispatchEvent(new Event('change'))")
         inside = driver.execute_script("""

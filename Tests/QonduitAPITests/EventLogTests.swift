@@ -23,7 +23,12 @@ import Testing
                 let link = #"{"id":"\#(id)","node_a":"\#(a)","node_b":"\#(b)","length_km":10,"key_rate_bps":10000}"#
                 #expect(try await call(.post, "/api/v1/links", link).status == .created)
             }
-            #expect(try await events(inventory).isEmpty, "creating nodes and links changes no status")
+            let creations = try await events(inventory)
+            #expect(creations.map(\.kind) == Array(repeating: "node.created", count: 4) + Array(repeating: "link.created", count: 4))
+            #expect(
+                creations.last?.subject == "da" && creations.last?.data["node_a"] as? String == "d"
+                    && creations.last?.data["node_b"] as? String == "a")
+            let start = try await inventory.eventLogBounds().latest
 
             let created = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":1000}"#)
             let id = try #require(created.json["id"] as? String)
@@ -33,7 +38,7 @@ import Testing
             #expect(try await call(.patch, "/api/v1/nodes/b", #"{"status":"down"}"#).status == .ok)
             #expect(try await call(.delete, "/api/v1/key-paths/\(id)", nil).status == .noContent)
 
-            let log = try await events(inventory)
+            let log = try await events(inventory, after: start)
             #expect(
                 log.map(\.kind) == [
                     "key_path.created", "key_path.state",  // pending, then active
@@ -56,21 +61,43 @@ import Testing
         }
     }
 
+    @Test func deletionsAndImportsAreLoggedOnceEach() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        try await withAPI(inventory: inventory) { call in
+            #expect(try await call(.post, "/api/v1/topology/import", try exampleTopology(2)).status == .ok)
+            #expect(try await call(.post, "/api/v1/topology/import", try exampleTopology(2)).status == .ok, "the same file again changes nothing")
+            let link = try #require((try await call(.get, "/api/v1/links?limit=1", nil).json["items"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(try await call(.delete, "/api/v1/links/\(link)", nil).status == .noContent)
+            let node = try #require((try await call(.get, "/api/v1/nodes?limit=1", nil).json["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let remaining = try #require(try await call(.get, "/api/v1/links", nil).json["items"] as? [[String: Any]]).filter {
+                $0["node_a"] as? String == node || $0["node_b"] as? String == node
+            }.compactMap { $0["id"] as? String }.sorted()
+            #expect(try await call(.delete, "/api/v1/nodes/\(node)?cascade=true", nil).status == .noContent)
+            let log = try await events(inventory)
+            #expect(log.map(\.kind) == ["topology.imported", "link.deleted", "node.deleted"], "one event per import, not per row")
+            let imported = try #require(log.first)
+            #expect(
+                imported.data["mode"] as? String == "merge" && imported.data["nodes_created"] as? Int == 6
+                    && imported.data["links_removed"] as? Int == 0)
+            #expect(log[1].subject == link && log[2].subject == node && (log[2].data["links"] as? [String]) == remaining)
+        }
+    }
+
     @Test func theLogKeepsOnlyTheNewestEventsAndKnowsWhatItDropped() async throws {
         let inventory = try Inventory(path: ":memory:")
         _ = try await inventory.createNode(QKDNode(id: try NodeID("n"), name: "n"))
         var bounds = try await inventory.eventLogBounds()
-        #expect(bounds.oldest == nil && bounds.latest == 0)
+        #expect(bounds.oldest == 1 && bounds.latest == 1, "its creation")
         try await inventory.setEventRetention(3)
         for status in [NodeStatus.down, .up, .down, .up, .down] {
             _ = try await inventory.updateNode("n") { $0.status = status }
         }
         bounds = try await inventory.eventLogBounds()
-        #expect(bounds.oldest == 3 && bounds.latest == 5)
-        #expect(try await inventory.events(after: 0, limit: 10).map(\.id) == [3, 4, 5])
-        #expect(try await inventory.events(after: 4, limit: 10).map(\.id) == [5])
+        #expect(bounds.oldest == 4 && bounds.latest == 6)
+        #expect(try await inventory.events(after: 0, limit: 10).map(\.id) == [4, 5, 6])
+        #expect(try await inventory.events(after: 5, limit: 10).map(\.id) == [6])
         try await inventory.setEventRetention(1)
-        #expect(try await inventory.events(after: 0, limit: 10).map(\.id) == [5], "a smaller retention applies at once")
+        #expect(try await inventory.events(after: 0, limit: 10).map(\.id) == [6], "a smaller retention applies at once")
     }
 
     @Test func anAgentsAlarmsAreLogged() async throws {

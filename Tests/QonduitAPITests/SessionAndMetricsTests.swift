@@ -183,7 +183,7 @@ import Testing
                 #expect(policy.contains("default-src 'none'") && policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"))
                 #expect(String(buffer: response.body).contains(#"<script type="module" src="/console/console.js">"#))
             }
-            for file in ["console.js", "map.js", "api.js"] {
+            for file in ["console.js", "map.js", "api.js", "dom.js", "events.js", "details.js"] {
                 try await client.execute(uri: "/console/\(file)", method: .get) { response in
                     #expect(response.headers[.contentType] == "text/javascript; charset=utf-8", "\(file)")
                     // SVG's namespace name is an identifier, not an address anything is fetched from.

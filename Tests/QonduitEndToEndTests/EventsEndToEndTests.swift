@@ -68,31 +68,31 @@ import Testing
             #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"\#(status)"}"#) == 200)
         }
 
-        // Five events, three kept: the replay says some were dropped, then gives the three.
+        // The import's event and five of the link, three kept: the replay says some were dropped, then gives the three.
         let replay = try await QonduitBinary.run(["events", "--after", "0", "--count", "3", "--json", "--server", controller.baseURL])
         #expect(replay.status == 0, "\(replay.stderr)")
-        #expect(lines(replay.stdout).map { $0["id"] as? Int } == [3, 4, 5], "\(replay.stdout)")
+        #expect(lines(replay.stdout).map { $0["id"] as? Int } == [4, 5, 6], "\(replay.stdout)")
         #expect(lines(replay.stdout).allSatisfy { $0["kind"] as? String == "link.status" && $0["subject"] as? String == link })
         #expect(replay.stderr.contains("no longer kept"), "\(replay.stderr)")
-        let table = try await QonduitBinary.run(["events", "--after", "4", "--count", "1", "--server", controller.baseURL])
+        let table = try await QonduitBinary.run(["events", "--after", "5", "--count", "1", "--server", controller.baseURL])
         #expect(
-            table.stdout.hasPrefix("#5 ") && table.stdout.contains("link.status \(link)") && table.stdout.contains(#"to="down""#), "\(table.stdout)")
+            table.stdout.hasPrefix("#6 ") && table.stdout.contains("link.status \(link)") && table.stdout.contains(#"to="down""#), "\(table.stdout)")
 
-        // A follower of link events only, from event 5 on; the controller restarts under it.
-        let followArguments = ["events", "--after", "5", "--kind", "link", "--count", "2", "--json", "--server", controller.baseURL]
+        // A follower of link events only, from event 6 on; the controller restarts under it.
+        let followArguments = ["events", "--after", "6", "--kind", "link", "--count", "2", "--json", "--server", controller.baseURL]
         async let followed = runInBackground(followArguments)
-        #expect(try await patch("\(controller.baseURL)/api/v1/nodes/\(node)", #"{"status":"down"}"#) == 200)  // 6, not a link event
-        #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"up"}"#) == 200)  // 7
+        #expect(try await patch("\(controller.baseURL)/api/v1/nodes/\(node)", #"{"status":"down"}"#) == 200)  // 7, not a link event
+        #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"up"}"#) == 200)  // 8
         try await Task.sleep(for: .seconds(1))
         let port = controller.port
         #expect(try await controller.stop() == 0)
         controller = try await ControllerProcess.start(
             database: controller.databasePath, listen: "127.0.0.1:\(port)", extraArguments: ["--event-retention", "3"])
-        #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"down"}"#) == 200)  // 8
+        #expect(try await patch("\(controller.baseURL)/api/v1/links/\(link)", #"{"status":"down"}"#) == 200)  // 9
         let result = try await followed
         #expect(result.status == 0, "\(result.stderr)")
         let events = lines(result.stdout)
-        #expect(events.map { $0["id"] as? Int } == [7, 8], "\(result.stdout)\n\(result.stderr)")
+        #expect(events.map { $0["id"] as? Int } == [8, 9], "\(result.stdout)\n\(result.stderr)")
         #expect(events.map { ($0["data"] as? [String: Any])?["to"] as? String } == ["up", "down"])
     }
 
@@ -105,7 +105,8 @@ import Testing
             #expect(try await patch("\(controller.baseURL)/api/v1/nodes/n", #"{"status":"\#(status)"}"#) == 200)
         }
 
-        // Resuming after event 0 with two kept: a gap event first, then events 2 and 3 with their ids.
+        // Node n's creation and three status changes, two kept: resuming after event 0 gives a gap event
+        // first, then events 3 and 4 with their ids.
         var stream = HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/events")
         stream.headers.add(name: "Last-Event-ID", value: "0")
         let response = try await HTTPClient.shared.execute(stream, timeout: .seconds(30))
@@ -113,11 +114,11 @@ import Testing
         var text = ""
         for try await chunk in response.body {
             text += String(buffer: chunk)
-            if text.contains("id: 3\n") && text.hasSuffix("\n\n") { break }
+            if text.contains("id: 4\n") && text.hasSuffix("\n\n") { break }
         }
-        #expect(text.contains("event: gap\ndata: {\"requested_after\":0,\"resumed_after\":1}\n\n"), "\(text)")
-        #expect(text.contains("id: 2\nevent: node.status\ndata: {\"id\":2,"), "\(text)")
-        #expect(text.range(of: "id: 2\n")!.lowerBound < text.range(of: "id: 3\n")!.lowerBound)
+        #expect(text.contains("event: gap\ndata: {\"requested_after\":0,\"resumed_after\":2}\n\n"), "\(text)")
+        #expect(text.contains("id: 3\nevent: node.status\ndata: {\"id\":3,"), "\(text)")
+        #expect(text.range(of: "id: 3\n").map { first in text.range(of: "id: 4\n").map { first.lowerBound < $0.lowerBound } ?? false } == true)
 
         var both = HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/events?after=1")
         both.headers.add(name: "Last-Event-ID", value: "1")

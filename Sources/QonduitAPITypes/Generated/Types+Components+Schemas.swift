@@ -660,7 +660,12 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Event/kind`.
             @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case node_status = "node.status"
+                case node_created = "node.created"
+                case node_deleted = "node.deleted"
                 case link_status = "link.status"
+                case link_created = "link.created"
+                case link_deleted = "link.deleted"
+                case topology_imported = "topology.imported"
                 case agent_alarm = "agent.alarm"
                 case agent_event = "agent.event"
                 case keyPath_created = "key_path.created"
@@ -670,11 +675,11 @@ extension Components {
             }
             /// - Remark: Generated from `#/components/schemas/Event/kind`.
             public var kind: Components.Schemas.Event.KindPayload
-            /// The node, link or key path the event is about.
+            /// The node, link or key path the event is about (the file, for topology.imported).
             ///
             /// - Remark: Generated from `#/components/schemas/Event/subject`.
             public var subject: Swift.String
-            /// node.status and link.status: node or link, from, to. agent.alarm and agent.event: node, about (link, interface or application), id, status, message, severity. key_path.created: key_path, state, source, destination, rate_bps. key_path.state: key_path, from, to, reason. key_path.rerouted: key_path, reason, from and to (each a list of routes, a route being its node ids). key_path.deleted: key_path, state.
+            /// node.status and link.status: node or link, from, to. node.created: node. node.deleted: node, links (deleted with it). link.created: link, node_a, node_b. link.deleted: link. topology.imported (one per import that changed anything; subject the file): file, mode, nodes_created, nodes_updated, nodes_removed, links_created, links_updated, links_removed. agent.alarm and agent.event: node, about (link, interface or application), id, status, message, severity. key_path.created: key_path, state, source, destination, rate_bps. key_path.state: key_path, from, to, reason. key_path.rerouted: key_path, reason, from and to (each a list of routes, a route being its node ids). key_path.deleted: key_path, state.
             ///
             /// - Remark: Generated from `#/components/schemas/Event/data`.
             public var data: OpenAPIRuntime.OpenAPIObjectContainer
@@ -684,8 +689,8 @@ extension Components {
             ///   - id:
             ///   - time:
             ///   - kind:
-            ///   - subject: The node, link or key path the event is about.
-            ///   - data: node.status and link.status: node or link, from, to. agent.alarm and agent.event: node, about (link, interface or application), id, status, message, severity. key_path.created: key_path, state, source, destination, rate_bps. key_path.state: key_path, from, to, reason. key_path.rerouted: key_path, reason, from and to (each a list of routes, a route being its node ids). key_path.deleted: key_path, state.
+            ///   - subject: The node, link or key path the event is about (the file, for topology.imported).
+            ///   - data: node.status and link.status: node or link, from, to. node.created: node. node.deleted: node, links (deleted with it). link.created: link, node_a, node_b. link.deleted: link. topology.imported (one per import that changed anything; subject the file): file, mode, nodes_created, nodes_updated, nodes_removed, links_created, links_updated, links_removed. agent.alarm and agent.event: node, about (link, interface or application), id, status, message, severity. key_path.created: key_path, state, source, destination, rate_bps. key_path.state: key_path, from, to, reason. key_path.rerouted: key_path, reason, from and to (each a list of routes, a route being its node ids). key_path.deleted: key_path, state.
             public init(
                 id: Swift.Int,
                 time: Foundation.Date,
