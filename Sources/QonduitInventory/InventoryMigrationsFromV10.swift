@@ -217,6 +217,10 @@ extension InventoryMigrations {
         }
         migrator.registerMigration("v25: links an operator holds down") { db in
             try db.execute(sql: "ALTER TABLE link ADD COLUMN held_down INTEGER NOT NULL DEFAULT 0 CHECK (held_down IN (0, 1))")
+            // Who set an existing down is not recorded: it is held, so that an upgrade followed by a
+            // restart with a file saying up brings no link into service by surprise. A down the
+            // import gave a link with no rate (beyond the fiber model's reach) is the import's.
+            try db.execute(sql: "UPDATE link SET held_down = 1 WHERE admin_status = 'down' AND nominal_key_rate_bps > 0")
         }
     }
 }

@@ -88,4 +88,31 @@ import Testing
         #expect(try await inventory.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reservation") } == 0)
         #expect(try await inventory.desiredLinks(of: b).count == 1)
     }
+
+    /// v25 holds down the links already down with a rate: who set them down was not recorded.
+    @Test func linksAlreadyDownAreHeldDown() async throws {
+        let path = temporaryDatabasePath()
+        let queue = try DatabaseQueue(path: path)
+        try InventoryMigrations.migrator.migrate(queue, upTo: "v24: console sessions")
+        let stamp = "2026-01-01 00:00:00.000"
+        try await queue.write { db in
+            for node in ["a", "b"] {
+                try db.execute(
+                    sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES (?, ?, 1, 'up', ?, ?, ?)",
+                    arguments: [node, node, QKDUUID.random().text, stamp, stamp])
+            }
+            for (id, status, rate) in [("maintained", "down", 1000), ("unreached", "down", 0), ("working", "up", 1000)] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, nominal_key_rate_bps, admin_status,
+                            qkdl_id, created_at, updated_at)
+                        VALUES (?, 'a', 'b', 10, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [id, rate, status, rate, status, QKDUUID.random().text, stamp, stamp])
+            }
+        }
+        try queue.close()
+        let inventory = try Inventory(path: path)
+        let held = try await inventory.database.read { db in try String.fetchAll(db, sql: "SELECT id FROM link WHERE held_down = 1") }
+        #expect(held == ["maintained"])
+    }
 }
