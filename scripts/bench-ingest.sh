@@ -10,16 +10,10 @@ seconds=${1:-10}
 connections=${2:-64}
 batch=${3:-1}
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
-swift build -c release --product qonduit >/dev/null
-work=$(mktemp -d)
 port=18181
-.build/release/qonduit serve --db "$work/bench.sqlite" --listen 127.0.0.1:$port --topology Topologies/metro-madrid.xml \
-    --heartbeat-interval-ms 600000 --log-level error >"$work/serve.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+source scripts/lib/controller.sh
+serve_controller Topologies/metro-madrid.xml --heartbeat-interval-ms 600000
 field() { python3 -c "import sys, json; print(json.load(sys.stdin)['$1'])"; }
-token=$(cat "$work/bench-admin.token")
 api() { curl -sf -H "Authorization: Bearer $token" -H "Content-Type: application/json" "$@"; }
 node=$(api "http://127.0.0.1:$port/api/v1/nodes/mad-norte" | field qkdn_id)
 link=$(api "http://127.0.0.1:$port/api/v1/links/mad-L1" | field qkdl_id)

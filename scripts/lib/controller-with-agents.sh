@@ -4,17 +4,11 @@
 # (up to $agent_wait_s seconds, 20 by default) until every agent is reachable.
 # Sets $server_url and $nodes, and exports QONDUIT_TOKEN (the admin token the controller wrote beside
 # its database), which the agents and the benchmark commands use; stops both and removes the directory on exit.
-swift build -c release --product qonduit >/dev/null
-work=$(mktemp -d)
-server_url="http://127.0.0.1:$port"
-# shellcheck disable=SC2086
-.build/release/qonduit serve --db "$work/bench.sqlite" --listen 127.0.0.1:$port --topology "$topology" \
-    --log-level error $serve_options >"$work/serve.log" 2>&1 &
-server=$!
 agents=""
-trap 'kill $server $agents 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 50); do curl -sf "$server_url/healthz" >/dev/null && break; sleep 0.2; done
-QONDUIT_TOKEN=$(cat "$work/bench-admin.token")
+source scripts/lib/controller.sh
+# shellcheck disable=SC2086
+serve_controller "$topology" ${serve_options:-}
+QONDUIT_TOKEN=$token
 export QONDUIT_TOKEN
 api() { local path=$1; shift; curl -sf -H "Authorization: Bearer $QONDUIT_TOKEN" "$@" "$server_url$path"; }
 # shellcheck disable=SC2086
