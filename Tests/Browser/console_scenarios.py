@@ -22,6 +22,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -116,6 +117,57 @@ def main():
     if failures:
         print(f"{len(failures)} failure(s)", flush=True)
         sys.exit(1)
+
+
+CONTRAST = """
+    // WCAG 2 contrast of each visible element's own text against the first opaque background behind it.
+    const rgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b].map((c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; })
+      .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const background = (el) => {
+      for (; el; el = el.parentElement) {
+        const colour = rgb(getComputedStyle(el).backgroundColor);
+        if (colour.length === 3 || (colour.length === 4 && colour[3] > 0.9)) return colour.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const failures = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own || !el.getClientRects().length || el.closest('svg')) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden') continue;
+      const [a, b] = [luminance(rgb(style.color).slice(0, 3)), luminance(background(el))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+      const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+      if (ratio < needed) failures.push(`${el.tagName.toLowerCase()}#${el.id} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+    }
+    return failures;"""
+
+
+def accessibility(driver, link):
+    """Labels, keyboard and contrast, as the page stands with an operator signed in."""
+    unlabelled = driver.execute_script("""
+        return [...document.querySelectorAll('input, select, textarea')].filter((e) => e.getClientRects().length)
+          .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+          .map((e) => e.id);""")
+    check(unlabelled == [], f"every visible form field has a label: {unlabelled}")
+    failures = driver.execute_script(CONTRAST)
+    check(failures == [], f"all text has WCAG AA contrast (4.5:1, 3:1 when large): {failures}")
+    # The keyboard alone: Find a link (Tab commits it), then pan the map with the arrows.
+    find = driver.find_element(By.ID, "find")
+    find.clear()
+    find.send_keys(link, Keys.TAB)
+    check(wait(driver, lambda d: f"Link {link}" in d.find_element(By.ID, "details").text, 5), "a link is selected from the keyboard (Find, Tab)")
+    svg = driver.find_element(By.ID, "map")
+    before = driver.execute_script("return document.querySelector('#map > g').getAttribute('transform')")
+    svg.send_keys(Keys.ARROW_LEFT)
+    check(wait(driver, lambda d: d.execute_script("return document.querySelector('#map > g').getAttribute('transform')") != before, 2),
+          "the focused map pans with the arrow keys")
+    row = driver.find_element(By.CSS_SELECTOR, "#paths tbody tr")
+    row.send_keys(Keys.ENTER)
+    check(wait(driver, lambda d: "Key path" in d.find_element(By.ID, "details").text, 5), "a key path row opens with Enter")
 
 
 def restart(args):
@@ -251,6 +303,8 @@ def tour(args):
               f"{driver.execute_script(f'return document.querySelector(`{title}`).textContent')!r}")
         shot(driver, args.screenshots, "console")
 
+        accessibility(driver, link)
+
         # Names are data: markup in a node's name is shown as text, never run.
         node = nodes[0]["id"]
         hostile = '<img src=x onerror="window.__owned=1"><script>window.__owned=1</script>'
@@ -261,6 +315,7 @@ def tour(args):
         check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#map [data-node="nowhere"]'), 5),
               "a node created through the API appears without reload")
         check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#events li[data-kind="node.created"]'), 5), "and its event is logged")
+        driver.find_element(By.ID, "find").clear()
         driver.find_element(By.ID, "find").send_keys(node + "\n")
         driver.execute_script("document.getElementById('find').dispatchEvent(new Event('change'))")
         inside = driver.execute_script("""
