@@ -7,10 +7,12 @@ struct LinkRepresentation: JSONWritable {
     var stored: Stored<QKDLink>
     /// Key rate held by provisioned key paths, bit/s.
     var reservedBps: Double
+    var heldDown: Bool
 
-    init(stored: Stored<QKDLink>, reservedBps: [LinkID: Double]) {
+    init(stored: Stored<QKDLink>, state: LinkOperationalState) {
         self.stored = stored
-        self.reservedBps = reservedBps[stored.value.id] ?? 0
+        reservedBps = state.reservedBps[stored.value.id] ?? 0
+        heldDown = state.heldDown.contains(stored.value.id)
     }
 
     func write(to writer: inout JSONWriter) {
@@ -47,6 +49,9 @@ struct LinkRepresentation: JSONWritable {
         writer.comma()
         writer.key("admin_status")
         writer.string(link.status.rawValue)
+        writer.comma()
+        writer.key("held_down")
+        writer.bool(heldDown)
         writer.comma()
         writer.key("measured_status")
         writer.string(measured?.status?.rawValue)

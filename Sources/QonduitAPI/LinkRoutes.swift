@@ -13,27 +13,27 @@ struct LinkRoutes {
     func register(on group: RouterGroup<APIRequestContext>) {
         group.get { request, _ in
             let query = try QueryParameters(request, allowed: ["limit", "offset"])
-            let reserved = try await inventory.reservedBps()
+            let state = try await inventory.linkOperationalState()
             let page = try await inventory.links(
                 limit: try query.int("limit", default: 100, in: 1...10_000),
                 offset: try query.int("offset", default: 0, in: 0...Int.max)
             )
             return JSONCoding.response(
-                writing: ListRepresentation(items: page.items.map { LinkRepresentation(stored: $0, reservedBps: reserved) }, total: page.total))
+                writing: ListRepresentation(items: page.items.map { LinkRepresentation(stored: $0, state: state) }, total: page.total))
         }
         group.post { request, _ in
             _ = try QueryParameters(request, allowed: [])
             var request = request
             let body = try await request.decodeJSON(LinkCreateRequest.self, maxBytes: configuration.maxJSONBodyBytes)
             let stored = try await inventory.createLink(try body.link())
-            var response = JSONCoding.response(writing: LinkRepresentation(stored: stored, reservedBps: [:]), status: .created)
+            var response = JSONCoding.response(writing: LinkRepresentation(stored: stored, state: LinkOperationalState()), status: .created)
             response.headers[.location] = "/api/v1/links/\(stored.value.id)"
             return response
         }
         group.get("{id}") { request, context in
             _ = try QueryParameters(request, allowed: [])
             let stored = try await inventory.link(try context.parameters.require("id"))
-            return JSONCoding.response(writing: LinkRepresentation(stored: stored, reservedBps: try await inventory.reservedBps()))
+            return JSONCoding.response(writing: LinkRepresentation(stored: stored, state: try await inventory.linkOperationalState()))
         }
         group.patch("{id}") { request, context in
             _ = try QueryParameters(request, allowed: [])
@@ -56,7 +56,7 @@ struct LinkRoutes {
             let now = stored.value.current
             let was = before.current
             if now.status != was.status || now.qber != was.qber { await provisioner.repair() }
-            return JSONCoding.response(writing: LinkRepresentation(stored: stored, reservedBps: try await inventory.reservedBps()))
+            return JSONCoding.response(writing: LinkRepresentation(stored: stored, state: try await inventory.linkOperationalState()))
         }
         group.delete("{id}") { request, context in
             _ = try QueryParameters(request, allowed: [])

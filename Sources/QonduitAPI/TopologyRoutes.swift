@@ -22,10 +22,10 @@ struct TopologyRoutes {
         group.get { request, _ in
             _ = try QueryParameters(request, allowed: [])
             let (nodes, links) = try await inventory.topology()
-            let reserved = try await inventory.reservedBps()
+            let state = try await inventory.linkOperationalState()
             return JSONCoding.response(
                 writing: TopologyRepresentation(
-                    nodes: nodes.map(NodeRepresentation.init), links: links.map { LinkRepresentation(stored: $0, reservedBps: reserved) }
+                    nodes: nodes.map(NodeRepresentation.init), links: links.map { LinkRepresentation(stored: $0, state: state) }
                 ))
         }
         group.post("import") { request, _ in

@@ -107,6 +107,7 @@ struct LinksCommand: AsyncParsableCommand {
             print("  in force:  \(link.status.rawValue), \(rate(link.keyRateBps)), QBER \(qber(link.qber)), \(rate(link.reservedBps)) reserved")
             print("  planned:   \(link.adminStatus.rawValue), \(rate(link.nominalKeyRateBps)), QBER \(qber(link.nominalQber))")
             print("  measured:  \(link.measuredStatus?.rawValue ?? "-"), \(rate(link.measuredKeyRateBps)), QBER \(qber(link.measuredQber))")
+            if link.heldDown { print("  held down by an operator: a topology import leaves it down until it is set up") }
             print("  qkdl_id \(link.qkdlId)")
             for path in paths {
                 print(

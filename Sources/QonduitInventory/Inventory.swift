@@ -178,6 +178,7 @@ public final class Inventory: Sendable {
             try Self.checkIdentityFree(link.qkdlID!, table: "link", column: "qkdl_id", except: nil, db)
             let now = Self.now()
             try LinkRecord(link, createdAt: now, updatedAt: now).insert(db)
+            if link.status == .down { try db.execute(sql: "UPDATE link SET held_down = 1 WHERE id = ?", arguments: [link.id.rawValue]) }
             try Self.logEvent(
                 "link.created", subject: link.id.rawValue,
                 data: [
@@ -207,7 +208,7 @@ public final class Inventory: Sendable {
                 record.updatedAt = Self.now()
                 try record.update(db)
             }
-            // Set down here, by an operator, a link stays down whatever a topology import says, until set up here.
+            // Set down through the API, a link stays down whatever a topology import says, until set up through it.
             if record.link.status != original.status {
                 try db.execute(sql: "UPDATE link SET held_down = ? WHERE id = ?", arguments: [record.link.status == .down, id])
             }

@@ -29,7 +29,7 @@ extension Inventory {
                 existingNodes: Dictionary(existingNodes.map { ($0.node.id, $0.node) }, uniquingKeysWith: { a, _ in a }),
                 existingLinks: Dictionary(existingLinks.map { ($0.link.id, $0.link) }, uniquingKeysWith: { a, _ in a }),
                 incoming: assembled.topology, mode: mode, unstatedStatus: assembled.unstatedStatus,
-                heldDown: Set(try String.fetchAll(db, sql: "SELECT id FROM link WHERE held_down = 1").compactMap { try? LinkID($0) })
+                heldDown: try Self.heldDownLinks(db)
             )
             try Self.checkIdentities(plan, existingNodes: existingNodes, existingLinks: existingLinks)
             try Self.releaseMovingIdentities(plan, existingNodes: existingNodes, existingLinks: existingLinks, db)

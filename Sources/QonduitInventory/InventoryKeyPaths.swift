@@ -191,4 +191,17 @@ extension Inventory {
     public func reservedBps() async throws -> [LinkID: Double] {
         try await database.read { db in try Self.reservedBps(db) }
     }
+
+    /// The key rate reserved on each link and the links an operator holds down, read together.
+    public func linkOperationalState() async throws -> LinkOperationalState {
+        try await database.read { db in
+            LinkOperationalState(
+                reservedBps: try Self.reservedBps(db),
+                heldDown: try Self.heldDownLinks(db))
+        }
+    }
+
+    static func heldDownLinks(_ db: Database) throws -> Set<LinkID> {
+        Set(try String.fetchAll(db, sql: "SELECT id FROM link WHERE held_down = 1").compactMap { try? LinkID($0) })
+    }
 }

@@ -123,6 +123,12 @@ import Testing
         let link = try await QonduitBinary.run(["links", "show", "mad-L1", "--server", second.baseURL, "--json"])
         let shown = try JSONSerialization.jsonObject(with: Data(link.stdout.utf8)) as? [String: Any]
         #expect((shown?["link"] as? [String: Any])?["status"] as? String == "down", "\(link.stdout)\(link.stderr)")
+        #expect((shown?["link"] as? [String: Any])?["held_down"] as? Bool == true)
+        let table = try await QonduitBinary.run(["links", "show", "mad-L1", "--server", second.baseURL])
+        #expect(table.stdout.contains("held down by an operator"), "\(table.stdout)")
+        #expect(try await QonduitBinary.run(["links", "set", "mad-L1", "--status", "up", "--server", second.baseURL]).status == 0)
+        let released = try await QonduitBinary.run(["links", "show", "mad-L1", "--server", second.baseURL])
+        #expect(!released.stdout.contains("held down") && released.stdout.contains("in force:  up"), "\(released.stdout)")
     }
 
     @Test func importErrorsReachTheOperatorWithLines() async throws {

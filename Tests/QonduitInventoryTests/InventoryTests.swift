@@ -224,6 +224,10 @@ func link(_ id: String, _ a: String, _ b: String, km: Double = 10, rate: Double 
         #expect(try await inventory.link("mad-L1").value.status == .up, "set up, it is no longer held")
         #expect(try await inventory.link("mad-L2").value.status == .down)
         #expect(after.warnings.map(\.subject) == ["link 'mad-L2'"])
+        _ = try await inventory.createLink(
+            QKDLink(
+                id: try LinkID("spare"), nodeA: try NodeID("mad-norte"), nodeB: try NodeID("mad-upm"), lengthKm: 5, keyRateBps: 100, status: .down))
+        #expect(try await inventory.linkOperationalState().heldDown == [try LinkID("mad-L2"), try LinkID("spare")], "created down through the API")
     }
 
     @Test func theInventorySurvivesReopening() async throws {

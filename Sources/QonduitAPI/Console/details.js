@@ -68,7 +68,7 @@ async function linkDetails(id, page) {
   const paths = await call('GET', `/api/v1/key-paths?link=${encodeURIComponent(id)}&limit=50`);
   const parts = [
     el('h3', {}, `Link ${link.id}`),
-    definitions([['ends', `${link.node_a} – ${link.node_b}`], ['status', link.status], ['set by operator', link.admin_status],
+    definitions([['ends', `${link.node_a} – ${link.node_b}`], ['status', link.status], ['set by operator', link.admin_status], ['held down', link.held_down ? 'yes: imports leave it down until set up' : 'no'],
       ['measured', link.measured_status], ['key rate (bit/s)', number(link.key_rate_bps)], ['reserved (bit/s)', number(link.reserved_bps)],
       ['QBER', link.qber], ['length (km)', link.length_km], ['cost', link.cost]]),
   ];

@@ -146,6 +146,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Link/admin_status`.
             public var adminStatus: Components.Schemas.Status
+            /// Set down through the API (maintenance): a topology import leaves it down whatever the file says, until it is set up through the API.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Link/held_down`.
+            public var heldDown: Swift.Bool
             /// The worse status the two ends' agents last reported; null before any report.
             ///
             /// - Remark: Generated from `#/components/schemas/Link/measured_status`.
@@ -192,6 +196,7 @@ extension Components {
             ///   - reservedBps: Key rate reserved by provisioned key paths, bit/s.
             ///   - status: Status in force: down when the operator set it down; otherwise the worse of the two ends' reported status, or admin_status before any report. Only up links carry key.
             ///   - adminStatus: What the operator (PATCH status) or the topology file set.
+            ///   - heldDown: Set down through the API (maintenance): a topology import leaves it down whatever the file says, until it is set up through the API.
             ///   - measuredStatus: The worse status the two ends' agents last reported; null before any report.
             ///   - qber: QBER in force: the measured one once reported, else the nominal one.
             ///   - nominalQber:
@@ -211,6 +216,7 @@ extension Components {
                 reservedBps: Swift.Double,
                 status: Components.Schemas.Status,
                 adminStatus: Components.Schemas.Status,
+                heldDown: Swift.Bool,
                 measuredStatus: Components.Schemas.Link.MeasuredStatusPayload? = nil,
                 qber: Swift.Double? = nil,
                 nominalQber: Swift.Double? = nil,
@@ -230,6 +236,7 @@ extension Components {
                 self.reservedBps = reservedBps
                 self.status = status
                 self.adminStatus = adminStatus
+                self.heldDown = heldDown
                 self.measuredStatus = measuredStatus
                 self.qber = qber
                 self.nominalQber = nominalQber
@@ -250,6 +257,7 @@ extension Components {
                 case reservedBps = "reserved_bps"
                 case status
                 case adminStatus = "admin_status"
+                case heldDown = "held_down"
                 case measuredStatus = "measured_status"
                 case qber
                 case nominalQber = "nominal_qber"
