@@ -7,6 +7,15 @@ import Testing
 
 /// Upgrading a database keeps what it holds.
 @Suite struct MigrationTests {
+    /// Nodes, in the columns the schema versions these tests start from have.
+    func insertNodes(_ ids: [String], stamp: String, _ db: Database) throws {
+        for node in ids {
+            try db.execute(
+                sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES (?, ?, 1, 'up', ?, ?, ?)",
+                arguments: [node, node, QKDUUID.random().text, stamp, stamp])
+        }
+    }
+
     /// v11 moves the desired entries to rowid tables, v13 keeps in them only the entries set by hand
     /// (a key path's configuration follows from its routes since), and records the routes a re-route
     /// in progress is retiring, whose virtual links were still desired. v14 moves reservations under
@@ -22,11 +31,7 @@ import Testing
         let path1 = QKDUUID("c0ffee00-0000-4000-8000-000000000001")!
         let stamp = "2026-01-01 00:00:00.000"
         try await queue.write { db in
-            for node in ["a", "b"] {
-                try db.execute(
-                    sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES (?, ?, 1, 'up', ?, ?, ?)",
-                    arguments: [node, node, QKDUUID.random().text, stamp, stamp])
-            }
+            try insertNodes(["a", "b"], stamp: stamp, db)
             try db.execute(
                 sql: """
                     INSERT INTO link (id, node_a, node_b, length_km, key_rate_bps, status, created_at, updated_at, reserved_bps)
@@ -96,11 +101,7 @@ import Testing
         try InventoryMigrations.migrator.migrate(queue, upTo: "v24: console sessions")
         let stamp = "2026-01-01 00:00:00.000"
         try await queue.write { db in
-            for node in ["a", "b"] {
-                try db.execute(
-                    sql: "INSERT INTO node (id, name, trusted, status, qkdn_id, created_at, updated_at) VALUES (?, ?, 1, 'up', ?, ?, ?)",
-                    arguments: [node, node, QKDUUID.random().text, stamp, stamp])
-            }
+            try insertNodes(["a", "b"], stamp: stamp, db)
             for (id, status, rate) in [("maintained", "down", 1000), ("unreached", "down", 0), ("working", "up", 1000)] {
                 try db.execute(
                     sql: """
