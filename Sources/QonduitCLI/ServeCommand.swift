@@ -20,7 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
             overwrites such a file; a ':memory:' run prints where its token went. Only one controller may serve a \
             database at a time: it holds an exclusive lock on DB.lock while it runs. With --tls-cert and --tls-key both interfaces \
             are served over HTTPS; with --tls-ca too, operators' clients and agents must present a certificate that CA \
-            signed, and agents' RESTCONF servers are verified against it. The operator console is served at / (sign in             with an API token), and Prometheus metrics at GET /metrics (a viewer's token, unless --metrics-open).
+            signed, and agents' RESTCONF servers are verified against it. The operator console is served at / (sign in \
+            with an API token), and Prometheus metrics at GET /metrics (a viewer's token, unless --metrics-open).
             """
     )
 
