@@ -36,7 +36,7 @@ public struct ImportPlan: Sendable, Equatable {
             if unstatedStatus.links.contains(link.id), let existing = existingLinks[link.id], existing.keyRateBps > 0 {
                 link.status = existing.status
             }
-            if heldDown.contains(link.id), existingLinks[link.id] != nil, link.status != .down {
+            if heldDown.contains(link.id), link.status != .down {
                 link.status = .down
                 keptDown.append(link.id)
             }

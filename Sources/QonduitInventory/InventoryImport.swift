@@ -40,17 +40,6 @@ extension Inventory {
                     line: lines[id.rawValue], subject: "link '\(id)'",
                     message: "an operator holds it down (maintenance): it stays down until set up (qonduit links set \(id) --status up)")
             }
-            let changes = [
-                ("nodes_created", plan.nodes.created.count), ("nodes_updated", plan.nodes.updated.count),
-                ("nodes_removed", plan.nodes.removed.count), ("links_created", plan.links.created.count),
-                ("links_updated", plan.links.updated.count), ("links_removed", plan.links.removed.count),
-            ]
-            // One event for the whole import (not one per row: a file may hold tens of thousands).
-            if changes.contains(where: { $0.1 > 0 }) {
-                try Self.logEvent(
-                    "topology.imported", subject: file,
-                    data: [("file", JSONText.string(file)), ("mode", JSONText.string(mode.rawValue))] + changes.map { ($0.0, String($0.1)) }, db)
-            }
             var summary = ImportSummary(format: assembled.format, mode: mode, warnings: assembled.warnings + held)
             summary.nodes = .init(
                 created: plan.nodes.created.count, updated: plan.nodes.updated.count,
@@ -60,6 +49,15 @@ extension Inventory {
                 created: plan.links.created.count, updated: plan.links.updated.count,
                 unchanged: plan.links.unchanged.count, removed: plan.links.removed.count
             )
+            // One event for the whole import (not one per row: a file may hold tens of thousands).
+            let changes = [("nodes", summary.nodes), ("links", summary.links)].flatMap { table, counts in
+                [("\(table)_created", counts.created), ("\(table)_updated", counts.updated), ("\(table)_removed", counts.removed)]
+            }
+            if changes.contains(where: { $0.1 > 0 }) {
+                try Self.logEvent(
+                    "topology.imported", subject: file,
+                    data: [("file", JSONText.string(file)), ("mode", JSONText.string(mode.rawValue))] + changes.map { ($0.0, String($0.1)) }, db)
+            }
             return summary
         }
     }
