@@ -46,11 +46,16 @@ struct SessionRoutes {
             guard case (let secret, let session?)? = try await SessionCookie.presented(in: request, inventory: inventory) else {
                 return try signedOut(request, context)
             }
+            let token = session.token
             if let refusal = SessionCookie.crossSiteRefusal(request, secure: configuration.secureCookies) {
+                await audit(
+                    AuditEntry(
+                        actor: token.actor, role: token.role.rawValue, action: "DELETE /api/v1/session", target: request.uri.path, status: 403,
+                        detail: refusal),
+                    context)
                 throw Problem(.forbidden, detail: refusal)
             }
             try await inventory.endSession(secret)
-            let token = session.token
             await audit(
                 AuditEntry(actor: token.actor, role: token.role.rawValue, action: "DELETE /api/v1/session", target: request.uri.path, status: 204),
                 context)

@@ -68,11 +68,16 @@ import Testing
             // The role is the token's: a viewer's session may not change anything, even from the console.
             let write = try await send(.post, "/api/v1/nodes", with(Self.console, cookie(session)), #"{"id":"x","name":"x"}"#)
             #expect(write.status == .forbidden, "\(write.text)")
+            // A cross-site page cannot sign the operator out either.
+            let forged = try await send(.delete, "/api/v1/session", with(cookie(session), [.origin: "https://evil.example"]), nil)
+            #expect(forged.status == .forbidden && forged.text.contains("X-Qonduit-CSRF"), "\(forged.text)")
+            #expect(try await send(.get, "/api/v1/nodes", cookie(session), nil).status == .ok, "still signed in")
             #expect(try await send(.delete, "/api/v1/session", with(Self.console, cookie(session)), nil).status == .noContent)
             let after = try await send(.get, "/api/v1/nodes", cookie(session), nil)
             #expect(after.status == .unauthorized && after.setCookie.contains("Max-Age=0"), "signed out: the cookie is dropped")
             let audit = try await inventory.audit(AuditFilter(), limit: 20, offset: 0).items.map { "\($0.action) \($0.status)" }
             #expect(audit.contains("POST /api/v1/session 201") && audit.contains("DELETE /api/v1/session 204"), "\(audit)")
+            #expect(audit.contains("DELETE /api/v1/session 403"), "the refused sign-out is audited like every refusal: \(audit)")
         }
     }
 
