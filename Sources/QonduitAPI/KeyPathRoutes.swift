@@ -16,6 +16,11 @@ struct KeyPathRoutes {
             _ = try QueryParameters(request, allowed: [])
             var request = request
             let body = try await request.decodeJSON(KeyPathCreateRequest.self, maxBytes: configuration.maxJSONBodyBytes)
+            if body.dryRun == true {
+                // The provisioner's own plan, as it would reserve it now; nothing is reserved, nothing sent.
+                let planned = try await provisioner.dryRun(try body.checked())
+                return JSONCoding.response(writing: KeyPathPlanRepresentation(path: planned))
+            }
             // The audit entry is appended with the path's activation (or failure), not in a transaction of its own.
             let stored = try await provisioner.provision(try body.checked(), audit: context.audit?.entry(status: 201))
             context.audit?.markAppended()
@@ -74,6 +79,7 @@ struct KeyPathRoutes {
 struct KeyPathCreateRequest: Decodable {
     static let fields = [
         "source", "destination", "rate_bps", "metric", "max_hops", "exclude_nodes", "exclude_links", "protection", "paths", "application",
+        "dry_run",
     ]
 
     struct Application: Decodable {
@@ -104,6 +110,8 @@ struct KeyPathCreateRequest: Decodable {
     var protection: String?
     var paths: Int?
     var application: Application?
+    /// Plan only: the answer is the routes provisioning would reserve now.
+    var dryRun: Bool?
 
     enum CodingKeys: String, CodingKey {
         case source, destination
@@ -113,6 +121,7 @@ struct KeyPathCreateRequest: Decodable {
         case excludeNodes = "exclude_nodes"
         case excludeLinks = "exclude_links"
         case protection, paths, application
+        case dryRun = "dry_run"
     }
 
     init(from decoder: any Decoder) throws {
@@ -128,6 +137,7 @@ struct KeyPathCreateRequest: Decodable {
         protection = try container.decodeIfPresent(String.self, forKey: .protection)
         paths = try container.decodeIfPresent(Int.self, forKey: .paths)
         application = try container.decodeIfPresent(Application.self, forKey: .application)
+        dryRun = try container.decodeIfPresent(Bool.self, forKey: .dryRun)
     }
 
     func checked() throws(Problem) -> KeyPathRequest {
@@ -256,6 +266,18 @@ struct KeyPathRepresentation: JSONWritable {
             writer.raw("}")
         }
         writer.comma()
+        Self.writeRoutes(of: path, to: &writer, identities: true)
+        writer.comma()
+        writer.key("created_at")
+        writer.date(stored.createdAt)
+        writer.comma()
+        writer.key("updated_at")
+        writer.date(stored.updatedAt)
+        writer.raw("}")
+    }
+
+    /// `"routes": […], "reserved_bps": {…}`; with `identities`, each route's `qkdl_id`.
+    static func writeRoutes(of path: QKDKeyPath, to writer: inout JSONWriter, identities: Bool) {
         writer.key("routes")
         writer.array(path.routes) { writer, route in
             writer.raw("{")
@@ -270,9 +292,11 @@ struct KeyPathRepresentation: JSONWritable {
             writer.comma()
             writer.key("rate_bps")
             writer.number(route.rateBps)
-            writer.comma()
-            writer.key("qkdl_id")
-            writer.string(route.qkdlID.text)
+            if identities {
+                writer.comma()
+                writer.key("qkdl_id")
+                writer.string(route.qkdlID.text)
+            }
             writer.raw("}")
         }
         writer.comma()
@@ -285,12 +309,34 @@ struct KeyPathRepresentation: JSONWritable {
             writer.number(entry.value)
         }
         writer.raw("}")
+    }
+}
+
+/// The answer to a dry run: what provisioning would reserve now, and on which routes.
+struct KeyPathPlanRepresentation: JSONWritable {
+    var path: QKDKeyPath
+
+    func write(to writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("dry_run")
+        writer.raw("true")
         writer.comma()
-        writer.key("created_at")
-        writer.date(stored.createdAt)
+        writer.key("source")
+        writer.string(path.source.rawValue)
         writer.comma()
-        writer.key("updated_at")
-        writer.date(stored.updatedAt)
+        writer.key("destination")
+        writer.string(path.destination.rawValue)
+        writer.comma()
+        writer.key("rate_bps")
+        writer.number(path.rateBps)
+        writer.comma()
+        writer.key("metric")
+        writer.string(path.metric.rawValue)
+        writer.comma()
+        writer.key("protection")
+        writer.string(path.protection.rawValue)
+        writer.comma()
+        KeyPathRepresentation.writeRoutes(of: path, to: &writer, identities: false)
         writer.raw("}")
     }
 }

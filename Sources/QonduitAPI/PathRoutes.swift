@@ -13,11 +13,18 @@ struct PathRoutes {
             _ = try QueryParameters(request, allowed: [])
             var request = request
             let body = try await request.decodeJSON(PathComputeRequest.self, maxBytes: configuration.maxJSONBodyBytes)
-            let query = try body.checked()
-            let engine = try await snapshots.engine()
+            var query = try body.checked()
+            let snapshot = try await snapshots.engine()
             let answer: PathComputeResponse
             do throws(PathComputationError) {
-                answer = try query.run(on: engine)
+                // Nodes down or silent relay nothing and end nothing, as provisioning sees them.
+                for end in [query.source, query.destination] {
+                    if let status = snapshot.unavailableNodes[end] {
+                        throw .noPath(source: query.source, destination: query.destination, reason: "node '\(end)' is \(status.rawValue)")
+                    }
+                }
+                query.constraints.unavailableNodes = snapshot.unavailableNodes
+                answer = try query.run(on: snapshot.engine)
             } catch {
                 throw Problem(pathError: error)
             }

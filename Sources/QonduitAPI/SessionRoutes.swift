@@ -30,14 +30,19 @@ struct SessionRoutes {
                 AuditEntry(actor: token.actor, role: token.role.rawValue, action: "POST /api/v1/session", target: request.uri.path, status: 201),
                 context)
             var response = JSONCoding.response(writing: SessionRepresentation(session: session), status: .created)
-            let seconds = TimestampText.date(session.expiresAt).map { Int($0.timeIntervalSinceNow.rounded(.down)) } ?? 0
+            let seconds = TimestampText.date(session.expiresAt).map { Int($0.timeIntervalSince(inventory.clock.now).rounded(.down)) } ?? 0
             response.setCookie(SessionCookie.set(secret.text, maxAge: max(0, seconds), secure: configuration.secureCookies))
             return response
         }
         group.get { request, context in
             _ = try QueryParameters(request, allowed: [])
-            guard let session = try await SessionCookie.presented(in: request, inventory: inventory)?.session else {
-                return try signedOut(request, context)
+            // Not being signed in is an answer, not an error: the sign-in page asks this on every visit.
+            let presented = try await SessionCookie.presented(in: request, inventory: inventory)
+            guard let session = presented?.session else {
+                var response = JSONCoding.response(writing: SessionRepresentation(session: nil))
+                // A dead session's cookie is dropped, so the browser stops sending it.
+                if presented != nil { response.setCookie(SessionCookie.cleared(secure: configuration.secureCookies)) }
+                return response
             }
             return JSONCoding.response(writing: SessionRepresentation(session: session))
         }
@@ -90,11 +95,16 @@ struct SessionCreateRequest: Decodable {
     }
 }
 
+/// `{"signed_in": false}`, or the session: `signed_in` true, its token, role and times.
 struct SessionRepresentation: JSONWritable {
-    var session: APISession
+    var session: APISession?
 
     func write(to writer: inout JSONWriter) {
         writer.raw("{")
+        writer.key("signed_in")
+        writer.raw(session == nil ? "false" : "true")
+        guard let session else { return writer.raw("}") }
+        writer.comma()
         writer.key("token_id")
         writer.string(session.token.id)
         writer.comma()

@@ -18,7 +18,7 @@ struct TokenRoutes {
             _ = try QueryParameters(request, allowed: [])
             var request = request
             let body = try await request.decodeJSON(TokenCreateRequest.self, maxBytes: configuration.maxJSONBodyBytes)
-            let (role, expiresAt) = try body.checked()
+            let (role, expiresAt) = try body.checked(now: inventory.clock.now)
             let (token, secret) = try await inventory.createAPIToken(
                 role: role, description: body.description, expiresAt: expiresAt, createdBy: context.callerName
             )
@@ -54,7 +54,7 @@ struct TokenCreateRequest: Decodable {
         expiresAt = try container.decodeIfPresent(String.self, forKey: .expiresAt)
     }
 
-    func checked(now: Date = Date()) throws(Problem) -> (Role, Date?) {
+    func checked(now: Date) throws(Problem) -> (Role, Date?) {
         guard let role = Role(rawValue: role) else {
             throw Problem.field("role", "must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), got '\(role)'")
         }

@@ -7,6 +7,7 @@ public import NIOSSL
 public import QonduitCore
 import QonduitETSI
 public import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// What one simulated agent starts from: its node's identity and physical links.
@@ -62,6 +63,29 @@ public struct FleetNode: Sendable {
 
 /// Many simulated agents in one process, each with its own RESTCONF server on a loopback port.
 public enum AgentFleet {
+    /// Every agent of the fleet was refused by the controller: nothing is left to simulate.
+    public struct EveryAgentRefused: Error, CustomStringConvertible {
+        public var count: Int
+        public var last: String
+        public var description: String {
+            "the controller refused all \(count) agent(s); the last: \(last) (see `qonduit agents list`, or onboard them instead)"
+        }
+    }
+
+    /// Counts the agents the controller refused, so that the fleet ends once it has refused them all.
+    final class Refusals: Sendable {
+        let members: Int
+        private let refused = Mutex(0)
+        init(members: Int) { self.members = members }
+        /// Whether this refusal was the last agent's.
+        func record() -> Bool {
+            refused.withLock {
+                $0 += 1
+                return $0 == members
+            }
+        }
+    }
+
     /// Runs every agent until SIGINT or SIGTERM. `onListening` hears each agent's RESTCONF URL.
     /// With `tls`, each agent serves RESTCONF over HTTPS (and, if it names trust roots, requires the
     /// controller's certificate). Without a `controller`, the agents are standard GS QKD 015 devices:
@@ -88,6 +112,7 @@ public enum AgentFleet {
         logger: Logger, onListening: @escaping @Sendable (FleetNode, String) -> Void
     ) throws -> [any Service] {
         var services: [any Service] = []
+        let refusals = Refusals(members: members.count)
         for member in members {
             let node = member.simulatedNode()
             let (ports, continuation) = AsyncStream<Int>.makeStream()
@@ -108,7 +133,7 @@ public enum AgentFleet {
                 ReporterService(
                     member: member, node: node, ports: ports, controller: controller?.with(credential: member.credential), host: host,
                     scheme: tls == nil ? "http" : "https",
-                    reportEvery: reportEvery, logger: agentLogger, onListening: onListening))
+                    reportEvery: reportEvery, logger: agentLogger, onListening: onListening, refusals: refusals))
         }
         return services
     }
@@ -143,6 +168,7 @@ public enum AgentFleet {
         let reportEvery: Int
         let logger: Logger
         let onListening: @Sendable (FleetNode, String) -> Void
+        let refusals: Refusals
 
         func run() async throws {
             var iterator = ports.makeAsyncIterator()
@@ -156,7 +182,14 @@ public enum AgentFleet {
                     } else {
                         try await AgentFleet.simulate(node)
                     }
-                } catch is CancellationError {}
+                } catch is CancellationError {
+                } catch let refused as ControllerLink.Refused {
+                    // One agent the controller will not take (its node deleted, say) retires alone; the
+                    // others go on. Its RESTCONF server stays up until the fleet stops.
+                    logger.error("the controller refused this agent; it stops reporting", metadata: ["reason": "\(refused)"])
+                    if refusals.record() { throw EveryAgentRefused(count: refusals.members, last: "\(member.nodeID): \(refused)") }
+                    try? await gracefulShutdown()
+                }
             }
         }
     }

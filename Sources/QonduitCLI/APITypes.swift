@@ -7,6 +7,7 @@ typealias APINode = Components.Schemas.Node
 typealias APILink = Components.Schemas.Link
 typealias APITopology = Components.Schemas.Topology
 typealias APIKeyPath = Components.Schemas.KeyPath
+typealias APIKeyPathPlan = Components.Schemas.KeyPathPlan
 typealias APIPathResult = Components.Schemas.PathResult
 typealias APIAgent = Components.Schemas.Agent
 typealias APICredential = Components.Schemas.Credential

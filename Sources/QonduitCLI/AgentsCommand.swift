@@ -95,14 +95,23 @@ struct AgentsCommand: AsyncParsableCommand {
             }
             var members = try Self.fleet(inventory, only: wanted)
             guard !members.isEmpty else { throw CLIError("no node to simulate: the controller's inventory has none of those asked for") }
-            for index in members.indices where !standard {
-                let issued: APICredential = try await client.send(
-                    "POST", "/api/v1/agents/credentials", body: RequestText.json(["node": members[index].nodeID])
-                )
-                guard let secret = issued.credential.flatMap({ AccessSecret($0, kind: .agentCredential) }) else {
-                    throw CLIError("the controller issued no usable credential for node '\(members[index].nodeID)'")
+            // Each run issues its agents credentials and revokes them when it stops, however it stops:
+            // runs leave no credentials behind that nothing holds.
+            var issuedIDs: [String] = []
+            do {
+                for index in members.indices where !standard {
+                    let issued: APICredential = try await client.send(
+                        "POST", "/api/v1/agents/credentials", body: RequestText.json(["node": members[index].nodeID])
+                    )
+                    issuedIDs.append(issued.id)
+                    guard let secret = issued.credential.flatMap({ AccessSecret($0, kind: .agentCredential) }) else {
+                        throw CLIError("the controller issued no usable credential for node '\(members[index].nodeID)'")
+                    }
+                    members[index].credential = secret
                 }
-                members[index].credential = secret
+            } catch {
+                await Self.revoke(issuedIDs, client)
+                throw error
             }
             // One client for every agent's reports, lasting as long as the process. Real agents each have
             // their own connection; sharing HTTPClient's default 8 would queue a thousand agents' heartbeats
@@ -118,9 +127,26 @@ struct AgentsCommand: AsyncParsableCommand {
                     fleet, link: link, serverTLS: serverTLS, logger: fleetLogger, onboard: onboard, reportEvery: reportEvery, client: client)
             } catch {
                 try? await http.shutdown()
+                await Self.revoke(issuedIDs, client)
                 throw error
             }
             try await http.shutdown()
+            await Self.revoke(issuedIDs, client)
+        }
+
+        /// Revokes the credentials this run issued. The first failure (a controller already gone, say)
+        /// ends the attempt, told on stderr: the rest would fail alike, each after a timeout.
+        static func revoke(_ ids: [String], _ client: ControllerClient) async {
+            for (index, id) in ids.enumerated() {
+                do {
+                    let _: NoContent = try await client.send("DELETE", "/api/v1/agents/credentials/\(RequestText.segment(id))")
+                } catch {
+                    printError(
+                        "\(ids.count - index) agent credential(s) this run issued are not revoked (\(error)); `qonduit agents credentials` lists them"
+                    )
+                    return
+                }
+            }
         }
 
         private func runFleet(

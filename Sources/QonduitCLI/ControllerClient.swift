@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import QonduitAPITypes
+import QonduitSouthbound
 
 /// Options shared by the commands that talk to a running controller.
 struct ClientOptions: ParsableArguments {
@@ -102,11 +103,11 @@ struct ControllerClient {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        // A short connect timeout: AsyncHTTPClient retries refused connections until it expires.
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(tlsConfiguration: tls, timeout: .init(connect: .seconds(3), read: .seconds(300)))
-        )
+        // A refused connection fails at once: AsyncHTTPClient would otherwise retry it until the
+        // connect timeout, and a command aimed at a closed port would take seconds to say so.
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls, timeout: .init(connect: .seconds(3), read: .seconds(300)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         defer { client.shutdown { _ in } }
         let response: HTTPClientResponse
         do {
@@ -123,22 +124,11 @@ struct ControllerClient {
 
     /// Why no answer came, in a user's terms and with what to do.
     static func describeConnectionFailure(_ error: any Error, to baseURL: String) -> String {
-        let text = String(describing: error)
-        if let io = error as? IOError, io.errnoCode == ECONNREFUSED || text.contains("Connection refused") {
-            return "cannot reach the controller at \(baseURL): nothing accepts connections there; is `qonduit serve` running, and is --server right?"
+        let reason = ErrorWording.connectionFailure(error, url: baseURL)
+        if reason.hasPrefix("nothing listens") || reason.hasPrefix("no answer") {
+            return "cannot reach the controller at \(baseURL): \(reason); is `qonduit serve` running there, and is --server right?"
         }
-        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed") {
-            return "the controller at \(baseURL) presented a TLS certificate this client cannot verify: "
-                + "give --tls-ca PEM, the CA file that signed the controller's certificate"
-        }
-        if text.contains("handshake") || text.contains("SSL") || text.contains("TLS") {
-            return
-                "the TLS handshake with \(baseURL) failed (\(text)): check --tls-ca, and --tls-cert/--tls-key if the controller asks for a client certificate"
-        }
-        if error is HTTPClientError, text.contains("connectTimeout") || text.contains("deadlineExceeded") {
-            return "cannot reach the controller at \(baseURL): no answer in time; is the address right, and is `qonduit serve` running there?"
-        }
-        return "cannot reach the controller at \(baseURL): \(text)"
+        return "cannot reach the controller at \(baseURL): \(reason)"
     }
 
     /// Reads a `text/event-stream` and hands each event to `body` until it returns false or the stream

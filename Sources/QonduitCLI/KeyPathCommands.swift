@@ -11,7 +11,8 @@ extension PathsCommand {
             discussion: """
                 Prints the key path: active when every node of its routes confirmed its configuration, failed with the \
                 node and reason otherwise (its reservation is then released; the command then exits with 3). Refused, \
-                saying why, when no route has the rate to spare or meets the constraints.
+                saying why, when no route has the rate to spare or meets the constraints. With --dry-run, prints the \
+                routes the controller would reserve now (its own planner, on the same spare rates), reserving nothing.
                 """
         )
 
@@ -33,6 +34,7 @@ extension PathsCommand {
         @Option(help: "Routes to split the rate over, 2 to 16 (multipath only; default 2).") var paths: Int?
         @Option(help: "The client application's id, configured at both ends as a GS QKD 015 qkd_app.") var clientApp: String?
         @Option(help: "The server application's id.") var serverApp: String?
+        @Flag(help: "Only show the routes provisioning would reserve now; reserve nothing, configure no node.") var dryRun = false
         @OptionGroup var client: ClientOptions
 
         func validate() throws {
@@ -57,6 +59,17 @@ extension PathsCommand {
             if let clientApp { application["client_app_id"] = clientApp }
             if let serverApp { application["server_app_id"] = serverApp }
             if !application.isEmpty { request["application"] = application }
+            if dryRun {
+                request["dry_run"] = true
+                let plan: APIKeyPathPlan = try await client.controller().send("POST", "/api/v1/key-paths", body: RequestText.json(request))
+                if client.json { return try printJSON(plan) }
+                print("dry run, nothing reserved: \(plan.source) > \(plan.destination) at \(Format.number(plan.rateBps, digits: 1)) bit/s")
+                for (index, route) in plan.routes.enumerated() {
+                    let name = plan.protection == .multipath ? "route \(index + 1) of \(plan.routes.count)" : "\(route.role.rawValue) route"
+                    print("  \(name), \(Format.number(route.rateBps, digits: 1)) bit/s: \(Format.route(route.nodes))")
+                }
+                return
+            }
             let path: APIKeyPath = try await client.controller().send("POST", "/api/v1/key-paths", body: RequestText.json(request))
             if client.json { return try printJSON(path) }
             path.printDetails()
@@ -85,7 +98,7 @@ extension PathsCommand {
                     rows: paths.map {
                         [
                             $0.id, $0.state.rawValue, $0.source, $0.destination, Format.number($0.rateBps, digits: 1), $0.protection.rawValue,
-                            $0.routes.map { $0.nodes.joined(separator: ">") }.joined(separator: " | "),
+                            $0.routes.map { Format.route($0.nodes) }.joined(separator: " | "),
                         ]
                     }
                 ).rendered)
@@ -142,7 +155,7 @@ extension PathsCommand {
                 "examined \(result.examined) active key path(s); moved \(result.moved.count)"
                     + (result.failed.isEmpty ? "" : "; \(result.failed.count) failed"))
             for path in result.moved + result.failed {
-                print("  \(path.id) \(path.state.rawValue): \(path.routes.map { $0.nodes.joined(separator: ">") }.joined(separator: " | "))")
+                print("  \(path.id) \(path.state.rawValue): \(path.routes.map { Format.route($0.nodes) }.joined(separator: " | "))")
             }
         }
     }
@@ -167,7 +180,7 @@ extension APIKeyPath {
         // Multipath routes are all primary, each carrying a share: numbered, so that they can be told apart.
         for (index, route) in routes.enumerated() {
             let name = protection == .multipath ? "route \(index + 1) of \(routes.count)" : "\(route.role.rawValue) route"
-            print("  \(name) \(route.qkdlId), \(Format.number(route.rateBps, digits: 1)) bit/s: \(route.nodes.joined(separator: " > "))")
+            print("  \(name) \(route.qkdlId), \(Format.number(route.rateBps, digits: 1)) bit/s: \(Format.route(route.nodes))")
         }
     }
 }

@@ -23,6 +23,11 @@ enum Format {
     static func number(_ value: Double, digits: Int) -> String {
         String(format: "%.\(digits)f", value)
     }
+
+    /// A route's nodes, as every command prints them.
+    static func route(_ nodes: [String]) -> String {
+        nodes.joined(separator: " > ")
+    }
 }
 
 func printJSON(_ value: some Encodable) throws {

@@ -72,7 +72,7 @@ struct PathsCommand: AsyncParsableCommand {
                         [
                             String($0.offset + 1), String($0.element.hops), Format.number($0.element.lengthKm, digits: 1),
                             Format.number($0.element.bottleneckBps, digits: 1), Format.number($0.element.rateBps, digits: 1),
-                            Format.number($0.element.cost, digits: 1), $0.element.nodes.joined(separator: " > "),
+                            Format.number($0.element.cost, digits: 1), Format.route($0.element.nodes),
                         ]
                     }
                 ).rendered)

@@ -1,5 +1,3 @@
-import Crypto
-
 /// A bearer secret (an operator's API token or an agent's credential): 256 random bits from the
 /// system's cryptographic generator, in hexadecimal after a prefix that says what it is for, so
 /// that a leaked one is recognisable (secret scanners) and cannot be mistaken for the other kind.
@@ -66,7 +64,7 @@ extension AccessSecret {
         let digits: [Character] = Array("0123456789abcdef")
         var hex = ""
         hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Array(text.utf8)) {
+        for byte in SystemCrypto.sha256(Array(text.utf8)) {
             hex.append(digits[Int(byte >> 4)])
             hex.append(digits[Int(byte & 0xF)])
         }

@@ -23,6 +23,8 @@ public struct ImportPlan: Sendable, Equatable {
         for var node in incoming.nodes {
             if node.qkdnID == nil { node.qkdnID = existingNodes[node.id]?.qkdnID }
             if unstatedStatus.nodes.contains(node.id), let existing = existingNodes[node.id] { node.status = existing.status }
+            // A file states the plan; what the node's agent says of it stays.
+            node.measuredStatus = existingNodes[node.id]?.measuredStatus
             switch existingNodes[node.id] {
             case nil: nodes.created.append(node)
             case node?: nodes.unchanged.append(node.id)

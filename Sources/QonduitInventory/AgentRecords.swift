@@ -53,14 +53,15 @@ public struct AgentRegistration: Sendable {
     public var restconfURL: String
     /// The agent's `qkd_node` document, kept as sent.
     public var tree: String
-    public var nodeStatus: NodeStatus
+    /// What the tree says of the node; nil when it states nothing (`qkdn_status` is optional).
+    public var nodeStatus: NodeStatus?
     /// A name for the node if it has to be created (auto-onboarding).
     public var name: String?
     public var links: [ReportedLink]
     /// The credential the agent registered with; nil when the controller read the tree itself.
     public var credentialID: String?
 
-    public init(qkdnID: QKDUUID, restconfURL: String, tree: String, nodeStatus: NodeStatus, name: String? = nil, links: [ReportedLink]) {
+    public init(qkdnID: QKDUUID, restconfURL: String, tree: String, nodeStatus: NodeStatus?, name: String? = nil, links: [ReportedLink]) {
         self.qkdnID = qkdnID
         self.restconfURL = restconfURL
         self.tree = tree

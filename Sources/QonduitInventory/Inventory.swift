@@ -12,6 +12,8 @@ public final class Inventory: Sendable {
     let database: any DatabaseWriter
     /// Where the database lives; ":memory:" for a throwaway inventory.
     public let path: String
+    /// The time of day: token and session expiry are read from it.
+    public let clock: any WallClock
     private let writes = Atomic<Int>(0)
     /// Group commit for agents' reports: a thousand agents reporting at once cost a few transactions.
     let reportQueue = GroupCommitQueue<(QKDUUID, [AgentReport]), AgentReportOutcome>()
@@ -46,8 +48,8 @@ public final class Inventory: Sendable {
     }
 
     /// Opens (creating and migrating when needed) the inventory at `path`; ":memory:" keeps it in memory.
-    /// Write latency is recorded with `metrics`.
-    public init(path: String, metrics: any MetricsFactory = NOOPMetricsHandler.instance) throws {
+    /// Write latency is recorded with `metrics`; times are read from `clock`.
+    public init(path: String, metrics: any MetricsFactory = NOOPMetricsHandler.instance, clock: any WallClock = SystemWallClock()) throws {
         writeDuration = CoreMetrics.Timer(label: "qonduit_sqlite_write_duration_seconds", factory: metrics)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -74,10 +76,11 @@ public final class Inventory: Sendable {
             database = try DatabasePool(path: path, configuration: configuration)
         }
         self.path = path
-        checkedTokens = TableCache("api_token", changes: tableChanges)
-        agentAddresses = TableCache("agent", changes: tableChanges)
-        checkedAgentCredentials = TableCache("agent_credential", "node", changes: tableChanges)
-        controllerProofs = TableCache("agent_credential", "node", "agent", changes: tableChanges)
+        self.clock = clock
+        checkedTokens = TableCache("api_token", changes: tableChanges, clock: clock)
+        agentAddresses = TableCache("agent", changes: tableChanges, clock: clock)
+        checkedAgentCredentials = TableCache("agent_credential", "node", changes: tableChanges, clock: clock)
+        controllerProofs = TableCache("agent_credential", "node", "agent", changes: tableChanges, clock: clock)
         try InventoryMigrations.migrator.migrate(database)
         database.add(transactionObserver: tableChanges, extent: .databaseLifetime)
     }
@@ -232,6 +235,16 @@ public final class Inventory: Sendable {
             let nodes = try NodeRecord.order(Column("id")).fetchAll(db).map(\.stored)
             let links = try LinkRecord.order(Column("id")).fetchAll(db).map(\.stored)
             return (nodes, links)
+        }
+    }
+
+    /// The whole inventory and the rate reserved on each link, read in one consistent snapshot: what
+    /// path computation needs to answer on spare rate, as admission decides.
+    public func topologyAndReservations() async throws -> (nodes: [Stored<QKDNode>], links: [Stored<QKDLink>], reservedBps: [LinkID: Double]) {
+        try await database.read { db in
+            let nodes = try NodeRecord.order(Column("id")).fetchAll(db).map(\.stored)
+            let links = try LinkRecord.order(Column("id")).fetchAll(db).map(\.stored)
+            return (nodes, links, try Self.reservedBps(db))
         }
     }
 

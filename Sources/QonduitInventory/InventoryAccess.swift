@@ -114,12 +114,13 @@ extension Inventory {
     public func createAPIToken(role: Role, description: String?, expiresAt: Date?, createdBy: String?) async throws -> (APIToken, AccessSecret) {
         let secret = AccessSecret.random(.apiToken)
         let id = Self.randomID()
+        let now = clock.timestamp
         let token = try await write { db in
             try db.execute(
                 sql: """
                     INSERT INTO api_token (id, role, hash, description, created_at, created_by, expires_at)
-                    VALUES (?, ?, ?, ?, \(nowSQL), ?, strftime('%Y-%m-%dT%H:%M:%fZ', ?, 'unixepoch'))
-                    """, arguments: [id, role.rawValue, secret.tokenHash, description, createdBy, expiresAt?.timeIntervalSince1970])
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, role.rawValue, secret.tokenHash, description, now, createdBy, expiresAt.map(SystemWallClock.timestamp)])
             return try Self.apiToken(id, db)
         }
         return (token, secret)
@@ -131,13 +132,14 @@ extension Inventory {
     public func createFirstAdminToken(deliver: @Sendable (APIToken, AccessSecret) throws -> Void) async throws -> APIToken? {
         let secret = AccessSecret.random(.apiToken)
         let id = Self.randomID()
+        let now = clock.timestamp
         return try await write { db -> APIToken? in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM api_token") == 0 else { return nil }
             try db.execute(
                 sql: """
                     INSERT INTO api_token (id, role, hash, description, created_at, created_by)
-                    VALUES (?, 'admin', ?, 'first admin token, created at first start', \(nowSQL), 'controller')
-                    """, arguments: [id, secret.tokenHash])
+                    VALUES (?, 'admin', ?, 'first admin token, created at first start', ?, 'controller')
+                    """, arguments: [id, secret.tokenHash, now])
             let token = try Self.apiToken(id, db)
             try deliver(token, secret)
             return token
@@ -153,8 +155,9 @@ extension Inventory {
 
     /// Revokes a token for good; revoking a revoked token changes nothing.
     public func revokeAPIToken(_ id: String) async throws -> APIToken {
-        try await write { db in
-            try db.execute(sql: "UPDATE api_token SET revoked_at = \(nowSQL) WHERE id = ? AND revoked_at IS NULL", arguments: [id])
+        let now = clock.timestamp
+        return try await write { db in
+            try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
             return try Self.apiToken(id, db)
         }
     }
@@ -164,17 +167,20 @@ extension Inventory {
         guard let secret = AccessSecret(text, kind: .apiToken) else { return nil }
         let hash = secret.tokenHash
         return try await checkedTokens.value(for: hash) {
-            try await database.read { db in
+            let now = clock.now
+            return try await database.read { db in
                 guard
                     let row = try Row.fetchOne(
                         db,
                         sql: """
-                            SELECT *, (julianday(expires_at) - julianday('now')) * 86400 AS seconds_left FROM api_token
-                            WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(nowSQL))
-                            """, arguments: [hash])
+                            SELECT * FROM api_token
+                            WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
+                            """, arguments: [hash, SystemWallClock.timestamp(now)])
                 else { return (nil, nil) }
-                let secondsLeft: Double? = row["seconds_left"]
-                return (try Self.apiToken(row), secondsLeft.map { .milliseconds(Int64(max(0, $0) * 1000)) })
+                let token = try Self.apiToken(row)
+                // Kept until it expires: a cached token must not outlive its expiry.
+                let secondsLeft = try token.expiresAt.map { try Date($0, strategy: .iso8601).timeIntervalSince(now) }
+                return (token, secondsLeft.map { .milliseconds(Int64(max(0, $0) * 1000)) })
             }
         }
     }
@@ -203,12 +209,13 @@ extension Inventory {
     public func issueAgentCredential(for qkdnID: QKDUUID, createdBy: String?) async throws -> (AgentCredentialInfo, AccessSecret) {
         let secret = AccessSecret.random(.agentCredential)
         let id = Self.randomID()
+        let now = clock.timestamp
         let info = try await write { db in
             try db.execute(
                 sql: """
                     INSERT INTO agent_credential (id, qkdn_id, verifier, controller_proof, created_at, created_by)
-                    VALUES (?, ?, ?, ?, \(nowSQL), ?)
-                    """, arguments: [id, qkdnID.description, secret.agentVerifier, secret.controllerProof, createdBy])
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, qkdnID.description, secret.agentVerifier, secret.controllerProof, now, createdBy])
             return try Self.agentCredential(id, db)
         }
         return (info, secret)
@@ -228,8 +235,9 @@ extension Inventory {
     }
 
     public func revokeAgentCredential(_ id: String) async throws -> AgentCredentialInfo {
-        try await write { db in
-            try db.execute(sql: "UPDATE agent_credential SET revoked_at = \(nowSQL) WHERE id = ? AND revoked_at IS NULL", arguments: [id])
+        let now = clock.timestamp
+        return try await write { db in
+            try db.execute(sql: "UPDATE agent_credential SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
             return try Self.agentCredential(id, db)
         }
     }

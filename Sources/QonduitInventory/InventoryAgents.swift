@@ -19,7 +19,7 @@ extension Inventory {
                 node = NodeRecord(
                     QKDNode(
                         id: try Self.freeNodeID(for: registration.qkdnID, db), name: registration.name,
-                        trusted: true, status: registration.nodeStatus, qkdnID: registration.qkdnID),
+                        trusted: true, status: .up, qkdnID: registration.qkdnID),
                     createdAt: now, updatedAt: now
                 )
                 node.node = try Self.validate(node.node)
@@ -34,16 +34,18 @@ extension Inventory {
             try db.execute(
                 sql: """
                     INSERT INTO agent (node_id, restconf_url, state, heartbeat_interval_ms, node_status, tree, registered_at, last_seen_at,
-                        credential_id)
-                    VALUES (?, ?, 'reachable', ?, ?, ?, ?, ?, ?)
+                        credential_id, stated_status)
+                    VALUES (?, ?, 'reachable', ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (node_id) DO UPDATE SET restconf_url = excluded.restconf_url, state = 'reachable',
                         heartbeat_interval_ms = excluded.heartbeat_interval_ms, node_status = excluded.node_status,
+                        stated_status = excluded.stated_status,
                         tree = excluded.tree, registered_at = excluded.registered_at, last_seen_at = excluded.last_seen_at,
                         credential_id = coalesce(excluded.credential_id, agent.credential_id)
                     """,
                 arguments: [
                     node.node.id.rawValue, registration.restconfURL, heartbeatIntervalMs,
                     Self.agentStatus(registration.nodeStatus), registration.tree, now, now, registration.credentialID,
+                    registration.nodeStatus?.rawValue,
                 ])
             try Self.setNodeStatus(node.node.id, registration.nodeStatus, now, db)
             var unknown: [QKDUUID] = []
@@ -95,13 +97,14 @@ extension Inventory {
         // Reports are the busiest writes the controller has: every statement here is prepared once per connection.
         let findAgent = try db.cachedStatement(
             sql: """
-                SELECT agent.node_id, agent.state, agent.node_status, agent.restconf_url FROM agent JOIN node ON node.id = agent.node_id
+                SELECT agent.node_id, agent.state, agent.stated_status, agent.restconf_url FROM agent JOIN node ON node.id = agent.node_id
                 WHERE node.qkdn_id = ?
                 """)
         guard let row = try Row.fetchOne(findAgent, arguments: [qkdnID.text])
         else { throw InventoryError.agentNotRegistered(qkdnID) }
         let nodeID = try NodeID(row["node_id"] as String)
-        var reportedStatus: NodeStatus = try StoredValue.decode(row["node_status"], column: "node_status", of: "agent of node '\(nodeID)'")
+        let stated: String? = row["stated_status"]
+        var reportedStatus: NodeStatus? = try stated.map { try StoredValue.decode($0, column: "stated_status", of: "agent of node '\(nodeID)'") }
         let returned = (row["state"] as String) == AgentState.unreachable.rawValue
         if returned {
             try db.execute(sql: "UPDATE agent SET state = 'reachable' WHERE node_id = ?", arguments: [nodeID.rawValue])
@@ -143,8 +146,8 @@ extension Inventory {
             }
         }
         let changed = db.totalChangesCount - start > bookkeeping
-        try db.cachedStatement(sql: "UPDATE agent SET last_seen_at = ?, node_status = ? WHERE node_id = ?")
-            .execute(arguments: [now, Self.agentStatus(reportedStatus), nodeID.rawValue])
+        try db.cachedStatement(sql: "UPDATE agent SET last_seen_at = ?, node_status = ?, stated_status = ? WHERE node_id = ?")
+            .execute(arguments: [now, Self.agentStatus(reportedStatus), reportedStatus?.rawValue, nodeID.rawValue])
         return (AgentReportOutcome(nodeID: nodeID, returned: returned, restconfURL: row["restconf_url"]), changed)
     }
 
@@ -380,15 +383,27 @@ extension Inventory {
         return true
     }
 
-    static func setNodeStatus(_ node: NodeID, _ status: NodeStatus, _ now: Date, _ db: Database) throws {
-        try db.execute(
-            sql: "UPDATE node SET status = ?, updated_at = ? WHERE id = ? AND status <> ?",
-            arguments: [status.rawValue, now, node.rawValue, status.rawValue])
+    /// Records what the node's agent says of it (nil: nothing), and puts in force what that and the
+    /// planner's status make (`QKDNode.current`); the planner's status is never touched.
+    static func setNodeStatus(_ node: NodeID, _ measured: NodeStatus?, _ now: Date, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE node SET measured_status = ?1, status = \(nodeStatusInForce(admin: "admin_status", measured: "?1")), updated_at = ?2
+                WHERE id = ?3 AND measured_status IS NOT ?1
+                """
+        ).execute(arguments: [measured?.rawValue, now, node.rawValue])
     }
 
-    /// What an agent may report of its node; `unreachable` is the controller's own verdict.
-    static func agentStatus(_ status: NodeStatus) -> String {
-        status == .unreachable ? NodeStatus.unknown.rawValue : status.rawValue
+    /// `QKDNode.inForce` in SQL, over two SQL expressions; `NodeStatusRuleTests` checks that they agree.
+    static func nodeStatusInForce(admin: String, measured: String) -> String {
+        "CASE WHEN \(admin) = 'down' THEN 'down' ELSE coalesce(\(measured), \(admin)) END"
+    }
+
+    /// What an agent may report of its node; `unreachable` is the controller's own verdict, and a
+    /// tree that states none is kept as `unknown` in the legacy column (`stated_status` keeps the nil).
+    static func agentStatus(_ status: NodeStatus?) -> String {
+        guard let status, status != .unreachable else { return NodeStatus.unknown.rawValue }
+        return status.rawValue
     }
 
     /// `qkdn-` and the UUID's first group, or the whole UUID when that id is taken.

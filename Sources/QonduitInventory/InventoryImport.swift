@@ -70,11 +70,13 @@ extension Inventory {
         let now = Self.now().databaseValue  // formatted once, not once per row
         let upsertNode = try db.cachedStatement(
             sql: """
-                INSERT INTO node (id, name, trusted, latitude, longitude, site, status, qkdn_id, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO node (id, name, trusted, latitude, longitude, site, status, admin_status, measured_status, qkdn_id,
+                    created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, trusted = excluded.trusted,
                     latitude = excluded.latitude, longitude = excluded.longitude, site = excluded.site,
-                    status = excluded.status, qkdn_id = excluded.qkdn_id, updated_at = excluded.updated_at
+                    status = excluded.status, admin_status = excluded.admin_status, measured_status = excluded.measured_status,
+                    qkdn_id = excluded.qkdn_id, updated_at = excluded.updated_at
                 """)
         // The plan carries over what agents measured (ImportPlan), so writing a link's every column
         // keeps its measurements and puts in force what they and the file's values make.
@@ -83,7 +85,8 @@ extension Inventory {
         func write(_ node: QKDNode) throws {
             upsertNode.setUncheckedArguments([
                 node.id.rawValue, node.name, node.trusted, node.location?.latitude, node.location?.longitude,
-                node.site, node.status.rawValue, (node.qkdnID ?? .random()).text, now, now,
+                node.site, node.current.rawValue, node.status.rawValue, node.measuredStatus?.rawValue, (node.qkdnID ?? .random()).text,
+                now, now,
             ])
             try upsertNode.execute()
         }

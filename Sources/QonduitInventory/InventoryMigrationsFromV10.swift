@@ -222,5 +222,24 @@ extension InventoryMigrations {
             // import gave a link with no rate (beyond the fiber model's reach) is the import's.
             try db.execute(sql: "UPDATE link SET held_down = 1 WHERE admin_status = 'down' AND nominal_key_rate_bps > 0")
         }
+        migrator.registerMigration("v26: a node's planned status apart from what its agent says") { db in
+            let status = "IN ('up', 'down', 'unknown', 'unreachable')"
+            try db.execute(
+                sql: """
+                    ALTER TABLE node ADD COLUMN admin_status TEXT NOT NULL DEFAULT 'up' CHECK (admin_status \(status));
+                    ALTER TABLE node ADD COLUMN measured_status TEXT CHECK (measured_status \(status));
+                    ALTER TABLE agent ADD COLUMN stated_status TEXT CHECK (stated_status IN ('up', 'down', 'unknown'));
+                    UPDATE agent SET stated_status = node_status;
+                    """)
+            // Where no agent speaks, the status is the planner's. Where one does, it was the agent's
+            // (or the controller's `unreachable`), and the plan behind it was not kept: up, unless down.
+            try db.execute(
+                sql: """
+                    UPDATE node SET admin_status = status WHERE id NOT IN (SELECT node_id FROM agent);
+                    UPDATE node SET admin_status = CASE WHEN status = 'down' THEN 'down' ELSE 'up' END,
+                        measured_status = CASE WHEN status = 'down' THEN NULL ELSE status END
+                    WHERE id IN (SELECT node_id FROM agent);
+                    """)
+        }
     }
 }

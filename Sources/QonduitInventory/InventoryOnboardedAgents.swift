@@ -50,12 +50,12 @@ extension Inventory {
             try db.execute(
                 sql: """
                     INSERT INTO agent (node_id, restconf_url, state, heartbeat_interval_ms, node_status, tree, registered_at, last_seen_at,
-                        kind, encoding, sealed_credential, polled_at, yang_patch, tls_ca)
-                    VALUES (?, ?, 'reachable', ?, ?, ?, ?, ?, 'onboarded', ?, ?, ?, ?, ?)
+                        kind, encoding, sealed_credential, polled_at, yang_patch, tls_ca, stated_status)
+                    VALUES (?, ?, 'reachable', ?, ?, ?, ?, ?, 'onboarded', ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     node.rawValue, registration.restconfURL, pollIntervalMs, Self.agentStatus(registration.nodeStatus), registration.tree,
-                    now, now, encoding, sealedCredential.map { Data($0) }, now, yangPatch, tlsCA,
+                    now, now, encoding, sealedCredential.map { Data($0) }, now, yangPatch, tlsCA, registration.nodeStatus?.rawValue,
                 ])
             try Self.setNodeStatus(node, registration.nodeStatus, now, db)
             var unknown: [QKDUUID] = []
@@ -65,13 +65,13 @@ extension Inventory {
     }
 
     /// Stops managing node `node`'s agent, of either kind (the device itself is not touched); its key
-    /// pools go with it. The node stays, its status unknown: nothing reports it any more.
+    /// pools go with it. The node stays, with the planner's status: nothing reports it any more.
     public func removeAgent(of node: String) async throws {
         try await write { db in
             guard try NodeRecord.exists(db, key: node) else { throw InventoryError.nodeNotFound(node) }
             try db.execute(sql: "DELETE FROM agent WHERE node_id = ?", arguments: [node])
             guard db.changesCount > 0 else { throw InventoryError.agentNotFound(node) }
-            try Self.setNodeStatus(try NodeID(node), .unknown, Self.now(), db)
+            try Self.setNodeStatus(try NodeID(node), nil, Self.now(), db)
         }
     }
 
@@ -141,9 +141,12 @@ extension Inventory {
             try db.execute(
                 sql: """
                     UPDATE agent SET state = 'reachable', identity_mismatch = 0, poll_error = NULL, polled_at = ?, last_seen_at = ?,
-                        etag = ?, tree = ?, node_status = ? WHERE node_id = ?
+                        etag = ?, tree = ?, node_status = ?, stated_status = ? WHERE node_id = ?
                     """,
-                arguments: [now, now, etag, registration.tree, Self.agentStatus(registration.nodeStatus), node.rawValue])
+                arguments: [
+                    now, now, etag, registration.tree, Self.agentStatus(registration.nodeStatus), registration.nodeStatus?.rawValue,
+                    node.rawValue,
+                ])
             try Self.setNodeStatus(node, registration.nodeStatus, now, db)
             for link in registration.links { _ = try Self.applyLink(link, from: node, now, db) }
             return returned

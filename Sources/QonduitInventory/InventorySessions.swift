@@ -16,16 +16,18 @@ extension Inventory {
     /// Sessions past their time are removed on the way.
     public func createSession(for token: APIToken, lifetime: Duration) async throws -> (APISession, AccessSecret) {
         let secret = AccessSecret.random(.session)
-        let seconds = Double(lifetime.components.seconds)
+        let start = clock.now
+        let now = SystemWallClock.timestamp(start)
+        let end = SystemWallClock.timestamp(start.addingTimeInterval(Double(lifetime.components.seconds)))
         let session = try await write { db -> APISession in
-            try db.execute(sql: "DELETE FROM api_session WHERE expires_at <= \(nowSQL)")
+            try db.execute(sql: "DELETE FROM api_session WHERE expires_at <= ?", arguments: [now])
             try db.execute(
                 sql: """
                     INSERT INTO api_session (hash, token_id, created_at, expires_at)
-                    SELECT ?, id, \(nowSQL), min(strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ? || ' seconds'), coalesce(expires_at, '9999'))
+                    SELECT ?, id, ?, min(?, coalesce(expires_at, '9999'))
                     FROM api_token WHERE id = ? AND revoked_at IS NULL
-                    """, arguments: [secret.sessionHash, seconds, token.id])
-            guard db.changesCount == 1, let session = try Self.session(hash: secret.sessionHash, db) else {
+                    """, arguments: [secret.sessionHash, now, end, token.id])
+            guard db.changesCount == 1, let session = try Self.session(hash: secret.sessionHash, now: now, db) else {
                 throw InventoryError.tokenNotFound(token.id)
             }
             return session
@@ -37,7 +39,8 @@ extension Inventory {
     /// its token is neither revoked nor expired.
     public func authenticateSession(_ text: String) async throws -> APISession? {
         guard let secret = AccessSecret(text, kind: .session) else { return nil }
-        return try await database.read { db in try Self.session(hash: secret.sessionHash, db) }
+        let now = clock.timestamp
+        return try await database.read { db in try Self.session(hash: secret.sessionHash, now: now, db) }
     }
 
     /// Ends the session `text` names (signing out); ending an unknown session changes nothing.
@@ -46,16 +49,16 @@ extension Inventory {
         try await write { db in try db.execute(sql: "DELETE FROM api_session WHERE hash = ?", arguments: [secret.sessionHash]) }
     }
 
-    private static func session(hash: String, _ db: Database) throws -> APISession? {
+    private static func session(hash: String, now: String, _ db: Database) throws -> APISession? {
         guard
             let row = try Row.fetchOne(
                 db,
                 sql: """
                     SELECT t.*, s.created_at AS session_created_at, s.expires_at AS session_expires_at
                     FROM api_session s JOIN api_token t ON t.id = s.token_id
-                    WHERE s.hash = ? AND s.expires_at > \(nowSQL)
-                      AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > \(nowSQL))
-                    """, arguments: [hash])
+                    WHERE s.hash = ?2 AND s.expires_at > ?1
+                      AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?1)
+                    """, arguments: [now, hash])
         else { return nil }
         return APISession(token: try apiToken(row), createdAt: row["session_created_at"], expiresAt: row["session_expires_at"])
     }

@@ -20,14 +20,17 @@ struct NodeRecord: FetchableRecord, PersistableRecord {
     init(row: Row) throws {
         let latitude: Double? = row["latitude"]
         let longitude: Double? = row["longitude"]
-        let statusText: String = row["status"]
+        let statusText: String = row["admin_status"]
+        let measuredText: String? = row["measured_status"]
+        let id = row["id"] as String? ?? "?"
         node = QKDNode(
             id: try NodeID(row["id"] as String),
             name: row["name"],
             trusted: row["trusted"],
             location: latitude.flatMap { lat in longitude.map { GeoCoordinate(latitude: lat, longitude: $0) } },
             site: row["site"],
-            status: try StoredValue.decode(statusText, column: "status", of: "node '\(row["id"] as String? ?? "?")'"),
+            status: try StoredValue.decode(statusText, column: "admin_status", of: "node '\(id)'"),
+            measuredStatus: try measuredText.map { try StoredValue.decode($0, column: "measured_status", of: "node '\(id)'") },
             qkdnID: (row["qkdn_id"] as String?).flatMap(QKDUUID.init)
         )
         createdAt = row["created_at"]
@@ -41,7 +44,9 @@ struct NodeRecord: FetchableRecord, PersistableRecord {
         container["latitude"] = node.location?.latitude
         container["longitude"] = node.location?.longitude
         container["site"] = node.site
-        container["status"] = node.status.rawValue
+        container["status"] = node.current.rawValue
+        container["admin_status"] = node.status.rawValue
+        container["measured_status"] = node.measuredStatus?.rawValue
         container["qkdn_id"] = node.qkdnID?.text
         container["created_at"] = createdAt
         container["updated_at"] = updatedAt

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Synchronization
 
@@ -69,16 +70,19 @@ final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private let changes: TableChanges
     private let tables: [String]
     private let capacity: Int
+    private let clock: any WallClock
     private struct Entries {
         var generation = 0
-        var values: [Key: (value: Value, until: ContinuousClock.Instant?)] = [:]
+        var values: [Key: (value: Value, until: Date?)] = [:]
     }
     private let entries = Mutex(Entries())
 
-    /// `tables`: what the values are read from, each watched by `changes`.
-    init(_ tables: String..., changes: TableChanges, capacity: Int = 10_000) {
+    /// `tables`: what the values are read from, each watched by `changes`; `clock` tells when a value
+    /// read with a time limit stops holding.
+    init(_ tables: String..., changes: TableChanges, clock: any WallClock, capacity: Int = 10_000) {
         self.tables = tables.map(TableChanges.folded)
         self.changes = changes
+        self.clock = clock
         self.capacity = capacity
     }
 
@@ -87,7 +91,7 @@ final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     func value(for key: Key, read: () async throws -> (value: Value, validFor: Duration?)) async rethrows -> Value {
         // Taken before reading: a change committed after it makes what is read now stale, and moves the count.
         let generation = tables.reduce(0) { $0 + changes.count(of: $1) }
-        let now = ContinuousClock.now
+        let now = clock.now
         let kept = entries.withLock { entries -> Value? in
             guard entries.generation == generation, let entry = entries.values[key] else { return nil }
             return entry.until.map { $0 > now } ?? true ? entry.value : nil
@@ -99,7 +103,9 @@ final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             if entries.generation < generation || entries.values.count >= capacity {
                 entries = Entries(generation: generation)
             }
-            entries.values[key] = (value, validFor.map { now + $0 })
+            entries.values[key] = (
+                value, validFor.map { now.addingTimeInterval(Double($0.components.seconds) + Double($0.components.attoseconds) * 1e-18) }
+            )
         }
         return value
     }

@@ -5,8 +5,10 @@ extension PathEngine {
     func diagnose(_ query: PathQuery, rules: SearchRules, workspace: SearchWorkspace) -> PathComputationError {
         let source = graph.nodeIDs[query.source]
         let destination = graph.nodeIDs[query.destination]
-        func found(_ rules: SearchRules, exclusions: Bool = true) -> (nodes: [Int32], links: [Int32], value: Double)? {
-            query.begin(workspace, applyExclusions: exclusions)
+        func found(
+            _ rules: SearchRules, exclusions: Bool = true, unavailable: Bool = true
+        ) -> (nodes: [Int32], links: [Int32], value: Double)? {
+            query.begin(workspace, applyExclusions: exclusions, applyUnavailable: unavailable)
             return graph.shortestPath(from: query.source, to: query.destination, rules: rules, workspace: workspace)
         }
         func failure(_ reason: String) -> PathComputationError { .noPath(source: source, destination: destination, reason: reason) }
@@ -36,6 +38,15 @@ extension PathEngine {
         }
         if !query.excludedNodes.isEmpty || !query.excludedLinks.isEmpty, found(rules, exclusions: false) != nil {
             return failure("the excluded nodes and links cut every path from '\(source)' to '\(destination)'")
+        }
+        if !query.unavailableNodes.isEmpty || !query.unusableLinks.isEmpty, let path = found(rules, unavailable: false) {
+            // Name what lies on the best path the outage cut: the nodes first, as the operator sees them.
+            let nodes = path.nodes.map(Int.init).filter(query.unavailableNodes.contains).map { "'\(graph.nodeIDs[$0])'" }
+            let links = path.links.map(Int.init).filter(query.unusableLinks.contains).map { "'\(graph.linkIDs[$0])'" }
+            var parts: [String] = []
+            if !nodes.isEmpty { parts.append("node(s) not up: \(nodes.joined(separator: ", "))") }
+            if !links.isEmpty { parts.append("link(s) that cannot carry key (down, or QBER over the threshold): \(links.joined(separator: ", "))") }
+            return failure("every path from '\(source)' to '\(destination)' crosses \(parts.joined(separator: "; "))")
         }
         relaxed = rules
         relaxed.requireUp = false

@@ -6,6 +6,9 @@ struct PathQuery {
     var destination: Int
     var excludedNodes: [Int]
     var excludedLinks: [Int]
+    /// Nodes and links that cannot carry key now: blocked with the exclusions, told apart in diagnoses.
+    var unavailableNodes: [Int] = []
+    var unusableLinks: [Int] = []
     /// Nodes the path must pass through, in order.
     var waypoints: [Int]
 
@@ -43,6 +46,9 @@ struct PathQuery {
             throw .invalidRequest("\(waypoints.count) waypoint(s) need at least \(waypoints.count + 1) hops; max_hops is \(maxHops)")
         }
         self.init(source: s, destination: d, excludedNodes: nodes, excludedLinks: links, waypoints: waypoints)
+        // Unknown ids here are the caller's bookkeeping, not the operator's request: they are skipped.
+        unavailableNodes = constraints.unavailableNodes.keys.sorted().compactMap { graph.index(of: $0) }.filter { $0 != s && $0 != d }
+        unusableLinks = constraints.unusableLinks.sorted().compactMap { graph.index(of: $0) }
     }
 
     init(source: Int, destination: Int, excludedNodes: [Int], excludedLinks: [Int], waypoints: [Int] = []) {
@@ -53,11 +59,17 @@ struct PathQuery {
         self.waypoints = waypoints
     }
 
-    /// Starts a query on `workspace` with its exclusions blocked.
-    func begin(_ workspace: SearchWorkspace, applyExclusions: Bool = true) {
+    /// Starts a query on `workspace` with its exclusions blocked (the operator's, and what cannot
+    /// carry key), less those a diagnosis lifts.
+    func begin(_ workspace: SearchWorkspace, applyExclusions: Bool = true, applyUnavailable: Bool = true) {
         workspace.begin()
-        guard applyExclusions else { return }
-        for node in excludedNodes { workspace.blockNode(node) }
-        for link in excludedLinks { workspace.blockLink(link) }
+        if applyExclusions {
+            for node in excludedNodes { workspace.blockNode(node) }
+            for link in excludedLinks { workspace.blockLink(link) }
+        }
+        if applyUnavailable {
+            for node in unavailableNodes { workspace.blockNode(node) }
+            for link in unusableLinks { workspace.blockLink(link) }
+        }
     }
 }

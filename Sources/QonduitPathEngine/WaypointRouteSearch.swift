@@ -46,10 +46,12 @@ struct WaypointRouteSearch {
         alternatives = []
         for leg in 0..<(stops.count - 1) {
             let others = stops.enumerated().filter { $0.offset != leg && $0.offset != leg + 1 }.map(\.element)
-            let legQuery = PathQuery(
+            var legQuery = PathQuery(
                 source: stops[leg], destination: stops[leg + 1], excludedNodes: query.excludedNodes + others,
                 excludedLinks: query.excludedLinks
             )
+            legQuery.unavailableNodes = query.unavailableNodes
+            legQuery.unusableLinks = query.unusableLinks
             var enumerator = LooplessPathEnumerator(graph: graph, query: legQuery, rules: legRules, workspace: workspace)
             guard let first = enumerator.next() else { throw LegFailure(query: legQuery, rules: legRules) }
             legs.append(enumerator)

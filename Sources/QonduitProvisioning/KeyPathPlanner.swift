@@ -25,7 +25,7 @@ struct KeyPathPlanner {
     init(topology: Topology, qberThreshold: Double? = nil) {
         self.topology = topology
         unavailable = Dictionary(
-            topology.nodes.filter { !$0.status.carriesKey }.map { ($0.id, $0.status) },
+            topology.nodes.filter { !$0.current.carriesKey }.map { ($0.id, $0.current) },
             uniquingKeysWith: { first, _ in first })
         unusableLinks = Set(topology.links.filter { !$0.current.carriesKey(qberThreshold: qberThreshold) }.map(\.id))
         keyRateBps = Dictionary(topology.links.map { ($0.id, $0.current.keyRateBps) }, uniquingKeysWith: { first, _ in first })
@@ -91,8 +91,8 @@ struct KeyPathPlanner {
         _ request: KeyPathRequest, on engine: PathEngine, minRateBps: Double, workspace: SearchWorkspace?
     ) throws(PathComputationError) -> [RelayPath] {
         let constraints = PathConstraints(
-            minRateBps: minRateBps, maxHops: request.maxHops, excludeNodes: request.excludeNodes.union(unavailable.keys),
-            excludeLinks: request.excludeLinks.union(unusableLinks)
+            minRateBps: minRateBps, maxHops: request.maxHops, excludeNodes: request.excludeNodes, excludeLinks: request.excludeLinks,
+            unavailableNodes: unavailable, unusableLinks: unusableLinks
         )
         switch request.protection {
         case .none:

@@ -167,7 +167,7 @@ struct UsableNetwork: Sendable {
 
     init(links: [QKDLink], nodes: [QKDNode], qberThreshold: Double?) {
         usableLinks = Set(links.filter { $0.current.carriesKey(qberThreshold: qberThreshold) }.map(\.id))
-        unusableNodes = Set(nodes.filter { !$0.status.carriesKey }.map(\.id))
+        unusableNodes = Set(nodes.filter { !$0.current.carriesKey }.map(\.id))
     }
 
     func isUsable(_ route: KeyPathRoute) -> Bool {

@@ -268,7 +268,7 @@ public struct AgentRESTCONFClient: Sendable {
             let message =
                 RESTCONFErrors.decode(bytes, encoding: encoding)?.entries.map(\.message).joined(separator: "; ")
                 ?? YANGPatchStatus.decode(bytes)?.errors.map(\.description).joined(separator: "; ")
-                ?? String(String(buffer: body).prefix(300))
+                ?? ErrorWording.oneLine(String(buffer: body))
             throw Failure(url: url, message: "\(status): \(message)", status: status)
         }
     }
@@ -294,7 +294,7 @@ public struct AgentRESTCONFClient: Sendable {
         } catch let invalid as DeviceTLSClients.InvalidCA {
             throw Failure(url: url, message: invalid.description)
         } catch {
-            throw Failure(url: url, message: "unreachable: \(error)")
+            throw Failure(url: url, message: "unreachable: \(ErrorWording.connectionFailure(error, url: url))")
         }
         let collected: ByteBuffer
         do {
@@ -302,7 +302,8 @@ public struct AgentRESTCONFClient: Sendable {
         } catch is NIOTooManyBytesError {
             throw Failure(url: url, message: "the answer is larger than \(Self.maxAnswerBytes) bytes", status: Int(response.status.code))
         } catch {
-            throw Failure(url: url, message: "the answer broke off: \(error)", status: Int(response.status.code))
+            throw Failure(
+                url: url, message: "the answer broke off: \(ErrorWording.connectionFailure(error, url: url))", status: Int(response.status.code))
         }
         let answer = Answer(
             status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),

@@ -4,11 +4,16 @@ import QonduitInventory
 
 /// GS QKD 015 states in the inventory's terms.
 enum StateMapping {
-    static func nodeStatus(_ status: ETSINodeStatus?) -> NodeStatus {
+    /// Nil when the device states no status: the planner's then stays in force.
+    static func nodeStatus(_ status: ETSINodeStatus?) -> NodeStatus? {
+        status.map(nodeStatus)
+    }
+
+    static func nodeStatus(_ status: ETSINodeStatus) -> NodeStatus {
         switch status {
-        case .operating?: .up
-        case .down?, .failure?, .out?: .down
-        case .new?, nil: .unknown
+        case .operating: .up
+        case .down, .failure, .out: .down
+        case .new: .unknown
         }
     }
 

@@ -116,8 +116,6 @@ public struct TopologyAssembler: Sendable {
                 }
                 return end
             }
-            guard ok, let id, let nodeA = ends[0], let nodeB = ends[1] else { continue }
-
             var status = LinkStatus.up
             var statusStated = raw.status != nil
             if let text = raw.status {
@@ -125,8 +123,14 @@ public struct TopologyAssembler: Sendable {
                     status = parsed
                 } else {
                     report("status '\(text)' is not one of \(LinkStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                    continue
+                    ok = false
                 }
+            }
+            guard ok, let id, let nodeA = ends[0], let nodeB = ends[1] else {
+                // Not imported, but its own values are checked all the same: every problem is told at once.
+                for problem in Self.valueProblems(of: raw, status: status) { report(problem) }
+                _ = identity(raw.qkdlID, seen: &linkIdentities, report: report)
+                continue
             }
             let lengthKm: Double
             if let given = raw.lengthKm {
@@ -170,6 +174,15 @@ public struct TopologyAssembler: Sendable {
         if !issues.isEmpty { throw TopologyFileError(file: file, issues: issues) }
         return AssembledTopology(
             format: draft.format, topology: Topology(nodes: nodes, links: links), warnings: warnings, unstatedStatus: unstated)
+    }
+
+    /// What is wrong with a link's stated values (length, rate, QBER, cost), whatever its id and ends.
+    private static func valueProblems(of raw: DraftLink, status: LinkStatus) -> [String] {
+        guard let placeholderA = try? NodeID("a"), let placeholderB = try? NodeID("b"), let placeholder = try? LinkID("l") else { return [] }
+        let values = QKDLink(
+            id: placeholder, nodeA: placeholderA, nodeB: placeholderB, lengthKm: raw.lengthKm ?? 0, keyRateBps: raw.keyRateBps ?? 0,
+            status: status, qber: raw.qber, cost: raw.cost ?? 1)
+        return values.validationIssues().filter { !["id", "node_a", "node_b"].contains($0.field) }.map { "\($0.field) \($0.message)" }
     }
 
     /// A GS QKD 015 identity as written, checked for form and for a second use in the file.

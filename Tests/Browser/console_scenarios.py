@@ -80,11 +80,18 @@ def sign_in(driver, base, token):
     return wait(driver, lambda d: d.find_element(By.ID, "main").is_displayed() and d.find_elements(By.CSS_SELECTOR, "#map [data-node]"), 15)
 
 
-def console_errors(driver):
-    """Errors in the browser's console, but the network's own lines for API answers the page asked
-    for and handles (a 401 when it has no session yet, the 4xx problems it shows)."""
-    return [entry for entry in driver.get_log("browser")
-            if entry["level"] == "SEVERE" and not (entry.get("source") == "network" and "status of 4" in entry["message"])]
+def console_errors(driver, caused=()):
+    """Every error in the browser's console since the last call (reading the log empties it), but
+    those the scenario caused on purpose: `caused` lists them as (address fragment, HTTP status),
+    and each must be there, once."""
+    entries = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    left = list(entries)
+    for fragment, status in caused:
+        match = next((e for e in left if fragment in e["message"] and f"status of {status}" in e["message"]), None)
+        check(match is not None, f"the console shows the {status} the scenario caused at {fragment}: {entries}")
+        if match is not None:
+            left.remove(match)
+    return left
 
 
 def shot(driver, directory, name):
@@ -259,7 +266,7 @@ def tour(args):
             const done = arguments[arguments.length - 1];
             fetch('/api/v1/nodes').then(r => done(r.status));""")
         check(status == 401, f"after sign-out the session no longer reads the API (status {status})")
-        errors = console_errors(driver)
+        errors = console_errors(driver, caused=[(f"/api/v1/links/{links[0]['id']}", 403), ("/api/v1/key-paths", 403), ("/api/v1/nodes", 401)])
         check(errors == [], f"no errors in the browser console (viewer): {errors}")
 
         # Operator: live updates, link down/up, provisioning with a dry run first.
@@ -284,9 +291,14 @@ def tour(args):
         rate = driver.find_element(By.ID, "p-rate")
         rate.clear()
         rate.send_keys("500")
+        # A protected path: its preview must be the provisioner's plan (node-disjoint), not another search's.
+        Select(driver.find_element(By.ID, "p-protection")).select_by_value("disjoint_backup")
         driver.find_element(By.ID, "p-preview").click()
+        marked = "return [...document.querySelectorAll('#map line.link.highlight')].map((l) => l.parentNode.dataset.link)"
         check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#map line.link.highlight"), 5),
-              "the dry run draws the computed route before anything is reserved")
+              "the dry run draws the computed routes before anything is reserved")
+        previewed = set(driver.execute_script(marked))
+        check("backup route" in driver.find_element(By.ID, "p-result").text, f"the preview names the backup: {driver.find_element(By.ID, 'p-result').text!r}")
         _, before = api(base, admin, "GET", "/api/v1/key-paths")
         check(before["total"] == 0, "the dry run reserved nothing")
         shot(driver, args.screenshots, "console-dry-run")
@@ -294,13 +306,19 @@ def tour(args):
         check(wait(driver, lambda d: "is active" in d.find_element(By.ID, "p-result").text, 15),
               f"the key path is provisioned and active: {driver.find_element(By.ID, 'p-result').text!r}")
         check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#paths tbody tr td.state-active"), 5), "the key paths table lists it active")
-        check(wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#map line.link.highlight"), 5), "its routes are drawn on the map")
         _, provisioned = api(base, admin, "GET", "/api/v1/key-paths")
-        route_link = provisioned["items"][0]["routes"][0]["links"][0]
+        route_links = {link for route in provisioned["items"][0]["routes"] for link in route["links"]}
+        check(route_links == previewed, f"what was reserved is what was previewed: {sorted(route_links)} vs {sorted(previewed)}")
+        check(wait(driver, lambda d: set(d.execute_script(marked)) == route_links, 5),
+              f"its routes are drawn on the map: marked {sorted(driver.execute_script(marked))}, routes {sorted(route_links)}")
+        route_link = sorted(route_links)[0]
         title = f'#map [data-link="{route_link}"] title'
         check(wait(driver, lambda d: d.execute_script(f"return document.querySelector('{title}').textContent").find(", 0 of ") < 0, 5),
               f"the links of its route show their new reservation without reload: "
               f"{driver.execute_script(f'return document.querySelector(`{title}`).textContent')!r}")
+        # Restyling a link for its new reservation keeps the route's mark.
+        check(set(driver.execute_script(marked)) == route_links,
+              f"its routes stay marked once their links are restyled: {sorted(driver.execute_script(marked))}")
         shot(driver, args.screenshots, "console")
 
         accessibility(driver, link)
@@ -328,13 +346,16 @@ def tour(args):
         check(not driver.find_elements(By.CSS_SELECTOR, "#details img, #map img"), "markup in a node name adds no element")
 
         # A topology upload over the limit, or malformed, shows the API's problem with its line.
+        caused = []
         if args.topology:
+            caused.append(("/api/v1/topology/import", 422))
             upload = driver.find_element(By.ID, "u-file")
             upload.send_keys(os.path.abspath(args.topology))
             driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
             check(wait(driver, lambda d: "line" in d.find_element(By.ID, "u-result").text, 10),
                   f"a bad topology upload shows the problems with their lines: {driver.find_element(By.ID, 'u-result').text!r}")
         if args.huge_topology:
+            caused.append(("/api/v1/topology/import", 413))
             upload = driver.find_element(By.ID, "u-file")
             upload.clear()
             upload.send_keys(os.path.abspath(args.huge_topology))
@@ -357,7 +378,7 @@ def tour(args):
         driver.find_element(By.ID, "paths-prev").click() if driver.find_element(By.ID, "paths-prev").is_enabled() else None
         driver.find_element(By.CSS_SELECTOR, "#path-filter button").click()
         check(wait(driver, lambda d: d.find_element(By.ID, "signin").is_displayed(), 5), "a revoked token's session goes back to sign-in")
-        errors = console_errors(driver)
+        errors = console_errors(driver, caused=caused + [("/api/v1/key-paths", 401)])
         check(errors == [], f"no errors in the browser console (operator): {errors}")
 
         # Events the page does not know, or cannot read, are shown raw, as text, and break nothing:

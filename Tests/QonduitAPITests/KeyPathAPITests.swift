@@ -31,6 +31,56 @@ import Testing
         try await call(.get, "/api/v1/links/\(link)", nil).json["reserved_bps"] as? Double ?? -1
     }
 
+    /// The dry run answers on spare rate, as admission does: what it offers, provisioning reserves,
+    /// and what it refuses, provisioning refuses.
+    @Test func computeAndProvisionAgreeOnceRateIsReserved() async throws {
+        try await withRing { call in
+            let first = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":8000,"metric":"hops"}"#)
+            #expect(first.status == .created, "\(first.text)")
+            #expect(try await reserved(call, "ac") == 8000)
+            let compute = #"{"source":"a","destination":"c","rate_bps":4000,"metric":"hops"}"#
+            let computed = try await call(.post, "/api/v1/paths/compute", compute)
+            let path = try #require((computed.json["paths"] as? [[String: Any]])?.first, "\(computed.text)")
+            #expect(path["links"] as? [String] != ["ac"], "the chord has 2,000 bit/s spare: \(computed.text)")
+            #expect((path["bottleneck_bps"] as? Double ?? 0) == 10_000, "spare, not raw, rate: \(computed.text)")
+            let provisioned = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":4000,"metric":"hops"}"#)
+            let route = (provisioned.json["routes"] as? [[String: Any]])?.first?["links"] as? [String]
+            #expect(route == path["links"] as? [String], "provisioning takes the route the dry run showed")
+            // Spare: 2,000 on the chord, 6,000 on the route just reserved, 10,000 on the other.
+            let flow = try await call(.post, "/api/v1/paths/compute", #"{"source":"a","destination":"c","objective":"max_flow"}"#)
+            #expect(flow.json["total_rate_bps"] as? Double == 18_000, "\(flow.text)")
+            // Neither offers what no route has spare.
+            let tooMuch = #"{"source":"a","destination":"c","rate_bps":12000,"metric":"hops"}"#
+            #expect(try await call(.post, "/api/v1/paths/compute", tooMuch).status == .notFound)
+            #expect(try await call(.post, "/api/v1/key-paths", tooMuch).status == .conflict)
+        }
+    }
+
+    /// A dry run is the provisioner's own plan: node-disjoint for a backup, what is then reserved,
+    /// nothing reserved or configured by the dry run itself, and the same refusal.
+    @Test func aDryRunShowsWhatProvisioningThenReserves() async throws {
+        let agents = ScriptedConfigurator()
+        try await withRing(configurator: agents) { call in
+            let request = #"{"source":"a","destination":"c","rate_bps":3000,"protection":"disjoint_backup""#
+            let plan = try await call(.post, "/api/v1/key-paths", request + #","dry_run":true}"#)
+            #expect(plan.status == .ok && plan.json["dry_run"] as? Bool == true, "\(plan.text)")
+            let planned = (plan.json["routes"] as? [[String: Any]] ?? []).map { $0["nodes"] as? [String] ?? [] }
+            #expect(planned.count == 2 && Set(planned[0].dropFirst().dropLast()).isDisjoint(with: planned[1].dropFirst().dropLast()))
+            let held = [try await reserved(call, "ac"), try await reserved(call, "ab"), try await reserved(call, "da")]
+            #expect(held == [0, 0, 0], "nothing reserved")
+            #expect(agents.configured.isEmpty, "nothing sent to a node")
+            #expect(try await call(.get, "/api/v1/key-paths", nil).json["total"] as? Int == 0)
+            let made = try await call(.post, "/api/v1/key-paths", request + "}")
+            let reserved = (made.json["routes"] as? [[String: Any]] ?? []).map { $0["nodes"] as? [String] ?? [] }
+            #expect(made.status == .created && reserved == planned, "\(made.text)")
+            let tooMuch = #"{"source":"a","destination":"c","rate_bps":9000,"protection":"disjoint_backup","dry_run":true}"#
+            let refused = try await call(.post, "/api/v1/key-paths", tooMuch)
+            #expect(refused.status == .conflict, "\(refused.text)")
+            let bad = try await call(.post, "/api/v1/key-paths", #"{"source":"a","destination":"c","rate_bps":1,"dry_run":"yes"}"#)
+            #expect(bad.status == .badRequest, "\(bad.text)")
+        }
+    }
+
     @Test func aKeyPathIsReservedConfiguredOnEveryNodeAndActivated() async throws {
         let agents = ScriptedConfigurator()
         try await withRing(configurator: agents) { call in

@@ -4,10 +4,6 @@ import Testing
 
 /// `Models/` holds modules written here whose schema tree must equal GS QKD 015 V2.1.1's.
 @Suite struct ETSIModelTests {
-    static let reference = RepositoryPaths.reference
-    static var referenceAvailable: Bool {
-        FileManager.default.fileExists(atPath: reference.appendingPathComponent("yang/etsi-qkd-sdn-node.yang").path)
-    }
 
     func pyang(_ arguments: [String]) async throws -> ProcessResult {
         guard let pyang = ProcessRunner.which("pyang") else {
@@ -22,10 +18,10 @@ import Testing
         #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
     }
 
-    @Test(.enabled(if: referenceAvailable, "the GS QKD 015 reference modules are in ../shared/reference"))
+    @Test(.enabled(if: ETSIReference.isAvailable, Comment(rawValue: ETSIReference.skipReason)))
     func theSchemaTreeAndIdentitiesMatchTheSpecification() async throws {
         let models = RepositoryPaths.models.path
-        let official = Self.reference.appendingPathComponent("yang").path
+        let official = ETSIReference.officialModules.path
         let ours = try await pyang(["-f", "tree", "-p", models, "\(models)/etsi-qkd-sdn-node.yang"])
         // The official module's `when` conditions are YANG 1.0 XPath that pyang warns about; the tree is what counts.
         let theirs = try await pyang(["-f", "tree", "-p", official, "\(official)/etsi-qkd-sdn-node.yang"])
@@ -35,9 +31,9 @@ import Testing
         #expect(ourIdentifiers.stdout.contains("QKDN-STATUS-TYPES") && ourIdentifiers.stdout == theirIdentifiers.stdout)
     }
 
-    @Test(.enabled(if: referenceAvailable, "the GS QKD 015 reference modules are in ../shared/reference"))
+    @Test(.enabled(if: ETSIReference.isAvailable, Comment(rawValue: ETSIReference.skipReason)))
     func theReferenceExampleIsValidAgainstTheModels() async throws {
-        let example = try String(contentsOf: Self.reference.appendingPathComponent("example-qkd-node.xml"), encoding: .utf8)
+        let example = try String(contentsOf: ETSIReference.exampleNode, encoding: .utf8)
         #expect(try await YANGValidator.etsiProblems(example).isEmpty)
         // A wrong identity base is refused: the models carry the identity hierarchy, not just names.
         let wrong = example.replacingOccurrences(of: "<qkdn_status>t:OPERATING</qkdn_status>", with: "<qkdn_status>t:ACTIVE</qkdn_status>")

@@ -177,6 +177,53 @@ import Testing
         #expect(unknown.status != 0 && unknown.stderr.contains("no node 'nowhere'"), "\(unknown.stderr)")
     }
 
+    /// The controller refusing one agent (its node deleted) retires that agent alone; a run refused
+    /// for every agent ends with one line and a failure; every run revokes the credentials it issued.
+    @Test func aRefusedAgentRetiresAloneAndEveryRunRevokesItsCredentials() async throws {
+        let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
+        let controller = try await InProcessController.start(topology: metro, heartbeatIntervalMs: 200, missedHeartbeats: 10)
+        defer { controller.terminate() }
+        let api = "\(controller.baseURL)/api/v1"
+        func agents() async throws -> [[String: Any]] { json(try await get("\(api)/agents").text)["items"] as? [[String: Any]] ?? [] }
+        func liveCredentials() async throws -> Int {
+            let items = json(try await get("\(api)/agents/credentials").text)["items"] as? [[String: Any]] ?? []
+            return items.filter { $0["revoked_at"] is NSNull || $0["revoked_at"] == nil }.count
+        }
+        let three = ["--node", "mad-norte", "--node", "mad-upm", "--node", "mad-almagro"]
+        let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 3, extraArguments: three)
+        defer { fleet.terminate() }
+        #expect(try await eventually(30) { try await agents().filter { $0["state"] as? String == "reachable" }.count == 3 })
+        #expect(try await liveCredentials() == 3)
+        // Deleting a node makes its agent re-register and be refused (404): it retires, the others go on.
+        #expect(try await HTTPClientRequest.exchange(.DELETE, "\(api)/nodes/mad-almagro?cascade=true", json: nil).status == 204)
+        try await Task.sleep(for: .seconds(1))
+        #expect(fleet.process.isRunning, "one agent's refusal does not stop the fleet")
+        let before = try await agents().compactMap { $0["last_heartbeat_at"] as? String }
+        #expect(
+            try await eventually(10) {
+                let now = try await agents()
+                return now.count == 2 && now.allSatisfy { $0["state"] as? String == "reachable" }
+                    && now.compactMap { $0["last_heartbeat_at"] as? String } != before
+            }, "the other two keep reporting")
+        fleet.terminate()
+        #expect(try await eventually(15) { !fleet.process.isRunning })
+        #expect(fleet.process.terminationStatus == 0)
+        #expect(try await liveCredentials() == 0, "the run revoked the credentials it issued")
+
+        // A run whose every agent is refused: here, its node is already managed as an onboarded device.
+        let devices = try await InProcessAgentFleet.startStandard(for: controller, nodes: ["mad-concepcion"])
+        defer { devices.terminate() }
+        let origin = String(devices.agents["mad-concepcion"]!.dropLast("/restconf".count))
+        let onboarded = try await HTTPClientRequest.exchange(
+            .POST, "\(api)/agents", json: #"{"node":"mad-concepcion","restconf_url":"\#(origin)"}"#)
+        #expect(onboarded.status == 201, "\(onboarded.text)")
+        let refused = try await QonduitBinary.run(
+            ["agents", "simulate", "--controller", controller.baseURL, "--node", "mad-concepcion", "--log-level", "critical"])
+        #expect(refused.status != 0 && refused.stderr.contains("the controller refused all 1 agent(s)"), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1, "one line: \(refused.stderr)")
+        #expect(try await liveCredentials() == 0)
+    }
+
     @Test func anAgentThatRestartsGetsItsConfigurationBack() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
         let controller = try await InProcessController.start(

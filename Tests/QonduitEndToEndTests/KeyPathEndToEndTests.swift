@@ -154,6 +154,14 @@ import Testing
         let deleted = try await QonduitBinary.run(["paths", "delete", id, "--server", controller.baseURL])
         #expect(deleted.status == 0, "\(deleted.stderr)")
         try await expectConsistent(controller.baseURL, fleet)
+        // A dry run shows the routes provisioning then reserves, and reserves nothing itself.
+        let pathsBefore = try await state(controller.baseURL).paths.count
+        let dryRun = try await QonduitBinary.run([
+            "paths", "provision", nodes[0], nodes[1], "--rate", "1000", "--protection", "disjoint_backup", "--dry-run", "--server",
+            controller.baseURL,
+        ])
+        #expect(dryRun.status == 0 && dryRun.stdout.contains("dry run, nothing reserved"), "\(dryRun.stdout)\(dryRun.stderr)")
+        #expect(try await state(controller.baseURL).paths.count == pathsBefore)
         let provisioned = try await QonduitBinary.run([
             "paths", "provision", nodes[0], nodes[1], "--rate", "1000", "--protection", "disjoint_backup",
             "--client-app", "urn:app:a", "--server-app", "urn:app:b", "--server", controller.baseURL,
@@ -161,6 +169,10 @@ import Testing
         #expect(
             provisioned.status == 0 && provisioned.stdout.contains(": active") && provisioned.stdout.contains("backup route"),
             "\(provisioned.stdout)\(provisioned.stderr)")
+        func routeLines(_ text: String) -> [String] {
+            text.split(separator: "\n").filter { $0.contains(" route") }.map { String($0.split(separator: ": ").last ?? "") }
+        }
+        #expect(routeLines(dryRun.stdout) == routeLines(provisioned.stdout), "the dry run's routes are the ones reserved")
         // Links show what key paths reserve on them, in JSON and in the table.
         let reserved = jsonArray(try await QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"]).stdout)
         let busy = try #require(reserved.first { ($0["reserved_bps"] as? Double ?? 0) >= 1000 }, "\(reserved)")

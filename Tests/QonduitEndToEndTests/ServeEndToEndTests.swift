@@ -165,7 +165,7 @@ import Testing
 
     @Test func clientCommandsExplainAnUnreachableController() async throws {
         let result = try await QonduitBinary.run(["nodes", "list", "--server", "http://127.0.0.1:1"])
-        #expect(result.status != 0 && result.stderr.contains("cannot reach the controller at http://127.0.0.1:1: nothing accepts connections there"))
+        #expect(result.status != 0 && result.stderr.contains("cannot reach the controller at http://127.0.0.1:1: nothing listens on 127.0.0.1:1"))
         #expect(!result.stderr.contains("errno") && !result.stderr.contains("error set"), "in the user's terms: \(result.stderr)")
     }
 }

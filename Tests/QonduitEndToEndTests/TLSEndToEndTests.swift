@@ -36,6 +36,7 @@ import Testing
         #expect(stranger.status != 0, "a certificate from another CA is refused")
         let plain = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL.replacingOccurrences(of: "https:", with: "http:")])
         #expect(plain.status != 0, "no plain HTTP on a TLS port")
+        #expect(plain.stderr.contains("http:// to an HTTPS port?") && plain.stderr.split(separator: "\n").count == 1, "\(plain.stderr)")
     }
 
     @Test(arguments: [

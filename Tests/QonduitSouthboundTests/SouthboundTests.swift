@@ -93,7 +93,7 @@ import Testing
             let pools = try await inventory.agents().first?.keyPools
             #expect(pools?.map(\.bits) == [1 << 40] && pools?.first?.linkID.rawValue == "ab")
             _ = try await notify(call, .nodeStatus(.failure))
-            #expect(try await inventory.node("a").value.status == .down)
+            #expect(try await inventory.node("a").value.current == .down)
             // Notifications the inventory holds nothing of yet are accepted all the same.
             #expect(try await notify(call, .interfaceDown(interface: 1, reason: "laser")).status == .noContent)
         }
@@ -139,11 +139,50 @@ import Testing
             #expect(try await inventory.markSilentAgentsUnreachable(missedIntervals: 3, now: before).isEmpty, "just registered")
             let later = Date().addingTimeInterval(3.5)
             #expect(try await inventory.markSilentAgentsUnreachable(missedIntervals: 3, now: later).map(\.rawValue) == ["a"])
-            #expect(try await inventory.node("a").value.status == .unreachable)
+            #expect(try await inventory.node("a").value.current == .unreachable)
             let agents = try await call(.get, "/api/v1/agents", nil)
             #expect((agents.json["items"] as? [[String: Any]])?.first?["state"] as? String == "unreachable")
             #expect(try await notify(call, .heartbeat(node: nodeA), from: nil).status == .noContent)
-            #expect(try await inventory.node("a").value.status == .up, "back to what the agent last reported")
+            #expect(try await inventory.node("a").value.current == .up, "back to what the agent last reported")
+        }
+    }
+
+    /// The planner's file states the plan; what agents say of their nodes stays in force through re-imports.
+    @Test func reimportingThePlannersFileKeepsWhatAgentsSayOfTheirNodes() async throws {
+        try await withController { call, inventory in
+            let file = """
+                <networks xmlns="urn:ietf:params:xml:ns:yang:ietf-network"><network><network-id>n</network-id>
+                <node><node-id>a</node-id><qkd-node xmlns="urn:qonduit:params:xml:ns:yang:qonduit-qkd-topology"><status>up</status></qkd-node></node>
+                <node><node-id>b</node-id><qkd-node xmlns="urn:qonduit:params:xml:ns:yang:qonduit-qkd-topology"><status>up</status></qkd-node></node>
+                </network></networks>
+                """
+            let first = try await call(.post, "/api/v1/topology/import", file)
+            #expect(first.status == .ok, "\(first.text)")
+            _ = try await register(call, ETSINode(id: nodeA, status: .operating))
+            _ = try await register(call, ETSINode(id: nodeB), url: "http://127.0.0.1:9002/restconf")
+            #expect(try await inventory.markSilentAgentsUnreachable(missedIntervals: 3, now: Date().addingTimeInterval(60)).count == 2)
+            for mode in ["merge", "replace"] {
+                let again = try await call(.post, "/api/v1/topology/import?mode=\(mode)", file)
+                #expect(again.status == .ok, "\(again.text)")
+                let counts = again.json["nodes"] as? [String: Any]
+                #expect(counts?["unchanged"] as? Int == 2 && counts?["updated"] as? Int == 0, "\(mode): \(again.text)")
+                let a = try await call(.get, "/api/v1/nodes/a", nil).json
+                #expect(a["status"] as? String == "unreachable" && a["admin_status"] as? String == "up", "\(a)")
+                #expect(a["measured_status"] as? String == "unreachable")
+            }
+            // Back, b's tree states no status: the planner's stays in force, not `unknown`.
+            #expect(try await notify(call, .heartbeat(node: nodeB), from: nodeB).status == .noContent)
+            let b = try await call(.get, "/api/v1/nodes/b", nil).json
+            #expect(b["status"] as? String == "up" && b["measured_status"] is NSNull, "\(b)")
+            // An operator's down stands over the agent's up, and lifting it gives the agent's back.
+            #expect(try await notify(call, .heartbeat(node: nodeA), from: nodeA).status == .noContent)
+            #expect(try await call(.patch, "/api/v1/nodes/a", #"{"status":"down"}"#).json["status"] as? String == "down")
+            let up = try await call(.patch, "/api/v1/nodes/a", #"{"status":"up"}"#).json
+            #expect(up["status"] as? String == "up" && up["measured_status"] as? String == "up", "\(up)")
+            // Without its agent, a node shows the plan alone.
+            #expect(try await call(.delete, "/api/v1/agents/a", nil).status == .noContent)
+            let alone = try await call(.get, "/api/v1/nodes/a", nil).json
+            #expect(alone["status"] as? String == "up" && alone["measured_status"] is NSNull, "\(alone)")
         }
     }
 }

@@ -7,9 +7,6 @@ public enum RepositoryPaths {
 
     public static var topologies: URL { root.appendingPathComponent("Topologies") }
     public static var models: URL { root.appendingPathComponent("Models") }
-    /// `../shared/reference` beside the checkout: the official GS QKD 015 modules (`yang/`) and a
-    /// copy libyang can evaluate (`yang-patched/`). CI has it; elsewhere it may be missing.
-    public static var reference: URL { root.deletingLastPathComponent().appendingPathComponent("shared/reference") }
 
     /// Every example topology shipped in `Topologies/`.
     public static func exampleTopologies() throws -> [URL] {

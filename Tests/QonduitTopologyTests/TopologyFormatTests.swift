@@ -136,6 +136,24 @@ import Testing
         }
     }
 
+    /// A link to an unknown node still has its own values checked: fixing one problem never reveals another.
+    @Test func aLinkToAnUnknownNodeHasItsOtherProblemsToldToo() throws {
+        let file = """
+            <networks xmlns="urn:ietf:params:xml:ns:yang:ietf-network" xmlns:nt="urn:ietf:params:xml:ns:yang:ietf-network-topology"
+              xmlns:q="urn:qonduit:params:xml:ns:yang:qonduit-qkd-topology"><network><network-id>n</network-id>
+            <node><node-id>A</node-id></node>
+            <nt:link><nt:link-id>L</nt:link-id><nt:source><nt:source-node>A</nt:source-node></nt:source>
+            <nt:destination><nt:dest-node>nowhere</nt:dest-node></nt:destination>
+            <q:qkd-link><q:length-km>-3</q:length-km><q:qber>2</q:qber><q:status>sideways</q:status></q:qkd-link></nt:link>
+            </network></networks>
+            """
+        #expect { try TopologyReader.read(Array(file.utf8), file: "f.xml") } throws: { error in
+            let messages = issues(of: error).map(\.message)
+            return messages.contains { $0.contains("unknown node 'nowhere'") } && messages.contains { $0.hasPrefix("length_km must be") }
+                && messages.contains { $0.hasPrefix("qber must be") } && messages.contains { $0.contains("status 'sideways'") }
+        }
+    }
+
     @Test func unknownRootElementsNameTheFormatsExpected() {
         #expect { try TopologyReader.read(Array("<topology/>".utf8), file: "t.xml") } throws: { error in
             issues(of: error).first?.message.contains("not a known topology format") == true

@@ -35,9 +35,10 @@ function mayOperate() { return state.session && roles[state.session.role] >= rol
 async function boot() {
   whenSignedOut(() => showSignIn('Your session ended: sign in again.'));
   try {
-    start(await call('GET', '/api/v1/session'));
+    const session = await call('GET', '/api/v1/session');
+    if (session.signed_in) start(session); else showSignIn('');
   } catch (error) {
-    showSignIn(error instanceof APIError && error.status === 401 ? '' : problemText(error));
+    showSignIn(problemText(error));
   }
 }
 
@@ -175,23 +176,25 @@ async function showDetails() {
 // MARK: provisioning
 
 function provisionRequest() {
-  return {
+  const request = {
     source: $('p-source').value.trim(), destination: $('p-destination').value.trim(), rate_bps: Number($('p-rate').value),
     protection: $('p-protection').value, metric: $('p-metric').value,
   };
+  if (request.protection === 'multipath') request.paths = Number($('p-paths').value);
+  return request;
 }
+
+$('p-protection').addEventListener('change', () => { $('p-paths').disabled = $('p-protection').value !== 'multipath'; });
 
 $('p-preview').addEventListener('click', async () => {
   const request = provisionRequest();
   $('p-confirm').disabled = true;
   try {
-    const answer = await call('POST', '/api/v1/paths/compute', {
-      source: request.source, destination: request.destination, rate_bps: request.rate_bps, metric: request.metric,
-      k: request.protection === 'none' ? 1 : 2, disjoint: request.protection === 'none' ? 'none' : 'link',
-    });
+    // The provisioner's own plan (a dry run): what Provision would reserve now, nothing reserved yet.
+    const plan = await call('POST', '/api/v1/key-paths', { ...request, dry_run: true });
     state.preview = JSON.stringify(request);
-    map.highlight(answer.paths);
-    $('p-result').textContent = answer.paths.map((p, i) => `route ${i + 1}: ${p.nodes.join(' → ')} (${p.hops} hops)`).join('; ') +
+    map.highlight(plan.routes);
+    $('p-result').textContent = plan.routes.map((r) => `${r.role} route: ${r.nodes.join(' → ')} (${r.links.length} hops)`).join('; ') +
       '. Provision to reserve it.';
     $('p-confirm').disabled = false;
   } catch (error) {

@@ -29,7 +29,8 @@ export class NetworkMap {
     this.nodeShapes = new Map();
     this.linkShapes = new Map();
     this.positions = new Map();
-    this.highlighted = [];
+    // Ids, not elements: restyling a shape after an update rewrites its classes and must keep the mark.
+    this.highlighted = { links: new Set(), nodes: new Set() };
     this.selected = null;
     this.root = element('g', {}, svg);
     this.linkLayer = element('g', {}, this.root);
@@ -95,7 +96,7 @@ export class NetworkMap {
     const shape = this.linkShapes.get(link.id);
     if (!shape) return;
     const down = link.status !== 'up';
-    shape.line.setAttribute('class', `link${down ? ' down' : ''}`);
+    shape.line.setAttribute('class', `link${down ? ' down' : ''}${this.highlighted.links.has(link.id) ? ' highlight' : ''}`);
     shape.line.setAttribute('stroke', down ? '#4a5260' : usageColour(link.reserved_bps, link.key_rate_bps));
     shape.line.setAttribute('stroke-width', String(this.lineWidth()));
     shape.group.dataset.status = link.status;
@@ -123,7 +124,8 @@ export class NetworkMap {
     if (!entry) return;
     const agent = this.agents && this.agents.get(node.id);
     const state = node.status === 'down' ? 'down' : agent && agent.state === 'unreachable' ? 'unreachable' : '';
-    entry.shape.setAttribute('class', `node ${node.trusted ? 'relay' : 'end'} ${state}`.trim());
+    const mark = this.highlighted.nodes.has(node.id) ? 'highlight' : '';
+    entry.shape.setAttribute('class', `node ${node.trusted ? 'relay' : 'end'} ${state} ${mark}`.replace(/ +/g, ' ').trim());
     entry.shape.dataset.state = state || 'ok';
     entry.title.textContent = `${node.name || node.id} (${node.trusted ? 'trusted relay' : 'end node'}), ${node.status}` +
       (agent ? `, agent ${agent.state}` : ', no agent');
@@ -146,17 +148,18 @@ export class NetworkMap {
 
   /// Marks the links and nodes of `routes` (a key path's), clearing the previous marks.
   highlight(routes) {
-    for (const el of this.highlighted) el.classList.remove('highlight');
-    this.highlighted = [];
-    for (const route of routes || []) {
-      for (const id of route.links || []) {
-        const shape = this.linkShapes.get(id);
-        if (shape) { shape.line.classList.add('highlight'); this.highlighted.push(shape.line); }
-      }
-      for (const id of route.nodes || []) {
-        const shape = this.nodeShapes.get(id);
-        if (shape) { shape.shape.classList.add('highlight'); this.highlighted.push(shape.shape); }
-      }
+    const previous = this.highlighted;
+    this.highlighted = {
+      links: new Set((routes || []).flatMap((route) => route.links || [])),
+      nodes: new Set((routes || []).flatMap((route) => route.nodes || [])),
+    };
+    for (const id of new Set([...previous.links, ...this.highlighted.links])) {
+      const shape = this.linkShapes.get(id);
+      if (shape) shape.line.classList.toggle('highlight', this.highlighted.links.has(id));
+    }
+    for (const id of new Set([...previous.nodes, ...this.highlighted.nodes])) {
+      const shape = this.nodeShapes.get(id);
+      if (shape) shape.shape.classList.toggle('highlight', this.highlighted.nodes.has(id));
     }
   }
 

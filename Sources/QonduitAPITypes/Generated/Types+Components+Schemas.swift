@@ -55,8 +55,28 @@ extension Components {
             public var longitude: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/Node/site`.
             public var site: Swift.String?
+            /// In force, what path computation and admission use: `down` when the operator set it down, else what the node's agent says (`unreachable` when it fell silent), else `admin_status`.
+            ///
             /// - Remark: Generated from `#/components/schemas/Node/status`.
             public var status: Components.Schemas.NodeStatus
+            /// The planner's or operator's: set by topology files, POST and PATCH `status`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Node/admin_status`.
+            public var adminStatus: Components.Schemas.NodeStatus
+            /// What the node's agent says (or `unreachable`); null without an agent, or when its tree states no status.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Node/measured_status`.
+            @frozen public enum MeasuredStatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case up = "up"
+                case down = "down"
+                case unknown = "unknown"
+                case unreachable = "unreachable"
+                case _empty_ = ""
+            }
+            /// What the node's agent says (or `unreachable`); null without an agent, or when its tree states no status.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Node/measured_status`.
+            public var measuredStatus: Components.Schemas.Node.MeasuredStatusPayload?
             /// - Remark: Generated from `#/components/schemas/Node/qkdn_id`.
             public var qkdnId: Components.Schemas.Uuid
             /// - Remark: Generated from `#/components/schemas/Node/created_at`.
@@ -72,7 +92,9 @@ extension Components {
             ///   - latitude:
             ///   - longitude:
             ///   - site:
-            ///   - status:
+            ///   - status: In force, what path computation and admission use: `down` when the operator set it down, else what the node's agent says (`unreachable` when it fell silent), else `admin_status`.
+            ///   - adminStatus: The planner's or operator's: set by topology files, POST and PATCH `status`.
+            ///   - measuredStatus: What the node's agent says (or `unreachable`); null without an agent, or when its tree states no status.
             ///   - qkdnId:
             ///   - createdAt:
             ///   - updatedAt:
@@ -84,6 +106,8 @@ extension Components {
                 longitude: Swift.Double? = nil,
                 site: Swift.String? = nil,
                 status: Components.Schemas.NodeStatus,
+                adminStatus: Components.Schemas.NodeStatus,
+                measuredStatus: Components.Schemas.Node.MeasuredStatusPayload? = nil,
                 qkdnId: Components.Schemas.Uuid,
                 createdAt: Foundation.Date,
                 updatedAt: Foundation.Date
@@ -95,6 +119,8 @@ extension Components {
                 self.longitude = longitude
                 self.site = site
                 self.status = status
+                self.adminStatus = adminStatus
+                self.measuredStatus = measuredStatus
                 self.qkdnId = qkdnId
                 self.createdAt = createdAt
                 self.updatedAt = updatedAt
@@ -107,6 +133,8 @@ extension Components {
                 case longitude
                 case site
                 case status
+                case adminStatus = "admin_status"
+                case measuredStatus = "measured_status"
                 case qkdnId = "qkdn_id"
                 case createdAt = "created_at"
                 case updatedAt = "updated_at"
@@ -1489,6 +1517,189 @@ extension Components {
                 case detail
                 case instance
                 case errors
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/KeyPathPlannedRoute`.
+        public struct KeyPathPlannedRoute: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlannedRoute/role`.
+            @frozen public enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case primary = "primary"
+                case backup = "backup"
+            }
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlannedRoute/role`.
+            public var role: Components.Schemas.KeyPathPlannedRoute.RolePayload
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlannedRoute/nodes`.
+            public var nodes: [Components.Schemas.Identifier]
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlannedRoute/links`.
+            public var links: [Components.Schemas.Identifier]
+            /// Would be reserved on every link of the route, bit/s.
+            ///
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlannedRoute/rate_bps`.
+            public var rateBps: Swift.Double
+            /// Creates a new `KeyPathPlannedRoute`.
+            ///
+            /// - Parameters:
+            ///   - role:
+            ///   - nodes:
+            ///   - links:
+            ///   - rateBps: Would be reserved on every link of the route, bit/s.
+            public init(
+                role: Components.Schemas.KeyPathPlannedRoute.RolePayload,
+                nodes: [Components.Schemas.Identifier],
+                links: [Components.Schemas.Identifier],
+                rateBps: Swift.Double
+            ) {
+                self.role = role
+                self.nodes = nodes
+                self.links = links
+                self.rateBps = rateBps
+            }
+            public enum CodingKeys: String, CodingKey {
+                case role
+                case nodes
+                case links
+                case rateBps = "rate_bps"
+            }
+        }
+        /// The answer to a dry run (`dry_run: true`): nothing is reserved.
+        ///
+        /// - Remark: Generated from `#/components/schemas/KeyPathPlan`.
+        public struct KeyPathPlan: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlan/dry_run`.
+            public var dryRun: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlan/source`.
+            public var source: Components.Schemas.Identifier
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlan/destination`.
+            public var destination: Components.Schemas.Identifier
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlan/rate_bps`.
+            public var rateBps: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlan/metric`.
+            @frozen public enum MetricPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case hops = "hops"
+                case length = "length"
+                case rate = "rate"
+                case cost = "cost"
+            }
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlan/metric`.
+            public var metric: Components.Schemas.KeyPathPlan.MetricPayload
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlan/protection`.
+            @frozen public enum ProtectionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case none = "none"
+                case disjointBackup = "disjoint_backup"
+                case multipath = "multipath"
+            }
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlan/protection`.
+            public var protection: Components.Schemas.KeyPathPlan.ProtectionPayload
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlan/routes`.
+            public var routes: [Components.Schemas.KeyPathPlannedRoute]
+            /// Rate that would be reserved on each link, bit/s.
+            ///
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlan/reserved_bps`.
+            public struct ReservedBpsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Double]
+                /// Creates a new `ReservedBpsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Double] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Rate that would be reserved on each link, bit/s.
+            ///
+            /// - Remark: Generated from `#/components/schemas/KeyPathPlan/reserved_bps`.
+            public var reservedBps: Components.Schemas.KeyPathPlan.ReservedBpsPayload
+            /// Creates a new `KeyPathPlan`.
+            ///
+            /// - Parameters:
+            ///   - dryRun:
+            ///   - source:
+            ///   - destination:
+            ///   - rateBps:
+            ///   - metric:
+            ///   - protection:
+            ///   - routes:
+            ///   - reservedBps: Rate that would be reserved on each link, bit/s.
+            public init(
+                dryRun: Swift.Bool,
+                source: Components.Schemas.Identifier,
+                destination: Components.Schemas.Identifier,
+                rateBps: Swift.Double,
+                metric: Components.Schemas.KeyPathPlan.MetricPayload,
+                protection: Components.Schemas.KeyPathPlan.ProtectionPayload,
+                routes: [Components.Schemas.KeyPathPlannedRoute],
+                reservedBps: Components.Schemas.KeyPathPlan.ReservedBpsPayload
+            ) {
+                self.dryRun = dryRun
+                self.source = source
+                self.destination = destination
+                self.rateBps = rateBps
+                self.metric = metric
+                self.protection = protection
+                self.routes = routes
+                self.reservedBps = reservedBps
+            }
+            public enum CodingKeys: String, CodingKey {
+                case dryRun = "dry_run"
+                case source
+                case destination
+                case rateBps = "rate_bps"
+                case metric
+                case protection
+                case routes
+                case reservedBps = "reserved_bps"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.dryRun = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .dryRun
+                )
+                self.source = try container.decode(
+                    Components.Schemas.Identifier.self,
+                    forKey: .source
+                )
+                self.destination = try container.decode(
+                    Components.Schemas.Identifier.self,
+                    forKey: .destination
+                )
+                self.rateBps = try container.decode(
+                    Swift.Double.self,
+                    forKey: .rateBps
+                )
+                self.metric = try container.decode(
+                    Components.Schemas.KeyPathPlan.MetricPayload.self,
+                    forKey: .metric
+                )
+                self.protection = try container.decode(
+                    Components.Schemas.KeyPathPlan.ProtectionPayload.self,
+                    forKey: .protection
+                )
+                self.routes = try container.decode(
+                    [Components.Schemas.KeyPathPlannedRoute].self,
+                    forKey: .routes
+                )
+                self.reservedBps = try container.decode(
+                    Components.Schemas.KeyPathPlan.ReservedBpsPayload.self,
+                    forKey: .reservedBps
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "dry_run",
+                    "source",
+                    "destination",
+                    "rate_bps",
+                    "metric",
+                    "protection",
+                    "routes",
+                    "reserved_bps"
+                ])
             }
         }
     }
