@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOCore
 import NIOSSL
 
 /// TLS for a command's connections: the certificate this end presents (as a server, or as a client
@@ -49,6 +50,11 @@ struct TLSOptions: ParsableArguments {
     }
 
     /// A server's configuration; nil without a certificate (plain HTTP). With a CA, clients must present a certificate it signed.
+    /// How long a closing connection waits for the peer's TLS close_notify before closing anyway.
+    /// NIOSSL's 5 s outlasts a stopping simulator's whole shutdown budget (3 s, then 2 s to cancel),
+    /// and a peer holding a keep-alive connection open would make it trap instead of exiting.
+    static let shutdownTimeout = TimeAmount.seconds(1)
+
     func serverConfiguration() throws -> TLSConfiguration? {
         let (identity, roots) = try material()
         guard let identity else { return nil }
@@ -56,6 +62,7 @@ struct TLSOptions: ParsableArguments {
             certificateChain: identity.chain.map { .certificate($0) }, privateKey: .privateKey(identity.key)
         )
         configuration.minimumTLSVersion = .tlsv12
+        configuration.shutdownTimeout = Self.shutdownTimeout
         if let roots {
             configuration.trustRoots = .certificates(roots)
             // Clients are identified by their certificate, not a host name.
@@ -70,6 +77,7 @@ struct TLSOptions: ParsableArguments {
         let (identity, roots) = try material()
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
+        configuration.shutdownTimeout = Self.shutdownTimeout
         if let roots { configuration.trustRoots = .certificates(roots) }
         if let identity {
             configuration.certificateChain = identity.chain.map { .certificate($0) }

@@ -23,15 +23,14 @@ public enum ControllerApplication {
     ) async throws -> some ApplicationProtocol {
         // The controller authenticates to each agent with the proof of its node's credential, and over
         // TLS with its own certificate, verifying the agent's against the CA.
+        let agentClient = configuration.agentClientTLS.map { tls in
+            HTTPClient(
+                eventLoopGroupProvider: .singleton,
+                configuration: .init(tlsConfiguration: tls, timeout: .init(connect: .seconds(2), read: .seconds(10))))
+        }
         let restconf =
-            configuration.agentClientTLS.map { tls in
-                AgentRESTCONFClient(
-                    inventory: inventory, sealer: configuration.credentialSealer,
-                    client: HTTPClient(
-                        eventLoopGroupProvider: .singleton,
-                        configuration: .init(tlsConfiguration: tls, timeout: .init(connect: .seconds(2), read: .seconds(10)))
-                    ))
-            } ?? AgentRESTCONFClient(inventory: inventory, sealer: configuration.credentialSealer)
+            agentClient.map { AgentRESTCONFClient(inventory: inventory, sealer: configuration.credentialSealer, client: $0) }
+            ?? AgentRESTCONFClient(inventory: inventory, sealer: configuration.credentialSealer)
         let metrics = PrometheusMetricsFactory.qonduit(configuration.metrics)
         let southboundMetrics = SouthboundMetrics(factory: metrics)
         let provisioner = KeyPathProvisioner(
@@ -54,13 +53,22 @@ public enum ControllerApplication {
         // A response being written (an event stream, say) is not idle; a half-sent request is.
         let http1: HTTPServerBuilder = .http1(
             configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout.milliseconds.rounded(.down)))))
+        let server: HTTPServerBuilder
+        do {
+            server = try configuration.serverTLS.map { try .tls(http1, tlsConfiguration: $0) } ?? http1
+        } catch {
+            try? await agentClient?.shutdown()
+            throw error
+        }
         var app = Application(
             router: router,
-            server: try configuration.serverTLS.map { try .tls(http1, tlsConfiguration: $0) } ?? http1,
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "qonduit"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
+        // The application owns the client it made: shut down once the services using it have stopped.
+        if let agentClient { app.addServices(HTTPClientShutdown(client: agentClient)) }
         app.addServices(
             AgentLivenessMonitor(inventory: inventory, configuration: configuration.southbound, logger: logger),
             AgentReconciler(

@@ -37,6 +37,12 @@ import Testing
         let plain = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL.replacingOccurrences(of: "https:", with: "http:")])
         #expect(plain.status != 0, "no plain HTTP on a TLS port")
         #expect(plain.stderr.contains("http:// to an HTTPS port?") && plain.stderr.split(separator: "\n").count == 1, "\(plain.stderr)")
+
+        // Both stop cleanly over TLS: every client they made is shut down, no connection outlives the budget.
+        fleet.terminate()
+        #expect(try await eventually(15) { !fleet.process.isRunning }, "SIGTERM stops the TLS agents")
+        #expect(fleet.process.terminationReason == .exit && fleet.process.terminationStatus == 0, "the TLS agents exit 0")
+        #expect(try await controller.stop() == 0, "the TLS controller exits 0")
     }
 
     @Test(arguments: [

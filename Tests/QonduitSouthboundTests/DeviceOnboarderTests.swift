@@ -19,11 +19,12 @@ import Testing
 @Suite struct DeviceOnboarderTests {
     static let qkdn = QKDUUID("eeeeeeee-0000-4000-8000-00000000000e")!
 
-    func onboarder(_ inventory: Inventory) -> DeviceOnboarder {
+    /// By default a one-second deadline, so that a device that never answers is given up on quickly;
+    /// a test of a device that does answer gives a machine under load the usual time.
+    func onboarder(_ inventory: Inventory, deadline: TimeAmount = .seconds(1)) -> DeviceOnboarder {
         var logger = Logger(label: "onboarding")
         logger.logLevel = .critical
-        // A one-second deadline, so that a device that never answers is given up on quickly.
-        let restconf = AgentRESTCONFClient(inventory: inventory, timeout: .seconds(1))
+        let restconf = AgentRESTCONFClient(inventory: inventory, timeout: deadline)
         return DeviceOnboarder(inventory: inventory, restconf: restconf, sealer: nil, logger: logger)
     }
 
@@ -103,7 +104,7 @@ import Testing
         try await app.test(.live) { client in
             let inventory = try await inventory()
             let url = "http://127.0.0.1:\(client.port!)/restconf"
-            try await onboarder(inventory).onboard(.init(node: try NodeID("e"), url: url, encoding: .xml))
+            try await onboarder(inventory, deadline: .seconds(30)).onboard(.init(node: try NodeID("e"), url: url, encoding: .xml))
             methods.clear()
             try await AgentRESTCONFClient(inventory: inventory).remove(links.map { .link($0.id) }, at: url)
             #expect(methods.recorded == (lists ? ["PATCH"] : ["DELETE", "DELETE", "DELETE"]))
