@@ -70,14 +70,29 @@ extension AgentsCommand {
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Stop managing a node's agent (admin); the device is not touched, and the node stays with status unknown."
+            abstract: "Stop managing nodes' agents (admin); the devices are not touched, and the nodes keep the planner's status.",
+            discussion: "Name the nodes (as arguments or with --node, many times), or give --all to remove every agent."
         )
-        @Argument(help: "The node whose agent to remove.") var node: String
+        @Argument(help: "A node whose agent to remove.") var node: String?
+        @Option(name: .customLong("node"), help: "Another node whose agent to remove; may be repeated.") var nodes: [String] = []
+        @Flag(help: "Remove every agent the controller has.") var all = false
         @OptionGroup var client: ClientOptions
 
+        func validate() throws {
+            let named = (node.map { [$0] } ?? []) + nodes
+            if all && !named.isEmpty { throw ValidationError("give nodes or --all, not both") }
+            if !all && named.isEmpty { throw ValidationError("name a node (or --node NODE, many times), or give --all") }
+        }
+
         func run() async throws {
-            let _: NoContent = try await client.controller().send("DELETE", "/api/v1/agents/\(RequestText.segment(node))")
-            print("removed the agent of node \(node)")
+            let controller = try client.controller()
+            var named = (node.map { [$0] } ?? []) + nodes
+            if all { named = (try await controller.fetchAll("/api/v1/agents") as [APIAgent]).map(\.nodeId) }
+            for node in named {
+                let _: NoContent = try await controller.send("DELETE", "/api/v1/agents/\(RequestText.segment(node))")
+                print("removed the agent of node \(node)")
+            }
+            if all { print("\(named.count) agent(s) removed") }
         }
     }
 }

@@ -33,7 +33,8 @@ struct AgentsCommand: AsyncParsableCommand {
                         ]
                     }
                 ).rendered)
-            print("\(agents.count) agent\(agents.count == 1 ? "" : "s")")
+            let reachable = agents.filter { $0.state == .reachable && !$0.identityMismatch }.count
+            print("\(agents.count) agent\(agents.count == 1 ? "" : "s"), \(reachable) reachable")
         }
     }
 

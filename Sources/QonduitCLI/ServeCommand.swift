@@ -112,6 +112,11 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "qonduit")
         logger.logLevel = logLevel
+        // A new database beside an earlier one's token file is refused before anything is created.
+        let tokenPath = Self.adminTokenPath(forDatabase: db)
+        if db != ":memory:", !FileManager.default.fileExists(atPath: db), FileManager.default.fileExists(atPath: tokenPath) {
+            throw Self.staleTokenFile(tokenPath, db: db)
+        }
         // Held until the process ends: one controller per database.
         let lock = db == ":memory:" ? nil : try DatabaseLock(database: db)
         defer { withExtendedLifetime(lock) {} }
@@ -124,7 +129,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await inventory.setEventRetention(eventRetention)
         try await inventory.setAuditRetention(auditRetention)
-        let tokenPath = Self.adminTokenPath(forDatabase: db)
         if try await Self.writeFirstAdminToken(inventory: inventory, db: db, to: tokenPath, logger: logger), db == ":memory:" {
             // Nothing else tells a throwaway run's user where its token went; it is useless once the run ends.
             FileHandle.standardOutput.write(Data("qonduit: admin token in \(tokenPath) (--token-file \(tokenPath))\n".utf8))
@@ -229,6 +233,12 @@ extension ServeCommand {
         return sealer
     }
 
+    static func staleTokenFile(_ path: String, db: String) -> CLIError {
+        CLIError(
+            "'\(path)' already exists and '\(db)' is a new database: the file holds the admin token of an earlier "
+                + "database and is not overwritten; move or remove it, or serve the database it belongs to")
+    }
+
     /// On a fresh inventory, creates the first admin token and writes it, readable by the owner
     /// alone, to `path`. An existing file there is never overwritten: it holds the admin token of an
     /// earlier database, and the start is refused (no token is stored then). Returns whether it wrote.
@@ -237,12 +247,7 @@ extension ServeCommand {
             do {
                 try SecretFile.write(secret.text + "\n", to: path, exclusive: true)
             } catch {
-                if FileManager.default.fileExists(atPath: path) {
-                    throw CLIError(
-                        "'\(path)' already exists and '\(db)' is a new database: the file holds the admin token of an earlier "
-                            + "database and is not overwritten; move or remove it, or serve the database it belongs to"
-                    )
-                }
+                if FileManager.default.fileExists(atPath: path) { throw staleTokenFile(path, db: db) }
                 throw CLIError("cannot write the first admin token to '\(path)': \(error)")
             }
         }

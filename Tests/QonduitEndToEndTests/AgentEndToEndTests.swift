@@ -222,6 +222,14 @@ import Testing
         #expect(refused.status != 0 && refused.stderr.contains("the controller refused all 1 agent(s)"), "\(refused.stderr)")
         #expect(refused.stderr.split(separator: "\n").count == 1, "one line: \(refused.stderr)")
         #expect(try await liveCredentials() == 0)
+
+        // Agents go by name, many at once, or all of them.
+        let named = try await QonduitBinary.run(["agents", "remove", "--node", "mad-norte", "--node", "mad-upm", "--server", controller.baseURL])
+        #expect(named.status == 0 && named.stdout.contains("removed the agent of node mad-upm"), "\(named.stdout)\(named.stderr)")
+        #expect(try await agents().count == 1)
+        let all = try await QonduitBinary.run(["agents", "remove", "--all", "--server", controller.baseURL])
+        #expect(all.status == 0 && all.stdout.contains("1 agent(s) removed"), "\(all.stdout)\(all.stderr)")
+        #expect(try await agents().isEmpty)
     }
 
     @Test func anAgentThatRestartsGetsItsConfigurationBack() async throws {
@@ -278,6 +286,8 @@ import Testing
         (["tokens", "create", "--role", "viewer", "--expires", "0d"], "--expires"),
         (["audit", "--outcome", "maybe"], "--outcome"),
         (["agents", "credential", "n", "--qkdn-id", "x"], "either a node id or --qkdn-id"),
+        (["agents", "remove"], "name a node (or --node NODE, many times), or give --all"),
+        (["agents", "remove", "n", "--all"], "give nodes or --all, not both"),
         (["agents", "add", "n", "http://127.0.0.1:9", "--encoding", "yaml"], "--encoding must be auto, xml or json"),
         (["agents", "add", "n", "http://127.0.0.1:9", "--bearer-file", "f", "--username", "u", "--password-file", "p"], "not both"),
         (["agents", "add", "n", "http://127.0.0.1:9", "--username", "u"], "--username and --password-file go together"),

@@ -44,6 +44,8 @@ import Testing
         #expect(refused.status != 0 && refused.status != 124, "\(refused.status)")
         #expect(refused.stderr.contains("'\(tokenFile)' already exists") && refused.stderr.contains("not overwritten"), "\(refused.stderr)")
         #expect(try String(contentsOfFile: tokenFile, encoding: .utf8) == "qdt_the-token-of-an-earlier-database\n")
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(left == ["inventory-admin.token"], "refused before anything was created: \(left)")
         // Nothing was stored: once the file is moved away, the database gets its first admin token after all.
         try FileManager.default.removeItem(atPath: tokenFile)
         let controller = try await ControllerProcess.start(database: database)

@@ -36,17 +36,27 @@ import Testing
             + block
             .replacingOccurrences(of: "localhost:8080", with: "127.0.0.1:\(controller.port)")
             .replacingOccurrences(of: "$PWD/.build/debug", with: binaries)
-        let result = try await ProcessRunner.run(
-            "/usr/bin/timeout", ["300", "/bin/bash", "-euo", "pipefail", "-c", script],
-            environment: ["QONDUIT_SERVER": controller.baseURL, "QONDUIT_TOKEN": "", "PWD": directory.path],
-            workingDirectory: directory
-        )
+        func walk() async throws -> ProcessResult {
+            try await ProcessRunner.run(
+                "/usr/bin/timeout", ["300", "/bin/bash", "-euo", "pipefail", "-c", script],
+                environment: ["QONDUIT_SERVER": controller.baseURL, "QONDUIT_TOKEN": "", "PWD": directory.path],
+                workingDirectory: directory
+            )
+        }
+        let result = try await walk()
         #expect(result.status == 0, "the walk-through stopped (exit \(result.status)):\n\(result.stdout)\n\(result.stderr)")
-        #expect(result.stdout.contains("34 nodes") && result.stdout.contains("34 agents"), "\(result.stdout)")
+        #expect(result.stdout.contains("34 nodes") && result.stdout.contains("34 agents, 34 reachable"), "\(result.stdout)")
         #expect(result.stdout.contains("onboarded") && result.stdout.contains("json"), "the standard devices are onboarded: \(result.stdout)")
         #expect(result.stdout.contains(": active") && result.stdout.contains("1 key path over it"), "\(result.stdout)")
         #expect(result.stdout.contains("link bnl-L26: set down, in force down"), "\(result.stdout)")
         #expect(result.stdout.contains(#""unchanged":34"#), "re-importing the unchanged file changes nothing: \(result.stdout)")
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("benelux-export.xml").path))
+
+        // Again, on the database the first run left: it works from any state it leaves.
+        let again = try await walk()
+        #expect(again.status == 0, "the walk-through stopped the second time (exit \(again.status)):\n\(again.stdout)\n\(again.stderr)")
+        #expect(again.stdout.contains("34 agent(s) removed") && again.stdout.contains("34 agents, 34 reachable"), "\(again.stdout)")
+        #expect(again.stdout.contains(": active") && again.stdout.contains(#""unchanged":34"#), "\(again.stdout)")
+        #expect(!again.stderr.contains("not onboarded"), "every device onboarded again: \(again.stderr)")
     }
 }
