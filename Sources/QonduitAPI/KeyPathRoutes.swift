@@ -44,6 +44,9 @@ struct KeyPathRoutes {
             filter.node = query.string("node").flatMap { check.identifier($0, as: NodeID.self, pointer: "?node") }
             filter.link = query.string("link").flatMap { check.identifier($0, as: LinkID.self, pointer: "?link") }
             try check.finish()
+            // A filter naming what is not there is a mistake to tell, not an empty list.
+            if let node = filter.node { _ = try await inventory.node(node.rawValue) }
+            if let link = filter.link { _ = try await inventory.link(link.rawValue) }
             let page = try await inventory.keyPaths(
                 filter, limit: try query.int("limit", default: 100, in: 1...10_000), offset: try query.int("offset", default: 0, in: 0...Int.max)
             )

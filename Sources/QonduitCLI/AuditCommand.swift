@@ -12,8 +12,9 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "Only entries of this actor: token:ID, agent:CREDENTIAL-ID or anonymous.") var actor: String?
     @Option(help: "Only success, refused or failed entries.") var outcome: String?
     @Option(help: "Only actions starting with this, such as 'POST' or 'DELETE /api/v1/key-paths'.") var action: String?
-    @Option(help: "Only entries at or after this ISO 8601 time.") var since: String?
-    @Option(help: "Only entries before this ISO 8601 time.") var until: String?
+    @Option(help: "Only entries at or after this time: a duration ago (90m, 12h, 30d), a date (2027-01-31) or an ISO 8601 time.")
+    var since: String?
+    @Option(help: "Only entries before this time, given as --since is.") var until: String?
     @Option(help: "How many entries at most.") var limit = 100
     @OptionGroup var client: ClientOptions
 
@@ -24,9 +25,7 @@ struct AuditCommand: AsyncParsableCommand {
                 "--actor must be token:ID or agent:ID (a 16-digit hexadecimal id, as qonduit tokens list shows) or anonymous; got '\(actor)'")
         }
         for (flag, value) in [("--since", since), ("--until", until)] {
-            if let value, (try? Date.ISO8601FormatStyle().parse(value)) == nil {
-                throw ValidationError("\(flag) must be an ISO 8601 time such as 2027-01-31T12:00:00Z, got '\(value)'")
-            }
+            if let value { _ = try TimeArgument.parse(value, flag: flag, now: Date(), direction: .ago, dateMeansEndOfDay: false) }
         }
         if let outcome, !["success", "refused", "failed"].contains(outcome) {
             throw ValidationError("--outcome must be success, refused or failed, got '\(outcome)'")
@@ -35,7 +34,11 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         var query = ["limit": String(limit)]
-        for (name, value) in [("actor", actor), ("outcome", outcome), ("action", action), ("since", since), ("until", until)] {
+        let now = Date()
+        let times = try [("since", since), ("until", until)].map { name, value in
+            (name, try value.map { try TimeArgument.parse($0, flag: "--\(name)", now: now, direction: .ago, dateMeansEndOfDay: false) })
+        }
+        for (name, value) in [("actor", actor), ("outcome", outcome), ("action", action)] + times {
             if let value { query[name] = value }
         }
         let page: PageJSON<APIAuditEntry> = try await client.controller().send("GET", "/api/v1/audit", query: query)

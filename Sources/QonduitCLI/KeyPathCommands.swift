@@ -18,7 +18,8 @@ extension PathsCommand {
 
         @Argument(help: "Source node id.") var source: String
         @Argument(help: "Destination node id.") var destination: String
-        @Option(help: "End-to-end secret key rate, bit/s.") var rate: Double
+        // Unconditional: `--rate -1` is a bad rate, told as such, not a missing value.
+        @Option(parsing: .unconditional, help: "End-to-end secret key rate, bit/s.") var rate: Double
         @Option(
             help:
                 "What the routes minimise, and re-optimisation ranks them by: hops, length, rate (prefer spare key rate) or cost (the links' operator cost)."

@@ -17,7 +17,8 @@ struct PathsCommand: AsyncParsableCommand {
 
         @Argument(help: "Source node id.") var source: String
         @Argument(help: "Destination node id.") var destination: String
-        @Option(help: "Spare key rate every link must have, bit/s.") var rate: Double?
+        // Unconditional: `--rate -1` is a bad rate, told as such, not a missing value.
+        @Option(parsing: .unconditional, help: "Spare key rate every link must have, bit/s.") var rate: Double?
         @Option(help: "What to minimise: hops, length, rate (prefer spare rate) or cost.") var metric = PathMetric.hops
         @Option(help: "Most links a path may have.") var maxHops: Int?
         @Option(name: .customLong("exclude-node"), help: "A node the path must avoid; may be repeated.") var excludeNodes: [String] = []

@@ -33,19 +33,7 @@ struct TokensCommand: AsyncParsableCommand {
 
         /// An ISO 8601 time for `--expires`: a duration from now, the end of a day (UTC), or a time as given.
         static func expiryTime(_ text: String, now: Date) throws -> String {
-            let units: [Character: Double] = ["m": 60, "h": 3_600, "d": 86_400]
-            if let unit = text.last.flatMap({ units[$0] }), let count = Double(text.dropLast()), count > 0, count.isFinite {
-                return now.addingTimeInterval(count * unit).formatted(.iso8601)
-            }
-            let endOfDay = "\(text)T23:59:59Z"
-            if text.count == 10, (try? Date.ISO8601FormatStyle().parse(endOfDay)) != nil { return endOfDay }
-            guard (try? Date.ISO8601FormatStyle().parse(text)) != nil else {
-                throw ValidationError(
-                    "--expires must be a duration such as 90m, 12h or 30d, a date such as 2027-01-31 (the end of that day, UTC), "
-                        + "or an ISO 8601 time such as 2027-01-31T12:00:00Z; got '\(text)'"
-                )
-            }
-            return text
+            try TimeArgument.parse(text, flag: "--expires", now: now, direction: .ahead, dateMeansEndOfDay: true)
         }
 
         func run() async throws {

@@ -125,7 +125,7 @@ struct TopologyCommand: AsyncParsableCommand {
                 print("\(summary.devicesOnboarded) device\(summary.devicesOnboarded == 1 ? "" : "s") onboarded (device-url)")
             }
             for warning in summary.warnings {
-                printError("warning: \(name):\(warning.line.map(String.init) ?? "-"): \(warning.subject): \(warning.message)")
+                printError("warning: \(name):\(warning.line.map { "\($0):" } ?? "") \(warning.subject): \(warning.message)")
             }
         }
     }

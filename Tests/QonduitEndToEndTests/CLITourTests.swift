@@ -60,6 +60,17 @@ import Testing
         #expect(actor.status != 0 && actor.stderr.contains("--actor must be token:ID"), "\(actor.stderr)")
         let since = try await QonduitBinary.run(["audit", "--since", "yesterday"] + server)
         #expect(since.status != 0 && since.stderr.contains("--since must be") && !since.stderr.contains("?since"), "\(since.stderr)")
+        // Times are read one way everywhere: a duration, as --expires takes, means that long ago here.
+        let recent = try await QonduitBinary.run(["audit", "--since", "1h", "--json"] + server)
+        #expect(recent.status == 0 && recent.stdout.contains("POST /api/v1/tokens"), "\(recent.stdout)\(recent.stderr)")
+        let future = try await QonduitBinary.run(["audit", "--since", "2099-01-31"] + server)
+        #expect(future.status == 0 && !future.stdout.contains("POST"), "nothing after a date to come: \(future.stdout)")
+        // A filter naming what is not there is told, not answered with an empty list.
+        let nowhere = try await QonduitBinary.run(["paths", "list", "--node", "nowhere"] + server)
+        #expect(nowhere.status != 0 && nowhere.stderr.contains("404") && nowhere.stderr.contains("'nowhere'"), "\(nowhere.stderr)")
+        // A negative rate is a bad rate, not a missing value.
+        let negative = try await QonduitBinary.run(["paths", "provision", "a", "b", "--rate", "-1"] + server)
+        #expect(negative.status != 0 && negative.stderr.contains("--rate must be a positive number"), "\(negative.stderr)")
         let both = try await QonduitBinary.run(["bench", "codec", "--seconds", "1", "--count", "10"])
         #expect(both.status != 0 && both.stderr.contains("exclude each other"), "\(both.stderr)")
         let badServer = try await ProcessRunner.run(QonduitBinary.path, ["nodes", "list"], environment: ["QONDUIT_SERVER": "ftp://nowhere"])
