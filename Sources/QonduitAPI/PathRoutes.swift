@@ -214,10 +214,11 @@ struct PathComputeResponse: JSONWritable {
 extension Problem {
     init(pathError error: PathComputationError) {
         switch error {
+        // The detail says it all: an `errors` item with no pointer would say it again.
         case .unknownNode(let id):
-            self.init(.unprocessableContent, detail: "no node with id '\(id)'", errors: [.init(message: "unknown node '\(id)'")])
+            self.init(.unprocessableContent, detail: "no node with id '\(id)'")
         case .unknownLink(let id):
-            self.init(.unprocessableContent, detail: "no link with id '\(id)'", errors: [.init(message: "unknown link '\(id)'")])
+            self.init(.unprocessableContent, detail: "no link with id '\(id)'")
         case .sameEnds, .invalidRequest, .searchLimit:
             self.init(.unprocessableContent, detail: error.description)
         case .noPath:

@@ -92,10 +92,11 @@ public enum AgentFleet {
     /// they never register nor send heartbeats, and wait to be onboarded and polled.
     public static func run(
         _ members: [FleetNode], controller: ControllerLink?, reportEvery: Int, host: String = "127.0.0.1", tls: TLSConfiguration? = nil,
-        logger: Logger, onListening: @escaping @Sendable (FleetNode, String) -> Void
+        jsonMembers: JSONMemberNames = .qualified, logger: Logger, onListening: @escaping @Sendable (FleetNode, String) -> Void
     ) async throws {
         let services = try services(
-            members, controller: controller, reportEvery: reportEvery, host: host, tls: tls, logger: logger, onListening: onListening)
+            members, controller: controller, reportEvery: reportEvery, host: host, tls: tls, jsonMembers: jsonMembers, logger: logger,
+            onListening: onListening)
         var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Services shut down one after another, and a controller reconnecting a notification stream to a
         // server already draining can hold it: past this, what is left is cancelled (a simulator keeps nothing).
@@ -109,7 +110,7 @@ public enum AgentFleet {
     /// moves a standard device's figures). For a host that runs them in a service group of its own.
     public static func services(
         _ members: [FleetNode], controller: ControllerLink?, reportEvery: Int, host: String = "127.0.0.1", tls: TLSConfiguration? = nil,
-        logger: Logger, onListening: @escaping @Sendable (FleetNode, String) -> Void
+        jsonMembers: JSONMemberNames = .qualified, logger: Logger, onListening: @escaping @Sendable (FleetNode, String) -> Void
     ) throws -> [any Service] {
         var services: [any Service] = []
         let refusals = Refusals(members: members.count)
@@ -119,7 +120,8 @@ public enum AgentFleet {
             var agentLogger = logger
             agentLogger[metadataKey: "agent"] = "\(member.nodeID)"
             let app = Application(
-                router: AgentRESTCONFServer.router(for: node, credential: member.credential, scheme: tls == nil ? "http" : "https"),
+                router: AgentRESTCONFServer.router(
+                    for: node, credential: member.credential, scheme: tls == nil ? "http" : "https", jsonMembers: jsonMembers),
                 server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
                 configuration: .init(address: .hostname(host, port: 0), serverName: "qonduit-agent"),
                 onServerRunning: { channel in

@@ -18,7 +18,8 @@ public enum AgentRESTCONFServer {
     /// token); without one (a bare simulator, in tests), anyone may configure the node.
     public static func router(
         for node: SimulatedNode, credential: AccessSecret? = nil, maxDocumentBytes: Int = 1 << 20, maxContainerBytes: Int = 64 << 20,
-        scheme: String = "http", keepalive: Duration = .seconds(15), capabilities: RESTCONFCapabilities = .agent
+        scheme: String = "http", keepalive: Duration = .seconds(15), capabilities: RESTCONFCapabilities = .agent,
+        jsonMembers: JSONMemberNames = .qualified
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let restconf = router.group()
@@ -62,7 +63,7 @@ public enum AgentRESTCONFServer {
         restconf.get(RouterPath(root)) { request, _ in
             try await delayed(node) {
                 let encoding = answerEncoding(request)
-                let text = await node.tree.encoded(encoding: encoding)
+                let text = jsonMembers.apply(await node.tree.encoded(encoding: encoding), encoding)
                 let tag = entityTag(text)
                 if request.headers[values: .ifNoneMatch].flatMap({ $0.split(separator: ",") }).contains(where: {
                     $0.trimmingCharacters(in: .whitespaces) == tag
@@ -78,7 +79,7 @@ public enum AgentRESTCONFServer {
             restconf.get(RouterPath("\(root)/\(container)")) { request, _ in
                 try await delayed(node) {
                     let encoding = answerEncoding(request)
-                    return document(await node.tree.encodedContainer(container, encoding: encoding), encoding)
+                    return document(jsonMembers.apply(await node.tree.encodedContainer(container, encoding: encoding), encoding), encoding)
                 }
             }
         }
@@ -87,7 +88,7 @@ public enum AgentRESTCONFServer {
                 let encoding = answerEncoding(request)
                 let id = try key(context, list: "qkd_link")
                 guard let link = await node.tree.links.first(where: { $0.id == id }) else { return missing("no qkd_link \(id)", encoding) }
-                return document(link.encodedEntry(.all, encoding: encoding), encoding)
+                return document(jsonMembers.apply(link.encodedEntry(.all, encoding: encoding), encoding), encoding)
             }
         }
         for method in [HTTPRequest.Method.put, .post, .patch] {

@@ -1,10 +1,10 @@
-import ArgumentParser
+public import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOSSL
 import QonduitAPITypes
-import QonduitAgent
+public import QonduitAgent
 import QonduitCore
 import QonduitTopology
 
@@ -74,6 +74,12 @@ struct AgentsCommand: AsyncParsableCommand {
         @Flag(help: "With --standard: onboard each device through the controller's API (POST /api/v1/agents) once it listens.")
         var onboard = false
         @Option(help: "With --onboard: how often the controller polls each device, milliseconds.") var pollIntervalMs = 5_000
+        @Option(
+            help: """
+                How the devices name the top-level member of their JSON answers: qualified (RFC 7951, etsi-qkd-sdn-node:qkd_node) \
+                or unprefixed (qkd_node), as ETSI TeraFlowSDN's mock node answers and its driver reads.
+                """)
+        var jsonMembers = JSONMemberNames.qualified
 
         func validate() throws {
             guard (1...10_000).contains(reportEvery) else { throw ValidationError("--report-every must be from 1 to 10000") }
@@ -121,11 +127,14 @@ struct AgentsCommand: AsyncParsableCommand {
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = min(max(members.count, 8), 128)
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             let link = standard ? nil : ControllerLink(controllerURL: client.baseURL, client: http)
-            let (fleet, serverTLS, fleetLogger, onboard, reportEvery) = (members, try tls.serverConfiguration(), logger, onboard, reportEvery)
+            let (fleet, serverTLS, fleetLogger, onboard, reportEvery, jsonMembers) = (
+                members, try tls.serverConfiguration(), logger, onboard, reportEvery, jsonMembers
+            )
             // The client goes when the fleet does, however it ends: one dropped unshut is a crash in a debug build.
             do {
                 try await runFleet(
-                    fleet, link: link, serverTLS: serverTLS, logger: fleetLogger, onboard: onboard, reportEvery: reportEvery, client: client)
+                    fleet, link: link, serverTLS: serverTLS, jsonMembers: jsonMembers, logger: fleetLogger, onboard: onboard,
+                    reportEvery: reportEvery, client: client)
             } catch {
                 try? await http.shutdown()
                 await Self.revoke(issuedIDs, client)
@@ -151,14 +160,17 @@ struct AgentsCommand: AsyncParsableCommand {
         }
 
         private func runFleet(
-            _ fleet: [FleetNode], link: ControllerLink?, serverTLS: TLSConfiguration?, logger fleetLogger: Logger, onboard: Bool, reportEvery: Int,
+            _ fleet: [FleetNode], link: ControllerLink?, serverTLS: TLSConfiguration?, jsonMembers: JSONMemberNames, logger fleetLogger: Logger,
+            onboard: Bool, reportEvery: Int,
             client: ControllerClient
         ) async throws {
             let (onboarding, listening) = AsyncStream<(String, String)>.makeStream()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     defer { listening.finish() }
-                    try await AgentFleet.run(fleet, controller: link, reportEvery: reportEvery, tls: serverTLS, logger: fleetLogger) { member, url in
+                    try await AgentFleet.run(
+                        fleet, controller: link, reportEvery: reportEvery, tls: serverTLS, jsonMembers: jsonMembers, logger: fleetLogger
+                    ) { member, url in
                         FileHandle.standardOutput.write(Data("agent \(member.nodeID) listening on \(url)\n".utf8))
                         if onboard { listening.yield((member.nodeID, url)) }
                     }
@@ -270,3 +282,4 @@ extension AgentsCommand {
         }
     }
 }
+extension JSONMemberNames: ExpressibleByArgument {}

@@ -4,6 +4,12 @@ import QonduitCore
 import QonduitETSI
 import QonduitXML
 
+// `timespec` reaches this module through CoreFoundation's headers (libcrypto's include <time.h> too,
+// and which module owns it then depends on the build): named, so that its members are visible.
+#if canImport(CoreFoundation)
+    import CoreFoundation
+#endif
+
 /// `qonduit bench codec`: how fast the southbound codec decodes and encodes GS QKD 015 documents.
 struct CodecBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -30,6 +30,24 @@ public struct QonduitCommand: AsyncParsableCommand {
 /// The executable's entry point, so that `main.swift` needs no knowledge of the argument parser.
 public enum QonduitMain {
     public static func run() async {
-        await QonduitCommand.main()
+        var command: any ParsableCommand
+        do {
+            command = try QonduitCommand.parseAsRoot()
+        } catch {
+            QonduitCommand.exit(withError: error)  // with the usage of the subcommand the arguments were for
+        }
+        do {
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch let invalid as ValidationError {
+            // Found while running (a token file, a server URL): the arguments parsed, so no usage line,
+            // which ArgumentParser would otherwise print for the root command, not this one.
+            QonduitCommand.exit(withError: CLIError(invalid.message))
+        } catch {
+            QonduitCommand.exit(withError: error)
+        }
     }
 }

@@ -64,6 +64,8 @@ struct TopologyCommand: AsyncParsableCommand {
                 do { try xml.write(toFile: output, atomically: true, encoding: .utf8) } catch {
                     throw CLIError("\(output): cannot write: \(error.localizedDescription)")
                 }
+                // As export says it: a file written where nothing else tells the user.
+                printError("wrote \(output) (\(to.rawValue), \(xml.utf8.count) bytes)")
             } else {
                 print(xml, terminator: "")
             }
@@ -78,6 +80,10 @@ struct TopologyCommand: AsyncParsableCommand {
         @Option(help: "qonduit (native) or graphml.") var format = TopologyExportFormat.qonduit
         @Option(name: [.short, .customLong("output")], help: "Write to this file instead of stdout.") var output: String?
         @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            if client.json { throw ValidationError("--json does not apply: an export is a topology file (--format qonduit or graphml)") }
+        }
 
         func run() async throws {
             let document = try await client.controller().document(
@@ -121,9 +127,7 @@ struct TopologyCommand: AsyncParsableCommand {
                         ["nodes"] + columns(summary.nodes), ["links"] + columns(summary.links),
                     ]
                 ).rendered)
-            if summary.devicesOnboarded > 0 {
-                print("\(summary.devicesOnboarded) device\(summary.devicesOnboarded == 1 ? "" : "s") onboarded (device-url)")
-            }
+            print("\(summary.devicesOnboarded) device\(summary.devicesOnboarded == 1 ? "" : "s") onboarded (device-url)")
             for warning in summary.warnings {
                 printError("warning: \(name):\(warning.line.map { "\($0):" } ?? "") \(warning.subject): \(warning.message)")
             }

@@ -21,6 +21,8 @@ public enum ControllerApplication {
         inventory: Inventory, configuration: ControllerConfiguration, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
+        // A device that refused PUT before is tried with it again: it may have been upgraded meanwhile.
+        try await inventory.resetWriteMethods()
         // The controller authenticates to each agent with the proof of its node's credential, and over
         // TLS with its own certificate, verifying the agent's against the CA.
         let agentClient = configuration.agentClientTLS.map { tls in

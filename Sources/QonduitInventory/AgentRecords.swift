@@ -38,6 +38,9 @@ public struct AgentInfo: Sendable, Equatable {
     /// last error; nil for registered agents and before the controller first looked.
     public var streamState: String?
     public var streamError: String?
+    /// How the controller configures it: `put` (RFC 8040 replace and merge), or `post` (create only,
+    /// for a device that refused those) until the controller restarts or the device is onboarded again.
+    public var writeMethod: String = "put"
 }
 
 /// Key held in a link's pool at one end, as that end's agent reported it.

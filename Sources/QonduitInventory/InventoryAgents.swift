@@ -230,7 +230,8 @@ extension Inventory {
                     reconciledAt: row["reconciled_at"], drift: row["drift"], reconcileError: row["reconcile_error"],
                     credentialID: row["credential_id"], credentialRotationPending: row["rotation_pending"],
                     kind: row["kind"], encoding: row["encoding"], polledAt: row["polled_at"], pollError: row["poll_error"],
-                    identityMismatch: row["identity_mismatch"], streamState: row["stream_state"], streamError: row["stream_error"]
+                    identityMismatch: row["identity_mismatch"], streamState: row["stream_state"], streamError: row["stream_error"],
+                    writeMethod: row["write_method"]
                 )
             }
             return Page(items: items, total: try Int.fetchOne(db, sql: "SELECT count(*) FROM agent") ?? 0)

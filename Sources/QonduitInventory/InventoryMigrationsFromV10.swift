@@ -241,5 +241,10 @@ extension InventoryMigrations {
                     WHERE id IN (SELECT node_id FROM agent);
                     """)
         }
+        migrator.registerMigration("v27: how a device takes configuration") { db in
+            // `post`: the device refused PUT and PATCH (405 or 501), and takes entries by RFC 8040 create.
+            try db.execute(
+                sql: "ALTER TABLE agent ADD COLUMN write_method TEXT NOT NULL DEFAULT 'put' CHECK (write_method IN ('put', 'post'))")
+        }
     }
 }

@@ -23,7 +23,7 @@ public enum AgentAccess: Sendable, Equatable {
     /// An agent that registered: the controller's proof of its node's credential, in XML.
     case registered(proof: String?)
     /// A device onboarded by address: its own credential, in its own encoding.
-    case onboarded(node: NodeID, encoding: String, sealedCredential: [UInt8]?, yangPatch: Bool, tlsCA: String?)
+    case onboarded(node: NodeID, encoding: String, sealedCredential: [UInt8]?, yangPatch: Bool, tlsCA: String?, createOnly: Bool)
 }
 
 extension Inventory {
@@ -98,18 +98,32 @@ extension Inventory {
 
     /// How to reach the agent serving RESTCONF at `restconfURL`; nil when no agent has that address.
     public func agentAccess(at restconfURL: String) async throws -> AgentAccess? {
-        let found = try await database.read { db -> (node: String, kind: String, encoding: String, sealed: Data?, yangPatch: Bool, ca: String?)? in
+        let found = try await database.read {
+            db -> (node: String, kind: String, encoding: String, sealed: Data?, yangPatch: Bool, ca: String?, method: String)? in
             try Row.fetchOne(
-                db, sql: "SELECT node_id, kind, encoding, sealed_credential, yang_patch, tls_ca FROM agent WHERE restconf_url = ?",
+                db,
+                sql: "SELECT node_id, kind, encoding, sealed_credential, yang_patch, tls_ca, write_method FROM agent WHERE restconf_url = ?",
                 arguments: [restconfURL]
             )
-            .map { ($0["node_id"], $0["kind"], $0["encoding"], $0["sealed_credential"], $0["yang_patch"], $0["tls_ca"]) }
+            .map { ($0["node_id"], $0["kind"], $0["encoding"], $0["sealed_credential"], $0["yang_patch"], $0["tls_ca"], $0["write_method"]) }
         }
         guard let found else { return nil }
         guard found.kind == "onboarded" else { return .registered(proof: try await controllerProof(forAgentAt: restconfURL)) }
         return .onboarded(
             node: try NodeID(found.node), encoding: found.encoding, sealedCredential: found.sealed.map { Array($0) }, yangPatch: found.yangPatch,
-            tlsCA: found.ca)
+            tlsCA: found.ca, createOnly: found.method == "post")
+    }
+
+    /// The device at `restconfURL` refused PUT and PATCH: it is configured by RFC 8040 create from now on.
+    public func recordCreateOnly(at restconfURL: String) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE agent SET write_method = 'post' WHERE restconf_url = ? AND write_method <> 'post'", arguments: [restconfURL])
+        }
+    }
+
+    /// Every device is tried with the standard methods again (a controller starting: a device may have been upgraded).
+    public func resetWriteMethods() async throws {
+        try await write { db in try db.execute(sql: "UPDATE agent SET write_method = 'put' WHERE write_method <> 'put'") }
     }
 
     /// A poll read the device's tree: applied as a registration is, and the device is heard from. A

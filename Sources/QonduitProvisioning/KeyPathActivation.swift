@@ -34,8 +34,10 @@ extension KeyPathProvisioner {
             logger.warning("key path failed", metadata: ["key_path": "\(item.path.id)", "reason": "\(reason)"])
         }
         let pushed = ContinuousClock.now
-        // Read back when returned: activating an active path changes nothing else.
-        let activating = confirmed.map(\.path.id).filter { returningActive || !alreadyActive.contains($0) }
+        // Read back when returned: activating an active path changes nothing else. A path kept active
+        // while its other routes were configured (a backup switched over) still carries the reason it
+        // was re-routed for: activated too, so that the reason goes once its routes are all in place.
+        let activating = confirmed.filter { returningActive || !alreadyActive.contains($0.path.id) || $0.path.reason != nil }.map(\.path.id)
         for active in try await inventory.activateKeyPaths(activating, returning: returningActive, audit: audit) { results[active.value.id] = active }
         let activated = ContinuousClock.now
         var retired: [[NodeID: KeyPathPlanner.Placed]] = []

@@ -14,6 +14,8 @@ public struct AgentRESTCONFClient: Sendable {
     /// How to talk to the agent serving RESTCONF at a URL: what it is shown (an `Authorization`
     /// header value; nil shows nothing) and the encoding it speaks.
     let access: @Sendable (_ restconfURL: String) async throws -> Access
+    /// Told when the device at a URL refused PUT and PATCH, so that it is configured by create from then on.
+    let refusedReplace: @Sendable (_ restconfURL: String) async -> Void
 
     /// Largest answer read from an agent: a device sending more is refused, not buffered.
     public static let maxAnswerBytes = 16 << 20
@@ -26,12 +28,18 @@ public struct AgentRESTCONFClient: Sendable {
         public var yangPatch: Bool
         /// The CA (PEM) the agent's certificate is verified with, when not the client's own.
         public var tlsCA: String?
+        /// The device refused PUT and PATCH (as ETSI TeraFlowSDN's mock node does): entries go by
+        /// RFC 8040 create, a `POST` of their list container.
+        public var createOnly: Bool
 
-        public init(authorization: String? = nil, encoding: ETSIEncoding = .xml, yangPatch: Bool = true, tlsCA: String? = nil) {
+        public init(
+            authorization: String? = nil, encoding: ETSIEncoding = .xml, yangPatch: Bool = true, tlsCA: String? = nil, createOnly: Bool = false
+        ) {
             self.authorization = authorization
             self.encoding = encoding
             self.yangPatch = yangPatch
             self.tlsCA = tlsCA
+            self.createOnly = createOnly
         }
 
         /// The client that verifies the agent as this access says.
@@ -49,11 +57,13 @@ public struct AgentRESTCONFClient: Sendable {
 
     public init(
         client: HTTPClient = AgentRESTCONFClient.defaultClient, timeout: TimeAmount = .seconds(10),
-        access: @escaping @Sendable (_ restconfURL: String) async throws -> Access = { _ in Access() }
+        access: @escaping @Sendable (_ restconfURL: String) async throws -> Access = { _ in Access() },
+        refusedReplace: @escaping @Sendable (_ restconfURL: String) async -> Void = { _ in }
     ) {
         self.client = client
         self.timeout = timeout
         self.access = access
+        self.refusedReplace = refusedReplace
     }
 
     /// A client that authenticates to each registered agent with the proof of its node's newest
@@ -63,18 +73,22 @@ public struct AgentRESTCONFClient: Sendable {
         inventory: Inventory, sealer: CredentialSealer? = nil, client: HTTPClient = AgentRESTCONFClient.defaultClient,
         timeout: TimeAmount = .seconds(10)
     ) {
-        self.init(client: client, timeout: timeout) { url in
-            switch try await inventory.agentAccess(at: url) {
-            case nil: return Access()
-            case .registered(let proof)?: return Access(authorization: proof.map { "Bearer \($0)" })
-            case .onboarded(let node, let encoding, let sealed, let yangPatch, let ca)?:
-                let encoding = ETSIEncoding(rawValue: encoding) ?? .xml
-                guard let sealed else { return Access(encoding: encoding, yangPatch: yangPatch, tlsCA: ca) }
-                guard let sealer else { throw Failure(url: url, message: "the device's credential is sealed and no key file was given") }
-                return Access(
-                    authorization: try sealer.open(sealed, for: node.rawValue).authorization, encoding: encoding, yangPatch: yangPatch, tlsCA: ca)
-            }
-        }
+        self.init(
+            client: client, timeout: timeout,
+            access: { url in
+                switch try await inventory.agentAccess(at: url) {
+                case nil: return Access()
+                case .registered(let proof)?: return Access(authorization: proof.map { "Bearer \($0)" })
+                case .onboarded(let node, let encoding, let sealed, let yangPatch, let ca, let createOnly)?:
+                    let encoding = ETSIEncoding(rawValue: encoding) ?? .xml
+                    guard let sealed else { return Access(encoding: encoding, yangPatch: yangPatch, tlsCA: ca, createOnly: createOnly) }
+                    guard let sealer else { throw Failure(url: url, message: "the device's credential is sealed and no key file was given") }
+                    return Access(
+                        authorization: try sealer.open(sealed, for: node.rawValue).authorization, encoding: encoding, yangPatch: yangPatch,
+                        tlsCA: ca, createOnly: createOnly)
+                }
+            },
+            refusedReplace: { url in try? await inventory.recordCreateOnly(at: url) })
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -169,22 +183,30 @@ public struct AgentRESTCONFClient: Sendable {
 
         /// Nil for no links.
         public init?(links: [ETSILink]) {
-            self.init(.links, links.map { ($0.id, $0.encodedEntry()) }) {
-                links.count == 1 ? links[0].encodedEntry(encoding: .json) : ETSIEntryList.document(links: links, encoding: .json)
-            }
+            self.init(
+                .links, links.map { ($0.id, $0.encodedEntry()) },
+                json: { links.count == 1 ? links[0].encodedEntry(encoding: .json) : ETSIEntryList.document(links: links, encoding: .json) },
+                containerOfOne: { ETSIEntryList.document(links: links, encoding: $0) })
         }
 
         /// Nil for no applications.
         public init?(applications: [ETSIApplication]) {
-            self.init(.applications, applications.map { ($0.id, $0.encodedEntry()) }) {
-                applications.count == 1
-                    ? applications[0].encodedEntry(encoding: .json) : ETSIEntryList.document(applications: applications, encoding: .json)
-            }
+            self.init(
+                .applications, applications.map { ($0.id, $0.encodedEntry()) },
+                json: {
+                    applications.count == 1
+                        ? applications[0].encodedEntry(encoding: .json) : ETSIEntryList.document(applications: applications, encoding: .json)
+                },
+                containerOfOne: { ETSIEntryList.document(applications: applications, encoding: $0) })
         }
 
         /// `entries` are entry documents, by key.
-        private init?(_ list: ConfigurationList, _ entries: [(key: QKDUUID, document: String)], json: @escaping @Sendable () -> String) {
+        private init?(
+            _ list: ConfigurationList, _ entries: [(key: QKDUUID, document: String)], json: @escaping @Sendable () -> String,
+            containerOfOne: @escaping @Sendable (ETSIEncoding) -> String
+        ) {
             guard let first = entries.first else { return nil }
+            self.containerOfOne = containerOfOne
             self.list = list
             key = entries.count == 1 ? first.key : nil
             document =
@@ -194,17 +216,37 @@ public struct AgentRESTCONFClient: Sendable {
         }
 
         func document(_ encoding: ETSIEncoding) -> String { encoding == .xml ? document : json() }
+
+        /// The entries as their list container, as RFC 8040 create (`POST`) takes them.
+        func container(_ encoding: ETSIEncoding) -> String {
+            key == nil ? document(encoding) : containerOfOne(encoding)
+        }
+        let containerOfOne: @Sendable (ETSIEncoding) -> String
     }
 
-    /// Puts encoded entries: one at its key, several merged into their list (a plain `PATCH` of the list's container).
+    /// Puts encoded entries: one at its key, several merged into their list (a plain `PATCH` of the
+    /// list's container). A device that refuses both (405 or 501) gets them by RFC 8040 create, a
+    /// `POST` of the list container (as ETSI TeraFlowSDN's driver configures its mock node), and is
+    /// remembered as such (`write_method: post`) until the controller restarts or onboards it again.
     public func put(_ entries: EncodedEntries, at restconfURL: String) async throws {
         let access = try await access(restconfURL)
+        if access.createOnly { return try await create(entries, at: restconfURL, access: access) }
         let body = entries.document(access.encoding)
-        if let key = entries.key {
-            _ = try await send(.PUT, restconfURL, "\(Self.nodePath)/\(entries.list.path)=\(key.text)", body: body, access: access)
-        } else {
-            _ = try await send(.PATCH, restconfURL, "\(Self.nodePath)/\(entries.list.container)", body: body, access: access)
+        let path =
+            entries.key.map { "\(Self.nodePath)/\(entries.list.path)=\($0.text)" } ?? "\(Self.nodePath)/\(entries.list.container)"
+        let answer = try await send(entries.key == nil ? .PATCH : .PUT, restconfURL, path, body: body, access: access, refusing: false)
+        if [405, 501].contains(answer.status) {
+            try await create(entries, at: restconfURL, access: access)
+            await refusedReplace(restconfURL)
+            return
         }
+        try answer.check(url: restconfURL + path)
+    }
+
+    /// RFC 8040 create: the entries' list container `POST`ed to the container's resource.
+    private func create(_ entries: EncodedEntries, at restconfURL: String, access: Access) async throws {
+        _ = try await send(
+            .POST, restconfURL, "\(Self.nodePath)/\(entries.list.container)/", body: entries.container(access.encoding), access: access)
     }
 
     /// Puts links, each replacing any entry with its key, in one request.
@@ -242,10 +284,23 @@ public struct AgentRESTCONFClient: Sendable {
                 .PATCH, restconfURL, Self.nodePath, body: patch.encoded(), contentType: YANGPatch.mediaType, access: access, refusing: false)
             if ![404, 405, 415].contains(answer.status) { return try answer.check(url: restconfURL + Self.nodePath) }
         }
-        for target in targets {
-            switch target {
-            case .link(let id): try await delete(.links, id: id, at: restconfURL, access: access, ignoringMissing: true)
-            case .application(let id): try await delete(.applications, id: id, at: restconfURL, access: access, ignoringMissing: true)
+        for (index, target) in targets.enumerated() {
+            do {
+                switch target {
+                case .link(let id): try await delete(.links, id: id, at: restconfURL, access: access, ignoringMissing: true)
+                case .application(let id): try await delete(.applications, id: id, at: restconfURL, access: access, ignoringMissing: true)
+                }
+            } catch let failure as Failure where failure.status == 405 || failure.status == 501 {
+                // A device without DELETE keeps what it should not hold: said in one line, with what.
+                let left = targets[index...].map { target -> String in
+                    switch target {
+                    case .link(let id), .application(let id): id.text
+                    }
+                }
+                let named = left.prefix(5).joined(separator: ", ") + (left.count > 5 ? ", …" : "")
+                throw Failure(
+                    url: restconfURL, message: "device refuses DELETE (\(failure.status ?? 0)): \(left.count) entries it should not hold: \(named)",
+                    status: failure.status)
             }
         }
     }

@@ -241,6 +241,7 @@ import Testing
             let restored = healed["routes"] as? [[String: Any]] ?? []
             #expect(healed["state"] as? String == "active" && restored.map { $0["role"] as? String } == ["primary", "backup"], "\(healed)")
             #expect(restored.first?["qkdl_id"] as? String == backupQkdl, "the route that carried the key through stays primary")
+            #expect(healed["reason"] is NSNull, "recovered: no reason is left from the re-route (\(healed["reason"] ?? "-"))")
             let newBackup = try #require(restored.last?["qkdl_id"] as? String)
             for node in restored.last?["nodes"] as? [String] ?? [] {
                 #expect(agents.configured[try NodeID(node)]?.contains { $0.text == newBackup } == true)

@@ -63,6 +63,41 @@ import Testing
         }
     }
 
+    /// With `jsonMembers: .unprefixed` (`agents simulate --json-members unprefixed`) the simulator answers
+    /// as TeraFlowSDN's mock node does, so that its driver, which looks members up unprefixed, finds the
+    /// node's interfaces and links: read here as that driver reads them.
+    @Test func unprefixedAnswersAreWhatTheDriverReads() async throws {
+        let node = agentNode()
+        let app = Application(router: AgentRESTCONFServer.router(for: node, jsonMembers: .unprefixed))
+        try await app.test(.live) { client in
+            let tree = try json(String(buffer: try await client.execute(uri: "\(Self.base)/", method: .get) { $0 }.body))
+            let root = try #require(tree["qkd_node"] as? [String: Any], "\(tree)")
+            #expect(root["qkdn_id"] as? String == me.text && tree["etsi-qkd-sdn-node:qkd_node"] == nil)
+            let interfaces = try json(String(buffer: try await client.execute(uri: "\(Self.base)/qkd_interfaces/", method: .get) { $0 }.body))
+            #expect(((interfaces["qkd_interfaces"] as? [String: Any])?["qkd_interface"] as? [[String: Any]])?.isEmpty == false, "\(interfaces)")
+            let links = try json(String(buffer: try await client.execute(uri: "\(Self.base)/qkd_links/", method: .get) { $0 }.body))
+            let listed = (links["qkd_links"] as? [String: Any])?["qkd_link"] as? [[String: Any]]
+            #expect(listed?.first?["qkdl_id"] as? String == fiber.text, "\(links)")
+            let link = QKDUUID("78787878-0000-4000-8000-000000000007")!
+            let body = """
+                {"qkd_links": {"qkd_link": [{"qkdl_id": "\(link.text)", "qkdl_type": "etsi-qkd-node-types:VIRT",
+                  "qkdl_local": {"qkdn_id": "\(me.text)"}, "qkdl_remote": {"qkdn_id": "\(peer.text)"}, "virt_bandwidth": 900}]}}
+                """
+            let created = try await client.execute(
+                uri: "\(Self.base)/qkd_links/", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)
+            ) { $0 }
+            #expect(created.status == .created)
+            let after = try json(String(buffer: try await client.execute(uri: "\(Self.base)/qkd_links/", method: .get) { $0 }.body))
+            let ids = ((after["qkd_links"] as? [String: Any])?["qkd_link"] as? [[String: Any]] ?? []).compactMap { $0["qkdl_id"] as? String }
+            #expect(ids.contains(link.text), "the driver reads back what it created: \(ids)")
+            // XML is named by namespaces, not prefixes: unchanged.
+            let xml = try await client.execute(uri: Self.base, method: .get, headers: [.accept: "application/yang-data+xml"]) {
+                String(buffer: $0.body)
+            }
+            #expect(try ETSINode.decode(Array(xml.utf8)).id == me)
+        }
+    }
+
     @Test func theRootAndCapabilitiesAreDiscoverable() async throws {
         let app = Application(router: AgentRESTCONFServer.router(for: agentNode()))
         try await app.test(.router) { client in

@@ -287,6 +287,8 @@ import Testing
         (["audit", "--outcome", "maybe"], "--outcome"),
         (["agents", "credential", "n", "--qkdn-id", "x"], "either a node id or --qkdn-id"),
         (["agents", "remove"], "name a node (or --node NODE, many times), or give --all"),
+        (["agents", "simulate", "--json-members", "shouty"], "--json-members"),
+        (["topology", "export", "--json"], "--json does not apply"),
         (["agents", "remove", "n", "--all"], "give nodes or --all, not both"),
         (["agents", "add", "n", "http://127.0.0.1:9", "--encoding", "yaml"], "--encoding must be auto, xml or json"),
         (["agents", "add", "n", "http://127.0.0.1:9", "--bearer-file", "f", "--username", "u", "--password-file", "p"], "not both"),

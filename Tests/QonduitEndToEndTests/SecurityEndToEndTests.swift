@@ -25,6 +25,7 @@ import Testing
         #expect(fromFile.status == 0, "\(fromFile.stderr)")
         let missingFile = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--token-file", "/nonexistent/t"], token: "")
         #expect(missingFile.status != 0 && missingFile.stderr.contains("does not exist"), "\(missingFile.stderr)")
+        #expect(!missingFile.stderr.contains("qonduit <subcommand>"), "no usage line of another command: \(missingFile.stderr)")
         let wrong = try await QonduitBinary.run(["nodes", "list", "--server", controller.baseURL, "--token", "qdt_nope"], token: "")
         #expect(wrong.status != 0 && wrong.stderr.contains("was refused"), "\(wrong.stderr)")
 

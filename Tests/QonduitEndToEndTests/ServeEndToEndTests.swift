@@ -76,6 +76,10 @@ import Testing
         let none = try await QonduitBinary.run(["paths", "compute", "bjs-beijing", "bjs-shanghai", "--max-hops", "2", "--server", controller.baseURL])
         #expect(none.status != 0 && none.stderr.contains("404") && none.stderr.contains("more than 2 hop"))
         #expect(try await QonduitBinary.run(["paths", "compute", "a", "b", "--k", "0"]).status != 0)
+        // An unknown node is told once, not once as the problem and again as its only item.
+        let unknown = try await QonduitBinary.run(["paths", "compute", "nowhere", "bjs-jinan", "--server", controller.baseURL])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no node with id 'nowhere'"), "\(unknown.stderr)")
+        #expect(unknown.stderr.components(separatedBy: "nowhere").count == 2, "said once: \(unknown.stderr)")
     }
 
     @Test func theCLIComputesDisjointPathsMaxFlowAndWaypointsOnAMesh() async throws {
@@ -195,6 +199,7 @@ import Testing
     @Test func convertWritesAFileThatValidatesAndReadsBack() async throws {
         let output = URL(fileURLWithPath: TestFiles.path("converted", suffix: ".xml"))
         let converted = try await QonduitBinary.run(["topology", "convert", fixturePath("zoo.graphml"), "--to", "qonduit", "-o", output.path])
+        #expect(converted.stderr.contains("wrote \(output.path) (qonduit, "), "says what it wrote, as export does: \(converted.stderr)")
         #expect(converted.status == 0, "\(converted.stderr)")
         #expect(try await YANGValidator.topologyProblems(try String(contentsOf: output, encoding: .utf8)).isEmpty)
         let validated = try await QonduitBinary.run(["topology", "validate", output.path])

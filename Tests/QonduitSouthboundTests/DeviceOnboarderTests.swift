@@ -130,3 +130,68 @@ struct Recording<Inner: HTTPResponder>: HTTPResponder where Inner.Context == Bas
         return try await inner.respond(to: request, context: context)
     }
 }
+
+/// A device as ETSI TeraFlowSDN's mock node behaves: no `PUT`, `PATCH` or `DELETE` on its data (Flask's
+/// 405 page), only a `POST` of a list container.
+struct CreateOnlyDevice<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
+    let inner: Inner
+    let log: MethodLog
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        log.record(request.method.rawValue)
+        guard [.put, .patch, .delete].contains(request.method), request.uri.path.contains("/data/") else {
+            return try await inner.respond(to: request, context: context)
+        }
+        let page = """
+            <!doctype html>
+            <html lang=en>
+            <title>405 Method Not Allowed</title>
+            <h1>Method Not Allowed</h1>
+            <p>The method is not allowed for the requested URL.</p>
+            """
+        return Response(
+            status: .methodNotAllowed, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+}
+
+@Suite struct CreateOnlyDeviceTests {
+    /// Configured by RFC 8040 create once it refuses PUT, remembered as such (and shown), and its
+    /// refusal of DELETE told in one line naming what it keeps, never as an HTML page.
+    @Test func aDeviceWithoutPutIsConfiguredByCreateAndItsRefusalsAreToldShortly() async throws {
+        let node = FleetNode(nodeID: "e", qkdnID: DeviceOnboarderTests.qkdn, links: []).simulatedNode()
+        let router = AgentRESTCONFServer.router(for: node, capabilities: RESTCONFCapabilities([RESTCONFCapabilities.defaults]))
+        let methods = MethodLog()
+        let app = Application(
+            responder: CreateOnlyDevice(inner: router.buildResponder(), log: methods), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let inventory = try await DeviceOnboarderTests().inventory()
+            let url = "http://127.0.0.1:\(client.port!)/restconf"
+            try await DeviceOnboarderTests().onboarder(inventory, deadline: .seconds(30)).onboard(
+                .init(node: try NodeID("e"), url: url, encoding: .json))
+            #expect(try await inventory.agents().first?.writeMethod == "put", "the standard method first")
+            let restconf = AgentRESTCONFClient(inventory: inventory)
+            let links = (1...2).map {
+                ETSILink(id: QKDUUID(String(format: "eeeeeeee-2222-4000-8000-%012d", $0))!, type: .virtual, virtualBandwidthBps: 10)
+            }
+            methods.clear()
+            try await restconf.put(links: [links[0]], at: url)
+            #expect(methods.recorded == ["PUT", "POST"], "refused, then created")
+            #expect(try await inventory.agents().first?.writeMethod == "post", "remembered, and shown")
+            methods.clear()
+            try await restconf.put(links: links, at: url)
+            #expect(methods.recorded == ["POST"], "straight to create from then on")
+            #expect(Set(await node.tree.links.map(\.id)) == Set(links.map(\.id)))
+
+            let refusal = await #expect(throws: AgentRESTCONFClient.Failure.self) {
+                try await restconf.remove(links.map { .link($0.id) }, at: url)
+            }
+            let message = refusal?.message ?? ""
+            #expect(message.hasPrefix("device refuses DELETE (405): 2 entries it should not hold: \(links[0].id.text)"), "\(message)")
+            #expect(!message.contains("<") && !message.contains("\n"), "one line, no HTML: \(message)")
+
+            // Onboarded again, or after a restart, the device is tried with the standard method again.
+            try await inventory.resetWriteMethods()
+            #expect(try await inventory.agents().first?.writeMethod == "put")
+        }
+    }
+}

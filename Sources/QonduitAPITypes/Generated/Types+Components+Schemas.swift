@@ -510,6 +510,17 @@ extension Components {
             public typealias KeyPoolsPayload = [Components.Schemas.Agent.KeyPoolsPayloadPayload]
             /// - Remark: Generated from `#/components/schemas/Agent/key_pools`.
             public var keyPools: Components.Schemas.Agent.KeyPoolsPayload
+            /// How the controller configures it: `put` (RFC 8040 replace, and merge by PATCH), or `post` (RFC 8040 create of the list container) for a device that refused both with 405 or 501, until the controller restarts or the device is onboarded again.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Agent/write_method`.
+            @frozen public enum WriteMethodPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case put = "put"
+                case post = "post"
+            }
+            /// How the controller configures it: `put` (RFC 8040 replace, and merge by PATCH), or `post` (RFC 8040 create of the list container) for a device that refused both with 405 or 501, until the controller restarts or the device is onboarded again.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Agent/write_method`.
+            public var writeMethod: Components.Schemas.Agent.WriteMethodPayload
             /// Creates a new `Agent`.
             ///
             /// - Parameters:
@@ -533,6 +544,7 @@ extension Components {
             ///   - credentialId: The credential the agent last used; the controller proves itself to the agent with it while it is valid.
             ///   - credentialRotationPending: The node has a newer credential than the one its agent uses: the agent keeps working on the old one until it uses the new one or the old one is revoked.
             ///   - keyPools:
+            ///   - writeMethod: How the controller configures it: `put` (RFC 8040 replace, and merge by PATCH), or `post` (RFC 8040 create of the list container) for a device that refused both with 405 or 501, until the controller restarts or the device is onboarded again.
             public init(
                 nodeId: Components.Schemas.Identifier,
                 qkdnId: Components.Schemas.Uuid,
@@ -553,7 +565,8 @@ extension Components {
                 streamError: Swift.String? = nil,
                 credentialId: Swift.String? = nil,
                 credentialRotationPending: Swift.Bool,
-                keyPools: Components.Schemas.Agent.KeyPoolsPayload
+                keyPools: Components.Schemas.Agent.KeyPoolsPayload,
+                writeMethod: Components.Schemas.Agent.WriteMethodPayload
             ) {
                 self.nodeId = nodeId
                 self.qkdnId = qkdnId
@@ -575,6 +588,7 @@ extension Components {
                 self.credentialId = credentialId
                 self.credentialRotationPending = credentialRotationPending
                 self.keyPools = keyPools
+                self.writeMethod = writeMethod
             }
             public enum CodingKeys: String, CodingKey {
                 case nodeId = "node_id"
@@ -597,6 +611,7 @@ extension Components {
                 case credentialId = "credential_id"
                 case credentialRotationPending = "credential_rotation_pending"
                 case keyPools = "key_pools"
+                case writeMethod = "write_method"
             }
         }
         /// - Remark: Generated from `#/components/schemas/AgentList`.
