@@ -8,6 +8,7 @@ import QonduitAgent
 import QonduitCore
 import QonduitETSI
 import QonduitInventory
+import QonduitProvisioning
 import QonduitTestSupport
 import Synchronization
 import Testing
@@ -195,6 +196,58 @@ struct CreateOnlyDevice<Inner: HTTPResponder>: HTTPResponder where Inner.Context
             // Onboarded again, or after a restart, the device is tried with the standard method again.
             try await inventory.resetWriteMethods()
             #expect(try await inventory.agents().first?.writeMethod == "put")
+        }
+    }
+}
+
+/// A key path across three devices that take configuration by create alone, as TeraFlowSDN's mock
+/// nodes do: provisioned active, each device remembered as such, and what they cannot delete told.
+@Suite struct CreateOnlyKeyPathTests {
+    @Test func aKeyPathCrossesDevicesThatOnlyTakeCreate() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        let names = ["a", "b", "c"]
+        let qkdn = (1...3).map { QKDUUID(String(format: "cccccccc-0000-4000-8000-%012d", $0))! }
+        for (index, name) in names.enumerated() { _ = try await inventory.createNode(QKDNode(id: try NodeID(name), qkdnID: qkdn[index])) }
+        for (id, a, b) in [("ab", "a", "b"), ("bc", "b", "c")] {
+            _ = try await inventory.createLink(
+                QKDLink(id: try LinkID(id), nodeA: try NodeID(a), nodeB: try NodeID(b), lengthKm: 10, keyRateBps: 10_000))
+        }
+        let nodes = names.indices.map { FleetNode(nodeID: names[$0], qkdnID: qkdn[$0], links: []).simulatedNode() }
+        let apps = nodes.map { node in
+            Application(
+                responder: CreateOnlyDevice(inner: AgentRESTCONFServer.router(for: node).buildResponder(), log: MethodLog()),
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        }
+        var quiet = Logger(label: "create-only")
+        quiet.logLevel = .critical
+        let logger = quiet
+        let restconf = AgentRESTCONFClient(inventory: inventory)
+        try await apps[0].test(.live) { first in
+            try await apps[1].test(.live) { second in
+                try await apps[2].test(.live) { third in
+                    let urls = [first, second, third].map { "http://127.0.0.1:\($0.port!)/restconf" }
+                    let onboarder = DeviceOnboarder(inventory: inventory, restconf: restconf, sealer: nil, logger: logger)
+                    for (index, url) in urls.enumerated() {
+                        try await onboarder.onboard(.init(node: try NodeID(names[index]), url: url, encoding: .json))
+                    }
+                    let provisioner = KeyPathProvisioner(
+                        inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory, restconf: restconf), logger: logger)
+                    let path = try await provisioner.provision(
+                        KeyPathRequest(source: try NodeID("a"), destination: try NodeID("c"), rateBps: 1_000, clientAppID: "x", serverAppID: "y"))
+                    #expect(path.value.state == .active, "\(path.value.reason ?? "")")
+                    let route = try #require(path.value.routes.first)
+                    for node in nodes { #expect(await node.tree.links.contains { $0.id == route.qkdlID }, "every node holds the route") }
+                    #expect(try await inventory.agents().map(\.writeMethod) == ["post", "post", "post"])
+
+                    // Deleted: the devices cannot take the entries off; the reconciler says so, once a pass.
+                    try await provisioner.delete(path.value.id.text)
+                    let reconciler = AgentReconciler(inventory: inventory, restconf: restconf, period: .seconds(60), logger: logger)
+                    _ = await reconciler.reconcileAll()
+                    let errors = try await inventory.agents().map { $0.reconcileError ?? "" }
+                    #expect(errors.allSatisfy { $0.contains("device refuses DELETE (405):") && $0.contains(route.qkdlID.text) }, "\(errors)")
+                    #expect(errors.allSatisfy { !$0.contains("<") }, "\(errors)")
+                }
+            }
         }
     }
 }
