@@ -231,19 +231,18 @@ public final class Inventory: Sendable {
 
     /// The whole inventory, read in one consistent snapshot.
     public func topology() async throws -> (nodes: [Stored<QKDNode>], links: [Stored<QKDLink>]) {
-        try await database.read { db in
-            let nodes = try NodeRecord.order(Column("id")).fetchAll(db).map(\.stored)
-            let links = try LinkRecord.order(Column("id")).fetchAll(db).map(\.stored)
-            return (nodes, links)
-        }
+        try await database.read { db in try Self.topology(db) }
+    }
+
+    private static func topology(_ db: Database) throws -> (nodes: [Stored<QKDNode>], links: [Stored<QKDLink>]) {
+        (try NodeRecord.order(Column("id")).fetchAll(db).map(\.stored), try LinkRecord.order(Column("id")).fetchAll(db).map(\.stored))
     }
 
     /// The whole inventory and the rate reserved on each link, read in one consistent snapshot: what
     /// path computation needs to answer on spare rate, as admission decides.
     public func topologyAndReservations() async throws -> (nodes: [Stored<QKDNode>], links: [Stored<QKDLink>], reservedBps: [LinkID: Double]) {
         try await database.read { db in
-            let nodes = try NodeRecord.order(Column("id")).fetchAll(db).map(\.stored)
-            let links = try LinkRecord.order(Column("id")).fetchAll(db).map(\.stored)
+            let (nodes, links) = try Self.topology(db)
             return (nodes, links, try Self.reservedBps(db))
         }
     }

@@ -199,6 +199,23 @@ extension StoredValueTests {
     }
 }
 
+/// The status in force is stated twice, in Swift (`QKDNode.inForce`) and in SQL (the agents' updates): they agree.
+@Suite struct NodeStatusRuleTests {
+    @Test func theSQLRuleAgreesWithTheCoreRule() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        for planned in NodeStatus.allCases {
+            for measured in [nil] + NodeStatus.allCases as [NodeStatus?] {
+                let inForce = try await inventory.database.read { db in
+                    try String.fetchOne(
+                        db, sql: "SELECT \(Inventory.nodeStatusInForce(admin: "?1", measured: "?2"))",
+                        arguments: [planned.rawValue, measured?.rawValue])
+                }
+                #expect(inForce == QKDNode.inForce(planned: planned, measured: measured).rawValue, "\(planned) \(String(describing: measured))")
+            }
+        }
+    }
+}
+
 @Suite struct KeyPathLedgerTests {
     /// Admission is the ledger's to enforce, whatever the planner says.
     @Test func aPathOverALinksKeyRateIsRefusedAndHoldsNothing() async throws {
