@@ -42,10 +42,9 @@ final class GraphSnapshots: Sendable {
                 // Spare rate, as admission sees it: a route computed here is one provisioning can reserve.
                 let (nodes, links, reservedBps) = try await inventory.topologyAndReservations()
                 let topology = Topology(nodes: nodes.map(\.value), links: links.map(\.value))
-                let unavailable = nodes.lazy.map(\.value).filter { !$0.current.carriesKey }.map { ($0.id, $0.current) }
                 return Snapshot(
                     engine: PathEngine(graph: RelayGraph(topology: topology, reservedBps: reservedBps)),
-                    unavailableNodes: Dictionary(unavailable, uniquingKeysWith: { first, _ in first }))
+                    unavailableNodes: topology.unavailableNodes)
             }
             state.building = (revision, task)
             return .wait(task)

@@ -24,9 +24,7 @@ struct KeyPathPlanner {
 
     init(topology: Topology, qberThreshold: Double? = nil) {
         self.topology = topology
-        unavailable = Dictionary(
-            topology.nodes.filter { !$0.current.carriesKey }.map { ($0.id, $0.current) },
-            uniquingKeysWith: { first, _ in first })
+        unavailable = topology.unavailableNodes
         unusableLinks = Set(topology.links.filter { !$0.current.carriesKey(qberThreshold: qberThreshold) }.map(\.id))
         keyRateBps = Dictionary(topology.links.map { ($0.id, $0.current.keyRateBps) }, uniquingKeysWith: { first, _ in first })
         qkdnIDs = topology.qkdnIDs
