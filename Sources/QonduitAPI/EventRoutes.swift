@@ -37,8 +37,9 @@ struct EventRoutes {
                 status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
         }
         group.get { request, context in
-            let query = try QueryParameters(request, allowed: ["after", "kind"])
+            let query = try QueryParameters(request, allowed: ["after", "kind", "follow"])
             let kinds = try Self.kinds(query.string("kind"))
+            let follow = try query.bool("follow", default: true)
             let bounds = try await inventory.eventLogBounds()
             let requested = try Self.start(request, query)
             var cursor = requested ?? bounds.latest
@@ -62,13 +63,16 @@ struct EventRoutes {
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { [open] writer in
                     defer { open.leave() }
-                    try await stream(after: start, kinds: kinds, opening: opening, to: &writer)
+                    try await stream(after: start, kinds: kinds, follow: follow, opening: opening, to: &writer)
                 }
             )
         }
     }
 
-    private func stream(after start: Int64, kinds: [String], opening: String, to writer: inout any ResponseBodyWriter) async throws {
+    /// Without `follow`, the stream ends once it has sent every event the log holds.
+    private func stream(
+        after start: Int64, kinds: [String], follow: Bool, opening: String, to writer: inout any ResponseBodyWriter
+    ) async throws {
         // `retry` tells EventSource clients how soon to reconnect.
         try await writer.write(ByteBuffer(string: "retry: 1000\n" + opening + "\n"))
         var cursor = start
@@ -90,6 +94,7 @@ struct EventRoutes {
                 lastWrite = .now
             }
             if batch.count < 500 {
+                if !follow { break }
                 do {
                     try await cancelWhenGracefulShutdown { [inventory, idleWake, seenRevision] in
                         // Woken by the next write rather than a timer: an event reaches the client as soon as it is committed.

@@ -54,8 +54,9 @@ extension AgentsCommand {
                 }
                 body["tls_ca"] = pem
             }
-            let agent: APIAgent = try await client.controller().send("POST", "/api/v1/agents", body: RequestText.json(body))
-            if client.json { return try printJSON(agent) }
+            let answer: Answered<APIAgent> = try await client.controller().send("POST", "/api/v1/agents", body: RequestText.json(body))
+            if client.json { return printJSON(answer.json) }
+            let agent = answer.value
             print("onboarded node \(agent.nodeId) (qkdn_id \(agent.qkdnId)) at \(agent.restconfUrl), speaking \(agent.encoding.rawValue)")
         }
 

@@ -19,8 +19,9 @@ struct AgentsCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let agents: [APIAgent] = try await client.controller().fetchAll("/api/v1/agents")
-            if client.json { return try printJSON(agents) }
+            let answers: [Answered<APIAgent>] = try await client.controller().fetchAll("/api/v1/agents")
+            if client.json { return printJSON(answers) }
+            let agents = answers.map(\.value)
             print(
                 Table(
                     header: ["NODE", "KIND", "ENCODING", "STATE", "STREAM", "LAST REPORT", "DRIFT", "ERROR", "CREDENTIAL", "RESTCONF"],
@@ -241,8 +242,9 @@ extension AgentsCommand {
 
         func run() async throws {
             let body = try RequestText.json(node.map { ["node": $0] } ?? ["qkdn_id": qkdnId ?? ""])
-            let issued: APICredential = try await client.controller().send("POST", "/api/v1/agents/credentials", body: body)
-            if client.json { return try printJSON(issued) }
+            let answer: Answered<APICredential> = try await client.controller().send("POST", "/api/v1/agents/credentials", body: body)
+            if client.json { return printJSON(answer.json) }
+            let issued = answer.value
             print(issued.credential ?? "")
             printError(
                 "credential \(issued.id) for \(issued.node.map { "node \($0)" } ?? "qkdn_id \(issued.qkdnId)"); store it now, it cannot be shown again"
@@ -256,14 +258,15 @@ extension AgentsCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let page: PageJSON<APICredential> = try await client.controller().send(
+            let page: PageJSON<Answered<APICredential>> = try await client.controller().send(
                 "GET", "/api/v1/agents/credentials", query: node.map { ["node": $0] } ?? [:]
             )
-            if client.json { return try printJSON(page.items) }
+            if client.json { return printJSON(page.items) }
+            let credentials = page.items.map(\.value)
             print(
                 Table(
                     header: ["ID", "NODE", "QKDN ID", "CREATED", "CREATED BY", "REVOKED"],
-                    rows: page.items.map {
+                    rows: credentials.map {
                         [$0.id, $0.node ?? "-", $0.qkdnId, APITime.text($0.createdAt), $0.createdBy ?? "-", $0.revokedAt.map(APITime.text) ?? "-"]
                     }
                 ).rendered)

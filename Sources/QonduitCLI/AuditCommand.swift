@@ -41,12 +41,13 @@ struct AuditCommand: AsyncParsableCommand {
         for (name, value) in [("actor", actor), ("outcome", outcome), ("action", action)] + times {
             if let value { query[name] = value }
         }
-        let page: PageJSON<APIAuditEntry> = try await client.controller().send("GET", "/api/v1/audit", query: query)
-        if client.json { return try printJSON(page.items) }
+        let page: PageJSON<Answered<APIAuditEntry>> = try await client.controller().send("GET", "/api/v1/audit", query: query)
+        if client.json { return printJSON(page.items) }
+        let entries = page.items.map(\.value)
         print(
             Table(
                 header: ["TIME", "ACTOR", "ROLE", "ACTION", "TARGET", "STATUS", "OUTCOME"],
-                rows: page.items.map {
+                rows: entries.map {
                     [APITime.text($0.time), $0.actor, $0.role ?? "-", $0.action, $0.target, String($0.status), $0.outcome.rawValue]
                 }
             ).rendered)

@@ -12,7 +12,8 @@ struct EventsCommand: AsyncParsableCommand {
             Prints one line per event as it happens (or, with --json, the event's JSON object). Without --after \
             it starts with the next event; --after 0 replays every event the controller still keeps. When the \
             connection drops it reconnects and resumes after the last event it printed, so none is lost or \
-            repeated. Stops after --count events, or on Ctrl-C.
+            repeated. Stops after --count events (waiting for them to happen), on Ctrl-C, or with --no-follow once \
+            it has printed the events the controller keeps: `--after 0 --no-follow` prints the whole log and exits.
             """
     )
 
@@ -23,7 +24,8 @@ struct EventsCommand: AsyncParsableCommand {
             Only events of this kind, or under it (node, link, topology, agent, key_path, or one such as link.status); may be repeated.
             """)
     var kinds: [String] = []
-    @Option(help: "Stop after this many events.") var count: Int?
+    @Option(help: "Stop after this many events; waits until that many have happened.") var count: Int?
+    @Flag(help: "Stop at the end of the log instead of waiting for new events.") var noFollow = false
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
@@ -35,6 +37,7 @@ struct EventsCommand: AsyncParsableCommand {
         let controller = try client.controller()
         var query: [String: String] = [:]
         if !kinds.isEmpty { query["kind"] = kinds.joined(separator: ",") }
+        if noFollow { query["follow"] = "false" }
         var resumeAfter = after.map(String.init)
         var printed = 0
         var connectedOnce = false
@@ -58,6 +61,7 @@ struct EventsCommand: AsyncParsableCommand {
                     printed += 1
                     return wantsMore()
                 }
+                if noFollow { return }
                 if wantsMore() { throw CLIError.StreamEnded() }
             } catch let error as CLIError {
                 throw error  // the controller refused the request: asking again would not help

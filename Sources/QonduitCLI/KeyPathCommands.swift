@@ -62,8 +62,10 @@ extension PathsCommand {
             if !application.isEmpty { request["application"] = application }
             if dryRun {
                 request["dry_run"] = true
-                let plan: APIKeyPathPlan = try await client.controller().send("POST", "/api/v1/key-paths", body: RequestText.json(request))
-                if client.json { return try printJSON(plan) }
+                let answer: Answered<APIKeyPathPlan> = try await client.controller().send(
+                    "POST", "/api/v1/key-paths", body: RequestText.json(request))
+                if client.json { return printJSON(answer.json) }
+                let plan = answer.value
                 print("dry run, nothing reserved: \(plan.source) > \(plan.destination) at \(Format.number(plan.rateBps, digits: 1)) bit/s")
                 for (index, route) in plan.routes.enumerated() {
                     let name = plan.protection == .multipath ? "route \(index + 1) of \(plan.routes.count)" : "\(route.role.rawValue) route"
@@ -71,8 +73,9 @@ extension PathsCommand {
                 }
                 return
             }
-            let path: APIKeyPath = try await client.controller().send("POST", "/api/v1/key-paths", body: RequestText.json(request))
-            if client.json { return try printJSON(path) }
+            let answer: Answered<APIKeyPath> = try await client.controller().send("POST", "/api/v1/key-paths", body: RequestText.json(request))
+            if client.json { return printJSON(answer.json) }
+            let path = answer.value
             path.printDetails()
             if path.state == .failed { throw ExitCode(3) }
         }
@@ -91,8 +94,9 @@ extension PathsCommand {
             if let state { query["state"] = state.rawValue }
             if let node { query["node"] = node }
             if let link { query["link"] = link }
-            let paths: [APIKeyPath] = try await client.controller().fetchAll("/api/v1/key-paths", query: query)
-            if client.json { return try printJSON(paths) }
+            let answers: [Answered<APIKeyPath>] = try await client.controller().fetchAll("/api/v1/key-paths", query: query)
+            if client.json { return printJSON(answers) }
+            let paths = answers.map(\.value)
             print(
                 Table(
                     header: ["ID", "STATE", "SOURCE", "DESTINATION", "RATE BIT/S", "PROTECTION", "ROUTES"],
@@ -114,9 +118,9 @@ extension PathsCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let path: APIKeyPath = try await client.controller().send("GET", "/api/v1/key-paths/\(try APIKeyPath.pathComponent(id))")
-            if client.json { return try printJSON(path) }
-            path.printDetails()
+            let answer: Answered<APIKeyPath> = try await client.controller().send("GET", "/api/v1/key-paths/\(try APIKeyPath.pathComponent(id))")
+            if client.json { return printJSON(answer.json) }
+            answer.value.printDetails()
         }
     }
 
@@ -150,8 +154,11 @@ extension PathsCommand {
 
         func run() async throws {
             let body = ids.isEmpty ? nil : try RequestText.json(["key_paths": ids])
-            let result: Components.Schemas.Reoptimization = try await client.controller().send("POST", "/api/v1/key-paths/reoptimize", body: body)
-            if client.json { return try printJSON(result) }
+            let answer: Answered<Components.Schemas.Reoptimization> = try await client.controller().send(
+                "POST", "/api/v1/key-paths/reoptimize", body: body
+            )
+            if client.json { return printJSON(answer.json) }
+            let result = answer.value
             print(
                 "examined \(result.examined) active key path(s); moved \(result.moved.count)"
                     + (result.failed.isEmpty ? "" : "; \(result.failed.count) failed"))

@@ -12,8 +12,9 @@ struct NodesCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let nodes: [APINode] = try await client.controller().fetchAll("/api/v1/nodes")
-            if client.json { return try printJSON(nodes) }
+            let answers: [Answered<APINode>] = try await client.controller().fetchAll("/api/v1/nodes")
+            if client.json { return printJSON(answers) }
+            let nodes = answers.map(\.value)
             print(
                 Table(
                     header: ["ID", "NAME", "TRUSTED", "STATUS", "LATITUDE", "LONGITUDE", "SITE"],
@@ -36,8 +37,9 @@ struct NodesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let controller = try client.controller()
-            let node: APINode = try await controller.send("GET", "/api/v1/nodes/\(RequestText.segment(id))")
-            if client.json { return try printJSON(node) }
+            let answer: Answered<APINode> = try await controller.send("GET", "/api/v1/nodes/\(RequestText.segment(id))")
+            if client.json { return printJSON(answer.json) }
+            let node = answer.value
             print("node \(node.id) (\(node.name)): \(node.status.rawValue), \(node.trusted ? "trusted relay" : "end node, not trusted to relay")")
             if let latitude = node.latitude, let longitude = node.longitude {
                 print("  at \(Format.number(latitude, digits: 4)), \(Format.number(longitude, digits: 4))\(node.site.map { ", site \($0)" } ?? "")")
@@ -70,8 +72,9 @@ struct LinksCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let links: [APILink] = try await client.controller().fetchAll("/api/v1/links")
-            if client.json { return try printJSON(links) }
+            let answers: [Answered<APILink>] = try await client.controller().fetchAll("/api/v1/links")
+            if client.json { return printJSON(answers) }
+            let links = answers.map(\.value)
             // The key rate, status and QBER in force; the planner's nominal rate beside them.
             let header = ["ID", "NODE A", "NODE B", "LENGTH KM", "KEY RATE BIT/S", "NOMINAL BIT/S", "RESERVED BIT/S", "STATUS", "QBER", "COST"]
             print(
@@ -96,9 +99,12 @@ struct LinksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let controller = try client.controller()
-            let link: APILink = try await controller.send("GET", "/api/v1/links/\(RequestText.segment(id))")
-            let paths: [APIKeyPath] = try await controller.fetchAll("/api/v1/key-paths", query: ["link": link.id])
-            if client.json { return try printJSON(LinkDetailsJSON(link: link, keyPaths: paths)) }
+            let linkAnswer: Answered<APILink> = try await controller.send("GET", "/api/v1/links/\(RequestText.segment(id))")
+            let link = linkAnswer.value
+            let pathAnswers: [Answered<APIKeyPath>] = try await controller.fetchAll("/api/v1/key-paths", query: ["link": link.id])
+            // The link and the key paths over it, each as the controller wrote it.
+            if client.json { return printJSON(.object(["link": linkAnswer.json, "key_paths": .array(pathAnswers.map(\.json))])) }
+            let paths = pathAnswers.map(\.value)
             func rate(_ value: Double?) -> String { value.map { "\(Format.number($0, digits: 1)) bit/s" } ?? "-" }
             func qber(_ value: Double?) -> String { value.map { Format.number($0, digits: 4) } ?? "-" }
             print(
@@ -130,20 +136,10 @@ struct LinksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let body = try RequestText.json(["status": status.rawValue])
-            let link: APILink = try await client.controller().send("PATCH", "/api/v1/links/\(RequestText.segment(id))", body: body)
-            if client.json { return try printJSON(link) }
+            let answer: Answered<APILink> = try await client.controller().send("PATCH", "/api/v1/links/\(RequestText.segment(id))", body: body)
+            if client.json { return printJSON(answer.json) }
+            let link = answer.value
             print("link \(link.id): set \(link.adminStatus.rawValue), in force \(link.status.rawValue)")
         }
-    }
-}
-
-/// `links show --json`: the link, and the key paths over it.
-struct LinkDetailsJSON: Encodable {
-    var link: APILink
-    var keyPaths: [APIKeyPath]
-
-    enum CodingKeys: String, CodingKey {
-        case link
-        case keyPaths = "key_paths"
     }
 }

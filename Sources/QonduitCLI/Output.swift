@@ -30,14 +30,14 @@ enum Format {
     }
 }
 
-func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .custom { date, encoder in
-        var container = encoder.singleValueContainer()
-        try container.encode(APITime.text(date))
-    }
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+/// `--json`: the controller's JSON, laid out the same way by every command.
+func printJSON(_ value: JSONValue) {
+    print(value.rendered())
+}
+
+/// `--json` of a list: each item as the controller wrote it.
+func printJSON<Value>(_ items: [Answered<Value>]) {
+    printJSON(.array(items.map(\.json)))
 }
 
 /// Writes a line to stdout at once: `print` buffers 4 KiB when stdout is a pipe or a file, and a

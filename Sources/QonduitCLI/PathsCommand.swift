@@ -62,10 +62,11 @@ struct PathsCommand: AsyncParsableCommand {
             if let maxHops { request["max_hops"] = maxHops }
             if !excludeNodes.isEmpty { request["exclude_nodes"] = excludeNodes }
             if !excludeLinks.isEmpty { request["exclude_links"] = excludeLinks }
-            let result: APIPathResult = try await client.controller().send(
+            let answer: Answered<APIPathResult> = try await client.controller().send(
                 "POST", "/api/v1/paths/compute", body: RequestText.json(request)
             )
-            if client.json { return try printJSON(result) }
+            if client.json { return printJSON(answer.json) }
+            let result = answer.value
             print(
                 Table(
                     header: ["#", "HOPS", "LENGTH KM", "BOTTLENECK BIT/S", "RATE BIT/S", "COST", "PATH"],

@@ -40,8 +40,9 @@ struct TokensCommand: AsyncParsableCommand {
             var body: [String: any Sendable] = ["role": role]
             if let expires { body["expires_at"] = try Self.expiryTime(expires, now: Date()) }
             if let description { body["description"] = description }
-            let created: APIToken = try await client.controller().send("POST", "/api/v1/tokens", body: RequestText.json(body))
-            if client.json { return try printJSON(created) }
+            let answer: Answered<APIToken> = try await client.controller().send("POST", "/api/v1/tokens", body: RequestText.json(body))
+            if client.json { return printJSON(answer.json) }
+            let created = answer.value
             print(created.token ?? "")
             printError(
                 "token \(created.id) (\(created.role.rawValue)\(created.expiresAt.map { ", expires \(APITime.text($0))" } ?? "")); store it now, it cannot be shown again"
@@ -54,12 +55,13 @@ struct TokensCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let page: PageJSON<APIToken> = try await client.controller().send("GET", "/api/v1/tokens")
-            if client.json { return try printJSON(page.items) }
+            let page: PageJSON<Answered<APIToken>> = try await client.controller().send("GET", "/api/v1/tokens")
+            if client.json { return printJSON(page.items) }
+            let tokens = page.items.map(\.value)
             print(
                 Table(
                     header: ["ID", "ROLE", "DESCRIPTION", "CREATED", "CREATED BY", "EXPIRES", "REVOKED"],
-                    rows: page.items.map {
+                    rows: tokens.map {
                         [
                             $0.id, $0.role.rawValue, $0.description ?? "-", APITime.text($0.createdAt), $0.createdBy ?? "-",
                             $0.expiresAt.map(APITime.text) ?? "-",

@@ -113,12 +113,13 @@ struct TopologyCommand: AsyncParsableCommand {
         func run() async throws {
             let body = try TopologyFiles.bytes(of: file)
             let name = (file as NSString).lastPathComponent
-            let summary: ImportSummaryRepresentation = try await client.controller().send(
+            let answer: Answered<ImportSummaryRepresentation> = try await client.controller().send(
                 "POST", "/api/v1/topology/import",
                 query: ["format": format.rawValue, "mode": mode.rawValue, "filename": name],
                 body: body, contentType: "application/xml"
             )
-            if client.json { return try printJSON(summary) }
+            if client.json { return printJSON(answer.json) }
+            let summary = answer.value
             print("imported \(name) (\(summary.format), \(summary.mode))")
             print(
                 Table(

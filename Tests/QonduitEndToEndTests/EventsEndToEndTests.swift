@@ -77,6 +77,12 @@ import Testing
         let table = try await QonduitBinary.run(["events", "--after", "5", "--count", "1", "--server", controller.baseURL])
         #expect(
             table.stdout.hasPrefix("#6 ") && table.stdout.contains("link.status \(link)") && table.stdout.contains(#"to="down""#), "\(table.stdout)")
+        // --no-follow prints what the log keeps and exits, even when --count asks for more.
+        let whole = try await QonduitBinary.run(["events", "--after", "0", "--count", "10", "--no-follow", "--json", "--server", controller.baseURL])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        #expect(lines(whole.stdout).map { $0["id"] as? Int } == [4, 5, 6], "\(whole.stdout)")
+        let caughtUp = try await QonduitBinary.run(["events", "--after", "6", "--no-follow", "--server", controller.baseURL])
+        #expect(caughtUp.status == 0 && caughtUp.stdout.isEmpty, "\(caughtUp.stdout)\(caughtUp.stderr)")
 
         // A follower of link events only, from event 6 on; the controller restarts under it.
         let followArguments = ["events", "--after", "6", "--kind", "link", "--count", "2", "--json", "--server", controller.baseURL]
@@ -119,6 +125,12 @@ import Testing
         #expect(text.contains("event: gap\ndata: {\"requested_after\":0,\"resumed_after\":2}\n\n"), "\(text)")
         #expect(text.contains("id: 3\nevent: node.status\ndata: {\"id\":3,"), "\(text)")
         #expect(text.range(of: "id: 3\n").map { first in text.range(of: "id: 4\n").map { first.lowerBound < $0.lowerBound } ?? false } == true)
+
+        // follow=false: the same replay, and the stream ends by itself at the end of the log.
+        let replay = try await HTTPClient.shared.execute(
+            .authorized(url: "\(controller.baseURL)/api/v1/events?after=0&follow=false"), timeout: .seconds(30))
+        let replayed = String(buffer: try await replay.body.collect(upTo: 1 << 20))
+        #expect(replayed.contains("event: gap") && replayed.contains("id: 3\n") && replayed.contains("id: 4\n"), "\(replayed)")
 
         var both = HTTPClientRequest.authorized(url: "\(controller.baseURL)/api/v1/events?after=1")
         both.headers.add(name: "Last-Event-ID", value: "1")

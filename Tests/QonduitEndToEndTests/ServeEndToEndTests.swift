@@ -17,6 +17,16 @@ import Testing
         let json = try await QonduitBinary.run(["links", "list", "--server", controller.baseURL, "--json"])
         #expect(jsonArray(json.stdout).count == 8)
         #expect(jsonArray(json.stdout).allSatisfy { ($0["key_rate_bps"] as? Double ?? 0) > 0 })
+
+        // --json is the API's JSON: the same items with every field, nulls and times as the API wrote them.
+        let api = try await HTTPClientRequest.exchange(.GET, "\(controller.baseURL)/api/v1/links?limit=100")
+        let items = try #require((try JSONSerialization.jsonObject(with: Data(api.text.utf8)) as? [String: Any])?["items"] as? [Any])
+        let printed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [Any]
+        #expect(printed.map { NSArray(array: $0) } == NSArray(array: items), "\(json.stdout)")
+        #expect(api.text.contains(":null") && json.stdout.contains(": null"), "nulls are kept")
+        #expect(json.stdout.contains("\n    \"id\": \"mad-L") && !json.stdout.contains("\" :"), "\(json.stdout.prefix(300))")
+        let none = try await QonduitBinary.run(["paths", "list", "--server", controller.baseURL, "--json"])
+        #expect(none.stdout == "[]\n", "\(none.stdout)")
     }
 
     /// `serve` wires every part's metrics into `/metrics` (the inventory's write latency among them),

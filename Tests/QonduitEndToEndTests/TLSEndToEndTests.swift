@@ -21,7 +21,7 @@ import Testing
         // The controller configures both agents over TLS (its certificate verified by theirs, and theirs by its CA).
         let provisioned = try await QonduitBinary.run(
             ["paths", "provision", "mad-norte", "mad-upm", "--rate", "10", "--json"] + server + pki.arguments)
-        #expect(provisioned.status == 0 && provisioned.stdout.contains("\"state\" : \"active\""), "\(provisioned.stdout)\(provisioned.stderr)")
+        #expect(provisioned.status == 0 && provisioned.stdout.contains("\"state\": \"active\""), "\(provisioned.stdout)\(provisioned.stderr)")
         let agents = try await QonduitBinary.run(["nodes", "list", "--json"] + server + pki.arguments)
         #expect(
             jsonArray(agents.stdout).filter { ["mad-norte", "mad-upm"].contains($0["id"] as? String) }.allSatisfy { $0["status"] as? String == "up" })
