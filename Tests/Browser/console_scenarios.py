@@ -177,6 +177,32 @@ def accessibility(driver, link):
     check(wait(driver, lambda d: "Key path" in d.find_element(By.ID, "details").text, 5), "a key path row opens with Enter")
 
 
+def labels(driver, node_count):
+    """Node names never cover each other or another node; zooming in names more of them."""
+    measure = """
+        const boxes = (selector) => [...document.querySelectorAll(selector)].map((e) => [e, e.getBoundingClientRect()]);
+        const shown = boxes('#map text.label').filter(([e, b]) => getComputedStyle(e).display !== 'none' && b.width > 0);
+        const marks = boxes('#map [data-node]');
+        const cross = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+        const clashes = [];
+        shown.forEach(([e, a], i) => {
+          shown.slice(i + 1).forEach(([f, b]) => { if (cross(a, b)) clashes.push(e.textContent + ' / ' + f.textContent); });
+          marks.forEach(([m, b]) => {
+            if (m.dataset.node !== e.dataset.label && cross(a, b)) clashes.push(e.textContent + ' over node ' + m.dataset.node);
+          });
+        });
+        return [shown.length, clashes];"""
+    fitted, clashes = driver.execute_script(measure)
+    check(clashes == [], f"no name covers another name or node on the fitted map: {clashes}")
+    check(fitted >= node_count // 2, f"most nodes are named on the fitted map ({fitted} of {node_count})")
+    for _ in range(4):
+        driver.find_element(By.ID, "map").send_keys("+")
+    zoomed, clashes = driver.execute_script(measure)
+    check(clashes == [], f"no name covers another name or node once zoomed in: {clashes}")
+    check(zoomed > fitted or fitted == node_count, f"zooming in names more nodes ({fitted}, then {zoomed} of {node_count})")
+    driver.find_element(By.ID, "map").send_keys("0")
+
+
 def restart(args):
     """The page follows the event stream across a controller restart and loses nothing: it resumes
     after the last event id it saw, so a change made before it reconnects still reaches it."""
@@ -246,6 +272,7 @@ def tour(args):
         drawn_links = {e.get_attribute("data-link") for e in driver.find_elements(By.CSS_SELECTOR, "#map [data-link]")}
         check(drawn_nodes == {n["id"] for n in nodes}, f"the map shows every node ({len(drawn_nodes)} of {len(nodes)})")
         check(drawn_links == {l["id"] for l in links}, f"the map shows every link ({len(drawn_links)} of {len(links)})")
+        labels(driver, len(nodes))
         check(not driver.find_element(By.ID, "provision").is_displayed(), "a viewer is not offered the provision form")
         check(not driver.find_element(By.ID, "upload").is_displayed(), "a viewer is not offered the topology upload")
         check(driver.execute_script("return document.cookie") == "", "the session cookie is HttpOnly: scripts cannot read it")

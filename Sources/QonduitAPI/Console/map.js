@@ -115,6 +115,7 @@ export class NetworkMap {
     shape.addEventListener('click', (event) => { event.stopPropagation(); this.onSelect({ kind: 'node', id: node.id }); });
     const label = element('text', { x: p.x + r + 2, y: p.y + 4, class: 'label' }, this.labelLayer);
     label.textContent = node.name || node.id;
+    label.dataset.label = node.id;
     this.nodeShapes.set(node.id, { shape, title, label });
     this.styleNode(node);
   }
@@ -127,6 +128,8 @@ export class NetworkMap {
     const mark = this.highlighted.nodes.has(node.id) ? 'highlight' : '';
     entry.shape.setAttribute('class', `node ${node.trusted ? 'relay' : 'end'} ${state} ${mark}`.replace(/ +/g, ' ').trim());
     entry.shape.dataset.state = state || 'ok';
+    const name = node.name || node.id;
+    if (entry.label.textContent !== name) { entry.label.textContent = name; entry.labelWidth = null; this.drawnScale = null; }
     entry.title.textContent = `${node.name || node.id} (${node.trusted ? 'trusted relay' : 'end node'}), ${node.status}` +
       (agent ? `, agent ${agent.state}` : ', no agent');
   }
@@ -226,15 +229,74 @@ export class NetworkMap {
         entry.shape.setAttribute('r', r);
       }
       entry.shape.setAttribute('stroke-width', 1 / scale);
-      entry.label.setAttribute('x', p.x + r * 1.4); entry.label.setAttribute('y', p.y + 4 / scale);
       entry.label.setAttribute('font-size', 11 / scale);
       entry.label.setAttribute('stroke-width', 3 / scale);
     }
     // Names only once they can be read: a thousand labels on top of each other tell nothing.
-    this.labelLayer.style.display = this.nodes.size <= 60 || scale * this.spacing() > 60 ? '' : 'none';
+    const readable = this.nodes.size <= 60 || scale * this.spacing() > 60;
+    this.labelLayer.style.display = readable ? '' : 'none';
+    if (readable) this.placeLabels(scale);
     for (const shape of this.linkShapes.values()) {
       shape.line.setAttribute('stroke-width', w);
       shape.hit.setAttribute('stroke-width', 10 / scale);
+    }
+  }
+
+  /// Puts each name beside its node where it covers no other name and no other node, trying eight
+  /// places (right of the node first); a name with no free place is left out until zooming in makes
+  /// room (its node's tooltip still names it). Busier nodes are named first. Works in screen pixels,
+  /// with a grid of cells so that each name is checked only against its neighbours.
+  placeLabels(scale) {
+    // A line of 11 px text is about 14 px tall from ascender to descender.
+    const radius = 5, gap = 3, height = 14, cell = 48;
+    const grid = new Map();
+    const cells = (box, add) => {
+      const found = [];
+      for (let i = Math.floor(box.left / cell); i <= Math.floor(box.right / cell); i++) {
+        for (let j = Math.floor(box.top / cell); j <= Math.floor(box.bottom / cell); j++) {
+          const key = `${i},${j}`;
+          if (add) { if (!grid.has(key)) grid.set(key, []); grid.get(key).push(box); }
+          else for (const other of grid.get(key) || []) found.push(other);
+        }
+      }
+      return found;
+    };
+    const overlaps = (box) => cells(box, false).some((o) => o.owner !== box.owner &&
+      box.left < o.right && o.left < box.right && box.top < o.bottom && o.top < box.bottom);
+    const screen = (id) => { const p = this.positions.get(id); return { x: p.x * scale, y: p.y * scale }; };
+    for (const id of this.nodeShapes.keys()) {
+      const p = screen(id);
+      cells({ owner: id, left: p.x - radius, right: p.x + radius, top: p.y - radius, bottom: p.y + radius }, true);
+    }
+    const degree = new Map();
+    for (const link of this.links.values()) {
+      for (const end of [link.node_a, link.node_b]) degree.set(end, (degree.get(end) || 0) + 1);
+    }
+    const order = [...this.nodeShapes.keys()].sort((a, b) => (degree.get(b) || 0) - (degree.get(a) || 0) || (a < b ? -1 : 1));
+    for (const id of order) {
+      const entry = this.nodeShapes.get(id);
+      if (entry.labelWidth == null) {
+        entry.label.style.display = '';
+        entry.label.setAttribute('text-anchor', 'start');
+        entry.labelWidth = (entry.label.getComputedTextLength() * scale || 6.5 * entry.label.textContent.length) + 2;
+      }
+      const p = screen(id), w = entry.labelWidth, near = radius + gap;
+      // [left edge, top] of each candidate, in the order tried.
+      const candidates = [
+        [p.x + near, p.y - height / 2], [p.x - near - w, p.y - height / 2],
+        [p.x - w / 2, p.y - near - height], [p.x - w / 2, p.y + near],
+        [p.x + near, p.y - near - height + 4], [p.x + near, p.y + near - 4],
+        [p.x - near - w, p.y - near - height + 4], [p.x - near - w, p.y + near - 4],
+      ];
+      const spot = candidates.map(([left, top]) => ({ owner: id, left, top, right: left + w, bottom: top + height }))
+        .find((box) => !overlaps(box));
+      if (!spot) { entry.label.style.display = 'none'; continue; }
+      cells(spot, true);
+      entry.label.style.display = '';
+      entry.label.setAttribute('text-anchor', 'start');
+      // The baseline sits about a quarter of the height above the box's bottom.
+      entry.label.setAttribute('x', (spot.left + 1) / scale);
+      entry.label.setAttribute('y', (spot.bottom - height * 0.25) / scale);
     }
   }
 
