@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import QonduitCore
 import QonduitInventory
 import ServiceLifecycle
 
@@ -86,7 +87,7 @@ struct EventRoutes {
             var text = ""
             for event in batch {
                 cursor = event.id
-                if Self.matches(event.kind, kinds) { text += Self.format(event) }
+                if event.kind.matches(kinds) { text += Self.format(event) }
             }
             if text.isEmpty && ContinuousClock.now - lastWrite >= keepAlive { text = ": keep-alive\n\n" }
             if !text.isEmpty {
@@ -115,7 +116,7 @@ struct EventRoutes {
     static func format(_ event: InventoryEvent) -> String {
         var writer = JSONWriter(capacity: 256)
         write(event, to: &writer)
-        return "id: \(event.id)\nevent: \(event.kind)\ndata: \(String(decoding: writer.bytes, as: UTF8.self))\n\n"
+        return "id: \(event.id)\nevent: \(event.kind.rawValue)\ndata: \(String(decoding: writer.bytes, as: UTF8.self))\n\n"
     }
 
     static func write(_ event: InventoryEvent, to writer: inout JSONWriter) {
@@ -127,7 +128,7 @@ struct EventRoutes {
         writer.string(event.time)
         writer.comma()
         writer.key("kind")
-        writer.string(event.kind)
+        writer.string(event.kind.rawValue)
         writer.comma()
         writer.key("subject")
         writer.string(event.subject)
@@ -137,23 +138,12 @@ struct EventRoutes {
         writer.raw("}")
     }
 
-    /// A kind filter matches the kind itself and the kinds under it (`key_path` matches `key_path.state`).
-    static func matches(_ kind: String, _ filters: [String]) -> Bool {
-        filters.isEmpty || filters.contains { kind == $0 || kind.hasPrefix($0 + ".") }
-    }
-
-    static let knownKinds = [
-        "node", "node.status", "node.created", "node.deleted", "link", "link.status", "link.created", "link.deleted",
-        "topology", "topology.imported", "agent", "agent.alarm", "agent.event",
-        "key_path", "key_path.created", "key_path.state", "key_path.rerouted", "key_path.deleted",
-    ]
-
     private static func kinds(_ text: String?) throws(Problem) -> [String] {
         guard let text else { return [] }
         let kinds = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        for kind in kinds where !knownKinds.contains(kind) {
+        for kind in kinds where !EventKind.filters.contains(kind) {
             throw Problem(
-                .badRequest, detail: "kind must be a comma-separated list of \(knownKinds.joined(separator: ", ")); got '\(kind)'",
+                .badRequest, detail: "kind must be a comma-separated list of \(EventKind.filters.joined(separator: ", ")); got '\(kind)'",
                 errors: [.init(pointer: "?kind", message: "unknown event kind")])
         }
         return kinds

@@ -109,7 +109,7 @@ public final class Inventory: Sendable {
             try Self.checkIdentityFree(node.qkdnID!, table: "node", column: "qkdn_id", except: nil, db)
             let now = Self.now()
             try NodeRecord(node, createdAt: now, updatedAt: now).insert(db)
-            try Self.logEvent("node.created", subject: node.id.rawValue, data: [("node", JSONText.string(node.id.rawValue))], db)
+            try Self.logEvent(.nodeCreated, subject: node.id.rawValue, data: [("node", JSONText.string(node.id.rawValue))], db)
             return try Self.storedNode(node.id.rawValue, db)
         }
     }
@@ -150,7 +150,7 @@ public final class Inventory: Sendable {
             _ = try LinkRecord.deleteAll(db, keys: links.map(\.rawValue))
             _ = try record.delete(db)
             try Self.logEvent(
-                "node.deleted", subject: id,
+                .nodeDeleted, subject: id,
                 data: [("node", JSONText.string(id)), ("links", JSONText.array(links.map(\.rawValue)))], db)
             return links
         }
@@ -183,7 +183,7 @@ public final class Inventory: Sendable {
             try LinkRecord(link, createdAt: now, updatedAt: now).insert(db)
             if link.status == .down { try db.execute(sql: "UPDATE link SET held_down = 1 WHERE id = ?", arguments: [link.id.rawValue]) }
             try Self.logEvent(
-                "link.created", subject: link.id.rawValue,
+                .linkCreated, subject: link.id.rawValue,
                 data: [
                     ("link", JSONText.string(link.id.rawValue)), ("node_a", JSONText.string(link.nodeA.rawValue)),
                     ("node_b", JSONText.string(link.nodeB.rawValue)),
@@ -223,7 +223,7 @@ public final class Inventory: Sendable {
         try await write { db in
             try Self.refuseIfReserved(node: nil, links: [id], db)
             guard try LinkRecord.deleteOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
-            try Self.logEvent("link.deleted", subject: id, data: [("link", JSONText.string(id))], db)
+            try Self.logEvent(.linkDeleted, subject: id, data: [("link", JSONText.string(id))], db)
         }
     }
 

@@ -138,7 +138,7 @@ extension Inventory {
                 bookkeeping += db.changesCount
             case .alarm(let alarm):
                 try Self.logEvent(
-                    "agent.\(alarm.kind.rawValue)", subject: nodeID.rawValue,
+                    alarm.kind == .alarm ? .agentAlarm : .agentEvent, subject: nodeID.rawValue,
                     data: [
                         ("node", nodeID.rawValue), ("about", alarm.about), ("id", alarm.id), ("status", alarm.status),
                         ("message", alarm.message), ("severity", alarm.severity),

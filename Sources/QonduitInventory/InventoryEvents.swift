@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+public import QonduitCore
 
 /// One entry of the event log: a change operators follow (status, alarms, key paths).
 public struct InventoryEvent: Sendable, Equatable {
@@ -7,9 +8,7 @@ public struct InventoryEvent: Sendable, Equatable {
     public var id: Int64
     /// When it was logged (UTC, ISO 8601 with milliseconds).
     public var time: String
-    /// `node.status`, `link.status`, `agent.alarm`, `agent.event`, `key_path.created`, `key_path.state`,
-    /// `key_path.rerouted` or `key_path.deleted`.
-    public var kind: String
+    public var kind: EventKind
     /// The node, link or key path it is about.
     public var subject: String
     /// The details, as a JSON object.
@@ -47,7 +46,7 @@ extension Inventory {
             try Row.fetchAll(
                 db, sql: "SELECT id, time, kind, subject, data FROM event WHERE id > ? ORDER BY id LIMIT ?",
                 arguments: [id, limit]
-            ).map(InventoryEvent.init(row:))
+            ).map { try InventoryEvent(row: $0) }
         }
     }
 
@@ -57,7 +56,7 @@ extension Inventory {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM (SELECT id, time, kind, subject, data FROM event WHERE subject = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
                 arguments: [subject, limit]
-            ).map(InventoryEvent.init(row:))
+            ).map { try InventoryEvent(row: $0) }
         }
     }
 
@@ -78,19 +77,22 @@ extension Inventory {
         }
     }
 
-    /// Logs an event that no trigger sees (those the triggers of the schema's v7 log are status and
-    /// state changes); `data` are the detail fields, each value a JSON text (nil: left out).
-    static func logEvent(_ kind: String, subject: String, data: [(String, String?)], _ db: Database) throws {
+    /// Logs an event in the transaction of the change it reports; `data` are the detail fields, each
+    /// value a JSON text (nil: left out). Node and link status changes and key paths' creation and
+    /// deletion are still logged by the schema's triggers.
+    static func logEvent(_ kind: EventKind, subject: String, data: [(String, String?)], _ db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO event (time, kind, subject, data) VALUES (\(nowSQL), ?, ?, ?)
                 """
-        ).execute(arguments: [kind, subject, JSONText.object(data)])
+        ).execute(arguments: [kind.rawValue, subject, JSONText.object(data)])
     }
 }
 
 extension InventoryEvent {
-    init(row: Row) {
-        self.init(id: row["id"], time: row["time"], kind: row["kind"], subject: row["subject"], data: row["data"])
+    init(row: Row) throws {
+        let kind: String = row["kind"]
+        guard let known = EventKind(rawValue: kind) else { throw InventoryError.corrupt("event \(row["id"] ?? "?") has an unknown kind '\(kind)'") }
+        self.init(id: row["id"], time: row["time"], kind: known, subject: row["subject"], data: row["data"])
     }
 }

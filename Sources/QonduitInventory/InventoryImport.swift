@@ -55,7 +55,7 @@ extension Inventory {
             }
             if changes.contains(where: { $0.1 > 0 }) {
                 try Self.logEvent(
-                    "topology.imported", subject: file,
+                    .topologyImported, subject: file,
                     data: [("file", JSONText.string(file)), ("mode", JSONText.string(mode.rawValue))] + changes.map { ($0.0, String($0.1)) }, db)
             }
             return summary

@@ -108,7 +108,8 @@ public final class KeyPathLedger {
     /// and after), in order.
     public func logReroutes(_ reroutes: [(old: QKDKeyPath, new: QKDKeyPath, reason: String)]) throws {
         func nodes(_ routes: [KeyPathRoute]) -> String { "[" + routes.map { JSONText.array($0.nodes.map(\.rawValue)) }.joined(separator: ",") + "]" }
-        var logged = BatchedInsert("INSERT INTO event (time, kind, subject, data)", row: "(\(nowSQL), 'key_path.rerouted', ?, ?)", bound: 2)
+        var logged = BatchedInsert(
+            "INSERT INTO event (time, kind, subject, data)", row: "(\(nowSQL), '\(EventKind.keyPathRerouted.rawValue)', ?, ?)", bound: 2)
         for (old, new, reason) in reroutes {
             let data = JSONText.object([
                 ("key_path", JSONText.string(new.id.text)), ("reason", JSONText.string(reason)), ("from", nodes(old.routes)),

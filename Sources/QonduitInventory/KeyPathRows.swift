@@ -23,7 +23,7 @@ extension Inventory {
         try db.cachedStatement(
             sql: """
                 INSERT INTO event (time, kind, subject, data)
-                SELECT \(nowSQL), 'key_path.state', id, json_object('key_path', id, 'from', state, 'to', ?1, 'reason', ?2)
+                SELECT \(nowSQL), '\(EventKind.keyPathState.rawValue)', id, json_object('key_path', id, 'from', state, 'to', ?1, 'reason', ?2)
                 FROM key_path WHERE \(chosen) AND state IS NOT ?1
                 """
         ).execute(arguments: arguments)

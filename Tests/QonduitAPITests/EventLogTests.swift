@@ -9,7 +9,7 @@ import Testing
     func events(_ inventory: Inventory, after id: Int64 = 0) async throws -> [(kind: String, subject: String, data: [String: Any])] {
         try await inventory.events(after: id, limit: 1_000).map { event in
             let data = try JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any] ?? [:]
-            return (event.kind, event.subject, data)
+            return (event.kind.rawValue, event.subject, data)
         }
     }
 

@@ -232,7 +232,7 @@ import Testing
             for node in backup["nodes"] as? [String] ?? [] {
                 #expect(configured[try NodeID(node)]?.contains { $0.text == backupQkdl } == true, "the backup stays configured on \(node)")
             }
-            let states = try await inventory.events(after: before, limit: 100).filter { $0.kind == "key_path.state" }
+            let states = try await inventory.events(after: before, limit: 100).filter { $0.kind == .keyPathState }
             #expect(states.isEmpty, "the key never stopped flowing: \(states.map(\.data))")
 
             // The link returns: a node-disjoint backup is found and configured again.
@@ -381,7 +381,7 @@ import Testing
             agents.sent.withLock { $0 = [] }
             let before = try await inventory.eventLogBounds().latest
             #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"down"}"#).status == .ok)
-            let logged = try await inventory.events(after: before, limit: 100).map(\.kind)
+            let logged = try await inventory.events(after: before, limit: 100).map(\.kind.rawValue)
             #expect(logged == ["link.status"] + Array(repeating: "key_path.rerouted", count: 3), "active at once: \(logged)")
             func routes() async throws -> Set<QKDUUID> {
                 let paths = try await call(.get, "/api/v1/key-paths?state=active", nil).json["items"] as? [[String: Any]] ?? []

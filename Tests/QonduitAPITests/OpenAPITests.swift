@@ -71,3 +71,34 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 }
+
+/// One list of event kinds (`EventKind`): the document, the stream's filter and the console say the same.
+@Suite struct EventKindAgreementTests {
+    @Test func theDocumentTheStreamAndTheConsoleNameEveryKindAndNoOther() async throws {
+        let kinds = EventKind.allCases.map(\.rawValue)
+        try await withAPI { call in
+            let document = try await call(.get, "/openapi.json", nil).json
+            let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]]
+            let kindSchema = (schemas?["Event"]?["properties"] as? [String: [String: Any]])?["kind"]
+            #expect(kindSchema?["enum"] as? [String] == kinds, "the Event schema's kind enum")
+            let operation = ((document["paths"] as? [String: Any])?["/api/v1/events"] as? [String: Any])?["get"] as? [String: Any]
+            let parameter = (operation?["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "kind" }
+            let described = try #require(parameter?["description"] as? String)
+            let known = described.components(separatedBy: "Known: ").last?.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+            #expect(known?.components(separatedBy: ", ") == EventKind.filters, "the kind parameter lists every filter: \(described)")
+
+            // The stream takes every filter and refuses anything else.
+            for filter in EventKind.filters {
+                #expect(try await call(.get, "/api/v1/events?kind=\(filter)&follow=false", nil).status == .ok, "\(filter)")
+            }
+            #expect(try await call(.get, "/api/v1/events?kind=key_paths&follow=false", nil).status == .badRequest)
+
+            let script = try String(
+                contentsOf: RepositoryPaths.root.appendingPathComponent("Sources/QonduitAPI/Console/events.js"), encoding: .utf8)
+            let list = try #require(script.firstMatch(of: #/knownKinds = new Set\(\[(?<list>[^\]]*)\]/#)?.output.list)
+            let console = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: ["'"]) }
+                .filter { !$0.isEmpty }
+            #expect(console == kinds + ["gap"], "the console's known kinds (and the stream's gap): \(console)")
+        }
+    }
+}
