@@ -120,7 +120,7 @@ public enum SouthboundAPI {
         do {
             return try await body()
         } catch let error as InventoryError {
-            throw .inventory(error)
+            throw .from(error)
         } catch {
             throw .failed("\(error)")
         }
@@ -150,8 +150,12 @@ public enum SouthboundAPI {
         do {
             return try await body()
         } catch {
-            logger.notice(
-                "southbound request refused", metadata: ["status": "\(error.status)", "error": "\(error.document.entries.first?.message ?? "")"])
+            if case .failed(let reason) = error {
+                logger.error("southbound request failed", metadata: ["error": "\(reason)"])
+            } else {
+                logger.notice(
+                    "southbound request refused", metadata: ["status": "\(error.status)", "error": "\(error.document.entries.first?.message ?? "")"])
+            }
             return xml(error.document.encoded(), status: HTTPResponse.Status(code: error.status))
         }
     }

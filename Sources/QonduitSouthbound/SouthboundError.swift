@@ -13,8 +13,20 @@ enum SouthboundError: Error {
     case unauthenticated(String)
     /// A credential for another node than the one the request is for (403).
     case forbidden(String)
-    /// The controller could not do it (its database failed): not the agent's fault.
+    /// The controller could not do it (its database failed): not the agent's fault. The reason is
+    /// logged, never sent: it may name the controller's internals.
     case failed(String)
+    /// An inventory refusal the agent caused (an unknown node, a link it does not have, an identity
+    /// in use); any other inventory error is the controller's own failure.
+    static func from(_ error: InventoryError) -> SouthboundError {
+        switch error {
+        case .unknownAgentNode, .agentNotRegistered, .unknownReportedLink, .identityInUse, .agentExists, .invalid, .nodeNotFound,
+            .linkNotFound, .nodeExists, .linkExists, .nodeHasLinks:
+            .inventory(error)
+        default:
+            .failed("\(error)")
+        }
+    }
 
     var status: Int {
         switch self {
@@ -27,7 +39,8 @@ enum SouthboundError: Error {
             switch error {
             case .unknownAgentNode, .agentNotRegistered, .nodeNotFound, .linkNotFound: 404
             case .identityInUse, .nodeExists, .linkExists, .nodeHasLinks, .agentExists: 409
-            default: 400
+            case .unknownReportedLink, .invalid: 400
+            default: 500
             }
         }
     }
@@ -42,8 +55,8 @@ enum SouthboundError: Error {
             return RESTCONFErrors([.init(type: "protocol", tag: "missing-attribute", message: "the query parameter \(name) is required")])
         case .unauthenticated(let message), .forbidden(let message):
             return RESTCONFErrors([.init(type: "protocol", tag: "access-denied", message: message)])
-        case .failed(let message):
-            return RESTCONFErrors([.init(tag: "operation-failed", message: "the controller failed: \(message)")])
+        case .failed:
+            return RESTCONFErrors([.init(tag: "operation-failed", message: "the controller failed to handle the request; its log says why")])
         case .tooLarge(let limit):
             return RESTCONFErrors([.init(type: "transport", tag: "too-big", message: "the document is larger than \(limit) bytes")])
         case .inventory(let error):
@@ -62,8 +75,19 @@ enum SouthboundError: Error {
                 message = "node '\(node)' is managed as an \(kind) device; an operator must remove that agent before another registers"
             case .invalid(let failure):
                 message = failure.description
+            case .nodeNotFound(let id):
+                message = "no node '\(id)'"
+            case .linkNotFound(let id):
+                message = "no link '\(id)'"
+            case .nodeExists(let id):
+                message = "node '\(id)' exists already"
+            case .linkExists(let id):
+                message = "link '\(id)' exists already"
+            case .nodeHasLinks(let id, let links):
+                message = "node '\(id)' still has links \(links.map(\.rawValue).joined(separator: ", "))"
             default:
-                message = "\(error)"
+                // `from(_:)` sends every other inventory error as `.failed`.
+                message = "the controller failed to handle the request; its log says why"
             }
             return RESTCONFErrors([.init(tag: status == 404 ? "data-missing" : "invalid-value", message: message)])
         }
