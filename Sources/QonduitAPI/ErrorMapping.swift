@@ -117,8 +117,9 @@ extension Problem {
             self.init(.notFound, detail: "no API token with id '\(id)'")
         case .credentialNotFound(let id):
             self.init(.notFound, detail: "no agent credential with id '\(id)'")
-        case .corrupt(let what):
-            self.init(.internalServerError, detail: "the inventory holds data the controller cannot read: \(what)")
+        case .corrupt:
+            // What is corrupt is the log's to say (ProblemMiddleware logs it), not a client's to read.
+            self.init(.internalServerError, detail: "the inventory holds data the controller cannot read; see its log")
         }
     }
 
@@ -128,6 +129,8 @@ extension Problem {
             self.init(.badRequest, detail: "\(field) \(message)", errors: [.init(pointer: "/\(field)", message: message)])
         case .unidentifiedNode(let node):
             self.init(.conflict, detail: "node '\(node)' has no GS QKD 015 id to configure it by")
+        case .inconsistent:
+            self.init(.internalServerError, detail: "the controller failed to handle the request; see its log")
         case .unroutable(let error):
             if case .noPath(source: let source, destination: let destination, reason: let reason) = error {
                 // The network cannot carry it now (capacity, links down, constraints): a conflict with its state.

@@ -68,7 +68,10 @@ extension KeyPathProvisioner {
         }
         return zip(requests, reservations).map { request, reservation in
             reservation.flatMap { _ in
-                stored[request.draft.id].map { .success($0) } ?? .failure(InventoryError.keyPathNotFound(request.draft.id.text))
+                stored[request.draft.id].map { .success($0) }
+                    ?? .failure(
+                        ProvisioningError.inconsistent(
+                            "key path \(request.draft.id) was reserved in its batch but not found once the batch committed"))
             }
         }
     }

@@ -9,6 +9,9 @@ public enum ProvisioningError: Error, Sendable, Equatable, CustomStringConvertib
     case invalidRequest(field: String, message: String)
     /// A node of the path has no GS QKD 015 identity to configure it by.
     case unidentifiedNode(NodeID)
+    /// The controller's own bookkeeping disagrees with itself (a path reserved in a batch is missing
+    /// once the batch commits): a fault of the controller, never of the request.
+    case inconsistent(String)
 
     /// As a key path's `reason` and a log line say it.
     public var description: String {
@@ -16,6 +19,7 @@ public enum ProvisioningError: Error, Sendable, Equatable, CustomStringConvertib
         case .unroutable(let error): "no route: \(error)"
         case .invalidRequest(let field, let message): "\(field) \(message)"
         case .unidentifiedNode(let node): "node '\(node)' has no GS QKD 015 id to configure it by"
+        case .inconsistent(let what): "internal inconsistency: \(what)"
         }
     }
 }
