@@ -1,7 +1,8 @@
 public import QonduitCore
 
-/// The role each `/api/v1` operation requires. The access-control middleware enforces it and the
-/// OpenAPI document states it, both from this one table; a test checks every route has an entry.
+/// The role each `/api/v1` operation requires. The access-control middleware enforces this table;
+/// `openapi.json`, written by hand, states the same roles, and tests check that every route has an
+/// entry here and that the document agrees with it.
 public enum AccessPolicy {
     /// Operation (`METHOD route`, the route as the router spells it) → least role allowed.
     public static let requiredRoles: [String: Role] = [
