@@ -188,18 +188,21 @@ let package = Package(
         ),
         .executableTarget(name: "qonduit", dependencies: ["QonduitCLI"], swiftSettings: strictSettings),
 
-        // What the test suites share: polling, child processes, files, and the test doubles of the nodes.
+        // What every test suite shares: polling, child processes, files, the repository's paths and
+        // reference files; nothing of the controller, so that core, path-engine and codec tests link little.
+        .target(name: "QonduitTestSupport", path: "Tests/QonduitTestSupport", swiftSettings: strictSettings),
+        // The whole controller in process, agents beside it, and the test doubles of the nodes.
         .target(
-            name: "QonduitTestSupport",
+            name: "QonduitControllerTestSupport",
             dependencies: [
-                "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitProvisioning", "QonduitTopology", "QonduitController",
-                "QonduitAgent", "QonduitSouthbound", "QonduitAPI",
+                "QonduitTestSupport", "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitProvisioning", "QonduitTopology",
+                "QonduitController", "QonduitAgent", "QonduitSouthbound", "QonduitAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Tests/QonduitTestSupport", swiftSettings: strictSettings
+            path: "Tests/QonduitControllerTestSupport", swiftSettings: strictSettings
         ),
         .testTarget(name: "QonduitCoreTests", dependencies: ["QonduitCore", "QonduitTestSupport"], swiftSettings: strictSettings),
         .testTarget(
@@ -228,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "QonduitProvisioningTests",
             dependencies: [
-                "QonduitCore", "QonduitInventory", "QonduitProvisioning", "QonduitETSI", "QonduitTestSupport",
+                "QonduitCore", "QonduitInventory", "QonduitProvisioning", "QonduitETSI", "QonduitTestSupport", "QonduitControllerTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -237,6 +240,7 @@ let package = Package(
             name: "QonduitAPITests",
             dependencies: [
                 "QonduitCore", "QonduitInventory", "QonduitAPI", "QonduitProvisioning", "QonduitETSI", "QonduitTestSupport",
+                "QonduitControllerTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -248,7 +252,7 @@ let package = Package(
             name: "QonduitSouthboundTests",
             dependencies: [
                 "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitAPI", "QonduitSouthbound", "QonduitAgent", "QonduitProvisioning",
-                "QonduitTestSupport",
+                "QonduitTestSupport", "QonduitControllerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -269,7 +273,7 @@ let package = Package(
             name: "QonduitControllerTests",
             dependencies: [
                 "QonduitCore", "QonduitInventory", "QonduitTopology", "QonduitAgent", "QonduitController", "QonduitSouthbound",
-                "QonduitTestSupport",
+                "QonduitTestSupport", "QonduitControllerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -279,7 +283,7 @@ let package = Package(
         .testTarget(
             name: "QonduitEndToEndTests",
             dependencies: [
-                "qonduit", "QonduitTestSupport", "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitXML",
+                "qonduit", "QonduitTestSupport", "QonduitControllerTestSupport", "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitXML",
                 "QonduitController", "QonduitAgent", "QonduitSouthbound", "QonduitTopology",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import QonduitAPI
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitInventory
 import QonduitTestSupport

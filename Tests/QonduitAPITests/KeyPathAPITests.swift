@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitProvisioning
 import QonduitTestSupport

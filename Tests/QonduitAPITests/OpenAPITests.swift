@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import QonduitAPI
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitInventory
 import QonduitTestSupport

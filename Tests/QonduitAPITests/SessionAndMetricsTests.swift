@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import QonduitAPI
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitInventory
 import QonduitTestSupport

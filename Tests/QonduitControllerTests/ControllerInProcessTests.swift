@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import QonduitAgent
 import QonduitController
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitInventory
 import QonduitSouthbound

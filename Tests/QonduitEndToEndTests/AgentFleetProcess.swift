@@ -1,4 +1,5 @@
 import Foundation
+import QonduitControllerTestSupport
 import QonduitTestSupport
 import Testing
 

@@ -22,7 +22,7 @@ import Testing
         let all = try #require(manifest["targets"] as? [[String: Any]])
         var dependencies: [String: [String]] = [:]
         for target in all where target["type"] as? String != "test" {
-            guard let name = target["name"] as? String, name != "QonduitTestSupport" else { continue }
+            guard let name = target["name"] as? String, !name.hasSuffix("TestSupport") else { continue }
             dependencies[name] = (target["dependencies"] as? [[String: Any]] ?? []).compactMap { dependency in
                 ((dependency["byName"] ?? dependency["target"]) as? [Any])?.first as? String
             }

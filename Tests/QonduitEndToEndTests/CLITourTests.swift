@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import QonduitControllerTestSupport
 import QonduitTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import QonduitAPI
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitInventory
 import QonduitTestSupport

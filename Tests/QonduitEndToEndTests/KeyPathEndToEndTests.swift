@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
 import QonduitTestSupport

@@ -7,6 +7,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import QonduitAgent
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
 import QonduitInventory

@@ -1,4 +1,5 @@
 import Foundation
+import QonduitControllerTestSupport
 import QonduitTestSupport
 
 /// A throwaway PKI for TLS tests, made with the openssl command: a CA, a certificate it signed for

@@ -82,7 +82,7 @@ import Testing
         }
         let logged = try await inventory.eventLogBounds().latest
         try await inventory.activateKeyPaths([path1])
-        let activation = try await inventory.events(after: logged, limit: 10).map { "\($0.kind) \($0.subject) \($0.data)" }
+        let activation = try await inventory.events(after: logged, limit: 10).map { "\($0.kind.rawValue) \($0.subject) \($0.data)" }
         #expect(activation == [#"key_path.state \#(path1.text) {"key_path":"\#(path1.text)","from":"pending","to":"active","reason":null}"#])
         let settled = try await inventory.keyPathsThrough(a)
         #expect(settled.desired.map(\.id) == [path1] && settled.inProgress.isEmpty && settled.qkdnIDs.count == 2)

@@ -1,3 +1,4 @@
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitInventory
 import QonduitProvisioning

@@ -1,3 +1,4 @@
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitInventory
 import QonduitProvisioning
@@ -23,12 +24,12 @@ struct ProvisioningTestNetwork {
                 ))
         }
         nodes = ScriptedConfigurator(refusing: refusing)
-        provisioner = QonduitTestSupport.provisioner(inventory, nodes, qberThreshold: qberThreshold)
+        provisioner = QonduitControllerTestSupport.provisioner(inventory, nodes, qberThreshold: qberThreshold)
     }
 
     /// Another provisioner over the same inventory, with other nodes.
     func provisioner(configurator: any NodeConfigurator) -> KeyPathProvisioner {
-        QonduitTestSupport.provisioner(inventory, configurator)
+        QonduitControllerTestSupport.provisioner(inventory, configurator)
     }
 
     func request(_ from: String, _ to: String, _ rateBps: Double, metric: PathMetric = .length, protection: KeyPathProtection = .none)

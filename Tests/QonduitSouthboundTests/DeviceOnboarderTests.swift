@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import QonduitAgent
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
 import QonduitInventory

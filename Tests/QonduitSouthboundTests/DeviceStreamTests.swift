@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
 import QonduitInventory

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import QonduitAgent
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
 import QonduitInventory

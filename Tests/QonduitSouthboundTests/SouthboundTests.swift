@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
 import QonduitInventory

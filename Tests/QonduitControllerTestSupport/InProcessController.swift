@@ -8,6 +8,7 @@ import QonduitController
 public import QonduitCore
 public import QonduitInventory
 import QonduitSouthbound
+import QonduitTestSupport
 import QonduitTopology
 
 /// The whole controller as `qonduit serve` assembles it (`ControllerApplication`), run in this process

@@ -3,6 +3,7 @@ public import QonduitCore
 public import QonduitETSI
 public import QonduitInventory
 public import QonduitProvisioning
+import QonduitTestSupport
 public import Synchronization
 
 /// Stands in for the node agents: records what provisioning configures on each node, and refuses

@@ -1,5 +1,6 @@
 import Foundation
 import QonduitInventory
+import QonduitTestSupport
 import Synchronization
 
 /// The admin token and database of each controller the tests started, by base URL, so that helpers

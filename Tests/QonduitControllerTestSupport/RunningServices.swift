@@ -1,4 +1,5 @@
 public import Logging
+import QonduitTestSupport
 public import ServiceLifecycle
 
 /// Services (servers, fleets, a whole controller) run in this process for a test and stopped as
