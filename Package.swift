@@ -272,7 +272,7 @@ let package = Package(
         .testTarget(
             name: "QonduitControllerTests",
             dependencies: [
-                "QonduitCore", "QonduitInventory", "QonduitTopology", "QonduitAgent", "QonduitController", "QonduitSouthbound",
+                "QonduitCore", "QonduitInventory", "QonduitTopology", "QonduitAgent", "QonduitController", "QonduitSouthbound", "QonduitAPI",
                 "QonduitTestSupport", "QonduitControllerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -15,53 +15,42 @@ import QonduitSouthbound
 /// the network in line (agent liveness, reconciliation, key-path repair). `qonduit serve` runs it;
 /// tests assemble the same application in process.
 public enum ControllerApplication {
-    /// The application, ready to `runService()`. Key paths a controller stopped mid-provisioning left
-    /// reserved are configured again first. `onServerRunning` is given the port it listens on.
+    /// The application, ready to `runService()`. Before it listens, and once its services run (so that
+    /// SIGTERM stops it cleanly), it finishes configuring the key paths a controller stopped
+    /// mid-provisioning left reserved. `onServerRunning` is given the port it listens on. The
+    /// application owns every client it makes and shuts each down after the services that use it.
     public static func build(
         inventory: Inventory, configuration: ControllerConfiguration, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
-        // A device that refused PUT before is tried with it again: it may have been upgraded meanwhile.
-        try await inventory.resetWriteMethods()
+        // A response being written (an event stream, say) is not idle; a half-sent request is.
+        let http1: HTTPServerBuilder = .http1(
+            configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout.milliseconds.rounded(.down)))))
+        let server = try configuration.serverTLS.map { try .tls(http1, tlsConfiguration: $0) } ?? http1
         // The controller authenticates to each agent with the proof of its node's credential, and over
-        // TLS with its own certificate, verifying the agent's against the CA.
-        let agentClient = configuration.agentClientTLS.map { tls in
-            HTTPClient(
-                eventLoopGroupProvider: .singleton,
-                configuration: .init(tlsConfiguration: tls, timeout: .init(connect: .seconds(2), read: .seconds(10))))
-        }
-        let restconf =
-            agentClient.map { AgentRESTCONFClient(inventory: inventory, sealer: configuration.credentialSealer, client: $0) }
-            ?? AgentRESTCONFClient(inventory: inventory, sealer: configuration.credentialSealer)
+        // TLS with its own certificate, verifying the agent's against the CA. Agents that are down
+        // refuse connections: a short connect timeout keeps the reconciler and re-synchronisation moving.
+        let agentClient = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(tlsConfiguration: configuration.agentClientTLS, timeout: .init(connect: .seconds(2), read: .seconds(10))))
+        let restconf = AgentRESTCONFClient(inventory: inventory, sealer: configuration.credentialSealer, client: agentClient)
         let metrics = PrometheusMetricsFactory.qonduit(configuration.metrics)
         let southboundMetrics = SouthboundMetrics(factory: metrics)
         let provisioner = KeyPathProvisioner(
             inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory, restconf: restconf), logger: logger,
             qberThreshold: configuration.qberThreshold, metrics: ProvisioningMetrics(factory: metrics)
         )
-        // A controller stopped mid-provisioning left its reservations in the database: finish configuring them.
-        await provisioner.resumePending()
         let onboarder = DeviceOnboarder(
             inventory: inventory, restconf: restconf, sealer: configuration.credentialSealer,
             defaultCredential: configuration.defaultDeviceCredential, logger: logger)
         var api = configuration.api
-        api.secureCookies = configuration.serverTLS != nil
+        // Over HTTPS the session cookie is always Secure; without, the caller's choice stands (a proxy may terminate TLS).
+        if configuration.serverTLS != nil { api.secureCookies = true }
         let router = NorthboundAPI.router(
             inventory: inventory, provisioner: provisioner, configuration: api, onboarding: onboarder, metrics: configuration.metrics)
         OperatorConsole.register(on: router)
-        var southbound = configuration.southbound
-        southbound.metrics = southboundMetrics
-        SouthboundAPI.register(on: router, inventory: inventory, configuration: southbound, restconf: restconf)
-        // A response being written (an event stream, say) is not idle; a half-sent request is.
-        let http1: HTTPServerBuilder = .http1(
-            configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout.milliseconds.rounded(.down)))))
-        let server: HTTPServerBuilder
-        do {
-            server = try configuration.serverTLS.map { try .tls(http1, tlsConfiguration: $0) } ?? http1
-        } catch {
-            try? await agentClient?.shutdown()
-            throw error
-        }
+        SouthboundAPI.register(
+            on: router, inventory: inventory, configuration: configuration.southbound, restconf: restconf, metrics: southboundMetrics)
         var app = Application(
             router: router,
             server: server,
@@ -69,8 +58,14 @@ public enum ControllerApplication {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
-        // The application owns the client it made: shut down once the services using it have stopped.
-        if let agentClient { app.addServices(HTTPClientShutdown(client: agentClient)) }
+        app.beforeServerStarts {
+            // A device that refused PUT before is tried with it again: it may have been upgraded meanwhile.
+            try await inventory.resetWriteMethods()
+            // A controller stopped mid-provisioning left its reservations in the database: finish configuring them.
+            await provisioner.resumePending()
+        }
+        // Added before the services that use the client, so that it is shut down after them.
+        app.addServices(HTTPClientShutdown(client: agentClient))
         app.addServices(
             AgentLivenessMonitor(inventory: inventory, configuration: configuration.southbound, logger: logger),
             AgentReconciler(

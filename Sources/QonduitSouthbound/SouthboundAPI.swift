@@ -14,7 +14,7 @@ public enum SouthboundAPI {
 
     public static func register<Context: RequestContext>(
         on router: Router<Context>, inventory: Inventory, configuration: SouthboundConfiguration,
-        restconf: AgentRESTCONFClient = AgentRESTCONFClient()
+        restconf: AgentRESTCONFClient = AgentRESTCONFClient(), metrics: SouthboundMetrics = SouthboundMetrics()
     ) {
         let group = router.group("/southbound/v1")
         let authenticator = AgentAuthenticator(inventory: inventory)
@@ -64,7 +64,7 @@ public enum SouthboundAPI {
                 var reports: [AgentReport] = credential.map { [.usedCredential($0.id)] } ?? []
                 for notification in notifications { reports += try notification.event.reports() }
                 let outcome = try await inventoryCall { try await inventory.applyAgentReports(from: sender, reports) }
-                configuration.metrics.notificationsFromAgents.increment(by: notifications.count)
+                metrics.notificationsFromAgents.increment(by: notifications.count)
                 if outcome.returned {
                     // What changed while the agent was away is unknown: read its tree again, off the request's path.
                     let logger = context.logger

@@ -8,14 +8,8 @@ public struct SouthboundConfiguration: Sendable {
     public var autoOnboard: Bool
     /// Largest document an agent may send, bytes.
     public var maxDocumentBytes: Int
-    /// Where notifications taken in are counted (`/metrics`).
-    public var metrics: SouthboundMetrics
 
-    public init(
-        heartbeatIntervalMs: Int = 5_000, missedHeartbeats: Int = 3, autoOnboard: Bool = false, maxDocumentBytes: Int = 4 << 20,
-        metrics: SouthboundMetrics = SouthboundMetrics()
-    ) {
-        self.metrics = metrics
+    public init(heartbeatIntervalMs: Int = 5_000, missedHeartbeats: Int = 3, autoOnboard: Bool = false, maxDocumentBytes: Int = 4 << 20) {
         self.heartbeatIntervalMs = heartbeatIntervalMs
         self.missedHeartbeats = missedHeartbeats
         self.autoOnboard = autoOnboard

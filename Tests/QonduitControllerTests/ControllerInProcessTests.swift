@@ -1,7 +1,9 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import QonduitAPI
 import QonduitAgent
 import QonduitController
 import QonduitControllerTestSupport
@@ -50,6 +52,25 @@ import Testing
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 #expect(String(buffer: response.body).contains(#""state":"active""#), "configured on every node of its route")
             }
+        }
+    }
+
+    /// `build` keeps what its caller set: a Secure session cookie asked for without TLS (behind a
+    /// proxy that terminates it) stays Secure.
+    @Test func theCallersSettingsStand() async throws {
+        let inventory = try Inventory(path: ":memory:")
+        let token = try await inventory.createAPIToken(role: .viewer, description: "test", expiresAt: nil, createdBy: nil).1.text
+        var logger = Logger(label: "controller-in-process")
+        logger.logLevel = .critical
+        let app = try await ControllerApplication.build(
+            inventory: inventory, configuration: ControllerConfiguration(port: 0, api: .init(secureCookies: true)), logger: logger)
+        try await app.test(.live) { client in
+            let response = try await client.execute(
+                uri: "/api/v1/session", method: .post,
+                headers: [.contentType: "application/json", HTTPField.Name("X-Qonduit-CSRF")!: "1"],
+                body: ByteBuffer(string: #"{"token":"\#(token)"}"#))
+            #expect(response.status == .created, "\(String(buffer: response.body))")
+            #expect(response.headers[.setCookie]?.contains("Secure") == true, "\(response.headers[.setCookie] ?? "no cookie")")
         }
     }
 }
