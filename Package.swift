@@ -142,7 +142,7 @@ let package = Package(
         .target(
             name: "QonduitController",
             dependencies: [
-                "QonduitInventory", "QonduitAPI", "QonduitSouthbound", "QonduitProvisioning",
+                "QonduitCore", "QonduitInventory", "QonduitTopology", "QonduitXML", "QonduitAPI", "QonduitSouthbound", "QonduitProvisioning",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

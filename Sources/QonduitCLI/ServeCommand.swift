@@ -112,47 +112,18 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "qonduit")
         logger.logLevel = logLevel
-        // A new database beside an earlier one's token file is refused before anything is created.
-        let tokenPath = Self.adminTokenPath(forDatabase: db)
-        if db != ":memory:", !FileManager.default.fileExists(atPath: db), FileManager.default.fileExists(atPath: tokenPath) {
-            throw Self.staleTokenFile(tokenPath, db: db)
-        }
-        // Held until the process ends: one controller per database.
-        let lock = db == ":memory:" ? nil : try DatabaseLock(database: db)
-        defer { withExtendedLifetime(lock) {} }
         let metrics = PrometheusCollectorRegistry()
-        let inventory: Inventory
-        do {
-            inventory = try Inventory(path: db, metrics: PrometheusMetricsFactory.qonduit(metrics))
-        } catch {
-            throw CLIError("cannot open the inventory database '\(db)': \(error)")
-        }
-        try await inventory.setEventRetention(eventRetention)
-        try await inventory.setAuditRetention(auditRetention)
-        if try await Self.writeFirstAdminToken(inventory: inventory, db: db, to: tokenPath, logger: logger), db == ":memory:" {
+        let storage = try await ControllerStorage.open(
+            StorageConfiguration(database: db, eventRetention: eventRetention, auditRetention: auditRetention), metrics: metrics, logger: logger)
+        defer { storage.close() }
+        if storage.wroteAdminToken, db == ":memory:" {
             // Nothing else tells a throwaway run's user where its token went; it is useless once the run ends.
-            FileHandle.standardOutput.write(Data("qonduit: admin token in \(tokenPath) (--token-file \(tokenPath))\n".utf8))
+            let path = storage.adminTokenPath
+            FileHandle.standardOutput.write(Data("qonduit: admin token in \(path) (--token-file \(path))\n".utf8))
         }
-        defer { if db == ":memory:" { try? FileManager.default.removeItem(atPath: tokenPath) } }
-        let sealer = try Self.credentialSealer(forDatabase: db, logger: logger)
-        let deviceCredential = try deviceBearerFile.map { DeviceCredential.bearer(try AgentsCommand.Add.secret($0, flag: "--device-bearer-file")) }
         let fiberModel = try fiber.model()
-        var devices: [DeviceOnboardingRequest] = []
-        for file in topologies {
-            let (summary, named) = try await TopologyFiles.importFile(file, into: inventory, mode: .merge, fiberModel: fiberModel)
-            devices += named.compactMap { device in
-                (try? NodeID(device.node)).map { DeviceOnboardingRequest(node: $0, url: device.url, usesDefaultCredential: true) }
-            }
-            logger.info(
-                "imported topology",
-                metadata: [
-                    "file": "\(file)", "nodes.created": "\(summary.nodes.created)", "links.created": "\(summary.links.created)",
-                    "nodes.updated": "\(summary.nodes.updated)", "links.updated": "\(summary.links.updated)",
-                ])
-            for warning in summary.warnings { logger.warning("\(warning.formatted(file: file))") }
-        }
+        let devices = try await StartupTopologies.importAll(topologies, into: storage.inventory, fiberModel: fiberModel, logger: logger)
         let serverTLS = try tls.serverConfiguration()
-        let scheme = serverTLS == nil ? "http" : "https"
         let configuration = ControllerConfiguration(
             host: listen.host, port: listen.port,
             api: APIConfiguration(
@@ -166,130 +137,18 @@ struct ServeCommand: AsyncParsableCommand {
             reconcileInterval: .milliseconds(reconcileIntervalMs), qberThreshold: qberThreshold,
             idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)),
             serverTLS: serverTLS, agentClientTLS: tls.isEnabled || tls.tlsCa != nil ? try tls.clientConfiguration() : nil,
-            credentialSealer: sealer, defaultDeviceCredential: deviceCredential, devicesToOnboard: devices, metrics: metrics
+            credentialSealer: storage.credentialSealer,
+            defaultDeviceCredential: try deviceBearerFile.map { .bearer(try AgentsCommand.Add.secret($0, flag: "--device-bearer-file")) },
+            devicesToOnboard: devices, metrics: metrics
         )
-        let host = listen.host
-        let app = try await ControllerApplication.build(inventory: inventory, configuration: configuration, logger: logger) { port in
+        let (host, scheme) = (listen.host, serverTLS == nil ? "http" : "https")
+        let app = try await ControllerApplication.build(inventory: storage.inventory, configuration: configuration, logger: logger) { port in
             // A plain line on stdout, which scripts and tests read to learn an ephemeral port.
-            let address = ListenAddress(host: host, port: port)
-            FileHandle.standardOutput.write(Data("qonduit: listening on \(scheme)://\(address)\n".utf8))
+            FileHandle.standardOutput.write(Data("qonduit: listening on \(scheme)://\(ListenAddress(host: host, port: port))\n".utf8))
         }
         logger.info("inventory", metadata: ["db": "\(db)"])
         try await app.runService()
     }
-}
-
-extension ServeCommand {
-    /// Where the first admin token of database `db` goes: beside it, named after it
-    /// (`qonduit.sqlite` → `qonduit-admin.token`), so that controllers of two databases in one
-    /// directory never share a file. A throwaway (':memory:') inventory's goes to a file of its own
-    /// in the temporary directory, which no other controller can name.
-    static func adminTokenPath(forDatabase db: String) -> String {
-        guard db != ":memory:" else {
-            let unique = "\(getpid())-\(UInt32.random(in: .min ... .max))"
-            return FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-memory-\(unique)-admin.token").path
-        }
-        let database = URL(fileURLWithPath: db)
-        let stem = database.deletingPathExtension().lastPathComponent
-        return database.deletingLastPathComponent().appendingPathComponent("\(stem)-admin.token").path
-    }
-
-    /// Where the key that seals device credentials goes: beside the database, named after it
-    /// (`qonduit.sqlite` → `qonduit-device.key`).
-    static func deviceKeyPath(forDatabase db: String) -> String {
-        let database = URL(fileURLWithPath: db)
-        let stem = database.deletingPathExtension().lastPathComponent
-        return database.deletingLastPathComponent().appendingPathComponent("\(stem)-device.key").path
-    }
-
-    /// The sealer of device credentials: its key read from the key file, or written there, readable by
-    /// the owner alone, at first start. A throwaway (':memory:') inventory's key lives as long as it does.
-    static func credentialSealer(forDatabase db: String, logger: Logger) throws -> CredentialSealer {
-        guard db != ":memory:" else { return CredentialSealer(key: CredentialSealer.newKey())! }
-        let path = deviceKeyPath(forDatabase: db)
-        if !FileManager.default.fileExists(atPath: path) {
-            let key = CredentialSealer.newKey().map { String(format: "%02x", $0) }.joined()
-            do {
-                try SecretFile.write(key + "\n", to: path, exclusive: true)
-                logger.notice("first start: device credential key written", metadata: ["file": "\(path)"])
-            } catch {
-                if !FileManager.default.fileExists(atPath: path) { throw CLIError("cannot write the device credential key to '\(path)': \(error)") }
-            }
-        }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CLIError("cannot read the device credential key '\(path)'")
-        }
-        let hex = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), let byte = UInt8(hex[index..<next], radix: 16)
-        {
-            bytes.append(byte)
-            index = next
-        }
-        guard index == hex.endIndex, let sealer = CredentialSealer(key: bytes) else {
-            throw CLIError("'\(path)' is not a device credential key (64 hexadecimal digits); restore it from a backup")
-        }
-        return sealer
-    }
-
-    static func staleTokenFile(_ path: String, db: String) -> CLIError {
-        CLIError(
-            "'\(path)' already exists and '\(db)' is a new database: the file holds the admin token of an earlier "
-                + "database and is not overwritten; move or remove it, or serve the database it belongs to")
-    }
-
-    /// On a fresh inventory, creates the first admin token and writes it, readable by the owner
-    /// alone, to `path`. An existing file there is never overwritten: it holds the admin token of an
-    /// earlier database, and the start is refused (no token is stored then). Returns whether it wrote.
-    static func writeFirstAdminToken(inventory: Inventory, db: String, to path: String, logger: Logger) async throws -> Bool {
-        let written = try await inventory.createFirstAdminToken { _, secret in
-            do {
-                try SecretFile.write(secret.text + "\n", to: path, exclusive: true)
-            } catch {
-                if FileManager.default.fileExists(atPath: path) { throw staleTokenFile(path, db: db) }
-                throw CLIError("cannot write the first admin token to '\(path)': \(error)")
-            }
-        }
-        guard let written else { return false }
-        logger.notice("first start: admin token written", metadata: ["file": "\(path)", "token_id": "\(written.id)"])
-        return true
-    }
-}
-
-/// `HOST:PORT`, with IPv6 hosts in brackets.
-struct ListenAddress: ExpressibleByArgument, CustomStringConvertible, Sendable {
-    var host: String
-    var port: Int
-
-    init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    init?(argument: String) {
-        let hostPart: Substring
-        let portPart: Substring
-        if argument.hasPrefix("["), let close = argument.firstIndex(of: "]") {
-            hostPart = argument[argument.index(after: argument.startIndex)..<close]
-            let rest = argument[argument.index(after: close)...]
-            guard rest.hasPrefix(":") else { return nil }
-            portPart = rest.dropFirst()
-        } else {
-            guard let colon = argument.lastIndex(of: ":") else { return nil }
-            hostPart = argument[..<colon]
-            portPart = argument[argument.index(after: colon)...]
-        }
-        guard !hostPart.isEmpty, let port = Int(portPart), (0...65535).contains(port) else { return nil }
-        host = String(hostPart)
-        self.port = port
-    }
-
-    static var defaultCompletionKind: CompletionKind { .default }
-
-    /// As written on the command line, `--help`'s default included.
-    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-    var defaultValueDescription: String { description }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import Foundation
+import QonduitController
 import QonduitCore
 import QonduitInventory
 import QonduitTopology
@@ -7,15 +8,7 @@ import QonduitXML
 /// Reading topology files from disk for the CLI, with errors in `file:line: message` form.
 enum TopologyFiles {
     static func bytes(of path: String, maxBytes: Int = XMLParseLimits.default.maxBytes) throws -> [UInt8] {
-        let url = URL(fileURLWithPath: path)
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        guard let size else { throw CLIError("\(path): cannot read the file (does it exist?)") }
-        if size > maxBytes { throw CLIError("\(path): the file is \(size) bytes, over the limit of \(maxBytes) bytes") }
-        do {
-            return [UInt8](try Data(contentsOf: url))
-        } catch {
-            throw CLIError("\(path): cannot read the file: \(error.localizedDescription)")
-        }
+        try StartupTopologies.bytes(of: path, maxBytes: maxBytes)
     }
 
     static func read(_ path: String, format: TopologyFormat?, fiberModel: FiberLinkModel) throws -> AssembledTopology {

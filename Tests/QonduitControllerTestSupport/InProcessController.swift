@@ -36,21 +36,23 @@ public final class InProcessController: Sendable {
         devicesToOnboard: [DeviceOnboardingRequest] = [], defaultDeviceCredential: DeviceCredential? = nil, api: APIConfiguration = .init()
     ) async throws -> InProcessController {
         let databasePath = try TestFiles.newDirectory("controller").appendingPathComponent("inventory.sqlite").path
-        let metrics = PrometheusCollectorRegistry()
-        let inventory = try Inventory(path: databasePath, metrics: PrometheusMetricsFactory.qonduit(metrics))
-        if let topology {
-            let draft = try TopologyReader.draft([UInt8](try Data(contentsOf: topology)), file: topology.lastPathComponent)
-            _ = try await inventory.importTopology(draft, file: topology.lastPathComponent, mode: .merge)
-        }
-        let token = try await inventory.createAPIToken(role: .admin, description: "test", expiresAt: nil, createdBy: nil).1.text
         var logger = Logger(label: "controller-in-process")
         logger.logLevel = .critical
+        // Opened as `qonduit serve` opens it: the first admin token in its file, the device key. The
+        // storage (and so its lock) is let go once started: a test may hand the database to a `serve`.
+        let metrics = PrometheusCollectorRegistry()
+        let storage = try await ControllerStorage.open(StorageConfiguration(database: databasePath), metrics: metrics, logger: logger)
+        let inventory = storage.inventory
+        let token = try String(contentsOfFile: storage.adminTokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let topology {
+            _ = try await StartupTopologies.importAll([topology.path], into: inventory, fiberModel: .standard, logger: logger)
+        }
         let (ports, port) = AsyncStream<Int>.makeStream()
         let app = try await ControllerApplication.build(
             inventory: inventory,
             configuration: ControllerConfiguration(
                 port: 0, api: api, southbound: .init(heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats),
-                reconcileInterval: .milliseconds(reconcileIntervalMs), credentialSealer: CredentialSealer(key: CredentialSealer.newKey()),
+                reconcileInterval: .milliseconds(reconcileIntervalMs), credentialSealer: storage.credentialSealer,
                 defaultDeviceCredential: defaultDeviceCredential, devicesToOnboard: devicesToOnboard, metrics: metrics
             ),
             logger: logger, onServerRunning: { port.yield($0) }

@@ -8,28 +8,28 @@ import Foundation
 /// second controller on the same database would run its own repair and reconcile passes against the
 /// first's. The kernel releases the lock when its holder dies, however it dies (SIGKILL included),
 /// so a stale lock file never keeps a new controller out.
-final class DatabaseLock: Sendable {
-    let path: String
+public final class DatabaseLock: Sendable {
+    public let path: String
     private let descriptor: Int32
 
     /// The lock file of `database`: its path with `.lock` added.
-    static func path(forDatabase database: String) -> String { database + ".lock" }
+    public static func path(forDatabase database: String) -> String { database + ".lock" }
 
     /// Takes the lock of `database` at once, or throws naming the process that holds it.
-    init(database: String) throws {
+    public init(database: String) throws {
         path = Self.path(forDatabase: database)
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
-            throw CLIError("cannot open the lock file '\(path)' of the database '\(database)': \(String(cString: strerror(errno)))")
+            throw ControllerStartupError("cannot open the lock file '\(path)' of the database '\(database)': \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let reason = errno
             let holder = Self.holder(descriptor)
             close(descriptor)
             guard reason == EWOULDBLOCK else {
-                throw CLIError("cannot lock '\(path)' for the database '\(database)': \(String(cString: strerror(reason)))")
+                throw ControllerStartupError("cannot lock '\(path)' for the database '\(database)': \(String(cString: strerror(reason)))")
             }
-            throw CLIError(
+            throw ControllerStartupError(
                 "the database '\(database)' is in use by another qonduit serve\(holder.map { " (pid \($0))" } ?? "") "
                     + "that holds '\(path)'; stop it first, or serve another --db"
             )

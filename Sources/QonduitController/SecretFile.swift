@@ -6,13 +6,13 @@ import Foundation
 
 /// Files holding secrets (tokens, credentials): created with mode 0600, so that no moment exists
 /// when another user could read them.
-enum SecretFile {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum SecretFile {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// With `exclusive`, a file already at `path` is never overwritten: the write fails instead.
-    static func write(_ text: String, to path: String, exclusive: Bool = false) throws {
+    public static func write(_ text: String, to path: String, exclusive: Bool = false) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC) | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
         defer { close(descriptor) }
