@@ -38,10 +38,6 @@ public final class Inventory: Sendable {
     /// How long each write waits for the writer and commits: `qonduit_sqlite_write_duration_seconds`.
     private let writeDuration: CoreMetrics.Timer
 
-    /// Whether reads go on while a write transaction is open (a database file, in WAL mode): with the
-    /// in-memory database, one connection does both, so work a write waits for must not read.
-    public var readsWhileWriting: Bool { database is DatabasePool }
-
     /// Returns once the revision is other than `seen` (at once if it already is), or the task is cancelled.
     public func waitForChange(from seen: Int) async {
         await changes.wait { self.revision != seen }

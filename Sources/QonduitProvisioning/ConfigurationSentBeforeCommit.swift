@@ -1,4 +1,3 @@
-import Dispatch
 import Logging
 import QonduitCore
 import QonduitETSI
@@ -8,9 +7,8 @@ import Synchronization
 /// Configuration sent to the nodes before the transaction that decided it has committed: a re-route
 /// pass's (see `KeyPathProvisioner.reroute`), in slices as the pass decides, or a provisioning batch's
 /// once it is planned. Encoding the entries and the nodes taking them then run on a core the writer
-/// leaves idle. What the nodes answered is acted on only by the pass
-/// (paths confirmed before it writes states are active at once) or once the transaction has committed;
-/// one that does not commit takes back what was sent.
+/// leaves idle. The transaction never waits for the nodes: what they answered is acted on once it
+/// has committed; one that does not commit takes back what was sent.
 final class ConfigurationSentBeforeCommit: Sendable {
     /// A slice sent ahead, and what each node that refused it said.
     struct Sent: Sendable {
@@ -24,22 +22,10 @@ final class ConfigurationSentBeforeCommit: Sendable {
     }
 
     private let slices = Mutex<[Task<Sent, Never>]>([])
-    /// The slices answered so far, by their order.
-    private let answers = Mutex<[Int: Sent]>([:])
-    private let answered = DispatchSemaphore(value: 0)
 
     /// Starts getting a slice ready and sending it.
     func start(_ send: @escaping @Sendable () async -> Sent) {
-        slices.withLock { slices in
-            let order = slices.count
-            slices.append(
-                Task { [self] in
-                    let sent = await send()
-                    answers.withLock { $0[order] = sent }
-                    answered.signal()
-                    return sent
-                })
-        }
+        slices.withLock { $0.append(Task { await send() }) }
     }
 
     /// Every slice sent, once every node answered; empty when nothing was started.
@@ -49,17 +35,6 @@ final class ConfigurationSentBeforeCommit: Sendable {
         return sent
     }
 
-    /// Every slice sent, waiting for every node's answer up to `limit` on this thread: for the
-    /// pass's transaction, which cannot await. Nil when the nodes are still answering.
-    func sent(waitingAtMost limit: Duration) -> [Sent]? {
-        let count = slices.withLock { $0.count }
-        let (seconds, attoseconds) = limit.components
-        let deadline = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        for _ in 0..<count {
-            guard answered.wait(timeout: deadline) == .success else { return nil }
-        }
-        return answers.withLock { answers in (0..<count).compactMap { answers[$0] } }
-    }
 }
 
 extension KeyPathProvisioner {
@@ -76,14 +51,6 @@ extension KeyPathProvisioner {
             self.inFlight.register(entries)
             return ConfigurationSentBeforeCommit.Sent(prepared: prepared, refusals: await self.send(prepared), entries: entries)
         }
-    }
-
-    /// What a re-route pass asks before it writes states: those of `pending` every node has confirmed,
-    /// now that the nodes have had the pass's writes to answer (up to `confirmationWait` more: the pass
-    /// holds the writer meanwhile). None when the push needs the writer to read (in memory: one connection).
-    func confirmedBeforeCommit(_ early: ConfigurationSentBeforeCommit, pending: [QKDUUID]) -> Set<QKDUUID> {
-        guard inventory.readsWhileWriting, let slices = early.sent(waitingAtMost: confirmationWait) else { return [] }
-        return Set(slices.flatMap(\.paths).filter { $0.refusal == nil }.map(\.item.path.id)).intersection(pending)
     }
 
     /// Takes back from the nodes what a transaction that did not commit sent early.
@@ -114,7 +81,7 @@ extension KeyPathProvisioner {
     ) async throws -> (count: Int, paths: [Stored<QKDKeyPath>]) {
         let slices = await early.sent()
         if !slices.isEmpty {
-            // The pass committed: the inventory knows what was sent, and made active what was confirmed.
+            // The pass committed: the inventory knows what was sent; activate what the nodes confirmed.
             inFlight.release(slices.flatMap(\.entries))
             let active = Set(
                 outcomes.compactMap { outcome -> QKDUUID? in

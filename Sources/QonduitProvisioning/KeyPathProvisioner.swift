@@ -37,19 +37,15 @@ public final class KeyPathProvisioner: Sendable {
     public let inFlight = EntriesInFlight()
     /// How many re-routed paths a pass decides before their configuration is sent (see `reroute`).
     let rerouteSlice: Int
-    /// How long a pass, before it writes states, waits for the nodes' answers to what it sent before committing,
-    /// holding the writer: paths confirmed by then are active at once, the others are activated later.
-    let confirmationWait: Duration
 
     public init(
         inventory: Inventory, configurator: any NodeConfigurator, logger: Logger, qberThreshold: Double? = nil,
-        rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault, confirmationWait: Duration = .seconds(1),
+        rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault,
         metrics: ProvisioningMetrics = ProvisioningMetrics()
     ) {
         self.metrics = metrics
         self.inventory = inventory
         self.rerouteSlice = max(1, rerouteSlice)
-        self.confirmationWait = confirmationWait
         self.configurator = configurator
         self.logger = logger
         self.qberThreshold = qberThreshold

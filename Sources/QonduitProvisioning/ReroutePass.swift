@@ -55,9 +55,10 @@ extension KeyPathProvisioner {
     /// the error, or is left as it is when it says nil.
     ///
     /// Every `rerouteSlice` re-routed paths, and for the rest once all are decided, the new
-    /// configuration is sent to the nodes through `early` while the pass decides the rest and writes;
-    /// paths every node has confirmed by the time the pass writes states are written `active` at once.
-    /// Should the pass throw, the caller takes back what `early` sent.
+    /// configuration is sent to the nodes through `early` while the pass decides the rest and writes.
+    /// The pass never waits for their answers: it commits re-routed paths `pending` (or `active` when
+    /// they kept a configured primary), and what the nodes answered is acted on once it has committed
+    /// (`finishReroutes`). Should the pass throw, the caller takes back what `early` sent.
     func reroute<Policy: ReroutePolicy>(
         _ ids: [QKDUUID], policy makePolicy: @escaping @Sendable (Topology) -> Policy, fallback: KeyPathState,
         early: ConfigurationSentBeforeCommit
@@ -125,14 +126,8 @@ extension KeyPathProvisioner {
                 if reroutedSince >= rerouteSlice { sendDecided() }
             }
             sendDecided()
-            let active = try writes.apply(ledger, confirmed: { confirmedBeforeCommit(early, pending: $0) })
-            guard !active.isEmpty else { return outcomes }
-            return outcomes.map { outcome in
-                guard case .rerouted(let old, var new) = outcome, active.contains(new.id) else { return outcome }
-                new.state = .active
-                new.reason = nil
-                return .rerouted(old: old, new: new)
-            }
+            try writes.apply(ledger)
+            return outcomes
         }
     }
 
@@ -168,21 +163,12 @@ private struct RerouteWrites {
         retiring += routes
     }
 
-    /// Writes it all; `confirmed` picks the re-routed paths that are active at once, and they are returned.
-    mutating func apply(_ ledger: KeyPathLedger, confirmed: (_ pending: [QKDUUID]) -> Set<QKDUUID>) throws -> Set<QKDUUID> {
+    /// Writes it all.
+    func apply(_ ledger: KeyPathLedger) throws {
         // Each path's event is logged before the state change it causes.
         try ledger.logReroutes(reroutes)
         try ledger.replaceRoutes(of: replaced, with: rerouted)
-        // Asked last, so that the nodes have had all of the writes above to answer.
-        let pending = rerouted.filter { $0.state == .pending }.map(\.id)
-        let active = pending.isEmpty ? [] : confirmed(pending)
-        if !active.isEmpty {
-            for (change, paths) in states where change.state == .pending { states[change] = paths.filter { !active.contains($0) } }
-            states[StateChange(state: .active, reason: nil), default: []] += active
-            retiring.removeAll { active.contains($0.keyPath) }
-        }
         for (change, ids) in states { try ledger.setStates(of: ids, to: change.state, reason: change.reason) }
         try ledger.retire(retiring)
-        return active
     }
 }

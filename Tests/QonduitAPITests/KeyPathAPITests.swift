@@ -365,15 +365,14 @@ import Testing
 
     /// A re-route pass sends its nodes' configuration while its transaction writes: what it sends is
     /// its new routes' virtual links, each either committed or in flight when it arrives (so that the
-    /// reconciler leaves it alone), and nothing is in flight once the pass has ended. Paths whose
-    /// nodes all confirmed before the pass wrote states are active at once, never pending. A pass
-    /// that fails takes back what it sent. Sent in slices as the pass decides (here, a path each).
-    @Test func aReRouteSendsAheadOnlyWhatItsPassCommitsOrTakesBack() async throws {
-        // A database file: the pass waits for the nodes' answers while reads go on.
-        let inventory = try Inventory(path: TestFiles.path("reroute-ahead", suffix: ".sqlite"))
+    /// reconciler leaves it alone), and nothing is in flight once the pass has ended. The pass never
+    /// waits for the nodes: it commits the paths pending, and they are active once the nodes have
+    /// confirmed. A pass that fails takes back what it sent. Sent in slices as the pass decides (here,
+    /// a path each). A database file and an in-memory one take the same path.
+    @Test(arguments: [true, false]) func aReRouteSendsAheadOnlyWhatItsPassCommitsOrTakesBack(onFile: Bool) async throws {
+        let inventory = try Inventory(path: onFile ? TestFiles.path("reroute-ahead", suffix: ".sqlite") : ":memory:")
         let agents = CommitCheckingConfigurator(inventory: inventory)
-        // Waiting as long as the nodes take (tests run side by side on a busy machine): the answers need no writer.
-        let provisioning = provisioner(inventory, agents, rerouteSlice: 1, confirmationWait: .seconds(120))
+        let provisioning = provisioner(inventory, agents, rerouteSlice: 1)
         agents.inFlight.withLock { $0 = provisioning.inFlight }
         try await withRing(inventory: inventory, configurator: agents, provisioner: provisioning) { call in
             for _ in 0..<3 {
@@ -383,7 +382,12 @@ import Testing
             let before = try await inventory.eventLogBounds().latest
             #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"down"}"#).status == .ok)
             let logged = try await inventory.events(after: before, limit: 100).map(\.kind.rawValue)
-            #expect(logged == ["link.status"] + Array(repeating: "key_path.rerouted", count: 3), "active at once: \(logged)")
+            #expect(
+                logged == ["link.status"] + Array(repeating: "key_path.rerouted", count: 3) + Array(repeating: "key_path.state", count: 6),
+                "re-routed, committed pending, then active: \(logged)")
+            let states = try await inventory.events(after: before, limit: 100).filter { $0.kind == .keyPathState }
+                .map { String(decoding: Data($0.data.utf8), as: UTF8.self) }
+            #expect(states.prefix(3).allSatisfy { $0.contains(#""to":"pending""#) } && states.suffix(3).allSatisfy { $0.contains(#""to":"active""#) })
             func routes() async throws -> Set<QKDUUID> {
                 let paths = try await call(.get, "/api/v1/key-paths?state=active", nil).json["items"] as? [[String: Any]] ?? []
                 #expect(paths.count == 3, "\(paths)")

@@ -81,12 +81,11 @@ public final class CommitCheckingConfigurator: NodeConfigurator {
 /// A provisioner over `inventory` whose nodes are `configurator`, logging nothing below critical.
 public func provisioner(
     _ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11,
-    rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault, confirmationWait: Duration = .seconds(1)
+    rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault
 ) -> KeyPathProvisioner {
     var logger = Logger(label: "test-provisioner")
     logger.logLevel = .critical
     return KeyPathProvisioner(
-        inventory: inventory, configurator: configurator, logger: logger, qberThreshold: qberThreshold, rerouteSlice: rerouteSlice,
-        confirmationWait: confirmationWait
+        inventory: inventory, configurator: configurator, logger: logger, qberThreshold: qberThreshold, rerouteSlice: rerouteSlice
     )
 }
