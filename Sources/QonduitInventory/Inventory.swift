@@ -126,6 +126,7 @@ public final class Inventory: Sendable {
             if record.node != original {
                 record.updatedAt = Self.now()
                 try record.update(db)
+                try Self.logStatusChange(of: original.id, from: original.current, to: record.node.current, db)
             }
             return try Self.storedNode(id, db)
         }
@@ -206,6 +207,7 @@ public final class Inventory: Sendable {
             if record.link != original {
                 record.updatedAt = Self.now()
                 try record.update(db)
+                try Self.logStatusChange(of: original.id, from: original.current.status, to: record.link.current.status, db)
             }
             // Set down through the API, a link stays down whatever a topology import says, until set up through it.
             if record.link.status != original.status {

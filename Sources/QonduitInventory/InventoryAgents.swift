@@ -380,6 +380,7 @@ extension Inventory {
         if record.link != before {
             record.updatedAt = now
             try record.update(db)
+            try Self.logStatusChange(of: before.id, from: before.current.status, to: record.link.current.status, db)
         }
         return true
     }
@@ -387,6 +388,15 @@ extension Inventory {
     /// Records what the node's agent says of it (nil: nothing), and puts in force what that and the
     /// planner's status make (`QKDNode.current`); the planner's status is never touched.
     static func setNodeStatus(_ node: NodeID, _ measured: NodeStatus?, _ now: Date, _ db: Database) throws {
+        // The status in force changing is logged first, from the row as it was (`node.status` events).
+        let inForce = nodeStatusInForce(admin: "admin_status", measured: "?1")
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO event (time, kind, subject, data)
+                SELECT \(nowSQL), '\(EventKind.nodeStatus.rawValue)', id, json_object('node', id, 'from', status, 'to', \(inForce))
+                FROM node WHERE id = ?2 AND measured_status IS NOT ?1 AND status IS NOT \(inForce)
+                """
+        ).execute(arguments: [measured?.rawValue, node.rawValue])
         try db.cachedStatement(
             sql: """
                 UPDATE node SET measured_status = ?1, status = \(nodeStatusInForce(admin: "admin_status", measured: "?1")), updated_at = ?2

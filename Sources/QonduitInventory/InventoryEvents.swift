@@ -78,14 +78,32 @@ extension Inventory {
     }
 
     /// Logs an event in the transaction of the change it reports; `data` are the detail fields, each
-    /// value a JSON text (nil: left out). Node and link status changes and key paths' creation and
-    /// deletion are still logged by the schema's triggers.
+    /// value a JSON text (nil: left out). Every event is logged from Swift: no trigger writes one.
     static func logEvent(_ kind: EventKind, subject: String, data: [(String, String?)], _ db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO event (time, kind, subject, data) VALUES (\(nowSQL), ?, ?, ?)
                 """
         ).execute(arguments: [kind.rawValue, subject, JSONText.object(data)])
+    }
+}
+
+extension Inventory {
+    /// Logs a node's or link's status in force changing (nothing when it does not).
+    static func logStatusChange(of node: NodeID, from old: NodeStatus, to new: NodeStatus, _ db: Database) throws {
+        guard old != new else { return }
+        try logEvent(
+            .nodeStatus, subject: node.rawValue,
+            data: [("node", JSONText.string(node.rawValue)), ("from", JSONText.string(old.rawValue)), ("to", JSONText.string(new.rawValue))],
+            db)
+    }
+
+    static func logStatusChange(of link: LinkID, from old: LinkStatus, to new: LinkStatus, _ db: Database) throws {
+        guard old != new else { return }
+        try logEvent(
+            .linkStatus, subject: link.rawValue,
+            data: [("link", JSONText.string(link.rawValue)), ("from", JSONText.string(old.rawValue)), ("to", JSONText.string(new.rawValue))],
+            db)
     }
 }
 

@@ -34,6 +34,7 @@ extension Inventory {
             try Self.checkIdentities(plan, existingNodes: existingNodes, existingLinks: existingLinks)
             try Self.releaseMovingIdentities(plan, existingNodes: existingNodes, existingLinks: existingLinks, db)
             try Self.apply(plan, db)
+            try Self.logStatusChanges(plan, existingNodes: existingNodes, existingLinks: existingLinks, db)
             let lines = Dictionary(draft.links.compactMap { link in link.id.map { ($0, link.line) } }, uniquingKeysWith: { a, _ in a })
             let held = plan.keptDown.map { id in
                 TopologyIssue(
@@ -105,6 +106,18 @@ extension Inventory {
         // An update keeps the row's created_at: the upsert's conflict clause does not touch it.
         for node in plan.nodes.created + plan.nodes.updated { try write(node) }
         for link in plan.links.created + plan.links.updated { try write(link) }
+    }
+
+    /// Logs the status in force of each node and link the import updated, where it changed.
+    private static func logStatusChanges(_ plan: ImportPlan, existingNodes: [NodeRecord], existingLinks: [LinkRecord], _ db: Database) throws {
+        let nodes = Dictionary(existingNodes.map { ($0.node.id, $0.node.current) }, uniquingKeysWith: { a, _ in a })
+        let links = Dictionary(existingLinks.map { ($0.link.id, $0.link.current.status) }, uniquingKeysWith: { a, _ in a })
+        for node in plan.nodes.updated {
+            if let old = nodes[node.id] { try logStatusChange(of: node.id, from: old, to: node.current, db) }
+        }
+        for link in plan.links.updated {
+            if let old = links[link.id] { try logStatusChange(of: link.id, from: old, to: link.current.status, db) }
+        }
     }
 
     /// Inserts a link, or updates every column of it but `created_at` (`LinkRecord.valueColumns`).

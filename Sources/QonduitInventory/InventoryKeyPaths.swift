@@ -90,6 +90,9 @@ extension Inventory {
             let path = try Self.keyPath(id, db)
             try Self.release(path, db)
             try db.execute(sql: "DELETE FROM key_path WHERE id = ?", arguments: [path.id.text])
+            try Self.logEvent(
+                .keyPathDeleted, subject: path.id.text,
+                data: [("key_path", JSONText.string(path.id.text)), ("state", JSONText.string(path.state.rawValue))], db)
             return path
         }
     }

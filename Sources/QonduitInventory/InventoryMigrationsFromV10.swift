@@ -246,5 +246,12 @@ extension InventoryMigrations {
             try db.execute(
                 sql: "ALTER TABLE agent ADD COLUMN write_method TEXT NOT NULL DEFAULT 'put' CHECK (write_method IN ('put', 'post'))")
         }
+        migrator.registerMigration("v28: events written by Swift") { db in
+            // Each change's event is logged by the code that makes it, in its transaction (`Inventory.logEvent`):
+            // one mechanism, and one a second storage engine can have.
+            for trigger in ["event_node_status", "event_link_status", "event_key_path_created", "event_key_path_deleted"] {
+                try db.execute(sql: "DROP TRIGGER IF EXISTS \(trigger)")
+            }
+        }
     }
 }

@@ -82,6 +82,13 @@ public final class KeyPathLedger {
                 path.reason, now, now,
             ])
             try RouteRows(paths: [path]).write(db)
+            try Inventory.logEvent(
+                .keyPathCreated, subject: path.id.text,
+                data: [
+                    ("key_path", JSONText.string(path.id.text)), ("state", JSONText.string(path.state.rawValue)),
+                    ("source", JSONText.string(path.source.rawValue)), ("destination", JSONText.string(path.destination.rawValue)),
+                    ("rate_bps", String(path.rateBps)),
+                ], db)
             return .commit
         }
         sums.add(path.reservedBps)
