@@ -25,8 +25,12 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
+    // Each default is the configuration's own, written once there.
+    private static let defaults = ControllerConfiguration()
+    private static let storageDefaults = StorageConfiguration()
+
     @Option(help: "SQLite database file, created if missing; ':memory:' for a throwaway inventory.")
-    var db = "qonduit.sqlite"
+    var db = Self.storageDefaults.database
 
     @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free port).")
     var listen = ListenAddress(host: "127.0.0.1", port: 8080)
@@ -35,15 +39,15 @@ struct ServeCommand: AsyncParsableCommand {
     var topologies: [String] = []
 
     @Option(help: "Largest topology document the import endpoint accepts, in bytes.")
-    var maxImportBytes = 64 * 1024 * 1024
+    var maxImportBytes = Self.defaults.api.maxImportBytes
 
     @OptionGroup var fiber: FiberModelOptions
 
     @Option(help: "How often node agents must send a heartbeat, milliseconds.")
-    var heartbeatIntervalMs = 5_000
+    var heartbeatIntervalMs = Self.defaults.southbound.heartbeatIntervalMs
 
     @Option(help: "Heartbeats an agent may miss before its node is marked unreachable.")
-    var missedHeartbeats = 3
+    var missedHeartbeats = Self.defaults.southbound.missedHeartbeats
 
     @Flag(help: "Create a node for an agent whose qkdn_id the inventory does not know (otherwise it is refused).")
     var autoOnboard = false
@@ -52,31 +56,31 @@ struct ServeCommand: AsyncParsableCommand {
     var deviceBearerFile: String?
 
     @Option(help: "How often the reconciler makes every reachable agent's configuration match the inventory, milliseconds.")
-    var reconcileIntervalMs = 5_000
+    var reconcileIntervalMs = Int(Self.defaults.reconcileInterval.milliseconds)
 
     @Option(help: "A link whose QBER is above this carries no new key path, and the key paths over it are re-routed.")
-    var qberThreshold = 0.11
+    var qberThreshold = Self.defaults.qberThreshold ?? 0.11
 
     @Option(help: "Largest JSON request body accepted, in bytes.")
-    var maxJSONBodyBytes = 1024 * 1024
+    var maxJSONBodyBytes = Self.defaults.api.maxJSONBodyBytes
 
     @Option(help: "Requests under /api/v1 handled at once (event streams aside); more are answered 503 with Retry-After.")
-    var maxConcurrentRequests = 512
+    var maxConcurrentRequests = Self.defaults.api.maxConcurrentRequests
 
     @Option(help: "Event streams (GET /api/v1/events) open at once; more are answered 503.")
-    var maxEventStreams = 64
+    var maxEventStreams = Self.defaults.api.maxEventStreams
 
     @Option(
         help:
             "Seconds a connection may sit without a request (or with one half sent) before it is closed, so that slow clients cannot hold connections."
     )
-    var idleTimeoutSeconds = 30.0
+    var idleTimeoutSeconds = Self.defaults.idleTimeout.milliseconds / 1000
 
     @Option(help: "Events the log keeps for GET /api/v1/events (and qonduit events) to resume from; older ones are dropped.")
-    var eventRetention = Inventory.defaultEventRetention
+    var eventRetention = Self.storageDefaults.eventRetention
 
     @Option(help: "Entries the audit log keeps (the latest); older ones are dropped.")
-    var auditRetention = Inventory.defaultAuditRetention
+    var auditRetention = Self.storageDefaults.auditRetention
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
@@ -85,7 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
     var metricsOpen = false
 
     @Option(help: "Longest a console session lasts, hours (its token's expiry ends it sooner).")
-    var sessionHours = 12.0
+    var sessionHours = Self.defaults.api.sessionLifetime.milliseconds / 3_600_000
 
     @OptionGroup(title: "TLS")
     var tls: TLSOptions
