@@ -99,7 +99,7 @@ extension Problem {
         case .agentNotRegistered(let uuid):
             self.init(.notFound, detail: "no agent has registered for the node with GS QKD 015 id '\(uuid)'")
         case .agentExists(let node, let kind):
-            self.init(.conflict, detail: "node '\(node)' already has an agent (\(kind)); DELETE /api/v1/agents/\(node) first")
+            self.init(.conflict, detail: "node '\(node)' already has an agent (\(kind.rawValue)); DELETE /api/v1/agents/\(node) first")
         case .agentNotFound(let node):
             self.init(.notFound, detail: "node '\(node)' has no agent")
         case .unknownReportedLink(let uuid, let node):

@@ -6,6 +6,27 @@ public enum AgentState: String, Sendable, CaseIterable {
     case reachable, unreachable
 }
 
+/// How the controller came to manage a node's agent.
+public enum AgentKind: String, Sendable, CaseIterable {
+    /// It announced itself (`POST /southbound/v1/agents`).
+    case registered
+    /// The controller was given its address and polls it.
+    case onboarded
+}
+
+/// What the controller speaks to an agent.
+public enum AgentEncoding: String, Sendable, CaseIterable {
+    case xml, json
+}
+
+/// How the controller writes configuration to a device.
+public enum DeviceWriteMethod: String, Sendable, CaseIterable {
+    /// RFC 8040 replace, and merge by PATCH.
+    case put
+    /// RFC 8040 create of the list container, for a device that refused both with 405 or 501.
+    case post
+}
+
 /// A node agent as the inventory knows it.
 public struct AgentInfo: Sendable, Equatable {
     public var nodeID: NodeID
@@ -25,22 +46,19 @@ public struct AgentInfo: Sendable, Equatable {
     public var credentialID: String?
     /// The node has a newer credential than the one the agent uses: a rotation the agent has not taken up yet.
     public var credentialRotationPending: Bool
-    /// `registered` (it announced itself) or `onboarded` (the controller was given its address and polls it).
-    public var kind: String = "registered"
-    /// `xml` or `json`: what the controller speaks to it.
-    public var encoding: String = "xml"
+    public var kind: AgentKind = .registered
+    public var encoding: AgentEncoding = .xml
     /// An onboarded device's last poll, and why it failed.
     public var polledAt: Date?
     public var pollError: String?
     /// The device reported another `qkdn_id` than its node's: it is not configured until that is resolved.
     public var identityMismatch = false
-    /// An onboarded device's notification stream (`none`, `connecting`, `open`, `retrying`) and its
-    /// last error; nil for registered agents and before the controller first looked.
-    public var streamState: String?
+    /// An onboarded device's notification stream and its last error; nil for registered agents and
+    /// before the controller first looked.
+    public var streamState: DeviceStreamState?
     public var streamError: String?
-    /// How the controller configures it: `put` (RFC 8040 replace and merge), or `post` (create only,
-    /// for a device that refused those) until the controller restarts or the device is onboarded again.
-    public var writeMethod: String = "put"
+    /// How the controller configures it; `post` until the controller restarts or the device is onboarded again.
+    public var writeMethod: DeviceWriteMethod = .put
 }
 
 /// Key held in a link's pool at one end, as that end's agent reported it.

@@ -30,7 +30,7 @@ extension Inventory {
             }
             // A device the controller polls is not taken over by an agent announcing itself for its node.
             let existingKind = try String.fetchOne(db, sql: "SELECT kind FROM agent WHERE node_id = ?", arguments: [node.node.id.rawValue])
-            if existingKind == "onboarded" { throw InventoryError.agentExists(node.node.id, kind: "onboarded") }
+            if existingKind == AgentKind.onboarded.rawValue { throw InventoryError.agentExists(node.node.id, kind: .onboarded) }
             try db.execute(
                 sql: """
                     INSERT INTO agent (node_id, restconf_url, state, heartbeat_interval_ms, node_status, tree, registered_at, last_seen_at,
@@ -229,9 +229,14 @@ extension Inventory {
                     lastSeenAt: row["last_seen_at"], keyPools: poolsByNode[nodeID] ?? [],
                     reconciledAt: row["reconciled_at"], drift: row["drift"], reconcileError: row["reconcile_error"],
                     credentialID: row["credential_id"], credentialRotationPending: row["rotation_pending"],
-                    kind: row["kind"], encoding: row["encoding"], polledAt: row["polled_at"], pollError: row["poll_error"],
-                    identityMismatch: row["identity_mismatch"], streamState: row["stream_state"], streamError: row["stream_error"],
-                    writeMethod: row["write_method"]
+                    kind: try StoredValue.decode(row["kind"], column: "kind", of: "agent of node '\(nodeID)'"),
+                    encoding: try StoredValue.decode(row["encoding"], column: "encoding", of: "agent of node '\(nodeID)'"),
+                    polledAt: row["polled_at"], pollError: row["poll_error"], identityMismatch: row["identity_mismatch"],
+                    streamState: try (row["stream_state"] as String?).map {
+                        try StoredValue.decode($0, column: "stream_state", of: "agent of node '\(nodeID)'")
+                    },
+                    streamError: row["stream_error"],
+                    writeMethod: try StoredValue.decode(row["write_method"], column: "write_method", of: "agent of node '\(nodeID)'")
                 )
             }
             return Page(items: items, total: try Int.fetchOne(db, sql: "SELECT count(*) FROM agent") ?? 0)

@@ -17,7 +17,7 @@ public enum InventoryError: Error, Sendable, Equatable {
     /// An agent registered for a node the inventory does not have, and auto-onboarding is off.
     case unknownAgentNode(QKDUUID)
     /// The node has an agent already (`kind` registered or onboarded): remove it first.
-    case agentExists(NodeID, kind: String)
+    case agentExists(NodeID, kind: AgentKind)
     /// The node has no agent.
     case agentNotFound(String)
     /// A report came from a node whose agent has not registered.

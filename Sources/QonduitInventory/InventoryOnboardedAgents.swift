@@ -7,8 +7,8 @@ public struct OnboardedAgent: Sendable, Equatable {
     public var nodeID: NodeID
     public var qkdnID: QKDUUID
     public var restconfURL: String
-    /// `xml` or `json`: the encoding the device answered in when it was onboarded.
-    public var encoding: String
+    /// The encoding the device answered in when it was onboarded.
+    public var encoding: AgentEncoding
     public var pollIntervalMs: Int
     /// The device's credential, sealed (`CredentialSealer`); nil when it takes none.
     public var sealedCredential: [UInt8]?
@@ -23,7 +23,7 @@ public enum AgentAccess: Sendable, Equatable {
     /// An agent that registered: the controller's proof of its node's credential, in XML.
     case registered(proof: String?)
     /// A device onboarded by address: its own credential, in its own encoding.
-    case onboarded(node: NodeID, encoding: String, sealedCredential: [UInt8]?, yangPatch: Bool, tlsCA: String?, createOnly: Bool)
+    case onboarded(node: NodeID, encoding: AgentEncoding, sealedCredential: [UInt8]?, yangPatch: Bool, tlsCA: String?, createOnly: Bool)
 }
 
 extension Inventory {
@@ -31,13 +31,13 @@ extension Inventory {
     /// the device's `qkdn_id` (the device is the authority on its identity), and the tree's state is
     /// applied as a registration's is.
     public func onboardAgent(
-        node: NodeID, _ registration: AgentRegistration, encoding: String, pollIntervalMs: Int, sealedCredential: [UInt8]?,
+        node: NodeID, _ registration: AgentRegistration, encoding: AgentEncoding, pollIntervalMs: Int, sealedCredential: [UInt8]?,
         yangPatch: Bool = false, tlsCA: String? = nil
     ) async throws -> AgentRegistrationResult {
         try await write { db in
             guard try NodeRecord.exists(db, key: node.rawValue) else { throw InventoryError.nodeNotFound(node.rawValue) }
             if let kind = try String.fetchOne(db, sql: "SELECT kind FROM agent WHERE node_id = ?", arguments: [node.rawValue]) {
-                throw InventoryError.agentExists(node, kind: kind)
+                throw InventoryError.agentExists(node, kind: try StoredValue.decode(kind, column: "kind", of: "agent of node '\(node)'"))
             }
             let qkdnID = registration.qkdnID.text
             if let holder = try String.fetchOne(db, sql: "SELECT id FROM node WHERE qkdn_id = ? AND id <> ?", arguments: [qkdnID, node.rawValue]) {
@@ -55,7 +55,7 @@ extension Inventory {
                     """,
                 arguments: [
                     node.rawValue, registration.restconfURL, pollIntervalMs, Self.agentStatus(registration.nodeStatus), registration.tree,
-                    now, now, encoding, sealedCredential.map { Data($0) }, now, yangPatch, tlsCA, registration.nodeStatus?.rawValue,
+                    now, now, encoding.rawValue, sealedCredential.map { Data($0) }, now, yangPatch, tlsCA, registration.nodeStatus?.rawValue,
                 ])
             try Self.setNodeStatus(node, registration.nodeStatus, now, db)
             var unknown: [QKDUUID] = []
@@ -88,7 +88,8 @@ extension Inventory {
                 let subject = "agent of node '\(node)'"
                 return OnboardedAgent(
                     nodeID: try NodeID(node), qkdnID: try StoredValue.uuid(row["qkdn_id"], column: "qkdn_id", of: subject),
-                    restconfURL: row["restconf_url"], encoding: row["encoding"], pollIntervalMs: row["heartbeat_interval_ms"],
+                    restconfURL: row["restconf_url"], encoding: try StoredValue.decode(row["encoding"], column: "encoding", of: subject),
+                    pollIntervalMs: row["heartbeat_interval_ms"],
                     sealedCredential: (row["sealed_credential"] as Data?).map { Array($0) }, etag: row["etag"],
                     state: try StoredValue.decode(row["state"], column: "state", of: subject), identityMismatch: row["identity_mismatch"]
                 )
@@ -108,10 +109,13 @@ extension Inventory {
             .map { ($0["node_id"], $0["kind"], $0["encoding"], $0["sealed_credential"], $0["yang_patch"], $0["tls_ca"], $0["write_method"]) }
         }
         guard let found else { return nil }
-        guard found.kind == "onboarded" else { return .registered(proof: try await controllerProof(forAgentAt: restconfURL)) }
+        let subject = "agent of node '\(found.node)'"
+        let kind: AgentKind = try StoredValue.decode(found.kind, column: "kind", of: subject)
+        guard kind == .onboarded else { return .registered(proof: try await controllerProof(forAgentAt: restconfURL)) }
         return .onboarded(
-            node: try NodeID(found.node), encoding: found.encoding, sealedCredential: found.sealed.map { Array($0) }, yangPatch: found.yangPatch,
-            tlsCA: found.ca, createOnly: found.method == "post")
+            node: try NodeID(found.node), encoding: try StoredValue.decode(found.encoding, column: "encoding", of: subject),
+            sealedCredential: found.sealed.map { Array($0) }, yangPatch: found.yangPatch,
+            tlsCA: found.ca, createOnly: try StoredValue.decode(found.method, column: "write_method", of: subject) == DeviceWriteMethod.post)
     }
 
     /// The device at `restconfURL` refused PUT and PATCH: it is configured by RFC 8040 create from now on.

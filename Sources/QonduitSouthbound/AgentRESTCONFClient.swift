@@ -80,7 +80,7 @@ public struct AgentRESTCONFClient: Sendable {
                 case nil: return Access()
                 case .registered(let proof)?: return Access(authorization: proof.map { "Bearer \($0)" })
                 case .onboarded(let node, let encoding, let sealed, let yangPatch, let ca, let createOnly)?:
-                    let encoding = ETSIEncoding(rawValue: encoding) ?? .xml
+                    let encoding: ETSIEncoding = encoding == .json ? .json : .xml
                     guard let sealed else { return Access(encoding: encoding, yangPatch: yangPatch, tlsCA: ca, createOnly: createOnly) }
                     guard let sealer else { throw Failure(url: url, message: "the device's credential is sealed and no key file was given") }
                     return Access(

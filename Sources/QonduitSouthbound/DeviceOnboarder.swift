@@ -60,7 +60,7 @@ public struct DeviceOnboarder: DeviceOnboarding {
         let yangPatch = await restconf.capabilities(at: root, access: access).supportsYANGPatch
         let sealed = try request.credential.map { try sealer!.seal($0, for: request.node.rawValue) }
         let result = try await inventory.onboardAgent(
-            node: request.node, node.registration(restconfURL: root, tree: document), encoding: encoding.rawValue,
+            node: request.node, node.registration(restconfURL: root, tree: document), encoding: encoding == .json ? .json : .xml,
             pollIntervalMs: request.pollIntervalMs, sealedCredential: sealed, yangPatch: yangPatch, tlsCA: request.tlsCA)
         logger.info(
             "device onboarded",

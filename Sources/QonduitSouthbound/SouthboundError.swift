@@ -72,7 +72,7 @@ enum SouthboundError: Error {
             case .identityInUse(let uuid, let holder):
                 message = "GS QKD 015 id '\(uuid)' already belongs to '\(holder)'"
             case .agentExists(let node, let kind):
-                message = "node '\(node)' is managed as an \(kind) device; an operator must remove that agent before another registers"
+                message = "node '\(node)' is managed as an \(kind.rawValue) device; an operator must remove that agent before another registers"
             case .invalid(let failure):
                 message = failure.description
             case .nodeNotFound(let id):

@@ -173,7 +173,7 @@ struct CreateOnlyDevice<Inner: HTTPResponder>: HTTPResponder where Inner.Context
             let url = "http://127.0.0.1:\(client.port!)/restconf"
             try await DeviceOnboarderTests().onboarder(inventory, deadline: .seconds(30)).onboard(
                 .init(node: try NodeID("e"), url: url, encoding: .json))
-            #expect(try await inventory.agents().first?.writeMethod == "put", "the standard method first")
+            #expect(try await inventory.agents().first?.writeMethod == .put, "the standard method first")
             let restconf = AgentRESTCONFClient(inventory: inventory)
             let links = (1...2).map {
                 ETSILink(id: QKDUUID(String(format: "eeeeeeee-2222-4000-8000-%012d", $0))!, type: .virtual, virtualBandwidthBps: 10)
@@ -181,7 +181,7 @@ struct CreateOnlyDevice<Inner: HTTPResponder>: HTTPResponder where Inner.Context
             methods.clear()
             try await restconf.put(links: [links[0]], at: url)
             #expect(methods.recorded == ["PUT", "POST"], "refused, then created")
-            #expect(try await inventory.agents().first?.writeMethod == "post", "remembered, and shown")
+            #expect(try await inventory.agents().first?.writeMethod == .post, "remembered, and shown")
             methods.clear()
             try await restconf.put(links: links, at: url)
             #expect(methods.recorded == ["POST"], "straight to create from then on")
@@ -196,7 +196,7 @@ struct CreateOnlyDevice<Inner: HTTPResponder>: HTTPResponder where Inner.Context
 
             // Onboarded again, or after a restart, the device is tried with the standard method again.
             try await inventory.resetWriteMethods()
-            #expect(try await inventory.agents().first?.writeMethod == "put")
+            #expect(try await inventory.agents().first?.writeMethod == .put)
         }
     }
 }
@@ -238,7 +238,7 @@ struct CreateOnlyDevice<Inner: HTTPResponder>: HTTPResponder where Inner.Context
                     #expect(path.value.state == .active, "\(path.value.reason ?? "")")
                     let route = try #require(path.value.routes.first)
                     for node in nodes { #expect(await node.tree.links.contains { $0.id == route.qkdlID }, "every node holds the route") }
-                    #expect(try await inventory.agents().map(\.writeMethod) == ["post", "post", "post"])
+                    #expect(try await inventory.agents().map(\.writeMethod) == [.post, .post, .post])
 
                     // Deleted: the devices cannot take the entries off; the reconciler says so, once a pass.
                     try await provisioner.delete(path.value.id.text)

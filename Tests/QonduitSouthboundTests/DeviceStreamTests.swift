@@ -84,7 +84,7 @@ import Testing
             _ = try await inventory.createNode(QKDNode(id: try NodeID("d"), qkdnID: Self.qkdn))
             let node = ETSINode(id: Self.qkdn)
             _ = try await inventory.onboardAgent(
-                node: try NodeID("d"), node.registration(restconfURL: root, tree: node.encodedJSON()), encoding: "json", pollIntervalMs: 5_000,
+                node: try NodeID("d"), node.registration(restconfURL: root, tree: node.encodedJSON()), encoding: .json, pollIntervalMs: 5_000,
                 sealedCredential: nil)
             var logger = Logger(label: "streams")
             logger.logLevel = .critical
@@ -95,10 +95,10 @@ import Testing
             defer { running.cancel() }
             let reached = try await eventually(15) {
                 let agent = try await inventory.agent(of: "d")
-                return agent?.streamState == state && agent?.streamError?.contains(reason) == true
+                return agent?.streamState?.rawValue == state && agent?.streamError?.contains(reason) == true
             }
             let agent = try await inventory.agent(of: "d")
-            #expect(reached, "\(agent?.streamState ?? "-"): \(agent?.streamError ?? "-")")
+            #expect(reached, "\(agent?.streamState?.rawValue ?? "-"): \(agent?.streamError ?? "-")")
             #expect(try await inventory.agent(of: "d")?.state == .reachable, "a bad stream does not make the device unreachable")
         }
     }
