@@ -7,8 +7,9 @@ import Synchronization
 /// Configuration sent to the nodes before the transaction that decided it has committed: a re-route
 /// pass's (see `KeyPathProvisioner.reroute`), in slices as the pass decides, or a provisioning batch's
 /// once it is planned. Encoding the entries and the nodes taking them then run on a core the writer
-/// leaves idle. The transaction never waits for the nodes: what they answered is acted on once it
-/// has committed; one that does not commit takes back what was sent.
+/// leaves idle. The transaction never waits for the nodes: a re-route pass takes, as it writes
+/// states, the answers already in (`answeredSoFar`), and the rest is acted on once it has committed;
+/// one that does not commit takes back what was sent.
 final class ConfigurationSentBeforeCommit: Sendable {
     /// A slice sent ahead, and what each node that refused it said.
     struct Sent: Sendable {
@@ -22,10 +23,25 @@ final class ConfigurationSentBeforeCommit: Sendable {
     }
 
     private let slices = Mutex<[Task<Sent, Never>]>([])
+    /// The slices every node has answered so far, by their order.
+    private let answers = Mutex<[Int: Sent]>([:])
 
     /// Starts getting a slice ready and sending it.
     func start(_ send: @escaping @Sendable () async -> Sent) {
-        slices.withLock { $0.append(Task { await send() }) }
+        slices.withLock { slices in
+            let order = slices.count
+            slices.append(
+                Task { [self] in
+                    let sent = await send()
+                    answers.withLock { $0[order] = sent }
+                    return sent
+                })
+        }
+    }
+
+    /// The slices whose every node has answered by now, without waiting for the others.
+    func answeredSoFar() -> [Sent] {
+        answers.withLock { Array($0.values) }
     }
 
     /// Every slice sent, once every node answered; empty when nothing was started.
@@ -51,6 +67,12 @@ extension KeyPathProvisioner {
             self.inFlight.register(entries)
             return ConfigurationSentBeforeCommit.Sent(prepared: prepared, refusals: await self.send(prepared), entries: entries)
         }
+    }
+
+    /// Those of `pending` whose every node has confirmed already: what a re-route pass, as it writes
+    /// states, may make active at once. Never waits: the nodes still answering are acted on after the commit.
+    func confirmedSoFar(_ early: ConfigurationSentBeforeCommit, pending: [QKDUUID]) -> Set<QKDUUID> {
+        Set(early.answeredSoFar().flatMap(\.paths).filter { $0.refusal == nil }.map(\.item.path.id)).intersection(pending)
     }
 
     /// Takes back from the nodes what a transaction that did not commit sent early.
@@ -81,7 +103,7 @@ extension KeyPathProvisioner {
     ) async throws -> (count: Int, paths: [Stored<QKDKeyPath>]) {
         let slices = await early.sent()
         if !slices.isEmpty {
-            // The pass committed: the inventory knows what was sent; activate what the nodes confirmed.
+            // The pass committed: the inventory knows what was sent, and made active what was confirmed by then.
             inFlight.release(slices.flatMap(\.entries))
             let active = Set(
                 outcomes.compactMap { outcome -> QKDUUID? in

@@ -56,8 +56,9 @@ extension KeyPathProvisioner {
     ///
     /// Every `rerouteSlice` re-routed paths, and for the rest once all are decided, the new
     /// configuration is sent to the nodes through `early` while the pass decides the rest and writes.
-    /// The pass never waits for their answers: it commits re-routed paths `pending` (or `active` when
-    /// they kept a configured primary), and what the nodes answered is acted on once it has committed
+    /// The pass never waits for their answers: paths whose nodes have all confirmed by the time it
+    /// writes states are written `active` at once, the others `pending` (or `active` when they kept a
+    /// configured primary), and what the nodes answer later is acted on once it has committed
     /// (`finishReroutes`). Should the pass throw, the caller takes back what `early` sent.
     func reroute<Policy: ReroutePolicy>(
         _ ids: [QKDUUID], policy makePolicy: @escaping @Sendable (Topology) -> Policy, fallback: KeyPathState,
@@ -126,8 +127,14 @@ extension KeyPathProvisioner {
                 if reroutedSince >= rerouteSlice { sendDecided() }
             }
             sendDecided()
-            try writes.apply(ledger)
-            return outcomes
+            let active = try writes.apply(ledger, confirmed: { confirmedSoFar(early, pending: $0) })
+            guard !active.isEmpty else { return outcomes }
+            return outcomes.map { outcome in
+                guard case .rerouted(let old, var new) = outcome, active.contains(new.id) else { return outcome }
+                new.state = .active
+                new.reason = nil
+                return .rerouted(old: old, new: new)
+            }
         }
     }
 
@@ -163,12 +170,22 @@ private struct RerouteWrites {
         retiring += routes
     }
 
-    /// Writes it all.
-    func apply(_ ledger: KeyPathLedger) throws {
+    /// Writes it all; `confirmed` picks, without waiting, the re-routed paths whose nodes have all
+    /// confirmed already: they are written active (no retiring routes to keep), and returned.
+    mutating func apply(_ ledger: KeyPathLedger, confirmed: (_ pending: [QKDUUID]) -> Set<QKDUUID>) throws -> Set<QKDUUID> {
         // Each path's event is logged before the state change it causes.
         try ledger.logReroutes(reroutes)
         try ledger.replaceRoutes(of: replaced, with: rerouted)
+        // Asked last, so that the nodes have had as long as the writes above took to answer.
+        let pending = rerouted.filter { $0.state == .pending }.map(\.id)
+        let active = pending.isEmpty ? [] : confirmed(pending)
+        if !active.isEmpty {
+            for (change, paths) in states where change.state == .pending { states[change] = paths.filter { !active.contains($0) } }
+            states[StateChange(state: .active, reason: nil), default: []] += active
+            retiring.removeAll { active.contains($0.keyPath) }
+        }
         for (change, ids) in states { try ledger.setStates(of: ids, to: change.state, reason: change.reason) }
         try ledger.retire(retiring)
+        return active
     }
 }
