@@ -91,19 +91,17 @@ extension Inventory {
 extension Inventory {
     /// Logs a node's or link's status in force changing (nothing when it does not).
     static func logStatusChange(of node: NodeID, from old: NodeStatus, to new: NodeStatus, _ db: Database) throws {
-        guard old != new else { return }
-        try logEvent(
-            .nodeStatus, subject: node.rawValue,
-            data: [("node", JSONText.string(node.rawValue)), ("from", JSONText.string(old.rawValue)), ("to", JSONText.string(new.rawValue))],
-            db)
+        try logStatusChange(.nodeStatus, field: "node", subject: node.rawValue, from: old.rawValue, to: new.rawValue, db)
     }
 
     static func logStatusChange(of link: LinkID, from old: LinkStatus, to new: LinkStatus, _ db: Database) throws {
+        try logStatusChange(.linkStatus, field: "link", subject: link.rawValue, from: old.rawValue, to: new.rawValue, db)
+    }
+
+    private static func logStatusChange(_ kind: EventKind, field: String, subject: String, from old: String, to new: String, _ db: Database) throws {
         guard old != new else { return }
         try logEvent(
-            .linkStatus, subject: link.rawValue,
-            data: [("link", JSONText.string(link.rawValue)), ("from", JSONText.string(old.rawValue)), ("to", JSONText.string(new.rawValue))],
-            db)
+            kind, subject: subject, data: [(field, JSONText.string(subject)), ("from", JSONText.string(old)), ("to", JSONText.string(new))], db)
     }
 }
 
