@@ -50,12 +50,8 @@ struct LinkRoutes {
                 }
             }
             let checked = try patch.checked()
-            let before = try await inventory.link(id).value
-            let stored = try await inventory.updateLink(id) { patch.apply(to: &$0, checked) }
-            // A link set down or up, or whose QBER changed, re-routes the key paths it affects before the answer.
-            let now = stored.value.current
-            let was = before.current
-            if now.status != was.status || now.qber != was.qber { await provisioner.repair() }
+            // Re-routes the key paths it affects before the answer, when that is called for.
+            let stored = try await provisioner.changeLink(id) { patch.apply(to: &$0, checked) }
             return JSONCoding.response(writing: LinkRepresentation(stored: stored, state: try await inventory.linkOperationalState()))
         }
         group.delete("{id}") { request, context in

@@ -49,10 +49,8 @@ struct NodeRoutes {
             var request = request
             let patch = try await request.decodeJSON(NodePatchRequest.self, maxBytes: configuration.maxJSONBodyBytes)
             let checked = try patch.checked()
-            let before = try await inventory.node(id).value.current
-            let stored = try await inventory.updateNode(id) { try patch.apply(to: &$0, checked) }
-            // A node set down (or up again) re-routes the key paths through it before the answer.
-            if stored.value.current != before { await provisioner.repair() }
+            // Re-routes the key paths through it before the answer, when that is called for.
+            let stored = try await provisioner.changeNode(id) { try patch.apply(to: &$0, checked) }
             return JSONCoding.response(writing: NodeRepresentation(stored: stored))
         }
         group.delete("{id}") { request, context in

@@ -189,7 +189,12 @@ public final class Inventory: Sendable {
         }
     }
 
-    public func updateLink(_ id: String, _ change: @Sendable (inout QKDLink) throws -> Void) async throws -> Stored<QKDLink> {
+    /// Applies `change` to the stored link and saves the result if it is still valid. With
+    /// `operatorHold`, a status it changes is an operator's: a link set down stays down whatever a
+    /// topology import says, until set up the same way.
+    public func updateLink(
+        _ id: String, operatorHold: Bool = false, _ change: @Sendable (inout QKDLink) throws -> Void
+    ) async throws -> Stored<QKDLink> {
         try await write { db in
             guard var record = try LinkRecord.fetchOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
             let original = record.link
@@ -209,8 +214,7 @@ public final class Inventory: Sendable {
                 try record.update(db)
                 try Self.logStatusChange(of: original.id, from: original.current.status, to: record.link.current.status, db)
             }
-            // Set down through the API, a link stays down whatever a topology import says, until set up through it.
-            if record.link.status != original.status {
+            if operatorHold, record.link.status != original.status {
                 try db.execute(sql: "UPDATE link SET held_down = ? WHERE id = ?", arguments: [record.link.status == .down, id])
             }
             return try Self.storedLink(id, db)

@@ -212,17 +212,20 @@ func link(_ id: String, _ a: String, _ b: String, km: Double = 10, rate: Double 
         let inventory = try Inventory(path: ":memory:")
         let file = try #require(try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") })
         _ = try await inventory.importTopology(try draft(file), file: "f", mode: .merge)
-        _ = try await inventory.updateLink("mad-L1") { $0.status = .down }
+        _ = try await inventory.updateLink("mad-L1", operatorHold: true) { $0.status = .down }
         let again = try await inventory.importTopology(try draft(file), file: "f", mode: .merge)
         #expect(try await inventory.link("mad-L1").value.status == .down, "the file's up does not end the maintenance")
         #expect(again.links.updated == 0)
         let warning = try #require(again.warnings.first { $0.subject == "link 'mad-L1'" })
         #expect(warning.line == 80 && warning.message.contains("holds it down"), "\(warning)")
-        _ = try await inventory.updateLink("mad-L1") { $0.status = .up }
-        _ = try await inventory.updateLink("mad-L2") { $0.status = .down }
+        _ = try await inventory.updateLink("mad-L1", operatorHold: true) { $0.status = .up }
+        _ = try await inventory.updateLink("mad-L2", operatorHold: true) { $0.status = .down }
+        // A change that is not an operator's holds nothing: the file's status comes back.
+        _ = try await inventory.updateLink("mad-L3") { $0.status = .down }
         let after = try await inventory.importTopology(try draft(file), file: "f", mode: .replace)
         #expect(try await inventory.link("mad-L1").value.status == .up, "set up, it is no longer held")
         #expect(try await inventory.link("mad-L2").value.status == .down)
+        #expect(try await inventory.link("mad-L3").value.status == .up, "not held: the file's status stands")
         #expect(after.warnings.map(\.subject) == ["link 'mad-L2'"])
         _ = try await inventory.createLink(
             QKDLink(
