@@ -57,7 +57,7 @@ extension KeyPathProvisioner {
     /// Gets `batch`'s configuration ready, on the nodes' ids as `network` has them, and sends it
     /// through `early` while the transaction that decided it writes. Its entries are in flight until that
     /// transaction has ended (see `EntriesInFlight`).
-    func sendBeforeCommit(_ batch: [Configuration], network: Topology, through early: ConfigurationSentBeforeCommit) {
+    func sendBeforeCommit(_ batch: [PathToConfigure], network: Topology, through early: ConfigurationSentBeforeCommit) {
         guard !batch.isEmpty else { return }
         early.start {
             let prepared = await self.prepare(batch, qkdnIDs: network.qkdnIDs)
@@ -86,7 +86,7 @@ extension KeyPathProvisioner {
     /// Takes back from their nodes the entries sent for paths the inventory did not take: a new
     /// path's virtual links and applications; a re-routed path's new virtual links only (its
     /// applications keep their ids: the reconciler puts back what the inventory still asks of them).
-    func withdraw(_ items: [Configuration]) async {
+    func withdraw(_ items: [PathToConfigure]) async {
         guard !items.isEmpty else { return }
         await unconfigure(
             KeyPathPlanner.merged(

@@ -15,7 +15,7 @@ extension KeyPathProvisioner {
         guard !sent.isEmpty else { return [] }
         let started = ContinuousClock.now
         var results: [QKDUUID: Stored<QKDKeyPath>] = [:]
-        var confirmed: [Configuration] = []
+        var confirmed: [PathToConfigure] = []
         for sentPath in sent {
             let item = sentPath.item
             guard let (refusing, why) = sentPath.refusal, let node = refusing.first else {
@@ -67,7 +67,7 @@ extension KeyPathProvisioner {
     /// Puts a re-routed path whose new routes a node refused back on its old ones (still configured on
     /// their nodes: make before break never removed them), as `item.fallback`; nil when the old routes'
     /// rate is gone meanwhile.
-    private func restore(_ old: QKDKeyPath, from item: Configuration, refusing: Set<NodeID>, reason: String) async -> Stored<QKDKeyPath>? {
+    private func restore(_ old: QKDKeyPath, from item: PathToConfigure, refusing: Set<NodeID>, reason: String) async -> Stored<QKDKeyPath>? {
         do {
             let fallback = item.fallback
             try await inventory.restoreRoutes(of: old, state: fallback, reason: fallback == .active ? nil : "re-route not configured: \(reason)")

@@ -7,7 +7,7 @@ import Synchronization
 /// Node configuration: what a batch of key paths puts on each node, sent as one request per node.
 extension KeyPathProvisioner {
     /// A reserved path to configure on its nodes, and the routes it is leaving when re-routed.
-    struct Configuration: Sendable {
+    struct PathToConfigure: Sendable {
         var path: QKDKeyPath
         var retiring: QKDKeyPath?
         /// What a re-routed path becomes when its new routes cannot be configured: back on its old
@@ -20,7 +20,7 @@ extension KeyPathProvisioner {
 
     /// Configures every node of a reserved path; activates it, or rolls back and fails it.
     func configure(_ path: QKDKeyPath) async throws -> Stored<QKDKeyPath> {
-        try await configure([Configuration(path: path)])[0]
+        try await configure([PathToConfigure(path: path)])[0]
     }
 
     /// Configures reserved paths on their nodes, all at once: one request per node carries every
@@ -28,23 +28,23 @@ extension KeyPathProvisioner {
     /// and those being re-routed then have their old routes' virtual links removed from their nodes;
     /// a path any node refused is rolled back from the nodes that took it and failed with the reason.
     /// Returns the paths as stored, in the batch's order; with `returningActive` false, only the failed ones.
-    func configure(_ batch: [Configuration], returningActive: Bool = true) async throws -> [Stored<QKDKeyPath>] {
+    func configure(_ batch: [PathToConfigure], returningActive: Bool = true) async throws -> [Stored<QKDKeyPath>] {
         guard !batch.isEmpty else { return [] }
         let qkdnIDs = try await inventory.qkdnIDs(of: Set(batch.flatMap { $0.path.routes.flatMap(\.nodes) }))
         return try await configure(await prepare(batch, qkdnIDs: qkdnIDs), returningActive: returningActive)
     }
 
-    /// The paths a re-route pass gave new routes, to configure (`fallback`: see `Configuration`).
-    static func reroutes(in outcomes: some Sequence<RerouteOutcome>, fallback: KeyPathState) -> [Configuration] {
+    /// The paths a re-route pass gave new routes, to configure (`fallback`: see `PathToConfigure`).
+    static func reroutes(in outcomes: some Sequence<RerouteOutcome>, fallback: KeyPathState) -> [PathToConfigure] {
         outcomes.compactMap { outcome in
             guard case .rerouted(let old, let new) = outcome else { return nil }
-            return Configuration(path: new, retiring: old, fallback: fallback)
+            return PathToConfigure(path: new, retiring: old, fallback: fallback)
         }
     }
 
     /// A batch's configuration, worked out for each node and ready to send.
     struct PreparedBatch: Sendable {
-        var batch: [Configuration]
+        var batch: [PathToConfigure]
         /// The nodes each path puts entries on.
         var nodesOf: [QKDUUID: Set<NodeID>] = [:]
         /// Paths through a node without a GS QKD 015 id (their entries could not name it), and that node.
@@ -68,14 +68,14 @@ extension KeyPathProvisioner {
     /// A path whose configuration was sent, and the nodes that did not take it (in order) and why
     /// the first did not; nil when every node took it.
     struct SentPath: Sendable {
-        var item: Configuration
+        var item: PathToConfigure
         var refusal: (nodes: [NodeID], why: String)?
     }
 
     /// Works out what a batch puts on each node (it follows from the paths' routes and the nodes'
     /// ids) and gets it ready to send, one push per node. No I/O: a re-route pass does this while
     /// its transaction writes.
-    func prepare(_ batch: [Configuration], qkdnIDs: [NodeID: QKDUUID]) async -> PreparedBatch {
+    func prepare(_ batch: [PathToConfigure], qkdnIDs: [NodeID: QKDUUID]) async -> PreparedBatch {
         var prepared = PreparedBatch(batch: batch)
         var entries = KeyPathConfiguration()
         for item in batch {

@@ -32,7 +32,7 @@ extension KeyPathProvisioner {
                     }
                 }
                 // Sent while the transaction writes and commits: what does not end up stored is taken back.
-                sendBeforeCommit(results.compactMap { try? $0.get() }.map { Configuration(path: $0) }, network: ledger.network, through: early)
+                sendBeforeCommit(results.compactMap { try? $0.get() }.map { PathToConfigure(path: $0) }, network: ledger.network, through: early)
                 for (position, result) in results.enumerated() {
                     guard case .success(let path) = result else { continue }
                     do {
