@@ -39,13 +39,13 @@ import Testing
             #expect(try await call(.delete, "/api/v1/key-paths/\(id)", nil).status == .noContent)
 
             let log = try await events(inventory, after: start)
+            // A re-routed path whose nodes all answered while the pass wrote is active throughout;
+            // otherwise it is committed pending and made active once they have (see `reroute`).
+            let activeThroughout = log.filter { $0.kind == "key_path.state" }.count == 1
+            let reroute = ["key_path.rerouted"] + (activeThroughout ? [] : ["key_path.state", "key_path.state"])
             #expect(
-                log.map(\.kind) == [
-                    "key_path.created", "key_path.state",  // pending, then active
-                    "link.status", "key_path.rerouted", "key_path.state", "key_path.state",  // re-routed: pending, active again
-                    "node.status",  // b, which the new route avoids
-                    "key_path.deleted",
-                ], "\(log.map(\.kind))")
+                log.map(\.kind) == ["key_path.created", "key_path.state"] + ["link.status"] + reroute + ["node.status", "key_path.deleted"],
+                "\(log.map(\.kind))")
             #expect(log.first?.subject == id && log.first?.data["source"] as? String == "a" && log.first?.data["rate_bps"] as? Double == 1000)
             #expect(log.filter { $0.kind == "link.status" }.count == 1, "setting the status a link already has logs nothing")
             let down = try #require(log.first { $0.kind == "link.status" })
@@ -57,7 +57,7 @@ import Testing
             #expect(log.contains { $0.kind == "node.status" && $0.subject == "b" && $0.data["to"] as? String == "down" })
             #expect(log.last?.kind == "key_path.deleted" && log.last?.subject == id)
             let states = log.filter { $0.kind == "key_path.state" }.map { "\($0.data["from"] ?? "")>\($0.data["to"] ?? "")" }
-            #expect(states == ["pending>active", "active>pending", "pending>active"], "\(states)")
+            #expect(states == ["pending>active"] + (activeThroughout ? [] : ["active>pending", "pending>active"]), "\(states)")
         }
     }
 
