@@ -6,9 +6,7 @@ import Prometheus
 import QonduitAPI
 import QonduitController
 import QonduitCore
-import QonduitInventory
 import QonduitSouthbound
-import QonduitTopology
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

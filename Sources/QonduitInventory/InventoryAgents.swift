@@ -390,31 +390,6 @@ extension Inventory {
         return true
     }
 
-    /// Records what the node's agent says of it (nil: nothing), and puts in force what that and the
-    /// planner's status make (`QKDNode.current`); the planner's status is never touched.
-    static func setNodeStatus(_ node: NodeID, _ measured: NodeStatus?, _ now: Date, _ db: Database) throws {
-        // The status in force changing is logged first, from the row as it was (`node.status` events).
-        let inForce = nodeStatusInForce(admin: "admin_status", measured: "?1")
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO event (time, kind, subject, data)
-                SELECT \(nowSQL), '\(EventKind.nodeStatus.rawValue)', id, json_object('node', id, 'from', status, 'to', \(inForce))
-                FROM node WHERE id = ?2 AND measured_status IS NOT ?1 AND status IS NOT \(inForce)
-                """
-        ).execute(arguments: [measured?.rawValue, node.rawValue])
-        try db.cachedStatement(
-            sql: """
-                UPDATE node SET measured_status = ?1, status = \(nodeStatusInForce(admin: "admin_status", measured: "?1")), updated_at = ?2
-                WHERE id = ?3 AND measured_status IS NOT ?1
-                """
-        ).execute(arguments: [measured?.rawValue, now, node.rawValue])
-    }
-
-    /// `QKDNode.inForce` in SQL, over two SQL expressions; `NodeStatusRuleTests` checks that they agree.
-    static func nodeStatusInForce(admin: String, measured: String) -> String {
-        "CASE WHEN \(admin) = 'down' THEN 'down' ELSE coalesce(\(measured), \(admin)) END"
-    }
-
     /// What an agent may report of its node; `unreachable` is the controller's own verdict, and a
     /// tree that states none is kept as `unknown` in the legacy column (`stated_status` keeps the nil).
     static func agentStatus(_ status: NodeStatus?) -> String {
