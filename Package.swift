@@ -60,11 +60,14 @@ let package = Package(
         // Topology file formats (Qonduit native YANG XML, GraphML, SNDlib): read, write, validate.
         .target(name: "QonduitTopology", dependencies: ["QonduitCore", "QonduitXML"], swiftSettings: strictSettings),
 
-        // SQLite inventory through GRDB.
+        // What the controller keeps, as protocols by concern with value types: no storage engine here.
+        .target(name: "QonduitStorage", dependencies: ["QonduitCore", "QonduitTopology"], swiftSettings: strictSettings),
+
+        // The embedded implementation of QonduitStorage: SQLite through GRDB, the one target that imports it.
         .target(
-            name: "QonduitInventory",
+            name: "QonduitSQLite",
             dependencies: [
-                "QonduitCore", "QonduitTopology", .product(name: "GRDB", package: "GRDB.swift"),
+                "QonduitCore", "QonduitTopology", "QonduitStorage", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
@@ -74,7 +77,7 @@ let package = Package(
         .target(
             name: "QonduitProvisioning",
             dependencies: [
-                "QonduitCore", "QonduitPathEngine", "QonduitETSI", "QonduitInventory",
+                "QonduitCore", "QonduitPathEngine", "QonduitETSI", "QonduitStorage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -86,7 +89,7 @@ let package = Package(
         .target(
             name: "QonduitAPI",
             dependencies: [
-                "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitPathEngine", "QonduitProvisioning",
+                "QonduitCore", "QonduitTopology", "QonduitStorage", "QonduitPathEngine", "QonduitProvisioning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -106,7 +109,7 @@ let package = Package(
         .target(
             name: "QonduitSouthbound",
             dependencies: [
-                "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitProvisioning",
+                "QonduitCore", "QonduitETSI", "QonduitStorage", "QonduitProvisioning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -142,7 +145,8 @@ let package = Package(
         .target(
             name: "QonduitController",
             dependencies: [
-                "QonduitCore", "QonduitInventory", "QonduitTopology", "QonduitXML", "QonduitAPI", "QonduitSouthbound", "QonduitProvisioning",
+                "QonduitCore", "QonduitStorage", "QonduitSQLite", "QonduitTopology", "QonduitXML", "QonduitAPI", "QonduitSouthbound",
+                "QonduitProvisioning",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -170,7 +174,7 @@ let package = Package(
         .target(
             name: "QonduitCLI",
             dependencies: [
-                "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitAPI", "QonduitPathEngine", "QonduitETSI", "QonduitXML",
+                "QonduitCore", "QonduitTopology", "QonduitStorage", "QonduitSQLite", "QonduitAPI", "QonduitPathEngine", "QonduitETSI", "QonduitXML",
                 "QonduitSouthbound", "QonduitAgent", "QonduitProvisioning", "QonduitController", "QonduitAPITypes",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -191,11 +195,17 @@ let package = Package(
         // What every test suite shares: polling, child processes, files, the repository's paths and
         // reference files; nothing of the controller, so that core, path-engine and codec tests link little.
         .target(name: "QonduitTestSupport", path: "Tests/QonduitTestSupport", swiftSettings: strictSettings),
+        // What any storage implementation must pass, and a wrapper that injects failures into any.
+        .target(
+            name: "QonduitStorageTestSupport",
+            dependencies: ["QonduitCore", "QonduitTopology", "QonduitStorage", "QonduitTestSupport"],
+            path: "Tests/QonduitStorageTestSupport", swiftSettings: strictSettings
+        ),
         // The whole controller in process, agents beside it, and the test doubles of the nodes.
         .target(
             name: "QonduitControllerTestSupport",
             dependencies: [
-                "QonduitTestSupport", "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitProvisioning", "QonduitTopology",
+                "QonduitTestSupport", "QonduitCore", "QonduitETSI", "QonduitStorage", "QonduitSQLite", "QonduitProvisioning", "QonduitTopology",
                 "QonduitController", "QonduitAgent", "QonduitSouthbound", "QonduitAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -221,9 +231,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "QonduitInventoryTests",
+            name: "QonduitSQLiteTests",
             dependencies: [
-                "QonduitCore", "QonduitTopology", "QonduitInventory", "QonduitTestSupport",
+                "QonduitCore", "QonduitTopology", "QonduitStorage", "QonduitSQLite", "QonduitTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
@@ -231,7 +241,8 @@ let package = Package(
         .testTarget(
             name: "QonduitProvisioningTests",
             dependencies: [
-                "QonduitCore", "QonduitInventory", "QonduitProvisioning", "QonduitETSI", "QonduitTestSupport", "QonduitControllerTestSupport",
+                "QonduitCore", "QonduitStorage", "QonduitSQLite", "QonduitProvisioning", "QonduitETSI", "QonduitTestSupport",
+                "QonduitControllerTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -239,9 +250,8 @@ let package = Package(
         .testTarget(
             name: "QonduitAPITests",
             dependencies: [
-                "QonduitCore", "QonduitInventory", "QonduitAPI", "QonduitProvisioning", "QonduitETSI", "QonduitTestSupport",
-                "QonduitControllerTestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "QonduitCore", "QonduitStorage", "QonduitSQLite", "QonduitAPI", "QonduitProvisioning", "QonduitETSI", "QonduitTestSupport",
+                "QonduitControllerTestSupport", "QonduitStorageTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -251,7 +261,8 @@ let package = Package(
         .testTarget(
             name: "QonduitSouthboundTests",
             dependencies: [
-                "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitAPI", "QonduitSouthbound", "QonduitAgent", "QonduitProvisioning",
+                "QonduitCore", "QonduitETSI", "QonduitStorage", "QonduitSQLite", "QonduitAPI", "QonduitSouthbound", "QonduitAgent",
+                "QonduitProvisioning",
                 "QonduitTestSupport", "QonduitControllerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -272,7 +283,8 @@ let package = Package(
         .testTarget(
             name: "QonduitControllerTests",
             dependencies: [
-                "QonduitCore", "QonduitInventory", "QonduitTopology", "QonduitAgent", "QonduitController", "QonduitSouthbound", "QonduitAPI",
+                "QonduitCore", "QonduitStorage", "QonduitSQLite", "QonduitTopology", "QonduitAgent", "QonduitController", "QonduitSouthbound",
+                "QonduitAPI",
                 "QonduitTestSupport", "QonduitControllerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -283,7 +295,8 @@ let package = Package(
         .testTarget(
             name: "QonduitEndToEndTests",
             dependencies: [
-                "qonduit", "QonduitTestSupport", "QonduitControllerTestSupport", "QonduitCore", "QonduitETSI", "QonduitInventory", "QonduitXML",
+                "qonduit", "QonduitTestSupport", "QonduitControllerTestSupport", "QonduitCore", "QonduitETSI", "QonduitStorage", "QonduitSQLite",
+                "QonduitXML",
                 "QonduitController", "QonduitAgent", "QonduitSouthbound", "QonduitTopology",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,5 +1,5 @@
 public import Hummingbird
-public import QonduitInventory
+public import QonduitStorage
 import Synchronization
 
 /// The request context of the controller's HTTP server: Hummingbird's core context, and the

@@ -1,13 +1,13 @@
 import Hummingbird
 import Logging
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 
 /// Lets a request through only with a valid bearer token (or console session) whose role allows the
 /// operation (401 and 403 problems otherwise), and appends every change, and every refusal, to the
 /// audit log. The operations in `open` pass untouched: they check what they are given themselves.
 struct AccessControlMiddleware: RouterMiddleware {
-    let inventory: Inventory
+    let inventory: any Inventory
     /// Whether the server is HTTPS: the session cookie it clears is then `Secure`, and origins `https://`.
     let secureCookies: Bool
     /// Operations (`METHOD route`) open to anyone.
@@ -15,7 +15,7 @@ struct AccessControlMiddleware: RouterMiddleware {
 
     /// The API's access control under `configuration`: `AccessPolicy`'s open operations, and the
     /// metrics if the operator opened them.
-    init(inventory: Inventory, configuration: APIConfiguration) {
+    init(inventory: any Inventory, configuration: APIConfiguration) {
         self.inventory = inventory
         secureCookies = configuration.secureCookies
         open = AccessPolicy.openOperations.union(configuration.metricsOpen ? ["GET /metrics"] : [])

@@ -1,10 +1,10 @@
 import Hummingbird
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 
 /// `/api/v1/agents/credentials` (admin): issue, list and revoke node agents' credentials.
 struct AgentCredentialRoutes {
-    let inventory: Inventory
+    let inventory: any Inventory
     let configuration: APIConfiguration
 
     func register(on group: RouterGroup<APIRequestContext>) {

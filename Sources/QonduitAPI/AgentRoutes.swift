@@ -1,12 +1,12 @@
 import Foundation
 import Hummingbird
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 
 /// `/api/v1/agents`: the node agents, those that registered and the devices onboarded by address
 /// (admin onboards and removes them).
 struct AgentRoutes {
-    let inventory: Inventory
+    let inventory: any Inventory
     let onboarding: (any DeviceOnboarding)?
     let configuration: APIConfiguration
 

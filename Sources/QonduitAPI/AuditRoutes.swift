@@ -1,10 +1,10 @@
 import Foundation
 import Hummingbird
-import QonduitInventory
+import QonduitStorage
 
 /// `GET /api/v1/audit` (admin): the audit log, newest first, with filters.
 struct AuditRoutes {
-    let inventory: Inventory
+    let inventory: any Inventory
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.get { request, _ in

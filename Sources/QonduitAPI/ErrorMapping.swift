@@ -2,9 +2,9 @@ import Foundation
 import Hummingbird
 import Logging
 import QonduitCore
-import QonduitInventory
 import QonduitPathEngine
 import QonduitProvisioning
+import QonduitStorage
 import QonduitTopology
 
 /// Turns every error a handler throws into a problem+json response; nothing leaves the API as a bare status.

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 import ServiceLifecycle
 
 /// `GET /api/v1/events`: the event log as a Server-Sent Events stream.
@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// gets every event it missed that the log still keeps, and a `gap` event first when some are gone.
 /// Without either, the stream starts with the next event.
 struct EventRoutes {
-    let inventory: Inventory
+    let inventory: any Inventory
     let maxStreams: Int
     let open = InFlightCounter()
     /// A stream wakes at each committed write to look for new events, and at least this often (to

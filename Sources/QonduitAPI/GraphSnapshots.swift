@@ -1,6 +1,6 @@
 import QonduitCore
-import QonduitInventory
 import QonduitPathEngine
+import QonduitStorage
 import Synchronization
 
 /// The path engine's view of the inventory (key rates less what key paths reserve): an immutable graph snapshot, rebuilt when the inventory
@@ -20,10 +20,10 @@ final class GraphSnapshots: Sendable {
         var building: (revision: Int, task: Task<Snapshot, any Error>)?
     }
 
-    private let inventory: Inventory
+    private let inventory: any Inventory
     private let state = Mutex(State())
 
-    init(inventory: Inventory) {
+    init(inventory: any Inventory) {
         self.inventory = inventory
     }
 

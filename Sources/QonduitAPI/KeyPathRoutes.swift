@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
 import QonduitCore
-import QonduitInventory
 import QonduitPathEngine
 import QonduitProvisioning
+import QonduitStorage
 
 /// `/api/v1/key-paths`: provision, list, read and delete key paths.
 struct KeyPathRoutes {
-    let inventory: Inventory
+    let inventory: any Inventory
     let provisioner: KeyPathProvisioner
     let configuration: APIConfiguration
 

@@ -1,6 +1,6 @@
 import Foundation
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 
 /// A link as the API shows it.
 struct LinkRepresentation: JSONWritable {

@@ -1,12 +1,12 @@
 import Foundation
 import Hummingbird
 import QonduitCore
-import QonduitInventory
 import QonduitProvisioning
+import QonduitStorage
 
 /// `/api/v1/links`: list, create, read, change and delete QKD links.
 struct LinkRoutes {
-    let inventory: Inventory
+    let inventory: any Inventory
     let provisioner: KeyPathProvisioner
     let configuration: APIConfiguration
 

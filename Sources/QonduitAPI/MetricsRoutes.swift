@@ -2,13 +2,13 @@ import CoreMetrics
 import Hummingbird
 import Prometheus
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 
 /// `GET /metrics`: the controller's metrics in Prometheus' text format. The network's state (key
 /// paths, links, key rate, agents) is counted at each scrape; the rest is counted as it happens.
 /// It needs a viewer's token (or session) unless the operator chose to open it.
 struct MetricsRoutes {
-    let inventory: Inventory
+    let inventory: any Inventory
     let registry: PrometheusCollectorRegistry
     let factory: any MetricsFactory
     let configuration: APIConfiguration

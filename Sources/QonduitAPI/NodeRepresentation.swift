@@ -1,6 +1,6 @@
 import Foundation
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 
 /// A node as the API shows it.
 struct NodeRepresentation: JSONWritable {

@@ -2,14 +2,14 @@ import Foundation
 public import Hummingbird
 public import Prometheus
 public import QonduitCore
-public import QonduitInventory
 public import QonduitProvisioning
+public import QonduitStorage
 
 /// Builds the northbound HTTP API's router: health, OpenAPI document, metrics and `/api/v1`; every
 /// request counted in `metrics`.
 public enum NorthboundAPI {
     public static func router(
-        inventory: Inventory, provisioner: KeyPathProvisioner, configuration: APIConfiguration = .init(),
+        inventory: any Inventory, provisioner: KeyPathProvisioner, configuration: APIConfiguration = .init(),
         onboarding: (any DeviceOnboarding)? = nil, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)

@@ -1,6 +1,6 @@
 import HTTPTypes
 import Hummingbird
-import QonduitInventory
+import QonduitStorage
 
 /// The console's session cookie, and the checks a change made with it must pass: a browser sends
 /// cookies with any site's form, so a cookie alone proves nothing about who asked for a change.
@@ -12,7 +12,7 @@ enum SessionCookie {
 
     /// The session cookie `request` carries, if any, and the session it names: nil when that session
     /// ended, expired or lost its token.
-    static func presented(in request: Request, inventory: Inventory) async throws -> (secret: String, session: APISession?)? {
+    static func presented(in request: Request, inventory: any Inventory) async throws -> (secret: String, session: APISession?)? {
         guard let secret = request.cookies[name]?.value else { return nil }
         return (secret, try await inventory.authenticateSession(secret))
     }

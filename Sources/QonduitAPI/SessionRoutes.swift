@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 
 /// `/api/v1/session`: the console signs in by exchanging an API token for a session cookie
 /// (`HttpOnly`, `SameSite=Strict`, `Secure` over TLS), so that the token never sits in the browser.
 /// Open operations (`AccessPolicy.openOperations`): the session is their credential, and each checks it itself.
 struct SessionRoutes {
-    let inventory: Inventory
+    let inventory: any Inventory
     let configuration: APIConfiguration
 
     func register(on group: RouterGroup<APIRequestContext>) {

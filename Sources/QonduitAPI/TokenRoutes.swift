@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 
 /// `/api/v1/tokens` (admin): create, list and revoke operators' API tokens.
 struct TokenRoutes {
-    let inventory: Inventory
+    let inventory: any Inventory
     let configuration: APIConfiguration
 
     func register(on group: RouterGroup<APIRequestContext>) {

@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 import QonduitTopology
 import QonduitXML
 
 /// `/api/v1/topology`: the whole network at once, and import and export as XML files.
 struct TopologyRoutes {
-    let inventory: Inventory
+    let inventory: any Inventory
     let configuration: APIConfiguration
     let onboarding: (any DeviceOnboarding)?
 
@@ -81,7 +81,7 @@ extension TopologyRoutes {
     /// no agent yet, with the controller's default device credential. Returns how many were onboarded,
     /// and a warning for each that was not: the topology stands either way.
     static func onboardDevices(
-        of draft: TopologyDraft, inventory: Inventory, onboarding: any DeviceOnboarding
+        of draft: TopologyDraft, inventory: any Inventory, onboarding: any DeviceOnboarding
     ) async throws -> (onboarded: Int, warnings: [TopologyIssue]) {
         let addresses = draft.deviceURLs
         guard !addresses.isEmpty else { return (0, []) }

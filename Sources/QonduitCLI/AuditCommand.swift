@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import QonduitAPITypes
-import QonduitInventory
+import QonduitStorage
 
 /// `qonduit audit`: who changed what, and what was refused (admin).
 struct AuditCommand: AsyncParsableCommand {

@@ -7,9 +7,10 @@ import NIOHTTP1
 import QonduitAPI
 import QonduitAPITypes
 import QonduitCore
-import QonduitInventory
 import QonduitProvisioning
+import QonduitSQLite
 import QonduitSouthbound
+import QonduitStorage
 import QonduitTopology
 
 struct BenchCommand: AsyncParsableCommand {
@@ -50,11 +51,11 @@ struct ImportBench: AsyncParsableCommand {
         var parseMs: [Double] = []
         var importMs: [Double] = []
         var totalMs: [Double] = []
-        var inventory: Inventory?
+        var inventory: (any Inventory)?
         for run in 0..<runs {
             let path = directory.appendingPathComponent("bench-\(run).sqlite").path
             let start = ContinuousClock.now
-            let fresh = try Inventory(path: path)
+            let fresh = try SQLiteInventory(path: path)
             let draft = try TopologyReader.draft(xml, file: "generated.xml")
             let parsed = ContinuousClock.now
             let summary = try await fresh.importTopology(draft, file: "generated.xml", mode: .merge)

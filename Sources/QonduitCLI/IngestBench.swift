@@ -8,9 +8,10 @@ import NIOHTTP1
 import QonduitAPI
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
 import QonduitProvisioning
+import QonduitSQLite
 import QonduitSouthbound
+import QonduitStorage
 import QonduitTopology
 
 /// `qonduit bench ingest`: how many agent notifications per second the controller parses, applies
@@ -41,7 +42,7 @@ struct IngestBench: AsyncParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-ingest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let inventory = try Inventory(path: directory.appendingPathComponent("bench.sqlite").path)
+        let inventory = try SQLiteInventory(path: directory.appendingPathComponent("bench.sqlite").path)
         let xml = Array(TopologyWriter.write(topology, as: .qonduit).utf8)
         _ = try await inventory.importTopology(try TopologyReader.draft(xml, file: "bench.xml"), file: "bench.xml", mode: .merge)
         let (nodes, links) = try await inventory.topology()

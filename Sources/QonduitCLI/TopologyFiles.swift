@@ -1,7 +1,7 @@
 import Foundation
 import QonduitController
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 import QonduitTopology
 import QonduitXML
 
@@ -21,7 +21,7 @@ enum TopologyFiles {
 
     /// Imports the file; returns the summary and the addresses of the devices it names (`device-url`).
     static func importFile(
-        _ path: String, into inventory: Inventory, mode: ImportMode, fiberModel: FiberLinkModel
+        _ path: String, into inventory: any Inventory, mode: ImportMode, fiberModel: FiberLinkModel
     ) async throws -> (summary: ImportSummary, devices: [(node: String, url: String)]) {
         do {
             let draft = try TopologyReader.draft(try bytes(of: path), file: path)

@@ -7,9 +7,9 @@ import NIOCore
 import Prometheus
 import QonduitAPI
 import QonduitCore
-public import QonduitInventory
 import QonduitProvisioning
 import QonduitSouthbound
+public import QonduitStorage
 
 /// The whole controller over an inventory: northbound API, southbound, and the services that keep
 /// the network in line (agent liveness, reconciliation, key-path repair). `qonduit serve` runs it;
@@ -20,7 +20,7 @@ public enum ControllerApplication {
     /// mid-provisioning left reserved. `onServerRunning` is given the port it listens on. The
     /// application owns every client it makes and shuts each down after the services that use it.
     public static func build(
-        inventory: Inventory, configuration: ControllerConfiguration, logger: Logger,
+        inventory: any Inventory, configuration: ControllerConfiguration, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         // A response being written (an event stream, say) is not idle; a half-sent request is.

@@ -3,13 +3,14 @@ public import Logging
 public import Prometheus
 import QonduitAPI
 public import QonduitCore
-public import QonduitInventory
+import QonduitSQLite
+public import QonduitStorage
 
 /// The inventory a controller serves, opened with what its first start makes: the lock that keeps
 /// a second controller off the database, the retention of its logs, the first admin token and the
 /// key that seals device credentials. `qonduit serve` and in-process tests open it the same way.
 public final class ControllerStorage: Sendable {
-    public let inventory: Inventory
+    public let inventory: any Inventory
     /// Seals the credentials of devices onboarded by address; its key is the file beside the database.
     public let credentialSealer: CredentialSealer
     /// Where the first admin token was written (or would have been, on a database that has one).
@@ -30,9 +31,9 @@ public final class ControllerStorage: Sendable {
             throw staleTokenFile(tokenPath, db: db)
         }
         let lock = configuration.isThrowaway ? nil : try DatabaseLock(database: db)
-        let inventory: Inventory
+        let inventory: any Inventory
         do {
-            inventory = try Inventory(path: db, metrics: PrometheusMetricsFactory.qonduit(metrics))
+            inventory = try SQLiteInventory(path: db, metrics: PrometheusMetricsFactory.qonduit(metrics))
         } catch {
             throw ControllerStartupError("cannot open the inventory database '\(db)': \(error)")
         }
@@ -46,7 +47,7 @@ public final class ControllerStorage: Sendable {
     }
 
     private init(
-        inventory: Inventory, credentialSealer: CredentialSealer, adminTokenPath: String, wroteAdminToken: Bool, lock: DatabaseLock?,
+        inventory: any Inventory, credentialSealer: CredentialSealer, adminTokenPath: String, wroteAdminToken: Bool, lock: DatabaseLock?,
         configuration: StorageConfiguration
     ) {
         self.inventory = inventory
@@ -128,7 +129,7 @@ public final class ControllerStorage: Sendable {
     /// On a fresh inventory, creates the first admin token and writes it, readable by the owner
     /// alone, to `path`. An existing file there is never overwritten: it holds the admin token of an
     /// earlier database, and the start is refused (no token is stored then). Returns whether it wrote.
-    static func writeFirstAdminToken(inventory: Inventory, db: String, to path: String, logger: Logger) async throws -> Bool {
+    static func writeFirstAdminToken(inventory: any Inventory, db: String, to path: String, logger: Logger) async throws -> Bool {
         let written = try await inventory.createFirstAdminToken { _, secret in
             do {
                 try SecretFile.write(secret.text + "\n", to: path, exclusive: true)

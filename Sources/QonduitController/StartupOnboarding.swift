@@ -1,14 +1,14 @@
 import Logging
 import QonduitCore
-import QonduitInventory
 import QonduitSouthbound
+import QonduitStorage
 import ServiceLifecycle
 
 /// Onboards the devices the controller was started with (a topology file's `device-url`s), those
 /// whose nodes have no agent yet, once; then waits for shutdown, as a service of the group must.
 struct StartupOnboarding: Service {
     let onboarder: DeviceOnboarder
-    let inventory: Inventory
+    let inventory: any Inventory
     let requests: [DeviceOnboardingRequest]
     let logger: Logger
 

@@ -1,8 +1,8 @@
 import Foundation
 public import Logging
 public import QonduitCore
-public import QonduitInventory
 import QonduitSouthbound
+public import QonduitStorage
 import QonduitTopology
 public import QonduitXML
 
@@ -11,7 +11,7 @@ public import QonduitXML
 public enum StartupTopologies {
     /// Imports every file in order; returns the devices they give addresses for (`device-url`), to
     /// onboard once the controller runs.
-    public static func importAll(_ files: [String], into inventory: Inventory, fiberModel: FiberLinkModel, logger: Logger) async throws
+    public static func importAll(_ files: [String], into inventory: any Inventory, fiberModel: FiberLinkModel, logger: Logger) async throws
         -> [DeviceOnboardingRequest]
     {
         var devices: [DeviceOnboardingRequest] = []

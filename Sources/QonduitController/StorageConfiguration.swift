@@ -1,4 +1,4 @@
-public import QonduitInventory
+public import QonduitStorage
 
 /// Where the controller keeps its inventory, and how much of its logs.
 public struct StorageConfiguration: Sendable {
@@ -12,8 +12,8 @@ public struct StorageConfiguration: Sendable {
     public static let defaultDatabase = "qonduit.sqlite"
 
     public init(
-        database: String = StorageConfiguration.defaultDatabase, eventRetention: Int = Inventory.defaultEventRetention,
-        auditRetention: Int = Inventory.defaultAuditRetention
+        database: String = StorageConfiguration.defaultDatabase, eventRetention: Int = LogRetention.events,
+        auditRetention: Int = LogRetention.audit
     ) {
         self.database = database
         self.eventRetention = eventRetention

@@ -1,7 +1,7 @@
 import Logging
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitStorage
 import Synchronization
 
 /// Configuration sent to the nodes before the transaction that decided it has committed: a re-route

@@ -1,7 +1,7 @@
 import Logging
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitStorage
 import Synchronization
 
 /// Activation: once its nodes have answered, a path is active, or rolled back and failed (a re-routed
@@ -70,7 +70,7 @@ extension KeyPathProvisioner {
     private func restore(_ old: QKDKeyPath, from item: PathToConfigure, refusing: Set<NodeID>, reason: String) async -> Stored<QKDKeyPath>? {
         do {
             let fallback = item.fallback
-            try await inventory.restoreRoutes(of: old, state: fallback, reason: fallback == .active ? nil : "re-route not configured: \(reason)")
+            try await restoreRoutes(of: old, state: fallback, reason: fallback == .active ? nil : "re-route not configured: \(reason)")
             // The new routes' virtual links come off the nodes that took them; the application names the old ones again.
             await unconfigure(KeyPathPlanner.virtualLinks(of: item.path, except: item.kept).filter { !refusing.contains($0.key) })
             if old.hasApplication {
@@ -84,6 +84,20 @@ extension KeyPathProvisioner {
             return try await inventory.keyPath(old.id.text)
         } catch {
             return nil
+        }
+    }
+
+    /// Puts a re-routed path back on the routes it had (`old`): the new routes' reservations go, the
+    /// old ones come back (no longer retiring), and the path takes `state` with `reason`. Only the
+    /// rate is checked again: links that went down are why a repair's old routes are restored
+    /// degraded. Throws `overReservation` when the old routes' rate was taken meanwhile.
+    private func restoreRoutes(of old: QKDKeyPath, state: KeyPathState, reason: String?) async throws {
+        try await inventory.withKeyPathLedger { ledger in
+            guard let current = try await ledger.keyPaths([old.id])[old.id] else { throw InventoryError.keyPathNotFound(old.id.text) }
+            _ = try ledger.readmit(current, requireUp: false) { _ in old }
+            try await ledger.replaceRoutes(of: [current], with: [old])
+            try await ledger.dropRetiring(of: [old.id])
+            try await ledger.setStates(of: [old.id], to: state, reason: reason)
         }
     }
 }

@@ -1,5 +1,5 @@
 public import QonduitCore
-import QonduitInventory
+import QonduitStorage
 
 extension KeyPathProvisioner {
     /// The key path `request` would get now, routes and all, planned as a provisioning batch plans

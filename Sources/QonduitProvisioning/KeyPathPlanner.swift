@@ -1,7 +1,7 @@
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
 import QonduitPathEngine
+import QonduitStorage
 
 /// Chooses key paths' routes on one state of the network (spare rate after every reservation). One planner serves a whole batch or re-route
 /// pass: what depends on the network alone is worked out once, and a route proven shortest is reused

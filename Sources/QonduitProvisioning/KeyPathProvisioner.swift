@@ -1,8 +1,8 @@
 public import Logging
 public import QonduitCore
 import QonduitETSI
-public import QonduitInventory
 import QonduitPathEngine
+public import QonduitStorage
 import Synchronization
 
 /// Provisions key paths: reserves the rate (one transaction, exact under concurrency), configures
@@ -13,7 +13,7 @@ import Synchronization
 /// and node configuration (`NodeConfiguration.swift`, `KeyPathActivation.swift`,
 /// `ConfigurationSentBeforeCommit.swift`); the inventory stores what it decides (`KeyPathLedger`).
 public final class KeyPathProvisioner: Sendable {
-    let inventory: Inventory
+    let inventory: any Inventory
     let configurator: any NodeConfigurator
     let logger: Logger
     /// A link whose QBER is above this carries no new route, and its key paths are re-routed; nil: no limit.
@@ -39,7 +39,7 @@ public final class KeyPathProvisioner: Sendable {
     let rerouteSlice: Int
 
     public init(
-        inventory: Inventory, configurator: any NodeConfigurator, logger: Logger, qberThreshold: Double? = nil,
+        inventory: any Inventory, configurator: any NodeConfigurator, logger: Logger, qberThreshold: Double? = nil,
         rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault,
         metrics: ProvisioningMetrics = ProvisioningMetrics()
     ) {

@@ -1,8 +1,8 @@
 import Logging
 public import QonduitCore
 import QonduitETSI
-public import QonduitInventory
 import QonduitPathEngine
+public import QonduitStorage
 import Synchronization
 
 /// Re-optimisation: moving active key paths to routes better by their own metric.

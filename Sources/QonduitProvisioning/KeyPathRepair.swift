@@ -3,8 +3,8 @@ import Logging
 import Metrics
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
 import QonduitPathEngine
+import QonduitStorage
 import Synchronization
 
 /// Repair: re-routing what the network's state has broken, degrading what cannot be, recovering what works again.

@@ -1,4 +1,4 @@
-import QonduitInventory
+import QonduitStorage
 public import ServiceLifecycle
 
 /// Runs `KeyPathProvisioner.repair()` whenever the inventory has changed (a link reported down by

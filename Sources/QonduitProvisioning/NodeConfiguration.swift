@@ -1,7 +1,7 @@
 import Logging
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitStorage
 import Synchronization
 
 /// Node configuration: what a batch of key paths puts on each node, sent as one request per node.

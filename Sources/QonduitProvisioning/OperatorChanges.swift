@@ -1,5 +1,5 @@
 public import QonduitCore
-public import QonduitInventory
+public import QonduitStorage
 
 /// Operators' changes to nodes and links, and the re-routing they call for: the domain decides when
 /// key paths move, not the interface that took the change.

@@ -2,7 +2,7 @@ import CoreMetrics
 import Logging
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitStorage
 import Synchronization
 
 /// Provisioning batches: requests that arrive together are reserved in one transaction, configured
@@ -33,13 +33,10 @@ extension KeyPathProvisioner {
                 }
                 // Sent while the transaction writes and commits: what does not end up stored is taken back.
                 sendBeforeCommit(results.compactMap { try? $0.get() }.map { PathToConfigure(path: $0) }, network: ledger.network, through: early)
-                for (position, result) in results.enumerated() {
-                    guard case .success(let path) = result else { continue }
-                    do {
-                        try ledger.insert(path)
-                    } catch {
-                        results[position] = .failure(error)
-                    }
+                let admitted = results.indices.filter { (try? results[$0].get()) != nil }
+                let stored = try await ledger.insert(admitted.map { try results[$0].get() })
+                for (position, outcome) in zip(admitted, stored) {
+                    if case .failure(let error) = outcome { results[position] = .failure(error) }
                 }
                 return results
             }

@@ -1,5 +1,5 @@
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 
 /// Decides, for a re-route pass and on the network as its transaction sees it, what becomes of each
 /// key path, and plans new routes for those that need them: repair's policy and re-optimisation's.
@@ -66,7 +66,7 @@ extension KeyPathProvisioner {
     ) async throws -> [RerouteOutcome] {
         try await inventory.withKeyPathLedger { [self] ledger in
             var policy = makePolicy(ledger.network)
-            let current = try ledger.keyPaths(ids)
+            let current = try await ledger.keyPaths(ids)
             var outcomes: [RerouteOutcome] = []
             outcomes.reserveCapacity(ids.count)
             var handedOver = 0
@@ -127,7 +127,7 @@ extension KeyPathProvisioner {
                 if reroutedSince >= rerouteSlice { sendDecided() }
             }
             sendDecided()
-            let active = try writes.apply(ledger, confirmed: { confirmedSoFar(early, pending: $0) })
+            let active = try await writes.apply(ledger, confirmed: { confirmedSoFar(early, pending: $0) })
             guard !active.isEmpty else { return outcomes }
             return outcomes.map { outcome in
                 guard case .rerouted(let old, var new) = outcome, active.contains(new.id) else { return outcome }
@@ -155,7 +155,7 @@ private struct StateChange: Hashable {
 /// one statement per row was most of a pass over thousands of paths.
 private struct RerouteWrites {
     /// What each re-route is logged as (`key_path.rerouted` events).
-    var reroutes: [(old: QKDKeyPath, new: QKDKeyPath, reason: String)] = []
+    var reroutes: [Reroute] = []
     /// Paths with new routes, and as they were (their old routes go).
     var rerouted: [QKDKeyPath] = []
     var replaced: [QKDKeyPath] = []
@@ -163,7 +163,7 @@ private struct RerouteWrites {
     var retiring: [RetiringRoute] = []
 
     mutating func add(rerouted new: QKDKeyPath, from old: QKDKeyPath, reason: String, retiring routes: [RetiringRoute]) {
-        reroutes.append((old, new, reason))
+        reroutes.append(Reroute(old: old, new: new, reason: reason))
         rerouted.append(new)
         replaced.append(old)
         states[StateChange(state: new.state, reason: reason), default: []].append(new.id)
@@ -172,10 +172,10 @@ private struct RerouteWrites {
 
     /// Writes it all; `confirmed` picks, without waiting, the re-routed paths whose nodes have all
     /// confirmed already: they are written active (no retiring routes to keep), and returned.
-    mutating func apply(_ ledger: KeyPathLedger, confirmed: (_ pending: [QKDUUID]) -> Set<QKDUUID>) throws -> Set<QKDUUID> {
+    mutating func apply(_ ledger: any KeyPathLedger, confirmed: (_ pending: [QKDUUID]) -> Set<QKDUUID>) async throws -> Set<QKDUUID> {
         // Each path's event is logged before the state change it causes.
-        try ledger.logReroutes(reroutes)
-        try ledger.replaceRoutes(of: replaced, with: rerouted)
+        try await ledger.logReroutes(reroutes)
+        try await ledger.replaceRoutes(of: replaced, with: rerouted)
         // Asked last, so that the nodes have had as long as the writes above took to answer.
         let pending = rerouted.filter { $0.state == .pending }.map(\.id)
         let active = pending.isEmpty ? [] : confirmed(pending)
@@ -184,8 +184,8 @@ private struct RerouteWrites {
             states[StateChange(state: .active, reason: nil), default: []] += active
             retiring.removeAll { active.contains($0.keyPath) }
         }
-        for (change, ids) in states { try ledger.setStates(of: ids, to: change.state, reason: change.reason) }
-        try ledger.retire(retiring)
+        for (change, ids) in states { try await ledger.setStates(of: ids, to: change.state, reason: change.reason) }
+        try await ledger.holdRetiring(retiring)
         return active
     }
 }

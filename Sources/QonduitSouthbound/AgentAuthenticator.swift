@@ -2,15 +2,15 @@ import Foundation
 import Hummingbird
 import Logging
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 
 /// Checks node agents' credentials: each request must carry `Authorization: Bearer CREDENTIAL`, and
 /// the credential must be bound to the node the request is for. (Agents report many times a second:
 /// the inventory keeps what it checked until a credential changes, so a revocation counts at once.)
 final class AgentAuthenticator: Sendable {
-    let inventory: Inventory
+    let inventory: any Inventory
 
-    init(inventory: Inventory) {
+    init(inventory: any Inventory) {
         self.inventory = inventory
     }
 

@@ -1,14 +1,14 @@
 public import Logging
-public import QonduitInventory
+public import QonduitStorage
 public import ServiceLifecycle
 
 /// Marks nodes unreachable whose agents have missed too many heartbeats; runs until shutdown.
 public struct AgentLivenessMonitor: Service {
-    let inventory: Inventory
+    let inventory: any Inventory
     let configuration: SouthboundConfiguration
     let logger: Logger
 
-    public init(inventory: Inventory, configuration: SouthboundConfiguration, logger: Logger) {
+    public init(inventory: any Inventory, configuration: SouthboundConfiguration, logger: Logger) {
         self.inventory = inventory
         self.configuration = configuration
         self.logger = logger

@@ -4,7 +4,7 @@ public import NIOCore
 import NIOHTTP1
 public import QonduitCore
 public import QonduitETSI
-public import QonduitInventory
+public import QonduitStorage
 
 /// The controller as a RESTCONF client (RFC 8040) of its node agents and of standard devices, in
 /// the encoding each speaks: XML for agents that registered, XML or JSON for devices onboarded by address.
@@ -70,7 +70,7 @@ public struct AgentRESTCONFClient: Sendable {
     /// credential (which the inventory keeps until a credential, node or agent changes), and to each
     /// onboarded device with its own credential, opened with `sealer`.
     public init(
-        inventory: Inventory, sealer: CredentialSealer? = nil, client: HTTPClient = AgentRESTCONFClient.defaultClient,
+        inventory: any Inventory, sealer: CredentialSealer? = nil, client: HTTPClient = AgentRESTCONFClient.defaultClient,
         timeout: TimeAmount = .seconds(10)
     ) {
         self.init(

@@ -3,8 +3,8 @@ import Foundation
 public import Logging
 public import QonduitCore
 import QonduitETSI
-public import QonduitInventory
 public import QonduitProvisioning
+public import QonduitStorage
 public import ServiceLifecycle
 import Synchronization
 
@@ -13,7 +13,7 @@ import Synchronization
 /// deletes what should not be there, and records how much it corrected (drift). Idempotent: a pass over an agent that
 /// matches changes nothing. An agent that fails is retried with exponential backoff.
 public final class AgentReconciler: Service, Sendable {
-    let inventory: Inventory
+    let inventory: any Inventory
     let restconf: AgentRESTCONFClient
     let period: Duration
     let logger: Logger
@@ -23,7 +23,7 @@ public final class AgentReconciler: Service, Sendable {
     private let backoff = Mutex<[NodeID: (failures: Int, next: ContinuousClock.Instant)]>([:])
 
     public init(
-        inventory: Inventory, restconf: AgentRESTCONFClient = AgentRESTCONFClient(), period: Duration, logger: Logger,
+        inventory: any Inventory, restconf: AgentRESTCONFClient = AgentRESTCONFClient(), period: Duration, logger: Logger,
         inFlight: EntriesInFlight = EntriesInFlight(), metrics: SouthboundMetrics = SouthboundMetrics()
     ) {
         self.metrics = metrics

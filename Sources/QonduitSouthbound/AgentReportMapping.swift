@@ -1,6 +1,6 @@
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitStorage
 
 /// GS QKD 015 states in the inventory's terms.
 enum StateMapping {

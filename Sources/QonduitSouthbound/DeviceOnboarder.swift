@@ -5,13 +5,13 @@ import NIOCore
 import NIOHTTP1
 public import QonduitCore
 import QonduitETSI
-public import QonduitInventory
+public import QonduitStorage
 
 /// Onboards standard GS QKD 015 devices by address: finds the RESTCONF root (RFC 8040 §3.1), reads
 /// `etsi-qkd-sdn-node:qkd_node` in the encoding asked for, and records the device for its node with
 /// its credential sealed. Nothing is stored unless all of that succeeds.
 public struct DeviceOnboarder: DeviceOnboarding {
-    let inventory: Inventory
+    let inventory: any Inventory
     let restconf: AgentRESTCONFClient
     let sealer: CredentialSealer?
     /// What devices onboarded without a credential of their own present, when they take the default.
@@ -19,7 +19,7 @@ public struct DeviceOnboarder: DeviceOnboarding {
     let logger: Logger
 
     public init(
-        inventory: Inventory, restconf: AgentRESTCONFClient, sealer: CredentialSealer?, defaultCredential: DeviceCredential? = nil, logger: Logger
+        inventory: any Inventory, restconf: AgentRESTCONFClient, sealer: CredentialSealer?, defaultCredential: DeviceCredential? = nil, logger: Logger
     ) {
         self.inventory = inventory
         self.restconf = restconf

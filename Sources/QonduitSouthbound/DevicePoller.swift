@@ -2,7 +2,7 @@ import Foundation
 public import Logging
 import QonduitCore
 import QonduitETSI
-public import QonduitInventory
+public import QonduitStorage
 public import ServiceLifecycle
 import Synchronization
 
@@ -12,7 +12,7 @@ import Synchronization
 /// liveness monitor marks the device unreachable once `--missed-heartbeats` polls have failed, and
 /// the next poll that succeeds brings it back (the reconciler then makes its configuration match).
 public final class DevicePoller: Service, Sendable {
-    let inventory: Inventory
+    let inventory: any Inventory
     let restconf: AgentRESTCONFClient
     let logger: Logger
     /// Polls in flight at once: a thousand devices at 5 s is two hundred a second.
@@ -23,7 +23,7 @@ public final class DevicePoller: Service, Sendable {
     /// thousand rows ten times a second cost more than the polls).
     private let listed = Mutex<(devices: [OnboardedAgent], at: ContinuousClock.Instant?)>(([], nil))
 
-    public init(inventory: Inventory, restconf: AgentRESTCONFClient, logger: Logger, concurrency: Int = 64) {
+    public init(inventory: any Inventory, restconf: AgentRESTCONFClient, logger: Logger, concurrency: Int = 64) {
         self.inventory = inventory
         self.restconf = restconf
         self.logger = logger

@@ -6,7 +6,7 @@ import NIOCore
 import NIOHTTP1
 import QonduitCore
 import QonduitETSI
-public import QonduitInventory
+public import QonduitStorage
 public import ServiceLifecycle
 import Synchronization
 
@@ -19,7 +19,7 @@ import Synchronization
 /// subscribed again with backoff; polling stays the safety net. Each device's stream state is kept
 /// in the inventory for the API.
 public final class DeviceStreamFollower: Service, Sendable {
-    let inventory: Inventory
+    let inventory: any Inventory
     let restconf: AgentRESTCONFClient
     let logger: Logger
     let metrics: SouthboundMetrics
@@ -34,7 +34,7 @@ public final class DeviceStreamFollower: Service, Sendable {
     private let running = Mutex<Set<NodeID>>([])
 
     public init(
-        inventory: Inventory, restconf: AgentRESTCONFClient, logger: Logger, idleTimeout: Duration = .seconds(45), maxEventBytes: Int = 1 << 20,
+        inventory: any Inventory, restconf: AgentRESTCONFClient, logger: Logger, idleTimeout: Duration = .seconds(45), maxEventBytes: Int = 1 << 20,
         backoff: ClosedRange<Duration> = .milliseconds(500)...(.seconds(30)), metrics: SouthboundMetrics = SouthboundMetrics()
     ) {
         self.metrics = metrics

@@ -1,14 +1,14 @@
 public import QonduitCore
 public import QonduitETSI
-public import QonduitInventory
 public import QonduitProvisioning
+public import QonduitStorage
 
 /// Configures nodes for provisioning through their agents' RESTCONF interfaces.
 public struct RESTCONFNodeConfigurator: NodeConfigurator {
-    let inventory: Inventory
+    let inventory: any Inventory
     let restconf: AgentRESTCONFClient
 
-    public init(inventory: Inventory, restconf: AgentRESTCONFClient = AgentRESTCONFClient()) {
+    public init(inventory: any Inventory, restconf: AgentRESTCONFClient = AgentRESTCONFClient()) {
         self.inventory = inventory
         self.restconf = restconf
     }

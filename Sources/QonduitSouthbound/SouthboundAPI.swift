@@ -4,7 +4,7 @@ public import Hummingbird
 import Logging
 import QonduitCore
 import QonduitETSI
-public import QonduitInventory
+public import QonduitStorage
 
 /// The controller's side of the node agents' interface (`/southbound/v1`), in GS QKD 015 XML:
 /// agents register with their `qkd_node` tree and then send notifications. Answers and errors
@@ -13,7 +13,7 @@ public enum SouthboundAPI {
     static let mediaType = "application/yang-data+xml"
 
     public static func register<Context: RequestContext>(
-        on router: Router<Context>, inventory: Inventory, configuration: SouthboundConfiguration,
+        on router: Router<Context>, inventory: any Inventory, configuration: SouthboundConfiguration,
         restconf: AgentRESTCONFClient = AgentRESTCONFClient(), metrics: SouthboundMetrics = SouthboundMetrics()
     ) {
         let group = router.group("/southbound/v1")
@@ -84,7 +84,7 @@ public enum SouthboundAPI {
 
     /// Reads a returning agent's tree and takes it in as a new registration.
     static func resynchronize(
-        _ outcome: AgentReportOutcome, inventory: Inventory, configuration: SouthboundConfiguration, restconf: AgentRESTCONFClient,
+        _ outcome: AgentReportOutcome, inventory: any Inventory, configuration: SouthboundConfiguration, restconf: AgentRESTCONFClient,
         logger: Logger
     ) async {
         do {

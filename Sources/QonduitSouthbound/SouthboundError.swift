@@ -1,6 +1,6 @@
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitStorage
 
 /// Why the southbound refused a request, as an RFC 8040 error with its HTTP status.
 enum SouthboundError: Error {

@@ -6,8 +6,9 @@ import QonduitAPI
 import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
 import QonduitProvisioning
+import QonduitSQLite
+import QonduitStorage
 import QonduitTestSupport
 import Synchronization
 import Testing
@@ -30,10 +31,10 @@ typealias APICall = @Sendable (HTTPRequest.Method, String, String?) async throws
 /// a token of `role` (none when nil).
 @discardableResult
 func withAPI<Value: Sendable>(
-    configuration: APIConfiguration = .init(), inventory: Inventory? = nil, configurator: any NodeConfigurator = ScriptedConfigurator(),
+    configuration: APIConfiguration = .init(), inventory: (any Inventory)? = nil, configurator: any NodeConfigurator = ScriptedConfigurator(),
     provisioner chosen: KeyPathProvisioner? = nil, role: Role? = .admin, _ body: @Sendable (_ call: @escaping APICall) async throws -> Value
 ) async throws -> Value {
-    let inventory = try inventory ?? Inventory(path: ":memory:")
+    let inventory = try inventory ?? SQLiteInventory(path: ":memory:")
     var token: String?
     if let role { token = try await inventory.createAPIToken(role: role, description: "test", expiresAt: nil, createdBy: nil).1.text }
     return try await withAPI(
@@ -45,7 +46,7 @@ func withAPI<Value: Sendable>(
 /// request carries `token` (none when nil).
 @discardableResult
 func withAPI<Value: Sendable>(
-    configuration: APIConfiguration = .init(), inventory: Inventory, configurator: any NodeConfigurator = ScriptedConfigurator(),
+    configuration: APIConfiguration = .init(), inventory: any Inventory, configurator: any NodeConfigurator = ScriptedConfigurator(),
     provisioner chosen: KeyPathProvisioner? = nil, token: String?, _ body: @Sendable (_ call: @escaping APICall) async throws -> Value
 ) async throws -> Value {
     let app = Application(

@@ -4,14 +4,15 @@ import HummingbirdTesting
 import QonduitAPI
 import QonduitControllerTestSupport
 import QonduitCore
-import QonduitInventory
+import QonduitSQLite
+import QonduitStorage
 import QonduitTestSupport
 import Testing
 
 @Suite struct AccessControlTests {
     /// Every routed operation, with its path's parameters filled in.
     static func operations() throws -> [(method: HTTPRequest.Method, route: String, uri: String)] {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner(inventory, ScriptedConfigurator()))
         return router.routes.map { route in
             let path = route.path.description
@@ -22,7 +23,7 @@ import Testing
     @Test func everyAPIOperationNeedsAValidTokenAndOnlyHealthAndTheDocumentAreOpen() async throws {
         let operations = try Self.operations()
         #expect(operations.count > 25)
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let snapshot = try await inventory.topology()
         try await withAPI(inventory: inventory, token: nil) { call in
             for (method, route, uri) in operations {
@@ -56,7 +57,7 @@ import Testing
         let operations = try Self.operations().filter {
             ($0.route.hasPrefix("/api/v1") || $0.route == "/metrics") && !AccessPolicy.openOperations.contains("\($0.method.rawValue) \($0.route)")
         }
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         try await withAPI(inventory: inventory, role: role) { call in
             for (method, route, uri) in operations {
                 let required = try #require(AccessPolicy.requiredRoles["\(method.rawValue) \(route)"], "\(method) \(route) is in the policy table")
@@ -75,7 +76,7 @@ import Testing
     }
 
     @Test func tokensAreCreatedShownOnceListedWithoutSecretsAndRevoked() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         try await withAPI(inventory: inventory, role: .admin) { call in
             let created = try await call(.post, "/api/v1/tokens", #"{"role":"viewer","description":"dashboard"}"#)
             #expect(created.status == .created, "\(created.text)")
@@ -119,7 +120,7 @@ import Testing
     }
 
     @Test func anExpiredTokenIsRefused() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let (_, current) = try await inventory.createAPIToken(
             role: .admin, description: nil, expiresAt: Date().addingTimeInterval(3_600), createdBy: nil)
         let (_, expired) = try await inventory.createAPIToken(
@@ -134,7 +135,7 @@ import Testing
     }
 
     @Test func everyChangeIsAuditedWithWhoWhatAndHowItEnded() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let (admin, secret) = try await inventory.createAPIToken(role: .admin, description: nil, expiresAt: nil, createdBy: nil)
         try await withAPI(inventory: inventory, token: secret.text) { call in
             #expect(try await call(.post, "/api/v1/nodes", #"{"id":"a"}"#).status == .created)
@@ -168,7 +169,7 @@ import Testing
     }
 
     @Test func theAuditLogKeepsTheLatestEntriesUpToItsRetention() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         try await inventory.appendAudit(
             (1...5).map { AuditEntry(actor: "token:t", role: "admin", action: "POST /api/v1/nodes", target: "/\($0)", status: 201) })
         try await inventory.setAuditRetention(3)
@@ -204,7 +205,7 @@ import Testing
 
 @Suite struct MethodNotAllowedTests {
     @Test func aKnownPathUnderAnotherMethodIs405WithAllow() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let token = try await inventory.createAPIToken(role: .admin, description: nil, expiresAt: nil, createdBy: nil).1.text
         let app = Application(router: NorthboundAPI.router(inventory: inventory, provisioner: provisioner(inventory, ScriptedConfigurator())))
         try await app.test(.router) { client in

@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
 import QonduitCore
-import QonduitInventory
+import QonduitSQLite
+import QonduitStorage
 import Testing
 
 /// The event log behind `GET /api/v1/events`: what is logged, in which order, and how long it is kept.
 @Suite struct EventLogTests {
-    func events(_ inventory: Inventory, after id: Int64 = 0) async throws -> [(kind: String, subject: String, data: [String: Any])] {
+    func events(_ inventory: any Inventory, after id: Int64 = 0) async throws -> [(kind: String, subject: String, data: [String: Any])] {
         try await inventory.events(after: id, limit: 1_000).map { event in
             let data = try JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any] ?? [:]
             return (event.kind.rawValue, event.subject, data)
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func statusChangesAndKeyPathsAreLoggedInTheOrderTheyHappened() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         try await withAPI(inventory: inventory) { call in
             for node in ["a", "b", "c", "d"] {
                 #expect(try await call(.post, "/api/v1/nodes", #"{"id":"\#(node)"}"#).status == .created)
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func deletionsAndImportsAreLoggedOnceEach() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         try await withAPI(inventory: inventory) { call in
             #expect(try await call(.post, "/api/v1/topology/import", try exampleTopology(2)).status == .ok)
             #expect(try await call(.post, "/api/v1/topology/import", try exampleTopology(2)).status == .ok, "the same file again changes nothing")
@@ -84,7 +85,7 @@ import Testing
     }
 
     @Test func theLogKeepsOnlyTheNewestEventsAndKnowsWhatItDropped() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         _ = try await inventory.createNode(QKDNode(id: try NodeID("n"), name: "n"))
         var bounds = try await inventory.eventLogBounds()
         #expect(bounds.oldest == 1 && bounds.latest == 1, "its creation")
@@ -101,7 +102,7 @@ import Testing
     }
 
     @Test func anAgentsAlarmsAreLogged() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let uuid = try #require(QKDUUID("5a1d7c1e-0000-4000-8000-000000000001"))
         _ = try await inventory.registerAgent(
             AgentRegistration(qkdnID: uuid, restconfURL: "http://127.0.0.1:1", tree: "<qkd_node/>", nodeStatus: .up, links: []),

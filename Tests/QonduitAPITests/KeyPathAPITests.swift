@@ -1,19 +1,20 @@
 import Foundation
-import GRDB
 import Hummingbird
 import QonduitControllerTestSupport
 import QonduitCore
 import QonduitProvisioning
+import QonduitSQLite
+import QonduitStorageTestSupport
 import QonduitTestSupport
 import Synchronization
 import Testing
 
-@testable import QonduitInventory
+@testable import QonduitStorage
 
 @Suite struct KeyPathAPITests {
     /// A ring a–b–c–d–a with a chord a–c, every link with `rate` bit/s of key.
     func withRing(
-        rate: Double = 10_000, inventory: Inventory? = nil, configurator: any NodeConfigurator = ScriptedConfigurator(),
+        rate: Double = 10_000, inventory: (any Inventory)? = nil, configurator: any NodeConfigurator = ScriptedConfigurator(),
         provisioner: KeyPathProvisioner? = nil, _ body: @Sendable @escaping (@escaping APICall) async throws -> Void
     ) async throws {
         try await withAPI(inventory: inventory, configurator: configurator, provisioner: provisioner) { call in
@@ -205,7 +206,7 @@ import Testing
     /// when the network heals.
     @Test func aBrokenPrimarySwitchesOverToItsBackupFirst() async throws {
         let agents = ScriptedConfigurator()
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         try await withAPI(inventory: inventory, configurator: agents) { call in
             for node in ["a", "b", "c", "d"] { _ = try await call(.post, "/api/v1/nodes", #"{"id":"\#(node)"}"#) }
             for (id, a, b) in [("ab", "a", "b"), ("bc", "b", "c"), ("cd", "c", "d"), ("da", "d", "a")] {
@@ -333,7 +334,7 @@ import Testing
     /// leaves its virtual links alone until the path is active; a route a failed link broke carries
     /// nothing and is not kept from it.
     @Test func onlyOldRoutesThatStillCarryKeyAreKeptFromTheReconciler() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let seen = Mutex<[Set<QKDUUID>]>([])
         let a = try NodeID("a")
         let agents = ScriptedConfigurator(probe: { node in
@@ -370,7 +371,7 @@ import Testing
     /// once, the others pending until they have. A pass that fails takes back what it sent. Sent in slices as the pass decides (here,
     /// a path each). A database file and an in-memory one take the same path.
     @Test(arguments: [true, false]) func aReRouteSendsAheadOnlyWhatItsPassCommitsOrTakesBack(onFile: Bool) async throws {
-        let inventory = try Inventory(path: onFile ? TestFiles.path("reroute-ahead", suffix: ".sqlite") : ":memory:")
+        let inventory = FaultyInventory(try SQLiteInventory(path: onFile ? TestFiles.path("reroute-ahead", suffix: ".sqlite") : ":memory:"))
         let agents = CommitCheckingConfigurator(inventory: inventory)
         let provisioning = provisioner(inventory, agents, rerouteSlice: 1)
         agents.inFlight.withLock { $0 = provisioning.inFlight }
@@ -409,9 +410,7 @@ import Testing
             // The link is back, and re-optimising would move the paths onto it, but its pass fails as it writes.
             #expect(try await call(.patch, "/api/v1/links/ab", #"{"status":"up"}"#).status == .ok)
             agents.sent.withLock { $0 = [] }
-            try await inventory.database.write { db in
-                try db.execute(sql: "CREATE TRIGGER refuse_routes BEFORE INSERT ON key_path_route BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
-            }
+            inventory.faults.withLock { $0.refuseRoutes = true }
             #expect(try await call(.post, "/api/v1/key-paths/reoptimize", "{}").status == .internalServerError)
             let withdrawn = Set(agents.sent.withLock { $0 }.flatMap(\.links))
             #expect(withdrawn.count == 3 && withdrawn.isDisjoint(with: detours), "the moves were sent ahead")
@@ -427,7 +426,7 @@ import Testing
     /// once the batch has ended. What a batch sent for a path it could not write, or for every path
     /// of a transaction that failed, is taken back from the nodes.
     @Test func provisioningSendsAheadOnlyWhatItsBatchReservesOrTakesBack() async throws {
-        let inventory = try Inventory(path: TestFiles.path("provision-ahead", suffix: ".sqlite"))
+        let inventory = FaultyInventory(try SQLiteInventory(path: TestFiles.path("provision-ahead", suffix: ".sqlite")))
         let agents = CommitCheckingConfigurator(inventory: inventory)
         let provisioning = provisioner(inventory, agents)
         agents.inFlight.withLock { $0 = provisioning.inFlight }
@@ -445,9 +444,7 @@ import Testing
 
             // The path's routes cannot be written: what was sent for it is taken back.
             agents.sent.withLock { $0 = [] }
-            try await inventory.database.write { db in
-                try db.execute(sql: "CREATE TRIGGER refuse_routes BEFORE INSERT ON key_path_route BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
-            }
+            inventory.faults.withLock { $0.refuseRoutes = true }
             #expect(try await call(.post, "/api/v1/key-paths", request).status == .internalServerError)
             #expect(!agents.sent.withLock { $0 }.isEmpty, "sent ahead")
             #expect(agents.agents.configured == held, "what was sent ahead is taken back")
@@ -455,10 +452,9 @@ import Testing
 
             // The whole transaction fails after the paths were written: taken back too.
             agents.sent.withLock { $0 = [] }
-            try await inventory.database.write { db in
-                try db.execute(sql: "DROP TRIGGER refuse_routes")
-                try db.execute(
-                    sql: "CREATE TRIGGER refuse_sums BEFORE UPDATE OF reserved_bps ON link BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+            inventory.faults.withLock {
+                $0 = FaultyInventory.Faults()
+                $0.refuseCommit = true
             }
             #expect(try await call(.post, "/api/v1/key-paths", request).status == .internalServerError)
             #expect(!agents.sent.withLock { $0 }.isEmpty, "sent ahead")
@@ -556,7 +552,7 @@ import Testing
     /// writes that give nothing (provisioning elsewhere, a rename), and does once rate is released or a
     /// link comes back.
     @Test func repairPlansDegradedPathsAgainOnlyOnceTheNetworkGains() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let repairer = provisioner(inventory, ScriptedConfigurator())
         try await withRing(inventory: inventory) { call in
             let created = try await call(.post, "/api/v1/key-paths", #"{"source":"b","destination":"d","rate_bps":1000}"#)

@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import QonduitAPI
 import QonduitCore
-import QonduitInventory
+import QonduitSQLite
+import QonduitStorage
 import Testing
 
 @Suite struct NodeAPITests {
@@ -208,7 +209,7 @@ import Testing
     }
 
     @Test func anOperatorMaySetALinkUpOrDownAndNothingElse() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         try await withAPI(inventory: inventory, role: .admin) { admin in
             _ = try await admin(.post, "/api/v1/nodes", #"{"id":"a"}"#)
             _ = try await admin(.post, "/api/v1/nodes", #"{"id":"b"}"#)

@@ -3,13 +3,14 @@ import Hummingbird
 import QonduitAPI
 import QonduitControllerTestSupport
 import QonduitCore
-import QonduitInventory
+import QonduitSQLite
+import QonduitStorage
 import QonduitTestSupport
 import Testing
 
 @Suite struct OpenAPITests {
     @Test func everyRouteIsDocumentedAndEveryDocumentedOperationIsRouted() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner(inventory, ScriptedConfigurator()))
         let routed = Set(router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path.description)" })
         let documented: Set<String> = try await withAPI { call in
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func eachOperationStatesTheRoleTheAccessControlEnforces() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let router = NorthboundAPI.router(inventory: inventory, provisioner: provisioner(inventory, ScriptedConfigurator()))
         let routed = Set(
             router.routes.filter { $0.path.description.hasPrefix("/api/v1") || $0.path.description == "/metrics" }

@@ -1,6 +1,6 @@
 import Hummingbird
-import QonduitInventory
 import QonduitProvisioning
+import QonduitStorage
 import Testing
 
 @testable import QonduitAPI

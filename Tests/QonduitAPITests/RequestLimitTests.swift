@@ -3,8 +3,8 @@ import Hummingbird
 import QonduitAPI
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
 import QonduitProvisioning
+import QonduitStorage
 import Synchronization
 import Testing
 

@@ -5,7 +5,8 @@ import HummingbirdTesting
 import QonduitAPI
 import QonduitControllerTestSupport
 import QonduitCore
-import QonduitInventory
+import QonduitSQLite
+import QonduitStorage
 import QonduitTestSupport
 import Testing
 
@@ -29,7 +30,7 @@ import Testing
     static let console: HTTPFields = [.contentType: "application/json", HTTPField.Name("X-Qonduit-CSRF")!: "1"]
 
     func withRouter<Value: Sendable>(
-        _ inventory: Inventory, configuration: APIConfiguration = .init(), _ body: @Sendable (Send) async throws -> Value
+        _ inventory: any Inventory, configuration: APIConfiguration = .init(), _ body: @Sendable (Send) async throws -> Value
     ) async throws -> Value {
         let app = Application(
             router: NorthboundAPI.router(
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func aTokenSignsInToAnHttpOnlySessionThatReadsTheAPIAndSignsOut() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let viewer = try await inventory.createAPIToken(role: .viewer, description: "v", expiresAt: nil, createdBy: nil)
         try await withRouter(inventory) { send in
             let signIn = try await send(.post, "/api/v1/session", Self.console, #"{"token":"\#(viewer.1.text)"}"#)
@@ -88,7 +89,7 @@ import Testing
 
     @Test func aSessionEndsWithItsTokenAndATamperedCookieIsRefused() async throws {
         let clock = ManualWallClock()
-        let inventory = try Inventory(path: ":memory:", clock: clock)
+        let inventory = try SQLiteInventory(path: ":memory:", clock: clock)
         let operatorToken = try await inventory.createAPIToken(role: .operator, description: "o", expiresAt: nil, createdBy: nil)
         let brief = try await inventory.createAPIToken(role: .operator, description: "b", expiresAt: clock.now.addingTimeInterval(15), createdBy: nil)
         try await withRouter(inventory) { send in
@@ -125,7 +126,7 @@ import Testing
     }
 
     @Test func signingInAndChangingWithTheCookieRefuseWhatACrossSitePageCouldSend() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let admin = try await inventory.createAPIToken(role: .admin, description: "a", expiresAt: nil, createdBy: nil)
         try await withRouter(inventory) { send in
             let body = #"{"token":"\#(admin.1.text)"}"#
@@ -156,7 +157,7 @@ import Testing
     }
 
     @Test func metricsNeedAViewerUnlessOpenAndCountRequestsAndTheNetwork() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let viewer = try await inventory.createAPIToken(role: .viewer, description: "v", expiresAt: nil, createdBy: nil).1.text
         let admin = try await inventory.createAPIToken(role: .admin, description: "a", expiresAt: nil, createdBy: nil).1.text
         try await withRouter(inventory) { send in

@@ -1,5 +1,6 @@
 import Foundation
-import QonduitInventory
+import QonduitSQLite
+import QonduitStorage
 import QonduitTestSupport
 import Synchronization
 
@@ -23,7 +24,7 @@ public enum ControllerTokens {
         guard let range = url.range(of: "/restconf") else { return nil }
         let root = String(url[..<range.upperBound])
         for database in controllers.withLock({ $0.values.map(\.database) }) {
-            guard let inventory = try? Inventory(path: database) else { continue }
+            guard let inventory = try? SQLiteInventory(path: database) else { continue }
             if let proof = try? await inventory.controllerProof(forAgentAt: root) { return proof }
         }
         return nil

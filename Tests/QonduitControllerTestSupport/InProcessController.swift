@@ -6,8 +6,8 @@ public import QonduitAPI
 import QonduitAgent
 import QonduitController
 public import QonduitCore
-public import QonduitInventory
 import QonduitSouthbound
+public import QonduitStorage
 import QonduitTestSupport
 import QonduitTopology
 
@@ -18,10 +18,10 @@ public final class InProcessController: Sendable {
     public let baseURL: String
     public let token: String
     public let databasePath: String
-    public let inventory: Inventory
+    public let inventory: any Inventory
     private let service: RunningServices
 
-    private init(baseURL: String, token: String, databasePath: String, inventory: Inventory, service: RunningServices) {
+    private init(baseURL: String, token: String, databasePath: String, inventory: any Inventory, service: RunningServices) {
         self.baseURL = baseURL
         self.token = token
         self.databasePath = databasePath
@@ -113,7 +113,7 @@ public final class InProcessAgentFleet: Sendable {
     /// Agents for `nodes` (every node when empty) of `inventory`, talking to the controller at
     /// `controllerURL` (standard devices, which do not, without one).
     public static func start(
-        inventory: Inventory, controllerURL: String?, nodes: [String] = [], reportEvery: Int = 5, credentials: [String: AccessSecret] = [:]
+        inventory: any Inventory, controllerURL: String?, nodes: [String] = [], reportEvery: Int = 5, credentials: [String: AccessSecret] = [:]
     ) async throws -> InProcessAgentFleet {
         let (stored, links) = try await inventory.topology()
         let identities = Dictionary(uniqueKeysWithValues: stored.compactMap { node in node.value.qkdnID.map { (node.value.id, $0) } })

@@ -1,8 +1,8 @@
 import Logging
 public import QonduitCore
 public import QonduitETSI
-public import QonduitInventory
 public import QonduitProvisioning
+public import QonduitStorage
 import QonduitTestSupport
 public import Synchronization
 
@@ -49,14 +49,14 @@ public final class ScriptedConfigurator: NodeConfigurator {
 /// Agents that note, for each push, the entries sent (virtual links, applications), those of every stored path at that
 /// moment, and the entries then in flight (`inFlight`, once set).
 public final class CommitCheckingConfigurator: NodeConfigurator {
-    public let inventory: Inventory
+    public let inventory: any Inventory
     public let agents = ScriptedConfigurator()
     /// Each push: its entries, and those the inventory had committed (routes' virtual links and
     /// applications) and those in flight when it arrived.
     public let sent = Mutex<[(links: [QKDUUID], applications: [QKDUUID], committed: Set<QKDUUID>, inFlight: Set<QKDUUID>)]>([])
     public let inFlight = Mutex<EntriesInFlight?>(nil)
 
-    public init(inventory: Inventory) {
+    public init(inventory: any Inventory) {
         self.inventory = inventory
     }
 
@@ -80,7 +80,7 @@ public final class CommitCheckingConfigurator: NodeConfigurator {
 
 /// A provisioner over `inventory` whose nodes are `configurator`, logging nothing below critical.
 public func provisioner(
-    _ inventory: Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11,
+    _ inventory: any Inventory, _ configurator: any NodeConfigurator, qberThreshold: Double? = 0.11,
     rerouteSlice: Int = KeyPathProvisioner.rerouteSliceDefault
 ) -> KeyPathProvisioner {
     var logger = Logger(label: "test-provisioner")

@@ -8,8 +8,9 @@ import QonduitAgent
 import QonduitController
 import QonduitControllerTestSupport
 import QonduitCore
-import QonduitInventory
+import QonduitSQLite
 import QonduitSouthbound
+import QonduitStorage
 import QonduitTestSupport
 import QonduitTopology
 import Testing
@@ -18,7 +19,7 @@ import Testing
 /// agents in this process too: no child process to start or wait for.
 @Suite struct ControllerInProcessTests {
     @Test func aKeyPathIsProvisionedThroughAgentsOverTheWire() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let file = try #require(try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") })
         _ = try await inventory.importTopology(
             try TopologyReader.draft([UInt8](try Data(contentsOf: file)), file: file.lastPathComponent), file: "metro", mode: .merge
@@ -58,7 +59,7 @@ import Testing
     /// `build` keeps what its caller set: a Secure session cookie asked for without TLS (behind a
     /// proxy that terminates it) stays Secure.
     @Test func theCallersSettingsStand() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let token = try await inventory.createAPIToken(role: .viewer, description: "test", expiresAt: nil, createdBy: nil).1.text
         var logger = Logger(label: "controller-in-process")
         logger.logLevel = .critical

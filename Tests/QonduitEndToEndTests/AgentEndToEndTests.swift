@@ -5,7 +5,7 @@ import NIOHTTP1
 import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitStorage
 import QonduitTestSupport
 import QonduitXML
 import Synchronization

@@ -2,7 +2,7 @@ import Foundation
 import QonduitAPI
 import QonduitControllerTestSupport
 import QonduitCore
-import QonduitInventory
+import QonduitStorage
 import QonduitTestSupport
 import Testing
 

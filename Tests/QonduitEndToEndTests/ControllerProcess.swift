@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import QonduitControllerTestSupport
-import QonduitInventory
+import QonduitStorage
 import QonduitTestSupport
 import Synchronization
 import Testing

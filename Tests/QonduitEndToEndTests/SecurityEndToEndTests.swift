@@ -5,7 +5,8 @@ import NIOHTTP1
 import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitSQLite
+import QonduitStorage
 import QonduitTestSupport
 import Testing
 
@@ -106,7 +107,7 @@ import Testing
         #expect(credentials.count == 2 && credentials.allSatisfy { $0["credential"] == nil })
 
         // mad-upm's credential cannot register mad-norte's tree.
-        let inventory = try Inventory(path: controller.databasePath)
+        let inventory = try SQLiteInventory(path: controller.databasePath)
         let norte = try #require(try await inventory.node("mad-norte").value.qkdnID)
         var forged = HTTPClientRequest(url: "\(controller.baseURL)/southbound/v1/agents?restconf_url=http://127.0.0.1:9/restconf")
         forged.method = .POST

@@ -10,7 +10,8 @@ import QonduitAgent
 import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitSQLite
+import QonduitStorage
 import QonduitTestSupport
 import QonduitTopology
 import Synchronization
@@ -233,7 +234,7 @@ extension StandardDeviceEndToEndTests {
     @Test func aControllerStartedWithDevicesOnboardsThemWithItsDefaultCredential() async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
         // The devices exist before the controller: simulated here from a scratch copy of the network.
-        let scratch = try Inventory(path: ":memory:")
+        let scratch = try SQLiteInventory(path: ":memory:")
         _ = try await scratch.importTopology(
             try TopologyReader.draft([UInt8](try Data(contentsOf: metro)), file: "metro"), file: "metro", mode: .merge)
         let secret = AccessSecret.random(.agentCredential)

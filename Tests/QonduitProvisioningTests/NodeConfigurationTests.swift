@@ -1,7 +1,8 @@
 import QonduitControllerTestSupport
 import QonduitCore
-import QonduitInventory
 import QonduitProvisioning
+import QonduitSQLite
+import QonduitStorage
 import QonduitTestSupport
 import Synchronization
 import Testing
@@ -10,7 +11,7 @@ import Testing
     /// Configuration sent before its transaction commits is in flight (the reconciler leaves it) while
     /// the inventory does not know it yet, and no longer once it does.
     @Test func entriesSentBeforeCommitAreInFlightUntilTheInventoryKnowsThem() async throws {
-        let inventory = try Inventory(path: TestFiles.path("in-flight", suffix: ".sqlite"))
+        let inventory = try SQLiteInventory(path: TestFiles.path("in-flight", suffix: ".sqlite"))
         let network = try await ProvisioningTestNetwork(inventory: inventory)
         let recording = CommitCheckingConfigurator(inventory: inventory)
         let provisioner = network.provisioner(configurator: recording)

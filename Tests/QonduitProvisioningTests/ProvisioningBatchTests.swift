@@ -1,7 +1,7 @@
 import QonduitControllerTestSupport
 import QonduitCore
-import QonduitInventory
 import QonduitProvisioning
+import QonduitStorage
 import QonduitTestSupport
 import Synchronization
 import Testing

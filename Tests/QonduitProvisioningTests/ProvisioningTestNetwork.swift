@@ -1,7 +1,8 @@
 import QonduitControllerTestSupport
 import QonduitCore
-import QonduitInventory
 import QonduitProvisioning
+import QonduitSQLite
+import QonduitStorage
 import QonduitTestSupport
 
 /// A small network in an in-memory inventory, and a provisioner over it whose nodes are a recording
@@ -10,12 +11,12 @@ import QonduitTestSupport
 ///     a ── b ── c        every link 10 kbit/s, 10 km
 ///     └─── d ───┘        (the detour a–d–c, two hops like a–b–c but 30 km each)
 struct ProvisioningTestNetwork {
-    let inventory: Inventory
+    let inventory: any Inventory
     let nodes: ScriptedConfigurator
     let provisioner: KeyPathProvisioner
 
-    init(inventory given: Inventory? = nil, refusing: Set<NodeID> = [], qberThreshold: Double? = 0.11) async throws {
-        inventory = try given ?? Inventory(path: ":memory:")
+    init(inventory given: (any Inventory)? = nil, refusing: Set<NodeID> = [], qberThreshold: Double? = 0.11) async throws {
+        inventory = try given ?? SQLiteInventory(path: ":memory:")
         for name in ["a", "b", "c", "d"] { _ = try await inventory.createNode(QKDNode(id: try NodeID(name), qkdnID: .random())) }
         for (id, from, to, km) in [("ab", "a", "b", 10.0), ("bc", "b", "c", 10), ("ad", "a", "d", 30), ("dc", "d", "c", 30)] {
             _ = try await inventory.createLink(

@@ -8,8 +8,9 @@ import QonduitAgent
 import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
 import QonduitProvisioning
+import QonduitSQLite
+import QonduitStorage
 import QonduitTestSupport
 import Synchronization
 import Testing
@@ -23,15 +24,15 @@ import Testing
 
     /// By default a one-second deadline, so that a device that never answers is given up on quickly;
     /// a test of a device that does answer gives a machine under load the usual time.
-    func onboarder(_ inventory: Inventory, deadline: TimeAmount = .seconds(1)) -> DeviceOnboarder {
+    func onboarder(_ inventory: any Inventory, deadline: TimeAmount = .seconds(1)) -> DeviceOnboarder {
         var logger = Logger(label: "onboarding")
         logger.logLevel = .critical
         let restconf = AgentRESTCONFClient(inventory: inventory, timeout: deadline)
         return DeviceOnboarder(inventory: inventory, restconf: restconf, sealer: nil, logger: logger)
     }
 
-    func inventory() async throws -> Inventory {
-        let inventory = try Inventory(path: ":memory:")
+    func inventory() async throws -> any Inventory {
+        let inventory = try SQLiteInventory(path: ":memory:")
         _ = try await inventory.createNode(QKDNode(id: try NodeID("e")))
         return inventory
     }
@@ -205,7 +206,7 @@ struct CreateOnlyDevice<Inner: HTTPResponder>: HTTPResponder where Inner.Context
 /// nodes do: provisioned active, each device remembered as such, and what they cannot delete told.
 @Suite struct CreateOnlyKeyPathTests {
     @Test func aKeyPathCrossesDevicesThatOnlyTakeCreate() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         let names = ["a", "b", "c"]
         let qkdn = (1...3).map { QKDUUID(String(format: "cccccccc-0000-4000-8000-%012d", $0))! }
         for (index, name) in names.enumerated() { _ = try await inventory.createNode(QKDNode(id: try NodeID(name), qkdnID: qkdn[index])) }

@@ -6,7 +6,8 @@ import NIOCore
 import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitSQLite
+import QonduitStorage
 import QonduitTestSupport
 import Testing
 
@@ -80,7 +81,7 @@ import Testing
         let app = Application(router: device(path, streams: streams), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let root = "http://127.0.0.1:\(client.port!)/restconf"
-            let inventory = try Inventory(path: ":memory:")
+            let inventory = try SQLiteInventory(path: ":memory:")
             _ = try await inventory.createNode(QKDNode(id: try NodeID("d"), qkdnID: Self.qkdn))
             let node = ETSINode(id: Self.qkdn)
             _ = try await inventory.onboardAgent(

@@ -5,8 +5,9 @@ import QonduitAgent
 import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitSQLite
 import QonduitSouthbound
+import QonduitStorage
 import QonduitTestSupport
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
     /// A real simulated agent on a loopback port, registered in `inventory` as node `a`'s agent.
     /// `router` stands in for the agent's own (an agent of another make, say).
     func withAgent(
-        _ inventory: Inventory, router: ((SimulatedNode) -> Router<BasicRequestContext>)? = nil,
+        _ inventory: any Inventory, router: ((SimulatedNode) -> Router<BasicRequestContext>)? = nil,
         _ body: @Sendable (SimulatedNode, String) async throws -> Void
     ) async throws {
         let node = FleetNode(nodeID: "a", qkdnID: nodeA, links: [.init(qkdlID: linkAB, remote: nodeB, nominalRateBps: 5_000, up: true)])
@@ -41,8 +42,8 @@ import Testing
     }
 
     /// An inventory with node `a` (GS QKD 015 id `nodeA`) and a reconciler over it.
-    func inventoryWithReconciler() async throws -> (Inventory, AgentReconciler) {
-        let inventory = try Inventory(path: ":memory:")
+    func inventoryWithReconciler() async throws -> (any Inventory, AgentReconciler) {
+        let inventory = try SQLiteInventory(path: ":memory:")
         _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
         var logger = Logger(label: "test-reconciler")
         logger.logLevel = .critical
@@ -140,7 +141,7 @@ import Testing
     }
 
     @Test func theRESTCONFConfiguratorPutsAndRemovesEntriesOnTheAgent() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
         _ = try await inventory.createNode(QKDNode(id: try NodeID("b"), qkdnID: nodeB))
         let configurator = RESTCONFNodeConfigurator(inventory: inventory)
@@ -173,7 +174,7 @@ import Testing
 
     /// An agent without YANG Patch (its `PATCH` of `qkd_node` is not found) has entries removed one `DELETE` each.
     @Test func entriesAreRemovedOneByOneFromAnAgentWithoutYANGPatch() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
         let deletes = Counter()
         let older: (SimulatedNode) -> Router<BasicRequestContext> = { node in
@@ -197,7 +198,7 @@ import Testing
     }
 
     @Test func anAgentThatCannotBeReachedIsRecordedAndBackedOff() async throws {
-        let inventory = try Inventory(path: ":memory:")
+        let inventory = try SQLiteInventory(path: ":memory:")
         _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
         _ = try await inventory.registerAgent(
             AgentRegistration(qkdnID: nodeA, restconfURL: "http://127.0.0.1:1/restconf", tree: "", nodeStatus: .up, links: []),

@@ -1,6 +1,6 @@
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitStorage
 import Testing
 
 @testable import QonduitSouthbound

@@ -5,9 +5,10 @@ import Logging
 import QonduitAPI
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
 import QonduitProvisioning
+import QonduitSQLite
 import QonduitSouthbound
+import QonduitStorage
 
 struct SouthboundResponse: Sendable {
     var status: HTTPResponse.Status
@@ -38,9 +39,9 @@ struct SouthboundCall: Sendable {
 /// The controller's router (northbound and southbound) in process, over a fresh inventory with
 /// two nodes `a` and `b` joined by link `ab`, whose GS QKD 015 ids are fixed.
 func withController(
-    autoOnboard: Bool = false, _ body: @Sendable (_ call: SouthboundCall, _ inventory: Inventory) async throws -> Void
+    autoOnboard: Bool = false, _ body: @Sendable (_ call: SouthboundCall, _ inventory: any Inventory) async throws -> Void
 ) async throws {
-    let inventory = try Inventory(path: ":memory:")
+    let inventory = try SQLiteInventory(path: ":memory:")
     _ = try await inventory.createNode(QKDNode(id: try NodeID("a"), qkdnID: nodeA))
     _ = try await inventory.createNode(QKDNode(id: try NodeID("b"), qkdnID: nodeB))
     _ = try await inventory.createLink(

@@ -3,7 +3,7 @@ import Hummingbird
 import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
-import QonduitInventory
+import QonduitStorage
 import QonduitTestSupport
 import Testing
 

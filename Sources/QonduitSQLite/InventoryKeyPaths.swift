@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+public import QonduitCore
+public import QonduitStorage
+
+/// Key paths, their routes, and the key rate they reserve on links.
+extension SQLiteInventory {
+    /// Moves pending key paths to `active` (every node confirmed), in one transaction, and returns
+    /// them as stored (`returning` false reads none back: a re-route pass over thousands only counts
+    /// them); a path no longer pending (deleted or failed meanwhile) is left as it is. The routes a
+    /// re-route replaced stop being retired in the same transaction (so also when a re-route is
+    /// finished after a restart): from then on, their virtual links are no longer asked for, and the reconciler removes them.
+    ///
+    /// `audit` holds, by path, what the audit log is to say of the request that provisioned it: each
+    /// entry is appended in the same transaction, for a path that is returned.
+    @discardableResult
+    public func activateKeyPaths(_ ids: [QKDUUID], returning: Bool = true, audit: [QKDUUID: AuditEntry] = [:]) async throws -> [Stored<QKDKeyPath>] {
+        guard !ids.isEmpty else { return [] }
+        return try await write { db in
+            // Set-based: a re-route pass activates thousands of paths at once.
+            let list = JSONText.array(ids.map(\.text))
+            // A path that kept its primary through a switch-over is active already: the reason it was given goes.
+            try Self.setStates(of: list, .active, reason: nil, at: Self.now().databaseValue, from: [.pending, .active], db)
+            try Self.forgetRetiringRoutes(of: list, db)
+            guard returning else { return [] }
+            let stored = try Self.storedKeyPaths(ids.map(\.text), db)
+            let activated = ids.compactMap { stored[$0.text] }
+            try Self.insertAudit(activated.compactMap { audit[$0.value.id] }, db)
+            return activated
+        }
+    }
+
+    /// Marks a key path `failed` with `reason`, releasing its reservations (and so the configuration
+    /// it asked of its nodes), in one transaction; returns it as stored.
+    @discardableResult
+    public func failKeyPath(_ id: QKDUUID, reason: String, audit: AuditEntry? = nil) async throws -> Stored<QKDKeyPath> {
+        try await write { db in
+            let path = try Self.keyPath(id.text, db)
+            try Self.release(path, db)
+            try Self.setStates(of: JSONText.array([id.text]), .failed, reason: reason, at: Self.now().databaseValue, db)
+            try Self.insertAudit(audit.map { [$0] } ?? [], db)
+            return try Self.storedKeyPath(id.text, db)
+        }
+    }
+
+    /// Deletes a key path and its reservations; returns it as it was.
+    public func deleteKeyPath(_ id: String) async throws -> QKDKeyPath {
+        try await write { db in
+            let path = try Self.keyPath(id, db)
+            try Self.release(path, db)
+            try db.execute(sql: "DELETE FROM key_path WHERE id = ?", arguments: [path.id.text])
+            try Self.logEvent(
+                .keyPathDeleted, subject: path.id.text,
+                data: [("key_path", JSONText.string(path.id.text)), ("state", JSONText.string(path.state.rawValue))], db)
+            return path
+        }
+    }
+
+    public func keyPath(_ id: String) async throws -> Stored<QKDKeyPath> {
+        try await database.read { db in try Self.storedKeyPath(id, db) }
+    }
+
+    public func keyPaths(_ filter: KeyPathFilter = .init(), limit: Int = 1_000, offset: Int = 0) async throws -> Page<Stored<QKDKeyPath>> {
+        try await database.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let state = filter.state {
+                conditions.append("state = ?")
+                arguments += [state.rawValue]
+            }
+            if let node = filter.node {
+                // A relay appears in its route's node list, written as a JSON array of strings.
+                conditions.append(
+                    """
+                    (source = ? OR destination = ? OR id IN (SELECT key_path_id FROM key_path_route, json_each(key_path_route.nodes) \
+                    WHERE json_each.value = ?))
+                    """)
+                arguments += [node.rawValue, node.rawValue, node.rawValue]
+            }
+            if let link = filter.link {
+                conditions.append("id IN (SELECT key_path_id FROM reservation WHERE link_id = ?)")
+                arguments += [link.rawValue]
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM key_path \(whereClause)", arguments: arguments) ?? 0
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(KeyPathRecord.columns) FROM key_path \(whereClause) ORDER BY created_at, id LIMIT ? OFFSET ?",
+                arguments: arguments + [limit, offset]
+            )
+            let routes = try Self.routes(of: rows.map { $0["id"] }, db)
+            return Page(items: try rows.map { try Self.storedKeyPath($0, routes: routes[$0["id"]] ?? []) }, total: total)
+        }
+    }
+
+    /// The key paths through `node`, as its agent's configuration follows from them.
+    public func keyPathsThrough(_ node: NodeID) async throws -> KeyPathsAtNode {
+        try await database.read { db in
+            // A route's nodes are its links' ends: the node's links lead, by index, to the paths over them.
+            let ids = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_a = ?1
+                    UNION SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_b = ?1
+                    """, arguments: [node.rawValue])
+            let paths = try Self.keyPaths(ids, db).values
+            var desired: [QKDKeyPath] = []
+            var inProgress = Set<QKDUUID>()
+            var nodes = Set<NodeID>()
+            for path in paths {
+                switch path.state {
+                case .pending:
+                    inProgress.formUnion(path.routes.map(\.qkdlID))
+                    if path.hasApplication { inProgress.insert(path.appID) }
+                case .active, .degraded:
+                    desired.append(path)
+                    for route in path.routes { nodes.formUnion(route.nodes) }
+                case .failed:
+                    break
+                }
+            }
+            // Retiring routes are few, and only while a re-route is being configured.
+            inProgress.formUnion(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT qkdl_id FROM retiring_route WHERE EXISTS (SELECT 1 FROM json_each(retiring_route.nodes) WHERE value = ?)
+                        """, arguments: [node.rawValue]
+                ).compactMap(QKDUUID.init))
+            return KeyPathsAtNode(
+                desired: desired.sorted { $0.id.text < $1.id.text }, inProgress: inProgress, qkdnIDs: try Self.qkdnIDs(of: nodes, db)
+            )
+        }
+    }
+
+    /// The GS QKD 015 id of each of `nodes` (those not in the inventory are left out).
+    public func qkdnIDs(of nodes: Set<NodeID>) async throws -> [NodeID: QKDUUID] {
+        try await database.read { db in try Self.qkdnIDs(of: nodes, db) }
+    }
+
+    private static func qkdnIDs(of nodes: Set<NodeID>, _ db: Database) throws -> [NodeID: QKDUUID] {
+        guard !nodes.isEmpty else { return [:] }
+        var ids: [NodeID: QKDUUID] = [:]
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT id, qkdn_id FROM node WHERE id IN (SELECT value FROM json_each(?))",
+            arguments: [JSONText.array(nodes.map(\.rawValue))])
+        while let row = try rows.next() {
+            if let node = try? NodeID(row["id"] as String), let qkdn = QKDUUID(row["qkdn_id"] as String) { ids[node] = qkdn }
+        }
+        return ids
+    }
+
+    /// The rate reserved on each link with reservations, bit/s.
+    public func reservedBps() async throws -> [LinkID: Double] {
+        try await database.read { db in try Self.reservedBps(db) }
+    }
+
+    /// The key rate reserved on each link and the links an operator holds down, read together.
+    public func linkOperationalState() async throws -> LinkOperationalState {
+        try await database.read { db in
+            LinkOperationalState(
+                reservedBps: try Self.reservedBps(db),
+                heldDown: try Self.heldDownLinks(db))
+        }
+    }
+
+    static func heldDownLinks(_ db: Database) throws -> Set<LinkID> {
+        Set(try String.fetchAll(db, sql: "SELECT id FROM link WHERE held_down = 1").compactMap { try? LinkID($0) })
+    }
+}

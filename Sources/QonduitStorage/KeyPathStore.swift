@@ -1,0 +1,51 @@
+public import QonduitCore
+
+/// Key paths, their routes and the rate they reserve. New paths and new routes are written only
+/// through a ledger (`withKeyPathLedger`), where admission is checked; the rest moves paths
+/// between states.
+public protocol KeyPathStore: Sendable {
+    /// Runs `body` in one write transaction over the key paths and reservations, and commits what
+    /// it stored when it returns; nothing when it throws. Writers are serialised, so admission is
+    /// exact however many requests arrive at once. `body` must not wait on anything but the ledger
+    /// and its own computation: the store's writer is held until it returns.
+    func withKeyPathLedger<T: Sendable>(_ body: @Sendable (any KeyPathLedger) async throws -> T) async throws -> T
+
+    /// Pending paths among `ids` become active (retiring routes are dropped), and each path's
+    /// `audit` entry is logged with it. With `returning`, the paths activated, as stored.
+    @discardableResult
+    func activateKeyPaths(_ ids: [QKDUUID], returning: Bool, audit: [QKDUUID: AuditEntry]) async throws -> [Stored<QKDKeyPath>]
+    /// A path that could not be configured: failed, its reservations released.
+    @discardableResult
+    func failKeyPath(_ id: QKDUUID, reason: String, audit: AuditEntry?) async throws -> Stored<QKDKeyPath>
+    /// Deletes a path and releases what it reserved; returns it as it was.
+    func deleteKeyPath(_ id: String) async throws -> QKDKeyPath
+
+    func keyPath(_ id: String) async throws -> Stored<QKDKeyPath>
+    func keyPaths(_ filter: KeyPathFilter, limit: Int, offset: Int) async throws -> Page<Stored<QKDKeyPath>>
+    /// What `node` should hold for key paths, and what provisioning is still changing there.
+    func keyPathsThrough(_ node: NodeID) async throws -> KeyPathsAtNode
+    /// Paths that need a new route (a route over an unusable link or node, degraded ones, protected
+    /// ones without a backup), with what the network offers now. Degraded and backup-less paths are
+    /// left out when the network offers nothing beyond `waitingPlannedOn`.
+    func keyPathsToRepair(qberThreshold: Double?, waitingPlannedOn: NetworkHeadroom?) async throws -> (ids: [QKDUUID], headroom: NetworkHeadroom)
+}
+
+extension KeyPathStore {
+    @discardableResult
+    public func activateKeyPaths(_ ids: [QKDUUID]) async throws -> [Stored<QKDKeyPath>] {
+        try await activateKeyPaths(ids, returning: true, audit: [:])
+    }
+
+    @discardableResult
+    public func failKeyPath(_ id: QKDUUID, reason: String) async throws -> Stored<QKDKeyPath> {
+        try await failKeyPath(id, reason: reason, audit: nil)
+    }
+
+    public func keyPaths(_ filter: KeyPathFilter = .init(), limit: Int = 1_000, offset: Int = 0) async throws -> Page<Stored<QKDKeyPath>> {
+        try await keyPaths(filter, limit: limit, offset: offset)
+    }
+
+    public func keyPathsToRepair(qberThreshold: Double? = nil) async throws -> (ids: [QKDUUID], headroom: NetworkHeadroom) {
+        try await keyPathsToRepair(qberThreshold: qberThreshold, waitingPlannedOn: nil)
+    }
+}

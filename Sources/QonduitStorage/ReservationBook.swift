@@ -1,0 +1,64 @@
+public import QonduitCore
+
+/// The network and the rate reserved on each link, as one write transaction sees them, and the
+/// admission rule every store enforces: a path is held only if no link would end up with more
+/// reserved than its key rate and every link it reserves on is up.
+public struct ReservationBook: Sendable {
+    public let network: Topology
+    /// Rate reserved on each link, bit/s, with what was held and given back so far.
+    public private(set) var reservedBps: [LinkID: Double]
+    private let links: [LinkID: QKDLink]
+
+    public init(network: Topology, reservedBps: [LinkID: Double]) {
+        self.network = network
+        self.reservedBps = reservedBps
+        links = Dictionary(network.links.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Admits and holds a new path: `plan` is given the rate reserved on each link and returns the
+    /// path with its routes. Throws what `plan` throws, or `overReservation`, holding nothing then.
+    public mutating func admit(plan: ([LinkID: Double]) throws -> QKDKeyPath) throws -> QKDKeyPath {
+        try hold(requireUp: true, plan: plan)
+    }
+
+    /// Admits and holds new routes for `old`: its own reservations are given back for `plan` (so that
+    /// a new route may reuse the healthy links of the old), and the path `plan` returns is checked
+    /// and held instead. When `plan` or admission throws, `old` keeps what it held.
+    /// `requireUp: false` checks the rate alone (a re-route's old routes put back: links that went down are why).
+    public mutating func readmit(_ old: QKDKeyPath, requireUp: Bool = true, plan: ([LinkID: Double]) throws -> QKDKeyPath) throws -> QKDKeyPath {
+        let held = old.reservedBps
+        for (link, bps) in held { reservedBps[link] = max(0, (reservedBps[link] ?? 0) - bps) }
+        do {
+            return try hold(requireUp: requireUp, plan: plan)
+        } catch {
+            for (link, bps) in held { reservedBps[link, default: 0] += bps }
+            throw error
+        }
+    }
+
+    /// The path `plan` returns, held after checking every link it reserves on.
+    private mutating func hold(requireUp: Bool, plan: ([LinkID: Double]) throws -> QKDKeyPath) throws -> QKDKeyPath {
+        let path = try plan(reservedBps)
+        let asked = path.reservedBps
+        try Self.checkAdmission(asked, links: links, reserved: reservedBps, requireUp: requireUp)
+        for (link, bps) in asked { reservedBps[link, default: 0] += bps }
+        return path
+    }
+
+    /// The last word on admission: no link may end up with more reserved than its key rate, and
+    /// every link must be up (`requireUp: false` checks the rate alone). A plan that breaks this is a
+    /// bug in the planner, or a race, refused here. `path` is what a path reserves on each link.
+    public static func checkAdmission(
+        _ path: [LinkID: Double], links: [LinkID: QKDLink], reserved: [LinkID: Double], requireUp: Bool = true
+    ) throws {
+        for (id, adding) in path {
+            guard let link = links[id] else { throw InventoryError.linkNotFound(id.rawValue) }
+            let total = (reserved[id] ?? 0) + adding
+            let current = link.current
+            // A relative tolerance absorbs rounding when a rate is split over several routes.
+            guard !requireUp || current.status == .up, total <= current.keyRateBps * (1 + 1e-9) else {
+                throw InventoryError.overReservation(link: id, keyRateBps: current.keyRateBps, reservedBps: reserved[id] ?? 0, askedBps: adding)
+            }
+        }
+    }
+}
