@@ -233,7 +233,7 @@ let package = Package(
         .testTarget(
             name: "QonduitSQLiteTests",
             dependencies: [
-                "QonduitCore", "QonduitTopology", "QonduitStorage", "QonduitSQLite", "QonduitTestSupport",
+                "QonduitCore", "QonduitTopology", "QonduitStorage", "QonduitSQLite", "QonduitTestSupport", "QonduitStorageTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-import GRDB
 import Hummingbird
 import HummingbirdTLS
 import NIOCore
@@ -132,11 +131,13 @@ import Testing
         #expect(answer.status == 201, "\(answer.text)")
         let listing = try await send(.GET, "\(api)/agents").text
         #expect(!answer.text.contains(secret.controllerProof) && !listing.contains(secret.controllerProof))
-        let stored = try await DatabaseQueue(path: controller.databasePath).read { db in
-            try Data.fetchOne(db, sql: "SELECT sealed_credential FROM agent WHERE node_id = 'mad-norte'")
-        }
-        let sealed = try #require(stored)
+        let stored = try await controller.inventory.onboardedAgents().first { $0.nodeID.rawValue == "mad-norte" }?.sealedCredential
+        let sealed = Data(try #require(stored))
         #expect(sealed.range(of: Data(secret.controllerProof.utf8)) == nil && !sealed.isEmpty)
+        for file in [controller.databasePath, controller.databasePath + "-wal"] {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: file))) ?? Data()
+            #expect(bytes.range(of: Data(secret.controllerProof.utf8)) == nil, "the credential is in clear in \(file)")
+        }
         #expect(try await eventually { object(try await send(.GET, "\(api)/agents/mad-norte").text)["polled_at"] is String })
 
         // The device turns out to be another node than the inventory says: flagged, unreachable, not configured.

@@ -1,12 +1,16 @@
+import Foundation
 import QonduitCore
-import QonduitSQLite
 import QonduitStorage
+import QonduitTestSupport
+import QonduitTopology
 import Testing
 
 /// The repair service waits for the inventory to change instead of polling it.
-@Suite struct RevisionWaitTests {
-    @Test(.timeLimit(.minutes(1))) func aWaiterWakesAtTheNextWriteAndNotBefore() async throws {
-        let inventory = try SQLiteInventory(path: ":memory:")
+struct RevisionWaitChecks {
+    let storage: StorageUnderTest
+
+    func aWaiterWakesAtTheNextWriteAndNotBefore() async throws {
+        let inventory = try storage.store()
         let seen = inventory.revision
         // Changed already: no wait.
         _ = try await inventory.createNode(QKDNode(id: try NodeID("a")))
@@ -24,8 +28,8 @@ import Testing
 
     /// An agent's routine reports (alive, key pool levels) change nothing anyone watches: repair
     /// and the event streams are not woken for them; a status change, an alarm or a return is news.
-    @Test func onlyReportsThatChangeWhatIsWatchedMoveTheRevision() async throws {
-        let inventory = try SQLiteInventory(path: ":memory:")
+    func onlyReportsThatChangeWhatIsWatchedMoveTheRevision() async throws {
+        let inventory = try storage.store()
         let uuid = try #require(QKDUUID("5a1d7c1e-0000-4000-8000-000000000001"))
         let qkdl = try #require(QKDUUID("5a1d7c1e-0000-4000-8000-0000000000aa"))
         let node = try await inventory.registerAgent(
@@ -53,11 +57,19 @@ import Testing
         #expect(inventory.revision > revision, "the node went down")
     }
 
-    @Test(.timeLimit(.minutes(1))) func cancellingAWaiterEndsItsWait() async throws {
-        let inventory = try SQLiteInventory(path: ":memory:")
+    func cancellingAWaiterEndsItsWait() async throws {
+        let inventory = try storage.store()
         let waiting = Task { await inventory.waitForChange(from: inventory.revision) }
         try await Task.sleep(for: .milliseconds(20))
         waiting.cancel()
         await waiting.value  // returns, though nothing was written (a wait that ignored cancellation would hang until the time limit)
     }
+
+    static let checks: [StorageCheck] = [
+        StorageCheck("aWaiterWakesAtTheNextWriteAndNotBefore") { try await Self(storage: $0).aWaiterWakesAtTheNextWriteAndNotBefore() },
+        StorageCheck("onlyReportsThatChangeWhatIsWatchedMoveTheRevision") {
+            try await Self(storage: $0).onlyReportsThatChangeWhatIsWatchedMoveTheRevision()
+        },
+        StorageCheck("cancellingAWaiterEndsItsWait") { try await Self(storage: $0).cancellingAWaiterEndsItsWait() },
+    ]
 }

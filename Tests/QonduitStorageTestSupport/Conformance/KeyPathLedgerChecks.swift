@@ -1,0 +1,154 @@
+import QonduitCore
+import QonduitStorage
+import Testing
+
+/// The ledger's transaction: all or nothing, serialised so that admission is exact, each new path
+/// stored or refused alone, routes and reservations moved together.
+struct KeyPathLedgerChecks {
+    let storage: StorageUnderTest
+
+    struct Refused: Error {}
+
+    /// A, B and C in a triangle: AB 1000 bit/s, AC and CB 2000.
+    func triangle() async throws -> any Inventory {
+        let inventory = try storage.store()
+        for id in ["A", "B", "C"] { _ = try await inventory.createNode(node(id)) }
+        _ = try await inventory.createLink(link("AB", "A", "B", rate: 1000))
+        _ = try await inventory.createLink(link("AC", "A", "C", rate: 2000))
+        _ = try await inventory.createLink(link("CB", "C", "B", rate: 2000))
+        return inventory
+    }
+
+    func path(_ bps: Double, via nodes: [String], state: KeyPathState = .active) throws -> QKDKeyPath {
+        let ids = try nodes.map { try NodeID($0) }
+        let links = try zip(nodes, nodes.dropFirst()).map { try LinkID($0 + $1) }
+        var path = QKDKeyPath(
+            id: .random(), source: ids.first!, destination: ids.last!, rateBps: bps, metric: .hops, appID: .random(),
+            routes: [KeyPathRoute(role: .primary, nodes: ids, links: links, rateBps: bps, qkdlID: .random())])
+        path.state = state
+        return path
+    }
+
+    func aLedgerThatThrowsLeavesNothing() async throws {
+        let inventory = try await triangle()
+        let mark = try await inventory.eventLogBounds().latest
+        let held = try path(600, via: ["A", "B"])
+        await #expect(throws: Refused.self) {
+            try await inventory.withKeyPathLedger { ledger in
+                try await ledger.insert(try ledger.admit { _ in held })
+                #expect(ledger.reservedBps[try LinkID("AB")] == 600, "the transaction sees what it held")
+                throw Refused()
+            }
+        }
+        #expect(try await inventory.keyPaths().total == 0)
+        #expect(try await inventory.reservedBps().values.allSatisfy { $0 == 0 })
+        #expect(try await inventory.events(after: mark, limit: 10).isEmpty, "no event of what rolled back")
+        await #expect(throws: InventoryError.keyPathNotFound(held.id.text)) { try await inventory.keyPath(held.id.text) }
+    }
+
+    func concurrentLedgersNeverOverbook() async throws {
+        let inventory = try await triangle()
+        let admitted = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<25 {
+                let wanted = try path(100, via: ["A", "B"])
+                group.addTask {
+                    do {
+                        try await inventory.withKeyPathLedger { ledger in
+                            let held = try ledger.admit { _ in wanted }
+                            // Another ledger running now would see the same sums: it must wait for this one.
+                            await Task.yield()
+                            try await ledger.insert(held)
+                        }
+                        return true
+                    } catch is InventoryError {
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(admitted == 10, "1000 bit/s holds ten paths of 100")
+        #expect(try await inventory.reservedBps()[try LinkID("AB")] == 1000)
+        #expect(try await inventory.keyPaths().total == 10)
+    }
+
+    func eachNewPathIsStoredOrRefusedAlone() async throws {
+        let inventory = try await triangle()
+        let first = try path(100, via: ["A", "B"])
+        var second = try path(100, via: ["A", "C", "B"])
+        second.id = first.id
+        let twin = second
+        let third = try path(100, via: ["A", "C", "B"])
+        let answers = try await inventory.withKeyPathLedger { ledger in
+            let admitted = try [first, twin, third].map { wanted in try ledger.admit { _ in wanted } }
+            return try await ledger.insert(admitted).map { (try? $0.get()) != nil }
+        }
+        #expect(answers == [true, false, true], "a path whose id is taken fails alone")
+        #expect(Set(try await inventory.keyPaths().items.map(\.value.id)) == [first.id, third.id])
+        let reserved = try await inventory.reservedBps()
+        let (ab, ac) = (try LinkID("AB"), try LinkID("AC"))
+        #expect(reserved[ab] == 100 && reserved[ac] == 100, "the refused path holds nothing: \(reserved)")
+    }
+
+    func aReRouteMovesRoutesReservationsAndState() async throws {
+        let inventory = try await triangle()
+        let old = try path(300, via: ["A", "B"])
+        try await inventory.withKeyPathLedger { ledger in try await ledger.insert(try ledger.admit { _ in old }) }
+        let mark = try await inventory.eventLogBounds().latest
+        var detour = old
+        detour.routes = try path(300, via: ["A", "C", "B"]).routes
+        let new = detour
+        let ab = try LinkID("AB")
+        try await inventory.withKeyPathLedger { ledger in
+            let current = try #require(try await ledger.keyPaths([old.id])[old.id])
+            #expect(current.routes == old.routes)
+            _ = try ledger.readmit(current) { reserved in
+                #expect(reserved[ab] == 0, "its own reservation is given back to plan with")
+                return new
+            }
+            try await ledger.logReroutes([Reroute(old: current, new: new, reason: "link AB down")])
+            try await ledger.replaceRoutes(of: [current], with: [new])
+            try await ledger.setStates(of: [old.id], to: .pending, reason: "link AB down")
+            try await ledger.holdRetiring([RetiringRoute(keyPath: old.id, route: old.routes[0])])
+        }
+        let stored = try await inventory.keyPath(old.id.text).value
+        #expect(stored.routes == new.routes && stored.state == .pending && stored.reason == "link AB down")
+        let reserved = try await inventory.reservedBps()
+        let (ac, cb) = (try LinkID("AC"), try LinkID("CB"))
+        #expect((reserved[ab] ?? 0) == 0 && reserved[ac] == 300 && reserved[cb] == 300)
+        #expect(try await inventory.events(after: mark, limit: 10).map(\.kind) == [.keyPathRerouted, .keyPathState])
+        let atA = try await inventory.keyPathsThrough(try NodeID("A"))
+        #expect(atA.inProgress.contains(old.routes[0].qkdlID), "a retiring route's entry is still in flight")
+        #expect(atA.inProgress.contains(new.routes[0].qkdlID), "a pending path's entries are in flight")
+
+        try await inventory.activateKeyPaths([old.id])
+        let active = try await inventory.keyPathsThrough(try NodeID("A"))
+        #expect(active.inProgress.isEmpty && active.desired.map(\.id) == [old.id], "activation lets the retiring route go")
+    }
+
+    func failingAndDeletingReleaseWhatAPathHolds() async throws {
+        let inventory = try await triangle()
+        let (failing, deleted) = (try path(200, via: ["A", "B"], state: .pending), try path(300, via: ["A", "B"]))
+        try await inventory.withKeyPathLedger { ledger in
+            for wanted in [failing, deleted] { try await ledger.insert(try ledger.admit { _ in wanted }) }
+        }
+        #expect(try await inventory.reservedBps()[try LinkID("AB")] == 500)
+        await #expect(throws: InventoryError.reservedByKeyPaths("AB", keyPaths: [failing.id.text, deleted.id.text].sorted())) {
+            try await inventory.deleteLink("AB")
+        }
+        let failed = try await inventory.failKeyPath(failing.id, reason: "node B refused")
+        #expect(failed.value.state == .failed && failed.value.reason == "node B refused")
+        #expect(try await inventory.reservedBps()[try LinkID("AB")] == 300)
+        #expect(try await inventory.deleteKeyPath(deleted.id.text).id == deleted.id)
+        #expect((try await inventory.reservedBps()[try LinkID("AB")] ?? 0) == 0)
+        #expect(try await inventory.keyPaths(KeyPathFilter(state: .failed)).items.map(\.value.id) == [failing.id])
+    }
+
+    static let checks: [StorageCheck] = [
+        StorageCheck("aLedgerThatThrowsLeavesNothing") { try await Self(storage: $0).aLedgerThatThrowsLeavesNothing() },
+        StorageCheck("concurrentLedgersNeverOverbook") { try await Self(storage: $0).concurrentLedgersNeverOverbook() },
+        StorageCheck("eachNewPathIsStoredOrRefusedAlone") { try await Self(storage: $0).eachNewPathIsStoredOrRefusedAlone() },
+        StorageCheck("aReRouteMovesRoutesReservationsAndState") { try await Self(storage: $0).aReRouteMovesRoutesReservationsAndState() },
+        StorageCheck("failingAndDeletingReleaseWhatAPathHolds") { try await Self(storage: $0).failingAndDeletingReleaseWhatAPathHolds() },
+    ]
+}
