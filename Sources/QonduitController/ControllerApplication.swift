@@ -9,19 +9,32 @@ import QonduitAPI
 import QonduitCore
 import QonduitProvisioning
 import QonduitSouthbound
-public import QonduitStorage
+import QonduitStorage
 
 /// The whole controller over an inventory: northbound API, southbound, and the services that keep
 /// the network in line (agent liveness, reconciliation, key-path repair). `qonduit serve` runs it;
 /// tests assemble the same application in process.
 public enum ControllerApplication {
-    /// The application, ready to `runService()`. Before it listens, and once its services run (so that
-    /// SIGTERM stops it cleanly), it finishes configuring the key paths a controller stopped
-    /// mid-provisioning left reserved. `onServerRunning` is given the port it listens on. The
-    /// application owns every client it makes and shuts each down after the services that use it.
+    /// The controller `configuration` describes, ready to `runService()`, and the storage it opened
+    /// (with its first-start policy applied: lock, log retention, first admin token, device key),
+    /// which the caller keeps open while the application runs. Before it listens, once its services
+    /// run (so that SIGTERM stops it cleanly), it imports the topology files, and finishes configuring
+    /// the key paths a controller stopped mid-provisioning left reserved; the devices the files give
+    /// addresses for are onboarded once it runs. `onServerRunning` is given the port it listens on.
+    /// The application owns every client it makes and shuts each down after the services that use it.
     public static func build(
-        inventory: any Inventory, configuration: ControllerConfiguration, logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        _ configuration: ControllerConfiguration, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> (application: some ApplicationProtocol, storage: ControllerStorage) {
+        let storage = try await ControllerStorage.open(configuration.storage, metrics: configuration.metrics, logger: logger)
+        let application = try await assemble(
+            inventory: storage.inventory, credentialSealer: storage.credentialSealer, configuration: configuration, logger: logger,
+            onServerRunning: onServerRunning)
+        return (application, storage)
+    }
+
+    private static func assemble(
+        inventory: any Inventory, credentialSealer: CredentialSealer, configuration: ControllerConfiguration, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void
     ) async throws -> some ApplicationProtocol {
         // A response being written (an event stream, say) is not idle; a half-sent request is.
         let http1: HTTPServerBuilder = .http1(
@@ -33,7 +46,7 @@ public enum ControllerApplication {
         let agentClient = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(tlsConfiguration: configuration.agentClientTLS, timeout: .init(connect: .seconds(2), read: .seconds(10))))
-        let restconf = AgentRESTCONFClient(inventory: inventory, sealer: configuration.credentialSealer, client: agentClient)
+        let restconf = AgentRESTCONFClient(inventory: inventory, sealer: credentialSealer, client: agentClient)
         let metrics = PrometheusMetricsFactory.qonduit(configuration.metrics)
         let southboundMetrics = SouthboundMetrics(factory: metrics)
         let provisioner = KeyPathProvisioner(
@@ -41,7 +54,7 @@ public enum ControllerApplication {
             qberThreshold: configuration.qberThreshold, metrics: ProvisioningMetrics(factory: metrics)
         )
         let onboarder = DeviceOnboarder(
-            inventory: inventory, restconf: restconf, sealer: configuration.credentialSealer,
+            inventory: inventory, restconf: restconf, sealer: credentialSealer,
             defaultCredential: configuration.defaultDeviceCredential, logger: logger)
         var api = configuration.api
         // Over HTTPS the session cookie is always Secure; without, the caller's choice stands (a proxy may terminate TLS).
@@ -58,7 +71,12 @@ public enum ControllerApplication {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
+        let (onboarding, toOnboard) = AsyncStream.makeStream(of: [DeviceOnboardingRequest].self)
         app.beforeServerStarts {
+            defer { toOnboard.finish() }
+            let devices = try await StartupTopologies.importAll(
+                configuration.topologies, into: inventory, fiberModel: configuration.api.fiberModel, logger: logger)
+            toOnboard.yield(configuration.devicesToOnboard + devices)
             // A device that refused PUT before is tried with it again: it may have been upgraded meanwhile.
             try await inventory.resetWriteMethods()
             // A controller stopped mid-provisioning left its reservations in the database: finish configuring them.
@@ -75,7 +93,7 @@ public enum ControllerApplication {
             KeyPathRepairService(provisioner: provisioner, minimumInterval: .milliseconds(50)),
             DevicePoller(inventory: inventory, restconf: restconf, logger: logger),
             DeviceStreamFollower(inventory: inventory, restconf: restconf, logger: logger, metrics: southboundMetrics),
-            StartupOnboarding(onboarder: onboarder, inventory: inventory, requests: configuration.devicesToOnboard, logger: logger)
+            StartupOnboarding(onboarder: onboarder, inventory: inventory, requests: onboarding, logger: logger)
         )
         return app
     }

@@ -4,9 +4,13 @@ public import QonduitAPI
 public import QonduitCore
 public import QonduitSouthbound
 
-/// Everything a running controller is set up with, besides its inventory: what `qonduit serve`'s
-/// options say, and what a test assembling a controller in process chooses.
+/// Everything a controller is set up with: what `qonduit serve`'s options say, and what a test
+/// assembling a controller in process chooses. Each default is written here once.
 public struct ControllerConfiguration: Sendable {
+    /// Where the inventory is kept, and how much of its logs.
+    public var storage: StorageConfiguration
+    /// Topology files merged into the inventory before the controller listens (`serve --topology`).
+    public var topologies: [String]
     /// Where the API and the southbound listen; port 0 picks a free one.
     public var host: String
     public var port: Int
@@ -23,24 +27,23 @@ public struct ControllerConfiguration: Sendable {
     /// How the controller reaches agents' RESTCONF servers over TLS (its certificate, the CA that
     /// verifies theirs), when set.
     public var agentClientTLS: TLSConfiguration?
-    /// Seals the credentials of devices onboarded by address (its key is the key file beside the
-    /// database); nil refuses devices that need a credential.
-    public var credentialSealer: CredentialSealer?
     /// What devices onboarded without a credential of their own (from a topology file) present.
     public var defaultDeviceCredential: DeviceCredential?
-    /// Devices to onboard once the controller runs (those `serve --topology` files give addresses for).
+    /// Devices to onboard once the controller runs, besides those the topology files give addresses for.
     public var devicesToOnboard: [DeviceOnboardingRequest]
-    /// Where the controller's metrics are kept for `GET /metrics`; give the inventory
-    /// `PrometheusMetricsFactory.qonduit(metrics)` too, so that its write latency is among them.
+    /// Where the controller's metrics are kept for `GET /metrics`, the inventory's write latency among them.
     public var metrics: PrometheusCollectorRegistry
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, api: APIConfiguration = .init(), southbound: SouthboundConfiguration = .init(),
+        storage: StorageConfiguration = .init(), topologies: [String] = [], host: String = "127.0.0.1", port: Int = 8080,
+        api: APIConfiguration = .init(), southbound: SouthboundConfiguration = .init(),
         reconcileInterval: Duration = .seconds(5), qberThreshold: Double? = 0.11, idleTimeout: Duration = .seconds(30),
-        serverTLS: TLSConfiguration? = nil, agentClientTLS: TLSConfiguration? = nil, credentialSealer: CredentialSealer? = nil,
+        serverTLS: TLSConfiguration? = nil, agentClientTLS: TLSConfiguration? = nil,
         defaultDeviceCredential: DeviceCredential? = nil, devicesToOnboard: [DeviceOnboardingRequest] = [],
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) {
+        self.storage = storage
+        self.topologies = topologies
         self.metrics = metrics
         self.host = host
         self.port = port
@@ -51,7 +54,6 @@ public struct ControllerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.serverTLS = serverTLS
         self.agentClientTLS = agentClientTLS
-        self.credentialSealer = credentialSealer
         self.defaultDeviceCredential = defaultDeviceCredential
         self.devicesToOnboard = devicesToOnboard
     }

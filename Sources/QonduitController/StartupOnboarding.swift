@@ -5,15 +5,18 @@ import QonduitStorage
 import ServiceLifecycle
 
 /// Onboards the devices the controller was started with (a topology file's `device-url`s), those
-/// whose nodes have no agent yet, once; then waits for shutdown, as a service of the group must.
+/// whose nodes have no agent yet, once the start has imported the files; then waits for shutdown,
+/// as a service of the group must.
 struct StartupOnboarding: Service {
     let onboarder: DeviceOnboarder
     let inventory: any Inventory
-    let requests: [DeviceOnboardingRequest]
+    /// What the start asks for, once; it ends without asking when the start fails.
+    let requests: AsyncStream<[DeviceOnboardingRequest]>
     let logger: Logger
 
     func run() async throws {
-        if !requests.isEmpty {
+        let asked = await cancelWhenGracefulShutdown { await requests.first { _ in true } }
+        if let requests = asked, !requests.isEmpty {
             let managed = Set((try? await inventory.agents().map(\.nodeID)) ?? [])
             let wanted = requests.filter { !managed.contains($0.node) }
             let failures = await onboarder.onboardAll(wanted)

@@ -34,6 +34,8 @@ extension KeyPathProvisioner {
             (candidates, headroom) = try await inventory.keyPathsToRepair(
                 qberThreshold: qberThreshold, waitingPlannedOn: waitingPlannedOn.withLock { $0 }
             )
+        } catch is CancellationError {
+            return (0, 0, 0, 0)
         } catch {
             logger.error("key paths to repair could not be read", metadata: ["error": "\(error)"])
             return (0, 0, 0, 0)

@@ -23,6 +23,8 @@ public struct AgentLivenessMonitor: Service {
                 for node in silent {
                     logger.warning("agent silent: node marked unreachable", metadata: ["node": "\(node)"])
                 }
+            } catch is CancellationError {
+                // Stopping (perhaps while the controller was still starting): nothing failed.
             } catch {
                 logger.error("liveness check failed", metadata: ["error": "\(error)"])
             }

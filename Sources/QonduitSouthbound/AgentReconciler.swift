@@ -48,7 +48,9 @@ public final class AgentReconciler: Service, Sendable {
     @discardableResult
     public func reconcileAll() async -> [NodeID: Int] {
         let agents: [AgentInfo]
-        do { agents = try await inventory.agents() } catch {
+        do { agents = try await inventory.agents() } catch is CancellationError {
+            return [:]
+        } catch {
             logger.error("reconciler cannot read the agents", metadata: ["error": "\(error)"])
             return [:]
         }

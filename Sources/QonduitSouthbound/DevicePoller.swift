@@ -45,7 +45,9 @@ public final class DevicePoller: Service, Sendable {
         if let cached {
             devices = cached
         } else {
-            do { devices = try await inventory.onboardedAgents() } catch {
+            do { devices = try await inventory.onboardedAgents() } catch is CancellationError {
+                return 0
+            } catch {
                 logger.error("poller cannot read the onboarded devices", metadata: ["error": "\(error)"])
                 return 0
             }

@@ -38,25 +38,21 @@ public final class InProcessController: Sendable {
         let databasePath = try TestFiles.newDirectory("controller").appendingPathComponent("inventory.sqlite").path
         var logger = Logger(label: "controller-in-process")
         logger.logLevel = .critical
-        // Opened as `qonduit serve` opens it: the first admin token in its file, the device key. The
-        // storage (and so its lock) is let go once started: a test may hand the database to a `serve`.
-        let metrics = PrometheusCollectorRegistry()
-        let storage = try await ControllerStorage.open(StorageConfiguration(database: databasePath), metrics: metrics, logger: logger)
-        let inventory = storage.inventory
-        let token = try String(contentsOfFile: storage.adminTokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        if let topology {
-            _ = try await StartupTopologies.importAll([topology.path], into: inventory, fiberModel: .standard, logger: logger)
-        }
+        // Built as `qonduit serve` builds it: the first admin token in its file, the device key, the
+        // topology imported before it listens. The storage (and so its lock) is let go once started: a
+        // test may hand the database to a `serve`.
         let (ports, port) = AsyncStream<Int>.makeStream()
-        let app = try await ControllerApplication.build(
-            inventory: inventory,
-            configuration: ControllerConfiguration(
-                port: 0, api: api, southbound: .init(heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats),
-                reconcileInterval: .milliseconds(reconcileIntervalMs), credentialSealer: storage.credentialSealer,
-                defaultDeviceCredential: defaultDeviceCredential, devicesToOnboard: devicesToOnboard, metrics: metrics
+        let (app, storage) = try await ControllerApplication.build(
+            ControllerConfiguration(
+                storage: StorageConfiguration(database: databasePath), topologies: topology.map { [$0.path] } ?? [], port: 0, api: api,
+                southbound: .init(heartbeatIntervalMs: heartbeatIntervalMs, missedHeartbeats: missedHeartbeats),
+                reconcileInterval: .milliseconds(reconcileIntervalMs), defaultDeviceCredential: defaultDeviceCredential,
+                devicesToOnboard: devicesToOnboard
             ),
             logger: logger, onServerRunning: { port.yield($0) }
         )
+        let inventory = storage.inventory
+        let token = try String(contentsOfFile: storage.adminTokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         // No signal handlers: the test process's signals are not the controller's.
         let service = RunningServices([app], logger: logger)
         var iterator = ports.makeAsyncIterator()

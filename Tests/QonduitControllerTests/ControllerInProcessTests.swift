@@ -19,24 +19,25 @@ import Testing
 /// agents in this process too: no child process to start or wait for.
 @Suite struct ControllerInProcessTests {
     @Test func aKeyPathIsProvisionedThroughAgentsOverTheWire() async throws {
-        let inventory = try SQLiteInventory(path: ":memory:")
         let file = try #require(try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") })
-        _ = try await inventory.importTopology(
-            try TopologyReader.draft([UInt8](try Data(contentsOf: file)), file: file.lastPathComponent), file: "metro", mode: .merge
-        )
-        let token = try await inventory.createAPIToken(role: .operator, description: "test", expiresAt: nil, createdBy: nil).1.text
-        let nodes = try await inventory.topology().nodes.count
         let logger = {
             var logger = Logger(label: "controller-in-process")
             logger.logLevel = .critical
             return logger
         }()
-        let app = try await ControllerApplication.build(
-            inventory: inventory,
-            configuration: ControllerConfiguration(port: 0, southbound: .init(heartbeatIntervalMs: 500, missedHeartbeats: 20)),
+        let (app, storage) = try await ControllerApplication.build(
+            ControllerConfiguration(
+                storage: .init(database: ":memory:"), topologies: [file.path], port: 0,
+                southbound: .init(heartbeatIntervalMs: 500, missedHeartbeats: 20)),
             logger: logger
         )
+        defer { storage.close() }
+        let inventory = storage.inventory
+        let token = try await inventory.createAPIToken(role: .operator, description: "test", expiresAt: nil, createdBy: nil).1.text
         try await app.test(.live) { client in
+            // Imported before the server listened.
+            let nodes = try await inventory.topology().nodes.count
+            #expect(nodes > 0)
             let port = try #require(client.port)
             // The simulated agents run in this process too, each with a credential of its own.
             let agents = try await InProcessAgentFleet.start(inventory: inventory, controllerURL: "http://127.0.0.1:\(port)")
@@ -59,12 +60,12 @@ import Testing
     /// `build` keeps what its caller set: a Secure session cookie asked for without TLS (behind a
     /// proxy that terminates it) stays Secure.
     @Test func theCallersSettingsStand() async throws {
-        let inventory = try SQLiteInventory(path: ":memory:")
-        let token = try await inventory.createAPIToken(role: .viewer, description: "test", expiresAt: nil, createdBy: nil).1.text
         var logger = Logger(label: "controller-in-process")
         logger.logLevel = .critical
-        let app = try await ControllerApplication.build(
-            inventory: inventory, configuration: ControllerConfiguration(port: 0, api: .init(secureCookies: true)), logger: logger)
+        let (app, storage) = try await ControllerApplication.build(
+            ControllerConfiguration(storage: .init(database: ":memory:"), port: 0, api: .init(secureCookies: true)), logger: logger)
+        defer { storage.close() }
+        let token = try await storage.inventory.createAPIToken(role: .viewer, description: "test", expiresAt: nil, createdBy: nil).1.text
         try await app.test(.live) { client in
             let response = try await client.execute(
                 uri: "/api/v1/session", method: .post,
