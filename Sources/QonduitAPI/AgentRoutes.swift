@@ -50,7 +50,7 @@ struct AgentRoutes {
 
     private func agent(_ node: String) async throws -> AgentInfo {
         _ = try await inventory.node(node)
-        guard let agent = try await inventory.agent(of: node) else { throw InventoryError.agentNotFound(node) }
+        guard let agent = try await inventory.agent(of: node) else { throw AgentError.agentNotFound(node) }
         return agent
     }
 }

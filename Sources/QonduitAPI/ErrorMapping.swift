@@ -35,8 +35,17 @@ extension Problem {
         switch error {
         case let problem as Problem:
             self = problem
-        case let error as InventoryError:
-            self.init(inventoryError: error)
+        case let error as NetworkError:
+            self.init(networkError: error)
+        case let error as KeyPathError:
+            self.init(keyPathError: error)
+        case let error as AgentError:
+            self.init(agentError: error)
+        case let error as AccessError:
+            self.init(accessError: error)
+        case is StorageError:
+            // What is corrupt is the log's to say (ProblemMiddleware logs it), not a client's to read.
+            self.init(.internalServerError, detail: "the inventory holds data the controller cannot read; see its log")
         case let error as ProvisioningError:
             self.init(provisioningError: error)
         case let error as TopologyFileError:
@@ -66,7 +75,7 @@ extension Problem {
         }
     }
 
-    init(inventoryError error: InventoryError) {
+    init(networkError error: NetworkError) {
         switch error {
         case .nodeNotFound(let id):
             self.init(.notFound, detail: "no node with id '\(id)'")
@@ -94,6 +103,27 @@ extension Problem {
             self.init(topologyError: error)
         case .identityInUse(let uuid, let holder):
             self.init(.conflict, detail: "GS QKD 015 id '\(uuid)' already belongs to '\(holder)'")
+        case .reservedByKeyPaths(let subject, let keyPaths):
+            let listed = keyPaths.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (keyPaths.count > 5 ? ", …" : "")
+            self.init(.conflict, detail: "'\(subject)' carries \(keyPaths.count) key path(s) (\(listed)); delete them first")
+        }
+    }
+
+    init(keyPathError error: KeyPathError) {
+        switch error {
+        case .keyPathNotFound(let id):
+            self.init(.notFound, detail: "no key path with id '\(id)'")
+        case .overReservation(let link, let keyRate, let reserved, let asked):
+            self.init(
+                .conflict, detail: "link '\(link)' cannot take \(asked) bit/s more: \(reserved) of its \(keyRate) bit/s are reserved"
+            )
+        case .linkNotUp(let link, let status):
+            self.init(.conflict, detail: "link '\(link)' is \(status.rawValue): no key path may reserve rate on it")
+        }
+    }
+
+    init(agentError error: AgentError) {
+        switch error {
         case .unknownAgentNode(let uuid):
             self.init(.notFound, detail: "no node has GS QKD 015 id '\(uuid)'")
         case .agentNotRegistered(let uuid):
@@ -104,22 +134,15 @@ extension Problem {
             self.init(.notFound, detail: "node '\(node)' has no agent")
         case .unknownReportedLink(let uuid, let node):
             self.init(.unprocessableContent, detail: "node '\(node)' has no link with GS QKD 015 id '\(uuid)'")
-        case .keyPathNotFound(let id):
-            self.init(.notFound, detail: "no key path with id '\(id)'")
-        case .reservedByKeyPaths(let subject, let keyPaths):
-            let listed = keyPaths.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (keyPaths.count > 5 ? ", …" : "")
-            self.init(.conflict, detail: "'\(subject)' carries \(keyPaths.count) key path(s) (\(listed)); delete them first")
-        case .overReservation(let link, let keyRate, let reserved, let asked):
-            self.init(
-                .conflict, detail: "link '\(link)' cannot take \(asked) bit/s more: \(reserved) of its \(keyRate) bit/s are reserved, or it is not up"
-            )
+        }
+    }
+
+    init(accessError error: AccessError) {
+        switch error {
         case .tokenNotFound(let id):
             self.init(.notFound, detail: "no API token with id '\(id)'")
         case .credentialNotFound(let id):
             self.init(.notFound, detail: "no agent credential with id '\(id)'")
-        case .corrupt:
-            // What is corrupt is the log's to say (ProblemMiddleware logs it), not a client's to read.
-            self.init(.internalServerError, detail: "the inventory holds data the controller cannot read; see its log")
         }
     }
 

@@ -28,7 +28,7 @@ enum TopologyFiles {
             return (try await inventory.importTopology(draft, file: path, mode: mode, fiberModel: fiberModel), draft.deviceURLs)
         } catch let error as TopologyFileError {
             throw CLIError(error.description)
-        } catch InventoryError.topology(let error) {
+        } catch NetworkError.topology(let error) {
             throw CLIError(error.description)
         }
     }

@@ -23,7 +23,7 @@ public enum StartupTopologies {
                 summary = try await inventory.importTopology(draft, file: file, mode: .merge, fiberModel: fiberModel)
             } catch let error as TopologyFileError {
                 throw ControllerStartupError(error.description)
-            } catch InventoryError.topology(let error) {
+            } catch NetworkError.topology(let error) {
                 throw ControllerStartupError(error.description)
             }
             devices += draft.deviceURLs.compactMap { device in

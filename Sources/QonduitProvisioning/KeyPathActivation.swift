@@ -93,7 +93,7 @@ extension KeyPathProvisioner {
     /// degraded. Throws `overReservation` when the old routes' rate was taken meanwhile.
     private func restoreRoutes(of old: QKDKeyPath, state: KeyPathState, reason: String?) async throws {
         try await inventory.withKeyPathLedger { ledger in
-            guard let current = try await ledger.keyPaths([old.id])[old.id] else { throw InventoryError.keyPathNotFound(old.id.text) }
+            guard let current = try await ledger.keyPaths([old.id])[old.id] else { throw KeyPathError.keyPathNotFound(old.id.text) }
             _ = try ledger.readmit(current, requireUp: false) { _ in old }
             try await ledger.replaceRoutes(of: [current], with: [old])
             try await ledger.dropRetiring(of: [old.id])

@@ -102,7 +102,7 @@ public final class SQLiteInventory: Inventory {
         if identified.qkdnID == nil { identified.qkdnID = .random() }
         let node = identified
         return try await write { db in
-            if try NodeRecord.exists(db, key: node.id.rawValue) { throw InventoryError.nodeExists(node.id) }
+            if try NodeRecord.exists(db, key: node.id.rawValue) { throw NetworkError.nodeExists(node.id) }
             try Self.checkIdentityFree(node.qkdnID!, table: "node", column: "qkdn_id", except: nil, db)
             let now = Self.now()
             try NodeRecord(node, createdAt: now, updatedAt: now).insert(db)
@@ -115,7 +115,7 @@ public final class SQLiteInventory: Inventory {
     /// The id cannot change: it is the node's identity.
     public func updateNode(_ id: String, _ change: @Sendable (inout QKDNode) throws -> Void) async throws -> Stored<QKDNode> {
         try await write { db in
-            guard var record = try NodeRecord.fetchOne(db, key: id) else { throw InventoryError.nodeNotFound(id) }
+            guard var record = try NodeRecord.fetchOne(db, key: id) else { throw NetworkError.nodeNotFound(id) }
             let original = record.node
             try change(&record.node)
             record.node.id = original.id
@@ -138,12 +138,12 @@ public final class SQLiteInventory: Inventory {
     @discardableResult
     public func deleteNode(_ id: String, cascade: Bool) async throws -> [LinkID] {
         try await write { db in
-            guard let record = try NodeRecord.fetchOne(db, key: id) else { throw InventoryError.nodeNotFound(id) }
+            guard let record = try NodeRecord.fetchOne(db, key: id) else { throw NetworkError.nodeNotFound(id) }
             let links =
                 try LinkRecord
                 .filter(Column("node_a") == id || Column("node_b") == id)
                 .order(Column("id")).fetchAll(db).map(\.link.id)
-            if !links.isEmpty && !cascade { throw InventoryError.nodeHasLinks(record.node.id, links: links) }
+            if !links.isEmpty && !cascade { throw NetworkError.nodeHasLinks(record.node.id, links: links) }
             try Self.refuseIfReserved(node: id, links: links.map(\.rawValue), db)
             _ = try LinkRecord.deleteAll(db, keys: links.map(\.rawValue))
             _ = try record.delete(db)
@@ -174,7 +174,7 @@ public final class SQLiteInventory: Inventory {
         if identified.qkdlID == nil { identified.qkdlID = .random() }
         let link = identified
         return try await write { db in
-            if try LinkRecord.exists(db, key: link.id.rawValue) { throw InventoryError.linkExists(link.id) }
+            if try LinkRecord.exists(db, key: link.id.rawValue) { throw NetworkError.linkExists(link.id) }
             try Self.checkEndsExist(link, db)
             try Self.checkIdentityFree(link.qkdlID!, table: "link", column: "qkdl_id", except: nil, db)
             let now = Self.now()
@@ -197,7 +197,7 @@ public final class SQLiteInventory: Inventory {
         _ id: String, operatorHold: Bool = false, _ change: @Sendable (inout QKDLink) throws -> Void
     ) async throws -> Stored<QKDLink> {
         try await write { db in
-            guard var record = try LinkRecord.fetchOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
+            guard var record = try LinkRecord.fetchOne(db, key: id) else { throw NetworkError.linkNotFound(id) }
             let original = record.link
             try change(&record.link)
             record.link.id = original.id
@@ -225,7 +225,7 @@ public final class SQLiteInventory: Inventory {
     public func deleteLink(_ id: String) async throws {
         try await write { db in
             try Self.refuseIfReserved(node: nil, links: [id], db)
-            guard try LinkRecord.deleteOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
+            guard try LinkRecord.deleteOne(db, key: id) else { throw NetworkError.linkNotFound(id) }
             try Self.logEvent(.linkDeleted, subject: id, data: [("link", JSONText.string(id))], db)
         }
     }
@@ -290,18 +290,18 @@ public final class SQLiteInventory: Inventory {
             holders += try String.fetchAll(db, sql: "SELECT id FROM key_path WHERE source = ? OR destination = ?", arguments: [node, node])
         }
         guard holders.isEmpty else {
-            throw InventoryError.reservedByKeyPaths(node ?? links.first ?? "", keyPaths: Array(Set(holders)).sorted())
+            throw NetworkError.reservedByKeyPaths(node ?? links.first ?? "", keyPaths: Array(Set(holders)).sorted())
         }
     }
 
     /// What a write stored, read back, so that its answer is exactly what later reads return.
     private static func storedNode(_ id: String, _ db: Database) throws -> Stored<QKDNode> {
-        guard let record = try NodeRecord.fetchOne(db, key: id) else { throw InventoryError.nodeNotFound(id) }
+        guard let record = try NodeRecord.fetchOne(db, key: id) else { throw NetworkError.nodeNotFound(id) }
         return record.stored
     }
 
     private static func storedLink(_ id: String, _ db: Database) throws -> Stored<QKDLink> {
-        guard let record = try LinkRecord.fetchOne(db, key: id) else { throw InventoryError.linkNotFound(id) }
+        guard let record = try LinkRecord.fetchOne(db, key: id) else { throw NetworkError.linkNotFound(id) }
         return record.stored
     }
 
@@ -311,11 +311,11 @@ public final class SQLiteInventory: Inventory {
         Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
-    static func validate(_ node: QKDNode) throws(InventoryError) -> QKDNode {
+    static func validate(_ node: QKDNode) throws(NetworkError) -> QKDNode {
         do { return try node.validated().quantized() } catch { throw .invalid(error) }
     }
 
-    static func validate(_ link: QKDLink) throws(InventoryError) -> QKDLink {
+    static func validate(_ link: QKDLink) throws(NetworkError) -> QKDLink {
         do { return try link.validated().quantized() } catch { throw .invalid(error) }
     }
 
@@ -323,12 +323,12 @@ public final class SQLiteInventory: Inventory {
     private static func checkIdentityFree(_ uuid: QKDUUID, table: String, column: String, except id: String?, _ db: Database) throws {
         // Table and column names come from this file only; the values are bound.
         let holder = try String.fetchOne(db, sql: "SELECT id FROM \(table) WHERE \(column) = ? AND id IS NOT ?", arguments: [uuid.text, id])
-        if let holder { throw InventoryError.identityInUse(uuid, holder: holder) }
+        if let holder { throw NetworkError.identityInUse(uuid, holder: holder) }
     }
 
     private static func checkEndsExist(_ link: QKDLink, _ db: Database) throws {
         for (field, end) in [("node_a", link.nodeA), ("node_b", link.nodeB)] {
-            if !(try NodeRecord.exists(db, key: end.rawValue)) { throw InventoryError.unknownNode(field: field, id: end) }
+            if !(try NodeRecord.exists(db, key: end.rawValue)) { throw NetworkError.unknownNode(field: field, id: end) }
         }
     }
 }

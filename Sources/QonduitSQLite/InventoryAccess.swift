@@ -86,14 +86,14 @@ extension SQLiteInventory {
 
     private static func apiToken(_ id: String, _ db: Database) throws -> APIToken {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_token WHERE id = ?", arguments: [id]) else {
-            throw InventoryError.tokenNotFound(id)
+            throw AccessError.tokenNotFound(id)
         }
         return try apiToken(row)
     }
 
     static func apiToken(_ row: Row) throws -> APIToken {
         guard let role = Role(rawValue: row["role"]) else {
-            throw InventoryError.corrupt("api_token \(row["id"] as String) has role \(row["role"] as String)")
+            throw StorageError.corrupt("api_token \(row["id"] as String) has role \(row["role"] as String)")
         }
         return APIToken(
             id: row["id"], role: role, description: row["description"], createdAt: row["created_at"], createdBy: row["created_by"],
@@ -190,12 +190,12 @@ extension SQLiteInventory {
                 sql: """
                     SELECT c.*, n.id AS node FROM agent_credential c LEFT JOIN node n ON n.qkdn_id = c.qkdn_id WHERE c.id = ?
                     """, arguments: [id])
-        else { throw InventoryError.credentialNotFound(id) }
+        else { throw AccessError.credentialNotFound(id) }
         return try agentCredential(row)
     }
 
     private static func agentCredential(_ row: Row) throws -> AgentCredentialInfo {
-        guard let qkdnID = QKDUUID(row["qkdn_id"] as String) else { throw InventoryError.corrupt("agent_credential \(row["id"] as String)") }
+        guard let qkdnID = QKDUUID(row["qkdn_id"] as String) else { throw StorageError.corrupt("agent_credential \(row["id"] as String)") }
         return AgentCredentialInfo(
             id: row["id"], qkdnID: qkdnID, node: row["node"], createdAt: row["created_at"], createdBy: row["created_by"], revokedAt: row["revoked_at"]
         )
@@ -256,7 +256,7 @@ extension SQLiteInventory {
             return Page(
                 items: try rows.map { row in
                     guard let outcome = AuditEntry.Outcome(rawValue: row["outcome"]) else {
-                        throw InventoryError.corrupt("audit \(row["id"] as Int64)")
+                        throw StorageError.corrupt("audit \(row["id"] as Int64)")
                     }
                     return AuditEntry(
                         id: row["id"], time: row["time"], actor: row["actor"], role: row["role"], action: row["action"], target: row["target"],

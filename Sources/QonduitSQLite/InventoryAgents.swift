@@ -27,11 +27,11 @@ extension SQLiteInventory {
                 try node.insert(db)
                 createdNode = true
             } else {
-                throw InventoryError.unknownAgentNode(registration.qkdnID)
+                throw AgentError.unknownAgentNode(registration.qkdnID)
             }
             // A device the controller polls is not taken over by an agent announcing itself for its node.
             let existingKind = try String.fetchOne(db, sql: "SELECT kind FROM agent WHERE node_id = ?", arguments: [node.node.id.rawValue])
-            if existingKind == AgentKind.onboarded.rawValue { throw InventoryError.agentExists(node.node.id, kind: .onboarded) }
+            if existingKind == AgentKind.onboarded.rawValue { throw AgentError.agentExists(node.node.id, kind: .onboarded) }
             try db.execute(
                 sql: """
                     INSERT INTO agent (node_id, restconf_url, state, heartbeat_interval_ms, node_status, tree, registered_at, last_seen_at,
@@ -102,7 +102,7 @@ extension SQLiteInventory {
                 WHERE node.qkdn_id = ?
                 """)
         guard let row = try Row.fetchOne(findAgent, arguments: [qkdnID.text])
-        else { throw InventoryError.agentNotRegistered(qkdnID) }
+        else { throw AgentError.agentNotRegistered(qkdnID) }
         let nodeID = try NodeID(row["node_id"] as String)
         let stated: String? = row["stated_status"]
         var reportedStatus: NodeStatus? = try stated.map { try StoredValue.decode($0, column: "stated_status", of: "agent of node '\(nodeID)'") }
@@ -124,11 +124,11 @@ extension SQLiteInventory {
                 try Self.setNodeStatus(nodeID, status, now, db)
             case .link(let link):
                 guard try Self.applyLink(link, from: nodeID, now, db) else {
-                    throw InventoryError.unknownReportedLink(link.qkdlID, node: nodeID)
+                    throw AgentError.unknownReportedLink(link.qkdlID, node: nodeID)
                 }
             case .keyPool(let link, let bits):
                 guard let linkID = try Self.linkID(link, of: nodeID, db) else {
-                    throw InventoryError.unknownReportedLink(link, node: nodeID)
+                    throw AgentError.unknownReportedLink(link, node: nodeID)
                 }
                 try db.cachedStatement(
                     sql: """
@@ -291,7 +291,7 @@ extension SQLiteInventory {
 
     private func setDesired(_ list: DesiredList, node: NodeID, id: QKDUUID, entry: String) async throws {
         try await write { db in
-            guard try NodeRecord.exists(db, key: node.rawValue) else { throw InventoryError.nodeNotFound(node.rawValue) }
+            guard try NodeRecord.exists(db, key: node.rawValue) else { throw NetworkError.nodeNotFound(node.rawValue) }
             let (table, key) = list.table
             try db.execute(
                 sql: """
@@ -341,7 +341,7 @@ extension SQLiteInventory {
     /// The `qkd_node` document the node's agent last sent, or nil when no agent registered for it.
     public func agentTree(of node: String) async throws -> String? {
         try await database.read { db in
-            guard try NodeRecord.exists(db, key: node) else { throw InventoryError.nodeNotFound(node) }
+            guard try NodeRecord.exists(db, key: node) else { throw NetworkError.nodeNotFound(node) }
             return try String.fetchOne(db, sql: "SELECT tree FROM agent WHERE node_id = ?", arguments: [node])
         }
     }
@@ -360,13 +360,13 @@ extension SQLiteInventory {
     /// the link is not the node's.
     static func applyLink(_ link: ReportedLink, from node: NodeID, _ now: Date, _ db: Database) throws -> Bool {
         if let rate = link.keyRateBps, !rate.isFinite || rate < 0 {
-            throw InventoryError.invalid(
+            throw NetworkError.invalid(
                 ValidationFailure(
                     subject: "link \(link.qkdlID)",
                     issues: [.init(field: "key_rate_bps", message: "must be a non-negative number of bit/s, got \(rate)")]))
         }
         if let qber = link.qber, !qber.isFinite || qber < 0 || qber > 1 {
-            throw InventoryError.invalid(
+            throw NetworkError.invalid(
                 ValidationFailure(
                     subject: "link \(link.qkdlID)", issues: [.init(field: "qber", message: "must be a fraction between 0 and 1, got \(qber)")]))
         }

@@ -72,7 +72,7 @@ extension SQLiteInventory {
 extension InventoryEvent {
     init(row: Row) throws {
         let kind: String = row["kind"]
-        guard let known = EventKind(rawValue: kind) else { throw InventoryError.corrupt("event \(row["id"] ?? "?") has an unknown kind '\(kind)'") }
+        guard let known = EventKind(rawValue: kind) else { throw StorageError.corrupt("event \(row["id"] ?? "?") has an unknown kind '\(kind)'") }
         self.init(id: row["id"], time: row["time"], kind: known, subject: row["subject"], data: row["data"])
     }
 }

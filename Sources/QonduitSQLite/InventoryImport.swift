@@ -24,7 +24,7 @@ extension SQLiteInventory {
             do throws(TopologyFileError) {
                 assembled = try TopologyAssembler(fiberModel: fiberModel, knownNodes: known).assemble(draft, file: file)
             } catch {
-                throw InventoryError.topology(error)
+                throw NetworkError.topology(error)
             }
             let plan = ImportPlan(
                 existingNodes: Dictionary(existingNodes.map { ($0.node.id, $0.node) }, uniquingKeysWith: { a, _ in a }),
@@ -141,7 +141,7 @@ extension SQLiteInventory {
             for (id, uuid) in existing where !removed.contains(id) && !incomingIDs.contains(id) { if let uuid { holders[uuid] = id } }
             for (id, uuid) in incoming {
                 guard let uuid else { continue }
-                if let holder = holders[uuid], holder != id { throw InventoryError.identityInUse(uuid, holder: name(holder)) }
+                if let holder = holders[uuid], holder != id { throw NetworkError.identityInUse(uuid, holder: name(holder)) }
                 holders[uuid] = id
             }
         }

@@ -12,13 +12,13 @@ extension SQLiteInventory {
         yangPatch: Bool = false, tlsCA: String? = nil
     ) async throws -> AgentRegistrationResult {
         try await write { db in
-            guard try NodeRecord.exists(db, key: node.rawValue) else { throw InventoryError.nodeNotFound(node.rawValue) }
+            guard try NodeRecord.exists(db, key: node.rawValue) else { throw NetworkError.nodeNotFound(node.rawValue) }
             if let kind = try String.fetchOne(db, sql: "SELECT kind FROM agent WHERE node_id = ?", arguments: [node.rawValue]) {
-                throw InventoryError.agentExists(node, kind: try StoredValue.decode(kind, column: "kind", of: "agent of node '\(node)'"))
+                throw AgentError.agentExists(node, kind: try StoredValue.decode(kind, column: "kind", of: "agent of node '\(node)'"))
             }
             let qkdnID = registration.qkdnID.text
             if let holder = try String.fetchOne(db, sql: "SELECT id FROM node WHERE qkdn_id = ? AND id <> ?", arguments: [qkdnID, node.rawValue]) {
-                throw InventoryError.identityInUse(registration.qkdnID, holder: "node '\(holder)'")
+                throw NetworkError.identityInUse(registration.qkdnID, holder: "node '\(holder)'")
             }
             let now = Self.now()
             try db.execute(
@@ -45,9 +45,9 @@ extension SQLiteInventory {
     /// pools go with it. The node stays, with the planner's status: nothing reports it any more.
     public func removeAgent(of node: String) async throws {
         try await write { db in
-            guard try NodeRecord.exists(db, key: node) else { throw InventoryError.nodeNotFound(node) }
+            guard try NodeRecord.exists(db, key: node) else { throw NetworkError.nodeNotFound(node) }
             try db.execute(sql: "DELETE FROM agent WHERE node_id = ?", arguments: [node])
-            guard db.changesCount > 0 else { throw InventoryError.agentNotFound(node) }
+            guard db.changesCount > 0 else { throw AgentError.agentNotFound(node) }
             try Self.setNodeStatus(try NodeID(node), nil, Self.now(), db)
         }
     }
@@ -119,7 +119,7 @@ extension SQLiteInventory {
                     db,
                     sql: "SELECT a.state, n.qkdn_id FROM agent a JOIN node n ON n.id = a.node_id WHERE a.node_id = ? AND a.kind = 'onboarded'",
                     arguments: [node.rawValue])
-            else { throw InventoryError.agentNotFound(node.rawValue) }
+            else { throw AgentError.agentNotFound(node.rawValue) }
             let now = Self.now()
             let expected: String = row["qkdn_id"]
             guard expected == registration.qkdnID.text else {

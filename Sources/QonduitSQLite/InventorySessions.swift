@@ -20,7 +20,7 @@ extension SQLiteInventory {
                     FROM api_token WHERE id = ? AND revoked_at IS NULL
                     """, arguments: [secret.sessionHash, now, end, token.id])
             guard db.changesCount == 1, let session = try Self.session(hash: secret.sessionHash, now: now, db) else {
-                throw InventoryError.tokenNotFound(token.id)
+                throw AccessError.tokenNotFound(token.id)
             }
             return session
         }

@@ -60,7 +60,7 @@ extension SQLiteInventory {
 
     static func storedKeyPath(_ id: String, _ db: Database) throws -> Stored<QKDKeyPath> {
         let statement = try db.cachedStatement(sql: "SELECT \(KeyPathRecord.columns) FROM key_path WHERE id = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [id.lowercased()]) else { throw InventoryError.keyPathNotFound(id) }
+        guard let row = try Row.fetchOne(statement, arguments: [id.lowercased()]) else { throw KeyPathError.keyPathNotFound(id) }
         let stored: String = row["id"]
         return try storedKeyPath(row, routes: routes(of: [stored], db)[stored] ?? [])
     }

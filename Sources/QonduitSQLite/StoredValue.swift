@@ -11,19 +11,19 @@ enum StoredValue {
     ) throws -> Value where Value.RawValue == String {
         guard let value = Value(rawValue: text) else {
             let known = Value.allCases.map(\.rawValue).joined(separator: ", ")
-            throw InventoryError.corrupt("\(row()): \(column) '\(text)' is not one of \(known)")
+            throw StorageError.corrupt("\(row()): \(column) '\(text)' is not one of \(known)")
         }
         return value
     }
 
     static func uuid(_ text: String, column: String, of row: @autoclosure () -> String) throws -> QKDUUID {
-        guard let uuid = QKDUUID(text) else { throw InventoryError.corrupt("\(row()): \(column) '\(text)' is not a UUID") }
+        guard let uuid = QKDUUID(text) else { throw StorageError.corrupt("\(row()): \(column) '\(text)' is not a UUID") }
         return uuid
     }
 
     /// A JSON array of ids, as routes and exclusions are stored.
     static func ids(_ json: String, column: String, of row: @autoclosure () -> String) throws -> [String] {
-        guard let items = JSONText.strings(json) else { throw InventoryError.corrupt("\(row()): \(column) '\(json)' is not a list of ids") }
+        guard let items = JSONText.strings(json) else { throw StorageError.corrupt("\(row()): \(column) '\(json)' is not a list of ids") }
         return items
     }
 }

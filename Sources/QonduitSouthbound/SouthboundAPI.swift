@@ -119,10 +119,8 @@ public enum SouthboundAPI {
     static func inventoryCall<T>(_ body: () async throws -> T) async throws(SouthboundError) -> T {
         do {
             return try await body()
-        } catch let error as InventoryError {
-            throw .from(error)
         } catch {
-            throw .failed("\(error)")
+            throw .from(error)
         }
     }
 

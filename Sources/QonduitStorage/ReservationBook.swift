@@ -16,7 +16,7 @@ public struct ReservationBook: Sendable {
     }
 
     /// Admits and holds a new path: `plan` is given the rate reserved on each link and returns the
-    /// path with its routes. Throws what `plan` throws, or `overReservation`, holding nothing then.
+    /// path with its routes. Throws what `plan` throws, or `overReservation` or `linkNotUp`, holding nothing then.
     public mutating func admit(plan: ([LinkID: Double]) throws -> QKDKeyPath) throws -> QKDKeyPath {
         try hold(requireUp: true, plan: plan)
     }
@@ -52,12 +52,12 @@ public struct ReservationBook: Sendable {
         _ path: [LinkID: Double], links: [LinkID: QKDLink], reserved: [LinkID: Double], requireUp: Bool = true
     ) throws {
         for (id, adding) in path {
-            guard let link = links[id] else { throw InventoryError.linkNotFound(id.rawValue) }
-            let total = (reserved[id] ?? 0) + adding
+            guard let link = links[id] else { throw NetworkError.linkNotFound(id.rawValue) }
             let current = link.current
+            if requireUp, current.status != .up { throw KeyPathError.linkNotUp(id, status: current.status) }
             // A relative tolerance absorbs rounding when a rate is split over several routes.
-            guard !requireUp || current.status == .up, total <= current.keyRateBps * (1 + 1e-9) else {
-                throw InventoryError.overReservation(link: id, keyRateBps: current.keyRateBps, reservedBps: reserved[id] ?? 0, askedBps: adding)
+            guard (reserved[id] ?? 0) + adding <= current.keyRateBps * (1 + 1e-9) else {
+                throw KeyPathError.overReservation(link: id, keyRateBps: current.keyRateBps, reservedBps: reserved[id] ?? 0, askedBps: adding)
             }
         }
     }

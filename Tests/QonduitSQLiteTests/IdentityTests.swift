@@ -40,7 +40,7 @@ import Testing
         let identities = nodes.compactMap(\.value.qkdnID) + links.compactMap(\.value.qkdlID)
         #expect(identities.count == 3 && Set(identities).count == 3)
         #expect(identities.allSatisfy { QKDUUID($0.text) == $0 && Array($0.text)[14] == "4" })
-        await #expect(throws: InventoryError.self, "foreign keys still hold after the rebuild") {
+        await #expect(throws: NetworkError.self, "foreign keys still hold after the rebuild") {
             try await inventory.deleteNode("a", cascade: false)
         }
     }

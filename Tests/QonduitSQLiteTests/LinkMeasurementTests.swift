@@ -52,7 +52,7 @@ import Testing
                     VALUES (?, 'A', 'B', 10, 'speed', '[]', '[]', 'none', 1, ?, 'failed', '2026-12-04T00:00:00Z', '2026-12-04T00:00:00Z')
                     """, arguments: [id, QKDUUID.random().text])
         }
-        await #expect(throws: InventoryError.corrupt("key path '\(id)': metric 'speed' is not one of hops, length, rate, cost")) {
+        await #expect(throws: StorageError.corrupt("key path '\(id)': metric 'speed' is not one of hops, length, rate, cost")) {
             try await inventory.keyPath(id)
         }
     }
@@ -74,7 +74,7 @@ extension StoredValueTests {
                     VALUES (?, 'A', 'B', 10, 'hops', '[]', '[]', 'none', 1, ?, 'sleeping', '2026-12-04T00:00:00Z', '2026-12-04T00:00:00Z')
                     """, arguments: [id, QKDUUID.random().text])
         }
-        await #expect(throws: InventoryError.corrupt("key path '\(id)': state 'sleeping' is not one of pending, active, failed, degraded")) {
+        await #expect(throws: StorageError.corrupt("key path '\(id)': state 'sleeping' is not one of pending, active, failed, degraded")) {
             try await inventory.keyPath(id)
         }
         try await inventory.database.write { db in
@@ -85,7 +85,7 @@ extension StoredValueTests {
                     VALUES (?, 0, 'spare', 10, '["A","B"]', '[]', ?)
                     """, arguments: [id, QKDUUID.random().text])
         }
-        await #expect(throws: InventoryError.corrupt("route 0 of key path '\(id)': role 'spare' is not one of primary, backup")) {
+        await #expect(throws: StorageError.corrupt("route 0 of key path '\(id)': role 'spare' is not one of primary, backup")) {
             try await inventory.keyPath(id)
         }
     }
@@ -154,7 +154,7 @@ extension StoredValueTests {
         let second = path(300)
         try await inventory.withKeyPathLedger { ledger in
             try await ledger.insert(try ledger.admit { _ in first })
-            #expect(throws: InventoryError.overReservation(link: ab, keyRateBps: 1_000, reservedBps: 800, askedBps: 300)) {
+            #expect(throws: KeyPathError.overReservation(link: ab, keyRateBps: 1_000, reservedBps: 800, askedBps: 300)) {
                 try ledger.admit { _ in second }
             }
             #expect(ledger.reservedBps[ab] == 800)

@@ -9,15 +9,15 @@ import Testing
 /// controller's failures as a 500 that names none of the controller's internals.
 @Suite struct SouthboundErrorTests {
     @Test func theAgentsMistakesAreNamedAndTheControllersOwnAreNot() throws {
-        let corrupt = SouthboundError.from(.corrupt("agent row 7: tree is not UTF-8"))
+        let corrupt = SouthboundError.from(StorageError.corrupt("agent row 7: tree is not UTF-8"))
         #expect(corrupt.status == 500)
         #expect(corrupt.document.entries.map(\.message) == ["the controller failed to handle the request; its log says why"])
-        #expect(SouthboundError.from(.keyPathNotFound("k")).status == 500, "not something an agent can ask for")
+        #expect(SouthboundError.from(KeyPathError.keyPathNotFound("k")).status == 500, "not something an agent can ask for")
 
-        let missing = SouthboundError.from(.nodeNotFound("lab-3"))
+        let missing = SouthboundError.from(NetworkError.nodeNotFound("lab-3"))
         #expect(missing.status == 404 && missing.document.entries.first?.message == "no node 'lab-3'")
         let link = try #require(QKDUUID("cccccccc-0000-4000-8000-0000000000cc"))
-        let foreign = SouthboundError.from(.unknownReportedLink(link, node: try NodeID("a")))
+        let foreign = SouthboundError.from(AgentError.unknownReportedLink(link, node: try NodeID("a")))
         #expect(foreign.status == 400 && foreign.document.entries.first?.message.contains("has no link") == true)
     }
 

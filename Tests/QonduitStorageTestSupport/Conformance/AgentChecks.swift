@@ -15,7 +15,7 @@ struct AgentChecks {
     func anAgentOnboardsItsNodeAndGoesSilent() async throws {
         let inventory = try storage.store()
         let identity = QKDUUID.random()
-        await #expect(throws: InventoryError.self, "no node has that identity, and onboarding is off") {
+        await #expect(throws: AgentError.unknownAgentNode(identity), "no node has that identity, and onboarding is off") {
             try await inventory.registerAgent(registration(identity), autoOnboard: false, heartbeatIntervalMs: 1000)
         }
         let registered = try await inventory.registerAgent(registration(identity), autoOnboard: true, heartbeatIntervalMs: 1000)

@@ -40,14 +40,14 @@ struct IdentityChecks {
         let inventory = try storage.store()
         try await twoNodes(inventory)
         let taken = try #require(QKDUUID("6f1c2a1e-0000-4000-8000-0000000000bb"))
-        await #expect(throws: InventoryError.identityInUse(taken, holder: "b")) {
+        await #expect(throws: NetworkError.identityInUse(taken, holder: "b")) {
             try await inventory.createNode(QKDNode(id: try NodeID("c"), qkdnID: taken))
         }
-        await #expect(throws: InventoryError.identityInUse(taken, holder: "b")) {
+        await #expect(throws: NetworkError.identityInUse(taken, holder: "b")) {
             try await inventory.updateNode("a") { $0.qkdnID = taken }
         }
         let file = Topology(nodes: [QKDNode(id: try NodeID("c"), qkdnID: taken)], links: [])
-        await #expect(throws: InventoryError.identityInUse(taken, holder: "b")) {
+        await #expect(throws: NetworkError.identityInUse(taken, holder: "b")) {
             try await inventory.importTopology(
                 try TopologyReader.draft(Array(TopologyWriter.write(file, as: .qonduit).utf8), file: "t.xml"), file: "t.xml", mode: .merge)
         }

@@ -43,7 +43,7 @@ struct KeyPathLedgerChecks {
         #expect(try await inventory.keyPaths().total == 0)
         #expect(try await inventory.reservedBps().values.allSatisfy { $0 == 0 })
         #expect(try await inventory.events(after: mark, limit: 10).isEmpty, "no event of what rolled back")
-        await #expect(throws: InventoryError.keyPathNotFound(held.id.text)) { try await inventory.keyPath(held.id.text) }
+        await #expect(throws: KeyPathError.keyPathNotFound(held.id.text)) { try await inventory.keyPath(held.id.text) }
     }
 
     func concurrentLedgersNeverOverbook() async throws {
@@ -60,7 +60,7 @@ struct KeyPathLedgerChecks {
                             try await ledger.insert(held)
                         }
                         return true
-                    } catch is InventoryError {
+                    } catch is KeyPathError {
                         return false
                     }
                 }
@@ -70,6 +70,22 @@ struct KeyPathLedgerChecks {
         #expect(admitted == 10, "1000 bit/s holds ten paths of 100")
         #expect(try await inventory.reservedBps()[try LinkID("AB")] == 1000)
         #expect(try await inventory.keyPaths().total == 10)
+    }
+
+    func aLinkThatIsNotUpTakesNoNewPathButKeepsItsOwn() async throws {
+        let inventory = try await triangle()
+        let held = try path(300, via: ["A", "B"])
+        try await inventory.withKeyPathLedger { ledger in try await ledger.insert(try ledger.admit { _ in held }) }
+        _ = try await inventory.updateLink("AB") { $0.status = .down }
+        let wanted = try path(100, via: ["A", "B"])
+        await #expect(throws: KeyPathError.linkNotUp(try LinkID("AB"), status: .down)) {
+            try await inventory.withKeyPathLedger { ledger in _ = try ledger.admit { _ in wanted } }
+        }
+        // Putting a path back on routes it had checks the rate alone (a repair that could not be configured).
+        try await inventory.withKeyPathLedger { ledger in
+            _ = try ledger.readmit(held, requireUp: false) { _ in held }
+            #expect(throws: KeyPathError.linkNotUp(try LinkID("AB"), status: .down)) { try ledger.readmit(held) { _ in held } }
+        }
     }
 
     func eachNewPathIsStoredOrRefusedAlone() async throws {
@@ -133,7 +149,7 @@ struct KeyPathLedgerChecks {
             for wanted in [failing, deleted] { try await ledger.insert(try ledger.admit { _ in wanted }) }
         }
         #expect(try await inventory.reservedBps()[try LinkID("AB")] == 500)
-        await #expect(throws: InventoryError.reservedByKeyPaths("AB", keyPaths: [failing.id.text, deleted.id.text].sorted())) {
+        await #expect(throws: NetworkError.reservedByKeyPaths("AB", keyPaths: [failing.id.text, deleted.id.text].sorted())) {
             try await inventory.deleteLink("AB")
         }
         let failed = try await inventory.failKeyPath(failing.id, reason: "node B refused")
@@ -147,6 +163,7 @@ struct KeyPathLedgerChecks {
     static let checks: [StorageCheck] = [
         StorageCheck("aLedgerThatThrowsLeavesNothing") { try await Self(storage: $0).aLedgerThatThrowsLeavesNothing() },
         StorageCheck("concurrentLedgersNeverOverbook") { try await Self(storage: $0).concurrentLedgersNeverOverbook() },
+        StorageCheck("aLinkThatIsNotUpTakesNoNewPathButKeepsItsOwn") { try await Self(storage: $0).aLinkThatIsNotUpTakesNoNewPathButKeepsItsOwn() },
         StorageCheck("eachNewPathIsStoredOrRefusedAlone") { try await Self(storage: $0).eachNewPathIsStoredOrRefusedAlone() },
         StorageCheck("aReRouteMovesRoutesReservationsAndState") { try await Self(storage: $0).aReRouteMovesRoutesReservationsAndState() },
         StorageCheck("failingAndDeletingReleaseWhatAPathHolds") { try await Self(storage: $0).failingAndDeletingReleaseWhatAPathHolds() },

@@ -62,7 +62,7 @@ struct LinkMeasurementChecks {
                 id: .random(), source: nodeA, destination: nodeB, rateBps: bps, metric: .hops, appID: .random(),
                 routes: [KeyPathRoute(role: .primary, nodes: [nodeA, nodeB], links: [link], rateBps: bps, qkdlID: .random())])
         }
-        await #expect(throws: InventoryError.overReservation(link: link, keyRateBps: 400, reservedBps: 0, askedBps: 401)) {
+        await #expect(throws: KeyPathError.overReservation(link: link, keyRateBps: 400, reservedBps: 0, askedBps: 401)) {
             try await inventory.withKeyPathLedger { ledger in _ = try ledger.admit { _ in path(401) } }
         }
         try await inventory.withKeyPathLedger { ledger in try await ledger.insert(try ledger.admit { _ in path(400) }) }
@@ -110,7 +110,7 @@ struct LinkMeasurementChecks {
         let inventory = try await network()
         #expect(try await inventory.link("L").value.cost == 1, "1 unless set")
         #expect(try await inventory.updateLink("L") { $0.cost = 7.5 }.value.cost == 7.5)
-        await #expect(throws: InventoryError.self) { try await inventory.updateLink("L") { $0.cost = -1 } }
+        await #expect(throws: NetworkError.self) { try await inventory.updateLink("L") { $0.cost = -1 } }
     }
 
     static let checks: [StorageCheck] = [

@@ -26,19 +26,19 @@ struct NetworkCRUDChecks {
         #expect(updated.createdAt == created.createdAt && updated.updatedAt >= created.updatedAt)
         #expect(try await inventory.node("A").value.site == "Lab")
         try await inventory.deleteNode("A", cascade: false)
-        await #expect(throws: InventoryError.nodeNotFound("A")) { try await inventory.node("A") }
+        await #expect(throws: NetworkError.nodeNotFound("A")) { try await inventory.node("A") }
     }
 
     func duplicateIdsAreRefused() async throws {
         let inventory = try storage.store()
         _ = try await inventory.createNode(node("A"))
-        await #expect(throws: InventoryError.nodeExists(try NodeID("A"))) { try await inventory.createNode(node("A")) }
+        await #expect(throws: NetworkError.nodeExists(try NodeID("A"))) { try await inventory.createNode(node("A")) }
     }
 
     func linksMustJoinExistingNodes() async throws {
         let inventory = try storage.store()
         _ = try await inventory.createNode(node("A"))
-        await #expect(throws: InventoryError.unknownNode(field: "node_b", id: try NodeID("B"))) {
+        await #expect(throws: NetworkError.unknownNode(field: "node_b", id: try NodeID("B"))) {
             try await inventory.createLink(link("L", "A", "B"))
         }
     }
@@ -50,10 +50,10 @@ struct NetworkCRUDChecks {
         await #expect {
             try await inventory.createLink(link("L", "A", "B", km: -1, rate: -2))
         } throws: { error in
-            guard case .invalid(let failure) = error as? InventoryError else { return false }
+            guard case .invalid(let failure) = error as? NetworkError else { return false }
             return failure.issues.map(\.field) == ["length_km", "key_rate_bps"]
         }
-        await #expect(throws: InventoryError.self) {
+        await #expect(throws: NetworkError.self) {
             try await inventory.updateNode("A") { $0.location = GeoCoordinate(latitude: 100, longitude: 0) }
         }
         #expect(try await inventory.node("A").value.location == nil)
@@ -64,7 +64,7 @@ struct NetworkCRUDChecks {
         for id in ["A", "B", "C"] { _ = try await inventory.createNode(node(id)) }
         _ = try await inventory.createLink(link("L1", "A", "B"))
         _ = try await inventory.createLink(link("L2", "C", "A"))
-        await #expect(throws: InventoryError.nodeHasLinks(try NodeID("A"), links: [try LinkID("L1"), try LinkID("L2")])) {
+        await #expect(throws: NetworkError.nodeHasLinks(try NodeID("A"), links: [try LinkID("L1"), try LinkID("L2")])) {
             try await inventory.deleteNode("A", cascade: false)
         }
         #expect(try await inventory.deleteNode("A", cascade: true).map(\.rawValue) == ["L1", "L2"])

@@ -43,7 +43,7 @@ struct TopologyImportChecks {
             <nt:destination><nt:dest-node>missing</nt:dest-node></nt:destination></nt:link></network></networks>
             """
         let draft = try TopologyReader.draft(Array(document.utf8), file: "bad.xml")
-        await #expect(throws: InventoryError.self) {
+        await #expect(throws: NetworkError.self) {
             try await inventory.importTopology(draft, file: "bad.xml", mode: .replace)
         }
         let (nodes, links) = try await inventory.topology()
