@@ -1,6 +1,6 @@
 /// Which links and nodes can carry key now: the one rule the planner, repair and re-routing apply to
 /// a topology in memory. The inventory states the same rule in SQL for its queries
-/// (`Inventory.unusableLink`, `Inventory.unusableNode`); a test checks that the two agree.
+/// (`SQLiteInventory.unusableLink`, `SQLiteInventory.unusableNode`); a test checks that the two agree.
 extension LinkCondition {
     /// Up, and with QBER not above `qberThreshold` (nil: no limit; an unreported QBER counts as 0).
     public func carriesKey(qberThreshold: Double?) -> Bool {

@@ -4,11 +4,9 @@ public import QonduitStorage
 
 /// What repair looks at: the key paths that may need it, and what the network offers.
 extension SQLiteInventory {
-    /// Key paths that may need repair, oldest first: active ones with a route over a link that is
-    /// not up (or whose QBER is above `qberThreshold`) or through a node that is down or unreachable
-    /// (to re-route), protected ones running without a backup (to find one), and degraded ones (to
-    /// re-route, or to recover when their routes are up again). Only their ids: a re-route pass
-    /// reads them, and decides, in its transaction.
+    /// Key paths that may need repair, oldest first: `RepairCandidacy`'s rule, in SQL for speed (the
+    /// storage conformance suite checks that both pick the same paths). Only their ids: a re-route
+    /// pass reads them, and decides, in its transaction.
     ///
     /// The degraded ones and the protected ones without a backup wait for the network: they are
     /// included only when it offers more than `waitingPlannedOn` (what it offered when they were last
