@@ -26,8 +26,10 @@ struct AgentChecks {
         #expect(try await inventory.agent(of: node.rawValue)?.state == .reachable)
         #expect(try await inventory.agentAddress(of: node)?.restconfURL == "http://127.0.0.1:1/restconf")
         #expect(try await inventory.agentTree(of: node.rawValue) == "<qkd_node/>")
-        #expect(try await inventory.markSilentAgentsUnreachable(missedIntervals: 3, now: Date()).isEmpty, "just heard from")
-        #expect(try await inventory.markSilentAgentsUnreachable(missedIntervals: 3, now: Date() + 10) == [node])
+        // Times relative to when it was last heard from: the check never waits on the wall clock.
+        let heard = try #require(try await inventory.agent(of: node.rawValue)?.lastSeenAt)
+        #expect(try await inventory.markSilentAgentsUnreachable(missedIntervals: 3, now: heard + 2.5).isEmpty, "not yet three heartbeats")
+        #expect(try await inventory.markSilentAgentsUnreachable(missedIntervals: 3, now: heard + 3.5) == [node])
         #expect(try await inventory.agent(of: node.rawValue)?.state == .unreachable)
         #expect(try await inventory.node(node.rawValue).value.current == .unreachable)
         try await inventory.removeAgent(of: node.rawValue)
