@@ -246,7 +246,7 @@ extension SQLiteInventory {
 
     // MARK: Desired configuration
 
-    // Entries set by hand, beside what the node's key paths ask of it (`keyPathsThrough(_:)`).
+    // Entries set by hand, beside what the node's key paths ask of it (`keyPathsTouching(_:)`).
 
     /// Sets the `qkd_link` entry (configuration XML) node `node`'s agent should have for `qkdlID`.
     public func setDesiredLink(node: NodeID, qkdlID: QKDUUID, entry: String) async throws {

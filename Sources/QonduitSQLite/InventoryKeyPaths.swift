@@ -92,8 +92,7 @@ extension SQLiteInventory {
         }
     }
 
-    /// The key paths through `node`, as its agent's configuration follows from them.
-    public func keyPathsThrough(_ node: NodeID) async throws -> KeyPathsAtNode {
+    public func keyPathsTouching(_ node: NodeID) async throws -> KeyPathsTouchingNode {
         try await database.read { db in
             // A route's nodes are its links' ends: the node's links lead, by index, to the paths over them.
             let ids = try String.fetchAll(
@@ -102,33 +101,16 @@ extension SQLiteInventory {
                     SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_a = ?1
                     UNION SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_b = ?1
                     """, arguments: [node.rawValue])
-            let paths = try Self.keyPaths(ids, db).values
-            var desired: [QKDKeyPath] = []
-            var inProgress = Set<QKDUUID>()
-            var nodes = Set<NodeID>()
-            for path in paths {
-                switch path.state {
-                case .pending:
-                    inProgress.formUnion(path.routes.map(\.qkdlID))
-                    if path.hasApplication { inProgress.insert(path.appID) }
-                case .active, .degraded:
-                    desired.append(path)
-                    for route in path.routes { nodes.formUnion(route.nodes) }
-                case .failed:
-                    break
-                }
-            }
+            let paths = try Self.keyPaths(ids, db).values.sorted { $0.id.text < $1.id.text }
             // Retiring routes are few, and only while a re-route is being configured.
-            inProgress.formUnion(
-                try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT qkdl_id FROM retiring_route WHERE EXISTS (SELECT 1 FROM json_each(retiring_route.nodes) WHERE value = ?)
-                        """, arguments: [node.rawValue]
-                ).compactMap(QKDUUID.init))
-            return KeyPathsAtNode(
-                desired: desired.sorted { $0.id.text < $1.id.text }, inProgress: inProgress, qkdnIDs: try Self.qkdnIDs(of: nodes, db)
-            )
+            let retiring = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT qkdl_id FROM retiring_route WHERE EXISTS (SELECT 1 FROM json_each(retiring_route.nodes) WHERE value = ?)
+                    """, arguments: [node.rawValue]
+            ).compactMap(QKDUUID.init)
+            let nodes = paths.reduce(into: Set<NodeID>()) { nodes, path in for route in path.routes { nodes.formUnion(route.nodes) } }
+            return KeyPathsTouchingNode(paths: paths, retiring: Set(retiring), qkdnIDs: try Self.qkdnIDs(of: nodes, db))
         }
     }
 

@@ -91,11 +91,12 @@ public final class AgentReconciler: Service, Sendable {
         let url = agent.restconfURL
         // What the node's key paths ask of it follows from their routes. Entries of paths still being
         // provisioned, and of routes being retired, are provisioning's: neither put nor deleted here.
-        let keyPaths = try await inventory.keyPathsThrough(agent.nodeID)
+        let touching = try await inventory.keyPathsTouching(agent.nodeID)
+        let holding = NodeHolding(paths: touching.paths, retiring: touching.retiring)
         var derived = KeyPathConfiguration()
-        for path in keyPaths.desired {
+        for path in holding.desired {
             do {
-                try derived.add(path, qkdnID: { keyPaths.qkdnIDs[$0] }, only: agent.nodeID)
+                try derived.add(path, qkdnID: { touching.qkdnIDs[$0] }, only: agent.nodeID)
             } catch {
                 throw AgentRESTCONFClient.Failure(
                     url: url, message: "key path \(path.id) runs through node '\(error.node)', which has no GS QKD 015 id")
@@ -114,7 +115,7 @@ public final class AgentReconciler: Service, Sendable {
         }
         let desiredLinks = Self.merging(derived.links[agent.nodeID] ?? [], byHandLinks, id: \.id)
         let desiredApplications = Self.merging(derived.applications[agent.nodeID] ?? [], byHandApplications, id: \.id)
-        let untouched = keyPaths.inProgress.union(sending)
+        let untouched = holding.inProgress.union(sending)
         // Virtual links and applications are the controller's to configure; physical links are the hardware's.
         let linkCorrections = try await converge(
             desired: desiredLinks, actual: tree.links.filter { $0.type == .virtual }, untouched: untouched,

@@ -1,19 +1,18 @@
 public import QonduitCore
 
-/// What a node's agent is asked to hold for key paths, read for the reconciler.
-public struct KeyPathsAtNode: Sendable {
-    /// Active and degraded paths with a route through the node: their configuration there is desired.
-    public var desired: [QKDKeyPath]
-    /// Entries (virtual links and applications, by id) provisioning is still putting on the node or
-    /// taking off it: those of pending paths, and the virtual links of retiring routes. The
-    /// reconciler neither puts nor removes them.
-    public var inProgress: Set<QKDUUID>
-    /// The GS QKD 015 id of every node the desired paths run through.
+/// The key paths that touch a node, as stored: what the node should hold follows from them
+/// (`NodeHolding`).
+public struct KeyPathsTouchingNode: Sendable {
+    /// Every path with a route through the node, in any state.
+    public var paths: [QKDKeyPath]
+    /// The virtual links (by id) of retiring routes through the node.
+    public var retiring: Set<QKDUUID>
+    /// The GS QKD 015 id of every node those paths run through.
     public var qkdnIDs: [NodeID: QKDUUID]
 
-    public init(desired: [QKDKeyPath], inProgress: Set<QKDUUID>, qkdnIDs: [NodeID: QKDUUID]) {
-        self.desired = desired
-        self.inProgress = inProgress
+    public init(paths: [QKDKeyPath], retiring: Set<QKDUUID>, qkdnIDs: [NodeID: QKDUUID]) {
+        self.paths = paths
+        self.retiring = retiring
         self.qkdnIDs = qkdnIDs
     }
 }

@@ -22,8 +22,9 @@ public protocol KeyPathStore: Sendable {
 
     func keyPath(_ id: String) async throws -> Stored<QKDKeyPath>
     func keyPaths(_ filter: KeyPathFilter, limit: Int, offset: Int) async throws -> Page<Stored<QKDKeyPath>>
-    /// What `node` should hold for key paths, and what provisioning is still changing there.
-    func keyPathsThrough(_ node: NodeID) async throws -> KeyPathsAtNode
+    /// The key paths with a route through `node`, its retiring routes' virtual links, and the
+    /// identities of the nodes those paths run through, read in one snapshot.
+    func keyPathsTouching(_ node: NodeID) async throws -> KeyPathsTouchingNode
     /// Paths that need a new route (a route over an unusable link or node, degraded ones, protected
     /// ones without a backup), with what the network offers now. Degraded and backup-less paths are
     /// left out when the network offers nothing beyond `waitingPlannedOn`.

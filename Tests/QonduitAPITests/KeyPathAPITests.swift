@@ -338,7 +338,7 @@ import Testing
         let seen = Mutex<[Set<QKDUUID>]>([])
         let a = try NodeID("a")
         let agents = ScriptedConfigurator(probe: { node in
-            guard node == a, let through = try? await inventory.keyPathsThrough(a) else { return }
+            guard node == a, let through = try? await inventory.holding(at: a) else { return }
             seen.withLock { $0.append(through.inProgress) }
         })
         try await withRing(inventory: inventory, configurator: agents) { call in
@@ -359,8 +359,8 @@ import Testing
             let better = try await qkdl()
             #expect(better != direct && better != detour)
             #expect(seen.withLock { $0 } == [[better, detour]], "the detour carries key until the better route is active")
-            #expect(try await inventory.keyPathsThrough(a).inProgress.isEmpty, "active: nothing is provisioning's any more")
-            #expect(try await inventory.keyPathsThrough(a).desired.map(\.routes.first?.qkdlID) == [better])
+            #expect(try await inventory.holding(at: a).inProgress.isEmpty, "active: nothing is provisioning's any more")
+            #expect(try await inventory.holding(at: a).desired.map(\.routes.first?.qkdlID) == [better])
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import QonduitCore
 import QonduitStorage
+import QonduitStorageTestSupport
 import Testing
 
 @testable import QonduitSQLite
@@ -77,7 +78,7 @@ import Testing
         #expect(try await inventory.desiredLinks(of: b).map(\.entry) == ["<changed/>"])
         // The path is still being configured: its route, its application and the route it retires are left to provisioning.
         for node in [a, b] {
-            let through = try await inventory.keyPathsThrough(node)
+            let through = try await inventory.holding(at: node)
             #expect(through.desired.isEmpty)
             #expect(through.inProgress == [route, app, retiring])
         }
@@ -85,11 +86,12 @@ import Testing
         try await inventory.activateKeyPaths([path1])
         let activation = try await inventory.events(after: logged, limit: 10).map { "\($0.kind.rawValue) \($0.subject) \($0.data)" }
         #expect(activation == [#"key_path.state \#(path1.text) {"key_path":"\#(path1.text)","from":"pending","to":"active","reason":null}"#])
-        let settled = try await inventory.keyPathsThrough(a)
-        #expect(settled.desired.map(\.id) == [path1] && settled.inProgress.isEmpty && settled.qkdnIDs.count == 2)
+        let settled = try await inventory.holding(at: a)
+        #expect(settled.desired.map(\.id) == [path1] && settled.inProgress.isEmpty)
+        #expect(try await inventory.keyPathsTouching(a).qkdnIDs.count == 2)
         // Deleting the key path leaves the entries set by hand.
         _ = try await inventory.deleteKeyPath(path1.text)
-        #expect(try await inventory.keyPathsThrough(a).desired.isEmpty)
+        #expect(try await inventory.holding(at: a).desired.isEmpty)
         #expect(try await inventory.reservedBps().isEmpty, "its reservation went with it")
         #expect(try await inventory.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reservation") } == 0)
         #expect(try await inventory.desiredLinks(of: b).count == 1)

@@ -138,8 +138,8 @@ public final class FaultyInventory: Inventory {
         try await base.keyPaths(filter, limit: limit, offset: offset)
     }
 
-    public func keyPathsThrough(_ node: NodeID) async throws -> KeyPathsAtNode {
-        try await base.keyPathsThrough(node)
+    public func keyPathsTouching(_ node: NodeID) async throws -> KeyPathsTouchingNode {
+        try await base.keyPathsTouching(node)
     }
 
     public func keyPathsToRepair(qberThreshold: Double?, waitingPlannedOn: NetworkHeadroom?) async throws -> (

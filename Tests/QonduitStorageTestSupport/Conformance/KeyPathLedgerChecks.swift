@@ -133,12 +133,12 @@ struct KeyPathLedgerChecks {
         let (ac, cb) = (try LinkID("AC"), try LinkID("CB"))
         #expect((reserved[ab] ?? 0) == 0 && reserved[ac] == 300 && reserved[cb] == 300)
         #expect(try await inventory.events(after: mark, limit: 10).map(\.kind) == [.keyPathRerouted, .keyPathState])
-        let atA = try await inventory.keyPathsThrough(try NodeID("A"))
+        let atA = try await inventory.holding(at: try NodeID("A"))
         #expect(atA.inProgress.contains(old.routes[0].qkdlID), "a retiring route's entry is still in flight")
         #expect(atA.inProgress.contains(new.routes[0].qkdlID), "a pending path's entries are in flight")
 
         try await inventory.activateKeyPaths([old.id])
-        let active = try await inventory.keyPathsThrough(try NodeID("A"))
+        let active = try await inventory.holding(at: try NodeID("A"))
         #expect(active.inProgress.isEmpty && active.desired.map(\.id) == [old.id], "activation lets the retiring route go")
     }
 
