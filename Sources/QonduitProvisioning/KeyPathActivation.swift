@@ -30,7 +30,7 @@ extension KeyPathProvisioner {
             // A partial configuration is taken back from the nodes that took it; the reconciler removes
             // whatever this misses, since the failed path no longer asks for it.
             await unconfigure(KeyPathPlanner.placement(of: item.path).filter { !refusing.contains($0.key) })
-            results[item.path.id] = try await inventory.failKeyPath(item.path.id, reason: reason, audit: audit[item.path.id])
+            results[item.path.id] = try await fail(item.path.id, reason: reason, audit: audit[item.path.id])
             logger.warning("key path failed", metadata: ["key_path": "\(item.path.id)", "reason": "\(reason)"])
         }
         let pushed = ContinuousClock.now

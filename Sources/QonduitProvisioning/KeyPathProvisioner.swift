@@ -69,7 +69,7 @@ public final class KeyPathProvisioner: Sendable {
 
     /// Deletes a key path: releases its rate and removes its configuration from every node.
     public func delete(_ id: String) async throws {
-        await unconfigure(KeyPathPlanner.placement(of: try await inventory.deleteKeyPath(id)))
+        await unconfigure(KeyPathPlanner.placement(of: try await remove(id)))
     }
 
     /// Finishes what a controller that stopped mid-provisioning left `pending`: its reservation
@@ -83,7 +83,7 @@ public final class KeyPathProvisioner: Sendable {
                 do {
                     _ = try await configure(path)
                 } catch {
-                    _ = try? await inventory.failKeyPath(path.id, reason: "could not be resumed after a restart: \(error)")
+                    _ = try? await fail(path.id, reason: "could not be resumed after a restart: \(error)")
                 }
             }
         } catch {

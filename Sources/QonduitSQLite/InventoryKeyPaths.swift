@@ -30,32 +30,6 @@ extension SQLiteInventory {
         }
     }
 
-    /// Marks a key path `failed` with `reason`, releasing its reservations (and so the configuration
-    /// it asked of its nodes), in one transaction; returns it as stored.
-    @discardableResult
-    public func failKeyPath(_ id: QKDUUID, reason: String, audit: AuditEntry? = nil) async throws -> Stored<QKDKeyPath> {
-        try await write { db in
-            let path = try Self.keyPath(id.text, db)
-            try Self.release(path, db)
-            try Self.setStates(of: JSONText.array([id.text]), .failed, reason: reason, at: Self.now().databaseValue, db)
-            try Self.insertAudit(audit.map { [$0] } ?? [], db)
-            return try Self.storedKeyPath(id.text, db)
-        }
-    }
-
-    /// Deletes a key path and its reservations; returns it as it was.
-    public func deleteKeyPath(_ id: String) async throws -> QKDKeyPath {
-        try await write { db in
-            let path = try Self.keyPath(id, db)
-            try Self.release(path, db)
-            try db.execute(sql: "DELETE FROM key_path WHERE id = ?", arguments: [path.id.text])
-            try Self.logEvent(
-                .keyPathDeleted, subject: path.id.text,
-                data: [("key_path", JSONText.string(path.id.text)), ("state", JSONText.string(path.state.rawValue))], db)
-            return path
-        }
-    }
-
     public func keyPath(_ id: String) async throws -> Stored<QKDKeyPath> {
         try await database.read { db in try Self.storedKeyPath(id, db) }
     }

@@ -97,6 +97,35 @@ public final class SQLiteKeyPathLedger: KeyPathLedger {
         }
     }
 
+    public func release(_ paths: [QKDKeyPath]) async throws {
+        guard !paths.isEmpty else { return }
+        try await transaction.run { db in
+            try SQLiteInventory.forgetRetiringRoutes(of: JSONText.array(paths.map(\.id.text)), db)
+            try SQLiteInventory.releaseRoutes(of: paths, db)
+        }
+        for path in paths {
+            sums.remove(path.reservedBps)
+            book.release(path.reservedBps)
+        }
+    }
+
+    public func remove(_ paths: [QKDKeyPath]) async throws {
+        try await release(paths)
+        try await transaction.run { db in
+            for path in paths {
+                try db.execute(sql: "DELETE FROM key_path WHERE id = ?", arguments: [path.id.text])
+                try SQLiteInventory.logEvent(
+                    .keyPathDeleted, subject: path.id.text,
+                    data: [("key_path", JSONText.string(path.id.text)), ("state", JSONText.string(path.state.rawValue))], db)
+            }
+        }
+    }
+
+    public func appendAudit(_ entries: [AuditEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await transaction.run { db in try SQLiteInventory.insertAudit(entries, db) }
+    }
+
     public func holdRetiring(_ routes: [RetiringRoute]) async throws {
         guard !routes.isEmpty else { return }
         try await transaction.run { db in try SQLiteInventory.insertRetiring(routes, db) }

@@ -23,6 +23,13 @@ public protocol KeyPathLedger: AnyObject {
     /// Logs a `key_path.rerouted` event for each re-route (the path, why, and its routes' nodes before
     /// and after), in order.
     func logReroutes(_ reroutes: [Reroute]) async throws
+    /// Drops the routes of `paths` (as stored), their retiring routes and their reservations, and
+    /// gives back what they reserved (the book included): a failed path holds nothing.
+    func release(_ paths: [QKDKeyPath]) async throws
+    /// Deletes `paths` (as stored), releasing what they held, and logs a `key_path.deleted` event for each.
+    func remove(_ paths: [QKDKeyPath]) async throws
+    /// Appends to the audit log in this transaction: what a request did is logged with it, or not at all.
+    func appendAudit(_ entries: [AuditEntry]) async throws
     /// Keeps routes that are being replaced but still carry key on their nodes (see `RetiringRoute`).
     func holdRetiring(_ routes: [RetiringRoute]) async throws
     /// The retiring routes of `paths` are let go: their entries are no longer asked of the nodes, and

@@ -1,8 +1,7 @@
 public import QonduitCore
 
-/// Key paths, their routes and the rate they reserve. New paths and new routes are written only
-/// through a ledger (`withKeyPathLedger`), where admission is checked; the rest moves paths
-/// between states.
+/// Key paths, their routes and the rate they reserve. Paths are created, re-routed, failed and
+/// deleted only through a ledger (`withKeyPathLedger`), where admission is checked.
 public protocol KeyPathStore: Sendable {
     /// Runs `body` in one write transaction over the key paths and reservations, and commits what
     /// it stored when it returns; nothing when it throws. Writers are serialised, so admission is
@@ -14,11 +13,6 @@ public protocol KeyPathStore: Sendable {
     /// `audit` entry is logged with it. With `returning`, the paths activated, as stored.
     @discardableResult
     func activateKeyPaths(_ ids: [QKDUUID], returning: Bool, audit: [QKDUUID: AuditEntry]) async throws -> [Stored<QKDKeyPath>]
-    /// A path that could not be configured: failed, its reservations released.
-    @discardableResult
-    func failKeyPath(_ id: QKDUUID, reason: String, audit: AuditEntry?) async throws -> Stored<QKDKeyPath>
-    /// Deletes a path and releases what it reserved; returns it as it was.
-    func deleteKeyPath(_ id: String) async throws -> QKDKeyPath
 
     func keyPath(_ id: String) async throws -> Stored<QKDKeyPath>
     func keyPaths(_ filter: KeyPathFilter, limit: Int, offset: Int) async throws -> Page<Stored<QKDKeyPath>>
@@ -35,11 +29,6 @@ extension KeyPathStore {
     @discardableResult
     public func activateKeyPaths(_ ids: [QKDUUID]) async throws -> [Stored<QKDKeyPath>] {
         try await activateKeyPaths(ids, returning: true, audit: [:])
-    }
-
-    @discardableResult
-    public func failKeyPath(_ id: QKDUUID, reason: String) async throws -> Stored<QKDKeyPath> {
-        try await failKeyPath(id, reason: reason, audit: nil)
     }
 
     public func keyPaths(_ filter: KeyPathFilter = .init(), limit: Int = 1_000, offset: Int = 0) async throws -> Page<Stored<QKDKeyPath>> {

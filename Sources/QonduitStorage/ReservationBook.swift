@@ -36,6 +36,11 @@ public struct ReservationBook: Sendable {
         }
     }
 
+    /// Gives back what a path reserved (`QKDKeyPath.reservedBps`): it is failed or deleted.
+    public mutating func release(_ path: [LinkID: Double]) {
+        for (link, bps) in path { reservedBps[link] = max(0, (reservedBps[link] ?? 0) - bps) }
+    }
+
     /// The path `plan` returns, held after checking every link it reserves on.
     private mutating func hold(requireUp: Bool, plan: ([LinkID: Double]) throws -> QKDKeyPath) throws -> QKDKeyPath {
         let path = try plan(reservedBps)

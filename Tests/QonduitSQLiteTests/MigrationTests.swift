@@ -90,7 +90,7 @@ import Testing
         #expect(settled.desired.map(\.id) == [path1] && settled.inProgress.isEmpty)
         #expect(try await inventory.keyPathsTouching(a).qkdnIDs.count == 2)
         // Deleting the key path leaves the entries set by hand.
-        _ = try await inventory.deleteKeyPath(path1.text)
+        try await inventory.withKeyPathLedger { ledger in try await ledger.remove(Array(try await ledger.keyPaths([path1]).values)) }
         #expect(try await inventory.holding(at: a).desired.isEmpty)
         #expect(try await inventory.reservedBps().isEmpty, "its reservation went with it")
         #expect(try await inventory.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reservation") } == 0)

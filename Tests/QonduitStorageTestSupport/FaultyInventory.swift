@@ -121,15 +121,6 @@ public final class FaultyInventory: Inventory {
         try await base.activateKeyPaths(ids, returning: returning, audit: audit)
     }
 
-    @discardableResult
-    public func failKeyPath(_ id: QKDUUID, reason: String, audit: AuditEntry?) async throws -> Stored<QKDKeyPath> {
-        try await base.failKeyPath(id, reason: reason, audit: audit)
-    }
-
-    public func deleteKeyPath(_ id: String) async throws -> QKDKeyPath {
-        try await base.deleteKeyPath(id)
-    }
-
     public func keyPath(_ id: String) async throws -> Stored<QKDKeyPath> {
         try await base.keyPath(id)
     }
@@ -384,6 +375,18 @@ final class FaultyLedger: KeyPathLedger {
 
     func logReroutes(_ reroutes: [Reroute]) async throws {
         try await base.logReroutes(reroutes)
+    }
+
+    func release(_ paths: [QKDKeyPath]) async throws {
+        try await base.release(paths)
+    }
+
+    func remove(_ paths: [QKDKeyPath]) async throws {
+        try await base.remove(paths)
+    }
+
+    func appendAudit(_ entries: [AuditEntry]) async throws {
+        try await base.appendAudit(entries)
     }
 
     func holdRetiring(_ routes: [RetiringRoute]) async throws {

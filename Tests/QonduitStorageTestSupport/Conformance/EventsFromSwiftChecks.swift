@@ -61,7 +61,7 @@ struct EventsFromSwiftChecks {
             id: .random(), source: nodeA, destination: nodeB, rateBps: 100, metric: .hops, appID: .random(),
             routes: [KeyPathRoute(role: .primary, nodes: [nodeA, nodeB], links: [link], rateBps: 100, qkdlID: .random())])
         try await inventory.withKeyPathLedger { ledger in try await ledger.insert(try ledger.admit { _ in path }) }
-        _ = try await inventory.deleteKeyPath(path.id.text)
+        try await inventory.withKeyPathLedger { ledger in try await ledger.remove([path]) }
         let logged: [EventKind] = try await inventory.events(after: mark, limit: 100).filter { $0.subject == path.id.text }.map(\.kind)
         #expect(logged == [.keyPathCreated, .keyPathDeleted])
     }

@@ -152,12 +152,28 @@ struct KeyPathLedgerChecks {
         await #expect(throws: NetworkError.reservedByKeyPaths("AB", keyPaths: [failing.id.text, deleted.id.text].sorted())) {
             try await inventory.deleteLink("AB")
         }
-        let failed = try await inventory.failKeyPath(failing.id, reason: "node B refused")
-        #expect(failed.value.state == .failed && failed.value.reason == "node B refused")
-        #expect(try await inventory.reservedBps()[try LinkID("AB")] == 300)
-        #expect(try await inventory.deleteKeyPath(deleted.id.text).id == deleted.id)
-        #expect((try await inventory.reservedBps()[try LinkID("AB")] ?? 0) == 0)
+        let ab = try LinkID("AB")
+        let audited = AuditEntry(actor: "anonymous", role: nil, action: "POST /api/v1/key-paths", target: "/api/v1/key-paths", status: 422)
+        try await inventory.withKeyPathLedger { ledger in
+            let stored = try #require(try await ledger.keyPaths([failing.id])[failing.id])
+            try await ledger.release([stored])
+            #expect(ledger.reservedBps[ab] == 300, "the transaction's book gives back what was released")
+            try await ledger.setStates(of: [failing.id], to: .failed, reason: "node B refused")
+            try await ledger.appendAudit([audited])
+        }
+        let failed = try await inventory.keyPath(failing.id.text).value
+        #expect(failed.state == .failed && failed.reason == "node B refused" && failed.routes.isEmpty)
+        #expect(try await inventory.reservedBps()[ab] == 300)
+        #expect(try await inventory.audit(AuditFilter(), limit: 10, offset: 0).items.map(\.status) == [422], "audited with the change")
+        let mark = try await inventory.eventLogBounds().latest
+        try await inventory.withKeyPathLedger { ledger in
+            try await ledger.remove([try #require(try await ledger.keyPaths([deleted.id])[deleted.id])])
+        }
+        await #expect(throws: KeyPathError.keyPathNotFound(deleted.id.text)) { try await inventory.keyPath(deleted.id.text) }
+        #expect(try await inventory.events(after: mark, limit: 10).map(\.kind) == [.keyPathDeleted])
+        #expect((try await inventory.reservedBps()[ab] ?? 0) == 0)
         #expect(try await inventory.keyPaths(KeyPathFilter(state: .failed)).items.map(\.value.id) == [failing.id])
+        try await inventory.deleteLink("AB")
     }
 
     static let checks: [StorageCheck] = [
