@@ -4,12 +4,10 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOHTTP1
-import QonduitAPI
 import QonduitAPITypes
+import QonduitController
 import QonduitCore
-import QonduitProvisioning
 import QonduitSQLite
-import QonduitSouthbound
 import QonduitStorage
 import QonduitTopology
 
@@ -51,7 +49,7 @@ struct ImportBench: AsyncParsableCommand {
         var parseMs: [Double] = []
         var importMs: [Double] = []
         var totalMs: [Double] = []
-        var inventory: (any Inventory)?
+        var imported: String?
         for run in 0..<runs {
             let path = directory.appendingPathComponent("bench-\(run).sqlite").path
             let start = ContinuousClock.now
@@ -64,26 +62,23 @@ struct ImportBench: AsyncParsableCommand {
             parseMs.append((parsed - start).milliseconds)
             importMs.append((end - parsed).milliseconds)
             totalMs.append((end - start).milliseconds)
-            inventory = fresh
+            imported = path
         }
         print(
             "import median_total_ms=\(Self.fmt(Self.median(totalMs))) median_parse_ms=\(Self.fmt(Self.median(parseMs))) "
                 + "median_store_ms=\(Self.fmt(Self.median(importMs))) min_total_ms=\(Self.fmt(totalMs.min()!)) runs=\(runs)")
 
-        guard let inventory else { return }
-        // The API needs a token, as for any client: a viewer's reads the topology.
-        let token = try await inventory.createAPIToken(role: .viewer, description: "bench import", expiresAt: nil, createdBy: nil).1.text
+        guard let imported else { return }
         var logger = Logger(label: "qonduit-bench")
         logger.logLevel = .critical  // stopping the server by cancellation is expected here
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: NorthboundAPI.router(
-                inventory: inventory,
-                provisioner: KeyPathProvisioner(inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger)),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) },
-            logger: logger
-        )
+        // The controller as `serve` builds it, over the inventory imported last.
+        let (app, storage) = try await ControllerApplication.build(
+            ControllerConfiguration(storage: StorageConfiguration(database: imported), port: 0, reconcileInterval: .seconds(3_600)),
+            logger: logger, onServerRunning: { portContinuation.yield($0) })
+        defer { storage.close() }
+        // The API needs a token, as for any client: a viewer's reads the topology.
+        let token = try await storage.inventory.createAPIToken(role: .viewer, description: "bench import", expiresAt: nil, createdBy: nil).1.text
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             var iterator = portStream.makeAsyncIterator()

@@ -1,18 +1,16 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
-import QonduitAPI
+import QonduitController
 import QonduitCore
 import QonduitETSI
-import QonduitProvisioning
-import QonduitSQLite
 import QonduitSouthbound
 import QonduitStorage
 import QonduitTopology
+import ServiceLifecycle
 
 /// `qonduit bench ingest`: how many agent notifications per second the controller parses, applies
 /// and persists, over real HTTP on loopback, into an SQLite file.
@@ -42,26 +40,25 @@ struct IngestBench: AsyncParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qonduit-ingest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let inventory = try SQLiteInventory(path: directory.appendingPathComponent("bench.sqlite").path)
-        let xml = Array(TopologyWriter.write(topology, as: .qonduit).utf8)
-        _ = try await inventory.importTopology(try TopologyReader.draft(xml, file: "bench.xml"), file: "bench.xml", mode: .merge)
-        let (nodes, links) = try await inventory.topology()
-
+        let file = directory.appendingPathComponent("bench.xml")
+        try Data(TopologyWriter.write(topology, as: .qonduit).utf8).write(to: file)
         var logger = Logger(label: "qonduit-bench")
         logger.logLevel = .critical
-        let router = NorthboundAPI.router(
-            inventory: inventory,
-            provisioner: KeyPathProvisioner(inventory: inventory, configurator: RESTCONFNodeConfigurator(inventory: inventory), logger: logger))
-        SouthboundAPI.register(on: router, inventory: inventory, configuration: .init(heartbeatIntervalMs: 60_000))
+        // The controller as `serve` builds it; agents report every minute and the reconciler waits an
+        // hour, so that what is measured is the notifications.
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger
-        )
+        let (app, storage) = try await ControllerApplication.build(
+            ControllerConfiguration(
+                storage: StorageConfiguration(database: directory.appendingPathComponent("bench.sqlite").path), topologies: [file.path], port: 0,
+                southbound: .init(heartbeatIntervalMs: 60_000), reconcileInterval: .seconds(3_600)),
+            logger: logger, onServerRunning: { continuation.yield($0) })
+        defer { storage.close() }
+        let inventory = storage.inventory
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CLIError("the benchmark server did not start") }
+            let (nodes, links) = try await inventory.topology()
             let base = "http://127.0.0.1:\(port)/southbound/v1"
             // Each agent reports on one of its node's links.
             var senders: [(node: QKDUUID, credential: String, body: String)] = []
