@@ -155,14 +155,18 @@ extension SQLiteInventory {
             }
         }
         do {
-            let book = try await held.run { db in
-                ReservationBook(
-                    network: Topology(nodes: try NodeRecord.fetchAll(db).map(\.node), links: try LinkRecord.fetchAll(db).map(\.link)),
-                    reservedBps: try SQLiteInventory.reservedBps(db))
+            // The body runs on the writer's thread, its statements there in turn, once the writer is ours.
+            let result = try await held.running {
+                let book = try await held.run { db in
+                    ReservationBook(
+                        network: Topology(nodes: try NodeRecord.fetchAll(db).map(\.node), links: try LinkRecord.fetchAll(db).map(\.link)),
+                        reservedBps: try SQLiteInventory.reservedBps(db))
+                }
+                let ledger = SQLiteKeyPathLedger(book: book, transaction: held)
+                let result = try await body(ledger)
+                try await ledger.writeSums()
+                return result
             }
-            let ledger = SQLiteKeyPathLedger(book: book, transaction: held)
-            let result = try await body(ledger)
-            try await ledger.writeSums()
             held.finish(commit: true)
             try await transaction.value
             return result
