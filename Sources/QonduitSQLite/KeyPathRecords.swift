@@ -54,10 +54,6 @@ struct KeyPathRouteRecord: FetchableRecord {
 
 /// Reading key paths with their routes.
 extension SQLiteInventory {
-    static func keyPath(_ id: String, _ db: Database) throws -> QKDKeyPath {
-        try storedKeyPath(id, db).value
-    }
-
     static func storedKeyPath(_ id: String, _ db: Database) throws -> Stored<QKDKeyPath> {
         let statement = try db.cachedStatement(sql: "SELECT \(KeyPathRecord.columns) FROM key_path WHERE id = ?")
         guard let row = try Row.fetchOne(statement, arguments: [id.lowercased()]) else { throw KeyPathError.keyPathNotFound(id) }

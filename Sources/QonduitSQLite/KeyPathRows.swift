@@ -53,16 +53,6 @@ extension SQLiteInventory {
         try db.cachedStatement(sql: "DELETE FROM retiring_route WHERE key_path_id IN (SELECT value FROM json_each(?))").execute(arguments: [ids])
     }
 
-    /// Drops a path's routes (and so its reservations, taken off the links' sums, and the
-    /// configuration it asked of its nodes), retiring ones included.
-    static func release(_ path: QKDKeyPath, _ db: Database) throws {
-        try forgetRetiringRoutes(of: JSONText.array([path.id.text]), db)
-        try releaseRoutes(of: [path], db)
-        var sums = ReservedSums()
-        sums.remove(path.reservedBps)
-        try sums.write(db)
-    }
-
     /// Drops the routes of paths (as stored) and their reservations, with a statement per link they
     /// hold rate on and one for the routes, however many paths (the links' sums are the caller's:
     /// `ReservedSums`).

@@ -27,13 +27,17 @@ public struct ReservationBook: Sendable {
     /// `requireUp: false` checks the rate alone (a re-route's old routes put back: links that went down are why).
     public mutating func readmit(_ old: QKDKeyPath, requireUp: Bool = true, plan: ([LinkID: Double]) throws -> QKDKeyPath) throws -> QKDKeyPath {
         let held = old.reservedBps
-        for (link, bps) in held { reservedBps[link] = max(0, (reservedBps[link] ?? 0) - bps) }
+        release(held)
         do {
             return try hold(requireUp: requireUp, plan: plan)
         } catch {
-            for (link, bps) in held { reservedBps[link, default: 0] += bps }
+            reserve(held)
             throw error
         }
+    }
+
+    private mutating func reserve(_ path: [LinkID: Double]) {
+        for (link, bps) in path { reservedBps[link, default: 0] += bps }
     }
 
     /// Gives back what a path reserved (`QKDKeyPath.reservedBps`): it is failed or deleted.
@@ -46,7 +50,7 @@ public struct ReservationBook: Sendable {
         let path = try plan(reservedBps)
         let asked = path.reservedBps
         try Self.checkAdmission(asked, links: links, reserved: reservedBps, requireUp: requireUp)
-        for (link, bps) in asked { reservedBps[link, default: 0] += bps }
+        reserve(asked)
         return path
     }
 
