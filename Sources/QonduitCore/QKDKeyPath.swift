@@ -98,3 +98,15 @@ public enum KeyPathProtection: String, Sendable, CaseIterable {
 public enum KeyPathState: String, Sendable, CaseIterable {
     case pending, active, failed, degraded
 }
+
+extension KeyPathState {
+    /// Whether a path in this state becomes `active` once every node has confirmed its configuration:
+    /// a `pending` one, and an `active` one that kept its primary while its other routes were
+    /// configured. One failed or degraded meanwhile (by an operator, or a repair pass) stays so.
+    public var activatesOnConfirmation: Bool {
+        switch self {
+        case .pending, .active: true
+        case .failed, .degraded: false
+        }
+    }
+}

@@ -11,7 +11,7 @@ import Synchronization
 /// job a file: provisioning batches (`ProvisioningBatch.swift`), repair (`KeyPathRepair.swift`),
 /// re-optimisation (`KeyPathReoptimization.swift`), the re-route pass they share (`ReroutePass.swift`)
 /// and node configuration (`NodeConfiguration.swift`, `KeyPathActivation.swift`,
-/// `ConfigurationSentBeforeCommit.swift`); the inventory stores what it decides (`KeyPathLedger`).
+/// `Rollout.swift`); the inventory stores what it decides (`KeyPathLedger`).
 public final class KeyPathProvisioner: Sendable {
     let inventory: any Inventory
     let configurator: any NodeConfigurator
@@ -79,12 +79,13 @@ public final class KeyPathProvisioner: Sendable {
             let pending = try await inventory.keyPaths(KeyPathFilter(state: .pending), limit: Int(Int32.max)).items.map(\.value)
             guard !pending.isEmpty else { return }
             logger.notice("resuming pending key paths", metadata: ["count": "\(pending.count)"])
-            for path in pending {
-                do {
-                    _ = try await configure(path)
-                } catch {
-                    _ = try? await fail(path.id, reason: "could not be resumed after a restart: \(error)")
-                }
+            // The reservations are committed: the rollout only configures and settles them.
+            let rollout = Rollout(.provision, by: self)
+            rollout.send(pending.map(PathChange.new), qkdnIDs: try await inventory.qkdnIDs(of: Set(pending.flatMap { $0.routes.flatMap(\.nodes) })))
+            do {
+                _ = try await rollout.finish(committed: pending)
+            } catch {
+                for path in pending { _ = try? await fail(path.id, reason: "could not be resumed after a restart: \(error)") }
             }
         } catch {
             logger.error("pending key paths could not be read", metadata: ["error": "\(error)"])

@@ -25,21 +25,20 @@ extension KeyPathProvisioner {
         let active = try await inventory.keyPaths(KeyPathFilter(state: .active), limit: Int(Int32.max)).items.map(\.value)
             .filter { wanted?.contains($0.id) ?? true }
         guard !active.isEmpty else { return Reoptimization(examined: 0, moved: [], failed: []) }
-        let early = ConfigurationSentBeforeCommit()
+        let rollout = Rollout(.reoptimize, by: self)
         let outcomes: [RerouteOutcome]
         do {
             outcomes = try await reroute(
-                active.map(\.id), policy: { [qberThreshold] in ReoptimizationPolicy(topology: $0, qberThreshold: qberThreshold) }, fallback: .active,
-                early: early
+                active.map(\.id), policy: { [qberThreshold] in ReoptimizationPolicy(topology: $0, qberThreshold: qberThreshold) }, rollout: rollout
             )
         } catch {
-            await withdraw(early)
+            await rollout.withdraw()
             throw error
         }
-        let moving = Self.reroutes(in: outcomes, fallback: .active)
-        let configured = try await finishReroutes(outcomes, early: early, fallback: .active, returningActive: true).paths
+        let moving = Self.rerouted(in: outcomes)
+        let configured = try await rollout.finish(committed: moving)
         // Moved: active on the new routes. The rest were refused by a node: back on their old routes, or failed.
-        let planned = Dictionary(moving.map { ($0.path.id, $0.path.routes.map(\.qkdlID)) }, uniquingKeysWith: { first, _ in first })
+        let planned = Dictionary(moving.map { ($0.id, $0.routes.map(\.qkdlID)) }, uniquingKeysWith: { first, _ in first })
         let moved = configured.filter { $0.value.state == .active && $0.value.routes.map(\.qkdlID) == planned[$0.value.id] }
         let movedIDs = Set(moved.map(\.value.id))
         if !moving.isEmpty { logger.notice("key paths re-optimised", metadata: ["examined": "\(active.count)", "moved": "\(moved.count)"]) }

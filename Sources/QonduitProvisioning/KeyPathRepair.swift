@@ -61,14 +61,14 @@ extension KeyPathProvisioner {
                     ])
             }
         }
-        let early = ConfigurationSentBeforeCommit()
+        let rollout = Rollout(.repair, by: self)
         let outcomes: [RerouteOutcome]
         do {
             outcomes = try await reroute(
-                candidates, policy: { [qberThreshold] in RepairPolicy(topology: $0, qberThreshold: qberThreshold) }, fallback: .degraded, early: early
+                candidates, policy: { [qberThreshold] in RepairPolicy(topology: $0, qberThreshold: qberThreshold) }, rollout: rollout
             )
         } catch {
-            await withdraw(early)
+            await rollout.withdraw()
             logger.error("key paths could not be repaired", metadata: ["error": "\(error)"])
             return outcome
         }
@@ -87,8 +87,10 @@ extension KeyPathProvisioner {
                 case .gone, .unchanged: break
                 }
             }
-            let (configured, failed) = try await finishReroutes(outcomes, early: early, fallback: .degraded, returningActive: false)
-            outcome.rerouted = configured - failed.count
+            let rerouted = Self.rerouted(in: outcomes)
+            // Only the paths that did not end up active are returned.
+            let notActive = try await rollout.finish(committed: rerouted)
+            outcome.rerouted = rerouted.count - notActive.count
             waitingPlannedOn.withLock { $0 = headroom }
         } catch {
             logger.error("key paths could not be repaired", metadata: ["error": "\(error)"])

@@ -14,7 +14,7 @@ extension KeyPathProvisioner {
     /// once the batch is planned, while its transaction writes: what does not end up reserved is taken back.
     func provision(_ requests: [Provisioning]) async throws -> [Result<Stored<QKDKeyPath>, any Error>] {
         metrics.batchSize.record(requests.count)
-        let early = ConfigurationSentBeforeCommit()
+        let rollout = Rollout(.provision, by: self)
         let reservations: [Result<QKDKeyPath, any Error>]
         do {
             reservations = try await inventory.withKeyPathLedger { [self] ledger in
@@ -32,7 +32,7 @@ extension KeyPathProvisioner {
                     }
                 }
                 // Sent while the transaction writes and commits: what does not end up stored is taken back.
-                sendBeforeCommit(results.compactMap { try? $0.get() }.map { PathToConfigure(path: $0) }, network: ledger.network, through: early)
+                rollout.send(results.compactMap { try? $0.get() }.map(PathChange.new), qkdnIDs: ledger.network.qkdnIDs)
                 let admitted = results.indices.filter { (try? results[$0].get()) != nil }
                 let stored = try await ledger.insert(admitted.map { try results[$0].get() })
                 for (position, outcome) in zip(admitted, stored) {
@@ -41,23 +41,15 @@ extension KeyPathProvisioner {
                 return results
             }
         } catch {
-            await withdraw(early)
+            await rollout.withdraw()
             throw error
         }
-        let reserved = Set(reservations.compactMap { try? $0.get().id })
-        let slices = await early.sent()
-        let sent = slices.flatMap(\.paths)
-        await withdraw(sent.map(\.item).filter { !reserved.contains($0.path.id) })
-        // Committed: the inventory knows every path sent that is to stay, as pending.
-        inFlight.release(slices.flatMap(\.entries))
         var audit: [QKDUUID: AuditEntry] = [:]
         for request in requests { audit[request.draft.id] = request.audit }
         let stored: [QKDUUID: Stored<QKDKeyPath>]
         do {
             stored = Dictionary(
-                try await activateOrFail(sent.filter { reserved.contains($0.item.path.id) }, returningActive: true, audit: audit).map {
-                    ($0.value.id, $0)
-                },
+                try await rollout.finish(committed: reservations.compactMap { try? $0.get() }, audit: audit).map { ($0.value.id, $0) },
                 uniquingKeysWith: { first, _ in first }
             )
         } catch {

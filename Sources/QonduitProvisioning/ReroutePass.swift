@@ -55,24 +55,24 @@ extension KeyPathProvisioner {
     /// the error, or is left as it is when it says nil.
     ///
     /// Every `rerouteSlice` re-routed paths, and for the rest once all are decided, the new
-    /// configuration is sent to the nodes through `early` while the pass decides the rest and writes.
+    /// configuration is sent to the nodes through `rollout` while the pass decides the rest and writes.
     /// The pass never waits for their answers: paths whose nodes have all confirmed by the time it
     /// writes states are written `active` at once, the others `pending` (or `active` when they kept a
     /// configured primary), and what the nodes answer later is acted on once it has committed
-    /// (`finishReroutes`). Should the pass throw, the caller takes back what `early` sent.
+    /// (`Rollout.finish`, given `rerouted(in:)`). Should the pass throw, the caller withdraws the rollout.
     func reroute<Policy: ReroutePolicy>(
-        _ ids: [QKDUUID], policy makePolicy: @escaping @Sendable (Topology) -> Policy, fallback: KeyPathState,
-        early: ConfigurationSentBeforeCommit
+        _ ids: [QKDUUID], policy makePolicy: @escaping @Sendable (Topology) -> Policy, rollout: Rollout
     ) async throws -> [RerouteOutcome] {
         try await inventory.withKeyPathLedger { [self] ledger in
             var policy = makePolicy(ledger.network)
+            let qkdnIDs = ledger.network.qkdnIDs
             let current = try await ledger.keyPaths(ids)
             var outcomes: [RerouteOutcome] = []
             outcomes.reserveCapacity(ids.count)
             var handedOver = 0
             var reroutedSince = 0
             func sendDecided() {
-                sendBeforeCommit(Self.reroutes(in: outcomes[handedOver...], fallback: fallback), network: ledger.network, through: early)
+                rollout.send(Self.changes(in: outcomes[handedOver...]), qkdnIDs: qkdnIDs)
                 (handedOver, reroutedSince) = (outcomes.count, 0)
             }
             // Decided path by path against the running ledger, written at the end with a few statements for all.
@@ -127,7 +127,7 @@ extension KeyPathProvisioner {
                 if reroutedSince >= rerouteSlice { sendDecided() }
             }
             sendDecided()
-            let active = try await writes.apply(ledger, confirmed: { confirmedSoFar(early, pending: $0) })
+            let active = try await writes.apply(ledger, confirmed: { rollout.confirmedSoFar(among: $0) })
             guard !active.isEmpty else { return outcomes }
             return outcomes.map { outcome in
                 guard case .rerouted(let old, var new) = outcome, active.contains(new.id) else { return outcome }
@@ -135,6 +135,22 @@ extension KeyPathProvisioner {
                 new.reason = nil
                 return .rerouted(old: old, new: new)
             }
+        }
+    }
+
+    /// The changes a re-route pass made: each path given new routes.
+    static func changes(in outcomes: some Sequence<RerouteOutcome>) -> [PathChange] {
+        outcomes.compactMap { outcome in
+            guard case .rerouted(let old, let new) = outcome else { return nil }
+            return .rerouted(old: old, new: new)
+        }
+    }
+
+    /// The paths a re-route pass gave new routes, as it wrote them.
+    static func rerouted(in outcomes: some Sequence<RerouteOutcome>) -> [QKDKeyPath] {
+        outcomes.compactMap { outcome in
+            guard case .rerouted(_, let new) = outcome else { return nil }
+            return new
         }
     }
 

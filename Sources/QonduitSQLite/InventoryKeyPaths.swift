@@ -5,31 +5,6 @@ public import QonduitStorage
 
 /// Key paths, their routes, and the key rate they reserve on links.
 extension SQLiteInventory {
-    /// Moves pending key paths to `active` (every node confirmed), in one transaction, and returns
-    /// them as stored (`returning` false reads none back: a re-route pass over thousands only counts
-    /// them); a path no longer pending (deleted or failed meanwhile) is left as it is. The routes a
-    /// re-route replaced stop being retired in the same transaction (so also when a re-route is
-    /// finished after a restart): from then on, their virtual links are no longer asked for, and the reconciler removes them.
-    ///
-    /// `audit` holds, by path, what the audit log is to say of the request that provisioned it: each
-    /// entry is appended in the same transaction, for a path that is returned.
-    @discardableResult
-    public func activateKeyPaths(_ ids: [QKDUUID], returning: Bool = true, audit: [QKDUUID: AuditEntry] = [:]) async throws -> [Stored<QKDKeyPath>] {
-        guard !ids.isEmpty else { return [] }
-        return try await write { db in
-            // Set-based: a re-route pass activates thousands of paths at once.
-            let list = JSONText.array(ids.map(\.text))
-            // A path that kept its primary through a switch-over is active already: the reason it was given goes.
-            try Self.setStates(of: list, .active, reason: nil, at: Self.now().databaseValue, from: [.pending, .active], db)
-            try Self.forgetRetiringRoutes(of: list, db)
-            guard returning else { return [] }
-            let stored = try Self.storedKeyPaths(ids.map(\.text), db)
-            let activated = ids.compactMap { stored[$0.text] }
-            try Self.insertAudit(activated.compactMap { audit[$0.value.id] }, db)
-            return activated
-        }
-    }
-
     public func keyPath(_ id: String) async throws -> Stored<QKDKeyPath> {
         try await database.read { db in try Self.storedKeyPath(id, db) }
     }

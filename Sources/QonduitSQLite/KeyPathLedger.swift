@@ -22,6 +22,14 @@ public final class SQLiteKeyPathLedger: KeyPathLedger {
         try await transaction.run { db in try SQLiteInventory.keyPaths(ids.map(\.text), db) }
     }
 
+    public func storedKeyPaths(_ ids: [QKDUUID]) async throws -> [QKDUUID: Stored<QKDKeyPath>] {
+        try await transaction.run { db in
+            var stored: [QKDUUID: Stored<QKDKeyPath>] = [:]
+            for path in try SQLiteInventory.storedKeyPaths(ids.map(\.text), db).values { stored[path.value.id] = path }
+            return stored
+        }
+    }
+
     // MARK: Writing
 
     public func insert(_ paths: [QKDKeyPath]) async throws -> [Result<Void, any Error>] {

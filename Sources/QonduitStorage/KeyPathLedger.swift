@@ -11,6 +11,8 @@ public protocol KeyPathLedger: AnyObject {
 
     /// Key paths by id, with their routes; ids not found are left out.
     func keyPaths(_ ids: [QKDUUID]) async throws -> [QKDUUID: QKDKeyPath]
+    /// Key paths by id as stored, with the times they were stored and changed; ids not found are left out.
+    func storedKeyPaths(_ ids: [QKDUUID]) async throws -> [QKDUUID: Stored<QKDKeyPath>]
     /// Stores admitted paths, with their routes and reservations. A path that cannot be written
     /// leaves nothing behind and is answered with its error; the others stand.
     func insert(_ paths: [QKDKeyPath]) async throws -> [Result<Void, any Error>]

@@ -9,11 +9,6 @@ public protocol KeyPathStore: Sendable {
     /// and its own computation: the store's writer is held until it returns.
     func withKeyPathLedger<T: Sendable>(_ body: @Sendable (any KeyPathLedger) async throws -> T) async throws -> T
 
-    /// Pending paths among `ids` become active (retiring routes are dropped), and each path's
-    /// `audit` entry is logged with it. With `returning`, the paths activated, as stored.
-    @discardableResult
-    func activateKeyPaths(_ ids: [QKDUUID], returning: Bool, audit: [QKDUUID: AuditEntry]) async throws -> [Stored<QKDKeyPath>]
-
     func keyPath(_ id: String) async throws -> Stored<QKDKeyPath>
     func keyPaths(_ filter: KeyPathFilter, limit: Int, offset: Int) async throws -> Page<Stored<QKDKeyPath>>
     /// The key paths with a route through `node`, its retiring routes' virtual links, and the
@@ -26,11 +21,6 @@ public protocol KeyPathStore: Sendable {
 }
 
 extension KeyPathStore {
-    @discardableResult
-    public func activateKeyPaths(_ ids: [QKDUUID]) async throws -> [Stored<QKDKeyPath>] {
-        try await activateKeyPaths(ids, returning: true, audit: [:])
-    }
-
     public func keyPaths(_ filter: KeyPathFilter = .init(), limit: Int = 1_000, offset: Int = 0) async throws -> Page<Stored<QKDKeyPath>> {
         try await keyPaths(filter, limit: limit, offset: offset)
     }

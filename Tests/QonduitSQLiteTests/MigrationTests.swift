@@ -83,7 +83,7 @@ import Testing
             #expect(through.inProgress == [route, app, retiring])
         }
         let logged = try await inventory.eventLogBounds().latest
-        try await inventory.activateKeyPaths([path1])
+        try await inventory.activate([path1])
         let activation = try await inventory.events(after: logged, limit: 10).map { "\($0.kind.rawValue) \($0.subject) \($0.data)" }
         #expect(activation == [#"key_path.state \#(path1.text) {"key_path":"\#(path1.text)","from":"pending","to":"active","reason":null}"#])
         let settled = try await inventory.holding(at: a)

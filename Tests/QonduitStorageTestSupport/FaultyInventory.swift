@@ -117,10 +117,6 @@ public final class FaultyInventory: Inventory {
     // MARK: KeyPathStore
 
     @discardableResult
-    public func activateKeyPaths(_ ids: [QKDUUID], returning: Bool, audit: [QKDUUID: AuditEntry]) async throws -> [Stored<QKDKeyPath>] {
-        try await base.activateKeyPaths(ids, returning: returning, audit: audit)
-    }
-
     public func keyPath(_ id: String) async throws -> Stored<QKDKeyPath> {
         try await base.keyPath(id)
     }
@@ -357,6 +353,10 @@ final class FaultyLedger: KeyPathLedger {
 
     func keyPaths(_ ids: [QKDUUID]) async throws -> [QKDUUID: QKDKeyPath] {
         try await base.keyPaths(ids)
+    }
+
+    func storedKeyPaths(_ ids: [QKDUUID]) async throws -> [QKDUUID: Stored<QKDKeyPath>] {
+        try await base.storedKeyPaths(ids)
     }
 
     func insert(_ paths: [QKDKeyPath]) async throws -> [Result<Void, any Error>] {

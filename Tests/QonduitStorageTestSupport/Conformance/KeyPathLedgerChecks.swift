@@ -137,9 +137,30 @@ struct KeyPathLedgerChecks {
         #expect(atA.inProgress.contains(old.routes[0].qkdlID), "a retiring route's entry is still in flight")
         #expect(atA.inProgress.contains(new.routes[0].qkdlID), "a pending path's entries are in flight")
 
-        try await inventory.activateKeyPaths([old.id])
+        try await inventory.activate([old.id])
         let active = try await inventory.holding(at: try NodeID("A"))
         #expect(active.inProgress.isEmpty && active.desired.map(\.id) == [old.id], "activation lets the retiring route go")
+    }
+
+    func activationLeavesPathsFailedMeanwhile() async throws {
+        let inventory = try await triangle()
+        let (pending, failing) = (try path(100, via: ["A", "B"], state: .pending), try path(100, via: ["A", "C"], state: .pending))
+        try await inventory.withKeyPathLedger { ledger in
+            for wanted in [pending, failing] { try await ledger.insert(try ledger.admit { _ in wanted }) }
+        }
+        try await inventory.withKeyPathLedger { ledger in
+            try await ledger.release([failing])
+            try await ledger.setStates(of: [failing.id], to: .failed, reason: "failed by an operator")
+        }
+        let mark = try await inventory.eventLogBounds().latest
+        try await inventory.activate([pending.id, failing.id])
+        #expect(try await inventory.keyPath(pending.id.text).value.state == .active)
+        let failed = try await inventory.keyPath(failing.id.text).value
+        #expect(failed.state == .failed && failed.reason == "failed by an operator", "activation does not revive a failed path")
+        #expect(try await inventory.events(after: mark, limit: 10).map(\.subject) == [pending.id.text], "one state change, one event")
+        let stored = try await inventory.withKeyPathLedger { ledger in try await ledger.storedKeyPaths([pending.id, failing.id, .random()]) }
+        #expect(stored.count == 2, "an id not found is left out")
+        #expect(stored[pending.id] == (try await inventory.keyPath(pending.id.text)), "read in a ledger as read outside one")
     }
 
     func failingAndDeletingReleaseWhatAPathHolds() async throws {
@@ -182,6 +203,7 @@ struct KeyPathLedgerChecks {
         StorageCheck("aLinkThatIsNotUpTakesNoNewPathButKeepsItsOwn") { try await Self(storage: $0).aLinkThatIsNotUpTakesNoNewPathButKeepsItsOwn() },
         StorageCheck("eachNewPathIsStoredOrRefusedAlone") { try await Self(storage: $0).eachNewPathIsStoredOrRefusedAlone() },
         StorageCheck("aReRouteMovesRoutesReservationsAndState") { try await Self(storage: $0).aReRouteMovesRoutesReservationsAndState() },
+        StorageCheck("activationLeavesPathsFailedMeanwhile") { try await Self(storage: $0).activationLeavesPathsFailedMeanwhile() },
         StorageCheck("failingAndDeletingReleaseWhatAPathHolds") { try await Self(storage: $0).failingAndDeletingReleaseWhatAPathHolds() },
     ]
 }
