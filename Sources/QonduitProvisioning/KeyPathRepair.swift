@@ -31,9 +31,10 @@ extension KeyPathProvisioner {
         let candidates: [QKDUUID]
         let headroom: NetworkHeadroom
         do {
-            (candidates, headroom) = try await inventory.keyPathsToRepair(
-                qberThreshold: qberThreshold, waitingPlannedOn: waitingPlannedOn.withLock { $0 }
-            )
+            // Read first: should the network gain between the two reads, the next pass sees the gain.
+            headroom = try await inventory.networkHeadroom(qberThreshold: qberThreshold)
+            let includingWaiting = waitingPlannedOn.withLock { $0 }.map { headroom.gains(over: $0) } ?? true
+            candidates = try await inventory.keyPathsToRepair(qberThreshold: qberThreshold, includingWaiting: includingWaiting)
         } catch is CancellationError {
             return (0, 0, 0, 0)
         } catch {

@@ -1,20 +1,12 @@
 import GRDB
 public import QonduitCore
-public import QonduitStorage
+import QonduitStorage
 
 /// What repair looks at: the key paths that may need it, and what the network offers.
 extension SQLiteInventory {
     /// Key paths that may need repair, oldest first: `RepairCandidacy`'s rule, in SQL for speed (the
-    /// storage conformance suite checks that both pick the same paths). Only their ids: a re-route
-    /// pass reads them, and decides, in its transaction.
-    ///
-    /// The degraded ones and the protected ones without a backup wait for the network: they are
-    /// included only when it offers more than `waitingPlannedOn` (what it offered when they were last
-    /// planned; nil: always), and otherwise only active paths with something broken are. Returns the
-    /// headroom the candidates were read with, for the next look.
-    public func keyPathsToRepair(
-        qberThreshold: Double? = nil, waitingPlannedOn: NetworkHeadroom? = nil
-    ) async throws -> (ids: [QKDUUID], headroom: NetworkHeadroom) {
+    /// storage conformance suite checks that both pick the same paths).
+    public func keyPathsToRepair(qberThreshold: Double? = nil, includingWaiting: Bool = true) async throws -> [QKDUUID] {
         try await database.read { db in
             // Repair looks whenever the inventory changes: with the network whole (the usual case), the
             // routes of every path need not be searched for a broken link or node.
@@ -24,8 +16,6 @@ extension SQLiteInventory {
                     SELECT EXISTS (SELECT 1 FROM link WHERE \(Self.unusableLink)), EXISTS (SELECT 1 FROM node WHERE \(Self.unusableNode))
                     """, arguments: [qberThreshold])
             let (linkBroken, nodeBroken): (Bool, Bool) = broken.map { ($0[0], $0[1]) } ?? (true, true)
-            let headroom = try Self.headroom(qberThreshold: qberThreshold, db)
-            let includingWaiting = waitingPlannedOn.map { headroom.gains(over: $0) } ?? true
             // Each kind of candidate is found through an index: degraded paths by state, protected ones by
             // the partial index on them, so that a look costs what there is to repair, not every path.
             // Paths through a node are found by reading every route's nodes: only when a node is down.
@@ -35,7 +25,7 @@ extension SQLiteInventory {
                 candidates.append("SELECT id FROM key_path WHERE state = 'degraded'")
                 candidates.append(
                     """
-                    SELECT id FROM key_path INDEXED BY key_path_protected WHERE protection = 'disjoint_backup' AND state = 'active'
+                    SELECT id FROM key_path INDEXED BY key_path_protected WHERE protection = '\(KeyPathProtection.disjointBackup.rawValue)' AND state = 'active'
                         AND (SELECT count(*) FROM key_path_route r WHERE r.key_path_id = key_path.id) < 2
                     """)
             }
@@ -53,7 +43,7 @@ extension SQLiteInventory {
                         WHERE j.value IN (SELECT id FROM node WHERE \(Self.unusableNode))
                     """)
             }
-            guard !candidates.isEmpty else { return ([], headroom) }
+            guard !candidates.isEmpty else { return [] }
             let ids = try String.fetchAll(
                 db,
                 sql: """
@@ -61,7 +51,7 @@ extension SQLiteInventory {
                         AND id IN (\(candidates.joined(separator: " UNION ")))
                     ORDER BY created_at, id
                     """, arguments: linkBroken ? [qberThreshold] : [])
-            return (try ids.map { try StoredValue.uuid($0, column: "id", of: "key path") }, headroom)
+            return try ids.map { try StoredValue.uuid($0, column: "id", of: "key path") }
         }
     }
 
@@ -70,6 +60,11 @@ extension SQLiteInventory {
     /// headroom (`KeyCarryingRuleTests` checks that the two agree).
     static let unusableLink = "(status <> 'up' OR (?1 IS NOT NULL AND coalesce(qber, 0) > ?1))"
     static let unusableNode = "status IN ('down', 'unreachable')"
+
+    /// `NetworkHeadroom(links:nodes:reservedBps:qberThreshold:)`, from the stored sums: two statements.
+    public func networkHeadroom(qberThreshold: Double? = nil) async throws -> NetworkHeadroom {
+        try await database.read { db in try Self.headroom(qberThreshold: qberThreshold, db) }
+    }
 
     private static func headroom(qberThreshold: Double?, _ db: Database) throws -> NetworkHeadroom {
         var spare: [String: Double] = [:]

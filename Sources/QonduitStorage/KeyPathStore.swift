@@ -14,18 +14,15 @@ public protocol KeyPathStore: Sendable {
     /// The key paths with a route through `node`, its retiring routes' virtual links, and the
     /// identities of the nodes those paths run through, read in one snapshot.
     func keyPathsTouching(_ node: NodeID) async throws -> KeyPathsTouchingNode
-    /// Paths that need a new route (a route over an unusable link or node, degraded ones, protected
-    /// ones without a backup), with what the network offers now. Degraded and backup-less paths are
-    /// left out when the network offers nothing beyond `waitingPlannedOn`.
-    func keyPathsToRepair(qberThreshold: Double?, waitingPlannedOn: NetworkHeadroom?) async throws -> (ids: [QKDUUID], headroom: NetworkHeadroom)
+    /// The paths `RepairCandidacy` picks, oldest first (only their ids: a re-route pass reads them,
+    /// and decides, in its transaction).
+    func keyPathsToRepair(qberThreshold: Double?, includingWaiting: Bool) async throws -> [QKDUUID]
+    /// What the network offers paths waiting for it now (see `NetworkHeadroom`).
+    func networkHeadroom(qberThreshold: Double?) async throws -> NetworkHeadroom
 }
 
 extension KeyPathStore {
     public func keyPaths(_ filter: KeyPathFilter = .init(), limit: Int = 1_000, offset: Int = 0) async throws -> Page<Stored<QKDKeyPath>> {
         try await keyPaths(filter, limit: limit, offset: offset)
-    }
-
-    public func keyPathsToRepair(qberThreshold: Double? = nil) async throws -> (ids: [QKDUUID], headroom: NetworkHeadroom) {
-        try await keyPathsToRepair(qberThreshold: qberThreshold, waitingPlannedOn: nil)
     }
 }

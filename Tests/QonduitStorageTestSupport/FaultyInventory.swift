@@ -129,10 +129,12 @@ public final class FaultyInventory: Inventory {
         try await base.keyPathsTouching(node)
     }
 
-    public func keyPathsToRepair(qberThreshold: Double?, waitingPlannedOn: NetworkHeadroom?) async throws -> (
-        ids: [QKDUUID], headroom: NetworkHeadroom
-    ) {
-        try await base.keyPathsToRepair(qberThreshold: qberThreshold, waitingPlannedOn: waitingPlannedOn)
+    public func keyPathsToRepair(qberThreshold: Double?, includingWaiting: Bool) async throws -> [QKDUUID] {
+        try await base.keyPathsToRepair(qberThreshold: qberThreshold, includingWaiting: includingWaiting)
+    }
+
+    public func networkHeadroom(qberThreshold: Double?) async throws -> NetworkHeadroom {
+        try await base.networkHeadroom(qberThreshold: qberThreshold)
     }
 
     // MARK: AgentStore

@@ -3,8 +3,9 @@ import QonduitCore
 import QonduitStorage
 import Testing
 
-/// A store's repair candidates are exactly those `RepairCandidacy` picks, in age order, on networks
-/// with links down or over the QBER threshold, nodes down, and paths in every state and protection.
+/// A store's repair candidates are exactly those `RepairCandidacy` picks, in age order, and its
+/// headroom is `NetworkHeadroom`'s, on networks with links down or over the QBER threshold, nodes
+/// down, and paths in every state and protection.
 struct RepairCandidateChecks {
     let storage: StorageUnderTest
 
@@ -89,6 +90,11 @@ struct RepairCandidateChecks {
                 _ = try await inventory.updateLink("l\(a)-\(b)") { $0.qber = 0.2 }
             }
             _ = try await inventory.updateNode(nodes[dice.roll(8)].rawValue) { $0.status = .down }
+            // An agent's report is what is in force: a lower rate, or a QBER over the threshold.
+            for (a, b) in pairs where dice.roll(4) == 0 {
+                let report = LinkMeasurement(status: .up, keyRateBps: Double(100 + dice.roll(900)), qber: dice.roll(3) == 0 ? 0.15 : 0.01)
+                _ = try await inventory.updateLink("l\(a)-\(b)") { $0.measuredAtA = report }
+            }
         }
 
         let (storedNodes, storedLinks) = try await inventory.topology()
@@ -102,10 +108,13 @@ struct RepairCandidateChecks {
                 )
             }.map(\.id)
         }
-        let (everything, headroom) = try await inventory.keyPathsToRepair(qberThreshold: 0.11, waitingPlannedOn: nil)
+        let everything = try await inventory.keyPathsToRepair(qberThreshold: 0.11, includingWaiting: true)
         #expect(everything == picked(includingWaiting: true), "seed \(seed), waiting paths included")
-        let (brokenOnly, _) = try await inventory.keyPathsToRepair(qberThreshold: 0.11, waitingPlannedOn: headroom)
+        let brokenOnly = try await inventory.keyPathsToRepair(qberThreshold: 0.11, includingWaiting: false)
         #expect(brokenOnly == picked(includingWaiting: false), "seed \(seed), the network offers nothing new")
+        let headroom = NetworkHeadroom(
+            links: storedLinks.map(\.value), nodes: storedNodes.map(\.value), reservedBps: try await inventory.reservedBps(), qberThreshold: 0.11)
+        #expect(try await inventory.networkHeadroom(qberThreshold: 0.11) == headroom, "seed \(seed), the store's headroom is the rule's")
         return (everything.count, brokenOnly.count)
     }
 

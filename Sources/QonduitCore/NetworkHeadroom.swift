@@ -13,7 +13,18 @@ public struct NetworkHeadroom: Sendable, Equatable {
         self.usableNodes = usableNodes
     }
 
-    /// Whether this offers something `earlier` did not.
+    /// What `links` and `nodes` offer with `reservedBps` taken: the rule a store may answer with a
+    /// query (`KeyPathStore.networkHeadroom`; the storage conformance suite checks that both agree).
+    public init(links: [QKDLink], nodes: [QKDNode], reservedBps: [LinkID: Double], qberThreshold: Double?) {
+        var spare: [String: Double] = [:]
+        for link in links where link.current.carriesKey(qberThreshold: qberThreshold) {
+            spare[link.id.rawValue] = link.current.keyRateBps - (reservedBps[link.id] ?? 0)
+        }
+        self.init(spareBps: spare, usableNodes: Set(nodes.filter(\.current.carriesKey).map(\.id.rawValue)))
+    }
+
+    /// Whether this offers something `earlier` did not: then the paths planned on `earlier` that
+    /// found no route (or no backup) are worth planning again.
     public func gains(over earlier: NetworkHeadroom) -> Bool {
         !usableNodes.isSubset(of: earlier.usableNodes)
             || spareBps.contains { link, spare in
