@@ -16,8 +16,7 @@ public struct NodeHolding: Sendable {
         for path in paths {
             switch path.state {
             case .pending:
-                inProgress.formUnion(path.routes.map(\.qkdlID))
-                if path.hasApplication { inProgress.insert(path.appID) }
+                inProgress.formUnion(KeyPathPlacement(of: path).entryIDs)
             case .active, .degraded:
                 desired.append(path)
             case .failed:

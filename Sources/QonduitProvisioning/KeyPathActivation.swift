@@ -31,7 +31,7 @@ extension KeyPathProvisioner {
         do {
             try await restoreRoutes(of: old, state: fallback, reason: fallback == .active ? nil : "re-route not configured: \(reason)")
             // The new routes' virtual links come off the nodes that took them; the application names the old ones again.
-            await unconfigure(change.sentOnly.filter { !refusing.contains($0.key) })
+            await unconfigure(change.sentOnly.excluding(refusing))
             if old.hasApplication {
                 let qkdnIDs = try await inventory.qkdnIDs(of: [old.source, old.destination])
                 var entries = KeyPathConfiguration()

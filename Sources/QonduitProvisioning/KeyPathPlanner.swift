@@ -128,40 +128,4 @@ struct KeyPathPlanner {
         key.serverAppID = nil
         return key
     }
-
-    /// The ids of the entries a node holds for a key path.
-    typealias Placed = (links: [QKDUUID], applications: [QKDUUID])
-
-    /// Which entries `path` puts on which node, as `KeyPathConfiguration` places them: each
-    /// route's virtual link on every node of the route, the application (`withApplication`) at the ends.
-    static func placement(of path: QKDKeyPath, withApplication: Bool = true) -> [NodeID: Placed] {
-        var placed: [NodeID: Placed] = [:]
-        for route in path.routes {
-            for node in route.nodes { placed[node, default: ([], [])].links.append(route.qkdlID) }
-        }
-        if withApplication && path.hasApplication {
-            for end in [path.source, path.destination] { placed[end, default: ([], [])].applications.append(path.appID) }
-        }
-        return placed
-    }
-
-    /// Several paths' entries, by node (one request a node takes them all).
-    static func merged(_ placements: some Sequence<[NodeID: Placed]>) -> [NodeID: Placed] {
-        var merged: [NodeID: Placed] = [:]
-        for placement in placements {
-            for (node, placed) in placement {
-                merged[node, default: ([], [])].links += placed.links
-                merged[node, default: ([], [])].applications += placed.applications
-            }
-        }
-        return merged
-    }
-
-    /// The virtual links of `path`'s routes other than `routes` (by `qkdl_id`), by node; nodes left with none are left out.
-    static func virtualLinks(of path: QKDKeyPath, except routes: Set<QKDUUID>) -> [NodeID: Placed] {
-        placement(of: path, withApplication: false).compactMapValues { placed in
-            let links = placed.links.filter { !routes.contains($0) }
-            return links.isEmpty ? nil : (links, [])
-        }
-    }
 }

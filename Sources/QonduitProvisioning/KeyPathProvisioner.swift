@@ -69,7 +69,7 @@ public final class KeyPathProvisioner: Sendable {
 
     /// Deletes a key path: releases its rate and removes its configuration from every node.
     public func delete(_ id: String) async throws {
-        await unconfigure(KeyPathPlanner.placement(of: try await remove(id)))
+        await unconfigure(KeyPathPlacement(of: try await remove(id)))
     }
 
     /// Finishes what a controller that stopped mid-provisioning left `pending`: its reservation

@@ -71,9 +71,11 @@ extension KeyPathProvisioner {
         }
     }
 
-    func unconfigure(_ byNode: [NodeID: KeyPathPlanner.Placed]) async {
+    /// Takes `placement`'s entries off their nodes, one request per node; what a node does not
+    /// take is left to the reconciler.
+    func unconfigure(_ placement: KeyPathPlacement) async {
         await withTaskGroup(of: Void.self) { group in
-            for (node, entries) in byNode {
+            for (node, entries) in placement.byNode {
                 group.addTask { [configurator, logger] in
                     do {
                         try await configurator.unconfigure(node, links: entries.links, applications: entries.applications)

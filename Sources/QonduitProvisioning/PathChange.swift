@@ -29,10 +29,15 @@ enum PathChange: Sendable {
     /// The entries to take back from the nodes should the inventory not take the change: all of a
     /// new path's; only the new virtual links of a re-routed one (its application keeps its id, and
     /// the reconciler puts back what the inventory still asks of it).
-    var sentOnly: [NodeID: KeyPathPlanner.Placed] {
+    var sentOnly: KeyPathPlacement {
         switch self {
-        case .new(let path): KeyPathPlanner.placement(of: path)
-        case .rerouted(_, let new): KeyPathPlanner.virtualLinks(of: new, except: kept)
+        case .new(let path): KeyPathPlacement(of: path)
+        case .rerouted(_, let new): KeyPathPlacement(of: new, skippingLinks: kept, withApplication: false)
         }
+    }
+
+    /// The entries sent for the change, each once: the path's, less the virtual links it keeps.
+    var sent: KeyPathPlacement {
+        KeyPathPlacement(of: path, skippingLinks: kept)
     }
 }

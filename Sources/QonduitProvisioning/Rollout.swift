@@ -61,10 +61,7 @@ final class Rollout: Sendable {
             slices.append(
                 Task { [self] in
                     let prepared = await provisioner.prepare(changes, qkdnIDs: qkdnIDs)
-                    let entries = changes.flatMap { change in
-                        change.path.routes.map(\.qkdlID).filter { !change.kept.contains($0) }
-                            + (change.path.hasApplication ? [change.path.appID] : [])
-                    }
+                    let entries = changes.flatMap(\.sent.entryIDs)
                     provisioner.inFlight.register(entries)
                     let refusals = await provisioner.send(prepared)
                     let slice = Slice(changes: changes.map { ($0, prepared.answer(for: $0.path.id, refusals)) }, entries: entries)
@@ -89,7 +86,7 @@ final class Rollout: Sendable {
     /// The transaction did not commit: takes back from the nodes everything sent.
     func withdraw() async {
         let slices = await sent()
-        await provisioner.unconfigure(KeyPathPlanner.merged(slices.flatMap(\.changes).map(\.change.sentOnly)))
+        await provisioner.unconfigure(KeyPathPlacement(merging: slices.flatMap(\.changes).map(\.change.sentOnly)))
         provisioner.inFlight.release(slices.flatMap(\.entries))
     }
 
@@ -102,7 +99,7 @@ final class Rollout: Sendable {
         let slices = await sent()
         let written = Dictionary(committed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let sent = slices.flatMap(\.changes)
-        await provisioner.unconfigure(KeyPathPlanner.merged(sent.filter { written[$0.change.path.id] == nil }.map(\.change.sentOnly)))
+        await provisioner.unconfigure(KeyPathPlacement(merging: sent.filter { written[$0.change.path.id] == nil }.map(\.change.sentOnly)))
         // Committed: the inventory knows every entry sent that is to stay.
         provisioner.inFlight.release(slices.flatMap(\.entries))
         return try await settle(sent.compactMap { sent in written[sent.change.path.id].map { (sent.change, $0, sent.answer) } }, audit: audit)
@@ -138,7 +135,7 @@ final class Rollout: Sendable {
             }
             // A partial configuration is taken back from the nodes that took it; the reconciler removes
             // whatever this misses, since the failed path no longer asks for it.
-            await provisioner.unconfigure(KeyPathPlanner.placement(of: change.path).filter { !refusing.contains($0.key) })
+            await provisioner.unconfigure(KeyPathPlacement(of: change.path).excluding(Set(refusing)))
             results[change.path.id] = try await provisioner.fail(change.path.id, reason: reason, audit: audit[change.path.id])
             logger.warning("key path failed", metadata: ["key_path": "\(change.path.id)", "reason": "\(reason)"])
         }
@@ -150,19 +147,19 @@ final class Rollout: Sendable {
         let activated = try await provisioner.activate(activating, returning: job.returnsActive, audit: audit)
         for active in activated { results[active.value.id] = active }
         let activatedAt = ContinuousClock.now
-        var retired: [[NodeID: KeyPathPlanner.Placed]] = []
+        var retired: [KeyPathPlacement] = []
         for (change, _) in confirmed {
             guard case .rerouted(let old, let new) = change else {
                 logger.info("key path active", metadata: ["key_path": "\(change.path.id)", "routes": "\(change.path.routes.count)"])
                 continue
             }
             // The application keeps its id and was put again, backed by the new routes; kept routes stay.
-            retired.append(KeyPathPlanner.virtualLinks(of: old, except: Set(new.routes.map(\.qkdlID))))
+            retired.append(KeyPathPlacement(of: old, skippingLinks: Set(new.routes.map(\.qkdlID)), withApplication: false))
             logger.debug(
                 "key path re-routed",
                 metadata: ["key_path": "\(new.id)", "routes": "\(new.routes.map { $0.nodes.map(\.rawValue).joined(separator: ">") })"])
         }
-        await provisioner.unconfigure(KeyPathPlanner.merged(retired))
+        await provisioner.unconfigure(KeyPathPlacement(merging: retired))
         logger.debug(
             "key paths configured",
             metadata: [
