@@ -24,22 +24,20 @@ import Testing
             paths.append(path([try route(["a", "d"])], application: application))
             paths.append(path([try route(["a", "b", "c", "d"])], application: application))
             paths.append(path([try route(["a", "b", "d"]), try route(["a", "c", "d"], .backup)], application: application))
-            paths.append(path([try route(["a", "b", "d"]), try route(["a", "c", "d"]), try route(["a", "e", "f", "d"])], application: application))
+            paths.append(
+                path([try route(["a", "b", "d"]), try route(["a", "c", "d"]), try route(["a", "e", "f", "d"])], application: application))
         }
         return paths
     }
 
     /// The ids of the entries `configuration` holds, by node.
     func entries(_ configuration: KeyPathConfiguration) -> KeyPathPlacement {
-        KeyPathPlacement(
-            byNode: Dictionary(
-                uniqueKeysWithValues: configuration.nodes.map { node in
-                    (
-                        node,
-                        KeyPathPlacement.Entries(
-                            links: configuration.links[node, default: []].map(\.id), applications: configuration.applications[node, default: []].map(\.id))
-                    )
-                }))
+        var byNode: [NodeID: KeyPathPlacement.Entries] = [:]
+        for node in configuration.nodes {
+            let (links, applications) = (configuration.links[node, default: []], configuration.applications[node, default: []])
+            byNode[node] = KeyPathPlacement.Entries(links: links.map(\.id), applications: applications.map(\.id))
+        }
+        return KeyPathPlacement(byNode: byNode)
     }
 
     @Test func entriesGoWherePlacementSays() throws {
