@@ -11,13 +11,13 @@ extension KeyPathProvisioner {
     /// path's `audit` entry is appended. With `returning`, the paths activated, as stored.
     func activate(_ ids: [QKDUUID], returning: Bool, audit: [QKDUUID: AuditEntry] = [:]) async throws -> [Stored<QKDKeyPath>] {
         guard !ids.isEmpty else { return [] }
-        return try await inventory.withKeyPathLedger { ledger in
-            try await ledger.setStates(of: ids, to: .active, reason: nil, from: KeyPathState.allCases.filter(\.activatesOnConfirmation))
-            try await ledger.dropRetiring(of: ids)
+        return try await inventory.withKeyPathChanges { changes in
+            try await changes.setStates(of: ids, to: .active, reason: nil, from: KeyPathState.allCases.filter(\.activatesOnConfirmation))
+            try await changes.dropRetiring(of: ids)
             guard returning else { return [] }
-            let stored = try await ledger.storedKeyPaths(ids)
+            let stored = try await changes.storedKeyPaths(ids)
             let activated = ids.compactMap { stored[$0] }
-            try await ledger.appendAudit(activated.compactMap { audit[$0.value.id] })
+            try await changes.appendAudit(activated.compactMap { audit[$0.value.id] })
             return activated
         }
     }

@@ -3,9 +3,11 @@ import GRDB
 public import QonduitCore
 public import QonduitStorage
 
-/// SQLite's ledger: its reads and writes run in the transaction `withKeyPathLedger` holds open, on
-/// the writer's thread; admission runs on the reservation book, in the caller's task.
+/// SQLite's ledger: its reads and writes run in the transaction `withKeyPathLedger` (or
+/// `withKeyPathChanges`) holds open, on the writer's thread; admission runs on the reservation book,
+/// in the caller's task.
 public final class SQLiteKeyPathLedger: KeyPathLedger {
+    /// Empty for `withKeyPathChanges`, whose body sees only `KeyPathChanges`: nothing there reads it.
     public var book: ReservationBook
     private let transaction: HeldTransaction
     /// The change to each link's stored sum, written once when the transaction's body returns.
@@ -153,6 +155,17 @@ public final class SQLiteKeyPathLedger: KeyPathLedger {
 
 extension SQLiteInventory {
     public func withKeyPathLedger<T: Sendable>(_ body: @Sendable (any KeyPathLedger) async throws -> T) async throws -> T {
+        try await inHeldTransaction(readingBook: true) { try await body($0) }
+    }
+
+    public func withKeyPathChanges<T: Sendable>(_ body: @Sendable (any KeyPathChanges) async throws -> T) async throws -> T {
+        try await inHeldTransaction(readingBook: false) { try await body($0) }
+    }
+
+    /// Runs `body` with a ledger in a `HeldTransaction`; its book is read first when `readingBook`.
+    private func inHeldTransaction<T: Sendable>(
+        readingBook: Bool, _ body: @Sendable (SQLiteKeyPathLedger) async throws -> T
+    ) async throws -> T {
         let held = HeldTransaction()
         let transaction = Task {
             do {
@@ -165,11 +178,13 @@ extension SQLiteInventory {
         do {
             // The body runs on the writer's thread, its statements there in turn, once the writer is ours.
             let result = try await held.running {
-                let book = try await held.run { db in
-                    ReservationBook(
-                        network: Topology(nodes: try NodeRecord.fetchAll(db).map(\.node), links: try LinkRecord.fetchAll(db).map(\.link)),
-                        reservedBps: try SQLiteInventory.reservedBps(db))
-                }
+                let book =
+                    readingBook
+                    ? try await held.run { db in
+                        ReservationBook(
+                            network: Topology(nodes: try NodeRecord.fetchAll(db).map(\.node), links: try LinkRecord.fetchAll(db).map(\.link)),
+                            reservedBps: try SQLiteInventory.reservedBps(db))
+                    } : ReservationBook(network: Topology(nodes: [], links: []), reservedBps: [:])
                 let ledger = SQLiteKeyPathLedger(book: book, transaction: held)
                 let result = try await body(ledger)
                 try await ledger.writeSums()

@@ -1,24 +1,14 @@
 public import QonduitCore
 
-/// Key paths and the key rate reserved on links, as one write transaction sees and changes them.
-/// Provisioning decides (which paths, which routes, in what order); the ledger stores what it
-/// decides, and enforces admission: a path is held only if no link would end up with more reserved
-/// than its key rate and every link is up. Valid only inside `KeyPathStore.withKeyPathLedger`.
-public protocol KeyPathLedger: AnyObject {
-    /// Every node and link as the transaction sees them, and what is reserved on each link, with
-    /// what this transaction held and gave back so far.
-    var book: ReservationBook { get set }
-
+/// Changes to key paths that take no rate, as one write transaction sees and makes them: reading
+/// paths, their states, releasing and removing them, retiring routes, and the events and audit
+/// entries that go with them. Provisioning decides; these store what it decides. Valid only inside
+/// `KeyPathStore.withKeyPathChanges` (or a ledger, which can do all of it too).
+public protocol KeyPathChanges: AnyObject {
     /// Key paths by id, with their routes; ids not found are left out.
     func keyPaths(_ ids: [QKDUUID]) async throws -> [QKDUUID: QKDKeyPath]
     /// Key paths by id as stored, with the times they were stored and changed; ids not found are left out.
     func storedKeyPaths(_ ids: [QKDUUID]) async throws -> [QKDUUID: Stored<QKDKeyPath>]
-    /// Stores admitted paths, with their routes and reservations. A path that cannot be written
-    /// leaves nothing behind and is answered with its error; the others stand.
-    func insert(_ paths: [QKDKeyPath]) async throws -> [Result<Void, any Error>]
-    /// Replaces the routes and reservations of re-routed paths: `replaced` as stored, `rerouted` with
-    /// their new routes (states are `setStates`').
-    func replaceRoutes(of replaced: [QKDKeyPath], with rerouted: [QKDKeyPath]) async throws
     /// Sets the state and reason of paths (with `from`, only of those in one of these states), and logs
     /// a `key_path.state` event for each whose state changes.
     func setStates(of ids: [QKDUUID], to state: KeyPathState, reason: String?, from: [KeyPathState]?) async throws
@@ -26,7 +16,7 @@ public protocol KeyPathLedger: AnyObject {
     /// and after), in order.
     func logReroutes(_ reroutes: [Reroute]) async throws
     /// Drops the routes of `paths` (as stored), their retiring routes and their reservations, and
-    /// gives back what they reserved (the book included): a failed path holds nothing.
+    /// gives back what they reserved (to a ledger's book too): a failed path holds nothing.
     func release(_ paths: [QKDKeyPath]) async throws
     /// Deletes `paths` (as stored), releasing what they held, and logs a `key_path.deleted` event for each.
     func remove(_ paths: [QKDKeyPath]) async throws
@@ -37,6 +27,24 @@ public protocol KeyPathLedger: AnyObject {
     /// The retiring routes of `paths` are let go: their entries are no longer asked of the nodes, and
     /// the reconciler removes them.
     func dropRetiring(of paths: [QKDUUID]) async throws
+}
+
+/// Key paths and the key rate reserved on links, as one write transaction sees and changes them: all
+/// of `KeyPathChanges`, and what takes rate. Provisioning decides (which paths, which routes, in what
+/// order); the ledger stores what it decides, and enforces admission: a path is held only if no link
+/// would end up with more reserved than its key rate and every link is up. Valid only inside
+/// `KeyPathStore.withKeyPathLedger`.
+public protocol KeyPathLedger: KeyPathChanges {
+    /// Every node and link as the transaction sees them, and what is reserved on each link, with
+    /// what this transaction held and gave back so far.
+    var book: ReservationBook { get set }
+
+    /// Stores admitted paths, with their routes and reservations. A path that cannot be written
+    /// leaves nothing behind and is answered with its error; the others stand.
+    func insert(_ paths: [QKDKeyPath]) async throws -> [Result<Void, any Error>]
+    /// Replaces the routes and reservations of re-routed paths: `replaced` as stored, `rerouted` with
+    /// their new routes (states are `setStates`').
+    func replaceRoutes(of replaced: [QKDKeyPath], with rerouted: [QKDKeyPath]) async throws
 }
 
 extension KeyPathLedger {
@@ -58,6 +66,9 @@ extension KeyPathLedger {
         for case .failure(let error) in try await insert([path]) { throw error }
     }
 
+}
+
+extension KeyPathChanges {
     public func setStates(of ids: [QKDUUID], to state: KeyPathState, reason: String?) async throws {
         try await setStates(of: ids, to: state, reason: reason, from: nil)
     }

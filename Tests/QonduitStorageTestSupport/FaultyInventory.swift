@@ -43,6 +43,14 @@ public final class FaultyInventory: Inventory {
         }
     }
 
+    public func withKeyPathChanges<T: Sendable>(_ body: @Sendable (any KeyPathChanges) async throws -> T) async throws -> T {
+        try await base.withKeyPathChanges { changes in
+            let result = try await body(changes)
+            if faults.withLock({ $0.refuseCommit }) { throw InjectedFault(description: "injected failure: the transaction does not commit") }
+            return result
+        }
+    }
+
     // MARK: NetworkStore
 
     public func nodes(limit: Int, offset: Int) async throws -> Page<Stored<QKDNode>> {

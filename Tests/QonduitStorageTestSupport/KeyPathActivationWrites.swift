@@ -5,9 +5,9 @@ extension KeyPathStore {
     /// Stores what provisioning writes once every node confirmed `ids` (`KeyPathProvisioner.activate`):
     /// active as far as the activation rule lets each, and their retiring routes let go.
     public func activate(_ ids: [QKDUUID]) async throws {
-        try await withKeyPathLedger { ledger in
-            try await ledger.setStates(of: ids, to: .active, reason: nil, from: KeyPathState.allCases.filter(\.activatesOnConfirmation))
-            try await ledger.dropRetiring(of: ids)
+        try await withKeyPathChanges { changes in
+            try await changes.setStates(of: ids, to: .active, reason: nil, from: KeyPathState.allCases.filter(\.activatesOnConfirmation))
+            try await changes.dropRetiring(of: ids)
         }
     }
 }

@@ -187,8 +187,17 @@ struct KeyPathLedgerChecks {
         #expect(try await inventory.reservedBps()[ab] == 300)
         #expect(try await inventory.audit(AuditFilter(), limit: 10, offset: 0).items.map(\.status) == [422], "audited with the change")
         let mark = try await inventory.eventLogBounds().latest
-        try await inventory.withKeyPathLedger { ledger in
-            try await ledger.remove([try #require(try await ledger.keyPaths([deleted.id])[deleted.id])])
+        // Changes that take no rate run without a book, and commit or roll back as a ledger does.
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await inventory.withKeyPathChanges { changes in
+                try await changes.remove([try #require(try await changes.keyPaths([deleted.id])[deleted.id])])
+                throw Refused()
+            }
+        }
+        #expect(try await inventory.reservedBps()[ab] == 300, "a body that throws gives nothing back")
+        try await inventory.withKeyPathChanges { changes in
+            try await changes.remove([try #require(try await changes.keyPaths([deleted.id])[deleted.id])])
         }
         await #expect(throws: KeyPathError.keyPathNotFound(deleted.id.text)) { try await inventory.keyPath(deleted.id.text) }
         #expect(try await inventory.events(after: mark, limit: 10).map(\.kind) == [.keyPathDeleted])
