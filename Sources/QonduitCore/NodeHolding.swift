@@ -23,6 +23,6 @@ public struct NodeHolding: Sendable {
                 break
             }
         }
-        desired.sort { $0.id.text < $1.id.text }
+        desired.sort { $0.id < $1.id }  // QKDUUID orders as its text does, without making it
     }
 }

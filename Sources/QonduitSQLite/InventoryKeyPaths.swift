@@ -50,7 +50,7 @@ extension SQLiteInventory {
                     SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_a = ?1
                     UNION SELECT r.key_path_id FROM link l JOIN reservation r ON r.link_id = l.id WHERE l.node_b = ?1
                     """, arguments: [node.rawValue])
-            let paths = try Self.keyPaths(ids, db).values.sorted { $0.id.text < $1.id.text }
+            let paths = Array(try Self.keyPaths(ids, db).values)
             // Retiring routes are few, and only while a re-route is being configured.
             let retiring = try String.fetchAll(
                 db,
