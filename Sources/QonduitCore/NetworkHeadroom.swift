@@ -14,7 +14,7 @@ public struct NetworkHeadroom: Sendable, Equatable {
     }
 
     /// What `links` and `nodes` offer with `reservedBps` taken: the rule a store may answer with a
-    /// query (`KeyPathStore.networkHeadroom`; the storage conformance suite checks that both agree).
+    /// query (`KeyPathStore.keyPathsToRepair`; the storage conformance suite checks that both agree).
     public init(links: [QKDLink], nodes: [QKDNode], reservedBps: [LinkID: Double], qberThreshold: Double?) {
         var spare: [String: Double] = [:]
         for link in links where link.current.carriesKey(qberThreshold: qberThreshold) {

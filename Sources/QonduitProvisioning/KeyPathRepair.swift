@@ -31,10 +31,11 @@ extension KeyPathProvisioner {
         let candidates: [QKDUUID]
         let headroom: NetworkHeadroom
         do {
-            // Read first: should the network gain between the two reads, the next pass sees the gain.
-            headroom = try await inventory.networkHeadroom(qberThreshold: qberThreshold)
-            let includingWaiting = waitingPlannedOn.withLock { $0 }.map { headroom.gains(over: $0) } ?? true
-            candidates = try await inventory.keyPathsToRepair(qberThreshold: qberThreshold, includingWaiting: includingWaiting)
+            // Waiting paths are looked at again only once the network offers more than when they were last planned.
+            let plannedOn = waitingPlannedOn.withLock { $0 }
+            (candidates, headroom) = try await inventory.keyPathsToRepair(qberThreshold: qberThreshold) { now in
+                plannedOn.map { now.gains(over: $0) } ?? true
+            }
         } catch is CancellationError {
             return (0, 0, 0, 0)
         } catch {

@@ -5,9 +5,14 @@ import QonduitStorage
 /// What repair looks at: the key paths that may need it, and what the network offers.
 extension SQLiteInventory {
     /// Key paths that may need repair, oldest first: `RepairCandidacy`'s rule, in SQL for speed (the
-    /// storage conformance suite checks that both pick the same paths).
-    public func keyPathsToRepair(qberThreshold: Double? = nil, includingWaiting: Bool = true) async throws -> [QKDUUID] {
+    /// storage conformance suite checks that both pick the same paths), with the headroom from which
+    /// `includingWaiting` decided, in the same snapshot.
+    public func keyPathsToRepair(
+        qberThreshold: Double? = nil, includingWaiting: @Sendable (NetworkHeadroom) -> Bool = { _ in true }
+    ) async throws -> (ids: [QKDUUID], headroom: NetworkHeadroom) {
         try await database.read { db in
+            let headroom = try Self.headroom(qberThreshold: qberThreshold, db)
+            let includingWaiting = includingWaiting(headroom)
             // Repair looks whenever the inventory changes: with the network whole (the usual case), the
             // routes of every path need not be searched for a broken link or node.
             let broken = try Row.fetchOne(
@@ -43,7 +48,7 @@ extension SQLiteInventory {
                         WHERE j.value IN (SELECT id FROM node WHERE \(Self.unusableNode))
                     """)
             }
-            guard !candidates.isEmpty else { return [] }
+            guard !candidates.isEmpty else { return ([], headroom) }
             let ids = try String.fetchAll(
                 db,
                 sql: """
@@ -51,7 +56,7 @@ extension SQLiteInventory {
                         AND id IN (\(candidates.joined(separator: " UNION ")))
                     ORDER BY created_at, id
                     """, arguments: linkBroken ? [qberThreshold] : [])
-            return try ids.map { try StoredValue.uuid($0, column: "id", of: "key path") }
+            return (try ids.map { try StoredValue.uuid($0, column: "id", of: "key path") }, headroom)
         }
     }
 
@@ -62,10 +67,6 @@ extension SQLiteInventory {
     static let unusableNode = "status IN ('down', 'unreachable')"
 
     /// `NetworkHeadroom(links:nodes:reservedBps:qberThreshold:)`, from the stored sums: two statements.
-    public func networkHeadroom(qberThreshold: Double? = nil) async throws -> NetworkHeadroom {
-        try await database.read { db in try Self.headroom(qberThreshold: qberThreshold, db) }
-    }
-
     private static func headroom(qberThreshold: Double?, _ db: Database) throws -> NetworkHeadroom {
         var spare: [String: Double] = [:]
         for row in try Row.fetchAll(

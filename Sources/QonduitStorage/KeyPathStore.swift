@@ -18,11 +18,13 @@ public protocol KeyPathStore: Sendable {
     /// The key paths with a route through `node`, its retiring routes' virtual links, and the
     /// identities of the nodes those paths run through, read in one snapshot.
     func keyPathsTouching(_ node: NodeID) async throws -> KeyPathsTouchingNode
-    /// The paths `RepairCandidacy` picks, oldest first (only their ids: a re-route pass reads them,
-    /// and decides, in its transaction).
-    func keyPathsToRepair(qberThreshold: Double?, includingWaiting: Bool) async throws -> [QKDUUID]
-    /// What the network offers paths waiting for it now (see `NetworkHeadroom`).
-    func networkHeadroom(qberThreshold: Double?) async throws -> NetworkHeadroom
+    /// What the network offers paths waiting for it (see `NetworkHeadroom`), and the paths
+    /// `RepairCandidacy` picks, oldest first, read in one snapshot: `includingWaiting` says, given the
+    /// headroom, whether the waiting paths are candidates. Only ids: a re-route pass reads the paths,
+    /// and decides, in its transaction.
+    func keyPathsToRepair(
+        qberThreshold: Double?, includingWaiting: @Sendable (NetworkHeadroom) -> Bool
+    ) async throws -> (ids: [QKDUUID], headroom: NetworkHeadroom)
 }
 
 extension KeyPathStore {

@@ -137,12 +137,10 @@ public final class FaultyInventory: Inventory {
         try await base.keyPathsTouching(node)
     }
 
-    public func keyPathsToRepair(qberThreshold: Double?, includingWaiting: Bool) async throws -> [QKDUUID] {
+    public func keyPathsToRepair(
+        qberThreshold: Double?, includingWaiting: @Sendable (NetworkHeadroom) -> Bool
+    ) async throws -> (ids: [QKDUUID], headroom: NetworkHeadroom) {
         try await base.keyPathsToRepair(qberThreshold: qberThreshold, includingWaiting: includingWaiting)
-    }
-
-    public func networkHeadroom(qberThreshold: Double?) async throws -> NetworkHeadroom {
-        try await base.networkHeadroom(qberThreshold: qberThreshold)
     }
 
     // MARK: AgentStore

@@ -108,13 +108,13 @@ struct RepairCandidateChecks {
                 )
             }.map(\.id)
         }
-        let everything = try await inventory.keyPathsToRepair(qberThreshold: 0.11, includingWaiting: true)
-        #expect(everything == picked(includingWaiting: true), "seed \(seed), waiting paths included")
-        let brokenOnly = try await inventory.keyPathsToRepair(qberThreshold: 0.11, includingWaiting: false)
-        #expect(brokenOnly == picked(includingWaiting: false), "seed \(seed), the network offers nothing new")
-        let headroom = NetworkHeadroom(
+        let rule = NetworkHeadroom(
             links: storedLinks.map(\.value), nodes: storedNodes.map(\.value), reservedBps: try await inventory.reservedBps(), qberThreshold: 0.11)
-        #expect(try await inventory.networkHeadroom(qberThreshold: 0.11) == headroom, "seed \(seed), the store's headroom is the rule's")
+        let (everything, headroom) = try await inventory.keyPathsToRepair(qberThreshold: 0.11) { $0 == rule }
+        #expect(headroom == rule, "seed \(seed), the store's headroom is the rule's")
+        #expect(everything == picked(includingWaiting: true), "seed \(seed), waiting paths included")
+        let (brokenOnly, _) = try await inventory.keyPathsToRepair(qberThreshold: 0.11) { _ in false }
+        #expect(brokenOnly == picked(includingWaiting: false), "seed \(seed), the network offers nothing new")
         return (everything.count, brokenOnly.count)
     }
 
