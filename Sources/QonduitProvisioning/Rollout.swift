@@ -59,7 +59,10 @@ final class Rollout: Sendable {
         slices.withLock { slices in
             let order = slices.count
             slices.append(
-                Task { [self] in
+                // On the global executor, said outright: an unstructured task inherits the executor its
+                // creator prefers, and a ledger's body prefers the writer's thread, where the slice would wait
+                // for the body to suspend and then hold the writer while it encodes.
+                Task(executorPreference: globalConcurrentExecutor) { [self] in
                     let prepared = await provisioner.prepare(changes, qkdnIDs: qkdnIDs)
                     let entries = changes.flatMap(\.sent.entryIDs)
                     provisioner.inFlight.register(entries)
