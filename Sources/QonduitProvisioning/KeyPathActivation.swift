@@ -24,10 +24,9 @@ extension KeyPathProvisioner {
 
     /// Puts a re-routed path whose new routes a node refused back on its old ones (still configured on
     /// their nodes: make before break never removed them), as `fallback`; nil when the old routes'
-    /// rate is gone meanwhile.
-    func restore(
-        _ old: QKDKeyPath, from change: PathChange, as fallback: KeyPathState, refusing: Set<NodeID>, reason: String
-    ) async -> Stored<QKDKeyPath>? {
+    /// rate is gone meanwhile, or `change` is a new path (it has no old routes).
+    func restore(_ change: PathChange, as fallback: KeyPathState, refusing: Set<NodeID>, reason: String) async -> Stored<QKDKeyPath>? {
+        guard let old = change.old else { return nil }
         do {
             try await restoreRoutes(of: old, state: fallback, reason: fallback == .active ? nil : "re-route not configured: \(reason)")
             // The new routes' virtual links come off the nodes that took them; the application names the old ones again.

@@ -130,9 +130,7 @@ final class Rollout: Sendable {
                 continue
             }
             let reason = "node '\(node)' was not configured: \(why)" + (refusing.count > 1 ? " (and \(refusing.count - 1) more node(s))" : "")
-            if case .rerouted(let old, _) = change,
-                let restored = await provisioner.restore(old, from: change, as: job.fallback, refusing: Set(refusing), reason: reason)
-            {
+            if let restored = await provisioner.restore(change, as: job.fallback, refusing: Set(refusing), reason: reason) {
                 results[change.path.id] = restored
                 continue
             }
