@@ -307,17 +307,11 @@ public final class SQLiteInventory: Inventory {
 
     /// The current time at the millisecond precision SQLite stores, so that what a write returns
     /// equals what a later read returns.
-    static func now() -> Date {
-        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-    }
+    static func now() -> Date { StoredTime.now() }
 
-    static func validate(_ node: QKDNode) throws(NetworkError) -> QKDNode {
-        do { return try node.validated().quantized() } catch { throw .invalid(error) }
-    }
+    static func validate(_ node: QKDNode) throws(NetworkError) -> QKDNode { try node.storable() }
 
-    static func validate(_ link: QKDLink) throws(NetworkError) -> QKDLink {
-        do { return try link.validated().quantized() } catch { throw .invalid(error) }
-    }
+    static func validate(_ link: QKDLink) throws(NetworkError) -> QKDLink { try link.storable() }
 
     /// Refuses a GS QKD 015 identity another node (or link) already has.
     private static func checkIdentityFree(_ uuid: QKDUUID, table: String, column: String, except id: String?, _ db: Database) throws {

@@ -12,7 +12,7 @@ extension SQLiteInventory {
     /// A new token with `role`; the returned secret is not kept and cannot be read again.
     public func createAPIToken(role: Role, description: String?, expiresAt: Date?, createdBy: String?) async throws -> (APIToken, AccessSecret) {
         let secret = AccessSecret.random(.apiToken)
-        let id = Self.randomID()
+        let id = StoredTime.randomRecordID()
         let now = clock.timestamp
         let token = try await write { db in
             try db.execute(
@@ -30,7 +30,7 @@ extension SQLiteInventory {
     /// failed first start cannot leave an inventory no one may administer. Nil when tokens exist.
     public func createFirstAdminToken(deliver: @Sendable (APIToken, AccessSecret) throws -> Void) async throws -> APIToken? {
         let secret = AccessSecret.random(.apiToken)
-        let id = Self.randomID()
+        let id = StoredTime.randomRecordID()
         let now = clock.timestamp
         return try await write { db -> APIToken? in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM api_token") == 0 else { return nil }
@@ -107,7 +107,7 @@ extension SQLiteInventory {
     /// know yet: an agent may onboard its node). Earlier credentials for the node stay valid until revoked.
     public func issueAgentCredential(for qkdnID: QKDUUID, createdBy: String?) async throws -> (AgentCredentialInfo, AccessSecret) {
         let secret = AccessSecret.random(.agentCredential)
-        let id = Self.randomID()
+        let id = StoredTime.randomRecordID()
         let now = clock.timestamp
         let info = try await write { db in
             try db.execute(
@@ -264,12 +264,5 @@ extension SQLiteInventory {
                     )
                 }, total: total)
         }
-    }
-
-    /// 64 random bits in hexadecimal: ids of tokens and credentials, which say nothing about their secrets.
-    private static func randomID() -> String {
-        let value = UInt64.random(in: .min ... .max)
-        let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

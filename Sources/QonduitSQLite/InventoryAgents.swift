@@ -359,30 +359,11 @@ extension SQLiteInventory {
     /// rules as `QKDLink.validationIssues`; `updated_at` moves only when a value changes. False when
     /// the link is not the node's.
     static func applyLink(_ link: ReportedLink, from node: NodeID, _ now: Date, _ db: Database) throws -> Bool {
-        if let rate = link.keyRateBps, !rate.isFinite || rate < 0 {
-            throw NetworkError.invalid(
-                ValidationFailure(
-                    subject: "link \(link.qkdlID)",
-                    issues: [.init(field: "key_rate_bps", message: "must be a non-negative number of bit/s, got \(rate)")]))
-        }
-        if let qber = link.qber, !qber.isFinite || qber < 0 || qber > 1 {
-            throw NetworkError.invalid(
-                ValidationFailure(
-                    subject: "link \(link.qkdlID)", issues: [.init(field: "qber", message: "must be a fraction between 0 and 1, got \(qber)")]))
-        }
-        let report = LinkMeasurement(
-            status: link.status,
-            keyRateBps: link.keyRateBps.map { Precision.rounded($0, fractionDigits: Precision.keyRateFractionDigits) },
-            qber: link.qber.map { Precision.rounded($0, fractionDigits: Precision.qberFractionDigits) }
-        )
+        let report = try link.measurement()
         let statement = try db.cachedStatement(sql: "SELECT * FROM link WHERE qkdl_id = ?1 AND (node_a = ?2 OR node_b = ?2)")
         guard var record = try LinkRecord.fetchOne(statement, arguments: [link.qkdlID.text, node.rawValue]) else { return false }
         let before = record.link
-        if record.link.nodeA == node {
-            record.link.measuredAtA = (record.link.measuredAtA ?? LinkMeasurement()).updated(by: report)
-        } else {
-            record.link.measuredAtB = (record.link.measuredAtB ?? LinkMeasurement()).updated(by: report)
-        }
+        record.link = before.measured(report, by: node)
         if record.link != before {
             record.updatedAt = now
             try record.update(db)
@@ -393,10 +374,7 @@ extension SQLiteInventory {
 
     /// What an agent may report of its node; `unreachable` is the controller's own verdict, and a
     /// tree that states none is kept as `unknown` in the legacy column (`stated_status` keeps the nil).
-    static func agentStatus(_ status: NodeStatus?) -> String {
-        guard let status, status != .unreachable else { return NodeStatus.unknown.rawValue }
-        return status.rawValue
-    }
+    static func agentStatus(_ status: NodeStatus?) -> String { NodeStatus.statedByAgent(status).rawValue }
 
     /// `qkdn-` and the UUID's first group, or the whole UUID when that id is taken.
     private static func freeNodeID(for uuid: QKDUUID, _ db: Database) throws -> NodeID {

@@ -2,8 +2,6 @@ import Foundation
 import QonduitStorage
 import Testing
 
-@testable import QonduitSQLite
-
 @Suite struct JSONTextTests {
     @Test func writesWhatJSONReadersReadBack() throws {
         let awkward = ["plain", "quote \" and \\ backslash", "new\nline\ttab", "control \u{1}", "unicode é ✓ 𝄞", ""]

@@ -1,17 +1,16 @@
 import QonduitCore
-import QonduitStorage
 
 /// The little JSON the inventory stores itself (lists of ids, event details), written and read
 /// directly: Foundation's JSONSerialization, which bridges through NSDictionary on Linux, was a
 /// quarter of the time of a batch re-route.
-enum JSONText {
+public enum JSONText {
     /// `value` as a JSON string literal.
-    static func string(_ value: String) -> String {
+    public static func string(_ value: String) -> String {
         JSONStringLiteral.text(value)
     }
 
     /// A JSON array of strings, built in one string (a re-route pass writes tens of thousands).
-    static func array(_ items: [String]) -> String {
+    public static func array(_ items: [String]) -> String {
         var text = "["
         text.reserveCapacity(items.reduce(2) { $0 + $1.utf8.count + 3 })
         for (index, item) in items.enumerated() {
@@ -23,7 +22,7 @@ enum JSONText {
     }
 
     /// A JSON object of fields whose values are JSON texts already; nil values are left out.
-    static func object(_ fields: [(String, String?)]) -> String {
+    public static func object(_ fields: [(String, String?)]) -> String {
         var text = "{"
         for (key, value) in fields {
             guard let value else { continue }
@@ -48,7 +47,7 @@ enum JSONText {
     }
 
     /// Reads a JSON array of strings; nil for anything else.
-    static func strings(_ text: String) -> [String]? {
+    public static func strings(_ text: String) -> [String]? {
         var text = text
         // Stored id lists have no escapes: read straight from the UTF-8 bytes (a re-route pass reads
         // tens of thousands), and only a list with escapes, or a bad one, is read scalar by scalar.

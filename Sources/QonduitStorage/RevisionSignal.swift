@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Wakes tasks waiting for the inventory to change, so that they need not poll its revision.
-final class RevisionSignal: Sendable {
+public final class RevisionSignal: Sendable {
     private struct Waiters {
         var next = 0
         var waiting: [Int: CheckedContinuation<Void, Never>] = [:]
@@ -9,9 +9,11 @@ final class RevisionSignal: Sendable {
 
     private let waiters = Mutex(Waiters())
 
+    public init() {}
+
     /// Returns at once when `changed()` holds, else at the next `notify()` (the inventory calls it
     /// after each committed write, so the revision waited on has passed), or when the task is cancelled.
-    func wait(until changed: @Sendable () -> Bool) async {
+    public func wait(until changed: @Sendable () -> Bool) async {
         let ticket = waiters.withLock { state in
             state.next += 1
             return state.next
@@ -32,7 +34,7 @@ final class RevisionSignal: Sendable {
     }
 
     /// Wakes every waiter.
-    func notify() {
+    public func notify() {
         let woken = waiters.withLock { state in
             defer { state.waiting = [:] }
             return state.waiting
