@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The system's libcrypto (OpenSSL): hashing and sealing for the core. swift-crypto would build
@@ -69,6 +70,17 @@ let package = Package(
             dependencies: [
                 "QonduitCore", "QonduitTopology", "QonduitStorage", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // The shared implementation of QonduitStorage: PostgreSQL through postgres-nio, for several controllers.
+        .target(
+            name: "QonduitPostgres",
+            dependencies: [
+                "QonduitCore", "QonduitTopology", "QonduitStorage", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),
@@ -145,8 +157,8 @@ let package = Package(
         .target(
             name: "QonduitController",
             dependencies: [
-                "QonduitCore", "QonduitStorage", "QonduitSQLite", "QonduitTopology", "QonduitXML", "QonduitAPI", "QonduitSouthbound",
-                "QonduitProvisioning",
+                "QonduitCore", "QonduitStorage", "QonduitSQLite", "QonduitPostgres", "QonduitTopology", "QonduitXML", "QonduitAPI",
+                "QonduitSouthbound", "QonduitProvisioning",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -174,7 +186,9 @@ let package = Package(
         .target(
             name: "QonduitCLI",
             dependencies: [
-                "QonduitCore", "QonduitTopology", "QonduitStorage", "QonduitSQLite", "QonduitAPI", "QonduitPathEngine", "QonduitETSI", "QonduitXML",
+                "QonduitCore", "QonduitTopology", "QonduitStorage", "QonduitSQLite", "QonduitPostgres", "QonduitAPI", "QonduitPathEngine",
+                "QonduitETSI",
+                "QonduitXML",
                 "QonduitSouthbound", "QonduitAgent", "QonduitProvisioning", "QonduitController", "QonduitAPITypes",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -201,11 +215,21 @@ let package = Package(
             dependencies: ["QonduitCore", "QonduitTopology", "QonduitStorage", "QonduitTestSupport"],
             path: "Tests/QonduitStorageTestSupport", swiftSettings: strictSettings
         ),
+        // The PostgreSQL server scripts/test starts, and scratch databases on it.
+        .target(
+            name: "QonduitPostgresTestSupport",
+            dependencies: [
+                "QonduitStorage", "QonduitPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/QonduitPostgresTestSupport", swiftSettings: strictSettings
+        ),
         // The whole controller in process, agents beside it, and the test doubles of the nodes.
         .target(
             name: "QonduitControllerTestSupport",
             dependencies: [
-                "QonduitTestSupport", "QonduitCore", "QonduitETSI", "QonduitStorage", "QonduitSQLite", "QonduitProvisioning", "QonduitTopology",
+                "QonduitTestSupport", "QonduitCore", "QonduitETSI", "QonduitStorage", "QonduitSQLite", "QonduitPostgres", "QonduitProvisioning",
+                "QonduitTopology",
                 "QonduitController", "QonduitAgent", "QonduitSouthbound", "QonduitAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -235,6 +259,14 @@ let package = Package(
             dependencies: [
                 "QonduitCore", "QonduitTopology", "QonduitStorage", "QonduitSQLite", "QonduitTestSupport", "QonduitStorageTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "QonduitPostgresTests",
+            dependencies: [
+                "QonduitCore", "QonduitStorage", "QonduitPostgres", "QonduitTestSupport", "QonduitStorageTestSupport",
+                "QonduitPostgresTestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -295,7 +327,8 @@ let package = Package(
         .testTarget(
             name: "QonduitEndToEndTests",
             dependencies: [
-                "qonduit", "QonduitTestSupport", "QonduitControllerTestSupport", "QonduitCore", "QonduitETSI", "QonduitStorage", "QonduitSQLite",
+                "qonduit", "QonduitTestSupport", "QonduitControllerTestSupport", "QonduitPostgresTestSupport", "QonduitCore", "QonduitETSI",
+                "QonduitStorage", "QonduitSQLite", "QonduitPostgres",
                 "QonduitXML",
                 "QonduitController", "QonduitAgent", "QonduitSouthbound", "QonduitTopology",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -76,30 +76,31 @@ struct ImportBench: AsyncParsableCommand {
         let (app, storage) = try await ControllerApplication.build(
             ControllerConfiguration(storage: StorageConfiguration(database: imported), port: 0, reconcileInterval: .seconds(3_600)),
             logger: logger, onServerRunning: { portContinuation.yield($0) })
-        defer { storage.close() }
-        // The API needs a token, as for any client: a viewer's reads the topology.
-        let token = try await storage.inventory.createAPIToken(role: .viewer, description: "bench import", expiresAt: nil, createdBy: nil).1.text
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = portStream.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CLIError("the benchmark server did not start") }
-            var getMs: [Double] = []
-            var bytes = 0
-            for _ in 0..<(runs + 1) {
-                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/topology")
-                request.headers.add(name: "Authorization", value: "Bearer \(token)")
-                let start = ContinuousClock.now
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-                let body = try await response.body.collect(upTo: 1 << 30)
-                getMs.append((ContinuousClock.now - start).milliseconds)
-                bytes = body.readableBytes
-                guard response.status == .ok else { throw CLIError("GET /api/v1/topology answered \(response.status)") }
+        try await storage.closing {
+            // The API needs a token, as for any client: a viewer's reads the topology.
+            let token = try await storage.inventory.createAPIToken(role: .viewer, description: "bench import", expiresAt: nil, createdBy: nil).1.text
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.run() }
+                var iterator = portStream.makeAsyncIterator()
+                guard let port = await iterator.next() else { throw CLIError("the benchmark server did not start") }
+                var getMs: [Double] = []
+                var bytes = 0
+                for _ in 0..<(runs + 1) {
+                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/topology")
+                    request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                    let start = ContinuousClock.now
+                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+                    let body = try await response.body.collect(upTo: 1 << 30)
+                    getMs.append((ContinuousClock.now - start).milliseconds)
+                    bytes = body.readableBytes
+                    guard response.status == .ok else { throw CLIError("GET /api/v1/topology answered \(response.status)") }
+                }
+                getMs.removeFirst()  // the first request warms the connection
+                print(
+                    "topology_get median_ms=\(Self.fmt(Self.median(getMs))) min_ms=\(Self.fmt(getMs.min()!)) "
+                        + "max_ms=\(Self.fmt(getMs.max()!)) bytes=\(bytes) runs=\(getMs.count)")
+                group.cancelAll()
             }
-            getMs.removeFirst()  // the first request warms the connection
-            print(
-                "topology_get median_ms=\(Self.fmt(Self.median(getMs))) min_ms=\(Self.fmt(getMs.min()!)) "
-                    + "max_ms=\(Self.fmt(getMs.max()!)) bytes=\(bytes) runs=\(getMs.count)")
-            group.cancelAll()
         }
     }
 

@@ -52,67 +52,71 @@ struct IngestBench: AsyncParsableCommand {
                 storage: StorageConfiguration(database: directory.appendingPathComponent("bench.sqlite").path), topologies: [file.path], port: 0,
                 southbound: .init(heartbeatIntervalMs: 60_000), reconcileInterval: .seconds(3_600)),
             logger: logger, onServerRunning: { continuation.yield($0) })
-        defer { storage.close() }
-        let inventory = storage.inventory
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CLIError("the benchmark server did not start") }
-            let (nodes, links) = try await inventory.topology()
-            let base = "http://127.0.0.1:\(port)/southbound/v1"
-            // Each agent reports on one of its node's links.
-            var senders: [(node: QKDUUID, credential: String, body: String)] = []
-            for node in nodes.prefix(agents).map(\.value) {
-                guard let id = node.qkdnID, let link = links.first(where: { $0.value.nodeA == node.id || $0.value.nodeB == node.id })?.value.qkdlID
-                else { continue }
-                // Each agent authenticates as its node, as in production.
-                let credential = try await inventory.issueAgentCredential(for: id, createdBy: "bench").1.text
-                _ = try await Self.post(
-                    "\(base)/agents?restconf_url=http://127.0.0.1:1/restconf", ETSINode(id: id, status: .operating).encoded(), credential: credential
-                )
-                let notification = AgentNotification(
-                    eventTime: "2026-11-25T12:00:00Z",
-                    event: .linkPerformance(
-                        link: link, .init(secretKeyRateBps: 12_000, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 21))])
-                    ))
-                senders.append((id, credential, notification.encoded()))
-            }
-            let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-            let start = ContinuousClock.now
-            let reporters = senders
-            let concurrency = concurrency
-            let results = try await withThrowingTaskGroup(of: (Int, [Double]).self) { workers in
-                for worker in 0..<concurrency {
-                    workers.addTask {
-                        var sent = 0
-                        var latencies: [Double] = []
-                        var index = worker
-                        while ContinuousClock.now < deadline {
-                            let sender = reporters[index % reporters.count]
-                            index += concurrency
-                            let begin = ContinuousClock.now
-                            _ = try await Self.post("\(base)/notifications?qkdn_id=\(sender.node.text)", sender.body, credential: sender.credential)
-                            latencies.append((ContinuousClock.now - begin).milliseconds)
-                            sent += 1
+        try await storage.closing {
+            let inventory = storage.inventory
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.run() }
+                var iterator = ports.makeAsyncIterator()
+                guard let port = await iterator.next() else { throw CLIError("the benchmark server did not start") }
+                let (nodes, links) = try await inventory.topology()
+                let base = "http://127.0.0.1:\(port)/southbound/v1"
+                // Each agent reports on one of its node's links.
+                var senders: [(node: QKDUUID, credential: String, body: String)] = []
+                for node in nodes.prefix(agents).map(\.value) {
+                    guard let id = node.qkdnID,
+                        let link = links.first(where: { $0.value.nodeA == node.id || $0.value.nodeB == node.id })?.value.qkdlID
+                    else { continue }
+                    // Each agent authenticates as its node, as in production.
+                    let credential = try await inventory.issueAgentCredential(for: id, createdBy: "bench").1.text
+                    _ = try await Self.post(
+                        "\(base)/agents?restconf_url=http://127.0.0.1:1/restconf", ETSINode(id: id, status: .operating).encoded(),
+                        credential: credential
+                    )
+                    let notification = AgentNotification(
+                        eventTime: "2026-11-25T12:00:00Z",
+                        event: .linkPerformance(
+                            link: link, .init(secretKeyRateBps: 12_000, physical: [.init(type: .qber, value: ETSIDecimal(thousandths: 21))])
+                        ))
+                    senders.append((id, credential, notification.encoded()))
+                }
+                let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+                let start = ContinuousClock.now
+                let reporters = senders
+                let concurrency = concurrency
+                let results = try await withThrowingTaskGroup(of: (Int, [Double]).self) { workers in
+                    for worker in 0..<concurrency {
+                        workers.addTask {
+                            var sent = 0
+                            var latencies: [Double] = []
+                            var index = worker
+                            while ContinuousClock.now < deadline {
+                                let sender = reporters[index % reporters.count]
+                                index += concurrency
+                                let begin = ContinuousClock.now
+                                _ = try await Self.post(
+                                    "\(base)/notifications?qkdn_id=\(sender.node.text)", sender.body, credential: sender.credential)
+                                latencies.append((ContinuousClock.now - begin).milliseconds)
+                                sent += 1
+                            }
+                            return (sent, latencies)
                         }
-                        return (sent, latencies)
                     }
+                    var total = 0
+                    var latencies: [Double] = []
+                    for try await (sent, samples) in workers {
+                        total += sent
+                        latencies += samples
+                    }
+                    return (total, latencies)
                 }
-                var total = 0
-                var latencies: [Double] = []
-                for try await (sent, samples) in workers {
-                    total += sent
-                    latencies += samples
-                }
-                return (total, latencies)
+                let elapsed = (ContinuousClock.now - start).milliseconds / 1000
+                guard !results.1.isEmpty else { throw CLIError("no notification was sent within --seconds") }
+                print(
+                    "ingest notifications_per_s=\(Int((Double(results.0) / elapsed).rounded())) notifications=\(results.0) "
+                        + "p50_ms=\(ImportBench.fmt(ImportBench.median(results.1))) p99_ms=\(ImportBench.fmt(PathBench.percentile(results.1, 0.99))) "
+                        + "agents=\(senders.count) concurrency=\(concurrency)")
+                group.cancelAll()
             }
-            let elapsed = (ContinuousClock.now - start).milliseconds / 1000
-            guard !results.1.isEmpty else { throw CLIError("no notification was sent within --seconds") }
-            print(
-                "ingest notifications_per_s=\(Int((Double(results.0) / elapsed).rounded())) notifications=\(results.0) "
-                    + "p50_ms=\(ImportBench.fmt(ImportBench.median(results.1))) p99_ms=\(ImportBench.fmt(PathBench.percentile(results.1, 0.99))) "
-                    + "agents=\(senders.count) concurrency=\(concurrency)")
-            group.cancelAll()
         }
     }
 

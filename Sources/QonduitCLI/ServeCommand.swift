@@ -5,17 +5,20 @@ public import Logging
 import QonduitAPI
 import QonduitController
 import QonduitCore
+import QonduitPostgres
 import QonduitSouthbound
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the controller: the northbound JSON API and the node agents' southbound over the SQLite inventory.",
+        abstract: "Run the controller: the northbound JSON API and the node agents' southbound over its inventory (SQLite or PostgreSQL).",
         discussion: """
             Stops gracefully on SIGINT or SIGTERM. The API is described at GET /openapi.json. The first start writes an \
-            admin API token beside the database, named after it (qonduit.sqlite: qonduit-admin.token), and never \
-            overwrites such a file; a ':memory:' run prints where its token went. Only one controller may serve a \
-            database at a time: it holds an exclusive lock on DB.lock while it runs. With --tls-cert and --tls-key both interfaces \
+            admin API token beside the database, named after it (qonduit.sqlite: qonduit-admin.token), or where \
+            --admin-token-file says, and never overwrites such a file; a ':memory:' run prints where its token went. \
+            The inventory is an SQLite file (the default) or a PostgreSQL database (--db postgres://USER@HOST/DB; the \
+            password from PGPASSWORD or --db-password-file, never the URL). Only one controller may serve a database at a \
+            time: it holds an exclusive lock (on DB.lock, or a PostgreSQL advisory lock) while it runs. With --tls-cert and --tls-key both interfaces \
             are served over HTTPS; with --tls-ca too, operators' clients and agents must present a certificate that CA \
             signed, and agents' RESTCONF servers are verified against it. The operator console is served at / (sign in \
             with an API token), and Prometheus metrics at GET /metrics (a viewer's token, unless --metrics-open).
@@ -25,8 +28,28 @@ struct ServeCommand: AsyncParsableCommand {
     // Each default is the configuration's own, written once there.
     private static let defaults = ControllerConfiguration()
 
-    @Option(help: "SQLite database file, created if missing; ':memory:' for a throwaway inventory.")
+    @Option(
+        help: ArgumentHelp(
+            "SQLite database file, created if missing; ':memory:' for a throwaway inventory; or a PostgreSQL database, "
+                + "postgres://USER@HOST[:PORT]/DATABASE[?sslmode=MODE&sslrootcert=CA.pem].",
+            valueName: "db"))
     var db = Self.defaults.storage.database
+
+    @Option(
+        help: ArgumentHelp(
+            "Where the first start writes the admin API token (default: beside an SQLite database, named after it; "
+                + "qonduit-admin.token in the working directory for PostgreSQL).", valueName: "path"))
+    var adminTokenFile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The key that seals onboarded devices' credentials, written at first start (default: beside an SQLite database, "
+                + "named after it; qonduit-device.key in the working directory for PostgreSQL).", valueName: "path"))
+    var deviceKeyFile: String?
+
+    @Option(
+        help: ArgumentHelp("File whose first line is PostgreSQL's password (default: the PGPASSWORD environment variable).", valueName: "path"))
+    var dbPasswordFile: String?
 
     @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free port).")
     var listen = ListenAddress(host: Self.defaults.host, port: Self.defaults.port)
@@ -55,6 +78,11 @@ struct ServeCommand: AsyncParsableCommand {
     var tls: TLSOptions
 
     func validate() throws {
+        if PostgresLocation.isURL(db) {
+            do { _ = try PostgresLocation(url: db) } catch { throw ValidationError("--db: \(error)") }
+        } else if dbPasswordFile != nil {
+            throw ValidationError("--db-password-file is for a PostgreSQL database (--db postgres://…)")
+        }
         guard (1...100_000_000).contains(eventRetention) else { throw ValidationError("--event-retention must be from 1 to 100000000") }
         guard (1...1_000_000_000).contains(auditRetention) else { throw ValidationError("--audit-retention must be from 1 to 1000000000") }
         _ = try fiber.model()
@@ -66,7 +94,9 @@ struct ServeCommand: AsyncParsableCommand {
         let serverTLS = try tls.serverConfiguration()
         let fiberModel = try fiber.model()
         let configuration = ControllerConfiguration(
-            storage: StorageConfiguration(database: db, eventRetention: eventRetention, auditRetention: auditRetention), topologies: topologies,
+            storage: StorageConfiguration(
+                database: db, eventRetention: eventRetention, auditRetention: auditRetention, adminTokenFile: adminTokenFile,
+                deviceKeyFile: deviceKeyFile, passwordFile: dbPasswordFile), topologies: topologies,
             host: listen.host, port: listen.port,
             api: limits.configuration(fiberModel: fiberModel), southbound: southbound.configuration,
             reconcileInterval: .milliseconds(southbound.reconcileIntervalMs), qberThreshold: southbound.qberThreshold,
@@ -79,13 +109,15 @@ struct ServeCommand: AsyncParsableCommand {
             // A plain line on stdout, which scripts and tests read to learn an ephemeral port.
             FileHandle.standardOutput.write(Data("qonduit: listening on \(scheme)://\(ListenAddress(host: host, port: port))\n".utf8))
         }
-        defer { storage.close() }
-        if storage.wroteAdminToken, configuration.storage.isThrowaway {
-            // Nothing else tells a throwaway run's user where its token went; it is useless once the run ends.
-            FileHandle.standardOutput.write(Data("qonduit: admin token in \(storage.adminTokenPath) (--token-file \(storage.adminTokenPath))\n".utf8))
+        try await storage.closing {
+            if storage.wroteAdminToken, configuration.storage.isThrowaway {
+                // Nothing else tells a throwaway run's user where its token went; it is useless once the run ends.
+                FileHandle.standardOutput.write(
+                    Data("qonduit: admin token in \(storage.adminTokenPath) (--token-file \(storage.adminTokenPath))\n".utf8))
+            }
+            logger.info("inventory", metadata: ["db": "\(storage.databaseDescription)"])
+            try await app.runService()
         }
-        logger.info("inventory", metadata: ["db": "\(db)"])
-        try await app.runService()
     }
 }
 

@@ -3,6 +3,7 @@ public import Logging
 public import Prometheus
 import QonduitAPI
 public import QonduitCore
+import QonduitPostgres
 import QonduitSQLite
 public import QonduitStorage
 
@@ -19,6 +20,10 @@ public final class ControllerStorage: Sendable {
     public let wroteAdminToken: Bool
     private let lock: DatabaseLock?
     private let configuration: StorageConfiguration
+    /// The shared database's connections, closed with the storage.
+    private let postgres: PostgresInventory?
+    /// The database as logs name it: its file, or its URL (which holds no password).
+    public let databaseDescription: String
 
     /// Opens `configuration.database`. A new database beside an earlier one's token file is refused
     /// before anything is created; so is a database another controller holds.
@@ -26,7 +31,8 @@ public final class ControllerStorage: Sendable {
         -> ControllerStorage
     {
         let db = configuration.database
-        let tokenPath = adminTokenPath(forDatabase: db)
+        if PostgresLocation.isURL(db) { return try await openPostgres(configuration, logger: logger) }
+        let tokenPath = configuration.adminTokenFile ?? adminTokenPath(forDatabase: db)
         if !configuration.isThrowaway, !FileManager.default.fileExists(atPath: db), FileManager.default.fileExists(atPath: tokenPath) {
             throw staleTokenFile(tokenPath, db: db)
         }
@@ -40,15 +46,65 @@ public final class ControllerStorage: Sendable {
         try await inventory.setEventRetention(configuration.eventRetention)
         try await inventory.setAuditRetention(configuration.auditRetention)
         let wrote = try await writeFirstAdminToken(inventory: inventory, db: db, to: tokenPath, logger: logger)
-        let sealer = try credentialSealer(forDatabase: db, logger: logger)
+        let sealer =
+            db == ":memory:"
+            ? CredentialSealer(key: CredentialSealer.newKey())!
+            : try credentialSealer(keyFile: configuration.deviceKeyFile ?? deviceKeyPath(forDatabase: db), logger: logger)
         return ControllerStorage(
             inventory: inventory, credentialSealer: sealer, adminTokenPath: tokenPath, wroteAdminToken: wrote, lock: lock,
-            configuration: configuration)
+            configuration: configuration, postgres: nil)
+    }
+
+    /// Opens a PostgreSQL database (see `PostgresLocation`), taking it for this controller alone.
+    private static func openPostgres(_ configuration: StorageConfiguration, logger: Logger) async throws -> ControllerStorage {
+        let location: PostgresLocation
+        do {
+            location = try PostgresLocation(url: configuration.database)
+        } catch {
+            throw ControllerStartupError("--db: \(error)")
+        }
+        let password = try postgresPassword(file: configuration.passwordFile)
+        let inventory: PostgresInventory
+        do {
+            inventory = try await PostgresInventory.open(
+                location, password: password, applicationName: "qonduit serve (pid \(getpid()) on \(ProcessInfo.processInfo.hostName))",
+                logger: logger)
+        } catch let error as PostgresLocationError {
+            throw ControllerStartupError("--db: \(error)")
+        } catch {
+            throw ControllerStartupError("cannot open the inventory database \(location): \(PostgresErrorText.describe(error))")
+        }
+        do {
+            try await inventory.holdExclusively()
+            try await inventory.setEventRetention(configuration.eventRetention)
+            try await inventory.setAuditRetention(configuration.auditRetention)
+            let tokenPath = configuration.adminTokenFile ?? "qonduit-admin.token"
+            let wrote = try await writeFirstAdminToken(inventory: inventory, db: location.description, to: tokenPath, logger: logger)
+            let sealer = try credentialSealer(keyFile: configuration.deviceKeyFile ?? "qonduit-device.key", logger: logger)
+            return ControllerStorage(
+                inventory: inventory, credentialSealer: sealer, adminTokenPath: tokenPath, wroteAdminToken: wrote, lock: nil,
+                configuration: configuration, postgres: inventory)
+        } catch {
+            await inventory.close()
+            if let error = error as? ControllerStartupError { throw error }
+            throw ControllerStartupError("cannot serve the inventory database \(location): \(PostgresErrorText.describe(error))")
+        }
+    }
+
+    /// PostgreSQL's password: the first line of `file`, or `PGPASSWORD`; never a command-line argument.
+    private static func postgresPassword(file: String?) throws -> String? {
+        guard let file else { return ProcessInfo.processInfo.environment["PGPASSWORD"] }
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw ControllerStartupError("cannot read the database password file '\(file)' (--db-password-file)")
+        }
+        let password = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        guard !password.isEmpty else { throw ControllerStartupError("the database password file '\(file)' is empty") }
+        return password
     }
 
     private init(
         inventory: any Inventory, credentialSealer: CredentialSealer, adminTokenPath: String, wroteAdminToken: Bool, lock: DatabaseLock?,
-        configuration: StorageConfiguration
+        configuration: StorageConfiguration, postgres: PostgresInventory?
     ) {
         self.inventory = inventory
         self.credentialSealer = credentialSealer
@@ -56,11 +112,28 @@ public final class ControllerStorage: Sendable {
         self.wroteAdminToken = wroteAdminToken
         self.lock = lock
         self.configuration = configuration
+        self.postgres = postgres
+        databaseDescription =
+            postgres == nil ? configuration.database : (try? PostgresLocation(url: configuration.database).description) ?? "PostgreSQL"
     }
 
-    /// A throwaway inventory's token file goes with it; the lock is released when this is released.
-    public func close() {
+    /// A throwaway inventory's token file goes with it; a shared database's connections are closed
+    /// (and the database let go); the lock is released when this is released.
+    public func close() async {
         if configuration.isThrowaway { try? FileManager.default.removeItem(atPath: adminTokenPath) }
+        await postgres?.close()
+    }
+
+    /// Runs `body`, then closes the storage, whether `body` threw or not.
+    public func closing<T>(after body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
+        }
     }
 
     /// Where the first admin token of database `db` goes: beside it, named after it
@@ -87,11 +160,9 @@ public final class ControllerStorage: Sendable {
         return database.deletingLastPathComponent().appendingPathComponent(stem + suffix).path
     }
 
-    /// The sealer of device credentials: its key read from the key file, or written there, readable by
-    /// the owner alone, at first start. A throwaway (':memory:') inventory's key lives as long as it does.
-    static func credentialSealer(forDatabase db: String, logger: Logger) throws -> CredentialSealer {
-        guard db != ":memory:" else { return CredentialSealer(key: CredentialSealer.newKey())! }
-        let path = deviceKeyPath(forDatabase: db)
+    /// The sealer of device credentials: its key read from `keyFile`, or written there, readable by the
+    /// owner alone, at first start.
+    static func credentialSealer(keyFile path: String, logger: Logger) throws -> CredentialSealer {
         if !FileManager.default.fileExists(atPath: path) {
             let key = CredentialSealer.newKey().map { String(format: "%02x", $0) }.joined()
             do {

@@ -57,7 +57,9 @@ public struct PlannedImport: Sendable {
 
     /// Refuses an import that would give a GS QKD 015 identity to a second node or link.
     private static func checkIdentities(_ plan: ImportPlan, existingNodes: [QKDNode], existingLinks: [QKDLink]) throws(NetworkError) {
-        func check<ID: Hashable>(_ incoming: [(ID, QKDUUID?)], existing: [(ID, QKDUUID?)], removed: Set<ID>, name: (ID) -> String) throws(NetworkError) {
+        func check<ID: Hashable>(_ incoming: [(ID, QKDUUID?)], existing: [(ID, QKDUUID?)], removed: Set<ID>, name: (ID) -> String)
+            throws(NetworkError)
+        {
             var holders: [QKDUUID: ID] = [:]
             let incomingIDs = Set(incoming.map(\.0))
             // Rows the import rewrites or removes give up their identity.

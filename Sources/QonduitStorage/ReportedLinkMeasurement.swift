@@ -7,11 +7,13 @@ extension ReportedLink {
         if let rate = keyRateBps, !rate.isFinite || rate < 0 {
             throw .invalid(
                 ValidationFailure(
-                    subject: "link \(qkdlID)", issues: [.init(field: "key_rate_bps", message: "must be a non-negative number of bit/s, got \(rate)")]))
+                    subject: "link \(qkdlID)", issues: [.init(field: "key_rate_bps", message: "must be a non-negative number of bit/s, got \(rate)")])
+            )
         }
         if let qber, !qber.isFinite || qber < 0 || qber > 1 {
             throw .invalid(
-                ValidationFailure(subject: "link \(qkdlID)", issues: [.init(field: "qber", message: "must be a fraction between 0 and 1, got \(qber)")]))
+                ValidationFailure(
+                    subject: "link \(qkdlID)", issues: [.init(field: "qber", message: "must be a fraction between 0 and 1, got \(qber)")]))
         }
         return LinkMeasurement(
             status: status, keyRateBps: keyRateBps.map { Precision.rounded($0, fractionDigits: Precision.keyRateFractionDigits) },

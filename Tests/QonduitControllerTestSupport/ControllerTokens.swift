@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import QonduitPostgres
 import QonduitSQLite
 import QonduitStorage
 import QonduitTestSupport
@@ -24,8 +26,17 @@ public enum ControllerTokens {
         guard let range = url.range(of: "/restconf") else { return nil }
         let root = String(url[..<range.upperBound])
         for database in controllers.withLock({ $0.values.map(\.database) }) {
-            guard let inventory = try? SQLiteInventory(path: database) else { continue }
-            if let proof = try? await inventory.controllerProof(forAgentAt: root) { return proof }
+            if let location = try? PostgresLocation(url: database) {
+                let password = ProcessInfo.processInfo.environment["QONDUIT_TEST_POSTGRES_PASSWORD"]
+                let logger = Logger(label: "qonduit-test-proofs")
+                guard let inventory = try? await PostgresInventory.open(location, password: password, applicationName: nil, logger: logger)
+                else { continue }
+                let proof = try? await inventory.controllerProof(forAgentAt: root)
+                await inventory.close()
+                if let proof { return proof }
+            } else if let inventory = try? SQLiteInventory(path: database), let proof = try? await inventory.controllerProof(forAgentAt: root) {
+                return proof
+            }
         }
         return nil
     }

@@ -31,28 +31,29 @@ import Testing
                 southbound: .init(heartbeatIntervalMs: 500, missedHeartbeats: 20)),
             logger: logger
         )
-        defer { storage.close() }
-        let inventory = storage.inventory
-        let token = try await inventory.createAPIToken(role: .operator, description: "test", expiresAt: nil, createdBy: nil).1.text
-        try await app.test(.live) { client in
-            // Imported before the server listened.
-            let nodes = try await inventory.topology().nodes.count
-            #expect(nodes > 0)
-            let port = try #require(client.port)
-            // The simulated agents run in this process too, each with a credential of its own.
-            let agents = try await InProcessAgentFleet.start(inventory: inventory, controllerURL: "http://127.0.0.1:\(port)")
-            defer { agents.terminate() }
-            // Unreachable only after 10 s of silence: a loaded machine delays heartbeats, not the point here.
-            #expect(
-                try await eventually(60) { try await inventory.agents().filter { $0.state == .reachable }.count == nodes },
-                "every agent registered")
-            let body = #"{"source":"mad-norte","destination":"mad-upm","rate_bps":100}"#
-            try await client.execute(
-                uri: "/api/v1/key-paths", method: .post,
-                headers: [.authorization: "Bearer \(token)", .contentType: "application/json"], body: ByteBuffer(string: body)
-            ) { response in
-                #expect(response.status == .created, "\(String(buffer: response.body))")
-                #expect(String(buffer: response.body).contains(#""state":"active""#), "configured on every node of its route")
+        try await storage.closing {
+            let inventory = storage.inventory
+            let token = try await inventory.createAPIToken(role: .operator, description: "test", expiresAt: nil, createdBy: nil).1.text
+            try await app.test(.live) { client in
+                // Imported before the server listened.
+                let nodes = try await inventory.topology().nodes.count
+                #expect(nodes > 0)
+                let port = try #require(client.port)
+                // The simulated agents run in this process too, each with a credential of its own.
+                let agents = try await InProcessAgentFleet.start(inventory: inventory, controllerURL: "http://127.0.0.1:\(port)")
+                defer { agents.terminate() }
+                // Unreachable only after 10 s of silence: a loaded machine delays heartbeats, not the point here.
+                #expect(
+                    try await eventually(60) { try await inventory.agents().filter { $0.state == .reachable }.count == nodes },
+                    "every agent registered")
+                let body = #"{"source":"mad-norte","destination":"mad-upm","rate_bps":100}"#
+                try await client.execute(
+                    uri: "/api/v1/key-paths", method: .post,
+                    headers: [.authorization: "Bearer \(token)", .contentType: "application/json"], body: ByteBuffer(string: body)
+                ) { response in
+                    #expect(response.status == .created, "\(String(buffer: response.body))")
+                    #expect(String(buffer: response.body).contains(#""state":"active""#), "configured on every node of its route")
+                }
             }
         }
     }
@@ -64,15 +65,16 @@ import Testing
         logger.logLevel = .critical
         let (app, storage) = try await ControllerApplication.build(
             ControllerConfiguration(storage: .init(database: ":memory:"), port: 0, api: .init(secureCookies: true)), logger: logger)
-        defer { storage.close() }
-        let token = try await storage.inventory.createAPIToken(role: .viewer, description: "test", expiresAt: nil, createdBy: nil).1.text
-        try await app.test(.live) { client in
-            let response = try await client.execute(
-                uri: "/api/v1/session", method: .post,
-                headers: [.contentType: "application/json", HTTPField.Name("X-Qonduit-CSRF")!: "1"],
-                body: ByteBuffer(string: #"{"token":"\#(token)"}"#))
-            #expect(response.status == .created, "\(String(buffer: response.body))")
-            #expect(response.headers[.setCookie]?.contains("Secure") == true, "\(response.headers[.setCookie] ?? "no cookie")")
+        try await storage.closing {
+            let token = try await storage.inventory.createAPIToken(role: .viewer, description: "test", expiresAt: nil, createdBy: nil).1.text
+            try await app.test(.live) { client in
+                let response = try await client.execute(
+                    uri: "/api/v1/session", method: .post,
+                    headers: [.contentType: "application/json", HTTPField.Name("X-Qonduit-CSRF")!: "1"],
+                    body: ByteBuffer(string: #"{"token":"\#(token)"}"#))
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                #expect(response.headers[.setCookie]?.contains("Secure") == true, "\(response.headers[.setCookie] ?? "no cookie")")
+            }
         }
     }
 }

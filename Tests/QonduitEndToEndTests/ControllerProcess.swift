@@ -87,7 +87,9 @@ final class ControllerProcess: Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         baseURL = try Self.awaitListeningLine(output.fileHandleForReading, process: process)
-        token = try String(contentsOfFile: Self.tokenFile(beside: databasePath), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        // `--admin-token-file` says where the token went (a PostgreSQL database has no file to put it beside).
+        tokenFile = zip(extraArguments, extraArguments.dropFirst()).first { $0.0 == "--admin-token-file" }?.1 ?? Self.tokenFile(beside: databasePath)
+        token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         ControllerTokens.register(token, for: baseURL, database: databasePath)
     }
 
@@ -98,7 +100,7 @@ final class ControllerProcess: Sendable {
     }
 
     /// Where the controller wrote its first admin token.
-    var tokenFile: String { Self.tokenFile(beside: databasePath) }
+    let tokenFile: String
 
     /// Named after the database: `inventory.sqlite` → `inventory-admin.token`.
     static func tokenFile(beside database: String) -> String {

@@ -5,6 +5,8 @@ import NIOHTTP1
 import QonduitControllerTestSupport
 import QonduitCore
 import QonduitETSI
+import QonduitPostgres
+import QonduitPostgresTestSupport
 import QonduitTestSupport
 import Testing
 
@@ -77,11 +79,40 @@ import Testing
     }
 
     @Test func keyPathsAreProvisionedOnTheAgentsAndSurviveAControllerKill() async throws {
+        try await provisionRerouteAndSurviveAKill(database: nil, storageArguments: [])
+    }
+
+    /// The same, with the inventory in PostgreSQL: the password from a file, the token and the device
+    /// key where the options say.
+    @Test(.enabled(if: PostgresTestServer.available, PostgresTestServer.skipReason))
+    func keyPathsLiveTheSameLifeOnPostgreSQL() async throws {
+        let databases = ScratchDatabases()
+        let database = try await databases.database()
+        let directory = try TestFiles.newDirectory("postgres-controller")
+        let passwordFile = directory.appendingPathComponent("password").path
+        try ((PostgresTestServer.password ?? "") + "\n").write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        do {
+            try await provisionRerouteAndSurviveAKill(
+                database: database.description,
+                storageArguments: [
+                    "--admin-token-file", directory.appendingPathComponent("admin.token").path,
+                    "--device-key-file", directory.appendingPathComponent("device.key").path, "--db-password-file", passwordFile,
+                ])
+        } catch {
+            await databases.removeAll()
+            throw error
+        }
+        await databases.removeAll()
+    }
+
+    func provisionRerouteAndSurviveAKill(database: String?, storageArguments: [String]) async throws {
         let metro = try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") }!
         // Agents report no measurements here, so link key rates stay put and admission can be checked exactly.
         // Generous liveness: under a loaded suite an agent must not be taken for silent, which is not what this test is about.
-        let arguments = ["--topology", metro.path, "--heartbeat-interval-ms", "500", "--missed-heartbeats", "20", "--reconcile-interval-ms", "300"]
-        var controller = try await ControllerProcess.start(extraArguments: arguments)
+        let arguments =
+            ["--topology", metro.path, "--heartbeat-interval-ms", "500", "--missed-heartbeats", "20", "--reconcile-interval-ms", "300"]
+            + storageArguments
+        var controller = try await ControllerProcess.start(database: database, extraArguments: arguments)
         defer { controller.terminate() }
         let fleet = try await AgentFleetProcess.start(controller: controller.baseURL, count: 6, extraArguments: ["--report-every", "10000"])
         defer { fleet.terminate() }

@@ -31,14 +31,14 @@ public struct StorageCheck: Sendable, CustomTestStringConvertible {
 
 /// How an implementation's tests make an empty store for a check (each call a new one).
 public struct StorageUnderTest: Sendable {
-    private let make: @Sendable (any WallClock) throws -> any Inventory
+    private let make: @Sendable (any WallClock) async throws -> any Inventory
 
-    public init(_ make: @escaping @Sendable (_ clock: any WallClock) throws -> any Inventory) {
+    public init(_ make: @escaping @Sendable (_ clock: any WallClock) async throws -> any Inventory) {
         self.make = make
     }
 
     /// A new, empty store whose expiries read `clock`.
-    public func store(clock: any WallClock = SystemWallClock()) throws -> any Inventory {
-        try make(clock)
+    public func store(clock: any WallClock = SystemWallClock()) async throws -> any Inventory {
+        try await make(clock)
     }
 }

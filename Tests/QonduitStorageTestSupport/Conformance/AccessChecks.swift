@@ -10,7 +10,7 @@ struct AccessChecks {
 
     func aTokenWorksUntilRevokedOrExpired() async throws {
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000))
-        let inventory = try storage.store(clock: clock)
+        let inventory = try await storage.store(clock: clock)
         let (lasting, lastingSecret) = try await inventory.createAPIToken(role: .operator, description: "ops", expiresAt: nil, createdBy: nil)
         let (_, brief) = try await inventory.createAPIToken(role: .viewer, description: nil, expiresAt: clock.now + 60, createdBy: lasting.actor)
         #expect(try await inventory.authenticateAPIToken(lastingSecret.text)?.role == .operator)
@@ -26,7 +26,7 @@ struct AccessChecks {
     }
 
     func theFirstAdminTokenIsMadeOnceAndOnlyIfDelivered() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         struct Undeliverable: Error {}
         await #expect(throws: Undeliverable.self) { try await inventory.createFirstAdminToken { _, _ in throw Undeliverable() } }
         #expect(try await inventory.apiTokens().isEmpty, "a token that could not be delivered is not kept")
@@ -37,7 +37,7 @@ struct AccessChecks {
 
     func aSessionEndsWithItsLifetimeOrWhenSignedOut() async throws {
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000))
-        let inventory = try storage.store(clock: clock)
+        let inventory = try await storage.store(clock: clock)
         let (token, _) = try await inventory.createAPIToken(role: .admin, description: nil, expiresAt: nil, createdBy: nil)
         let (_, kept) = try await inventory.createSession(for: token, lifetime: .seconds(600))
         let (_, ended) = try await inventory.createSession(for: token, lifetime: .seconds(600))
@@ -52,7 +52,7 @@ struct AccessChecks {
     }
 
     func anAgentCredentialIsBoundToItsNodeUntilRevoked() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let identity = QKDUUID.random()
         let (credential, secret) = try await inventory.issueAgentCredential(for: identity, createdBy: nil)
         #expect(credential.qkdnID == identity && credential.node == nil, "the node need not exist yet")

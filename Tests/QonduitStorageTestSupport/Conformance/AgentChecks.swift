@@ -13,7 +13,7 @@ struct AgentChecks {
     }
 
     func anAgentOnboardsItsNodeAndGoesSilent() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let identity = QKDUUID.random()
         await #expect(throws: AgentError.unknownAgentNode(identity), "no node has that identity, and onboarding is off") {
             try await inventory.registerAgent(registration(identity), autoOnboard: false, heartbeatIntervalMs: 1000)
@@ -38,7 +38,7 @@ struct AgentChecks {
     }
 
     func entriesSetByHandAreKeptPerNode() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let (a, b) = (try NodeID("A"), try NodeID("B"))
         for id in [a, b] { _ = try await inventory.createNode(QKDNode(id: id)) }
         let (link, app) = (QKDUUID.random(), QKDUUID.random())

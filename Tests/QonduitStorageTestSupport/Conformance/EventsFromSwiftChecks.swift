@@ -18,7 +18,7 @@ struct EventsFromSwiftChecks {
     }
 
     func agentsOperatorsAndImportsLogStatusChangesOnceEach() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         _ = try await inventory.createNode(QKDNode(id: try NodeID("A"), qkdnID: a))
         _ = try await inventory.createNode(QKDNode(id: try NodeID("B"), qkdnID: b))
         _ = try await inventory.createLink(
@@ -50,7 +50,7 @@ struct EventsFromSwiftChecks {
     }
 
     func keyPathsCreatedAndDeletedAreLogged() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let mark = try await inventory.eventLogBounds().latest
         _ = try await inventory.createNode(QKDNode(id: try NodeID("A"), qkdnID: a))
         _ = try await inventory.createNode(QKDNode(id: try NodeID("B"), qkdnID: b))

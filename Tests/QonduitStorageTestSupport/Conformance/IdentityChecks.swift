@@ -16,7 +16,7 @@ struct IdentityChecks {
     }
 
     func everyNodeAndLinkGetsAnIdentityThatStays() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         try await twoNodes(inventory)
         let a = try await inventory.node("a").value.qkdnID
         let b = try await inventory.node("b").value.qkdnID
@@ -37,7 +37,7 @@ struct IdentityChecks {
     }
 
     func anIdentityBelongsToOneNode() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         try await twoNodes(inventory)
         let taken = try #require(QKDUUID("6f1c2a1e-0000-4000-8000-0000000000bb"))
         await #expect(throws: NetworkError.identityInUse(taken, holder: "b")) {

@@ -11,7 +11,7 @@ struct KeyPathLedgerChecks {
 
     /// A, B and C in a triangle: AB 1000 bit/s, AC and CB 2000.
     func triangle() async throws -> any Inventory {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         for id in ["A", "B", "C"] { _ = try await inventory.createNode(node(id)) }
         _ = try await inventory.createLink(link("AB", "A", "B", rate: 1000))
         _ = try await inventory.createLink(link("AC", "A", "C", rate: 2000))

@@ -13,7 +13,7 @@ struct LinkMeasurementChecks {
 
     /// Nodes A and B joined by L (1000 bit/s nominal), both with a registered agent.
     func network() async throws -> any Inventory {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         _ = try await inventory.createNode(QKDNode(id: try NodeID("A"), qkdnID: a))
         _ = try await inventory.createNode(QKDNode(id: try NodeID("B"), qkdnID: b))
         _ = try await inventory.createLink(
@@ -79,7 +79,7 @@ struct LinkMeasurementChecks {
     }
 
     func reimportingAnUnchangedFileKeepsWhatAgentsMeasured() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let file = try #require(try RepositoryPaths.exampleTopologies().first)
         let draft = { try TopologyReader.draft([UInt8](try Data(contentsOf: file)), file: file.lastPathComponent) }
         _ = try await inventory.importTopology(try draft(), file: "f", mode: .merge)

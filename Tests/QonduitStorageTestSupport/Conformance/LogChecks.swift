@@ -7,7 +7,7 @@ struct LogChecks {
     let storage: StorageUnderTest
 
     func eventsAreOrderedPagedAndTrimmed() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let start = try await inventory.eventLogBounds()
         for id in ["A", "B", "C", "D"] { _ = try await inventory.createNode(QKDNode(id: try NodeID(id))) }
         let all = try await inventory.events(after: start.latest, limit: 100)
@@ -23,7 +23,7 @@ struct LogChecks {
     }
 
     func theAuditLogIsNewestFirstAndFiltered() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let operatorActor = "token:0123456789abcdef"
         try await inventory.appendAudit(
             AuditEntry(actor: operatorActor, role: "operator", action: "POST /api/v1/nodes", target: "/api/v1/nodes", status: 201))

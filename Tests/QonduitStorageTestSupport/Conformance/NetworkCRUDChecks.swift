@@ -15,7 +15,7 @@ struct NetworkCRUDChecks {
     let storage: StorageUnderTest
 
     func createReadUpdateDeleteNodes() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let created = try await inventory.createNode(node("A", name: "Alice"))
         #expect(created.value.name == "Alice")
         let updated = try await inventory.updateNode("A") {
@@ -30,13 +30,13 @@ struct NetworkCRUDChecks {
     }
 
     func duplicateIdsAreRefused() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         _ = try await inventory.createNode(node("A"))
         await #expect(throws: NetworkError.nodeExists(try NodeID("A"))) { try await inventory.createNode(node("A")) }
     }
 
     func linksMustJoinExistingNodes() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         _ = try await inventory.createNode(node("A"))
         await #expect(throws: NetworkError.unknownNode(field: "node_b", id: try NodeID("B"))) {
             try await inventory.createLink(link("L", "A", "B"))
@@ -44,7 +44,7 @@ struct NetworkCRUDChecks {
     }
 
     func invalidValuesAreRefusedWithEveryProblem() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         _ = try await inventory.createNode(node("A"))
         _ = try await inventory.createNode(node("B"))
         await #expect {
@@ -60,7 +60,7 @@ struct NetworkCRUDChecks {
     }
 
     func deletingANodeWithLinksNeedsCascade() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         for id in ["A", "B", "C"] { _ = try await inventory.createNode(node(id)) }
         _ = try await inventory.createLink(link("L1", "A", "B"))
         _ = try await inventory.createLink(link("L2", "C", "A"))
@@ -72,7 +72,7 @@ struct NetworkCRUDChecks {
     }
 
     func pagesAreOrderedByIdWithATotal() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         for id in ["c", "a", "d", "b"] { _ = try await inventory.createNode(node(id)) }
         let page = try await inventory.nodes(limit: 2, offset: 1)
         #expect(page.items.map(\.value.id.rawValue) == ["b", "c"] && page.total == 4)

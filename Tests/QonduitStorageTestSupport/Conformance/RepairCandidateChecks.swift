@@ -31,7 +31,7 @@ struct RepairCandidateChecks {
     /// Eight nodes in a ring with chords, thirty paths along random walks, then (when `breaking`)
     /// some links down or noisy and a node down.
     private func round(seed: UInt64, breaking: Bool) async throws -> (everything: Int, brokenOnly: Int) {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         var dice = Dice(state: seed)
         let nodes = try (0..<8).map { try NodeID("n\($0)") }
         for node in nodes { _ = try await inventory.createNode(QKDNode(id: node)) }

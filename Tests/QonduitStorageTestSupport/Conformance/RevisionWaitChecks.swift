@@ -10,7 +10,7 @@ struct RevisionWaitChecks {
     let storage: StorageUnderTest
 
     func aWaiterWakesAtTheNextWriteAndNotBefore() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let seen = inventory.revision
         // Changed already: no wait.
         _ = try await inventory.createNode(QKDNode(id: try NodeID("a")))
@@ -29,7 +29,7 @@ struct RevisionWaitChecks {
     /// An agent's routine reports (alive, key pool levels) change nothing anyone watches: repair
     /// and the event streams are not woken for them; a status change, an alarm or a return is news.
     func onlyReportsThatChangeWhatIsWatchedMoveTheRevision() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let uuid = try #require(QKDUUID("5a1d7c1e-0000-4000-8000-000000000001"))
         let qkdl = try #require(QKDUUID("5a1d7c1e-0000-4000-8000-0000000000aa"))
         let node = try await inventory.registerAgent(
@@ -58,7 +58,7 @@ struct RevisionWaitChecks {
     }
 
     func cancellingAWaiterEndsItsWait() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let waiting = Task { await inventory.waitForChange(from: inventory.revision) }
         try await Task.sleep(for: .milliseconds(20))
         waiting.cancel()

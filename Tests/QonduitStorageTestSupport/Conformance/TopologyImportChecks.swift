@@ -13,7 +13,7 @@ struct TopologyImportChecks {
     }
 
     func importIsIdempotentByID() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let file = try #require(try RepositoryPaths.exampleTopologies().first)
         let first = try await inventory.importTopology(try draft(file), file: "f", mode: .merge)
         #expect(first.nodes.created > 0 && first.links.created > 0)
@@ -23,7 +23,7 @@ struct TopologyImportChecks {
     }
 
     func replaceRemovesWhatTheFileNoLongerHasAndMergeKeepsIt() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let files = try RepositoryPaths.exampleTopologies()
         let a = try await inventory.importTopology(try draft(files[0]), file: "a", mode: .merge)
         let b = try await inventory.importTopology(try draft(files[1]), file: "b", mode: .merge)
@@ -34,7 +34,7 @@ struct TopologyImportChecks {
     }
 
     func aBadFileChangesNothing() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         _ = try await inventory.createNode(node("A"))
         let document = """
             <networks xmlns="urn:ietf:params:xml:ns:yang:ietf-network" xmlns:nt="urn:ietf:params:xml:ns:yang:ietf-network-topology">
@@ -51,7 +51,7 @@ struct TopologyImportChecks {
     }
 
     func mergedLinksMayReferenceNodesAlreadyInTheInventory() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         _ = try await inventory.createNode(QKDNode(id: try NodeID("X"), location: GeoCoordinate(latitude: 48.2, longitude: 16.37)))
         let document = """
             <networks xmlns="urn:ietf:params:xml:ns:yang:ietf-network" xmlns:nt="urn:ietf:params:xml:ns:yang:ietf-network-topology"
@@ -67,7 +67,7 @@ struct TopologyImportChecks {
     }
 
     func aReimportKeepsTheStatusTheFileDoesNotState() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         func document(linkStatus: String?, nodeStatus: String?) -> [UInt8] {
             let nodeLeaf = nodeStatus.map { "<q:status>\($0)</q:status>" } ?? ""
             let linkLeaf = linkStatus.map { "<q:status>\($0)</q:status>" } ?? ""
@@ -99,7 +99,7 @@ struct TopologyImportChecks {
     }
 
     func aLinkAnOperatorSetDownStaysDownWhateverAnImportSays() async throws {
-        let inventory = try storage.store()
+        let inventory = try await storage.store()
         let file = try #require(try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") })
         _ = try await inventory.importTopology(try draft(file), file: "f", mode: .merge)
         _ = try await inventory.updateLink("mad-L1", operatorHold: true) { $0.status = .down }
