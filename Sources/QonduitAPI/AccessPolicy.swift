@@ -41,6 +41,7 @@ public enum AccessPolicy {
         "POST /api/v1/tokens": .admin,
         "DELETE /api/v1/tokens/{id}": .admin,
         "GET /api/v1/audit": .admin,
+        "GET /api/v1/controllers": .viewer,
         // Prometheus scrapes with a viewer's token, unless `serve --metrics-open`.
         "GET /metrics": .viewer,
     ]

@@ -43,6 +43,8 @@ extension Problem {
             self.init(agentError: error)
         case let error as AccessError:
             self.init(accessError: error)
+        case is NotLeader:
+            self.init(.serviceUnavailable, detail: "this controller follows another: writes go to the leader (GET /api/v1/controllers names it)")
         case is StorageError:
             // What is corrupt is the log's to say (ProblemMiddleware logs it), not a client's to read.
             self.init(.internalServerError, detail: "the inventory holds data the controller cannot read; see its log")

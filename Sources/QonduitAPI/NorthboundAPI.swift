@@ -43,6 +43,7 @@ public enum NorthboundAPI {
         AgentCredentialRoutes(inventory: inventory, configuration: configuration).register(on: api.group("agents/credentials"))
         TokenRoutes(inventory: inventory, configuration: configuration).register(on: api.group("tokens"))
         AuditRoutes(inventory: inventory).register(on: api.group("audit"))
+        ControllerRoutes(inventory: inventory).register(on: api.group("controllers"))
         KeyPathRoutes(inventory: inventory, provisioner: provisioner, configuration: configuration).register(on: api.group("key-paths"))
         return router
     }

@@ -13,6 +13,7 @@ typealias APIAgent = Components.Schemas.Agent
 typealias APICredential = Components.Schemas.Credential
 typealias APIToken = Components.Schemas.Token
 typealias APIAuditEntry = Components.Schemas.AuditEntry
+typealias APIController = Components.Schemas.Controller
 typealias APIProblem = Components.Schemas.Problem
 
 /// The API's times: RFC 3339 in UTC with milliseconds, as the controller writes them.

@@ -51,6 +51,17 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("File whose first line is PostgreSQL's password (default: the PGPASSWORD environment variable).", valueName: "path"))
     var dbPasswordFile: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Where the other controllers sharing the database reach this one (default: the address it listens on).", valueName: "url"))
+    var advertiseURL: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "How long the leader lease lasts unless renewed, in milliseconds; it is renewed every fifth of that, and the leader "
+                + "stops writing to nodes three tenths of it before it could expire.", valueName: "ms"))
+    var leaseTtlMs = 10_000
+
     @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free port).")
     var listen = ListenAddress(host: Self.defaults.host, port: Self.defaults.port)
 
@@ -78,6 +89,12 @@ struct ServeCommand: AsyncParsableCommand {
     var tls: TLSOptions
 
     func validate() throws {
+        guard (1_000...600_000).contains(leaseTtlMs) else { throw ValidationError("--lease-ttl-ms must be from 1000 to 600000") }
+        if let advertiseURL {
+            guard let url = URLComponents(string: advertiseURL), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false,
+                url.path.isEmpty || url.path == "/", url.query == nil
+            else { throw ValidationError("--advertise-url must be http(s)://HOST[:PORT], the root of this controller's API, got '\(advertiseURL)'") }
+        }
         if PostgresLocation.isURL(db) {
             do { _ = try PostgresLocation(url: db) } catch { throw ValidationError("--db: \(error)") }
         } else if dbPasswordFile != nil {
@@ -96,7 +113,10 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ControllerConfiguration(
             storage: StorageConfiguration(
                 database: db, eventRetention: eventRetention, auditRetention: auditRetention, adminTokenFile: adminTokenFile,
-                deviceKeyFile: deviceKeyFile, passwordFile: dbPasswordFile), topologies: topologies,
+                deviceKeyFile: deviceKeyFile, passwordFile: dbPasswordFile, advertiseURL: advertiseURL,
+                leaseTiming: Leadership.Timing(
+                    ttl: .milliseconds(leaseTtlMs), renewEvery: .milliseconds(leaseTtlMs / 5), margin: .milliseconds(leaseTtlMs * 3 / 10))),
+            topologies: topologies,
             host: listen.host, port: listen.port,
             api: limits.configuration(fiberModel: fiberModel), southbound: southbound.configuration,
             reconcileInterval: .milliseconds(southbound.reconcileIntervalMs), qberThreshold: southbound.qberThreshold,

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -26,14 +27,29 @@ public enum ControllerApplication {
         _ configuration: ControllerConfiguration, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> (application: some ApplicationProtocol, storage: ControllerStorage) {
         let storage = try await ControllerStorage.open(configuration.storage, metrics: configuration.metrics, logger: logger)
+        let leadership = storage.leadership
+        let scheme = configuration.serverTLS == nil ? "http" : "https"
         let application = try await assemble(
-            inventory: storage.inventory, credentialSealer: storage.credentialSealer, configuration: configuration, logger: logger,
-            onServerRunning: onServerRunning)
+            inventory: storage.inventory, credentialSealer: storage.credentialSealer, leadership: leadership, configuration: configuration,
+            logger: logger,
+            onServerRunning: { port in
+                if configuration.storage.advertiseURL == nil {
+                    leadership.advertise(advertisedURL(scheme: scheme, host: configuration.host, port: port))
+                }
+                await onServerRunning(port)
+            })
         return (application, storage)
     }
 
+    /// Where others reach a controller listening on `host`: a wildcard address is no address, so the
+    /// machine's name stands for it (`serve --advertise-url` says otherwise).
+    static func advertisedURL(scheme: String, host: String, port: Int) -> String {
+        let name = ["0.0.0.0", "::", ""].contains(host) ? ProcessInfo.processInfo.hostName : host
+        return "\(scheme)://\(name.contains(":") ? "[\(name)]" : name):\(port)"
+    }
+
     private static func assemble(
-        inventory: any Inventory, credentialSealer: CredentialSealer, configuration: ControllerConfiguration, logger: Logger,
+        inventory: any Inventory, credentialSealer: CredentialSealer, leadership: Leadership, configuration: ControllerConfiguration, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void
     ) async throws -> some ApplicationProtocol {
         // A response being written (an event stream, say) is not idle; a half-sent request is.
@@ -74,26 +90,37 @@ public enum ControllerApplication {
         let (onboarding, toOnboard) = AsyncStream.makeStream(of: [DeviceOnboardingRequest].self)
         app.beforeServerStarts {
             defer { toOnboard.finish() }
+            // What a start writes is the leader's to write; a follower leaves it to the leader.
+            guard leadership.isLeading else {
+                if !configuration.topologies.isEmpty { logger.notice("following: the leader imports the topology files") }
+                return
+            }
             let devices = try await StartupTopologies.importAll(
                 configuration.topologies, into: inventory, fiberModel: configuration.api.fiberModel, logger: logger)
             toOnboard.yield(configuration.devicesToOnboard + devices)
             // A device that refused PUT before is tried with it again: it may have been upgraded meanwhile.
             try await inventory.resetWriteMethods()
-            // A controller stopped mid-provisioning left its reservations in the database: finish configuring them.
-            await provisioner.resumePending()
         }
+        // The lease is renewed until every other service has stopped, and given up then.
+        app.addServices(leadership)
         // Added before the services that use the client, so that it is shut down after them.
         app.addServices(HTTPClientShutdown(client: agentClient))
+        // Only the leader polls, follows streams, reconciles, repairs and configures nodes.
         app.addServices(
-            AgentLivenessMonitor(inventory: inventory, configuration: configuration.southbound, logger: logger),
-            AgentReconciler(
-                inventory: inventory, restconf: restconf, period: configuration.reconcileInterval, logger: logger, inFlight: provisioner.inFlight,
-                metrics: southboundMetrics
-            ),
-            KeyPathRepairService(provisioner: provisioner, minimumInterval: .milliseconds(50)),
-            DevicePoller(inventory: inventory, restconf: restconf, logger: logger),
-            DeviceStreamFollower(inventory: inventory, restconf: restconf, logger: logger, metrics: southboundMetrics),
-            StartupOnboarding(onboarder: onboarder, inventory: inventory, requests: onboarding, logger: logger)
+            LeaderOnly(AgentLivenessMonitor(inventory: inventory, configuration: configuration.southbound, logger: logger), leadership: leadership),
+            LeaderOnly(
+                AgentReconciler(
+                    inventory: inventory, restconf: restconf, period: configuration.reconcileInterval, logger: logger,
+                    inFlight: provisioner.inFlight, metrics: southboundMetrics
+                ), leadership: leadership),
+            LeaderOnly(KeyPathRepairService(provisioner: provisioner, minimumInterval: .milliseconds(50)), leadership: leadership),
+            LeaderOnly(DevicePoller(inventory: inventory, restconf: restconf, logger: logger), leadership: leadership),
+            LeaderOnly(
+                DeviceStreamFollower(inventory: inventory, restconf: restconf, logger: logger, metrics: southboundMetrics), leadership: leadership),
+            LeaderOnly(StartupOnboarding(onboarder: onboarder, inventory: inventory, requests: onboarding, logger: logger), leadership: leadership),
+            // A controller stopped (or deposed) mid-provisioning left its reservations in the database:
+            // whoever leads next finishes configuring them.
+            LeaderOnly(PendingKeyPathResumption(provisioner: provisioner), leadership: leadership)
         )
         return app
     }

@@ -24,6 +24,8 @@ public final class ControllerStorage: Sendable {
     private let postgres: PostgresInventory?
     /// The database as logs name it: its file, or its URL (which holds no password).
     public let databaseDescription: String
+    /// This controller's standing among those sharing the database (alone, with SQLite).
+    public let leadership: Leadership
 
     /// Opens `configuration.database`. A new database beside an earlier one's token file is refused
     /// before anything is created; so is a database another controller holds.
@@ -31,7 +33,7 @@ public final class ControllerStorage: Sendable {
         -> ControllerStorage
     {
         let db = configuration.database
-        if PostgresLocation.isURL(db) { return try await openPostgres(configuration, logger: logger) }
+        if PostgresLocation.isURL(db) { return try await openPostgres(configuration, metrics: metrics, logger: logger) }
         let tokenPath = configuration.adminTokenFile ?? adminTokenPath(forDatabase: db)
         if !configuration.isThrowaway, !FileManager.default.fileExists(atPath: db), FileManager.default.fileExists(atPath: tokenPath) {
             throw staleTokenFile(tokenPath, db: db)
@@ -43,6 +45,11 @@ public final class ControllerStorage: Sendable {
         } catch {
             throw ControllerStartupError("cannot open the inventory database '\(db)': \(error)")
         }
+        // The file's lock is this controller's: whoever held the lease before is gone.
+        try await inventory.breakLease()
+        let leadership = Leadership(
+            identity: identity(configuration), lease: inventory, timing: configuration.leaseTiming, metrics: metrics, logger: logger)
+        try await leadership.claim()
         try await inventory.setEventRetention(configuration.eventRetention)
         try await inventory.setAuditRetention(configuration.auditRetention)
         let wrote = try await writeFirstAdminToken(inventory: inventory, db: db, to: tokenPath, logger: logger)
@@ -52,11 +59,14 @@ public final class ControllerStorage: Sendable {
             : try credentialSealer(keyFile: configuration.deviceKeyFile ?? deviceKeyPath(forDatabase: db), logger: logger)
         return ControllerStorage(
             inventory: inventory, credentialSealer: sealer, adminTokenPath: tokenPath, wroteAdminToken: wrote, lock: lock,
-            configuration: configuration, postgres: nil)
+            configuration: configuration, postgres: nil, leadership: leadership)
     }
 
-    /// Opens a PostgreSQL database (see `PostgresLocation`), taking it for this controller alone.
-    private static func openPostgres(_ configuration: StorageConfiguration, logger: Logger) async throws -> ControllerStorage {
+    /// Opens a PostgreSQL database (see `PostgresLocation`), shared with other controllers: this one
+    /// leads if it takes the lease, and follows otherwise; what a first start writes, the leader writes.
+    private static func openPostgres(
+        _ configuration: StorageConfiguration, metrics: PrometheusCollectorRegistry, logger: Logger
+    ) async throws -> ControllerStorage {
         let location: PostgresLocation
         do {
             location = try PostgresLocation(url: configuration.database)
@@ -75,15 +85,23 @@ public final class ControllerStorage: Sendable {
             throw ControllerStartupError("cannot open the inventory database \(location): \(PostgresErrorText.describe(error))")
         }
         do {
-            try await inventory.holdExclusively()
-            try await inventory.setEventRetention(configuration.eventRetention)
-            try await inventory.setAuditRetention(configuration.auditRetention)
+            let leadership = Leadership(
+                identity: identity(configuration), lease: inventory, timing: configuration.leaseTiming, metrics: metrics, logger: logger)
+            try await leadership.claim()
             let tokenPath = configuration.adminTokenFile ?? "qonduit-admin.token"
-            let wrote = try await writeFirstAdminToken(inventory: inventory, db: location.description, to: tokenPath, logger: logger)
+            var wrote = false
+            if leadership.isLeading {
+                try await inventory.setEventRetention(configuration.eventRetention)
+                try await inventory.setAuditRetention(configuration.auditRetention)
+                wrote = try await writeFirstAdminToken(inventory: inventory, db: location.description, to: tokenPath, logger: logger)
+            } else {
+                logger.notice(
+                    "following: another controller leads", metadata: ["leader": "\(leadership.leaderURL ?? "none yet")"])
+            }
             let sealer = try credentialSealer(keyFile: configuration.deviceKeyFile ?? "qonduit-device.key", logger: logger)
             return ControllerStorage(
                 inventory: inventory, credentialSealer: sealer, adminTokenPath: tokenPath, wroteAdminToken: wrote, lock: nil,
-                configuration: configuration, postgres: inventory)
+                configuration: configuration, postgres: inventory, leadership: leadership)
         } catch {
             await inventory.close()
             if let error = error as? ControllerStartupError { throw error }
@@ -91,9 +109,15 @@ public final class ControllerStorage: Sendable {
         }
     }
 
+    /// This controller as the others see it: a new id at each start, and where it is reached (until the
+    /// server listens and says, the address it was told to listen on).
+    private static func identity(_ configuration: StorageConfiguration) -> ControllerIdentity {
+        ControllerIdentity(id: StoredTime.randomRecordID(), advertiseURL: configuration.advertiseURL ?? "http://127.0.0.1")
+    }
+
     /// PostgreSQL's password: the first line of `file`, or `PGPASSWORD`; never a command-line argument.
     private static func postgresPassword(file: String?) throws -> String? {
-        guard let file else { return ProcessInfo.processInfo.environment["PGPASSWORD"] }
+        guard let file else { return ProcessInfo.processInfo.environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 } }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw ControllerStartupError("cannot read the database password file '\(file)' (--db-password-file)")
         }
@@ -104,8 +128,9 @@ public final class ControllerStorage: Sendable {
 
     private init(
         inventory: any Inventory, credentialSealer: CredentialSealer, adminTokenPath: String, wroteAdminToken: Bool, lock: DatabaseLock?,
-        configuration: StorageConfiguration, postgres: PostgresInventory?
+        configuration: StorageConfiguration, postgres: PostgresInventory?, leadership: Leadership
     ) {
+        self.leadership = leadership
         self.inventory = inventory
         self.credentialSealer = credentialSealer
         self.adminTokenPath = adminTokenPath

@@ -18,13 +18,20 @@ public struct StorageConfiguration: Sendable {
     public var deviceKeyFile: String?
     /// The file holding PostgreSQL's password; nil: `PGPASSWORD`, if set.
     public var passwordFile: String?
+    /// Where the other controllers reach this one (`serve --advertise-url`); nil: the address it listens on.
+    public var advertiseURL: String?
+    /// How long the leader lease lasts, how often it is renewed, and the southbound margin.
+    public var leaseTiming: Leadership.Timing
 
     public static let defaultDatabase = "qonduit.sqlite"
 
     public init(
         database: String = StorageConfiguration.defaultDatabase, eventRetention: Int = LogRetention.events,
-        auditRetention: Int = LogRetention.audit, adminTokenFile: String? = nil, deviceKeyFile: String? = nil, passwordFile: String? = nil
+        auditRetention: Int = LogRetention.audit, adminTokenFile: String? = nil, deviceKeyFile: String? = nil, passwordFile: String? = nil,
+        advertiseURL: String? = nil, leaseTiming: Leadership.Timing = Leadership.Timing()
     ) {
+        self.advertiseURL = advertiseURL
+        self.leaseTiming = leaseTiming
         self.database = database
         self.eventRetention = eventRetention
         self.auditRetention = auditRetention

@@ -16,7 +16,8 @@ public final class PostgresInventory: Inventory {
     /// The time of day: token and session expiry are read from it.
     public let clock: any WallClock
     private let running: Task<Void, Never>
-    private let exclusive = Mutex<PostgresExclusiveHold?>(nil)
+    /// What write transactions check (`fenceWrites`), and whom to tell when the lease is found lost.
+    let fencing = Mutex<(WriteFencing, @Sendable () -> Void)>((.open, {}))
     private let writes = Atomic<Int>(0)
     private let changes = RevisionSignal()
     /// Group commit for agents' reports: a thousand agents reporting at once cost a few transactions.
@@ -82,16 +83,8 @@ public final class PostgresInventory: Inventory {
         running = Task { await client.run() }
     }
 
-    /// Takes the database for this controller alone, until `close()`; throws `PostgresInUse` when
-    /// another controller has it.
-    public func holdExclusively() async throws {
-        let hold = try await PostgresExclusiveHold(client: client, logger: logger)
-        exclusive.withLock { $0 = hold }
-    }
-
     /// Closes the connections; the inventory cannot be used after.
     public func close() async {
-        if let hold = exclusive.withLock({ $0.take() }) { await hold.release() }
         running.cancel()
         await running.value
     }
@@ -123,6 +116,23 @@ public final class PostgresInventory: Inventory {
         }
     }
 
+    /// One transaction of its own, outside the writers' order and fencing: the lease's.
+    @discardableResult
+    func transaction<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let session = PostgresSession(connection, logger: logger)
+            try await session.execute("BEGIN")
+            do {
+                let result = try await body(session)
+                try await session.execute("COMMIT")
+                return result
+            } catch {
+                _ = try? await session.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
     /// One write transaction; the revision moves on once it has committed, if it changed any row.
     @discardableResult
     func write<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
@@ -138,9 +148,11 @@ public final class PostgresInventory: Inventory {
             try await session.execute("BEGIN")
             do {
                 try await session.execute("SELECT \(unescaped: Self.writerLock)")
+                try await checkFence(session, first: true)
                 let (result, said) = try await body(session)
                 let changed = said ?? (session.changes > 0)
                 if session.changes > 0 { try await Self.trimEvents(session) }
+                try await checkFence(session, first: false)
                 try await session.execute("COMMIT")
                 return (result, changed)
             } catch {

@@ -5,11 +5,31 @@ import QonduitStorage
 /// add another. Constraints repeat the domain's rules so that no writer, however buggy, stores a bad
 /// row. Text that is sorted or compared (ids, times) uses the "C" collation: bytes, as SQLite orders.
 enum PostgresSchema {
-    static let migrations: [(name: String, sql: String)] = [("v1: the inventory as SQLite's v28 keeps it", v1)]
+    static let migrations: [(name: String, sql: String)] = [
+        ("v1: the inventory as SQLite's v28 keeps it", v1), ("v2: controllers and the leader lease", v2),
+    ]
 
     private static let text = #"text COLLATE "C""#
     private static let nodeStatus = "('up', 'down', 'unknown', 'unreachable')"
     private static let linkStatus = "('up', 'down', 'unknown')"
+
+    /// Every controller that shares the database, and the one lease (holder, epoch, expiry) that makes
+    /// one of them the leader; times are the database's.
+    private static let v2 = """
+        CREATE TABLE controller (
+            id \(text) PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
+            advertise_url text NOT NULL CHECK (length(advertise_url) BETWEEN 1 AND 2048),
+            started_at timestamptz NOT NULL,
+            last_seen_at timestamptz NOT NULL
+        );
+        CREATE TABLE leader_lease (
+            singleton integer PRIMARY KEY CHECK (singleton = 1),
+            holder \(text),
+            epoch bigint NOT NULL CHECK (epoch >= 0),
+            expires_at timestamptz NOT NULL
+        );
+        INSERT INTO leader_lease VALUES (1, NULL, 0, '-infinity');
+        """
 
     private static let v1 = """
         CREATE TABLE node (

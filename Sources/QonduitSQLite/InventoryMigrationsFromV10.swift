@@ -254,5 +254,25 @@ extension InventoryMigrations {
                 try db.execute(sql: "DROP TRIGGER IF EXISTS \(trigger)")
             }
         }
+        migrator.registerMigration("v29: controllers and the leader lease") { db in
+            // One controller serves an SQLite file (its lock says so); the lease gives it an epoch like
+            // PostgreSQL's, which grows at every start, for its nodes to tell its requests from an older one's.
+            try db.execute(
+                sql: """
+                    CREATE TABLE controller (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+                        advertise_url TEXT NOT NULL CHECK (length(advertise_url) BETWEEN 1 AND 2048),
+                        started_at TEXT NOT NULL,
+                        last_seen_at TEXT NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE TABLE leader_lease (
+                        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                        holder TEXT,
+                        epoch INTEGER NOT NULL CHECK (epoch >= 0),
+                        expires_at TEXT NOT NULL
+                    ) STRICT;
+                    INSERT INTO leader_lease VALUES (1, NULL, 0, '0000-01-01 00:00:00.000');
+                    """)
+        }
     }
 }

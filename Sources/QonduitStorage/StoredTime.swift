@@ -4,8 +4,11 @@ public import Foundation
 public enum StoredTime {
     /// The current time at millisecond precision, so that what a write returns equals what a later
     /// read returns whichever engine stored it.
-    public static func now() -> Date {
-        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    public static func now() -> Date { rounded(Date()) }
+
+    /// `date` at millisecond precision.
+    public static func rounded(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
     /// 64 random bits in hexadecimal: ids of tokens and credentials, which say nothing about their secrets.

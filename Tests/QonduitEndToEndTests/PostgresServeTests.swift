@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
 import QonduitPostgres
 import QonduitPostgresTestSupport
 import QonduitTestSupport
@@ -13,38 +15,70 @@ struct PostgresServeTests {
             "/usr/bin/timeout", ["30", QonduitBinary.path, "serve", "--listen", "127.0.0.1:0"] + arguments, environment: environment)
     }
 
-    @Test func aSecondControllerIsRefusedUntilTheFirstDiesAndBadCredentialsSayWhy() async throws {
+    @Test func badCredentialsSayWhyAndNothingIsWritten() async throws {
         let databases = ScratchDatabases()
         let database = try await databases.database().description
-        let directory = try TestFiles.newDirectory("postgres-serve")
+        let directory = try TestFiles.newDirectory("postgres-credentials")
         let tokenFile = directory.appendingPathComponent("admin.token").path
-        let storage = [
-            "--admin-token-file", tokenFile, "--device-key-file", directory.appendingPathComponent("device.key").path,
-        ]
-        let password = ["PGPASSWORD": PostgresTestServer.password ?? ""]
-
-        let wrong = try await serveExpectingExit(["--db", database] + storage, environment: ["PGPASSWORD": "not-the-password"])
+        let wrong = try await serveExpectingExit(
+            ["--db", database, "--admin-token-file", tokenFile], environment: ["PGPASSWORD": "not-the-password"])
         #expect(wrong.status != 0 && wrong.status != 124, "refused at once: \(wrong.status)")
         #expect(wrong.stderr.contains("password authentication failed") && !wrong.stderr.contains("not-the-password"), "\(wrong.stderr)")
+        let none = try await serveExpectingExit(["--db", database, "--admin-token-file", tokenFile], environment: ["PGPASSWORD": ""])
+        #expect(none.stderr.contains("the server asks for a password: give it in PGPASSWORD or --db-password-file"), "\(none.stderr)")
+        let missing = try await serveExpectingExit(
+            ["--db", database, "--admin-token-file", tokenFile, "--db-password-file", directory.appendingPathComponent("absent").path])
+        #expect(missing.stderr.contains("cannot read the database password file"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: tokenFile), "nothing written for a controller that did not start")
+        await databases.removeAll()
+    }
 
-        let first = try await offThePool {
-            try ControllerProcess(database: database, extraArguments: storage + ["--db-password-file", try Self.passwordFile(in: directory)])
+    /// Two controllers on one database: one leads, the other answers reads and refuses writes; when
+    /// the leader is killed, the other takes over in the next epoch and writes.
+    @Test func aFollowerTakesOverWhenTheLeaderDies() async throws {
+        let databases = ScratchDatabases()
+        let database = try await databases.database().description
+        let directory = try TestFiles.newDirectory("postgres-failover")
+        let storage = [
+            "--admin-token-file", directory.appendingPathComponent("admin.token").path,
+            "--device-key-file", directory.appendingPathComponent("device.key").path,
+            "--db-password-file", try Self.passwordFile(in: directory), "--lease-ttl-ms", "1000",
+        ]
+        let metro = try #require(try RepositoryPaths.exampleTopologies().first { $0.lastPathComponent.hasPrefix("metro") })
+        let leader = try await ControllerProcess.start(database: database, extraArguments: storage + ["--topology", metro.path])
+        let follower = try await ControllerProcess.start(database: database, extraArguments: storage)
+        defer { follower.terminate() }
+        #expect(follower.token == leader.token, "one database, one first admin token")
+
+        func controllers(_ base: String) async throws -> [[String: Any]] {
+            let answer = try await HTTPClientRequest.exchange(.GET, "\(base)/api/v1/controllers")
+            return (try JSONSerialization.jsonObject(with: Data(answer.text.utf8)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
         }
-        #expect(first.token.hasPrefix("qdt_"))
-        let second = try await serveExpectingExit(["--db", database] + storage, environment: password)
-        #expect(second.status != 0 && second.status != 124, "\(second.status)")
+        let seen = try await controllers(follower.baseURL)
+        let leaders = seen.filter { $0["leader"] as? Bool == true }
+        #expect(seen.count == 2 && leaders.count == 1 && leaders.first?["advertise_url"] as? String == leader.baseURL, "\(seen)")
+        let epoch = try #require(leaders.first?["epoch"] as? Int)
+        let listed = try await QonduitBinary.run(["controllers", "list", "--server", follower.baseURL])
+        #expect(listed.status == 0 && listed.stdout.contains("2 controllers, 1 leader") && listed.stdout.contains(leader.baseURL), "\(listed.stdout)")
         #expect(
-            second.stderr.contains("in use by another controller (qonduit serve (pid \(first.process.processIdentifier)"), "\(second.stderr)")
-        try await first.kill()
+            try await QonduitBinary.run(["nodes", "list", "--server", follower.baseURL]).stdout.contains("mad-norte"), "reads are the follower's")
+        let refused = try await HTTPClientRequest.exchange(.PATCH, "\(follower.baseURL)/api/v1/nodes/mad-norte", json: #"{"name":"A"}"#)
+        #expect(refused.status == 503 && refused.text.contains("writes go to the leader"), "\(refused.status) \(refused.text)")
 
-        // The lock died with its holder; the database keeps its token (none is written again).
-        let third = try await offThePool {
-            try ControllerProcess(database: database, extraArguments: storage + ["--db-password-file", try Self.passwordFile(in: directory)])
-        }
-        #expect(third.token == first.token)
-        #expect(try await QonduitBinary.run(["nodes", "list", "--server", third.baseURL]).status == 0)
-        try await third.stop()
+        try await leader.kill()
+        #expect(
+            try await eventually(30) {
+                try await controllers(follower.baseURL).contains {
+                    $0["leader"] as? Bool == true && $0["advertise_url"] as? String == follower.baseURL
+                }
+            }, "the follower took over")
+        let now = try await controllers(follower.baseURL).first { $0["leader"] as? Bool == true }
+        #expect((now?["epoch"] as? Int ?? 0) > epoch, "a new epoch: \(String(describing: now))")
+        let written = try await HTTPClientRequest.exchange(.PATCH, "\(follower.baseURL)/api/v1/nodes/mad-norte", json: #"{"name":"A"}"#)
+        #expect(written.status == 200, "\(written.text)")
+        let metrics = try await HTTPClientRequest.exchange(.GET, "\(follower.baseURL)/metrics")
+        #expect(metrics.text.contains("qonduit_leader{controller=") && metrics.text.contains("} 1"), "\(metrics.text.prefix(300))")
+        try await follower.stop()
         await databases.removeAll()
     }
 

@@ -340,4 +340,26 @@ public final class FaultyInventory: Inventory {
     public func setAuditRetention(_ keep: Int) async throws {
         try await base.setAuditRetention(keep)
     }
+
+    // MARK: ControllerLease
+
+    public func claimLease(for controller: ControllerIdentity, epoch: Int64?, ttl: Duration) async throws -> LeaseState {
+        try await base.claimLease(for: controller, epoch: epoch, ttl: ttl)
+    }
+
+    public func releaseLease(of controller: String, epoch: Int64) async throws {
+        try await base.releaseLease(of: controller, epoch: epoch)
+    }
+
+    public func breakLease() async throws {
+        try await base.breakLease()
+    }
+
+    public func controllers(seenWithin: Duration) async throws -> [ControllerInfo] {
+        try await base.controllers(seenWithin: seenWithin)
+    }
+
+    public func fenceWrites(_ fencing: WriteFencing, lost: @escaping @Sendable () -> Void) {
+        base.fenceWrites(fencing, lost: lost)
+    }
 }

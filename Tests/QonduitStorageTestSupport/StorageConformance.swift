@@ -9,7 +9,7 @@ public enum StorageConformance {
     public static let checks: [StorageCheck] =
         NetworkCRUDChecks.checks + TopologyImportChecks.checks + IdentityChecks.checks + LinkMeasurementChecks.checks
         + EventsFromSwiftChecks.checks + RevisionWaitChecks.checks + KeyPathLedgerChecks.checks + AccessChecks.checks
-        + AgentChecks.checks + LogChecks.checks + RepairCandidateChecks.checks
+        + AgentChecks.checks + LogChecks.checks + RepairCandidateChecks.checks + LeaseChecks.checks
 }
 
 /// One check: a name for the test report, and what it does with the stores it is given.

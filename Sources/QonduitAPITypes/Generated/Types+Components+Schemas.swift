@@ -1717,5 +1717,85 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/ControllerList`.
+        public struct ControllerList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ControllerList/items`.
+            public var items: [Components.Schemas.Controller]
+            /// - Remark: Generated from `#/components/schemas/ControllerList/total`.
+            public var total: Swift.Int
+            /// Creates a new `ControllerList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - total:
+            public init(
+                items: [Components.Schemas.Controller],
+                total: Swift.Int
+            ) {
+                self.items = items
+                self.total = total
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case total
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Controller`.
+        public struct Controller: Codable, Hashable, Sendable {
+            /// A new id at each start of the controller.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Controller/id`.
+            public var id: Swift.String
+            /// Where the controller's API is reached (serve --advertise-url, or the address it listens on).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Controller/advertise_url`.
+            public var advertiseUrl: Swift.String
+            /// Whether it holds the leader lease: the one controller that writes and configures nodes.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Controller/leader`.
+            public var leader: Swift.Bool
+            /// The lease's epoch, for the leader: it grows at every change of leader.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Controller/epoch`.
+            public var epoch: Swift.Int?
+            /// When the leader's lease expires unless renewed (the database's clock).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Controller/lease_expires_at`.
+            public var leaseExpiresAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Controller/last_seen_at`.
+            public var lastSeenAt: Foundation.Date
+            /// Creates a new `Controller`.
+            ///
+            /// - Parameters:
+            ///   - id: A new id at each start of the controller.
+            ///   - advertiseUrl: Where the controller's API is reached (serve --advertise-url, or the address it listens on).
+            ///   - leader: Whether it holds the leader lease: the one controller that writes and configures nodes.
+            ///   - epoch: The lease's epoch, for the leader: it grows at every change of leader.
+            ///   - leaseExpiresAt: When the leader's lease expires unless renewed (the database's clock).
+            ///   - lastSeenAt:
+            public init(
+                id: Swift.String,
+                advertiseUrl: Swift.String,
+                leader: Swift.Bool,
+                epoch: Swift.Int? = nil,
+                leaseExpiresAt: Foundation.Date? = nil,
+                lastSeenAt: Foundation.Date
+            ) {
+                self.id = id
+                self.advertiseUrl = advertiseUrl
+                self.leader = leader
+                self.epoch = epoch
+                self.leaseExpiresAt = leaseExpiresAt
+                self.lastSeenAt = lastSeenAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case advertiseUrl = "advertise_url"
+                case leader
+                case epoch
+                case leaseExpiresAt = "lease_expires_at"
+                case lastSeenAt = "last_seen_at"
+            }
+        }
     }
 }
