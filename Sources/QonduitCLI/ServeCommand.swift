@@ -17,8 +17,10 @@ struct ServeCommand: AsyncParsableCommand {
             admin API token beside the database, named after it (qonduit.sqlite: qonduit-admin.token), or where \
             --admin-token-file says, and never overwrites such a file; a ':memory:' run prints where its token went. \
             The inventory is an SQLite file (the default) or a PostgreSQL database (--db postgres://USER@HOST/DB; the \
-            password from PGPASSWORD or --db-password-file, never the URL). Only one controller may serve a database at a \
-            time: it holds an exclusive lock (on DB.lock, or a PostgreSQL advisory lock) while it runs. With --tls-cert and --tls-key both interfaces \
+            password from PGPASSWORD or --db-password-file, never the URL). Only one controller serves an SQLite file: it \
+            holds an exclusive lock on DB.lock while it runs. Several may share a PostgreSQL database: one leads (it holds \
+            the leader lease, --lease-ttl-ms), writes and configures nodes; the others answer reads and take over when it \
+            dies; qonduit controllers list shows which leads. With --tls-cert and --tls-key both interfaces \
             are served over HTTPS; with --tls-ca too, operators' clients and agents must present a certificate that CA \
             signed, and agents' RESTCONF servers are verified against it. The operator console is served at / (sign in \
             with an API token), and Prometheus metrics at GET /metrics (a viewer's token, unless --metrics-open).
