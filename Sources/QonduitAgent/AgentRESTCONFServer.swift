@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 public import Hummingbird
 public import QonduitCore
 public import QonduitETSI
@@ -24,6 +25,7 @@ public enum AgentRESTCONFServer {
         let router = Router(context: BasicRequestContext.self)
         let restconf = router.group()
         if let credential { restconf.add(middleware: ControllerProofMiddleware(expected: credential.controllerProof)) }
+        restconf.add(middleware: ControllerEpochMiddleware(node: node))
         // RFC 8040 §3.1: where the RESTCONF root is.
         router.get("/.well-known/host-meta") { _, _ in
             Response(
@@ -263,6 +265,39 @@ public enum AgentRESTCONFServer {
                 )
                 response.headers[.wwwAuthenticate] = #"Bearer realm="qonduit-agent""#
                 return response
+            }
+            return try await next(request, context)
+        }
+    }
+
+    /// Refuses a request from a controller older than one already heard from (a lower
+    /// `Qonduit-Controller-Epoch`): a deposed leader cannot configure the node. Requests without the
+    /// header (another controller, a person with curl) are let through.
+    struct ControllerEpochMiddleware: RouterMiddleware {
+        let node: SimulatedNode
+
+        func handle(
+            _ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response
+        ) async throws -> Response {
+            guard let name = HTTPField.Name(ControllerEpochHeader.name), let text = request.headers[name] else {
+                return try await next(request, context)
+            }
+            guard let epoch = Int64(text), epoch >= 0 else {
+                return refuse(
+                    .init([
+                        .init(
+                            type: "protocol", tag: "malformed-message", message: "\(ControllerEpochHeader.name) must be a whole number, got '\(text)'"
+                        )
+                    ]),
+                    status: .badRequest, answerEncoding(request))
+            }
+            if let seen = await node.admit(epoch: epoch) {
+                return refuse(
+                    .init([
+                        .init(
+                            tag: "in-use",
+                            message: "controller epoch \(epoch) is older than \(seen), which this node has seen: a newer leader configures it")
+                    ]), status: .conflict, answerEncoding(request))
             }
             return try await next(request, context)
         }

@@ -13,6 +13,17 @@ public actor SimulatedNode {
     private var random: SystemRandomNumberGenerator
     /// Counts restarts, so that the reporter knows to register again.
     public private(set) var restarts = 0
+    /// The highest controller epoch a request carried (`Qonduit-Controller-Epoch`); it outlives the
+    /// node's crashes and restarts, as a device's would be kept on disk.
+    public private(set) var highestEpochSeen: Int64?
+
+    /// Takes note of a request's controller epoch: nil when it is accepted, else the higher epoch
+    /// already seen, for the refusal.
+    public func admit(epoch: Int64) -> Int64? {
+        if let seen = highestEpochSeen, epoch < seen { return seen }
+        highestEpochSeen = epoch
+        return nil
+    }
     /// Where each entry of `tree.links` and `tree.applications` is, by id: a request finds, replaces
     /// and removes entries without a pass over lists that hold thousands (their order is the node's
     /// own, as a list `ordered-by system` is).

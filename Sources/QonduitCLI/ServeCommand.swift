@@ -60,8 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "How long the leader lease lasts unless renewed, in milliseconds; it is renewed every fifth of that, and the leader "
-                + "stops writing to nodes three tenths of it before it could expire.", valueName: "ms"))
+            "How long the leader lease lasts unless renewed, in milliseconds; it is renewed every tenth of that, requests to nodes "
+                + "give up after a quarter of it, and the leader stops writing to nodes three tenths of it before it could expire.",
+            valueName: "ms"))
     var leaseTtlMs = 10_000
 
     @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free port).")
@@ -117,7 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
                 database: db, eventRetention: eventRetention, auditRetention: auditRetention, adminTokenFile: adminTokenFile,
                 deviceKeyFile: deviceKeyFile, passwordFile: dbPasswordFile, advertiseURL: advertiseURL,
                 leaseTiming: Leadership.Timing(
-                    ttl: .milliseconds(leaseTtlMs), renewEvery: .milliseconds(leaseTtlMs / 5), margin: .milliseconds(leaseTtlMs * 3 / 10))),
+                    ttl: .milliseconds(leaseTtlMs), renewEvery: .milliseconds(leaseTtlMs / 10), margin: .milliseconds(leaseTtlMs * 3 / 10))),
             topologies: topologies,
             host: listen.host, port: listen.port,
             api: limits.configuration(fiberModel: fiberModel), southbound: southbound.configuration,

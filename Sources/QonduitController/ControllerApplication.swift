@@ -62,7 +62,10 @@ public enum ControllerApplication {
         let agentClient = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(tlsConfiguration: configuration.agentClientTLS, timeout: .init(connect: .seconds(2), read: .seconds(10))))
-        let restconf = AgentRESTCONFClient(inventory: inventory, sealer: credentialSealer, client: agentClient)
+        let nodeTimeout = leadership.nodeRequestTimeout(longest: .seconds(10))
+        let restconf = AgentRESTCONFClient(
+            inventory: inventory, sealer: credentialSealer, client: agentClient, timeout: .milliseconds(Int64(nodeTimeout.milliseconds)),
+            fence: leadership)
         let metrics = PrometheusMetricsFactory.qonduit(configuration.metrics)
         let southboundMetrics = SouthboundMetrics(factory: metrics)
         let provisioner = KeyPathProvisioner(

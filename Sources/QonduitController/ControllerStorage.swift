@@ -48,7 +48,8 @@ public final class ControllerStorage: Sendable {
         // The file's lock is this controller's: whoever held the lease before is gone.
         try await inventory.breakLease()
         let leadership = Leadership(
-            identity: identity(configuration), lease: inventory, timing: configuration.leaseTiming, metrics: metrics, logger: logger)
+            identity: identity(configuration), lease: inventory, timing: configuration.leaseTiming, exclusive: true, metrics: metrics,
+            logger: logger)
         try await leadership.claim()
         try await inventory.setEventRetention(configuration.eventRetention)
         try await inventory.setAuditRetention(configuration.auditRetention)

@@ -3,6 +3,7 @@ public import Logging
 public import Prometheus
 import QonduitAPI
 import QonduitCore
+public import QonduitSouthbound
 public import QonduitStorage
 public import ServiceLifecycle
 import Synchronization
@@ -11,12 +12,12 @@ import Synchronization
 /// while it leads, and steps down at once when a renewal fails for too long or a write finds the lease
 /// lost. Only the leader writes; the others answer reads.
 ///
-/// The southbound contract (`mayWriteSouthbound`): the leader stops writing to nodes `margin` before
-/// its lease could expire, reckoned on this machine's monotonic clock from when its last successful
-/// renewal was sent (the database set the expiry later than that); a new leader writes to nodes only
-/// `margin` after it took over, and it takes over only once the database's clock says the old lease
-/// expired.
-public final class Leadership: Service, Sendable {
+/// The southbound contract (`mayWriteSouthbound(within:)`): the leader sends a node no request that
+/// could still be under way later than `margin` before its lease could expire, reckoned on this
+/// machine's monotonic clock from when its last successful renewal was sent (the database set the
+/// expiry later than that); a new leader writes to nodes only `margin` after it took over, and it
+/// takes over only once the database's clock says the old lease expired.
+public final class Leadership: Service, SouthboundFence, Sendable {
     public struct Timing: Sendable, Equatable {
         /// How long a lease lasts unless renewed.
         public var ttl: Duration
@@ -26,7 +27,7 @@ public final class Leadership: Service, Sendable {
         /// taking over a new leader waits before its first write to them.
         public var margin: Duration
 
-        public init(ttl: Duration = .seconds(10), renewEvery: Duration = .seconds(2), margin: Duration = .seconds(3)) {
+        public init(ttl: Duration = .seconds(10), renewEvery: Duration = .seconds(1), margin: Duration = .seconds(3)) {
             self.ttl = ttl
             self.renewEvery = renewEvery
             self.margin = margin
@@ -44,6 +45,9 @@ public final class Leadership: Service, Sendable {
     }
 
     public let timing: Timing
+    /// Whether this controller alone can open the store (an SQLite file it holds the lock of): no other
+    /// can have written to nodes in between, so it needs neither the margins nor the deadline.
+    public let exclusive: Bool
     private let lease: any ControllerLease
     private let logger: Logger
     private let state: Mutex<State>
@@ -54,10 +58,11 @@ public final class Leadership: Service, Sendable {
     private let epochGauge: CoreMetrics.Gauge
 
     public init(
-        identity: ControllerIdentity, lease: any ControllerLease, timing: Timing = Timing(), metrics: PrometheusCollectorRegistry,
-        logger: Logger
+        identity: ControllerIdentity, lease: any ControllerLease, timing: Timing = Timing(), exclusive: Bool = false,
+        metrics: PrometheusCollectorRegistry, logger: Logger
     ) {
         self.timing = timing
+        self.exclusive = exclusive
         self.lease = lease
         self.logger = logger
         state = Mutex(State(identity: identity))
@@ -77,13 +82,21 @@ public final class Leadership: Service, Sendable {
     /// Where the leader is reached, as of the last claim; nil when none leads.
     public var leaderURL: String? { state.withLock { $0.leading ? $0.identity.advertiseURL : $0.leaderURL } }
 
-    /// Whether this controller may write to nodes now (see the type's contract).
-    public var mayWriteSouthbound: Bool {
+    /// Whether this controller may write to nodes now, by a request that gives up after `timeout` (see
+    /// the type's contract): it must be over before the lease's local deadline.
+    public func mayWriteSouthbound(within timeout: Duration) -> Bool {
         let now = ContinuousClock.now
         return state.withLock { state in
             guard state.leading, let until = state.writableUntil, let from = state.writableFrom else { return false }
-            return now >= from && now < until
+            return exclusive || (now >= from && now + timeout < until)
         }
+    }
+
+    /// How long a request to a node may take: short enough, beside a shared store, that a leader whose
+    /// renewals run late still has room to send configuration (a quarter of the lease, so that writes may
+    /// be sent for 4.5 tenths of it after each renewal; never more than `longest`).
+    public func nodeRequestTimeout(longest: Duration) -> Duration {
+        exclusive ? longest : min(longest, timing.ttl / 4)
     }
 
     /// Where this controller is reached, once known (the port `serve --listen …:0` picked, say).
@@ -99,7 +112,8 @@ public final class Leadership: Service, Sendable {
         if answer.isHeld(by: identity.id) {
             let tookOver = state.withLock { state -> Bool in
                 let tookOver = !state.leading || state.epoch != answer.epoch
-                if tookOver { state.writableFrom = sent + timing.margin }
+                // The first lease ever had no predecessor to wait for.
+                if tookOver { state.writableFrom = exclusive || answer.epoch == 1 ? sent : sent + timing.margin }
                 state.leading = true
                 state.epoch = answer.epoch
                 state.writableUntil = sent + timing.ttl - timing.margin
@@ -107,7 +121,9 @@ public final class Leadership: Service, Sendable {
                 return tookOver
             }
             if tookOver {
-                lease.fenceWrites(.leader(controller: identity.id, epoch: answer.epoch)) { [weak self] in self?.stepDown(reason: "a write found the lease lost") }
+                lease.fenceWrites(.leader(controller: identity.id, epoch: answer.epoch)) { [weak self] in
+                    self?.stepDown(reason: "a write found the lease lost")
+                }
                 logger.notice("leading", metadata: ["controller": "\(identity.id)", "epoch": "\(answer.epoch)"])
                 changed()
             }

@@ -6,10 +6,6 @@ import ServiceLifecycle
 struct PendingKeyPathResumption: Service {
     let provisioner: KeyPathProvisioner
 
-    init(provisioner: KeyPathProvisioner) {
-        self.provisioner = provisioner
-    }
-
     func run() async throws {
         await provisioner.resumePending()
         // Run until leadership ends (the caller cancels) or the controller stops.

@@ -16,6 +16,8 @@ public struct AgentRESTCONFClient: Sendable {
     let access: @Sendable (_ restconfURL: String) async throws -> Access
     /// Told when the device at a URL refused PUT and PATCH, so that it is configured by create from then on.
     let refusedReplace: @Sendable (_ restconfURL: String) async -> Void
+    /// The epoch requests carry, and whether configuration may be written now.
+    let fence: any SouthboundFence
 
     /// Largest answer read from an agent: a device sending more is refused, not buffered.
     public static let maxAnswerBytes = 16 << 20
@@ -58,12 +60,13 @@ public struct AgentRESTCONFClient: Sendable {
     public init(
         client: HTTPClient = AgentRESTCONFClient.defaultClient, timeout: TimeAmount = .seconds(10),
         access: @escaping @Sendable (_ restconfURL: String) async throws -> Access = { _ in Access() },
-        refusedReplace: @escaping @Sendable (_ restconfURL: String) async -> Void = { _ in }
+        refusedReplace: @escaping @Sendable (_ restconfURL: String) async -> Void = { _ in }, fence: any SouthboundFence = UnfencedSouthbound()
     ) {
         self.client = client
         self.timeout = timeout
         self.access = access
         self.refusedReplace = refusedReplace
+        self.fence = fence
     }
 
     /// A client that authenticates to each registered agent with the proof of its node's newest
@@ -71,7 +74,7 @@ public struct AgentRESTCONFClient: Sendable {
     /// onboarded device with its own credential, opened with `sealer`.
     public init(
         inventory: any Inventory, sealer: CredentialSealer? = nil, client: HTTPClient = AgentRESTCONFClient.defaultClient,
-        timeout: TimeAmount = .seconds(10)
+        timeout: TimeAmount = .seconds(10), fence: any SouthboundFence = UnfencedSouthbound()
     ) {
         self.init(
             client: client, timeout: timeout,
@@ -88,7 +91,7 @@ public struct AgentRESTCONFClient: Sendable {
                         tlsCA: ca, createOnly: createOnly)
                 }
             },
-            refusedReplace: { url in try? await inventory.recordCreateOnly(at: url) })
+            refusedReplace: { url in try? await inventory.recordCreateOnly(at: url) }, fence: fence)
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -334,9 +337,14 @@ public struct AgentRESTCONFClient: Sendable {
         accept: String? = nil, headers extra: HTTPHeaders = [:], refusing: Bool = true
     ) async throws -> Answer {
         let url = restconfURL + path
+        // A leader whose lease could expire before the request is answered sends no configuration.
+        guard method == .GET || method == .HEAD || fence.mayWriteSouthbound(within: .nanoseconds(timeout.nanoseconds)) else {
+            throw Failure(url: url, message: "not sent: this controller does not hold the leader lease long enough to write to nodes")
+        }
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers = extra
+        if let epoch = fence.epoch { request.headers.add(name: ControllerEpochHeader.name, value: String(epoch)) }
         if let authorization = access.authorization { request.headers.add(name: "Authorization", value: authorization) }
         request.headers.add(name: "Accept", value: accept ?? access.encoding.mediaType)
         if let body {

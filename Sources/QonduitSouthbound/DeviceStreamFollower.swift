@@ -117,6 +117,7 @@ public final class DeviceStreamFollower: Service, Sendable {
         request.headers.add(name: "Accept", value: "text/event-stream")
         let access = try await restconf.access(device.restconfURL)
         if let authorization = access.authorization { request.headers.add(name: "Authorization", value: authorization) }
+        if let epoch = restconf.fence.epoch { request.headers.add(name: ControllerEpochHeader.name, value: String(epoch)) }
         let response: HTTPClientResponse
         do {
             response = try await access.client(or: Self.client, streaming: true).execute(request, timeout: .hours(24))
