@@ -8,14 +8,18 @@ public import QonduitStorage
 /// Builds the northbound HTTP API's router: health, OpenAPI document, metrics and `/api/v1`; every
 /// request counted in `metrics`.
 public enum NorthboundAPI {
+    /// `front` sees every request first (after metrics and problem rendering), the southbound's too if
+    /// they are registered on this router: a follower sends writes on to the leader there.
     public static func router(
         inventory: any Inventory, provisioner: KeyPathProvisioner, configuration: APIConfiguration = .init(),
-        onboarding: (any DeviceOnboarding)? = nil, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+        onboarding: (any DeviceOnboarding)? = nil, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        front: FrontMiddleware? = nil
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         let factory = PrometheusMetricsFactory.qonduit(metrics)
         router.add(middleware: HTTPMetricsMiddleware(factory: factory))
         router.add(middleware: ProblemMiddleware())
+        if let front { router.add(middleware: front) }
         router.add(middleware: MethodNotAllowedMiddleware())
         router.get("/healthz") { _, _ in
             try JSONCoding.response(["status": "ok"])

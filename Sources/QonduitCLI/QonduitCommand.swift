@@ -20,7 +20,7 @@ public struct QonduitCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, TopologyCommand.self, NodesCommand.self, LinksCommand.self, PathsCommand.self, EventsCommand.self, AgentsCommand.self,
-            TokensCommand.self, AuditCommand.self, ControllersCommand.self, BenchCommand.self,
+            TokensCommand.self, AuditCommand.self, ControllersCommand.self, BackupCommand.self, BenchCommand.self,
         ]
     )
 

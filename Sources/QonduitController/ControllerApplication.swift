@@ -78,8 +78,14 @@ public enum ControllerApplication {
         var api = configuration.api
         // Over HTTPS the session cookie is always Secure; without, the caller's choice stands (a proxy may terminate TLS).
         if configuration.serverTLS != nil { api.secureCookies = true }
+        // A follower sends writes on to the leader, with the identity it shows agents (over TLS, its certificate).
+        let peerClient = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(tlsConfiguration: configuration.agentClientTLS, timeout: .init(connect: .seconds(2), read: .seconds(120))))
         let router = NorthboundAPI.router(
-            inventory: inventory, provisioner: provisioner, configuration: api, onboarding: onboarder, metrics: configuration.metrics)
+            inventory: inventory, provisioner: provisioner, configuration: api, onboarding: onboarder, metrics: configuration.metrics,
+            front: LeaderForwardingMiddleware(leadership: leadership, client: peerClient, maxBodyBytes: max(api.maxImportBytes, api.maxJSONBodyBytes))
+                .front)
         OperatorConsole.register(on: router)
         SouthboundAPI.register(
             on: router, inventory: inventory, configuration: configuration.southbound, restconf: restconf, metrics: southboundMetrics)
@@ -107,7 +113,7 @@ public enum ControllerApplication {
         // The lease is renewed until every other service has stopped, and given up then.
         app.addServices(leadership)
         // Added before the services that use the client, so that it is shut down after them.
-        app.addServices(HTTPClientShutdown(client: agentClient))
+        app.addServices(HTTPClientShutdown(client: agentClient), HTTPClientShutdown(client: peerClient))
         // Only the leader polls, follows streams, reconciles, repairs and configures nodes.
         app.addServices(
             LeaderOnly(AgentLivenessMonitor(inventory: inventory, configuration: configuration.southbound, logger: logger), leadership: leadership),

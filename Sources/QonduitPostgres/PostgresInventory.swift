@@ -16,6 +16,16 @@ public final class PostgresInventory: Inventory {
     /// The time of day: token and session expiry are read from it.
     public let clock: any WallClock
     private let running: Task<Void, Never>
+    /// Follows the other controllers' commits (`LISTEN qonduit_changes`), so that the revision moves
+    /// with every committed change, whichever controller made it.
+    private let listening = Mutex<Task<Void, Never>?>(nil)
+    private let listeningNow = Atomic<Bool>(false)
+    private let listeningChanged = RevisionSignal()
+    /// The channel every committing write notifies: one per schema (inventories in two schemas of one
+    /// database do not wake each other); known once the store has opened.
+    private let changesChannel = Mutex<String?>(nil)
+    /// What this store's notifications carry, so that it does not count its own commits twice.
+    private let instance = StoredTime.randomRecordID()
     /// What write transactions check (`fenceWrites`), and whom to tell when the lease is found lost.
     let fencing = Mutex<(WriteFencing, @Sendable () -> Void)>((.open, {}))
     private let writes = Atomic<Int>(0)
@@ -29,11 +39,12 @@ public final class PostgresInventory: Inventory {
     /// lives in (inventories in two schemas of one database do not wait for each other).
     static let writerLock = "pg_advisory_xact_lock(\(0x716f_6e64 as Int32), hashtext(current_schema()))"
 
-    /// Connects with `configuration`, creating or migrating the schema when needed; a server not
-    /// answering within `connectTimeout` is an error (the pool would otherwise retry for ever).
+    /// Connects with `configuration`, creating or migrating the schema when needed; a server not done
+    /// within `connectTimeout` is an error (the pool would otherwise retry for ever). Generous: a
+    /// server refusing is found at once by `open(_:password:…)`'s first connection; this bounds a busy one.
     /// `close()` ends the connections.
     public static func open(
-        _ configuration: PostgresClient.Configuration, clock: any WallClock = SystemWallClock(), connectTimeout: Duration = .seconds(15),
+        _ configuration: PostgresClient.Configuration, clock: any WallClock = SystemWallClock(), connectTimeout: Duration = .seconds(60),
         logger: Logger
     ) async throws -> PostgresInventory {
         let inventory = PostgresInventory(configuration, clock: clock, logger: logger)
@@ -49,6 +60,10 @@ public final class PostgresInventory: Inventory {
                 defer { group.cancelAll() }
                 try await group.next()
             }
+            let channel = try await inventory.read { session in
+                try await session.value("SELECT 'qonduit_changes:' || hashtext(current_schema())", as: String.self)
+            }
+            inventory.listen(on: channel ?? "qonduit_changes")
         } catch {
             await inventory.close()
             throw error
@@ -59,8 +74,8 @@ public final class PostgresInventory: Inventory {
     /// Connects to the database at `location` as `open(_:clock:connectTimeout:logger:)` does, naming the
     /// connections `applicationName` (which `pg_stat_activity` shows).
     public static func open(
-        _ location: PostgresLocation, password: String?, applicationName: String?, schema: String? = nil, clock: any WallClock = SystemWallClock(),
-        logger: Logger
+        _ location: PostgresLocation, password: String?, applicationName: String?, schema: String? = nil, maximumConnections: Int = 16,
+        clock: any WallClock = SystemWallClock(), logger: Logger
     ) async throws -> PostgresInventory {
         // One connection first, so that a server that refuses (a wrong password, no such database,
         // TLS it will not speak) is an error at once, with the server's reason: the pool would retry.
@@ -70,6 +85,7 @@ public final class PostgresInventory: Inventory {
         ).get()
         try? await probe.close()
         var configuration = try location.configuration(password: password)
+        configuration.options.maximumConnections = maximumConnections
         if let applicationName { configuration.options.additionalStartupParameters.append(("application_name", applicationName)) }
         if let schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
         return try await open(configuration, clock: clock, logger: logger)
@@ -83,8 +99,50 @@ public final class PostgresInventory: Inventory {
         running = Task { await client.run() }
     }
 
+    /// Listens for other controllers' commits on a connection of its own, again after any failure;
+    /// each notification (and each new connection, which may have missed some) moves the revision.
+    private func listen(on channel: String) {
+        changesChannel.withLock { $0 = channel }
+        let task = Task { [client, logger, instance] in
+            var reconnecting = false
+            while !Task.isCancelled {
+                do {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: channel) { notifications in
+                            // Listening again: what was committed meanwhile went unheard.
+                            if reconnecting { self.committedElsewhere() }
+                            reconnecting = true
+                            self.listeningNow.store(true, ordering: .releasing)
+                            self.listeningChanged.notify()
+                            for try await notification in notifications where notification.payload != instance { self.committedElsewhere() }
+                        }
+                    }
+                } catch {
+                    if Task.isCancelled { return }
+                    logger.warning("listening for other controllers' changes failed; listening again", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+            }
+        }
+        listening.withLock { $0 = task }
+    }
+
+    /// Returns once this store follows the other controllers' commits (its `LISTEN` is in place).
+    public func waitUntilFollowingOthers() async {
+        await listeningChanged.wait { self.listeningNow.load(ordering: .acquiring) }
+    }
+
+    private func committedElsewhere() {
+        writes.add(1, ordering: .releasing)
+        changes.notify()
+    }
+
     /// Closes the connections; the inventory cannot be used after.
     public func close() async {
+        if let listening = listening.withLock({ $0.take() }) {
+            listening.cancel()
+            await listening.value
+        }
         running.cancel()
         await running.value
     }
@@ -152,6 +210,10 @@ public final class PostgresInventory: Inventory {
                 let (result, said) = try await body(session)
                 let changed = said ?? (session.changes > 0)
                 if session.changes > 0 { try await Self.trimEvents(session) }
+                // Delivered when (and only if) the transaction commits.
+                if changed, let channel = changesChannel.withLock({ $0 }) {
+                    try await session.execute("SELECT pg_notify(\(channel), \(instance))")
+                }
                 try await checkFence(session, first: false)
                 try await session.execute("COMMIT")
                 return (result, changed)

@@ -27,7 +27,9 @@ public enum ControllerTokens {
         let root = String(url[..<range.upperBound])
         for database in controllers.withLock({ $0.values.map(\.database) }) {
             if let location = try? PostgresLocation(url: database) {
-                let password = ProcessInfo.processInfo.environment["QONDUIT_TEST_POSTGRES_PASSWORD"]
+                let password =
+                    location.user == ProcessInfo.processInfo.environment["QONDUIT_TEST_POSTGRES_PASSWORD_USER"]
+                    ? ProcessInfo.processInfo.environment["QONDUIT_TEST_POSTGRES_PASSWORD"] : nil
                 let logger = Logger(label: "qonduit-test-proofs")
                 guard let inventory = try? await PostgresInventory.open(location, password: password, applicationName: nil, logger: logger)
                 else { continue }

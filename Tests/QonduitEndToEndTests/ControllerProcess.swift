@@ -84,9 +84,17 @@ final class ControllerProcess: Sendable {
         process.currentDirectoryURL = TestFiles.workingDirectory
         output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        // What it says on stderr goes to a file, for the failure a start that did not listen reports.
+        let errors = TestFiles.path("serve", suffix: ".stderr")
+        FileManager.default.createFile(atPath: errors, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: errors) ?? FileHandle.nullDevice
         try process.run()
-        baseURL = try Self.awaitListeningLine(output.fileHandleForReading, process: process)
+        do {
+            baseURL = try Self.awaitListeningLine(output.fileHandleForReading, process: process)
+        } catch let failure as ControllerFailed {
+            let said = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+            throw ControllerFailed(message: failure.message + (said.isEmpty ? "" : ": " + String(said.suffix(1_500))))
+        }
         // `--admin-token-file` says where the token went (a PostgreSQL database has no file to put it beside).
         tokenFile = zip(extraArguments, extraArguments.dropFirst()).first { $0.0 == "--admin-token-file" }?.1 ?? Self.tokenFile(beside: databasePath)
         token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -87,7 +87,7 @@ import Testing
     @Test(.enabled(if: PostgresTestServer.available, PostgresTestServer.skipReason))
     func keyPathsLiveTheSameLifeOnPostgreSQL() async throws {
         let databases = ScratchDatabases()
-        let database = try await databases.database()
+        let database = try await databases.databaseWithPassword()
         let directory = try TestFiles.newDirectory("postgres-controller")
         let passwordFile = directory.appendingPathComponent("password").path
         try ((PostgresTestServer.password ?? "") + "\n").write(toFile: passwordFile, atomically: true, encoding: .utf8)

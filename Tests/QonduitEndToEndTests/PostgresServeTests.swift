@@ -17,7 +17,7 @@ struct PostgresServeTests {
 
     @Test func badCredentialsSayWhyAndNothingIsWritten() async throws {
         let databases = ScratchDatabases()
-        let database = try await databases.database().description
+        let database = try await databases.databaseWithPassword().description
         let directory = try TestFiles.newDirectory("postgres-credentials")
         let tokenFile = directory.appendingPathComponent("admin.token").path
         let wrong = try await serveExpectingExit(
@@ -33,11 +33,11 @@ struct PostgresServeTests {
         await databases.removeAll()
     }
 
-    /// Two controllers on one database: one leads, the other answers reads and refuses writes; when
-    /// the leader is killed, the other takes over in the next epoch and writes.
+    /// Two controllers on one database: one leads, the other answers reads and sends writes on to it;
+    /// when the leader is killed, the other takes over in the next epoch and writes.
     @Test func aFollowerTakesOverWhenTheLeaderDies() async throws {
         let databases = ScratchDatabases()
-        let database = try await databases.database().description
+        let database = try await databases.databaseWithPassword().description
         let directory = try TestFiles.newDirectory("postgres-failover")
         let storage = [
             "--admin-token-file", directory.appendingPathComponent("admin.token").path,
@@ -62,8 +62,16 @@ struct PostgresServeTests {
         #expect(listed.status == 0 && listed.stdout.contains("2 controllers, 1 leader") && listed.stdout.contains(leader.baseURL), "\(listed.stdout)")
         #expect(
             try await QonduitBinary.run(["nodes", "list", "--server", follower.baseURL]).stdout.contains("mad-norte"), "reads are the follower's")
-        let refused = try await HTTPClientRequest.exchange(.PATCH, "\(follower.baseURL)/api/v1/nodes/mad-norte", json: #"{"name":"A"}"#)
-        #expect(refused.status == 503 && refused.text.contains("writes go to the leader"), "\(refused.status) \(refused.text)")
+        // A write sent to the follower is the leader's to make: the client sees the leader's answer.
+        let forwarded = try await HTTPClientRequest.exchange(.PATCH, "\(follower.baseURL)/api/v1/nodes/mad-norte", json: #"{"name":"Norte"}"#)
+        #expect(forwarded.status == 200 && forwarded.text.contains(#""name":"Norte""#), "\(forwarded.status) \(forwarded.text)")
+        let refused = try await HTTPClientRequest.exchange(.PATCH, "\(follower.baseURL)/api/v1/nodes/nowhere", json: #"{"name":"X"}"#)
+        #expect(refused.status == 404 && refused.text.contains("nowhere"), "the leader's refusal too: \(refused.text)")
+        let audit = try await HTTPClientRequest.exchange(.GET, "\(leader.baseURL)/api/v1/audit?action=PATCH")
+        #expect(audit.text.components(separatedBy: "PATCH /api/v1/nodes").count - 1 == 2, "audited once each, by the leader: \(audit.text)")
+        // The follower's event stream sees the leader's change (LISTEN/NOTIFY wakes it).
+        let events = try await QonduitBinary.run(["events", "--after", "0", "--no-follow", "--server", follower.baseURL])
+        #expect(events.stdout.contains("node.") || events.stdout.contains("topology.imported"), "\(events.stdout)")
 
         try await leader.kill()
         #expect(
@@ -75,7 +83,7 @@ struct PostgresServeTests {
         let now = try await controllers(follower.baseURL).first { $0["leader"] as? Bool == true }
         #expect((now?["epoch"] as? Int ?? 0) > epoch, "a new epoch: \(String(describing: now))")
         let written = try await HTTPClientRequest.exchange(.PATCH, "\(follower.baseURL)/api/v1/nodes/mad-norte", json: #"{"name":"A"}"#)
-        #expect(written.status == 200, "\(written.text)")
+        #expect(written.status == 200, "the new leader writes itself: \(written.text)")
         let metrics = try await HTTPClientRequest.exchange(.GET, "\(follower.baseURL)/metrics")
         #expect(metrics.text.contains("qonduit_leader{controller=") && metrics.text.contains("} 1"), "\(metrics.text.prefix(300))")
         try await follower.stop()

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Logging
 import PostgresNIO
 public import QonduitPostgres
@@ -12,6 +12,8 @@ public import Testing
 public enum PostgresTestServer {
     static let environment = ProcessInfo.processInfo.environment
     public static let url = environment["QONDUIT_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    /// A second superuser that must give a password (SCRAM), for the tests of passwords.
+    public static let passwordUser = environment["QONDUIT_TEST_POSTGRES_PASSWORD_USER"].flatMap { $0.isEmpty ? nil : $0 }
     public static let password = environment["QONDUIT_TEST_POSTGRES_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
     public static var available: Bool { url != nil }
     public static let skipReason: Comment = "needs QONDUIT_TEST_POSTGRES_URL (scripts/test starts a PostgreSQL server)"
@@ -41,6 +43,13 @@ public final class ScratchDatabases: Sendable {
 
     public init() {}
 
+    /// A new, empty database on the test server, reached as the user who must give a password.
+    public func databaseWithPassword() async throws -> PostgresLocation {
+        var location = try await database()
+        location.user = PostgresTestServer.passwordUser ?? location.user
+        return location
+    }
+
     /// A new, empty database on the test server.
     public func database() async throws -> PostgresLocation {
         let server = try PostgresTestServer.location()
@@ -57,16 +66,25 @@ public final class ScratchDatabases: Sendable {
     /// A store in a new, empty schema of the server's maintenance database: a schema costs a fraction
     /// of a database to make, and checks make hundreds.
     public func store(clock: any WallClock) async throws -> PostgresInventory {
+        try await stores(1, clock: clock)[0]
+    }
+
+    /// `count` stores on one new, empty schema: controllers sharing an inventory.
+    public func stores(_ count: Int, clock: any WallClock = SystemWallClock()) async throws -> [PostgresInventory] {
         let name = "qonduit_test_\(UInt64.random(in: .min ... .max))"
         try await withMaintenanceClient { client in
             try await client.query("CREATE SCHEMA \(unescaped: name)", logger: self.logger)
         }
         schemas.withLock { $0.append(name) }
-        let store = try await PostgresInventory.open(
-            try PostgresTestServer.location(), password: PostgresTestServer.password, applicationName: "qonduit tests", schema: name, clock: clock,
-            logger: logger)
-        opened.withLock { $0.append(store) }
-        return store
+        var stores: [PostgresInventory] = []
+        for _ in 0..<count {
+            let store = try await PostgresInventory.open(
+                try PostgresTestServer.location(), password: nil, applicationName: "qonduit tests", schema: name,
+                maximumConnections: 4, clock: clock, logger: logger)
+            opened.withLock { $0.append(store) }
+            stores.append(store)
+        }
+        return stores
     }
 
     public func removeAll() async {
@@ -79,7 +97,7 @@ public final class ScratchDatabases: Sendable {
     }
 
     private func withMaintenanceClient(_ body: @escaping @Sendable (PostgresClient) async throws -> Void) async throws {
-        let configuration = try PostgresTestServer.location().configuration(password: PostgresTestServer.password)
+        let configuration = try PostgresTestServer.location().configuration(password: nil)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
@@ -88,7 +106,7 @@ public final class ScratchDatabases: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { attempt in
                 attempt.addTask { try await body(client) }
                 attempt.addTask {
-                    try await Task.sleep(for: .seconds(15))
+                    try await Task.sleep(for: .seconds(60))
                     throw PostgresTestServer.Unavailable(unreachable: true)
                 }
                 defer { attempt.cancelAll() }

@@ -70,27 +70,27 @@ import Testing
         return router
     }
 
-    @Test(arguments: [
-        ("/loop", "redirect"),
-        ("/silent", "unreachable"),
-        ("/huge", "larger than 16777216 bytes"),
-        ("/truncated", "not well-formed JSON"),
-        ("/wrongmodel", "qkdn_status"),
-        ("/absent", "has no etsi-qkd-sdn-node:qkd_node (404)"),
-    ])
+    @Test(
+        .timeLimit(.minutes(2)),
+        arguments: [
+            ("/loop", "redirect"),
+            ("/silent", "unreachable"),
+            ("/huge", "larger than 16777216 bytes"),
+            ("/truncated", "not well-formed JSON"),
+            ("/wrongmodel", "qkdn_status"),
+            ("/absent", "has no etsi-qkd-sdn-node:qkd_node (404)"),
+        ])
     func aFaultyDeviceIsRefusedWithTheReason(path: String, reason: String) async throws {
         let app = Application(router: faultyDevice(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let inventory = try await inventory()
             let url = "http://127.0.0.1:\(client.port!)\(path)/restconf"
-            let started = ContinuousClock.now
-            // The 1 s deadline is what the silent device tests; the others answer, and a loaded machine
+            // The 1 s deadline is what the silent device tests (bounded: a hang meets the time limit); the others answer, and a loaded machine
             // may take longer than that to follow a redirect loop to its end.
             let onboarder = onboarder(inventory, deadline: path == "/silent" ? .seconds(1) : .seconds(15))
             await #expect { try await onboarder.onboard(.init(node: try NodeID("e"), url: url, encoding: .json)) } throws: { error in
                 "\(error)".localizedCaseInsensitiveContains(reason)
             }
-            #expect(ContinuousClock.now - started < .seconds(20), "bounded time")
             #expect(try await inventory.agents().isEmpty)
         }
     }
