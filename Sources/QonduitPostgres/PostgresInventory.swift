@@ -158,11 +158,11 @@ public final class PostgresInventory: Inventory {
 
     // MARK: Transactions
 
-    /// `body` in one read-only transaction: every statement sees the same snapshot.
-    func read<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+    /// `body` in one transaction begun with `begin`: committed when `body` returns, rolled back when it throws.
+    private func inTransaction<T: Sendable>(_ begin: PostgresQuery = "BEGIN", _ body: (PostgresSession) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             let session = PostgresSession(connection, logger: logger)
-            try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try await session.execute(begin)
             do {
                 let result = try await body(session)
                 try await session.execute("COMMIT")
@@ -174,21 +174,15 @@ public final class PostgresInventory: Inventory {
         }
     }
 
+    /// `body` in one read-only transaction: every statement sees the same snapshot.
+    func read<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
     /// One transaction of its own, outside the writers' order and fencing: the lease's.
     @discardableResult
     func transaction<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            let session = PostgresSession(connection, logger: logger)
-            try await session.execute("BEGIN")
-            do {
-                let result = try await body(session)
-                try await session.execute("COMMIT")
-                return result
-            } catch {
-                _ = try? await session.execute("ROLLBACK")
-                throw error
-            }
-        }
+        try await inTransaction("BEGIN", body)
     }
 
     /// One write transaction; the revision moves on once it has committed, if it changed any row.
@@ -201,26 +195,18 @@ public final class PostgresInventory: Inventory {
     /// follow (nil: whether it changed any row), as SQLite's does.
     @discardableResult
     func writeSayingChange<T: Sendable>(_ body: (PostgresSession) async throws -> (T, changed: Bool?)) async throws -> T {
-        let (result, changed) = try await client.withConnection { connection in
-            let session = PostgresSession(connection, logger: logger)
-            try await session.execute("BEGIN")
-            do {
-                try await session.execute("SELECT \(unescaped: Self.writerLock)")
-                try await checkFence(session, first: true)
-                let (result, said) = try await body(session)
-                let changed = said ?? (session.changes > 0)
-                if session.changes > 0 { try await Self.trimEvents(session) }
-                // Delivered when (and only if) the transaction commits.
-                if changed, let channel = changesChannel.withLock({ $0 }) {
-                    try await session.execute("SELECT pg_notify(\(channel), \(instance))")
-                }
-                try await checkFence(session, first: false)
-                try await session.execute("COMMIT")
-                return (result, changed)
-            } catch {
-                _ = try? await session.execute("ROLLBACK")
-                throw error
+        let (result, changed) = try await inTransaction { session in
+            try await session.execute("SELECT \(unescaped: Self.writerLock)")
+            try await checkFence(session, first: true)
+            let (result, said) = try await body(session)
+            let changed = said ?? (session.changes > 0)
+            if session.changes > 0 { try await Self.trimEvents(session) }
+            // Delivered when (and only if) the transaction commits.
+            if changed, let channel = changesChannel.withLock({ $0 }) {
+                try await session.execute("SELECT pg_notify(\(channel), \(instance))")
             }
+            try await checkFence(session, first: false)
+            return (result, changed)
         }
         if changed {
             writes.add(1, ordering: .releasing)
@@ -232,33 +218,25 @@ public final class PostgresInventory: Inventory {
     // MARK: Schema
 
     private func migrate() async throws {
-        try await client.withConnection { connection in
-            let session = PostgresSession(connection, logger: logger)
-            try await session.execute("BEGIN")
-            do {
-                // Controllers starting together migrate one after the other.
-                try await session.execute("SELECT \(unescaped: Self.writerLock)")
-                try await session.execute(
-                    """
-                    CREATE TABLE IF NOT EXISTS qonduit_migration (
-                        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
-                    """)
-                let applied = Set(try await session.values("SELECT version FROM qonduit_migration", as: Int.self))
-                for (index, migration) in PostgresSchema.migrations.enumerated() where !applied.contains(index + 1) {
-                    for statement in PostgresSchema.statements(of: migration.sql) {
-                        try await session.execute(PostgresQuery(unsafeSQL: statement))
-                    }
-                    try await session.execute("INSERT INTO qonduit_migration (version, name) VALUES (\(index + 1), \(migration.name))")
+        try await inTransaction { session in
+            // Controllers starting together migrate one after the other.
+            try await session.execute("SELECT \(unescaped: Self.writerLock)")
+            try await session.execute(
+                """
+                CREATE TABLE IF NOT EXISTS qonduit_migration (
+                    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                """)
+            let applied = Set(try await session.values("SELECT version FROM qonduit_migration", as: Int.self))
+            if let newest = applied.max(), newest > PostgresSchema.migrations.count {
+                throw StorageError.corrupt(
+                    "the database's schema is version \(newest), newer than this controller knows (\(PostgresSchema.migrations.count)): "
+                        + "run a controller of the version that wrote it")
+            }
+            for (index, migration) in PostgresSchema.migrations.enumerated() where !applied.contains(index + 1) {
+                for statement in PostgresSchema.statements(of: migration.sql) {
+                    try await session.execute(PostgresQuery(unsafeSQL: statement))
                 }
-                if let newest = applied.max(), newest > PostgresSchema.migrations.count {
-                    throw StorageError.corrupt(
-                        "the database's schema is version \(newest), newer than this controller knows (\(PostgresSchema.migrations.count)): "
-                            + "run a controller of the version that wrote it")
-                }
-                try await session.execute("COMMIT")
-            } catch {
-                _ = try? await session.execute("ROLLBACK")
-                throw error
+                try await session.execute("INSERT INTO qonduit_migration (version, name) VALUES (\(index + 1), \(migration.name))")
             }
         }
     }
