@@ -139,6 +139,7 @@ final class ControllerProcess: Sendable {
     /// thread of its own.
     @discardableResult
     func stop() async throws -> Int32 {
+        ControllerTokens.unregister(baseURL)
         if process.isRunning { process.terminate() }
         return try await offThePool { [process] in
             process.waitUntilExit()
@@ -149,11 +150,13 @@ final class ControllerProcess: Sendable {
     /// Asks the server to stop (SIGTERM) without waiting for it: what a test's `defer` calls, so that
     /// a graceful shutdown does not hold one of the concurrency pool's two threads meanwhile.
     func terminate() {
+        ControllerTokens.unregister(baseURL)
         if process.isRunning { process.terminate() }
     }
 
     /// Kills the server at once (SIGKILL), as a crash or power loss would.
     func kill() async throws {
+        ControllerTokens.unregister(baseURL)
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         _ = try await offThePool { [process] in process.waitUntilExit() }
     }
